@@ -1,0 +1,1022 @@
+//! The streaming SIE reader: lines in, [`Record`]s out.
+
+use crate::encoding::{Detector, Encoding};
+use crate::finding::{Finding, Findings, Severity};
+use crate::model::*;
+use crate::token::{object_fields, FieldKind, RawField, Tokenizer};
+use delar_core::accounts::check_account_number;
+use delar_core::{Amount, Date, YearMonth};
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::io::BufRead;
+
+/// How the reader reacts to errors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Stop at the first error (strict); otherwise collect findings and keep going (lenient).
+    pub strict: bool,
+}
+
+/// Longest line accepted; longer lines are cut (a guard against binary files).
+pub const MAX_LINE: usize = 1 << 20;
+
+/// CRC-32 (IEEE, reflected) as #KSUMMA uses it.
+#[derive(Clone, Debug)]
+pub struct Crc32 {
+    table: [u32; 256],
+    value: u32,
+}
+
+impl Default for Crc32 {
+    fn default() -> Self {
+        Crc32::new()
+    }
+}
+
+impl Crc32 {
+    /// A fresh checksum.
+    pub fn new() -> Crc32 {
+        let mut table = [0u32; 256];
+        for (i, e) in table.iter_mut().enumerate() {
+            let mut c = i as u32;
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    (c >> 1) ^ 0xEDB8_8320
+                } else {
+                    c >> 1
+                };
+            }
+            *e = c;
+        }
+        Crc32 {
+            table,
+            value: 0xFFFF_FFFF,
+        }
+    }
+    /// Feed bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.value = (self.value >> 8) ^ self.table[((self.value ^ b as u32) & 0xFF) as usize];
+        }
+    }
+    /// The checksum of everything fed so far.
+    pub fn value(&self) -> u32 {
+        self.value ^ 0xFFFF_FFFF
+    }
+    /// Feed one record's fields as #KSUMMA counts them: the label and each field's content
+    /// without quotes; an object list as `{`, its fields' contents, `}`.
+    pub fn feed_fields(&mut self, fields: &[RawField<'_>]) {
+        for f in fields {
+            match f.kind {
+                FieldKind::Objects => {
+                    self.update(b"{");
+                    for of in object_fields(&f.bytes).0 {
+                        self.update(&of.bytes);
+                    }
+                    self.update(b"}");
+                }
+                _ => self.update(&f.bytes),
+            }
+        }
+    }
+}
+
+struct OpenVoucher {
+    voucher: Voucher,
+    /// The #VER line has been followed by its `{`.
+    opened: bool,
+    /// The last #RTRANS, whose compatibility #TRANS copy should be skipped.
+    last_added: Option<usize>,
+}
+
+/// Reads SIE records one at a time from any buffered input.
+pub struct SieReader<R: BufRead> {
+    input: R,
+    buf: Vec<u8>,
+    line_no: u64,
+    bytes_read: u64,
+    detector: Detector,
+    findings: Findings,
+    opts: ReadOptions,
+    stopped: bool,
+    eof: bool,
+    out: VecDeque<Record>,
+    voucher: Option<OpenVoucher>,
+    crc: Option<Crc32>,
+    checksum_seen: bool,
+    unknown_labels: u64,
+    unknown_names: Vec<(String, u64, u64)>,
+    declared_format: Option<String>,
+    records: u64,
+}
+
+/// Parse result of one record line.
+type Parsed = Result<Option<Record>, Finding>;
+
+impl<R: BufRead> SieReader<R> {
+    /// A reader over `input`.
+    pub fn new(input: R, opts: ReadOptions) -> Self {
+        SieReader {
+            input,
+            buf: Vec::with_capacity(256),
+            line_no: 0,
+            bytes_read: 0,
+            detector: Detector::new(),
+            findings: Findings::default(),
+            opts,
+            stopped: false,
+            eof: false,
+            out: VecDeque::new(),
+            voucher: None,
+            crc: None,
+            checksum_seen: false,
+            unknown_labels: 0,
+            unknown_names: Vec::new(),
+            declared_format: None,
+            records: 0,
+        }
+    }
+
+    /// The current line number (1-based; the last line read).
+    pub fn line(&self) -> u64 {
+        self.line_no
+    }
+    /// Bytes consumed so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+    /// The encoding detected so far (final once the reader is exhausted).
+    pub fn encoding(&self) -> Encoding {
+        self.detector.encoding()
+    }
+    /// The findings so far.
+    pub fn findings(&self) -> &Findings {
+        &self.findings
+    }
+    /// Take the findings, leaving none.
+    pub fn take_findings(&mut self) -> Findings {
+        std::mem::take(&mut self.findings)
+    }
+    /// True when strict mode stopped at an error.
+    pub fn stopped(&self) -> bool {
+        self.stopped
+    }
+    /// Records with unknown labels that were skipped.
+    pub fn unknown_labels(&self) -> u64 {
+        self.unknown_labels
+    }
+    /// The character set the file declares in #FORMAT, if any.
+    pub fn declared_format(&self) -> Option<&str> {
+        self.declared_format.as_deref()
+    }
+    /// True when the file had a #KSUMMA record.
+    pub fn has_checksum(&self) -> bool {
+        self.checksum_seen
+    }
+
+    fn report(&mut self, f: Finding) {
+        if self.opts.strict && f.severity == Severity::Error {
+            self.stopped = true;
+        }
+        self.findings.push(f);
+    }
+
+    /// Read the next line into `buf` (without line ending). False at end of input.
+    fn read_line(&mut self) -> bool {
+        self.buf.clear();
+        loop {
+            let n = match self.input.read_until(b'\n', &mut self.buf) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let f = Finding::file(
+                        Severity::Error,
+                        "io",
+                        format!("filen kunde inte läsas efter rad {}: {e}", self.line_no),
+                    );
+                    self.report(f);
+                    self.stopped = true;
+                    return false;
+                }
+            };
+            if n == 0 {
+                return false;
+            }
+            self.bytes_read += n as u64;
+            break;
+        }
+        self.line_no += 1;
+        if self.buf.last() == Some(&b'\n') {
+            self.buf.pop();
+        }
+        if self.buf.last() == Some(&b'\r') {
+            self.buf.pop();
+        }
+        if self.line_no == 1 && self.buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            self.buf.drain(..3);
+            self.detector.saw_bom();
+        }
+        if self.buf.len() > MAX_LINE {
+            self.buf.truncate(MAX_LINE);
+            let l = self.line_no;
+            self.report(Finding::error(
+                l,
+                "line-too-long",
+                format!(
+                    "raden är längre än {MAX_LINE} byte och kortades; är det verkligen en SIE-fil?"
+                ),
+            ));
+        }
+        if self.buf.contains(&0) {
+            let l = self.line_no;
+            self.report(Finding::error(
+                l,
+                "binary",
+                "raden innehåller NUL-tecken; filen verkar inte vara en textfil i SIE-format",
+            ));
+            self.buf.retain(|&b| b != 0);
+        }
+        true
+    }
+
+    fn finish_voucher(&mut self, closed: bool) {
+        if let Some(ov) = self.voucher.take() {
+            if !closed {
+                let l = ov.voucher.line;
+                self.report(Finding::error(
+                    l,
+                    "voucher-not-closed",
+                    format!(
+                        "verifikationen {} {} saknar avslutande }}; raderna efter #VER togs med så långt de räckte",
+                        ov.voucher.series,
+                        ov.voucher.number.as_deref().unwrap_or("")
+                    ),
+                ));
+            }
+            self.out.push_back(Record::Voucher(ov.voucher));
+        }
+    }
+
+    fn process_line(&mut self) {
+        let line = std::mem::take(&mut self.buf);
+        let line_no = self.line_no;
+        let enc = if line.is_ascii() {
+            self.detector.encoding()
+        } else {
+            self.detector.observe(&line, line_no)
+        };
+        let mut tok = Tokenizer::new(&line);
+        let fields: Vec<RawField<'_>> = tok.by_ref().collect();
+        for e in std::mem::take(&mut tok.errors) {
+            self.report(Finding::error(line_no, "quoting", e.message));
+        }
+        self.handle_fields(&fields, enc, line_no);
+        drop(fields);
+        self.buf = line;
+    }
+
+    fn handle_fields(&mut self, fields: &[RawField<'_>], enc: Encoding, line_no: u64) {
+        let Some(first) = fields.first() else { return };
+        // Checksum over everything between the opening and the closing #KSUMMA.
+        let is_ksumma =
+            first.kind == FieldKind::Bare && first.bytes.eq_ignore_ascii_case(b"#KSUMMA");
+        if !is_ksumma {
+            if let Some(c) = self.crc.as_mut() {
+                c.feed_fields(fields);
+            }
+        }
+        match first.kind {
+            FieldKind::Open => {
+                match self.voucher.as_mut() {
+                    Some(ov) if !ov.opened => ov.opened = true,
+                    _ => self.report(Finding::error(
+                        line_no,
+                        "stray-brace",
+                        "{ utan föregående #VER; raden hoppades över",
+                    )),
+                }
+                return;
+            }
+            FieldKind::Close => {
+                if self.voucher.as_ref().is_some_and(|ov| ov.opened) {
+                    self.finish_voucher(true);
+                } else {
+                    self.report(Finding::error(
+                        line_no,
+                        "stray-brace",
+                        "} utan öppnad verifikation; raden hoppades över",
+                    ));
+                }
+                return;
+            }
+            FieldKind::Quoted | FieldKind::Objects => {
+                self.report(Finding::warning(
+                    line_no,
+                    "no-label",
+                    "raden börjar inte med en etikett (#...); den hoppades över",
+                ));
+                return;
+            }
+            FieldKind::Bare => {}
+        }
+        let label_bytes = first.bytes.as_ref();
+        if !label_bytes.starts_with(b"#") {
+            self.report(Finding::warning(
+                line_no,
+                "no-label",
+                "raden börjar inte med en etikett (#...); den hoppades över",
+            ));
+            return;
+        }
+        let label = String::from_utf8_lossy(label_bytes).to_ascii_uppercase();
+        let rest = &fields[1..];
+        let mut f = Fields {
+            fields: rest,
+            idx: 0,
+            enc,
+            line: line_no,
+            label: &label,
+        };
+
+        // Transaction lines belong to the open voucher.
+        if matches!(label.as_str(), "#TRANS" | "#RTRANS" | "#BTRANS") {
+            let kind = match label.as_str() {
+                "#TRANS" => TransKind::Normal,
+                "#RTRANS" => TransKind::Added,
+                _ => TransKind::Removed,
+            };
+            if self.voucher.is_none() {
+                self.report(Finding::error(
+                    line_no,
+                    "trans-outside-voucher",
+                    format!(
+                        "{label} utanför en verifikation (#VER ... {{ }}); raden hoppades över"
+                    ),
+                ));
+                return;
+            }
+            if self.voucher.as_ref().is_some_and(|ov| !ov.opened) {
+                self.report(Finding::warning(
+                    line_no,
+                    "missing-open-brace",
+                    "{ saknas efter #VER; transaktionerna läses ändå",
+                ));
+                if let Some(ov) = self.voucher.as_mut() {
+                    ov.opened = true;
+                }
+            }
+            match parse_trans(&mut f, kind) {
+                Ok(t) => {
+                    let ov = self.voucher.as_mut().expect("checked above");
+                    // #RTRANS is followed by an identical #TRANS for older readers: skip it.
+                    if kind == TransKind::Normal {
+                        if let Some(i) = ov.last_added.take() {
+                            let a = &ov.voucher.transactions[i];
+                            if a.account == t.account
+                                && a.objects == t.objects
+                                && a.amount == t.amount
+                            {
+                                return;
+                            }
+                        }
+                    } else {
+                        ov.last_added = None;
+                    }
+                    if kind == TransKind::Added {
+                        ov.last_added = Some(ov.voucher.transactions.len());
+                    }
+                    ov.voucher.transactions.push(t);
+                }
+                Err(e) => self.report(e),
+            }
+            return;
+        }
+        // Any other label ends an open voucher.
+        if self.voucher.is_some() {
+            self.finish_voucher(false);
+        }
+        let parsed = self.parse_record(&label, &mut f);
+        match parsed {
+            Ok(Some(Record::Voucher(v))) => {
+                self.voucher = Some(OpenVoucher {
+                    voucher: v,
+                    opened: false,
+                    last_added: None,
+                });
+            }
+            Ok(Some(Record::Checksum(c))) => {
+                self.checksum_seen = true;
+                match (c, self.crc.take()) {
+                    (None, None) => self.crc = Some(Crc32::new()),
+                    (None, Some(_)) => {
+                        self.report(Finding::warning(line_no, "checksum-twice", "#KSUMMA utan värde förekommer två gånger; kontrollsumman räknas om härifrån"));
+                        self.crc = Some(Crc32::new());
+                    }
+                    (Some(v), Some(crc)) => {
+                        let computed = crc.value() as i64;
+                        if computed != v {
+                            self.report(Finding::warning(
+                                line_no,
+                                "checksum-mismatch",
+                                format!("kontrollsumman (#KSUMMA) stämmer inte: filen anger {v}, innehållet ger {computed}; filen kan ha ändrats efter exporten"),
+                            ));
+                        }
+                    }
+                    (Some(_), None) => self.report(Finding::warning(
+                        line_no,
+                        "checksum-unopened",
+                        "#KSUMMA med värde utan inledande #KSUMMA; kontrollsumman kan inte prövas",
+                    )),
+                }
+                self.out.push_back(Record::Checksum(c));
+            }
+            Ok(Some(r)) => {
+                if let Record::Format(fmt) = &r {
+                    self.declared_format = Some(fmt.clone());
+                }
+                self.out.push_back(r);
+            }
+            Ok(None) => {}
+            Err(e) => self.report(e),
+        }
+    }
+
+    fn parse_record(&mut self, label: &str, f: &mut Fields<'_, '_>) -> Parsed {
+        let l = f.line;
+        let r = match label {
+            "#FLAGGA" => {
+                let v = f.req_str("flagga")?;
+                match v.as_str() {
+                    "0" => Record::Flag(0),
+                    "1" => Record::Flag(1),
+                    _ => {
+                        return Err(Finding::error(
+                            l,
+                            "bad-field",
+                            format!("#FLAGGA ska vara 0 eller 1, inte \"{v}\""),
+                        ))
+                    }
+                }
+            }
+            "#PROGRAM" => Record::Program {
+                name: f.req_str("programnamn")?,
+                version: f.opt_str().unwrap_or_default(),
+            },
+            "#FORMAT" => Record::Format(f.req_str("format")?),
+            "#GEN" => Record::Generated {
+                date: f.req_date("datum")?,
+                sign: f.opt_str(),
+            },
+            "#SIETYP" => {
+                let v = f.req_str("typnummer")?;
+                match v.as_str() {
+                    "1" | "2" | "3" | "4" => Record::SieType(v.parse().unwrap_or(4)),
+                    _ => {
+                        return Err(Finding::error(
+                            l,
+                            "bad-sie-type",
+                            format!("#SIETYP ska vara 1, 2, 3 eller 4, inte \"{v}\""),
+                        ))
+                    }
+                }
+            }
+            "#PROSA" => Record::Prose(f.opt_str().unwrap_or_default()),
+            "#FTYP" => Record::CompanyType(f.req_str("företagstyp")?),
+            "#FNR" => Record::CompanyId(f.req_str("företagsid")?),
+            "#ORGNR" => Record::OrgNumber {
+                orgnr: f.req_str("organisationsnummer")?,
+                acq: f.opt_str(),
+                act: f.opt_str(),
+            },
+            "#BKOD" => Record::IndustryCode(f.req_str("SNI-kod")?),
+            "#ADRESS" => Record::Address {
+                contact: f.opt_str().unwrap_or_default(),
+                street: f.opt_str().unwrap_or_default(),
+                postal: f.opt_str().unwrap_or_default(),
+                phone: f.opt_str().unwrap_or_default(),
+            },
+            "#FNAMN" => Record::CompanyName(f.req_str("företagsnamn")?),
+            "#RAR" => {
+                let index = f.req_year_index()?;
+                let start = f.req_date("startdatum")?;
+                let end = f.req_date("slutdatum")?;
+                if end < start {
+                    return Err(Finding::error(
+                        l,
+                        "bad-year",
+                        format!("räkenskapsåret {index} slutar ({end}) före det börjar ({start})"),
+                    ));
+                }
+                Record::FinancialYear { index, start, end }
+            }
+            "#TAXAR" => Record::TaxYear(f.req_int("taxeringsår")?),
+            "#OMFATTN" => Record::Extent(f.req_date("datum")?),
+            "#KPTYP" => Record::ChartType(f.req_str("kontoplanstyp")?),
+            "#VALUTA" => Record::Currency(f.req_str("valutakod")?),
+            "#KONTO" => Record::Account {
+                account: f.req_account()?,
+                name: f.opt_str().unwrap_or_default(),
+            },
+            "#KTYP" => {
+                let account = f.req_account()?;
+                let kind = f.req_str("kontotyp")?.to_ascii_uppercase();
+                if !matches!(kind.as_str(), "T" | "S" | "K" | "I") {
+                    return Err(Finding::error(
+                        l,
+                        "bad-field",
+                        format!(
+                            "kontotypen för {account} ska vara T, S, K eller I, inte \"{kind}\""
+                        ),
+                    ));
+                }
+                Record::AccountType { account, kind }
+            }
+            "#ENHET" => Record::AccountUnit {
+                account: f.req_account()?,
+                unit: f.req_str("enhet")?,
+            },
+            "#SRU" => Record::Sru {
+                account: f.req_account()?,
+                code: f.req_str("SRU-kod")?,
+            },
+            "#DIM" => Record::Dimension {
+                dim: f.req_dim()?,
+                name: f.opt_str().unwrap_or_default(),
+            },
+            "#UNDERDIM" => Record::SubDimension {
+                dim: f.req_dim()?,
+                name: f.opt_str().unwrap_or_default(),
+                parent: f.req_dim()?,
+            },
+            "#OBJEKT" => Record::Object {
+                dim: f.req_dim()?,
+                code: f.req_str("objektkod")?,
+                name: f.opt_str().unwrap_or_default(),
+            },
+            "#IB" | "#UB" | "#RES" => {
+                let kind = match label {
+                    "#IB" => BalanceKind::Opening,
+                    "#UB" => BalanceKind::Closing,
+                    _ => BalanceKind::Result,
+                };
+                Record::Balance {
+                    kind,
+                    year: f.req_year_index()?,
+                    account: f.req_account()?,
+                    amount: f.req_amount()?,
+                    quantity: f.opt_quantity()?,
+                }
+            }
+            "#OIB" | "#OUB" => {
+                let kind = if label == "#OIB" {
+                    BalanceKind::Opening
+                } else {
+                    BalanceKind::Closing
+                };
+                let year = f.req_year_index()?;
+                let account = f.req_account()?;
+                let objects = f.objects()?;
+                if objects.len() != 1 {
+                    return Err(Finding::error(
+                        l,
+                        "bad-objects",
+                        format!("{label} ska ha exakt ett objekt, har {}", objects.len()),
+                    ));
+                }
+                let object = objects.into_iter().next().expect("one object");
+                Record::ObjectBalance {
+                    kind,
+                    year,
+                    account,
+                    object,
+                    amount: f.req_amount()?,
+                    quantity: f.opt_quantity()?,
+                }
+            }
+            "#PSALDO" | "#PBUDGET" => {
+                let kind = if label == "#PSALDO" {
+                    PeriodKind::Outcome
+                } else {
+                    PeriodKind::Budget
+                };
+                let year = f.req_year_index()?;
+                let p = f.req_str("period")?;
+                let period = YearMonth::parse(&p)
+                    .map_err(|e| Finding::error(l, "bad-period", format!("{label}: {e}")))?;
+                let account = f.req_account()?;
+                let objects = f.objects()?;
+                Record::Period {
+                    kind,
+                    year,
+                    period,
+                    account,
+                    objects,
+                    amount: f.req_amount()?,
+                    quantity: f.opt_quantity()?,
+                }
+            }
+            "#VER" => {
+                let series = f.opt_str().unwrap_or_default();
+                let number = f.opt_str();
+                let date = f.req_date("verifikationsdatum")?;
+                let text = f.opt_str();
+                let reg_date = f.opt_date()?;
+                let sign = f.opt_str();
+                Record::Voucher(Voucher {
+                    series,
+                    number,
+                    date,
+                    text,
+                    reg_date,
+                    sign,
+                    transactions: Vec::new(),
+                    line: l,
+                })
+            }
+            "#KSUMMA" => {
+                let v = f.opt_str();
+                match v {
+                    None => Record::Checksum(None),
+                    Some(s) => match s.parse::<i64>() {
+                        Ok(n) => Record::Checksum(Some(n)),
+                        Err(_) => {
+                            return Err(Finding::error(
+                                l,
+                                "bad-field",
+                                format!("#KSUMMA ska vara ett heltal, inte \"{s}\""),
+                            ))
+                        }
+                    },
+                }
+            }
+            _ => {
+                self.unknown_labels += 1;
+                if let Some(e) = self.unknown_names.iter_mut().find(|(n, _, _)| n == label) {
+                    e.1 += 1;
+                } else if self.unknown_names.len() < 100 {
+                    self.unknown_names.push((label.to_string(), 1, l));
+                }
+                return Ok(None);
+            }
+        };
+        self.records += 1;
+        Ok(Some(r))
+    }
+
+    fn finish(&mut self) {
+        if self.voucher.is_some() {
+            self.finish_voucher(false);
+        }
+        if self.crc.is_some() {
+            self.report(Finding::file(
+                Severity::Warning,
+                "checksum-unclosed",
+                "#KSUMMA öppnades men avslutas aldrig med en kontrollsumma",
+            ));
+            self.crc = None;
+        }
+        for (name, n, first) in std::mem::take(&mut self.unknown_names) {
+            self.findings.push(Finding {
+                severity: Severity::Info,
+                line: Some(first),
+                code: "unknown-label",
+                message: format!(
+                    "okänd etikett {name} hoppades över ({n} gånger), som standarden föreskriver"
+                ),
+            });
+        }
+        let enc = self.detector.encoding();
+        if let Some(bad) = self.detector.first_bad_line {
+            self.findings.push(Finding::warning(
+                bad,
+                "mixed-encoding",
+                format!("{} rader är inte giltig UTF-8 fast filen i övrigt är det; de lästes som en teckentabell med en byte per tecken", self.detector.bad_lines),
+            ));
+        }
+        let declared_pc8 = self
+            .declared_format
+            .as_deref()
+            .is_some_and(|f| f.eq_ignore_ascii_case("PC8"));
+        if declared_pc8
+            && matches!(
+                enc,
+                Encoding::Utf8 | Encoding::Utf8Bom | Encoding::Windows1252 | Encoding::Latin1
+            )
+        {
+            self.findings.push(Finding {
+                severity: Severity::Warning,
+                line: self.detector.decided_on_line,
+                code: "encoding-mismatch",
+                message: format!(
+                    "filen anger #FORMAT PC8 (CP437) men innehållet är {}; den lästes som {}",
+                    enc.label(),
+                    enc.label()
+                ),
+            });
+        }
+        if self.line_no == 0 {
+            self.findings
+                .push(Finding::file(Severity::Error, "empty", "filen är tom"));
+        } else if self.records == 0 {
+            self.findings.push(Finding::file(
+                Severity::Error,
+                "not-sie",
+                "filen innehåller inga SIE-poster (#FLAGGA, #KONTO, #VER ...); är det rätt fil?",
+            ));
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for SieReader<R> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        loop {
+            if self.stopped {
+                self.out.clear();
+                return None;
+            }
+            if let Some(r) = self.out.pop_front() {
+                return Some(r);
+            }
+            if self.eof {
+                return None;
+            }
+            if self.read_line() {
+                self.process_line();
+            } else {
+                self.eof = true;
+                self.finish();
+            }
+        }
+    }
+}
+
+/// A cursor over a record's fields with typed accessors that produce Swedish findings.
+struct Fields<'f, 'a> {
+    fields: &'f [RawField<'a>],
+    idx: usize,
+    enc: Encoding,
+    line: u64,
+    label: &'f str,
+}
+
+impl Fields<'_, '_> {
+    fn next_raw(&mut self) -> Option<&RawField<'_>> {
+        let f = self.fields.get(self.idx);
+        if f.is_some() {
+            self.idx += 1;
+        }
+        f
+    }
+
+    fn peek_kind(&self) -> Option<FieldKind> {
+        self.fields.get(self.idx).map(|f| f.kind)
+    }
+
+    fn missing(&self, what: &str) -> Finding {
+        Finding::error(
+            self.line,
+            "missing-field",
+            format!("{} saknar fältet {what}; raden hoppades över", self.label),
+        )
+    }
+
+    fn text(&self, f: &RawField<'_>) -> String {
+        self.enc.decode(&f.bytes).into_owned()
+    }
+
+    fn req_str(&mut self, what: &str) -> Result<String, Finding> {
+        let enc = self.enc;
+        match self.next_raw() {
+            Some(f) if f.kind != FieldKind::Objects => Ok(enc.decode(&f.bytes).into_owned()),
+            _ => Err(self.missing(what)),
+        }
+    }
+
+    /// An optional text field; empty (`""`) reads as absent.
+    fn opt_str(&mut self) -> Option<String> {
+        if self.peek_kind() == Some(FieldKind::Objects) {
+            return None;
+        }
+        let f = self.fields.get(self.idx)?;
+        self.idx += 1;
+        let s = self.text(f);
+        if s.is_empty() {
+            None
+        } else {
+            Some(s)
+        }
+    }
+
+    fn ascii<'b>(&self, f: &'b RawField<'_>) -> Cow<'b, str> {
+        String::from_utf8_lossy(&f.bytes)
+    }
+
+    fn req_account(&mut self) -> Result<String, Finding> {
+        let line = self.line;
+        let label = self.label;
+        let Some(f) = self.fields.get(self.idx) else {
+            return Err(self.missing("kontonummer"));
+        };
+        self.idx += 1;
+        let s = self.ascii(f).into_owned();
+        check_account_number(&s).map_err(|e| {
+            Finding::error(
+                line,
+                "bad-account",
+                format!("{label}: {e}; raden hoppades över"),
+            )
+        })?;
+        Ok(s)
+    }
+
+    fn req_date(&mut self, what: &str) -> Result<Date, Finding> {
+        let line = self.line;
+        let label = self.label;
+        let Some(f) = self.fields.get(self.idx) else {
+            return Err(self.missing(what));
+        };
+        self.idx += 1;
+        let s = self.ascii(f);
+        Date::parse_yyyymmdd(&s)
+            .map_err(|e| Finding::error(line, "bad-date", format!("{label}: {what}: {e}")))
+    }
+
+    fn opt_date(&mut self) -> Result<Option<Date>, Finding> {
+        let line = self.line;
+        let label = self.label;
+        let Some(f) = self.fields.get(self.idx) else {
+            return Ok(None);
+        };
+        if f.kind == FieldKind::Objects {
+            return Ok(None);
+        }
+        self.idx += 1;
+        if f.bytes.is_empty() {
+            return Ok(None);
+        }
+        let s = self.ascii(f);
+        Date::parse_yyyymmdd(&s)
+            .map(Some)
+            .map_err(|e| Finding::error(line, "bad-date", format!("{label}: {e}")))
+    }
+
+    fn req_int(&mut self, what: &str) -> Result<i32, Finding> {
+        let line = self.line;
+        let label = self.label;
+        let Some(f) = self.fields.get(self.idx) else {
+            return Err(self.missing(what));
+        };
+        self.idx += 1;
+        let s = self.ascii(f);
+        s.parse::<i32>().map_err(|_| {
+            Finding::error(
+                line,
+                "bad-number",
+                format!("{label}: {what} ska vara ett heltal, inte \"{s}\""),
+            )
+        })
+    }
+
+    fn req_year_index(&mut self) -> Result<i32, Finding> {
+        let v = self.req_int("årsnummer")?;
+        if !(-99..=0).contains(&v) {
+            return Err(Finding::error(
+                self.line,
+                "bad-year-index",
+                format!("{}: årsnumret ska vara 0, −1, −2 …, inte {v}", self.label),
+            ));
+        }
+        Ok(v)
+    }
+
+    fn req_dim(&mut self) -> Result<u32, Finding> {
+        let v = self.req_int("dimensionsnummer")?;
+        u32::try_from(v).ok().filter(|d| *d >= 1).ok_or_else(|| {
+            Finding::error(
+                self.line,
+                "bad-dimension",
+                format!(
+                    "{}: dimensionsnumret ska vara ett positivt heltal, inte {v}",
+                    self.label
+                ),
+            )
+        })
+    }
+
+    fn req_amount(&mut self) -> Result<Amount, Finding> {
+        let line = self.line;
+        let label = self.label;
+        let Some(f) = self.fields.get(self.idx) else {
+            return Err(self.missing("belopp"));
+        };
+        self.idx += 1;
+        let s = self.ascii(f);
+        Amount::parse_sie(&s).map_err(|e| {
+            Finding::error(
+                line,
+                "bad-amount",
+                format!("{label}: {e}; raden hoppades över"),
+            )
+        })
+    }
+
+    fn opt_quantity(&mut self) -> Result<Option<f64>, Finding> {
+        let line = self.line;
+        let label = self.label;
+        let Some(f) = self.fields.get(self.idx) else {
+            return Ok(None);
+        };
+        if f.kind == FieldKind::Objects {
+            return Ok(None);
+        }
+        self.idx += 1;
+        if f.bytes.is_empty() {
+            return Ok(None);
+        }
+        let s = self.ascii(f).replace(',', ".");
+        match s.parse::<f64>() {
+            Ok(q) if q.is_finite() => Ok(Some(q)),
+            _ => Err(Finding::error(
+                line,
+                "bad-quantity",
+                format!("{label}: kvantiteten \"{s}\" är inget tal"),
+            )),
+        }
+    }
+
+    /// The object list, if the next field is one (some exporters omit an empty `{}`).
+    fn objects(&mut self) -> Result<Vec<ObjectRef>, Finding> {
+        if self.peek_kind() != Some(FieldKind::Objects) {
+            return Ok(Vec::new());
+        }
+        let f = &self.fields[self.idx];
+        self.idx += 1;
+        let (of, errs) = object_fields(&f.bytes);
+        if let Some(e) = errs.first() {
+            return Err(Finding::error(
+                self.line,
+                "bad-objects",
+                format!("{}: {}", self.label, e.message),
+            ));
+        }
+        if of.len() % 2 != 0 {
+            return Err(Finding::error(
+                self.line,
+                "bad-objects",
+                format!(
+                    "{}: objektlistan ska bestå av par (dimension objekt), men har {} fält",
+                    self.label,
+                    of.len()
+                ),
+            ));
+        }
+        let mut v: Vec<ObjectRef> = Vec::with_capacity(of.len() / 2);
+        for pair in of.chunks(2) {
+            let d = String::from_utf8_lossy(&pair[0].bytes);
+            let dim = d.parse::<u32>().ok().filter(|d| *d >= 1).ok_or_else(|| {
+                Finding::error(
+                    self.line,
+                    "bad-objects",
+                    format!(
+                        "{}: dimensionen \"{d}\" i objektlistan är inget positivt heltal",
+                        self.label
+                    ),
+                )
+            })?;
+            let code = self.enc.decode(&pair[1].bytes).into_owned();
+            if code.is_empty() {
+                return Err(Finding::error(
+                    self.line,
+                    "bad-objects",
+                    format!("{}: tom objektkod för dimension {dim}", self.label),
+                ));
+            }
+            v.push(ObjectRef { dim, code });
+        }
+        v.sort();
+        v.dedup();
+        Ok(v)
+    }
+}
+
+fn parse_trans(f: &mut Fields<'_, '_>, kind: TransKind) -> Result<Transaction, Finding> {
+    let account = f.req_account()?;
+    let objects = f.objects()?;
+    let amount = f.req_amount()?;
+    let date = f.opt_date()?;
+    let text = f.opt_str();
+    let quantity = f.opt_quantity()?;
+    let sign = f.opt_str();
+    Ok(Transaction {
+        kind,
+        account,
+        objects,
+        amount,
+        date,
+        text,
+        quantity,
+        sign,
+    })
+}

@@ -1,0 +1,577 @@
+//! Whole-file validation: balances against transactions, voucher balance, duplicate voucher
+//! numbers, dates outside the financial year, accounts without #KONTO.
+//!
+//! The validator keeps sums per account and month (bounded by the chart of accounts), and
+//! voucher numbers per series as ranges, so memory does not grow with the number of vouchers.
+
+use crate::encoding::Encoding;
+use crate::finding::{Finding, Findings, Severity};
+use crate::model::*;
+use crate::reader::{ReadOptions, SieReader};
+use delar_core::accounts::is_balance_account;
+use delar_core::{Amount, Date, YearMonth};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::BufRead;
+
+/// Totals for one financial year of the file (keyed by its #RAR index).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct YearTotals {
+    /// First day, from #RAR.
+    pub start: Option<Date>,
+    /// Last day, from #RAR.
+    pub end: Option<Date>,
+    /// #IB per account.
+    pub ib: BTreeMap<String, Amount>,
+    /// #UB per account.
+    pub ub: BTreeMap<String, Amount>,
+    /// #RES per account.
+    pub res: BTreeMap<String, Amount>,
+    /// Σ counting transactions per account, for vouchers dated in this year.
+    pub trans: BTreeMap<String, Amount>,
+}
+
+/// What a file contains, for summaries and `delar sie check --json`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    /// #SIETYP.
+    pub sie_type: Option<u8>,
+    /// `1`, `2`, `3`, `4E` or `4I` (4I: type 4 without balances, an import file of vouchers).
+    pub sie_type_label: String,
+    /// #PROGRAM name and version.
+    pub program: Option<String>,
+    /// #FNAMN.
+    pub company_name: Option<String>,
+    /// #ORGNR.
+    pub orgnr: Option<String>,
+    /// #FORMAT as declared.
+    pub declared_format: Option<String>,
+    /// Per #RAR index.
+    pub years: BTreeMap<i32, YearTotals>,
+    /// #KONTO records.
+    pub accounts: usize,
+    /// #OBJEKT records.
+    pub objects: usize,
+    /// #VER records.
+    pub vouchers: u64,
+    /// Transaction lines (#TRANS, #RTRANS, #BTRANS).
+    pub transactions: u64,
+    /// Months with #PSALDO.
+    pub psaldo_records: u64,
+    /// #PBUDGET records.
+    pub pbudget_records: u64,
+    /// Records with unknown labels, skipped.
+    pub unknown_labels: u64,
+    /// Lines in the file.
+    pub lines: u64,
+}
+
+/// Voucher numbers seen in one series, as disjoint inclusive ranges (sequential numbering
+/// takes one range whatever the count).
+#[derive(Default, Debug)]
+struct NumberSet {
+    ranges: BTreeMap<u64, u64>,
+    other: HashSet<String>,
+}
+
+impl NumberSet {
+    /// Insert; false when already present.
+    fn insert(&mut self, number: &str) -> bool {
+        let Ok(n) = number.parse::<u64>() else {
+            if self.other.len() >= 1_000_000 {
+                return true; // stop tracking rather than grow without bound
+            }
+            return self.other.insert(number.to_string());
+        };
+        if let Some((&s, &e)) = self.ranges.range(..=n).next_back() {
+            if n <= e {
+                return false;
+            }
+            if n == e + 1 {
+                let mut end = n;
+                if let Some(&next_end) = self.ranges.get(&(n + 1)) {
+                    self.ranges.remove(&(n + 1));
+                    end = next_end;
+                }
+                self.ranges.insert(s, end);
+                return true;
+            }
+        }
+        if let Some(&next_end) = self.ranges.get(&(n + 1)) {
+            self.ranges.remove(&(n + 1));
+            self.ranges.insert(n, next_end);
+        } else {
+            self.ranges.insert(n, n);
+        }
+        true
+    }
+}
+
+type PeriodKey = (String, YearMonth, Vec<ObjectRef>);
+
+/// Checks records as they stream past and reports findings.
+#[derive(Default)]
+pub struct Validator {
+    summary: Summary,
+    findings: Findings,
+    rar: BTreeMap<i32, (Date, Date)>,
+    accounts: HashSet<String>,
+    /// First line each account without #KONTO was used on.
+    used_accounts: HashMap<String, u64>,
+    series: HashMap<String, NumberSet>,
+    /// #PSALDO per (account, month, objects) for year 0, to compare with transactions.
+    psaldo: HashMap<PeriodKey, (Amount, u64)>,
+    /// Σ transactions per (account, month, objects) for the keys #PSALDO has.
+    psaldo_trans: HashMap<PeriodKey, Amount>,
+    /// Σ transactions per month and account (all object sets), year 0.
+    month_trans: HashMap<(String, YearMonth), Amount>,
+    overflow_reported: bool,
+    has_balances: bool,
+    outside_year_reported: u64,
+}
+
+impl Validator {
+    /// A validator that has seen nothing.
+    pub fn new() -> Validator {
+        Validator::default()
+    }
+
+    fn year_of(&self, d: Date) -> Option<i32> {
+        self.rar
+            .iter()
+            .find(|(_, (s, e))| *s <= d && d <= *e)
+            .map(|(i, _)| *i)
+    }
+
+    fn add(
+        &mut self,
+        map_sel: fn(&mut YearTotals) -> &mut BTreeMap<String, Amount>,
+        year: i32,
+        account: &str,
+        amount: Amount,
+        line: u64,
+    ) {
+        let yt = self.summary.years.entry(year).or_default();
+        let slot = map_sel(yt)
+            .entry(account.to_string())
+            .or_insert(Amount::ZERO);
+        match slot.checked_add(amount) {
+            Some(v) => *slot = v,
+            None => {
+                if !self.overflow_reported {
+                    self.overflow_reported = true;
+                    self.findings.push(Finding::error(line, "overflow", format!("summan för konto {account} blir orimligt stor (överspill); filen kan inte vara rätt")));
+                }
+            }
+        }
+    }
+
+    /// Look at one record.
+    pub fn record(&mut self, r: &Record) {
+        match r {
+            Record::SieType(t) => self.summary.sie_type = Some(*t),
+            Record::Program { name, version } => {
+                self.summary.program = Some(if version.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{name} {version}")
+                })
+            }
+            Record::CompanyName(n) => self.summary.company_name = Some(n.clone()),
+            Record::OrgNumber { orgnr, .. } => self.summary.orgnr = Some(orgnr.clone()),
+            Record::Format(f) => self.summary.declared_format = Some(f.clone()),
+            Record::FinancialYear { index, start, end } => {
+                self.rar.insert(*index, (*start, *end));
+                let yt = self.summary.years.entry(*index).or_default();
+                yt.start = Some(*start);
+                yt.end = Some(*end);
+            }
+            Record::Account { account, .. } => {
+                if self.accounts.insert(account.clone()) {
+                    self.summary.accounts += 1;
+                }
+            }
+            Record::Object { .. } => self.summary.objects += 1,
+            Record::Balance {
+                kind,
+                year,
+                account,
+                amount,
+                ..
+            } => {
+                self.has_balances = true;
+                let sel: fn(&mut YearTotals) -> &mut BTreeMap<String, Amount> = match kind {
+                    BalanceKind::Opening => |y| &mut y.ib,
+                    BalanceKind::Closing => |y| &mut y.ub,
+                    BalanceKind::Result => |y| &mut y.res,
+                };
+                self.add(sel, *year, account, *amount, 0);
+            }
+            Record::ObjectBalance { .. } => self.has_balances = true,
+            Record::Period {
+                kind,
+                year,
+                period,
+                account,
+                objects,
+                amount,
+                ..
+            } => {
+                self.has_balances = true;
+                match kind {
+                    PeriodKind::Outcome => {
+                        self.summary.psaldo_records += 1;
+                        if *year == 0 && !is_balance_account(account) {
+                            let e = self
+                                .psaldo
+                                .entry((account.clone(), *period, objects.clone()))
+                                .or_insert((Amount::ZERO, 0));
+                            e.0 = e.0.checked_add(*amount).unwrap_or(e.0);
+                        }
+                    }
+                    PeriodKind::Budget => self.summary.pbudget_records += 1,
+                }
+            }
+            Record::Voucher(v) => self.voucher(v),
+            _ => {}
+        }
+    }
+
+    fn voucher(&mut self, v: &Voucher) {
+        self.summary.vouchers += 1;
+        self.summary.transactions += v.transactions.len() as u64;
+        let label = format!(
+            "verifikation {}{}",
+            if v.series.is_empty() {
+                String::new()
+            } else {
+                format!("{} ", v.series)
+            },
+            v.number.as_deref().unwrap_or("(utan nummer)")
+        );
+        if v.transactions.is_empty() {
+            self.findings.push(Finding::warning(
+                v.line,
+                "empty-voucher",
+                format!("{label} har inga transaktioner"),
+            ));
+        }
+        match v.balance() {
+            Some(b) if !b.is_zero() => self.findings.push(Finding::error(
+                v.line,
+                "unbalanced-voucher",
+                format!("{label} ({}) balanserar inte: debet och kredit skiljer {} kr; rätta verifikationen i ekonomisystemet och exportera igen", v.date, b),
+            )),
+            None => self.findings.push(Finding::error(v.line, "overflow", format!("{label}: beloppen är orimligt stora (överspill)"))),
+            _ => {}
+        }
+        if let Some(n) = &v.number {
+            if !self.series.entry(v.series.clone()).or_default().insert(n) {
+                self.findings.push(Finding::error(
+                    v.line,
+                    "duplicate-voucher",
+                    format!(
+                        "{label} förekommer mer än en gång i serien \"{}\"",
+                        v.series
+                    ),
+                ));
+            }
+        }
+        let year = if self.rar.is_empty() {
+            Some(0)
+        } else {
+            match self.year_of(v.date) {
+                Some(0) => Some(0),
+                Some(y) => {
+                    self.findings.push(Finding::warning(v.line, "date-in-other-year", format!("{label} är daterad {} som hör till räkenskapsår {y}, inte det aktuella (0)", v.date)));
+                    Some(y)
+                }
+                None => {
+                    self.outside_year_reported += 1;
+                    let (s, e) = self.rar.get(&0).copied().unwrap_or((v.date, v.date));
+                    self.findings.push(Finding::error(
+                        v.line,
+                        "date-outside-year",
+                        format!(
+                            "{label} är daterad {} utanför räkenskapsåret {s}–{e} (#RAR)",
+                            v.date
+                        ),
+                    ));
+                    None
+                }
+            }
+        };
+        let track_psaldo = !self.psaldo.is_empty();
+        for t in &v.transactions {
+            let line = v.line;
+            if !self.accounts.contains(&t.account)
+                && !self.used_accounts.contains_key(&t.account)
+                && self.used_accounts.len() < 100_000
+            {
+                self.used_accounts.insert(t.account.clone(), line);
+            }
+            if let Some(d) = t.date {
+                if !self.rar.is_empty() && self.year_of(d).is_none() {
+                    self.findings.push(Finding::warning(
+                        line,
+                        "date-outside-year",
+                        format!("transaktionsdatum {d} ligger utanför räkenskapsåren i #RAR"),
+                    ));
+                }
+            }
+            if !t.counts() {
+                continue;
+            }
+            let Some(y) = year else { continue };
+            self.add(|yt| &mut yt.trans, y, &t.account, t.amount, line);
+            if y == 0 && !is_balance_account(&t.account) {
+                let ym = v.date.year_month();
+                let e = self
+                    .month_trans
+                    .entry((t.account.clone(), ym))
+                    .or_insert(Amount::ZERO);
+                *e = e.checked_add(t.amount).unwrap_or(*e);
+                if track_psaldo && !t.objects.is_empty() {
+                    // Every non-empty subset of up to two of the line's objects.
+                    let objs = &t.objects;
+                    let mut keys: Vec<Vec<ObjectRef>> =
+                        objs.iter().map(|o| vec![o.clone()]).collect();
+                    if objs.len() <= 4 {
+                        for a in 0..objs.len() {
+                            for b in a + 1..objs.len() {
+                                keys.push(vec![objs[a].clone(), objs[b].clone()]);
+                            }
+                        }
+                    }
+                    for k in keys {
+                        let key = (t.account.clone(), ym, k);
+                        if self.psaldo.contains_key(&key) {
+                            let e = self.psaldo_trans.entry(key).or_insert(Amount::ZERO);
+                            *e = e.checked_add(t.amount).unwrap_or(*e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Finish: compare balances with transactions and return the summary and findings.
+    pub fn finish(mut self) -> (Summary, Findings) {
+        let has_vouchers = self.summary.vouchers > 0;
+        self.summary.sie_type_label = match self.summary.sie_type {
+            Some(4) if !self.has_balances => "4I".into(),
+            Some(4) => "4E".into(),
+            Some(t) => t.to_string(),
+            None => String::new(),
+        };
+        if self.summary.sie_type.is_none() {
+            self.findings.push(Finding::file(
+                Severity::Warning,
+                "no-sie-type",
+                "filen saknar #SIETYP; den lästes som typ 4",
+            ));
+        }
+        if self.rar.is_empty() && (has_vouchers || self.has_balances) {
+            self.findings.push(Finding::file(
+                Severity::Warning,
+                "no-year",
+                "filen saknar #RAR (räkenskapsår); verifikationerna räknas till det aktuella året",
+            ));
+        }
+        if let Some(t) = self.summary.sie_type {
+            if t < 4 && has_vouchers {
+                self.findings.push(Finding::file(
+                    Severity::Warning,
+                    "vouchers-in-low-type",
+                    format!(
+                        "filen är av typ {t} men innehåller verifikationer (bara typ 4 ska ha det)"
+                    ),
+                ));
+            }
+        }
+        let mut unknown: Vec<(String, u64)> = self
+            .used_accounts
+            .iter()
+            .filter(|(a, _)| !self.accounts.contains(*a))
+            .map(|(a, l)| (a.clone(), *l))
+            .collect();
+        unknown.sort_by_key(|(a, l)| (*l, a.clone()));
+        for (a, l) in unknown {
+            self.findings.push(Finding::warning(l, "unknown-account", format!("konto {a} används i en transaktion men saknar #KONTO i filen; lägg till kontot i kontoplanen")));
+        }
+        if has_vouchers {
+            if let Some(y0) = self.summary.years.get(&0) {
+                let mut issues = Vec::new();
+                let accounts: std::collections::BTreeSet<&String> = y0
+                    .ib
+                    .keys()
+                    .chain(y0.ub.keys())
+                    .chain(y0.res.keys())
+                    .chain(y0.trans.keys())
+                    .collect();
+                for a in accounts {
+                    let tr = y0.trans.get(a).copied().unwrap_or_default();
+                    if is_balance_account(a) {
+                        if y0.ub.contains_key(a) || y0.ib.contains_key(a) {
+                            let ib = y0.ib.get(a).copied().unwrap_or_default();
+                            let ub = y0.ub.get(a).copied().unwrap_or_default();
+                            if ib.checked_add(tr) != Some(ub) {
+                                issues.push(Finding::file(Severity::Error, "balance-mismatch", format!(
+                                    "konto {a}: ingående balans {ib} + transaktioner {tr} = {} men utgående balans (#UB) är {ub}",
+                                    ib.checked_add(tr).map(|v| v.to_string()).unwrap_or_else(|| "(överspill)".into())
+                                )));
+                            }
+                        }
+                    } else if let Some(res) = y0.res.get(a) {
+                        if *res != tr {
+                            issues.push(Finding::file(Severity::Error, "result-mismatch", format!(
+                                "konto {a}: resultatet (#RES) är {res} men transaktionerna summerar till {tr}"
+                            )));
+                        }
+                    } else if !y0.res.is_empty() && !tr.is_zero() {
+                        issues.push(Finding::file(Severity::Error, "result-mismatch", format!(
+                            "konto {a}: transaktionerna summerar till {tr} men filen har ingen #RES för kontot"
+                        )));
+                    }
+                }
+                for f in issues {
+                    self.findings.push(f);
+                }
+            }
+            // #PSALDO against transactions (result accounts, year 0).
+            let mut mismatches: Vec<(String, YearMonth, Vec<ObjectRef>, Amount, Amount)> =
+                Vec::new();
+            for ((acc, ym, objs), (ps, _)) in &self.psaldo {
+                let tr = if objs.is_empty() {
+                    self.month_trans
+                        .get(&(acc.clone(), *ym))
+                        .copied()
+                        .unwrap_or_default()
+                } else if objs.len() <= 2 {
+                    self.psaldo_trans
+                        .get(&(acc.clone(), *ym, objs.clone()))
+                        .copied()
+                        .unwrap_or_default()
+                } else {
+                    continue;
+                };
+                if tr != *ps {
+                    mismatches.push((acc.clone(), *ym, objs.clone(), *ps, tr));
+                }
+            }
+            // A month with transactions but no #PSALDO, when the file has #PSALDO at all.
+            if !self.psaldo.is_empty() {
+                for ((acc, ym), tr) in &self.month_trans {
+                    if !tr.is_zero() && !self.psaldo.contains_key(&(acc.clone(), *ym, Vec::new())) {
+                        mismatches.push((acc.clone(), *ym, Vec::new(), Amount::ZERO, *tr));
+                    }
+                }
+            }
+            mismatches.sort_by(|a, b| (&a.0, a.1, &a.2).cmp(&(&b.0, b.1, &b.2)));
+            for (acc, ym, objs, ps, tr) in mismatches {
+                let o = if objs.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " objekt {}",
+                        objs.iter()
+                            .map(|o| format!("{}:{}", o.dim, o.code))
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    )
+                };
+                self.findings.push(Finding::file(Severity::Error, "psaldo-mismatch", format!(
+                    "konto {acc}{o} {ym}: periodsaldot (#PSALDO) är {ps} men månadens transaktioner summerar till {tr}"
+                )));
+            }
+        }
+        (self.summary, self.findings)
+    }
+}
+
+/// The result of reading and validating a whole file.
+#[derive(Debug)]
+pub struct Checked {
+    /// What the file contains.
+    pub summary: Summary,
+    /// Everything found, sorted by line.
+    pub findings: Findings,
+    /// The encoding used to read it.
+    pub encoding: Encoding,
+}
+
+/// Reader and validator in one pass: iterate to get the records, then [`SieStream::finish`].
+pub struct SieStream<R: BufRead> {
+    reader: SieReader<R>,
+    validator: Validator,
+    strict: bool,
+}
+
+impl<R: BufRead> SieStream<R> {
+    /// Read and validate `input`.
+    pub fn new(input: R, opts: ReadOptions) -> Self {
+        SieStream {
+            reader: SieReader::new(input, opts),
+            validator: Validator::new(),
+            strict: opts.strict,
+        }
+    }
+    /// Current line.
+    pub fn line(&self) -> u64 {
+        self.reader.line()
+    }
+    /// Bytes consumed.
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.bytes_read()
+    }
+    /// Encoding detected so far.
+    pub fn encoding(&self) -> Encoding {
+        self.reader.encoding()
+    }
+    /// Errors found so far (reader and validator).
+    pub fn errors(&self) -> u64 {
+        self.reader.findings().errors() + self.validator.findings.errors()
+    }
+    /// Finish reading (drains what is left) and return the summary and all findings.
+    pub fn finish(mut self) -> Checked {
+        for _ in self.by_ref() {}
+        let encoding = self.reader.encoding();
+        let unknown = self.reader.unknown_labels();
+        let lines = self.reader.line();
+        let mut findings = self.reader.take_findings();
+        let strict_stopped =
+            self.reader.stopped() || (self.strict && self.validator.findings.errors() > 0);
+        let (mut summary, vf) = self.validator.finish();
+        for f in vf.list() {
+            if strict_stopped && findings.errors() > 0 && f.severity == Severity::Error {
+                break;
+            }
+            findings.push(f.clone());
+        }
+        findings.sort();
+        summary.unknown_labels = unknown;
+        summary.lines = lines;
+        Checked {
+            summary,
+            findings,
+            encoding,
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for SieStream<R> {
+    type Item = Record;
+    fn next(&mut self) -> Option<Record> {
+        if self.strict && self.validator.findings.errors() > 0 {
+            return None;
+        }
+        let r = self.reader.next()?;
+        self.validator.record(&r);
+        Some(r)
+    }
+}
+
+/// Read and validate a whole input without keeping its records.
+pub fn check<R: BufRead>(input: R, opts: ReadOptions) -> Checked {
+    SieStream::new(input, opts).finish()
+}
