@@ -179,14 +179,19 @@ impl AccountMapping {
         let mut ranges = Vec::new();
         for (gi, g) in groups.iter().enumerate() {
             if groups[..gi].iter().any(|o| o.code == g.code) {
-                return Err(MappingError(format!("kontogruppen \"{}\" finns två gånger", g.code)));
+                return Err(MappingError(format!(
+                    "kontogruppen \"{}\" finns två gånger",
+                    g.code
+                )));
             }
             for r in &g.ranges {
                 let (lo, hi) = match r.split_once('-') {
                     Some((a, b)) => (a.trim().to_string(), b.trim().to_string()),
                     None => (r.trim().to_string(), r.trim().to_string()),
                 };
-                let ok = |s: &str| !s.is_empty() && s.len() <= 10 && s.bytes().all(|b| b.is_ascii_digit());
+                let ok = |s: &str| {
+                    !s.is_empty() && s.len() <= 10 && s.bytes().all(|b| b.is_ascii_digit())
+                };
                 if !ok(&lo) || !ok(&hi) || lo.len() != hi.len() || lo > hi {
                     return Err(MappingError(format!(
                         "intervallet \"{r}\" i kontogruppen \"{}\" är felaktigt (skriv till exempel \"50-59\" eller \"46\")",
@@ -209,7 +214,11 @@ impl AccountMapping {
                 }
             }
         }
-        Ok(AccountMapping { name, groups, ranges })
+        Ok(AccountMapping {
+            name,
+            groups,
+            ranges,
+        })
     }
 
     /// The groups in report order.
@@ -224,7 +233,10 @@ impl AccountMapping {
 
     /// The group an account belongs to, or `None` (balance accounts, or a gap in the mapping).
     pub fn group_of(&self, account: &str) -> Option<&AccountGroup> {
-        self.ranges.iter().find(|r| r.matches(account)).map(|r| &self.groups[r.group])
+        self.ranges
+            .iter()
+            .find(|r| r.matches(account))
+            .map(|r| &self.groups[r.group])
     }
 
     /// Classify an account: balance accounts (class 1–2) need no group; result accounts must
@@ -253,7 +265,9 @@ pub fn check_account_number(account: &str) -> Result<(), String> {
         return Err("kontonumret saknas".into());
     }
     if !account.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("kontonumret \"{account}\" innehåller annat än siffror"));
+        return Err(format!(
+            "kontonumret \"{account}\" innehåller annat än siffror"
+        ));
     }
     if account.len() > 10 {
         return Err(format!(
@@ -271,7 +285,13 @@ mod tests {
     #[test]
     fn default_mapping_covers_result_accounts_once() {
         let m = AccountMapping::kommun_bas();
-        assert_eq!(m.groups().iter().filter(|g| g.kind != GroupKind::Financial).count(), 10);
+        assert_eq!(
+            m.groups()
+                .iter()
+                .filter(|g| g.kind != GroupKind::Financial)
+                .count(),
+            10
+        );
         for acc in 3000..9000 {
             let s = acc.to_string();
             let n = m.ranges.iter().filter(|r| r.matches(&s)).count();
@@ -306,7 +326,10 @@ ranges = ["3"]
         assert_eq!(m.group_of("3999").unwrap().code, "b");
         assert!(m.classify("5010").unwrap_err().0.contains("5010"));
         let overlap = t.replace("[\"3\"]", "[\"45\"]");
-        assert!(AccountMapping::from_toml(&overlap).unwrap_err().0.contains("överlappar"));
+        assert!(AccountMapping::from_toml(&overlap)
+            .unwrap_err()
+            .0
+            .contains("överlappar"));
         let bad = t.replace("[\"3\"]", "[\"3x\"]");
         assert!(AccountMapping::from_toml(&bad).is_err());
         let reversed = t.replace("[\"3\"]", "[\"39-30\"]");

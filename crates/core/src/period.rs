@@ -10,8 +10,18 @@ pub const MONTH_ABBR: [&str; 12] = [
 ];
 /// Swedish month names.
 pub const MONTH_NAMES: [&str; 12] = [
-    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-    "oktober", "november", "december",
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ];
 
 /// An error from parsing or building a date or period; the message is in Swedish.
@@ -194,9 +204,14 @@ impl YearMonth {
         let digits: String = t.chars().filter(|c| *c != '-').collect();
         let shape_ok = (t.len() == 7 && t.as_bytes()[4] == b'-') || t.len() == 6;
         if !shape_ok || digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return err(format!("\"{s}\" är ingen period (väntat ÅÅÅÅ-MM eller ÅÅÅÅMM)"));
+            return err(format!(
+                "\"{s}\" är ingen period (väntat ÅÅÅÅ-MM eller ÅÅÅÅMM)"
+            ));
         }
-        YearMonth::new(digits[0..4].parse().unwrap_or(0), digits[4..6].parse().unwrap_or(0))
+        YearMonth::new(
+            digits[0..4].parse().unwrap_or(0),
+            digits[4..6].parse().unwrap_or(0),
+        )
     }
 
     /// The year.
@@ -329,7 +344,12 @@ impl PeriodRange {
         if self.start == self.end {
             format!("{} {}", self.start.abbr(), self.start.year)
         } else if self.start.year == self.end.year {
-            format!("{}\u{2013}{} {}", self.start.abbr(), self.end.abbr(), self.end.year)
+            format!(
+                "{}\u{2013}{} {}",
+                self.start.abbr(),
+                self.end.abbr(),
+                self.end.year
+            )
         } else {
             format!(
                 "{} {}\u{2013}{} {}",
@@ -356,10 +376,14 @@ impl FinancialYear {
     /// the year is longer than 18 months (the law's limit for an extended year).
     pub fn new(start: Date, end: Date) -> Result<FinancialYear, PeriodError> {
         if end < start {
-            return err(format!("räkenskapsåret {start}–{end} slutar före det börjar"));
+            return err(format!(
+                "räkenskapsåret {start}–{end} slutar före det börjar"
+            ));
         }
         if start.year_month().months_until(end.year_month()) >= 18 {
-            return err(format!("räkenskapsåret {start}–{end} är längre än 18 månader"));
+            return err(format!(
+                "räkenskapsåret {start}–{end} är längre än 18 månader"
+            ));
         }
         Ok(FinancialYear { start, end })
     }
@@ -384,7 +408,10 @@ impl FinancialYear {
     }
     /// True for a calendar year.
     pub fn is_calendar(&self) -> bool {
-        self.start.month == 1 && self.start.day == 1 && self.end.month == 12 && self.end.day == 31
+        self.start.month == 1
+            && self.start.day == 1
+            && self.end.month == 12
+            && self.end.day == 31
             && self.start.year == self.end.year
     }
     /// True when the date falls in the year.
@@ -467,9 +494,11 @@ impl Round {
     /// Parse a round id: `2025-P1`, `2025-P2`, `2025-03` (monthly), `2025-B` or `2025-YE`
     /// (year end); an optional `@M` sets the cut-off month (`2025-P1@3`).
     pub fn parse(s: &str) -> Result<Round, PeriodError> {
-        let bad = || PeriodError(format!(
+        let bad = || {
+            PeriodError(format!(
             "\"{s}\" är ingen prognosomgång (väntat till exempel 2025-P2, 2025-P1@3, 2025-05 eller 2025-B)"
-        ));
+        ))
+        };
         let (id, cutoff) = match s.trim().split_once('@') {
             Some((a, c)) => (a, Some(c.parse::<u8>().map_err(|_| bad())?)),
             None => (s.trim(), None),
@@ -519,7 +548,9 @@ impl Round {
             RoundKind::P2 => format!("{}-P2", self.year),
             RoundKind::YearEnd => format!("{}-B", self.year),
         };
-        let usual = Round::new(self.year, self.kind).map(|r| r.cutoff).unwrap_or(self.cutoff);
+        let usual = Round::new(self.year, self.kind)
+            .map(|r| r.cutoff)
+            .unwrap_or(self.cutoff);
         if usual == self.cutoff {
             base
         } else {
@@ -530,7 +561,11 @@ impl Round {
     /// The Swedish name of the round, e.g. `Delårsrapport 2 (prognos 2)`.
     pub fn name(&self) -> String {
         match self.kind {
-            RoundKind::Month(m) => format!("Månadsrapport {} {}", MONTH_NAMES[m as usize - 1], self.year),
+            RoundKind::Month(m) => format!(
+                "Månadsrapport {} {}",
+                MONTH_NAMES[m as usize - 1],
+                self.year
+            ),
             RoundKind::P1 => format!("Delårsrapport 1 {}", self.year),
             RoundKind::P2 => format!("Delårsrapport 2 {}", self.year),
             RoundKind::YearEnd => format!("Årsbokslut {}", self.year),
@@ -583,12 +618,19 @@ mod tests {
         assert!(YearMonth::parse("2025-13").is_err());
         assert!(YearMonth::parse("2025-8").is_err());
         assert_eq!(YearMonth::new(2024, 2).unwrap().days(), 29);
-        assert_eq!(YearMonth::from_int(202512).unwrap(), YearMonth::new(2025, 12).unwrap());
+        assert_eq!(
+            YearMonth::from_int(202512).unwrap(),
+            YearMonth::new(2025, 12).unwrap()
+        );
     }
 
     #[test]
     fn ranges_and_labels() {
-        let r = PeriodRange::new(YearMonth::new(2025, 1).unwrap(), YearMonth::new(2025, 8).unwrap()).unwrap();
+        let r = PeriodRange::new(
+            YearMonth::new(2025, 1).unwrap(),
+            YearMonth::new(2025, 8).unwrap(),
+        )
+        .unwrap();
         assert_eq!(r.len(), 8);
         assert_eq!(r.label(), "jan\u{2013}aug 2025");
         assert_eq!(r.months().last(), Some(YearMonth::new(2025, 8).unwrap()));
@@ -602,10 +644,18 @@ mod tests {
         assert_eq!(fy.months().len(), 12);
         assert_eq!(fy.month(8), Some(YearMonth::new(2025, 8).unwrap()));
         assert_eq!(fy.month(13), None);
-        let broken = FinancialYear::new(Date::parse("2024-07-01").unwrap(), Date::parse("2025-06-30").unwrap()).unwrap();
+        let broken = FinancialYear::new(
+            Date::parse("2024-07-01").unwrap(),
+            Date::parse("2025-06-30").unwrap(),
+        )
+        .unwrap();
         assert!(!broken.is_calendar());
         assert_eq!(broken.month(7), Some(YearMonth::new(2025, 1).unwrap()));
-        assert!(FinancialYear::new(Date::parse("2024-01-01").unwrap(), Date::parse("2025-12-31").unwrap()).is_err());
+        assert!(FinancialYear::new(
+            Date::parse("2024-01-01").unwrap(),
+            Date::parse("2025-12-31").unwrap()
+        )
+        .is_err());
     }
 
     #[test]

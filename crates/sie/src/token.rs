@@ -209,7 +209,7 @@ impl<'a> Iterator for Tokenizer<'a> {
 pub fn object_fields(inner: &[u8]) -> (Vec<RawField<'_>>, Vec<TokenError>) {
     let mut t = Tokenizer::new(inner);
     let mut v = Vec::new();
-    while let Some(f) = t.next() {
+    for f in t.by_ref() {
         // Braces inside an object list are plain text here.
         let kind = match f.kind {
             FieldKind::Open | FieldKind::Close | FieldKind::Objects => FieldKind::Bare,

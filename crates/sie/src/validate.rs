@@ -186,10 +186,8 @@ impl Validator {
                 yt.start = Some(*start);
                 yt.end = Some(*end);
             }
-            Record::Account { account, .. } => {
-                if self.accounts.insert(account.clone()) {
-                    self.summary.accounts += 1;
-                }
+            Record::Account { account, .. } if self.accounts.insert(account.clone()) => {
+                self.summary.accounts += 1;
             }
             Record::Object { .. } => self.summary.objects += 1,
             Record::Balance {

@@ -287,10 +287,11 @@ impl<W: Write> SieWriter<W> {
                     opt(&vo.text),
                 ];
                 if vo.reg_date.is_some() || vo.sign.is_some() {
-                    v.push(own(vo
-                        .reg_date
-                        .map(|d| d.to_yyyymmdd())
-                        .unwrap_or_default()));
+                    v.push(
+                        vo.reg_date
+                            .map(|d| own(d.to_yyyymmdd()))
+                            .unwrap_or(Text("")),
+                    );
                 }
                 if vo.sign.is_some() {
                     v.push(opt(&vo.sign));
