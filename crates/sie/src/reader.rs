@@ -328,19 +328,24 @@ impl<R: BufRead> SieReader<R> {
             ));
             return;
         }
-        let label = String::from_utf8_lossy(label_bytes).to_ascii_uppercase();
+        // Labels are upper-case ASCII in practice: borrow them; normalise only when needed.
+        let label: Cow<'_, str> = match std::str::from_utf8(label_bytes) {
+            Ok(l) if !l.bytes().any(|b| b.is_ascii_lowercase()) => Cow::Borrowed(l),
+            _ => Cow::Owned(String::from_utf8_lossy(label_bytes).to_ascii_uppercase()),
+        };
+        let label: &str = &label;
         let rest = &fields[1..];
         let mut f = Fields {
             fields: rest,
             idx: 0,
             enc,
             line: line_no,
-            label: &label,
+            label,
         };
 
         // Transaction lines belong to the open voucher.
-        if matches!(label.as_str(), "#TRANS" | "#RTRANS" | "#BTRANS") {
-            let kind = match label.as_str() {
+        if matches!(label, "#TRANS" | "#RTRANS" | "#BTRANS") {
+            let kind = match label {
                 "#TRANS" => TransKind::Normal,
                 "#RTRANS" => TransKind::Added,
                 _ => TransKind::Removed,
@@ -395,7 +400,7 @@ impl<R: BufRead> SieReader<R> {
         if self.voucher.is_some() {
             self.finish_voucher(false);
         }
-        let parsed = self.parse_record(&label, &mut f);
+        let parsed = self.parse_record(label, &mut f);
         match parsed {
             Ok(Some(Record::Voucher(v))) => {
                 self.voucher = Some(OpenVoucher {

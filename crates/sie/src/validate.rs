@@ -124,7 +124,7 @@ pub struct Validator {
     /// Σ transactions per (account, month, objects) for the keys #PSALDO has.
     psaldo_trans: HashMap<PeriodKey, Amount>,
     /// Σ transactions per month and account (all object sets), year 0.
-    month_trans: HashMap<(String, YearMonth), Amount>,
+    month_trans: HashMap<String, BTreeMap<YearMonth, Amount>>,
     overflow_reported: bool,
     has_balances: bool,
     outside_year_reported: u64,
@@ -152,9 +152,12 @@ impl Validator {
         line: u64,
     ) {
         let yt = self.summary.years.entry(year).or_default();
-        let slot = map_sel(yt)
-            .entry(account.to_string())
-            .or_insert(Amount::ZERO);
+        let map = map_sel(yt);
+        // Look up before inserting: no key allocation for accounts already seen.
+        if !map.contains_key(account) {
+            map.insert(account.to_string(), Amount::ZERO);
+        }
+        let slot = map.get_mut(account).expect("inserted above");
         match slot.checked_add(amount) {
             Some(v) => *slot = v,
             None => {
@@ -238,29 +241,31 @@ impl Validator {
     fn voucher(&mut self, v: &Voucher) {
         self.summary.vouchers += 1;
         self.summary.transactions += v.transactions.len() as u64;
-        let label = format!(
-            "verifikation {}{}",
-            if v.series.is_empty() {
-                String::new()
-            } else {
-                format!("{} ", v.series)
-            },
-            v.number.as_deref().unwrap_or("(utan nummer)")
-        );
+        let label = || {
+            format!(
+                "verifikation {}{}",
+                if v.series.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} ", v.series)
+                },
+                v.number.as_deref().unwrap_or("(utan nummer)")
+            )
+        };
         if v.transactions.is_empty() {
             self.findings.push(Finding::warning(
                 v.line,
                 "empty-voucher",
-                format!("{label} har inga transaktioner"),
+                format!("{} har inga transaktioner", label()),
             ));
         }
         match v.balance() {
             Some(b) if !b.is_zero() => self.findings.push(Finding::error(
                 v.line,
                 "unbalanced-voucher",
-                format!("{label} ({}) balanserar inte: debet och kredit skiljer {} kr; rätta verifikationen i ekonomisystemet och exportera igen", v.date, b),
+                format!("{} ({}) balanserar inte: debet och kredit skiljer {} kr; rätta verifikationen i ekonomisystemet och exportera igen", label(), v.date, b),
             )),
-            None => self.findings.push(Finding::error(v.line, "overflow", format!("{label}: beloppen är orimligt stora (överspill)"))),
+            None => self.findings.push(Finding::error(v.line, "overflow", format!("{}: beloppen är orimligt stora (överspill)", label()))),
             _ => {}
         }
         if let Some(n) = &v.number {
@@ -269,7 +274,8 @@ impl Validator {
                     v.line,
                     "duplicate-voucher",
                     format!(
-                        "{label} förekommer mer än en gång i serien \"{}\"",
+                        "{} förekommer mer än en gång i serien \"{}\"",
+                        label(),
                         v.series
                     ),
                 ));
@@ -281,7 +287,15 @@ impl Validator {
             match self.year_of(v.date) {
                 Some(0) => Some(0),
                 Some(y) => {
-                    self.findings.push(Finding::warning(v.line, "date-in-other-year", format!("{label} är daterad {} som hör till räkenskapsår {y}, inte det aktuella (0)", v.date)));
+                    self.findings.push(Finding::warning(
+                        v.line,
+                        "date-in-other-year",
+                        format!(
+                            "{} är daterad {} som hör till räkenskapsår {y}, inte det aktuella (0)",
+                            label(),
+                            v.date
+                        ),
+                    ));
                     Some(y)
                 }
                 None => {
@@ -291,7 +305,8 @@ impl Validator {
                         v.line,
                         "date-outside-year",
                         format!(
-                            "{label} är daterad {} utanför räkenskapsåret {s}–{e} (#RAR)",
+                            "{} är daterad {} utanför räkenskapsåret {s}–{e} (#RAR)",
+                            label(),
                             v.date
                         ),
                     ));
@@ -324,10 +339,14 @@ impl Validator {
             self.add(|yt| &mut yt.trans, y, &t.account, t.amount, line);
             if y == 0 && !is_balance_account(&t.account) {
                 let ym = v.date.year_month();
-                let e = self
+                if !self.month_trans.contains_key(&t.account) {
+                    self.month_trans.insert(t.account.clone(), BTreeMap::new());
+                }
+                let months = self
                     .month_trans
-                    .entry((t.account.clone(), ym))
-                    .or_insert(Amount::ZERO);
+                    .get_mut(&t.account)
+                    .expect("inserted above");
+                let e = months.entry(ym).or_insert(Amount::ZERO);
                 *e = e.checked_add(t.amount).unwrap_or(*e);
                 if track_psaldo && !t.objects.is_empty() {
                     // Every non-empty subset of up to two of the line's objects.
@@ -442,7 +461,8 @@ impl Validator {
             for ((acc, ym, objs), (ps, _)) in &self.psaldo {
                 let tr = if objs.is_empty() {
                     self.month_trans
-                        .get(&(acc.clone(), *ym))
+                        .get(acc)
+                        .and_then(|m| m.get(ym))
                         .copied()
                         .unwrap_or_default()
                 } else if objs.len() <= 2 {
@@ -459,7 +479,11 @@ impl Validator {
             }
             // A month with transactions but no #PSALDO, when the file has #PSALDO at all.
             if !self.psaldo.is_empty() {
-                for ((acc, ym), tr) in &self.month_trans {
+                for (acc, ym, tr) in self
+                    .month_trans
+                    .iter()
+                    .flat_map(|(a, m)| m.iter().map(move |(ym, tr)| (a, ym, tr)))
+                {
                     if !tr.is_zero() && !self.psaldo.contains_key(&(acc.clone(), *ym, Vec::new())) {
                         mismatches.push((acc.clone(), *ym, Vec::new(), Amount::ZERO, *tr));
                     }
