@@ -1,1 +1,137 @@
-//! placeholder
+//! Storage for delar: schema, versioned migrations, atomic SIE imports and the ledger queries
+//! the reports need.
+//!
+//! Callers use the [`Store`] trait; [`SqliteStore`] is the embedded implementation. The schema
+//! (see [`schema`]) is portable SQL so that a PostgreSQL backend can be added behind the same
+//! trait without touching callers.
+//!
+//! # Import semantics
+//!
+//! An import is one database transaction: all or nothing. A file with errors (from the SIE
+//! validator, or accounts outside the account mapping) changes nothing. Every import is
+//! recorded as a batch with a *source* (by default the file's #ORGNR, else #FNAMN, else the
+//! file name). A batch carries *parts*: per financial year, any of vouchers, balances,
+//! monthly outcome and monthly budget. A newer batch from the same source replaces exactly the
+//! parts it carries; older batches stay in the log, and a batch whose parts have all been
+//! replaced gets the status `replaced`. Importing a byte-identical file whose batch is still
+//! fully in force changes nothing.
+//!
+//! Which parts a file carries is decided by its content: vouchers (and the monthly outcome
+//! derived from them) for every #RAR year that has vouchers, balances for every year with
+//! #IB/#UB/#RES/#OIB/#OUB, outcome from #PSALDO for years with #PSALDO but no vouchers, and
+//! budget for years with #PBUDGET. So a file with only #RES for the previous year replaces
+//! that year's balances and leaves its vouchers alone.
+
+mod error;
+mod import;
+mod objset;
+pub mod schema;
+mod sqlite;
+mod time;
+mod types;
+
+pub use error::StoreError;
+pub use sqlite::SqliteStore;
+pub use types::{
+    BatchInfo, BatchStatus, ImportOptions, ImportReport, ImportStatus, LedgerBy, LedgerRow,
+};
+
+use delar_core::{AccountMapping, FinancialYear};
+use std::io::Read;
+use std::path::Path;
+
+/// Progress callback: receives the number of bytes of the file read so far.
+pub type Progress<'a> = &'a mut dyn FnMut(u64);
+
+/// The operations the CLI needs from a store, independent of the database behind it.
+pub trait Store {
+    /// Replace the account mapping (kontogrupper) in force and reclassify every stored account;
+    /// fails, changing nothing, when a stored result account would map to no group.
+    fn set_account_mapping(&mut self, mapping: &AccountMapping) -> Result<(), StoreError>;
+
+    /// The account mapping in force (Kommun-Bas when none has been set).
+    fn account_mapping(&self) -> Result<AccountMapping, StoreError>;
+
+    /// Import an SIE file from a reader. `file_name` is recorded in the batch log; `sha256`
+    /// (lowercase hex of the file's bytes) may be given when already known, otherwise the
+    /// bytes are hashed while they are read. `progress` is called now and then with the
+    /// number of bytes read.
+    fn import_sie_reader(
+        &mut self,
+        input: &mut dyn Read,
+        file_name: &str,
+        sha256: Option<&str>,
+        options: &ImportOptions,
+        progress: Option<Progress<'_>>,
+    ) -> Result<ImportReport, StoreError>;
+
+    /// Import an SIE file from disk: a first pass hashes it (so an unchanged file is
+    /// recognised without parsing it all), a second pass imports it.
+    fn import_sie(
+        &mut self,
+        path: &Path,
+        options: &ImportOptions,
+        progress: Option<Progress<'_>>,
+    ) -> Result<ImportReport, StoreError> {
+        let sha = sha256_file(path)?;
+        let mut file = std::fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        self.import_sie_reader(&mut file, &name, Some(&sha), options, progress)
+    }
+
+    /// Monthly outcome and budget for the financial year named `year` (the year of its last
+    /// day), by account group or by account, from batch parts in force only (summed over
+    /// sources when several sources have data for the year).
+    ///
+    /// Only result accounts (those with an account group) are included. Without an object
+    /// filter, outcome derived from transactions counts on every object set, while #PSALDO and
+    /// #PBUDGET amounts count only on the empty object set (the file's account totals, which
+    /// the per-object lines break down). With an object filter `(dim, code)`, transaction
+    /// amounts count when their object set contains that object, and #PSALDO/#PBUDGET amounts
+    /// when their object set is exactly that one object. Rows without any amounts are left
+    /// out; groups come in mapping order, accounts in account-number order.
+    fn ledger(
+        &self,
+        year: i32,
+        by: LedgerBy,
+        object: Option<(u32, &str)>,
+    ) -> Result<Vec<LedgerRow>, StoreError>;
+
+    /// The import log, oldest batch first.
+    fn batches(&self) -> Result<Vec<BatchInfo>, StoreError>;
+
+    /// The financial years known to the store, earliest first.
+    fn years(&self) -> Result<Vec<FinancialYear>, StoreError>;
+}
+
+/// SHA-256 of a file's bytes as lowercase hex, read in blocks (constant memory).
+pub fn sha256_file(path: &Path) -> Result<String, StoreError> {
+    use sha2::{Digest, Sha256};
+    let mut file = std::fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(StoreError::io(path, e)),
+        };
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+/// Lowercase hex of bytes.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}

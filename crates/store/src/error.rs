@@ -1,0 +1,139 @@
+//! Errors of the store, with Swedish messages.
+
+use delar_sie::Finding;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Everything that can go wrong in the store; `Display` gives a Swedish message for the user.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The database file does not exist.
+    NotFound(PathBuf),
+    /// `create` was asked for a file that already exists.
+    Exists(PathBuf),
+    /// The file exists but is not a delar database.
+    NotDelar(PathBuf),
+    /// The database was written by a newer version of delar.
+    TooNew {
+        /// Schema version in the database.
+        found: i64,
+        /// Highest version this program knows.
+        known: i64,
+    },
+    /// Reading a file failed.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// The SIE file has errors; nothing was imported.
+    Invalid {
+        /// File name as given to the import.
+        file: String,
+        /// Number of errors (all of them, also those not kept).
+        errors: u64,
+        /// The kept findings (errors first).
+        findings: Vec<Finding>,
+    },
+    /// The account mapping cannot be applied.
+    Mapping(String),
+    /// The requested financial year is not in the store.
+    NoSuchYear(i32),
+    /// The requested object is not in the store.
+    NoSuchObject {
+        /// Dimension.
+        dim: u32,
+        /// Object code.
+        code: String,
+    },
+    /// The database holds a value it should not (a damaged or hand-edited file).
+    Corrupt(String),
+    /// An error from the database engine.
+    Db(rusqlite::Error),
+}
+
+impl StoreError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> StoreError {
+        StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// How many error findings `Display` lists before summarising the rest.
+const SHOWN_FINDINGS: usize = 20;
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::NotFound(p) => write!(
+                f,
+                "databasen {} finns inte (skapa den först, till exempel med \"delar init\")",
+                p.display()
+            ),
+            StoreError::Exists(p) => {
+                write!(
+                    f,
+                    "filen {} finns redan; välj ett annat namn eller öppna den",
+                    p.display()
+                )
+            }
+            StoreError::NotDelar(p) => write!(f, "filen {} är inte en delar-databas", p.display()),
+            StoreError::TooNew { found, known } => write!(
+                f,
+                "databasen har schemaversion {found} men programmet känner bara till version \
+                 {known}; uppdatera delar"
+            ),
+            StoreError::Io { path, source } => {
+                write!(f, "kunde inte läsa {}: {source}", path.display())
+            }
+            StoreError::Invalid {
+                file,
+                errors,
+                findings,
+            } => {
+                write!(f, "{file} har {errors} fel; ingenting importerades")?;
+                let errs: Vec<&Finding> = findings
+                    .iter()
+                    .filter(|x| x.severity == delar_sie::Severity::Error)
+                    .collect();
+                for x in errs.iter().take(SHOWN_FINDINGS) {
+                    write!(f, "\n  {}", x.render(file))?;
+                }
+                let shown = errs.len().min(SHOWN_FINDINGS) as u64;
+                if *errors > shown {
+                    write!(f, "\n  … och {} fel till", errors - shown)?;
+                }
+                Ok(())
+            }
+            StoreError::Mapping(m) => write!(f, "kontogrupperna kan inte användas: {m}"),
+            StoreError::NoSuchYear(y) => write!(f, "räkenskapsåret {y} finns inte i databasen"),
+            StoreError::NoSuchObject { dim, code } => {
+                write!(
+                    f,
+                    "objektet \"{code}\" i dimension {dim} finns inte i databasen"
+                )
+            }
+            StoreError::Corrupt(m) => write!(f, "databasen innehåller ett felaktigt värde: {m}"),
+            StoreError::Db(e) => write!(f, "databasfel: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::Io { source, .. } => Some(source),
+            StoreError::Db(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Db(e)
+    }
+}

@@ -1,0 +1,1194 @@
+//! The SIE import into SQLite: one transaction, streaming, with surrogate keys cached in
+//! memory and monthly aggregates written at the end.
+//!
+//! Monthly outcome for a financial year comes from the file's transactions when the file has
+//! vouchers for that year: result accounts only (classes 3–8, the accounts with an account
+//! group), summed per voucher-date month, account and object set; removed lines (#BTRANS) do
+//! not count. Balance accounts are left out because their monthly change is not what the
+//! reports show. When the file has no vouchers for a year, outcome comes from #PSALDO, stored
+//! as given (for balance accounts #PSALDO is a balance, not a change). #PSALDO for a year that
+//! also has vouchers is not stored (the validator compares the two). Budgets come from
+//! #PBUDGET.
+//!
+//! Speed: vouchers and transaction lines are written with 64-row INSERTs from typed binds,
+//! voucher ids are handed out by the import (it holds the write lock), accounts and object sets
+//! are looked up once and then found in in-memory maps, and foreign keys are not enforced
+//! while the import writes (the keys all come from rows it just found or wrote).
+
+use crate::objset;
+use crate::time::now_utc;
+use crate::types::{ImportOptions, ImportReport, ImportStatus};
+use crate::{hex, Progress, StoreError};
+use delar_core::{AccountMapping, Date, FinancialYear};
+use delar_sie::{
+    BalanceKind, Finding, Findings, ObjectRef, PeriodKind, ReadOptions, Record, Severity,
+    SieStream, TransKind, Voucher,
+};
+use rusqlite::{params, Connection, OptionalExtension, Statement, TransactionBehavior};
+use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::io::{BufReader, Read};
+
+/// How often (in records) the progress callback is called.
+const PROGRESS_EVERY: u64 = 65_536;
+
+/// The kinds of data a batch carries per financial year; a newer batch replaces an older one's
+/// part of the same kind and year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Part {
+    Vouchers,
+    Balances,
+    Outcome,
+    Budget,
+}
+
+impl Part {
+    fn as_str(self) -> &'static str {
+        match self {
+            Part::Vouchers => "vouchers",
+            Part::Balances => "balances",
+            Part::Outcome => "outcome",
+            Part::Budget => "budget",
+        }
+    }
+}
+
+/// Reads through to an inner reader and, when asked, hashes every byte read.
+struct Tee<'a> {
+    inner: &'a mut dyn Read,
+    hasher: Option<&'a RefCell<Sha256>>,
+}
+
+impl Read for Tee<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(h) = self.hasher {
+            h.borrow_mut().update(&buf[..n]);
+        }
+        Ok(n)
+    }
+}
+
+/// Key of a monthly aggregate: (financial year id, period YYYYMM, account id, object set id).
+type MonthKey = (i64, i32, i64, i64);
+
+/// A fast non-cryptographic hasher (the Fx hash of rustc) for the import's in-memory maps,
+/// whose keys come from the file but only index caches (no untrusted-input DoS concern worth
+/// SipHash's cost per transaction line).
+#[derive(Clone, Copy, Default)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_i32(&mut self, i: i32) {
+        self.add(i as u32 as u64);
+    }
+    fn write_i64(&mut self, i: i64) {
+        self.add(i as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// An account seen in this import.
+#[derive(Clone, Copy)]
+struct AccountEntry {
+    id: i64,
+    /// True for result accounts with a group (their transactions feed monthly outcome).
+    result: bool,
+}
+
+/// How an import ended before commit.
+enum Done {
+    Imported(Box<ImportReport>),
+    Unchanged(Box<ImportReport>),
+    Invalid(StoreError),
+}
+
+/// Import an SIE file into the database; see the module documentation for the semantics.
+pub(crate) fn import(
+    conn: &mut Connection,
+    input: &mut dyn Read,
+    file_name: &str,
+    sha256: Option<&str>,
+    options: &ImportOptions,
+    progress: Option<Progress<'_>>,
+) -> Result<ImportReport, StoreError> {
+    // Foreign keys are not enforced during the bulk insert (every key the import writes comes
+    // from a row it found or inserted in the same transaction); enforcing them costs three
+    // index lookups per transaction line. The pragma is a no-op inside a transaction, so it
+    // is switched around it, and back on whatever happens.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let result = import_in_transaction(conn, input, file_name, sha256, options, progress);
+    let restored = conn.pragma_update(None, "foreign_keys", "ON");
+    let report = result?;
+    restored?;
+    Ok(report)
+}
+
+fn import_in_transaction(
+    conn: &mut Connection,
+    input: &mut dyn Read,
+    file_name: &str,
+    sha256: Option<&str>,
+    options: &ImportOptions,
+    progress: Option<Progress<'_>>,
+) -> Result<ImportReport, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let done = {
+        let mapping = crate::sqlite::ensure_mapping(&tx)?;
+        let mut imp = Importer::new(&tx, mapping, file_name, sha256)?;
+        imp.run(input, options, progress)?
+    };
+    match done {
+        Done::Imported(report) => {
+            tx.commit()?;
+            Ok(*report)
+        }
+        Done::Unchanged(report) => {
+            tx.rollback()?;
+            Ok(*report)
+        }
+        Done::Invalid(err) => {
+            tx.rollback()?;
+            Err(err)
+        }
+    }
+}
+
+struct Importer<'c> {
+    conn: &'c Connection,
+    mapping: AccountMapping,
+    file_name: String,
+    sha256: Option<String>,
+    batch_id: i64,
+
+    // Header.
+    orgnr: Option<String>,
+    company: Option<String>,
+    source: Option<String>,
+    /// #RAR index → (financial year id, year), and the same in file order.
+    years: HashMap<i32, (i64, FinancialYear)>,
+    year_list: Vec<(i64, FinancialYear)>,
+    last_voucher_year: Option<(i64, FinancialYear)>,
+
+    // Caches of surrogate keys (everything in them was seen in this file).
+    accounts: FxMap<String, AccountEntry>,
+    objects: HashMap<(u32, String), i64>,
+    dims: HashSet<u32>,
+    sets: FxMap<Vec<ObjectRef>, i64>,
+    empty_set: Option<i64>,
+
+    // Data gathered while streaming.
+    trans_monthly: FxMap<MonthKey, i64>,
+    psaldo: FxMap<MonthKey, i64>,
+    pbudget: FxMap<MonthKey, i64>,
+    part_rows: BTreeMap<(i64, Part), u64>,
+    vouchers: u64,
+    transactions: u64,
+    findings: Vec<Finding>,
+    /// Accounts already reported as unmapped (each once).
+    unmapped: HashSet<String>,
+    /// Year indexes already reported as missing (each once).
+    missing_years: HashSet<i32>,
+    line: u64,
+
+    // Hot statements and the rows waiting for a multi-row insert.
+    ins_voucher: Statement<'c>,
+    ins_vouchers: Statement<'c>,
+    ins_trans: Statement<'c>,
+    ins_transes: Statement<'c>,
+    ins_balance: Statement<'c>,
+    next_voucher_id: i64,
+    voucher_buf: Vec<VoucherRow>,
+    trans_buf: Vec<TransRow>,
+}
+
+/// Rows per multi-row INSERT: one statement execution per 64 rows costs far less than 64.
+const BATCH: usize = 64;
+
+const VOUCHER_COLS: &str =
+    "INSERT INTO voucher (id, batch_id, financial_year_id, series, number, date, text, reg_date, sign) VALUES ";
+const VOUCHER_PARAMS: usize = 9;
+const TRANS_COLS: &str =
+    "INSERT INTO trans (voucher_id, kind, account_id, object_set_id, amount_ore, date, text, quantity, sign) VALUES ";
+const TRANS_PARAMS: usize = 9;
+
+/// `INSERT … VALUES (?, …), (?, …)` for `rows` rows of `params` parameters.
+fn multi_insert(head: &str, params: usize, rows: usize) -> String {
+    let one = format!("({})", vec!["?"; params].join(", "));
+    format!("{head}{}", vec![one; rows].join(", "))
+}
+
+/// A voucher waiting to be inserted (its id is assigned up front).
+struct VoucherRow {
+    id: i64,
+    year: i64,
+    series: String,
+    number: Option<String>,
+    date: String,
+    text: Option<String>,
+    reg_date: Option<String>,
+    sign: Option<String>,
+}
+
+/// A transaction line waiting to be inserted.
+struct TransRow {
+    voucher_id: i64,
+    kind: &'static str,
+    account_id: i64,
+    set_id: i64,
+    amount: i64,
+    date: Option<String>,
+    text: Option<String>,
+    quantity: Option<f64>,
+    sign: Option<String>,
+}
+
+fn bind_voucher(
+    st: &mut Statement<'_>,
+    base: usize,
+    batch: i64,
+    r: &VoucherRow,
+) -> rusqlite::Result<()> {
+    st.raw_bind_parameter(base + 1, r.id)?;
+    st.raw_bind_parameter(base + 2, batch)?;
+    st.raw_bind_parameter(base + 3, r.year)?;
+    st.raw_bind_parameter(base + 4, r.series.as_str())?;
+    st.raw_bind_parameter(base + 5, r.number.as_deref())?;
+    st.raw_bind_parameter(base + 6, r.date.as_str())?;
+    st.raw_bind_parameter(base + 7, r.text.as_deref())?;
+    st.raw_bind_parameter(base + 8, r.reg_date.as_deref())?;
+    st.raw_bind_parameter(base + 9, r.sign.as_deref())
+}
+
+fn bind_trans(st: &mut Statement<'_>, base: usize, r: &TransRow) -> rusqlite::Result<()> {
+    st.raw_bind_parameter(base + 1, r.voucher_id)?;
+    st.raw_bind_parameter(base + 2, r.kind)?;
+    st.raw_bind_parameter(base + 3, r.account_id)?;
+    st.raw_bind_parameter(base + 4, r.set_id)?;
+    st.raw_bind_parameter(base + 5, r.amount)?;
+    st.raw_bind_parameter(base + 6, r.date.as_deref())?;
+    st.raw_bind_parameter(base + 7, r.text.as_deref())?;
+    st.raw_bind_parameter(base + 8, r.quantity)?;
+    st.raw_bind_parameter(base + 9, r.sign.as_deref())
+}
+
+impl<'c> Importer<'c> {
+    fn new(
+        conn: &'c Connection,
+        mapping: AccountMapping,
+        file_name: &str,
+        sha256: Option<&str>,
+    ) -> Result<Importer<'c>, StoreError> {
+        let batch_id: i64 = conn.query_row(
+            "INSERT INTO import_batch (source, file_name, sha256, imported_at, status)
+             VALUES ('', ?1, ?2, ?3, 'active') RETURNING id",
+            params![file_name, sha256.unwrap_or(""), now_utc()],
+            |r| r.get(0),
+        )?;
+        Ok(Importer {
+            conn,
+            mapping,
+            file_name: file_name.to_string(),
+            sha256: sha256.map(str::to_string),
+            batch_id,
+            orgnr: None,
+            company: None,
+            source: None,
+            years: HashMap::new(),
+            year_list: Vec::new(),
+            last_voucher_year: None,
+            accounts: FxMap::default(),
+            objects: HashMap::new(),
+            dims: HashSet::new(),
+            sets: FxMap::default(),
+            empty_set: None,
+            trans_monthly: FxMap::default(),
+            psaldo: FxMap::default(),
+            pbudget: FxMap::default(),
+            part_rows: BTreeMap::new(),
+            vouchers: 0,
+            transactions: 0,
+            findings: Vec::new(),
+            unmapped: HashSet::new(),
+            missing_years: HashSet::new(),
+            line: 0,
+            ins_voucher: conn.prepare(&multi_insert(VOUCHER_COLS, VOUCHER_PARAMS, 1))?,
+            ins_vouchers: conn.prepare(&multi_insert(VOUCHER_COLS, VOUCHER_PARAMS, BATCH))?,
+            ins_trans: conn.prepare(&multi_insert(TRANS_COLS, TRANS_PARAMS, 1))?,
+            ins_transes: conn.prepare(&multi_insert(TRANS_COLS, TRANS_PARAMS, BATCH))?,
+            // The import holds the write lock, so ids can be handed out here.
+            next_voucher_id: conn.query_row(
+                "SELECT COALESCE(MAX(id), 0) + 1 FROM voucher",
+                [],
+                |r| r.get(0),
+            )?,
+            voucher_buf: Vec::with_capacity(BATCH),
+            trans_buf: Vec::with_capacity(BATCH),
+            ins_balance: conn.prepare(
+                "INSERT INTO balance (batch_id, financial_year_id, kind, account_id,
+                 object_set_id, amount_ore, quantity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?,
+        })
+    }
+
+    fn run(
+        &mut self,
+        input: &mut dyn Read,
+        options: &ImportOptions,
+        mut progress: Option<Progress<'_>>,
+    ) -> Result<Done, StoreError> {
+        let hasher = RefCell::new(Sha256::new());
+        let tee = Tee {
+            inner: &mut *input,
+            hasher: if self.sha256.is_none() {
+                Some(&hasher)
+            } else {
+                None
+            },
+        };
+        let mut stream = SieStream::new(
+            BufReader::with_capacity(1 << 16, tee),
+            ReadOptions {
+                strict: options.strict,
+            },
+        );
+        let mut header_done = false;
+        let mut since_progress: u64 = 0;
+        while let Some(rec) = stream.next() {
+            self.line = stream.line();
+            since_progress += 1;
+            if since_progress == PROGRESS_EVERY {
+                since_progress = 0;
+                if let Some(p) = progress.as_mut() {
+                    p(stream.bytes_read());
+                }
+            }
+            if !header_done && !is_header(&rec) {
+                header_done = true;
+                if let Some(report) = self.header_done(options, stream.encoding().label())? {
+                    return Ok(Done::Unchanged(report));
+                }
+            }
+            self.record(rec)?;
+        }
+        if let Some(p) = progress.as_mut() {
+            p(stream.bytes_read());
+        }
+        let checked = stream.finish();
+        self.flush_vouchers()?;
+        self.flush_trans()?;
+        // The reader may stop before the end of the input; the hash covers every byte.
+        let hashed_late = self.sha256.is_none();
+        if hashed_late {
+            let mut rest = Tee {
+                inner: input,
+                hasher: Some(&hasher),
+            };
+            std::io::copy(&mut rest, &mut std::io::sink())
+                .map_err(|e| StoreError::io(std::path::Path::new(&self.file_name), e))?;
+            self.sha256 = Some(hex(&hasher.into_inner().finalize()));
+            self.conn.execute(
+                "UPDATE import_batch SET sha256 = ?1 WHERE id = ?2",
+                params![self.sha256, self.batch_id],
+            )?;
+        }
+        let encoding = checked.encoding.label();
+        if !header_done {
+            if let Some(report) = self.header_done(options, encoding)? {
+                return Ok(Done::Unchanged(report));
+            }
+        } else if hashed_late {
+            if let Some(report) = self.unchanged(encoding)? {
+                return Ok(Done::Unchanged(report));
+            }
+        }
+
+        let mut findings: Findings = checked.findings;
+        for f in self.findings.drain(..) {
+            findings.push(f);
+        }
+        if findings.errors() > 0 {
+            findings.sort();
+            let mut list: Vec<Finding> = findings.list().to_vec();
+            list.sort_by_key(|f| (f.severity != Severity::Error, f.line.unwrap_or(0)));
+            return Ok(Done::Invalid(StoreError::Invalid {
+                file: self.file_name.clone(),
+                errors: findings.errors(),
+                findings: list,
+            }));
+        }
+
+        // Monthly aggregates.
+        let voucher_years: HashSet<i64> = self
+            .part_rows
+            .keys()
+            .filter(|(_, p)| *p == Part::Vouchers)
+            .map(|(y, _)| *y)
+            .collect();
+        for &y in &voucher_years {
+            self.part_rows.entry((y, Part::Outcome)).or_insert(0);
+        }
+        let trans_monthly = std::mem::take(&mut self.trans_monthly);
+        let months_trans = self.insert_monthly(trans_monthly, "outcome", "trans", Part::Outcome)?;
+        let mut psaldo = std::mem::take(&mut self.psaldo);
+        let mut skipped_years: BTreeSet<i64> = BTreeSet::new();
+        psaldo.retain(|k, _| {
+            let keep = !voucher_years.contains(&k.0);
+            if !keep {
+                skipped_years.insert(k.0);
+            }
+            keep
+        });
+        for y in skipped_years {
+            let fy = self.year_by_id(y);
+            findings.push(Finding::file(
+                Severity::Info,
+                "psaldo-ignored",
+                format!(
+                    "#PSALDO för räkenskapsåret {} lagras inte eftersom filen har \
+                     verifikationer för året; utfallet per månad räknas från transaktionerna",
+                    fy.map(|f| format!("{}–{}", f.start, f.end))
+                        .unwrap_or_default()
+                ),
+            ));
+        }
+        let months_psaldo = self.insert_monthly(psaldo, "outcome", "psaldo", Part::Outcome)?;
+        let pbudget = std::mem::take(&mut self.pbudget);
+        let months_budget = self.insert_monthly(pbudget, "budget", "pbudget", Part::Budget)?;
+        let months_outcome = months_trans.union(&months_psaldo).count() as u64;
+        let months_budget = months_budget.len() as u64;
+
+        // Replace earlier batches' parts.
+        let source = self.source.clone().unwrap_or_default();
+        let mut replaced: BTreeSet<i64> = BTreeSet::new();
+        {
+            let mut upd = self.conn.prepare(
+                "UPDATE batch_part SET replaced_by = ?1
+                 WHERE financial_year_id = ?2 AND part = ?3 AND replaced_by IS NULL
+                   AND batch_id <> ?1
+                   AND batch_id IN (SELECT id FROM import_batch WHERE source = ?4)
+                 RETURNING batch_id",
+            )?;
+            let mut ins = self.conn.prepare(
+                "INSERT INTO batch_part (batch_id, financial_year_id, part, rows_count)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (&(year, part), &rows) in &self.part_rows {
+                let ids = upd
+                    .query_map(params![self.batch_id, year, part.as_str(), source], |r| {
+                        r.get::<_, i64>(0)
+                    })?
+                    .collect::<Result<Vec<i64>, _>>()?;
+                replaced.extend(ids);
+                ins.execute(params![self.batch_id, year, part.as_str(), rows as i64])?;
+            }
+            let mut retire = self.conn.prepare(
+                "UPDATE import_batch SET status = 'replaced', replaced_by = ?1
+                 WHERE id = ?2 AND NOT EXISTS
+                   (SELECT 1 FROM batch_part p WHERE p.batch_id = ?2 AND p.replaced_by IS NULL)",
+            )?;
+            for &b in &replaced {
+                retire.execute(params![self.batch_id, b])?;
+            }
+        }
+
+        // Organisation and the batch row.
+        let organisation = self.organisation()?;
+        let summary = &checked.summary;
+        let warnings = findings.warnings();
+        let report = ImportReport {
+            batch_id: self.batch_id,
+            source,
+            file_name: self.file_name.clone(),
+            sha256: self.sha256.clone().unwrap_or_default(),
+            status: if replaced.is_empty() {
+                ImportStatus::Imported
+            } else {
+                ImportStatus::Replaced
+            },
+            replaced_batches: replaced.into_iter().collect(),
+            sie_type: summary.sie_type_label.clone(),
+            encoding: encoding.to_string(),
+            program: summary.program.clone(),
+            years: self.sorted_years(),
+            accounts: self.accounts.len() as u64,
+            objects: self.objects.len() as u64,
+            vouchers: self.vouchers,
+            transactions: self.transactions,
+            months_outcome,
+            months_budget,
+            warnings,
+            findings: findings.list().to_vec(),
+        };
+        self.conn.execute(
+            "UPDATE import_batch SET source = ?2, organisation_id = ?3, sie_type = ?4,
+               encoding = ?5, program = ?6, vouchers = ?7, transactions = ?8, accounts = ?9,
+               objects = ?10, months_outcome = ?11, months_budget = ?12, warnings = ?13
+             WHERE id = ?1",
+            params![
+                self.batch_id,
+                report.source,
+                organisation,
+                if report.sie_type.is_empty() {
+                    None
+                } else {
+                    Some(&report.sie_type)
+                },
+                report.encoding,
+                report.program,
+                report.vouchers as i64,
+                report.transactions as i64,
+                report.accounts as i64,
+                report.objects as i64,
+                report.months_outcome as i64,
+                report.months_budget as i64,
+                report.warnings as i64,
+            ],
+        )?;
+        Ok(Done::Imported(Box::new(report)))
+    }
+
+    /// Called once the header records are read: fixes the source and, when the hash is
+    /// already known, stops early if the file is already imported and in force.
+    fn header_done(
+        &mut self,
+        options: &ImportOptions,
+        encoding: &str,
+    ) -> Result<Option<Box<ImportReport>>, StoreError> {
+        let source = options
+            .source
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| self.orgnr.clone().filter(|s| !s.trim().is_empty()))
+            .or_else(|| self.company.clone().filter(|s| !s.trim().is_empty()))
+            .unwrap_or_else(|| self.file_name.clone());
+        self.conn.execute(
+            "UPDATE import_batch SET source = ?1 WHERE id = ?2",
+            params![source, self.batch_id],
+        )?;
+        self.source = Some(source);
+        if self.sha256.is_some() {
+            self.unchanged(encoding)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The report for an unchanged file, when a batch of the same source with the same hash
+    /// is fully in force.
+    fn unchanged(&self, encoding: &str) -> Result<Option<Box<ImportReport>>, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT b.id, b.sie_type, b.program, b.accounts, b.objects, b.vouchers,
+                        b.transactions, b.months_outcome, b.months_budget, b.warnings
+                 FROM import_batch b
+                 WHERE b.source = ?1 AND b.sha256 = ?2 AND b.status = 'active' AND b.id <> ?3
+                   AND NOT EXISTS (SELECT 1 FROM batch_part p
+                                   WHERE p.batch_id = b.id AND p.replaced_by IS NOT NULL)
+                 ORDER BY b.id DESC LIMIT 1",
+                params![self.source, self.sha256, self.batch_id],
+                |r| {
+                    Ok(ImportReport {
+                        batch_id: r.get(0)?,
+                        source: self.source.clone().unwrap_or_default(),
+                        file_name: self.file_name.clone(),
+                        sha256: self.sha256.clone().unwrap_or_default(),
+                        status: ImportStatus::Unchanged,
+                        replaced_batches: Vec::new(),
+                        sie_type: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                        encoding: encoding.to_string(),
+                        program: r.get(2)?,
+                        years: self.sorted_years(),
+                        accounts: r.get::<_, i64>(3)? as u64,
+                        objects: r.get::<_, i64>(4)? as u64,
+                        vouchers: r.get::<_, i64>(5)? as u64,
+                        transactions: r.get::<_, i64>(6)? as u64,
+                        months_outcome: r.get::<_, i64>(7)? as u64,
+                        months_budget: r.get::<_, i64>(8)? as u64,
+                        warnings: r.get::<_, i64>(9)? as u64,
+                        findings: Vec::new(),
+                    })
+                },
+            )
+            .optional()?;
+        Ok(row.map(Box::new))
+    }
+
+    fn record(&mut self, rec: Record) -> Result<(), StoreError> {
+        match rec {
+            Record::OrgNumber { orgnr, .. } => self.orgnr = Some(orgnr),
+            Record::CompanyName(name) => self.company = Some(name),
+            Record::FinancialYear { index, start, end } => {
+                let id: i64 = self.conn.prepare_cached(
+                    "INSERT INTO financial_year (start_date, end_date) VALUES (?1, ?2)
+                     ON CONFLICT (start_date, end_date) DO UPDATE SET start_date = excluded.start_date
+                     RETURNING id",
+                )?
+                .query_row(params![start.to_string(), end.to_string()], |r| r.get(0))?;
+                let fy = FinancialYear { start, end };
+                self.years.insert(index, (id, fy));
+                self.year_list.push((id, fy));
+            }
+            Record::Account { account, name } => {
+                self.account(&account, Some(&name))?;
+            }
+            Record::AccountType { account, kind } => {
+                self.account(&account, None)?;
+                let kind = kind.trim().to_ascii_uppercase();
+                if matches!(kind.as_str(), "T" | "S" | "K" | "I") {
+                    self.conn
+                        .prepare_cached("UPDATE account SET kind = ?2 WHERE number = ?1")?
+                        .execute(params![account, kind])?;
+                }
+            }
+            Record::AccountUnit { account, unit } => {
+                self.account(&account, None)?;
+                self.conn
+                    .prepare_cached("UPDATE account SET unit = ?2 WHERE number = ?1")?
+                    .execute(params![account, unit])?;
+            }
+            Record::Sru { account, code } => {
+                self.account(&account, None)?;
+                self.conn
+                    .prepare_cached("UPDATE account SET sru = ?2 WHERE number = ?1")?
+                    .execute(params![account, code])?;
+            }
+            Record::Dimension { dim, name } => {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO dimension (dim, name) VALUES (?1, ?2)
+                         ON CONFLICT (dim) DO UPDATE SET name = excluded.name",
+                    )?
+                    .execute(params![dim, name])?;
+                self.dims.insert(dim);
+            }
+            Record::SubDimension { dim, name, parent } => {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO dimension (dim, name, parent) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (dim) DO UPDATE SET name = excluded.name,
+                         parent = excluded.parent",
+                    )?
+                    .execute(params![dim, name, parent])?;
+                self.dims.insert(dim);
+            }
+            Record::Object { dim, code, name } => {
+                self.object(dim, &code, Some(&name))?;
+            }
+            Record::Balance {
+                kind,
+                year,
+                account,
+                amount,
+                quantity,
+            } => {
+                let label = match kind {
+                    BalanceKind::Opening => "IB",
+                    BalanceKind::Closing => "UB",
+                    BalanceKind::Result => "RES",
+                };
+                self.balance(label, year, &account, &[], amount.ore(), quantity)?;
+            }
+            Record::ObjectBalance {
+                kind,
+                year,
+                account,
+                object,
+                amount,
+                quantity,
+            } => {
+                let label = match kind {
+                    BalanceKind::Opening => "OIB",
+                    BalanceKind::Closing => "OUB",
+                    BalanceKind::Result => "RES",
+                };
+                self.balance(label, year, &account, &[object], amount.ore(), quantity)?;
+            }
+            Record::Period {
+                kind,
+                year,
+                period,
+                account,
+                objects,
+                amount,
+                quantity: _,
+            } => {
+                let Some((fy, _)) = self.year_index(year) else {
+                    return Ok(());
+                };
+                let acc = self.account(&account, None)?;
+                let set = self.object_set(&objects)?;
+                let key = (fy, period.as_int(), acc.id, set);
+                let (map, what) = match kind {
+                    PeriodKind::Outcome => (&mut self.psaldo, "#PSALDO"),
+                    PeriodKind::Budget => (&mut self.pbudget, "#PBUDGET"),
+                };
+                let slot = map.entry(key).or_insert(0);
+                match slot.checked_add(amount.ore()) {
+                    Some(v) => *slot = v,
+                    None => {
+                        let message =
+                            format!("summan av {what} för konto {account} {period} blir för stor");
+                        self.findings
+                            .push(Finding::error(self.line, "amount-overflow", message));
+                    }
+                }
+            }
+            Record::Voucher(v) => self.voucher(v)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn voucher(&mut self, v: Voucher) -> Result<(), StoreError> {
+        let Some((fy, _)) = self.voucher_year(v.date) else {
+            // With #RAR the validator reports the date as an error; without #RAR the store
+            // cannot tell which financial year the voucher belongs to.
+            if self.year_list.is_empty() && self.missing_years.insert(i32::MIN) {
+                self.findings.push(Finding::error(
+                    v.line,
+                    "no-year",
+                    "filen saknar #RAR (räkenskapsår); verifikationerna kan inte lagras utan \
+                     räkenskapsår",
+                ));
+            }
+            return Ok(());
+        };
+        let voucher_id = self.next_voucher_id;
+        self.next_voucher_id += 1;
+        let period = v.date.year_month().as_int();
+        let n_trans = v.transactions.len() as u64;
+        self.voucher_buf.push(VoucherRow {
+            id: voucher_id,
+            year: fy,
+            series: v.series,
+            number: v.number,
+            date: v.date.to_string(),
+            text: v.text,
+            reg_date: v.reg_date.map(|d| d.to_string()),
+            sign: v.sign,
+        });
+        if self.voucher_buf.len() == BATCH {
+            self.flush_vouchers()?;
+        }
+        for t in v.transactions {
+            let acc = self.account(&t.account, None)?;
+            let set = self.object_set(&t.objects)?;
+            let kind = match t.kind {
+                TransKind::Normal => "normal",
+                TransKind::Added => "added",
+                TransKind::Removed => "removed",
+            };
+            let counts = t.counts();
+            let amount = t.amount.ore();
+            self.trans_buf.push(TransRow {
+                voucher_id,
+                kind,
+                account_id: acc.id,
+                set_id: set,
+                amount,
+                date: t.date.map(|d| d.to_string()),
+                text: t.text,
+                quantity: t.quantity,
+                sign: t.sign,
+            });
+            if self.trans_buf.len() == BATCH {
+                self.flush_vouchers()?;
+                self.flush_trans()?;
+            }
+            if acc.result && counts {
+                let slot = self
+                    .trans_monthly
+                    .entry((fy, period, acc.id, set))
+                    .or_insert(0);
+                match slot.checked_add(amount) {
+                    Some(s) => *slot = s,
+                    None => self.findings.push(Finding::error(
+                        v.line,
+                        "amount-overflow",
+                        format!(
+                            "summan för konto {} i {} blir för stor",
+                            t.account,
+                            v.date.year_month()
+                        ),
+                    )),
+                }
+            }
+        }
+        self.vouchers += 1;
+        self.transactions += n_trans;
+        *self.part_rows.entry((fy, Part::Vouchers)).or_insert(0) += 1;
+        Ok(())
+    }
+
+    /// Insert the buffered vouchers.
+    fn flush_vouchers(&mut self) -> Result<(), StoreError> {
+        let rows = std::mem::take(&mut self.voucher_buf);
+        let mut chunks = rows.chunks_exact(BATCH);
+        for chunk in &mut chunks {
+            for (i, r) in chunk.iter().enumerate() {
+                bind_voucher(&mut self.ins_vouchers, i * VOUCHER_PARAMS, self.batch_id, r)?;
+            }
+            self.ins_vouchers.raw_execute()?;
+        }
+        for r in chunks.remainder() {
+            bind_voucher(&mut self.ins_voucher, 0, self.batch_id, r)?;
+            self.ins_voucher.raw_execute()?;
+        }
+        self.voucher_buf = rows;
+        self.voucher_buf.clear();
+        Ok(())
+    }
+
+    /// Insert the buffered transaction lines.
+    fn flush_trans(&mut self) -> Result<(), StoreError> {
+        let rows = std::mem::take(&mut self.trans_buf);
+        let mut chunks = rows.chunks_exact(BATCH);
+        for chunk in &mut chunks {
+            for (i, r) in chunk.iter().enumerate() {
+                bind_trans(&mut self.ins_transes, i * TRANS_PARAMS, r)?;
+            }
+            self.ins_transes.raw_execute()?;
+        }
+        for r in chunks.remainder() {
+            bind_trans(&mut self.ins_trans, 0, r)?;
+            self.ins_trans.raw_execute()?;
+        }
+        self.trans_buf = rows;
+        self.trans_buf.clear();
+        Ok(())
+    }
+
+    fn balance(
+        &mut self,
+        label: &str,
+        year: i32,
+        account: &str,
+        objects: &[ObjectRef],
+        ore: i64,
+        quantity: Option<f64>,
+    ) -> Result<(), StoreError> {
+        let Some((fy, _)) = self.year_index(year) else {
+            return Ok(());
+        };
+        let acc = self.account(account, None)?;
+        let set = self.object_set(objects)?;
+        self.ins_balance.execute(params![
+            self.batch_id,
+            fy,
+            label,
+            acc.id,
+            set,
+            ore,
+            quantity
+        ])?;
+        *self.part_rows.entry((fy, Part::Balances)).or_insert(0) += 1;
+        Ok(())
+    }
+
+    /// The financial year of a #RAR index, or an error finding when the file lacks it.
+    fn year_index(&mut self, index: i32) -> Option<(i64, FinancialYear)> {
+        let found = self.years.get(&index).copied();
+        if found.is_none() && self.missing_years.insert(index) {
+            self.findings.push(Finding::error(
+                self.line,
+                "missing-year",
+                format!("årsindex {index} används men filen har ingen #RAR {index}"),
+            ));
+        }
+        found
+    }
+
+    /// The financial year containing a voucher date.
+    fn voucher_year(&mut self, date: Date) -> Option<(i64, FinancialYear)> {
+        if let Some((id, fy)) = self.last_voucher_year {
+            if fy.contains(date) {
+                return Some((id, fy));
+            }
+        }
+        let found = self
+            .year_list
+            .iter()
+            .find(|(_, fy)| fy.contains(date))
+            .copied();
+        if found.is_some() {
+            self.last_voucher_year = found;
+        }
+        found
+    }
+
+    fn year_by_id(&self, id: i64) -> Option<FinancialYear> {
+        self.year_list
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, fy)| *fy)
+    }
+
+    fn sorted_years(&self) -> Vec<FinancialYear> {
+        let mut v: Vec<FinancialYear> = self.year_list.iter().map(|(_, fy)| *fy).collect();
+        v.sort_by_key(|fy| (fy.start, fy.end));
+        v.dedup();
+        v
+    }
+
+    /// The id of an account, creating or renaming it; the first time an account is seen in
+    /// this import it is classified with the account mapping.
+    fn account(&mut self, number: &str, name: Option<&str>) -> Result<AccountEntry, StoreError> {
+        if let Some(e) = self.accounts.get(number) {
+            let e = *e;
+            if let Some(name) = name {
+                self.conn
+                    .prepare_cached("UPDATE account SET name = ?2 WHERE id = ?1")?
+                    .execute(params![e.id, name])?;
+            }
+            return Ok(e);
+        }
+        let group = match self.mapping.classify(number) {
+            Ok(g) => g.map(|g| g.code.clone()),
+            Err(e) => {
+                if self.unmapped.insert(number.to_string()) {
+                    self.findings.push(Finding::error(
+                        self.line,
+                        "unmapped-account",
+                        format!("{e} (kontogrupperna \"{}\")", self.mapping.name),
+                    ));
+                }
+                None
+            }
+        };
+        let id: i64 = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO account (number, name, group_code) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (number) DO UPDATE SET name = COALESCE(excluded.name, account.name),
+                 group_code = excluded.group_code
+                 RETURNING id",
+            )?
+            .query_row(params![number, name, group], |r| r.get(0))?;
+        // `classify` gives balance accounts no group, so a group means a result account.
+        let e = AccountEntry {
+            id,
+            result: group.is_some(),
+        };
+        self.accounts.insert(number.to_string(), e);
+        Ok(e)
+    }
+
+    /// Make sure a dimension exists (dimensions used without #DIM get a standard name).
+    fn dimension(&mut self, dim: u32) -> Result<(), StoreError> {
+        if self.dims.insert(dim) {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO dimension (dim, name) VALUES (?1, ?2) ON CONFLICT (dim) DO NOTHING",
+                )?
+                .execute(params![dim, default_dimension_name(dim)])?;
+        }
+        Ok(())
+    }
+
+    /// The id of an object, creating or renaming it.
+    fn object(&mut self, dim: u32, code: &str, name: Option<&str>) -> Result<i64, StoreError> {
+        if let Some(&id) = self.objects.get(&(dim, code.to_string())) {
+            if let Some(name) = name {
+                self.conn
+                    .prepare_cached("UPDATE object SET name = ?2 WHERE id = ?1")?
+                    .execute(params![id, name])?;
+            }
+            return Ok(id);
+        }
+        self.dimension(dim)?;
+        let id: i64 = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO object (dim, code, name) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (dim, code) DO UPDATE SET name = COALESCE(excluded.name, object.name)
+                 RETURNING id",
+            )?
+            .query_row(params![dim, code, name], |r| r.get(0))?;
+        self.objects.insert((dim, code.to_string()), id);
+        Ok(id)
+    }
+
+    /// The id of an object set (objects in any order), creating it and its objects.
+    fn object_set(&mut self, objects: &[ObjectRef]) -> Result<i64, StoreError> {
+        if objects.is_empty() {
+            if let Some(id) = self.empty_set {
+                return Ok(id);
+            }
+        } else if let Some(&id) = self.sets.get(objects) {
+            return Ok(id);
+        }
+        let canon = objset::canonical(objects);
+        let key = objset::key(&canon);
+        let mut member_ids = Vec::with_capacity(canon.len());
+        for o in &canon {
+            member_ids.push(self.object(o.dim, &o.code, None)?);
+        }
+        let existing: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT id FROM object_set WHERE key = ?1")?
+            .query_row(params![key], |r| r.get(0))
+            .optional()?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let id: i64 = self
+                    .conn
+                    .prepare_cached("INSERT INTO object_set (key) VALUES (?1) RETURNING id")?
+                    .query_row(params![key], |r| r.get(0))?;
+                let mut ins = self.conn.prepare_cached(
+                    "INSERT INTO object_set_member (object_set_id, object_id) VALUES (?1, ?2)",
+                )?;
+                for m in member_ids {
+                    ins.execute(params![id, m])?;
+                }
+                id
+            }
+        };
+        if objects.is_empty() {
+            self.empty_set = Some(id);
+        } else {
+            self.sets.insert(objects.to_vec(), id);
+        }
+        Ok(id)
+    }
+
+    /// Write monthly aggregates (zeros left out) and return the distinct (year, month) written.
+    fn insert_monthly(
+        &mut self,
+        map: FxMap<MonthKey, i64>,
+        kind: &str,
+        origin: &str,
+        part: Part,
+    ) -> Result<HashSet<(i64, i32)>, StoreError> {
+        let mut months = HashSet::new();
+        let mut rows: Vec<(MonthKey, i64)> = map.into_iter().filter(|(_, v)| *v != 0).collect();
+        rows.sort_unstable();
+        let mut ins = self.conn.prepare_cached(
+            "INSERT INTO monthly (batch_id, financial_year_id, kind, period, account_id,
+             object_set_id, amount_ore, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for ((fy, period, acc, set), amount) in rows {
+            ins.execute(params![
+                self.batch_id,
+                fy,
+                kind,
+                period,
+                acc,
+                set,
+                amount,
+                origin
+            ])?;
+            months.insert((fy, period));
+            *self.part_rows.entry((fy, part)).or_insert(0) += 1;
+        }
+        Ok(months)
+    }
+
+    /// The organisation the file belongs to (by #ORGNR, else by #FNAMN), created or renamed.
+    fn organisation(&self) -> Result<Option<i64>, StoreError> {
+        let orgnr = self.orgnr.as_deref().filter(|s| !s.trim().is_empty());
+        let name = self.company.as_deref().filter(|s| !s.trim().is_empty());
+        if let Some(orgnr) = orgnr {
+            let id = self.conn.query_row(
+                "INSERT INTO organisation (orgnr, name) VALUES (?1, ?2)
+                 ON CONFLICT (orgnr) DO UPDATE SET name = COALESCE(excluded.name, organisation.name)
+                 RETURNING id",
+                params![orgnr, name],
+                |r| r.get(0),
+            )?;
+            return Ok(Some(id));
+        }
+        let Some(name) = name else { return Ok(None) };
+        let existing = self
+            .conn
+            .query_row(
+                "SELECT id FROM organisation WHERE orgnr IS NULL AND name = ?1",
+                params![name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match existing {
+            Some(id) => Ok(Some(id)),
+            None => Ok(Some(self.conn.query_row(
+                "INSERT INTO organisation (name) VALUES (?1) RETURNING id",
+                params![name],
+                |r| r.get(0),
+            )?)),
+        }
+    }
+}
+
+/// True for the records that come before the chart and the data (identification, years).
+fn is_header(rec: &Record) -> bool {
+    matches!(
+        rec,
+        Record::Flag(_)
+            | Record::Program { .. }
+            | Record::Format(_)
+            | Record::Generated { .. }
+            | Record::SieType(_)
+            | Record::Prose(_)
+            | Record::CompanyType(_)
+            | Record::CompanyId(_)
+            | Record::OrgNumber { .. }
+            | Record::IndustryCode(_)
+            | Record::Address { .. }
+            | Record::CompanyName(_)
+            | Record::FinancialYear { .. }
+            | Record::TaxYear(_)
+            | Record::Extent(_)
+            | Record::ChartType(_)
+            | Record::Currency(_)
+    )
+}
+
+/// Names for the dimensions SIE reserves, used when a file uses one without #DIM.
+fn default_dimension_name(dim: u32) -> String {
+    match dim {
+        1 => "Kostnadsställe / resultatenhet".into(),
+        2 => "Kostnadsbärare".into(),
+        6 => "Projekt".into(),
+        7 => "Anställd".into(),
+        8 => "Kund".into(),
+        9 => "Leverantör".into(),
+        10 => "Faktura".into(),
+        _ => format!("Dimension {dim}"),
+    }
+}

@@ -1,0 +1,549 @@
+//! The SQLite implementation of [`Store`].
+
+use crate::schema::MIGRATIONS;
+use crate::time::now_utc;
+use crate::types::{BatchInfo, BatchStatus, ImportOptions, ImportReport, LedgerBy, LedgerRow};
+use crate::{objset, Progress, Store, StoreError};
+use delar_core::{AccountGroup, AccountMapping, Amount, Date, FinancialYear, GroupKind, YearMonth};
+use delar_sie::ObjectRef;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+/// `PRAGMA application_id` of a delar database ("DELR").
+pub const APPLICATION_ID: i32 = 0x4445_4C52;
+
+/// Tables of the schema, for [`SqliteStore::table_counts`].
+const TABLES: &[&str] = &[
+    "schema_migrations",
+    "settings",
+    "organisation",
+    "financial_year",
+    "account_group",
+    "account",
+    "dimension",
+    "object",
+    "object_set",
+    "object_set_member",
+    "import_batch",
+    "batch_part",
+    "voucher",
+    "trans",
+    "balance",
+    "monthly",
+];
+
+/// A store in an SQLite database file (or in memory).
+///
+/// The connection runs with `foreign_keys=ON`, `journal_mode=WAL` and `synchronous=NORMAL`:
+/// with WAL, NORMAL keeps the database consistent after a crash, and at worst loses the last
+/// committed imports on power loss (they can simply be imported again).
+pub struct SqliteStore {
+    conn: Connection,
+    applied: Vec<i64>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.conn.path())
+            .finish()
+    }
+}
+
+impl SqliteStore {
+    /// Create a new database file; fails when the file already exists.
+    pub fn create(path: &Path) -> Result<SqliteStore, StoreError> {
+        if path.exists() {
+            return Err(StoreError::Exists(path.to_path_buf()));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        SqliteStore::setup(conn)
+    }
+
+    /// Open an existing delar database, applying pending migrations; fails with a Swedish
+    /// message when the file does not exist or is not a delar database.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::NotFound(path.to_path_buf()));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|_| StoreError::NotDelar(path.to_path_buf()))?;
+        let id: i32 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(|_| StoreError::NotDelar(path.to_path_buf()))?;
+        if id != APPLICATION_ID {
+            return Err(StoreError::NotDelar(path.to_path_buf()));
+        }
+        SqliteStore::setup(conn)
+    }
+
+    /// A fresh database in memory (for tests and dry runs).
+    pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        SqliteStore::setup(conn)
+    }
+
+    fn setup(conn: Connection) -> Result<SqliteStore, StoreError> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // journal_mode answers with the new mode ("memory" for an in-memory database).
+        let _mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A 64 MB page cache keeps a large import's pages in memory until commit instead of
+        // spilling them to the WAL half-way.
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.set_prepared_statement_cache_capacity(64);
+        let mut store = SqliteStore {
+            conn,
+            applied: Vec::new(),
+        };
+        store.applied = store.migrate()?;
+        Ok(store)
+    }
+
+    /// Apply pending migrations in one transaction; returns the versions applied.
+    fn migrate(&mut self) -> Result<Vec<i64>, StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version    INTEGER PRIMARY KEY,
+                 name       TEXT NOT NULL,
+                 applied_at TEXT NOT NULL
+             )",
+        )?;
+        let current: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?;
+        let known = MIGRATIONS.last().map(|m| m.version).unwrap_or(0);
+        if current > known {
+            return Err(StoreError::TooNew {
+                found: current,
+                known,
+            });
+        }
+        let mut applied = Vec::new();
+        for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+            tx.execute_batch(m.sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                params![m.version, m.name, now_utc()],
+            )?;
+            applied.push(m.version);
+        }
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    /// The migration versions applied when this store was opened (empty when none was
+    /// pending).
+    pub fn migrations_applied(&self) -> &[i64] {
+        &self.applied
+    }
+
+    /// The schema version of the database.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Row counts of every table, in schema order (for diagnostics and tests).
+    pub fn table_counts(&self) -> Result<Vec<(&'static str, i64)>, StoreError> {
+        TABLES
+            .iter()
+            .map(|t| {
+                let n: i64 =
+                    self.conn
+                        .query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))?;
+                Ok((*t, n))
+            })
+            .collect()
+    }
+
+    /// The underlying connection, for diagnostics and tests; callers should use [`Store`].
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The financial year named `year` (the year of its last day): id and dates.
+    fn year_named(&self, year: i32) -> Result<(i64, FinancialYear), StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, start_date, end_date FROM financial_year ORDER BY start_date DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, s, e) = row?;
+            let fy = parse_year(&s, &e)?;
+            if fy.label_year() == year {
+                return Ok((id, fy));
+            }
+        }
+        Err(StoreError::NoSuchYear(year))
+    }
+}
+
+fn parse_year(start: &str, end: &str) -> Result<FinancialYear, StoreError> {
+    let bad = |_| StoreError::Corrupt(format!("räkenskapsåret {start}–{end}"));
+    Ok(FinancialYear {
+        start: Date::parse(start).map_err(bad)?,
+        end: Date::parse(end).map_err(bad)?,
+    })
+}
+
+fn kind_str(kind: GroupKind) -> &'static str {
+    match kind {
+        GroupKind::Revenue => "revenue",
+        GroupKind::Cost => "cost",
+        GroupKind::Financial => "financial",
+    }
+}
+
+fn kind_from(s: &str) -> GroupKind {
+    match s {
+        "revenue" => GroupKind::Revenue,
+        "financial" => GroupKind::Financial,
+        _ => GroupKind::Cost,
+    }
+}
+
+/// Read the stored mapping, `None` when no groups are stored.
+pub(crate) fn stored_mapping(conn: &Connection) -> Result<Option<AccountMapping>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT code, name, kind, ranges FROM account_group ORDER BY position")?;
+    let groups = stmt
+        .query_map([], |r| {
+            let ranges: String = r.get(3)?;
+            Ok(AccountGroup {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                kind: kind_from(&r.get::<_, String>(2)?),
+                ranges: ranges
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    if groups.is_empty() {
+        return Ok(None);
+    }
+    let name: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'mapping_name'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    AccountMapping::new(name.unwrap_or_else(|| "egen".into()), groups)
+        .map(Some)
+        .map_err(|e| StoreError::Mapping(e.0))
+}
+
+/// Write a mapping's groups (the caller reclassifies accounts).
+fn write_mapping(conn: &Connection, mapping: &AccountMapping) -> Result<(), StoreError> {
+    conn.execute("UPDATE account SET group_code = NULL", [])?;
+    conn.execute("DELETE FROM account_group", [])?;
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO account_group (code, name, kind, position, ranges) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, g) in mapping.groups().iter().enumerate() {
+        ins.execute(params![
+            g.code,
+            g.name,
+            kind_str(g.kind),
+            i as i64,
+            g.ranges.join(",")
+        ])?;
+    }
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES ('mapping_name', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![mapping.name],
+    )?;
+    Ok(())
+}
+
+/// The stored mapping; stores Kommun-Bas first when none is stored.
+pub(crate) fn ensure_mapping(conn: &Connection) -> Result<AccountMapping, StoreError> {
+    if let Some(m) = stored_mapping(conn)? {
+        return Ok(m);
+    }
+    let m = AccountMapping::kommun_bas();
+    write_mapping(conn, &m)?;
+    Ok(m)
+}
+
+impl Store for SqliteStore {
+    fn set_account_mapping(&mut self, mapping: &AccountMapping) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        write_mapping(&tx, mapping)?;
+        let accounts = {
+            let mut stmt = tx.prepare("SELECT id, number, name FROM account ORDER BY number")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            })?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        let mut problems = Vec::new();
+        {
+            let mut upd = tx.prepare("UPDATE account SET group_code = ?2 WHERE id = ?1")?;
+            for (id, number, name) in &accounts {
+                match mapping.classify(number) {
+                    Ok(Some(g)) => {
+                        upd.execute(params![id, g.code])?;
+                    }
+                    Ok(None) => {}
+                    Err(e) => problems.push(match name {
+                        Some(n) if !n.is_empty() => format!("{e} ({n})"),
+                        _ => e.0,
+                    }),
+                }
+            }
+        }
+        if !problems.is_empty() {
+            // Dropping the transaction rolls it back.
+            return Err(StoreError::Mapping(problems.join("; ")));
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn account_mapping(&self) -> Result<AccountMapping, StoreError> {
+        Ok(stored_mapping(&self.conn)?.unwrap_or_else(AccountMapping::kommun_bas))
+    }
+
+    fn import_sie_reader(
+        &mut self,
+        input: &mut dyn Read,
+        file_name: &str,
+        sha256: Option<&str>,
+        options: &ImportOptions,
+        progress: Option<Progress<'_>>,
+    ) -> Result<ImportReport, StoreError> {
+        crate::import::import(&mut self.conn, input, file_name, sha256, options, progress)
+    }
+
+    fn ledger(
+        &self,
+        year: i32,
+        by: LedgerBy,
+        object: Option<(u32, &str)>,
+    ) -> Result<Vec<LedgerRow>, StoreError> {
+        let (fy_id, fy) = self.year_named(year)?;
+        let months = fy.months().len();
+        let first = fy.start.year_month();
+
+        let set_id = |objects: &[ObjectRef]| -> Result<i64, StoreError> {
+            let key = objset::key(&objset::canonical(objects));
+            Ok(self
+                .conn
+                .query_row(
+                    "SELECT id FROM object_set WHERE key = ?1",
+                    params![key],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or(-1))
+        };
+        const BASE: &str = "SELECT m.account_id, m.kind, m.period, SUM(m.amount_ore)
+             FROM monthly m
+             JOIN batch_part p ON p.batch_id = m.batch_id
+                AND p.financial_year_id = m.financial_year_id AND p.part = m.kind
+             WHERE m.financial_year_id = ?1 AND p.replaced_by IS NULL AND ";
+        const GROUP: &str = " GROUP BY m.account_id, m.kind, m.period";
+        let mut sums: Vec<(i64, String, i32, i64)> = Vec::new();
+        let mut collect = |sql: String, p: &[&dyn rusqlite::ToSql]| -> Result<(), StoreError> {
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(p, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            for row in rows {
+                sums.push(row?);
+            }
+            Ok(())
+        };
+        match object {
+            None => {
+                let empty = set_id(&[])?;
+                collect(
+                    format!("{BASE}(m.origin = 'trans' OR m.object_set_id = ?2){GROUP}"),
+                    &[&fy_id, &empty],
+                )?;
+            }
+            Some((dim, code)) => {
+                let object_id: i64 = self
+                    .conn
+                    .query_row(
+                        "SELECT id FROM object WHERE dim = ?1 AND code = ?2",
+                        params![dim, code],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+                    .ok_or_else(|| StoreError::NoSuchObject {
+                        dim,
+                        code: code.to_string(),
+                    })?;
+                let single = set_id(&[ObjectRef {
+                    dim,
+                    code: code.to_string(),
+                }])?;
+                collect(
+                    format!(
+                        "{BASE}((m.origin = 'trans' AND EXISTS (SELECT 1 FROM object_set_member s
+                          WHERE s.object_set_id = m.object_set_id AND s.object_id = ?2))
+                         OR (m.origin <> 'trans' AND m.object_set_id = ?3)){GROUP}"
+                    ),
+                    &[&fy_id, &object_id, &single],
+                )?;
+            }
+        }
+
+        // Accounts and groups.
+        let mut accounts: HashMap<i64, (String, String, String)> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id, number, COALESCE(name, ''), group_code FROM account
+                 WHERE group_code IS NOT NULL",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+            })?;
+            for row in rows {
+                let (id, v) = row?;
+                accounts.insert(id, v);
+            }
+        }
+        let groups = self.account_mapping()?;
+
+        let mut rows: HashMap<String, LedgerRow> = HashMap::new();
+        for (account_id, kind, period, amount) in sums {
+            let Some((number, name, group)) = accounts.get(&account_id) else {
+                continue;
+            };
+            let Ok(ym) = YearMonth::from_int(period) else {
+                continue;
+            };
+            let idx = first.months_until(ym);
+            if idx < 0 || idx as usize >= months {
+                continue;
+            }
+            let (key, row_name) = match by {
+                LedgerBy::Account => (number.clone(), name.clone()),
+                LedgerBy::Group => (
+                    group.clone(),
+                    groups
+                        .group(group)
+                        .map(|g| g.name.clone())
+                        .unwrap_or_else(|| group.clone()),
+                ),
+            };
+            let row = rows.entry(key.clone()).or_insert_with(|| LedgerRow {
+                key,
+                name: row_name,
+                group: group.clone(),
+                outcome: vec![Amount::ZERO; months],
+                budget: vec![Amount::ZERO; months],
+                outcome_total: Amount::ZERO,
+                budget_total: Amount::ZERO,
+            });
+            let a = Amount::from_ore(amount);
+            if kind == "budget" {
+                row.budget[idx as usize] += a;
+                row.budget_total += a;
+            } else {
+                row.outcome[idx as usize] += a;
+                row.outcome_total += a;
+            }
+        }
+        let mut out: Vec<LedgerRow> = rows.into_values().collect();
+        match by {
+            LedgerBy::Account => out.sort_by(|a, b| a.key.cmp(&b.key)),
+            LedgerBy::Group => {
+                let pos = |code: &str| {
+                    groups
+                        .groups()
+                        .iter()
+                        .position(|g| g.code == code)
+                        .unwrap_or(usize::MAX)
+                };
+                out.sort_by(|a, b| pos(&a.key).cmp(&pos(&b.key)).then(a.key.cmp(&b.key)));
+            }
+        }
+        Ok(out)
+    }
+
+    fn batches(&self) -> Result<Vec<BatchInfo>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, source, file_name, sha256, imported_at, sie_type, encoding, program,
+                    vouchers, transactions, accounts, objects, months_outcome, months_budget,
+                    warnings, status, replaced_by
+             FROM import_batch ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let n = |i: usize| -> rusqlite::Result<u64> { Ok(r.get::<_, i64>(i)?.max(0) as u64) };
+            Ok(BatchInfo {
+                id: r.get(0)?,
+                source: r.get(1)?,
+                file_name: r.get(2)?,
+                sha256: r.get(3)?,
+                imported_at: r.get(4)?,
+                sie_type: r.get(5)?,
+                encoding: r.get(6)?,
+                program: r.get(7)?,
+                vouchers: n(8)?,
+                transactions: n(9)?,
+                accounts: n(10)?,
+                objects: n(11)?,
+                months_outcome: n(12)?,
+                months_budget: n(13)?,
+                warnings: n(14)?,
+                status: if r.get::<_, String>(15)? == "replaced" {
+                    BatchStatus::Replaced
+                } else {
+                    BatchStatus::Active
+                },
+                replaced_by: r.get(16)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn years(&self) -> Result<Vec<FinancialYear>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT start_date, end_date FROM financial_year ORDER BY start_date, end_date",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (s, e) = row?;
+            out.push(parse_year(&s, &e)?);
+        }
+        Ok(out)
+    }
+}

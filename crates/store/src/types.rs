@@ -1,0 +1,254 @@
+//! The values the store hands back and takes: import options and reports, ledger rows and the
+//! batch log.
+
+use delar_core::{Amount, FinancialYear};
+use delar_sie::Finding;
+use serde::Serialize;
+use std::fmt;
+
+/// Options for an import.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// Source identity; default the file's #ORGNR, else #FNAMN, else the file name. Batches
+    /// of the same source replace each other per financial year and kind of data.
+    pub source: Option<String>,
+    /// Strict reading: treat deviations from the SIE standard that the lenient reader accepts
+    /// as errors.
+    pub strict: bool,
+}
+
+/// What an import did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportStatus {
+    /// New data; nothing earlier was replaced.
+    Imported,
+    /// The byte-identical file is already imported and in force; nothing changed.
+    Unchanged,
+    /// New data that replaced parts of earlier batches (see `replaced_batches`).
+    Replaced,
+}
+
+/// The summary of an import, printed by the CLI through `Display` (Swedish).
+#[derive(Clone, Debug, Serialize)]
+pub struct ImportReport {
+    /// The batch created (or, when unchanged, the batch already holding the file).
+    pub batch_id: i64,
+    /// Source identity.
+    pub source: String,
+    /// File name as given.
+    pub file_name: String,
+    /// SHA-256 of the file's bytes (hex).
+    pub sha256: String,
+    /// Imported, unchanged or replaced.
+    pub status: ImportStatus,
+    /// Earlier batches of which at least one part was replaced by this import.
+    pub replaced_batches: Vec<i64>,
+    /// SIE type label (`1`, `2`, `3`, `4E`, `4I`), empty when the file has no #SIETYP.
+    pub sie_type: String,
+    /// The character encoding detected, as a readable label.
+    pub encoding: String,
+    /// The exporting program (#PROGRAM).
+    pub program: Option<String>,
+    /// The financial years the file declares (#RAR), earliest first.
+    pub years: Vec<FinancialYear>,
+    /// Accounts in the file (declared or used).
+    pub accounts: u64,
+    /// Objects in the file (declared or used).
+    pub objects: u64,
+    /// Vouchers imported.
+    pub vouchers: u64,
+    /// Transaction lines imported (including removed #BTRANS lines, kept for the audit trail).
+    pub transactions: u64,
+    /// Distinct (financial year, month) with outcome stored by this batch.
+    pub months_outcome: u64,
+    /// Distinct (financial year, month) with budget stored by this batch.
+    pub months_budget: u64,
+    /// Number of warnings (also those not kept in `findings`).
+    pub warnings: u64,
+    /// Warnings and notes from reading the file (no errors: a file with errors is not
+    /// imported).
+    pub findings: Vec<Finding>,
+}
+
+/// How many findings `Display` of an import report lists.
+const SHOWN_FINDINGS: usize = 10;
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.status == ImportStatus::Unchanged {
+            return write!(
+                f,
+                "Filen är redan importerad (batch {}); inget ändrades.",
+                self.batch_id
+            );
+        }
+        writeln!(
+            f,
+            "Importerade {} som batch {} (källa {}).",
+            self.file_name, self.batch_id, self.source
+        )?;
+        let sie = if self.sie_type.is_empty() {
+            "okänd"
+        } else {
+            &self.sie_type
+        };
+        write!(f, "SIE-typ {sie}, teckenkodning {}", self.encoding)?;
+        if let Some(p) = &self.program {
+            write!(f, ", program {p}")?;
+        }
+        writeln!(f, ".")?;
+        if !self.years.is_empty() {
+            let ys: Vec<String> = self
+                .years
+                .iter()
+                .map(|y| format!("{}–{}", y.start, y.end))
+                .collect();
+            writeln!(f, "Räkenskapsår: {}.", ys.join(", "))?;
+        }
+        writeln!(
+            f,
+            "{} konton, {} objekt, {} verifikationer, {} transaktioner.",
+            self.accounts, self.objects, self.vouchers, self.transactions
+        )?;
+        write!(
+            f,
+            "Utfall för {} {}, budget för {} {}.",
+            self.months_outcome,
+            months(self.months_outcome),
+            self.months_budget,
+            months(self.months_budget)
+        )?;
+        if !self.replaced_batches.is_empty() {
+            let ids: Vec<String> = self
+                .replaced_batches
+                .iter()
+                .map(|b| b.to_string())
+                .collect();
+            let noun = if ids.len() == 1 { "batch" } else { "batcher" };
+            write!(
+                f,
+                "\nErsatte data för samma räkenskapsår från tidigare {noun} {}.",
+                ids.join(", ")
+            )?;
+        }
+        if self.warnings > 0 {
+            let noun = if self.warnings == 1 {
+                "varning"
+            } else {
+                "varningar"
+            };
+            write!(f, "\n{} {noun}:", self.warnings)?;
+            let warns: Vec<&Finding> = self
+                .findings
+                .iter()
+                .filter(|x| x.severity == delar_sie::Severity::Warning)
+                .collect();
+            for w in warns.iter().take(SHOWN_FINDINGS) {
+                write!(f, "\n  {}", w.render(&self.file_name))?;
+            }
+            let shown = warns.len().min(SHOWN_FINDINGS) as u64;
+            if self.warnings > shown {
+                write!(f, "\n  … och {} varningar till", self.warnings - shown)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn months(n: u64) -> &'static str {
+    if n == 1 {
+        "månad"
+    } else {
+        "månader"
+    }
+}
+
+/// How ledger rows are keyed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LedgerBy {
+    /// One row per account group (kontogrupp), in mapping order.
+    Group,
+    /// One row per account, in account-number order.
+    Account,
+}
+
+/// One row of the ledger: monthly outcome and budget for a group or an account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LedgerRow {
+    /// Group code or account number.
+    pub key: String,
+    /// Group name or account name (empty when the file gave no name).
+    pub name: String,
+    /// The account group's code (for a group row, the same as `key`).
+    pub group: String,
+    /// Outcome per month; index 0 is the first month of the financial year (January for a
+    /// calendar year); one entry per month of the year (12 for a calendar year).
+    pub outcome: Vec<Amount>,
+    /// Budget per month, indexed as `outcome`.
+    pub budget: Vec<Amount>,
+    /// Sum of `outcome`.
+    pub outcome_total: Amount,
+    /// Sum of `budget`.
+    pub budget_total: Amount,
+}
+
+/// The status of a batch in the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BatchStatus {
+    /// At least one of its parts is in force.
+    Active,
+    /// All its parts have been replaced by newer batches.
+    Replaced,
+}
+
+impl BatchStatus {
+    /// Swedish label.
+    pub fn label(self) -> &'static str {
+        match self {
+            BatchStatus::Active => "aktiv",
+            BatchStatus::Replaced => "ersatt",
+        }
+    }
+}
+
+/// One entry of the import log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BatchInfo {
+    /// Batch id.
+    pub id: i64,
+    /// Source identity.
+    pub source: String,
+    /// File name as given.
+    pub file_name: String,
+    /// SHA-256 of the file (hex).
+    pub sha256: String,
+    /// When it was imported (UTC, `YYYY-MM-DDTHH:MM:SSZ`).
+    pub imported_at: String,
+    /// SIE type label.
+    pub sie_type: Option<String>,
+    /// Encoding label.
+    pub encoding: Option<String>,
+    /// Exporting program.
+    pub program: Option<String>,
+    /// Vouchers.
+    pub vouchers: u64,
+    /// Transaction lines.
+    pub transactions: u64,
+    /// Accounts in the file.
+    pub accounts: u64,
+    /// Objects in the file.
+    pub objects: u64,
+    /// Months with outcome.
+    pub months_outcome: u64,
+    /// Months with budget.
+    pub months_budget: u64,
+    /// Warnings found when reading.
+    pub warnings: u64,
+    /// Active or replaced.
+    pub status: BatchStatus,
+    /// The batch that replaced its last part in force.
+    pub replaced_by: Option<i64>,
+}
