@@ -1,1 +1,393 @@
-fn main() {}
+//! `delar`: from the ledger to a decided interim report. This binary is the command-line
+//! entry point; each subcommand is a thin layer over the library crates.
+
+mod bench;
+mod demo;
+mod ledger;
+mod siecheck;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use delar_core::AccountMapping;
+use delar_store::{ImportOptions, SqliteStore, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Default database file.
+pub const DEFAULT_DB: &str = "delar.db";
+
+#[derive(Parser)]
+#[command(
+    name = "delar",
+    version,
+    about = "delar – delårsrapport med prognos: från huvudbok till beslutad rapport",
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Skapa en ny databas.
+    Init {
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+        /// Egen kontogruppsindelning (TOML, se docs/IMPORT.md); standard är Kommun-Bas.
+        #[arg(long)]
+        kontogrupper: Option<PathBuf>,
+    },
+    /// Importera data till databasen.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Arbeta med SIE-filer utan databas.
+    Sie {
+        #[command(subcommand)]
+        what: SieWhat,
+    },
+    /// Visa utfall och budget per månad.
+    Ledger {
+        /// Räkenskapsår (till exempel 2025).
+        #[arg(long)]
+        year: i32,
+        /// Rader per kontogrupp eller per konto.
+        #[arg(long, value_enum, default_value_t = By::Group)]
+        by: By,
+        /// Bara ett objekt, som DIM:KOD (till exempel 1:100 för ansvar 100).
+        #[arg(long)]
+        object: Option<String>,
+        /// Utdataformat.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Visa eller byt kontogruppsindelning.
+    Kontogrupper {
+        /// Ny indelning (TOML); utan fil visas den som gäller.
+        file: Option<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Visa importloggen.
+    Batches {
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Kör exemplet: skapar Exempelkommuns huvudbok, importerar den och skriver rapporten.
+    Demo {
+        /// Katalog att skriva till.
+        #[arg(long, default_value = "delar-demo")]
+        out: PathBuf,
+        /// Slumpfrö (samma frö ger samma data).
+        #[arg(long, default_value_t = 2025)]
+        seed: u64,
+    },
+    /// Mät hastighet och minne (skriver siffrorna, se docs/PERFORMANCE.md).
+    Bench {
+        #[command(subcommand)]
+        what: bench::BenchWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// Importera SIE-filer (typ 1–4). Allt eller inget per fil.
+    Sie {
+        /// Filer att importera.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+        /// Källans namn (standard: filens organisationsnummer).
+        #[arg(long)]
+        source: Option<String>,
+        /// Strikt läsning: första felet stoppar.
+        #[arg(long)]
+        strict: bool,
+        /// Ingen förloppsindikator.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SieWhat {
+    /// Kontrollera SIE-filer utan databas. Slutkod 0 utan fel (varningar tillåts), 1 med fel.
+    Check {
+        /// Filer att kontrollera.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Ett JSON-objekt per fil.
+        #[arg(long)]
+        json: bool,
+        /// Strikt läsning: första felet stoppar.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Skapa en stor syntetisk SIE 4-fil (för mätningar).
+    Generate {
+        /// Utfil.
+        out: PathBuf,
+        /// Ungefärlig storlek, till exempel 100MB eller 1GB.
+        #[arg(long, default_value = "100MB")]
+        size: String,
+        /// Slumpfrö.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Antal enheter (ansvar).
+        #[arg(long, default_value_t = 50)]
+        units: u32,
+        /// Skriv UTF-8 i stället för CP437.
+        #[arg(long)]
+        utf8: bool,
+    },
+}
+
+/// Ledger rows per group or per account.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum By {
+    /// Per kontogrupp.
+    Group,
+    /// Per konto.
+    Account,
+}
+
+/// Output format.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// Tabell för skärmen.
+    Table,
+    /// CSV (semikolon, decimalkomma).
+    Csv,
+    /// JSON.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("delar: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Init { db, kontogrupper } => {
+            let mapping = match &kontogrupper {
+                Some(p) => Some(read_mapping(p)?),
+                None => None,
+            };
+            let mut store = SqliteStore::create(&db)?;
+            if let Some(m) = mapping {
+                store.set_account_mapping(&m)?;
+            }
+            println!("Skapade databasen {}.", db.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            what:
+                ImportWhat::Sie {
+                    files,
+                    db,
+                    source,
+                    strict,
+                    quiet,
+                },
+        } => {
+            let mut store = open_or_create(&db)?;
+            let opts = ImportOptions { source, strict };
+            let mut failed = false;
+            for f in &files {
+                match import_one(&mut store, f, &opts, quiet) {
+                    Ok(report) => println!("{report}"),
+                    Err(e) => {
+                        eprintln!("delar: {}: {e}", f.display());
+                        failed = true;
+                    }
+                }
+            }
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Sie {
+            what:
+                SieWhat::Check {
+                    files,
+                    json,
+                    strict,
+                },
+        } => siecheck::run(&files, json, strict),
+        Command::Sie {
+            what:
+                SieWhat::Generate {
+                    out,
+                    size,
+                    seed,
+                    units,
+                    utf8,
+                },
+        } => {
+            let bytes = parse_size(&size)?;
+            let opts = delar_demo::bigsie::BigSieOptions {
+                seed,
+                target_bytes: bytes,
+                units,
+                utf8,
+                ..Default::default()
+            };
+            let t = std::time::Instant::now();
+            let stats = delar_demo::bigsie::big_sie_to_path(&out, &opts)
+                .with_context(|| format!("kunde inte skriva {}", out.display()))?;
+            println!(
+                "Skrev {} ({:.1} MB, {} verifikationer, {} transaktioner) på {:.1} s.",
+                out.display(),
+                stats.bytes as f64 / 1e6,
+                stats.vouchers,
+                stats.transactions,
+                t.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ledger {
+            year,
+            by,
+            object,
+            format,
+            db,
+        } => {
+            let store = SqliteStore::open(&db)?;
+            ledger::run(&store, year, by, object.as_deref(), format)
+        }
+        Command::Kontogrupper { file, db } => {
+            let mut store = SqliteStore::open(&db)?;
+            if let Some(p) = file {
+                let m = read_mapping(&p)?;
+                store.set_account_mapping(&m)?;
+                println!(
+                    "Kontogruppsindelningen \"{}\" gäller nu ({} grupper).",
+                    m.name,
+                    m.groups().len()
+                );
+            } else {
+                let m = store.account_mapping()?;
+                println!("Kontogruppsindelning: {}", m.name);
+                for g in m.groups() {
+                    println!("  {:<18} {:<50} {}", g.code, g.name, g.ranges.join(", "));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Batches { db } => {
+            let store = SqliteStore::open(&db)?;
+            let batches = store.batches()?;
+            if batches.is_empty() {
+                println!("Inga importer ännu.");
+            }
+            for b in batches {
+                println!(
+                    "batch {:>3}  {}  {:<8}  {:<24} {:<30} {} verifikationer, {} transaktioner",
+                    b.id,
+                    b.imported_at,
+                    b.status.label(),
+                    b.source,
+                    b.file_name,
+                    b.vouchers,
+                    b.transactions
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { out, seed } => demo::run(&out, seed),
+        Command::Bench { what } => bench::run(what),
+    }
+}
+
+/// Read an account mapping file, with the file name in any error.
+fn read_mapping(p: &Path) -> Result<AccountMapping> {
+    let text =
+        std::fs::read_to_string(p).with_context(|| format!("kunde inte läsa {}", p.display()))?;
+    AccountMapping::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+}
+
+/// Open the database, creating it when it does not exist.
+pub fn open_or_create(db: &Path) -> Result<SqliteStore> {
+    Ok(if db.exists() {
+        SqliteStore::open(db)?
+    } else {
+        SqliteStore::create(db)?
+    })
+}
+
+/// Import one SIE file, with a progress bar for files over 10 MB.
+pub fn import_one(
+    store: &mut SqliteStore,
+    f: &Path,
+    opts: &ImportOptions,
+    quiet: bool,
+) -> Result<delar_store::ImportReport> {
+    let size = std::fs::metadata(f)
+        .with_context(|| format!("filen {} finns inte eller kan inte läsas", f.display()))?
+        .len();
+    let bar = if !quiet && size > 10_000_000 {
+        let b = ProgressBar::new(size);
+        b.set_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} kvar)",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        b.set_message(format!("Importerar {}", f.display()));
+        Some(b)
+    } else {
+        None
+    };
+    let mut cb = |n: u64| {
+        if let Some(b) = &bar {
+            b.set_position(n);
+        }
+    };
+    let r = store.import_sie(f, opts, Some(&mut cb));
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(r?)
+}
+
+/// Parse a size such as `100MB`, `1GB`, `500k` or a plain number of bytes.
+pub fn parse_size(s: &str) -> Result<u64> {
+    let t = s.trim().to_ascii_uppercase();
+    let (num, mult) = if let Some(n) = t.strip_suffix("GB").or_else(|| t.strip_suffix('G')) {
+        (n, 1_000_000_000)
+    } else if let Some(n) = t.strip_suffix("MB").or_else(|| t.strip_suffix('M')) {
+        (n, 1_000_000)
+    } else if let Some(n) = t.strip_suffix("KB").or_else(|| t.strip_suffix('K')) {
+        (n, 1_000)
+    } else {
+        (t.as_str(), 1)
+    };
+    let v: f64 = num.trim().replace(',', ".").parse().map_err(|_| {
+        anyhow::anyhow!("\"{s}\" är ingen storlek (skriv till exempel 100MB eller 1GB)")
+    })?;
+    if !(v > 0.0) {
+        bail!("storleken måste vara större än noll");
+    }
+    Ok((v * mult as f64) as u64)
+}
