@@ -1,0 +1,219 @@
+//! End-to-end tests of the `delar` binary on small SIE files written here.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn delar(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_delar"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("delar runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const LEDGER: &str = "#FLAGGA 0\n#PROGRAM \"Test\" 1\n#FORMAT PC8\n#SIETYP 4\n#FNAMN \"Testkommun\"\n#ORGNR 212000-1111\n#RAR 0 20250101 20251231\n#KONTO 1930 \"Bank\"\n#KONTO 2440 \"Leverantörsskulder\"\n#KONTO 4610 \"Köp av huvudverksamhet\"\n#KONTO 5011 \"Löner\"\n#KONTO 3110 \"Avgifter\"\n#DIM 1 \"Ansvar\"\n#OBJEKT 1 \"100\" \"Hemtjänst\"\n#OBJEKT 1 \"200\" \"Boende\"\n#IB 0 1930 10000\n#UB 0 1930 9100\n#IB 0 2440 0\n#UB 0 2440 -500\n#RES 0 4610 500\n#RES 0 5011 1000\n#RES 0 3110 -100\n#PBUDGET 0 202501 4610 {} 600\n#PBUDGET 0 202502 4610 {} 600\n#VER A 1 20250110 \"Placering\"\n{\n#TRANS 4610 {1 \"100\"} 500\n#TRANS 2440 {} -500\n}\n#VER L 1 20250225 \"Lön\"\n{\n#TRANS 5011 {1 \"100\"} 600\n#TRANS 5011 {1 \"200\"} 400\n#TRANS 1930 {} -1000\n}\n#VER K 1 20250228 \"Avgift\"\n{\n#TRANS 3110 {1 \"200\"} -100\n#TRANS 1930 {} 100\n}\n";
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn cp437(s: &str) -> Vec<u8> {
+    delar_sie::Encoding::Cp437.encode(s).into_owned()
+}
+
+#[test]
+fn sie_check_json_and_exit_codes() {
+    let d = tmp();
+    write(d.path(), "ok.se", &cp437(LEDGER));
+    let o = delar(&["sie", "check", "--json", "ok.se"], d.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["sie_type"], "4E");
+    assert_eq!(v["encoding"], "CP437 (PC8)");
+    assert_eq!(v["program"], "Test 1");
+    assert_eq!(v["vouchers"], 3);
+    assert_eq!(v["transactions"], 7);
+    assert_eq!(v["accounts"], 5);
+    assert_eq!(v["years"]["0"]["ub"]["1930"], "9100.00");
+    assert_eq!(v["years"]["0"]["trans"]["5011"], "1000.00");
+    assert_eq!(v["years"]["0"]["res"]["3110"], "-100.00");
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+
+    let bad = LEDGER.replace("#TRANS 2440 {} -500", "#TRANS 2440 {} -499");
+    write(d.path(), "bad.se", &cp437(&bad));
+    let o = delar(&["sie", "check", "ok.se", "bad.se"], d.path());
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("bad.se:25: fel: verifikation A 1"), "{out}");
+    assert!(out.contains("balanserar inte"), "{out}");
+    assert!(out.contains("Resultat: inga fel"), "{out}");
+
+    let o = delar(&["sie", "check", "saknas.se"], d.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("kan inte öppnas"));
+}
+
+#[test]
+fn import_ledger_reimport_and_failed_import() {
+    let d = tmp();
+    write(d.path(), "huvudbok.se", &cp437(LEDGER));
+    let o = delar(&["init"], d.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Skapade databasen delar.db"));
+    let o = delar(&["init"], d.path());
+    assert_eq!(o.status.code(), Some(1), "init twice must refuse");
+
+    let o = delar(&["import", "sie", "huvudbok.se"], d.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("3 verifikationer, 7 transaktioner"), "{out}");
+    assert!(out.contains("källa 212000-1111"), "{out}");
+
+    let o = delar(
+        &[
+            "ledger", "--year", "2025", "--by", "account", "--format", "json",
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    let row = |k: &str| rows.iter().find(|r| r["key"] == k).unwrap().clone();
+    assert_eq!(row("4610")["outcome"][0], "500.00");
+    assert_eq!(row("4610")["budget_total"], "1200.00");
+    assert_eq!(row("5011")["outcome"][1], "1000.00");
+    assert!(
+        rows.iter().all(|r| r["key"] != "1930"),
+        "balance accounts are not in the ledger"
+    );
+
+    let o = delar(
+        &[
+            "ledger", "--year", "2025", "--object", "1:200", "--format", "csv",
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = stdout(&o);
+    assert!(
+        csv.contains("personal;\"Personalkostnader\";utfall;0,00;400,00;"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("avgifter;\"Avgifter\";utfall;0,00;-100,00;"),
+        "{csv}"
+    );
+
+    let o = delar(&["ledger", "--year", "2025"], d.path());
+    let table = stdout(&o);
+    assert!(table.contains("Personalkostnader"), "{table}");
+    assert!(table.contains("Köp av verksamhet"), "{table}");
+
+    // Byte-identical file again: nothing changes, and it says so.
+    let o = delar(&["import", "sie", "huvudbok.se"], d.path());
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("redan importerad"), "{}", stdout(&o));
+
+    // A broken file: error with file and line, database unchanged.
+    let before = stdout(&delar(&["batches"], d.path()));
+    let bad = LEDGER.replace("#VER K 1 20250228", "#VER K 1 20250230");
+    write(d.path(), "trasig.se", &cp437(&bad));
+    let o = delar(&["import", "sie", "trasig.se"], d.path());
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("trasig.se"), "{err}");
+    assert!(err.contains("februari har 28 dagar"), "{err}");
+    assert_eq!(stdout(&delar(&["batches"], d.path())), before);
+
+    // A new export of the same year replaces the old one.
+    let newer = LEDGER.replace("#VER K 1 20250228 \"Avgift\"\n{\n#TRANS 3110 {1 \"200\"} -100\n#TRANS 1930 {} 100\n}\n", "").replace("#UB 0 1930 9100", "#UB 0 1930 9000").replace("#RES 0 3110 -100\n", "");
+    write(d.path(), "huvudbok-v2.se", &cp437(&newer));
+    let o = delar(&["import", "sie", "huvudbok-v2.se"], d.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Ersatte"), "{}", stdout(&o));
+    let batches = stdout(&delar(&["batches"], d.path()));
+    assert!(batches.contains("ersatt"), "{batches}");
+    assert_eq!(batches.lines().count(), 2, "{batches}");
+    let o = delar(
+        &[
+            "ledger", "--year", "2025", "--by", "account", "--format", "json",
+        ],
+        d.path(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["key"] != "3110"));
+}
+
+#[test]
+fn account_groups_file() {
+    let d = tmp();
+    let groups = "name = \"Testkommun\"\n[[group]]\ncode = \"int\"\nname = \"Intäkter\"\nkind = \"revenue\"\nranges = [\"3\"]\n[[group]]\ncode = \"kost\"\nname = \"Kostnader\"\nkind = \"cost\"\nranges = [\"4-7\"]\n";
+    write(d.path(), "grupper.toml", groups.as_bytes());
+    assert!(delar(&["init", "--kontogrupper", "grupper.toml"], d.path())
+        .status
+        .success());
+    write(d.path(), "huvudbok.se", &cp437(LEDGER));
+    assert!(delar(&["import", "sie", "huvudbok.se"], d.path())
+        .status
+        .success());
+    let o = delar(&["ledger", "--year", "2025", "--format", "json"], d.path());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let keys: Vec<&str> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, vec!["int", "kost"]);
+    let o = delar(&["kontogrupper"], d.path());
+    assert!(stdout(&o).contains("Testkommun"));
+
+    let overlapping = groups.replace("[\"4-7\"]", "[\"3-7\"]");
+    write(d.path(), "fel.toml", overlapping.as_bytes());
+    let o = delar(&["kontogrupper", "fel.toml"], d.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("överlappar"), "{}", stderr(&o));
+}
+
+#[test]
+fn demo_writes_the_ledger() {
+    let d = tmp();
+    let o = delar(&["demo", "--out", "ut"], d.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = std::fs::read_to_string(d.path().join("ut/huvudbok-kontogrupper.txt")).unwrap();
+    for g in [
+        "Personalkostnader",
+        "Köp av verksamhet",
+        "Avgifter",
+        "Netto",
+    ] {
+        assert!(table.contains(g), "{g} missing in {table}");
+    }
+    // Same seed, same file: the demo is reproducible.
+    let first = std::fs::read(d.path().join("ut/exempelkommun-2025.se")).unwrap();
+    assert!(delar(&["demo", "--out", "ut"], d.path()).status.success());
+    assert_eq!(
+        std::fs::read(d.path().join("ut/exempelkommun-2025.se")).unwrap(),
+        first
+    );
+    let o = delar(&["sie", "check", "ut/exempelkommun-2025.se"], d.path());
+    assert!(o.status.success(), "{}", stdout(&o));
+}
