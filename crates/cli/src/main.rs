@@ -386,7 +386,7 @@ pub fn parse_size(s: &str) -> Result<u64> {
     let v: f64 = num.trim().replace(',', ".").parse().map_err(|_| {
         anyhow::anyhow!("\"{s}\" är ingen storlek (skriv till exempel 100MB eller 1GB)")
     })?;
-    if !(v > 0.0) {
+    if v.is_nan() || v <= 0.0 {
         bail!("storleken måste vara större än noll");
     }
     Ok((v * mult as f64) as u64)

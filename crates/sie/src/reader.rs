@@ -20,6 +20,49 @@ pub struct ReadOptions {
 /// Longest line accepted; longer lines are cut (a guard against binary files).
 pub const MAX_LINE: usize = 1 << 20;
 
+/// Most transaction lines kept for one voucher (a guard against a missing `}`).
+pub const MAX_VOUCHER_LINES: usize = 1_000_000;
+
+/// The labels of SIE 4B; others are skipped as the standard says.
+pub const KNOWN_LABELS: &[&str] = &[
+    "#FLAGGA",
+    "#PROGRAM",
+    "#FORMAT",
+    "#GEN",
+    "#SIETYP",
+    "#PROSA",
+    "#FTYP",
+    "#FNR",
+    "#ORGNR",
+    "#BKOD",
+    "#ADRESS",
+    "#FNAMN",
+    "#RAR",
+    "#TAXAR",
+    "#OMFATTN",
+    "#KPTYP",
+    "#VALUTA",
+    "#KONTO",
+    "#KTYP",
+    "#ENHET",
+    "#SRU",
+    "#DIM",
+    "#UNDERDIM",
+    "#OBJEKT",
+    "#IB",
+    "#UB",
+    "#OIB",
+    "#OUB",
+    "#RES",
+    "#PSALDO",
+    "#PBUDGET",
+    "#VER",
+    "#TRANS",
+    "#RTRANS",
+    "#BTRANS",
+    "#KSUMMA",
+];
+
 /// CRC-32 (IEEE, reflected) as #KSUMMA uses it.
 #[derive(Clone, Debug)]
 pub struct Crc32 {
@@ -63,18 +106,17 @@ impl Crc32 {
     pub fn value(&self) -> u32 {
         self.value ^ 0xFFFF_FFFF
     }
-    /// Feed one record's fields as #KSUMMA counts them: the label and each field's content
-    /// without quotes; an object list as `{`, its fields' contents, `}`.
+    /// Feed one record's fields as #KSUMMA counts them (SIE 4B): the label and each field's
+    /// content without quotes, separators or braces; an object list by its fields' contents.
     pub fn feed_fields(&mut self, fields: &[RawField<'_>]) {
         for f in fields {
             match f.kind {
                 FieldKind::Objects => {
-                    self.update(b"{");
                     for of in object_fields(&f.bytes).0 {
                         self.update(&of.bytes);
                     }
-                    self.update(b"}");
                 }
+                FieldKind::Open | FieldKind::Close => {}
                 _ => self.update(&f.bytes),
             }
         }
@@ -83,6 +125,8 @@ impl Crc32 {
 
 struct OpenVoucher {
     voucher: Voucher,
+    /// More lines than [`MAX_VOUCHER_LINES`] were met; the rest were dropped.
+    overflowed: bool,
     /// The #VER line has been followed by its `{`.
     opened: bool,
     /// The last #RTRANS, whose compatibility #TRANS copy should be skipped.
@@ -108,6 +152,8 @@ pub struct SieReader<R: BufRead> {
     unknown_names: Vec<(String, u64, u64)>,
     declared_format: Option<String>,
     records: u64,
+    /// A #VER could not be read: its block is skipped quietly.
+    skipping: bool,
 }
 
 /// Parse result of one record line.
@@ -134,6 +180,7 @@ impl<R: BufRead> SieReader<R> {
             unknown_names: Vec::new(),
             declared_format: None,
             records: 0,
+            skipping: false,
         }
     }
 
@@ -184,9 +231,11 @@ impl<R: BufRead> SieReader<R> {
     /// Read the next line into `buf` (without line ending). False at end of input.
     fn read_line(&mut self) -> bool {
         self.buf.clear();
+        let mut got_any = false;
+        let mut truncated = false;
         loop {
-            let n = match self.input.read_until(b'\n', &mut self.buf) {
-                Ok(n) => n,
+            let avail = match self.input.fill_buf() {
+                Ok(b) => b,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     let f = Finding::file(
@@ -199,11 +248,28 @@ impl<R: BufRead> SieReader<R> {
                     return false;
                 }
             };
-            if n == 0 {
-                return false;
+            if avail.is_empty() {
+                break;
             }
-            self.bytes_read += n as u64;
-            break;
+            got_any = true;
+            // Never hold more than MAX_LINE bytes of one line, however long it is.
+            let (take, done) = match avail.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (avail.len(), false),
+            };
+            let room = (MAX_LINE + 2).saturating_sub(self.buf.len());
+            if take > room {
+                truncated = true;
+            }
+            self.buf.extend_from_slice(&avail[..take.min(room)]);
+            self.input.consume(take);
+            self.bytes_read += take as u64;
+            if done {
+                break;
+            }
+        }
+        if !got_any {
+            return false;
         }
         self.line_no += 1;
         if self.buf.last() == Some(&b'\n') {
@@ -216,7 +282,7 @@ impl<R: BufRead> SieReader<R> {
             self.buf.drain(..3);
             self.detector.saw_bom();
         }
-        if self.buf.len() > MAX_LINE {
+        if truncated || self.buf.len() > MAX_LINE {
             self.buf.truncate(MAX_LINE);
             let l = self.line_no;
             self.report(Finding::error(
@@ -289,6 +355,7 @@ impl<R: BufRead> SieReader<R> {
             FieldKind::Open => {
                 match self.voucher.as_mut() {
                     Some(ov) if !ov.opened => ov.opened = true,
+                    _ if self.skipping => {}
                     _ => self.report(Finding::error(
                         line_no,
                         "stray-brace",
@@ -300,6 +367,8 @@ impl<R: BufRead> SieReader<R> {
             FieldKind::Close => {
                 if self.voucher.as_ref().is_some_and(|ov| ov.opened) {
                     self.finish_voucher(true);
+                } else if self.skipping {
+                    self.skipping = false;
                 } else {
                     self.report(Finding::error(
                         line_no,
@@ -350,6 +419,9 @@ impl<R: BufRead> SieReader<R> {
                 "#RTRANS" => TransKind::Added,
                 _ => TransKind::Removed,
             };
+            if self.voucher.is_none() && self.skipping {
+                return; // a line of a #VER that could not be read (already reported)
+            }
             if self.voucher.is_none() {
                 self.report(Finding::error(
                     line_no,
@@ -373,6 +445,18 @@ impl<R: BufRead> SieReader<R> {
             match parse_trans(&mut f, kind) {
                 Ok(t) => {
                     let ov = self.voucher.as_mut().expect("checked above");
+                    if ov.voucher.transactions.len() >= MAX_VOUCHER_LINES {
+                        if !ov.overflowed {
+                            ov.overflowed = true;
+                            let l = ov.voucher.line;
+                            self.report(Finding::error(
+                                l,
+                                "voucher-too-long",
+                                format!("verifikationen har fler än {MAX_VOUCHER_LINES} transaktionsrader; resten hoppades över (saknas ett }}?)"),
+                            ));
+                        }
+                        return;
+                    }
                     // #RTRANS is followed by an identical #TRANS for older readers: skip it.
                     if kind == TransKind::Normal {
                         if let Some(i) = ov.last_added.take() {
@@ -396,6 +480,12 @@ impl<R: BufRead> SieReader<R> {
             }
             return;
         }
+        // An unknown label inside a voucher block is skipped without closing the voucher.
+        if self.voucher.as_ref().is_some_and(|ov| ov.opened) && !KNOWN_LABELS.contains(&label) {
+            self.note_unknown(label, line_no);
+            return;
+        }
+        self.skipping = false;
         // Any other label ends an open voucher.
         if self.voucher.is_some() {
             self.finish_voucher(false);
@@ -405,6 +495,7 @@ impl<R: BufRead> SieReader<R> {
             Ok(Some(Record::Voucher(v))) => {
                 self.voucher = Some(OpenVoucher {
                     voucher: v,
+                    overflowed: false,
                     opened: false,
                     last_added: None,
                 });
@@ -442,7 +533,21 @@ impl<R: BufRead> SieReader<R> {
                 self.out.push_back(r);
             }
             Ok(None) => {}
-            Err(e) => self.report(e),
+            Err(e) => {
+                if label == "#VER" {
+                    self.skipping = true;
+                }
+                self.report(e)
+            }
+        }
+    }
+
+    fn note_unknown(&mut self, label: &str, line: u64) {
+        self.unknown_labels += 1;
+        if let Some(e) = self.unknown_names.iter_mut().find(|(n, _, _)| n == label) {
+            e.1 += 1;
+        } else if self.unknown_names.len() < 100 {
+            self.unknown_names.push((label.to_string(), 1, line));
         }
     }
 
@@ -655,12 +760,7 @@ impl<R: BufRead> SieReader<R> {
                 }
             }
             _ => {
-                self.unknown_labels += 1;
-                if let Some(e) = self.unknown_names.iter_mut().find(|(n, _, _)| n == label) {
-                    e.1 += 1;
-                } else if self.unknown_names.len() < 100 {
-                    self.unknown_names.push((label.to_string(), 1, l));
-                }
+                self.note_unknown(label, l);
                 return Ok(None);
             }
         };

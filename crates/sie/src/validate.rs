@@ -87,17 +87,19 @@ impl NumberSet {
             if n <= e {
                 return false;
             }
-            if n == e + 1 {
+            if Some(n) == e.checked_add(1) {
                 let mut end = n;
-                if let Some(&next_end) = self.ranges.get(&(n + 1)) {
-                    self.ranges.remove(&(n + 1));
-                    end = next_end;
+                if let Some(next) = n.checked_add(1) {
+                    if let Some(&next_end) = self.ranges.get(&next) {
+                        self.ranges.remove(&next);
+                        end = next_end;
+                    }
                 }
                 self.ranges.insert(s, end);
                 return true;
             }
         }
-        if let Some(&next_end) = self.ranges.get(&(n + 1)) {
+        if let Some(&next_end) = n.checked_add(1).and_then(|next| self.ranges.get(&next)) {
             self.ranges.remove(&(n + 1));
             self.ranges.insert(n, next_end);
         } else {
@@ -109,6 +111,20 @@ impl NumberSet {
 
 type PeriodKey = (String, YearMonth, Vec<ObjectRef>);
 
+/// A #PSALDO that disagrees with the transactions: account, month, objects, #PSALDO amount,
+/// transactions' sum, line of the #PSALDO.
+type Mismatch = (
+    String,
+    YearMonth,
+    Vec<ObjectRef>,
+    Amount,
+    Amount,
+    Option<u64>,
+);
+
+/// Most distinct accounts the validator sums (a real chart has a few thousand).
+pub const MAX_ACCOUNTS: usize = 1_000_000;
+
 /// Checks records as they stream past and reports findings.
 #[derive(Default)]
 pub struct Validator {
@@ -118,7 +134,15 @@ pub struct Validator {
     accounts: HashSet<String>,
     /// First line each account without #KONTO was used on.
     used_accounts: HashMap<String, u64>,
-    series: HashMap<String, NumberSet>,
+    series: HashMap<(Option<i32>, String), NumberSet>,
+    /// Voucher-number ranges and non-numeric numbers tracked, across all series.
+    tracked_numbers: usize,
+    numbers_capped: bool,
+    /// Distinct accounts in the sums; capped so a hostile file cannot fill memory.
+    sums_capped: bool,
+    /// Line of each #UB and #RES for year 0, for the end-of-file findings.
+    ub_line: HashMap<String, u64>,
+    res_line: HashMap<String, u64>,
     /// #PSALDO per (account, month, objects) for year 0, to compare with transactions.
     psaldo: HashMap<PeriodKey, (Amount, u64)>,
     /// Σ transactions per (account, month, objects) for the keys #PSALDO has.
@@ -155,6 +179,13 @@ impl Validator {
         let map = map_sel(yt);
         // Look up before inserting: no key allocation for accounts already seen.
         if !map.contains_key(account) {
+            if map.len() >= MAX_ACCOUNTS {
+                if !self.sums_capped {
+                    self.sums_capped = true;
+                    self.findings.push(Finding::error(line, "too-many-accounts", format!("filen har fler än {MAX_ACCOUNTS} olika konton; summorna kontrolleras inte längre")));
+                }
+                return;
+            }
             map.insert(account.to_string(), Amount::ZERO);
         }
         let slot = map.get_mut(account).expect("inserted above");
@@ -169,8 +200,8 @@ impl Validator {
         }
     }
 
-    /// Look at one record.
-    pub fn record(&mut self, r: &Record) {
+    /// Look at one record; `line` is where it stood (for vouchers their #VER line is used).
+    pub fn record(&mut self, r: &Record, line: u64) {
         match r {
             Record::SieType(t) => self.summary.sie_type = Some(*t),
             Record::Program { name, version } => {
@@ -206,7 +237,19 @@ impl Validator {
                     BalanceKind::Closing => |y| &mut y.ub,
                     BalanceKind::Result => |y| &mut y.res,
                 };
-                self.add(sel, *year, account, *amount, 0);
+                self.add(sel, *year, account, *amount, line);
+                if *year == 0 {
+                    let lines = match kind {
+                        BalanceKind::Closing => Some(&mut self.ub_line),
+                        BalanceKind::Result => Some(&mut self.res_line),
+                        BalanceKind::Opening => None,
+                    };
+                    if let Some(m) = lines {
+                        if m.len() < MAX_ACCOUNTS && !m.contains_key(account) {
+                            m.insert(account.clone(), line);
+                        }
+                    }
+                }
             }
             Record::ObjectBalance { .. } => self.has_balances = true,
             Record::Period {
@@ -226,7 +269,7 @@ impl Validator {
                             let e = self
                                 .psaldo
                                 .entry((account.clone(), *period, objects.clone()))
-                                .or_insert((Amount::ZERO, 0));
+                                .or_insert((Amount::ZERO, line));
                             e.0 = e.0.checked_add(*amount).unwrap_or(e.0);
                         }
                     }
@@ -268,19 +311,6 @@ impl Validator {
             None => self.findings.push(Finding::error(v.line, "overflow", format!("{}: beloppen är orimligt stora (överspill)", label()))),
             _ => {}
         }
-        if let Some(n) = &v.number {
-            if !self.series.entry(v.series.clone()).or_default().insert(n) {
-                self.findings.push(Finding::error(
-                    v.line,
-                    "duplicate-voucher",
-                    format!(
-                        "{} förekommer mer än en gång i serien \"{}\"",
-                        label(),
-                        v.series
-                    ),
-                ));
-            }
-        }
         let year = if self.rar.is_empty() {
             Some(0)
         } else {
@@ -300,20 +330,50 @@ impl Validator {
                 }
                 None => {
                     self.outside_year_reported += 1;
-                    let (s, e) = self.rar.get(&0).copied().unwrap_or((v.date, v.date));
+                    let years = match self.rar.get(&0) {
+                        Some((s, e)) => format!("räkenskapsåret {s}–{e}"),
+                        None => "alla räkenskapsår".to_string(),
+                    };
                     self.findings.push(Finding::error(
                         v.line,
                         "date-outside-year",
-                        format!(
-                            "{} är daterad {} utanför räkenskapsåret {s}–{e} (#RAR)",
-                            label(),
-                            v.date
-                        ),
+                        format!("{} är daterad {} utanför {years} (#RAR)", label(), v.date),
                     ));
                     None
                 }
             }
         };
+        if let Some(n) = &v.number {
+            // Numbering restarts every year: duplicates are within one year's series.
+            let key = (year, v.series.clone());
+            if self.series.len() >= 10_000 && !self.series.contains_key(&key) {
+                self.numbers_capped = true;
+            } else if !self.numbers_capped || self.series.contains_key(&key) {
+                let set = self.series.entry(key).or_default();
+                let before = set.ranges.len() + set.other.len();
+                if !set.insert(n) {
+                    self.findings.push(Finding::error(
+                        v.line,
+                        "duplicate-voucher",
+                        format!(
+                            "{} förekommer mer än en gång i serien \"{}\"",
+                            label(),
+                            v.series
+                        ),
+                    ));
+                }
+                let after = set.ranges.len() + set.other.len();
+                self.tracked_numbers = (self.tracked_numbers + after).saturating_sub(before);
+                if self.tracked_numbers > 2_000_000 && !self.numbers_capped {
+                    self.numbers_capped = true;
+                    self.findings.push(Finding::file(
+                        Severity::Info,
+                        "numbers-not-tracked",
+                        "verifikationsnumren har så många luckor att dubbletter inte längre kontrolleras efter rad ".to_string() + &v.line.to_string(),
+                    ));
+                }
+            }
+        }
         let track_psaldo = !self.psaldo.is_empty();
         for t in &v.transactions {
             let line = v.line;
@@ -340,6 +400,9 @@ impl Validator {
             if y == 0 && !is_balance_account(&t.account) {
                 let ym = v.date.year_month();
                 if !self.month_trans.contains_key(&t.account) {
+                    if self.month_trans.len() >= MAX_ACCOUNTS {
+                        continue;
+                    }
                     self.month_trans.insert(t.account.clone(), BTreeMap::new());
                 }
                 let months = self
@@ -373,14 +436,23 @@ impl Validator {
     }
 
     /// Finish: compare balances with transactions and return the summary and findings.
-    pub fn finish(mut self) -> (Summary, Findings) {
-        let has_vouchers = self.summary.vouchers > 0;
+    pub fn finish(self) -> (Summary, Findings) {
+        self.finish_with(true)
+    }
+
+    /// Finish; `complete` is false when reading stopped early (strict mode), and then the
+    /// whole-file checks, which would be wrong on part of a file, are left out.
+    pub fn finish_with(mut self, complete: bool) -> (Summary, Findings) {
+        let has_vouchers = self.summary.vouchers > 0 && complete;
         self.summary.sie_type_label = match self.summary.sie_type {
             Some(4) if !self.has_balances => "4I".into(),
             Some(4) => "4E".into(),
             Some(t) => t.to_string(),
             None => String::new(),
         };
+        if !complete {
+            return (self.summary, self.findings);
+        }
         if self.summary.sie_type.is_none() {
             self.findings.push(Finding::file(
                 Severity::Warning,
@@ -426,6 +498,13 @@ impl Validator {
                     .chain(y0.res.keys())
                     .chain(y0.trans.keys())
                     .collect();
+                let at = |m: &HashMap<String, u64>, a: &str| m.get(a).copied();
+                let mk = |line: Option<u64>, code: &'static str, msg: String| Finding {
+                    severity: Severity::Error,
+                    line,
+                    code,
+                    message: msg,
+                };
                 for a in accounts {
                     let tr = y0.trans.get(a).copied().unwrap_or_default();
                     if is_balance_account(a) {
@@ -433,20 +512,24 @@ impl Validator {
                             let ib = y0.ib.get(a).copied().unwrap_or_default();
                             let ub = y0.ub.get(a).copied().unwrap_or_default();
                             if ib.checked_add(tr) != Some(ub) {
-                                issues.push(Finding::file(Severity::Error, "balance-mismatch", format!(
+                                issues.push(mk(at(&self.ub_line, a), "balance-mismatch", format!(
                                     "konto {a}: ingående balans {ib} + transaktioner {tr} = {} men utgående balans (#UB) är {ub}",
                                     ib.checked_add(tr).map(|v| v.to_string()).unwrap_or_else(|| "(överspill)".into())
                                 )));
                             }
+                        } else if !y0.ub.is_empty() && !tr.is_zero() {
+                            issues.push(mk(None, "balance-mismatch", format!(
+                                "konto {a}: transaktionerna summerar till {tr} men filen har varken #IB eller #UB för kontot"
+                            )));
                         }
                     } else if let Some(res) = y0.res.get(a) {
                         if *res != tr {
-                            issues.push(Finding::file(Severity::Error, "result-mismatch", format!(
+                            issues.push(mk(at(&self.res_line, a), "result-mismatch", format!(
                                 "konto {a}: resultatet (#RES) är {res} men transaktionerna summerar till {tr}"
                             )));
                         }
                     } else if !y0.res.is_empty() && !tr.is_zero() {
-                        issues.push(Finding::file(Severity::Error, "result-mismatch", format!(
+                        issues.push(mk(None, "result-mismatch", format!(
                             "konto {a}: transaktionerna summerar till {tr} men filen har ingen #RES för kontot"
                         )));
                     }
@@ -456,9 +539,8 @@ impl Validator {
                 }
             }
             // #PSALDO against transactions (result accounts, year 0).
-            let mut mismatches: Vec<(String, YearMonth, Vec<ObjectRef>, Amount, Amount)> =
-                Vec::new();
-            for ((acc, ym, objs), (ps, _)) in &self.psaldo {
+            let mut mismatches: Vec<Mismatch> = Vec::new();
+            for ((acc, ym, objs), (ps, ps_line)) in &self.psaldo {
                 let tr = if objs.is_empty() {
                     self.month_trans
                         .get(acc)
@@ -474,7 +556,7 @@ impl Validator {
                     continue;
                 };
                 if tr != *ps {
-                    mismatches.push((acc.clone(), *ym, objs.clone(), *ps, tr));
+                    mismatches.push((acc.clone(), *ym, objs.clone(), *ps, tr, Some(*ps_line)));
                 }
             }
             // A month with transactions but no #PSALDO, when the file has #PSALDO at all.
@@ -485,12 +567,12 @@ impl Validator {
                     .flat_map(|(a, m)| m.iter().map(move |(ym, tr)| (a, ym, tr)))
                 {
                     if !tr.is_zero() && !self.psaldo.contains_key(&(acc.clone(), *ym, Vec::new())) {
-                        mismatches.push((acc.clone(), *ym, Vec::new(), Amount::ZERO, *tr));
+                        mismatches.push((acc.clone(), *ym, Vec::new(), Amount::ZERO, *tr, None));
                     }
                 }
             }
             mismatches.sort_by(|a, b| (&a.0, a.1, &a.2).cmp(&(&b.0, b.1, &b.2)));
-            for (acc, ym, objs, ps, tr) in mismatches {
+            for (acc, ym, objs, ps, tr, ps_line) in mismatches {
                 let o = if objs.is_empty() {
                     String::new()
                 } else {
@@ -502,9 +584,14 @@ impl Validator {
                             .join(",")
                     )
                 };
-                self.findings.push(Finding::file(Severity::Error, "psaldo-mismatch", format!(
-                    "konto {acc}{o} {ym}: periodsaldot (#PSALDO) är {ps} men månadens transaktioner summerar till {tr}"
-                )));
+                self.findings.push(Finding {
+                    severity: Severity::Error,
+                    line: ps_line,
+                    code: "psaldo-mismatch",
+                    message: format!(
+                        "konto {acc}{o} {ym}: periodsaldot (#PSALDO) är {ps} men månadens transaktioner summerar till {tr}"
+                    ),
+                });
             }
         }
         (self.summary, self.findings)
@@ -561,12 +648,17 @@ impl<R: BufRead> SieStream<R> {
         let unknown = self.reader.unknown_labels();
         let lines = self.reader.line();
         let mut findings = self.reader.take_findings();
-        let strict_stopped =
+        let stopped =
             self.reader.stopped() || (self.strict && self.validator.findings.errors() > 0);
-        let (mut summary, vf) = self.validator.finish();
+        let (mut summary, vf) = self.validator.finish_with(!stopped);
+        // Strict mode reports the first error only.
+        let mut error_seen = findings.errors() > 0;
         for f in vf.list() {
-            if strict_stopped && findings.errors() > 0 && f.severity == Severity::Error {
-                break;
+            if self.strict && f.severity == Severity::Error {
+                if error_seen {
+                    continue;
+                }
+                error_seen = true;
             }
             findings.push(f.clone());
         }
@@ -588,7 +680,14 @@ impl<R: BufRead> Iterator for SieStream<R> {
             return None;
         }
         let r = self.reader.next()?;
-        self.validator.record(&r);
+        let line = match &r {
+            Record::Voucher(v) => v.line,
+            _ => self.reader.line(),
+        };
+        self.validator.record(&r, line);
+        if self.strict && self.validator.findings.errors() > 0 {
+            return None; // the record that broke the rule is not handed on
+        }
         Some(r)
     }
 }

@@ -114,9 +114,7 @@ impl<W: Write> SieWriter<W> {
     }
 
     fn brace(&mut self, b: &'static [u8]) -> io::Result<()> {
-        if let Some(crc) = self.crc.as_mut() {
-            crc.update(b);
-        }
+        // Braces are not part of the #KSUMMA checksum.
         self.out.write_all(b)?;
         self.out.write_all(b"\r\n")
     }

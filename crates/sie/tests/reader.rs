@@ -346,7 +346,7 @@ fn unbalanced_voucher() {
 fn ib_plus_trans_must_equal_ub() {
     let body = "#IB 0 1930 100\n#UB 0 1930 50\n#RES 0 4610 40\n#VER A 1 20250105 \"x\"\n{\n#TRANS 1930 -40\n#TRANS 4610 40\n}\n";
     let (_, c) = read(with_voucher(body).as_bytes());
-    assert_eq!(errors(&c), vec![("balance-mismatch", None)]);
+    assert_eq!(errors(&c), vec![("balance-mismatch", Some(8))]);
     assert!(c.findings.list()[0].message.contains("1930"));
 }
 
@@ -354,7 +354,7 @@ fn ib_plus_trans_must_equal_ub() {
 fn res_must_equal_trans() {
     let body = "#IB 0 1930 100\n#UB 0 1930 60\n#RES 0 4610 41\n#VER A 1 20250105 \"x\"\n{\n#TRANS 1930 -40\n#TRANS 4610 40\n}\n";
     let (_, c) = read(with_voucher(body).as_bytes());
-    assert_eq!(errors(&c), vec![("result-mismatch", None)]);
+    assert_eq!(errors(&c), vec![("result-mismatch", Some(9))]);
 }
 
 #[test]
@@ -364,7 +364,7 @@ fn psaldo_must_match_transactions() {
     let e = errors(&c);
     assert_eq!(
         e,
-        vec![("psaldo-mismatch", None), ("psaldo-mismatch", None)],
+        vec![("psaldo-mismatch", Some(8)), ("psaldo-mismatch", Some(9))],
         "{:?}",
         c.findings.list()
     );
@@ -544,6 +544,96 @@ fn type_4i_and_low_types() {
     let (_, c) = read(b"#FLAGGA 0\n#SIETYP 1\n#RAR 0 20250101 20251231\n#KONTO 1930 \"Bank\"\n#IB 0 1930 5\n#UB 0 1930 5\n");
     assert_eq!(c.summary.sie_type_label, "1");
     assert_eq!(c.findings.errors(), 0);
+}
+
+#[test]
+fn unknown_label_inside_a_voucher_is_skipped() {
+    let body = "#VER A 1 20250105 \"x\"\n{\n#TRANS 1930 -1\n#NYPOST x\n#TRANS 4610 1\n}\n";
+    let (records, c) = read(with_voucher(body).as_bytes());
+    assert_eq!(c.findings.errors(), 0, "{:?}", c.findings.list());
+    assert_eq!(c.summary.unknown_labels, 1);
+    let v = records
+        .iter()
+        .find_map(|r| {
+            if let Record::Voucher(v) = r {
+                Some(v)
+            } else {
+                None
+            }
+        })
+        .unwrap();
+    assert_eq!(v.transactions.len(), 2);
+}
+
+#[test]
+fn a_voucher_that_cannot_be_read_is_reported_once() {
+    let body = "#VER A 1 20250230\n{\n#TRANS 1930 -1\n#TRANS 4610 1\n}\n#VER A 2 20250105\n{\n#TRANS 1930 -1\n#TRANS 4610 1\n}\n";
+    let (_, c) = read(with_voucher(body).as_bytes());
+    assert_eq!(
+        errors(&c),
+        vec![("bad-date", Some(7))],
+        "{:?}",
+        c.findings.list()
+    );
+    assert_eq!(c.summary.vouchers, 1);
+}
+
+#[test]
+fn numbering_restarts_each_year_and_huge_numbers_do_not_overflow() {
+    let text = "#FLAGGA 0\n#SIETYP 4\n#RAR 0 20250101 20251231\n#RAR -1 20240101 20241231\n#KONTO 1930 \"B\"\n#KONTO 4610 \"K\"\n\
+#VER A 1 20240105\n{\n#TRANS 1930 -1\n#TRANS 4610 1\n}\n#VER A 1 20250105\n{\n#TRANS 1930 -1\n#TRANS 4610 1\n}\n\
+#VER A 18446744073709551615 20250105\n{\n#TRANS 1930 -1\n#TRANS 4610 1\n}\n#VER A 0 20250105\n{\n#TRANS 1930 -1\n#TRANS 4610 1\n}\n\
+#VER A 18446744073709551615 20250106\n{\n#TRANS 1930 -1\n#TRANS 4610 1\n}\n";
+    let (_, c) = read(text.as_bytes());
+    assert_eq!(
+        errors(&c),
+        vec![("duplicate-voucher", Some(27))],
+        "{:?}",
+        c.findings.list()
+    );
+}
+
+#[test]
+fn balance_account_with_transactions_but_no_ub() {
+    let body = "#IB 0 1930 100\n#UB 0 1930 60\n#RES 0 4610 0\n#VER A 1 20250105\n{\n#TRANS 1930 -40\n#TRANS 2440 40\n}\n";
+    let (_, c) = read(with_voucher(body).as_bytes());
+    let f = c
+        .findings
+        .list()
+        .iter()
+        .find(|f| f.code == "balance-mismatch")
+        .expect("reported");
+    assert!(f.message.contains("2440"), "{}", f.message);
+}
+
+#[test]
+fn a_line_without_end_is_bounded() {
+    // 3 MB without a line break: read in bounded memory, reported, not kept whole.
+    let mut bytes = b"#FLAGGA 0\n#PROSA \"".to_vec();
+    bytes.extend(std::iter::repeat_n(b'x', 3 << 20));
+    let mut r = SieReader::new(bytes.as_slice(), ReadOptions::default());
+    let records: Vec<Record> = r.by_ref().collect();
+    assert_eq!(records[0], Record::Flag(0));
+    assert!(r
+        .findings()
+        .list()
+        .iter()
+        .any(|f| f.code == "line-too-long" && f.line == Some(2)));
+    if let Some(Record::Prose(p)) = records.get(1) {
+        assert!(p.len() <= reader::MAX_LINE);
+    }
+}
+
+#[test]
+fn strict_mode_does_not_hand_on_the_bad_voucher() {
+    let body = "#VER A 1 20250105\n{\n#TRANS 1930 -1\n#TRANS 4610 2\n}\n";
+    let text = with_voucher(body);
+    let n = SieStream::new(text.as_bytes(), ReadOptions { strict: true })
+        .filter(|r| matches!(r, Record::Voucher(_)))
+        .count();
+    assert_eq!(n, 0);
+    let c = check(text.as_bytes(), ReadOptions { strict: true });
+    assert_eq!(c.findings.errors(), 1);
 }
 
 // ---------- write → read round trip ----------
