@@ -219,7 +219,8 @@ struct Importer<'c> {
     part_rows: BTreeMap<(i64, Part), u64>,
     vouchers: u64,
     transactions: u64,
-    findings: Vec<Finding>,
+    /// The store's own findings, capped like the reader's (counted past the cap, not kept).
+    findings: Findings,
     /// Accounts already reported as unmapped (each once).
     unmapped: HashSet<String>,
     /// Year indexes already reported as missing (each once).
@@ -343,7 +344,7 @@ impl<'c> Importer<'c> {
             part_rows: BTreeMap::new(),
             vouchers: 0,
             transactions: 0,
-            findings: Vec::new(),
+            findings: Findings::default(),
             unmapped: HashSet::new(),
             missing_years: HashSet::new(),
             line: 0,
@@ -439,8 +440,8 @@ impl<'c> Importer<'c> {
         }
 
         let mut findings: Findings = checked.findings;
-        for f in self.findings.drain(..) {
-            findings.push(f);
+        for f in std::mem::take(&mut self.findings).list() {
+            findings.push(f.clone());
         }
         if findings.errors() > 0 {
             findings.sort();
