@@ -948,20 +948,25 @@ impl Fields<'_, '_> {
             .map_err(|e| Finding::error(line, "bad-date", format!("{label}: {what}: {e}")))
     }
 
-    fn opt_date(&mut self) -> Result<Option<Date>, Finding> {
-        let line = self.line;
-        let label = self.label;
-        let Some(f) = self.fields.get(self.idx) else {
-            return Ok(None);
-        };
+    /// The next optional field's text: `None` when absent, empty (`""`) or an object list.
+    fn opt_ascii(&mut self) -> Option<String> {
+        let f = self.fields.get(self.idx)?;
         if f.kind == FieldKind::Objects {
-            return Ok(None);
+            return None;
         }
         self.idx += 1;
         if f.bytes.is_empty() {
-            return Ok(None);
+            return None;
         }
-        let s = self.ascii(f);
+        Some(String::from_utf8_lossy(&f.bytes).into_owned())
+    }
+
+    fn opt_date(&mut self) -> Result<Option<Date>, Finding> {
+        let line = self.line;
+        let label = self.label;
+        let Some(s) = self.opt_ascii() else {
+            return Ok(None);
+        };
         Date::parse_yyyymmdd(&s)
             .map(Some)
             .map_err(|e| Finding::error(line, "bad-date", format!("{label}: {e}")))
@@ -1030,17 +1035,10 @@ impl Fields<'_, '_> {
     fn opt_quantity(&mut self) -> Result<Option<f64>, Finding> {
         let line = self.line;
         let label = self.label;
-        let Some(f) = self.fields.get(self.idx) else {
+        let Some(s) = self.opt_ascii() else {
             return Ok(None);
         };
-        if f.kind == FieldKind::Objects {
-            return Ok(None);
-        }
-        self.idx += 1;
-        if f.bytes.is_empty() {
-            return Ok(None);
-        }
-        let s = self.ascii(f).replace(',', ".");
+        let s = s.replace(',', ".");
         match s.parse::<f64>() {
             Ok(q) if q.is_finite() => Ok(Some(q)),
             _ => Err(Finding::error(
