@@ -150,6 +150,28 @@ impl Date {
     pub fn days_until(self, other: Date) -> i64 {
         other.day_number() - self.day_number()
     }
+
+    /// The date `n` days after 0000-03-01 (the inverse of [`Date::day_number`]); fails outside
+    /// the years 1–9999.
+    pub fn from_day_number(n: i64) -> Result<Date, PeriodError> {
+        let era = n.div_euclid(146_097);
+        let doe = n - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let (month, carry) = if mp < 10 { (mp + 3, 0) } else { (mp - 9, 1) };
+        let year = era * 400 + yoe + carry;
+        if !(1..=9999).contains(&year) {
+            return err(format!("dagnummer {n} ligger utanför åren 1–9999"));
+        }
+        Date::new(year as i32, month as u8, day as u8)
+    }
+
+    /// The date `days` days later (earlier when negative).
+    pub fn add_days(self, days: i64) -> Result<Date, PeriodError> {
+        Date::from_day_number(self.day_number() + days)
+    }
 }
 
 impl fmt::Display for Date {
@@ -691,6 +713,16 @@ mod tests {
                 prop_assert_eq!(Date::parse(&date.to_string()).unwrap(), date);
             } else {
                 prop_assert!(d > days_in_month(y, m));
+            }
+        }
+
+        #[test]
+        fn day_number_roundtrip(y in 1i32..=9999, m in 1u8..=12, d in 1u8..=28) {
+            let date = Date::new(y, m, d).unwrap();
+            prop_assert_eq!(Date::from_day_number(date.day_number()).unwrap(), date);
+            let next = date.add_days(1);
+            if let Ok(next) = next {
+                prop_assert_eq!(date.days_until(next), 1);
             }
         }
 
