@@ -7,7 +7,9 @@
 //! the whole file can tell (balances against transactions, checksums, duplicate numbers).
 
 pub mod encoding;
+mod fast;
 pub mod finding;
+pub mod intern;
 pub mod model;
 pub mod reader;
 pub mod token;

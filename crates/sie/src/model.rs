@@ -1,5 +1,6 @@
 //! The records of an SIE file (SIE 4B), as the reader yields them and the writer takes them.
 
+pub use crate::intern::{Code, ObjectSet};
 use delar_core::{Amount, Date};
 use serde::Serialize;
 
@@ -23,25 +24,29 @@ pub enum TransKind {
     Removed,
 }
 
-/// One transaction line of a voucher.
+/// One transaction line of a voucher. Account, objects, text and signature are shared
+/// values ([`Code`], [`ObjectSet`]): the reader allocates each distinct one once.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Transaction {
     /// Plain, added or removed.
     pub kind: TransKind,
     /// Account number.
-    pub account: String,
-    /// Objects the amount is booked on (may be empty).
-    pub objects: Vec<ObjectRef>,
+    pub account: Code,
+    /// Objects the amount is booked on (may be empty), sorted by dimension.
+    pub objects: ObjectSet,
     /// Amount, debit positive.
     pub amount: Amount,
     /// Transaction date when it differs from the voucher's (often empty).
     pub date: Option<Date>,
     /// Transaction text (often empty).
-    pub text: Option<String>,
+    pub text: Option<Code>,
     /// Quantity, when given.
     pub quantity: Option<f64>,
     /// Signature of whoever registered the line.
-    pub sign: Option<String>,
+    pub sign: Option<Code>,
+    /// Line number of the record in the file (0 when not read from a file).
+    #[serde(skip)]
+    pub line: u64,
 }
 
 impl Transaction {

@@ -2,6 +2,7 @@
 
 use crate::encoding::{Detector, Encoding};
 use crate::finding::{Finding, Findings, Severity};
+use crate::intern::Interner;
 use crate::model::*;
 use crate::token::{object_fields, FieldKind, RawField, Tokenizer};
 use delar_core::accounts::check_account_number;
@@ -154,6 +155,35 @@ pub struct SieReader<R: BufRead> {
     records: u64,
     /// A #VER could not be read: its block is skipped quietly.
     skipping: bool,
+    /// Shared account numbers, object sets and texts.
+    interners: Interners,
+    /// The field buffer, kept between lines so tokenizing allocates nothing.
+    field_buf: Vec<RawField<'static>>,
+    /// Use the fast path for plain #TRANS lines (off only in tests comparing the paths).
+    fast: bool,
+}
+
+/// The reader's interners: one per kind of repeated value; texts per encoding (the same
+/// bytes decode differently in CP437 and Windows-1252).
+#[derive(Default)]
+pub(crate) struct Interners {
+    pub(crate) accounts: Interner<Code>,
+    pub(crate) objects: Interner<ObjectSet>,
+    pub(crate) texts: [Interner<Code>; 6],
+}
+
+impl Interners {
+    /// A shared text for `raw` bytes in `enc`.
+    #[inline]
+    pub(crate) fn text(&mut self, raw: &[u8], enc: Encoding) -> Code {
+        let i = if raw.is_ascii() { 0 } else { enc as usize };
+        let r: Result<Code, std::convert::Infallible> =
+            self.texts[i].get_or(raw, || Ok(Code::from(enc.decode(raw).as_ref())));
+        match r {
+            Ok(c) => c,
+            Err(e) => match e {},
+        }
+    }
 }
 
 /// Parse result of one record line.
@@ -181,7 +211,18 @@ impl<R: BufRead> SieReader<R> {
             declared_format: None,
             records: 0,
             skipping: false,
+            interners: Interners::default(),
+            field_buf: Vec::new(),
+            fast: true,
         }
+    }
+
+    /// The same reader without the fast path for plain `#TRANS` lines: every line goes
+    /// through the general tokenizer. For tests that compare the two paths.
+    #[doc(hidden)]
+    pub fn without_fast_path(mut self) -> Self {
+        self.fast = false;
+        self
     }
 
     /// The current line number (1-based; the last line read).
@@ -253,7 +294,7 @@ impl<R: BufRead> SieReader<R> {
             }
             got_any = true;
             // Never hold more than MAX_LINE bytes of one line, however long it is.
-            let (take, done) = match avail.iter().position(|&b| b == b'\n') {
+            let (take, done) = match memchr::memchr(b'\n', avail) {
                 Some(i) => (i + 1, true),
                 None => (avail.len(), false),
             };
@@ -293,7 +334,7 @@ impl<R: BufRead> SieReader<R> {
                 ),
             ));
         }
-        if self.buf.contains(&0) {
+        if memchr::memchr(0, &self.buf).is_some() {
             let l = self.line_no;
             self.report(Finding::error(
                 l,
@@ -331,14 +372,72 @@ impl<R: BufRead> SieReader<R> {
         } else {
             self.detector.observe(&line, line_no)
         };
-        let mut tok = Tokenizer::new(&line);
-        let fields: Vec<RawField<'_>> = tok.by_ref().collect();
-        for e in std::mem::take(&mut tok.errors) {
-            self.report(Finding::error(line_no, "quoting", e.message));
+        if !self.fast_trans(&line, enc, line_no) {
+            let mut tok = Tokenizer::new(&line);
+            let mut fields = recycle(std::mem::take(&mut self.field_buf));
+            fields.extend(tok.by_ref());
+            for e in std::mem::take(&mut tok.errors) {
+                self.report(Finding::error(line_no, "quoting", e.message));
+            }
+            self.handle_fields(&fields, enc, line_no);
+            self.field_buf = recycle(fields);
         }
-        self.handle_fields(&fields, enc, line_no);
-        drop(fields);
         self.buf = line;
+    }
+
+    /// The hot path: a plain `#TRANS` line inside an open voucher, parsed straight from the
+    /// bytes. Anything unusual (escapes, odd spacing inside the object list, a checksum being
+    /// computed, a full voucher) returns false and goes the general way, which gives the same
+    /// result for every line this path accepts.
+    fn fast_trans(&mut self, line: &[u8], enc: Encoding, line_no: u64) -> bool {
+        if self.crc.is_some() || !self.fast {
+            return false;
+        }
+        if let Some(b) = crate::fast::brace_line(line) {
+            return match (b, self.voucher.as_mut()) {
+                (crate::fast::Simple::Open, Some(ov)) if !ov.opened => {
+                    ov.opened = true;
+                    true
+                }
+                (crate::fast::Simple::Close, Some(ov)) if ov.opened => {
+                    self.finish_voucher(true);
+                    true
+                }
+                _ => false,
+            };
+        }
+        if self.voucher.as_ref().is_none_or(|ov| ov.opened) {
+            if let Some(v) = crate::fast::parse_ver_line(line, enc, line_no) {
+                self.skipping = false;
+                if self.voucher.is_some() {
+                    self.finish_voucher(false);
+                }
+                self.voucher = Some(OpenVoucher {
+                    voucher: v,
+                    overflowed: false,
+                    opened: false,
+                    last_added: None,
+                });
+                self.records += 1;
+                return true;
+            }
+        }
+        let Some(ov) = self.voucher.as_mut() else {
+            return false;
+        };
+        if !ov.opened || ov.voucher.transactions.len() >= MAX_VOUCHER_LINES {
+            return false;
+        }
+        let Some(t) = crate::fast::parse_trans_line(line, enc, line_no, &mut self.interners) else {
+            return false;
+        };
+        // #RTRANS is followed by an identical #TRANS for older readers: the general path
+        // handles that pair.
+        if ov.last_added.is_some() {
+            return false;
+        }
+        ov.voucher.transactions.push(t);
+        true
     }
 
     fn handle_fields(&mut self, fields: &[RawField<'_>], enc: Encoding, line_no: u64) {
@@ -442,7 +541,7 @@ impl<R: BufRead> SieReader<R> {
                     ov.opened = true;
                 }
             }
-            match parse_trans(&mut f, kind) {
+            match parse_trans(&mut f, kind, &mut self.interners) {
                 Ok(t) => {
                     let ov = self.voucher.as_mut().expect("checked above");
                     if ov.voucher.transactions.len() >= MAX_VOUCHER_LINES {
@@ -936,6 +1035,62 @@ impl Fields<'_, '_> {
         Ok(s)
     }
 
+    fn req_account_interned(&mut self, interner: &mut Interner<Code>) -> Result<Code, Finding> {
+        let line = self.line;
+        let label = self.label;
+        let Some(f) = self.fields.get(self.idx) else {
+            return Err(self.missing("kontonummer"));
+        };
+        self.idx += 1;
+        interner.get_or(&f.bytes, || {
+            let s = String::from_utf8_lossy(&f.bytes);
+            check_account_number(&s).map_err(|e| {
+                Finding::error(
+                    line,
+                    "bad-account",
+                    format!("{label}: {e}; raden hoppades över"),
+                )
+            })?;
+            Ok(Code::from(s.as_ref()))
+        })
+    }
+
+    /// An optional text as a shared value; empty (`""`) reads as absent.
+    fn opt_text_interned(&mut self, interners: &mut Interners) -> Option<Code> {
+        if self.peek_kind() == Some(FieldKind::Objects) {
+            return None;
+        }
+        let f = self.fields.get(self.idx)?;
+        self.idx += 1;
+        if f.bytes.is_empty() {
+            return None;
+        }
+        Some(interners.text(&f.bytes, self.enc))
+    }
+
+    /// The object list as a shared set.
+    fn objects_interned(
+        &mut self,
+        interner: &mut Interner<ObjectSet>,
+    ) -> Result<ObjectSet, Finding> {
+        if self.peek_kind() != Some(FieldKind::Objects) {
+            return Ok(ObjectSet::empty());
+        }
+        let raw: &[u8] = &self.fields[self.idx].bytes;
+        // Non-ASCII object codes decode per encoding: those are not shared.
+        if !raw.is_ascii() {
+            return self.objects().map(ObjectSet::from);
+        }
+        if let Some(set) = interner.lookup(raw) {
+            self.idx += 1;
+            return Ok(set);
+        }
+        let key = raw.to_vec();
+        let set = ObjectSet::from(self.objects()?);
+        interner.insert(&key, set.clone());
+        Ok(set)
+    }
+
     fn req_date(&mut self, what: &str) -> Result<Date, Finding> {
         let line = self.line;
         let label = self.label;
@@ -1056,62 +1211,77 @@ impl Fields<'_, '_> {
         }
         let f = &self.fields[self.idx];
         self.idx += 1;
-        let (of, errs) = object_fields(&f.bytes);
-        if let Some(e) = errs.first() {
-            return Err(Finding::error(
-                self.line,
-                "bad-objects",
-                format!("{}: {}", self.label, e.message),
-            ));
-        }
-        if of.len() % 2 != 0 {
-            return Err(Finding::error(
-                self.line,
-                "bad-objects",
-                format!(
-                    "{}: objektlistan ska bestå av par (dimension objekt), men har {} fält",
-                    self.label,
-                    of.len()
-                ),
-            ));
-        }
-        let mut v: Vec<ObjectRef> = Vec::with_capacity(of.len() / 2);
-        for pair in of.chunks(2) {
-            let d = String::from_utf8_lossy(&pair[0].bytes);
-            let dim = d.parse::<u32>().ok().filter(|d| *d >= 1).ok_or_else(|| {
-                Finding::error(
-                    self.line,
-                    "bad-objects",
-                    format!(
-                        "{}: dimensionen \"{d}\" i objektlistan är inget positivt heltal",
-                        self.label
-                    ),
-                )
-            })?;
-            let code = self.enc.decode(&pair[1].bytes).into_owned();
-            if code.is_empty() {
-                return Err(Finding::error(
-                    self.line,
-                    "bad-objects",
-                    format!("{}: tom objektkod för dimension {dim}", self.label),
-                ));
-            }
-            v.push(ObjectRef { dim, code });
-        }
-        v.sort();
-        v.dedup();
-        Ok(v)
+        parse_object_list(&f.bytes, self.enc, self.label, self.line)
     }
 }
 
-fn parse_trans(f: &mut Fields<'_, '_>, kind: TransKind) -> Result<Transaction, Finding> {
-    let account = f.req_account()?;
-    let objects = f.objects()?;
+/// Parse an object list's inner bytes (`1 "100" 2 "510"`) into sorted, deduplicated
+/// references; `label` and `line` go into the finding on error.
+pub(crate) fn parse_object_list(
+    inner: &[u8],
+    enc: Encoding,
+    label: &str,
+    line: u64,
+) -> Result<Vec<ObjectRef>, Finding> {
+    let (of, errs) = object_fields(inner);
+    if let Some(e) = errs.first() {
+        return Err(Finding::error(
+            line,
+            "bad-objects",
+            format!("{}: {}", label, e.message),
+        ));
+    }
+    if of.len() % 2 != 0 {
+        return Err(Finding::error(
+            line,
+            "bad-objects",
+            format!(
+                "{}: objektlistan ska bestå av par (dimension objekt), men har {} fält",
+                label,
+                of.len()
+            ),
+        ));
+    }
+    let mut v: Vec<ObjectRef> = Vec::with_capacity(of.len() / 2);
+    for pair in of.chunks(2) {
+        let d = String::from_utf8_lossy(&pair[0].bytes);
+        let dim = d.parse::<u32>().ok().filter(|d| *d >= 1).ok_or_else(|| {
+            Finding::error(
+                line,
+                "bad-objects",
+                format!(
+                    "{}: dimensionen \"{d}\" i objektlistan är inget positivt heltal",
+                    label
+                ),
+            )
+        })?;
+        let code = enc.decode(&pair[1].bytes).into_owned();
+        if code.is_empty() {
+            return Err(Finding::error(
+                line,
+                "bad-objects",
+                format!("{}: tom objektkod för dimension {dim}", label),
+            ));
+        }
+        v.push(ObjectRef { dim, code });
+    }
+    v.sort();
+    v.dedup();
+    Ok(v)
+}
+
+fn parse_trans(
+    f: &mut Fields<'_, '_>,
+    kind: TransKind,
+    interners: &mut Interners,
+) -> Result<Transaction, Finding> {
+    let account = f.req_account_interned(&mut interners.accounts)?;
+    let objects = f.objects_interned(&mut interners.objects)?;
     let amount = f.req_amount()?;
     let date = f.opt_date()?;
-    let text = f.opt_str();
+    let text = f.opt_text_interned(interners);
     let quantity = f.opt_quantity()?;
-    let sign = f.opt_str();
+    let sign = f.opt_text_interned(interners);
     Ok(Transaction {
         kind,
         account,
@@ -1121,5 +1291,13 @@ fn parse_trans(f: &mut Fields<'_, '_>, kind: TransKind) -> Result<Transaction, F
         text,
         quantity,
         sign,
+        line: f.line,
     })
+}
+
+/// An empty vector of fields of any lifetime, reusing `v`'s allocation (the in-place
+/// collect of an empty iterator keeps the buffer).
+fn recycle<'a>(mut v: Vec<RawField<'_>>) -> Vec<RawField<'a>> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("cleared")).collect()
 }

@@ -377,11 +377,11 @@ impl Validator {
         let track_psaldo = !self.psaldo.is_empty();
         for t in &v.transactions {
             let line = v.line;
-            if !self.accounts.contains(&t.account)
-                && !self.used_accounts.contains_key(&t.account)
+            if !self.accounts.contains(t.account.as_str())
+                && !self.used_accounts.contains_key(t.account.as_str())
                 && self.used_accounts.len() < 100_000
             {
-                self.used_accounts.insert(t.account.clone(), line);
+                self.used_accounts.insert(t.account.to_string(), line);
             }
             if let Some(d) = t.date {
                 if !self.rar.is_empty() && self.year_of(d).is_none() {
@@ -399,15 +399,16 @@ impl Validator {
             self.add(|yt| &mut yt.trans, y, &t.account, t.amount, line);
             if y == 0 && !is_balance_account(&t.account) {
                 let ym = v.date.year_month();
-                if !self.month_trans.contains_key(&t.account) {
+                if !self.month_trans.contains_key(t.account.as_str()) {
                     if self.month_trans.len() >= MAX_ACCOUNTS {
                         continue;
                     }
-                    self.month_trans.insert(t.account.clone(), BTreeMap::new());
+                    self.month_trans
+                        .insert(t.account.to_string(), BTreeMap::new());
                 }
                 let months = self
                     .month_trans
-                    .get_mut(&t.account)
+                    .get_mut(t.account.as_str())
                     .expect("inserted above");
                 let e = months.entry(ym).or_insert(Amount::ZERO);
                 *e = e.checked_add(t.amount).unwrap_or(*e);
@@ -424,7 +425,7 @@ impl Validator {
                         }
                     }
                     for k in keys {
-                        let key = (t.account.clone(), ym, k);
+                        let key = (t.account.to_string(), ym, k);
                         if self.psaldo.contains_key(&key) {
                             let e = self.psaldo_trans.entry(key).or_insert(Amount::ZERO);
                             *e = e.checked_add(t.amount).unwrap_or(*e);

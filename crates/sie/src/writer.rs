@@ -144,8 +144,8 @@ impl<W: Write> SieWriter<W> {
         fn own<'a>(s: String) -> Out<'a> {
             Bare(Cow::Owned(s))
         }
-        fn opt(s: &Option<String>) -> Out<'_> {
-            Text(s.as_deref().unwrap_or(""))
+        fn opt<S: AsRef<str>>(s: &Option<S>) -> Out<'_> {
+            Text(s.as_ref().map_or("", |s| s.as_ref()))
         }
         fn qty<'a>(q: Option<f64>) -> Option<Out<'a>> {
             q.map(|q| own(format_quantity(q)))

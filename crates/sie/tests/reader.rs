@@ -304,8 +304,8 @@ fn quirks_and_vendor_differences() {
         Some(Date::parse("2025-03-02").unwrap())
     );
     assert_eq!(
-        v[1].transactions[0].objects,
-        vec![ObjectRef {
+        &*v[1].transactions[0].objects,
+        &[ObjectRef {
             dim: 1,
             code: "a b".into()
         }]
@@ -698,13 +698,14 @@ fn arb_trans() -> impl Strategy<Value = Transaction> {
         .prop_map(
             |(kind, account, objects, amount, date, text, quantity, sign)| Transaction {
                 kind,
-                account,
-                objects,
+                account: account.into(),
+                objects: objects.into(),
                 amount,
                 date,
-                text,
+                text: text.map(Into::into),
                 quantity,
-                sign,
+                sign: sign.map(Into::into),
+                line: 0,
             },
         )
 }
@@ -828,6 +829,9 @@ fn arb_record() -> impl Strategy<Value = Record> {
 fn normalise(mut r: Record) -> Record {
     if let Record::Voucher(v) = &mut r {
         v.line = 0;
+        for t in &mut v.transactions {
+            t.line = 0;
+        }
     }
     r
 }
@@ -865,5 +869,199 @@ proptest! {
         let text = lines.join("\n");
         let c = check(text.as_bytes(), ReadOptions::default());
         for f in c.findings.list() { prop_assert!(!f.message.is_empty()); }
+    }
+}
+
+/// Pieces of #TRANS lines: the common shapes the fast path takes, and the odd ones it must
+/// hand to the general path (escapes, quotes in odd places, braces, bad values).
+fn arb_trans_line() -> impl Strategy<Value = Vec<u8>> {
+    let sep = prop_oneof![
+        Just(&b" "[..]),
+        Just(&b"  "[..]),
+        Just(&b"\t"[..]),
+        Just(&b" \t "[..])
+    ];
+    let label = prop_oneof![
+        8 => Just(&b"#TRANS"[..]),
+        1 => Just(&b"#trans"[..]),
+        1 => Just(&b"#RTRANS"[..]),
+        1 => Just(&b"#BTRANS"[..]),
+        1 => Just(&b"#TRANSX"[..]),
+    ];
+    let account = prop_oneof![
+        Just(&b"4010"[..]),
+        Just(&b"1930"[..]),
+        Just(&b"\"2440\""[..]),
+        Just(&b"40x"[..]),
+        Just(&b"12345678901"[..]),
+        Just(&b""[..]),
+    ];
+    let objects = prop_oneof![
+        Just(&b""[..]),
+        Just(&b"{}"[..]),
+        Just(&b"{1 \"100\" 2 \"510\"}"[..]),
+        Just(&b"{1 100 2 510}"[..]),
+        Just(&b"{2 \"510\" 1 \"100\"}"[..]),
+        Just(&b"{1 \"a}b\"}"[..]),
+        Just(&b"{1 \"a\\\"b\"}"[..]),
+        Just(&b"{1}"[..]),
+        Just(&b"{x \"1\"}"[..]),
+        Just(&b"{1 \"\x86\x84\"}"[..]),
+        Just(&b"{1 \"100\""[..]),
+        Just(&b"{1 \"100\"}9"[..]),
+    ];
+    let amount = prop_oneof![
+        Just(&b"1234.50"[..]),
+        Just(&b"-0.5"[..]),
+        Just(&b"7"[..]),
+        Just(&b"0.07"[..]),
+        Just(&b"1,5"[..]),
+        Just(&b"12."[..]),
+        Just(&b".5"[..]),
+        Just(&b"1.234"[..]),
+        Just(&b"\"-12.00\""[..]),
+        Just(&b"abc"[..]),
+        Just(&b"99999999999999999999"[..]),
+    ];
+    let rest = proptest::collection::vec(
+        prop_oneof![
+            Just(&b"20250131"[..]),
+            Just(&b"20250230"[..]),
+            Just(&b"\"\""[..]),
+            Just(&b"\"Hyra mars\""[..]),
+            Just(&b"\"OB-till\x84gg\""[..]),
+            Just(&b"Hyra"[..]),
+            Just(&b"\"sa \\\"x\\\"\""[..]),
+            Just(&b"\"C:\\Bok\\\""[..]),
+            Just(&b"2"[..]),
+            Just(&b"1,5"[..]),
+            Just(&b"x1"[..]),
+            Just(&b"\"unterminated"[..]),
+            Just(&b"{"[..]),
+            Just(&b"}"[..]),
+            Just(&b"\"a\"b"[..]),
+        ],
+        0..6,
+    );
+    (
+        label,
+        sep.clone(),
+        account,
+        sep.clone(),
+        objects,
+        sep.clone(),
+        amount,
+        rest,
+        sep,
+    )
+        .prop_map(|(label, s1, account, s2, objects, s3, amount, rest, s4)| {
+            let mut l = Vec::new();
+            l.extend_from_slice(label);
+            l.extend_from_slice(s1);
+            l.extend_from_slice(account);
+            l.extend_from_slice(s2);
+            l.extend_from_slice(objects);
+            l.extend_from_slice(s3);
+            l.extend_from_slice(amount);
+            for r in rest {
+                l.extend_from_slice(s4);
+                l.extend_from_slice(r);
+            }
+            l
+        })
+}
+
+/// #VER lines and brace lines in common and odd shapes.
+fn arb_structure_line() -> impl Strategy<Value = Vec<u8>> {
+    let ver = (
+        prop_oneof![
+            Just(&b"#VER"[..]),
+            Just(&b"  #VER"[..]),
+            Just(&b"#VERX"[..])
+        ],
+        proptest::collection::vec(
+            prop_oneof![
+                Just(&b"A"[..]),
+                Just(&b"\"\""[..]),
+                Just(&b"\"B\""[..]),
+                Just(&b"17"[..]),
+                Just(&b"20250115"[..]),
+                Just(&b"20250231"[..]),
+                Just(&b"2025-01-15"[..]),
+                Just(&b"\"Leverant\x94rsfaktura\""[..]),
+                Just(&b"\"L\xc3\xb6n\""[..]),
+                Just(&b"\"a \\\"b\\\"\""[..]),
+                Just(&b"{}"[..]),
+                Just(&b"x"[..]),
+            ],
+            0..8,
+        ),
+    )
+        .prop_map(|(label, fields)| {
+            let mut l = label.to_vec();
+            for f in fields {
+                l.push(b' ');
+                l.extend_from_slice(f);
+            }
+            l
+        });
+    prop_oneof![
+        3 => ver,
+        2 => Just(b"{".to_vec()),
+        2 => Just(b"}".to_vec()),
+        1 => Just(b"  {\t".to_vec()),
+        1 => Just(b" } ".to_vec()),
+        1 => Just(b"{ x".to_vec()),
+        1 => Just(b"#FNAMN \"x\"".to_vec()),
+    ]
+}
+
+/// Findings as (code, line, message).
+type FindingRows = Vec<(String, Option<u64>, String)>;
+
+fn read_all(bytes: &[u8], fast: bool) -> (Vec<Record>, FindingRows) {
+    let reader = SieReader::new(bytes, ReadOptions::default());
+    let mut reader = if fast {
+        reader
+    } else {
+        reader.without_fast_path()
+    };
+    let records: Vec<Record> = reader.by_ref().collect();
+    let findings = reader
+        .findings()
+        .list()
+        .iter()
+        .map(|f| (f.code.to_string(), f.line, f.message.clone()))
+        .collect();
+    (records, findings)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The fast path for #TRANS lines gives exactly what the general path gives: the same
+    /// records (line numbers included) and the same findings.
+    #[test]
+    fn fast_path_equals_general_path(
+        lines in proptest::collection::vec(
+            prop_oneof![3 => arb_trans_line(), 1 => arb_structure_line()],
+            1..12,
+        ),
+        prefix_utf8 in any::<bool>(),
+    ) {
+        let mut file = Vec::new();
+        file.extend_from_slice(b"#FLAGGA 0\n#SIETYP 4\n#RAR 0 20250101 20251231\n");
+        if prefix_utf8 {
+            file.extend_from_slice("#FNAMN \"Exempelkommun åäö\"\n".as_bytes());
+        }
+        file.extend_from_slice(b"#VER A 1 20250115 \"Test\"\n{\n");
+        for l in &lines {
+            file.extend_from_slice(l);
+            file.push(b'\n');
+        }
+        file.extend_from_slice(b"}\n");
+        let fast = read_all(&file, true);
+        let general = read_all(&file, false);
+        prop_assert_eq!(fast, general);
     }
 }

@@ -274,9 +274,9 @@ struct TransRow {
     set_id: i64,
     amount: i64,
     date: Option<String>,
-    text: Option<String>,
+    text: Option<delar_sie::Code>,
     quantity: Option<f64>,
-    sign: Option<String>,
+    sign: Option<delar_sie::Code>,
 }
 
 fn bind_voucher(
