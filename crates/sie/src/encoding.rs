@@ -47,12 +47,11 @@ impl Encoding {
         }
         match self {
             Encoding::Ascii | Encoding::Utf8 | Encoding::Utf8Bom => String::from_utf8_lossy(bytes),
-            Encoding::Cp437 => Cow::Owned(oem_cp::decode_string_complete_table(
-                bytes,
-                &DECODING_TABLE_CP437,
-            )),
-            Encoding::Windows1252 => Cow::Owned(bytes.iter().map(|&b| decode_1252(b)).collect()),
-            Encoding::Latin1 => Cow::Owned(bytes.iter().map(|&b| b as char).collect()),
+            Encoding::Cp437 => Cow::Owned(decode_single(bytes, |b| {
+                DECODING_TABLE_CP437[(b - 0x80) as usize]
+            })),
+            Encoding::Windows1252 => Cow::Owned(decode_single(bytes, decode_1252)),
+            Encoding::Latin1 => Cow::Owned(decode_single(bytes, |b| b as char)),
         }
     }
 
@@ -86,6 +85,20 @@ const W1252_HIGH: [char; 32] = [
     '\u{FFFD}', '\u{FFFD}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{FFFD}',
     'ž', 'Ÿ',
 ];
+
+/// Decode a single-byte encoding: ASCII as it is, the upper half through `high`.
+#[inline]
+fn decode_single(bytes: &[u8], high: impl Fn(u8) -> char) -> String {
+    let mut s = String::with_capacity(bytes.len() + bytes.len() / 2);
+    for &b in bytes {
+        if b < 0x80 {
+            s.push(b as char);
+        } else {
+            s.push(high(b));
+        }
+    }
+    s
+}
 
 fn decode_1252(b: u8) -> char {
     if (0x80..0xA0).contains(&b) {
