@@ -192,6 +192,9 @@ impl Hasher for FxHasher {
 /// A `HashMap` with [`FxHasher`].
 pub type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
+/// A `HashSet` with [`FxHasher`].
+pub type FxHashSet<K> = std::collections::HashSet<K, BuildHasherDefault<FxHasher>>;
+
 /// Most distinct values one interner keeps; beyond that, values are allocated per line, so
 /// memory stays bounded whatever the file holds.
 pub const MAX_INTERNED: usize = 1 << 16;

@@ -6,6 +6,7 @@
 
 use crate::encoding::Encoding;
 use crate::finding::{Finding, Findings, Severity};
+use crate::intern::{FxHashMap, FxHashSet};
 use crate::model::*;
 use crate::reader::{ReadOptions, SieReader};
 use delar_core::accounts::is_balance_account;
@@ -122,6 +123,36 @@ type Mismatch = (
     Option<u64>,
 );
 
+/// Transaction sums of one account while the file is read.
+#[derive(Default)]
+struct AccountSums {
+    /// A balance account (no monthly sums).
+    balance: bool,
+    /// Σ per financial-year index.
+    by_year: Vec<(i32, Amount)>,
+    /// Σ per month of year 0 (result accounts).
+    months: Vec<(YearMonth, Amount)>,
+}
+
+/// Add `amount` to the entry for `key` in a short list; false on overflow (the sum is kept).
+#[inline]
+fn add_to<K: PartialEq + Copy>(list: &mut Vec<(K, Amount)>, key: K, amount: Amount) -> bool {
+    let slot = match list.iter().rposition(|(k, _)| *k == key) {
+        Some(i) => &mut list[i].1,
+        None => {
+            list.push((key, Amount::ZERO));
+            &mut list.last_mut().expect("pushed").1
+        }
+    };
+    match slot.checked_add(amount) {
+        Some(v) => {
+            *slot = v;
+            true
+        }
+        None => false,
+    }
+}
+
 /// Most distinct accounts the validator sums (a real chart has a few thousand).
 pub const MAX_ACCOUNTS: usize = 1_000_000;
 
@@ -131,9 +162,9 @@ pub struct Validator {
     summary: Summary,
     findings: Findings,
     rar: BTreeMap<i32, (Date, Date)>,
-    accounts: HashSet<String>,
+    accounts: FxHashSet<String>,
     /// First line each account without #KONTO was used on.
-    used_accounts: HashMap<String, u64>,
+    used_accounts: FxHashMap<String, u64>,
     series: HashMap<(Option<i32>, String), NumberSet>,
     /// Voucher-number ranges and non-numeric numbers tracked, across all series.
     tracked_numbers: usize,
@@ -147,8 +178,13 @@ pub struct Validator {
     psaldo: HashMap<PeriodKey, (Amount, u64)>,
     /// Σ transactions per (account, month, objects) for the keys #PSALDO has.
     psaldo_trans: HashMap<PeriodKey, Amount>,
-    /// Σ transactions per month and account (all object sets), year 0.
+    /// Σ transactions per month and account (all object sets), year 0; filled at the end
+    /// from `trans_sums`.
     month_trans: HashMap<String, BTreeMap<YearMonth, Amount>>,
+    /// Σ transactions per account while reading: per year, and per month for year 0.
+    trans_sums: FxHashMap<Code, AccountSums>,
+    /// Accounts with a #PSALDO on objects (year 0): only their lines need object sums.
+    psaldo_object_accounts: HashSet<String>,
     overflow_reported: bool,
     has_balances: bool,
     outside_year_reported: u64,
@@ -266,6 +302,9 @@ impl Validator {
                     PeriodKind::Outcome => {
                         self.summary.psaldo_records += 1;
                         if *year == 0 && !is_balance_account(account) {
+                            if !objects.is_empty() {
+                                self.psaldo_object_accounts.insert(account.clone());
+                            }
                             let e = self
                                 .psaldo
                                 .entry((account.clone(), *period, objects.clone()))
@@ -374,9 +413,8 @@ impl Validator {
                 }
             }
         }
-        let track_psaldo = !self.psaldo.is_empty();
         for t in &v.transactions {
-            let line = v.line;
+            let line = if t.line > 0 { t.line } else { v.line };
             if !self.accounts.contains(t.account.as_str())
                 && !self.used_accounts.contains_key(t.account.as_str())
                 && self.used_accounts.len() < 100_000
@@ -396,23 +434,30 @@ impl Validator {
                 continue;
             }
             let Some(y) = year else { continue };
-            self.add(|yt| &mut yt.trans, y, &t.account, t.amount, line);
-            if y == 0 && !is_balance_account(&t.account) {
-                let ym = v.date.year_month();
-                if !self.month_trans.contains_key(t.account.as_str()) {
-                    if self.month_trans.len() >= MAX_ACCOUNTS {
+            let sums = match self.trans_sums.get_mut(t.account.as_str()) {
+                Some(s) => s,
+                None => {
+                    if self.trans_sums.len() >= MAX_ACCOUNTS {
+                        if !self.sums_capped {
+                            self.sums_capped = true;
+                            self.findings.push(Finding::error(line, "too-many-accounts", format!("filen har fler än {MAX_ACCOUNTS} olika konton; summorna kontrolleras inte längre")));
+                        }
                         continue;
                     }
-                    self.month_trans
-                        .insert(t.account.to_string(), BTreeMap::new());
+                    self.trans_sums
+                        .entry(t.account.clone())
+                        .or_insert_with(|| AccountSums {
+                            balance: is_balance_account(&t.account),
+                            ..AccountSums::default()
+                        })
                 }
-                let months = self
-                    .month_trans
-                    .get_mut(t.account.as_str())
-                    .expect("inserted above");
-                let e = months.entry(ym).or_insert(Amount::ZERO);
-                *e = e.checked_add(t.amount).unwrap_or(*e);
-                if track_psaldo && !t.objects.is_empty() {
+            };
+            let mut overflow = !add_to(&mut sums.by_year, y, t.amount);
+            if y == 0 && !sums.balance {
+                let ym = v.date.year_month();
+                overflow |= !add_to(&mut sums.months, ym, t.amount);
+                if !t.objects.is_empty() && self.psaldo_object_accounts.contains(t.account.as_str())
+                {
                     // Every non-empty subset of up to two of the line's objects.
                     let objs = &t.objects;
                     let mut keys: Vec<Vec<ObjectRef>> =
@@ -433,6 +478,29 @@ impl Validator {
                     }
                 }
             }
+            if overflow && !self.overflow_reported {
+                self.overflow_reported = true;
+                self.findings.push(Finding::error(line, "overflow", format!("summan för konto {} blir orimligt stor (överspill); filen kan inte vara rätt", t.account)));
+            }
+        }
+    }
+
+    /// Move the per-account transaction sums into the summary (per year) and the monthly
+    /// sums used by the #PSALDO comparison.
+    fn settle_trans_sums(&mut self) {
+        for (account, sums) in std::mem::take(&mut self.trans_sums) {
+            for (y, amount) in sums.by_year {
+                self.summary
+                    .years
+                    .entry(y)
+                    .or_default()
+                    .trans
+                    .insert(account.to_string(), amount);
+            }
+            if !sums.months.is_empty() {
+                self.month_trans
+                    .insert(account.to_string(), sums.months.into_iter().collect());
+            }
         }
     }
 
@@ -444,6 +512,7 @@ impl Validator {
     /// Finish; `complete` is false when reading stopped early (strict mode), and then the
     /// whole-file checks, which would be wrong on part of a file, are left out.
     pub fn finish_with(mut self, complete: bool) -> (Summary, Findings) {
+        self.settle_trans_sums();
         let has_vouchers = self.summary.vouchers > 0 && complete;
         self.summary.sie_type_label = match self.summary.sie_type {
             Some(4) if !self.has_balances => "4I".into(),

@@ -450,7 +450,8 @@ fn trans_on_account_without_konto() {
         .find(|f| f.code == "unknown-account")
         .unwrap();
     assert!(f.message.contains("4611"));
-    assert_eq!(f.line, Some(7));
+    // The line of the #TRANS itself, not of its #VER (line 7).
+    assert_eq!(f.line, Some(10));
 }
 
 #[test]
