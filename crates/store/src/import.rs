@@ -73,55 +73,8 @@ impl Read for Tee<'_> {
 /// Key of a monthly aggregate: (financial year id, period YYYYMM, account id, object set id).
 type MonthKey = (i64, i32, i64, i64);
 
-/// A fast non-cryptographic hasher (the Fx hash of rustc) for the import's in-memory maps,
-/// whose keys come from the file but only index caches (no untrusted-input DoS concern worth
-/// SipHash's cost per transaction line).
-#[derive(Clone, Copy, Default)]
-struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes([
-                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-            ]));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    fn write_i32(&mut self, i: i32) {
-        self.add(i as u32 as u64);
-    }
-    fn write_i64(&mut self, i: i64) {
-        self.add(i as u64);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+/// The import's in-memory maps index caches by keys from the file: the Fx hash, not SipHash.
+type FxMap<K, V> = delar_sie::intern::FxHashMap<K, V>;
 
 /// An account seen in this import.
 #[derive(Clone, Copy)]
