@@ -12,10 +12,14 @@
 //! positive, revenues negative); the methods are sign-agnostic.
 
 mod backtest;
+mod line;
 mod methods;
 mod smoothing;
 
 pub use backtest::{backtest, recommend, BacktestRow, MethodRecord};
+pub use line::{
+    bridge, plausibility, roll_up, Adjustment, AdjustmentKind, BridgeRow, ForecastLine, Totals,
+};
 pub use methods::{
     budget_based, estimate, run_rate, seasonal, volume_price, Estimate, Method, VolumePrice,
     VolumePriceSplit,
