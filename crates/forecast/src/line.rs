@@ -203,10 +203,10 @@ pub fn plausibility(line: &ForecastLine, budget_to_date: Amount, m: usize) -> Ve
 /// Sums of lines at every level of the organisation: node → kontogrupp → (to date, budget,
 /// forecast). `ancestors(node)` lists the node's ancestors (nearest first); each line counts
 /// at its own node and at every ancestor. Ratios are not summed: compute them from these.
-pub fn roll_up<'a>(
-    lines: &'a [ForecastLine],
+pub fn roll_up(
+    lines: &[ForecastLine],
     ancestors: impl Fn(&str) -> Vec<String>,
-) -> BTreeMap<String, BTreeMap<&'a str, Totals>> {
+) -> BTreeMap<String, BTreeMap<&str, Totals>> {
     let mut out: BTreeMap<String, BTreeMap<&str, Totals>> = BTreeMap::new();
     for l in lines {
         let mut nodes = vec![l.node.clone()];
