@@ -68,6 +68,14 @@ pub fn render(org: &Organisation, month: YearMonth) -> String {
     out
 }
 
+/// The codes above `code`, nearest first.
+fn ancestors(t: &OrgTree, code: &str) -> Vec<String> {
+    t.ancestors(code)
+        .into_iter()
+        .map(|a| a.code.clone())
+        .collect()
+}
+
 /// Nodes that moved, were added or were removed between `earlier` and the tree's month.
 fn changes(org: &Organisation, tree: &OrgTree, earlier: YearMonth) -> Vec<String> {
     let before = org.tree_at(earlier);
@@ -75,7 +83,7 @@ fn changes(org: &Organisation, tree: &OrgTree, earlier: YearMonth) -> Vec<String
     for n in tree.nodes() {
         if !before.contains(&n.code) {
             out.push(format!("{} {} är ny.", n.code, n.name));
-        } else if org.position_changed(&n.code, earlier, tree.month()) {
+        } else if ancestors(&before, &n.code) != ancestors(tree, &n.code) {
             let parent = |t: &OrgTree| {
                 t.parent(&n.code)
                     .map(|p| p.code.clone())

@@ -150,8 +150,13 @@ fn run(
     })
 }
 
+/// A count and its noun, Swedish style (`1 rad`, `240\u{a0}000 rader`).
 fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!(
+        "{} {}",
+        delar_core::money::format_scaled(n as i64, 0, '\u{a0}'),
+        if n == 1 { one } else { many }
+    )
 }
 
 /// Import the organisation: the whole stored set is replaced.
@@ -385,8 +390,8 @@ pub(crate) fn import_volume_series(
             Ok(format!(
                 "{} ({} nya, {} uppdaterade).",
                 plural(series.len(), "serie", "serier"),
-                new,
-                series.len() - new
+                delar_core::money::format_scaled(new as i64, 0, '\u{a0}'),
+                delar_core::money::format_scaled((series.len() - new) as i64, 0, '\u{a0}')
             ))
         },
     )
