@@ -4,12 +4,15 @@
 mod bench;
 mod demo;
 mod ledger;
+mod organisation;
 mod siecheck;
+mod template_import;
+mod volymer;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use delar_core::AccountMapping;
-use delar_store::{ImportOptions, SqliteStore, Store};
+use delar_core::{AccountMapping, Date};
+use delar_store::{ImportOptions, SqliteStore, Store, TemplateKind};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -68,6 +71,27 @@ enum Command {
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
     },
+    /// Visa organisationen som gäller en månad (trädet, med ändringar sedan året innan).
+    Organisation {
+        /// Månad (ÅÅÅÅ-MM); standard är innevarande månad.
+        #[arg(long)]
+        month: Option<String>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Visa volymserierna, eller en series värden per månad.
+    Volymer {
+        /// En serie (till exempel plac_barn_hvb_personer).
+        #[arg(long)]
+        serie: Option<String>,
+        /// Bara ett år.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
     /// Visa eller byt kontogruppsindelning.
     Kontogrupper {
         /// Ny indelning (TOML); utan fil visas den som gäller.
@@ -117,6 +141,42 @@ enum ImportWhat {
         /// Ingen förloppsindikator.
         #[arg(long, short)]
         quiet: bool,
+    },
+    /// Importera organisationen (organisation.csv eller .xlsx); ersätter den som finns.
+    Organisation {
+        /// Filer att importera.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Importera volymserier (volymserier.csv eller .xlsx); ersätter serier med samma namn.
+    Volymserier {
+        /// Filer att importera.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Importera volymer per månad (volymer.csv eller .xlsx); ersätter värden för samma serie och månad.
+    Volymer {
+        /// Filer att importera.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Importera budget (budget.csv eller .xlsx); ersätter versioner med samma namn.
+    Budget {
+        /// Filer att importera.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
     },
 }
 
@@ -226,6 +286,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Import {
+            what: ImportWhat::Organisation { files, db },
+        } => template_import::run(TemplateKind::Organisation, &files, &db),
+        Command::Import {
+            what: ImportWhat::Volymserier { files, db },
+        } => template_import::run(TemplateKind::VolumeSeries, &files, &db),
+        Command::Import {
+            what: ImportWhat::Volymer { files, db },
+        } => template_import::run(TemplateKind::Volumes, &files, &db),
+        Command::Import {
+            what: ImportWhat::Budget { files, db },
+        } => template_import::run(TemplateKind::Budget, &files, &db),
+        Command::Organisation { month, db } => {
+            let store = SqliteStore::open(&db)?;
+            organisation::run(&store, month.as_deref())
+        }
+        Command::Volymer { serie, year, db } => {
+            let store = SqliteStore::open(&db)?;
+            volymer::run(&store, serie.as_deref(), year)
+        }
         Command::Sie {
             what:
                 SieWhat::Check {
@@ -301,15 +381,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("Inga importer ännu.");
             }
             for b in batches {
+                let what = if b.kind == "sie" {
+                    format!(
+                        "{} verifikationer, {} transaktioner",
+                        b.vouchers, b.transactions
+                    )
+                } else {
+                    format!("{} rader", b.rows)
+                };
                 println!(
-                    "batch {:>3}  {}  {:<8}  {:<24} {:<30} {} verifikationer, {} transaktioner",
+                    "batch {:>3}  {}  {:<8}  {:<24} {:<30} {what}",
                     b.id,
                     b.imported_at,
                     b.status.label(),
                     b.source,
                     b.file_name,
-                    b.vouchers,
-                    b.transactions
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -317,6 +403,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo { out, seed } => demo::run(&out, seed),
         Command::Bench { what } => bench::run(what),
     }
+}
+
+/// Today's date (UTC) from the system clock.
+pub fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let epoch = Date::new(1970, 1, 1).expect("valid date");
+    epoch.add_days(secs / 86_400).unwrap_or(epoch)
 }
 
 /// Read an account mapping file, with the file name in any error.

@@ -1,9 +1,16 @@
-//! Core types for delar: exact money, periods and rounds, account groups. Pure: no I/O.
+//! Core types for delar: exact money, periods and rounds, account groups, the organisation,
+//! volume series and budget lines. Pure: no I/O.
 
 pub mod accounts;
+pub mod budget;
 pub mod money;
+pub mod org;
 pub mod period;
+pub mod volume;
 
 pub use accounts::{AccountGroup, AccountMapping, GroupKind};
+pub use budget::BudgetLine;
 pub use money::{Amount, Unit};
+pub use org::{OrgError, OrgKind, OrgNode, OrgTree, Organisation};
 pub use period::{Date, FinancialYear, PeriodRange, Round, RoundKind, YearMonth};
+pub use volume::{VolumeKind, VolumeSeries, VolumeValue};

@@ -1,5 +1,6 @@
 //! Errors of the store, with Swedish messages.
 
+use crate::types::RowError;
 use delar_sie::Finding;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -36,10 +37,22 @@ pub enum StoreError {
         /// The kept findings (errors first).
         findings: Vec<Finding>,
     },
+    /// Rows of a template file do not fit the database (unknown series, accounts outside the
+    /// account groups, ansvar outside the organisation); nothing was imported.
+    Rows {
+        /// File name as given to the import.
+        file: String,
+        /// The problems, in row order (at most 100).
+        errors: Vec<RowError>,
+        /// Problems found beyond those listed.
+        more: u64,
+    },
     /// The account mapping cannot be applied.
     Mapping(String),
     /// The requested financial year is not in the store.
     NoSuchYear(i32),
+    /// The requested volume series is not in the store.
+    NoSuchSeries(String),
     /// The requested object is not in the store.
     NoSuchObject {
         /// Dimension.
@@ -108,6 +121,22 @@ impl fmt::Display for StoreError {
                 }
                 Ok(())
             }
+            StoreError::Rows { file, errors, more } => {
+                let n = errors.len() as u64 + more;
+                write!(f, "{file} har {n} fel; ingenting importerades")?;
+                for e in errors {
+                    write!(f, "\n  {}", e.render(file))?;
+                }
+                if *more > 0 {
+                    write!(f, "\n  … och {more} fel till")?;
+                }
+                Ok(())
+            }
+            StoreError::NoSuchSeries(s) => write!(
+                f,
+                "volymserien \"{s}\" finns inte i databasen (importera den med \"delar import \
+                 volymserier\")"
+            ),
             StoreError::Mapping(m) => write!(f, "kontogrupperna kan inte användas: {m}"),
             StoreError::NoSuchYear(y) => write!(f, "räkenskapsåret {y} finns inte i databasen"),
             StoreError::NoSuchObject { dim, code } => {

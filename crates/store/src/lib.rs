@@ -21,22 +21,46 @@
 //! #IB/#UB/#RES/#OIB/#OUB, outcome from #PSALDO for years with #PSALDO but no vouchers, and
 //! budget for years with #PBUDGET. So a file with only #RES for the previous year replaces
 //! that year's balances and leaves its vouchers alone.
+//!
+//! # Templates
+//!
+//! The organisation, volume series, volumes and budget templates (read by `delar-templates`)
+//! are imported with [`Store::import_organisation`], [`Store::import_volume_series`],
+//! [`Store::import_volumes`] and [`Store::import_budget`]: one transaction and one batch each
+//! (kind = the template's name), checked against the database first (all problems reported
+//! with file and row, nothing stored on any problem). Replacement: the organisation as a
+//! whole; volume series by code (upsert); volumes per series × month in the file; budget per
+//! version name. A file identical to the last one imported for the same template changes
+//! nothing.
+//!
+//! # Budget
+//!
+//! The budget a query shows is the SIE files' #PBUDGET plus the CSV budget versions: all of
+//! them in [`Store::ledger`], those decided on or before a date in
+//! [`Store::budget_in_force`]. Versions add up (a supplementary budget holds only the changes),
+//! so a budget must not be imported both as #PBUDGET and as a CSV version.
 
 mod error;
 mod import;
 mod objset;
 pub mod schema;
 mod sqlite;
+mod templates;
 mod time;
 mod types;
 
 pub use error::StoreError;
 pub use sqlite::SqliteStore;
+pub use templates::MAX_ROW_ERRORS;
 pub use types::{
-    BatchInfo, BatchStatus, ImportOptions, ImportReport, ImportStatus, LedgerBy, LedgerRow,
+    BatchInfo, BatchStatus, BudgetRow, BudgetVersionInfo, ImportOptions, ImportReport,
+    ImportStatus, LedgerBy, LedgerRow, RowError, TemplateKind, TemplateReport, TemplateSource,
 };
 
-use delar_core::{AccountMapping, FinancialYear};
+use delar_core::{
+    AccountMapping, BudgetLine, Date, FinancialYear, OrgNode, Organisation, PeriodRange,
+    VolumeSeries, VolumeValue,
+};
 use std::io::Read;
 use std::path::Path;
 
@@ -93,12 +117,81 @@ pub trait Store {
     /// amounts count when their object set contains that object, and #PSALDO/#PBUDGET amounts
     /// when their object set is exactly that one object. Rows without any amounts are left
     /// out; groups come in mapping order, accounts in account-number order.
+    ///
+    /// The budget is #PBUDGET plus every CSV budget version imported (whatever its decision
+    /// date; see [`Store::budget_in_force`] for the budget at a date). CSV lines always count
+    /// without an object filter; with one, dimension 1 matches their ansvar and dimension 2
+    /// their verksamhet. A year known only from CSV budget lines is the calendar year.
     fn ledger(
         &self,
         year: i32,
         by: LedgerBy,
         object: Option<(u32, &str)>,
     ) -> Result<Vec<LedgerRow>, StoreError>;
+
+    /// Import the organisation (all rows, validated again here); replaces the stored one.
+    fn import_organisation(
+        &mut self,
+        source: &TemplateSource<'_>,
+        nodes: &[OrgNode],
+    ) -> Result<TemplateReport, StoreError>;
+
+    /// Import volume series, upserting by code. Fails, storing nothing, when a `prisserie` is
+    /// neither in the file nor stored, or is not of typ pris, or (with an organisation
+    /// imported) an `ansvar` is not in it.
+    fn import_volume_series(
+        &mut self,
+        source: &TemplateSource<'_>,
+        series: &[VolumeSeries],
+    ) -> Result<TemplateReport, StoreError>;
+
+    /// Import monthly volume values, replacing each (series, month) in the file. Fails,
+    /// storing nothing, when a series is not imported or a pair appears twice.
+    fn import_volumes(
+        &mut self,
+        source: &TemplateSource<'_>,
+        values: &[VolumeValue],
+    ) -> Result<TemplateReport, StoreError>;
+
+    /// Import budget lines, replacing each version (by name) in the file. Fails, storing
+    /// nothing, when an account maps to no kontogrupp in the mapping in force, a version has
+    /// two decision dates, or (with an organisation imported) an ansvar is not in force in the
+    /// line's month.
+    fn import_budget(
+        &mut self,
+        source: &TemplateSource<'_>,
+        lines: &[BudgetLine],
+    ) -> Result<TemplateReport, StoreError>;
+
+    /// The organisation imported (empty when none).
+    fn organisation(&self) -> Result<Organisation, StoreError>;
+
+    /// The volume series imported, in the order they were first imported.
+    fn volume_series(&self) -> Result<Vec<VolumeSeries>, StoreError>;
+
+    /// The values of one series in month order, within `range` when given; fails with
+    /// [`StoreError::NoSuchSeries`] for an unknown series.
+    fn volumes(
+        &self,
+        series: &str,
+        range: Option<PeriodRange>,
+    ) -> Result<Vec<VolumeValue>, StoreError>;
+
+    /// The CSV budget versions with lines in the financial year named `year` (the calendar
+    /// year when no SIE file declares it), by decision date; amounts summed within the year.
+    fn budget_versions(&self, year: i32) -> Result<Vec<BudgetVersionInfo>, StoreError>;
+
+    /// The budget in force at `as_of` for the financial year named `year`: the SIE files'
+    /// #PBUDGET plus every CSV budget version decided on or before `as_of`, per account group
+    /// or account, with the same object rules as [`Store::ledger`] (CSV lines match dimension 1
+    /// on ansvar and dimension 2 on verksamhet). Rows without budget are left out.
+    fn budget_in_force(
+        &self,
+        year: i32,
+        as_of: Date,
+        by: LedgerBy,
+        object: Option<(u32, &str)>,
+    ) -> Result<Vec<BudgetRow>, StoreError>;
 
     /// The import log, oldest batch first.
     fn batches(&self) -> Result<Vec<BatchInfo>, StoreError>;

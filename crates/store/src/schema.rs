@@ -24,10 +24,11 @@ pub struct Migration {
 }
 
 /// All migrations, oldest first. Never edit one that has been released: add a new one.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "grundschema",
-    sql: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "grundschema",
+        sql: r#"
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -181,4 +182,83 @@ CREATE TABLE monthly (
 );
 CREATE INDEX monthly_year ON monthly (financial_year_id, kind, batch_id);
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        name: "mallar: organisation, volymer, budget",
+        sql: r#"
+-- What a batch imported: 'sie', or a template's name ('organisation', 'volymserier',
+-- 'volymer', 'budget'; later migrations add more). No CHECK, so a new template needs no table
+-- rebuild. rows_count: data rows of a template file.
+ALTER TABLE import_batch ADD COLUMN kind TEXT NOT NULL DEFAULT 'sie';
+ALTER TABLE import_batch ADD COLUMN rows_count BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX import_batch_kind ON import_batch (kind, id);
+
+-- The organisation (organisation.csv): every row of the last import, in file order
+-- (position). A node is in force from valid_from to valid_to (YYYYMM, inclusive; NULL =
+-- open). Re-importing replaces the whole set.
+CREATE TABLE org_node (
+    id          INTEGER PRIMARY KEY,
+    batch_id    INTEGER NOT NULL REFERENCES import_batch (id),
+    position    INTEGER NOT NULL,
+    code        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('programomrade', 'programnamnd', 'namnd',
+                                              'omrade', 'enhet', 'intraprenad', 'extern')),
+    parent_code TEXT,
+    valid_from  INTEGER,
+    valid_to    INTEGER,
+    activity    TEXT
+);
+CREATE INDEX org_node_code ON org_node (code);
+
+-- Volume series (volymserier.csv), upserted by code; batch_id is the batch that last wrote
+-- the row. price_series names another series' code.
+CREATE TABLE volume_series (
+    id           INTEGER PRIMARY KEY,
+    batch_id     INTEGER NOT NULL REFERENCES import_batch (id),
+    code         TEXT NOT NULL UNIQUE,
+    name         TEXT NOT NULL,
+    unit         TEXT NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('bestand', 'flode', 'pris')),
+    responsible  TEXT NOT NULL,
+    category     TEXT,
+    price_series TEXT
+);
+
+-- Monthly values (volymer.csv); a new file replaces the (series, month) pairs it holds.
+CREATE TABLE volume_value (
+    series_id INTEGER NOT NULL REFERENCES volume_series (id),
+    period    INTEGER NOT NULL,
+    value     REAL NOT NULL,
+    comment   TEXT,
+    batch_id  INTEGER NOT NULL REFERENCES import_batch (id),
+    PRIMARY KEY (series_id, period)
+);
+
+-- Budget versions (budget.csv): a decision with its date; a new file replaces the versions
+-- it holds (by name). Versions add up; see Store::budget_in_force.
+CREATE TABLE budget_version (
+    id       INTEGER PRIMARY KEY,
+    batch_id INTEGER NOT NULL REFERENCES import_batch (id),
+    name     TEXT NOT NULL UNIQUE,
+    decided  TEXT NOT NULL
+);
+
+-- Monthly budget lines: account number, ansvar (dimension 1) and verksamhet (dimension 2)
+-- object codes, amount in öre in the ledger's sign.
+CREATE TABLE budget_line (
+    id          INTEGER PRIMARY KEY,
+    version_id  INTEGER NOT NULL REFERENCES budget_version (id),
+    period      INTEGER NOT NULL,
+    account     TEXT NOT NULL,
+    responsible TEXT NOT NULL,
+    activity    TEXT,
+    amount_ore  BIGINT NOT NULL,
+    comment     TEXT
+);
+CREATE INDEX budget_line_version ON budget_line (version_id);
+CREATE INDEX budget_line_period ON budget_line (period, account);
+"#,
+    },
+];

@@ -2,9 +2,15 @@
 
 use crate::schema::MIGRATIONS;
 use crate::time::now_utc;
-use crate::types::{BatchInfo, BatchStatus, ImportOptions, ImportReport, LedgerBy, LedgerRow};
-use crate::{objset, Progress, Store, StoreError};
-use delar_core::{AccountGroup, AccountMapping, Amount, Date, FinancialYear, GroupKind, YearMonth};
+use crate::types::{
+    BatchInfo, BatchStatus, BudgetRow, BudgetVersionInfo, ImportOptions, ImportReport, LedgerBy,
+    LedgerRow, TemplateReport, TemplateSource,
+};
+use crate::{objset, templates, Progress, Store, StoreError};
+use delar_core::{
+    AccountGroup, AccountMapping, Amount, BudgetLine, Date, FinancialYear, GroupKind, OrgNode,
+    Organisation, PeriodRange, VolumeSeries, VolumeValue, YearMonth,
+};
 use delar_sie::ObjectRef;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::collections::HashMap;
@@ -32,6 +38,11 @@ const TABLES: &[&str] = &[
     "trans",
     "balance",
     "monthly",
+    "org_node",
+    "volume_series",
+    "volume_value",
+    "budget_version",
+    "budget_line",
 ];
 
 /// A store in an SQLite database file (or in memory).
@@ -297,6 +308,214 @@ pub(crate) fn ensure_mapping(conn: &Connection) -> Result<AccountMapping, StoreE
     Ok(m)
 }
 
+impl SqliteStore {
+    /// The ledger: outcome (when `with_outcome`), SIE budget and the CSV budget versions
+    /// decided on or before `as_of` (all versions when `None`).
+    fn ledger_impl(
+        &self,
+        year: i32,
+        by: LedgerBy,
+        object: Option<(u32, &str)>,
+        as_of: Option<Date>,
+        with_outcome: bool,
+    ) -> Result<Vec<LedgerRow>, StoreError> {
+        let (fy_id, fy) = self.year_or_budget_year(year)?;
+        let months = fy.months().len();
+        let first = fy.start.year_month();
+
+        let set_id = |objects: &[ObjectRef]| -> Result<i64, StoreError> {
+            let key = objset::key(&objset::canonical(objects));
+            Ok(self
+                .conn
+                .query_row(
+                    "SELECT id FROM object_set WHERE key = ?1",
+                    params![key],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or(-1))
+        };
+        const BASE: &str = "SELECT m.account_id, m.kind, m.period, SUM(m.amount_ore)
+             FROM monthly m
+             JOIN batch_part p ON p.batch_id = m.batch_id
+                AND p.financial_year_id = m.financial_year_id AND p.part = m.kind
+             WHERE m.financial_year_id = ?1 AND p.replaced_by IS NULL AND ";
+        const GROUP: &str = " GROUP BY m.account_id, m.kind, m.period";
+        let mut sums: Vec<(i64, String, i32, i64)> = Vec::new();
+        let mut collect = |sql: String, p: &[&dyn rusqlite::ToSql]| -> Result<(), StoreError> {
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(p, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            for row in rows {
+                sums.push(row?);
+            }
+            Ok(())
+        };
+        match object {
+            None => {
+                let empty = set_id(&[])?;
+                collect(
+                    format!("{BASE}(m.origin = 'trans' OR m.object_set_id = ?2){GROUP}"),
+                    &[&fy_id, &empty],
+                )?;
+            }
+            Some((dim, code)) => {
+                let object_id: i64 = match self
+                    .conn
+                    .query_row(
+                        "SELECT id FROM object WHERE dim = ?1 AND code = ?2",
+                        params![dim, code],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+                {
+                    Some(id) => id,
+                    None if templates::budget_has_object(&self.conn, dim, code)? => -1,
+                    None => {
+                        return Err(StoreError::NoSuchObject {
+                            dim,
+                            code: code.to_string(),
+                        })
+                    }
+                };
+                let single = set_id(&[ObjectRef {
+                    dim,
+                    code: code.to_string(),
+                }])?;
+                collect(
+                    format!(
+                        "{BASE}((m.origin = 'trans' AND EXISTS (SELECT 1 FROM object_set_member s
+                          WHERE s.object_set_id = m.object_set_id AND s.object_id = ?2))
+                         OR (m.origin <> 'trans' AND m.object_set_id = ?3)){GROUP}"
+                    ),
+                    &[&fy_id, &object_id, &single],
+                )?;
+            }
+        }
+
+        if !with_outcome {
+            sums.retain(|s| s.1 == "budget");
+        }
+        // Accounts and groups.
+        let mut accounts: HashMap<i64, (String, String, String)> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id, number, COALESCE(name, ''), group_code FROM account
+                 WHERE group_code IS NOT NULL",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+            })?;
+            for row in rows {
+                let (id, v) = row?;
+                accounts.insert(id, v);
+            }
+        }
+        let groups = self.account_mapping()?;
+        // CSV budget lines, keyed by account number (the account may be missing from the
+        // SIE files; its group then comes from the mapping, its name stays empty).
+        let names: HashMap<&str, &str> = accounts
+            .values()
+            .map(|(n, name, _)| (n.as_str(), name.as_str()))
+            .collect();
+        let mut entries: Vec<(String, String, String, String, i32, i64)> = Vec::new();
+        for (account_id, kind, period, amount) in sums {
+            if let Some((number, name, group)) = accounts.get(&account_id) {
+                entries.push((
+                    number.clone(),
+                    name.clone(),
+                    group.clone(),
+                    kind,
+                    period,
+                    amount,
+                ));
+            }
+        }
+        for (number, period, amount) in templates::budget_sums(&self.conn, &fy, as_of, object)? {
+            let Some(g) = groups.group_of(&number) else {
+                continue;
+            };
+            let name = names
+                .get(number.as_str())
+                .copied()
+                .unwrap_or("")
+                .to_string();
+            entries.push((
+                number,
+                name,
+                g.code.clone(),
+                "budget".into(),
+                period,
+                amount,
+            ));
+        }
+
+        let mut rows: HashMap<String, LedgerRow> = HashMap::new();
+        for (number, name, group, kind, period, amount) in &entries {
+            let (period, amount) = (*period, *amount);
+            let Ok(ym) = YearMonth::from_int(period) else {
+                continue;
+            };
+            let idx = first.months_until(ym);
+            if idx < 0 || idx as usize >= months {
+                continue;
+            }
+            let (key, row_name) = match by {
+                LedgerBy::Account => (number.clone(), name.clone()),
+                LedgerBy::Group => (
+                    group.clone(),
+                    groups
+                        .group(group)
+                        .map(|g| g.name.clone())
+                        .unwrap_or_else(|| group.clone()),
+                ),
+            };
+            let row = rows.entry(key.clone()).or_insert_with(|| LedgerRow {
+                key,
+                name: row_name,
+                group: group.clone(),
+                outcome: vec![Amount::ZERO; months],
+                budget: vec![Amount::ZERO; months],
+                outcome_total: Amount::ZERO,
+                budget_total: Amount::ZERO,
+            });
+            let a = Amount::from_ore(amount);
+            if kind == "budget" {
+                row.budget[idx as usize] += a;
+                row.budget_total += a;
+            } else {
+                row.outcome[idx as usize] += a;
+                row.outcome_total += a;
+            }
+        }
+        let mut out: Vec<LedgerRow> = rows.into_values().collect();
+        match by {
+            LedgerBy::Account => out.sort_by(|a, b| a.key.cmp(&b.key)),
+            LedgerBy::Group => {
+                let pos = |code: &str| {
+                    groups
+                        .groups()
+                        .iter()
+                        .position(|g| g.code == code)
+                        .unwrap_or(usize::MAX)
+                };
+                out.sort_by(|a, b| pos(&a.key).cmp(&pos(&b.key)).then(a.key.cmp(&b.key)));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The financial year named `year`, or, when no SIE file has declared it but CSV budget
+    /// lines exist in that calendar year, the calendar year (with no id: id -1).
+    fn year_or_budget_year(&self, year: i32) -> Result<(i64, FinancialYear), StoreError> {
+        match self.year_named(year) {
+            Err(StoreError::NoSuchYear(_)) if templates::budget_has_year(&self.conn, year)? => {
+                Ok((-1, FinancialYear::calendar(year)))
+            }
+            other => other,
+        }
+    }
+}
+
 impl Store for SqliteStore {
     fn set_account_mapping(&mut self, mapping: &AccountMapping) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
@@ -357,152 +576,87 @@ impl Store for SqliteStore {
         by: LedgerBy,
         object: Option<(u32, &str)>,
     ) -> Result<Vec<LedgerRow>, StoreError> {
-        let (fy_id, fy) = self.year_named(year)?;
-        let months = fy.months().len();
-        let first = fy.start.year_month();
+        self.ledger_impl(year, by, object, None, true)
+    }
 
-        let set_id = |objects: &[ObjectRef]| -> Result<i64, StoreError> {
-            let key = objset::key(&objset::canonical(objects));
-            Ok(self
-                .conn
-                .query_row(
-                    "SELECT id FROM object_set WHERE key = ?1",
-                    params![key],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .unwrap_or(-1))
-        };
-        const BASE: &str = "SELECT m.account_id, m.kind, m.period, SUM(m.amount_ore)
-             FROM monthly m
-             JOIN batch_part p ON p.batch_id = m.batch_id
-                AND p.financial_year_id = m.financial_year_id AND p.part = m.kind
-             WHERE m.financial_year_id = ?1 AND p.replaced_by IS NULL AND ";
-        const GROUP: &str = " GROUP BY m.account_id, m.kind, m.period";
-        let mut sums: Vec<(i64, String, i32, i64)> = Vec::new();
-        let mut collect = |sql: String, p: &[&dyn rusqlite::ToSql]| -> Result<(), StoreError> {
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(p, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-            for row in rows {
-                sums.push(row?);
-            }
-            Ok(())
-        };
-        match object {
-            None => {
-                let empty = set_id(&[])?;
-                collect(
-                    format!("{BASE}(m.origin = 'trans' OR m.object_set_id = ?2){GROUP}"),
-                    &[&fy_id, &empty],
-                )?;
-            }
-            Some((dim, code)) => {
-                let object_id: i64 = self
-                    .conn
-                    .query_row(
-                        "SELECT id FROM object WHERE dim = ?1 AND code = ?2",
-                        params![dim, code],
-                        |r| r.get(0),
-                    )
-                    .optional()?
-                    .ok_or_else(|| StoreError::NoSuchObject {
-                        dim,
-                        code: code.to_string(),
-                    })?;
-                let single = set_id(&[ObjectRef {
-                    dim,
-                    code: code.to_string(),
-                }])?;
-                collect(
-                    format!(
-                        "{BASE}((m.origin = 'trans' AND EXISTS (SELECT 1 FROM object_set_member s
-                          WHERE s.object_set_id = m.object_set_id AND s.object_id = ?2))
-                         OR (m.origin <> 'trans' AND m.object_set_id = ?3)){GROUP}"
-                    ),
-                    &[&fy_id, &object_id, &single],
-                )?;
-            }
-        }
+    fn import_organisation(
+        &mut self,
+        source: &TemplateSource<'_>,
+        nodes: &[OrgNode],
+    ) -> Result<TemplateReport, StoreError> {
+        templates::import_organisation(&mut self.conn, source, nodes)
+    }
 
-        // Accounts and groups.
-        let mut accounts: HashMap<i64, (String, String, String)> = HashMap::new();
-        {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT id, number, COALESCE(name, ''), group_code FROM account
-                 WHERE group_code IS NOT NULL",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
-            })?;
-            for row in rows {
-                let (id, v) = row?;
-                accounts.insert(id, v);
-            }
-        }
-        let groups = self.account_mapping()?;
+    fn import_volume_series(
+        &mut self,
+        source: &TemplateSource<'_>,
+        series: &[VolumeSeries],
+    ) -> Result<TemplateReport, StoreError> {
+        templates::import_volume_series(&mut self.conn, source, series)
+    }
 
-        let mut rows: HashMap<String, LedgerRow> = HashMap::new();
-        for (account_id, kind, period, amount) in sums {
-            let Some((number, name, group)) = accounts.get(&account_id) else {
-                continue;
-            };
-            let Ok(ym) = YearMonth::from_int(period) else {
-                continue;
-            };
-            let idx = first.months_until(ym);
-            if idx < 0 || idx as usize >= months {
-                continue;
-            }
-            let (key, row_name) = match by {
-                LedgerBy::Account => (number.clone(), name.clone()),
-                LedgerBy::Group => (
-                    group.clone(),
-                    groups
-                        .group(group)
-                        .map(|g| g.name.clone())
-                        .unwrap_or_else(|| group.clone()),
-                ),
-            };
-            let row = rows.entry(key.clone()).or_insert_with(|| LedgerRow {
-                key,
-                name: row_name,
-                group: group.clone(),
-                outcome: vec![Amount::ZERO; months],
-                budget: vec![Amount::ZERO; months],
-                outcome_total: Amount::ZERO,
-                budget_total: Amount::ZERO,
-            });
-            let a = Amount::from_ore(amount);
-            if kind == "budget" {
-                row.budget[idx as usize] += a;
-                row.budget_total += a;
-            } else {
-                row.outcome[idx as usize] += a;
-                row.outcome_total += a;
-            }
-        }
-        let mut out: Vec<LedgerRow> = rows.into_values().collect();
-        match by {
-            LedgerBy::Account => out.sort_by(|a, b| a.key.cmp(&b.key)),
-            LedgerBy::Group => {
-                let pos = |code: &str| {
-                    groups
-                        .groups()
-                        .iter()
-                        .position(|g| g.code == code)
-                        .unwrap_or(usize::MAX)
-                };
-                out.sort_by(|a, b| pos(&a.key).cmp(&pos(&b.key)).then(a.key.cmp(&b.key)));
-            }
-        }
-        Ok(out)
+    fn import_volumes(
+        &mut self,
+        source: &TemplateSource<'_>,
+        values: &[VolumeValue],
+    ) -> Result<TemplateReport, StoreError> {
+        templates::import_volumes(&mut self.conn, source, values)
+    }
+
+    fn import_budget(
+        &mut self,
+        source: &TemplateSource<'_>,
+        lines: &[BudgetLine],
+    ) -> Result<TemplateReport, StoreError> {
+        templates::import_budget(&mut self.conn, source, lines)
+    }
+
+    fn organisation(&self) -> Result<Organisation, StoreError> {
+        templates::organisation(&self.conn)
+    }
+
+    fn volume_series(&self) -> Result<Vec<VolumeSeries>, StoreError> {
+        templates::stored_series(&self.conn)
+    }
+
+    fn volumes(
+        &self,
+        series: &str,
+        range: Option<PeriodRange>,
+    ) -> Result<Vec<VolumeValue>, StoreError> {
+        templates::volumes(&self.conn, series, range)
+    }
+
+    fn budget_versions(&self, year: i32) -> Result<Vec<BudgetVersionInfo>, StoreError> {
+        let (_, fy) = self.year_or_budget_year(year)?;
+        templates::budget_versions(&self.conn, &fy)
+    }
+
+    fn budget_in_force(
+        &self,
+        year: i32,
+        as_of: Date,
+        by: LedgerBy,
+        object: Option<(u32, &str)>,
+    ) -> Result<Vec<BudgetRow>, StoreError> {
+        let rows = self.ledger_impl(year, by, object, Some(as_of), false)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| BudgetRow {
+                key: r.key,
+                name: r.name,
+                group: r.group,
+                budget: r.budget,
+                total: r.budget_total,
+            })
+            .collect())
     }
 
     fn batches(&self) -> Result<Vec<BatchInfo>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, source, file_name, sha256, imported_at, sie_type, encoding, program,
                     vouchers, transactions, accounts, objects, months_outcome, months_budget,
-                    warnings, status, replaced_by
+                    warnings, status, replaced_by, kind, rows_count
              FROM import_batch ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -529,6 +683,8 @@ impl Store for SqliteStore {
                     BatchStatus::Active
                 },
                 replaced_by: r.get(16)?,
+                kind: r.get(17)?,
+                rows: n(18)?,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -1,7 +1,7 @@
 //! The values the store hands back and takes: import options and reports, ledger rows and the
 //! batch log.
 
-use delar_core::{Amount, FinancialYear};
+use delar_core::{Amount, Date, FinancialYear};
 use delar_sie::Finding;
 use serde::Serialize;
 use std::fmt;
@@ -251,4 +251,166 @@ pub struct BatchInfo {
     pub status: BatchStatus,
     /// The batch that replaced its last part in force.
     pub replaced_by: Option<i64>,
+    /// What was imported: `sie` or a template's name (`organisation`, `volymserier`,
+    /// `volymer`, `budget`).
+    pub kind: String,
+    /// Data rows of a template file (0 for SIE).
+    pub rows: u64,
+}
+
+/// The import templates the store knows (see docs/IMPORT.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TemplateKind {
+    /// `organisation.csv`: the versioned organisation tree.
+    Organisation,
+    /// `volymserier.csv`: volume series.
+    VolumeSeries,
+    /// `volymer.csv`: monthly volume values.
+    Volumes,
+    /// `budget.csv`: budget versions with monthly lines.
+    Budget,
+}
+
+impl TemplateKind {
+    /// The name stored in the batch log (`import_batch.kind`) and used on the command line.
+    pub const fn code(self) -> &'static str {
+        match self {
+            TemplateKind::Organisation => "organisation",
+            TemplateKind::VolumeSeries => "volymserier",
+            TemplateKind::Volumes => "volymer",
+            TemplateKind::Budget => "budget",
+        }
+    }
+}
+
+/// Where a template's rows come from: the file name (batch log and messages), the SHA-256 of
+/// its bytes (hex; an identical file imported again changes nothing), and the file row of
+/// each item (`lines[i]` for item `i`; when shorter, item `i` is taken to be on row `i + 2`,
+/// as in a file written by the template writer).
+#[derive(Clone, Copy, Debug)]
+pub struct TemplateSource<'a> {
+    /// File name as given.
+    pub file_name: &'a str,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: &'a str,
+    /// File row of each item.
+    pub lines: &'a [usize],
+}
+
+impl TemplateSource<'_> {
+    /// The file row of item `i`.
+    pub fn line(&self, i: usize) -> usize {
+        self.lines.get(i).copied().unwrap_or(i + 2)
+    }
+}
+
+/// A problem with one row of a template file, found against the database.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// Row number in the file (0 = the whole file).
+    pub line: usize,
+    /// Template column, when the problem is one cell.
+    pub column: Option<String>,
+    /// What is wrong and what to do, in Swedish.
+    pub message: String,
+}
+
+impl RowError {
+    /// Render as `file, rad N, kolumn "x": message` (the same shape as template read errors).
+    pub fn render(&self, file: &str) -> String {
+        let mut s = file.to_string();
+        if self.line > 0 {
+            s.push_str(&format!(", rad {}", self.line));
+        }
+        if let Some(c) = &self.column {
+            s.push_str(&format!(", kolumn \"{c}\""));
+        }
+        s.push_str(": ");
+        s.push_str(&self.message);
+        s
+    }
+}
+
+/// What a template import did; `Display` gives the Swedish summary.
+#[derive(Clone, Debug, Serialize)]
+pub struct TemplateReport {
+    /// Which template.
+    pub kind: TemplateKind,
+    /// The batch created (or, when unchanged, the batch already holding the file).
+    pub batch_id: i64,
+    /// File name as given.
+    pub file_name: String,
+    /// SHA-256 of the file (hex).
+    pub sha256: String,
+    /// Imported, unchanged or replaced.
+    pub status: ImportStatus,
+    /// Earlier batches of the same template none of whose data is in force any more.
+    pub replaced_batches: Vec<i64>,
+    /// Data rows in the file.
+    pub rows: u64,
+    /// What was stored, in Swedish (one or more sentences).
+    pub summary: String,
+}
+
+impl fmt::Display for TemplateReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.status == ImportStatus::Unchanged {
+            return write!(
+                f,
+                "{} är redan importerad (batch {}); inget ändrades.",
+                self.file_name, self.batch_id
+            );
+        }
+        write!(
+            f,
+            "Importerade {} ({}) som batch {}: {}",
+            self.file_name,
+            self.kind.code(),
+            self.batch_id,
+            self.summary
+        )?;
+        if !self.replaced_batches.is_empty() {
+            let ids: Vec<String> = self
+                .replaced_batches
+                .iter()
+                .map(|b| b.to_string())
+                .collect();
+            let noun = if ids.len() == 1 { "Batch" } else { "Batcherna" };
+            write!(f, "\n{noun} {} är helt ersatta.", ids.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// One stored budget version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BudgetVersionInfo {
+    /// Name, e.g. `Tilläggsbudget 1`.
+    pub name: String,
+    /// Decision date.
+    pub decided: Date,
+    /// The batch that imported it.
+    pub batch_id: i64,
+    /// Lines in the requested year.
+    pub lines: u64,
+    /// Sum per month of the year (index 0 = the year's first month), ledger sign.
+    pub months: Vec<Amount>,
+    /// Sum of `months`.
+    pub total: Amount,
+}
+
+/// One row of the budget in force: monthly budget for an account group or an account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BudgetRow {
+    /// Group code or account number.
+    pub key: String,
+    /// Group name or account name (empty when unknown).
+    pub name: String,
+    /// The account group's code.
+    pub group: String,
+    /// Budget per month, index 0 = the year's first month.
+    pub budget: Vec<Amount>,
+    /// Sum of `budget`.
+    pub total: Amount,
 }
