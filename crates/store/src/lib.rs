@@ -23,6 +23,7 @@
 //! that year's balances and leaves its vouchers alone.
 
 mod error;
+mod followup;
 mod import;
 mod objset;
 pub mod schema;
@@ -31,6 +32,7 @@ mod time;
 mod types;
 
 pub use error::StoreError;
+pub use followup::{FollowupError, FollowupFilter, FollowupReport, StoredRegister};
 pub use sqlite::SqliteStore;
 pub use types::{
     BatchInfo, BatchStatus, ImportOptions, ImportReport, ImportStatus, LedgerBy, LedgerRow,

@@ -24,10 +24,11 @@ pub struct Migration {
 }
 
 /// All migrations, oldest first. Never edit one that has been released: add a new one.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "grundschema",
-    sql: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "grundschema",
+        sql: r#"
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -181,4 +182,6 @@ CREATE TABLE monthly (
 );
 CREATE INDEX monthly_year ON monthly (financial_year_id, kind, batch_id);
 "#,
-}];
+    },
+    crate::followup::MIGRATION_FOLLOWUP,
+];
