@@ -3,6 +3,7 @@
 
 mod bench;
 mod demo;
+mod followup;
 mod ledger;
 mod siecheck;
 
@@ -118,6 +119,9 @@ enum ImportWhat {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Uppföljningsregister (mål, indikatorer, uppdrag, personal …).
+    #[command(flatten)]
+    Register(followup::RegisterImport),
 }
 
 #[derive(Subcommand)]
@@ -226,6 +230,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Import {
+            what: ImportWhat::Register(r),
+        } => followup::run(r),
         Command::Sie {
             what:
                 SieWhat::Check {
