@@ -80,7 +80,7 @@ pub fn run(cmd: RegisterImport) -> Result<ExitCode> {
     let mut store = open_or_create(&args.db)?;
     let mut failed = false;
     for f in &args.files {
-        failed |= !import_file(&mut store, register, f);
+        failed |= !import_file(&mut store, register, f, true);
     }
     Ok(exit(failed))
 }
@@ -94,7 +94,7 @@ fn exit(failed: bool) -> ExitCode {
 }
 
 /// Import one file, printing the report or the error; true on success.
-fn import_file(store: &mut SqliteStore, register: &str, f: &Path) -> bool {
+fn import_file(store: &mut SqliteStore, register: &str, f: &Path, warnings: bool) -> bool {
     if !f.exists() {
         eprintln!(
             "delar: filen {} finns inte. Kontrollera sökvägen.",
@@ -103,7 +103,10 @@ fn import_file(store: &mut SqliteStore, register: &str, f: &Path) -> bool {
         return false;
     }
     match store.import_followup_file(register, f) {
-        Ok(report) => {
+        Ok(mut report) => {
+            if !warnings {
+                report.warnings.clear();
+            }
             println!("{report}");
             true
         }
@@ -128,7 +131,9 @@ pub fn run_dir(dir: &Path, db: &Path) -> Result<ExitCode> {
             let p = dir.join(format!("{reg}.{ext}"));
             if p.exists() {
                 found += 1;
-                failed |= !import_file(&mut store, reg, &p);
+                // Warnings about references to registers not yet imported are checked once at
+                // the end, over everything stored.
+                failed |= !import_file(&mut store, reg, &p, false);
             }
         }
     }
