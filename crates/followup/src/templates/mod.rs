@@ -86,7 +86,7 @@ fn push_record(s: &mut String, cells: &[String]) {
         if i > 0 {
             s.push(';');
         }
-        if c.contains([';', '"', '\n', '\r', ',', '\t']) {
+        if c.contains([';', '"', '\n', '\r', '\t']) {
             s.push('"');
             s.push_str(&c.replace('"', "\"\""));
             s.push('"');
