@@ -448,3 +448,29 @@ fn xlsx_columns_match_without_swedish_letters() {
     let v = parse::<GoalClassification>(&table(csv, "k.csv")).unwrap();
     assert_eq!(v[0].kind, GoalClassKind::BasicMission);
 }
+
+/// Every example in docs/IMPORT.md ("Uppföljningsregister") reads without errors.
+#[test]
+fn documented_examples_parse() {
+    let doc = include_str!("../../../../docs/IMPORT.md");
+    let section = &doc[doc.find("## Uppföljningsregister").expect("section")..];
+    let mut parsed = 0;
+    for block in section.split("```").skip(1).step_by(2) {
+        let block = block.trim_start_matches('\n');
+        let header = block.lines().next().unwrap_or("");
+        let Some(reg) = REGISTERS
+            .iter()
+            .find(|r| header_of(r).join(";") == header)
+        else {
+            continue;
+        };
+        let mut data = FollowupData::default();
+        let t = table(block, &format!("{reg}.csv"));
+        let n = parse_into(reg, &t, &mut data).unwrap_or_else(|e| panic!("{reg}: {e:?}"));
+        assert!(n > 0, "{reg}");
+        assert!(crate::validate::validate_staff(&data.staff).is_empty());
+        assert!(crate::validate::validate_population(&data.population).is_empty());
+        parsed += 1;
+    }
+    assert_eq!(parsed, REGISTERS.len());
+}
