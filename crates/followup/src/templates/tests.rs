@@ -458,10 +458,7 @@ fn documented_examples_parse() {
     for block in section.split("```").skip(1).step_by(2) {
         let block = block.trim_start_matches('\n');
         let header = block.lines().next().unwrap_or("");
-        let Some(reg) = REGISTERS
-            .iter()
-            .find(|r| header_of(r).join(";") == header)
-        else {
+        let Some(reg) = REGISTERS.iter().find(|r| header_of(r).join(";") == header) else {
             continue;
         };
         let mut data = FollowupData::default();
