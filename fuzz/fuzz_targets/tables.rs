@@ -1,5 +1,5 @@
-//! Fuzz the template readers (CSV and XLSX), the number parser and the four import templates'
-//! parsers (whatever they accept must write back to the same rows).
+//! Fuzz the template readers (CSV and XLSX), the number parser, the four import templates and the
+//! follow-up register templates (whatever parses writes back to CSV that parses to the same rows).
 #![no_main]
 
 use delar_tabular::{parse_number, Table};
@@ -12,6 +12,26 @@ fuzz_target!(|data: &[u8]| {
         for row in &t.rows {
             assert_eq!(row.cells.len(), t.headers.len());
             assert!(row.line >= 2);
+        }
+        for reg in delar_followup::REGISTERS {
+            let mut data = delar_followup::FollowupData::default();
+            if delar_followup::parse_into(reg, &t, &mut data).is_ok() {
+                let _ = delar_followup::validate(&data);
+                for (name, csv) in delar_followup::write_all(&data) {
+                    let stem = name.trim_end_matches(".csv");
+                    if stem != *reg {
+                        continue;
+                    }
+                    let back = Table::from_csv(csv.as_bytes(), &name).expect("written CSV reads");
+                    let mut again = delar_followup::FollowupData::default();
+                    delar_followup::parse_into(reg, &back, &mut again)
+                        .expect("written rows parse");
+                    assert_eq!(
+                        delar_followup::write_all(&again),
+                        delar_followup::write_all(&data)
+                    );
+                }
+            }
         }
         if let Some(c) = t.headers.first().and_then(|h| t.optional_column(h)) {
             for cells in t.iter() {

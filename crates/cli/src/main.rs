@@ -3,6 +3,7 @@
 
 mod bench;
 mod demo;
+mod followup;
 mod ledger;
 mod organisation;
 mod siecheck;
@@ -178,6 +179,9 @@ enum ImportWhat {
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
     },
+    /// Uppföljningsregister (mål, indikatorer, uppdrag, personal …).
+    #[command(flatten)]
+    Register(followup::RegisterImport),
 }
 
 #[derive(Subcommand)]
@@ -306,6 +310,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = SqliteStore::open(&db)?;
             volymer::run(&store, serie.as_deref(), year)
         }
+        Command::Import {
+            what: ImportWhat::Register(r),
+        } => followup::run(r),
         Command::Sie {
             what:
                 SieWhat::Check {

@@ -41,6 +41,7 @@
 //! so a budget must not be imported both as #PBUDGET and as a CSV version.
 
 mod error;
+mod followup;
 mod import;
 mod objset;
 pub mod schema;
@@ -50,6 +51,7 @@ mod time;
 mod types;
 
 pub use error::StoreError;
+pub use followup::{FollowupError, FollowupFilter, FollowupReport, StoredRegister};
 pub use sqlite::SqliteStore;
 pub use templates::MAX_ROW_ERRORS;
 pub use types::{

@@ -261,4 +261,5 @@ CREATE INDEX budget_line_version ON budget_line (version_id);
 CREATE INDEX budget_line_period ON budget_line (period, account);
 "#,
     },
+    crate::followup::MIGRATION_FOLLOWUP,
 ];

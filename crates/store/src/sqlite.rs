@@ -51,7 +51,7 @@ const TABLES: &[&str] = &[
 /// with WAL, NORMAL keeps the database consistent after a crash, and at worst loses the last
 /// committed imports on power loss (they can simply be imported again).
 pub struct SqliteStore {
-    conn: Connection,
+    pub(crate) conn: Connection,
     applied: Vec<i64>,
 }
 

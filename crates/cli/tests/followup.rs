@@ -1,0 +1,89 @@
+//! End-to-end tests of `delar import <register>` on Exempelkommun's generated registers.
+
+use delar_store::{FollowupFilter, SqliteStore};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn delar(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_delar"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("delar runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn import_all_registers_then_bad_file_changes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let regs = d.path().join("uppfoljning");
+    let opts = delar_demo::followup::FollowupOptions::default();
+    delar_demo::followup::write_followup(&regs, &opts).unwrap();
+
+    let o = delar(&["import", "uppfoljning", "uppfoljning"], d.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("mal.csv (mal)"), "{out}");
+    assert!(out.contains("indikatorvarden.csv"), "{out}");
+    assert!(!out.contains("anmärkningar"), "{out}");
+
+    let counts = || {
+        SqliteStore::open(&d.path().join("delar.db"))
+            .unwrap()
+            .followup_table_counts()
+            .unwrap()
+    };
+    let before = counts();
+
+    // A single register again: unchanged.
+    let o = delar(
+        &["import", "personal", "uppfoljning/personal.csv"],
+        d.path(),
+    );
+    assert!(o.status.success());
+    assert!(
+        text(&o.stdout).contains("redan importerad"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    // A file with a bad row: exit 1, Swedish message with file, row and column, no change.
+    std::fs::write(
+        d.path().join("personal-fel.csv"),
+        "nämnd;månad;årsarbetare;anställda totalt\nSN;2025-08;410;420\nVON;augusti;2 350;2 520\n",
+    )
+    .unwrap();
+    let o = delar(&["import", "personal", "personal-fel.csv"], d.path());
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("personal-fel.csv, rad 3, kolumn \"månad\""),
+        "{err}"
+    );
+    assert!(err.contains("ingenting importerades"), "{err}");
+    assert_eq!(counts(), before);
+
+    // Women + men ≠ total: refused with the finding.
+    std::fs::write(
+        d.path().join("befolkning.csv"),
+        "år;åldersgrupp;kvinnor;män;totalt\n2025;0–5;5 000;5 200;10 300\n",
+    )
+    .unwrap();
+    let o = delar(&["import", "befolkning", "befolkning.csv"], d.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("kmt-sum"), "{}", text(&o.stderr));
+    assert_eq!(counts(), before);
+
+    // Missing file.
+    let o = delar(&["import", "mal", "finns-inte.csv"], d.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("finns inte"));
+
+    // What is stored is what was generated.
+    let s = SqliteStore::open(&d.path().join("delar.db")).unwrap();
+    let data = s.followup(&FollowupFilter::default()).unwrap();
+    assert_eq!(data, delar_demo::followup::generate(&opts));
+}
