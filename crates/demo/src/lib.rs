@@ -2,6 +2,7 @@
 //! files for a welfare committee of the example municipality (Exempelkommun).
 
 pub mod bigsie;
+pub mod kommun;
 pub mod rng;
 
 pub use bigsie::{big_sie_to_path, write_big_sie, BigSieOptions, BigSieStats};
