@@ -27,7 +27,7 @@ pub(crate) fn swedish(value: i64, decimals: u8) -> String {
         out.push('-');
     }
     for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(c);

@@ -231,6 +231,7 @@ struct Tpl {
     multi: bool,
 }
 
+#[allow(clippy::too_many_arguments)] // a table row constructor
 const fn t(
     code: &'static str,
     name: &'static str,

@@ -75,6 +75,7 @@ pub struct PlacementCat {
     budget_bias: f64,
 }
 
+#[allow(clippy::too_many_arguments)] // a table row constructor
 const fn pc(
     code: &'static str,
     name: &'static str,
