@@ -78,8 +78,8 @@ impl Scale {
         match self {
             Scale::Small => 0.25,
             Scale::Default => 2.0,
-            Scale::Medium => 1.5,
-            Scale::Large => 1.3,
+            Scale::Medium => 6.0,
+            Scale::Large => 16.0,
         }
     }
 
