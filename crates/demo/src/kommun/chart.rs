@@ -124,3 +124,36 @@ pub(crate) fn ktyp(a: u16) -> u8 {
         _ => b'K',
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use delar_core::accounts::{is_balance_account, AccountMapping, GroupKind};
+
+    #[test]
+    fn every_result_account_maps_to_one_kontogrupp() {
+        let m = AccountMapping::kommun_bas();
+        for (i, (no, _)) in CHART.iter().enumerate() {
+            assert_eq!(is_balance(i as u16), is_balance_account(no), "{no}");
+            if is_balance(i as u16) {
+                continue;
+            }
+            let g = m
+                .classify(no)
+                .unwrap()
+                .unwrap_or_else(|| panic!("{no} has no group"));
+            let expected = if no.starts_with('3') {
+                GroupKind::Revenue
+            } else {
+                GroupKind::Cost
+            };
+            assert_eq!(g.kind, expected, "{no}");
+        }
+        assert_eq!(m.group_of("4691").unwrap().code, "kop_verksamhet");
+        assert_eq!(m.group_of("3491").unwrap().code, "forsaljning");
+        assert_eq!(m.group_of("7990").unwrap().code, "ovriga_kostnader");
+        let mut sorted = CHART.to_vec();
+        sorted.sort();
+        assert_eq!(sorted, CHART, "the chart is in number order");
+    }
+}
