@@ -4,9 +4,7 @@
 //! a first pass sums them (balances, #PSALDO) and a second pass writes them after the header.
 //! Memory holds the plan and sums per account × unit × month, never the vouchers.
 
-use super::chart::{
-    self, idx, is_balance, ktyp, CHART, INTERNAL_PURCHASE, INTERNAL_SALE, MOTPART_DIM,
-};
+use super::chart::{idx, is_balance, ktyp, CHART, INTERNAL_PURCHASE, INTERNAL_SALE, MOTPART_DIM};
 use super::org::{Committee, Organisation, ACTIVITIES};
 use super::plan::{Book, YearPlan};
 use super::rng_for;
@@ -401,7 +399,7 @@ impl<'a, F: FnMut(&Ver)> Gen<'a, F> {
 
         // Customer invoices (fees, rents from residents, sales) on the 10th.
         let mut r = self.rng(3, m, 0);
-        for (li, l) in plan.lines.iter().enumerate() {
+        for l in &plan.lines {
             if l.book != Book::Customer || l.outcome[mi] == 0 {
                 continue;
             }
@@ -419,7 +417,6 @@ impl<'a, F: FnMut(&Ver)> Gen<'a, F> {
                 self.v.add(l.acct, l.unit, l.ver, a);
                 self.v.add(k.receivables, NO_UNIT, NO_VER, -a);
                 self.emit();
-                let _ = li;
             }
         }
 
@@ -611,7 +608,7 @@ impl<'a, F: FnMut(&Ver)> Gen<'a, F> {
         }
     }
 
-    /// Memorial vouchers of one booking kind, 60 units per voucher, each account credited to
+    /// Memorial vouchers of one booking kind, at most 120 lines per voucher, each account credited to
     /// `counter(account)`.
     fn memorial(&mut self, m: u8, dim: u8, book: Book, text: &str, counter: impl Fn(u16) -> u16) {
         let plan = self.ctx.plan;
@@ -1080,6 +1077,5 @@ pub(crate) fn write_year<W: Write>(
     s.w.flush()?;
     stats.bytes = s.bytes;
     debug_assert_eq!(stats.transactions, sums.transactions);
-    let _ = chart::TECH_DEFICIT;
     Ok((sums.run, stats))
 }

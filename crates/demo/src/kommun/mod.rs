@@ -451,3 +451,17 @@ pub(crate) fn weekday(y: i32, m: u32, d: u32) -> u32 {
     let y = if m < 3 { y - 1 } else { y };
     ((y + y / 4 - y / 100 + y / 400 + T[m as usize - 1] + d as i32) % 7) as u32
 }
+
+/// `base`^`n` by repeated multiplication (IEEE-exact steps, so the same on every platform and
+/// optimisation level, unlike `powi`).
+pub(crate) fn ipow(base: f64, n: i32) -> f64 {
+    let mut x = 1.0;
+    for _ in 0..n.unsigned_abs() {
+        x *= base;
+    }
+    if n < 0 {
+        1.0 / x
+    } else {
+        x
+    }
+}

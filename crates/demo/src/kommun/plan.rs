@@ -314,7 +314,7 @@ fn ver_index(code: &str) -> u8 {
 
 /// Price and wage index relative to 2025.
 fn level(year: i32) -> f64 {
-    1.032f64.powi(year - 2025)
+    super::ipow(1.032, year - 2025)
 }
 
 /// Build the plan of `year`.

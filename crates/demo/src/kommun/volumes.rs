@@ -52,7 +52,7 @@ pub struct Series {
 impl Series {
     /// The value of month index `t` (0 = 2021-01) as a float.
     pub fn value(&self, t: usize) -> f64 {
-        self.values[t] as f64 / 10f64.powi(self.decimals as i32)
+        self.values[t] as f64 / super::ipow(10.0, self.decimals as i32)
     }
 }
 
@@ -346,7 +346,7 @@ fn workdays(t: usize) -> f64 {
 
 /// Yearly index from 2025: `rate`^(year − 2025).
 fn index(t: usize, rate: f64) -> f64 {
-    rate.powi(ym(t).0 - LAST_YEAR)
+    super::ipow(rate, ym(t).0 - LAST_YEAR)
 }
 
 /// Value of the amount in öre that a volume and a price give in month `t`.
@@ -552,7 +552,7 @@ impl Volumes {
             let noise = b.noise(next(), 0.02);
             let base = org.units[u].size * 0.955 / RATE_HOMECARE_HOUR / 365.0;
             // Internal volumes fall about 2 % a year as LOV providers grow; 2025 runs below budget.
-            let level = |t: usize| base * days(t) * 0.98f64.powi(ym(t).0 - LAST_YEAR);
+            let level = |t: usize| base * days(t) * super::ipow(0.98, ym(t).0 - LAST_YEAR);
             let own: Vec<i64> = (0..MONTHS)
                 .map(|t| {
                     let shortfall = if ym(t).0 == LAST_YEAR { 0.985 } else { 1.0 };
@@ -590,7 +590,7 @@ impl Volumes {
         for u in org.units_of(|k| k == Kind::ExtHomeCare) {
             let noise = b.noise(next(), 0.025);
             let base = org.units[u].size / RATE_HOMECARE_HOUR / 365.0;
-            let level = |t: usize| base * days(t) * 1.05f64.powi(ym(t).0 - LAST_YEAR);
+            let level = |t: usize| base * days(t) * super::ipow(1.05, ym(t).0 - LAST_YEAR);
             let values: Vec<i64> = (0..MONTHS)
                 .map(|t| (level(t) * seasonal[t % 12] * (1.0 + noise[t])).round() as i64)
                 .collect();
@@ -993,7 +993,7 @@ impl Volumes {
                 .map(|t| {
                     (level
                         * money
-                        * 1.03f64.powi(ym(t).0 - LAST_YEAR)
+                        * super::ipow(1.03, ym(t).0 - LAST_YEAR)
                         * inv_season[t % 12]
                         * (1.0 + noise[t]))
                         .round() as i64
