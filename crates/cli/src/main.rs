@@ -4,6 +4,7 @@
 mod bench;
 mod demo;
 mod followup;
+mod generate;
 mod ledger;
 mod organisation;
 mod siecheck;
@@ -115,6 +116,24 @@ enum Command {
         /// Slumpfrö (samma frö ger samma data).
         #[arg(long, default_value_t = 2025)]
         seed: u64,
+    },
+    /// Skapa Exempelkommun: SIE-filer per år, importmallar (CSV) och facit för resten av året.
+    Generate {
+        /// Katalog att skriva till.
+        #[arg(long)]
+        out: PathBuf,
+        /// Slumpfrö (samma frö ger samma filer).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Storlek: small, default, medium eller large.
+        #[arg(long, default_value = "default")]
+        scale: String,
+        /// Prognosomgång eller brytmånad (till exempel 2025-08 eller 2025-P2).
+        #[arg(long, default_value = "2025-08")]
+        round: String,
+        /// Skriv SIE i UTF-8 i stället för CP437.
+        #[arg(long)]
+        utf8: bool,
     },
     /// Mät hastighet och minne (skriver siffrorna, se docs/PERFORMANCE.md).
     Bench {
@@ -408,6 +427,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { out, seed } => demo::run(&out, seed),
+        Command::Generate {
+            out,
+            seed,
+            scale,
+            round,
+            utf8,
+        } => generate::run(&out, seed, &scale, &round, utf8),
         Command::Bench { what } => bench::run(what),
     }
 }

@@ -217,3 +217,43 @@ fn demo_writes_the_ledger() {
     let o = delar(&["sie", "check", "ut/exempelkommun-2025.se"], d.path());
     assert!(o.status.success(), "{}", stdout(&o));
 }
+
+#[test]
+fn generate_writes_exempelkommun_and_the_files_check_clean() {
+    let d = tmp();
+    let o = delar(
+        &[
+            "generate", "--out", "ek", "--scale", "small", "--round", "2025-P1",
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("brytmånad 2025-04"), "{out}");
+    assert!(out.contains("sie/exempelkommun-2021.se"), "{out}");
+    assert!(out.contains("truth/volymer.csv"), "{out}");
+    assert!(out.contains("verifikationer"), "{out}");
+    let o = delar(
+        &[
+            "sie",
+            "check",
+            "ek/sie/exempelkommun-2025.se",
+            "ek/truth/sie/exempelkommun-2025.se",
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", stdout(&o));
+    let volumes = std::fs::read_to_string(d.path().join("ek/volymer.csv")).unwrap();
+    assert!(volumes.lines().last().unwrap().contains(";2025-04;"));
+    // Bad options give Swedish errors.
+    let o = delar(&["generate", "--out", "x", "--scale", "jätte"], d.path());
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("okänd skala"), "{}", stderr(&o));
+    let o = delar(&["generate", "--out", "x", "--round", "2024-08"], d.path());
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("brytmånaden måste ligga i 2025"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -3,6 +3,7 @@
 
 pub mod bigsie;
 pub mod followup;
+pub mod kommun;
 pub mod rng;
 
 pub use bigsie::{big_sie_to_path, write_big_sie, BigSieOptions, BigSieStats};

@@ -12,7 +12,7 @@
 //! 2 regenerates and writes the same vouchers.
 
 mod data;
-mod enc;
+pub(crate) mod enc;
 #[cfg(test)]
 mod tests;
 
