@@ -1,36 +1,69 @@
-//! `delar demo`: the main job on the embedded example municipality. For now it generates
-//! Exempelkommun's ledger as an SIE 4 file, imports it into a fresh database and writes the
-//! ledger per account group; later issues extend it to the full report.
+//! `delar demo`: the main job on the embedded example municipality. Generates Exempelkommun's
+//! files (the ones a municipality hands to delar) into `DIR/indata`, imports them through the
+//! same import paths as `delar import`, forecasts every unit × kontogrupp with the backtested
+//! method, compares the forecast with the generator's ground truth, and writes the results.
 
-use anyhow::{Context, Result};
-use delar_demo::bigsie::{big_sie_to_path, BigSieOptions};
-use delar_store::{ImportOptions, LedgerBy, SqliteStore, Store};
+use anyhow::{bail, Context, Result};
+use delar_core::{AccountMapping, Amount, OrgTree, Unit, YearMonth};
+use delar_demo::followup::{write_followup, FollowupOptions};
+use delar_demo::kommun::{self, KommunOptions, CURRENT_YEAR, FIRST_YEAR};
+use delar_forecast::{
+    backtest, estimate, recommend, roll_up, Estimate, ForecastLine, LineData, Method, MONTHS,
+};
+use delar_sie::{ReadOptions, Record, SieReader};
+use delar_store::{ImportOptions, LedgerBy, SqliteStore, Store, TemplateKind};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Year of the demo ledger.
-pub const DEMO_YEAR: i32 = 2025;
+/// Year of the demo's current round.
+pub const DEMO_YEAR: i32 = CURRENT_YEAR;
 
 /// Run the demo into `out`.
 pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
     std::fs::create_dir_all(out)
         .with_context(|| format!("kunde inte skapa katalogen {}", out.display()))?;
-    let sie = out.join("exempelkommun-2025.se");
-    let opts = BigSieOptions {
+    let input = out.join("indata");
+    if input.exists() {
+        std::fs::remove_dir_all(&input)
+            .with_context(|| format!("kunde inte tömma {}", input.display()))?;
+    }
+    // 1. Exempelkommun's files.
+    let opts = KommunOptions {
         seed,
-        year: DEMO_YEAR,
-        target_bytes: 5_000_000,
-        units: 50,
-        utf8: false,
+        ..KommunOptions::default()
     };
-    let stats = big_sie_to_path(&sie, &opts)
-        .with_context(|| format!("kunde inte skriva {}", sie.display()))?;
+    let stats = kommun::generate(&opts, &input, |_, _| {})
+        .with_context(|| format!("kunde inte skriva Exempelkommun till {}", input.display()))?;
+    let fu_dir = input.join("uppfoljning");
+    let fu_files = write_followup(
+        &fu_dir,
+        &FollowupOptions {
+            seed,
+            year: DEMO_YEAR,
+            cutoff_month: opts.cutoff.month(),
+            first_year: FIRST_YEAR,
+        },
+    )
+    .with_context(|| {
+        format!(
+            "kunde inte skriva uppföljningsregistren till {}",
+            fu_dir.display()
+        )
+    })?;
     println!(
-        "Skrev {} ({} verifikationer, {} transaktioner).",
-        sie.display(),
+        "Genererade Exempelkommun i {}: {} enheter, {} verifikationer, {} transaktioner, {} volymserier, {} uppföljningsregister.",
+        input.display(),
+        stats.units,
         stats.vouchers,
-        stats.transactions
+        stats.transactions,
+        stats.series,
+        fu_files.len()
     );
+
+    // 2. Import through the real import paths.
     let db = out.join("delar.db");
     for suffix in ["", "-wal", "-shm"] {
         let p = out.join(format!("delar.db{suffix}"));
@@ -40,17 +73,276 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
         }
     }
     let mut store = SqliteStore::create(&db)?;
-    let report = crate::import_one(&mut store, &sie, &ImportOptions::default(), true)?;
-    println!("{report}");
+    let template = |store: &mut SqliteStore, kind: TemplateKind, name: &str| -> Result<()> {
+        let p = input.join(name);
+        let r = crate::template_import::import_file(store, kind, &p)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!("  {r}");
+        Ok(())
+    };
+    println!("Importerar till {}:", db.display());
+    template(&mut store, TemplateKind::Organisation, "organisation.csv")?;
+    template(&mut store, TemplateKind::VolumeSeries, "volymserier.csv")?;
+    template(&mut store, TemplateKind::Volumes, "volymer.csv")?;
+    for year in FIRST_YEAR..=DEMO_YEAR {
+        let p = input.join("sie").join(kommun::sie_name(year));
+        let r = crate::import_one(&mut store, &p, &ImportOptions::default(), true)?;
+        println!(
+            "  {}: {} verifikationer, {} transaktioner.",
+            p.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
+            r.vouchers,
+            r.transactions
+        );
+    }
+    template(&mut store, TemplateKind::Budget, "budget.csv")?;
+    let mut fu_ok = 0;
+    for f in &fu_files {
+        let reg = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !crate::followup::import_file(&mut store, &reg, f, false) {
+            bail!(
+                "uppföljningsregistret {} kunde inte importeras",
+                f.display()
+            );
+        }
+        fu_ok += 1;
+    }
+    println!("  {fu_ok} uppföljningsregister importerade.");
+
+    // 3. Ledger by kontogrupp.
     let rows = store.ledger(DEMO_YEAR, LedgerBy::Group, None)?;
     let table = crate::ledger::table(DEMO_YEAR, &rows);
-    let path = out.join("huvudbok-kontogrupper.txt");
-    std::fs::write(&path, &table)
-        .with_context(|| format!("kunde inte skriva {}", path.display()))?;
-    let csv_path = out.join("huvudbok-kontogrupper.csv");
-    std::fs::write(&csv_path, crate::ledger::csv(&rows))
-        .with_context(|| format!("kunde inte skriva {}", csv_path.display()))?;
-    print!("{table}");
-    println!("Skrev {} och {}.", path.display(), csv_path.display());
+    let ledger_txt = out.join("huvudbok-kontogrupper.txt");
+    std::fs::write(&ledger_txt, &table)
+        .with_context(|| format!("kunde inte skriva {}", ledger_txt.display()))?;
+    let ledger_csv = out.join("huvudbok-kontogrupper.csv");
+    std::fs::write(&ledger_csv, crate::ledger::csv(&rows))
+        .with_context(|| format!("kunde inte skriva {}", ledger_csv.display()))?;
+
+    // 4. Forecast per unit × kontogrupp, and its accuracy against the ground truth.
+    let org = store.organisation()?;
+    let tree = org.tree_at(opts.cutoff);
+    let lines = forecast_lines(&store, &tree, opts.cutoff)?;
+    let truth = truth_by_unit(
+        &input
+            .join("truth")
+            .join("sie")
+            .join(kommun::sie_name(DEMO_YEAR)),
+    )?;
+    let forecast_csv = out.join("prognos.csv");
+    std::fs::write(&forecast_csv, lines_csv(&lines, &truth))
+        .with_context(|| format!("kunde inte skriva {}", forecast_csv.display()))?;
+    let summary = committee_summary(&lines, &tree, &truth);
+    let summary_txt = out.join("prognos-namnder.txt");
+    std::fs::write(&summary_txt, &summary)
+        .with_context(|| format!("kunde inte skriva {}", summary_txt.display()))?;
+
+    println!("{summary}");
+    println!("Skrev:");
+    for p in [&db, &ledger_txt, &ledger_csv, &forecast_csv, &summary_txt] {
+        println!("  {}", p.display());
+    }
+    println!("Klart på {:.1} s.", started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
+}
+
+/// One forecast line per unit × kontogrupp with outcome this year: method chosen by the
+/// backtest (seasonal profile when no method has two replayable years).
+fn forecast_lines(
+    store: &SqliteStore,
+    tree: &OrgTree,
+    cutoff: YearMonth,
+) -> Result<Vec<ForecastLine>> {
+    let m = cutoff.month() as usize;
+    let mut lines = Vec::new();
+    for node in tree.nodes() {
+        if !tree.children(&node.code).is_empty() {
+            continue;
+        }
+        let mut by_year: BTreeMap<i32, Vec<delar_store::LedgerRow>> = BTreeMap::new();
+        for year in FIRST_YEAR..=cutoff.year() {
+            match store.ledger(year, LedgerBy::Group, Some((1, &node.code))) {
+                Ok(rows) => {
+                    by_year.insert(year, rows);
+                }
+                Err(delar_store::StoreError::NoSuchObject { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let Some(current) = by_year.get(&cutoff.year()) else {
+            continue;
+        };
+        for row in current {
+            let outcome: Vec<Amount> = row.outcome.iter().take(m).copied().collect();
+            if outcome.iter().all(|a| a.is_zero()) && row.budget_total.is_zero() {
+                continue;
+            }
+            let mut history = Vec::new();
+            let mut history_budgets = Vec::new();
+            for (y, rows) in &by_year {
+                if *y >= cutoff.year() {
+                    continue;
+                }
+                if let Some(r) = rows.iter().find(|r| r.key == row.key) {
+                    if r.outcome.len() == MONTHS {
+                        let months: [Amount; MONTHS] = std::array::from_fn(|i| r.outcome[i]);
+                        history.push((*y, months));
+                        history_budgets.push((*y, r.budget_total));
+                    }
+                }
+            }
+            let data = LineData {
+                outcome,
+                history,
+                budget: row.budget_total,
+                history_budgets,
+            };
+            let records = backtest(&data, &Method::DATA_DRIVEN);
+            let method = recommend(&records).unwrap_or(Method::Seasonal);
+            let (base, explanation) = match estimate(method, &data) {
+                Estimate::Value {
+                    full_year,
+                    explanation,
+                } => (full_year, explanation),
+                Estimate::NotApplicable { .. } => match estimate(Method::BudgetBased, &data) {
+                    Estimate::Value {
+                        full_year,
+                        explanation,
+                    } => (full_year, explanation),
+                    Estimate::NotApplicable { reason } => (data.budget, reason),
+                },
+            };
+            lines.push(ForecastLine {
+                node: node.code.clone(),
+                group: row.key.clone(),
+                method,
+                base,
+                explanation,
+                adjustments: Vec::new(),
+                to_date: data.to_date(),
+                budget: data.budget,
+                comment: None,
+            });
+        }
+    }
+    Ok(lines)
+}
+
+/// The ground truth: the whole year's outcome per (ansvar, kontogrupp) from the generator's
+/// complete SIE file.
+fn truth_by_unit(path: &Path) -> Result<BTreeMap<(String, String), Amount>> {
+    let mapping = AccountMapping::kommun_bas();
+    let file = std::fs::File::open(path)
+        .with_context(|| format!("kunde inte öppna facit {}", path.display()))?;
+    let mut out: BTreeMap<(String, String), Amount> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for r in SieReader::new(std::io::BufReader::new(file), ReadOptions::default()) {
+        if let Record::Voucher(v) = r {
+            for t in v.transactions.iter().filter(|t| t.counts()) {
+                let group = groups
+                    .entry(t.account.to_string())
+                    .or_insert_with(|| {
+                        mapping
+                            .classify(&t.account)
+                            .ok()
+                            .flatten()
+                            .map(|g| g.code.clone())
+                    })
+                    .clone();
+                let (Some(group), Some(unit)) = (group, t.objects.iter().find(|o| o.dim == 1))
+                else {
+                    continue;
+                };
+                *out.entry((unit.code.clone(), group)).or_default() += t.amount;
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn lines_csv(lines: &[ForecastLine], truth: &BTreeMap<(String, String), Amount>) -> String {
+    let mut s = String::from(
+        "ansvar;kontogrupp;metod;utfall_hittills;budget;prognos;avvikelse;facit;prognosfel;forklaring\n",
+    );
+    for l in lines {
+        let actual = truth
+            .get(&(l.node.clone(), l.group.clone()))
+            .copied()
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "{};{};{};{};{};{};{};{};{};\"{}\"",
+            l.node,
+            l.group,
+            l.method.code(),
+            l.to_date.to_fixed2(),
+            l.budget.to_fixed2(),
+            l.full_year().to_fixed2(),
+            l.deviation().to_fixed2(),
+            actual.to_fixed2(),
+            (l.full_year() - actual).to_fixed2(),
+            l.explanation.replace('"', "\"\"")
+        );
+    }
+    s
+}
+
+/// Per committee and for the programme area: budget, forecast, deviation (positive =
+/// favourable, net cost sign), and the forecast's error against the ground truth.
+fn committee_summary(
+    lines: &[ForecastLine],
+    tree: &OrgTree,
+    truth: &BTreeMap<(String, String), Amount>,
+) -> String {
+    let ancestors = |n: &str| tree.ancestors(n).iter().map(|a| a.code.clone()).collect();
+    let totals = roll_up(lines, ancestors);
+    let mut actual_by_node: BTreeMap<String, Amount> = BTreeMap::new();
+    for ((unit, _), a) in truth {
+        if !tree.contains(unit) {
+            continue;
+        }
+        let mut nodes = vec![unit.clone()];
+        nodes.extend(tree.ancestors(unit).iter().map(|a| a.code.clone()));
+        for n in nodes {
+            *actual_by_node.entry(n).or_default() += *a;
+        }
+    }
+    let mnkr = |a: Amount| a.format(Unit::Mnkr, 1);
+    let mut s = format!(
+        "Exempelkommun, prognos {DEMO_YEAR} (nettokostnad, mnkr; avvikelse positiv = överskott)\n\n{:<34} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
+        "", "Budget", "Prognos", "Avvikelse", "Facit", "Prognosfel"
+    );
+    let mut nodes: Vec<&str> = tree
+        .nodes()
+        .iter()
+        .filter(|n| n.kind.is_committee())
+        .map(|n| n.code.as_str())
+        .collect();
+    if let Some(root) = tree.root() {
+        nodes.push(root.code.as_str());
+    }
+    for code in nodes {
+        let Some(groups) = totals.get(code) else {
+            continue;
+        };
+        let budget: Amount = groups.values().map(|t| t.budget).sum();
+        let forecast: Amount = groups.values().map(|t| t.forecast).sum();
+        let actual = actual_by_node.get(code).copied().unwrap_or_default();
+        let name = tree.node(code).map(|n| n.name.as_str()).unwrap_or(code);
+        let _ = writeln!(
+            s,
+            "{:<34} {:>10} {:>10} {:>10} {:>10} {:>10}",
+            name,
+            mnkr(budget),
+            mnkr(forecast),
+            mnkr(budget - forecast),
+            mnkr(actual),
+            mnkr(forecast - actual)
+        );
+    }
+    s
 }

@@ -94,7 +94,12 @@ fn exit(failed: bool) -> ExitCode {
 }
 
 /// Import one file, printing the report or the error; true on success.
-fn import_file(store: &mut SqliteStore, register: &str, f: &Path, warnings: bool) -> bool {
+pub(crate) fn import_file(
+    store: &mut SqliteStore,
+    register: &str,
+    f: &Path,
+    warnings: bool,
+) -> bool {
     if !f.exists() {
         eprintln!(
             "delar: filen {} finns inte. Kontrollera sökvägen.",

@@ -207,14 +207,46 @@ fn demo_writes_the_ledger() {
     ] {
         assert!(table.contains(g), "{g} missing in {table}");
     }
-    // Same seed, same file: the demo is reproducible.
-    let first = std::fs::read(d.path().join("ut/exempelkommun-2025.se")).unwrap();
+    // The forecast per committee, with its error against the generator's ground truth.
+    let summary = std::fs::read_to_string(d.path().join("ut/prognos-namnder.txt")).unwrap();
+    for n in [
+        "Socialnämnden",
+        "Vård- och omsorgsnämnden",
+        "Funktionsstödsnämnden",
+        "Programområde social välfärd",
+        "Prognosfel",
+    ] {
+        assert!(summary.contains(n), "{n} missing in {summary}");
+    }
+    let lines = std::fs::read_to_string(d.path().join("ut/prognos.csv")).unwrap();
+    assert!(lines.starts_with("ansvar;kontogrupp;metod;"), "{lines}");
+    assert!(lines.lines().count() > 100, "too few forecast lines");
+    // Everything went through the import paths: the batch log has the templates, the SIE
+    // files and the registers.
+    let o = delar(&["batches", "--db", "ut/delar.db"], d.path());
+    let log = stdout(&o);
+    for k in [
+        "organisation",
+        "volymer",
+        "budget",
+        "exempelkommun-2024.se",
+        "indikatorer",
+    ] {
+        assert!(log.contains(k), "{k} missing in {log}");
+    }
+    // Same seed, same files and the same forecast: the demo is reproducible.
+    let sie = d.path().join("ut/indata/sie/exempelkommun-2025.se");
+    let first = std::fs::read(&sie).unwrap();
     assert!(delar(&["demo", "--out", "ut"], d.path()).status.success());
+    assert_eq!(std::fs::read(&sie).unwrap(), first);
     assert_eq!(
-        std::fs::read(d.path().join("ut/exempelkommun-2025.se")).unwrap(),
-        first
+        std::fs::read_to_string(d.path().join("ut/prognos-namnder.txt")).unwrap(),
+        summary
     );
-    let o = delar(&["sie", "check", "ut/exempelkommun-2025.se"], d.path());
+    let o = delar(
+        &["sie", "check", "ut/indata/sie/exempelkommun-2025.se"],
+        d.path(),
+    );
     assert!(o.status.success(), "{}", stdout(&o));
 }
 
