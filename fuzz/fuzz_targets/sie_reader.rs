@@ -2,7 +2,7 @@
 //! is read can be written and read back to the same records.
 #![no_main]
 
-use delar_sie::{ReadOptions, Record, SieReader, SieStream, SieWriter, Encoding};
+use delar_sie::{Encoding, ReadOptions, Record, SieReader, SieStream, SieWriter};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

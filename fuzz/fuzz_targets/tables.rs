@@ -24,8 +24,7 @@ fuzz_target!(|data: &[u8]| {
                     }
                     let back = Table::from_csv(csv.as_bytes(), &name).expect("written CSV reads");
                     let mut again = delar_followup::FollowupData::default();
-                    delar_followup::parse_into(reg, &back, &mut again)
-                        .expect("written rows parse");
+                    delar_followup::parse_into(reg, &back, &mut again).expect("written rows parse");
                     assert_eq!(
                         delar_followup::write_all(&again),
                         delar_followup::write_all(&data)

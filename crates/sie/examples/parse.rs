@@ -9,7 +9,10 @@ fn main() {
     let path = args.next().expect("usage: parse FILE [--validate]");
     let validate = args.next().as_deref() == Some("--validate");
     let file = std::fs::File::open(&path).expect("open");
-    let cap: usize = std::env::var("BUF").ok().and_then(|v| v.parse().ok()).unwrap_or(1 << 16);
+    let cap: usize = std::env::var("BUF")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1 << 16);
     let input = BufReader::with_capacity(cap, file);
     let start = std::time::Instant::now();
     if validate {
