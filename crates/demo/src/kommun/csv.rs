@@ -59,13 +59,13 @@ pub(crate) fn write_organisation(path: &Path, org: &Organisation) -> io::Result<
         "kod;namn;typ;överordnad;från;till;verksamhet",
         org.rows.iter().map(|r| {
             [
-                field(&r.kod),
-                field(&r.namn),
-                r.typ.label().to_string(),
-                field(r.overordnad.as_deref().unwrap_or("")),
-                ym(r.fran),
-                ym(r.till),
-                field(r.verksamhet.as_deref().unwrap_or("")),
+                field(&r.code),
+                field(&r.name),
+                r.kind.label().to_string(),
+                field(r.parent.as_deref().unwrap_or("")),
+                ym(r.from),
+                ym(r.to),
+                field(r.activity.as_deref().unwrap_or("")),
             ]
             .join(";")
         }),

@@ -963,12 +963,12 @@ pub(crate) fn write_year<W: Write>(
     let last = YearMonth::new(year, 12).expect("month");
     let mut seen = std::collections::BTreeSet::new();
     for r in &org.rows {
-        let overlaps = r.fran.is_none_or(|f| f <= last) && r.till.is_none_or(|t| first <= t);
-        if overlaps && seen.insert(r.kod.clone()) {
+        let overlaps = r.from.is_none_or(|f| f <= last) && r.to.is_none_or(|t| first <= t);
+        if overlaps && seen.insert(r.code.clone()) {
             b.extend_from_slice(b"#OBJEKT 1 ");
-            put_text(b, &r.kod, utf8);
+            put_text(b, &r.code, utf8);
             b.push(b' ');
-            put_text(b, &r.namn, utf8);
+            put_text(b, &r.name, utf8);
             b.extend_from_slice(b"\r\n");
         }
     }

@@ -3,47 +3,9 @@
 
 use delar_core::YearMonth;
 
-/// The kind of an organisation node, as `organisation.csv` names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OrgType {
-    /// Programme area (the root).
-    Programomrade,
-    /// Programme committee (buys from the operating committees).
-    Programnamnd,
-    /// Operating committee.
-    Namnd,
-    /// Area (avdelning/verksamhetsområde) grouping units.
-    Omrade,
-    /// Unit (enhet).
-    Enhet,
-    /// Unit that carries its own surplus/deficit between years.
-    Intraprenad,
-    /// External provider the programme committee buys from.
-    Extern,
-}
-
-impl OrgType {
-    /// The label in `organisation.csv`.
-    pub fn label(self) -> &'static str {
-        match self {
-            OrgType::Programomrade => "programområde",
-            OrgType::Programnamnd => "programnämnd",
-            OrgType::Namnd => "nämnd",
-            OrgType::Omrade => "område",
-            OrgType::Enhet => "enhet",
-            OrgType::Intraprenad => "intraprenad",
-            OrgType::Extern => "extern",
-        }
-    }
-
-    /// True for the nodes that carry ledger transactions (units, intraprenader, externals).
-    pub fn is_unit(self) -> bool {
-        matches!(
-            self,
-            OrgType::Enhet | OrgType::Intraprenad | OrgType::Extern
-        )
-    }
-}
+// Rows of `organisation.csv` are core's organisation rows; the kinds are core's.
+pub use delar_core::OrgKind as OrgType;
+pub use delar_core::OrgNode as OrgRow;
 
 /// The four committees under the programme area.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -166,32 +128,6 @@ pub struct Unit {
     pub(crate) size: f64,
     /// Landlord index (rent invoices), 0 = Kommunfastigheter (the late invoice).
     pub(crate) landlord: u8,
-}
-
-/// One row of `organisation.csv`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OrgRow {
-    /// Code.
-    pub kod: String,
-    /// Name.
-    pub namn: String,
-    /// Type.
-    pub typ: OrgType,
-    /// Parent code; `None` for the root.
-    pub overordnad: Option<String>,
-    /// First month in force; `None` = from the beginning.
-    pub fran: Option<YearMonth>,
-    /// Last month in force; `None` = still in force.
-    pub till: Option<YearMonth>,
-    /// Main SCB activity code.
-    pub verksamhet: Option<String>,
-}
-
-impl OrgRow {
-    /// True when the row is in force in month `ym`.
-    pub fn in_force(&self, ym: YearMonth) -> bool {
-        self.fran.is_none_or(|f| f <= ym) && self.till.is_none_or(|t| ym <= t)
-    }
 }
 
 /// The unit that changes committee: Boendestöd socialpsykiatri moves from FSN to SN.
@@ -848,14 +784,14 @@ impl Organisation {
     pub(crate) fn build(replicas: usize, money: f64) -> Organisation {
         let replicas = replicas.max(1);
         let mut rows = Vec::new();
-        let row = |kod: &str, namn: &str, typ, parent: Option<&str>, ver: Option<&str>| OrgRow {
-            kod: kod.into(),
-            namn: namn.into(),
-            typ,
-            overordnad: parent.map(Into::into),
-            fran: None,
-            till: None,
-            verksamhet: ver.map(Into::into),
+        let row = |code: &str, name: &str, kind, parent: Option<&str>, ver: Option<&str>| OrgRow {
+            code: code.into(),
+            name: name.into(),
+            kind,
+            parent: parent.map(Into::into),
+            from: None,
+            to: None,
+            activity: ver.map(Into::into),
         };
         rows.push(row(
             "PO",
@@ -879,7 +815,7 @@ impl Organisation {
             let mut r = row(code, name, OrgType::Omrade, Some(parent), None);
             if code == MOVED_PARENTS.0 {
                 // The area is wound up when its only unit moves.
-                r.till = Some(moved.prev());
+                r.to = Some(moved.prev());
             }
             rows.push(r);
         }
@@ -903,9 +839,9 @@ impl Organisation {
                 };
                 if tp.code == MOVED_UNIT {
                     let mut before = row(&code, &name, tp.typ, Some(MOVED_PARENTS.0), Some(tp.ver));
-                    before.till = Some(moved.prev());
+                    before.to = Some(moved.prev());
                     let mut after = row(&code, &name, tp.typ, Some(MOVED_PARENTS.1), Some(tp.ver));
-                    after.fran = Some(moved);
+                    after.from = Some(moved);
                     rows.push(before);
                     rows.push(after);
                 } else {
