@@ -204,6 +204,8 @@ pub(crate) struct LineCalc {
     pub kontogrupp: String,
     pub data: LineData,
     pub budget_to_date: Amount,
+    /// Earlier years' budget up to the same cut-off.
+    pub history_budget_to_date: Vec<(i32, Amount)>,
     pub estimates: Vec<(Method, Estimate)>,
     pub records: Vec<MethodRecord>,
     pub recommended: Option<Method>,
@@ -247,11 +249,25 @@ impl LineCalc {
     }
 }
 
-/// The recommendation: the candidate method with the smallest mean absolute error over at
-/// least two replayed years (`skip_year` left out, for leave-one-out replays); ties go to the
-/// simpler method.
-pub(crate) fn recommend_from(records: &[MethodRecord], skip_year: Option<i32>) -> Option<Method> {
-    let mut best: Option<(i128, Method)> = None;
+/// A method must beat the seasonal profile's mean absolute error by this factor to be
+/// recommended instead of it (the seasonal profile is the default: most often right, and a
+/// few replayed years cannot tell small differences apart).
+const MARGIN: f64 = 0.8;
+
+/// The recommendation for a line:
+/// 1. candidates are budget-based, run-rate, seasonal and volume × price with at least two
+///    replayed years (`skip_year` left out, for leave-one-out replays);
+/// 2. budget-based is left out when this year's deviation from budget so far, scaled to the
+///    whole year (× 12/m), is larger than the method's own mean absolute error: the year is
+///    then not going the way budgets usually go (`deviation` gives that scaled deviation);
+/// 3. the smallest mean absolute error wins, but a method other than the seasonal profile
+///    must beat it by 20 % ([`MARGIN`]); ties go to the simpler method.
+pub(crate) fn recommend_from(
+    records: &[MethodRecord],
+    skip_year: Option<i32>,
+    deviation: Option<Amount>,
+) -> Option<Method> {
+    let mut maes: Vec<(Method, i128)> = Vec::new();
     for m in CANDIDATES {
         let Some(r) = records.iter().find(|r| r.method == m) else {
             continue;
@@ -269,11 +285,31 @@ pub(crate) fn recommend_from(records: &[MethodRecord], skip_year: Option<i32>) -
             .map(|x| (x.error.ore() as i128).abs())
             .sum::<i128>()
             / rows.len() as i128;
-        if best.is_none_or(|(b, _)| mae < b) {
-            best = Some((mae, m));
+        if m == Method::BudgetBased {
+            if let Some(d) = deviation {
+                if (d.ore() as i128).abs() > mae {
+                    continue;
+                }
+            }
         }
+        maes.push((m, mae));
     }
-    best.map(|(_, m)| m)
+    let best = maes.iter().min_by_key(|(_, mae)| *mae).copied()?;
+    match maes.iter().find(|(m, _)| *m == Method::Seasonal) {
+        Some(&(_, seasonal)) if (best.1 as f64) >= seasonal as f64 * MARGIN => {
+            Some(Method::Seasonal)
+        }
+        _ => Some(best.0),
+    }
+}
+
+/// This year's deviation from budget so far scaled to the whole year: (outcome to date −
+/// budget to date) × 12 / m.
+fn scaled_deviation(to_date: Amount, budget_to_date: Amount, m: usize) -> Option<Amount> {
+    if m == 0 {
+        return None;
+    }
+    (to_date - budget_to_date).mul_ratio(MONTHS as i64, m as i64)
 }
 
 fn tkr(a: Amount) -> String {
@@ -446,6 +482,7 @@ pub(crate) fn compute_lines(inputs: &Inputs, year: i32, m: usize) -> Result<Vec<
             }
             let mut history = Vec::new();
             let mut history_budgets = Vec::new();
+            let mut history_budget_to_date = Vec::new();
             for (y, nodes) in inputs.years.range(..year) {
                 let Some(r) = nodes
                     .get(&leaf.code)
@@ -456,6 +493,7 @@ pub(crate) fn compute_lines(inputs: &Inputs, year: i32, m: usize) -> Result<Vec<
                 if r.outcome.len() == MONTHS {
                     history.push((*y, std::array::from_fn(|i| r.outcome[i])));
                     history_budgets.push((*y, r.budget_total));
+                    history_budget_to_date.push((*y, r.budget[..m].iter().copied().sum()));
                 }
             }
             let data = LineData {
@@ -504,13 +542,18 @@ pub(crate) fn compute_lines(inputs: &Inputs, year: i32, m: usize) -> Result<Vec<
                 }
                 records.push(record(Method::VolumePrice, rows_vp));
             }
-            let recommended = recommend_from(&records, None);
+            let recommended = recommend_from(
+                &records,
+                None,
+                scaled_deviation(data.to_date(), budget_to_date, m),
+            );
             out.push(LineCalc {
                 node: leaf.code.clone(),
                 group: row.key.clone(),
                 kontogrupp: row.group.clone(),
                 data,
                 budget_to_date,
+                history_budget_to_date,
                 estimates,
                 records,
                 recommended,
@@ -1457,6 +1500,7 @@ pub(crate) struct BacktestReport {
 /// cannot be used counts with the mix at committee level and not at all at line level) and for
 /// the recommended mix (for each replayed year the method recommended on the other years).
 fn backtest_report(inputs: &Inputs, lines: &[LineCalc], round: &Round) -> BacktestReport {
+    let m = round.cutoff as usize;
     let tree = inputs.org.tree_at(round.cutoff_month());
     let mut years: Vec<i32> = lines
         .iter()
@@ -1487,7 +1531,12 @@ fn backtest_report(inputs: &Inputs, lines: &[LineCalc], round: &Round) -> Backte
                         .map(|x| x.forecast)
                 })
                 .collect();
-            let rec = recommend_from(&l.records, Some(*y));
+            let deviation = l
+                .history_budget_to_date
+                .iter()
+                .find(|(x, _)| x == y)
+                .and_then(|(_, b)| scaled_deviation(months[..m].iter().copied().sum(), *b, m));
+            let rec = recommend_from(&l.records, Some(*y), deviation);
             let pick = |m: Method| {
                 METHODS
                     .iter()
@@ -1588,7 +1637,7 @@ fn backtest_table(r: &BacktestReport) -> String {
             m.committee.n
         );
     }
-    s.push_str("Nämndnivå: summan av nämndens rader mot nämndens utfall samma år; en rad där metoden inte går att använda räknas där med mixens värde.\nMixen: för varje år den metod som hade minst medelfel på raden de övriga åren.\n");
+    s.push_str("Nämndnivå: summan av nämndens rader mot nämndens utfall samma år; en rad där metoden inte går att använda räknas där med mixens värde.\nMixen: för varje år den metod som rekommenderas på raden utifrån de övriga åren (se docs/FORECASTING.md).\n");
     s
 }
 
@@ -1793,12 +1842,12 @@ fn accuracy_table(rows: &[AccuracyRow], all_methods: bool) -> String {
         }
         let _ = writeln!(
             s,
-            "{:<8} {:>10} {:>10} {:>10} {:>8.1} % {:>8} {:>12}",
+            "{:<8} {:>10} {:>10} {:>10} {:>10} {:>8} {:>12}",
             r.node,
             m(&r.forecast),
             m(&r.actual),
             m(&r.error),
-            r.error_pct,
+            delar_core::money::format_percent(r.error_pct / 100.0, 1),
             "",
             t(&r.line_mae)
         );
