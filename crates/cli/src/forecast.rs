@@ -410,10 +410,7 @@ fn volume_price_estimate(
 /// Which series drive which (node, kontogrupp): each series goes to the group of its node
 /// whose outcome in the last complete year it explains best (the implied cost at most 105 %
 /// of the group's outcome, the smallest monthly gap).
-fn match_links<'a>(
-    inputs: &'a Inputs,
-    year: i32,
-) -> HashMap<(String, String), Vec<&'a VolumeLink>> {
+fn match_links(inputs: &Inputs, year: i32) -> HashMap<(String, String), Vec<&VolumeLink>> {
     let mut out: HashMap<(String, String), Vec<&VolumeLink>> = HashMap::new();
     let Some((&last, ledgers)) = inputs.years.range(..year).next_back() else {
         return out;
@@ -1363,8 +1360,8 @@ fn compare(store: &SqliteStore, from: &Round, to: &Round) -> Result<ExitCode> {
     let rows = bridge(&prev, &cur);
     let org = store.organisation()?;
     let tree = org.tree_at(to.cutoff_month());
-    let mut by_committee: BTreeMap<String, (Amount, Amount, Vec<(Amount, String)>)> =
-        BTreeMap::new();
+    type Moves = (Amount, Amount, Vec<(Amount, String)>);
+    let mut by_committee: BTreeMap<String, Moves> = BTreeMap::new();
     for r in &rows {
         let c = committee(&tree, &r.node);
         let e = by_committee.entry(c).or_default();
@@ -1712,9 +1709,9 @@ pub(crate) fn accuracy(store: &SqliteStore, only: Option<i32>) -> Result<Vec<Acc
                 .find(|r| r.round == round && r.grain == "group")
                 .map(|_| store.forecast_lines(&round.id()))
                 .transpose()?;
-            let mut variants: Vec<(String, bool, Vec<(String, Amount, Amount, Amount, bool)>)> =
-                Vec::new();
-            // (node, budget, forecast, actual, is_cost)
+            // (node, budget, forecast, actual, is_cost) per line.
+            type Cells = Vec<(String, Amount, Amount, Amount, bool)>;
+            let mut variants: Vec<(String, bool, Cells)> = Vec::new();
             let base = |f: &dyn Fn(&LineCalc) -> Option<Amount>| {
                 lines
                     .iter()

@@ -381,10 +381,7 @@ fn ledger_by_node_equals_the_per_object_ledger() {
             let mut per: Sums = BTreeMap::new();
             for n in &nodes {
                 let ledger = s.ledger(2025, by, Some((1, n))).unwrap();
-                let budget = match as_of {
-                    Some(d) => Some(s.budget_in_force(2025, d, by, Some((1, n))).unwrap()),
-                    None => None,
-                };
+                let budget = as_of.map(|d| s.budget_in_force(2025, d, by, Some((1, n))).unwrap());
                 for r in ledger {
                     let b = match &budget {
                         Some(b) => b
