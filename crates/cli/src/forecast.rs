@@ -1851,3 +1851,126 @@ fn accuracy_table(rows: &[AccuracyRow], all_methods: bool) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kr(v: i64) -> Amount {
+        Amount::from_ore(v * 100)
+    }
+
+    fn rec(method: Method, errors: &[(i32, i64)]) -> MethodRecord {
+        record(
+            method,
+            errors
+                .iter()
+                .map(|(y, e)| BacktestRow {
+                    year: *y,
+                    forecast: kr(1000 + e),
+                    actual: kr(1000),
+                    error: kr(*e),
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn recommendation_prefers_the_seasonal_profile_unless_clearly_beaten() {
+        let seasonal = rec(Method::Seasonal, &[(2023, 100), (2024, -100)]);
+        // Run-rate 10 % better: not enough.
+        let run = rec(Method::RunRate, &[(2023, 90), (2024, -90)]);
+        assert_eq!(
+            recommend_from(&[seasonal.clone(), run], None, None),
+            Some(Method::Seasonal)
+        );
+        // Run-rate 30 % better: chosen.
+        let run = rec(Method::RunRate, &[(2023, 70), (2024, -70)]);
+        assert_eq!(
+            recommend_from(&[seasonal.clone(), run.clone()], None, None),
+            Some(Method::RunRate)
+        );
+        // Leaving a year out leaves one year: no recommendation from that method.
+        assert_eq!(recommend_from(&[seasonal, run], Some(2024), None), None);
+    }
+
+    #[test]
+    fn budget_is_not_recommended_when_the_year_already_deviates() {
+        let budget = rec(Method::BudgetBased, &[(2022, 10), (2023, -10), (2024, 10)]);
+        let seasonal = rec(Method::Seasonal, &[(2023, 200), (2024, -200)]);
+        let records = [budget, seasonal];
+        assert_eq!(
+            recommend_from(&records, None, Some(kr(5))),
+            Some(Method::BudgetBased)
+        );
+        // This year's deviation scaled to the year (50 kr) exceeds the method's MAE (10 kr).
+        assert_eq!(
+            recommend_from(&records, None, Some(kr(-50))),
+            Some(Method::Seasonal)
+        );
+        assert_eq!(
+            scaled_deviation(kr(700), kr(600), 4),
+            Some(kr(300)),
+            "(700 − 600) × 12 / 4"
+        );
+    }
+
+    fn link(flow: bool, per_day: bool, volume: f64, price: f64) -> VolumeLink {
+        let mut v = HashMap::new();
+        let mut p = HashMap::new();
+        for y in [2024, 2025] {
+            for m in 1..=12u8 {
+                let ym = YearMonth::new(y, m).unwrap().as_int();
+                // A flow twice as large in the second half of the year.
+                v.insert(ym, if flow && m > 6 { volume * 2.0 } else { volume });
+                p.insert(ym, price);
+            }
+        }
+        VolumeLink {
+            name: "Placerade".into(),
+            unit: "personer".into(),
+            node: "SN41".into(),
+            flow,
+            per_day,
+            price_unit: "kr per dygn".into(),
+            volume: v,
+            price: p,
+        }
+    }
+
+    #[test]
+    fn volume_price_forecast_on_known_series() {
+        // 10 persons per day at 1 000 kr per day: January–August 243 days, the rest 122.
+        let l = link(false, true, 10.0, 1000.0);
+        let outcome: Vec<Amount> = (1..=8u8)
+            .map(|m| kr(10 * 1000 * days_in_month(2025, m) as i64 + 10_000))
+            .collect();
+        let e = volume_price_estimate(&[&l], 2025, 8, &outcome);
+        // 2 430 000 + 80 000 other costs so far; 1 220 000 remaining; other costs carried on
+        // at their pace: 80 000 × 4 / 8 = 40 000.
+        assert_eq!(e.value(), Some(kr(2_430_000 + 80_000 + 1_220_000 + 40_000)));
+        let Estimate::Value { explanation, .. } = e else {
+            panic!()
+        };
+        assert!(explanation.contains("1\u{a0}220,0 dygn"), "{explanation}");
+        // A flow shaped like last year: 100 hours a month in January–June, 200 after, at 500
+        // kr: this year's pace equals last year's, so the rest is 4 × 200 hours.
+        let l = link(true, false, 100.0, 500.0);
+        let outcome: Vec<Amount> = (1..=8)
+            .map(|m| kr(if m > 6 { 100_000 } else { 50_000 }))
+            .collect();
+        let e = volume_price_estimate(&[&l], 2025, 8, &outcome);
+        assert_eq!(e.value(), Some(kr(500_000 + 400_000)));
+        // A missing value: not applicable.
+        let mut l = link(false, true, 10.0, 1000.0);
+        l.price.remove(&202503);
+        assert!(matches!(
+            volume_price_estimate(&[&l], 2025, 8, &outcome),
+            Estimate::NotApplicable { .. }
+        ));
+        assert!(matches!(
+            volume_price_estimate(&[], 2025, 8, &outcome),
+            Estimate::NotApplicable { .. }
+        ));
+    }
+}
