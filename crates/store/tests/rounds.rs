@@ -68,6 +68,8 @@ fn forecast_err(e: StoreError) -> String {
 #[test]
 fn lines_and_adjustments_round_trip_and_recompute_keeps_overrides() {
     let mut s = SqliteStore::open_in_memory().unwrap();
+    assert!(s.migrations_applied().contains(&4));
+    assert!(s.forecast_rounds().unwrap().is_empty());
     let r = p2();
     let lines = vec![
         computed("SN41", "kop_verksamhet", 1000, 660),
