@@ -712,9 +712,10 @@ pub enum ForecastWhat {
         /// Prognosomgång, till exempel 2025-P2.
         #[arg(long)]
         round: String,
-        /// Rader per kontogrupp (standard) eller per konto.
-        #[arg(long, value_enum, default_value_t = Grain::Group)]
-        grain: Grain,
+        /// Rader per kontogrupp eller per konto (standard: som omgången redan har, annars
+        /// kontogrupp).
+        #[arg(long, value_enum)]
+        grain: Option<Grain>,
         /// Databasfil.
         #[arg(long, default_value = crate::DEFAULT_DB)]
         db: PathBuf,
@@ -902,6 +903,13 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
         } => {
             let round = parse_round(&round)?;
             let mut store = SqliteStore::open(&db)?;
+            let grain = match grain {
+                Some(g) => g,
+                None => match store.forecast_round(&round.id())? {
+                    Some(i) if i.grain == "account" => Grain::Account,
+                    _ => Grain::Group,
+                },
+            };
             let opts = RoundOptions {
                 grain: match grain {
                     Grain::Group => LedgerBy::Group,
