@@ -152,7 +152,7 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
 
 /// One forecast line per unit × kontogrupp with outcome this year: method chosen by the
 /// backtest (seasonal profile when no method has two replayable years).
-fn forecast_lines(
+pub(crate) fn forecast_lines(
     store: &SqliteStore,
     tree: &OrgTree,
     cutoff: YearMonth,
