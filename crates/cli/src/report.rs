@@ -18,6 +18,9 @@ pub enum OutFormat {
 }
 
 impl OutFormat {
+    /// Every format, in the order `delar demo` writes them.
+    pub const ALL: &'static [OutFormat] = &[OutFormat::Txt, OutFormat::Json];
+
     fn extension(self) -> &'static str {
         match self {
             OutFormat::Json => "json",
@@ -150,4 +153,18 @@ pub fn write(
         written.push(path);
     }
     Ok(written)
+}
+
+/// The demo's report: round 2025-P2 with the default definition, every format.
+pub fn demo_report(store: &SqliteStore, out: &Path) -> Result<Vec<PathBuf>> {
+    let round = Round::new(crate::demo::DEMO_YEAR, delar_core::RoundKind::P2)
+        .map_err(|e| anyhow!("{e}"))?;
+    let inputs = gather(store, round, &organisation_name(store))?;
+    write(
+        &inputs,
+        &Definition::default_definition(),
+        OutFormat::ALL,
+        out,
+        false,
+    )
 }
