@@ -8,6 +8,7 @@
 
 pub mod fixture;
 pub mod model;
+pub mod svg;
 pub mod text;
 
 pub use model::*;
