@@ -109,7 +109,27 @@ pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<I
         previous,
         accuracy: Vec::new(),
         activity_names: BTreeMap::new(),
+        volumes: volumes(store, round.year)?,
     })
+}
+
+/// Volume series with their values for last year and this year.
+fn volumes(store: &SqliteStore, year: i32) -> Result<Vec<delar_compose::data::VolumeInput>> {
+    let range = delar_core::PeriodRange::new(
+        delar_core::YearMonth::new(year - 1, 1).map_err(|e| anyhow!("{e}"))?,
+        delar_core::YearMonth::new(year, 12).map_err(|e| anyhow!("{e}"))?,
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    let mut out = Vec::new();
+    for series in store.volume_series()? {
+        let values = store
+            .volumes(&series.code, Some(range))?
+            .into_iter()
+            .map(|v| (v.month, v.value))
+            .collect();
+        out.push(delar_compose::data::VolumeInput { series, values });
+    }
+    Ok(out)
 }
 
 /// The round before this one in the same year (P1 for P2, P2 for year end).

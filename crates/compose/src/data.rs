@@ -37,6 +37,17 @@ pub struct Inputs {
     pub accuracy: Vec<AccuracyRow>,
     /// Names of activity codes (verksamhet); SCB's names are used for codes not given.
     pub activity_names: BTreeMap<String, String>,
+    /// Volume series (with their values, this year and last) for the volume × price tables.
+    pub volumes: Vec<VolumeInput>,
+}
+
+/// A volume series with its monthly values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VolumeInput {
+    /// The series.
+    pub series: delar_core::VolumeSeries,
+    /// Values by month.
+    pub values: BTreeMap<delar_core::YearMonth, f64>,
 }
 
 /// One past round's forecast against the final outcome for one node.

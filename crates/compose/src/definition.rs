@@ -154,6 +154,12 @@ pub enum Content {
     Brygga,
     /// Forecast accuracy history per committee (`prognossakerhet`).
     Prognossakerhet,
+    /// Volume × unit price per series pair of a category (`volympris-KATEGORI`), the change
+    /// split into volume and price.
+    Volympris {
+        /// Category of the volume series (`Externa placeringar barn`); default all.
+        kategori: Option<String>,
+    },
     /// Special effects per committee, results including and excluding them (`sarskilda`).
     SarskildaPoster,
     /// Chart: forecast deviation per committee.

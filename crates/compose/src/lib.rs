@@ -7,6 +7,7 @@ pub mod data;
 pub mod definition;
 pub mod economy;
 pub mod narrative;
+pub mod volumes;
 
 pub use data::{AccuracyRow, Inputs, Monthly, Rollup};
 pub use definition::{Content, Definition, DefinitionError, SectionDef, SignConvention};
@@ -80,7 +81,7 @@ pub fn build(def: &Definition, inputs: &Inputs, draft: bool) -> Result<Report, D
     Ok(report)
 }
 
-fn slug(s: &str) -> String {
+pub(crate) fn slug(s: &str) -> String {
     let mut out = String::new();
     for c in s.to_lowercase().chars() {
         let c = match c {
@@ -155,6 +156,13 @@ fn section(
                 Some(t) => blocks.push(Block::Table(t)),
                 None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(
                     "Prognossäkerheten kan redovisas när det finns prognoser från tidigare år.",
+                ))),
+            },
+            Content::Volympris { kategori } => match ctx.volume_price_table(kategori.as_deref()) {
+                Some(t) => blocks.push(Block::Table(t)),
+                None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                    "Det finns inga volymserier med styckkostnad för föregående och \
+                         innevarande år.",
                 ))),
             },
             Content::SarskildaPoster => blocks.push(Block::Table(ctx.special_table())),

@@ -133,6 +133,7 @@ fn inputs() -> Inputs {
         previous: Some((Round::parse("2025-P1").unwrap(), previous)),
         accuracy: vec![],
         activity_names: BTreeMap::new(),
+        volumes: Vec::new(),
     }
 }
 
