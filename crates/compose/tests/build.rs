@@ -295,3 +295,55 @@ fn ratios_are_suppressed_when_signs_differ() {
     assert_eq!(sn.cells[ci].value, Value::Empty);
     let _ = YearMonth::new(2025, 8).unwrap();
 }
+
+#[test]
+fn volume_price_table_splits_the_change_into_volume_and_price() {
+    use delar_compose::data::VolumeInput;
+    use delar_core::{VolumeKind, VolumeSeries};
+    let mut i = inputs();
+    let series = |code: &str, kind, unit: &str, price: Option<&str>| VolumeSeries {
+        code: code.into(),
+        name: format!("{code}, per dygn"),
+        unit: unit.into(),
+        kind,
+        responsible: "SN1".into(),
+        category: Some("Placeringar".into()),
+        price_series: price.map(Into::into),
+    };
+    let mut vol = BTreeMap::new();
+    let mut price = BTreeMap::new();
+    for m in 1..=12 {
+        vol.insert(YearMonth::new(2024, m).unwrap(), 10.0);
+        price.insert(YearMonth::new(2024, m).unwrap(), 1000.0);
+    }
+    for m in 1..=8 {
+        vol.insert(YearMonth::new(2025, m).unwrap(), 12.0);
+        price.insert(YearMonth::new(2025, m).unwrap(), 1100.0);
+    }
+    i.volumes = vec![
+        VolumeInput {
+            series: series("hvb", VolumeKind::Stock, "personer", Some("hvb_pris")),
+            values: vol,
+        },
+        VolumeInput {
+            series: series("hvb_pris", VolumeKind::Price, "kr per dygn", None),
+            values: price,
+        },
+    ];
+    let def = Definition::parse(
+        "[[avsnitt]]\nrubrik = \"Placeringar\"\ninnehall = [{ typ = \"volympris\", kategori = \"Placeringar\" }]\n",
+        "test.toml",
+    )
+    .unwrap();
+    let r = build(&def, &i, false).unwrap();
+    let t = "volympris-placeringar";
+    let kr = |x: i64| Amount::from_ore(x * 100);
+    // 2024: 10 × 1 000 × 366; 2025: 12 × 1 100 × 365
+    assert_eq!(amount(&r, t, "hvb", "kostnad_fg"), kr(3_660_000));
+    assert_eq!(amount(&r, t, "hvb", "kostnad"), kr(4_818_000));
+    assert_eq!(amount(&r, t, "hvb", "forandring"), kr(1_158_000));
+    // volume: 2 more places × 366 000 kr per place-year; price: the rest
+    assert_eq!(amount(&r, t, "hvb", "volym"), kr(732_000));
+    assert_eq!(amount(&r, t, "hvb", "prisdel"), kr(426_000));
+    assert_eq!(amount(&r, t, "summa", "forandring"), kr(1_158_000));
+}
