@@ -133,6 +133,21 @@ enum Command {
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
     },
+    /// Kör integritetskontrollerna (R1–R14) på rapporten för en prognosomgång.
+    Check {
+        /// Prognosomgång (till exempel 2025-P2).
+        #[arg(long)]
+        round: String,
+        /// Rapportdefinition (TOML); standard är den inbyggda.
+        #[arg(long)]
+        definition: Option<PathBuf>,
+        /// Skriv fynden som JSON.
+        #[arg(long)]
+        json: bool,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
     /// Kör exemplet: skapar Exempelkommuns huvudbok, importerar den och skriver rapporten.
     Demo {
         /// Katalog att skriva till.
@@ -449,6 +464,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("Skrev {}", f.display());
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            round,
+            definition,
+            json,
+            db,
+        } => {
+            let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let def = report::definition(definition.as_deref())?;
+            let store = SqliteStore::open(&db)?;
+            let inputs = report::gather(&store, round, &report::organisation_name(&store))?;
+            let (_, findings) = report::build_and_check(&inputs, &def, false)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&findings)?);
+            } else if findings.is_empty() {
+                println!(
+                    "Inga fel: rapporten för {} klarar kontrollerna R1–R14.",
+                    round.id()
+                );
+            } else {
+                print!("{}", delar_report::check::render_findings(&findings));
+            }
+            Ok(if delar_report::check::has_errors(&findings) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Batches { db } => {
             let store = SqliteStore::open(&db)?;

@@ -149,7 +149,19 @@ pub fn organisation_name(store: &SqliteStore) -> String {
     "Exempelkommun".to_string()
 }
 
-/// Build the report and write it in each format into `out`; returns the files written.
+/// Build the report model and run the integrity checks on it.
+pub fn build_and_check(
+    inputs: &Inputs,
+    def: &Definition,
+    draft: bool,
+) -> Result<(delar_report::Report, Vec<delar_report::check::Finding>)> {
+    let report = delar_compose::build(def, inputs, draft).map_err(|e| anyhow!("{e}"))?;
+    let findings = delar_report::check::check(&report);
+    Ok((report, findings))
+}
+
+/// Build the report, check it, and write it in each format into `out`; returns the files
+/// written. A report with errors is refused unless `draft` (then every page says UTKAST).
 pub fn write(
     inputs: &Inputs,
     def: &Definition,
@@ -157,7 +169,16 @@ pub fn write(
     out: &Path,
     draft: bool,
 ) -> Result<Vec<PathBuf>> {
-    let report = delar_compose::build(def, inputs, draft).map_err(|e| anyhow!("{e}"))?;
+    let (report, findings) = build_and_check(inputs, def, draft)?;
+    if !findings.is_empty() {
+        eprint!("{}", delar_report::check::render_findings(&findings));
+    }
+    if delar_report::check::has_errors(&findings) && !draft {
+        bail!(
+            "rapporten skrivs inte eftersom integritetskontrollerna hittade fel (se ovan); rätta \
+             underlaget eller skriv ett utkast med --draft"
+        );
+    }
     std::fs::create_dir_all(out)
         .with_context(|| format!("kunde inte skapa katalogen {}", out.display()))?;
     let stem = format!("delarsrapport-{}", inputs.round.id().replace('@', "-"));
