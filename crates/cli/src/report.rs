@@ -4,7 +4,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use delar_compose::{Definition, Inputs, Monthly};
 use delar_core::{OrgTree, Round};
-use delar_store::{LedgerBy, SqliteStore, Store, StoreError};
+use delar_store::{ForecastStore, LedgerBy, SqliteStore, Store, StoreError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -91,13 +91,22 @@ pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<I
         );
     }
     let last_year = monthly(store, &tree, round.year - 1)?;
-    let lines = crate::demo::forecast_lines(store, &tree, round.cutoff_month())?;
-    let previous = previous_round(round)
-        .map(|p| -> Result<_> {
-            let t = org.tree_at(p.cutoff_month());
-            Ok((p, crate::demo::forecast_lines(store, &t, p.cutoff_month())?))
-        })
-        .transpose()?;
+    let stored = store.forecast_rounds()?;
+    let has = |r: &Round| stored.iter().any(|s| s.round == *r);
+    if !has(&round) {
+        bail!(
+            "prognosomgången {} finns inte i databasen; beräkna den först med \
+             `delar forecast run --round {}`",
+            round.id(),
+            round.id()
+        );
+    }
+    let lines = store.forecast_lines(&round.id())?;
+    let previous = match previous_round(round).filter(|p| has(p)) {
+        Some(p) => Some((p, store.forecast_lines(&p.id())?)),
+        None => None,
+    };
+    let accuracy = accuracy(store, round)?;
     Ok(Inputs {
         organisation: organisation.to_string(),
         round,
@@ -107,7 +116,7 @@ pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<I
         last_year,
         lines,
         previous,
-        accuracy: Vec::new(),
+        accuracy,
         activity_names: BTreeMap::new(),
         volumes: volumes(store, round.year)?,
     })
@@ -128,6 +137,33 @@ fn volumes(store: &SqliteStore, year: i32) -> Result<Vec<delar_compose::data::Vo
             .map(|v| (v.month, v.value))
             .collect();
         out.push(delar_compose::data::VolumeInput { series, values });
+    }
+    Ok(out)
+}
+
+/// Forecast accuracy of the same kind of round in earlier years (stored rounds, else replayed
+/// with the recommended methods), per committee and for the programme area.
+fn accuracy(store: &SqliteStore, round: Round) -> Result<Vec<delar_compose::AccuracyRow>> {
+    let parse =
+        |s: &str| delar_core::Amount::parse_sie(s).map_err(|e| anyhow!("prognossäkerhet: {e}"));
+    let mut out = Vec::new();
+    for r in crate::forecast::accuracy(store, None)? {
+        if r.method != "mix" || r.year >= round.year {
+            continue;
+        }
+        let Ok(past) = Round::parse(&r.round) else {
+            continue;
+        };
+        if past.kind != round.kind {
+            continue;
+        }
+        out.push(delar_compose::AccuracyRow {
+            round: past,
+            node: r.node.clone(),
+            budget: parse(&r.cost_budget)?,
+            forecast: parse(&r.forecast)?,
+            outcome: parse(&r.actual)?,
+        });
     }
     Ok(out)
 }
