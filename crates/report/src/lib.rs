@@ -8,5 +8,6 @@
 
 pub mod fixture;
 pub mod model;
+pub mod svg;
 
 pub use model::*;
