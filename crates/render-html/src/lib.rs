@@ -19,6 +19,13 @@ use std::fmt::Write;
 /// The stylesheet every page carries (screen and print).
 pub const CSS: &str = include_str!("style.css");
 
+/// Extra rules for drafts: "UTKAST" in the top margin of every printed page (the watermark
+/// is there too, for browsers without page margin boxes).
+pub const DRAFT_CSS: &str =
+    "@page {\n  @top-center {\n    content: \"UTKAST – inte fastställd\";\n    \
+font-family: \"DejaVu Sans\", \"Liberation Sans\", Arial, sans-serif; font-size: 10pt;\n    \
+font-weight: bold; letter-spacing: 0.08em; color: #b00020;\n  }\n}\n";
+
 /// The report as a complete HTML5 document.
 pub fn render(report: &Report) -> String {
     let mut out = String::with_capacity(64 * 1024);
@@ -44,7 +51,8 @@ pub fn render(report: &Report) -> String {
         escape(&meta.date)
     );
     let _ = writeln!(out, "<title>{}</title>", escape(&title));
-    let _ = writeln!(out, "<style>\n{CSS}</style>\n</head>");
+    let draft_css = if meta.draft { DRAFT_CSS } else { "" };
+    let _ = writeln!(out, "<style>\n{CSS}{draft_css}</style>\n</head>");
     out.push_str(if meta.draft {
         "<body class=\"draft\">\n"
     } else {

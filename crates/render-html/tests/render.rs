@@ -328,6 +328,7 @@ fn draft_mark_only_on_drafts() {
     let html = render(&r);
     assert!(!html.contains("UTKAST"));
     assert!(!html.contains("draft-banner\""));
+    assert!(!html.contains("@top-center"));
     r.meta.draft = true;
     let html = render(&r);
     assert!(
@@ -335,6 +336,8 @@ fn draft_mark_only_on_drafts() {
     );
     assert!(html.contains("<div class=\"draft-mark\" aria-hidden=\"true\">UTKAST</div>"));
     assert!(html.contains("(UTKAST)</title>"));
+    // and in the top margin of every printed page
+    assert!(html.contains("@top-center {\n    content: \"UTKAST – inte fastställd\";"));
     // fixed, so it is on every screen and every printed page
     assert!(html.contains(".draft-banner { position: fixed;"));
     check_balanced(&html);
