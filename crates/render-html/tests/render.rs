@@ -338,8 +338,9 @@ fn draft_mark_only_on_drafts() {
     assert!(html.contains("(UTKAST)</title>"));
     // and in the top margin of every printed page
     assert!(html.contains("@top-center {\n    content: \"UTKAST – inte fastställd\";"));
-    // fixed, so it is on every screen and every printed page
-    assert!(html.contains(".draft-banner { position: fixed;"));
+    // the watermark is fixed, so it is on every screen and every printed page
+    assert!(html.contains(".draft-mark {\n  position: fixed;"));
+    assert!(html.contains(".draft-banner {\n  position: fixed;"));
     check_balanced(&html);
 }
 
