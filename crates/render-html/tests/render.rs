@@ -399,3 +399,57 @@ fn everything_is_escaped() {
     assert!(text.contains("<script>alert('x')</script> & \"citat\""));
     assert!(text.contains("A & B <kommun>"));
 }
+
+#[test]
+fn heading_and_subtotal_rows_and_indent_levels() {
+    use delar_report::{Cell, Row, RowKind, Table};
+    let mut r = sample();
+    let t: &mut Table = r
+        .sections
+        .iter_mut()
+        .flat_map(|s| s.blocks.iter_mut())
+        .find_map(|b| match b {
+            Block::Table(t) if t.id == "drift" => Some(t),
+            _ => None,
+        })
+        .unwrap();
+    let width = t.columns.len();
+    let mut subtotal = t.rows[0].clone();
+    subtotal.kind = RowKind::Subtotal;
+    subtotal.key = "delsumma".into();
+    subtotal.cells[0] = Cell::text("Summa nämnder");
+    t.rows.insert(
+        0,
+        Row {
+            key: "rubrik".into(),
+            kind: RowKind::Heading,
+            level: 0,
+            cells: vec![Cell::text("Nämnder")],
+            includes: vec![],
+        },
+    );
+    t.rows.insert(3, subtotal);
+    t.rows[1].level = 2;
+    let html = render(&r);
+    check_balanced(&html);
+    assert!(html.contains(&format!(
+        "<tr class=\"heading\"><th scope=\"rowgroup\" colspan=\"{width}\">Nämnder</th></tr>"
+    )));
+    assert!(html.contains("<tr class=\"subtotal\"><th scope=\"row\">Summa nämnder</th>"));
+    assert!(html.contains(
+        "<tr class=\"item\"><th scope=\"row\" style=\"padding-left:2.8em\">Programnämnd social välfärd</th>"
+    ));
+    assert!(html.contains("tr.subtotal th, tr.subtotal td { font-weight: bold; }"));
+}
+
+#[test]
+fn a_report_without_sections_still_is_a_page() {
+    let mut r = sample();
+    r.sections.clear();
+    r.meta.subtitle.clear();
+    let html = render(&r);
+    check_balanced(&html);
+    assert!(!html.contains("<nav"));
+    assert!(html.contains("<title>Delårsrapport 2 2025 – Exempelkommun</title>"));
+    assert!(html.contains("<main id=\"rapport\">\n</main>"));
+}
