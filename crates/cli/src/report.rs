@@ -15,16 +15,19 @@ pub enum OutFormat {
     Json,
     /// Plain text for the terminal and for review.
     Txt,
+    /// One self-contained HTML file (inline CSS and SVG charts).
+    Html,
 }
 
 impl OutFormat {
     /// Every format, in the order `delar demo` writes them.
-    pub const ALL: &'static [OutFormat] = &[OutFormat::Txt, OutFormat::Json];
+    pub const ALL: &'static [OutFormat] = &[OutFormat::Txt, OutFormat::Json, OutFormat::Html];
 
     fn extension(self) -> &'static str {
         match self {
             OutFormat::Json => "json",
             OutFormat::Txt => "txt",
+            OutFormat::Html => "html",
         }
     }
 }
@@ -224,6 +227,7 @@ pub fn write(
         let bytes = match f {
             OutFormat::Json => serde_json::to_vec_pretty(&report)?,
             OutFormat::Txt => delar_report::text::render(&report).into_bytes(),
+            OutFormat::Html => delar_render_html::render(&report).into_bytes(),
         };
         std::fs::write(&path, bytes)
             .with_context(|| format!("kunde inte skriva {}", path.display()))?;
