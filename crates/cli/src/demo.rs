@@ -142,8 +142,15 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
         .with_context(|| format!("kunde inte skriva {}", summary_txt.display()))?;
 
     println!("{summary}");
+
+    // 5. The report, in every format.
+    let report_files = crate::report::demo_report(&store, &out.join("rapport"))?;
+
     println!("Skrev:");
     for p in [&db, &ledger_txt, &ledger_csv, &forecast_csv, &summary_txt] {
+        println!("  {}", p.display());
+    }
+    for p in &report_files {
         println!("  {}", p.display());
     }
     println!("Klart på {:.1} s.", started.elapsed().as_secs_f64());
@@ -152,7 +159,7 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
 
 /// One forecast line per unit × kontogrupp with outcome this year: method chosen by the
 /// backtest (seasonal profile when no method has two replayable years).
-fn forecast_lines(
+pub(crate) fn forecast_lines(
     store: &SqliteStore,
     tree: &OrgTree,
     cutoff: YearMonth,

@@ -9,5 +9,7 @@
 pub mod check;
 pub mod fixture;
 pub mod model;
+pub mod svg;
+pub mod text;
 
 pub use model::*;
