@@ -1007,7 +1007,7 @@ struct Cutoff {
     month: u8,
 }
 
-const MONTHS: [(&str, u8); 25] = [
+const MONTHS: [(&str, u8); 24] = [
     ("januari", 1),
     ("jan", 1),
     ("februari", 2),
@@ -1032,7 +1032,6 @@ const MONTHS: [(&str, u8); 25] = [
     ("nov", 11),
     ("december", 12),
     ("dec", 12),
-    ("aug.", 8),
 ];
 
 const MONTH_NAMES: [&str; 12] = [
@@ -1109,7 +1108,11 @@ fn wrong_periods(s: &str, cutoff: Cutoff) -> Vec<(String, u8)> {
     let ws = words(s);
     let mut out = Vec::new();
     let mut range_ends = Vec::new();
-    let lower = s.to_lowercase();
+    // byte positions are shared with `s`; fall back to `s` if lowercasing changed lengths
+    let lower = match s.to_lowercase() {
+        l if l.len() == s.len() => l,
+        _ => s.to_string(),
+    };
     let other_period = |start: usize| {
         let from = lower[..start.min(lower.len())]
             .char_indices()
@@ -1214,9 +1217,7 @@ fn units_in(s: &str) -> Vec<(String, Unit)> {
     let mut out = Vec::new();
     for (i, (st, en, w)) in ws.iter().enumerate() {
         let rate = s[*en..].trim_start().starts_with('/')
-            || ws
-                .get(i + 1)
-                .is_some_and(|(_, _, n)| n == "per" || n == "i");
+            || ws.get(i + 1).is_some_and(|(_, _, n)| n == "per");
         let prev = if i > 0 { ws[i - 1].2.as_str() } else { "" };
         let unit = match w.as_str() {
             "kr" => Some(Unit::Kr),
@@ -1703,10 +1704,8 @@ pub fn hand_typed_figures(s: &str) -> Vec<String> {
         // thousands groups: 1 234 567
         if first_len <= 3 {
             loop {
-                if i + 3 < cs.len() + 1
-                    && i < cs.len()
+                if i < cs.len()
                     && sp(cs[i])
-                    && i + 3 < cs.len() + 1
                     && (1..=3).all(|k| cs.get(i + k).is_some_and(|c| c.is_ascii_digit()))
                     && !cs.get(i + 4).is_some_and(|c| c.is_ascii_digit())
                 {
@@ -1738,14 +1737,17 @@ pub fn hand_typed_figures(s: &str) -> Vec<String> {
                 i += 1;
             }
             let tail: String = cs[start..i].iter().collect();
-            if first_len == 4 || first_len <= 2 {
-                // dates, times and year ranges; the pieces are checked as numbers otherwise
-                let pieces_small = tail
-                    .split(['-', '/', '.', ':'])
-                    .all(|p| p.len() <= 2 || (p.len() == 4 && is_year(p)));
-                if pieces_small {
-                    continue;
-                }
+            let pieces: Vec<&str> = tail.split(['-', '/', '.', ':']).collect();
+            let small_or_year = |p: &&str| p.len() <= 2 || is_year(p);
+            // ISO dates and year ranges (2025-08-31, 2021–2024), or day/month and times (31/8,
+            // 10.30); a range of figures (60-70) is checked number by number
+            let date = if next == Some('-') {
+                is_year(pieces[0]) && pieces.iter().all(small_or_year)
+            } else {
+                first_len <= 2 && pieces.iter().all(|p| p.len() <= 2)
+            };
+            if date {
+                continue;
             }
             i = start + first_len;
         }
@@ -1757,11 +1759,11 @@ pub fn hand_typed_figures(s: &str) -> Vec<String> {
         let after = after.trim_start_matches(sp).to_lowercase();
         let unit = after.starts_with('%')
             || FIGURE_UNITS.iter().any(|u| {
-                after.starts_with(u)
-                    && !after[u.len()..]
-                        .chars()
-                        .next()
-                        .is_some_and(|c| c.is_alphabetic())
+                // the unit word, possibly in the genitive (`1 procents avvikelse`)
+                let rest = after
+                    .strip_prefix(u)
+                    .map(|r| r.strip_prefix('s').unwrap_or(r));
+                rest.is_some_and(|r| !r.chars().next().is_some_and(|c| c.is_alphabetic()))
             });
         let digits: String = token.chars().filter(|c| c.is_ascii_digit()).collect();
         let int_digits: String = token
@@ -1775,7 +1777,11 @@ pub fn hand_typed_figures(s: &str) -> Vec<String> {
         let year = !grouped && !decimal && is_year(&digits);
         if decimal || unit || (value >= 100 && !year) {
             let mut shown = token.trim().to_string();
-            if start > 0 && DASHES.contains(&cs[start - 1]) {
+            // a sign, not the dash of a range (60–70)
+            let signed = start > 0
+                && DASHES.contains(&cs[start - 1])
+                && (start == 1 || sp(cs[start - 2]) || cs[start - 2] == '(');
+            if signed {
                 shown.insert(0, MINUS);
             }
             out.push(shown);
@@ -2055,7 +2061,10 @@ mod tests {
             f("Omvårdnadsinsatser visar ett överskott med 43,0 mnkr."),
             vec!["43,0"]
         );
-        assert_eq!(f("motsvarar ca 1 procents avvikelse"), Vec::<String>::new());
+        assert_eq!(f("motsvarar ca 1 procents avvikelse"), vec!["1"]);
+        assert_eq!(f("bedöms till 60-70 mnkr"), vec!["70"]);
+        assert_eq!(f("förändringen är −1,2"), vec!["\u{2212}1,2"]);
+        assert_eq!(f("Hjorten ger 650 tkr"), vec!["650"]);
         assert_eq!(f("motsvarar ca 1 procent"), vec!["1"]);
         assert_eq!(f("avvikelsen är 0,8 %"), vec!["0,8"]);
         assert_eq!(f("ett underskott på 4 mnkr"), vec!["4"]);
