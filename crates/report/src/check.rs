@@ -853,6 +853,20 @@ fn list_rows(rows: &[&Row]) -> String {
 // R7 totals say which rows they include
 
 fn check_includes(t: &Table, out: &mut Vec<Finding>) {
+    // row keys are what totals name: they must be unique
+    for (i, row) in t.rows.iter().enumerate() {
+        if t.rows[..i].iter().any(|r| r.key == row.key) {
+            out.push(Finding {
+                rule: "R7",
+                severity: Severity::Error,
+                location: row_loc(t, row),
+                message: format!(
+                    "radnyckeln «{}» används av flera rader, så det går inte att veta vilken                      rad en summa omfattar. Ge varje rad en egen nyckel.",
+                    row.key
+                ),
+            });
+        }
+    }
     for row in &t.rows {
         let is_total = matches!(row.kind, RowKind::Subtotal | RowKind::Total);
         let finding = |message: String| Finding {
@@ -1990,6 +2004,7 @@ fn check_goals(r: &Report, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     const AUG: Cutoff = Cutoff {
         year: 2025,
@@ -2080,6 +2095,50 @@ mod tests {
             "Fyra nya boenden öppnar i höst.",
         ] {
             assert!(f(ok).is_empty(), "{ok}: {:?}", f(ok));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_typed_amount_in_text_is_always_found(
+            ore in -1_000_000_000_000_000i64..1_000_000_000_000_000,
+            unit in prop::sample::select(vec![Unit::Kr, Unit::Tkr, Unit::Mnkr]),
+            decimals in 1u8..3,
+            year in 1900i32..2100,
+        ) {
+            let shown = Amount::from_ore(ore).format(unit, decimals);
+            let text = format!("Under {year} blev underskottet {shown} {} enligt 2025-08-31.", unit.label());
+            prop_assert_eq!(hand_typed_figures(&text), vec![shown]);
+            let years = format!("Jämfört med {year} och {}–{} är det 8 av 9.", year, year + 1);
+            prop_assert!(hand_typed_figures(&years).is_empty());
+        }
+
+        #[test]
+        fn a_range_from_january_must_end_at_the_cutoff(
+            cutoff in 1u8..=12,
+            end in 2u8..=12,
+            full in any::<bool>(),
+            upper in any::<bool>(),
+            dash in prop::sample::select(vec!["-", "–", "—", " – ", "\u{2212}"]),
+        ) {
+            let name = |m: u8| {
+                let n = MONTH_NAMES[(m - 1) as usize];
+                let n = if full { n.to_string() } else { n.chars().take(3).collect() };
+                if upper {
+                    let mut c = n.chars();
+                    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+                } else {
+                    n
+                }
+            };
+            let label = format!("{}{dash}{}", name(1), name(end));
+            let text = format!("Utfall {label}, mnkr");
+            let found = wrong_periods(&text, Cutoff { year: 2025, month: cutoff });
+            if end == cutoff {
+                prop_assert!(found.is_empty(), "{:?}", found);
+            } else {
+                prop_assert_eq!(found, vec![(label, end)]);
+            }
         }
     }
 

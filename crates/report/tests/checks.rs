@@ -676,6 +676,17 @@ fn r7_totals_name_their_rows() {
     assert!(r7.iter().any(|x| x.message.contains("sig själv")));
     // the varav row also breaks the footing
     assert!(!findings_of(&f, "R2").is_empty());
+    // two rows with the same key
+    let mut r = sample();
+    let t = table_mut(&mut r, "enheter");
+    t.rows[1].key = "E00".into();
+    let f = check(&r);
+    let e = find(
+        &f,
+        "R7",
+        &["Tabell 2", "rad Enhet 2 med ett ganska långt namn"],
+    );
+    assert!(e.message.contains("«E00»"));
 }
 
 #[test]
