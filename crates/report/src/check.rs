@@ -1261,16 +1261,29 @@ fn units_in(s: &str) -> Vec<(String, Unit)> {
 }
 
 fn period_finding(location: String, what: &str, label: &str, month: u8, c: Cutoff) -> Finding {
+    // "per april", "efter juli" may also name a point in time ("per april var 45 placerade"):
+    // a warning; ranges and "t.o.m." are errors
+    let lower = label.to_lowercase();
+    let weak = lower.starts_with("per") || lower.starts_with("efter");
     Finding {
         rule: "R8",
-        severity: Severity::Error,
+        severity: if weak {
+            Severity::Warning
+        } else {
+            Severity::Error
+        },
         location,
         message: format!(
             "{what} säger «{label}», som slutar i {}, men rapporten gäller utfall till och med \
-             {} {}. Låt periodtexten komma från prognosomgången.",
+             {} {}. {}",
             MONTH_NAMES[(month - 1) as usize],
             MONTH_NAMES[(c.month - 1) as usize],
-            c.year
+            c.year,
+            if weak {
+                "Om texten beskriver årets utfall: låt periodtexten komma från prognosomgången."
+            } else {
+                "Låt periodtexten komma från prognosomgången."
+            }
         ),
     }
 }

@@ -712,12 +712,22 @@ fn r8_jan_april_over_august_figures() {
             "Effekten t.o.m. april är enligt plan; delår 1 visade utfall jan–apr.",
         )])],
     );
+    add_blocks(
+        &mut r,
+        vec![para(vec![text(
+            "Antalet placerade per april var högre än i fjol.",
+        )])],
+    );
     let f = check(&r);
     assert_rules(&f, &["R8"]);
-    assert_eq!(f.len(), 2, "{}", render_findings(&f));
+    assert_eq!(f.len(), 3, "{}", render_findings(&f));
     find(&f, "R8", &["Avsnitt 2.1 Utfall tom juli"]);
     let e = find(&f, "R8", &["Avsnitt 4 Bilaga, stycke 1"]);
     assert!(e.message.contains("«t.o.m. april»"));
+    assert_eq!(e.severity, Severity::Error);
+    // "per april" may be a point in time: a warning
+    let w = find(&f, "R8", &["Avsnitt 4 Bilaga, stycke 2"]);
+    assert_eq!(w.severity, Severity::Warning);
 }
 
 #[test]
