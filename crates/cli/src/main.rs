@@ -4,6 +4,7 @@
 mod bench;
 mod demo;
 mod followup;
+mod forecast;
 mod generate;
 mod ledger;
 mod organisation;
@@ -174,6 +175,11 @@ enum Command {
         /// Skriv SIE i UTF-8 i stället för CP437.
         #[arg(long)]
         utf8: bool,
+    },
+    /// Prognosomgångar: beräkna, visa, ändra, justera, låsa, jämföra och mäta träffsäkerhet.
+    Forecast {
+        #[command(subcommand)]
+        what: forecast::ForecastWhat,
     },
     /// Mät hastighet och minne (skriver siffrorna, se docs/PERFORMANCE.md).
     Bench {
@@ -526,6 +532,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             round,
             utf8,
         } => generate::run(&out, seed, &scale, &round, utf8),
+        Command::Forecast { what } => forecast::run(what),
         Command::Bench { what } => bench::run(what),
     }
 }

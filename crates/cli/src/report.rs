@@ -4,7 +4,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use delar_compose::{Definition, Inputs, Monthly};
 use delar_core::{OrgTree, Round};
-use delar_store::{LedgerBy, SqliteStore, Store, StoreError};
+use delar_store::{ForecastStore, LedgerBy, SqliteStore, Store, StoreError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -15,16 +15,19 @@ pub enum OutFormat {
     Json,
     /// Plain text for the terminal and for review.
     Txt,
+    /// One self-contained HTML file (inline CSS and SVG charts).
+    Html,
 }
 
 impl OutFormat {
     /// Every format, in the order `delar demo` writes them.
-    pub const ALL: &'static [OutFormat] = &[OutFormat::Txt, OutFormat::Json];
+    pub const ALL: &'static [OutFormat] = &[OutFormat::Txt, OutFormat::Json, OutFormat::Html];
 
     fn extension(self) -> &'static str {
         match self {
             OutFormat::Json => "json",
             OutFormat::Txt => "txt",
+            OutFormat::Html => "html",
         }
     }
 }
@@ -91,13 +94,22 @@ pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<I
         );
     }
     let last_year = monthly(store, &tree, round.year - 1)?;
-    let lines = crate::demo::forecast_lines(store, &tree, round.cutoff_month())?;
-    let previous = previous_round(round)
-        .map(|p| -> Result<_> {
-            let t = org.tree_at(p.cutoff_month());
-            Ok((p, crate::demo::forecast_lines(store, &t, p.cutoff_month())?))
-        })
-        .transpose()?;
+    let stored = store.forecast_rounds()?;
+    let has = |r: &Round| stored.iter().any(|s| s.round == *r);
+    if !has(&round) {
+        bail!(
+            "prognosomgången {} finns inte i databasen; beräkna den först med \
+             `delar forecast run --round {}`",
+            round.id(),
+            round.id()
+        );
+    }
+    let lines = store.forecast_lines(&round.id())?;
+    let previous = match previous_round(round).filter(|p| has(p)) {
+        Some(p) => Some((p, store.forecast_lines(&p.id())?)),
+        None => None,
+    };
+    let accuracy = accuracy(store, round)?;
     Ok(Inputs {
         organisation: organisation.to_string(),
         round,
@@ -107,7 +119,7 @@ pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<I
         last_year,
         lines,
         previous,
-        accuracy: Vec::new(),
+        accuracy,
         activity_names: BTreeMap::new(),
         volumes: volumes(store, round.year)?,
     })
@@ -128,6 +140,33 @@ fn volumes(store: &SqliteStore, year: i32) -> Result<Vec<delar_compose::data::Vo
             .map(|v| (v.month, v.value))
             .collect();
         out.push(delar_compose::data::VolumeInput { series, values });
+    }
+    Ok(out)
+}
+
+/// Forecast accuracy of the same kind of round in earlier years (stored rounds, else replayed
+/// with the recommended methods), per committee and for the programme area.
+fn accuracy(store: &SqliteStore, round: Round) -> Result<Vec<delar_compose::AccuracyRow>> {
+    let parse =
+        |s: &str| delar_core::Amount::parse_sie(s).map_err(|e| anyhow!("prognossäkerhet: {e}"));
+    let mut out = Vec::new();
+    for r in crate::forecast::accuracy(store, None)? {
+        if r.method != "mix" || r.year >= round.year {
+            continue;
+        }
+        let Ok(past) = Round::parse(&r.round) else {
+            continue;
+        };
+        if past.kind != round.kind {
+            continue;
+        }
+        out.push(delar_compose::AccuracyRow {
+            round: past,
+            node: r.node.clone(),
+            budget: parse(&r.cost_budget)?,
+            forecast: parse(&r.forecast)?,
+            outcome: parse(&r.actual)?,
+        });
     }
     Ok(out)
 }
@@ -188,6 +227,7 @@ pub fn write(
         let bytes = match f {
             OutFormat::Json => serde_json::to_vec_pretty(&report)?,
             OutFormat::Txt => delar_report::text::render(&report).into_bytes(),
+            OutFormat::Html => delar_render_html::render(&report).into_bytes(),
         };
         std::fs::write(&path, bytes)
             .with_context(|| format!("kunde inte skriva {}", path.display()))?;

@@ -57,7 +57,8 @@ pub struct AccuracyRow {
     pub round: Round,
     /// Organisation code.
     pub node: String,
-    /// Annual budget.
+    /// The annual budget the error is compared with (the gross cost budget: a provider's net
+    /// budget is close to zero).
     pub budget: Amount,
     /// The full-year forecast made in the round.
     pub forecast: Amount,

@@ -767,7 +767,7 @@ impl<'a> Ctx<'a> {
             });
             columns.push(Column {
                 key: format!("andel-{}", r.id()),
-                label: "i % av budget".into(),
+                label: "i % av kostnadsbudget".into(),
                 format: pct,
             });
         }

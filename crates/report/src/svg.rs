@@ -374,7 +374,7 @@ fn vertical(out: &mut String, chart: &Chart, data: &Data) {
             b = num(bottom),
             b2 = num(bottom + 4.0)
         );
-        text_lines(out, x, bottom + 16.0, "middle", ls);
+        text_lines(out, x, bottom + 16.0, "middle", FONT, ls);
     }
 
     if data.is_empty() {
@@ -486,15 +486,28 @@ fn horizontal(out: &mut String, chart: &Chart, data: &Data) {
     let bottom = SVG_HEIGHT - 44.0;
     let right = SVG_WIDTH - 16.0;
     let max_label = 250.0;
+    let n = data.n.max(1);
+    let band = (bottom - top) / n as f64;
+    // many categories: one line each, in a smaller font when the rows are tight
+    let cat_font = if band >= LINE_HEIGHT {
+        FONT
+    } else {
+        (band * 0.85).clamp(5.0, FONT)
+    };
+    let max_lines = if band >= 2.0 * LINE_HEIGHT + 2.0 {
+        2
+    } else {
+        1
+    };
     let cat_lines: Vec<Vec<String>> = chart
         .categories
         .iter()
-        .map(|c| wrap(c, max_label, FONT, 2))
+        .map(|c| wrap(c, max_label, cat_font, max_lines))
         .collect();
     let label_w = cat_lines
         .iter()
         .flatten()
-        .map(|l| text_width(l, FONT))
+        .map(|l| text_width(l, cat_font))
         .fold(0.0, f64::max);
     let left = 8.0 + label_w + 12.0;
 
@@ -514,8 +527,6 @@ fn horizontal(out: &mut String, chart: &Chart, data: &Data) {
     let ticks = nice_ticks(lo, hi, 5);
     let (x0, x1) = (left + pad_neg, right - pad_pos);
     let x_of = |v: f64| x0 + (v - ticks.min()) / (ticks.max() - ticks.min()) * (x1 - x0);
-    let n = data.n.max(1);
-    let band = (bottom - top) / n as f64;
 
     for (v, l) in ticks.values.iter().zip(ticks.labels()) {
         let x = x_of(*v);
@@ -550,8 +561,9 @@ fn horizontal(out: &mut String, chart: &Chart, data: &Data) {
     );
     for (i, ls) in cat_lines.iter().enumerate() {
         let cy = top + (i as f64 + 0.5) * band;
-        let y = cy + 4.0 - (ls.len() as f64 - 1.0) * LINE_HEIGHT / 2.0;
-        text_lines(out, left - 10.0, y, "end", ls);
+        let line_h = cat_font * LINE_HEIGHT / FONT;
+        let y = cy + cat_font * 0.36 - (ls.len() as f64 - 1.0) * line_h / 2.0;
+        text_lines(out, left - 10.0, y, "end", cat_font, ls);
     }
 
     if data.is_empty() {
@@ -699,13 +711,18 @@ fn ellipsis(line: &str, max_width: f64, size: f64) -> String {
     format!("{}…", s.trim_end())
 }
 
-fn text_lines(out: &mut String, x: f64, y: f64, anchor: &str, lines: &[String]) {
+fn text_lines(out: &mut String, x: f64, y: f64, anchor: &str, size: f64, lines: &[String]) {
+    let size_attr = if size == FONT {
+        String::new()
+    } else {
+        format!(" font-size=\"{}\"", num(size))
+    };
     for (j, l) in lines.iter().enumerate() {
         let _ = writeln!(
             out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\"{size_attr}>{}</text>",
             num(x),
-            num(y + j as f64 * LINE_HEIGHT),
+            num(y + j as f64 * size * LINE_HEIGHT / FONT),
             escape(l)
         );
     }
@@ -1217,6 +1234,37 @@ mod tests {
         let (_, root) = render_checked(&c);
         let shown = texts(&root).iter().filter(|t| t.starts_with("202")).count();
         assert!(shown > 3 && shown < 36, "{shown}");
+    }
+
+    #[test]
+    fn many_horizontal_categories_get_one_line_each_in_a_smaller_font() {
+        let cats: Vec<String> = (1..=40)
+            .map(|i| format!("Enhet {i} med ett långt namn"))
+            .collect();
+        let refs: Vec<&str> = cats.iter().map(String::as_str).collect();
+        let c = chart(
+            ChartKind::HorizontalBar,
+            &refs,
+            vec![(1..=40).map(|i| Some(i as f64 - 20.5)).collect()],
+        );
+        let (_, root) = render_checked(&c);
+        let labels: Vec<&Node> = root
+            .all("text")
+            .into_iter()
+            .filter(|t| t.text.starts_with("Enhet"))
+            .collect();
+        assert_eq!(labels.len(), 40);
+        let ys: Vec<f64> = labels
+            .iter()
+            .map(|t| t.attr("y").unwrap().parse().unwrap())
+            .collect();
+        let size: f64 = labels[0].attr("font-size").unwrap().parse().unwrap();
+        assert!(size < FONT);
+        for w in ys.windows(2) {
+            assert!(w[1] - w[0] >= size, "{ys:?}");
+        }
+        // bars too thin for value labels: none drawn
+        assert!(!texts(&root).iter().any(|t| t == "+19,5"));
     }
 
     #[test]
