@@ -42,6 +42,7 @@
 
 mod error;
 mod followup;
+mod goals;
 mod import;
 mod objset;
 pub mod schema;
@@ -52,6 +53,7 @@ mod types;
 
 pub use error::StoreError;
 pub use followup::{FollowupError, FollowupFilter, FollowupReport, StoredRegister};
+pub use goals::{GoalOverrideError, StoredGoalStatus};
 pub use sqlite::SqliteStore;
 pub use templates::MAX_ROW_ERRORS;
 pub use types::{
