@@ -8,6 +8,7 @@
 //! `delar_tabular::Table`, written as semicolon CSV).
 
 pub mod assess;
+pub mod kpi;
 pub mod model;
 pub mod templates;
 pub mod validate;
