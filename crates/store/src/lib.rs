@@ -52,7 +52,7 @@ mod time;
 mod types;
 
 pub use error::StoreError;
-pub use followup::{FollowupError, FollowupFilter, FollowupReport, StoredRegister};
+pub use followup::{FollowupError, FollowupFilter, FollowupReport, KpiReport, StoredRegister};
 pub use goals::{GoalOverrideError, StoredGoalStatus};
 pub use sqlite::SqliteStore;
 pub use templates::MAX_ROW_ERRORS;
