@@ -88,6 +88,29 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Assess every goal of `year` from what is stored (the financial indicators' values
+    /// `computed` from the ledger and forecast replace typed ones), apply the stored decisions
+    /// and store the result: the one status every chapter shows.
+    pub fn assess_goals(
+        &mut self,
+        year: i32,
+        computed: &[delar_followup::model::IndicatorValue],
+        rule: &delar_followup::assess::Rule,
+    ) -> Result<Assessment, StoreError> {
+        use delar_followup::assess::{apply_overrides, assess, with_financial};
+        let data = self.followup(&crate::FollowupFilter::default())?;
+        let values = with_financial(&data, year, computed);
+        let mut a = assess(&data, year, &values, rule);
+        let decisions: Vec<Override> = self
+            .goal_overrides(year)?
+            .into_iter()
+            .filter(|d| a.goals.contains_key(&d.goal))
+            .collect();
+        apply_overrides(&mut a, &decisions).expect("stored decisions have a rationale");
+        self.save_assessment(&a)?;
+        Ok(a)
+    }
+
     /// Record a person's decision on a goal's status. The rationale is required; the goal
     /// must have been assessed for the year ([`SqliteStore::save_assessment`]).
     pub fn set_goal_override(&mut self, o: &Override) -> Result<(), GoalOverrideError> {
@@ -300,5 +323,29 @@ mod tests {
         assert!(s.clear_goal_override(2025, "SN1").unwrap());
         assert_eq!(s.goal_status(2025, "SN1").unwrap(), Some(GoalStatus::Met));
         assert!(s.goal_overrides(2025).unwrap().is_empty());
+    }
+
+    #[test]
+    fn assess_goals_from_the_store_keeps_decisions() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        let d = data();
+        s.import_followup_rows(&d.goals, "mal.csv", "a").unwrap();
+        s.import_followup_rows(&d.commitments, "uppdrag.csv", "b")
+            .unwrap();
+        let a = s.assess_goals(2025, &[], &Rule::default()).unwrap();
+        assert_eq!(a.status("SN1"), GoalStatus::Met);
+        s.set_goal_override(&Override {
+            year: 2025,
+            goal: "SN1".into(),
+            status: GoalStatus::NotMet,
+            rationale: "Effekten uteblev.".into(),
+            by: "Anna".into(),
+            date: "2025-09-10".into(),
+        })
+        .unwrap();
+        let a = s.assess_goals(2025, &[], &Rule::default()).unwrap();
+        assert_eq!(a.status("SN1"), GoalStatus::NotMet);
+        assert_eq!(a.goals["SN1"].proposed, GoalStatus::Met);
+        assert_eq!(s.goal_status(2025, "SN1").unwrap(), Some(GoalStatus::NotMet));
     }
 }
