@@ -346,6 +346,9 @@ mod tests {
         let a = s.assess_goals(2025, &[], &Rule::default()).unwrap();
         assert_eq!(a.status("SN1"), GoalStatus::NotMet);
         assert_eq!(a.goals["SN1"].proposed, GoalStatus::Met);
-        assert_eq!(s.goal_status(2025, "SN1").unwrap(), Some(GoalStatus::NotMet));
+        assert_eq!(
+            s.goal_status(2025, "SN1").unwrap(),
+            Some(GoalStatus::NotMet)
+        );
     }
 }
