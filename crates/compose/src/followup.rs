@@ -67,6 +67,15 @@ impl FollowupContext<'_> {
 // ---------------------------------------------------------------------------------------------
 // Small builders
 
+/// The first letter in upper case (`regeländring` → `Regeländring`).
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 fn col(key: &str, label: &str, format: Format) -> Column {
     Column {
         key: key.into(),
@@ -1165,14 +1174,15 @@ pub fn moving_average_12(values: &[Option<f64>]) -> Vec<Option<f64>> {
 }
 
 /// Volumes: per series (stock and flow; price series are shown with their volume series'
-/// cost elsewhere) a table of yearly averages (stock) or sums (flow) for the years before and
-/// the year to date, and for each series a chart of the last 36 months with a 12-month moving
-/// average.
+/// cost elsewhere) a table of yearly averages (stock) or sums (flow) for the three years
+/// before, the same period last year and the year to date; and for each series in `charted`
+/// (codes, in that order) a chart of the last 36 months with a 12-month moving average.
 pub fn volumes(
     series: &[VolumeSeries],
     values: &[VolumeValue],
     year: i32,
     cutoff: YearMonth,
+    charted: &[String],
 ) -> Section {
     let years: Vec<i32> = (year - 3..year).collect();
     let mut cols = vec![
@@ -1214,7 +1224,7 @@ pub fn volumes(
             .insert(v.month, v.value);
     }
     let mut blocks = Vec::new();
-    let mut charts = Vec::new();
+    let mut charts: Vec<(usize, Block)> = Vec::new();
     let mut category = None;
     for s in series.iter().filter(|s| s.kind != VolumeKind::Price) {
         let Some(vals) = by_series.get(s.code.as_str()) else {
@@ -1263,6 +1273,9 @@ pub fn volumes(
         let mut r = row(s.code.clone(), RowKind::Item, cells);
         r.level = u8::from(s.category.is_some());
         t.rows.push(r);
+        let Some(rank) = charted.iter().position(|c| *c == s.code) else {
+            continue;
+        };
         // Chart: 36 months to the cut-off with the 12-month moving average (from 47 months so
         // the average exists from the first month shown).
         let start = cutoff.add_months(-35);
@@ -1285,26 +1298,28 @@ pub fn volumes(
             v.map(|v| format_number(v, 1))
                 .unwrap_or_else(|| "i.u.".into())
         };
-        charts.push(Block::Chart(Chart {
-            id: format!("volym-{}", slug(&s.code)),
-            number: 0,
-            title: format!("{}, per månad med glidande tolvmånadersmedelvärde", s.name),
-            kind: ChartKind::Line,
-            unit: s.unit.clone(),
-            categories,
-            series: vec![
-                Series {
-                    name: "Per månad".into(),
-                    values: shown,
-                    style: SeriesStyle::Solid,
-                },
-                Series {
-                    name: "Glidande medelvärde 12 månader".into(),
-                    values: ma_shown,
-                    style: SeriesStyle::Dashed,
-                },
-            ],
-            alt: format!(
+        charts.push((
+            rank,
+            Block::Chart(Chart {
+                id: format!("volym-{}", slug(&s.code)),
+                number: 0,
+                title: format!("{}, per månad med glidande tolvmånadersmedelvärde", s.name),
+                kind: ChartKind::Line,
+                unit: s.unit.clone(),
+                categories,
+                series: vec![
+                    Series {
+                        name: "Per månad".into(),
+                        values: shown,
+                        style: SeriesStyle::Solid,
+                    },
+                    Series {
+                        name: "Glidande medelvärde 12 månader".into(),
+                        values: ma_shown,
+                        style: SeriesStyle::Dashed,
+                    },
+                ],
+                alt: format!(
                 "Linjediagram över {} de senaste 36 månaderna till och med {} {}. Senaste månaden \
                  {} {}, glidande tolvmånadersmedelvärde {} {}.",
                 s.name.to_lowercase(),
@@ -1315,10 +1330,12 @@ pub fn volumes(
                 fmt(last_ma),
                 s.unit
             ),
-        }));
+            }),
+        ));
     }
     blocks.push(Block::Table(t));
-    blocks.extend(charts);
+    charts.sort_by_key(|c| c.0);
+    blocks.extend(charts.into_iter().map(|c| c.1));
     section("volymer".into(), "Volymer".into(), blocks, vec![])
 }
 
@@ -1363,7 +1380,7 @@ pub fn events(ctx: &FollowupContext<'_>) -> Section {
             vec![
                 Cell::text(e.date.to_string()),
                 Cell::text(ctx.committee_name(&e.committee)),
-                Cell::text(e.kind.label()),
+                Cell::text(capitalise(e.kind.label())),
                 Cell::text(&e.title),
                 impact,
                 Cell::text(e.adjustment.clone().unwrap_or_else(|| "–".into())),

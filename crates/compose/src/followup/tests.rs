@@ -83,6 +83,14 @@ fn exempel_volumes() -> (Vec<VolumeSeries>, Vec<VolumeValue>) {
     (series, values)
 }
 
+/// The series the seeds chart: started investigations and placements in institutions.
+fn charted(vs: &[VolumeSeries]) -> Vec<String> {
+    vs.iter()
+        .filter(|s| s.name.starts_with("Inledda utredningar") || s.name.contains("(HVB)"))
+        .map(|s| s.code.clone())
+        .collect()
+}
+
 struct Built {
     sections: Vec<Section>,
 }
@@ -124,7 +132,7 @@ fn build() -> (FollowupData, Assessment, Built) {
         efficiency_measures(&ctx),
         investments(&ctx),
         staff(&ctx),
-        volumes(&vs, &vv, 2025, ctx.cutoff),
+        volumes(&vs, &vv, 2025, ctx.cutoff, &charted(&vs)),
         events(&ctx),
         cost_comparison(&ctx),
         five_year_summary(&ctx, &economy()),
@@ -253,6 +261,12 @@ fn every_chapter_builds_from_exempelkommun_without_empty_required_cells() {
             }
         }
     }
+    let volume_charts = r
+        .charts()
+        .iter()
+        .filter(|c| c.id.starts_with("volym-"))
+        .count();
+    assert!((3..=6).contains(&volume_charts), "{volume_charts}");
     for c in r.charts() {
         assert!(!c.alt.is_empty());
         for s in &c.series {
