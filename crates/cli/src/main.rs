@@ -5,6 +5,7 @@ mod bench;
 mod demo;
 mod followup;
 mod generate;
+mod goals;
 mod ledger;
 mod organisation;
 mod siecheck;
@@ -44,6 +45,11 @@ enum Command {
         /// Egen kontogruppsindelning (TOML, se docs/IMPORT.md); standard är Kommun-Bas.
         #[arg(long)]
         kontogrupper: Option<PathBuf>,
+    },
+    /// Målbedömning: föreslå, ändra med motivering, återställ.
+    Mal {
+        #[command(subcommand)]
+        cmd: goals::GoalCmd,
     },
     /// Importera data till databasen.
     Import {
@@ -332,6 +338,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             what: ImportWhat::Register(r),
         } => followup::run(r),
+        Command::Mal { cmd } => goals::run(cmd),
         Command::Sie {
             what:
                 SieWhat::Check {

@@ -142,3 +142,73 @@ fn import_kpi_file_with_and_without_mapping() {
         1
     );
 }
+
+#[test]
+fn goal_assessment_and_override_with_rationale() {
+    let d = tempfile::tempdir().unwrap();
+    let regs = d.path().join("uppfoljning");
+    delar_demo::followup::write_followup(&regs, &delar_demo::followup::FollowupOptions::default())
+        .unwrap();
+    let o = delar(&["import", "uppfoljning", "uppfoljning"], d.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = delar(&["mal", "bedom"], d.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("Målbedömning 2025"), "{out}");
+    assert!(out.contains("SN2") && out.contains("Förslag:"), "{out}");
+    // No rationale: refused, nothing stored.
+    let o = delar(
+        &[
+            "mal",
+            "andra",
+            "SN3",
+            "--status",
+            "uppnås",
+            "--motivering",
+            " ",
+            "--av",
+            "Anna",
+        ],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("utan motivering"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = delar(
+        &[
+            "mal",
+            "andra",
+            "SN3",
+            "--status",
+            "helt",
+            "--skala",
+            "orebro2019",
+            "--motivering",
+            "Bemanningen är stabil sedan juni.",
+            "--av",
+            "Anna",
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("är nu Helt"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = delar(&["mal", "bedom", "--skala", "orebro2019"], d.path());
+    let out = text(&o.stdout);
+    assert!(out.contains("ändrad till Helt av Anna"), "{out}");
+    let store = SqliteStore::open(&d.path().join("delar.db")).unwrap();
+    let st = store.goal_statuses(2025).unwrap();
+    assert_eq!(
+        st["SN3"].decision.as_ref().unwrap().rationale,
+        "Bemanningen är stabil sedan juni."
+    );
+    drop(store);
+    let o = delar(&["mal", "aterstall", "SN3"], d.path());
+    assert!(text(&o.stdout).contains("förslaget gäller igen"));
+}

@@ -112,13 +112,19 @@ impl SqliteStore {
     }
 
     /// Record a person's decision on a goal's status. The rationale is required; the goal
-    /// must have been assessed for the year ([`SqliteStore::save_assessment`]).
+    /// must have been assessed for the year ([`SqliteStore::save_assessment`]). An empty
+    /// `date` is today's (UTC).
     pub fn set_goal_override(&mut self, o: &Override) -> Result<(), GoalOverrideError> {
         if o.rationale.trim().is_empty() {
             return Err(GoalOverrideError::Rule(OverrideError::MissingRationale(
                 o.goal.clone(),
             )));
         }
+        let date = if o.date.trim().is_empty() {
+            now_utc()[..10].to_string()
+        } else {
+            o.date.clone()
+        };
         let n = self
             .conn
             .execute(
@@ -130,7 +136,7 @@ impl SqliteStore {
                     o.status.key(),
                     o.rationale.trim(),
                     o.by,
-                    o.date
+                    date
                 ],
             )
             .map_err(|e| GoalOverrideError::Store(e.into()))?;
