@@ -259,8 +259,8 @@ fn check_cell_texts(t: &Table, out: &mut Vec<Finding>) {
             if matches!(cell.value, Value::Text(_)) {
                 continue;
             }
-            let expected = col.format.render(&cell.value);
-            if cell.text.trim() != expected.trim() {
+            let expected = cell.format_in(col).render(&cell.value);
+            if cell.text.trim().trim_end_matches('*') != expected.trim() {
                 out.push(Finding {
                     rule: "R4",
                     severity: Severity::Error,
