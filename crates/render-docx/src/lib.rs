@@ -20,11 +20,11 @@ use delar_report::{
 };
 use docx_rs::{
     AbstractNumbering, AlignmentType, BorderType, BreakType, Docx, Footer, Header, IndentLevel,
-    Level, LevelJc, LevelOverride, LevelText, LineSpacing, NumPages, NumberFormat, Numbering,
-    NumberingId, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading, ShdType,
+    Level, LevelJc, LevelOverride, LevelText, LineSpacing, LineSpacingType, NumPages, NumberFormat,
+    Numbering, NumberingId, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading, ShdType,
     SpecialIndentType, Start, Style, StyleType, Table, TableBorder, TableBorderPosition,
     TableBorders, TableCell, TableCellBorder, TableCellBorderPosition, TableCellBorders,
-    TableCellMargins, TableLayoutType, TableOfContents, TableRow, WidthType,
+    TableCellMargins, TableLayoutType, TableOfContents, TableOfContentsItem, TableRow, WidthType,
 };
 use std::fmt;
 
@@ -61,9 +61,10 @@ const TEXT_WIDTH: usize = 9070;
 const CHART_WIDTH_EMU: u32 = 5_760_000;
 /// Indent per label level in table cells (twips, 0,5 cm).
 const LEVEL_INDENT: i32 = 284;
-/// Numbering ids: bullets and the abstract definition numbered lists share.
-const BULLET_NUM: usize = 1;
-const ORDERED_ABSTRACT: usize = 2;
+/// Numbering ids: bullets and the abstract definition numbered lists share (docx-rs
+/// writes a default definition with id 1, so ours start at 10).
+const BULLET_NUM: usize = 10;
+const ORDERED_ABSTRACT: usize = 11;
 const FONT: &str = "Calibri";
 const HEADING_FONT: &str = "Calibri Light";
 const ACCENT: &str = "1F4E79";
@@ -183,7 +184,7 @@ impl<'a> Writer<'a> {
             report,
             docx,
             pictures: Vec::new(),
-            next_num: BULLET_NUM + 1,
+            next_num: ORDERED_ABSTRACT + 1,
             next_bookmark: 1,
         }
     }
@@ -244,11 +245,22 @@ impl<'a> Writer<'a> {
                 .style("Innehallsrubrik")
                 .add_run(Run::new().add_text("Innehåll")),
         );
-        let toc = TableOfContents::new()
+        // The entries are written out (without page numbers, which only Word knows) so the
+        // contents show in any reader; Word rebuilds the field with page numbers on open.
+        let mut toc = TableOfContents::new()
             .heading_styles_range(1, 4)
             .alias("Innehåll")
             .hyperlink()
             .dirty();
+        for (level, s) in self.report.walk() {
+            toc = toc.add_item(
+                TableOfContentsItem::new()
+                    .text(heading_text(s))
+                    .toc_key(bookmark_name(&s.id))
+                    .level(level.min(4))
+                    .page_ref(""),
+            );
+        }
         let docx = std::mem::take(&mut self.docx);
         self.docx = docx.add_table_of_contents(toc);
         self.page_break();
@@ -260,11 +272,7 @@ impl<'a> Writer<'a> {
 
     fn section(&mut self, s: &Section, level: usize) -> Result<(), DocxError> {
         let style = format!("Heading{}", level.min(4));
-        let text = if s.number.is_empty() {
-            s.title.clone()
-        } else {
-            format!("{} {}", s.number, s.title)
-        };
+        let text = heading_text(s);
         let id = self.next_bookmark;
         self.next_bookmark += 1;
         self.para(
@@ -499,6 +507,15 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// A heading with its number: `2.1 Ekonomi`.
+fn heading_text(s: &Section) -> String {
+    if s.number.is_empty() {
+        s.title.clone()
+    } else {
+        format!("{} {}", s.number, s.title)
+    }
+}
+
 /// The running header text: title, subtitle.
 fn running_head(report: &Report) -> String {
     let m = &report.meta;
@@ -546,11 +563,15 @@ fn colour(level: StatusLevel) -> &'static str {
     level.colour().trim_start_matches('#')
 }
 
-/// Column widths in twips: the label column gets what the numbers leave, numbers a width
-/// that fits their longest text.
+/// Column widths in twips: numbers get a width that fits their longest text (at least
+/// 2 cm), the label column what is left (at least 4,5 cm); too wide tables are scaled down.
 fn column_widths(t: &ModelTable) -> Vec<usize> {
-    let n = t.columns.len().max(1);
-    // Rough width of a text in twips at 9 pt: 100 twips per character plus cell margins.
+    if t.columns.is_empty() {
+        return vec![TEXT_WIDTH];
+    }
+    // Width of a character at 9 pt (generous, bold figures) plus cell margins.
+    const CHAR: usize = 115;
+    const PAD: usize = 260;
     let need = |i: usize, c: &Column| -> usize {
         let longest = t
             .rows
@@ -559,20 +580,18 @@ fn column_widths(t: &ModelTable) -> Vec<usize> {
             .map(|c| c.text.chars().count())
             .max()
             .unwrap_or(0);
-        let label = c
+        let word = c
             .label
             .split_whitespace()
             .map(|w| w.chars().count())
             .max()
             .unwrap_or(0);
-        let chars = if c.format.is_numeric() {
-            longest.max(label)
-        } else if c.format == Format::Status {
-            (longest + 2).max(label)
-        } else {
-            longest.max(label).min(40)
-        };
-        chars * 100 + 200
+        match c.format {
+            Format::Text if i == 0 => (longest.max(word) * CHAR + PAD).max(2550),
+            Format::Text => (longest.min(30).max(word) * CHAR + PAD).max(1100),
+            Format::Status => ((longest + 2).max(word) * CHAR + PAD).max(1100),
+            _ => (longest.max(word) * CHAR + PAD).max(900),
+        }
     };
     let mut widths: Vec<usize> = t
         .columns
@@ -580,28 +599,17 @@ fn column_widths(t: &ModelTable) -> Vec<usize> {
         .enumerate()
         .map(|(i, c)| need(i, c))
         .collect();
-    if widths.is_empty() {
-        return vec![TEXT_WIDTH];
-    }
-    let total: usize = widths.iter().sum();
-    if total <= TEXT_WIDTH {
-        // Give the slack to the first (label) column.
-        widths[0] += TEXT_WIDTH - total;
+    let rest: usize = widths[1..].iter().sum();
+    if rest + 2550 <= TEXT_WIDTH {
+        // The label column takes what the others leave.
+        widths[0] = TEXT_WIDTH - rest;
     } else {
-        // Scale every column down to fit, keeping a minimum.
-        let min = 700.min(TEXT_WIDTH / n);
-        let scaled: Vec<usize> = widths
-            .iter()
-            .map(|w| (w * TEXT_WIDTH / total).max(min))
-            .collect();
-        widths = scaled;
-        let sum: usize = widths.iter().sum();
-        if sum > TEXT_WIDTH {
-            let over = sum - TEXT_WIDTH;
-            widths[0] = widths[0].saturating_sub(over).max(min);
-        } else {
-            widths[0] += TEXT_WIDTH - sum;
+        let total: usize = widths.iter().sum();
+        for w in &mut widths {
+            *w = *w * TEXT_WIDTH / total;
         }
+        let sum: usize = widths.iter().sum();
+        widths[0] += TEXT_WIDTH - sum;
     }
     widths
 }
@@ -682,7 +690,7 @@ fn styles() -> Vec<Style> {
         Style::new("Normal", StyleType::Paragraph)
             .name("Normal")
             .q_format(true)
-            .line_spacing(spacing(0, 160).line(264)),
+            .line_spacing(spacing(0, 160).line(264).line_rule(LineSpacingType::Auto)),
         heading(1, 32, 360),
         heading(2, 26, 280),
         heading(3, 24, 240),
@@ -720,14 +728,14 @@ fn styles() -> Vec<Style> {
             .bold()
             .color(ACCENT)
             .line_spacing(spacing(0, 240)),
-        para("TOC1", "toc 1").line_spacing(spacing(120, 40)).bold(),
-        para("TOC2", "toc 2")
+        para("ToC1", "toc 1").line_spacing(spacing(120, 40)).bold(),
+        para("ToC2", "toc 2")
             .indent(Some(221), None, None, None)
             .line_spacing(spacing(0, 40)),
-        para("TOC3", "toc 3")
+        para("ToC3", "toc 3")
             .indent(Some(442), None, None, None)
             .line_spacing(spacing(0, 40)),
-        para("TOC4", "toc 4")
+        para("ToC4", "toc 4")
             .indent(Some(663), None, None, None)
             .line_spacing(spacing(0, 40)),
         para("ListParagraph", "List Paragraph").line_spacing(spacing(0, 60)),
@@ -743,10 +751,10 @@ fn styles() -> Vec<Style> {
         para("Tabellhuvud", "Tabellhuvud")
             .bold()
             .size(18)
-            .line_spacing(spacing(0, 0).line(240)),
+            .line_spacing(spacing(0, 0).line(240).line_rule(LineSpacingType::Auto)),
         para("Tabelltext", "Tabelltext")
             .size(18)
-            .line_spacing(spacing(0, 0).line(240)),
+            .line_spacing(spacing(0, 0).line(240).line_rule(LineSpacingType::Auto)),
         para("Tabellnot", "Tabellnot")
             .size(16)
             .color("404040")

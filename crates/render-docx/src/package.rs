@@ -68,15 +68,30 @@ fn utf8(part: &[u8]) -> Result<String, String> {
     String::from_utf8(part.to_vec()).map_err(|e| e.to_string())
 }
 
+const TOC_ALIAS: &str = r#"<w:alias w:val="Innehåll" />"#;
+const TOC_GALLERY: &str = r#"<w:docPartObj><w:docPartGallery w:val="Table of Contents" /><w:docPartUnique /></w:docPartObj>"#;
+const TOC_TAB: &str = r#"<w:tab w:val="right" w:leader="dot" w:pos="80000" />"#;
+
 /// Header rows are the rows marked `cantSplit` (only header rows are); Word repeats rows
 /// marked `tblHeader` at the top of every page. Pictures get a unique id, a name and their
 /// alt text.
 fn patch_document(part: &[u8], pictures: &[Picture]) -> Result<String, String> {
     let doc = utf8(part)?;
-    let doc = doc.replace(
-        "<w:trPr><w:cantSplit />",
-        "<w:trPr><w:cantSplit /><w:tblHeader />",
-    );
+    let doc = doc
+        .replace(
+            "<w:trPr><w:cantSplit />",
+            "<w:trPr><w:cantSplit /><w:tblHeader />",
+        )
+        // Mark the contents as a table of contents (LibreOffice needs it to read the field).
+        .replacen(TOC_ALIAS, &format!("{TOC_ALIAS}{TOC_GALLERY}"), 1)
+        // docx-rs puts the right tab of contents entries far outside the page.
+        .replace(
+            TOC_TAB,
+            &format!(
+                r#"<w:tab w:val="right" w:leader="none" w:pos="{}" />"#,
+                crate::TEXT_WIDTH
+            ),
+        );
     let marker = r#"<wp:docPr id="1" name="Figure" />"#;
     let mut out = String::with_capacity(doc.len() + 1024);
     let mut rest = doc.as_str();

@@ -17,9 +17,9 @@ use delar_report::{
     StatusLevel, Table, Value,
 };
 use rust_xlsxwriter::{
-    Chart as XlsxChart, ChartEmptyCells, ChartLegendPosition, ChartLine, ChartLineDashType,
-    ChartSolidFill, ChartType, Color, DocProperties, ExcelDateTime, Format, FormatAlign,
-    FormatBorder, Url, Workbook, Worksheet,
+    Chart as XlsxChart, ChartAxisCrossing, ChartAxisLabelPosition, ChartEmptyCells, ChartFont,
+    ChartLegendPosition, ChartLine, ChartLineDashType, ChartSolidFill, ChartType, Color,
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Url, Workbook, Worksheet,
 };
 
 /// The error type of [`render`] (rust_xlsxwriter's).
@@ -130,6 +130,7 @@ fn draft_row(ws: &mut Worksheet, report: &Report, width: u16) -> Result<u32, Xls
         .set_background_color(Color::RGB(DRAFT_RED))
         .set_align(FormatAlign::Left);
     let text = "UTKAST – ej fastställd version";
+    ws.set_row_height(0, 21)?;
     if width > 1 {
         ws.merge_range(0, 0, 0, width - 1, text, &f)?;
     } else {
@@ -163,6 +164,7 @@ fn contents_sheet(
         .set_font_color(Color::RGB(0x0563C1))
         .set_underline(rust_xlsxwriter::FormatUnderline::Single);
     ws.write_string_with_format(row, 0, &meta.title, &title)?;
+    ws.set_row_height(row, 24)?;
     row += 1;
     if !meta.subtitle.is_empty() {
         ws.write_string_with_format(row, 0, &meta.subtitle, &bold)?;
@@ -180,6 +182,7 @@ fn contents_sheet(
     }
     row += 1;
     ws.write_string_with_format(row, 0, "Innehåll", &title)?;
+    ws.set_row_height(row, 24)?;
     row += 1;
     let mut widths = [10usize, 40, 12];
     let mut list = |ws: &mut Worksheet,
@@ -257,6 +260,7 @@ fn table_sheet(
     let mut row = draft_row(ws, report, ncols)?;
     let title = Format::new().set_bold().set_font_size(13);
     ws.write_string_with_format(row, 0, t.title(), &title)?;
+    ws.set_row_height(row, 19)?;
     row += 1;
     if let Some(note) = &t.sign_note {
         let f = Format::new()
@@ -321,7 +325,9 @@ fn table_sheet(
             row += 1;
         }
     }
-    // Column widths: fit the longest text (header words may wrap).
+    // Column widths: fit the longest text; numeric columns also fit their label up to 24
+    // characters, longer labels wrap and the header row grows.
+    let mut header_lines = 1;
     for (i, c) in t.columns.iter().enumerate() {
         let longest = t
             .rows
@@ -340,12 +346,16 @@ fn table_sheet(
             0
         };
         let label_word = c.label.split_whitespace().map(width_of).max().unwrap_or(0);
-        let label = width_of(&c.label).min(if c.format.is_numeric() { 16 } else { MAX_WIDTH });
+        let label = width_of(&c.label).min(if c.format.is_numeric() { 24 } else { MAX_WIDTH });
         let w = (longest + indent)
             .max(label_word)
             .max(label)
             .clamp(6, MAX_WIDTH);
+        header_lines = header_lines.max(width_of(&c.label).div_ceil(w));
         ws.set_column_width(i as u16, w as f64 + 2.0)?;
+    }
+    if header_lines > 1 {
+        ws.set_row_height(header_row, 15 * header_lines as u32)?;
     }
     ws.set_landscape();
     Ok(())
@@ -501,10 +511,35 @@ fn chart_sheet(
         ChartKind::HorizontalBar => ChartType::Bar,
     };
     let mut chart = XlsxChart::new(kind);
-    chart.title().set_name(c.title_line().as_str());
+    chart
+        .title()
+        .set_name(c.title_line().as_str())
+        .set_font(ChartFont::new().set_size(12).set_bold());
     chart.set_alt_text(&c.alt);
-    chart.y_axis().set_name(c.unit.as_str());
-    chart.y_axis().set_num_format("#,##0");
+    // Bar charts have the categories on the y axis and the values on the x axis.
+    match c.kind {
+        ChartKind::HorizontalBar => {
+            chart
+                .x_axis()
+                .set_name(c.unit.as_str())
+                .set_num_format("#,##0");
+            // First category at the top, labels left of the plot even for negative bars.
+            chart
+                .y_axis()
+                .set_reverse()
+                .set_crossing(ChartAxisCrossing::Max)
+                .set_label_position(ChartAxisLabelPosition::Low);
+        }
+        ChartKind::Line | ChartKind::Bar => {
+            chart
+                .y_axis()
+                .set_name(c.unit.as_str())
+                .set_num_format("#,##0");
+            chart
+                .x_axis()
+                .set_label_position(ChartAxisLabelPosition::Low);
+        }
+    }
     chart.legend().set_position(ChartLegendPosition::Bottom);
     chart.show_empty_cells_as(ChartEmptyCells::Gaps);
     chart.set_width(720).set_height(400);
