@@ -44,6 +44,7 @@ mod error;
 mod followup;
 mod import;
 mod objset;
+mod rounds;
 pub mod schema;
 mod sqlite;
 mod templates;
@@ -52,6 +53,10 @@ mod types;
 
 pub use error::StoreError;
 pub use followup::{FollowupError, FollowupFilter, FollowupReport, StoredRegister};
+pub use rounds::{
+    AuditEntry, ComputedLine, ForecastStore, LineDetail, MethodEstimate, NodeLedgerRow, RoundInfo,
+    RoundStatus, SaveSummary,
+};
 pub use sqlite::SqliteStore;
 pub use templates::MAX_ROW_ERRORS;
 pub use types::{

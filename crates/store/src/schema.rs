@@ -262,4 +262,5 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
 "#,
     },
     crate::followup::MIGRATION_FOLLOWUP,
+    crate::rounds::MIGRATION_ROUNDS,
 ];
