@@ -17,17 +17,29 @@ pub enum OutFormat {
     Txt,
     /// One self-contained HTML file (inline CSS and SVG charts).
     Html,
+    /// Word (.docx) with heading styles, a table of contents field and real tables.
+    Docx,
+    /// Excel (.xlsx), one sheet per table.
+    Xlsx,
 }
 
 impl OutFormat {
     /// Every format, in the order `delar demo` writes them.
-    pub const ALL: &'static [OutFormat] = &[OutFormat::Txt, OutFormat::Json, OutFormat::Html];
+    pub const ALL: &'static [OutFormat] = &[
+        OutFormat::Html,
+        OutFormat::Docx,
+        OutFormat::Xlsx,
+        OutFormat::Txt,
+        OutFormat::Json,
+    ];
 
     fn extension(self) -> &'static str {
         match self {
             OutFormat::Json => "json",
             OutFormat::Txt => "txt",
             OutFormat::Html => "html",
+            OutFormat::Docx => "docx",
+            OutFormat::Xlsx => "xlsx",
         }
     }
 }
@@ -320,6 +332,8 @@ pub fn write(
             OutFormat::Json => serde_json::to_vec_pretty(&report)?,
             OutFormat::Txt => delar_report::text::render(&report).into_bytes(),
             OutFormat::Html => delar_render_html::render(&report).into_bytes(),
+            OutFormat::Docx => delar_render_docx::render(&report).map_err(|e| anyhow!("{e}"))?,
+            OutFormat::Xlsx => delar_render_xlsx::render(&report).map_err(|e| anyhow!("{e}"))?,
         };
         std::fs::write(&path, bytes)
             .with_context(|| format!("kunde inte skriva {}", path.display()))?;
