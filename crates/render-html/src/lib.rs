@@ -47,7 +47,7 @@ pub fn render(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "<meta name=\"date\" content=\"{}\">",
+        "<meta name=\"dcterms.created\" content=\"{}\">",
         escape(&meta.date)
     );
     let _ = writeln!(out, "<title>{}</title>", escape(&title));
