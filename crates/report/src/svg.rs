@@ -83,21 +83,19 @@ pub fn nice_ticks(min: f64, max: f64, target: usize) -> Ticks {
     }
     let target = target.max(1) as f64;
     let raw = (hi - lo) / target;
-    let exp = raw.log10().floor();
-    let base = 10f64.powf(exp);
-    let frac = raw / base;
-    let nice = if frac <= 1.0 + 1e-9 {
-        1.0
-    } else if frac <= 2.0 + 1e-9 {
-        2.0
-    } else if frac <= 5.0 + 1e-9 {
-        5.0
-    } else {
-        10.0
-    };
-    let step = nice * base;
-    let first = (lo / step + 1e-9).floor() as i64;
-    let last = (hi / step - 1e-9).ceil() as i64;
+    let base = 10f64.powf(raw.log10().floor());
+    // the 1-2-5 step whose number of intervals comes closest to the target (the finer on a tie)
+    let mut best: Option<(f64, i64, i64, f64)> = None;
+    for m in [1.0, 2.0, 5.0, 10.0, 20.0] {
+        let step = m * base;
+        let first = (lo / step + 1e-9).floor() as i64;
+        let last = (hi / step - 1e-9).ceil() as i64;
+        let score = ((last - first).max(1) as f64 - target).abs();
+        if best.is_none_or(|b| score < b.3) {
+            best = Some((step, first, last, score));
+        }
+    }
+    let (step, first, last, _) = best.expect("candidates");
     let decimals = if step >= 1.0 {
         0
     } else {
@@ -772,6 +770,7 @@ pub fn escape(s: &str) -> String {
             '\'' => out.push_str("&#39;"),
             // characters XML 1.0 does not allow
             c if (c as u32) < 0x20 && c != '\t' && c != '\n' && c != '\r' => {}
+            '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }
@@ -1298,9 +1297,25 @@ mod tests {
         assert_eq!(nice_ticks(5.0, 5.0, 5).max(), 5.0);
         assert_eq!(nice_ticks(-5.0, -5.0, 5).min(), -5.0);
         assert_eq!(nice_ticks(0.0, 150_000.0, 5).labels()[1], "50\u{a0}000");
+        // the step that gives about five intervals, not three
+        let t = nice_ticks(-1_700.0, 8_750.0, 5);
+        assert_eq!(t.values[0], -2_000.0);
+        assert_eq!(t.values[1] - t.values[0], 2_000.0);
+        assert_eq!(t.max(), 10_000.0);
     }
 
     proptest! {
+        #[test]
+        fn escaping_round_trips_and_leaves_no_markup(s in "\\PC*|[<>&\"' a-zåäö\\x00-\\x1f]*") {
+            let e = escape(&s);
+            prop_assert!(!e.contains(['<', '>', '"', '\'']));
+            let kept: String = s
+                .chars()
+                .filter(|c| (*c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r'))
+                .collect();
+            prop_assert_eq!(unescape(&e).unwrap(), kept);
+        }
+
         #[test]
         fn ticks_cover_the_range_with_nice_steps(a in -1e9f64..1e9, b in -1e9f64..1e9, target in 2usize..10) {
             let t = nice_ticks(a, b, target);
