@@ -4,7 +4,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use delar_compose::{Definition, Inputs, Monthly};
 use delar_core::{OrgTree, Round};
-use delar_store::{LedgerBy, SqliteStore, Store, StoreError};
+use delar_store::{ForecastStore, LedgerBy, SqliteStore, Store, StoreError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -94,13 +94,24 @@ pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<I
         );
     }
     let last_year = monthly(store, &tree, round.year - 1)?;
-    let lines = crate::demo::forecast_lines(store, &tree, round.cutoff_month())?;
-    let previous = previous_round(round)
-        .map(|p| -> Result<_> {
-            let t = org.tree_at(p.cutoff_month());
-            Ok((p, crate::demo::forecast_lines(store, &t, p.cutoff_month())?))
-        })
-        .transpose()?;
+    let stored = store.forecast_rounds()?;
+    let has = |r: &Round| stored.iter().any(|s| s.round == *r);
+    if !has(&round) {
+        bail!(
+            "prognosomgången {} finns inte i databasen; beräkna den först med \
+             `delar forecast run --round {}`",
+            round.id(),
+            round.id()
+        );
+    }
+    let lines = store.forecast_lines(&round.id())?;
+    let previous = match previous_round(round).filter(|p| has(p)) {
+        Some(p) => Some((p, store.forecast_lines(&p.id())?)),
+        None => None,
+    };
+    let accuracy = accuracy(store, round)?;
+    let followup = followup_inputs(store, round, &tree, &lines)?;
+    let years = earlier_years(store, &tree, round.year)?;
     Ok(Inputs {
         organisation: organisation.to_string(),
         round,
@@ -110,10 +121,100 @@ pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<I
         last_year,
         lines,
         previous,
-        accuracy: Vec::new(),
+        accuracy,
         activity_names: BTreeMap::new(),
         volumes: volumes(store, round.year)?,
+        followup,
+        years,
     })
+}
+
+/// The follow-up registers, with the financial indicators computed from the forecast, and the
+/// goal assessment (proposal + stored decisions); `None` when no register is loaded.
+fn followup_inputs(
+    store: &SqliteStore,
+    round: Round,
+    tree: &OrgTree,
+    lines: &[delar_forecast::ForecastLine],
+) -> Result<Option<delar_compose::FollowupInputs>> {
+    use delar_followup::assess::{
+        apply_overrides, assess, financial_value, with_financial, FinancialFigures, Rule, Scale,
+    };
+    let mut data = store.followup(&delar_store::FollowupFilter::default())?;
+    if data.goals.is_empty() && data.indicators.is_empty() {
+        return Ok(None);
+    }
+    let year = round.year;
+    // budget and forecast per node (each line counts at its node and every ancestor)
+    let mut totals: BTreeMap<String, (delar_core::Amount, delar_core::Amount)> = BTreeMap::new();
+    for l in lines {
+        let mut nodes = vec![l.node.clone()];
+        nodes.extend(tree.ancestors(&l.node).iter().map(|a| a.code.clone()));
+        for n in nodes {
+            let t = totals.entry(n).or_default();
+            t.0 += l.budget;
+            t.1 += l.full_year();
+        }
+    }
+    let root = tree.root().map(|r| r.code.clone()).unwrap_or_default();
+    let computed: Vec<_> = data
+        .indicators
+        .iter()
+        .filter(|i| i.source == delar_followup::model::SourceKind::Ledger)
+        .filter_map(|i| {
+            let node = i.committee.clone().unwrap_or_else(|| root.clone());
+            let (budget, forecast) = totals.get(&node).copied()?;
+            Some(financial_value(
+                i,
+                year,
+                FinancialFigures::BudgetDeviation { budget, forecast },
+            ))
+        })
+        .collect();
+    data.values = with_financial(&data, year, &computed);
+    let mut assessment = assess(&data, year, &data.values, &Rule::default());
+    let decisions: Vec<_> = store
+        .goal_overrides(year)?
+        .into_iter()
+        .filter(|d| assessment.goals.contains_key(&d.goal))
+        .collect();
+    apply_overrides(&mut assessment, &decisions).map_err(|e| anyhow!("{e}"))?;
+    let series = store.volume_series()?;
+    let mut values = Vec::new();
+    for s in &series {
+        values.extend(store.volumes(&s.code, None)?);
+    }
+    Ok(Some(delar_compose::FollowupInputs {
+        data,
+        assessment,
+        scale: Scale::default(),
+        series,
+        values,
+    }))
+}
+
+/// Net cost and budget of the root for the four years before `year` (complete years only).
+fn earlier_years(
+    store: &SqliteStore,
+    tree: &OrgTree,
+    year: i32,
+) -> Result<Vec<delar_compose::followup::YearEconomy>> {
+    let mut out = Vec::new();
+    for y in year - 4..year {
+        let m = monthly(store, tree, y)?;
+        if m.is_empty() {
+            continue;
+        }
+        let net: delar_core::Amount = m.values().flat_map(|x| x.outcome.iter()).sum();
+        let budget: delar_core::Amount = m.values().flat_map(|x| x.budget.iter()).sum();
+        out.push(delar_compose::followup::YearEconomy {
+            year: y,
+            net_cost: net,
+            budget,
+            forecast: false,
+        });
+    }
+    Ok(out)
 }
 
 /// Volume series with their values for last year and this year.
@@ -135,6 +236,33 @@ fn volumes(store: &SqliteStore, year: i32) -> Result<Vec<delar_compose::data::Vo
     Ok(out)
 }
 
+/// Forecast accuracy of the same kind of round in earlier years (stored rounds, else replayed
+/// with the recommended methods), per committee and for the programme area.
+fn accuracy(store: &SqliteStore, round: Round) -> Result<Vec<delar_compose::AccuracyRow>> {
+    let parse =
+        |s: &str| delar_core::Amount::parse_sie(s).map_err(|e| anyhow!("prognossäkerhet: {e}"));
+    let mut out = Vec::new();
+    for r in crate::forecast::accuracy(store, None)? {
+        if r.method != "mix" || r.year >= round.year {
+            continue;
+        }
+        let Ok(past) = Round::parse(&r.round) else {
+            continue;
+        };
+        if past.kind != round.kind {
+            continue;
+        }
+        out.push(delar_compose::AccuracyRow {
+            round: past,
+            node: r.node.clone(),
+            budget: parse(&r.cost_budget)?,
+            forecast: parse(&r.forecast)?,
+            outcome: parse(&r.actual)?,
+        });
+    }
+    Ok(out)
+}
+
 /// The round before this one in the same year (P1 for P2, P2 for year end).
 pub fn previous_round(r: Round) -> Option<Round> {
     use delar_core::RoundKind;
@@ -152,7 +280,19 @@ pub fn organisation_name(store: &SqliteStore) -> String {
     "Exempelkommun".to_string()
 }
 
-/// Build the report and write it in each format into `out`; returns the files written.
+/// Build the report model and run the integrity checks on it.
+pub fn build_and_check(
+    inputs: &Inputs,
+    def: &Definition,
+    draft: bool,
+) -> Result<(delar_report::Report, Vec<delar_report::check::Finding>)> {
+    let report = delar_compose::build(def, inputs, draft).map_err(|e| anyhow!("{e}"))?;
+    let findings = delar_report::check::check(&report);
+    Ok((report, findings))
+}
+
+/// Build the report, check it, and write it in each format into `out`; returns the files
+/// written. A report with errors is refused unless `draft` (then every page says UTKAST).
 pub fn write(
     inputs: &Inputs,
     def: &Definition,
@@ -160,7 +300,16 @@ pub fn write(
     out: &Path,
     draft: bool,
 ) -> Result<Vec<PathBuf>> {
-    let report = delar_compose::build(def, inputs, draft).map_err(|e| anyhow!("{e}"))?;
+    let (report, findings) = build_and_check(inputs, def, draft)?;
+    if !findings.is_empty() {
+        eprint!("{}", delar_report::check::render_findings(&findings));
+    }
+    if delar_report::check::has_errors(&findings) && !draft {
+        bail!(
+            "rapporten skrivs inte eftersom integritetskontrollerna hittade fel (se ovan); rätta \
+             underlaget eller skriv ett utkast med --draft"
+        );
+    }
     std::fs::create_dir_all(out)
         .with_context(|| format!("kunde inte skapa katalogen {}", out.display()))?;
     let stem = format!("delarsrapport-{}", inputs.round.id().replace('@', "-"));

@@ -563,6 +563,9 @@ impl<'a> Ctx<'a> {
                 let f = self.rollup.group(node, k);
                 sum.add(&f);
             }
+            if keys.is_empty() {
+                continue;
+            }
             let (key, label, scope) = if kind == GroupKind::Revenue {
                 ("intakter", "Summa intäkter", format!("{node}/intakter"))
             } else {
@@ -589,7 +592,11 @@ impl<'a> Ctx<'a> {
             kind: RowKind::Total,
             level: 0,
             figures: net,
-            includes: vec!["intakter".into(), "kostnader".into()],
+            includes: [("intakter", &rev_keys), ("kostnader", &cost_keys)]
+                .iter()
+                .filter(|(_, k)| !k.is_empty())
+                .map(|(s, _)| s.to_string())
+                .collect(),
             scope: if net == self.rollup.total(node) {
                 node.to_string()
             } else {
@@ -760,7 +767,7 @@ impl<'a> Ctx<'a> {
             });
             columns.push(Column {
                 key: format!("andel-{}", r.id()),
-                label: "i % av budget".into(),
+                label: "i % av kostnadsbudget".into(),
                 format: pct,
             });
         }

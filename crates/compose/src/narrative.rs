@@ -365,10 +365,8 @@ fn committee_paragraph(
         Some(("drift", &n.code, "avvikelse")),
         true,
     )));
-    let mut numbers = 1;
     if let (Some(prev), true) = (prev, f.has_previous) {
         change_sentence(ctx, report, &mut p, f, &n.code, &n.code, prev);
-        numbers += 1;
     }
     p.inlines.push(Inline::Text(". ".into()));
     // Decomposition by kontogrupp: the largest contributors in the deviation's direction.
@@ -410,8 +408,7 @@ fn committee_paragraph(
                 false,
             )));
             p.inlines.push(Inline::Text(")".into()));
-            idx.push(numbers);
-            numbers += 1;
+            idx.push(p.numbers().len() - 1);
             rest -= *d;
         }
         p.inlines.push(Inline::Text(" och övrigt (".into()));
@@ -424,7 +421,7 @@ fn committee_paragraph(
             None,
             false,
         )));
-        idx.push(numbers);
+        idx.push(p.numbers().len() - 1);
         p.inlines.push(Inline::Text("). ".into()));
         p.sums.push(TextSum {
             total: total_idx,

@@ -134,6 +134,8 @@ fn inputs() -> Inputs {
         accuracy: vec![],
         activity_names: BTreeMap::new(),
         volumes: Vec::new(),
+        followup: None,
+        years: Vec::new(),
     }
 }
 
@@ -346,4 +348,33 @@ fn volume_price_table_splits_the_change_into_volume_and_price() {
     assert_eq!(amount(&r, t, "hvb", "volym"), kr(732_000));
     assert_eq!(amount(&r, t, "hvb", "prisdel"), kr(426_000));
     assert_eq!(amount(&r, t, "summa", "forandring"), kr(1_158_000));
+}
+
+#[test]
+fn built_reports_pass_the_checks_and_a_changed_cell_is_caught() {
+    use delar_report::check::{check, has_errors};
+    let r = build(&Definition::default_definition(), &inputs(), false).unwrap();
+    let findings = check(&r);
+    assert!(findings.is_empty(), "{findings:?}");
+    // Change SN's forecast in the driftsammandrag by one öre: the deviation identity (R1),
+    // the footing of the total (R2) and the fact shown elsewhere (R3) all break.
+    let mut bad = r.clone();
+    for s in &mut bad.sections {
+        for b in &mut s.blocks {
+            if let Block::Table(t) = b {
+                if t.id == "drift" {
+                    let ci = t.column("prognos").unwrap();
+                    let row = t.rows.iter_mut().find(|r| r.key == "SN").unwrap();
+                    let v = row.cells[ci].value.amount().unwrap() + Amount::from_ore(1);
+                    row.cells[ci].value = Value::Amount(v);
+                }
+            }
+        }
+    }
+    let findings = check(&bad);
+    assert!(has_errors(&findings));
+    let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+    for rule in ["R1", "R2", "R3"] {
+        assert!(rules.contains(&rule), "{rule} missing in {findings:?}");
+    }
 }

@@ -43,6 +43,11 @@ const TABLES: &[&str] = &[
     "volume_value",
     "budget_version",
     "budget_line",
+    "forecast_round",
+    "forecast_line",
+    "forecast_estimate",
+    "forecast_adjustment",
+    "forecast_audit",
 ];
 
 /// A store in an SQLite database file (or in memory).
@@ -506,7 +511,10 @@ impl SqliteStore {
 
     /// The financial year named `year`, or, when no SIE file has declared it but CSV budget
     /// lines exist in that calendar year, the calendar year (with no id: id -1).
-    fn year_or_budget_year(&self, year: i32) -> Result<(i64, FinancialYear), StoreError> {
+    pub(crate) fn year_or_budget_year(
+        &self,
+        year: i32,
+    ) -> Result<(i64, FinancialYear), StoreError> {
         match self.year_named(year) {
             Err(StoreError::NoSuchYear(_)) if templates::budget_has_year(&self.conn, year)? => {
                 Ok((-1, FinancialYear::calendar(year)))
