@@ -745,6 +745,7 @@ fn r8_mnkr_over_thousands_and_tkr_in_the_text() {
     for row in &mut t.rows {
         for c in 1..4 {
             row.cells[c].text = tkr.render(&row.cells[c].value);
+            row.cells[c].format = Some(tkr);
         }
     }
     t.caption = "Utfall per enhet januari–augusti 2025, belopp i tusental kronor".into();
