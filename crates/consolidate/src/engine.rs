@@ -393,7 +393,10 @@ pub fn consolidate(
             .or_insert_with(|| Series::zero(n))
             .add(&r.amounts);
 
-        // Internal?
+        // Internal? (A row of zeros eliminates nothing.)
+        if r.amounts.is_zero() {
+            continue;
+        }
         let by_account = rule.side_of_account(r.account.as_deref().unwrap_or(&r.key));
         let cp = r
             .counterparty

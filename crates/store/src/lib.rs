@@ -43,6 +43,7 @@
 mod error;
 mod followup;
 mod import;
+mod nodes;
 mod objset;
 pub mod schema;
 mod sqlite;
@@ -56,7 +57,7 @@ pub use sqlite::SqliteStore;
 pub use templates::MAX_ROW_ERRORS;
 pub use types::{
     BatchInfo, BatchStatus, BudgetRow, BudgetVersionInfo, ImportOptions, ImportReport,
-    ImportStatus, LedgerBy, LedgerRow, RowError, TemplateKind, TemplateReport, TemplateSource,
+    ImportStatus, LedgerBy, LedgerRow, NodeLedgerRow, RowError, TemplateKind, TemplateReport, TemplateSource,
 };
 
 use delar_core::{
@@ -194,6 +195,23 @@ pub trait Store {
         by: LedgerBy,
         object: Option<(u32, &str)>,
     ) -> Result<Vec<BudgetRow>, StoreError>;
+
+    /// The ledger of the financial year named `year` per organisation node (dimension 1,
+    /// ansvar) × kontogrupp or account × counterparty (the object in `counterparty_dim`, e.g.
+    /// 21), for consolidation. Outcome up to and including `through` (all months when `None`),
+    /// budget for the whole year (#PBUDGET plus every CSV budget version; CSV lines carry no
+    /// counterparty). Outcome from transactions counts on every object set (rows without an
+    /// ansvar get the node `""`); #PSALDO and #PBUDGET count only on object sets made of an
+    /// ansvar and at most a counterparty. Rows without amounts are left out; sorted by node,
+    /// group (mapping order), key, counterparty. The node rows add up to [`Store::ledger`]
+    /// for transactions.
+    fn ledger_by_node(
+        &self,
+        year: i32,
+        through: Option<delar_core::YearMonth>,
+        by: LedgerBy,
+        counterparty_dim: u32,
+    ) -> Result<Vec<NodeLedgerRow>, StoreError>;
 
     /// The import log, oldest batch first.
     fn batches(&self) -> Result<Vec<BatchInfo>, StoreError>;

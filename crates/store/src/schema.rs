@@ -262,4 +262,6 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
 "#,
     },
     crate::followup::MIGRATION_FOLLOWUP,
+    // Migrations 4 and 6 are added on other branches.
+    crate::nodes::MIGRATION_CONSOLIDATION,
 ];

@@ -43,6 +43,8 @@ const TABLES: &[&str] = &[
     "volume_value",
     "budget_version",
     "budget_line",
+    "compensation_rate",
+    "intraprenad_opening",
 ];
 
 /// A store in an SQLite database file (or in memory).
@@ -506,7 +508,7 @@ impl SqliteStore {
 
     /// The financial year named `year`, or, when no SIE file has declared it but CSV budget
     /// lines exist in that calendar year, the calendar year (with no id: id -1).
-    fn year_or_budget_year(&self, year: i32) -> Result<(i64, FinancialYear), StoreError> {
+    pub(crate) fn year_or_budget_year(&self, year: i32) -> Result<(i64, FinancialYear), StoreError> {
         match self.year_named(year) {
             Err(StoreError::NoSuchYear(_)) if templates::budget_has_year(&self.conn, year)? => {
                 Ok((-1, FinancialYear::calendar(year)))
@@ -650,6 +652,16 @@ impl Store for SqliteStore {
                 total: r.budget_total,
             })
             .collect())
+    }
+
+    fn ledger_by_node(
+        &self,
+        year: i32,
+        through: Option<YearMonth>,
+        by: LedgerBy,
+        counterparty_dim: u32,
+    ) -> Result<Vec<crate::NodeLedgerRow>, StoreError> {
+        self.ledger_by_node_impl(year, through, by, counterparty_dim)
     }
 
     fn batches(&self) -> Result<Vec<BatchInfo>, StoreError> {

@@ -27,7 +27,7 @@ SN;2024-12;402;320;88;408;8,1;4,3;7,3;80\n";
 #[test]
 fn fresh_store_has_migration_3_and_empty_registers() {
     let s = SqliteStore::open_in_memory().unwrap();
-    assert_eq!(s.schema_version().unwrap(), 3);
+    assert!(s.schema_version().unwrap() >= 3);
     assert!(s.migrations_applied().contains(&3));
     let counts = s.followup_table_counts().unwrap();
     assert_eq!(counts.len(), 14);

@@ -1,0 +1,113 @@
+//! The ledger per node × account × counterparty on a small generated Exempelkommun, through
+//! the consolidation engine: internal purchases and sales eliminate to exactly zero
+//! difference at PO, and the programme result equals PN's own + Σ committees.
+
+use delar_consolidate::{consolidate, InputRow, InternalRule, Series};
+use delar_core::YearMonth;
+use delar_demo::kommun::{self, KommunOptions, Scale};
+use delar_store::{ImportOptions, LedgerBy, SqliteStore, Store, TemplateSource};
+use delar_tabular::Table;
+
+#[test]
+fn exempelkommun_internal_trade_eliminates_at_po() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = KommunOptions {
+        scale: Scale::Small,
+        ..KommunOptions::default()
+    };
+    kommun::generate(&opts, dir.path(), |_, _| {}).unwrap();
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let org_path = dir.path().join("organisation.csv");
+    let table = Table::read_path(&org_path).unwrap();
+    let nodes = delar_templates::organisation::parse(&table).unwrap();
+    let lines = delar_templates::lines(&table);
+    store
+        .import_organisation(
+            &TemplateSource {
+                file_name: "organisation.csv",
+                sha256: "x",
+                lines: &lines,
+            },
+            &nodes,
+        )
+        .unwrap();
+    store
+        .import_sie(
+            &dir.path().join("sie").join(kommun::sie_name(2025)),
+            &ImportOptions::default(),
+            None,
+        )
+        .unwrap();
+
+    let through = YearMonth::new(2025, 8).unwrap();
+    let rows = store
+        .ledger_by_node(2025, Some(through), LedgerBy::Account, 21)
+        .unwrap();
+    assert!(rows.iter().all(|r| !r.node.is_empty()), "every line has an ansvar");
+    assert!(rows.iter().all(|r| r.outcome[8..].iter().all(|a| a.is_zero())));
+    // The node rows add up to the ledger, account by account.
+    let ledger = store.ledger(2025, LedgerBy::Account, None).unwrap();
+    for l in &ledger {
+        let sum: delar_core::Amount = rows
+            .iter()
+            .filter(|r| r.key == l.key)
+            .map(|r| r.outcome_total)
+            .sum();
+        assert_eq!(sum, l.outcome_total, "account {}", l.key);
+    }
+    let internal: Vec<_> = rows.iter().filter(|r| r.counterparty.is_some()).collect();
+    assert!(!internal.is_empty());
+    assert!(internal
+        .iter()
+        .all(|r| r.key.starts_with("469") || r.key.starts_with("349")));
+
+    let mapping = store.account_mapping().unwrap();
+    let input: Vec<InputRow> = rows
+        .iter()
+        .map(|r| InputRow {
+            node: r.node.clone(),
+            key: r.key.clone(),
+            account: Some(r.key.clone()),
+            kind: mapping.group(&r.group).map(|g| g.kind).unwrap(),
+            counterparty: r.counterparty.clone(),
+            amounts: Series(r.outcome.clone()),
+        })
+        .collect();
+    let tree = store.organisation().unwrap().tree_at(through);
+    let c = consolidate(&tree, &input, &InternalRule::exempelkommun()).unwrap();
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+
+    let po = c.node("PO").unwrap();
+    // All internal trade is between PN and a committee, so it is eliminated at PO only.
+    assert!(c
+        .nodes
+        .iter()
+        .filter(|n| n.code != "PO")
+        .all(|n| n.eliminations.is_empty()));
+    assert_eq!(po.eliminations.len(), 3, "{:?}", po.eliminations);
+    for e in &po.eliminations {
+        assert_eq!(e.buyer.as_deref(), Some("PN"));
+        assert!(e.purchase.total().ore() > 0);
+        assert!(e.difference.is_zero(), "{e:?}");
+        assert_eq!(e.purchase, e.sale.negated());
+    }
+    // Programme result = PN + Σ committees, and the ledger's total.
+    let mut sum = Series::zero(12);
+    for code in ["PN", "SN", "VON", "FSN"] {
+        sum.add(&c.node(code).unwrap().consolidated.result);
+    }
+    assert_eq!(po.consolidated.result, sum);
+    let total: delar_core::Amount = ledger.iter().map(|l| l.outcome_total).sum();
+    assert_eq!(po.consolidated.result.total(), total);
+    // Gross cost and revenue drop by exactly the eliminated purchases and sales.
+    let parts = po.sum_of_parts();
+    assert_eq!(
+        parts.cost.minus(&po.consolidated.cost),
+        po.eliminated_purchases()
+    );
+    assert_eq!(
+        parts.revenue.minus(&po.consolidated.revenue),
+        po.eliminated_sales()
+    );
+    assert!(po.consolidated.revenue.total().ore() < 0);
+}
