@@ -220,7 +220,12 @@ impl NodeResult {
 
     /// Why gross cost and revenue differ from the sum of the parts, in Swedish, for the sum
     /// over all periods, in `unit` with `decimals`; `None` when nothing was eliminated here.
-    pub fn explanation(&self, names: &dyn Fn(&str) -> String, unit: Unit, decimals: u8) -> Option<String> {
+    pub fn explanation(
+        &self,
+        names: &dyn Fn(&str) -> String,
+        unit: Unit,
+        decimals: u8,
+    ) -> Option<String> {
         if self.eliminations.is_empty() {
             return None;
         }
@@ -502,7 +507,10 @@ pub fn consolidate(
                 lines.entry(k).or_insert_with(|| Series::zero(n)).add(&v);
             }
             for (k, v) in std::mem::take(&mut sub_elim[ci]) {
-                elim_lines.entry(k).or_insert_with(|| Series::zero(n)).add(&v);
+                elim_lines
+                    .entry(k)
+                    .or_insert_with(|| Series::zero(n))
+                    .add(&v);
             }
         }
         let eliminations: Vec<Elimination> = a
@@ -738,7 +746,10 @@ mod tests {
         assert!(po.lines_after["3492"].is_zero());
         assert!(po.lines_after["4694"].is_zero());
         assert_eq!(po.lines_after[DIFFERENCE_KEY], s(&[20, 0]));
-        let total_after = po.lines_after.values().fold(Series::zero(2), |a, b| a.plus(b));
+        let total_after = po
+            .lines_after
+            .values()
+            .fold(Series::zero(2), |a, b| a.plus(b));
         assert_eq!(total_after, po.consolidated.result);
 
         let names = |code: &str| t.node(code).map(|n| n.name.clone()).unwrap_or_default();
@@ -752,7 +763,11 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("differensen 20 kr"), "{text}");
-        assert!(c.node("PN").unwrap().explanation(&names, Unit::Kr, 0).is_none());
+        assert!(c
+            .node("PN")
+            .unwrap()
+            .explanation(&names, Unit::Kr, 0)
+            .is_none());
     }
 
     #[test]
@@ -769,7 +784,10 @@ mod tests {
         assert!(c.warnings[0].contains("\"XX99\" finns inte"));
         let po = c.root().unwrap();
         assert_eq!(po.own.result, s(&[7, 7]));
-        assert_eq!(po.consolidated.result, s(&[2_170 + 7 - 5 + 3, 2_150 + 7 - 5 + 3]));
+        assert_eq!(
+            po.consolidated.result,
+            s(&[2_170 + 7 - 5 + 3, 2_150 + 7 - 5 + 3])
+        );
         let unknown = po.eliminations.iter().find(|e| e.buyer.is_none()).unwrap();
         assert_eq!(unknown.sale, s(&[-5, -5]));
         assert_eq!(unknown.difference, s(&[-5, -5]));
@@ -802,12 +820,20 @@ mod tests {
             row("SN11", "3494", Some("SN12"), &[-300]),
         ];
         let rule = InternalRule::exempelkommun();
-        let before = consolidate(&org.tree_at(YearMonth::new(2023, 6).unwrap()), &trade, &rule)
-            .unwrap();
+        let before = consolidate(
+            &org.tree_at(YearMonth::new(2023, 6).unwrap()),
+            &trade,
+            &rule,
+        )
+        .unwrap();
         assert_eq!(before.node("SN").unwrap().eliminations.len(), 1);
         assert!(before.node("PO").unwrap().eliminations.is_empty());
-        let after = consolidate(&org.tree_at(YearMonth::new(2024, 6).unwrap()), &trade, &rule)
-            .unwrap();
+        let after = consolidate(
+            &org.tree_at(YearMonth::new(2024, 6).unwrap()),
+            &trade,
+            &rule,
+        )
+        .unwrap();
         assert!(after.node("SN").unwrap().eliminations.is_empty());
         let po = after.node("PO").unwrap();
         assert_eq!(po.eliminations.len(), 1);

@@ -129,7 +129,11 @@ pub fn roll_forward(o: &IntraprenadOpening, name: &str, f: &YearFigures) -> Equi
     let (mut used, mut new_deficit, mut new_surplus) = (Amount::ZERO, Amount::ZERO, Amount::ZERO);
     if deviation.ore() < 0 {
         let available = equity.max(Amount::ZERO);
-        used = o.planned_use.max(Amount::ZERO).min(-deviation).min(available);
+        used = o
+            .planned_use
+            .max(Amount::ZERO)
+            .min(-deviation)
+            .min(available);
         new_deficit = -deviation - used;
         if used < o.planned_use {
             notes.push(format!(
@@ -144,7 +148,9 @@ pub fn roll_forward(o: &IntraprenadOpening, name: &str, f: &YearFigures) -> Equi
     let before_cap = equity - used - new_deficit + new_surplus;
     let cap_percent = o.rules.surplus_cap_percent.and_then(|p| {
         if f.turnover.is_zero() {
-            notes.push("Taket i procent av omsättningen kan inte tillämpas: omsättning saknas.".into());
+            notes.push(
+                "Taket i procent av omsättningen kan inte tillämpas: omsättning saknas.".into(),
+            );
             None
         } else {
             f.turnover.abs_amount().mul_f64(p / 100.0)
@@ -166,7 +172,11 @@ pub fn roll_forward(o: &IntraprenadOpening, name: &str, f: &YearFigures) -> Equi
     }
     let closing = before_cap - over_cap;
     let deficit_since = if closing.ore() < 0 {
-        Some(if equity.ore() < 0 { since.unwrap_or(o.year) } else { o.year })
+        Some(if equity.ore() < 0 {
+            since.unwrap_or(o.year)
+        } else {
+            o.year
+        })
     } else {
         None
     };
@@ -310,12 +320,20 @@ mod tests {
     #[test]
     fn orebro_rows_roll_forward() {
         // Socialpsykiatri: opening 8,4, deviation −0,9, no planned use → new deficit 0,9.
-        let r = roll_forward(&opening(8_400, 0), "Socialpsykiatri", &fig(119_800, 120_700));
+        let r = roll_forward(
+            &opening(8_400, 0),
+            "Socialpsykiatri",
+            &fig(119_800, 120_700),
+        );
         assert_eq!(r.new_deficit, tkr(900));
         assert_eq!(r.closing, tkr(7_500));
         assert!(r.identity_holds());
         // With the use FSN's text describes, the deficit is covered by equity instead.
-        let r = roll_forward(&opening(8_400, 2_000), "Socialpsykiatri", &fig(119_800, 120_700));
+        let r = roll_forward(
+            &opening(8_400, 2_000),
+            "Socialpsykiatri",
+            &fig(119_800, 120_700),
+        );
         assert_eq!((r.used, r.new_deficit), (tkr(900), Amount::ZERO));
         assert_eq!(r.closing, tkr(7_500));
         assert_eq!(r.year_effect(), r.deviation);
@@ -355,7 +373,10 @@ mod tests {
 
         // No use of equity beyond what exists.
         let r = roll_forward(&opening(300, 1_000), "U", &fig(100, 600));
-        assert_eq!((r.used, r.new_deficit, r.closing), (tkr(300), tkr(200), tkr(-200)));
+        assert_eq!(
+            (r.used, r.new_deficit, r.closing),
+            (tkr(300), tkr(200), tkr(-200))
+        );
         assert_eq!(r.deficit_since, Some(2021));
     }
 

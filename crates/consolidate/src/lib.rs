@@ -22,7 +22,7 @@ pub mod special;
 pub mod templates;
 
 pub use engine::{
-    consolidate, Consolidation, ConsolidationError, Elimination, Figures, InputRow,
-    InternalRule, NodeResult, Side, DIFFERENCE_KEY,
+    consolidate, Consolidation, ConsolidationError, Elimination, Figures, InputRow, InternalRule,
+    NodeResult, Side, DIFFERENCE_KEY,
 };
 pub use series::Series;

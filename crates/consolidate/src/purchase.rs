@@ -199,7 +199,12 @@ impl PairCheck {
     }
 
     /// A Swedish sentence about the pair (for a footnote or a finding).
-    pub fn text(&self, names: &dyn Fn(&str) -> String, unit: delar_core::Unit, decimals: u8) -> String {
+    pub fn text(
+        &self,
+        names: &dyn Fn(&str) -> String,
+        unit: delar_core::Unit,
+        decimals: u8,
+    ) -> String {
         let f = |a: Amount| format!("{} {}", a.format(unit, decimals), unit.label());
         if self.agrees() {
             format!(
@@ -256,7 +261,13 @@ mod tests {
         YearMonth::parse(s).unwrap()
     }
 
-    fn rate(model: &str, basis: Basis, provider: &str, kr: i64, series: Option<&str>) -> CompensationRate {
+    fn rate(
+        model: &str,
+        basis: Basis,
+        provider: &str,
+        kr: i64,
+        series: Option<&str>,
+    ) -> CompensationRate {
         CompensationRate {
             model: model.into(),
             name: model.into(),
@@ -297,7 +308,11 @@ mod tests {
         assert_eq!(f.lines.len(), 8);
         assert_eq!(f.lines[0].amount, Amount::from_ore(59_029_500)); // 1 000,5 × 590
         assert_eq!(f.missing.len(), 1);
-        assert!(f.missing[0].contains("\"dygn\" i 2025-03"), "{:?}", f.missing);
+        assert!(
+            f.missing[0].contains("\"dygn\" i 2025-03"),
+            "{:?}",
+            f.missing
+        );
         let hours = 590 * (10_005 + 9_000 + 9_000) / 10;
         let expected = hours * 100 + 2_650 * 310 * 100 + 3 * 1_000_000 * 100;
         assert_eq!(f.total(), Amount::from_ore(expected));
@@ -313,7 +328,10 @@ mod tests {
             ("PN".to_string(), "VON".to_string()),
             -f.total() + Amount::from_kr(1_000).unwrap(),
         );
-        sales.insert(("PN".to_string(), "SN".to_string()), Amount::from_kr(-5).unwrap());
+        sales.insert(
+            ("PN".to_string(), "SN".to_string()),
+            Amount::from_kr(-5).unwrap(),
+        );
         let checks = check_pairs(&purchases, &sales);
         assert_eq!(checks.len(), 2);
         assert_eq!(checks[0].provider, "SN");
@@ -321,7 +339,10 @@ mod tests {
         assert_eq!(checks[1].difference, Amount::from_kr(1_000).unwrap());
         let names = |c: &str| c.to_string();
         let t = checks[1].text(&names, Unit::Tkr, 0);
-        assert!(t.contains("men VON redovisar") && t.contains("differens 1 tkr"), "{t}");
+        assert!(
+            t.contains("men VON redovisar") && t.contains("differens 1 tkr"),
+            "{t}"
+        );
         assert_eq!(Basis::parse("Belagt dygn"), Some(Basis::PerOccupiedDay));
     }
 }

@@ -58,7 +58,11 @@ impl Comparison {
 
 /// The branch below the lowest common ancestor of two paths (root first), on each side, named
 /// by the committee when the branch node is one or lies under one.
-fn branches(old: &OrgTree, new: &OrgTree, code: &str) -> (String, String, Vec<String>, Vec<String>) {
+fn branches(
+    old: &OrgTree,
+    new: &OrgTree,
+    code: &str,
+) -> (String, String, Vec<String>, Vec<String>) {
     let a: Vec<String> = old.path(code).iter().map(|n| n.code.clone()).collect();
     let b: Vec<String> = new.path(code).iter().map(|n| n.code.clone()).collect();
     let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
@@ -137,7 +141,12 @@ pub fn compare(
         ComparisonMode::NotComparable => new
             .nodes()
             .iter()
-            .map(|n| (n.code.clone(), old_sub.get(&n.code).copied().unwrap_or_default()))
+            .map(|n| {
+                (
+                    n.code.clone(),
+                    old_sub.get(&n.code).copied().unwrap_or_default(),
+                )
+            })
             .collect(),
         ComparisonMode::Restate => {
             let mut v: BTreeMap<String, Amount> = new

@@ -186,7 +186,12 @@ mod tests {
         let tree = org.tree_at(YearMonth::new(2021, 8).unwrap());
         let lines = vec![
             // A special effect is a cost increase in the ledger's sign: covid cost 10,2.
-            line("VBN1", 314, 250, &[(SpecialStructural, 22), (SpecialOther, 80)]),
+            line(
+                "VBN1",
+                314,
+                250,
+                &[(SpecialStructural, 22), (SpecialOther, 80)],
+            ),
             line("SN1", 5_822, 5_980, &[(SpecialOther, -6), (OneOff, 0)]),
         ];
         let (e, w) = special_by_level(&tree, &lines);

@@ -43,6 +43,9 @@ pub const INTRAPRENADER_COLUMNS: [&str; 8] = [
 
 const MAX_ERRORS: usize = 100;
 
+/// Model, level, purchaser, provider: at most one rate in force per key and month.
+type RateKey = (String, Option<String>, String, String);
+
 struct Errors(Vec<TableError>, usize);
 
 impl Errors {
@@ -112,8 +115,7 @@ pub fn parse_rates(table: &Table) -> Result<Vec<CompensationRate>, Vec<TableErro
     let labels: Vec<&'static str> = Basis::ALL.iter().map(|b| b.label()).collect();
     let mut errors = Errors(Vec::new(), 0);
     let mut out: Vec<CompensationRate> = Vec::new();
-    let mut seen: HashMap<(String, Option<String>, String, String), Vec<(usize, usize)>> =
-        HashMap::new();
+    let mut seen: HashMap<RateKey, Vec<(usize, usize)>> = HashMap::new();
     for c in table.iter() {
         let m = errors.take(c.required(&model));
         let n = errors.take(c.required(&name));
@@ -342,7 +344,10 @@ pub fn write_intraprenader(rows: &[IntraprenadOpening]) -> String {
                 amount_text(o.opening),
                 amount_text(o.planned_use),
                 o.deficit_since.map(|y| y.to_string()).unwrap_or_default(),
-                o.rules.surplus_cap_percent.map(number_text).unwrap_or_default(),
+                o.rules
+                    .surplus_cap_percent
+                    .map(number_text)
+                    .unwrap_or_default(),
                 o.rules
                     .surplus_cap_amount
                     .map(amount_text)
@@ -404,9 +409,15 @@ FSN32;2025;0;;;;2 000 000;
             .map(|e| e.to_string())
             .collect();
         assert_eq!(e.len(), 4, "{e:?}");
-        assert!(e[0].contains("rad 5") && e[0].contains("finns redan på rad 2"), "{e:?}");
+        assert!(
+            e[0].contains("rad 5") && e[0].contains("finns redan på rad 2"),
+            "{e:?}"
+        );
         assert!(e[1].contains("rad 6, kolumn \"grund\""), "{e:?}");
-        assert!(e[2].contains("rad 7, kolumn \"pris\": priset får inte vara negativt"), "{e:?}");
+        assert!(
+            e[2].contains("rad 7, kolumn \"pris\": priset får inte vara negativt"),
+            "{e:?}"
+        );
         assert!(e[3].contains("rad 7, kolumn \"volymserie\""), "{e:?}");
     }
 
@@ -419,7 +430,8 @@ FSN32;2025;0;;;;2 000 000;
         assert_eq!(r[1].deficit_since, Some(2023));
         assert_eq!(r[1].rules.write_off_after_years, Some(3));
         assert_eq!(r[2].planned_use, Amount::ZERO);
-        let back = parse_intraprenader(&table(&write_intraprenader(&r), INTRAPRENADER_FILE)).unwrap();
+        let back =
+            parse_intraprenader(&table(&write_intraprenader(&r), INTRAPRENADER_FILE)).unwrap();
         assert_eq!(back, r);
         let bad = format!("{INTRA}SN33;2025;1;-1;2026;120;;\n");
         let e: Vec<String> = parse_intraprenader(&table(&bad, INTRAPRENADER_FILE))
@@ -428,7 +440,11 @@ FSN32;2025;0;;;;2 000 000;
             .map(|e| e.to_string())
             .collect();
         assert_eq!(e.len(), 4, "{e:?}");
-        assert!(e.iter().any(|x| x.contains("finns redan för 2025 på rad 2")), "{e:?}");
+        assert!(
+            e.iter()
+                .any(|x| x.contains("finns redan för 2025 på rad 2")),
+            "{e:?}"
+        );
     }
 
     proptest! {

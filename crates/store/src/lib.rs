@@ -57,7 +57,8 @@ pub use sqlite::SqliteStore;
 pub use templates::MAX_ROW_ERRORS;
 pub use types::{
     BatchInfo, BatchStatus, BudgetRow, BudgetVersionInfo, ImportOptions, ImportReport,
-    ImportStatus, LedgerBy, LedgerRow, NodeLedgerRow, RowError, TemplateKind, TemplateReport, TemplateSource,
+    ImportStatus, LedgerBy, LedgerRow, NodeLedgerRow, RowError, TemplateKind, TemplateReport,
+    TemplateSource,
 };
 
 use delar_core::{

@@ -119,7 +119,16 @@ impl SqliteStore {
             .collect();
 
         // (node, account number, name, group, counterparty, is_budget, period, öre)
-        type Entry = (String, String, String, String, Option<String>, bool, i32, i64);
+        type Entry = (
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            bool,
+            i32,
+            i64,
+        );
         let mut entries: Vec<Entry> = Vec::new();
         {
             let mut stmt = self.conn.prepare_cached(
@@ -191,7 +200,16 @@ impl SqliteStore {
                     continue;
                 };
                 let name = names.get(&number).cloned().unwrap_or_default();
-                entries.push((ansvar, number, name, g.code.clone(), None, true, period, sum));
+                entries.push((
+                    ansvar,
+                    number,
+                    name,
+                    g.code.clone(),
+                    None,
+                    true,
+                    period,
+                    sum,
+                ));
             }
         }
 

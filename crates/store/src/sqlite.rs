@@ -508,7 +508,10 @@ impl SqliteStore {
 
     /// The financial year named `year`, or, when no SIE file has declared it but CSV budget
     /// lines exist in that calendar year, the calendar year (with no id: id -1).
-    pub(crate) fn year_or_budget_year(&self, year: i32) -> Result<(i64, FinancialYear), StoreError> {
+    pub(crate) fn year_or_budget_year(
+        &self,
+        year: i32,
+    ) -> Result<(i64, FinancialYear), StoreError> {
         match self.year_named(year) {
             Err(StoreError::NoSuchYear(_)) if templates::budget_has_year(&self.conn, year)? => {
                 Ok((-1, FinancialYear::calendar(year)))

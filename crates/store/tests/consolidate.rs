@@ -43,8 +43,13 @@ fn exempelkommun_internal_trade_eliminates_at_po() {
     let rows = store
         .ledger_by_node(2025, Some(through), LedgerBy::Account, 21)
         .unwrap();
-    assert!(rows.iter().all(|r| !r.node.is_empty()), "every line has an ansvar");
-    assert!(rows.iter().all(|r| r.outcome[8..].iter().all(|a| a.is_zero())));
+    assert!(
+        rows.iter().all(|r| !r.node.is_empty()),
+        "every line has an ansvar"
+    );
+    assert!(rows
+        .iter()
+        .all(|r| r.outcome[8..].iter().all(|a| a.is_zero())));
     // The node rows add up to the ledger, account by account.
     let ledger = store.ledger(2025, LedgerBy::Account, None).unwrap();
     for l in &ledger {
