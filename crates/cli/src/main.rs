@@ -198,6 +198,24 @@ enum ImportWhat {
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
     },
+    /// Importera ersättningsmodellernas priser (ersattningsmodell.csv eller .xlsx); ersätter alla priser.
+    Ersattningsmodell {
+        /// Filer att importera.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Importera intraprenadernas ingående ackumulerade resultat och regler (intraprenader.csv eller .xlsx).
+    Intraprenader {
+        /// Filer att importera.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
     /// Uppföljningsregister (mål, indikatorer, uppdrag, personal …).
     #[command(flatten)]
     Register(followup::RegisterImport),
@@ -321,6 +339,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             what: ImportWhat::Budget { files, db },
         } => template_import::run(TemplateKind::Budget, &files, &db),
+        Command::Import {
+            what: ImportWhat::Ersattningsmodell { files, db },
+        } => template_import::run(TemplateKind::CompensationModel, &files, &db),
+        Command::Import {
+            what: ImportWhat::Intraprenader { files, db },
+        } => template_import::run(TemplateKind::Intraprenader, &files, &db),
         Command::Organisation { month, db } => {
             let store = SqliteStore::open(&db)?;
             organisation::run(&store, month.as_deref())

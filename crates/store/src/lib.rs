@@ -214,6 +214,36 @@ pub trait Store {
         counterparty_dim: u32,
     ) -> Result<Vec<NodeLedgerRow>, StoreError>;
 
+    /// Import compensation model rates (`ersattningsmodell.csv`); replaces every stored rate.
+    /// Fails, storing nothing, when (with an organisation imported) a purchaser or provider is
+    /// not in it, purchaser and provider are the same, or (with volume series imported) a
+    /// named series is unknown.
+    fn import_compensation_rates(
+        &mut self,
+        source: &TemplateSource<'_>,
+        rates: &[delar_consolidate::purchase::CompensationRate],
+    ) -> Result<TemplateReport, StoreError>;
+
+    /// The compensation model rates imported, in file order.
+    fn compensation_rates(
+        &self,
+    ) -> Result<Vec<delar_consolidate::purchase::CompensationRate>, StoreError>;
+
+    /// Import intraprenad opening balances and rules (`intraprenader.csv`), replacing each
+    /// (intraprenad, year) in the file. Fails, storing nothing, when (with an organisation
+    /// imported) a code is not an intraprenad in it.
+    fn import_intraprenader(
+        &mut self,
+        source: &TemplateSource<'_>,
+        rows: &[delar_consolidate::intraprenad::IntraprenadOpening],
+    ) -> Result<TemplateReport, StoreError>;
+
+    /// The intraprenad opening balances of `year` (all years when `None`), by code and year.
+    fn intraprenader(
+        &self,
+        year: Option<i32>,
+    ) -> Result<Vec<delar_consolidate::intraprenad::IntraprenadOpening>, StoreError>;
+
     /// The import log, oldest batch first.
     fn batches(&self) -> Result<Vec<BatchInfo>, StoreError>;
 

@@ -1,11 +1,14 @@
 //! The ledger per node × kontogrupp (or account) × counterparty, for consolidation, and
 //! migration 5 (compensation model rates and intraprenad opening balances).
 
-use crate::types::{LedgerBy, NodeLedgerRow};
+use crate::templates::{self, Problems};
+use crate::types::{LedgerBy, NodeLedgerRow, TemplateKind, TemplateReport, TemplateSource};
 use crate::{SqliteStore, StoreError};
-use delar_core::{Amount, YearMonth};
-use rusqlite::params;
-use std::collections::HashMap;
+use delar_consolidate::intraprenad::{CarryForwardRules, IntraprenadOpening};
+use delar_consolidate::purchase::{Basis, CompensationRate};
+use delar_core::{Amount, OrgKind, YearMonth};
+use rusqlite::{params, Connection};
+use std::collections::{HashMap, HashSet};
 
 /// Migration 5: the tables of `ersattningsmodell.csv` and `intraprenader.csv`.
 pub(crate) const MIGRATION_CONSOLIDATION: crate::schema::Migration = crate::schema::Migration {
@@ -277,4 +280,276 @@ impl SqliteStore {
         });
         Ok(out)
     }
+}
+
+fn basis_code(b: Basis) -> &'static str {
+    match b {
+        Basis::PerHour => "timme",
+        Basis::PerOccupiedDay => "belagt_dygn",
+        Basis::PerAttendanceDay => "narvarodag",
+        Basis::FixedMonthly => "fast_manad",
+    }
+}
+
+fn basis_from(s: &str) -> Basis {
+    match s {
+        "belagt_dygn" => Basis::PerOccupiedDay,
+        "narvarodag" => Basis::PerAttendanceDay,
+        "fast_manad" => Basis::FixedMonthly,
+        _ => Basis::PerHour,
+    }
+}
+
+/// Import compensation rates: the whole stored set is replaced. With an organisation
+/// imported, purchaser and provider must be in it; with volume series imported, a named
+/// series must be one of them.
+pub(crate) fn import_rates(
+    conn: &mut Connection,
+    src: &TemplateSource<'_>,
+    rates: &[CompensationRate],
+) -> Result<TemplateReport, StoreError> {
+    templates::run(
+        conn,
+        TemplateKind::CompensationModel,
+        src,
+        rates.len(),
+        |tx, batch| {
+            let org = templates::organisation(tx)?;
+            let codes: HashSet<&str> = org.nodes().iter().map(|n| n.code.as_str()).collect();
+            let series: HashSet<String> = templates::stored_series(tx)?
+                .into_iter()
+                .map(|s| s.code)
+                .collect();
+            let mut p = Problems::new();
+            for (i, r) in rates.iter().enumerate() {
+                let line = src.line(i);
+                for (col, code) in [("beställare", &r.purchaser), ("utförare", &r.provider)] {
+                    if !org.is_empty() && !codes.contains(code.as_str()) {
+                        p.push(
+                            line,
+                            Some(col),
+                            format!(
+                                "\"{code}\" finns inte i organisationen. Rätta koden eller \
+                                 importera en organisation där den ingår."
+                            ),
+                        );
+                    }
+                }
+                if r.purchaser == r.provider {
+                    p.push(
+                        line,
+                        Some("utförare"),
+                        "beställare och utförare är samma; ett internt köp har två parter.".into(),
+                    );
+                }
+                if let Some(s) = &r.volume_series {
+                    if !series.is_empty() && !series.contains(s) {
+                        p.push(
+                            line,
+                            Some("volymserie"),
+                            format!(
+                                "volymserien \"{s}\" finns inte. Importera den med \
+                                 volymserier.csv eller rätta namnet."
+                            ),
+                        );
+                    }
+                }
+            }
+            p.into_result(src.file_name)?;
+            let before: i64 =
+                tx.query_row("SELECT COUNT(*) FROM compensation_rate", [], |r| r.get(0))?;
+            tx.execute("DELETE FROM compensation_rate", [])?;
+            let mut ins = tx.prepare(
+                "INSERT INTO compensation_rate (batch_id, position, model, name, basis, level,
+                 purchaser, provider, price_ore, volume_series, account, valid_from, valid_to)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?;
+            for (i, r) in rates.iter().enumerate() {
+                ins.execute(params![
+                    batch,
+                    i as i64,
+                    r.model,
+                    r.name,
+                    basis_code(r.basis),
+                    r.level,
+                    r.purchaser,
+                    r.provider,
+                    r.price.ore(),
+                    r.volume_series,
+                    r.account,
+                    r.from.map(YearMonth::as_int),
+                    r.to.map(YearMonth::as_int),
+                ])?;
+            }
+            let models: HashSet<&str> = rates.iter().map(|r| r.model.as_str()).collect();
+            let mut s = format!(
+                "{} för {}.",
+                templates::plural(rates.len(), "pris", "priser"),
+                templates::plural(models.len(), "ersättningsmodell", "ersättningsmodeller")
+            );
+            if before > 0 {
+                s.push_str(&format!(
+                    " De tidigare priserna ({}) är ersatta.",
+                    templates::plural(before as usize, "rad", "rader")
+                ));
+            }
+            Ok(s)
+        },
+    )
+}
+
+/// The stored rates, in file order.
+pub(crate) fn rates(conn: &Connection) -> Result<Vec<CompensationRate>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT model, name, basis, level, purchaser, provider, price_ore, volume_series,
+                account, valid_from, valid_to
+         FROM compensation_rate ORDER BY position",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            CompensationRate {
+                model: r.get(0)?,
+                name: r.get(1)?,
+                basis: basis_from(&r.get::<_, String>(2)?),
+                level: r.get(3)?,
+                purchaser: r.get(4)?,
+                provider: r.get(5)?,
+                price: Amount::from_ore(r.get(6)?),
+                volume_series: r.get(7)?,
+                account: r.get(8)?,
+                from: None,
+                to: None,
+            },
+            r.get::<_, Option<i32>>(9)?,
+            r.get::<_, Option<i32>>(10)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (mut rate, f, t) = row?;
+        let month = |v: Option<i32>| -> Result<Option<YearMonth>, StoreError> {
+            v.map(|v| {
+                YearMonth::from_int(v)
+                    .map_err(|_| StoreError::Corrupt(format!("månaden {v} i ersättningsmodellen")))
+            })
+            .transpose()
+        };
+        rate.from = month(f)?;
+        rate.to = month(t)?;
+        out.push(rate);
+    }
+    Ok(out)
+}
+
+/// Import intraprenad opening balances, replacing each (intraprenad, year) in the file. With
+/// an organisation imported, every code must be an intraprenad in some version of it.
+pub(crate) fn import_intraprenader(
+    conn: &mut Connection,
+    src: &TemplateSource<'_>,
+    rows: &[IntraprenadOpening],
+) -> Result<TemplateReport, StoreError> {
+    templates::run(
+        conn,
+        TemplateKind::Intraprenader,
+        src,
+        rows.len(),
+        |tx, batch| {
+            let org = templates::organisation(tx)?;
+            let mut p = Problems::new();
+            for (i, o) in rows.iter().enumerate() {
+                if org.is_empty() {
+                    break;
+                }
+                let mut versions = org.versions(&o.code).peekable();
+                if versions.peek().is_none() {
+                    p.push(
+                        src.line(i),
+                        Some("intraprenad"),
+                        format!(
+                            "\"{}\" finns inte i organisationen. Rätta koden eller importera en \
+                             organisation där den ingår.",
+                            o.code
+                        ),
+                    );
+                } else if !versions.any(|n| n.kind == OrgKind::Intraprenad) {
+                    p.push(
+                        src.line(i),
+                        Some("intraprenad"),
+                        format!(
+                            "\"{}\" är inte en intraprenad i organisationen (typ intraprenad i \
+                             organisation.csv).",
+                            o.code
+                        ),
+                    );
+                }
+            }
+            p.into_result(src.file_name)?;
+            let mut replaced = 0usize;
+            let mut ins = tx.prepare(
+                "INSERT INTO intraprenad_opening (code, year, batch_id, opening_ore,
+                 planned_use_ore, deficit_since, cap_percent, cap_ore, write_off_years)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (code, year) DO UPDATE SET batch_id = excluded.batch_id,
+                   opening_ore = excluded.opening_ore, planned_use_ore = excluded.planned_use_ore,
+                   deficit_since = excluded.deficit_since, cap_percent = excluded.cap_percent,
+                   cap_ore = excluded.cap_ore, write_off_years = excluded.write_off_years",
+            )?;
+            let mut exists = tx.prepare(
+                "SELECT COUNT(*) FROM intraprenad_opening WHERE code = ?1 AND year = ?2",
+            )?;
+            for o in rows {
+                let n: i64 = exists.query_row(params![o.code, o.year], |r| r.get(0))?;
+                replaced += n as usize;
+                ins.execute(params![
+                    o.code,
+                    o.year,
+                    batch,
+                    o.opening.ore(),
+                    o.planned_use.ore(),
+                    o.deficit_since,
+                    o.rules.surplus_cap_percent,
+                    o.rules.surplus_cap_amount.map(|a| a.ore()),
+                    o.rules.write_off_after_years.map(i64::from),
+                ])?;
+            }
+            let mut s = format!(
+                "{} ingående balanser.",
+                templates::plural(rows.len(), "intraprenads", "intraprenaders")
+            );
+            if replaced > 0 {
+                s.push_str(&format!(
+                    " {} ersatta.",
+                    templates::plural(replaced, "tidigare rad", "tidigare rader")
+                ));
+            }
+            Ok(s)
+        },
+    )
+}
+
+/// The stored opening balances of `year` (every year when `None`), by code and year.
+pub(crate) fn intraprenader(
+    conn: &Connection,
+    year: Option<i32>,
+) -> Result<Vec<IntraprenadOpening>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT code, year, opening_ore, planned_use_ore, deficit_since, cap_percent, cap_ore,
+                write_off_years
+         FROM intraprenad_opening WHERE ?1 IS NULL OR year = ?1 ORDER BY code, year",
+    )?;
+    let rows = stmt.query_map(params![year], |r| {
+        Ok(IntraprenadOpening {
+            code: r.get(0)?,
+            year: r.get(1)?,
+            opening: Amount::from_ore(r.get(2)?),
+            planned_use: Amount::from_ore(r.get(3)?),
+            deficit_since: r.get(4)?,
+            rules: CarryForwardRules {
+                surplus_cap_percent: r.get(5)?,
+                surplus_cap_amount: r.get::<_, Option<i64>>(6)?.map(Amount::from_ore),
+                write_off_after_years: r.get::<_, Option<i64>>(7)?.map(|v| v.max(0) as u32),
+            },
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }

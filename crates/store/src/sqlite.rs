@@ -667,6 +667,35 @@ impl Store for SqliteStore {
         self.ledger_by_node_impl(year, through, by, counterparty_dim)
     }
 
+    fn import_compensation_rates(
+        &mut self,
+        source: &TemplateSource<'_>,
+        rates: &[delar_consolidate::purchase::CompensationRate],
+    ) -> Result<TemplateReport, StoreError> {
+        crate::nodes::import_rates(&mut self.conn, source, rates)
+    }
+
+    fn compensation_rates(
+        &self,
+    ) -> Result<Vec<delar_consolidate::purchase::CompensationRate>, StoreError> {
+        crate::nodes::rates(&self.conn)
+    }
+
+    fn import_intraprenader(
+        &mut self,
+        source: &TemplateSource<'_>,
+        rows: &[delar_consolidate::intraprenad::IntraprenadOpening],
+    ) -> Result<TemplateReport, StoreError> {
+        crate::nodes::import_intraprenader(&mut self.conn, source, rows)
+    }
+
+    fn intraprenader(
+        &self,
+        year: Option<i32>,
+    ) -> Result<Vec<delar_consolidate::intraprenad::IntraprenadOpening>, StoreError> {
+        crate::nodes::intraprenader(&self.conn, year)
+    }
+
     fn batches(&self) -> Result<Vec<BatchInfo>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, source, file_name, sha256, imported_at, sie_type, encoding, program,

@@ -294,6 +294,10 @@ pub enum TemplateKind {
     Volumes,
     /// `budget.csv`: budget versions with monthly lines.
     Budget,
+    /// `ersattningsmodell.csv`: compensation model rates.
+    CompensationModel,
+    /// `intraprenader.csv`: intraprenad opening balances and carry-forward rules.
+    Intraprenader,
 }
 
 impl TemplateKind {
@@ -304,6 +308,8 @@ impl TemplateKind {
             TemplateKind::VolumeSeries => "volymserier",
             TemplateKind::Volumes => "volymer",
             TemplateKind::Budget => "budget",
+            TemplateKind::CompensationModel => "ersattningsmodell",
+            TemplateKind::Intraprenader => "intraprenader",
         }
     }
 }

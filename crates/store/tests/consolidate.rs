@@ -116,3 +116,100 @@ fn exempelkommun_internal_trade_eliminates_at_po() {
     );
     assert!(po.consolidated.revenue.total().ore() < 0);
 }
+
+const ORG: &str = "\
+kod;namn;typ;överordnad;från;till;verksamhet
+PO;Programområde social välfärd;programområde;;;;
+PN;Programnämnd social välfärd;programnämnd;PO;;;
+PN10;Köp av vård och omsorg;enhet;PN;;;
+VON;Vård- och omsorgsnämnden;nämnd;PO;;;
+VON21;Hemtjänst Norr;enhet;VON;;;
+VON33;Linden;intraprenad;VON;;;
+";
+
+fn source<'a>(file: &'a str, sha: &'a str, lines: &'a [usize]) -> TemplateSource<'a> {
+    TemplateSource {
+        file_name: file,
+        sha256: sha,
+        lines,
+    }
+}
+
+#[test]
+fn compensation_rates_and_intraprenader_round_trip() {
+    use delar_consolidate::templates::{parse_intraprenader, parse_rates};
+    use delar_store::{ImportStatus, StoreError};
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let t = Table::from_csv(ORG.as_bytes(), "organisation.csv").unwrap();
+    let nodes = delar_templates::organisation::parse(&t).unwrap();
+    s.import_organisation(&source("organisation.csv", "o", &[]), &nodes)
+        .unwrap();
+
+    let rates_csv = "\
+modell;namn;grund;nivå;beställare;utförare;pris;volymserie;konto;från;till
+hemtjanst;Hemtjänst;timme;;PN10;VON21;590;timmar;4691;2025-01;
+vob;Boende;belagt dygn;2;PN10;VON33;2 650;dygn;4692;;2025-06
+";
+    let t = Table::from_csv(rates_csv.as_bytes(), "ersattningsmodell.csv").unwrap();
+    let rates = parse_rates(&t).unwrap();
+    let r = s
+        .import_compensation_rates(&source("ersattningsmodell.csv", "a", &[]), &rates)
+        .unwrap();
+    assert_eq!(r.status, ImportStatus::Imported);
+    assert!(
+        r.summary.starts_with("2 priser för 2 ersättningsmodeller."),
+        "{}",
+        r.summary
+    );
+    assert_eq!(s.compensation_rates().unwrap(), rates);
+    let again = s
+        .import_compensation_rates(&source("ersattningsmodell.csv", "a", &[]), &rates)
+        .unwrap();
+    assert_eq!(again.status, ImportStatus::Unchanged);
+    // An unknown provider: nothing stored.
+    let mut bad = rates.clone();
+    bad[1].provider = "VON99".into();
+    let e = s
+        .import_compensation_rates(&source("ersattningsmodell.csv", "b", &[2, 3]), &bad)
+        .unwrap_err();
+    match e {
+        StoreError::Rows { errors, .. } => {
+            assert_eq!(errors.len(), 1);
+            assert_eq!(errors[0].line, 3);
+            assert!(errors[0].message.contains("\"VON99\" finns inte"));
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(s.compensation_rates().unwrap(), rates);
+
+    let intra_csv = "\
+intraprenad;år;ingående;ianspråktagande;underskott_från;tak_procent;tak_belopp;avskrivning_år
+VON33;2025;1 200 000;200 000;;5;;
+VON33;2024;900 000;;;;;
+";
+    let t = Table::from_csv(intra_csv.as_bytes(), "intraprenader.csv").unwrap();
+    let rows = parse_intraprenader(&t).unwrap();
+    s.import_intraprenader(&source("intraprenader.csv", "i", &[]), &rows)
+        .unwrap();
+    assert_eq!(s.intraprenader(Some(2025)).unwrap(), vec![rows[0].clone()]);
+    assert_eq!(s.intraprenader(None).unwrap().len(), 2);
+    // A new file for 2025 replaces that year only.
+    let mut newer = vec![rows[0].clone()];
+    newer[0].opening = delar_core::Amount::from_kr(1_500_000).unwrap();
+    let r = s
+        .import_intraprenader(&source("intraprenader.csv", "j", &[]), &newer)
+        .unwrap();
+    assert!(
+        r.summary.contains("1 tidigare rad ersatta"),
+        "{}",
+        r.summary
+    );
+    assert_eq!(s.intraprenader(Some(2025)).unwrap(), newer);
+    assert_eq!(s.intraprenader(Some(2024)).unwrap(), vec![rows[1].clone()]);
+    // A unit that is not an intraprenad is refused.
+    let mut not = newer.clone();
+    not[0].code = "VON21".into();
+    assert!(s
+        .import_intraprenader(&source("intraprenader.csv", "k", &[]), &not)
+        .is_err());
+}
