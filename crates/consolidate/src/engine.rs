@@ -842,4 +842,119 @@ mod tests {
         assert_eq!(after.node("VON").unwrap().consolidated.result, s(&[300]));
         assert!(po.consolidated.result.is_zero());
     }
+
+    fn arb_case() -> impl proptest::strategy::Strategy<Value = (Vec<OrgNode>, Vec<InputRow>)> {
+        use proptest::prelude::*;
+        (2usize..15)
+            .prop_flat_map(|n| {
+                (
+                    Just(n),
+                    proptest::collection::vec(any::<prop::sample::Index>(), n),
+                    proptest::collection::vec(
+                        (
+                            any::<prop::sample::Index>(),
+                            any::<prop::sample::Index>(),
+                            -1_000i64..1_000,
+                            0i64..3,
+                            any::<bool>(),
+                        ),
+                        0..30,
+                    ),
+                )
+            })
+            .prop_map(|(n, parents, trades)| {
+                let nodes: Vec<OrgNode> = (0..n)
+                    .map(|i| OrgNode {
+                        code: format!("N{i}"),
+                        name: format!("Nod {i}"),
+                        kind: if i == 0 {
+                            OrgKind::Programomrade
+                        } else {
+                            OrgKind::Enhet
+                        },
+                        parent: (i > 0).then(|| format!("N{}", parents[i].index(i))),
+                        from: None,
+                        to: None,
+                        activity: None,
+                    })
+                    .collect();
+                let mut rows = Vec::new();
+                for (a, b, amount, mismatch, external) in trades {
+                    let (buyer, seller) = (format!("N{}", a.index(n)), format!("N{}", b.index(n)));
+                    let kr = Amount::from_kr(amount).unwrap();
+                    rows.push(InputRow {
+                        node: buyer.clone(),
+                        key: "4692".into(),
+                        account: Some("4692".into()),
+                        kind: GroupKind::Cost,
+                        counterparty: Some(seller.clone()),
+                        amounts: Series(vec![kr, kr]),
+                    });
+                    rows.push(InputRow {
+                        node: seller,
+                        key: "3492".into(),
+                        account: Some("3492".into()),
+                        kind: GroupKind::Revenue,
+                        counterparty: Some(buyer.clone()),
+                        amounts: Series(vec![-kr, -kr + Amount::from_kr(mismatch).unwrap()]),
+                    });
+                    if external {
+                        rows.push(InputRow {
+                            node: buyer,
+                            key: "5011".into(),
+                            account: Some("5011".into()),
+                            kind: GroupKind::Cost,
+                            counterparty: None,
+                            amounts: Series(vec![kr, Amount::ZERO]),
+                        });
+                    }
+                }
+                (nodes, rows)
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn net_is_own_plus_children_and_gross_reconciles((nodes, rows) in arb_case()) {
+            let org = Organisation::new(nodes).unwrap();
+            let tree = org.tree_at(YearMonth::new(2025, 8).unwrap());
+            let c = consolidate(&tree, &rows, &InternalRule::exempelkommun()).unwrap();
+            proptest::prop_assert!(c.warnings.is_empty());
+            proptest::prop_assume!(!rows.is_empty());
+            let mut total = Series::zero(2);
+            for r in &rows {
+                total.add(&r.amounts);
+            }
+            proptest::prop_assert_eq!(&c.root().unwrap().consolidated.result, &total);
+            let mut differences = Series::zero(2);
+            for n in &c.nodes {
+                let parts = n.sum_of_parts();
+                proptest::prop_assert_eq!(&n.consolidated.result, &parts.result);
+                proptest::prop_assert_eq!(
+                    n.consolidated.cost.plus(&n.consolidated.revenue),
+                    n.consolidated.result.clone()
+                );
+                let d = n.difference();
+                proptest::prop_assert_eq!(
+                    parts.cost.minus(&n.consolidated.cost),
+                    n.eliminated_purchases().minus(&d.map(|x| x.max(Amount::ZERO)))
+                );
+                let after: Series = n.lines_after.values().fold(Series::zero(2), |a, b| a.plus(b));
+                proptest::prop_assert_eq!(&after, &n.consolidated.result);
+                differences.add(&d);
+            }
+            // Every internal row is eliminated exactly once: nothing internal is left at the
+            // root, and the differences are exactly the mismatches put in.
+            let po = c.root().unwrap();
+            proptest::prop_assert!(po.lines_after.get("4692").is_none_or(|s| s.is_zero()));
+            proptest::prop_assert!(po.lines_after.get("3492").is_none_or(|s| s.is_zero()));
+            proptest::prop_assert_eq!(
+                po.lines_after.get(DIFFERENCE_KEY).cloned().unwrap_or_else(|| Series::zero(2)),
+                differences.clone()
+            );
+            let mismatch: Amount = rows.iter().filter(|r| r.key != "5011").map(|r| r.amounts.0[1]).sum();
+            proptest::prop_assert_eq!(differences.0[1], mismatch);
+            proptest::prop_assert!(differences.0[0].is_zero());
+        }
+    }
 }
