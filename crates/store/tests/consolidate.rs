@@ -213,3 +213,93 @@ VON33;2024;900 000;;;;;
         .import_intraprenader(&source("intraprenader.csv", "k", &[]), &not)
         .is_err());
 }
+
+#[test]
+fn exempelkommun_2023_restated_to_2025_structure() {
+    use delar_consolidate::restate::{compare, ComparisonMode};
+    use delar_core::{Amount, Unit};
+    let dir = tempfile::tempdir().unwrap();
+    let opts = KommunOptions {
+        scale: Scale::Small,
+        ..KommunOptions::default()
+    };
+    kommun::generate(&opts, dir.path(), |_, _| {}).unwrap();
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let table = Table::read_path(&dir.path().join("organisation.csv")).unwrap();
+    let nodes = delar_templates::organisation::parse(&table).unwrap();
+    store
+        .import_organisation(&source("organisation.csv", "x", &[]), &nodes)
+        .unwrap();
+    store
+        .import_sie(
+            &dir.path().join("sie").join(kommun::sie_name(2023)),
+            &ImportOptions::default(),
+            None,
+        )
+        .unwrap();
+    let rows: Vec<(String, Amount)> = store
+        .ledger_by_node(2023, None, LedgerBy::Group, 21)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.node, r.outcome_total))
+        .collect();
+    let org = store.organisation().unwrap();
+    let last = YearMonth::new(2023, 12).unwrap();
+    let this = YearMonth::new(2025, 8).unwrap();
+    let sum_of = |code: &str| -> Amount {
+        rows.iter()
+            .filter(|(c, _)| c == code)
+            .map(|(_, a)| *a)
+            .sum()
+    };
+    let fsn51 = sum_of("FSN51");
+    assert!(fsn51.ore() > 0, "FSN51 has costs in 2023");
+    let old = org.tree_at(last);
+    let subtree = |code: &str| -> Amount {
+        let mut codes: Vec<String> = old
+            .descendants(code)
+            .iter()
+            .map(|n| n.code.clone())
+            .collect();
+        codes.push(code.to_string());
+        codes.iter().map(|c| sum_of(c)).sum()
+    };
+
+    let r = compare(
+        &org,
+        last,
+        this,
+        &rows,
+        ComparisonMode::Restate,
+        Unit::Mnkr,
+        1,
+    );
+    assert_eq!(r.moves.len(), 1, "{:?}", r.moves);
+    assert_eq!(r.moves[0].code, "FSN51");
+    assert_eq!(r.moves[0].amount, fsn51);
+    assert_eq!(r.values["SN"], subtree("SN") + fsn51);
+    assert_eq!(r.values["FSN"], subtree("FSN") - fsn51);
+    assert_eq!(r.values["PO"], subtree("PO"));
+    let note = r.footnote.unwrap();
+    assert!(
+        note.starts_with(
+            "Jämförelsetalen för 2023 är omräknade till 2025 års organisation: Boendestöd \
+             socialpsykiatri (FSN51) har flyttats från Funktionsstödsnämnden till Socialnämnden"
+        ),
+        "{note}"
+    );
+
+    let n = compare(
+        &org,
+        last,
+        this,
+        &rows,
+        ComparisonMode::NotComparable,
+        Unit::Mnkr,
+        1,
+    );
+    assert_eq!(n.comparable_value("SN"), None);
+    assert_eq!(n.comparable_value("FSN"), None);
+    assert_eq!(n.comparable_value("VON"), Some(subtree("VON")));
+    assert_eq!(n.comparable_value("PO"), Some(subtree("PO")));
+}
