@@ -303,3 +303,108 @@ fn exempelkommun_2023_restated_to_2025_structure() {
     assert_eq!(n.comparable_value("VON"), Some(subtree("VON")));
     assert_eq!(n.comparable_value("PO"), Some(subtree("PO")));
 }
+
+/// The purchaser's view (hours × the compensation rate, from the imported volume series) gives
+/// the same figure as PN's internal purchases in the ledger and as VON's internal revenue.
+#[test]
+fn exempelkommun_home_care_purchase_is_the_same_on_both_sides() {
+    use delar_consolidate::purchase::{check_pairs, forecast_purchases, Basis, CompensationRate};
+    use delar_core::{Amount, PeriodRange};
+    use std::collections::BTreeMap;
+    let dir = tempfile::tempdir().unwrap();
+    let opts = KommunOptions {
+        scale: Scale::Small,
+        ..KommunOptions::default()
+    };
+    kommun::generate(&opts, dir.path(), |_, _| {}).unwrap();
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let read = |name: &str| Table::read_path(&dir.path().join(name)).unwrap();
+    let t = read("organisation.csv");
+    store
+        .import_organisation(
+            &source("organisation.csv", "o", &[]),
+            &delar_templates::organisation::parse(&t).unwrap(),
+        )
+        .unwrap();
+    let t = read("volymserier.csv");
+    store
+        .import_volume_series(
+            &source("volymserier.csv", "s", &[]),
+            &delar_templates::volume_series::parse(&t).unwrap(),
+        )
+        .unwrap();
+    let t = read("volymer.csv");
+    store
+        .import_volumes(
+            &source("volymer.csv", "v", &[]),
+            &delar_templates::volumes::parse(&t).unwrap(),
+        )
+        .unwrap();
+    store
+        .import_sie(
+            &dir.path().join("sie").join(kommun::sie_name(2025)),
+            &ImportOptions::default(),
+            None,
+        )
+        .unwrap();
+    let months = PeriodRange::new(
+        YearMonth::new(2025, 1).unwrap(),
+        YearMonth::new(2025, 8).unwrap(),
+    )
+    .unwrap();
+    // One rate row per month from the rate series (the template would hold one per change).
+    let rates: Vec<CompensationRate> = store
+        .volumes("hemtjanst_timersattning", Some(months))
+        .unwrap()
+        .iter()
+        .map(|v| CompensationRate {
+            model: "hemtjanst".into(),
+            name: "Hemtjänst, utförd tid".into(),
+            basis: Basis::PerHour,
+            level: None,
+            purchaser: "PN10".into(),
+            provider: "VON20".into(),
+            price: Amount::from_ore((v.value * 100.0).round() as i64),
+            volume_series: Some("hemtjanst_utforda_timmar_egen".into()),
+            account: Some("4691".into()),
+            from: Some(v.month),
+            to: Some(v.month),
+        })
+        .collect();
+    assert_eq!(rates.len(), 8);
+    let hours: BTreeMap<YearMonth, f64> = store
+        .volumes("hemtjanst_utforda_timmar_egen", Some(months))
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.month, v.value))
+        .collect();
+    let f = forecast_purchases(&rates, months, &|_, m| hours.get(&m).copied());
+    assert!(f.missing.is_empty(), "{:?}", f.missing);
+    let purchases: BTreeMap<(String, String), Amount> = f.by_pair(|c| {
+        if c.starts_with("PN") {
+            "PN".into()
+        } else {
+            "VON".into()
+        }
+    });
+
+    let rows = store
+        .ledger_by_node(2025, Some(months.end), LedgerBy::Account, 21)
+        .unwrap();
+    let booked = |account: &str, cp: &str| -> Amount {
+        rows.iter()
+            .filter(|r| r.key == account && r.counterparty.as_deref() == Some(cp))
+            .map(|r| r.outcome_total)
+            .sum()
+    };
+    let ledger_purchase = booked("4691", "VON");
+    let mut sales = BTreeMap::new();
+    sales.insert(("PN".to_string(), "VON".to_string()), booked("3491", "PN"));
+    let checks = check_pairs(&purchases, &sales);
+    assert_eq!(checks.len(), 1);
+    assert_eq!(
+        checks[0].purchase, ledger_purchase,
+        "volume × price = PN's booked purchase"
+    );
+    assert!(checks[0].agrees(), "{:?}", checks[0]);
+}
