@@ -4,9 +4,12 @@
 mod bench;
 mod demo;
 mod followup;
+mod forecast;
 mod generate;
+mod goals;
 mod ledger;
 mod organisation;
+mod report;
 mod siecheck;
 mod template_import;
 mod volymer;
@@ -44,6 +47,11 @@ enum Command {
         /// Egen kontogruppsindelning (TOML, se docs/IMPORT.md); standard är Kommun-Bas.
         #[arg(long)]
         kontogrupper: Option<PathBuf>,
+    },
+    /// Målbedömning: föreslå, ändra med motivering, återställ.
+    Mal {
+        #[command(subcommand)]
+        cmd: goals::GoalCmd,
     },
     /// Importera data till databasen.
     Import {
@@ -108,6 +116,45 @@ enum Command {
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
     },
+    /// Skriv delårsrapporten för en prognosomgång.
+    Report {
+        /// Prognosomgång (till exempel 2025-P2).
+        #[arg(long)]
+        round: String,
+        /// Rapportdefinition (TOML, se docs/REPORTS.md); standard är den inbyggda.
+        #[arg(long)]
+        definition: Option<PathBuf>,
+        /// Format, kommaseparerade.
+        #[arg(long, value_delimiter = ',', default_value = "json")]
+        format: Vec<report::OutFormat>,
+        /// Katalog att skriva till.
+        #[arg(long, default_value = "rapport")]
+        out: PathBuf,
+        /// Skriv ett utkast även om kontrollerna hittar fel (varje sida märks UTKAST).
+        #[arg(long)]
+        draft: bool,
+        /// Skriv standarddefinitionen till en fil (att utgå från) och avsluta.
+        #[arg(long)]
+        skriv_definition: Option<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Kör integritetskontrollerna (R1–R14) på rapporten för en prognosomgång.
+    Check {
+        /// Prognosomgång (till exempel 2025-P2).
+        #[arg(long)]
+        round: String,
+        /// Rapportdefinition (TOML); standard är den inbyggda.
+        #[arg(long)]
+        definition: Option<PathBuf>,
+        /// Skriv fynden som JSON.
+        #[arg(long)]
+        json: bool,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
     /// Kör exemplet: skapar Exempelkommuns huvudbok, importerar den och skriver rapporten.
     Demo {
         /// Katalog att skriva till.
@@ -134,6 +181,11 @@ enum Command {
         /// Skriv SIE i UTF-8 i stället för CP437.
         #[arg(long)]
         utf8: bool,
+    },
+    /// Prognosomgångar: beräkna, visa, ändra, justera, låsa, jämföra och mäta träffsäkerhet.
+    Forecast {
+        #[command(subcommand)]
+        what: forecast::ForecastWhat,
     },
     /// Mät hastighet och minne (skriver siffrorna, se docs/PERFORMANCE.md).
     Bench {
@@ -356,6 +408,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             what: ImportWhat::Register(r),
         } => followup::run(r),
+        Command::Mal { cmd } => goals::run(cmd),
         Command::Sie {
             what:
                 SieWhat::Check {
@@ -424,6 +477,58 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Report {
+            round,
+            definition,
+            format,
+            out,
+            draft,
+            skriv_definition,
+            db,
+        } => {
+            if let Some(p) = skriv_definition {
+                std::fs::write(&p, delar_compose::definition::DEFAULT_DEFINITION)
+                    .with_context(|| format!("kunde inte skriva {}", p.display()))?;
+                println!("Skrev standarddefinitionen till {}.", p.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let def = report::definition(definition.as_deref())?;
+            let store = SqliteStore::open(&db)?;
+            let inputs = report::gather(&store, round, &report::organisation_name(&store))?;
+            let files = report::write(&inputs, &def, &format, &out, draft)?;
+            for f in files {
+                println!("Skrev {}", f.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            round,
+            definition,
+            json,
+            db,
+        } => {
+            let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let def = report::definition(definition.as_deref())?;
+            let store = SqliteStore::open(&db)?;
+            let inputs = report::gather(&store, round, &report::organisation_name(&store))?;
+            let (_, findings) = report::build_and_check(&inputs, &def, false)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&findings)?);
+            } else if findings.is_empty() {
+                println!(
+                    "Inga fel: rapporten för {} klarar kontrollerna R1–R14.",
+                    round.id()
+                );
+            } else {
+                print!("{}", delar_report::check::render_findings(&findings));
+            }
+            Ok(if delar_report::check::has_errors(&findings) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
         Command::Batches { db } => {
             let store = SqliteStore::open(&db)?;
             let batches = store.batches()?;
@@ -458,6 +563,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             round,
             utf8,
         } => generate::run(&out, seed, &scale, &round, utf8),
+        Command::Forecast { what } => forecast::run(what),
         Command::Bench { what } => bench::run(what),
     }
 }

@@ -42,9 +42,11 @@
 
 mod error;
 mod followup;
+mod goals;
 mod import;
 mod nodes;
 mod objset;
+mod rounds;
 pub mod schema;
 mod sqlite;
 mod templates;
@@ -52,12 +54,17 @@ mod time;
 mod types;
 
 pub use error::StoreError;
-pub use followup::{FollowupError, FollowupFilter, FollowupReport, StoredRegister};
+pub use followup::{FollowupError, FollowupFilter, FollowupReport, KpiReport, StoredRegister};
+pub use goals::{GoalOverrideError, StoredGoalStatus};
+pub use rounds::{
+    AuditEntry, ComputedLine, ForecastStore, LineDetail, MethodEstimate, NodeLedgerRow, RoundInfo,
+    RoundStatus, SaveSummary,
+};
 pub use sqlite::SqliteStore;
 pub use templates::MAX_ROW_ERRORS;
 pub use types::{
-    BatchInfo, BatchStatus, BudgetRow, BudgetVersionInfo, ImportOptions, ImportReport,
-    ImportStatus, LedgerBy, LedgerRow, NodeLedgerRow, RowError, TemplateKind, TemplateReport,
+    BatchInfo, BatchStatus, BudgetRow, BudgetVersionInfo, CounterpartyLedgerRow, ImportOptions,
+    ImportReport, ImportStatus, LedgerBy, LedgerRow, RowError, TemplateKind, TemplateReport,
     TemplateSource,
 };
 
@@ -206,13 +213,13 @@ pub trait Store {
     /// ansvar and at most a counterparty. Rows without amounts are left out; sorted by node,
     /// group (mapping order), key, counterparty. The node rows add up to [`Store::ledger`]
     /// for transactions.
-    fn ledger_by_node(
+    fn ledger_by_counterparty(
         &self,
         year: i32,
         through: Option<delar_core::YearMonth>,
         by: LedgerBy,
         counterparty_dim: u32,
-    ) -> Result<Vec<NodeLedgerRow>, StoreError>;
+    ) -> Result<Vec<CounterpartyLedgerRow>, StoreError>;
 
     /// Import compensation model rates (`ersattningsmodell.csv`); replaces every stored rate.
     /// Fails, storing nothing, when (with an organisation imported) a purchaser or provider is

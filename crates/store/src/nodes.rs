@@ -2,7 +2,7 @@
 //! migration 5 (compensation model rates and intraprenad opening balances).
 
 use crate::templates::{self, Problems};
-use crate::types::{LedgerBy, NodeLedgerRow, TemplateKind, TemplateReport, TemplateSource};
+use crate::types::{CounterpartyLedgerRow, LedgerBy, TemplateKind, TemplateReport, TemplateSource};
 use crate::{SqliteStore, StoreError};
 use delar_consolidate::intraprenad::{CarryForwardRules, IntraprenadOpening};
 use delar_consolidate::purchase::{Basis, CompensationRate};
@@ -87,14 +87,14 @@ impl SqliteStore {
         Ok(out)
     }
 
-    /// See [`crate::Store::ledger_by_node`].
-    pub(crate) fn ledger_by_node_impl(
+    /// See [`crate::Store::ledger_by_counterparty`].
+    pub(crate) fn ledger_by_counterparty_impl(
         &self,
         year: i32,
         through: Option<YearMonth>,
         by: LedgerBy,
         counterparty_dim: u32,
-    ) -> Result<Vec<NodeLedgerRow>, StoreError> {
+    ) -> Result<Vec<CounterpartyLedgerRow>, StoreError> {
         let (fy_id, fy) = self.year_or_budget_year(year)?;
         let months = fy.months().len();
         let first = fy.start.year_month();
@@ -216,7 +216,8 @@ impl SqliteStore {
             }
         }
 
-        let mut rows: HashMap<(String, String, Option<String>), NodeLedgerRow> = HashMap::new();
+        let mut rows: HashMap<(String, String, Option<String>), CounterpartyLedgerRow> =
+            HashMap::new();
         for (node, number, name, group, cp, is_budget, period, sum) in entries {
             let Ok(ym) = YearMonth::from_int(period) else {
                 continue;
@@ -240,7 +241,7 @@ impl SqliteStore {
             };
             let row = rows
                 .entry((node.clone(), key.clone(), cp.clone()))
-                .or_insert_with(|| NodeLedgerRow {
+                .or_insert_with(|| CounterpartyLedgerRow {
                     node,
                     key,
                     name: row_name,
@@ -267,7 +268,7 @@ impl SqliteStore {
                 .position(|g| g.code == code)
                 .unwrap_or(usize::MAX)
         };
-        let mut out: Vec<NodeLedgerRow> = rows
+        let mut out: Vec<CounterpartyLedgerRow> = rows
             .into_values()
             .filter(|r| r.outcome.iter().chain(&r.budget).any(|a| !a.is_zero()))
             .collect();

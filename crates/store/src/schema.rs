@@ -262,6 +262,7 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
 "#,
     },
     crate::followup::MIGRATION_FOLLOWUP,
-    // Migrations 4 and 6 are added on other branches.
+    crate::rounds::MIGRATION_ROUNDS,
     crate::nodes::MIGRATION_CONSOLIDATION,
+    crate::goals::MIGRATION_GOAL_STATUS,
 ];

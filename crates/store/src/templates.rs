@@ -810,6 +810,32 @@ pub(crate) fn budget_sums(
     Ok(rows)
 }
 
+/// CSV budget sums per ansvar × account × month in a financial year, from the versions
+/// decided on or before `as_of` (all when `None`): (ansvar, account, period, öre).
+pub(crate) fn budget_sums_by_responsible(
+    conn: &Connection,
+    fy: &FinancialYear,
+    as_of: Option<Date>,
+) -> Result<Vec<(String, String, i32, i64)>, StoreError> {
+    let range = fy.months();
+    let as_of = as_of
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "9999-12-31".into());
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.responsible, l.account, l.period, SUM(l.amount_ore)
+         FROM budget_line l JOIN budget_version v ON v.id = l.version_id
+         WHERE l.period BETWEEN ?1 AND ?2 AND v.decided <= ?3
+         GROUP BY l.responsible, l.account, l.period",
+    )?;
+    let rows = stmt
+        .query_map(
+            params![range.start.as_int(), range.end.as_int(), as_of],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
 /// True when budget lines exist for object `(dim, code)`.
 pub(crate) fn budget_has_object(
     conn: &Connection,

@@ -197,7 +197,7 @@ pub struct LedgerRow {
 /// One row of the ledger per node: monthly outcome and budget for an organisation node ×
 /// group or account × counterparty.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct NodeLedgerRow {
+pub struct CounterpartyLedgerRow {
     /// Organisation code (the ansvar object); empty for amounts without ansvar.
     pub node: String,
     /// Group code or account number.

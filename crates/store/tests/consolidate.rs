@@ -41,7 +41,7 @@ fn exempelkommun_internal_trade_eliminates_at_po() {
 
     let through = YearMonth::new(2025, 8).unwrap();
     let rows = store
-        .ledger_by_node(2025, Some(through), LedgerBy::Account, 21)
+        .ledger_by_counterparty(2025, Some(through), LedgerBy::Account, 21)
         .unwrap();
     assert!(
         rows.iter().all(|r| !r.node.is_empty()),
@@ -238,7 +238,7 @@ fn exempelkommun_2023_restated_to_2025_structure() {
         )
         .unwrap();
     let rows: Vec<(String, Amount)> = store
-        .ledger_by_node(2023, None, LedgerBy::Group, 21)
+        .ledger_by_counterparty(2023, None, LedgerBy::Group, 21)
         .unwrap()
         .into_iter()
         .map(|r| (r.node, r.outcome_total))
@@ -389,7 +389,7 @@ fn exempelkommun_home_care_purchase_is_the_same_on_both_sides() {
     });
 
     let rows = store
-        .ledger_by_node(2025, Some(months.end), LedgerBy::Account, 21)
+        .ledger_by_counterparty(2025, Some(months.end), LedgerBy::Account, 21)
         .unwrap();
     let booked = |account: &str, cp: &str| -> Amount {
         rows.iter()
@@ -407,4 +407,26 @@ fn exempelkommun_home_care_purchase_is_the_same_on_both_sides() {
         "volume × price = PN's booked purchase"
     );
     assert!(checks[0].agrees(), "{:?}", checks[0]);
+}
+
+/// A database made before migration 5 existed (it has 6 but not 5, as on a branch that took
+/// 6 first) gets 5 when opened.
+#[test]
+fn a_missing_middle_migration_is_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("delar.db");
+    {
+        let s = SqliteStore::create(&path).unwrap();
+        s.connection()
+            .execute_batch(
+                "DROP TABLE compensation_rate; DROP TABLE intraprenad_opening;
+                 DELETE FROM schema_migrations WHERE version = 5;",
+            )
+            .unwrap();
+    }
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.migrations_applied(), [5]);
+    assert!(s.compensation_rates().unwrap().is_empty());
+    let again = SqliteStore::open(&path).unwrap();
+    assert!(again.migrations_applied().is_empty());
 }
