@@ -1078,5 +1078,26 @@ mod tests {
             .unwrap()
             .fact;
         assert_eq!(src, "prognos/2025-P2/SN");
+
+        // The report's integrity checks (R1–R14) find nothing.
+        let mut report = delar_report::Report {
+            meta: delar_report::Meta {
+                title: "Delårsrapport 2 2025".into(),
+                subtitle: "Programnämnd social välfärd".into(),
+                organisation: "Exempelkommun".into(),
+                round: Round::parse("2025-P2").unwrap(),
+                period_label: "januari–augusti 2025".into(),
+                date: "2025-09-30".into(),
+                draft: false,
+            },
+            sections,
+        };
+        report.number();
+        let findings = delar_report::check::check(&report);
+        assert!(
+            findings.is_empty(),
+            "{}",
+            delar_report::check::render_findings(&findings)
+        );
     }
 }
