@@ -7,6 +7,7 @@ mod followup;
 mod forecast;
 mod generate;
 mod goals;
+mod konsolidera;
 mod ledger;
 mod organisation;
 mod report;
@@ -77,6 +78,25 @@ enum Command {
         /// Utdataformat.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Konsolidera programområdet: utfall och budget per nod med interna köp och försäljningar
+    /// eliminerade på lägsta gemensamma nivå (docs/CONSOLIDATION.md).
+    Konsolidera {
+        /// Räkenskapsår (till exempel 2025).
+        #[arg(long)]
+        year: i32,
+        /// Utfall till och med månaden (ÅÅÅÅ-MM); organisationen som gäller då. Standard: december.
+        #[arg(long)]
+        through: Option<String>,
+        /// Antal nivåer under roten som visas (noder med elimineringar visas alltid).
+        #[arg(long, default_value_t = 1)]
+        djup: usize,
+        /// Dimensionen som bär motparten.
+        #[arg(long, default_value_t = 21)]
+        motpart_dim: u32,
         /// Databasfil.
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
@@ -447,6 +467,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 t.elapsed().as_secs_f64()
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Konsolidera {
+            year,
+            through,
+            djup,
+            motpart_dim,
+            db,
+        } => {
+            let store = SqliteStore::open(&db)?;
+            konsolidera::run(&store, year, through.as_deref(), djup, motpart_dim)
         }
         Command::Ledger {
             year,
