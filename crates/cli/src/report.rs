@@ -17,17 +17,29 @@ pub enum OutFormat {
     Txt,
     /// One self-contained HTML file (inline CSS and SVG charts).
     Html,
+    /// A Word document (heading styles, table of contents, tables, charts as pictures).
+    Docx,
+    /// An Excel workbook (one sheet per table and chart, numbers as numbers, native charts).
+    Xlsx,
 }
 
 impl OutFormat {
     /// Every format, in the order `delar demo` writes them.
-    pub const ALL: &'static [OutFormat] = &[OutFormat::Txt, OutFormat::Json, OutFormat::Html];
+    pub const ALL: &'static [OutFormat] = &[
+        OutFormat::Txt,
+        OutFormat::Json,
+        OutFormat::Html,
+        OutFormat::Docx,
+        OutFormat::Xlsx,
+    ];
 
     fn extension(self) -> &'static str {
         match self {
             OutFormat::Json => "json",
             OutFormat::Txt => "txt",
             OutFormat::Html => "html",
+            OutFormat::Docx => "docx",
+            OutFormat::Xlsx => "xlsx",
         }
     }
 }
@@ -228,6 +240,10 @@ pub fn write(
             OutFormat::Json => serde_json::to_vec_pretty(&report)?,
             OutFormat::Txt => delar_report::text::render(&report).into_bytes(),
             OutFormat::Html => delar_render_html::render(&report).into_bytes(),
+            OutFormat::Docx => delar_render_docx::render(&report)
+                .map_err(|e| anyhow!("kunde inte skriva Word-filen: {e}"))?,
+            OutFormat::Xlsx => delar_render_xlsx::render(&report)
+                .map_err(|e| anyhow!("kunde inte skriva Excel-filen: {e}"))?,
         };
         std::fs::write(&path, bytes)
             .with_context(|| format!("kunde inte skriva {}", path.display()))?;

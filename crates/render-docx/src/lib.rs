@@ -278,6 +278,7 @@ impl<'a> Writer<'a> {
         self.para(
             Paragraph::new()
                 .style(&style)
+                .keep_next(true)
                 .add_bookmark_start(id, bookmark_name(&s.id))
                 .add_run(Run::new().add_text(text))
                 .add_bookmark_end(id),

@@ -53,15 +53,16 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
 
     let tables = report.tables();
     let charts = report.charts();
+    let mut taken = vec!["Innehåll".to_string()];
     let table_sheets: Vec<String> = tables
         .iter()
         .enumerate()
-        .map(|(i, t)| sheet_name("Tabell", t.number, i))
+        .map(|(i, t)| unique(sheet_name("Tabell", t.number, i), &mut taken))
         .collect();
     let chart_sheets: Vec<String> = charts
         .iter()
         .enumerate()
-        .map(|(i, c)| sheet_name("Diagram", c.number, i))
+        .map(|(i, c)| unique(sheet_name("Diagram", c.number, i), &mut taken))
         .collect();
 
     contents_sheet(
@@ -89,6 +90,21 @@ fn sheet_name(prefix: &str, number: u32, index: usize) -> String {
         index + 1
     };
     format!("{prefix} {n}")
+}
+
+/// `name`, or `name (2)`, `name (3)` … if it is taken (Excel compares sheet names without
+/// case).
+fn unique(name: String, taken: &mut Vec<String>) -> String {
+    let free =
+        |n: &str, taken: &[String]| !taken.iter().any(|t| t.to_lowercase() == n.to_lowercase());
+    let mut candidate = name.clone();
+    let mut k = 2;
+    while !free(&candidate, taken) {
+        candidate = format!("{name} ({k})");
+        k += 1;
+    }
+    taken.push(candidate.clone());
+    candidate
 }
 
 fn parse_date(date: &str) -> Option<ExcelDateTime> {
@@ -575,4 +591,27 @@ fn chart_sheet(
     }
     ws.insert_chart(row + 1, 0, &chart)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_unique() {
+        let mut taken = vec!["Innehåll".to_string()];
+        // An unnumbered table after table 1 would otherwise also be `Tabell 1`.
+        assert_eq!(unique(sheet_name("Tabell", 1, 0), &mut taken), "Tabell 1");
+        assert_eq!(
+            unique(sheet_name("Tabell", 0, 0), &mut taken),
+            "Tabell 1 (2)"
+        );
+        assert_eq!(unique("tabell 1".into(), &mut taken), "tabell 1 (3)");
+        assert!(taken.iter().all(|n| n.chars().count() <= 31));
+    }
+
+    #[test]
+    fn header_text_doubles_ampersands() {
+        assert_eq!(header_text("A & B"), "A && B");
+    }
 }
