@@ -848,3 +848,81 @@ fn borders(sides: &[(TableCellBorderPosition, usize, &str)]) -> TableCellBorders
             )
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use delar_report::{Column, Row};
+
+    fn wide_table(columns: usize) -> ModelTable {
+        let mut t = delar_report::fixture::sample()
+            .table("drift")
+            .unwrap()
+            .clone();
+        t.groups.clear();
+        t.columns = (0..columns)
+            .map(|i| Column {
+                key: format!("k{i}"),
+                label: if i == 0 {
+                    "Nämnd".into()
+                } else {
+                    format!("Kostnadsbudget {i}")
+                },
+                format: if i == 0 {
+                    Format::Text
+                } else {
+                    Format::Number { decimals: 1 }
+                },
+            })
+            .collect();
+        t.rows = vec![Row {
+            key: "r".into(),
+            kind: RowKind::Total,
+            level: 0,
+            cells: (0..columns)
+                .map(|i| {
+                    if i == 0 {
+                        Cell::text("Summa programområde social välfärd")
+                    } else {
+                        Cell::new(Value::Number(-1358.24), &Format::Number { decimals: 1 })
+                    }
+                })
+                .collect(),
+            includes: vec![],
+        }];
+        t
+    }
+
+    #[test]
+    fn tables_fill_the_text_width_and_figures_fit() {
+        // Eleven columns of eight-character figures do not fit a portrait page even at 7 pt:
+        // they are scaled down (and may wrap) but still fill the width exactly.
+        let layout = column_widths(&wide_table(11));
+        assert_eq!(layout.widths.iter().sum::<usize>(), TEXT_WIDTH);
+        for n in [2, 5, 8] {
+            let t = wide_table(n);
+            let layout = column_widths(&t);
+            assert_eq!(
+                layout.widths.iter().sum::<usize>(),
+                TEXT_WIDTH,
+                "{n} columns"
+            );
+            let pt = layout.size / 2;
+            // Every figure (−1 358,2: 8 characters) has room on one line.
+            for w in &layout.widths[1..] {
+                assert!(*w >= 8 * pt * 14 + 200, "{n} columns: {w} at {pt} pt");
+            }
+            // The label column keeps at least its longest word.
+            assert!(layout.widths[0] >= "programområde".chars().count() * pt * 14);
+        }
+        // Narrow tables keep the normal size, wide ones get smaller.
+        assert_eq!(column_widths(&wide_table(3)).size, 18);
+        assert_eq!(column_widths(&wide_table(11)).size, 14);
+    }
+
+    #[test]
+    fn bookmark_names_are_valid() {
+        assert_eq!(bookmark_name("mal-1"), "s_mal_1");
+        assert!(bookmark_name(&"x".repeat(100)).len() <= 40);
+    }
+}
