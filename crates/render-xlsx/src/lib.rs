@@ -331,7 +331,7 @@ fn table_sheet(
         for (i, col) in t.columns.iter().enumerate() {
             let empty = Cell::empty();
             let cell = r.cells.get(i).unwrap_or(&empty);
-            write_cell(ws, row, i as u16, r, i, col, cell, widths[i])?;
+            write_cell(ws, row, r, i, col, cell, widths[i])?;
         }
         // Rows with wrapped text get the height they need.
         let lines = t
@@ -452,13 +452,13 @@ pub fn sheet_number(cell: &Cell, format: &ModelFormat) -> Option<f64> {
 fn write_cell(
     ws: &mut Worksheet,
     row: u32,
-    col: u16,
     r: &Row,
     index: usize,
     column: &Column,
     cell: &Cell,
     width: usize,
 ) -> Result<(), XlsxError> {
+    let col = index as u16;
     let mut f = Format::new();
     match r.kind {
         RowKind::Subtotal | RowKind::Heading => f = f.set_bold(),
