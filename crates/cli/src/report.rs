@@ -17,20 +17,20 @@ pub enum OutFormat {
     Txt,
     /// One self-contained HTML file (inline CSS and SVG charts).
     Html,
-    /// Word (.docx) with heading styles, a table of contents field and real tables.
+    /// A Word document (heading styles, table of contents, tables, charts as pictures).
     Docx,
-    /// Excel (.xlsx), one sheet per table.
+    /// An Excel workbook (one sheet per table and chart, numbers as numbers, native charts).
     Xlsx,
 }
 
 impl OutFormat {
     /// Every format, in the order `delar demo` writes them.
     pub const ALL: &'static [OutFormat] = &[
+        OutFormat::Txt,
+        OutFormat::Json,
         OutFormat::Html,
         OutFormat::Docx,
         OutFormat::Xlsx,
-        OutFormat::Txt,
-        OutFormat::Json,
     ];
 
     fn extension(self) -> &'static str {
@@ -332,8 +332,10 @@ pub fn write(
             OutFormat::Json => serde_json::to_vec_pretty(&report)?,
             OutFormat::Txt => delar_report::text::render(&report).into_bytes(),
             OutFormat::Html => delar_render_html::render(&report).into_bytes(),
-            OutFormat::Docx => delar_render_docx::render(&report).map_err(|e| anyhow!("{e}"))?,
-            OutFormat::Xlsx => delar_render_xlsx::render(&report).map_err(|e| anyhow!("{e}"))?,
+            OutFormat::Docx => delar_render_docx::render(&report)
+                .map_err(|e| anyhow!("kunde inte skriva Word-filen: {e}"))?,
+            OutFormat::Xlsx => delar_render_xlsx::render(&report)
+                .map_err(|e| anyhow!("kunde inte skriva Excel-filen: {e}"))?,
         };
         std::fs::write(&path, bytes)
             .with_context(|| format!("kunde inte skriva {}", path.display()))?;

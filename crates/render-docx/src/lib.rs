@@ -278,6 +278,7 @@ impl<'a> Writer<'a> {
         self.para(
             Paragraph::new()
                 .style(&style)
+                .keep_next(true)
                 .add_bookmark_start(id, bookmark_name(&s.id))
                 .add_run(Run::new().add_text(text))
                 .add_bookmark_end(id),
@@ -380,7 +381,9 @@ impl<'a> Writer<'a> {
                     .add_run(Run::new().add_text(note)),
             );
         }
-        let grid = column_widths(t);
+        let layout = column_widths(t);
+        let size = layout.size;
+        let grid = layout.widths;
         let mut rows = Vec::new();
         if !t.groups.is_empty() {
             let mut cells = Vec::new();
@@ -398,7 +401,7 @@ impl<'a> Writer<'a> {
                         WidthType::Dxa,
                     )
                     .grid_span(span)
-                    .add_paragraph(p.add_run(Run::new().add_text(&g.label)));
+                    .add_paragraph(p.add_run(Run::new().add_text(&g.label).size(size)));
                 if !g.label.is_empty() {
                     cell = cell.set_borders(borders(&[(TableCellBorderPosition::Bottom, 4, RULE)]));
                 }
@@ -429,12 +432,12 @@ impl<'a> Writer<'a> {
                             .fill("F2F2F2"),
                     )
                     .set_borders(borders(&[(TableCellBorderPosition::Bottom, 8, "000000")]))
-                    .add_paragraph(p.add_run(Run::new().add_text(&c.label)))
+                    .add_paragraph(p.add_run(Run::new().add_text(&c.label).size(size)))
             })
             .collect();
         rows.push(TableRow::new(header).cant_split());
         for r in &t.rows {
-            rows.push(body_row(t, r, &grid));
+            rows.push(body_row(t, r, &grid, size));
         }
         let table = Table::new(rows)
             .set_grid(grid.clone())
@@ -563,58 +566,105 @@ fn colour(level: StatusLevel) -> &'static str {
     level.colour().trim_start_matches('#')
 }
 
-/// Column widths in twips: numbers get a width that fits their longest text (at least
-/// 2 cm), the label column what is left (at least 4,5 cm); too wide tables are scaled down.
-fn column_widths(t: &ModelTable) -> Vec<usize> {
+/// How a table is laid out: column widths in twips and the font size in half-points.
+struct Layout {
+    widths: Vec<usize>,
+    size: usize,
+}
+
+/// Column widths: every column has a minimum (numbers: their longest text, so figures never
+/// wrap; text: its longest word) and a wish (numbers: also their longest header word; text:
+/// its longest text, at most 40 characters). Wide tables get a smaller font (9, 8 or 7 pt)
+/// before anything is squeezed; what is left over goes to the label column.
+fn column_widths(t: &ModelTable) -> Layout {
     if t.columns.is_empty() {
-        return vec![TEXT_WIDTH];
+        return Layout {
+            widths: vec![TEXT_WIDTH],
+            size: 18,
+        };
     }
-    // Width of a character at 9 pt (generous, bold figures) plus cell margins.
-    const CHAR: usize = 115;
-    const PAD: usize = 260;
-    let need = |i: usize, c: &Column| -> usize {
-        let longest = t
-            .rows
-            .iter()
-            .filter_map(|r| r.cells.get(i))
-            .map(|c| c.text.chars().count())
-            .max()
-            .unwrap_or(0);
-        let word = c
-            .label
-            .split_whitespace()
+    // Cell margins left and right, plus a little air.
+    const PAD: usize = 200;
+    let longest_word = |s: &str| {
+        s.split_whitespace()
             .map(|w| w.chars().count())
             .max()
-            .unwrap_or(0);
-        match c.format {
-            Format::Text if i == 0 => (longest.max(word) * CHAR + PAD).max(2550),
-            Format::Text => (longest.min(30).max(word) * CHAR + PAD).max(1100),
-            Format::Status => ((longest + 2).max(word) * CHAR + PAD).max(1100),
-            _ => (longest.max(word) * CHAR + PAD).max(900),
-        }
+            .unwrap_or(0)
     };
-    let mut widths: Vec<usize> = t
+    // (minimum, wish) in characters, and whether the column is text.
+    let cols: Vec<(usize, usize, bool)> = t
         .columns
         .iter()
         .enumerate()
-        .map(|(i, c)| need(i, c))
+        .map(|(i, c)| {
+            let cells = t.rows.iter().filter_map(|r| r.cells.get(i));
+            let longest = cells
+                .clone()
+                .map(|c| c.text.chars().count())
+                .max()
+                .unwrap_or(0);
+            let word = longest_word(&c.label);
+            match c.format {
+                Format::Text => {
+                    let cell_word = cells.map(|c| longest_word(&c.text)).max().unwrap_or(0);
+                    let min = cell_word.max(word).max(6);
+                    (min, longest.min(40).max(min), true)
+                }
+                Format::Status => ((longest + 2).max(6), (longest + 2).max(word), false),
+                _ => (longest.max(3), longest.max(word), false),
+            }
+        })
         .collect();
-    let rest: usize = widths[1..].iter().sum();
-    if rest + 2550 <= TEXT_WIDTH {
-        // The label column takes what the others leave.
-        widths[0] = TEXT_WIDTH - rest;
-    } else {
+    // Twips per character of bold figures at `pt` points (a wide font, so that a substitute
+    // for Calibri also fits).
+    let per_char = |pt: usize| pt * 14;
+    let sum = |pt: usize, f: &dyn Fn(&(usize, usize, bool)) -> usize| -> usize {
+        cols.iter().map(|x| f(x) * per_char(pt) + PAD).sum()
+    };
+    let comfortable = |pt| sum(pt, &|x| if x.2 { x.0 } else { x.1 }) <= TEXT_WIDTH;
+    // When nothing fits comfortably, the smallest font breaks the fewest header words.
+    let pt = [9usize, 8, 7]
+        .into_iter()
+        .find(|&pt| comfortable(pt))
+        .unwrap_or(7);
+    let c = per_char(pt);
+    let min: Vec<usize> = cols.iter().map(|x| x.0 * c + PAD).collect();
+    let mut widths: Vec<usize> = cols.iter().map(|x| x.1 * c + PAD).collect();
+    // Squeeze text columns, then numbers, towards their minimum.
+    for text_first in [true, false] {
         let total: usize = widths.iter().sum();
+        if total <= TEXT_WIDTH {
+            break;
+        }
+        let over = total - TEXT_WIDTH;
+        let room: usize = (0..cols.len())
+            .filter(|&i| cols[i].2 == text_first)
+            .map(|i| widths[i] - min[i])
+            .sum();
+        if room == 0 {
+            continue;
+        }
+        let take = over.min(room);
+        for i in (0..cols.len()).filter(|&i| cols[i].2 == text_first) {
+            let r = widths[i] - min[i];
+            widths[i] -= (r * take).div_ceil(room).min(r);
+        }
+    }
+    let total: usize = widths.iter().sum();
+    if total > TEXT_WIDTH {
         for w in &mut widths {
             *w = *w * TEXT_WIDTH / total;
         }
-        let sum: usize = widths.iter().sum();
-        widths[0] += TEXT_WIDTH - sum;
     }
-    widths
+    let total: usize = widths.iter().sum();
+    widths[0] += TEXT_WIDTH.saturating_sub(total);
+    Layout {
+        widths,
+        size: pt * 2,
+    }
 }
 
-fn body_row(t: &ModelTable, r: &Row, grid: &[usize]) -> TableRow {
+fn body_row(t: &ModelTable, r: &Row, grid: &[usize], size: usize) -> TableRow {
     let cells = t
         .columns
         .iter()
@@ -626,13 +676,13 @@ fn body_row(t: &ModelTable, r: &Row, grid: &[usize]) -> TableRow {
             if r.kind == RowKind::Total {
                 tc = tc.set_borders(borders(&[(TableCellBorderPosition::Top, 8, "000000")]));
             }
-            tc.add_paragraph(body_paragraph(r, i, col, cell))
+            tc.add_paragraph(body_paragraph(r, i, col, cell, size))
         })
         .collect();
     TableRow::new(cells)
 }
 
-fn body_paragraph(r: &Row, i: usize, col: &Column, cell: &Cell) -> Paragraph {
+fn body_paragraph(r: &Row, i: usize, col: &Column, cell: &Cell, size: usize) -> Paragraph {
     let mut p = Paragraph::new().style("Tabelltext");
     if col.format.is_numeric() {
         p = p.align(AlignmentType::Right);
@@ -643,10 +693,13 @@ fn body_paragraph(r: &Row, i: usize, col: &Column, cell: &Cell) -> Paragraph {
             p = p.indent(Some(level * LEVEL_INDENT), None, None, None);
         }
     }
-    let style = |run: Run| match r.kind {
-        RowKind::Subtotal | RowKind::Total | RowKind::Heading => run.bold(),
-        RowKind::Varav => run.italic(),
-        RowKind::Item => run,
+    let style = |run: Run| {
+        let run = run.size(size);
+        match r.kind {
+            RowKind::Subtotal | RowKind::Total | RowKind::Heading => run.bold(),
+            RowKind::Varav => run.italic(),
+            RowKind::Item => run,
+        }
     };
     match &cell.value {
         Value::Status(s) => p
@@ -794,4 +847,82 @@ fn borders(sides: &[(TableCellBorderPosition, usize, &str)]) -> TableCellBorders
                     .color(*colour),
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use delar_report::{Column, Row};
+
+    fn wide_table(columns: usize) -> ModelTable {
+        let mut t = delar_report::fixture::sample()
+            .table("drift")
+            .unwrap()
+            .clone();
+        t.groups.clear();
+        t.columns = (0..columns)
+            .map(|i| Column {
+                key: format!("k{i}"),
+                label: if i == 0 {
+                    "Nämnd".into()
+                } else {
+                    format!("Kostnadsbudget {i}")
+                },
+                format: if i == 0 {
+                    Format::Text
+                } else {
+                    Format::Number { decimals: 1 }
+                },
+            })
+            .collect();
+        t.rows = vec![Row {
+            key: "r".into(),
+            kind: RowKind::Total,
+            level: 0,
+            cells: (0..columns)
+                .map(|i| {
+                    if i == 0 {
+                        Cell::text("Summa programområde social välfärd")
+                    } else {
+                        Cell::new(Value::Number(-1358.24), &Format::Number { decimals: 1 })
+                    }
+                })
+                .collect(),
+            includes: vec![],
+        }];
+        t
+    }
+
+    #[test]
+    fn tables_fill_the_text_width_and_figures_fit() {
+        // Eleven columns of eight-character figures do not fit a portrait page even at 7 pt:
+        // they are scaled down (and may wrap) but still fill the width exactly.
+        let layout = column_widths(&wide_table(11));
+        assert_eq!(layout.widths.iter().sum::<usize>(), TEXT_WIDTH);
+        for n in [2, 5, 8] {
+            let t = wide_table(n);
+            let layout = column_widths(&t);
+            assert_eq!(
+                layout.widths.iter().sum::<usize>(),
+                TEXT_WIDTH,
+                "{n} columns"
+            );
+            let pt = layout.size / 2;
+            // Every figure (−1 358,2: 8 characters) has room on one line.
+            for w in &layout.widths[1..] {
+                assert!(*w >= 8 * pt * 14 + 200, "{n} columns: {w} at {pt} pt");
+            }
+            // The label column keeps at least its longest word.
+            assert!(layout.widths[0] >= "programområde".chars().count() * pt * 14);
+        }
+        // Narrow tables keep the normal size, wide ones get smaller.
+        assert_eq!(column_widths(&wide_table(3)).size, 18);
+        assert_eq!(column_widths(&wide_table(11)).size, 14);
+    }
+
+    #[test]
+    fn bookmark_names_are_valid() {
+        assert_eq!(bookmark_name("mal-1"), "s_mal_1");
+        assert!(bookmark_name(&"x".repeat(100)).len() <= 40);
+    }
 }

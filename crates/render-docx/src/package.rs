@@ -121,29 +121,27 @@ fn patch_document(part: &[u8], pictures: &[Picture]) -> Result<String, String> {
 }
 
 /// Ask Word to update fields (the table of contents, page counts) when the file is opened.
+/// `updateFields` comes before `compat` in the schema's order.
 fn patch_settings(part: &[u8]) -> Result<String, String> {
     let s = utf8(part)?;
+    let update = r#"<w:updateFields w:val="true" />"#;
     let at = s
-        .rfind("</w:settings>")
+        .find("<w:compat>")
+        .or_else(|| s.rfind("</w:settings>"))
         .ok_or_else(|| "settings.xml saknar </w:settings>".to_string())?;
-    Ok(format!(
-        r#"{}<w:updateFields w:val="true" />{}"#,
-        &s[..at],
-        &s[at..]
-    ))
+    Ok(format!("{}{update}{}", &s[..at], &s[at..]))
 }
 
-/// Swedish as the document language (spelling, hyphenation, screen readers).
+/// Swedish as the document language (spelling, hyphenation, screen readers): `w:lang` last
+/// in the default run properties, as the schema orders them.
 fn patch_styles(part: &[u8]) -> Result<String, String> {
     let s = utf8(part)?;
     let lang = r#"<w:lang w:val="sv-SE" w:eastAsia="sv-SE" w:bidi="ar-SA" />"#;
-    for open in ["<w:rPrDefault><w:rPr>", "<w:rPrDefault><w:rPr >"] {
-        if let Some(at) = s.find(open) {
-            let at = at + open.len();
-            return Ok(format!("{}{lang}{}", &s[..at], &s[at..]));
-        }
-    }
-    Err("styles.xml saknar w:rPrDefault".to_string())
+    let close = "</w:rPr></w:rPrDefault>";
+    let at = s
+        .find(close)
+        .ok_or_else(|| "styles.xml saknar w:rPrDefault".to_string())?;
+    Ok(format!("{}{lang}{}", &s[..at], &s[at..]))
 }
 
 fn core_xml(meta: &Meta) -> String {

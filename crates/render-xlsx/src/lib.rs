@@ -53,15 +53,16 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
 
     let tables = report.tables();
     let charts = report.charts();
+    let mut taken = vec!["Innehåll".to_string()];
     let table_sheets: Vec<String> = tables
         .iter()
         .enumerate()
-        .map(|(i, t)| sheet_name("Tabell", t.number, i))
+        .map(|(i, t)| unique(sheet_name("Tabell", t.number, i), &mut taken))
         .collect();
     let chart_sheets: Vec<String> = charts
         .iter()
         .enumerate()
-        .map(|(i, c)| sheet_name("Diagram", c.number, i))
+        .map(|(i, c)| unique(sheet_name("Diagram", c.number, i), &mut taken))
         .collect();
 
     contents_sheet(
@@ -89,6 +90,21 @@ fn sheet_name(prefix: &str, number: u32, index: usize) -> String {
         index + 1
     };
     format!("{prefix} {n}")
+}
+
+/// `name`, or `name (2)`, `name (3)` … if it is taken (Excel compares sheet names without
+/// case).
+fn unique(name: String, taken: &mut Vec<String>) -> String {
+    let free =
+        |n: &str, taken: &[String]| !taken.iter().any(|t| t.to_lowercase() == n.to_lowercase());
+    let mut candidate = name.clone();
+    let mut k = 2;
+    while !free(&candidate, taken) {
+        candidate = format!("{name} ({k})");
+        k += 1;
+    }
+    taken.push(candidate.clone());
+    candidate
 }
 
 fn parse_date(date: &str) -> Option<ExcelDateTime> {
@@ -304,6 +320,10 @@ fn table_sheet(
         ws.write_string_with_format(row, i as u16, &c.label, &f)?;
     }
     let header_row = row;
+    let widths = column_widths(t);
+    for (i, w) in widths.iter().enumerate() {
+        ws.set_column_width(i as u16, *w as f64 + 2.0)?;
+    }
     ws.set_freeze_panes(header_row + 1, 0)?;
     ws.set_repeat_rows(first_header, header_row)?;
     row += 1;
@@ -311,7 +331,20 @@ fn table_sheet(
         for (i, col) in t.columns.iter().enumerate() {
             let empty = Cell::empty();
             let cell = r.cells.get(i).unwrap_or(&empty);
-            write_cell(ws, row, i as u16, r, i, col, cell)?;
+            write_cell(ws, row, r, i, col, cell, widths[i])?;
+        }
+        // Rows with wrapped text get the height they need.
+        let lines = t
+            .columns
+            .iter()
+            .zip(&r.cells)
+            .zip(&widths)
+            .filter(|((c, _), _)| c.format == ModelFormat::Text)
+            .map(|((_, cell), w)| wrapped_lines(&cell.text, *w))
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(row, 15 * lines as u32)?;
         }
         row += 1;
     }
@@ -325,40 +358,74 @@ fn table_sheet(
             row += 1;
         }
     }
-    // Column widths: fit the longest text; numeric columns also fit their label up to 24
-    // characters, longer labels wrap and the header row grows.
-    let mut header_lines = 1;
-    for (i, c) in t.columns.iter().enumerate() {
-        let longest = t
-            .rows
-            .iter()
-            .filter_map(|r| r.cells.get(i))
-            .map(|c| width_of(&c.text))
-            .max()
-            .unwrap_or(0);
-        let indent = if i == 0 {
-            t.rows
-                .iter()
-                .map(|r| r.level as usize * 2)
-                .max()
-                .unwrap_or(0)
-        } else {
-            0
-        };
-        let label_word = c.label.split_whitespace().map(width_of).max().unwrap_or(0);
-        let label = width_of(&c.label).min(if c.format.is_numeric() { 24 } else { MAX_WIDTH });
-        let w = (longest + indent)
-            .max(label_word)
-            .max(label)
-            .clamp(6, MAX_WIDTH);
-        header_lines = header_lines.max(width_of(&c.label).div_ceil(w));
-        ws.set_column_width(i as u16, w as f64 + 2.0)?;
-    }
+    // Header labels longer than their column wrap; the row grows to fit them.
+    let header_lines = t
+        .columns
+        .iter()
+        .zip(&widths)
+        .map(|(c, w)| wrapped_lines(&c.label, *w))
+        .max()
+        .unwrap_or(1);
     if header_lines > 1 {
-        ws.set_row_height(header_row, 15 * header_lines as u32)?;
+        ws.set_row_height(header_row, 13 * header_lines as u32 + 3)?;
     }
     ws.set_landscape();
     Ok(())
+}
+
+/// Column widths in characters: the longest text (with the label indent), numeric columns
+/// also their header up to 24 characters; at most [`MAX_WIDTH`] (longer texts wrap).
+fn column_widths(t: &Table) -> Vec<usize> {
+    t.columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let longest = t
+                .rows
+                .iter()
+                .filter_map(|r| r.cells.get(i))
+                .map(|c| width_of(&c.text))
+                .max()
+                .unwrap_or(0);
+            let indent = if i == 0 {
+                t.rows
+                    .iter()
+                    .map(|r| r.level as usize * 2)
+                    .max()
+                    .unwrap_or(0)
+            } else {
+                0
+            };
+            let label_word = c.label.split_whitespace().map(width_of).max().unwrap_or(0);
+            let label = width_of(&c.label).min(if c.format.is_numeric() { 24 } else { MAX_WIDTH });
+            (longest + indent)
+                .max(label_word)
+                .max(label)
+                .clamp(6, MAX_WIDTH)
+        })
+        .collect()
+}
+
+/// How many lines `text` takes when wrapped by words in a column `width` characters wide
+/// (bold text is a little wider, so a line holds somewhat fewer characters).
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    let room = (width * 9 / 10).max(1);
+    let mut lines = 1;
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let w = width_of(word);
+        if used == 0 {
+            used = w;
+        } else if used + 1 + w <= room {
+            used += 1 + w;
+        } else {
+            lines += 1;
+            used = w;
+        }
+        lines += used.saturating_sub(1) / room;
+        used = if used > room { used % room } else { used };
+    }
+    lines
 }
 
 /// The number written for a numeric cell: [`Cell::display_number`] in the column's scale
@@ -385,12 +452,13 @@ pub fn sheet_number(cell: &Cell, format: &ModelFormat) -> Option<f64> {
 fn write_cell(
     ws: &mut Worksheet,
     row: u32,
-    col: u16,
     r: &Row,
     index: usize,
     column: &Column,
     cell: &Cell,
+    width: usize,
 ) -> Result<(), XlsxError> {
+    let col = index as u16;
     let mut f = Format::new();
     match r.kind {
         RowKind::Subtotal | RowKind::Heading => f = f.set_bold(),
@@ -408,9 +476,9 @@ fn write_cell(
         if level > 0 {
             f = f.set_indent(level);
         }
-        if width_of(&cell.text) > MAX_WIDTH {
-            f = f.set_text_wrap();
-        }
+    }
+    if column.format == ModelFormat::Text && width_of(&cell.text) > width {
+        f = f.set_text_wrap();
     }
     let numeric = column.format.is_numeric();
     if numeric {
@@ -575,4 +643,34 @@ fn chart_sheet(
     }
     ws.insert_chart(row + 1, 0, &chart)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_unique() {
+        let mut taken = vec!["Innehåll".to_string()];
+        // An unnumbered table after table 1 would otherwise also be `Tabell 1`.
+        assert_eq!(unique(sheet_name("Tabell", 1, 0), &mut taken), "Tabell 1");
+        assert_eq!(
+            unique(sheet_name("Tabell", 0, 0), &mut taken),
+            "Tabell 1 (2)"
+        );
+        assert_eq!(unique("tabell 1".into(), &mut taken), "tabell 1 (3)");
+        assert!(taken.iter().all(|n| n.chars().count() <= 31));
+    }
+
+    #[test]
+    fn wrapped_header_lines() {
+        assert_eq!(wrapped_lines("Budget 2025", 20), 1);
+        assert_eq!(wrapped_lines("Avvikelse inkl. särskilda poster", 24), 2);
+        assert_eq!(wrapped_lines("Avvikelse inkl. särskilda poster", 10), 4);
+    }
+
+    #[test]
+    fn header_text_doubles_ampersands() {
+        assert_eq!(header_text("A & B"), "A && B");
+    }
 }
