@@ -1092,6 +1092,20 @@ fn is_space(c: char) -> bool {
     c.is_whitespace() || c == NBSP || c == '\u{202F}'
 }
 
+/// `s` in lower case with every character keeping its byte length, so byte positions are
+/// shared with `s` (characters whose lower case is longer or shorter are kept as they are).
+fn lower_same_len(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let mut l = c.to_lowercase();
+            match (l.next(), l.next()) {
+                (Some(x), None) if x.len_utf8() == c.len_utf8() => x,
+                _ => c,
+            }
+        })
+        .collect()
+}
+
 /// A year written right after position `i` (`jan–aug 2024`), if any.
 fn year_after(s: &str, i: usize) -> Option<i32> {
     let rest = s[i..].trim_start_matches(|c: char| is_space(c) || c == '.');
@@ -1122,11 +1136,7 @@ fn wrong_periods(s: &str, cutoff: Cutoff) -> Vec<(String, u8)> {
     let ws = words(s);
     let mut out = Vec::new();
     let mut range_ends = Vec::new();
-    // byte positions are shared with `s`; fall back to `s` if lowercasing changed lengths
-    let lower = match s.to_lowercase() {
-        l if l.len() == s.len() => l,
-        _ => s.to_string(),
-    };
+    let lower = lower_same_len(s);
     let other_period = |start: usize| {
         let from = lower[..start.min(lower.len())]
             .char_indices()
@@ -2152,6 +2162,18 @@ mod tests {
             } else {
                 prop_assert_eq!(found, vec![(label, end)]);
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn scanners_never_panic(
+            s in "(\\PC|[0-9 \u{a0}\u{2212}\u{2013},.%/:-]|jan|aug|t\\.o\\.m\\.|tom |per |till och med |kr|tkr|mnkr|miljoner kronor|procent|\u{130}|\u{212a}){0,40}",
+        ) {
+            let _ = hand_typed_figures(&s);
+            let _ = wrong_periods(&s, AUG);
+            let _ = units_in(&s);
+            prop_assert_eq!(lower_same_len(&s).len(), s.len());
         }
     }
 

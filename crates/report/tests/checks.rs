@@ -1216,3 +1216,86 @@ proptest! {
         prop_assert!(f.iter().all(|x| x.rule == "R2" || x.rule == "R1"), "{}", render_findings(&f));
     }
 }
+
+/// A random change to one cell, one row's cells or one total's includes.
+#[derive(Debug, Clone)]
+enum Mutation {
+    Value(usize, usize, usize, i64, u8),
+    Truncate(usize, usize, usize),
+    Includes(usize, usize, Vec<usize>),
+    Text(usize, usize, usize, String),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let ix = || 0usize..100;
+    prop_oneof![
+        (ix(), ix(), ix(), any::<i64>(), 0u8..6)
+            .prop_map(|(a, b, c, v, k)| Mutation::Value(a, b, c, v, k)),
+        (ix(), ix(), ix()).prop_map(|(a, b, c)| Mutation::Truncate(a, b, c)),
+        (ix(), ix(), prop::collection::vec(ix(), 0..5))
+            .prop_map(|(a, b, v)| Mutation::Includes(a, b, v)),
+        (ix(), ix(), ix(), "\\PC{0,20}").prop_map(|(a, b, c, s)| Mutation::Text(a, b, c, s)),
+    ]
+}
+
+fn apply(r: &mut Report, m: &Mutation) {
+    let mut tables = tables_mut(r);
+    let n = tables.len();
+    let (ti, ri) = match m {
+        Mutation::Value(a, b, ..)
+        | Mutation::Truncate(a, b, _)
+        | Mutation::Includes(a, b, _)
+        | Mutation::Text(a, b, ..) => (*a % n, *b),
+    };
+    let t = &mut tables[ti];
+    let keys: Vec<String> = t.rows.iter().map(|r| r.key.clone()).collect();
+    let nrows = t.rows.len();
+    let row = &mut t.rows[ri % nrows];
+    match m {
+        Mutation::Value(_, _, c, v, k) => {
+            if row.cells.is_empty() {
+                return;
+            }
+            let ci = c % row.cells.len();
+            row.cells[ci].value = match k {
+                0 => Value::Amount(Amount::from_ore(*v / 4)),
+                1 => Value::Empty,
+                2 => Value::NoData,
+                3 => Value::Ratio(*v as f64 / 1e9),
+                4 => Value::Number(*v as f64),
+                _ => Value::Text(v.to_string()),
+            };
+        }
+        Mutation::Truncate(_, _, c) => {
+            let len = row.cells.len();
+            row.cells.truncate(c % (len + 1));
+        }
+        Mutation::Includes(_, _, v) => {
+            row.includes = v.iter().map(|i| keys[i % keys.len()].clone()).collect();
+        }
+        Mutation::Text(_, _, c, s) => {
+            if row.cells.is_empty() {
+                return;
+            }
+            let ci = c % row.cells.len();
+            row.cells[ci].text = s.clone();
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The checks run before every report is written: whatever the model holds, they report
+    /// and never panic.
+    #[test]
+    fn checks_never_panic_on_a_damaged_report(ms in prop::collection::vec(mutation(), 1..6)) {
+        let mut r = sample();
+        for m in &ms {
+            apply(&mut r, m);
+        }
+        let f = check(&r);
+        let _ = render_findings(&f);
+        let _ = serde_json::to_string(&f).unwrap();
+    }
+}
