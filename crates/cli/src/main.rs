@@ -6,6 +6,7 @@ mod demo;
 mod followup;
 mod forecast;
 mod generate;
+mod goals;
 mod ledger;
 mod organisation;
 mod report;
@@ -46,6 +47,11 @@ enum Command {
         /// Egen kontogruppsindelning (TOML, se docs/IMPORT.md); standard är Kommun-Bas.
         #[arg(long)]
         kontogrupper: Option<PathBuf>,
+    },
+    /// Målbedömning: föreslå, ändra med motivering, återställ.
+    Mal {
+        #[command(subcommand)]
+        cmd: goals::GoalCmd,
     },
     /// Importera data till databasen.
     Import {
@@ -378,6 +384,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             what: ImportWhat::Register(r),
         } => followup::run(r),
+        Command::Mal { cmd } => goals::run(cmd),
         Command::Sie {
             what:
                 SieWhat::Check {

@@ -6,6 +6,7 @@
 pub mod data;
 pub mod definition;
 pub mod economy;
+pub mod followup;
 pub mod narrative;
 pub mod volumes;
 

@@ -42,6 +42,7 @@
 
 mod error;
 mod followup;
+mod goals;
 mod import;
 mod objset;
 mod rounds;
@@ -52,11 +53,12 @@ mod time;
 mod types;
 
 pub use error::StoreError;
-pub use followup::{FollowupError, FollowupFilter, FollowupReport, StoredRegister};
+pub use followup::{FollowupError, FollowupFilter, FollowupReport, KpiReport, StoredRegister};
 pub use rounds::{
     AuditEntry, ComputedLine, ForecastStore, LineDetail, MethodEstimate, NodeLedgerRow, RoundInfo,
     RoundStatus, SaveSummary,
 };
+pub use goals::{GoalOverrideError, StoredGoalStatus};
 pub use sqlite::SqliteStore;
 pub use templates::MAX_ROW_ERRORS;
 pub use types::{
