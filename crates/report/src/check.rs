@@ -251,6 +251,9 @@ fn is_row_with_numbers(kind: RowKind) -> bool {
 // Cells: the printed text is the format's rendering of the value (R4, same rounding and sign)
 
 fn check_cell_texts(t: &Table, out: &mut Vec<Finding>) {
+    // cells that show the right number in another unit or precision than their column's
+    // format: one warning per table (mixed tables such as a five-year summary have many)
+    let mut other_format: Vec<(&Row, &Column, &Cell, String, String)> = Vec::new();
     for row in &t.rows {
         for (ci, col) in t.columns.iter().enumerate() {
             let Some(cell) = row.cells.get(ci) else {
@@ -260,20 +263,26 @@ fn check_cell_texts(t: &Table, out: &mut Vec<Finding>) {
                 continue;
             }
             let expected = col.format.render(&cell.value);
-            if cell.text.trim() != expected.trim() {
-                out.push(Finding {
-                    rule: "R4",
-                    severity: Severity::Error,
-                    location: cell_loc(t, row, col),
-                    message: format!(
-                        "cellen visar «{}» men värdet {} avrundas till «{}». Skriv inte in \
-                         tabelltal för hand: låt cellens text komma från värdet.",
-                        cell.text,
-                        exact(&cell.value),
-                        expected
-                    ),
-                });
+            let shown = without_footnote_marks(&cell.text);
+            if shown == expected.trim() {
+                continue;
             }
+            if let Some(other) = other_rendering(&cell.value, shown) {
+                other_format.push((row, col, cell, other, expected));
+                continue;
+            }
+            out.push(Finding {
+                rule: "R4",
+                severity: Severity::Error,
+                location: cell_loc(t, row, col),
+                message: format!(
+                    "cellen visar «{}» men värdet {} avrundas till «{}». Skriv inte in \
+                     tabelltal för hand: låt cellens text komma från värdet.",
+                    cell.text,
+                    exact(&cell.value),
+                    expected
+                ),
+            });
         }
         if row.cells.len() != t.columns.len() {
             out.push(Finding {
@@ -289,6 +298,89 @@ fn check_cell_texts(t: &Table, out: &mut Vec<Finding>) {
             });
         }
     }
+    if let Some((row, col, cell, other, expected)) = other_format.first() {
+        // the right numbers, but not in the column's format: Excel, which writes the value
+        // with the column's number format, would show something else
+        let mut columns: Vec<String> = Vec::new();
+        for (_, c, ..) in &other_format {
+            let l = col_label(c);
+            if !columns.contains(&l) {
+                columns.push(l);
+            }
+        }
+        let location = if columns.len() == 1 && other_format.len() == 1 {
+            cell_loc(t, row, col)
+        } else if columns.len() == 1 {
+            format!("{}, kolumn {}", table_loc(t), columns[0])
+        } else {
+            table_loc(t)
+        };
+        let n = other_format.len();
+        out.push(Finding {
+            rule: "R4",
+            severity: Severity::Warning,
+            location,
+            message: format!(
+                "{} visar talet med en annan enhet eller ett annat antal decimaler än \
+                 kolumnens format ({}), t.ex. rad {}, kolumn {}: «{}» ({other}) där formatet ger \
+                 «{}». Excel visar kolumnens format. Använd samma enhet och antal decimaler i \
+                 hela kolumnen, eller dela tabellen.",
+                if n == 1 {
+                    "1 cell".to_string()
+                } else {
+                    format!("{n} celler")
+                },
+                columns.join(", "),
+                row_label(row),
+                col_label(col),
+                cell.text,
+                expected
+            ),
+        });
+    }
+}
+
+/// A cell's text without trailing footnote marks (`66*`, `12,3¹`).
+fn without_footnote_marks(text: &str) -> &str {
+    text.trim()
+        .trim_end_matches([
+            '*', '†', '‡', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', ')',
+        ])
+        .trim_end()
+}
+
+/// If `shown` is `value` rendered in some other unit or number of decimals, which one
+/// (`1 decimal`, `mnkr med 1 decimal`).
+fn other_rendering(value: &Value, shown: &str) -> Option<String> {
+    let decimals = |d: u8| match d {
+        1 => "1 decimal".to_string(),
+        d => format!("{d} decimaler"),
+    };
+    for d in 0u8..=3 {
+        let hit = |f: Format| f.render(value).trim() == shown;
+        match value {
+            Value::Amount(_) => {
+                for unit in [Unit::Kr, Unit::Tkr, Unit::Mnkr] {
+                    if hit(Format::Amount { unit, decimals: d }) {
+                        return Some(format!("{} med {}", unit.label(), decimals(d)));
+                    }
+                }
+            }
+            Value::Ratio(_) if hit(Format::Percent { decimals: d }) => {
+                return Some(format!("procent med {}", decimals(d)));
+            }
+            Value::Number(_) => {
+                if hit(Format::Number { decimals: d }) {
+                    return Some(decimals(d));
+                }
+                if hit(Format::Percent { decimals: d }) {
+                    return Some(format!("procent med {}", decimals(d)));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A value exactly, for messages (`4 437 654 322,00 kr`, `0,9543`).
@@ -738,12 +830,16 @@ fn check_footing(t: &Table, out: &mut Vec<Finding>) {
                 (Format::Amount { unit, decimals }, Value::Amount(a)) => {
                     let mut sum: i128 = 0;
                     let mut printed_sum: i128 = 0;
+                    let mut comparable = true;
                     let mut ok = true;
                     for p in &parts {
                         match p.cells.get(ci).map(|c| (&c.value, c.text.as_str())) {
                             Some((Value::Amount(x), text)) => {
                                 sum += x.ore() as i128;
-                                printed_sum += printed(text, *x, unit, decimals);
+                                match printed(text, *x, unit, decimals) {
+                                    Some(p) => printed_sum += p,
+                                    None => comparable = false,
+                                }
                             }
                             Some((Value::Empty, _)) | None => {}
                             _ => ok = false,
@@ -773,8 +869,8 @@ fn check_footing(t: &Table, out: &mut Vec<Finding>) {
                     }
                     let shown_total = printed(&total.text, *a, unit, decimals);
                     let allowed = ((parts.len() as i128 + 1) / 2).max(1);
-                    let diff = shown_total - printed_sum;
-                    if diff.abs() > allowed {
+                    let diff = shown_total.unwrap_or(0) - printed_sum;
+                    if comparable && shown_total.is_some() && diff.abs() > allowed {
                         let step = unit.ore() / 10i64.pow(decimals.min(unit.max_decimals()) as u32);
                         let f = |x: i128| {
                             Amount::from_ore((x * step as i128) as i64).format(unit, decimals)
@@ -790,7 +886,7 @@ fn check_footing(t: &Table, out: &mut Vec<Finding>) {
                                  beloppen.",
                                 f(printed_sum),
                                 unit.label(),
-                                f(shown_total),
+                                f(shown_total.unwrap_or(0)),
                                 unit.label(),
                                 f(diff),
                                 unit.label(),
@@ -833,11 +929,19 @@ fn check_footing(t: &Table, out: &mut Vec<Finding>) {
     }
 }
 
-/// The printed figure of a money cell in display units (10^-decimals of `unit`); the text
-/// when it parses, otherwise the rounded value.
-fn printed(text: &str, value: Amount, unit: Unit, decimals: u8) -> i128 {
-    let shown = Amount::parse_swedish_in(text, unit).unwrap_or(value);
-    shown.round_to(unit, decimals) as i128
+/// The printed figure of a money cell in display units (10^-decimals of `unit`): the text
+/// read in the column's unit (a figure typed by hand is what the reader sees), or the rounded
+/// value. `None` when the text shows the value in another unit or precision (reported under
+/// R4; the printed figures of the column cannot be added up).
+fn printed(text: &str, value: Amount, unit: Unit, decimals: u8) -> Option<i128> {
+    let shown = without_footnote_marks(text);
+    let format = Format::Amount { unit, decimals };
+    let v = Value::Amount(value);
+    if shown != format.render(&v).trim() && other_rendering(&v, shown).is_some() {
+        return None;
+    }
+    let a = Amount::parse_swedish_in(shown, unit).unwrap_or(value);
+    Some(a.round_to(unit, decimals) as i128)
 }
 
 fn list_rows(rows: &[&Row]) -> String {

@@ -555,6 +555,47 @@ fn r4_cell_text_typed_by_hand() {
         &["rad Vård- och omsorgsnämnden", "kolumn Prognos helår"],
     );
     assert!(e.message.contains("«1\u{a0}428,8»"));
+    assert_eq!(e.severity, Severity::Error);
+    // a footnote mark is fine; the right number in another unit or precision is a warning
+    // (Excel shows the column's format), a wrong one an error
+    let mut r = sample();
+    let t = table_mut(&mut r, "drift");
+    let (p, b) = (t.column("prognos").unwrap(), t.column("budget").unwrap());
+    let rows = &mut t.rows;
+    rows[0].cells[p].text = format!("{}*", rows[0].cells[p].text);
+    rows[1].cells[p].text = "890".into(); // 889,5 mnkr with no decimals
+    rows[2].cells[b].text = "1\u{a0}432\u{a0}000".into(); // in tkr
+    let f = check(&r);
+    assert_rules(&f, &["R4"]);
+    // one warning for the table, naming the columns and the first cell
+    assert_eq!(f.len(), 1, "{}", render_findings(&f));
+    assert_eq!(f[0].severity, Severity::Warning);
+    assert_eq!(
+        f[0].location,
+        "Tabell 1 (Driftredovisning per nämnd, helår 2025)"
+    );
+    assert!(f[0].message.starts_with("2 celler"), "{}", f[0].message);
+    assert!(f[0].message.contains("(Prognos helår, Budget helår)"));
+    assert!(f[0]
+        .message
+        .contains("rad Socialnämnden, kolumn Prognos helår: «890» (mnkr med 0 decimaler)"));
+    // only the tkr cell: the location is the cell
+    let mut r = sample();
+    let t = table_mut(&mut r, "drift");
+    let b = t.column("budget").unwrap();
+    t.rows[2].cells[b].text = "1\u{a0}432\u{a0}000".into();
+    let f = check(&r);
+    assert_eq!(f.len(), 1, "{}", render_findings(&f));
+    assert_eq!(
+        f[0].location,
+        "Tabell 1 (Driftredovisning per nämnd, helår 2025), rad Vård- och omsorgsnämnden, kolumn \
+         Budget helår"
+    );
+    assert!(
+        f[0].message.contains("tkr med 0 decimaler"),
+        "{}",
+        f[0].message
+    );
 }
 
 #[test]
