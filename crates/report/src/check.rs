@@ -262,7 +262,7 @@ fn check_cell_texts(t: &Table, out: &mut Vec<Finding>) {
             if matches!(cell.value, Value::Text(_)) {
                 continue;
             }
-            let expected = col.format.render(&cell.value);
+            let expected = cell.format_in(col).render(&cell.value);
             let shown = without_footnote_marks(&cell.text);
             if shown == expected.trim() {
                 continue;
@@ -558,9 +558,9 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
                             "{} visar {} men {} = {} (skillnad {}). Räkna om {} från de \
                              ingående värdena eller rätta dem.",
                             col_label(rcol),
-                            show(&rcell.value, &rcol.format),
+                            show(&rcell.value, &rcell.format_in(rcol)),
                             render_expr(terms, label),
-                            show(&want_v, &rcol.format),
+                            show(&want_v, &rcell.format_in(rcol)),
                             kr(got - want),
                             col_label(rcol)
                         ),
@@ -585,7 +585,7 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
                             col_label(rcol),
                             rcell.text,
                             render_expr(terms, label),
-                            rcol.format.render(&want_v),
+                            rcell.format_in(rcol).render(&want_v),
                             col_label(rcol)
                         ),
                     ));
@@ -694,7 +694,7 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
                         "{} visar {} men {} = {} kr (skillnad {} kr, tillåtet {} kr). Kontrollera \
                          volym och styckkostnad eller beloppet.",
                         col_label(rcol),
-                        show(&rcell.value, &rcol.format),
+                        show(&rcell.value, &rcell.format_in(rcol)),
                         expr,
                         format_number(prod, 0),
                         format_number(got - prod, 0),
@@ -713,7 +713,7 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
             let (_, hc) = cell_of(t, row, high)?;
             let a = num(&lc.value)??.f();
             let b = num(&hc.value)??.f();
-            let tol = half_unit(&rcol.format, &rcell.value);
+            let tol = half_unit(&rcell.format_in(rcol), &rcell.value);
             if r < a.min(b) - tol || r > a.max(b) + tol {
                 return Some(finding(
                     rcol,
@@ -733,12 +733,12 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
         }
         Identity::Share { column, .. } => {
             let (col, cell) = cell_of(t, row, column)?;
-            let (v, max) = match (&cell.value, &col.format) {
+            let (v, max) = match (&cell.value, &cell.format_in(col)) {
                 (Value::Ratio(r), _) => (*r, 1.0),
                 (Value::Number(n), _) => (*n, 100.0),
                 _ => return None,
             };
-            let tol = half_unit(&col.format, &cell.value);
+            let tol = half_unit(&cell.format_in(col), &cell.value);
             if v < -tol || v > max + tol {
                 return Some(finding(
                     col,
@@ -790,7 +790,7 @@ fn ratio_finding(
             why_empty
         ));
     }
-    let expected = col.format.render(&Value::Ratio(ratio));
+    let expected = cell.format_in(col).render(&Value::Ratio(ratio));
     if cell.text.trim() == expected.trim() {
         return None;
     }
@@ -826,7 +826,8 @@ fn check_footing(t: &Table, out: &mut Vec<Finding>) {
             let Some(total) = row.cells.get(ci) else {
                 continue;
             };
-            match (col.format, &total.value) {
+            let total_format = total.format_in(col);
+            match (total_format, &total.value) {
                 (Format::Amount { unit, decimals }, Value::Amount(a)) => {
                     let mut sum: i128 = 0;
                     let mut printed_sum: i128 = 0;
@@ -859,10 +860,10 @@ fn check_footing(t: &Table, out: &mut Vec<Finding>) {
                                 "summan visar {} men de {} ingående raderna ({}) summerar till {} \
                                  (skillnad {}). Summera från de ej avrundade beloppen eller \
                                  rätta vilka rader summan omfattar.",
-                                show(&total.value, &col.format),
+                                show(&total.value, &total_format),
                                 parts.len(),
                                 list_rows(&parts),
-                                show(&sum_v, &col.format),
+                                show(&sum_v, &total_format),
                                 kr(got - sum)
                             ),
                         });
@@ -918,7 +919,7 @@ fn check_footing(t: &Table, out: &mut Vec<Finding>) {
                                 total.text,
                                 parts.len(),
                                 list_rows(&parts),
-                                col.format.render(&Value::Number(sum))
+                                total_format.render(&Value::Number(sum))
                             ),
                         });
                     }
@@ -1480,6 +1481,46 @@ fn check_table_labels(t: &Table, c: Cutoff, out: &mut Vec<Finding>) {
                 });
             }
         }
+        // cells with their own money format (mixed tables) in columns not reported above
+        let mut cells: Vec<(&Row, &Column, Unit)> = Vec::new();
+        for row in &t.rows {
+            for (ci, col) in t.columns.iter().enumerate() {
+                let Some(cell) = row.cells.get(ci) else {
+                    continue;
+                };
+                let column_reported =
+                    matches!(col.format, Format::Amount { unit, .. } if unit != tu);
+                if let Some(Format::Amount { unit, .. }) = cell.format {
+                    if unit != tu && !column_reported && matches!(cell.value, Value::Amount(_)) {
+                        cells.push((row, col, unit));
+                    }
+                }
+            }
+        }
+        if let Some((row, col, u)) = cells.first() {
+            out.push(Finding {
+                rule: "R8",
+                severity: Severity::Error,
+                location: if cells.len() == 1 {
+                    cell_loc(t, row, col)
+                } else {
+                    table_loc(t)
+                },
+                message: format!(
+                    "{} visar belopp i {} men tabellens rubrik säger {} (t.ex. rad {}, kolumn \
+                     {}). Visa alla belopp i tabellen i samma enhet.",
+                    if cells.len() == 1 {
+                        "1 cell".to_string()
+                    } else {
+                        format!("{} celler", cells.len())
+                    },
+                    u.label(),
+                    tu.label(),
+                    row_label(row),
+                    col_label(col)
+                ),
+            });
+        }
     }
     if let Some(tu) = table_unit {
         let mut header: Vec<(&str, &str)> = vec![("rubriken", &t.caption)];
@@ -1791,7 +1832,7 @@ fn check_bound(r: &Report, loc: &str, n: &BoundNumber, out: &mut Vec<Finding>) {
         )));
         return;
     }
-    let expected = if n.format == col.format {
+    let expected = if n.format == cell.format_in(col) {
         cell.text.clone()
     } else {
         n.format.render(&cell.value)

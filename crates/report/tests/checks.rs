@@ -785,7 +785,10 @@ fn r8_mnkr_over_thousands_and_tkr_in_the_text() {
     }
     for row in &mut t.rows {
         for c in 1..4 {
-            row.cells[c].text = tkr.render(&row.cells[c].value);
+            row.cells[c] = Cell {
+                format: Some(tkr),
+                ..Cell::new(row.cells[c].value.clone(), &tkr)
+            };
         }
     }
     t.caption = "Utfall per enhet januari–augusti 2025, belopp i tusental kronor".into();
@@ -812,6 +815,53 @@ fn r8_mnkr_over_thousands_and_tkr_in_the_text() {
     let f = check(&r);
     assert_rules(&f, &["R8"]);
     assert!(f[0].message.contains("«tkr»") && f[0].message.contains("mnkr"));
+}
+
+#[test]
+fn r8_money_rows_of_a_mixed_table_in_the_table_unit() {
+    // a five-year summary: money rows in mnkr and counts in one table, cells with own formats
+    let years = ["2023", "2024", "2025"];
+    let count = Format::Number { decimals: 0 };
+    let build = |money: Format| {
+        let mut columns = vec![col("rad", "Fem år i sammandrag", Format::Text)];
+        columns.extend(years.iter().map(|y| col(y, y, count)));
+        let mut netto = vec![Cell::text("Nettokostnad")];
+        netto.extend(
+            [2_700.5, 2_776.6, 2_857.3]
+                .map(|x| Cell::new(ore((x * 1e8f64).round() as i64), &money)),
+        );
+        let mut placerade = vec![Cell::text("Placerade barn och unga, antal")];
+        placerade.extend([118.0, 126.0, 131.0].map(|x| num(x, 0)));
+        table(
+            "fem-ar",
+            "Fem år i sammandrag",
+            columns,
+            vec![
+                row("netto", RowKind::Item, netto, &[]),
+                row("placerade", RowKind::Item, placerade, &[]),
+            ],
+        )
+    };
+    let mut r = sample();
+    add_blocks(&mut r, vec![Block::Table(build(MNKR))]);
+    assert!(check(&r).is_empty(), "{}", render_findings(&check(&r)));
+    // the money row in thousands under a header that says mnkr
+    let mut r = sample();
+    let tkr = Format::Amount {
+        unit: Unit::Tkr,
+        decimals: 0,
+    };
+    add_blocks(&mut r, vec![Block::Table(build(tkr))]);
+    let f = check(&r);
+    assert_rules(&f, &["R8"]);
+    assert_eq!(f.len(), 1, "{}", render_findings(&f));
+    assert_eq!(f[0].location, "Tabell 4 (Fem år i sammandrag)");
+    assert!(
+        f[0].message.starts_with("3 celler visar belopp i tkr"),
+        "{}",
+        f[0].message
+    );
+    assert!(f[0].message.contains("rad Nettokostnad, kolumn 2023"));
 }
 
 #[test]

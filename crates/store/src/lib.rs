@@ -54,11 +54,11 @@ mod types;
 
 pub use error::StoreError;
 pub use followup::{FollowupError, FollowupFilter, FollowupReport, KpiReport, StoredRegister};
+pub use goals::{GoalOverrideError, StoredGoalStatus};
 pub use rounds::{
     AuditEntry, ComputedLine, ForecastStore, LineDetail, MethodEstimate, NodeLedgerRow, RoundInfo,
     RoundStatus, SaveSummary,
 };
-pub use goals::{GoalOverrideError, StoredGoalStatus};
 pub use sqlite::SqliteStore;
 pub use templates::MAX_ROW_ERRORS;
 pub use types::{
