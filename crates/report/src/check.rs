@@ -275,13 +275,24 @@ fn check_cell_texts(t: &Table, out: &mut Vec<Finding>) {
                 rule: "R4",
                 severity: Severity::Error,
                 location: cell_loc(t, row, col),
-                message: format!(
-                    "cellen visar «{}» men värdet {} avrundas till «{}». Skriv inte in \
-                     tabelltal för hand: låt cellens text komma från värdet.",
-                    cell.text,
-                    exact(&cell.value),
-                    expected
-                ),
+                message: if matches!(
+                    cell.value,
+                    Value::Amount(_) | Value::Ratio(_) | Value::Number(_)
+                ) {
+                    format!(
+                        "cellen visar «{}» men värdet {} avrundas till «{}». Skriv inte in \
+                         tabelltal för hand: låt cellens text komma från värdet.",
+                        cell.text,
+                        exact(&cell.value),
+                        expected
+                    )
+                } else {
+                    format!(
+                        "cellen visar «{}» men värdet är «{}». Låt cellens text komma från \
+                         värdet.",
+                        cell.text, expected
+                    )
+                },
             });
         }
         if row.cells.len() != t.columns.len() {
