@@ -251,6 +251,9 @@ fn is_row_with_numbers(kind: RowKind) -> bool {
 // Cells: the printed text is the format's rendering of the value (R4, same rounding and sign)
 
 fn check_cell_texts(t: &Table, out: &mut Vec<Finding>) {
+    // cells that show the right number in another unit or precision than their column's
+    // format: one warning per table (mixed tables such as a five-year summary have many)
+    let mut other_format: Vec<(&Row, &Column, &Cell, String, String)> = Vec::new();
     for row in &t.rows {
         for (ci, col) in t.columns.iter().enumerate() {
             let Some(cell) = row.cells.get(ci) else {
@@ -260,20 +263,37 @@ fn check_cell_texts(t: &Table, out: &mut Vec<Finding>) {
                 continue;
             }
             let expected = cell.format_in(col).render(&cell.value);
-            if cell.text.trim().trim_end_matches('*') != expected.trim() {
-                out.push(Finding {
-                    rule: "R4",
-                    severity: Severity::Error,
-                    location: cell_loc(t, row, col),
-                    message: format!(
+            let shown = without_footnote_marks(&cell.text);
+            if shown == expected.trim() {
+                continue;
+            }
+            if let Some(other) = other_rendering(&cell.value, shown) {
+                other_format.push((row, col, cell, other, expected));
+                continue;
+            }
+            out.push(Finding {
+                rule: "R4",
+                severity: Severity::Error,
+                location: cell_loc(t, row, col),
+                message: if matches!(
+                    cell.value,
+                    Value::Amount(_) | Value::Ratio(_) | Value::Number(_)
+                ) {
+                    format!(
                         "cellen visar «{}» men värdet {} avrundas till «{}». Skriv inte in \
                          tabelltal för hand: låt cellens text komma från värdet.",
                         cell.text,
                         exact(&cell.value),
                         expected
-                    ),
-                });
-            }
+                    )
+                } else {
+                    format!(
+                        "cellen visar «{}» men värdet är «{}». Låt cellens text komma från \
+                         värdet.",
+                        cell.text, expected
+                    )
+                },
+            });
         }
         if row.cells.len() != t.columns.len() {
             out.push(Finding {
@@ -289,6 +309,89 @@ fn check_cell_texts(t: &Table, out: &mut Vec<Finding>) {
             });
         }
     }
+    if let Some((row, col, cell, other, expected)) = other_format.first() {
+        // the right numbers, but not in the column's format: Excel, which writes the value
+        // with the column's number format, would show something else
+        let mut columns: Vec<String> = Vec::new();
+        for (_, c, ..) in &other_format {
+            let l = col_label(c);
+            if !columns.contains(&l) {
+                columns.push(l);
+            }
+        }
+        let location = if columns.len() == 1 && other_format.len() == 1 {
+            cell_loc(t, row, col)
+        } else if columns.len() == 1 {
+            format!("{}, kolumn {}", table_loc(t), columns[0])
+        } else {
+            table_loc(t)
+        };
+        let n = other_format.len();
+        out.push(Finding {
+            rule: "R4",
+            severity: Severity::Warning,
+            location,
+            message: format!(
+                "{} visar talet med en annan enhet eller ett annat antal decimaler än \
+                 kolumnens format ({}), t.ex. rad {}, kolumn {}: «{}» ({other}) där formatet ger \
+                 «{}». Excel visar kolumnens format. Använd samma enhet och antal decimaler i \
+                 hela kolumnen, eller dela tabellen.",
+                if n == 1 {
+                    "1 cell".to_string()
+                } else {
+                    format!("{n} celler")
+                },
+                columns.join(", "),
+                row_label(row),
+                col_label(col),
+                cell.text,
+                expected
+            ),
+        });
+    }
+}
+
+/// A cell's text without trailing footnote marks (`66*`, `12,3¹`).
+fn without_footnote_marks(text: &str) -> &str {
+    text.trim()
+        .trim_end_matches([
+            '*', '†', '‡', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', ')',
+        ])
+        .trim_end()
+}
+
+/// If `shown` is `value` rendered in some other unit or number of decimals, which one
+/// (`1 decimal`, `mnkr med 1 decimal`).
+fn other_rendering(value: &Value, shown: &str) -> Option<String> {
+    let decimals = |d: u8| match d {
+        1 => "1 decimal".to_string(),
+        d => format!("{d} decimaler"),
+    };
+    for d in 0u8..=3 {
+        let hit = |f: Format| f.render(value).trim() == shown;
+        match value {
+            Value::Amount(_) => {
+                for unit in [Unit::Kr, Unit::Tkr, Unit::Mnkr] {
+                    if hit(Format::Amount { unit, decimals: d }) {
+                        return Some(format!("{} med {}", unit.label(), decimals(d)));
+                    }
+                }
+            }
+            Value::Ratio(_) if hit(Format::Percent { decimals: d }) => {
+                return Some(format!("procent med {}", decimals(d)));
+            }
+            Value::Number(_) => {
+                if hit(Format::Number { decimals: d }) {
+                    return Some(decimals(d));
+                }
+                if hit(Format::Percent { decimals: d }) {
+                    return Some(format!("procent med {}", decimals(d)));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A value exactly, for messages (`4 437 654 322,00 kr`, `0,9543`).
@@ -466,9 +569,9 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
                             "{} visar {} men {} = {} (skillnad {}). Räkna om {} från de \
                              ingående värdena eller rätta dem.",
                             col_label(rcol),
-                            show(&rcell.value, &rcol.format),
+                            show(&rcell.value, &rcell.format_in(rcol)),
                             render_expr(terms, label),
-                            show(&want_v, &rcol.format),
+                            show(&want_v, &rcell.format_in(rcol)),
                             kr(got - want),
                             col_label(rcol)
                         ),
@@ -493,7 +596,7 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
                             col_label(rcol),
                             rcell.text,
                             render_expr(terms, label),
-                            rcol.format.render(&want_v),
+                            rcell.format_in(rcol).render(&want_v),
                             col_label(rcol)
                         ),
                     ));
@@ -602,7 +705,7 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
                         "{} visar {} men {} = {} kr (skillnad {} kr, tillåtet {} kr). Kontrollera \
                          volym och styckkostnad eller beloppet.",
                         col_label(rcol),
-                        show(&rcell.value, &rcol.format),
+                        show(&rcell.value, &rcell.format_in(rcol)),
                         expr,
                         format_number(prod, 0),
                         format_number(got - prod, 0),
@@ -621,7 +724,7 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
             let (_, hc) = cell_of(t, row, high)?;
             let a = num(&lc.value)??.f();
             let b = num(&hc.value)??.f();
-            let tol = half_unit(&rcol.format, &rcell.value);
+            let tol = half_unit(&rcell.format_in(rcol), &rcell.value);
             if r < a.min(b) - tol || r > a.max(b) + tol {
                 return Some(finding(
                     rcol,
@@ -641,12 +744,12 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
         }
         Identity::Share { column, .. } => {
             let (col, cell) = cell_of(t, row, column)?;
-            let (v, max) = match (&cell.value, &col.format) {
+            let (v, max) = match (&cell.value, &cell.format_in(col)) {
                 (Value::Ratio(r), _) => (*r, 1.0),
                 (Value::Number(n), _) => (*n, 100.0),
                 _ => return None,
             };
-            let tol = half_unit(&col.format, &cell.value);
+            let tol = half_unit(&cell.format_in(col), &cell.value);
             if v < -tol || v > max + tol {
                 return Some(finding(
                     col,
@@ -698,7 +801,7 @@ fn ratio_finding(
             why_empty
         ));
     }
-    let expected = col.format.render(&Value::Ratio(ratio));
+    let expected = cell.format_in(col).render(&Value::Ratio(ratio));
     if cell.text.trim() == expected.trim() {
         return None;
     }
@@ -734,16 +837,21 @@ fn check_footing(t: &Table, out: &mut Vec<Finding>) {
             let Some(total) = row.cells.get(ci) else {
                 continue;
             };
-            match (col.format, &total.value) {
+            let total_format = total.format_in(col);
+            match (total_format, &total.value) {
                 (Format::Amount { unit, decimals }, Value::Amount(a)) => {
                     let mut sum: i128 = 0;
                     let mut printed_sum: i128 = 0;
+                    let mut comparable = true;
                     let mut ok = true;
                     for p in &parts {
                         match p.cells.get(ci).map(|c| (&c.value, c.text.as_str())) {
                             Some((Value::Amount(x), text)) => {
                                 sum += x.ore() as i128;
-                                printed_sum += printed(text, *x, unit, decimals);
+                                match printed(text, *x, unit, decimals) {
+                                    Some(p) => printed_sum += p,
+                                    None => comparable = false,
+                                }
                             }
                             Some((Value::Empty, _)) | None => {}
                             _ => ok = false,
@@ -763,18 +871,18 @@ fn check_footing(t: &Table, out: &mut Vec<Finding>) {
                                 "summan visar {} men de {} ingående raderna ({}) summerar till {} \
                                  (skillnad {}). Summera från de ej avrundade beloppen eller \
                                  rätta vilka rader summan omfattar.",
-                                show(&total.value, &col.format),
+                                show(&total.value, &total_format),
                                 parts.len(),
                                 list_rows(&parts),
-                                show(&sum_v, &col.format),
+                                show(&sum_v, &total_format),
                                 kr(got - sum)
                             ),
                         });
                     }
                     let shown_total = printed(&total.text, *a, unit, decimals);
                     let allowed = ((parts.len() as i128 + 1) / 2).max(1);
-                    let diff = shown_total - printed_sum;
-                    if diff.abs() > allowed {
+                    let diff = shown_total.unwrap_or(0) - printed_sum;
+                    if comparable && shown_total.is_some() && diff.abs() > allowed {
                         let step = unit.ore() / 10i64.pow(decimals.min(unit.max_decimals()) as u32);
                         let f = |x: i128| {
                             Amount::from_ore((x * step as i128) as i64).format(unit, decimals)
@@ -790,7 +898,7 @@ fn check_footing(t: &Table, out: &mut Vec<Finding>) {
                                  beloppen.",
                                 f(printed_sum),
                                 unit.label(),
-                                f(shown_total),
+                                f(shown_total.unwrap_or(0)),
                                 unit.label(),
                                 f(diff),
                                 unit.label(),
@@ -822,7 +930,7 @@ fn check_footing(t: &Table, out: &mut Vec<Finding>) {
                                 total.text,
                                 parts.len(),
                                 list_rows(&parts),
-                                col.format.render(&Value::Number(sum))
+                                total_format.render(&Value::Number(sum))
                             ),
                         });
                     }
@@ -833,11 +941,19 @@ fn check_footing(t: &Table, out: &mut Vec<Finding>) {
     }
 }
 
-/// The printed figure of a money cell in display units (10^-decimals of `unit`); the text
-/// when it parses, otherwise the rounded value.
-fn printed(text: &str, value: Amount, unit: Unit, decimals: u8) -> i128 {
-    let shown = Amount::parse_swedish_in(text, unit).unwrap_or(value);
-    shown.round_to(unit, decimals) as i128
+/// The printed figure of a money cell in display units (10^-decimals of `unit`): the text
+/// read in the column's unit (a figure typed by hand is what the reader sees), or the rounded
+/// value. `None` when the text shows the value in another unit or precision (reported under
+/// R4; the printed figures of the column cannot be added up).
+fn printed(text: &str, value: Amount, unit: Unit, decimals: u8) -> Option<i128> {
+    let shown = without_footnote_marks(text);
+    let format = Format::Amount { unit, decimals };
+    let v = Value::Amount(value);
+    if shown != format.render(&v).trim() && other_rendering(&v, shown).is_some() {
+        return None;
+    }
+    let a = Amount::parse_swedish_in(shown, unit).unwrap_or(value);
+    Some(a.round_to(unit, decimals) as i128)
 }
 
 fn list_rows(rows: &[&Row]) -> String {
@@ -1092,6 +1208,20 @@ fn is_space(c: char) -> bool {
     c.is_whitespace() || c == NBSP || c == '\u{202F}'
 }
 
+/// `s` in lower case with every character keeping its byte length, so byte positions are
+/// shared with `s` (characters whose lower case is longer or shorter are kept as they are).
+fn lower_same_len(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let mut l = c.to_lowercase();
+            match (l.next(), l.next()) {
+                (Some(x), None) if x.len_utf8() == c.len_utf8() => x,
+                _ => c,
+            }
+        })
+        .collect()
+}
+
 /// A year written right after position `i` (`jan–aug 2024`), if any.
 fn year_after(s: &str, i: usize) -> Option<i32> {
     let rest = s[i..].trim_start_matches(|c: char| is_space(c) || c == '.');
@@ -1122,11 +1252,7 @@ fn wrong_periods(s: &str, cutoff: Cutoff) -> Vec<(String, u8)> {
     let ws = words(s);
     let mut out = Vec::new();
     let mut range_ends = Vec::new();
-    // byte positions are shared with `s`; fall back to `s` if lowercasing changed lengths
-    let lower = match s.to_lowercase() {
-        l if l.len() == s.len() => l,
-        _ => s.to_string(),
-    };
+    let lower = lower_same_len(s);
     let other_period = |start: usize| {
         let from = lower[..start.min(lower.len())]
             .char_indices()
@@ -1365,6 +1491,46 @@ fn check_table_labels(t: &Table, c: Cutoff, out: &mut Vec<Finding>) {
                     ),
                 });
             }
+        }
+        // cells with their own money format (mixed tables) in columns not reported above
+        let mut cells: Vec<(&Row, &Column, Unit)> = Vec::new();
+        for row in &t.rows {
+            for (ci, col) in t.columns.iter().enumerate() {
+                let Some(cell) = row.cells.get(ci) else {
+                    continue;
+                };
+                let column_reported =
+                    matches!(col.format, Format::Amount { unit, .. } if unit != tu);
+                if let Some(Format::Amount { unit, .. }) = cell.format {
+                    if unit != tu && !column_reported && matches!(cell.value, Value::Amount(_)) {
+                        cells.push((row, col, unit));
+                    }
+                }
+            }
+        }
+        if let Some((row, col, u)) = cells.first() {
+            out.push(Finding {
+                rule: "R8",
+                severity: Severity::Error,
+                location: if cells.len() == 1 {
+                    cell_loc(t, row, col)
+                } else {
+                    table_loc(t)
+                },
+                message: format!(
+                    "{} visar belopp i {} men tabellens rubrik säger {} (t.ex. rad {}, kolumn \
+                     {}). Visa alla belopp i tabellen i samma enhet.",
+                    if cells.len() == 1 {
+                        "1 cell".to_string()
+                    } else {
+                        format!("{} celler", cells.len())
+                    },
+                    u.label(),
+                    tu.label(),
+                    row_label(row),
+                    col_label(col)
+                ),
+            });
         }
     }
     if let Some(tu) = table_unit {
@@ -1677,7 +1843,7 @@ fn check_bound(r: &Report, loc: &str, n: &BoundNumber, out: &mut Vec<Finding>) {
         )));
         return;
     }
-    let expected = if n.format == col.format {
+    let expected = if n.format == cell.format_in(col) {
         cell.text.clone()
     } else {
         n.format.render(&cell.value)
@@ -2152,6 +2318,18 @@ mod tests {
             } else {
                 prop_assert_eq!(found, vec![(label, end)]);
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn scanners_never_panic(
+            s in "(\\PC|[0-9 \u{a0}\u{2212}\u{2013},.%/:-]|jan|aug|t\\.o\\.m\\.|tom |per |till och med |kr|tkr|mnkr|miljoner kronor|procent|\u{130}|\u{212a}){0,40}",
+        ) {
+            let _ = hand_typed_figures(&s);
+            let _ = wrong_periods(&s, AUG);
+            let _ = units_in(&s);
+            prop_assert_eq!(lower_same_len(&s).len(), s.len());
         }
     }
 

@@ -555,6 +555,47 @@ fn r4_cell_text_typed_by_hand() {
         &["rad Vård- och omsorgsnämnden", "kolumn Prognos helår"],
     );
     assert!(e.message.contains("«1\u{a0}428,8»"));
+    assert_eq!(e.severity, Severity::Error);
+    // a footnote mark is fine; the right number in another unit or precision is a warning
+    // (Excel shows the column's format), a wrong one an error
+    let mut r = sample();
+    let t = table_mut(&mut r, "drift");
+    let (p, b) = (t.column("prognos").unwrap(), t.column("budget").unwrap());
+    let rows = &mut t.rows;
+    rows[0].cells[p].text = format!("{}*", rows[0].cells[p].text);
+    rows[1].cells[p].text = "890".into(); // 889,5 mnkr with no decimals
+    rows[2].cells[b].text = "1\u{a0}432\u{a0}000".into(); // in tkr
+    let f = check(&r);
+    assert_rules(&f, &["R4"]);
+    // one warning for the table, naming the columns and the first cell
+    assert_eq!(f.len(), 1, "{}", render_findings(&f));
+    assert_eq!(f[0].severity, Severity::Warning);
+    assert_eq!(
+        f[0].location,
+        "Tabell 1 (Driftredovisning per nämnd, helår 2025)"
+    );
+    assert!(f[0].message.starts_with("2 celler"), "{}", f[0].message);
+    assert!(f[0].message.contains("(Prognos helår, Budget helår)"));
+    assert!(f[0]
+        .message
+        .contains("rad Socialnämnden, kolumn Prognos helår: «890» (mnkr med 0 decimaler)"));
+    // only the tkr cell: the location is the cell
+    let mut r = sample();
+    let t = table_mut(&mut r, "drift");
+    let b = t.column("budget").unwrap();
+    t.rows[2].cells[b].text = "1\u{a0}432\u{a0}000".into();
+    let f = check(&r);
+    assert_eq!(f.len(), 1, "{}", render_findings(&f));
+    assert_eq!(
+        f[0].location,
+        "Tabell 1 (Driftredovisning per nämnd, helår 2025), rad Vård- och omsorgsnämnden, kolumn \
+         Budget helår"
+    );
+    assert!(
+        f[0].message.contains("tkr med 0 decimaler"),
+        "{}",
+        f[0].message
+    );
 }
 
 #[test]
@@ -744,8 +785,10 @@ fn r8_mnkr_over_thousands_and_tkr_in_the_text() {
     }
     for row in &mut t.rows {
         for c in 1..4 {
-            row.cells[c].text = tkr.render(&row.cells[c].value);
-            row.cells[c].format = Some(tkr);
+            row.cells[c] = Cell {
+                format: Some(tkr),
+                ..Cell::new(row.cells[c].value.clone(), &tkr)
+            };
         }
     }
     t.caption = "Utfall per enhet januari–augusti 2025, belopp i tusental kronor".into();
@@ -772,6 +815,53 @@ fn r8_mnkr_over_thousands_and_tkr_in_the_text() {
     let f = check(&r);
     assert_rules(&f, &["R8"]);
     assert!(f[0].message.contains("«tkr»") && f[0].message.contains("mnkr"));
+}
+
+#[test]
+fn r8_money_rows_of_a_mixed_table_in_the_table_unit() {
+    // a five-year summary: money rows in mnkr and counts in one table, cells with own formats
+    let years = ["2023", "2024", "2025"];
+    let count = Format::Number { decimals: 0 };
+    let build = |money: Format| {
+        let mut columns = vec![col("rad", "Fem år i sammandrag", Format::Text)];
+        columns.extend(years.iter().map(|y| col(y, y, count)));
+        let mut netto = vec![Cell::text("Nettokostnad")];
+        netto.extend(
+            [2_700.5, 2_776.6, 2_857.3]
+                .map(|x| Cell::new(ore((x * 1e8f64).round() as i64), &money)),
+        );
+        let mut placerade = vec![Cell::text("Placerade barn och unga, antal")];
+        placerade.extend([118.0, 126.0, 131.0].map(|x| num(x, 0)));
+        table(
+            "fem-ar",
+            "Fem år i sammandrag",
+            columns,
+            vec![
+                row("netto", RowKind::Item, netto, &[]),
+                row("placerade", RowKind::Item, placerade, &[]),
+            ],
+        )
+    };
+    let mut r = sample();
+    add_blocks(&mut r, vec![Block::Table(build(MNKR))]);
+    assert!(check(&r).is_empty(), "{}", render_findings(&check(&r)));
+    // the money row in thousands under a header that says mnkr
+    let mut r = sample();
+    let tkr = Format::Amount {
+        unit: Unit::Tkr,
+        decimals: 0,
+    };
+    add_blocks(&mut r, vec![Block::Table(build(tkr))]);
+    let f = check(&r);
+    assert_rules(&f, &["R8"]);
+    assert_eq!(f.len(), 1, "{}", render_findings(&f));
+    assert_eq!(f[0].location, "Tabell 4 (Fem år i sammandrag)");
+    assert!(
+        f[0].message.starts_with("3 celler visar belopp i tkr"),
+        "{}",
+        f[0].message
+    );
+    assert!(f[0].message.contains("rad Nettokostnad, kolumn 2023"));
 }
 
 #[test]
@@ -1215,5 +1305,88 @@ proptest! {
         prop_assert!(r2_budget.is_some(), "{}", render_findings(&f));
         // and nothing but the footing of budget and the row's own identities is reported
         prop_assert!(f.iter().all(|x| x.rule == "R2" || x.rule == "R1"), "{}", render_findings(&f));
+    }
+}
+
+/// A random change to one cell, one row's cells or one total's includes.
+#[derive(Debug, Clone)]
+enum Mutation {
+    Value(usize, usize, usize, i64, u8),
+    Truncate(usize, usize, usize),
+    Includes(usize, usize, Vec<usize>),
+    Text(usize, usize, usize, String),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let ix = || 0usize..100;
+    prop_oneof![
+        (ix(), ix(), ix(), any::<i64>(), 0u8..6)
+            .prop_map(|(a, b, c, v, k)| Mutation::Value(a, b, c, v, k)),
+        (ix(), ix(), ix()).prop_map(|(a, b, c)| Mutation::Truncate(a, b, c)),
+        (ix(), ix(), prop::collection::vec(ix(), 0..5))
+            .prop_map(|(a, b, v)| Mutation::Includes(a, b, v)),
+        (ix(), ix(), ix(), "\\PC{0,20}").prop_map(|(a, b, c, s)| Mutation::Text(a, b, c, s)),
+    ]
+}
+
+fn apply(r: &mut Report, m: &Mutation) {
+    let mut tables = tables_mut(r);
+    let n = tables.len();
+    let (ti, ri) = match m {
+        Mutation::Value(a, b, ..)
+        | Mutation::Truncate(a, b, _)
+        | Mutation::Includes(a, b, _)
+        | Mutation::Text(a, b, ..) => (*a % n, *b),
+    };
+    let t = &mut tables[ti];
+    let keys: Vec<String> = t.rows.iter().map(|r| r.key.clone()).collect();
+    let nrows = t.rows.len();
+    let row = &mut t.rows[ri % nrows];
+    match m {
+        Mutation::Value(_, _, c, v, k) => {
+            if row.cells.is_empty() {
+                return;
+            }
+            let ci = c % row.cells.len();
+            row.cells[ci].value = match k {
+                0 => Value::Amount(Amount::from_ore(*v / 4)),
+                1 => Value::Empty,
+                2 => Value::NoData,
+                3 => Value::Ratio(*v as f64 / 1e9),
+                4 => Value::Number(*v as f64),
+                _ => Value::Text(v.to_string()),
+            };
+        }
+        Mutation::Truncate(_, _, c) => {
+            let len = row.cells.len();
+            row.cells.truncate(c % (len + 1));
+        }
+        Mutation::Includes(_, _, v) => {
+            row.includes = v.iter().map(|i| keys[i % keys.len()].clone()).collect();
+        }
+        Mutation::Text(_, _, c, s) => {
+            if row.cells.is_empty() {
+                return;
+            }
+            let ci = c % row.cells.len();
+            row.cells[ci].text = s.clone();
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The checks run before every report is written: whatever the model holds, they report
+    /// and never panic.
+    #[test]
+    fn checks_never_panic_on_a_damaged_report(ms in prop::collection::vec(mutation(), 1..6)) {
+        let mut r = sample();
+        for m in &ms {
+            apply(&mut r, m);
+        }
+        let f = check(&r);
+        let _ = render_findings(&f);
+        let _ = serde_json::to_string(&f).unwrap();
     }
 }
