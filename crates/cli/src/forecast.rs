@@ -712,9 +712,10 @@ pub enum ForecastWhat {
         /// Prognosomgång, till exempel 2025-P2.
         #[arg(long)]
         round: String,
-        /// Rader per kontogrupp (standard) eller per konto.
-        #[arg(long, value_enum, default_value_t = Grain::Group)]
-        grain: Grain,
+        /// Rader per kontogrupp eller per konto (standard: som omgången redan har, annars
+        /// kontogrupp).
+        #[arg(long, value_enum)]
+        grain: Option<Grain>,
         /// Databasfil.
         #[arg(long, default_value = crate::DEFAULT_DB)]
         db: PathBuf,
@@ -902,6 +903,13 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
         } => {
             let round = parse_round(&round)?;
             let mut store = SqliteStore::open(&db)?;
+            let grain = match grain {
+                Some(g) => g,
+                None => match store.forecast_round(&round.id())? {
+                    Some(i) if i.grain == "account" => Grain::Account,
+                    _ => Grain::Group,
+                },
+            };
             let opts = RoundOptions {
                 grain: match grain {
                     Grain::Group => LedgerBy::Group,
@@ -1472,8 +1480,11 @@ pub(crate) struct MethodBacktest {
     pub method: String,
     /// Swedish name.
     pub name: String,
-    /// Per line and replayed year.
+    /// Per line and replayed year, where the method can be used.
     pub line: ErrorStats,
+    /// Per line and replayed year over every line (the mix's value where the method cannot
+    /// be used), comparable between methods.
+    pub line_all: ErrorStats,
     /// Per committee and replayed year (Σ of the committee's lines against their actual).
     pub committee: ErrorStats,
 }
@@ -1572,6 +1583,10 @@ fn backtest_report(inputs: &Inputs, lines: &[LineCalc], round: &Round) -> Backte
             .iter()
             .filter_map(|c| value(c).map(|v| v - c.actual))
             .collect();
+        let all_errors: Vec<Amount> = cells
+            .iter()
+            .map(|c| value(c).unwrap_or(c.mix) - c.actual)
+            .collect();
         let mut comm: BTreeMap<(String, i32), (Amount, Amount)> = BTreeMap::new();
         for c in &cells {
             let e = comm.entry((c.committee.clone(), c.year)).or_default();
@@ -1587,6 +1602,7 @@ fn backtest_report(inputs: &Inputs, lines: &[LineCalc], round: &Round) -> Backte
                 .map(|m| m.name().to_string())
                 .unwrap_or_else(|| "Rekommenderad mix".into()),
             line: stats(&line_errors),
+            line_all: stats(&all_errors),
             committee: stats(&comm_errors),
         });
     }
@@ -1613,8 +1629,15 @@ fn backtest_table(r: &BacktestReport) -> String {
     );
     let _ = writeln!(
         s,
-        "{:<36} {:>12} {:>12} {:>6} {:>12} {:>12} {:>6}",
-        "", "Rad medelfel", "snedvridning", "antal", "Nämnd medelfel", "snedvridning", "antal"
+        "{:<36} {:>12} {:>12} {:>6} {:>12} {:>14} {:>12} {:>6}",
+        "",
+        "Rad medelfel",
+        "snedvridning",
+        "antal",
+        "alla rader",
+        "Nämnd medelfel",
+        "snedvridning",
+        "antal"
     );
     let t = |x: &str| {
         Amount::parse_sie(x)
@@ -1624,17 +1647,18 @@ fn backtest_table(r: &BacktestReport) -> String {
     for m in &r.methods {
         let _ = writeln!(
             s,
-            "{:<36} {:>12} {:>12} {:>6} {:>12} {:>12} {:>6}",
+            "{:<36} {:>12} {:>12} {:>6} {:>12} {:>14} {:>12} {:>6}",
             m.name,
             t(&m.line.mae),
             t(&m.line.bias),
             m.line.n,
+            t(&m.line_all.mae),
             t(&m.committee.mae),
             t(&m.committee.bias),
             m.committee.n
         );
     }
-    s.push_str("Nämndnivå: summan av nämndens rader mot nämndens utfall samma år; en rad där metoden inte går att använda räknas där med mixens värde.\nMixen: för varje år den metod som rekommenderas på raden utifrån de övriga åren (se docs/FORECASTING.md).\n");
+    s.push_str("Rad: de rader och år där metoden går att använda; \"alla rader\": varje rad och år, med mixens värde där metoden inte går att använda.\nNämndnivå: summan av nämndens rader mot nämndens utfall samma år; en rad där metoden inte går att använda räknas där med mixens värde.\nMixen: för varje år den metod som rekommenderas på raden utifrån de övriga åren (se docs/FORECASTING.md).\n");
     s
 }
 

@@ -6,6 +6,8 @@ mod demo;
 mod followup;
 mod forecast;
 mod generate;
+mod goals;
+mod konsolidera;
 mod ledger;
 mod organisation;
 mod report;
@@ -47,6 +49,11 @@ enum Command {
         #[arg(long)]
         kontogrupper: Option<PathBuf>,
     },
+    /// Målbedömning: föreslå, ändra med motivering, återställ.
+    Mal {
+        #[command(subcommand)]
+        cmd: goals::GoalCmd,
+    },
     /// Importera data till databasen.
     Import {
         #[command(subcommand)]
@@ -71,6 +78,25 @@ enum Command {
         /// Utdataformat.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Konsolidera programområdet: utfall och budget per nod med interna köp och försäljningar
+    /// eliminerade på lägsta gemensamma nivå (docs/CONSOLIDATION.md).
+    Konsolidera {
+        /// Räkenskapsår (till exempel 2025).
+        #[arg(long)]
+        year: i32,
+        /// Utfall till och med månaden (ÅÅÅÅ-MM); organisationen som gäller då. Standard: december.
+        #[arg(long)]
+        through: Option<String>,
+        /// Antal nivåer under roten som visas (noder med elimineringar visas alltid).
+        #[arg(long, default_value_t = 1)]
+        djup: usize,
+        /// Dimensionen som bär motparten.
+        #[arg(long, default_value_t = 21)]
+        motpart_dim: u32,
         /// Databasfil.
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
@@ -244,6 +270,24 @@ enum ImportWhat {
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
     },
+    /// Importera ersättningsmodellernas priser (ersattningsmodell.csv eller .xlsx); ersätter alla priser.
+    Ersattningsmodell {
+        /// Filer att importera.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Importera intraprenadernas ingående ackumulerade resultat och regler (intraprenader.csv eller .xlsx).
+    Intraprenader {
+        /// Filer att importera.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
     /// Uppföljningsregister (mål, indikatorer, uppdrag, personal …).
     #[command(flatten)]
     Register(followup::RegisterImport),
@@ -367,6 +411,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             what: ImportWhat::Budget { files, db },
         } => template_import::run(TemplateKind::Budget, &files, &db),
+        Command::Import {
+            what: ImportWhat::Ersattningsmodell { files, db },
+        } => template_import::run(TemplateKind::CompensationModel, &files, &db),
+        Command::Import {
+            what: ImportWhat::Intraprenader { files, db },
+        } => template_import::run(TemplateKind::Intraprenader, &files, &db),
         Command::Organisation { month, db } => {
             let store = SqliteStore::open(&db)?;
             organisation::run(&store, month.as_deref())
@@ -378,6 +428,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             what: ImportWhat::Register(r),
         } => followup::run(r),
+        Command::Mal { cmd } => goals::run(cmd),
         Command::Sie {
             what:
                 SieWhat::Check {
@@ -416,6 +467,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 t.elapsed().as_secs_f64()
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Konsolidera {
+            year,
+            through,
+            djup,
+            motpart_dim,
+            db,
+        } => {
+            let store = SqliteStore::open(&db)?;
+            konsolidera::run(&store, year, through.as_deref(), djup, motpart_dim)
         }
         Command::Ledger {
             year,

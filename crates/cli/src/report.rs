@@ -122,6 +122,8 @@ pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<I
         None => None,
     };
     let accuracy = accuracy(store, round)?;
+    let followup = followup_inputs(store, round, &tree, &lines)?;
+    let years = earlier_years(store, &tree, round.year)?;
     Ok(Inputs {
         organisation: organisation.to_string(),
         round,
@@ -134,7 +136,97 @@ pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<I
         accuracy,
         activity_names: BTreeMap::new(),
         volumes: volumes(store, round.year)?,
+        followup,
+        years,
     })
+}
+
+/// The follow-up registers, with the financial indicators computed from the forecast, and the
+/// goal assessment (proposal + stored decisions); `None` when no register is loaded.
+fn followup_inputs(
+    store: &SqliteStore,
+    round: Round,
+    tree: &OrgTree,
+    lines: &[delar_forecast::ForecastLine],
+) -> Result<Option<delar_compose::FollowupInputs>> {
+    use delar_followup::assess::{
+        apply_overrides, assess, financial_value, with_financial, FinancialFigures, Rule, Scale,
+    };
+    let mut data = store.followup(&delar_store::FollowupFilter::default())?;
+    if data.goals.is_empty() && data.indicators.is_empty() {
+        return Ok(None);
+    }
+    let year = round.year;
+    // budget and forecast per node (each line counts at its node and every ancestor)
+    let mut totals: BTreeMap<String, (delar_core::Amount, delar_core::Amount)> = BTreeMap::new();
+    for l in lines {
+        let mut nodes = vec![l.node.clone()];
+        nodes.extend(tree.ancestors(&l.node).iter().map(|a| a.code.clone()));
+        for n in nodes {
+            let t = totals.entry(n).or_default();
+            t.0 += l.budget;
+            t.1 += l.full_year();
+        }
+    }
+    let root = tree.root().map(|r| r.code.clone()).unwrap_or_default();
+    let computed: Vec<_> = data
+        .indicators
+        .iter()
+        .filter(|i| i.source == delar_followup::model::SourceKind::Ledger)
+        .filter_map(|i| {
+            let node = i.committee.clone().unwrap_or_else(|| root.clone());
+            let (budget, forecast) = totals.get(&node).copied()?;
+            Some(financial_value(
+                i,
+                year,
+                FinancialFigures::BudgetDeviation { budget, forecast },
+            ))
+        })
+        .collect();
+    data.values = with_financial(&data, year, &computed);
+    let mut assessment = assess(&data, year, &data.values, &Rule::default());
+    let decisions: Vec<_> = store
+        .goal_overrides(year)?
+        .into_iter()
+        .filter(|d| assessment.goals.contains_key(&d.goal))
+        .collect();
+    apply_overrides(&mut assessment, &decisions).map_err(|e| anyhow!("{e}"))?;
+    let series = store.volume_series()?;
+    let mut values = Vec::new();
+    for s in &series {
+        values.extend(store.volumes(&s.code, None)?);
+    }
+    Ok(Some(delar_compose::FollowupInputs {
+        data,
+        assessment,
+        scale: Scale::default(),
+        series,
+        values,
+    }))
+}
+
+/// Net cost and budget of the root for the four years before `year` (complete years only).
+fn earlier_years(
+    store: &SqliteStore,
+    tree: &OrgTree,
+    year: i32,
+) -> Result<Vec<delar_compose::followup::YearEconomy>> {
+    let mut out = Vec::new();
+    for y in year - 4..year {
+        let m = monthly(store, tree, y)?;
+        if m.is_empty() {
+            continue;
+        }
+        let net: delar_core::Amount = m.values().flat_map(|x| x.outcome.iter()).sum();
+        let budget: delar_core::Amount = m.values().flat_map(|x| x.budget.iter()).sum();
+        out.push(delar_compose::followup::YearEconomy {
+            year: y,
+            net_cost: net,
+            budget,
+            forecast: false,
+        });
+    }
+    Ok(out)
 }
 
 /// Volume series with their values for last year and this year.

@@ -39,6 +39,25 @@ pub struct Inputs {
     pub activity_names: BTreeMap<String, String>,
     /// Volume series (with their values, this year and last) for the volume × price tables.
     pub volumes: Vec<VolumeInput>,
+    /// The follow-up registers and the goal assessment, for the follow-up chapters.
+    pub followup: Option<FollowupInputs>,
+    /// Net cost and budget of earlier years (outcome) for the five-year summary.
+    pub years: Vec<crate::followup::YearEconomy>,
+}
+
+/// What the follow-up chapters need.
+#[derive(Clone, Debug)]
+pub struct FollowupInputs {
+    /// The registers, with the computed financial indicators' values.
+    pub data: delar_followup::model::FollowupData,
+    /// The goal statuses in force.
+    pub assessment: delar_followup::assess::Assessment,
+    /// The words of the status scale.
+    pub scale: delar_followup::assess::Scale,
+    /// Volume series with their monthly values (all years), for the volume chapter.
+    pub series: Vec<delar_core::VolumeSeries>,
+    /// Their values.
+    pub values: Vec<delar_core::VolumeValue>,
 }
 
 /// A volume series with its monthly values.

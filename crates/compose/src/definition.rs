@@ -160,6 +160,31 @@ pub enum Content {
         /// Category of the volume series (`Externa placeringar barn`); default all.
         kategori: Option<String>,
     },
+    /// Goal chapter: per goal area the goals with analysis, indicator tables and status.
+    Mal,
+    /// Summary of positive observations and areas for improvement, from the goal chapter.
+    Sammanfattning,
+    /// Commitments checklist.
+    Atagande,
+    /// Strategic assignments.
+    Uppdrag,
+    /// Efficiency measures.
+    Effektiviseringar,
+    /// Investments.
+    Investeringar,
+    /// Staff.
+    Personal,
+    /// Volumes with charts (`serier`: the series charted, default the first stock series).
+    Volymer {
+        /// Series codes to chart.
+        serier: Option<Vec<String>>,
+    },
+    /// Events of significance.
+    Handelser,
+    /// Cost comparison with similar municipalities.
+    Jamforelse,
+    /// Five years in summary.
+    FemAr,
     /// Special effects per committee, results including and excluding them (`sarskilda`).
     SarskildaPoster,
     /// Chart: forecast deviation per committee.

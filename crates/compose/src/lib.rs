@@ -6,10 +6,12 @@
 pub mod data;
 pub mod definition;
 pub mod economy;
+pub mod followup;
 pub mod narrative;
+pub mod programme;
 pub mod volumes;
 
-pub use data::{AccuracyRow, Inputs, Monthly, Rollup};
+pub use data::{AccuracyRow, FollowupInputs, Inputs, Monthly, Rollup};
 pub use definition::{Content, Definition, DefinitionError, SectionDef, SignConvention};
 
 use delar_core::period::MONTH_NAMES;
@@ -97,6 +99,66 @@ pub(crate) fn slug(s: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
+/// A follow-up chapter, or `None` when the registers are not loaded.
+fn followup_section(ctx: &Ctx, c: &Content) -> Option<Section> {
+    let f = ctx.inputs.followup.as_ref()?;
+    let committees: Vec<(String, String)> = ctx
+        .committees()
+        .iter()
+        .map(|n| (n.code.clone(), n.name.clone()))
+        .collect();
+    let fctx = followup::FollowupContext {
+        data: &f.data,
+        assessment: &f.assessment,
+        scale: &f.scale,
+        year: ctx.year(),
+        cutoff: ctx.inputs.round.cutoff_month(),
+        committees: &committees,
+    };
+    Some(match c {
+        Content::Mal => followup::goal_chapter(&fctx),
+        Content::Sammanfattning => followup::observations_summary(&fctx),
+        Content::Atagande => followup::commitments_checklist(&fctx),
+        Content::Uppdrag => followup::strategic_assignments(&fctx),
+        Content::Effektiviseringar => followup::efficiency_measures(&fctx),
+        Content::Investeringar => followup::investments(&fctx),
+        Content::Personal => followup::staff(&fctx),
+        Content::Volymer { serier } => {
+            let charted = serier.clone().unwrap_or_else(|| {
+                f.series
+                    .iter()
+                    .filter(|s| s.kind == delar_core::VolumeKind::Stock)
+                    .take(2)
+                    .map(|s| s.code.clone())
+                    .collect()
+            });
+            followup::volumes(
+                &f.series,
+                &f.values,
+                ctx.year(),
+                ctx.inputs.round.cutoff_month(),
+                &charted,
+            )
+        }
+        Content::Handelser => followup::events(&fctx),
+        Content::Jamforelse => followup::cost_comparison(&fctx),
+        Content::FemAr => {
+            let mut years = ctx.inputs.years.clone();
+            if let Some(root) = ctx.root() {
+                let t = ctx.rollup.total(&root.code);
+                years.push(followup::YearEconomy {
+                    year: ctx.year(),
+                    net_cost: t.forecast,
+                    budget: t.budget,
+                    forecast: true,
+                });
+            }
+            followup::five_year_summary(&fctx, &years)
+        }
+        _ => return None,
+    })
+}
+
 fn section(
     ctx: &Ctx,
     def: &SectionDef,
@@ -163,6 +225,27 @@ fn section(
                 None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(
                     "Det finns inga volymserier med styckkostnad för föregående och \
                          innevarande år.",
+                ))),
+            },
+            Content::Mal
+            | Content::Sammanfattning
+            | Content::Atagande
+            | Content::Uppdrag
+            | Content::Effektiviseringar
+            | Content::Investeringar
+            | Content::Personal
+            | Content::Volymer { .. }
+            | Content::Handelser
+            | Content::Jamforelse
+            | Content::FemAr => match followup_section(ctx, c) {
+                Some(s) => {
+                    // the chapter's own heading is the definition's section: take its content
+                    blocks.extend(s.blocks);
+                    generated.extend(s.sections);
+                }
+                None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                    "Uppföljningsregistren är inte inlästa; importera dem med \
+                     `delar import uppfoljning KATALOG`.",
                 ))),
             },
             Content::SarskildaPoster => blocks.push(Block::Table(ctx.special_table())),

@@ -134,6 +134,8 @@ fn inputs() -> Inputs {
         accuracy: vec![],
         activity_names: BTreeMap::new(),
         volumes: Vec::new(),
+        followup: None,
+        years: Vec::new(),
     }
 }
 

@@ -47,7 +47,7 @@ pub fn render(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "<meta name=\"date\" content=\"{}\">",
+        "<meta name=\"dcterms.created\" content=\"{}\">",
         escape(&meta.date)
     );
     let _ = writeln!(out, "<title>{}</title>", escape(&title));
@@ -58,7 +58,7 @@ pub fn render(report: &Report) -> String {
     } else {
         "<body>\n"
     });
-    out.push_str("<a class=\"skip\" href=\"#rapport\">Hoppa till rapporten</a>\n");
+    out.push_str("<a class=\"skip\" href=\"#delar-rapport\">Hoppa till rapporten</a>\n");
     if meta.draft {
         out.push_str(
             "<div class=\"draft-banner\" role=\"note\">UTKAST – inte fastställd</div>\n\
@@ -67,7 +67,7 @@ pub fn render(report: &Report) -> String {
     }
     header(&mut out, report);
     toc(&mut out, report);
-    out.push_str("<main id=\"rapport\">\n");
+    out.push_str("<main id=\"delar-rapport\">\n");
     for s in &report.sections {
         section(&mut out, s, 1);
     }

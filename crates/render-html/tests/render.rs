@@ -451,5 +451,5 @@ fn a_report_without_sections_still_is_a_page() {
     check_balanced(&html);
     assert!(!html.contains("<nav"));
     assert!(html.contains("<title>Delårsrapport 2 2025 – Exempelkommun</title>"));
-    assert!(html.contains("<main id=\"rapport\">\n</main>"));
+    assert!(html.contains("<main id=\"delar-rapport\">\n</main>"));
 }

@@ -259,8 +259,8 @@ fn check_cell_texts(t: &Table, out: &mut Vec<Finding>) {
             if matches!(cell.value, Value::Text(_)) {
                 continue;
             }
-            let expected = col.format.render(&cell.value);
-            if cell.text.trim() != expected.trim() {
+            let expected = cell.format_in(col).render(&cell.value);
+            if cell.text.trim().trim_end_matches('*') != expected.trim() {
                 out.push(Finding {
                     rule: "R4",
                     severity: Severity::Error,
@@ -511,6 +511,7 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
             let (_, ncell) = cell_of(t, row, numerator)?;
             let (_, dcell) = cell_of(t, row, denominator)?;
             let (n, d) = match (num(&ncell.value), num(&dcell.value)) {
+                (Some(Some(Num::Ore(n))), Some(Some(Num::Ore(d)))) => (n as f64, d as f64),
                 (Some(Some(n)), Some(Some(d))) => (n.f(), d.f()),
                 _ => {
                     if matches!(rcell.value, Value::Empty) {
@@ -546,6 +547,7 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
             let (_, ncell) = cell_of(t, row, new)?;
             let (_, ocell) = cell_of(t, row, old)?;
             let (n, o) = match (num(&ncell.value), num(&ocell.value)) {
+                (Some(Some(Num::Ore(n))), Some(Some(Num::Ore(o)))) => (n as f64, o as f64),
                 (Some(Some(n)), Some(Some(o))) => (n.f(), o.f()),
                 _ => {
                     if matches!(rcell.value, Value::Empty) {
@@ -851,6 +853,20 @@ fn list_rows(rows: &[&Row]) -> String {
 // R7 totals say which rows they include
 
 fn check_includes(t: &Table, out: &mut Vec<Finding>) {
+    // row keys are what totals name: they must be unique
+    for (i, row) in t.rows.iter().enumerate() {
+        if t.rows[..i].iter().any(|r| r.key == row.key) {
+            out.push(Finding {
+                rule: "R7",
+                severity: Severity::Error,
+                location: row_loc(t, row),
+                message: format!(
+                    "radnyckeln «{}» används av flera rader, så det går inte att veta vilken                      rad en summa omfattar. Ge varje rad en egen nyckel.",
+                    row.key
+                ),
+            });
+        }
+    }
     for row in &t.rows {
         let is_total = matches!(row.kind, RowKind::Subtotal | RowKind::Total);
         let finding = |message: String| Finding {
@@ -1005,7 +1021,7 @@ struct Cutoff {
     month: u8,
 }
 
-const MONTHS: [(&str, u8); 25] = [
+const MONTHS: [(&str, u8); 24] = [
     ("januari", 1),
     ("jan", 1),
     ("februari", 2),
@@ -1030,7 +1046,6 @@ const MONTHS: [(&str, u8); 25] = [
     ("nov", 11),
     ("december", 12),
     ("dec", 12),
-    ("aug.", 8),
 ];
 
 const MONTH_NAMES: [&str; 12] = [
@@ -1107,7 +1122,11 @@ fn wrong_periods(s: &str, cutoff: Cutoff) -> Vec<(String, u8)> {
     let ws = words(s);
     let mut out = Vec::new();
     let mut range_ends = Vec::new();
-    let lower = s.to_lowercase();
+    // byte positions are shared with `s`; fall back to `s` if lowercasing changed lengths
+    let lower = match s.to_lowercase() {
+        l if l.len() == s.len() => l,
+        _ => s.to_string(),
+    };
     let other_period = |start: usize| {
         let from = lower[..start.min(lower.len())]
             .char_indices()
@@ -1212,9 +1231,7 @@ fn units_in(s: &str) -> Vec<(String, Unit)> {
     let mut out = Vec::new();
     for (i, (st, en, w)) in ws.iter().enumerate() {
         let rate = s[*en..].trim_start().starts_with('/')
-            || ws
-                .get(i + 1)
-                .is_some_and(|(_, _, n)| n == "per" || n == "i");
+            || ws.get(i + 1).is_some_and(|(_, _, n)| n == "per");
         let prev = if i > 0 { ws[i - 1].2.as_str() } else { "" };
         let unit = match w.as_str() {
             "kr" => Some(Unit::Kr),
@@ -1244,16 +1261,29 @@ fn units_in(s: &str) -> Vec<(String, Unit)> {
 }
 
 fn period_finding(location: String, what: &str, label: &str, month: u8, c: Cutoff) -> Finding {
+    // "per april", "efter juli" may also name a point in time ("per april var 45 placerade"):
+    // a warning; ranges and "t.o.m." are errors
+    let lower = label.to_lowercase();
+    let weak = lower.starts_with("per") || lower.starts_with("efter");
     Finding {
         rule: "R8",
-        severity: Severity::Error,
+        severity: if weak {
+            Severity::Warning
+        } else {
+            Severity::Error
+        },
         location,
         message: format!(
             "{what} säger «{label}», som slutar i {}, men rapporten gäller utfall till och med \
-             {} {}. Låt periodtexten komma från prognosomgången.",
+             {} {}. {}",
             MONTH_NAMES[(month - 1) as usize],
             MONTH_NAMES[(c.month - 1) as usize],
-            c.year
+            c.year,
+            if weak {
+                "Om texten beskriver årets utfall: låt periodtexten komma från prognosomgången."
+            } else {
+                "Låt periodtexten komma från prognosomgången."
+            }
         ),
     }
 }
@@ -1468,11 +1498,10 @@ fn check_paragraph(r: &Report, loc: &str, p: &Paragraph, c: Cutoff, out: &mut Ve
                 if let Format::Amount { unit, .. } = n.format {
                     let mut words_after = units_in(&n.text);
                     if let Some(Inline::Text(next)) = p.inlines.get(ii + 1) {
-                        let head: String = next.chars().take(20).collect();
+                        let head: String = next.chars().take(20).collect::<String>();
+                        let head = head.trim_start().to_lowercase();
                         if let Some(first) = units_in(&head).into_iter().next() {
-                            if head.trim_start().to_lowercase().starts_with(
-                                &first.0.to_lowercase()[..first.0.len().min(2)].to_string(),
-                            ) {
+                            if head.starts_with(&first.0) {
                                 words_after.push(first);
                             }
                         }
@@ -1599,7 +1628,16 @@ fn check_bound(r: &Report, loc: &str, n: &BoundNumber, out: &mut Vec<Finding>) {
         message,
     };
     let own = n.format.render(&n.value);
-    if !unsigned_text(&n.text).contains(&unsigned_text(&own)) {
+    let shows = |expected: &str| {
+        let (text, expected) = (unsigned_text(&n.text), unsigned_text(expected));
+        if matches!(n.value, Value::Status(_)) {
+            text.to_lowercase().contains(&expected.to_lowercase())
+        } else {
+            text.contains(&expected)
+        }
+    };
+    let own_ok = shows(&own);
+    if !own_ok {
         out.push(err(format!(
             "texten säger «{}» men talets värde {} visas som «{}». Låt texten komma från \
              värdet.",
@@ -1644,7 +1682,7 @@ fn check_bound(r: &Report, loc: &str, n: &BoundNumber, out: &mut Vec<Finding>) {
     } else {
         n.format.render(&cell.value)
     };
-    if !unsigned_text(&n.text).contains(&unsigned_text(&expected)) {
+    if own_ok && !shows(&expected) {
         out.push(err(format!(
             "texten säger «{}» men {where_} visar «{}». Avrunda som tabellen gör.",
             n.text, cell.text
@@ -1693,10 +1731,8 @@ pub fn hand_typed_figures(s: &str) -> Vec<String> {
         // thousands groups: 1 234 567
         if first_len <= 3 {
             loop {
-                if i + 3 < cs.len() + 1
-                    && i < cs.len()
+                if i < cs.len()
                     && sp(cs[i])
-                    && i + 3 < cs.len() + 1
                     && (1..=3).all(|k| cs.get(i + k).is_some_and(|c| c.is_ascii_digit()))
                     && !cs.get(i + 4).is_some_and(|c| c.is_ascii_digit())
                 {
@@ -1728,14 +1764,17 @@ pub fn hand_typed_figures(s: &str) -> Vec<String> {
                 i += 1;
             }
             let tail: String = cs[start..i].iter().collect();
-            if first_len == 4 || first_len <= 2 {
-                // dates, times and year ranges; the pieces are checked as numbers otherwise
-                let pieces_small = tail
-                    .split(['-', '/', '.', ':'])
-                    .all(|p| p.len() <= 2 || (p.len() == 4 && is_year(p)));
-                if pieces_small {
-                    continue;
-                }
+            let pieces: Vec<&str> = tail.split(['-', '/', '.', ':']).collect();
+            let small_or_year = |p: &&str| p.len() <= 2 || is_year(p);
+            // ISO dates and year ranges (2025-08-31, 2021–2024), or day/month and times (31/8,
+            // 10.30); a range of figures (60-70) is checked number by number
+            let date = if next == Some('-') {
+                is_year(pieces[0]) && pieces.iter().all(small_or_year)
+            } else {
+                first_len <= 2 && pieces.iter().all(|p| p.len() <= 2)
+            };
+            if date {
+                continue;
             }
             i = start + first_len;
         }
@@ -1747,11 +1786,11 @@ pub fn hand_typed_figures(s: &str) -> Vec<String> {
         let after = after.trim_start_matches(sp).to_lowercase();
         let unit = after.starts_with('%')
             || FIGURE_UNITS.iter().any(|u| {
-                after.starts_with(u)
-                    && !after[u.len()..]
-                        .chars()
-                        .next()
-                        .is_some_and(|c| c.is_alphabetic())
+                // the unit word, possibly in the genitive (`1 procents avvikelse`)
+                let rest = after
+                    .strip_prefix(u)
+                    .map(|r| r.strip_prefix('s').unwrap_or(r));
+                rest.is_some_and(|r| !r.chars().next().is_some_and(|c| c.is_alphabetic()))
             });
         let digits: String = token.chars().filter(|c| c.is_ascii_digit()).collect();
         let int_digits: String = token
@@ -1765,7 +1804,11 @@ pub fn hand_typed_figures(s: &str) -> Vec<String> {
         let year = !grouped && !decimal && is_year(&digits);
         if decimal || unit || (value >= 100 && !year) {
             let mut shown = token.trim().to_string();
-            if start > 0 && DASHES.contains(&cs[start - 1]) {
+            // a sign, not the dash of a range (60–70)
+            let signed = start > 0
+                && DASHES.contains(&cs[start - 1])
+                && (start == 1 || sp(cs[start - 2]) || cs[start - 2] == '(');
+            if signed {
                 shown.insert(0, MINUS);
             }
             out.push(shown);
@@ -1817,6 +1860,15 @@ fn check_facts(r: &Report, paragraphs: &[(String, &Paragraph)], out: &mut Vec<Fi
     for (loc, p) in paragraphs {
         for n in p.numbers() {
             let Some(src) = &n.source else { continue };
+            // a number that repeats a cell of the same fact is compared with it in R4 already
+            let repeats_cell = n
+                .cell
+                .as_ref()
+                .and_then(|c| r.cell(c))
+                .is_some_and(|(_, _, c)| c.source.as_ref().is_some_and(|s| s.fact == src.fact));
+            if repeats_cell {
+                continue;
+            }
             let fact = src.fact.as_str();
             if !by_fact.contains_key(fact) {
                 order.push(fact);
@@ -1959,5 +2011,176 @@ fn check_goals(r: &Report, out: &mut Vec<Finding>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const AUG: Cutoff = Cutoff {
+        year: 2025,
+        month: 8,
+    };
+
+    fn months(s: &str) -> Vec<(String, u8)> {
+        wrong_periods(s, AUG)
+    }
+
+    #[test]
+    fn period_labels_must_end_at_the_cutoff() {
+        for ok in [
+            "Utfall jan–aug",
+            "Utfall januari–augusti 2025",
+            "Delår 2 Jan-Aug, Utfall",
+            "Utfall till och med augusti",
+            "utfall t.o.m. augusti",
+            "Effekt tom aug",
+            "jan–apr 2024",
+            "jämfört med delår 1 (jan–apr)",
+            "prognos per augusti",
+            "maj–augusti",
+            "Marknaden i april",
+            "sep–dec",
+        ] {
+            assert!(months(ok).is_empty(), "{ok}: {:?}", months(ok));
+        }
+        let cases = [
+            ("Delår 2 Jan-April, Budget", "Jan-April", 4),
+            ("Utfall januari – juli 2025", "januari – juli", 7),
+            ("Utfall jan—jun", "jan—jun", 6),
+            ("Effekt tom juli 2025", "tom juli", 7),
+            ("Effekt t.o.m. april", "t.o.m. april", 4),
+            ("Ekonomisk prognos 2025 efter juli", "efter juli", 7),
+            ("utfall per april", "per april", 4),
+            (
+                "för perioden januari till och med september",
+                "januari till och med september",
+                9,
+            ),
+            ("januari till juli", "januari till juli", 7),
+        ];
+        for (text, label, m) in cases {
+            assert_eq!(months(text), vec![(label.to_string(), m)], "{text}");
+        }
+    }
+
+    #[test]
+    fn unit_words_are_recognised() {
+        let u = |s: &str| units_in(s).into_iter().map(|(_, u)| u).collect::<Vec<_>>();
+        assert_eq!(u("Belopp i tkr"), vec![Unit::Tkr]);
+        assert_eq!(u("Driftredovisning, mnkr"), vec![Unit::Mnkr]);
+        assert_eq!(u("Belopp, mkr"), vec![Unit::Mnkr]);
+        assert_eq!(
+            u("Effekter av covid-19, belopp i miljoner kronor"),
+            vec![Unit::Mnkr]
+        );
+        assert_eq!(u("Belopp i tusental kronor"), vec![Unit::Tkr]);
+        assert_eq!(u("Kostnad per dygn, kr per dygn"), Vec::<Unit>::new());
+        assert_eq!(u("Timkostnad kr/h"), Vec::<Unit>::new());
+        assert_eq!(u("Krav och kronologi"), Vec::<Unit>::new());
+    }
+
+    #[test]
+    fn hand_typed_figures_are_found() {
+        let f = hand_typed_figures;
+        assert_eq!(
+            f("Omvårdnadsinsatser visar ett överskott med 43,0 mnkr."),
+            vec!["43,0"]
+        );
+        assert_eq!(f("motsvarar ca 1 procents avvikelse"), vec!["1"]);
+        assert_eq!(f("bedöms till 60-70 mnkr"), vec!["70"]);
+        assert_eq!(f("förändringen är −1,2"), vec!["\u{2212}1,2"]);
+        assert_eq!(f("Hjorten ger 650 tkr"), vec!["650"]);
+        assert_eq!(f("motsvarar ca 1 procent"), vec!["1"]);
+        assert_eq!(f("avvikelsen är 0,8 %"), vec!["0,8"]);
+        assert_eq!(f("ett underskott på 4 mnkr"), vec!["4"]);
+        assert_eq!(f("bedöms till −60 – 70 mnkr"), vec!["70"]);
+        assert_eq!(f("Cirka 2 300 individuppföljningar"), vec!["2 300"]);
+        assert_eq!(f("125 personer fler"), vec!["125"]);
+        // years, dates, small counts and codes are fine
+        for ok in [
+            "Delårsrapport 2 2025 beslutades 2025-09-30.",
+            "Under 2021–2024 ökade placeringarna.",
+            "Kolada U31462 visar 8 av 9 enheter.",
+            "Sedan 1 januari 2025, kl. 10.30, paragraf 3.",
+            "Fyra nya boenden öppnar i höst.",
+        ] {
+            assert!(f(ok).is_empty(), "{ok}: {:?}", f(ok));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_typed_amount_in_text_is_always_found(
+            ore in -1_000_000_000_000_000i64..1_000_000_000_000_000,
+            unit in prop::sample::select(vec![Unit::Kr, Unit::Tkr, Unit::Mnkr]),
+            decimals in 1u8..3,
+            year in 1900i32..2100,
+        ) {
+            let shown = Amount::from_ore(ore).format(unit, decimals);
+            let text = format!("Under {year} blev underskottet {shown} {} enligt 2025-08-31.", unit.label());
+            prop_assert_eq!(hand_typed_figures(&text), vec![shown]);
+            let years = format!("Jämfört med {year} och {}–{} är det 8 av 9.", year, year + 1);
+            prop_assert!(hand_typed_figures(&years).is_empty());
+        }
+
+        #[test]
+        fn a_range_from_january_must_end_at_the_cutoff(
+            cutoff in 1u8..=12,
+            end in 2u8..=12,
+            full in any::<bool>(),
+            upper in any::<bool>(),
+            dash in prop::sample::select(vec!["-", "–", "—", " – ", "\u{2212}"]),
+        ) {
+            let name = |m: u8| {
+                let n = MONTH_NAMES[(m - 1) as usize];
+                let n = if full { n.to_string() } else { n.chars().take(3).collect() };
+                if upper {
+                    let mut c = n.chars();
+                    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+                } else {
+                    n
+                }
+            };
+            let label = format!("{}{dash}{}", name(1), name(end));
+            let text = format!("Utfall {label}, mnkr");
+            let found = wrong_periods(&text, Cutoff { year: 2025, month: cutoff });
+            if end == cutoff {
+                prop_assert!(found.is_empty(), "{:?}", found);
+            } else {
+                prop_assert_eq!(found, vec![(label, end)]);
+            }
+        }
+    }
+
+    #[test]
+    fn findings_render_in_swedish() {
+        let f = vec![
+            Finding {
+                rule: "R2",
+                severity: Severity::Error,
+                location: "Tabell 3 (Driftredovisning per nämnd), rad Summa, kolumn Budget".into(),
+                message: "summan stämmer inte".into(),
+            },
+            Finding {
+                rule: "R5",
+                severity: Severity::Warning,
+                location: "Tabell 1 (Drift)".into(),
+                message: "oklart tecken".into(),
+            },
+        ];
+        assert_eq!(
+            render_findings(&f),
+            "R2 fel  Tabell 3 (Driftredovisning per nämnd), rad Summa, kolumn Budget: summan \
+             stämmer inte\nR5 varning  Tabell 1 (Drift): oklart tecken\n1 fel, 1 varning\n"
+        );
+        assert_eq!(render_findings(&[]), "0 fel, 0 varningar\n");
+        assert!(has_errors(&f));
+        assert!(!has_errors(&f[1..]));
+        let json = serde_json::to_value(&f[0]).unwrap();
+        assert_eq!(json["severity"], "error");
+        assert_eq!(json["rule"], "R2");
     }
 }

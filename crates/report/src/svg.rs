@@ -83,27 +83,22 @@ pub fn nice_ticks(min: f64, max: f64, target: usize) -> Ticks {
     }
     let target = target.max(1) as f64;
     let raw = (hi - lo) / target;
-    let exp = raw.log10().floor();
-    let base = 10f64.powf(exp);
-    let frac = raw / base;
-    let nice = if frac <= 1.0 + 1e-9 {
-        1.0
-    } else if frac <= 2.0 + 1e-9 {
-        2.0
-    } else if frac <= 5.0 + 1e-9 {
-        5.0
-    } else {
-        10.0
-    };
-    let step = nice * base;
-    let first = (lo / step + 1e-9).floor() as i64;
-    let last = (hi / step - 1e-9).ceil() as i64;
-    let decimals = if step >= 1.0 {
-        0
-    } else {
-        ((-step.log10()) - 1e-9).ceil().clamp(0.0, 10.0) as u8
-    };
-    let scale = 10f64.powi(decimals as i32);
+    let k = floor_log10(raw);
+    // the 1-2-5 step whose number of intervals comes closest to the target (the finer on a tie);
+    // steps are (mantissa, power of ten) so the decimals follow without logarithms
+    let mut best: Option<(f64, i32, i64, i64, f64)> = None;
+    for (m, kk) in [(1.0, k), (2.0, k), (5.0, k), (1.0, k + 1), (2.0, k + 1)] {
+        let step = m * pow10(kk);
+        let first = (lo / step + 1e-9).floor() as i64;
+        let last = (hi / step - 1e-9).ceil() as i64;
+        let score = ((last - first).max(1) as f64 - target).abs();
+        if best.is_none_or(|b| score < b.4) {
+            best = Some((step, kk, first, last, score));
+        }
+    }
+    let (step, kk, first, last, _) = best.expect("candidates");
+    let decimals = (-kk).clamp(0, 10) as u8;
+    let scale = pow10(decimals as i32);
     let values = (first..=last)
         .map(|k| {
             // snap to the printed precision so 0.30000000000000004 becomes 0.3
@@ -116,6 +111,32 @@ pub fn nice_ticks(min: f64, max: f64, target: usize) -> Ticks {
         })
         .collect();
     Ticks { values, decimals }
+}
+
+/// 10^k by multiplication and one division only (exact up to 10^22), so every platform computes
+/// the same bits; `powf`/`log10` come from the platform's maths library.
+fn pow10(k: i32) -> f64 {
+    let mut p = 1.0;
+    for _ in 0..k.unsigned_abs().min(400) {
+        p *= 10.0;
+    }
+    if k < 0 {
+        1.0 / p
+    } else {
+        p
+    }
+}
+
+/// The k with 10^k ≤ x < 10^(k+1) for a positive finite x (clamped to ±400).
+fn floor_log10(x: f64) -> i32 {
+    let mut k = 0;
+    while k < 400 && pow10(k + 1) <= x {
+        k += 1;
+    }
+    while k > -400 && pow10(k) > x {
+        k -= 1;
+    }
+    k
 }
 
 /// The chart as a self-contained SVG document: `role="img"`, `aria-label` and `<desc>` are
@@ -205,13 +226,13 @@ impl Data {
             .abs()
             .max(self.max.unwrap_or(0.0).abs());
         let cap = if maxabs > 0.0 {
-            (2.0 - maxabs.log10().floor()).clamp(0.0, 2.0) as u8
+            (2 - floor_log10(maxabs)).clamp(0, 2) as u8
         } else {
             0
         };
         let needed = (0..=2u8)
             .find(|d| {
-                let s = 10f64.powi(*d as i32);
+                let s = pow10(*d as i32);
                 self.values
                     .iter()
                     .flatten()
@@ -772,6 +793,7 @@ pub fn escape(s: &str) -> String {
             '\'' => out.push_str("&#39;"),
             // characters XML 1.0 does not allow
             c if (c as u32) < 0x20 && c != '\t' && c != '\n' && c != '\r' => {}
+            '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }
@@ -1298,9 +1320,25 @@ mod tests {
         assert_eq!(nice_ticks(5.0, 5.0, 5).max(), 5.0);
         assert_eq!(nice_ticks(-5.0, -5.0, 5).min(), -5.0);
         assert_eq!(nice_ticks(0.0, 150_000.0, 5).labels()[1], "50\u{a0}000");
+        // the step that gives about five intervals, not three
+        let t = nice_ticks(-1_700.0, 8_750.0, 5);
+        assert_eq!(t.values[0], -2_000.0);
+        assert_eq!(t.values[1] - t.values[0], 2_000.0);
+        assert_eq!(t.max(), 10_000.0);
     }
 
     proptest! {
+        #[test]
+        fn escaping_round_trips_and_leaves_no_markup(s in "\\PC*|[<>&\"' a-zåäö\\x00-\\x1f]*") {
+            let e = escape(&s);
+            prop_assert!(!e.contains(['<', '>', '"', '\'']));
+            let kept: String = s
+                .chars()
+                .filter(|c| (*c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r'))
+                .collect();
+            prop_assert_eq!(unescape(&e).unwrap(), kept);
+        }
+
         #[test]
         fn ticks_cover_the_range_with_nice_steps(a in -1e9f64..1e9, b in -1e9f64..1e9, target in 2usize..10) {
             let t = nice_ticks(a, b, target);
@@ -1319,6 +1357,23 @@ mod tests {
             let mut dedup = labels.clone();
             dedup.dedup();
             prop_assert_eq!(dedup.len(), labels.len());
+        }
+    }
+
+    #[test]
+    fn powers_of_ten_without_the_maths_library() {
+        assert_eq!(pow10(0), 1.0);
+        assert_eq!(pow10(3), 1000.0);
+        assert_eq!(pow10(-2), 0.01);
+        for (x, k) in [
+            (1.0, 0),
+            (999.0, 2),
+            (1000.0, 3),
+            (0.05, -2),
+            (0.1, -1),
+            (3.2e7, 7),
+        ] {
+            assert_eq!(floor_log10(x), k, "{x}");
         }
     }
 

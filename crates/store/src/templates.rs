@@ -23,19 +23,19 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub const MAX_ROW_ERRORS: usize = 100;
 
 /// Row problems, capped.
-struct Problems {
+pub(crate) struct Problems {
     list: Vec<RowError>,
     more: u64,
 }
 
 impl Problems {
-    fn new() -> Problems {
+    pub(crate) fn new() -> Problems {
         Problems {
             list: Vec::new(),
             more: 0,
         }
     }
-    fn push(&mut self, line: usize, column: Option<&str>, message: String) {
+    pub(crate) fn push(&mut self, line: usize, column: Option<&str>, message: String) {
         if self.list.len() < MAX_ROW_ERRORS {
             self.list.push(RowError {
                 line,
@@ -46,7 +46,7 @@ impl Problems {
             self.more += 1;
         }
     }
-    fn into_result(self, file: &str) -> Result<(), StoreError> {
+    pub(crate) fn into_result(self, file: &str) -> Result<(), StoreError> {
         if self.list.is_empty() {
             Ok(())
         } else {
@@ -70,12 +70,14 @@ fn data_table(kind: TemplateKind) -> &'static str {
         TemplateKind::VolumeSeries => "volume_series",
         TemplateKind::Volumes => "volume_value",
         TemplateKind::Budget => "budget_version",
+        TemplateKind::CompensationModel => "compensation_rate",
+        TemplateKind::Intraprenader => "intraprenad_opening",
     }
 }
 
 /// Run one template import: unchanged check, batch row, `body` (checks and writes, returning
 /// the Swedish summary), retirement of fully replaced batches, commit.
-fn run(
+pub(crate) fn run(
     conn: &mut Connection,
     kind: TemplateKind,
     src: &TemplateSource<'_>,
@@ -151,7 +153,7 @@ fn run(
 }
 
 /// A count and its noun, Swedish style (`1 rad`, `240\u{a0}000 rader`).
-fn plural(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!(
         "{} {}",
         delar_core::money::format_scaled(n as i64, 0, '\u{a0}'),
