@@ -51,6 +51,44 @@ pub struct Col {
     pub measure: Measure,
 }
 
+impl Col {
+    /// Annual budget of year `y`.
+    fn budget(y: i32) -> Col {
+        Col {
+            key: "budget",
+            label: format!("Budget {y}"),
+            measure: Measure::Signed("budget", |f| f.budget),
+        }
+    }
+
+    /// Full-year forecast of year `y`.
+    fn forecast(y: i32) -> Col {
+        Col {
+            key: "prognos",
+            label: format!("Prognos {y}"),
+            measure: Measure::Signed("prognos", |f| f.forecast),
+        }
+    }
+
+    /// Favourable deviation budget − forecast.
+    fn deviation() -> Col {
+        Col {
+            key: "avvikelse",
+            label: "Avvikelse".into(),
+            measure: Measure::Deviation("avvikelse", Figures::deviation),
+        }
+    }
+
+    /// Last year's full-year outcome.
+    fn last_year(y: i32) -> Col {
+        Col {
+            key: "utfall_fg",
+            label: format!("Utfall {}", y - 1),
+            measure: Measure::Signed("utfall-fg-ar", |f| f.last_year),
+        }
+    }
+}
+
 /// A row to build: key, label, kind, level, figures, includes.
 pub struct RowSpec {
     /// Row key (node code, group code, `summa`).
@@ -327,23 +365,7 @@ impl<'a> Ctx<'a> {
     /// Driftsammandrag per committee, full year.
     pub fn operating_statement(&self) -> Table {
         let y = self.year();
-        let mut cols = vec![
-            Col {
-                key: "budget",
-                label: format!("Budget {y}"),
-                measure: Measure::Signed("budget", |f| f.budget),
-            },
-            Col {
-                key: "prognos",
-                label: format!("Prognos {y}"),
-                measure: Measure::Signed("prognos", |f| f.forecast),
-            },
-            Col {
-                key: "avvikelse",
-                label: "Avvikelse".into(),
-                measure: Measure::Deviation("avvikelse", Figures::deviation),
-            },
-        ];
+        let mut cols = vec![Col::budget(y), Col::forecast(y), Col::deviation()];
         if let Some(prev) = self.previous_name() {
             cols.push(Col {
                 key: "avvikelse_fg",
@@ -482,26 +504,10 @@ impl<'a> Ctx<'a> {
             scope: root,
         });
         let cols = vec![
-            Col {
-                key: "utfall_fg",
-                label: format!("Utfall {}", y - 1),
-                measure: Measure::Signed("utfall-fg-ar", |f| f.last_year),
-            },
-            Col {
-                key: "budget",
-                label: format!("Budget {y}"),
-                measure: Measure::Signed("budget", |f| f.budget),
-            },
-            Col {
-                key: "prognos",
-                label: format!("Prognos {y}"),
-                measure: Measure::Signed("prognos", |f| f.forecast),
-            },
-            Col {
-                key: "avvikelse",
-                label: "Avvikelse".into(),
-                measure: Measure::Deviation("avvikelse", Figures::deviation),
-            },
+            Col::last_year(y),
+            Col::budget(y),
+            Col::forecast(y),
+            Col::deviation(),
         ];
         let mut t = self.table(
             "verksamhet",
@@ -604,16 +610,8 @@ impl<'a> Ctx<'a> {
             },
         });
         let cols = vec![
-            Col {
-                key: "utfall_fg",
-                label: format!("Utfall {}", y - 1),
-                measure: Measure::Signed("utfall-fg-ar", |f| f.last_year),
-            },
-            Col {
-                key: "budget",
-                label: format!("Budget {y}"),
-                measure: Measure::Signed("budget", |f| f.budget),
-            },
+            Col::last_year(y),
+            Col::budget(y),
             Col {
                 key: "utfall_ack_fg",
                 label: format!("Utfall {p} {}", y - 1),
@@ -624,16 +622,8 @@ impl<'a> Ctx<'a> {
                 label: format!("Utfall {p} {y}"),
                 measure: Measure::Signed("utfall-ack", |f| f.to_date),
             },
-            Col {
-                key: "prognos",
-                label: format!("Prognos {y}"),
-                measure: Measure::Signed("prognos", |f| f.forecast),
-            },
-            Col {
-                key: "avvikelse",
-                label: "Avvikelse".into(),
-                measure: Measure::Deviation("avvikelse", Figures::deviation),
-            },
+            Col::forecast(y),
+            Col::deviation(),
             Col {
                 key: "forandring_pct",
                 label: format!("Förändring mot {}", y - 1),
