@@ -32,9 +32,10 @@ const PRELUDE: &str = r##"
       align(right)[Sida #counter(page).display("1") av #counter(page).final().first()]
     }
   },
+  // Typst marks headers, footers and backgrounds as artifacts, not foregrounds.
   foreground: if draft {
-    place(center + horizon, rotate(-52deg, reflow: false,
-      text(size: 120pt, weight: "bold", tracking: 0.08em, fill: rgb(198, 40, 40, 46))[UTKAST]))
+    pdf.artifact(kind: "watermark", place(center + horizon, rotate(-52deg, reflow: false,
+      text(size: 120pt, weight: "bold", tracking: 0.08em, fill: rgb(198, 40, 40, 46))[UTKAST])))
   },
 )
 #set heading(numbering: none)
@@ -71,9 +72,9 @@ const PRELUDE: &str = r##"
   }
 }
 #let tablenotes(notes) = if notes.len() > 0 {
-  v(0.2em)
-  line(length: 30%, stroke: 0.4pt + luma(150))
-  for n in notes { block(above: 0.35em, below: 0.35em, text(size: 8.5pt, n)) }
+  set par(spacing: 0.35em)
+  set text(size: 8.5pt)
+  block(above: 0.5em, notes.join(parbreak()))
 }
 "##;
 
