@@ -19,6 +19,16 @@ pub enum BenchWhat {
         /// SIE-fil.
         file: PathBuf,
     },
+    /// Beräkna en prognosomgång med backtest av varje rad i en befintlig databas (och spara den).
+    Forecast {
+        /// Databasfil med huvudbok, organisation och volymer (till exempel Exempelkommun i
+        /// skala large).
+        #[arg(long)]
+        db: PathBuf,
+        /// Prognosomgång.
+        #[arg(long, default_value = "2025-P2")]
+        round: String,
+    },
     /// Importera en SIE-fil till en ny databas.
     Import {
         /// SIE-fil.
@@ -96,6 +106,32 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
                 c.findings.errors(),
                 c.findings.warnings()
             );
+            if let Some(p) = peak_rss_mb() {
+                println!("högsta minnesanvändning: {p:>8.1} MB");
+            }
+        }
+        BenchWhat::Forecast { db, round } => {
+            let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut store = SqliteStore::open(&db)?;
+            let t = Instant::now();
+            let s = crate::forecast::run_round(
+                &mut store,
+                &round,
+                &crate::forecast::RoundOptions::default(),
+            )?;
+            let total = t.elapsed().as_secs_f64();
+            let methods: u64 = s.by_method.values().map(|n| *n as u64).sum();
+            println!(
+                "prognosomgång {}: {} rader ({} beräknade), {} med rekommendation",
+                round.id(),
+                s.save.lines,
+                methods,
+                s.recommended
+            );
+            println!("läsning ur databasen:    {:>8.2} s", s.seconds.0);
+            println!("metoder och backtest:    {:>8.2} s", s.seconds.1);
+            println!("sparande:                {:>8.2} s", s.seconds.2);
+            println!("totalt:                  {total:>8.2} s");
             if let Some(p) = peak_rss_mb() {
                 println!("högsta minnesanvändning: {p:>8.1} MB");
             }

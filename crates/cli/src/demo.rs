@@ -4,14 +4,12 @@
 //! method, compares the forecast with the generator's ground truth, and writes the results.
 
 use anyhow::{bail, Context, Result};
-use delar_core::{AccountMapping, Amount, OrgTree, Unit, YearMonth};
+use delar_core::{AccountMapping, Amount, OrgTree, Round, RoundKind, Unit};
 use delar_demo::followup::{write_followup, FollowupOptions};
 use delar_demo::kommun::{self, KommunOptions, CURRENT_YEAR, FIRST_YEAR};
-use delar_forecast::{
-    backtest, estimate, recommend, roll_up, Estimate, ForecastLine, LineData, Method, MONTHS,
-};
+use delar_forecast::{roll_up, ForecastLine};
 use delar_sie::{ReadOptions, Record, SieReader};
-use delar_store::{ImportOptions, LedgerBy, SqliteStore, Store, TemplateKind};
+use delar_store::{ForecastStore, ImportOptions, LedgerBy, SqliteStore, Store, TemplateKind};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -126,7 +124,14 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
     // 4. Forecast per unit × kontogrupp, and its accuracy against the ground truth.
     let org = store.organisation()?;
     let tree = org.tree_at(opts.cutoff);
-    let lines = forecast_lines(&store, &tree, opts.cutoff)?;
+    // Rounds P1 and P2 computed from the store and saved in it; the report reads P2's lines.
+    let mut lines = Vec::new();
+    for kind in [RoundKind::P1, RoundKind::P2] {
+        let round = Round::new(DEMO_YEAR, kind).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let s = crate::forecast::run_round(&mut store, &round, &Default::default())?;
+        println!("  Prognosomgång {}: {} rader.", round.id(), s.save.lines);
+        lines = store.forecast_lines(&round.id())?;
+    }
     let truth = truth_by_unit(
         &input
             .join("truth")
@@ -142,94 +147,19 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
         .with_context(|| format!("kunde inte skriva {}", summary_txt.display()))?;
 
     println!("{summary}");
+
+    // 5. The report, in every format.
+    let report_files = crate::report::demo_report(&store, &out.join("rapport"))?;
+
     println!("Skrev:");
     for p in [&db, &ledger_txt, &ledger_csv, &forecast_csv, &summary_txt] {
         println!("  {}", p.display());
     }
+    for p in &report_files {
+        println!("  {}", p.display());
+    }
     println!("Klart på {:.1} s.", started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
-}
-
-/// One forecast line per unit × kontogrupp with outcome this year: method chosen by the
-/// backtest (seasonal profile when no method has two replayable years).
-fn forecast_lines(
-    store: &SqliteStore,
-    tree: &OrgTree,
-    cutoff: YearMonth,
-) -> Result<Vec<ForecastLine>> {
-    let m = cutoff.month() as usize;
-    let mut lines = Vec::new();
-    for node in tree.nodes() {
-        if !tree.children(&node.code).is_empty() {
-            continue;
-        }
-        let mut by_year: BTreeMap<i32, Vec<delar_store::LedgerRow>> = BTreeMap::new();
-        for year in FIRST_YEAR..=cutoff.year() {
-            match store.ledger(year, LedgerBy::Group, Some((1, &node.code))) {
-                Ok(rows) => {
-                    by_year.insert(year, rows);
-                }
-                Err(delar_store::StoreError::NoSuchObject { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        let Some(current) = by_year.get(&cutoff.year()) else {
-            continue;
-        };
-        for row in current {
-            let outcome: Vec<Amount> = row.outcome.iter().take(m).copied().collect();
-            if outcome.iter().all(|a| a.is_zero()) && row.budget_total.is_zero() {
-                continue;
-            }
-            let mut history = Vec::new();
-            let mut history_budgets = Vec::new();
-            for (y, rows) in &by_year {
-                if *y >= cutoff.year() {
-                    continue;
-                }
-                if let Some(r) = rows.iter().find(|r| r.key == row.key) {
-                    if r.outcome.len() == MONTHS {
-                        let months: [Amount; MONTHS] = std::array::from_fn(|i| r.outcome[i]);
-                        history.push((*y, months));
-                        history_budgets.push((*y, r.budget_total));
-                    }
-                }
-            }
-            let data = LineData {
-                outcome,
-                history,
-                budget: row.budget_total,
-                history_budgets,
-            };
-            let records = backtest(&data, &Method::DATA_DRIVEN);
-            let method = recommend(&records).unwrap_or(Method::Seasonal);
-            let (base, explanation) = match estimate(method, &data) {
-                Estimate::Value {
-                    full_year,
-                    explanation,
-                } => (full_year, explanation),
-                Estimate::NotApplicable { .. } => match estimate(Method::BudgetBased, &data) {
-                    Estimate::Value {
-                        full_year,
-                        explanation,
-                    } => (full_year, explanation),
-                    Estimate::NotApplicable { reason } => (data.budget, reason),
-                },
-            };
-            lines.push(ForecastLine {
-                node: node.code.clone(),
-                group: row.key.clone(),
-                method,
-                base,
-                explanation,
-                adjustments: Vec::new(),
-                to_date: data.to_date(),
-                budget: data.budget,
-                comment: None,
-            });
-        }
-    }
-    Ok(lines)
 }
 
 /// The ground truth: the whole year's outcome per (ansvar, kontogrupp) from the generator's

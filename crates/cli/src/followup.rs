@@ -48,6 +48,18 @@ pub enum RegisterImport {
     Befolkning(RegisterArgs),
     /// Importera kostnadsjämförelser med liknande kommuner (jamforelser.csv).
     Jamforelser(RegisterArgs),
+    /// Importera indikatorvärden från en KPI-fil (Stratsys-export: datum, enhet, mått, kolumn, värde).
+    Kpi {
+        /// KPI-filen (tabb- eller semikolonseparerad, med eller utan rubrikrad).
+        file: PathBuf,
+        /// Mappningsfil (kpi-mappning.csv): måttkod → indikator, typ och kön. Utan den
+        /// matchas måttkoden mot indikatorns kod eller källid.
+        #[arg(long)]
+        mappning: Option<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
     /// Importera alla uppföljningsregister som finns i en katalog (mal.csv, indikatorer.csv …).
     Uppfoljning {
         /// Katalog med mallfilerna.
@@ -76,6 +88,7 @@ pub fn run(cmd: RegisterImport) -> Result<ExitCode> {
         Befolkning(a) => ("befolkning", a),
         Jamforelser(a) => ("jamforelser", a),
         Uppfoljning { dir, db } => return run_dir(&dir, &db),
+        Kpi { file, mappning, db } => return run_kpi(&file, mappning.as_deref(), &db),
     };
     let mut store = open_or_create(&args.db)?;
     let mut failed = false;
@@ -160,4 +173,29 @@ pub fn run_dir(dir: &Path, db: &Path) -> Result<ExitCode> {
         }
     }
     Ok(exit(failed))
+}
+
+/// `delar import kpi FILE [--mappning FILE]`: the KPI interchange file into the indicator
+/// values; exit status 1 when it failed (nothing changed).
+pub fn run_kpi(file: &Path, mapping: Option<&Path>, db: &Path) -> Result<ExitCode> {
+    for f in std::iter::once(file).chain(mapping) {
+        if !f.exists() {
+            eprintln!(
+                "delar: filen {} finns inte. Kontrollera sökvägen.",
+                f.display()
+            );
+            return Ok(exit(true));
+        }
+    }
+    let mut store = open_or_create(db)?;
+    match store.import_kpi_file(file, mapping) {
+        Ok(r) => {
+            println!("{r}");
+            Ok(exit(false))
+        }
+        Err(e) => {
+            eprintln!("delar: {e}");
+            Ok(exit(true))
+        }
+    }
 }

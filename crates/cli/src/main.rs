@@ -4,9 +4,13 @@
 mod bench;
 mod demo;
 mod followup;
+mod forecast;
 mod generate;
+mod goals;
+mod konsolidera;
 mod ledger;
 mod organisation;
+mod report;
 mod siecheck;
 mod template_import;
 mod volymer;
@@ -45,6 +49,11 @@ enum Command {
         #[arg(long)]
         kontogrupper: Option<PathBuf>,
     },
+    /// Målbedömning: föreslå, ändra med motivering, återställ.
+    Mal {
+        #[command(subcommand)]
+        cmd: goals::GoalCmd,
+    },
     /// Importera data till databasen.
     Import {
         #[command(subcommand)]
@@ -69,6 +78,25 @@ enum Command {
         /// Utdataformat.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Konsolidera programområdet: utfall och budget per nod med interna köp och försäljningar
+    /// eliminerade på lägsta gemensamma nivå (docs/CONSOLIDATION.md).
+    Konsolidera {
+        /// Räkenskapsår (till exempel 2025).
+        #[arg(long)]
+        year: i32,
+        /// Utfall till och med månaden (ÅÅÅÅ-MM); organisationen som gäller då. Standard: december.
+        #[arg(long)]
+        through: Option<String>,
+        /// Antal nivåer under roten som visas (noder med elimineringar visas alltid).
+        #[arg(long, default_value_t = 1)]
+        djup: usize,
+        /// Dimensionen som bär motparten.
+        #[arg(long, default_value_t = 21)]
+        motpart_dim: u32,
         /// Databasfil.
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
@@ -108,6 +136,45 @@ enum Command {
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
     },
+    /// Skriv delårsrapporten för en prognosomgång.
+    Report {
+        /// Prognosomgång (till exempel 2025-P2).
+        #[arg(long)]
+        round: String,
+        /// Rapportdefinition (TOML, se docs/REPORTS.md); standard är den inbyggda.
+        #[arg(long)]
+        definition: Option<PathBuf>,
+        /// Format, kommaseparerade.
+        #[arg(long, value_delimiter = ',', default_value = "json")]
+        format: Vec<report::OutFormat>,
+        /// Katalog att skriva till.
+        #[arg(long, default_value = "rapport")]
+        out: PathBuf,
+        /// Skriv ett utkast även om kontrollerna hittar fel (varje sida märks UTKAST).
+        #[arg(long)]
+        draft: bool,
+        /// Skriv standarddefinitionen till en fil (att utgå från) och avsluta.
+        #[arg(long)]
+        skriv_definition: Option<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Kör integritetskontrollerna (R1–R14) på rapporten för en prognosomgång.
+    Check {
+        /// Prognosomgång (till exempel 2025-P2).
+        #[arg(long)]
+        round: String,
+        /// Rapportdefinition (TOML); standard är den inbyggda.
+        #[arg(long)]
+        definition: Option<PathBuf>,
+        /// Skriv fynden som JSON.
+        #[arg(long)]
+        json: bool,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
     /// Kör exemplet: skapar Exempelkommuns huvudbok, importerar den och skriver rapporten.
     Demo {
         /// Katalog att skriva till.
@@ -134,6 +201,11 @@ enum Command {
         /// Skriv SIE i UTF-8 i stället för CP437.
         #[arg(long)]
         utf8: bool,
+    },
+    /// Prognosomgångar: beräkna, visa, ändra, justera, låsa, jämföra och mäta träffsäkerhet.
+    Forecast {
+        #[command(subcommand)]
+        what: forecast::ForecastWhat,
     },
     /// Mät hastighet och minne (skriver siffrorna, se docs/PERFORMANCE.md).
     Bench {
@@ -191,6 +263,24 @@ enum ImportWhat {
     },
     /// Importera budget (budget.csv eller .xlsx); ersätter versioner med samma namn.
     Budget {
+        /// Filer att importera.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Importera ersättningsmodellernas priser (ersattningsmodell.csv eller .xlsx); ersätter alla priser.
+    Ersattningsmodell {
+        /// Filer att importera.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Importera intraprenadernas ingående ackumulerade resultat och regler (intraprenader.csv eller .xlsx).
+    Intraprenader {
         /// Filer att importera.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -321,6 +411,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             what: ImportWhat::Budget { files, db },
         } => template_import::run(TemplateKind::Budget, &files, &db),
+        Command::Import {
+            what: ImportWhat::Ersattningsmodell { files, db },
+        } => template_import::run(TemplateKind::CompensationModel, &files, &db),
+        Command::Import {
+            what: ImportWhat::Intraprenader { files, db },
+        } => template_import::run(TemplateKind::Intraprenader, &files, &db),
         Command::Organisation { month, db } => {
             let store = SqliteStore::open(&db)?;
             organisation::run(&store, month.as_deref())
@@ -332,6 +428,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             what: ImportWhat::Register(r),
         } => followup::run(r),
+        Command::Mal { cmd } => goals::run(cmd),
         Command::Sie {
             what:
                 SieWhat::Check {
@@ -371,6 +468,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Konsolidera {
+            year,
+            through,
+            djup,
+            motpart_dim,
+            db,
+        } => {
+            let store = SqliteStore::open(&db)?;
+            konsolidera::run(&store, year, through.as_deref(), djup, motpart_dim)
+        }
         Command::Ledger {
             year,
             by,
@@ -399,6 +506,58 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Report {
+            round,
+            definition,
+            format,
+            out,
+            draft,
+            skriv_definition,
+            db,
+        } => {
+            if let Some(p) = skriv_definition {
+                std::fs::write(&p, delar_compose::definition::DEFAULT_DEFINITION)
+                    .with_context(|| format!("kunde inte skriva {}", p.display()))?;
+                println!("Skrev standarddefinitionen till {}.", p.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let def = report::definition(definition.as_deref())?;
+            let store = SqliteStore::open(&db)?;
+            let inputs = report::gather(&store, round, &report::organisation_name(&store))?;
+            let files = report::write(&inputs, &def, &format, &out, draft)?;
+            for f in files {
+                println!("Skrev {}", f.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            round,
+            definition,
+            json,
+            db,
+        } => {
+            let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let def = report::definition(definition.as_deref())?;
+            let store = SqliteStore::open(&db)?;
+            let inputs = report::gather(&store, round, &report::organisation_name(&store))?;
+            let (_, findings) = report::build_and_check(&inputs, &def, false)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&findings)?);
+            } else if findings.is_empty() {
+                println!(
+                    "Inga fel: rapporten för {} klarar kontrollerna R1–R14.",
+                    round.id()
+                );
+            } else {
+                print!("{}", delar_report::check::render_findings(&findings));
+            }
+            Ok(if delar_report::check::has_errors(&findings) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Batches { db } => {
             let store = SqliteStore::open(&db)?;
@@ -434,6 +593,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             round,
             utf8,
         } => generate::run(&out, seed, &scale, &round, utf8),
+        Command::Forecast { what } => forecast::run(what),
         Command::Bench { what } => bench::run(what),
     }
 }

@@ -87,3 +87,128 @@ fn import_all_registers_then_bad_file_changes_nothing() {
     let data = s.followup(&FollowupFilter::default()).unwrap();
     assert_eq!(data, delar_demo::followup::generate(&opts));
 }
+
+#[test]
+fn import_kpi_file_with_and_without_mapping() {
+    let d = tempfile::tempdir().unwrap();
+    let regs = d.path().join("uppfoljning");
+    delar_demo::followup::write_followup(&regs, &delar_demo::followup::FollowupOptions::default())
+        .unwrap();
+    let o = delar(&["import", "uppfoljning", "uppfoljning"], d.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // Headerless, tab-separated, mapped by indicator code.
+    std::fs::write(
+        d.path().join("kpi.txt"),
+        "2025-09-30\tSN\tSN01\tUtfall\t64\n2025-09-30\tSN\tOKAND\tUtfall\t1\n",
+    )
+    .unwrap();
+    let o = delar(&["import", "kpi", "kpi.txt"], d.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("2 rader gav 1 indikatorvärden"), "{out}");
+    assert!(out.contains("OKAND (1)"), "{out}");
+    let o = delar(&["import", "kpi", "kpi.txt"], d.path());
+    assert!(
+        text(&o.stdout).contains("inget ändrades"),
+        "{}",
+        text(&o.stdout)
+    );
+    // With a mapping file; a bad value changes nothing and exits 1.
+    std::fs::write(
+        d.path().join("kpi-mappning.csv"),
+        "mått;kolumn;indikator;typ\nX1;UTF;SN01;hittills\n",
+    )
+    .unwrap();
+    std::fs::write(d.path().join("fel.txt"), "2025-09-30;SN;X1;UTF;många\n").unwrap();
+    let o = delar(
+        &["import", "kpi", "fel.txt", "--mappning", "kpi-mappning.csv"],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("fel.txt, rad 1, kolumn \"värde\""), "{err}");
+    let values: Vec<delar_followup::model::IndicatorValue> =
+        SqliteStore::open(&d.path().join("delar.db"))
+            .unwrap()
+            .followup_rows(&FollowupFilter::default())
+            .unwrap();
+    let sep = delar_core::YearMonth::new(2025, 9).unwrap();
+    assert_eq!(
+        values
+            .iter()
+            .filter(|v| v.indicator == "SN01"
+                && v.kind == delar_followup::model::ValueKind::ToDate(sep))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn goal_assessment_and_override_with_rationale() {
+    let d = tempfile::tempdir().unwrap();
+    let regs = d.path().join("uppfoljning");
+    delar_demo::followup::write_followup(&regs, &delar_demo::followup::FollowupOptions::default())
+        .unwrap();
+    let o = delar(&["import", "uppfoljning", "uppfoljning"], d.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = delar(&["mal", "bedom"], d.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("Målbedömning 2025"), "{out}");
+    assert!(out.contains("SN2") && out.contains("Förslag:"), "{out}");
+    // No rationale: refused, nothing stored.
+    let o = delar(
+        &[
+            "mal",
+            "andra",
+            "SN3",
+            "--status",
+            "uppnås",
+            "--motivering",
+            " ",
+            "--av",
+            "Anna",
+        ],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("utan motivering"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = delar(
+        &[
+            "mal",
+            "andra",
+            "SN3",
+            "--status",
+            "helt",
+            "--skala",
+            "orebro2019",
+            "--motivering",
+            "Bemanningen är stabil sedan juni.",
+            "--av",
+            "Anna",
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("är nu Helt"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = delar(&["mal", "bedom", "--skala", "orebro2019"], d.path());
+    let out = text(&o.stdout);
+    assert!(out.contains("ändrad till Helt av Anna"), "{out}");
+    let store = SqliteStore::open(&d.path().join("delar.db")).unwrap();
+    let st = store.goal_statuses(2025).unwrap();
+    assert_eq!(
+        st["SN3"].decision.as_ref().unwrap().rationale,
+        "Bemanningen är stabil sedan juni."
+    );
+    drop(store);
+    let o = delar(&["mal", "aterstall", "SN3"], d.path());
+    assert!(text(&o.stdout).contains("förslaget gäller igen"));
+}

@@ -1,3 +1,283 @@
 //! Builds the report model ([`delar_report::Report`]) from data already read from the store:
 //! the organisation, outcome and budget per node × kontogrupp, forecast lines of this and the
-//! previous round, and the follow-up registers. Pure: the CLI gathers the inputs.
+//! previous round, and the follow-up registers, following a report [`Definition`]. Pure: the
+//! CLI gathers the [`Inputs`].
+
+pub mod data;
+pub mod definition;
+pub mod economy;
+pub mod followup;
+pub mod narrative;
+pub mod programme;
+pub mod volumes;
+
+pub use data::{AccuracyRow, FollowupInputs, Inputs, Monthly, Rollup};
+pub use definition::{Content, Definition, DefinitionError, SectionDef, SignConvention};
+
+use delar_core::period::MONTH_NAMES;
+use delar_report::{Block, Meta, Report, Section};
+use economy::Ctx;
+
+/// Content that needs the finished tables (text with bound figures, drafts): built in a
+/// second pass. Path of section indices, block index, the content.
+type Pending = (Vec<usize>, usize, Content);
+
+/// Build the report a definition describes from the inputs. `draft` marks every page.
+pub fn build(def: &Definition, inputs: &Inputs, draft: bool) -> Result<Report, DefinitionError> {
+    let ctx = Ctx::new(inputs, def);
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut sections = Vec::new();
+    for (i, s) in def.avsnitt.iter().enumerate() {
+        sections.push(section(&ctx, s, vec![i], &mut pending)?);
+    }
+    let round = inputs.round;
+    let cutoff = round.cutoff_month();
+    let date = match &def.datum {
+        Some(d) => delar_core::Date::parse(d)
+            .map_err(|e| DefinitionError(format!("rapportdefinitionens datum: {e}")))?
+            .to_string(),
+        None => cutoff.next().last_day().to_string(),
+    };
+    let period_label = if round.cutoff == 1 {
+        format!("januari {}", round.year)
+    } else {
+        format!(
+            "januari\u{2013}{} {}",
+            MONTH_NAMES[round.cutoff as usize - 1],
+            round.year
+        )
+    };
+    let root_name = inputs
+        .tree
+        .root()
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
+    let mut report = Report {
+        meta: Meta {
+            title: def.titel.clone().unwrap_or_else(|| round.name()),
+            subtitle: def.undertitel.clone().unwrap_or(root_name),
+            organisation: inputs.organisation.clone(),
+            round,
+            period_label,
+            date,
+            draft,
+        },
+        sections,
+    };
+    // Second pass, last first so block indices stay valid.
+    for (path, idx, content) in pending.into_iter().rev() {
+        let blocks = match &content {
+            Content::Text { text } => narrative::text_blocks(text, &report, &ctx)
+                .map_err(|e| DefinitionError(format!("rapportdefinitionens text: {e}")))?,
+            Content::Analys => narrative::analysis(&ctx, &report),
+            Content::Forslag => narrative::proposal(&ctx, &report),
+            _ => unreachable!("only text and drafts are pending"),
+        };
+        let mut sec = &mut report.sections[path[0]];
+        for &i in &path[1..] {
+            sec = &mut sec.sections[i];
+        }
+        sec.blocks.splice(idx..idx + 1, blocks);
+    }
+    report.number();
+    Ok(report)
+}
+
+pub(crate) fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.to_lowercase().chars() {
+        let c = match c {
+            'å' | 'ä' => 'a',
+            'ö' => 'o',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        };
+        if !(c == '-' && out.ends_with('-')) {
+            out.push(c);
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// A follow-up chapter, or `None` when the registers are not loaded.
+fn followup_section(ctx: &Ctx, c: &Content) -> Option<Section> {
+    let f = ctx.inputs.followup.as_ref()?;
+    let committees: Vec<(String, String)> = ctx
+        .committees()
+        .iter()
+        .map(|n| (n.code.clone(), n.name.clone()))
+        .collect();
+    let fctx = followup::FollowupContext {
+        data: &f.data,
+        assessment: &f.assessment,
+        scale: &f.scale,
+        year: ctx.year(),
+        cutoff: ctx.inputs.round.cutoff_month(),
+        committees: &committees,
+    };
+    Some(match c {
+        Content::Mal => followup::goal_chapter(&fctx),
+        Content::Sammanfattning => followup::observations_summary(&fctx),
+        Content::Atagande => followup::commitments_checklist(&fctx),
+        Content::Uppdrag => followup::strategic_assignments(&fctx),
+        Content::Effektiviseringar => followup::efficiency_measures(&fctx),
+        Content::Investeringar => followup::investments(&fctx),
+        Content::Personal => followup::staff(&fctx),
+        Content::Volymer { serier } => {
+            let charted = serier.clone().unwrap_or_else(|| {
+                f.series
+                    .iter()
+                    .filter(|s| s.kind == delar_core::VolumeKind::Stock)
+                    .take(2)
+                    .map(|s| s.code.clone())
+                    .collect()
+            });
+            followup::volumes(
+                &f.series,
+                &f.values,
+                ctx.year(),
+                ctx.inputs.round.cutoff_month(),
+                &charted,
+            )
+        }
+        Content::Handelser => followup::events(&fctx),
+        Content::Jamforelse => followup::cost_comparison(&fctx),
+        Content::FemAr => {
+            let mut years = ctx.inputs.years.clone();
+            if let Some(root) = ctx.root() {
+                let t = ctx.rollup.total(&root.code);
+                years.push(followup::YearEconomy {
+                    year: ctx.year(),
+                    net_cost: t.forecast,
+                    budget: t.budget,
+                    forecast: true,
+                });
+            }
+            followup::five_year_summary(&fctx, &years)
+        }
+        _ => return None,
+    })
+}
+
+fn section(
+    ctx: &Ctx,
+    def: &SectionDef,
+    path: Vec<usize>,
+    pending: &mut Vec<Pending>,
+) -> Result<Section, DefinitionError> {
+    let mut blocks = Vec::new();
+    let mut generated = Vec::new();
+    for c in &def.innehall {
+        match c {
+            Content::Text { .. } | Content::Analys | Content::Forslag => {
+                pending.push((path.clone(), blocks.len(), c.clone()));
+                blocks.push(Block::PageBreak);
+            }
+            Content::Driftsammandrag => blocks.push(Block::Table(ctx.operating_statement())),
+            Content::Ackumulerat => blocks.push(Block::Table(ctx.to_date_statement())),
+            Content::Verksamhet => blocks.push(Block::Table(ctx.activity_statement())),
+            Content::Kontogrupper { nod } => {
+                let node = match nod {
+                    Some(n) => n.clone(),
+                    None => ctx.root().map(|r| r.code.clone()).unwrap_or_default(),
+                };
+                let t = ctx.group_statement(&node).ok_or_else(|| {
+                    DefinitionError(format!(
+                        "kontogrupper: noden \"{node}\" finns inte i organisationen"
+                    ))
+                })?;
+                blocks.push(Block::Table(t));
+            }
+            Content::Namnder => {
+                for n in ctx.committees() {
+                    let mut b = Vec::new();
+                    if let Some(t) = ctx.group_statement(&n.code) {
+                        b.push(Block::Table(t));
+                    }
+                    if let Some(c) = ctx.cumulative_chart(&n.code) {
+                        b.push(Block::Chart(c));
+                    }
+                    generated.push(Section {
+                        id: format!("namnd-{}", slug(&n.code)),
+                        title: n.name.clone(),
+                        number: String::new(),
+                        numbered: true,
+                        role: Some("committee".into()),
+                        blocks: b,
+                        sections: vec![],
+                    });
+                }
+            }
+            Content::Brygga => match ctx.bridge_table() {
+                Some(t) => blocks.push(Block::Table(t)),
+                None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                    "Det finns ingen tidigare prognos i år att jämföra med.",
+                ))),
+            },
+            Content::Prognossakerhet => match ctx.accuracy_table() {
+                Some(t) => blocks.push(Block::Table(t)),
+                None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                    "Prognossäkerheten kan redovisas när det finns prognoser från tidigare år.",
+                ))),
+            },
+            Content::Volympris { kategori } => match ctx.volume_price_table(kategori.as_deref()) {
+                Some(t) => blocks.push(Block::Table(t)),
+                None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                    "Det finns inga volymserier med styckkostnad för föregående och \
+                         innevarande år.",
+                ))),
+            },
+            Content::Mal
+            | Content::Sammanfattning
+            | Content::Atagande
+            | Content::Uppdrag
+            | Content::Effektiviseringar
+            | Content::Investeringar
+            | Content::Personal
+            | Content::Volymer { .. }
+            | Content::Handelser
+            | Content::Jamforelse
+            | Content::FemAr => match followup_section(ctx, c) {
+                Some(s) => {
+                    // the chapter's own heading is the definition's section: take its content
+                    blocks.extend(s.blocks);
+                    generated.extend(s.sections);
+                }
+                None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                    "Uppföljningsregistren är inte inlästa; importera dem med \
+                     `delar import uppfoljning KATALOG`.",
+                ))),
+            },
+            Content::SarskildaPoster => blocks.push(Block::Table(ctx.special_table())),
+            Content::DiagramAvvikelse => blocks.push(Block::Chart(ctx.deviation_chart())),
+            Content::DiagramAckumulerat { nod } => {
+                let node = match nod {
+                    Some(n) => n.clone(),
+                    None => ctx.root().map(|r| r.code.clone()).unwrap_or_default(),
+                };
+                let c = ctx.cumulative_chart(&node).ok_or_else(|| {
+                    DefinitionError(format!(
+                        "diagram-ackumulerat: noden \"{node}\" finns inte i organisationen"
+                    ))
+                })?;
+                blocks.push(Block::Chart(c));
+            }
+        }
+    }
+    let offset = generated.len();
+    let mut sections = generated;
+    for (i, s) in def.avsnitt.iter().enumerate() {
+        let mut p = path.clone();
+        p.push(offset + i);
+        sections.push(section(ctx, s, p, pending)?);
+    }
+    Ok(Section {
+        id: def.id.clone().unwrap_or_else(|| slug(&def.rubrik)),
+        title: def.rubrik.clone(),
+        number: String::new(),
+        numbered: def.numrerad,
+        role: None,
+        blocks,
+        sections,
+    })
+}

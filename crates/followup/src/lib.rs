@@ -7,6 +7,8 @@
 //! with Swedish findings, and [`templates`] the CSV/XLSX import templates (read with
 //! `delar_tabular::Table`, written as semicolon CSV).
 
+pub mod assess;
+pub mod kpi;
 pub mod model;
 pub mod templates;
 pub mod validate;

@@ -6,12 +6,12 @@
 //! report always gives the same bytes. The PDF is tagged and conforms to PDF/UA-1 and
 //! PDF/A-2a (Typst checks both while exporting).
 
-mod chart;
 mod markup;
 mod world;
 
 use std::fmt;
 
+use delar_report::svg::chart_svg;
 use delar_report::{Chart, Report};
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
@@ -55,16 +55,14 @@ impl std::error::Error for PdfError {}
 /// Render the report as an A4 PDF (PDF/UA-1, PDF/A-2a) with title page, table of contents,
 /// running header, page numbers and, for drafts, an `UTKAST` mark on every page.
 pub fn render(report: &Report) -> Result<Vec<u8>, PdfError> {
-    render_with(report, &|c: &Chart| chart::placeholder_svg(c))
+    render_with(report, &chart_svg)
 }
 
 /// The Typst markup [`render`] compiles (for debugging layouts).
 pub fn typst_source(report: &Report) -> Result<String, PdfError> {
     let date = markup::parse_date(&report.meta.date)
         .ok_or_else(|| PdfError::Date(report.meta.date.clone()))?;
-    Ok(markup::document(report, date, &|c: &Chart| {
-        chart::placeholder_svg(c)
-    }))
+    Ok(markup::document(report, date, &chart_svg))
 }
 
 fn render_with(report: &Report, chart_svg: &dyn Fn(&Chart) -> String) -> Result<Vec<u8>, PdfError> {

@@ -272,7 +272,7 @@ fn chart_markup(c: &Chart, chart_svg: &dyn Fn(&Chart) -> String, out: &mut Strin
     let _ = writeln!(
         out,
         "#figure(kind: image, numbering: none, supplement: none, \
-         image(bytes({}), format: \"svg\", width: 92%, alt: {}), caption: {})\n",
+         image(bytes({}), format: \"svg\", width: 86%, alt: {}), caption: {})\n",
         lit(&svg),
         lit(&c.alt),
         lit(&c.title_line()),
@@ -314,16 +314,18 @@ fn table_markup(t: &Table, out: &mut String) {
         lit(&t.title()),
         opt_lit(t.sign_note.as_deref()),
     );
+    let spans: usize = t.groups.iter().map(|g| g.span).sum();
+    let grouped = !t.groups.is_empty() && spans == n;
+    let header_rows = if grouped { 2 } else { 1 };
     let _ = writeln!(
         out,
-        "  table(columns: ({},), align: ({},),",
+        "  table(columns: ({},), align: ({},),\n    stroke: (x, y) => if y > {header_rows} {{ (top: 0.3pt + luma(215)) }},",
         columns.join(", "),
         aligns.join(", ")
     );
     // Header: an optional spanning group row, then the column labels.
     out.push_str("    table.header(repeat: true,\n");
-    let spans: usize = t.groups.iter().map(|g| g.span).sum();
-    if !t.groups.is_empty() && spans == n {
+    if grouped {
         let mut x = 0;
         let mut lines = Vec::new();
         out.push_str("      ");

@@ -318,3 +318,67 @@ fn a_bad_date_is_a_swedish_error() {
     assert_eq!(e, PdfError::Date("30 september".into()));
     assert!(e.to_string().contains("ÅÅÅÅ-MM-DD"), "{e}");
 }
+
+/// The `/Alt` texts in the PDF's structure tree (UTF-16BE hex strings or plain literals).
+fn alt_texts(pdf: &[u8]) -> Vec<String> {
+    let raw = String::from_utf8_lossy(pdf);
+    let mut out = Vec::new();
+    for part in raw.split("/Alt").skip(1) {
+        if let Some(hex) = part.strip_prefix('<') {
+            let hex: String = hex.chars().take_while(|c| *c != '>').collect();
+            let bytes: Vec<u8> = (0..hex.len() / 2)
+                .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+                .collect();
+            let units: Vec<u16> = bytes
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            out.push(
+                String::from_utf16(&units)
+                    .unwrap()
+                    .trim_start_matches('\u{feff}')
+                    .into(),
+            );
+        } else if let Some(lit) = part.strip_prefix('(') {
+            out.push(lit.chars().take_while(|c| *c != ')').collect());
+        }
+    }
+    out
+}
+
+#[test]
+fn charts_are_figures_with_alt_text_and_headings_are_tagged() {
+    let r = sample();
+    let pdf = render(&r).unwrap();
+    let alts = alt_texts(&pdf);
+    for c in r.charts() {
+        assert!(alts.contains(&c.alt), "{:?} saknas bland {alts:#?}", c.alt);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let out = Command::new("pdfinfo")
+        .arg("-struct")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let tree = String::from_utf8_lossy(&out.stdout);
+    let count = |tag: &str| {
+        tree.lines()
+            .filter(|l| l.trim_start().starts_with(tag))
+            .count()
+    };
+    assert_eq!(count("Figure"), r.charts().len(), "{tree}");
+    assert_eq!(count("Table"), r.tables().len());
+    // one level-1 heading per top-level section plus "Innehåll"; one H2 per subsection
+    let top = r.walk().iter().filter(|(l, _)| *l == 1).count();
+    let second = r.walk().iter().filter(|(l, _)| *l == 2).count();
+    assert_eq!(count("H1 "), top + 1, "{tree}");
+    assert_eq!(count("H2 "), second);
+    assert!(
+        tree.contains("H2 \"Utfall till och med augusti\""),
+        "{tree}"
+    );
+    // header cells are TH, in every table
+    assert!(count("TH") >= r.tables().iter().map(|t| t.columns.len()).sum::<usize>());
+}

@@ -6,7 +6,10 @@
 //! value, the text every renderer prints (formatted once, here, so the four formats cannot
 //! disagree) and where it came from ([`Source`]).
 
+pub mod check;
 pub mod fixture;
 pub mod model;
+pub mod svg;
+pub mod text;
 
 pub use model::*;

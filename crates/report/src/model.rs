@@ -430,15 +430,25 @@ pub struct Cell {
     /// Where the value came from.
     #[serde(default)]
     pub source: Option<Source>,
+    /// The format the text was made with, when it differs from the column's (tables whose
+    /// rows hold different kinds of figures, such as the five-year summary).
+    #[serde(default)]
+    pub format: Option<Format>,
 }
 
 impl Cell {
+    /// The format of this cell: its own, or else the column's.
+    pub fn format_in(&self, column: &Column) -> Format {
+        self.format.unwrap_or(column.format)
+    }
+
     /// A cell formatted by `format`.
     pub fn new(value: Value, format: &Format) -> Cell {
         Cell {
             text: format.render(&value),
             value,
             source: None,
+            format: Some(*format),
         }
     }
 
@@ -449,6 +459,7 @@ impl Cell {
             value: Value::Text(t.clone()),
             text: t,
             source: None,
+            format: None,
         }
     }
 
@@ -458,6 +469,7 @@ impl Cell {
             value: Value::Empty,
             text: String::new(),
             source: None,
+            format: None,
         }
     }
 

@@ -62,6 +62,9 @@ pub enum StoreError {
     },
     /// The database holds a value it should not (a damaged or hand-edited file).
     Corrupt(String),
+    /// A forecast round cannot be changed as asked (locked, missing, comment required); the
+    /// text is the Swedish message.
+    Forecast(String),
     /// An error from the database engine.
     Db(rusqlite::Error),
 }
@@ -146,6 +149,7 @@ impl fmt::Display for StoreError {
                 )
             }
             StoreError::Corrupt(m) => write!(f, "databasen innehåller ett felaktigt värde: {m}"),
+            StoreError::Forecast(m) => f.write_str(m),
             StoreError::Db(e) => write!(f, "databasfel: {e}"),
         }
     }

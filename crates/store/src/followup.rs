@@ -416,6 +416,45 @@ impl fmt::Display for FollowupReport {
     }
 }
 
+/// The result of a KPI file import.
+#[derive(Clone, Debug, Serialize)]
+pub struct KpiReport {
+    /// The `indikatorvarden` batch the values went into.
+    pub report: FollowupReport,
+    /// Rows in the file.
+    pub rows: usize,
+    /// Indicator values made from them (K/M/T rows of one value count once).
+    pub values: usize,
+    /// Measure codes without a mapping, with the number of rows skipped.
+    pub skipped: std::collections::BTreeMap<String, usize>,
+}
+
+impl fmt::Display for KpiReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}\nKPI-filen: {} rader gav {} indikatorvärden.",
+            self.report, self.rows, self.values
+        )?;
+        if !self.skipped.is_empty() {
+            let n: usize = self.skipped.values().sum();
+            let codes: Vec<String> = self
+                .skipped
+                .iter()
+                .take(10)
+                .map(|(c, n)| format!("{c} ({n})"))
+                .collect();
+            write!(
+                f,
+                "\n{n} rader med måttkoder utan mappning hoppades över: {}{}",
+                codes.join(", "),
+                if self.skipped.len() > 10 { " …" } else { "" }
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// Why a register import failed; nothing was changed.
 #[derive(Debug)]
 pub enum FollowupError {
@@ -1462,6 +1501,50 @@ impl SqliteStore {
             rows_replaced,
             replaced_batches: replaced_batches.into_iter().collect(),
             warnings,
+        })
+    }
+
+    /// Import a KPI interchange file (the Stratsys export; see `delar_followup::kpi`) into
+    /// the indicator values, mapped by `mapping` (`kpi-mappning.csv`) or, without one, by
+    /// indicator code or source id. The file's values are merged into the stored values of
+    /// the indicators and years it touches (a stored target stays when the file has only
+    /// outcomes) and the result is imported as one `indikatorvarden` batch: all or nothing,
+    /// checked like the template, and a byte-identical file (with the same mapping) changes
+    /// nothing.
+    pub fn import_kpi_file(
+        &mut self,
+        path: &Path,
+        mapping: Option<&Path>,
+    ) -> Result<KpiReport, FollowupError> {
+        use delar_followup::kpi::{merge_values, parse_kpi, read_kpi_table, KpiMapping};
+        let name = path.display().to_string();
+        let mut bytes = std::fs::read(path).map_err(|e| {
+            FollowupError::Table(vec![TableError::file(
+                &name,
+                format!("filen kunde inte läsas ({e}). Kontrollera sökvägen."),
+            )])
+        })?;
+        let table = read_kpi_table(&bytes, &name).map_err(|e| FollowupError::Table(vec![e]))?;
+        let map = match mapping {
+            Some(m) => {
+                let t = Table::read_path(m).map_err(|e| FollowupError::Table(vec![e]))?;
+                bytes.extend_from_slice(&std::fs::read(m).map_err(|e| StoreError::io(m, e))?);
+                Some(parse::<KpiMapping>(&t).map_err(FollowupError::Table)?)
+            }
+            None => None,
+        };
+        let all = FollowupFilter::default();
+        let indicators: Vec<Indicator> = load(&self.conn, &all)?;
+        let parsed =
+            parse_kpi(&table, map.as_deref(), &indicators).map_err(FollowupError::Table)?;
+        let stored: Vec<IndicatorValue> = load(&self.conn, &all)?;
+        let merged = merge_values(&stored, &parsed.values);
+        let report = self.import_followup_rows(&merged, &name, &sha256_hex(&bytes))?;
+        Ok(KpiReport {
+            report,
+            rows: parsed.rows,
+            values: parsed.values.len(),
+            skipped: parsed.skipped,
         })
     }
 

@@ -42,8 +42,11 @@
 
 mod error;
 mod followup;
+mod goals;
 mod import;
+mod nodes;
 mod objset;
+mod rounds;
 pub mod schema;
 mod sqlite;
 mod templates;
@@ -51,12 +54,18 @@ mod time;
 mod types;
 
 pub use error::StoreError;
-pub use followup::{FollowupError, FollowupFilter, FollowupReport, StoredRegister};
+pub use followup::{FollowupError, FollowupFilter, FollowupReport, KpiReport, StoredRegister};
+pub use goals::{GoalOverrideError, StoredGoalStatus};
+pub use rounds::{
+    AuditEntry, ComputedLine, ForecastStore, LineDetail, MethodEstimate, NodeLedgerRow, RoundInfo,
+    RoundStatus, SaveSummary,
+};
 pub use sqlite::SqliteStore;
 pub use templates::MAX_ROW_ERRORS;
 pub use types::{
-    BatchInfo, BatchStatus, BudgetRow, BudgetVersionInfo, ImportOptions, ImportReport,
-    ImportStatus, LedgerBy, LedgerRow, RowError, TemplateKind, TemplateReport, TemplateSource,
+    BatchInfo, BatchStatus, BudgetRow, BudgetVersionInfo, CounterpartyLedgerRow, ImportOptions,
+    ImportReport, ImportStatus, LedgerBy, LedgerRow, RowError, TemplateKind, TemplateReport,
+    TemplateSource,
 };
 
 use delar_core::{
@@ -194,6 +203,53 @@ pub trait Store {
         by: LedgerBy,
         object: Option<(u32, &str)>,
     ) -> Result<Vec<BudgetRow>, StoreError>;
+
+    /// The ledger of the financial year named `year` per organisation node (dimension 1,
+    /// ansvar) × kontogrupp or account × counterparty (the object in `counterparty_dim`, e.g.
+    /// 21), for consolidation. Outcome up to and including `through` (all months when `None`),
+    /// budget for the whole year (#PBUDGET plus every CSV budget version; CSV lines carry no
+    /// counterparty). Outcome from transactions counts on every object set (rows without an
+    /// ansvar get the node `""`); #PSALDO and #PBUDGET count only on object sets made of an
+    /// ansvar and at most a counterparty. Rows without amounts are left out; sorted by node,
+    /// group (mapping order), key, counterparty. The node rows add up to [`Store::ledger`]
+    /// for transactions.
+    fn ledger_by_counterparty(
+        &self,
+        year: i32,
+        through: Option<delar_core::YearMonth>,
+        by: LedgerBy,
+        counterparty_dim: u32,
+    ) -> Result<Vec<CounterpartyLedgerRow>, StoreError>;
+
+    /// Import compensation model rates (`ersattningsmodell.csv`); replaces every stored rate.
+    /// Fails, storing nothing, when (with an organisation imported) a purchaser or provider is
+    /// not in it, purchaser and provider are the same, or (with volume series imported) a
+    /// named series is unknown.
+    fn import_compensation_rates(
+        &mut self,
+        source: &TemplateSource<'_>,
+        rates: &[delar_consolidate::purchase::CompensationRate],
+    ) -> Result<TemplateReport, StoreError>;
+
+    /// The compensation model rates imported, in file order.
+    fn compensation_rates(
+        &self,
+    ) -> Result<Vec<delar_consolidate::purchase::CompensationRate>, StoreError>;
+
+    /// Import intraprenad opening balances and rules (`intraprenader.csv`), replacing each
+    /// (intraprenad, year) in the file. Fails, storing nothing, when (with an organisation
+    /// imported) a code is not an intraprenad in it.
+    fn import_intraprenader(
+        &mut self,
+        source: &TemplateSource<'_>,
+        rows: &[delar_consolidate::intraprenad::IntraprenadOpening],
+    ) -> Result<TemplateReport, StoreError>;
+
+    /// The intraprenad opening balances of `year` (all years when `None`), by code and year.
+    fn intraprenader(
+        &self,
+        year: Option<i32>,
+    ) -> Result<Vec<delar_consolidate::intraprenad::IntraprenadOpening>, StoreError>;
 
     /// The import log, oldest batch first.
     fn batches(&self) -> Result<Vec<BatchInfo>, StoreError>;

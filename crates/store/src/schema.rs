@@ -262,4 +262,7 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
 "#,
     },
     crate::followup::MIGRATION_FOLLOWUP,
+    crate::rounds::MIGRATION_ROUNDS,
+    crate::nodes::MIGRATION_CONSOLIDATION,
+    crate::goals::MIGRATION_GOAL_STATUS,
 ];

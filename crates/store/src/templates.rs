@@ -23,19 +23,19 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub const MAX_ROW_ERRORS: usize = 100;
 
 /// Row problems, capped.
-struct Problems {
+pub(crate) struct Problems {
     list: Vec<RowError>,
     more: u64,
 }
 
 impl Problems {
-    fn new() -> Problems {
+    pub(crate) fn new() -> Problems {
         Problems {
             list: Vec::new(),
             more: 0,
         }
     }
-    fn push(&mut self, line: usize, column: Option<&str>, message: String) {
+    pub(crate) fn push(&mut self, line: usize, column: Option<&str>, message: String) {
         if self.list.len() < MAX_ROW_ERRORS {
             self.list.push(RowError {
                 line,
@@ -46,7 +46,7 @@ impl Problems {
             self.more += 1;
         }
     }
-    fn into_result(self, file: &str) -> Result<(), StoreError> {
+    pub(crate) fn into_result(self, file: &str) -> Result<(), StoreError> {
         if self.list.is_empty() {
             Ok(())
         } else {
@@ -70,12 +70,14 @@ fn data_table(kind: TemplateKind) -> &'static str {
         TemplateKind::VolumeSeries => "volume_series",
         TemplateKind::Volumes => "volume_value",
         TemplateKind::Budget => "budget_version",
+        TemplateKind::CompensationModel => "compensation_rate",
+        TemplateKind::Intraprenader => "intraprenad_opening",
     }
 }
 
 /// Run one template import: unchanged check, batch row, `body` (checks and writes, returning
 /// the Swedish summary), retirement of fully replaced batches, commit.
-fn run(
+pub(crate) fn run(
     conn: &mut Connection,
     kind: TemplateKind,
     src: &TemplateSource<'_>,
@@ -151,7 +153,7 @@ fn run(
 }
 
 /// A count and its noun, Swedish style (`1 rad`, `240\u{a0}000 rader`).
-fn plural(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!(
         "{} {}",
         delar_core::money::format_scaled(n as i64, 0, '\u{a0}'),
@@ -805,6 +807,32 @@ pub(crate) fn budget_sums(
             )?
             .collect::<Result<Vec<_>, _>>()?,
     };
+    Ok(rows)
+}
+
+/// CSV budget sums per ansvar × account × month in a financial year, from the versions
+/// decided on or before `as_of` (all when `None`): (ansvar, account, period, öre).
+pub(crate) fn budget_sums_by_responsible(
+    conn: &Connection,
+    fy: &FinancialYear,
+    as_of: Option<Date>,
+) -> Result<Vec<(String, String, i32, i64)>, StoreError> {
+    let range = fy.months();
+    let as_of = as_of
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "9999-12-31".into());
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.responsible, l.account, l.period, SUM(l.amount_ore)
+         FROM budget_line l JOIN budget_version v ON v.id = l.version_id
+         WHERE l.period BETWEEN ?1 AND ?2 AND v.decided <= ?3
+         GROUP BY l.responsible, l.account, l.period",
+    )?;
+    let rows = stmt
+        .query_map(
+            params![range.start.as_int(), range.end.as_int(), as_of],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
 

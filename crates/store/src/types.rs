@@ -194,6 +194,30 @@ pub struct LedgerRow {
     pub budget_total: Amount,
 }
 
+/// One row of the ledger per node: monthly outcome and budget for an organisation node ×
+/// group or account × counterparty.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CounterpartyLedgerRow {
+    /// Organisation code (the ansvar object); empty for amounts without ansvar.
+    pub node: String,
+    /// Group code or account number.
+    pub key: String,
+    /// Group name or account name.
+    pub name: String,
+    /// The account group's code.
+    pub group: String,
+    /// The counterparty object's code, when the amounts carry one.
+    pub counterparty: Option<String>,
+    /// Outcome per month of the financial year (zero after the `through` month).
+    pub outcome: Vec<Amount>,
+    /// Budget per month of the financial year.
+    pub budget: Vec<Amount>,
+    /// Sum of `outcome`.
+    pub outcome_total: Amount,
+    /// Sum of `budget`.
+    pub budget_total: Amount,
+}
+
 /// The status of a batch in the log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -270,6 +294,10 @@ pub enum TemplateKind {
     Volumes,
     /// `budget.csv`: budget versions with monthly lines.
     Budget,
+    /// `ersattningsmodell.csv`: compensation model rates.
+    CompensationModel,
+    /// `intraprenader.csv`: intraprenad opening balances and carry-forward rules.
+    Intraprenader,
 }
 
 impl TemplateKind {
@@ -280,6 +308,8 @@ impl TemplateKind {
             TemplateKind::VolumeSeries => "volymserier",
             TemplateKind::Volumes => "volymer",
             TemplateKind::Budget => "budget",
+            TemplateKind::CompensationModel => "ersattningsmodell",
+            TemplateKind::Intraprenader => "intraprenader",
         }
     }
 }

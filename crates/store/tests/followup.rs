@@ -27,7 +27,10 @@ SN;2024-12;402;320;88;408;8,1;4,3;7,3;80\n";
 #[test]
 fn fresh_store_has_migration_3_and_empty_registers() {
     let s = SqliteStore::open_in_memory().unwrap();
-    assert_eq!(s.schema_version().unwrap(), 3);
+    assert_eq!(
+        s.schema_version().unwrap(),
+        delar_store::schema::MIGRATIONS.last().unwrap().version
+    );
     assert!(s.migrations_applied().contains(&3));
     let counts = s.followup_table_counts().unwrap();
     assert_eq!(counts.len(), 14);
@@ -222,4 +225,89 @@ fn import_from_file_and_unknown_register() {
     assert_eq!(c[0].net_cost_deviation, Some(3.2));
     let e = s.import_followup_file("budget", &p).unwrap_err();
     assert!(e.to_string().contains("okänt register"), "{e}");
+}
+
+#[test]
+fn kpi_file_merges_into_indicator_values_all_or_nothing_and_repeatably() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    import(
+        &mut s,
+        "indikatorer",
+        "kod;namn;mål;nämnd;enhet;mått;polaritet;per kön;källa;källid\n\
+         SN01;Andel;SN1;SN;%;andel;högre är bättre;nej;intern;\n\
+         VON01;Trygghet;VON1;VON;%;andel;högre är bättre;ja;kolada;U23471\n",
+        "indikatorer.csv",
+    );
+    import(
+        &mut s,
+        "indikatorvarden",
+        "indikator;år;typ;månad;totalt\nSN01;2025;mål;;65\nSN01;2025;hittills;2025-06;58\n",
+        "indikatorvarden.csv",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let kpi = dir.path().join("stratsys.txt");
+    std::fs::write(
+        &kpi,
+        "2025-08-31\tSN\tM1\tUTF\t61\n\
+         2024-12-31\tVON\tU23471\tutfall kvinnor\t87\n\
+         2024-12-31\tVON\tU23471\tutfall män\t89\n\
+         2024-12-31\tVON\tU23471\tutfall\t88\n\
+         2025-08-31\tSN\tANNAT\tUTF\t1\n",
+    )
+    .unwrap();
+    let map = dir.path().join("kpi-mappning.csv");
+    std::fs::write(
+        &map,
+        "mått;kolumn;enhet;indikator;typ;kön\nM1;UTF;;SN01;hittills;\nU23471;;;VON01;;\n",
+    )
+    .unwrap();
+    let r = s.import_kpi_file(&kpi, Some(&map)).unwrap();
+    assert_eq!((r.rows, r.values), (5, 2));
+    assert_eq!(r.skipped.get("ANNAT"), Some(&1));
+    assert!(r.to_string().contains("hoppades över: ANNAT (1)"), "{r}");
+    let values: Vec<IndicatorValue> = s.followup_rows(&FollowupFilter::default()).unwrap();
+    let find = |code: &str, year: i32, kind: ValueKind| {
+        values
+            .iter()
+            .find(|v| v.indicator == code && v.year == year && v.kind == kind)
+            .map(|v| v.figure)
+    };
+    // The stored target and June value stay; August is added; VON01 2024 has K/M/T.
+    assert_eq!(
+        find("SN01", 2025, ValueKind::Target),
+        Some(Figure::Number(Kmt::total(65.0)))
+    );
+    let m = |mm| ValueKind::ToDate(delar_core::YearMonth::new(2025, mm).unwrap());
+    assert!(find("SN01", 2025, m(6)).is_some());
+    assert_eq!(
+        find("SN01", 2025, m(8)),
+        Some(Figure::Number(Kmt::total(61.0)))
+    );
+    assert_eq!(
+        find("VON01", 2024, ValueKind::Outcome),
+        Some(Figure::Number(Kmt::new(87.0, 89.0, 88.0)))
+    );
+    // The same file again changes nothing.
+    let again = s.import_kpi_file(&kpi, Some(&map)).unwrap();
+    assert_eq!(again.report.status, ImportStatus::Unchanged);
+    let n = values.len();
+    // A file whose K/M/T contradict (total outside women and men) changes nothing.
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(
+        &bad,
+        "Datum;Enhet;Mått;Kolumn;Värde\n\
+         2024-12-31;VON;U23471;utfall kvinnor;87\n\
+         2024-12-31;VON;U23471;utfall män;89\n\
+         2024-12-31;VON;U23471;utfall;95\n",
+    )
+    .unwrap();
+    let e = s.import_kpi_file(&bad, None).unwrap_err();
+    assert!(matches!(e, FollowupError::Invalid { .. }), "{e}");
+    assert!(e.to_string().contains("ingenting importerades"), "{e}");
+    // An unreadable cell names file, row and column.
+    std::fs::write(&bad, "2025-08-31;SN;SN01;utfall;sextio\n").unwrap();
+    let e = s.import_kpi_file(&bad, None).unwrap_err().to_string();
+    assert!(e.contains("bad.txt, rad 1, kolumn \"värde\""), "{e}");
+    let after: Vec<IndicatorValue> = s.followup_rows(&FollowupFilter::default()).unwrap();
+    assert_eq!(after.len(), n);
 }

@@ -313,12 +313,11 @@ impl Gen<'_> {
     fn texts(&self, _goals: &[Goal]) -> Vec<GoalText> {
         let year = self.opts.year;
         let mut out = Vec::new();
-        let mut rng = self.rng(3);
-        for c in COMMITTEES {
-            for (area, area_name) in AREAS {
+        for (ci, c) in COMMITTEES.iter().enumerate() {
+            for (ai, (area, area_name)) in AREAS.iter().enumerate() {
                 let goals: Vec<&(&str, &str, &str, &str)> = COMMITTEE_GOALS
                     .iter()
-                    .filter(|g| g.2 == c && area_of_council(g.1) == *area)
+                    .filter(|g| g.2 == *c && area_of_council(g.1) == *area)
                     .collect();
                 if goals.is_empty() {
                     continue;
@@ -326,7 +325,7 @@ impl Gen<'_> {
                 let names: Vec<String> = goals.iter().map(|g| g.3.to_lowercase()).collect();
                 let t = |kind, text: String| GoalText {
                     year,
-                    committee: c.into(),
+                    committee: (*c).into(),
                     goal: (*area).into(),
                     kind,
                     text,
@@ -356,13 +355,11 @@ impl Gen<'_> {
                     "Dokumentationen av genomförandeplaner behöver bli mer enhetlig.",
                     "Kostnadsläget är högre än för jämförbara kommuner.",
                 ];
-                out.push(t(
-                    GoalTextKind::Positive,
-                    pos[rng.below(pos.len() as u64) as usize].into(),
-                ));
+                // Each committee under an area gets its own observation.
+                out.push(t(GoalTextKind::Positive, pos[(ci + ai) % pos.len()].into()));
                 out.push(t(
                     GoalTextKind::Improvement,
-                    imp[rng.below(imp.len() as u64) as usize].into(),
+                    imp[(ci + 2 * ai + 1) % imp.len()].into(),
                 ));
             }
         }
@@ -1015,14 +1012,29 @@ impl Gen<'_> {
                 kind: *kind,
                 area: Some((*area).into()),
                 title: (*title).into(),
-                description: impact.map(|i| {
-                    format!(
-                        "Påverkar årets prognos med {} mnkr.",
-                        format!("{:.1}", i / 1e6)
-                            .replace('.', ",")
-                            .replace('-', "−")
-                    )
-                }),
+                // Words only: the amount is in the table (R4: no unbound figures in text).
+                description: Some(
+                    match (kind, impact) {
+                        (_, None) => "Förändringen genomförs inom befintlig budgetram.",
+                        (_, Some(i)) if *i < 0.0 => {
+                            "Händelsen sänker kostnaderna och har tagits med i prognosen."
+                        }
+                        (EventKind::Decision, _) => {
+                            "Beslutet höjer kostnaderna under resten av året och ingår i \
+                             prognosen."
+                        }
+                        (EventKind::RuleChange, _) => {
+                            "Ändringen gäller från beslutsdatum och höjer kostnaderna under \
+                             resten av året."
+                        }
+                        (EventKind::External, _) => {
+                            "Händelsen ligger utanför nämndens kontroll och har tagits med i \
+                             prognosen."
+                        }
+                        _ => "Händelsen höjer kostnaderna och har tagits med i prognosen.",
+                    }
+                    .into(),
+                ),
                 impact: impact.map(kr),
                 adjustment: adj.map(Into::into),
             })

@@ -1,0 +1,2000 @@
+//! `delar forecast`: forecast rounds computed from the store, saved in it, edited, locked,
+//! compared and measured. The computation ([`compute_lines`]) is shared by `run`, `backtest`,
+//! `accuracy`, the demo and the benchmark.
+
+use anyhow::{bail, Result};
+use clap::{Subcommand, ValueEnum};
+use delar_core::period::days_in_month;
+use delar_core::{
+    AccountMapping, Amount, GroupKind, OrgTree, Organisation, Round, RoundKind, Unit, VolumeKind,
+    YearMonth,
+};
+use delar_forecast::{
+    backtest, bridge, estimate, roll_up, Adjustment, AdjustmentKind, BacktestRow, Estimate,
+    ForecastLine, LineData, Method, MethodRecord, MONTHS,
+};
+use delar_store::{
+    ComputedLine, ForecastStore, LedgerBy, LedgerRow, MethodEstimate, SaveSummary, SqliteStore,
+    Store,
+};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The methods a line is computed with, in the order of simplicity (ties in a recommendation
+/// go to the earlier one).
+pub(crate) const METHODS: [Method; 5] = [
+    Method::BudgetBased,
+    Method::RunRate,
+    Method::Seasonal,
+    Method::VolumePrice,
+    Method::Smoothing,
+];
+
+/// The methods a recommendation may choose (the smoothing suggestion never is chosen).
+const CANDIDATES: [Method; 4] = [
+    Method::BudgetBased,
+    Method::RunRate,
+    Method::Seasonal,
+    Method::VolumePrice,
+];
+
+/// Options of a round computation.
+#[derive(Clone, Debug)]
+pub(crate) struct RoundOptions {
+    /// Lines per node × kontogrupp or node × account.
+    pub grain: LedgerBy,
+    /// Who computes (recorded in the audit log).
+    pub user: String,
+}
+
+impl Default for RoundOptions {
+    fn default() -> Self {
+        RoundOptions {
+            grain: LedgerBy::Group,
+            user: default_user(),
+        }
+    }
+}
+
+/// What `run_round` did.
+#[derive(Clone, Debug)]
+pub(crate) struct RoundSummary {
+    /// The round.
+    pub round: Round,
+    /// What the save did.
+    pub save: SaveSummary,
+    /// Lines per method in use (computed choice).
+    pub by_method: BTreeMap<Method, usize>,
+    /// Lines with a recommendation from the backtest.
+    pub recommended: usize,
+    /// Seconds spent reading the store, computing (with backtest) and saving.
+    pub seconds: (f64, f64, f64),
+}
+
+/// The user name recorded in the audit log: `DELAR_USER`, else `USER`, else `okänd`.
+pub(crate) fn default_user() -> String {
+    std::env::var("DELAR_USER")
+        .or_else(|_| std::env::var("USER"))
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "okänd".into())
+}
+
+/// A volume series with its price series, for volume × price lines.
+#[derive(Clone, Debug)]
+struct VolumeLink {
+    name: String,
+    unit: String,
+    node: String,
+    flow: bool,
+    per_day: bool,
+    price_unit: String,
+    volume: HashMap<i32, f64>,
+    price: HashMap<i32, f64>,
+}
+
+impl VolumeLink {
+    /// Cost implied by the series in a month (volume × price, × days for a stock priced per
+    /// day); `None` when a value is missing.
+    fn cost(&self, ym: YearMonth) -> Option<f64> {
+        let v = self.volume.get(&ym.as_int())?;
+        let p = self.price.get(&ym.as_int())?;
+        let f = if self.per_day {
+            days_in_month(ym.year(), ym.month()) as f64
+        } else {
+            1.0
+        };
+        Some(v * p * f)
+    }
+}
+
+/// Everything a round computation reads from the store.
+pub(crate) struct Inputs {
+    /// The organisation with its history.
+    pub org: Organisation,
+    /// The account mapping.
+    pub mapping: AccountMapping,
+    /// Per year: node → ledger rows (budget in force at that year's cut-off).
+    pub years: BTreeMap<i32, HashMap<String, Vec<LedgerRow>>>,
+    links: Vec<VolumeLink>,
+}
+
+/// Read outcome, budget (in force at each year's cut-off), organisation and volume series:
+/// one ledger query per year.
+pub(crate) fn load_inputs(
+    store: &SqliteStore,
+    last_year: i32,
+    cutoff: u8,
+    grain: LedgerBy,
+) -> Result<Inputs> {
+    let mut years = BTreeMap::new();
+    let mut labels: Vec<i32> = store.years()?.iter().map(|y| y.label_year()).collect();
+    labels.push(last_year);
+    labels.sort();
+    labels.dedup();
+    for y in labels.into_iter().filter(|y| *y <= last_year) {
+        let as_of = YearMonth::new(y, cutoff)
+            .map(|m| m.last_day())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let rows = match store.ledger_by_node(y, grain, Some(as_of)) {
+            Ok(r) => r,
+            Err(delar_store::StoreError::NoSuchYear(_)) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let mut by_node: HashMap<String, Vec<LedgerRow>> = HashMap::new();
+        for r in rows {
+            by_node.entry(r.node).or_default().push(r.row);
+        }
+        years.insert(y, by_node);
+    }
+    if !years.contains_key(&last_year) {
+        bail!("räkenskapsåret {last_year} finns inte i databasen (importera huvudboken först)");
+    }
+    let org = store.organisation()?;
+    if org.is_empty() {
+        bail!("databasen saknar organisation (importera organisation.csv först)");
+    }
+    let series = store.volume_series()?;
+    let mut links = Vec::new();
+    for s in series.iter().filter(|s| s.kind != VolumeKind::Price) {
+        let Some(p) = s
+            .price_series
+            .as_ref()
+            .and_then(|p| series.iter().find(|x| &x.code == p))
+        else {
+            continue;
+        };
+        let read = |code: &str| -> Result<HashMap<i32, f64>> {
+            Ok(store
+                .volumes(code, None)?
+                .into_iter()
+                .map(|v| (v.month.as_int(), v.value))
+                .collect())
+        };
+        let price_unit = p.unit.to_lowercase();
+        links.push(VolumeLink {
+            name: s.name.clone(),
+            unit: s.unit.clone(),
+            node: s.responsible.clone(),
+            flow: s.kind == VolumeKind::Flow,
+            per_day: s.kind == VolumeKind::Stock && price_unit.contains("dygn"),
+            price_unit,
+            volume: read(&s.code)?,
+            price: read(&p.code)?,
+        });
+    }
+    Ok(Inputs {
+        org,
+        mapping: store.account_mapping()?,
+        years,
+        links,
+    })
+}
+
+/// One computed line with its data, every method's result and backtest, and the actual
+/// full-year outcome of its year (meaningful only when that year is complete).
+#[derive(Clone, Debug)]
+pub(crate) struct LineCalc {
+    pub node: String,
+    pub group: String,
+    /// The kontogrupp the line belongs to (the group itself, or the account's group).
+    pub kontogrupp: String,
+    pub data: LineData,
+    pub budget_to_date: Amount,
+    /// Earlier years' budget up to the same cut-off.
+    pub history_budget_to_date: Vec<(i32, Amount)>,
+    pub estimates: Vec<(Method, Estimate)>,
+    pub records: Vec<MethodRecord>,
+    pub recommended: Option<Method>,
+    /// The whole year's outcome as stored (the actual, when the year is complete).
+    pub actual: Amount,
+}
+
+impl LineCalc {
+    /// The method used when nothing is chosen: the recommendation, else the seasonal profile,
+    /// else the budget.
+    pub fn chosen(&self) -> (Method, Amount, String) {
+        let order = self
+            .recommended
+            .into_iter()
+            .chain([Method::Seasonal, Method::BudgetBased]);
+        for m in order {
+            if let Some((
+                _,
+                Estimate::Value {
+                    full_year,
+                    explanation,
+                },
+            )) = self.estimates.iter().find(|(x, _)| *x == m)
+            {
+                return (m, *full_year, explanation.clone());
+            }
+        }
+        (
+            Method::BudgetBased,
+            self.data.budget,
+            format!("Helårsprognos = budget {}.", tkr(self.data.budget)),
+        )
+    }
+
+    /// A method's full-year value, if it can be used.
+    pub fn value(&self, m: Method) -> Option<Amount> {
+        self.estimates
+            .iter()
+            .find(|(x, _)| *x == m)
+            .and_then(|(_, e)| e.value())
+    }
+}
+
+/// A method must beat the seasonal profile's mean absolute error by this factor to be
+/// recommended instead of it (the seasonal profile is the default: most often right, and a
+/// few replayed years cannot tell small differences apart).
+const MARGIN: f64 = 0.8;
+
+/// The recommendation for a line:
+/// 1. candidates are budget-based, run-rate, seasonal and volume × price with at least two
+///    replayed years (`skip_year` left out, for leave-one-out replays);
+/// 2. budget-based is left out when this year's deviation from budget so far, scaled to the
+///    whole year (× 12/m), is larger than the method's own mean absolute error: the year is
+///    then not going the way budgets usually go (`deviation` gives that scaled deviation);
+/// 3. the smallest mean absolute error wins, but a method other than the seasonal profile
+///    must beat it by 20 % ([`MARGIN`]); ties go to the simpler method.
+pub(crate) fn recommend_from(
+    records: &[MethodRecord],
+    skip_year: Option<i32>,
+    deviation: Option<Amount>,
+) -> Option<Method> {
+    let mut maes: Vec<(Method, i128)> = Vec::new();
+    for m in CANDIDATES {
+        let Some(r) = records.iter().find(|r| r.method == m) else {
+            continue;
+        };
+        let rows: Vec<&BacktestRow> = r
+            .rows
+            .iter()
+            .filter(|x| Some(x.year) != skip_year)
+            .collect();
+        if rows.len() < 2 {
+            continue;
+        }
+        let mae: i128 = rows
+            .iter()
+            .map(|x| (x.error.ore() as i128).abs())
+            .sum::<i128>()
+            / rows.len() as i128;
+        if m == Method::BudgetBased {
+            if let Some(d) = deviation {
+                if (d.ore() as i128).abs() > mae {
+                    continue;
+                }
+            }
+        }
+        maes.push((m, mae));
+    }
+    let best = maes.iter().min_by_key(|(_, mae)| *mae).copied()?;
+    match maes.iter().find(|(m, _)| *m == Method::Seasonal) {
+        Some(&(_, seasonal)) if (best.1 as f64) >= seasonal as f64 * MARGIN => {
+            Some(Method::Seasonal)
+        }
+        _ => Some(best.0),
+    }
+}
+
+/// This year's deviation from budget so far scaled to the whole year: (outcome to date −
+/// budget to date) × 12 / m.
+fn scaled_deviation(to_date: Amount, budget_to_date: Amount, m: usize) -> Option<Amount> {
+    if m == 0 {
+        return None;
+    }
+    (to_date - budget_to_date).mul_ratio(MONTHS as i64, m as i64)
+}
+
+fn tkr(a: Amount) -> String {
+    format!("{} tkr", a.format(Unit::Tkr, 0))
+}
+
+fn num1(x: f64) -> String {
+    delar_core::money::format_scaled((x * 10.0).round() as i64, 1, '\u{a0}')
+}
+
+/// The volume × price forecast of a line in `year` at cut-off `m`, from its linked series.
+fn volume_price_estimate(
+    links: &[&VolumeLink],
+    year: i32,
+    m: usize,
+    outcome: &[Amount],
+) -> Estimate {
+    let na = |r: &str| Estimate::NotApplicable { reason: r.into() };
+    if links.is_empty() {
+        return na("linjen har ingen volymserie med prisserie");
+    }
+    if m == 0 || m >= MONTHS {
+        return na("volym × pris behöver en brytmånad mellan januari och november");
+    }
+    let ym = |k: usize| YearMonth::new(year, k as u8).expect("month 1-12");
+    let to_date: Amount = outcome.iter().copied().sum();
+    let mut explained = 0.0;
+    let mut rest = 0.0;
+    let mut parts = Vec::new();
+    for l in links {
+        let mut cost = 0.0;
+        for k in 1..=m {
+            match l.cost(ym(k)) {
+                Some(c) => cost += c,
+                None => return na("volym eller pris saknas för någon månad hittills i år"),
+            }
+        }
+        explained += cost;
+        let (Some(v), Some(p)) = (l.volume.get(&ym(m).as_int()), l.price.get(&ym(m).as_int()))
+        else {
+            return na("volym eller pris saknas för brytmånaden");
+        };
+        let (volume_rest, what) = if l.flow {
+            // The rest of the year shaped like last year, scaled by this year's pace.
+            let last = |k: usize| {
+                YearMonth::new(year - 1, k as u8)
+                    .ok()
+                    .and_then(|x| l.volume.get(&x.as_int()).copied())
+            };
+            let now: f64 = (1..=m)
+                .map(|k| l.volume.get(&ym(k).as_int()).copied().unwrap_or(0.0))
+                .sum();
+            let before: Option<f64> = (1..=m).map(last).sum();
+            let after: Option<f64> = (m + 1..=MONTHS).map(last).sum();
+            match (before, after) {
+                (Some(b), Some(a)) if b > 0.0 => (a * now / b, "som i fjol i årets takt"),
+                _ => (now * (MONTHS - m) as f64 / m as f64, "i årets takt"),
+            }
+        } else if l.per_day {
+            let days: f64 = (m + 1..=MONTHS)
+                .map(|k| days_in_month(year, k as u8) as f64)
+                .sum();
+            (v * days, "dygn med senaste beståndet")
+        } else {
+            (v * (MONTHS - m) as f64, "månader med senaste beståndet")
+        };
+        let r = volume_rest * p;
+        rest += r;
+        parts.push(format!(
+            "{} {} {} ({what}) × {} {} = {}",
+            l.name,
+            num1(volume_rest),
+            if l.per_day { "dygn" } else { l.unit.as_str() },
+            num1(*p),
+            l.price_unit,
+            tkr(Amount::from_ore((r * 100.0).round() as i64))
+        ));
+    }
+    let residual = to_date.as_kr_f64() - explained;
+    let residual_rest = residual * (MONTHS - m) as f64 / m as f64;
+    let full = to_date.as_kr_f64() + rest + residual_rest;
+    if !full.is_finite() || full.abs() > 9e15 {
+        return na("summan blir för stor");
+    }
+    let full = Amount::from_ore((full * 100.0).round() as i64);
+    Estimate::Value {
+        full_year: full,
+        explanation: format!(
+            "Helårsprognos = utfall efter {m} månader {} + återstående volym × pris: {} + övrigt på raden i takten hittills {} = {}.",
+            tkr(to_date),
+            parts.join("; "),
+            tkr(Amount::from_ore((residual_rest * 100.0).round() as i64)),
+            tkr(full)
+        ),
+    }
+}
+
+/// Which series drive which (node, kontogrupp): each series goes to the group of its node
+/// whose outcome in the last complete year it explains best (the implied cost at most 105 %
+/// of the group's outcome, the smallest monthly gap).
+fn match_links(inputs: &Inputs, year: i32) -> HashMap<(String, String), Vec<&VolumeLink>> {
+    let mut out: HashMap<(String, String), Vec<&VolumeLink>> = HashMap::new();
+    let Some((&last, ledgers)) = inputs.years.range(..year).next_back() else {
+        return out;
+    };
+    for l in &inputs.links {
+        let Some(rows) = ledgers.get(&l.node) else {
+            continue;
+        };
+        let implied: Option<Vec<f64>> = (1..=MONTHS)
+            .map(|k| l.cost(YearMonth::new(last, k as u8).expect("month")))
+            .collect();
+        let Some(implied) = implied else {
+            continue;
+        };
+        let total: f64 = implied.iter().sum();
+        if total <= 0.0 {
+            continue;
+        }
+        let mut best: Option<(f64, &str)> = None;
+        for r in rows.iter().filter(|r| r.outcome.len() == MONTHS) {
+            let out_total = r.outcome_total.as_kr_f64();
+            if out_total <= 0.0 || total > out_total * 1.05 {
+                continue;
+            }
+            let gap: f64 = r
+                .outcome
+                .iter()
+                .zip(&implied)
+                .map(|(a, c)| (a.as_kr_f64() - c).abs())
+                .sum();
+            if best.is_none_or(|(g, _)| gap < g) {
+                best = Some((gap, r.key.as_str()));
+            }
+        }
+        if let Some((_, key)) = best {
+            out.entry((l.node.clone(), key.to_string()))
+                .or_default()
+                .push(l);
+        }
+    }
+    out
+}
+
+/// Compute every line of `year` at cut-off month `m`: leaf units of the organisation in force
+/// at the cut-off × kontogrupper (or accounts) with outcome or budget, each method, the
+/// backtest over the earlier years at the same cut-off, and the recommendation.
+pub(crate) fn compute_lines(inputs: &Inputs, year: i32, m: usize) -> Result<Vec<LineCalc>> {
+    let cutoff = YearMonth::new(year, m as u8).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let tree = inputs.org.tree_at(cutoff);
+    let Some(current) = inputs.years.get(&year) else {
+        bail!("räkenskapsåret {year} finns inte i databasen");
+    };
+    let links = match_links(inputs, year);
+    let mut out = Vec::new();
+    for leaf in tree.leaves() {
+        let Some(rows) = current.get(&leaf.code) else {
+            continue;
+        };
+        for row in rows {
+            if row.outcome.len() != MONTHS {
+                continue;
+            }
+            let outcome: Vec<Amount> = row.outcome[..m].to_vec();
+            if outcome.iter().all(|a| a.is_zero()) && row.budget_total.is_zero() {
+                continue;
+            }
+            let mut history = Vec::new();
+            let mut history_budgets = Vec::new();
+            let mut history_budget_to_date = Vec::new();
+            for (y, nodes) in inputs.years.range(..year) {
+                let Some(r) = nodes
+                    .get(&leaf.code)
+                    .and_then(|rs| rs.iter().find(|r| r.key == row.key))
+                else {
+                    continue;
+                };
+                if r.outcome.len() == MONTHS {
+                    history.push((*y, std::array::from_fn(|i| r.outcome[i])));
+                    history_budgets.push((*y, r.budget_total));
+                    history_budget_to_date.push((*y, r.budget[..m].iter().copied().sum()));
+                }
+            }
+            let data = LineData {
+                outcome,
+                history,
+                budget: row.budget_total,
+                history_budgets,
+            };
+            let budget_to_date: Amount = row.budget[..m].iter().copied().sum();
+            let mut estimates: Vec<(Method, Estimate)> = Vec::new();
+            let mut records = backtest(
+                &data,
+                &[
+                    Method::BudgetBased,
+                    Method::RunRate,
+                    Method::Seasonal,
+                    Method::Smoothing,
+                ],
+            );
+            let linked = links
+                .get(&(leaf.code.clone(), row.group.clone()))
+                .filter(|_| row.key == row.group)
+                .cloned()
+                .unwrap_or_default();
+            for method in METHODS {
+                let e = if method == Method::VolumePrice {
+                    volume_price_estimate(&linked, year, m, &data.outcome)
+                } else {
+                    estimate(method, &data)
+                };
+                estimates.push((method, e));
+            }
+            if !linked.is_empty() {
+                // Backtest volume × price on the earlier years.
+                let mut rows_vp = Vec::new();
+                for (y, months) in &data.history {
+                    if let Some(f) = volume_price_estimate(&linked, *y, m, &months[..m]).value() {
+                        let actual: Amount = months.iter().copied().sum();
+                        rows_vp.push(BacktestRow {
+                            year: *y,
+                            forecast: f,
+                            actual,
+                            error: f - actual,
+                        });
+                    }
+                }
+                records.push(record(Method::VolumePrice, rows_vp));
+            }
+            let recommended = recommend_from(
+                &records,
+                None,
+                scaled_deviation(data.to_date(), budget_to_date, m),
+            );
+            out.push(LineCalc {
+                node: leaf.code.clone(),
+                group: row.key.clone(),
+                kontogrupp: row.group.clone(),
+                data,
+                budget_to_date,
+                history_budget_to_date,
+                estimates,
+                records,
+                recommended,
+                actual: row.outcome_total,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A method record from replayed rows (MAE and bias as in `delar_forecast::backtest`).
+fn record(method: Method, rows: Vec<BacktestRow>) -> MethodRecord {
+    let n = rows.len() as i128;
+    let (mae, bias) = if n == 0 {
+        (Amount::ZERO, Amount::ZERO)
+    } else {
+        let abs: i128 = rows.iter().map(|r| (r.error.ore() as i128).abs()).sum();
+        let sum: i128 = rows.iter().map(|r| r.error.ore() as i128).sum();
+        (
+            Amount::from_ore((abs / n) as i64),
+            Amount::from_ore((sum / n) as i64),
+        )
+    };
+    MethodRecord {
+        method,
+        rows,
+        mae,
+        bias,
+    }
+}
+
+/// The computed lines as the store saves them.
+pub(crate) fn to_computed(lines: &[LineCalc]) -> Vec<ComputedLine> {
+    lines
+        .iter()
+        .map(|c| {
+            let (method, base, explanation) = c.chosen();
+            let estimates = c
+                .estimates
+                .iter()
+                .map(|(m, e)| {
+                    let rec = c.records.iter().find(|r| r.method == *m);
+                    let (full_year, explanation) = match e {
+                        Estimate::Value {
+                            full_year,
+                            explanation,
+                        } => (Some(*full_year), explanation.clone()),
+                        Estimate::NotApplicable { reason } => (None, reason.clone()),
+                    };
+                    MethodEstimate {
+                        method: *m,
+                        full_year,
+                        explanation,
+                        mae: rec.filter(|r| !r.rows.is_empty()).map(|r| r.mae),
+                        bias: rec.filter(|r| !r.rows.is_empty()).map(|r| r.bias),
+                        years: rec.map(|r| r.rows.len() as u32).unwrap_or(0),
+                    }
+                })
+                .collect();
+            ComputedLine {
+                line: ForecastLine {
+                    node: c.node.clone(),
+                    group: c.group.clone(),
+                    method,
+                    base,
+                    explanation,
+                    adjustments: Vec::new(),
+                    to_date: c.data.to_date(),
+                    budget: c.data.budget,
+                    comment: None,
+                },
+                recommended: c.recommended,
+                budget_to_date: c.budget_to_date,
+                estimates,
+            }
+        })
+        .collect()
+}
+
+/// Compute every line of a round from the store and save it (an open round keeps what people
+/// changed). Used by `delar forecast run`, `delar demo` and `delar bench forecast`.
+pub(crate) fn run_round(
+    store: &mut SqliteStore,
+    round: &Round,
+    opts: &RoundOptions,
+) -> Result<RoundSummary> {
+    let t = std::time::Instant::now();
+    let inputs = load_inputs(store, round.year, round.cutoff, opts.grain)?;
+    let t_load = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let lines = compute_lines(&inputs, round.year, round.cutoff as usize)?;
+    let computed = to_computed(&lines);
+    let t_compute = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let save = store.save_round(round, opts.grain, &computed, &opts.user)?;
+    let t_save = t.elapsed().as_secs_f64();
+    let mut by_method = BTreeMap::new();
+    for c in &computed {
+        *by_method.entry(c.line.method).or_insert(0) += 1;
+    }
+    Ok(RoundSummary {
+        round: *round,
+        save,
+        by_method,
+        recommended: lines.iter().filter(|l| l.recommended.is_some()).count(),
+        seconds: (t_load, t_compute, t_save),
+    })
+}
+
+/// Output format of `forecast show`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ShowFormat {
+    /// Tabell för skärmen.
+    Table,
+    /// CSV (semikolon, decimalkomma).
+    Csv,
+    /// JSON.
+    Json,
+}
+
+/// Line grain of a round.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Grain {
+    /// Enhet × kontogrupp.
+    Group,
+    /// Enhet × konto.
+    Account,
+}
+
+/// Adjustment kinds on the command line.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum AdjKind {
+    /// Engångspost.
+    Engang,
+    /// Särskild effekt (ange --part strukturell eller ovrig).
+    Sarskild,
+    /// Regeländring.
+    Regelandring,
+    /// Avvaktar beslut (prognosen visas med och utan).
+    Avvaktande,
+    /// Central buffert.
+    Buffert,
+}
+
+/// The part of a special effect.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum AdjPart {
+    /// Strukturell.
+    Strukturell,
+    /// Övrig.
+    Ovrig,
+}
+
+/// `delar forecast …`
+#[derive(Subcommand)]
+pub enum ForecastWhat {
+    /// Beräkna alla prognosrader för en omgång (metod enligt backtest) och spara dem.
+    Run {
+        /// Prognosomgång, till exempel 2025-P2.
+        #[arg(long)]
+        round: String,
+        /// Rader per kontogrupp eller per konto (standard: som omgången redan har, annars
+        /// kontogrupp).
+        #[arg(long, value_enum)]
+        grain: Option<Grain>,
+        /// Databasfil.
+        #[arg(long, default_value = crate::DEFAULT_DB)]
+        db: PathBuf,
+        /// Användare i ändringsloggen (standard: DELAR_USER eller USER).
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Visa prognosen summerad i organisationsträdet, eller en nods rader.
+    Show {
+        /// Prognosomgång (standard: den senaste).
+        #[arg(long)]
+        round: Option<String>,
+        /// Bara en nod och det som ligger under den; för en enhet visas raderna.
+        #[arg(long)]
+        node: Option<String>,
+        /// Utdataformat.
+        #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+        format: ShowFormat,
+        /// Databasfil.
+        #[arg(long, default_value = crate::DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Välj metod, ange manuellt belopp eller kommentera en rad (NOD:GRUPP).
+    Set {
+        /// Raden, till exempel SN41:kop_verksamhet.
+        line: String,
+        /// Metod: budget, linjar, sasong, volym_pris, utjamning.
+        #[arg(long, conflicts_with = "amount")]
+        method: Option<String>,
+        /// Manuellt helårsbelopp i kronor (före justeringar).
+        #[arg(long)]
+        amount: Option<String>,
+        /// Kommentar (obligatorisk vid metod eller belopp).
+        #[arg(long)]
+        comment: Option<String>,
+        /// Prognosomgång (standard: den senaste).
+        #[arg(long)]
+        round: Option<String>,
+        /// Databasfil.
+        #[arg(long, default_value = crate::DEFAULT_DB)]
+        db: PathBuf,
+        /// Användare i ändringsloggen.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Lägg till (eller ta bort) en justering på en rad (NOD:GRUPP).
+    Adjust {
+        /// Raden, till exempel SN41:kop_verksamhet.
+        line: String,
+        /// Typ av justering.
+        #[arg(long, value_enum, required_unless_present = "remove")]
+        kind: Option<AdjKind>,
+        /// För särskild effekt: strukturell eller övrig.
+        #[arg(long, value_enum)]
+        part: Option<AdjPart>,
+        /// Belopp i kronor (kostnadsökning positiv).
+        #[arg(long, required_unless_present = "remove")]
+        amount: Option<String>,
+        /// Intervallets lägre värde i kronor.
+        #[arg(long)]
+        low: Option<String>,
+        /// Intervallets högre värde i kronor.
+        #[arg(long)]
+        high: Option<String>,
+        /// Kommentar (obligatorisk).
+        #[arg(long, required_unless_present = "remove")]
+        comment: Option<String>,
+        /// Ta bort justeringen med detta nummer (se forecast show --node).
+        #[arg(long)]
+        remove: Option<i64>,
+        /// Prognosomgång (standard: den senaste).
+        #[arg(long)]
+        round: Option<String>,
+        /// Databasfil.
+        #[arg(long, default_value = crate::DEFAULT_DB)]
+        db: PathBuf,
+        /// Användare i ändringsloggen.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Träffsäkerhet per metod och för den rekommenderade mixen vid omgångens brytmånad.
+    Backtest {
+        /// Prognosomgång (standard: den senaste).
+        #[arg(long)]
+        round: Option<String>,
+        /// JSON i stället för tabell.
+        #[arg(long)]
+        json: bool,
+        /// Databasfil.
+        #[arg(long, default_value = crate::DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Lås en omgång (kräver kommentar på flaggade rader); en låst omgång ändras aldrig.
+    Lock {
+        /// Prognosomgång.
+        #[arg(long)]
+        round: String,
+        /// Databasfil.
+        #[arg(long, default_value = crate::DEFAULT_DB)]
+        db: PathBuf,
+        /// Användare i ändringsloggen.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Brygga mellan två omgångar per rad och per nämnd, med orsaker.
+    Compare {
+        /// Tidigare omgång.
+        #[arg(long)]
+        from: String,
+        /// Senare omgång.
+        #[arg(long)]
+        to: String,
+        /// Databasfil.
+        #[arg(long, default_value = crate::DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Prognossäkerhet: tidigare års prognoser mot det slutliga utfallet, per nämnd.
+    Accuracy {
+        /// Bara detta år.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Visa också varje metod (inte bara rekommenderad mix).
+        #[arg(long)]
+        methods: bool,
+        /// JSON i stället för tabell.
+        #[arg(long)]
+        json: bool,
+        /// Databasfil.
+        #[arg(long, default_value = crate::DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Visa omgångarna, eller en omgångs ändringslogg.
+    List {
+        /// Visa ändringsloggen för denna omgång.
+        #[arg(long)]
+        log: Option<String>,
+        /// Databasfil.
+        #[arg(long, default_value = crate::DEFAULT_DB)]
+        db: PathBuf,
+    },
+}
+
+fn parse_round(s: &str) -> Result<Round> {
+    Round::parse(s).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// The round named, or the latest stored one.
+fn round_or_latest(store: &SqliteStore, round: Option<&str>) -> Result<Round> {
+    if let Some(r) = round {
+        return parse_round(r);
+    }
+    match store.forecast_rounds()?.last() {
+        Some(r) => Ok(r.round),
+        None => bail!(
+            "det finns ingen prognosomgång ännu; beräkna en med \"delar forecast run --round 2025-P2\""
+        ),
+    }
+}
+
+fn split_line(s: &str) -> Result<(&str, &str)> {
+    match s.split_once(':') {
+        Some((n, g)) if !n.trim().is_empty() && !g.trim().is_empty() => Ok((n.trim(), g.trim())),
+        _ => {
+            bail!("\"{s}\" är ingen prognosrad; skriv NOD:GRUPP, till exempel SN41:kop_verksamhet")
+        }
+    }
+}
+
+fn parse_kr(s: &str, what: &str) -> Result<Amount> {
+    Amount::parse_swedish(s).map_err(|e| anyhow::anyhow!("{what} \"{s}\": {e}"))
+}
+
+fn mnkr(a: Amount) -> String {
+    a.format(Unit::Mnkr, 1)
+}
+
+/// Run `delar forecast …`.
+pub fn run(what: ForecastWhat) -> Result<ExitCode> {
+    match what {
+        ForecastWhat::Run {
+            round,
+            grain,
+            db,
+            user,
+        } => {
+            let round = parse_round(&round)?;
+            let mut store = SqliteStore::open(&db)?;
+            let grain = match grain {
+                Some(g) => g,
+                None => match store.forecast_round(&round.id())? {
+                    Some(i) if i.grain == "account" => Grain::Account,
+                    _ => Grain::Group,
+                },
+            };
+            let opts = RoundOptions {
+                grain: match grain {
+                    Grain::Group => LedgerBy::Group,
+                    Grain::Account => LedgerBy::Account,
+                },
+                user: user.unwrap_or_else(default_user),
+            };
+            let s = run_round(&mut store, &round, &opts)?;
+            print_summary(&s);
+            Ok(ExitCode::SUCCESS)
+        }
+        ForecastWhat::Show {
+            round,
+            node,
+            format,
+            db,
+        } => {
+            let store = SqliteStore::open(&db)?;
+            let round = round_or_latest(&store, round.as_deref())?;
+            show(&store, &round, node.as_deref(), format)
+        }
+        ForecastWhat::Set {
+            line,
+            method,
+            amount,
+            comment,
+            round,
+            db,
+            user,
+        } => {
+            let mut store = SqliteStore::open(&db)?;
+            let round = round_or_latest(&store, round.as_deref())?.id();
+            let (node, group) = split_line(&line)?;
+            let user = user.unwrap_or_else(default_user);
+            let comment = comment.unwrap_or_default();
+            let l = if let Some(m) = method {
+                let m = Method::from_code(m.trim()).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "okänd metod \"{m}\"; välj budget, linjar, sasong, volym_pris eller utjamning"
+                    )
+                })?;
+                store.set_line_method(&round, node, group, m, &comment, &user)?
+            } else if let Some(a) = amount {
+                let a = parse_kr(&a, "beloppet")?;
+                store.set_line_amount(&round, node, group, a, &comment, &user)?
+            } else if !comment.trim().is_empty() {
+                store.set_line_comment(&round, node, group, &comment, &user)?
+            } else {
+                bail!("ange --method, --amount eller --comment");
+            };
+            println!(
+                "{round} {node}:{group}: {} {} (helår {} tkr).",
+                l.method.name(),
+                tkr(l.base),
+                l.full_year().format(Unit::Tkr, 0)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ForecastWhat::Adjust {
+            line,
+            kind,
+            part,
+            amount,
+            low,
+            high,
+            comment,
+            remove,
+            round,
+            db,
+            user,
+        } => {
+            let mut store = SqliteStore::open(&db)?;
+            let round = round_or_latest(&store, round.as_deref())?.id();
+            let user = user.unwrap_or_else(default_user);
+            if let Some(id) = remove {
+                store.remove_adjustment(&round, id, &user)?;
+                println!("{round}: justering {id} borttagen.");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let (node, group) = split_line(&line)?;
+            let kind = match (kind, part) {
+                (Some(AdjKind::Engang), _) => AdjustmentKind::OneOff,
+                (Some(AdjKind::Sarskild), Some(AdjPart::Strukturell)) => {
+                    AdjustmentKind::SpecialStructural
+                }
+                (Some(AdjKind::Sarskild), Some(AdjPart::Ovrig)) => AdjustmentKind::SpecialOther,
+                (Some(AdjKind::Sarskild), None) => {
+                    bail!("en särskild effekt behöver --part strukturell eller --part ovrig")
+                }
+                (Some(AdjKind::Regelandring), _) => AdjustmentKind::RuleChange,
+                (Some(AdjKind::Avvaktande), _) => AdjustmentKind::PendingDecision,
+                (Some(AdjKind::Buffert), _) => AdjustmentKind::CentralBuffer,
+                (None, _) => bail!("ange --kind"),
+            };
+            let a = Adjustment {
+                kind,
+                amount: parse_kr(amount.as_deref().unwrap_or_default(), "beloppet")?,
+                low: low.map(|s| parse_kr(&s, "det lägre värdet")).transpose()?,
+                high: high.map(|s| parse_kr(&s, "det högre värdet")).transpose()?,
+                comment: comment.unwrap_or_default(),
+            };
+            let id = store.add_adjustment(&round, node, group, &a, &user)?;
+            println!(
+                "{round} {node}:{group}: {} {} tillagd (justering {id}).",
+                kind.name(),
+                tkr(a.amount)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ForecastWhat::Lock { round, db, user } => {
+            let mut store = SqliteStore::open(&db)?;
+            let id = parse_round(&round)?.id();
+            store.lock_round(&id, &user.unwrap_or_else(default_user))?;
+            println!("Prognosomgången {id} är låst.");
+            Ok(ExitCode::SUCCESS)
+        }
+        ForecastWhat::Compare { from, to, db } => {
+            let store = SqliteStore::open(&db)?;
+            compare(&store, &parse_round(&from)?, &parse_round(&to)?)
+        }
+        ForecastWhat::Backtest { round, json, db } => {
+            let store = SqliteStore::open(&db)?;
+            let round = round_or_latest(&store, round.as_deref())?;
+            let grain = match store.forecast_round(&round.id())? {
+                Some(i) if i.grain == "account" => LedgerBy::Account,
+                _ => LedgerBy::Group,
+            };
+            let inputs = load_inputs(&store, round.year, round.cutoff, grain)?;
+            let lines = compute_lines(&inputs, round.year, round.cutoff as usize)?;
+            let report = backtest_report(&inputs, &lines, &round);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", backtest_table(&report));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ForecastWhat::Accuracy {
+            year,
+            methods,
+            json,
+            db,
+        } => {
+            let store = SqliteStore::open(&db)?;
+            let rows = accuracy(&store, year)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                print!("{}", accuracy_table(&rows, methods));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ForecastWhat::List { log, db } => {
+            let store = SqliteStore::open(&db)?;
+            if let Some(r) = log {
+                let id = parse_round(&r)?.id();
+                for e in store.forecast_audit(&id)? {
+                    let line = match (&e.node, &e.group) {
+                        (Some(n), Some(g)) => format!("{n}:{g}"),
+                        _ => "(omgången)".into(),
+                    };
+                    println!(
+                        "{}  {:<12} {:<18} {:<28} {} → {}",
+                        e.at,
+                        e.user,
+                        e.action,
+                        line,
+                        e.old_value.as_deref().unwrap_or("–"),
+                        e.new_value.as_deref().unwrap_or("–")
+                    );
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let rounds = store.forecast_rounds()?;
+            if rounds.is_empty() {
+                println!("Inga prognosomgångar ännu.");
+            }
+            for r in rounds {
+                println!(
+                    "{:<10} {:<28} brytmånad {}  {:<6} {:>6} rader  beräknad {}{}",
+                    r.round.id(),
+                    r.round.name(),
+                    r.round.cutoff_month(),
+                    r.status.label(),
+                    r.lines,
+                    r.computed_at,
+                    r.locked_at
+                        .map(|t| format!(", låst {t} av {}", r.locked_by.unwrap_or_default()))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_summary(s: &RoundSummary) {
+    println!(
+        "Prognosomgång {} ({}, brytmånad {}): {} rader ({} nya, {} omräknade, {} med egen metod eller belopp behållna, {} borttagna).",
+        s.round.id(),
+        s.round.name(),
+        s.round.cutoff_month(),
+        s.save.lines,
+        s.save.added,
+        s.save.updated,
+        s.save.kept_overrides,
+        s.save.removed
+    );
+    let methods: Vec<String> = s
+        .by_method
+        .iter()
+        .map(|(m, n)| format!("{} {n}", m.name().to_lowercase()))
+        .collect();
+    println!(
+        "Beräknad metod: {}; {} rader har en rekommendation från backtest.",
+        methods.join(", "),
+        s.recommended
+    );
+    println!(
+        "Tid: läsning {:.2} s, beräkning med backtest {:.2} s, sparande {:.2} s.",
+        s.seconds.0, s.seconds.1, s.seconds.2
+    );
+}
+
+/// Committee (nämnd) of a node in a tree, else the node itself.
+fn committee(tree: &OrgTree, node: &str) -> String {
+    tree.committee_of(node)
+        .map(|n| n.code.clone())
+        .unwrap_or_else(|| node.to_string())
+}
+
+fn csv_kr(a: Amount) -> String {
+    a.format(Unit::Kr, 2)
+        .replace(['\u{a0}'], "")
+        .replace('\u{2212}', "-")
+}
+
+fn csv_text(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// `forecast show`: the round rolled up along the organisation tree.
+fn show(
+    store: &SqliteStore,
+    round: &Round,
+    node: Option<&str>,
+    format: ShowFormat,
+) -> Result<ExitCode> {
+    let id = round.id();
+    let info = store
+        .forecast_round(&id)?
+        .ok_or_else(|| anyhow::anyhow!("prognosomgången {id} finns inte"))?;
+    let details = store.forecast_line_details(&id)?;
+    let lines: Vec<ForecastLine> = details.iter().map(|d| d.line.clone()).collect();
+    let org = store.organisation()?;
+    let tree = org.tree_at(round.cutoff_month());
+    if let Some(n) = node {
+        if !tree.contains(n) && !lines.iter().any(|l| l.node == n) {
+            bail!(
+                "noden {n} finns inte i organisationen {}",
+                round.cutoff_month()
+            );
+        }
+    }
+    let ancestors =
+        |n: &str| -> Vec<String> { tree.ancestors(n).iter().map(|a| a.code.clone()).collect() };
+    let totals = roll_up(&lines, ancestors);
+    // Nodes to show: the tree (or the subtree under --node) with totals.
+    let mut nodes: Vec<(usize, String, String)> = Vec::new();
+    let base_depth = node.and_then(|n| tree.depth(n)).unwrap_or(0);
+    for (depth, n) in tree.walk() {
+        let inside = match node {
+            None => true,
+            Some(x) => n.code == x || tree.ancestors(&n.code).iter().any(|a| a.code == x),
+        };
+        if inside && totals.contains_key(&n.code) {
+            nodes.push((
+                depth - base_depth.min(depth),
+                n.code.clone(),
+                n.name.clone(),
+            ));
+        }
+    }
+    for code in totals.keys() {
+        if !tree.contains(code) && node.is_none_or(|x| x == code) {
+            nodes.push((0, code.clone(), code.clone()));
+        }
+    }
+    let sum = |code: &str| -> delar_forecast::Totals {
+        let mut t = delar_forecast::Totals::default();
+        if let Some(g) = totals.get(code) {
+            for v in g.values() {
+                t.to_date += v.to_date;
+                t.budget += v.budget;
+                t.forecast += v.forecast;
+                t.special += v.special;
+            }
+        }
+        t
+    };
+    match format {
+        ShowFormat::Json => {
+            #[derive(Serialize)]
+            struct NodeOut<'a> {
+                node: &'a str,
+                name: &'a str,
+                level: usize,
+                groups: BTreeMap<&'a str, delar_forecast::Totals>,
+            }
+            let out: Vec<NodeOut> = nodes
+                .iter()
+                .map(|(level, code, name)| NodeOut {
+                    node: code,
+                    name,
+                    level: *level,
+                    groups: totals.get(code).cloned().unwrap_or_default(),
+                })
+                .collect();
+            let shown: Vec<&delar_store::LineDetail> = details
+                .iter()
+                .filter(|d| nodes.iter().any(|(_, c, _)| *c == d.line.node))
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "round": info,
+                    "nodes": out,
+                    "lines": shown,
+                }))?
+            );
+        }
+        ShowFormat::Csv => {
+            let mut s = String::from(
+                "nod;namn;niva;kontogrupp;utfall_hittills;budget;prognos;avvikelse;sarskilda_poster\n",
+            );
+            for (level, code, name) in &nodes {
+                if let Some(groups) = totals.get(code) {
+                    for (g, t) in groups {
+                        let _ = writeln!(
+                            s,
+                            "{code};{};{level};{g};{};{};{};{};{}",
+                            csv_text(name),
+                            csv_kr(t.to_date),
+                            csv_kr(t.budget),
+                            csv_kr(t.forecast),
+                            csv_kr(t.budget - t.forecast),
+                            csv_kr(t.special)
+                        );
+                    }
+                }
+            }
+            print!("{s}");
+        }
+        ShowFormat::Table => {
+            println!(
+                "{} – prognosomgång {id} ({}), brytmånad {}, mnkr; avvikelse = budget − prognos (positiv = överskott i nettokostnad)",
+                round.name(),
+                info.status.label(),
+                round.cutoff_month()
+            );
+            println!(
+                "{:<46} {:>10} {:>10} {:>10} {:>10} {:>10}",
+                "", "Utfall", "Budget", "Prognos", "Avvikelse", "Särskilda"
+            );
+            for (level, code, name) in &nodes {
+                let t = sum(code);
+                let label = format!("{}{code} {name}", "  ".repeat(*level));
+                println!(
+                    "{:<46} {:>10} {:>10} {:>10} {:>10} {:>10}",
+                    truncate(&label, 46),
+                    mnkr(t.to_date),
+                    mnkr(t.budget),
+                    mnkr(t.forecast),
+                    mnkr(t.budget - t.forecast),
+                    mnkr(t.special)
+                );
+            }
+            if let Some(n) = node {
+                let own: Vec<&delar_store::LineDetail> =
+                    details.iter().filter(|d| d.line.node == n).collect();
+                if !own.is_empty() {
+                    println!("\nRader för {n} (tkr):");
+                }
+                for d in own {
+                    let l = &d.line;
+                    println!(
+                        "\n{n}:{}  {}{}  utfall {}  budget {}  prognos {}  avvikelse {}",
+                        l.group,
+                        l.method.name(),
+                        match d.recommended {
+                            Some(r) if r == l.method => " (rekommenderad)".to_string(),
+                            Some(r) => format!(" (rekommenderad: {})", r.name().to_lowercase()),
+                            None => String::new(),
+                        },
+                        tkr(l.to_date),
+                        tkr(l.budget),
+                        tkr(l.full_year()),
+                        tkr(l.deviation())
+                    );
+                    println!("  {}", l.explanation);
+                    for (a, id) in l.adjustments.iter().zip(&d.adjustment_ids) {
+                        let range = match (a.low, a.high) {
+                            (Some(lo), Some(hi)) => format!(" ({} – {})", tkr(lo), tkr(hi)),
+                            _ => String::new(),
+                        };
+                        println!(
+                            "  Justering {id}: {} {}{range}: {}",
+                            a.kind.name(),
+                            tkr(a.amount),
+                            a.comment
+                        );
+                    }
+                    if let Some(c) = &l.comment {
+                        println!("  Kommentar: {c}");
+                    }
+                    if let (Some(by), Some(at)) = (&d.override_by, &d.override_at) {
+                        println!("  Ändrad av {by} {at}.");
+                    }
+                    for f in &d.flags {
+                        println!("  Flagga: {f}");
+                    }
+                    for e in &d.estimates {
+                        let v = e.full_year.map(tkr).unwrap_or_else(|| "–".into());
+                        let bt = match (e.mae, e.bias) {
+                            (Some(m), Some(b)) => format!(
+                                "  medelfel {}  snedvridning {} ({} år)",
+                                tkr(m),
+                                tkr(b),
+                                e.years
+                            ),
+                            _ => String::new(),
+                        };
+                        println!("    {:<34} {:>14}{bt}", e.method.name(), v);
+                    }
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// `forecast compare`: the bridge per line and per committee.
+fn compare(store: &SqliteStore, from: &Round, to: &Round) -> Result<ExitCode> {
+    let prev = store.forecast_lines(&from.id())?;
+    let cur = store.forecast_lines(&to.id())?;
+    let rows = bridge(&prev, &cur);
+    let org = store.organisation()?;
+    let tree = org.tree_at(to.cutoff_month());
+    type Moves = (Amount, Amount, Vec<(Amount, String)>);
+    let mut by_committee: BTreeMap<String, Moves> = BTreeMap::new();
+    for r in &rows {
+        let c = committee(&tree, &r.node);
+        let e = by_committee.entry(c).or_default();
+        e.0 += r.previous;
+        e.1 += r.current;
+        if !r.change.is_zero() {
+            let why: Vec<&String> = r
+                .reasons
+                .iter()
+                .filter(|x| !x.starts_with("Beräknat belopp"))
+                .collect();
+            let text = if why.is_empty() {
+                "nytt utfall".to_string()
+            } else {
+                why.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
+            };
+            e.2.push((
+                r.change,
+                format!("{}:{} {} ({text})", r.node, r.group, tkr(r.change)),
+            ));
+        }
+    }
+    println!(
+        "Brygga {} → {} per nämnd (mnkr; ändring positiv = högre nettokostnad):",
+        from.id(),
+        to.id()
+    );
+    println!(
+        "{:<36} {:>10} {:>10} {:>10}",
+        "",
+        from.id(),
+        to.id(),
+        "Ändring"
+    );
+    let mut total = (Amount::ZERO, Amount::ZERO);
+    for (c, (p, n, why)) in &by_committee {
+        total.0 += *p;
+        total.1 += *n;
+        let name = tree.node(c).map(|x| x.name.as_str()).unwrap_or(c);
+        println!(
+            "{:<36} {:>10} {:>10} {:>10}",
+            truncate(&format!("{c} {name}"), 36),
+            mnkr(*p),
+            mnkr(*n),
+            mnkr(*n - *p)
+        );
+        let mut why = why.clone();
+        why.sort_by_key(|(a, _)| std::cmp::Reverse(a.ore().unsigned_abs()));
+        for (_, w) in why.iter().take(5) {
+            println!("    {w}");
+        }
+        if why.len() > 5 {
+            println!("    … och {} rader till", why.len() - 5);
+        }
+    }
+    println!(
+        "{:<36} {:>10} {:>10} {:>10}",
+        "Totalt",
+        mnkr(total.0),
+        mnkr(total.1),
+        mnkr(total.1 - total.0)
+    );
+    println!("\nPer rad (tkr):");
+    for r in rows.iter().filter(|r| !r.change.is_zero()) {
+        println!(
+            "{}:{}  {} → {}  ({})  {}",
+            r.node,
+            r.group,
+            tkr(r.previous),
+            tkr(r.current),
+            tkr(r.change),
+            r.reasons.join(" ")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Error statistics of one method at one level.
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct ErrorStats {
+    /// Mean absolute error, kronor (two decimals).
+    pub mae: String,
+    /// Mean signed error (positive = too high), kronor.
+    pub bias: String,
+    /// Number of (line or committee) × year pairs.
+    pub n: usize,
+}
+
+fn stats(errors: &[Amount]) -> ErrorStats {
+    let n = errors.len();
+    if n == 0 {
+        return ErrorStats::default();
+    }
+    let abs: i128 = errors.iter().map(|e| (e.ore() as i128).abs()).sum();
+    let sum: i128 = errors.iter().map(|e| e.ore() as i128).sum();
+    let mae = Amount::from_ore((abs / n as i128) as i64);
+    ErrorStats {
+        mae: mae.to_fixed2(),
+        bias: Amount::from_ore((sum / n as i128) as i64).to_fixed2(),
+        n,
+    }
+}
+
+/// One method's backtest at line and committee level.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct MethodBacktest {
+    /// Method code, or `mix` for the recommended mix.
+    pub method: String,
+    /// Swedish name.
+    pub name: String,
+    /// Per line and replayed year, where the method can be used.
+    pub line: ErrorStats,
+    /// Per line and replayed year over every line (the mix's value where the method cannot
+    /// be used), comparable between methods.
+    pub line_all: ErrorStats,
+    /// Per committee and replayed year (Σ of the committee's lines against their actual).
+    pub committee: ErrorStats,
+}
+
+/// The backtest of a round: per method and for the mix.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct BacktestReport {
+    /// Round id.
+    pub round: String,
+    /// Cut-off month (1–12).
+    pub cutoff: u8,
+    /// Replayed years.
+    pub years: Vec<i32>,
+    /// Lines.
+    pub lines: usize,
+    /// Per method, then `mix`.
+    pub methods: Vec<MethodBacktest>,
+}
+
+/// Replay every earlier year at the round's cut-off: per method (a line where the method
+/// cannot be used counts with the mix at committee level and not at all at line level) and for
+/// the recommended mix (for each replayed year the method recommended on the other years).
+fn backtest_report(inputs: &Inputs, lines: &[LineCalc], round: &Round) -> BacktestReport {
+    let m = round.cutoff as usize;
+    let tree = inputs.org.tree_at(round.cutoff_month());
+    let mut years: Vec<i32> = lines
+        .iter()
+        .flat_map(|l| l.data.history.iter().map(|(y, _)| *y))
+        .collect();
+    years.sort();
+    years.dedup();
+    // Per line and year: actual, each method's forecast and the mix's.
+    struct Cell {
+        committee: String,
+        year: i32,
+        actual: Amount,
+        by_method: Vec<Option<Amount>>,
+        mix: Amount,
+    }
+    let mut cells = Vec::new();
+    for l in lines {
+        let c = committee(&tree, &l.node);
+        for (y, months) in &l.data.history {
+            let actual: Amount = months.iter().copied().sum();
+            let by_method: Vec<Option<Amount>> = METHODS
+                .iter()
+                .map(|m| {
+                    l.records
+                        .iter()
+                        .find(|r| r.method == *m)
+                        .and_then(|r| r.rows.iter().find(|x| x.year == *y))
+                        .map(|x| x.forecast)
+                })
+                .collect();
+            let deviation = l
+                .history_budget_to_date
+                .iter()
+                .find(|(x, _)| x == y)
+                .and_then(|(_, b)| scaled_deviation(months[..m].iter().copied().sum(), *b, m));
+            let rec = recommend_from(&l.records, Some(*y), deviation);
+            let pick = |m: Method| {
+                METHODS
+                    .iter()
+                    .position(|x| *x == m)
+                    .and_then(|i| by_method[i])
+            };
+            let mix = rec
+                .and_then(pick)
+                .or_else(|| pick(Method::Seasonal))
+                .or_else(|| pick(Method::BudgetBased))
+                .or_else(|| pick(Method::RunRate))
+                .unwrap_or(actual);
+            cells.push(Cell {
+                committee: c.clone(),
+                year: *y,
+                actual,
+                by_method,
+                mix,
+            });
+        }
+    }
+    let mut methods = Vec::new();
+    for (i, m) in METHODS
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (Some(i), Some(*m)))
+        .chain([(None, None)])
+    {
+        let value = |c: &Cell| -> Option<Amount> {
+            match i {
+                Some(i) => c.by_method[i],
+                None => Some(c.mix),
+            }
+        };
+        let line_errors: Vec<Amount> = cells
+            .iter()
+            .filter_map(|c| value(c).map(|v| v - c.actual))
+            .collect();
+        let all_errors: Vec<Amount> = cells
+            .iter()
+            .map(|c| value(c).unwrap_or(c.mix) - c.actual)
+            .collect();
+        let mut comm: BTreeMap<(String, i32), (Amount, Amount)> = BTreeMap::new();
+        for c in &cells {
+            let e = comm.entry((c.committee.clone(), c.year)).or_default();
+            e.0 += value(c).unwrap_or(c.mix);
+            e.1 += c.actual;
+        }
+        let comm_errors: Vec<Amount> = comm.values().map(|(f, a)| *f - *a).collect();
+        methods.push(MethodBacktest {
+            method: m
+                .map(|m| m.code().to_string())
+                .unwrap_or_else(|| "mix".into()),
+            name: m
+                .map(|m| m.name().to_string())
+                .unwrap_or_else(|| "Rekommenderad mix".into()),
+            line: stats(&line_errors),
+            line_all: stats(&all_errors),
+            committee: stats(&comm_errors),
+        });
+    }
+    BacktestReport {
+        round: round.id(),
+        cutoff: round.cutoff,
+        years,
+        lines: lines.len(),
+        methods,
+    }
+}
+
+fn backtest_table(r: &BacktestReport) -> String {
+    let mut s = format!(
+        "Backtest för {} (brytmånad {}): {} rader, åren {}. Medelfel och snedvridning (positiv = för hög prognos) i tkr.\n",
+        r.round,
+        r.cutoff,
+        r.lines,
+        r.years
+            .iter()
+            .map(|y| y.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "{:<36} {:>12} {:>12} {:>6} {:>12} {:>14} {:>12} {:>6}",
+        "",
+        "Rad medelfel",
+        "snedvridning",
+        "antal",
+        "alla rader",
+        "Nämnd medelfel",
+        "snedvridning",
+        "antal"
+    );
+    let t = |x: &str| {
+        Amount::parse_sie(x)
+            .map(|a| a.format(Unit::Tkr, 0))
+            .unwrap_or_default()
+    };
+    for m in &r.methods {
+        let _ = writeln!(
+            s,
+            "{:<36} {:>12} {:>12} {:>6} {:>12} {:>14} {:>12} {:>6}",
+            m.name,
+            t(&m.line.mae),
+            t(&m.line.bias),
+            m.line.n,
+            t(&m.line_all.mae),
+            t(&m.committee.mae),
+            t(&m.committee.bias),
+            m.committee.n
+        );
+    }
+    s.push_str("Rad: de rader och år där metoden går att använda; \"alla rader\": varje rad och år, med mixens värde där metoden inte går att använda.\nNämndnivå: summan av nämndens rader mot nämndens utfall samma år; en rad där metoden inte går att använda räknas där med mixens värde.\nMixen: för varje år den metod som rekommenderas på raden utifrån de övriga åren (se docs/FORECASTING.md).\n");
+    s
+}
+
+/// One row of the accuracy history: a year, a round kind, a committee (or the programme
+/// area), a method (or the mix / the stored round).
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct AccuracyRow {
+    pub year: i32,
+    pub round: String,
+    pub cutoff: u8,
+    /// Committee code, or the root's code for the programme area.
+    pub node: String,
+    /// `mix` (stored round when there is one, else replayed with the recommendation), or a
+    /// method code.
+    pub method: String,
+    /// Whether the figures come from a stored round.
+    pub stored: bool,
+    pub budget: String,
+    pub cost_budget: String,
+    pub forecast: String,
+    pub actual: String,
+    pub error: String,
+    /// error / gross cost budget, percent.
+    pub error_pct: f64,
+    /// Mean absolute error per line (kronor), over the lines under the node.
+    pub line_mae: String,
+}
+
+/// Whether a year's outcome is complete (has outcome in its last month).
+fn complete(inputs: &Inputs, year: i32) -> bool {
+    inputs.years.get(&year).is_some_and(|nodes| {
+        nodes
+            .values()
+            .flatten()
+            .any(|r| r.outcome.len() == MONTHS && !r.outcome[MONTHS - 1].is_zero())
+    })
+}
+
+/// The forecast made at P1 and P2 of every complete year with an earlier year (stored round,
+/// else replayed with the recommended method chosen on the years before it), against the
+/// final outcome, per committee and for the programme area.
+pub(crate) fn accuracy(store: &SqliteStore, only: Option<i32>) -> Result<Vec<AccuracyRow>> {
+    let years: Vec<i32> = store.years()?.iter().map(|y| y.label_year()).collect();
+    let Some(&last) = years.iter().max() else {
+        bail!("databasen har inga räkenskapsår");
+    };
+    let stored = store.forecast_rounds()?;
+    let mut out = Vec::new();
+    for kind in [RoundKind::P1, RoundKind::P2] {
+        let cutoff = Round::new(last, kind)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .cutoff;
+        let inputs = load_inputs(store, last, cutoff, LedgerBy::Group)?;
+        for &y in inputs.years.keys() {
+            if only.is_some_and(|o| o != y) || !complete(&inputs, y) {
+                continue;
+            }
+            if inputs.years.range(..y).next().is_none() {
+                continue;
+            }
+            let round = Round::new(y, kind).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let lines = compute_lines(&inputs, y, cutoff as usize)?;
+            let tree = inputs.org.tree_at(round.cutoff_month());
+            let kinds: HashMap<&str, GroupKind> = inputs
+                .mapping
+                .groups()
+                .iter()
+                .map(|g| (g.code.as_str(), g.kind))
+                .collect();
+            let saved = stored
+                .iter()
+                .find(|r| r.round == round && r.grain == "group")
+                .map(|_| store.forecast_lines(&round.id()))
+                .transpose()?;
+            // (node, budget, forecast, actual, is_cost) per line.
+            type Cells = Vec<(String, Amount, Amount, Amount, bool)>;
+            let mut variants: Vec<(String, bool, Cells)> = Vec::new();
+            let base = |f: &dyn Fn(&LineCalc) -> Option<Amount>| {
+                lines
+                    .iter()
+                    .map(|l| {
+                        let v = f(l).unwrap_or_else(|| l.chosen().1);
+                        (
+                            l.node.clone(),
+                            l.data.budget,
+                            v,
+                            l.actual,
+                            kinds.get(l.kontogrupp.as_str()) == Some(&GroupKind::Cost),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            };
+            match &saved {
+                Some(saved) => {
+                    let actual: HashMap<(&str, &str), (Amount, bool)> = lines
+                        .iter()
+                        .map(|l| {
+                            (
+                                (l.node.as_str(), l.group.as_str()),
+                                (
+                                    l.actual,
+                                    kinds.get(l.kontogrupp.as_str()) == Some(&GroupKind::Cost),
+                                ),
+                            )
+                        })
+                        .collect();
+                    let v = saved
+                        .iter()
+                        .map(|s| {
+                            let (a, cost) = actual
+                                .get(&(s.node.as_str(), s.group.as_str()))
+                                .copied()
+                                .unwrap_or_default();
+                            (s.node.clone(), s.budget, s.full_year(), a, cost)
+                        })
+                        .collect();
+                    variants.push(("mix".into(), true, v));
+                }
+                None => variants.push(("mix".into(), false, base(&|l| Some(l.chosen().1)))),
+            }
+            for m in METHODS {
+                variants.push((m.code().into(), false, base(&|l| l.value(m))));
+            }
+            for (method, is_stored, rows) in variants {
+                let mut by: BTreeMap<String, (Amount, Amount, Amount, Amount, Vec<Amount>)> =
+                    BTreeMap::new();
+                for (node, budget, forecast, actual, cost) in &rows {
+                    let mut keys = vec![committee(&tree, node)];
+                    if let Some(root) = tree.root() {
+                        keys.push(root.code.clone());
+                    }
+                    for k in keys {
+                        let e = by.entry(k).or_default();
+                        e.0 += *budget;
+                        if *cost {
+                            e.1 += *budget;
+                        }
+                        e.2 += *forecast;
+                        e.3 += *actual;
+                        e.4.push(*forecast - *actual);
+                    }
+                }
+                for (node, (budget, cost_budget, forecast, actual, errs)) in by {
+                    let error = forecast - actual;
+                    out.push(AccuracyRow {
+                        year: y,
+                        round: round.id(),
+                        cutoff,
+                        node,
+                        method: method.clone(),
+                        stored: is_stored,
+                        budget: budget.to_fixed2(),
+                        cost_budget: cost_budget.to_fixed2(),
+                        forecast: forecast.to_fixed2(),
+                        actual: actual.to_fixed2(),
+                        error: error.to_fixed2(),
+                        error_pct: if cost_budget.is_zero() {
+                            0.0
+                        } else {
+                            error.as_kr_f64() / cost_budget.as_kr_f64() * 100.0
+                        },
+                        line_mae: stats(&errs).mae,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn accuracy_table(rows: &[AccuracyRow], all_methods: bool) -> String {
+    let mut s = String::from(
+        "Prognossäkerhet: helårsprognosen vid P1 och P2 mot det slutliga utfallet (mnkr; fel = prognos − utfall, positiv = för hög nettokostnad; % av kostnadsbudgeten brutto; medelfel per rad i tkr).\n",
+    );
+    let m = |x: &str| {
+        Amount::parse_sie(x)
+            .map(|a| a.format(Unit::Mnkr, 1))
+            .unwrap_or_default()
+    };
+    let t = |x: &str| {
+        Amount::parse_sie(x)
+            .map(|a| a.format(Unit::Tkr, 0))
+            .unwrap_or_default()
+    };
+    let mut last = (0, String::new(), String::new());
+    for r in rows.iter().filter(|r| all_methods || r.method == "mix") {
+        let key = (r.year, r.round.clone(), r.method.clone());
+        if key != last {
+            let what = match (r.method.as_str(), r.stored) {
+                ("mix", true) => "sparad omgång".to_string(),
+                ("mix", false) => "rekommenderad mix, återskapad".to_string(),
+                (c, _) => Method::from_code(c)
+                    .map(|m| m.name().to_string())
+                    .unwrap_or_default(),
+            };
+            let _ = writeln!(
+                s,
+                "\n{} (brytmånad {}), {what}\n{:<8} {:>10} {:>10} {:>10} {:>9} {:>8} {:>12}",
+                r.round, r.cutoff, "", "Prognos", "Utfall", "Fel", "Fel %", "", "Medelfel/rad"
+            );
+            last = key;
+        }
+        let _ = writeln!(
+            s,
+            "{:<8} {:>10} {:>10} {:>10} {:>10} {:>8} {:>12}",
+            r.node,
+            m(&r.forecast),
+            m(&r.actual),
+            m(&r.error),
+            delar_core::money::format_percent(r.error_pct / 100.0, 1),
+            "",
+            t(&r.line_mae)
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kr(v: i64) -> Amount {
+        Amount::from_ore(v * 100)
+    }
+
+    fn rec(method: Method, errors: &[(i32, i64)]) -> MethodRecord {
+        record(
+            method,
+            errors
+                .iter()
+                .map(|(y, e)| BacktestRow {
+                    year: *y,
+                    forecast: kr(1000 + e),
+                    actual: kr(1000),
+                    error: kr(*e),
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn recommendation_prefers_the_seasonal_profile_unless_clearly_beaten() {
+        let seasonal = rec(Method::Seasonal, &[(2023, 100), (2024, -100)]);
+        // Run-rate 10 % better: not enough.
+        let run = rec(Method::RunRate, &[(2023, 90), (2024, -90)]);
+        assert_eq!(
+            recommend_from(&[seasonal.clone(), run], None, None),
+            Some(Method::Seasonal)
+        );
+        // Run-rate 30 % better: chosen.
+        let run = rec(Method::RunRate, &[(2023, 70), (2024, -70)]);
+        assert_eq!(
+            recommend_from(&[seasonal.clone(), run.clone()], None, None),
+            Some(Method::RunRate)
+        );
+        // Leaving a year out leaves one year: no recommendation from that method.
+        assert_eq!(recommend_from(&[seasonal, run], Some(2024), None), None);
+    }
+
+    #[test]
+    fn budget_is_not_recommended_when_the_year_already_deviates() {
+        let budget = rec(Method::BudgetBased, &[(2022, 10), (2023, -10), (2024, 10)]);
+        let seasonal = rec(Method::Seasonal, &[(2023, 200), (2024, -200)]);
+        let records = [budget, seasonal];
+        assert_eq!(
+            recommend_from(&records, None, Some(kr(5))),
+            Some(Method::BudgetBased)
+        );
+        // This year's deviation scaled to the year (50 kr) exceeds the method's MAE (10 kr).
+        assert_eq!(
+            recommend_from(&records, None, Some(kr(-50))),
+            Some(Method::Seasonal)
+        );
+        assert_eq!(
+            scaled_deviation(kr(700), kr(600), 4),
+            Some(kr(300)),
+            "(700 − 600) × 12 / 4"
+        );
+    }
+
+    fn link(flow: bool, per_day: bool, volume: f64, price: f64) -> VolumeLink {
+        let mut v = HashMap::new();
+        let mut p = HashMap::new();
+        for y in [2024, 2025] {
+            for m in 1..=12u8 {
+                let ym = YearMonth::new(y, m).unwrap().as_int();
+                // A flow twice as large in the second half of the year.
+                v.insert(ym, if flow && m > 6 { volume * 2.0 } else { volume });
+                p.insert(ym, price);
+            }
+        }
+        VolumeLink {
+            name: "Placerade".into(),
+            unit: "personer".into(),
+            node: "SN41".into(),
+            flow,
+            per_day,
+            price_unit: "kr per dygn".into(),
+            volume: v,
+            price: p,
+        }
+    }
+
+    #[test]
+    fn volume_price_forecast_on_known_series() {
+        // 10 persons per day at 1 000 kr per day: January–August 243 days, the rest 122.
+        let l = link(false, true, 10.0, 1000.0);
+        let outcome: Vec<Amount> = (1..=8u8)
+            .map(|m| kr(10 * 1000 * days_in_month(2025, m) as i64 + 10_000))
+            .collect();
+        let e = volume_price_estimate(&[&l], 2025, 8, &outcome);
+        // 2 430 000 + 80 000 other costs so far; 1 220 000 remaining; other costs carried on
+        // at their pace: 80 000 × 4 / 8 = 40 000.
+        assert_eq!(e.value(), Some(kr(2_430_000 + 80_000 + 1_220_000 + 40_000)));
+        let Estimate::Value { explanation, .. } = e else {
+            panic!()
+        };
+        assert!(explanation.contains("1\u{a0}220,0 dygn"), "{explanation}");
+        // A flow shaped like last year: 100 hours a month in January–June, 200 after, at 500
+        // kr: this year's pace equals last year's, so the rest is 4 × 200 hours.
+        let l = link(true, false, 100.0, 500.0);
+        let outcome: Vec<Amount> = (1..=8)
+            .map(|m| kr(if m > 6 { 100_000 } else { 50_000 }))
+            .collect();
+        let e = volume_price_estimate(&[&l], 2025, 8, &outcome);
+        assert_eq!(e.value(), Some(kr(500_000 + 400_000)));
+        // A missing value: not applicable.
+        let mut l = link(false, true, 10.0, 1000.0);
+        l.price.remove(&202503);
+        assert!(matches!(
+            volume_price_estimate(&[&l], 2025, 8, &outcome),
+            Estimate::NotApplicable { .. }
+        ));
+        assert!(matches!(
+            volume_price_estimate(&[], 2025, 8, &outcome),
+            Estimate::NotApplicable { .. }
+        ));
+    }
+}

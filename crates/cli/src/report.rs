@@ -1,0 +1,359 @@
+//! `delar report` and `delar check`: gather a round's data from the store, build the report
+//! model from a definition, run the integrity checks, and write the formats.
+
+use anyhow::{anyhow, bail, Context, Result};
+use delar_compose::{Definition, Inputs, Monthly};
+use delar_core::{OrgTree, Round};
+use delar_store::{ForecastStore, LedgerBy, SqliteStore, Store, StoreError};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutFormat {
+    /// The report model as JSON (for other tools and tests).
+    Json,
+    /// Plain text for the terminal and for review.
+    Txt,
+    /// One self-contained HTML file (inline CSS and SVG charts).
+    Html,
+    /// A Word document (heading styles, table of contents, tables, charts as pictures).
+    Docx,
+    /// An Excel workbook (one sheet per table and chart, numbers as numbers, native charts).
+    Xlsx,
+}
+
+impl OutFormat {
+    /// Every format, in the order `delar demo` writes them.
+    pub const ALL: &'static [OutFormat] = &[
+        OutFormat::Txt,
+        OutFormat::Json,
+        OutFormat::Html,
+        OutFormat::Docx,
+        OutFormat::Xlsx,
+    ];
+
+    fn extension(self) -> &'static str {
+        match self {
+            OutFormat::Json => "json",
+            OutFormat::Txt => "txt",
+            OutFormat::Html => "html",
+            OutFormat::Docx => "docx",
+            OutFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// Read a definition file, or the default one.
+pub fn definition(path: Option<&Path>) -> Result<Definition> {
+    match path {
+        None => Ok(Definition::default_definition()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("kunde inte läsa rapportdefinitionen {}", p.display()))?;
+            Definition::parse(&text, &p.display().to_string()).map_err(|e| anyhow!("{e}"))
+        }
+    }
+}
+
+/// Monthly outcome and budget per leaf node × kontogrupp for a year (nodes of `tree`).
+fn monthly(
+    store: &SqliteStore,
+    tree: &OrgTree,
+    year: i32,
+) -> Result<BTreeMap<(String, String), Monthly>> {
+    let mut out = BTreeMap::new();
+    for node in tree.leaves() {
+        let rows = match store.ledger(year, LedgerBy::Group, Some((1, &node.code))) {
+            Ok(r) => r,
+            Err(StoreError::NoSuchObject { .. }) | Err(StoreError::NoSuchYear(_)) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        for r in rows {
+            let mut m = Monthly::default();
+            for (i, a) in r.outcome.iter().take(12).enumerate() {
+                m.outcome[i] = *a;
+            }
+            for (i, a) in r.budget.iter().take(12).enumerate() {
+                m.budget[i] = *a;
+            }
+            if m.outcome.iter().all(|a| a.is_zero()) && m.budget.iter().all(|a| a.is_zero()) {
+                continue;
+            }
+            out.insert((node.code.clone(), r.key.clone()), m);
+        }
+    }
+    Ok(out)
+}
+
+/// Gather everything a round's report needs from the store.
+pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<Inputs> {
+    let org = store.organisation()?;
+    if org.is_empty() {
+        bail!(
+            "databasen har ingen organisation; importera den först med \
+             `delar import organisation organisation.csv`"
+        );
+    }
+    let tree = org.tree_at(round.cutoff_month());
+    let mapping = store.account_mapping()?;
+    let this_year = monthly(store, &tree, round.year)?;
+    if this_year.is_empty() {
+        bail!(
+            "databasen har inget utfall för {} på organisationens enheter; importera \
+             huvudboken med `delar import sie`",
+            round.year
+        );
+    }
+    let last_year = monthly(store, &tree, round.year - 1)?;
+    let stored = store.forecast_rounds()?;
+    let has = |r: &Round| stored.iter().any(|s| s.round == *r);
+    if !has(&round) {
+        bail!(
+            "prognosomgången {} finns inte i databasen; beräkna den först med \
+             `delar forecast run --round {}`",
+            round.id(),
+            round.id()
+        );
+    }
+    let lines = store.forecast_lines(&round.id())?;
+    let previous = match previous_round(round).filter(|p| has(p)) {
+        Some(p) => Some((p, store.forecast_lines(&p.id())?)),
+        None => None,
+    };
+    let accuracy = accuracy(store, round)?;
+    let followup = followup_inputs(store, round, &tree, &lines)?;
+    let years = earlier_years(store, &tree, round.year)?;
+    Ok(Inputs {
+        organisation: organisation.to_string(),
+        round,
+        tree,
+        mapping,
+        this_year,
+        last_year,
+        lines,
+        previous,
+        accuracy,
+        activity_names: BTreeMap::new(),
+        volumes: volumes(store, round.year)?,
+        followup,
+        years,
+    })
+}
+
+/// The follow-up registers, with the financial indicators computed from the forecast, and the
+/// goal assessment (proposal + stored decisions); `None` when no register is loaded.
+fn followup_inputs(
+    store: &SqliteStore,
+    round: Round,
+    tree: &OrgTree,
+    lines: &[delar_forecast::ForecastLine],
+) -> Result<Option<delar_compose::FollowupInputs>> {
+    use delar_followup::assess::{
+        apply_overrides, assess, financial_value, with_financial, FinancialFigures, Rule, Scale,
+    };
+    let mut data = store.followup(&delar_store::FollowupFilter::default())?;
+    if data.goals.is_empty() && data.indicators.is_empty() {
+        return Ok(None);
+    }
+    let year = round.year;
+    // budget and forecast per node (each line counts at its node and every ancestor)
+    let mut totals: BTreeMap<String, (delar_core::Amount, delar_core::Amount)> = BTreeMap::new();
+    for l in lines {
+        let mut nodes = vec![l.node.clone()];
+        nodes.extend(tree.ancestors(&l.node).iter().map(|a| a.code.clone()));
+        for n in nodes {
+            let t = totals.entry(n).or_default();
+            t.0 += l.budget;
+            t.1 += l.full_year();
+        }
+    }
+    let root = tree.root().map(|r| r.code.clone()).unwrap_or_default();
+    let computed: Vec<_> = data
+        .indicators
+        .iter()
+        .filter(|i| i.source == delar_followup::model::SourceKind::Ledger)
+        .filter_map(|i| {
+            let node = i.committee.clone().unwrap_or_else(|| root.clone());
+            let (budget, forecast) = totals.get(&node).copied()?;
+            Some(financial_value(
+                i,
+                year,
+                FinancialFigures::BudgetDeviation { budget, forecast },
+            ))
+        })
+        .collect();
+    data.values = with_financial(&data, year, &computed);
+    let mut assessment = assess(&data, year, &data.values, &Rule::default());
+    let decisions: Vec<_> = store
+        .goal_overrides(year)?
+        .into_iter()
+        .filter(|d| assessment.goals.contains_key(&d.goal))
+        .collect();
+    apply_overrides(&mut assessment, &decisions).map_err(|e| anyhow!("{e}"))?;
+    let series = store.volume_series()?;
+    let mut values = Vec::new();
+    for s in &series {
+        values.extend(store.volumes(&s.code, None)?);
+    }
+    Ok(Some(delar_compose::FollowupInputs {
+        data,
+        assessment,
+        scale: Scale::default(),
+        series,
+        values,
+    }))
+}
+
+/// Net cost and budget of the root for the four years before `year` (complete years only).
+fn earlier_years(
+    store: &SqliteStore,
+    tree: &OrgTree,
+    year: i32,
+) -> Result<Vec<delar_compose::followup::YearEconomy>> {
+    let mut out = Vec::new();
+    for y in year - 4..year {
+        let m = monthly(store, tree, y)?;
+        if m.is_empty() {
+            continue;
+        }
+        let net: delar_core::Amount = m.values().flat_map(|x| x.outcome.iter()).sum();
+        let budget: delar_core::Amount = m.values().flat_map(|x| x.budget.iter()).sum();
+        out.push(delar_compose::followup::YearEconomy {
+            year: y,
+            net_cost: net,
+            budget,
+            forecast: false,
+        });
+    }
+    Ok(out)
+}
+
+/// Volume series with their values for last year and this year.
+fn volumes(store: &SqliteStore, year: i32) -> Result<Vec<delar_compose::data::VolumeInput>> {
+    let range = delar_core::PeriodRange::new(
+        delar_core::YearMonth::new(year - 1, 1).map_err(|e| anyhow!("{e}"))?,
+        delar_core::YearMonth::new(year, 12).map_err(|e| anyhow!("{e}"))?,
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    let mut out = Vec::new();
+    for series in store.volume_series()? {
+        let values = store
+            .volumes(&series.code, Some(range))?
+            .into_iter()
+            .map(|v| (v.month, v.value))
+            .collect();
+        out.push(delar_compose::data::VolumeInput { series, values });
+    }
+    Ok(out)
+}
+
+/// Forecast accuracy of the same kind of round in earlier years (stored rounds, else replayed
+/// with the recommended methods), per committee and for the programme area.
+fn accuracy(store: &SqliteStore, round: Round) -> Result<Vec<delar_compose::AccuracyRow>> {
+    let parse =
+        |s: &str| delar_core::Amount::parse_sie(s).map_err(|e| anyhow!("prognossäkerhet: {e}"));
+    let mut out = Vec::new();
+    for r in crate::forecast::accuracy(store, None)? {
+        if r.method != "mix" || r.year >= round.year {
+            continue;
+        }
+        let Ok(past) = Round::parse(&r.round) else {
+            continue;
+        };
+        if past.kind != round.kind {
+            continue;
+        }
+        out.push(delar_compose::AccuracyRow {
+            round: past,
+            node: r.node.clone(),
+            budget: parse(&r.cost_budget)?,
+            forecast: parse(&r.forecast)?,
+            outcome: parse(&r.actual)?,
+        });
+    }
+    Ok(out)
+}
+
+/// The round before this one in the same year (P1 for P2, P2 for year end).
+pub fn previous_round(r: Round) -> Option<Round> {
+    use delar_core::RoundKind;
+    match r.kind {
+        RoundKind::P2 => Round::new(r.year, RoundKind::P1).ok(),
+        RoundKind::YearEnd => Round::new(r.year, RoundKind::P2).ok(),
+        RoundKind::Month(m) if m > 1 => Round::new(r.year, RoundKind::Month(m - 1)).ok(),
+        _ => None,
+    }
+}
+
+/// The name the organisation goes by in the report (the SIE file's #FNAMN, or the root).
+pub fn organisation_name(store: &SqliteStore) -> String {
+    let _ = store;
+    "Exempelkommun".to_string()
+}
+
+/// Build the report model and run the integrity checks on it.
+pub fn build_and_check(
+    inputs: &Inputs,
+    def: &Definition,
+    draft: bool,
+) -> Result<(delar_report::Report, Vec<delar_report::check::Finding>)> {
+    let report = delar_compose::build(def, inputs, draft).map_err(|e| anyhow!("{e}"))?;
+    let findings = delar_report::check::check(&report);
+    Ok((report, findings))
+}
+
+/// Build the report, check it, and write it in each format into `out`; returns the files
+/// written. A report with errors is refused unless `draft` (then every page says UTKAST).
+pub fn write(
+    inputs: &Inputs,
+    def: &Definition,
+    formats: &[OutFormat],
+    out: &Path,
+    draft: bool,
+) -> Result<Vec<PathBuf>> {
+    let (report, findings) = build_and_check(inputs, def, draft)?;
+    if !findings.is_empty() {
+        eprint!("{}", delar_report::check::render_findings(&findings));
+    }
+    if delar_report::check::has_errors(&findings) && !draft {
+        bail!(
+            "rapporten skrivs inte eftersom integritetskontrollerna hittade fel (se ovan); rätta \
+             underlaget eller skriv ett utkast med --draft"
+        );
+    }
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("kunde inte skapa katalogen {}", out.display()))?;
+    let stem = format!("delarsrapport-{}", inputs.round.id().replace('@', "-"));
+    let mut written = Vec::new();
+    for f in formats {
+        let path = out.join(format!("{stem}.{}", f.extension()));
+        let bytes = match f {
+            OutFormat::Json => serde_json::to_vec_pretty(&report)?,
+            OutFormat::Txt => delar_report::text::render(&report).into_bytes(),
+            OutFormat::Html => delar_render_html::render(&report).into_bytes(),
+            OutFormat::Docx => delar_render_docx::render(&report)
+                .map_err(|e| anyhow!("kunde inte skriva Word-filen: {e}"))?,
+            OutFormat::Xlsx => delar_render_xlsx::render(&report)
+                .map_err(|e| anyhow!("kunde inte skriva Excel-filen: {e}"))?,
+        };
+        std::fs::write(&path, bytes)
+            .with_context(|| format!("kunde inte skriva {}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// The demo's report: round 2025-P2 with the default definition, every format.
+pub fn demo_report(store: &SqliteStore, out: &Path) -> Result<Vec<PathBuf>> {
+    let round = Round::new(crate::demo::DEMO_YEAR, delar_core::RoundKind::P2)
+        .map_err(|e| anyhow!("{e}"))?;
+    let inputs = gather(store, round, &organisation_name(store))?;
+    write(
+        &inputs,
+        &Definition::default_definition(),
+        OutFormat::ALL,
+        out,
+        false,
+    )
+}

@@ -1,0 +1,276 @@
+//! End-to-end tests of `delar forecast …` on a small generated Exempelkommun.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn delar(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_delar"))
+        .args(args)
+        .current_dir(dir)
+        .env("DELAR_USER", "testare")
+        .output()
+        .expect("delar runs")
+}
+
+fn ok(args: &[&str], dir: &Path) -> String {
+    let o = delar(args, dir);
+    assert!(
+        o.status.success(),
+        "delar {args:?} failed: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn fails(args: &[&str], dir: &Path) -> String {
+    let o = delar(args, dir);
+    assert_eq!(o.status.code(), Some(1), "delar {args:?} should fail");
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    ok(&["generate", "--out", "ek", "--scale", "small"], p);
+    ok(&["import", "organisation", "ek/organisation.csv"], p);
+    ok(&["import", "volymserier", "ek/volymserier.csv"], p);
+    ok(&["import", "volymer", "ek/volymer.csv"], p);
+    for y in 2021..=2025 {
+        ok(
+            &[
+                "import",
+                "sie",
+                "-q",
+                &format!("ek/sie/exempelkommun-{y}.se"),
+            ],
+            p,
+        );
+    }
+    ok(&["import", "budget", "ek/budget.csv"], p);
+
+    let out = ok(&["forecast", "run", "--round", "2025-P1"], p);
+    assert!(out.contains("Prognosomgång 2025-P1"), "{out}");
+    let out = ok(&["forecast", "run", "--round", "2025-P2"], p);
+    assert!(out.contains("rader (") && out.contains("nya"), "{out}");
+    let list = ok(&["forecast", "list"], p);
+    assert!(list.contains("2025-P1") && list.contains("2025-P2") && list.contains("öppen"));
+
+    // show: the tree in mnkr; the programme area first.
+    let table = ok(&["forecast", "show"], p);
+    assert!(table.contains("prognosomgång 2025-P2"), "{table}");
+    assert!(table.contains("PO Programområde social välfärd"), "{table}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["forecast", "show", "--format", "json"], p)).unwrap();
+    let nodes = json["nodes"].as_array().unwrap();
+    assert_eq!(nodes[0]["node"], "PO");
+    // The programme area's forecast is the sum of the lines' forecasts.
+    let lines = json["lines"].as_array().unwrap();
+    assert!(lines.len() > 100, "{}", lines.len());
+    let csv = ok(&["forecast", "show", "--format", "csv", "--node", "SN"], p);
+    assert!(csv.starts_with("nod;namn;niva;kontogrupp;"), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("SN41;")), "{csv}");
+    assert!(!csv.lines().any(|l| l.starts_with("VON")), "{csv}");
+
+    // set: a method needs a comment; a manual amount; a comment alone.
+    let e = fails(
+        &[
+            "forecast",
+            "set",
+            "SN41:kop_verksamhet",
+            "--method",
+            "linjar",
+        ],
+        p,
+    );
+    assert!(e.contains("kommentar är obligatorisk"), "{e}");
+    let out = ok(
+        &[
+            "forecast",
+            "set",
+            "SN41:kop_verksamhet",
+            "--method",
+            "linjar",
+            "--comment",
+            "Placeringarna ökar jämnt.",
+        ],
+        p,
+    );
+    assert!(out.contains("Linjär uppräkning"), "{out}");
+    ok(
+        &[
+            "forecast",
+            "set",
+            "SN42:kop_verksamhet",
+            "--amount",
+            "12 500 000",
+            "--comment",
+            "Två placeringar avslutas.",
+        ],
+        p,
+    );
+    let e = fails(&["forecast", "set", "SN41:finns_inte", "--comment", "x"], p);
+    assert!(e.contains("finns inte"), "{e}");
+    let out = ok(
+        &[
+            "forecast",
+            "adjust",
+            "SN43:kop_verksamhet",
+            "--kind",
+            "sarskild",
+            "--part",
+            "strukturell",
+            "--amount",
+            "1 500 000",
+            "--low",
+            "1 000 000",
+            "--high",
+            "2 000 000",
+            "--comment",
+            "Fler skyddade boenden",
+        ],
+        p,
+    );
+    assert!(out.contains("Särskild effekt, strukturell"), "{out}");
+    let e = fails(
+        &[
+            "forecast",
+            "adjust",
+            "SN43:kop_verksamhet",
+            "--kind",
+            "sarskild",
+            "--amount",
+            "1",
+            "--comment",
+            "x",
+        ],
+        p,
+    );
+    assert!(e.contains("--part"), "{e}");
+    let node = ok(&["forecast", "show", "--node", "SN42"], p);
+    assert!(node.contains("Manuell prognos"), "{node}");
+    assert!(node.contains("Två placeringar avslutas."), "{node}");
+    let node = ok(&["forecast", "show", "--node", "SN43"], p);
+    assert!(
+        node.contains("Justering 1: Särskild effekt, strukturell"),
+        "{node}"
+    );
+
+    // Recomputing keeps the person's choices.
+    ok(&["forecast", "run", "--round", "2025-P2"], p);
+    let node = ok(&["forecast", "show", "--node", "SN42"], p);
+    assert!(node.contains("Manuell prognos 12\u{a0}500 tkr"), "{node}");
+    let node = ok(&["forecast", "show", "--node", "SN41"], p);
+    assert!(
+        node.contains("kop_verksamhet  Linjär uppräkning (rekommenderad:")
+            || node.contains("kop_verksamhet  Linjär uppräkning (rekommenderad)"),
+        "{node}"
+    );
+
+    // compare: the bridge names the manual amount's comment and the adjustment.
+    let cmp = ok(
+        &[
+            "forecast", "compare", "--from", "2025-P1", "--to", "2025-P2",
+        ],
+        p,
+    );
+    assert!(cmp.contains("Brygga 2025-P1 → 2025-P2"), "{cmp}");
+    assert!(cmp.contains("Socialnämnden"), "{cmp}");
+    assert!(cmp.contains("Fler skyddade boenden"), "{cmp}");
+    assert!(cmp.contains("Metod ändrad från"), "{cmp}");
+
+    // backtest --json: per method and the mix, line and committee level.
+    let bt: serde_json::Value = serde_json::from_str(&ok(
+        &["forecast", "backtest", "--round", "2025-P2", "--json"],
+        p,
+    ))
+    .unwrap();
+    assert_eq!(bt["cutoff"], 8);
+    let methods: Vec<&str> = bt["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["method"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            "budget",
+            "linjar",
+            "sasong",
+            "volym_pris",
+            "utjamning",
+            "mix"
+        ]
+    );
+    let mix = &bt["methods"][5];
+    assert!(mix["line"]["n"].as_u64().unwrap() > 100);
+    assert_eq!(mix["committee"]["n"], 16, "4 committees × 4 years");
+    assert!(
+        mix["committee"]["mae"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+            > 0.0
+    );
+
+    // accuracy: earlier years replayed at P1 and P2, per committee and programme area.
+    let acc: serde_json::Value =
+        serde_json::from_str(&ok(&["forecast", "accuracy", "--json"], p)).unwrap();
+    let rows = acc.as_array().unwrap();
+    assert!(rows
+        .iter()
+        .any(|r| r["year"] == 2024 && r["round"] == "2024-P2" && r["node"] == "PO"));
+    assert!(
+        !rows.iter().any(|r| r["year"] == 2025),
+        "2025 is not complete"
+    );
+    let text = ok(&["forecast", "accuracy"], p);
+    assert!(text.contains("Prognossäkerhet"), "{text}");
+
+    // lock: refused while a flagged line has no comment; then locked rounds never change.
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["forecast", "show", "--format", "json"], p)).unwrap();
+    let flagged: Vec<String> = json["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| !l["flags"].as_array().unwrap().is_empty() && l["line"]["comment"].is_null())
+        .map(|l| {
+            format!(
+                "{}:{}",
+                l["line"]["node"].as_str().unwrap(),
+                l["line"]["group"].as_str().unwrap()
+            )
+        })
+        .collect();
+    if !flagged.is_empty() {
+        let e = fails(&["forecast", "lock", "--round", "2025-P2"], p);
+        assert!(e.contains("kan inte låsas"), "{e}");
+        assert!(e.contains(&flagged[0]), "{e}");
+        for f in &flagged {
+            ok(&["forecast", "set", f, "--comment", "Granskad."], p);
+        }
+    }
+    let out = ok(&["forecast", "lock", "--round", "2025-P2"], p);
+    assert!(out.contains("är låst"), "{out}");
+    let e = fails(
+        &[
+            "forecast",
+            "set",
+            "SN41:kop_verksamhet",
+            "--amount",
+            "1",
+            "--comment",
+            "x",
+        ],
+        p,
+    );
+    assert!(e.contains("2025-P2 är låst"), "{e}");
+    let e = fails(&["forecast", "run", "--round", "2025-P2"], p);
+    assert!(e.contains("är låst"), "{e}");
+    let log = ok(&["forecast", "list", "--log", "2025-P2"], p);
+    assert!(log.contains("testare") && log.contains("las"), "{log}");
+}

@@ -1,0 +1,280 @@
+//! The report definition: which sections and tables appear in which order, the unit, the
+//! sign convention and thresholds. A TOML file with Swedish keys (the people who edit it are
+//! controllers); docs/REPORTS.md documents it. [`DEFAULT_DEFINITION`] is the usual Swedish
+//! structure.
+
+use delar_core::Unit;
+use serde::Deserialize;
+use std::fmt;
+
+/// The default definition (förslag till beslut, bedömning och analys, händelser, förväntad
+/// utveckling, ekonomi, mål, volymer, personal, investeringar, fem år i sammandrag).
+pub const DEFAULT_DEFINITION: &str = include_str!("default-definition.toml");
+
+/// A report definition.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Definition {
+    /// Title; default the round's name (`Delårsrapport 2 2025`).
+    pub titel: Option<String>,
+    /// Subtitle; default the name of the organisation's root.
+    pub undertitel: Option<String>,
+    /// Unit of amounts in tables and text.
+    #[serde(default = "default_unit")]
+    pub enhet: Unit,
+    /// Decimals of amounts.
+    #[serde(default = "default_decimals")]
+    pub decimaler: u8,
+    /// Sign convention of every economic table.
+    #[serde(default)]
+    pub teckenkonvention: SignConvention,
+    /// A committee or kontogrupp whose forecast deviation is at least this many units (in
+    /// `enhet`) gets a drafted paragraph in the analysis.
+    #[serde(default = "default_threshold")]
+    pub troskel: f64,
+    /// How last year's figures are compared when units have moved between committees.
+    #[serde(default)]
+    pub jamforelse: Comparison,
+    /// The report's date (`ÅÅÅÅ-MM-DD`); default the last day of the month after the cut-off.
+    pub datum: Option<String>,
+    /// The sections in order.
+    #[serde(default)]
+    pub avsnitt: Vec<SectionDef>,
+}
+
+fn default_unit() -> Unit {
+    Unit::Mnkr
+}
+fn default_decimals() -> u8 {
+    1
+}
+fn default_threshold() -> f64 {
+    1.0
+}
+fn yes() -> bool {
+    true
+}
+
+/// How amounts are signed in the tables (PRIMER §3). Whatever the convention, a positive
+/// deviation is favourable.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignConvention {
+    /// Net cost positive, revenues negative (Örebro); deviation = budget − forecast.
+    #[default]
+    NettokostnadPositiv,
+    /// Costs negative, revenues positive (Botkyrka); deviation = forecast − budget.
+    KostnaderNegativa,
+}
+
+impl SignConvention {
+    /// The factor from ledger sign to shown sign.
+    pub fn factor(self) -> i64 {
+        match self {
+            SignConvention::NettokostnadPositiv => 1,
+            SignConvention::KostnaderNegativa => -1,
+        }
+    }
+
+    /// The sentence printed under each economic table (R5).
+    pub fn note(self) -> &'static str {
+        match self {
+            SignConvention::NettokostnadPositiv => {
+                "Kostnader anges positiva och intäkter negativa. Avvikelse = budget − prognos; \
+                 positiv avvikelse är ett överskott."
+            }
+            SignConvention::KostnaderNegativa => {
+                "Kostnader anges med minustecken och intäkter positiva. Avvikelse = prognos − \
+                 budget; positiv avvikelse är ett överskott."
+            }
+        }
+    }
+}
+
+/// Comparison with last year when the organisation changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Comparison {
+    /// Restate last year to this year's organisation (a moved unit counts under its new
+    /// committee both years).
+    #[default]
+    Omraknad,
+    /// Keep last year as it was booked and mark the committees concerned as not comparable.
+    EjJamforbar,
+}
+
+/// A section of the definition.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionDef {
+    /// Stable id (anchor); default made from the heading.
+    pub id: Option<String>,
+    /// The heading.
+    pub rubrik: String,
+    /// Whether the heading is numbered.
+    #[serde(default = "yes")]
+    pub numrerad: bool,
+    /// The content, in order.
+    #[serde(default)]
+    pub innehall: Vec<Content>,
+    /// Subsections.
+    #[serde(default)]
+    pub avsnitt: Vec<SectionDef>,
+}
+
+/// One piece of content. `typ` names it; the other keys are its options.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "typ", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Content {
+    /// Text written in the definition (Markdown: paragraphs, `- ` lists, `**fet**`, `*kursiv*`)
+    /// with bound figures `{tabell.rad.kolumn}` (`|abs` drops the sign) and `{omgang}`,
+    /// `{period}`, `{ar}`.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// The proposal for decision, drafted from the deviations.
+    Forslag,
+    /// The analysis drafted from forecast deviations, comments and adjustments.
+    Analys,
+    /// Operating statement per committee, full year (`drift`).
+    Driftsammandrag,
+    /// Outcome to date per committee against periodised budget (`ackumulerat`).
+    Ackumulerat,
+    /// Full year per activity code (`verksamhet`).
+    Verksamhet,
+    /// Kontogrupp table of one node (`kontogrupper-NOD`); default the root.
+    Kontogrupper {
+        /// Organisation code.
+        nod: Option<String>,
+    },
+    /// One subsection per committee with its kontogrupp table and cumulative chart.
+    Namnder,
+    /// Bridge from the previous round per committee (`brygga`).
+    Brygga,
+    /// Forecast accuracy history per committee (`prognossakerhet`).
+    Prognossakerhet,
+    /// Volume × unit price per series pair of a category (`volympris-KATEGORI`), the change
+    /// split into volume and price.
+    Volympris {
+        /// Category of the volume series (`Externa placeringar barn`); default all.
+        kategori: Option<String>,
+    },
+    /// Goal chapter: per goal area the goals with analysis, indicator tables and status.
+    Mal,
+    /// Summary of positive observations and areas for improvement, from the goal chapter.
+    Sammanfattning,
+    /// Commitments checklist.
+    Atagande,
+    /// Strategic assignments.
+    Uppdrag,
+    /// Efficiency measures.
+    Effektiviseringar,
+    /// Investments.
+    Investeringar,
+    /// Staff.
+    Personal,
+    /// Volumes with charts (`serier`: the series charted, default the first stock series).
+    Volymer {
+        /// Series codes to chart.
+        serier: Option<Vec<String>>,
+    },
+    /// Events of significance.
+    Handelser,
+    /// Cost comparison with similar municipalities.
+    Jamforelse,
+    /// Five years in summary.
+    FemAr,
+    /// Special effects per committee, results including and excluding them (`sarskilda`).
+    SarskildaPoster,
+    /// Chart: forecast deviation per committee.
+    DiagramAvvikelse,
+    /// Chart: cumulative outcome and forecast against periodised budget; default the root.
+    DiagramAckumulerat {
+        /// Organisation code.
+        nod: Option<String>,
+    },
+}
+
+/// An error in a definition, in Swedish.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefinitionError(pub String);
+
+impl fmt::Display for DefinitionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DefinitionError {}
+
+impl Definition {
+    /// Parse a definition; `name` is the file name used in messages.
+    pub fn parse(text: &str, name: &str) -> Result<Definition, DefinitionError> {
+        let d: Definition = toml::from_str(text).map_err(|e| {
+            DefinitionError(format!(
+                "rapportdefinitionen {name} kunde inte läsas: {}",
+                e.to_string().trim()
+            ))
+        })?;
+        if d.decimaler > d.enhet.max_decimals() {
+            return Err(DefinitionError(format!(
+                "rapportdefinitionen {name}: {} decimaler går inte i {} (högst {})",
+                d.decimaler,
+                d.enhet.label(),
+                d.enhet.max_decimals()
+            )));
+        }
+        if !(d.troskel >= 0.0 && d.troskel.is_finite()) {
+            return Err(DefinitionError(format!(
+                "rapportdefinitionen {name}: troskel måste vara ett tal ≥ 0"
+            )));
+        }
+        if d.avsnitt.is_empty() {
+            return Err(DefinitionError(format!(
+                "rapportdefinitionen {name} har inga avsnitt; lägg till minst ett [[avsnitt]]"
+            )));
+        }
+        Ok(d)
+    }
+
+    /// The default definition.
+    pub fn default_definition() -> Definition {
+        Definition::parse(DEFAULT_DEFINITION, "standarddefinitionen")
+            .expect("the default definition parses")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_parses() {
+        let d = Definition::default_definition();
+        assert_eq!(d.enhet, Unit::Mnkr);
+        assert!(d.avsnitt.iter().any(|s| s.rubrik == "Ekonomi"));
+        assert_eq!(d.avsnitt[0].rubrik, "Förslag till beslut");
+        assert!(!d.avsnitt[0].numrerad);
+    }
+
+    #[test]
+    fn bad_definitions_say_what_is_wrong() {
+        let e = Definition::parse("enhet = \"mnkr\"\n", "r.toml").unwrap_err();
+        assert!(e.0.contains("inga avsnitt"), "{e}");
+        let e = Definition::parse(
+            "[[avsnitt]]\nrubrik = \"Ekonomi\"\ninnehall = [{ typ = \"okänd\" }]\n",
+            "r.toml",
+        )
+        .unwrap_err();
+        assert!(e.0.contains("r.toml") && e.0.contains("okänd"), "{e}");
+        let e = Definition::parse(
+            "enhet = \"mnkr\"\ndecimaler = 9\n[[avsnitt]]\nrubrik = \"A\"\n",
+            "r.toml",
+        )
+        .unwrap_err();
+        assert!(e.0.contains("decimaler"), "{e}");
+        let e = Definition::parse("[[avsnitt]]\nrubrk = \"A\"\n", "r.toml").unwrap_err();
+        assert!(e.0.contains("rubrk"), "{e}");
+    }
+}

@@ -1,0 +1,1165 @@
+//! The economic tables and charts: driftsammandrag, outcome to date, activities, kontogrupper,
+//! bridge from the previous round, forecast accuracy, special effects.
+
+use crate::data::{Figures, Inputs, Rollup};
+use crate::definition::{Comparison, Definition, SignConvention};
+use delar_core::{Amount, GroupKind, OrgNode, Unit};
+use delar_report::{
+    Cell, Chart, ChartKind, Column, Format, HeaderGroup, Identity, Row, RowKind, Series,
+    SeriesStyle, Table, Value,
+};
+
+/// What the table builders share: inputs, roll-up and the definition's settings.
+pub struct Ctx<'a> {
+    /// The inputs.
+    pub inputs: &'a Inputs,
+    /// Figures at every node.
+    pub rollup: Rollup,
+    /// Unit of amounts.
+    pub unit: Unit,
+    /// Decimals of amounts.
+    pub decimals: u8,
+    /// Sign convention.
+    pub sign: SignConvention,
+    /// How last year compares.
+    pub comparison: Comparison,
+    /// Threshold for drafted paragraphs, in öre.
+    pub threshold: Amount,
+}
+
+/// A column of an economic table: how to get its value from a row's figures.
+#[derive(Clone, Copy)]
+pub enum Measure {
+    /// An amount in ledger sign (shown with the table's sign convention); the name is the
+    /// fact's measure (`budget`, `prognos`).
+    Signed(&'static str, fn(&Figures) -> Amount),
+    /// A favourable deviation (positive = better), shown as it is.
+    Deviation(&'static str, fn(&Figures) -> Amount),
+    /// numerator column / denominator column.
+    Ratio(&'static str, &'static str),
+    /// (new − old) / |old| of two columns.
+    Change(&'static str, &'static str),
+}
+
+/// A column definition: key, label, measure.
+pub struct Col {
+    /// Column key.
+    pub key: &'static str,
+    /// Header label.
+    pub label: String,
+    /// The measure.
+    pub measure: Measure,
+}
+
+/// A row to build: key, label, kind, level, figures, includes.
+pub struct RowSpec {
+    /// Row key (node code, group code, `summa`).
+    pub key: String,
+    /// Label.
+    pub label: String,
+    /// Kind.
+    pub kind: RowKind,
+    /// Indent.
+    pub level: u8,
+    /// The figures.
+    pub figures: Figures,
+    /// For totals: the rows included.
+    pub includes: Vec<String>,
+    /// The fact scope (`SN`, `SN/personal`) for source keys.
+    pub scope: String,
+}
+
+impl<'a> Ctx<'a> {
+    /// The context for a definition.
+    pub fn new(inputs: &'a Inputs, def: &Definition) -> Ctx<'a> {
+        let threshold = Amount::from_ore((def.troskel * def.enhet.ore() as f64).round() as i64);
+        Ctx {
+            inputs,
+            rollup: Rollup::new(inputs),
+            unit: def.enhet,
+            decimals: def.decimaler,
+            sign: def.teckenkonvention,
+            comparison: def.jamforelse,
+            threshold,
+        }
+    }
+
+    /// The amount format.
+    pub fn money(&self) -> Format {
+        Format::Amount {
+            unit: self.unit,
+            decimals: self.decimals,
+        }
+    }
+
+    /// Shown value of a ledger-sign amount.
+    pub fn shown(&self, a: Amount) -> Amount {
+        if self.sign.factor() < 0 {
+            -a
+        } else {
+            a
+        }
+    }
+
+    /// The year of the round.
+    pub fn year(&self) -> i32 {
+        self.inputs.round.year
+    }
+
+    /// The period to date as a short label: `jan–aug`.
+    pub fn to_date_label(&self) -> String {
+        let r = self.inputs.round;
+        if r.cutoff == 1 {
+            "jan".into()
+        } else {
+            format!("jan\u{2013}{}", r.cutoff_month().abbr())
+        }
+    }
+
+    /// The previous round's short name (`prognos 1`), if any.
+    pub fn previous_name(&self) -> Option<String> {
+        self.inputs.previous.as_ref().map(|(r, _)| round_short(r))
+    }
+
+    /// The committees in tree order (programme committee first).
+    pub fn committees(&self) -> Vec<&'a OrgNode> {
+        let tree = &self.inputs.tree;
+        let mut c: Vec<&OrgNode> = tree
+            .nodes()
+            .iter()
+            .filter(|n| n.kind.is_committee())
+            .collect();
+        c.sort_by_key(|n| {
+            (
+                n.kind != delar_core::OrgKind::Programnamnd,
+                tree.depth(&n.code),
+            )
+        });
+        // keep the tree's own order within a kind
+        let order: Vec<&str> = tree.walk().map(|(_, n)| n.code.as_str()).collect();
+        c.sort_by_key(|n| {
+            (
+                n.kind != delar_core::OrgKind::Programnamnd,
+                order.iter().position(|o| *o == n.code),
+            )
+        });
+        c.into_iter().filter(|n| self.rollup.has(&n.code)).collect()
+    }
+
+    /// The root node (programme area).
+    pub fn root(&self) -> Option<&'a OrgNode> {
+        self.inputs.tree.root()
+    }
+
+    /// Build a table from columns and rows.
+    pub fn table(
+        &self,
+        id: &str,
+        caption: String,
+        cols: &[Col],
+        label: &str,
+        rows: &[RowSpec],
+    ) -> Table {
+        let money = self.money();
+        let mut columns = vec![Column {
+            key: "namn".into(),
+            label: label.into(),
+            format: Format::Text,
+        }];
+        let mut identities = Vec::new();
+        for c in cols {
+            let format = match c.measure {
+                Measure::Signed(..) | Measure::Deviation(..) => money,
+                Measure::Ratio(..) | Measure::Change(..) => Format::Percent { decimals: 0 },
+            };
+            columns.push(Column {
+                key: c.key.into(),
+                label: c.label.clone(),
+                format,
+            });
+            match c.measure {
+                Measure::Ratio(n, d) => identities.push(Identity::Ratio {
+                    rule: "R1".into(),
+                    result: c.key.into(),
+                    numerator: n.into(),
+                    denominator: d.into(),
+                }),
+                Measure::Change(n, o) => identities.push(Identity::Change {
+                    rule: "R1".into(),
+                    result: c.key.into(),
+                    new: n.into(),
+                    old: o.into(),
+                }),
+                _ => {}
+            }
+        }
+        identities.extend(self.deviation_identities(cols));
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let mut cells = vec![Cell::text(r.label.clone())];
+                let mut shown: Vec<(&str, Amount)> = Vec::new();
+                for c in cols {
+                    let cell = match c.measure {
+                        Measure::Signed(name, f) => {
+                            let v = self.shown(f(&r.figures));
+                            shown.push((c.key, v));
+                            Cell::new(Value::Amount(v), &money)
+                                .with_source(format!("{name}/{}", r.scope), origin(name, &r.scope))
+                        }
+                        Measure::Deviation(name, f) => {
+                            let v = f(&r.figures);
+                            shown.push((c.key, v));
+                            Cell::new(Value::Amount(v), &money)
+                                .with_source(format!("{name}/{}", r.scope), origin(name, &r.scope))
+                        }
+                        Measure::Ratio(n, d) => {
+                            let get = |k: &str| shown.iter().find(|(kk, _)| *kk == k).map(|x| x.1);
+                            ratio_cell(get(n), get(d))
+                        }
+                        Measure::Change(n, o) => {
+                            let get = |k: &str| shown.iter().find(|(kk, _)| *kk == k).map(|x| x.1);
+                            change_cell(get(n), get(o))
+                        }
+                    };
+                    cells.push(cell);
+                }
+                Row {
+                    key: r.key.clone(),
+                    kind: r.kind,
+                    level: r.level,
+                    cells,
+                    includes: r.includes.clone(),
+                }
+            })
+            .collect();
+        Table {
+            id: id.into(),
+            number: 0,
+            caption,
+            unit: Some(self.unit),
+            sign_note: Some(self.sign.note().into()),
+            groups: Vec::new(),
+            columns,
+            rows,
+            identities,
+            notes: Vec::new(),
+        }
+    }
+
+    /// R1 identities for the known deviation columns present in `cols`.
+    fn deviation_identities(&self, cols: &[Col]) -> Vec<Identity> {
+        let has = |k: &str| cols.iter().any(|c| c.key == k);
+        let s = self.sign.factor();
+        let mut out = Vec::new();
+        let mut diff = |result: &str, budget: &str, actual: &str| {
+            if has(result) && has(budget) && has(actual) {
+                out.push(Identity::Linear {
+                    rule: "R1".into(),
+                    result: result.into(),
+                    terms: vec![(s, budget.into()), (-s, actual.into())],
+                });
+            }
+        };
+        diff("avvikelse", "budget", "prognos");
+        diff("avvikelse_ack", "pbudget_ack", "utfall_ack");
+        if has("forandring") && has("avvikelse") && has("avvikelse_fg") {
+            out.push(Identity::Linear {
+                rule: "R1".into(),
+                result: "forandring".into(),
+                terms: vec![(1, "avvikelse".into()), (-1, "avvikelse_fg".into())],
+            });
+        }
+        if has("forandring_prognos") && has("prognos") && has("prognos_fg") {
+            out.push(Identity::Linear {
+                rule: "R1".into(),
+                result: "forandring_prognos".into(),
+                terms: vec![(1, "prognos".into()), (-1, "prognos_fg".into())],
+            });
+        }
+        if has("sarskilda") && has("strukturella") && has("ovriga") {
+            out.push(Identity::Linear {
+                rule: "R11".into(),
+                result: "sarskilda".into(),
+                terms: vec![(1, "strukturella".into()), (1, "ovriga".into())],
+            });
+        }
+        if has("avvikelse_exkl") && has("avvikelse") && has("sarskilda") {
+            out.push(Identity::Linear {
+                rule: "R1".into(),
+                result: "avvikelse_exkl".into(),
+                terms: vec![(1, "avvikelse".into()), (1, "sarskilda".into())],
+            });
+        }
+        out
+    }
+
+    /// Rows for the committees and a total for the root.
+    pub fn committee_rows(&self) -> Vec<RowSpec> {
+        let mut rows: Vec<RowSpec> = self
+            .committees()
+            .iter()
+            .map(|n| RowSpec {
+                key: n.code.clone(),
+                label: n.name.clone(),
+                kind: RowKind::Item,
+                level: 0,
+                figures: self.rollup.total(&n.code),
+                includes: vec![],
+                scope: n.code.clone(),
+            })
+            .collect();
+        if let Some(root) = self.root() {
+            let includes = rows.iter().map(|r| r.key.clone()).collect();
+            rows.push(RowSpec {
+                key: "summa".into(),
+                label: format!("Summa {}", lower_first(&root.name)),
+                kind: RowKind::Total,
+                level: 0,
+                figures: self.rollup.total(&root.code),
+                includes,
+                scope: root.code.clone(),
+            });
+        }
+        rows
+    }
+
+    /// Driftsammandrag per committee, full year.
+    pub fn operating_statement(&self) -> Table {
+        let y = self.year();
+        let mut cols = vec![
+            Col {
+                key: "budget",
+                label: format!("Budget {y}"),
+                measure: Measure::Signed("budget", |f| f.budget),
+            },
+            Col {
+                key: "prognos",
+                label: format!("Prognos {y}"),
+                measure: Measure::Signed("prognos", |f| f.forecast),
+            },
+            Col {
+                key: "avvikelse",
+                label: "Avvikelse".into(),
+                measure: Measure::Deviation("avvikelse", Figures::deviation),
+            },
+        ];
+        if let Some(prev) = self.previous_name() {
+            cols.push(Col {
+                key: "avvikelse_fg",
+                label: format!("Avvikelse {prev}"),
+                measure: Measure::Deviation("avvikelse-fg-prognos", Figures::previous_deviation),
+            });
+            cols.push(Col {
+                key: "forandring",
+                label: format!("Förändring sedan {prev}"),
+                measure: Measure::Deviation("forandring-avvikelse", |f| {
+                    f.deviation() - f.previous_deviation()
+                }),
+            });
+        }
+        cols.push(Col {
+            key: "utfall_fg",
+            label: format!("Utfall {}", y - 1),
+            measure: Measure::Signed("utfall-fg-ar", |f| f.last_year),
+        });
+        let mut t = self.table(
+            "drift",
+            format!("Driftredovisning per nämnd, helår {y}"),
+            &cols,
+            "Nämnd",
+            &self.committee_rows(),
+        );
+        t.groups = vec![
+            HeaderGroup {
+                label: String::new(),
+                span: 1,
+            },
+            HeaderGroup {
+                label: format!("Helår {y}"),
+                span: cols.len() - 1,
+            },
+            HeaderGroup {
+                label: String::new(),
+                span: 1,
+            },
+        ];
+        t.notes.push(
+            "Programområdets summa är nämndernas nettokostnader tillsammans; interna köp och \
+             försäljningar mellan nämnderna tar ut varandra i nettot."
+                .into(),
+        );
+        if let Some(n) = self.comparison_note() {
+            t.notes.push(n);
+        }
+        t
+    }
+
+    /// Outcome to date per committee against the periodised budget.
+    pub fn to_date_statement(&self) -> Table {
+        let y = self.year();
+        let p = self.to_date_label();
+        let cols = vec![
+            Col {
+                key: "utfall_ack",
+                label: format!("Utfall {p} {y}"),
+                measure: Measure::Signed("utfall-ack", |f| f.to_date),
+            },
+            Col {
+                key: "pbudget_ack",
+                label: format!("Periodiserad budget {p}"),
+                measure: Measure::Signed("periodiserad-budget-ack", |f| f.budget_to_date),
+            },
+            Col {
+                key: "avvikelse_ack",
+                label: "Avvikelse".into(),
+                measure: Measure::Deviation("avvikelse-ack", |f| f.budget_to_date - f.to_date),
+            },
+            Col {
+                key: "forbrukning",
+                label: "Förbrukning".into(),
+                measure: Measure::Ratio("utfall_ack", "pbudget_ack"),
+            },
+            Col {
+                key: "utfall_ack_fg",
+                label: format!("Utfall {p} {}", y - 1),
+                measure: Measure::Signed("utfall-ack-fg-ar", |f| f.last_year_to_date),
+            },
+            Col {
+                key: "forandring_ack",
+                label: format!("Förändring mot {}", y - 1),
+                measure: Measure::Change("utfall_ack", "utfall_ack_fg"),
+            },
+        ];
+        let mut t = self.table(
+            "ackumulerat",
+            format!("Utfall {p} {y} mot periodiserad budget per nämnd"),
+            &cols,
+            "Nämnd",
+            &self.committee_rows(),
+        );
+        t.notes.push(
+            "Förbrukning = utfall / periodiserad budget. Budgeten är periodiserad månad för \
+             månad efter verksamhetens profil."
+                .into(),
+        );
+        t
+    }
+
+    /// Full year per activity code.
+    pub fn activity_statement(&self) -> Table {
+        let y = self.year();
+        let acts = self.rollup.activities();
+        let mut rows: Vec<RowSpec> = acts
+            .iter()
+            .map(|(code, f)| RowSpec {
+                key: if code.is_empty() {
+                    "ovrigt".into()
+                } else {
+                    code.clone()
+                },
+                label: if code.is_empty() {
+                    self.inputs.activity_name(code)
+                } else {
+                    format!("{code} {}", self.inputs.activity_name(code))
+                },
+                kind: RowKind::Item,
+                level: 0,
+                figures: *f,
+                includes: vec![],
+                scope: format!("verksamhet/{code}"),
+            })
+            .collect();
+        let includes = rows.iter().map(|r| r.key.clone()).collect();
+        let root = self.root().map(|r| r.code.clone()).unwrap_or_default();
+        rows.push(RowSpec {
+            key: "summa".into(),
+            label: "Summa".into(),
+            kind: RowKind::Total,
+            level: 0,
+            figures: self.rollup.total(&root),
+            includes,
+            scope: root,
+        });
+        let cols = vec![
+            Col {
+                key: "utfall_fg",
+                label: format!("Utfall {}", y - 1),
+                measure: Measure::Signed("utfall-fg-ar", |f| f.last_year),
+            },
+            Col {
+                key: "budget",
+                label: format!("Budget {y}"),
+                measure: Measure::Signed("budget", |f| f.budget),
+            },
+            Col {
+                key: "prognos",
+                label: format!("Prognos {y}"),
+                measure: Measure::Signed("prognos", |f| f.forecast),
+            },
+            Col {
+                key: "avvikelse",
+                label: "Avvikelse".into(),
+                measure: Measure::Deviation("avvikelse", Figures::deviation),
+            },
+        ];
+        let mut t = self.table(
+            "verksamhet",
+            format!("Nettokostnad per verksamhet, helår {y}"),
+            &cols,
+            "Verksamhet",
+            &rows,
+        );
+        t.notes.push(
+            "Verksamhet enligt SCB:s verksamhetsindelning; varje enhet redovisas på sin \
+             huvudverksamhet."
+                .into(),
+        );
+        t
+    }
+
+    /// Kontogrupp table of a node: revenues, costs, net cost.
+    pub fn group_statement(&self, node: &str) -> Option<Table> {
+        let y = self.year();
+        let p = self.to_date_label();
+        let name = self.inputs.tree.node(node)?.name.clone();
+        let mut rows = Vec::new();
+        let mut rev_keys = Vec::new();
+        let mut cost_keys = Vec::new();
+        for kind in [GroupKind::Revenue, GroupKind::Cost] {
+            for g in self
+                .inputs
+                .mapping
+                .groups()
+                .iter()
+                .filter(|g| g.kind == kind)
+            {
+                let f = self.rollup.group(node, &g.code);
+                if f == Figures::default() {
+                    continue;
+                }
+                rows.push(RowSpec {
+                    key: g.code.clone(),
+                    label: g.name.clone(),
+                    kind: RowKind::Item,
+                    level: 1,
+                    figures: f,
+                    includes: vec![],
+                    scope: format!("{node}/{}", g.code),
+                });
+                if kind == GroupKind::Revenue {
+                    rev_keys.push(g.code.clone());
+                } else {
+                    cost_keys.push(g.code.clone());
+                }
+            }
+            let keys = if kind == GroupKind::Revenue {
+                &rev_keys
+            } else {
+                &cost_keys
+            };
+            let mut sum = Figures::default();
+            for k in keys {
+                let f = self.rollup.group(node, k);
+                sum.add(&f);
+            }
+            if keys.is_empty() {
+                continue;
+            }
+            let (key, label, scope) = if kind == GroupKind::Revenue {
+                ("intakter", "Summa intäkter", format!("{node}/intakter"))
+            } else {
+                ("kostnader", "Summa kostnader", format!("{node}/kostnader"))
+            };
+            rows.push(RowSpec {
+                key: key.into(),
+                label: label.into(),
+                kind: RowKind::Subtotal,
+                level: 0,
+                figures: sum,
+                includes: keys.clone(),
+                scope,
+            });
+        }
+        // Net cost: revenues + costs (financial groups are outside the operating result).
+        let mut net = Figures::default();
+        for k in rev_keys.iter().chain(&cost_keys) {
+            net.add(&self.rollup.group(node, k));
+        }
+        rows.push(RowSpec {
+            key: "netto".into(),
+            label: "Nettokostnad".into(),
+            kind: RowKind::Total,
+            level: 0,
+            figures: net,
+            includes: [("intakter", &rev_keys), ("kostnader", &cost_keys)]
+                .iter()
+                .filter(|(_, k)| !k.is_empty())
+                .map(|(s, _)| s.to_string())
+                .collect(),
+            scope: if net == self.rollup.total(node) {
+                node.to_string()
+            } else {
+                format!("{node}/netto")
+            },
+        });
+        let cols = vec![
+            Col {
+                key: "utfall_fg",
+                label: format!("Utfall {}", y - 1),
+                measure: Measure::Signed("utfall-fg-ar", |f| f.last_year),
+            },
+            Col {
+                key: "budget",
+                label: format!("Budget {y}"),
+                measure: Measure::Signed("budget", |f| f.budget),
+            },
+            Col {
+                key: "utfall_ack_fg",
+                label: format!("Utfall {p} {}", y - 1),
+                measure: Measure::Signed("utfall-ack-fg-ar", |f| f.last_year_to_date),
+            },
+            Col {
+                key: "utfall_ack",
+                label: format!("Utfall {p} {y}"),
+                measure: Measure::Signed("utfall-ack", |f| f.to_date),
+            },
+            Col {
+                key: "prognos",
+                label: format!("Prognos {y}"),
+                measure: Measure::Signed("prognos", |f| f.forecast),
+            },
+            Col {
+                key: "avvikelse",
+                label: "Avvikelse".into(),
+                measure: Measure::Deviation("avvikelse", Figures::deviation),
+            },
+            Col {
+                key: "forandring_pct",
+                label: format!("Förändring mot {}", y - 1),
+                measure: Measure::Change("prognos", "utfall_fg"),
+            },
+        ];
+        let mut t = self.table(
+            &format!("kontogrupper-{node}"),
+            format!("{name}: intäkter och kostnader per kontogrupp"),
+            &cols,
+            "Kontogrupp",
+            &rows,
+        );
+        if self.inputs.tree.root().map(|r| r.code.as_str()) == Some(node) {
+            t.notes.push(
+                "Programområdets intäkter och kostnader innehåller nämndernas interna köp och \
+                 försäljningar brutto; de tar ut varandra i nettokostnaden."
+                    .into(),
+            );
+        }
+        Some(t)
+    }
+
+    /// The bridge from the previous round, per committee.
+    pub fn bridge_table(&self) -> Option<Table> {
+        let (prev_round, prev) = self.inputs.previous.as_ref()?;
+        let prev_name = round_short(prev_round);
+        let cur_name = round_short(&self.inputs.round);
+        let cols = vec![
+            Col {
+                key: "prognos_fg",
+                label: upper_first(&prev_name),
+                measure: Measure::Signed("prognos-fg-prognos", |f| f.previous),
+            },
+            Col {
+                key: "prognos",
+                label: upper_first(&cur_name),
+                measure: Measure::Signed("prognos", |f| f.forecast),
+            },
+            Col {
+                key: "forandring_prognos",
+                label: "Förändring".into(),
+                measure: Measure::Signed("forandring-prognos", |f| f.forecast - f.previous),
+            },
+        ];
+        let mut t = self.table(
+            "brygga",
+            format!("Prognosförändring från {prev_name} till {cur_name} per nämnd"),
+            &cols,
+            "Nämnd",
+            &self.committee_rows(),
+        );
+        // The main reasons per committee, from the line bridge.
+        let rows = delar_forecast::bridge(prev, &self.inputs.lines);
+        t.columns.push(Column {
+            key: "orsak".into(),
+            label: "Främsta orsaker".into(),
+            format: Format::Text,
+        });
+        for row in &mut t.rows {
+            let code = if row.key == "summa" {
+                String::new()
+            } else {
+                row.key.clone()
+            };
+            let mut changes: Vec<&delar_forecast::BridgeRow> = rows
+                .iter()
+                .filter(|b| {
+                    !code.is_empty()
+                        && (b.node == code
+                            || self
+                                .inputs
+                                .tree
+                                .ancestors(&b.node)
+                                .iter()
+                                .any(|a| a.code == code))
+                })
+                .filter(|b| !b.change.is_zero())
+                .collect();
+            changes.sort_by_key(|b| std::cmp::Reverse(b.change.ore().abs()));
+            let text = changes
+                .iter()
+                .take(2)
+                .map(|b| {
+                    let group = self
+                        .inputs
+                        .mapping
+                        .group(&b.group)
+                        .map(|g| g.name.to_lowercase())
+                        .unwrap_or_else(|| b.group.clone());
+                    let unit = self
+                        .inputs
+                        .tree
+                        .node(&b.node)
+                        .map(|n| n.name.clone())
+                        .unwrap_or_else(|| b.node.clone());
+                    format!("{unit}, {group}")
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            row.cells.push(Cell::text(text));
+        }
+        t.notes.push(format!(
+            "Förändring = prognos {cur_name} − prognos {prev_name} i tabellens teckenkonvention. \
+             Orsakerna är de prognosrader som ändrats mest."
+        ));
+        Some(t)
+    }
+
+    /// Forecast accuracy history (prognossäkerhet) per committee.
+    pub fn accuracy_table(&self) -> Option<Table> {
+        let acc = &self.inputs.accuracy;
+        if acc.is_empty() {
+            return None;
+        }
+        let mut rounds: Vec<delar_core::Round> = acc.iter().map(|a| a.round).collect();
+        rounds.sort_by_key(|r| (r.year, r.cutoff));
+        rounds.dedup();
+        let money = self.money();
+        let pct = Format::Percent { decimals: 1 };
+        let mut columns = vec![Column {
+            key: "namn".into(),
+            label: "Nämnd".into(),
+            format: Format::Text,
+        }];
+        for r in &rounds {
+            columns.push(Column {
+                key: format!("fel-{}", r.id()),
+                label: format!("{} prognosfel", round_label(r)),
+                format: money,
+            });
+            columns.push(Column {
+                key: format!("andel-{}", r.id()),
+                label: "i % av kostnadsbudget".into(),
+                format: pct,
+            });
+        }
+        let mut nodes: Vec<(String, String)> = self
+            .committees()
+            .iter()
+            .map(|n| (n.code.clone(), n.name.clone()))
+            .collect();
+        if let Some(root) = self.root() {
+            nodes.push((
+                root.code.clone(),
+                format!("Summa {}", lower_first(&root.name)),
+            ));
+        }
+        let mut rows = Vec::new();
+        let mut identities = Vec::new();
+        for r in &rounds {
+            let _ = r;
+        }
+        for (code, name) in &nodes {
+            let mut cells = vec![Cell::text(name.clone())];
+            for r in &rounds {
+                let row = acc.iter().find(|a| a.round == *r && &a.node == code);
+                match row {
+                    Some(a) => {
+                        // favourable error: outcome better than forecast is positive
+                        let err = a.forecast - a.outcome;
+                        cells.push(Cell::new(Value::Amount(err), &money).with_source(
+                            format!("prognosfel/{}/{code}", r.id()),
+                            format!("prognos {} mot bokslut", r.id()),
+                        ));
+                        cells.push(if a.budget.is_zero() {
+                            Cell::empty()
+                        } else {
+                            Cell::new(
+                                Value::Ratio(err.ore() as f64 / a.budget.ore().abs() as f64),
+                                &pct,
+                            )
+                        });
+                    }
+                    None => {
+                        cells.push(Cell::empty());
+                        cells.push(Cell::empty());
+                    }
+                }
+            }
+            rows.push(Row {
+                key: code.clone(),
+                kind: if self.root().map(|r| &r.code) == Some(code) {
+                    RowKind::Total
+                } else {
+                    RowKind::Item
+                },
+                level: 0,
+                cells,
+                includes: vec![],
+            });
+        }
+        let committee_keys: Vec<String> =
+            self.committees().iter().map(|n| n.code.clone()).collect();
+        if let Some(last) = rows.last_mut() {
+            if last.kind == RowKind::Total {
+                last.includes = committee_keys;
+            }
+        }
+        identities.clear();
+        Some(Table {
+            id: "prognossakerhet".into(),
+            number: 0,
+            caption: "Prognossäkerhet: helårsprognosen mot bokslutet".into(),
+            unit: Some(self.unit),
+            sign_note: Some(
+                "Prognosfel = prognos − bokslut (nettokostnad); positivt fel betyder att \
+                 bokslutet blev bättre än prognosen."
+                    .into(),
+            ),
+            groups: vec![],
+            columns,
+            rows,
+            identities,
+            notes: vec!["Tidigare år är prognosen den som metoden gav vid samma brytmånad.".into()],
+        })
+    }
+
+    /// Special effects per committee and results including and excluding them.
+    pub fn special_table(&self) -> Table {
+        let y = self.year();
+        let cols = vec![
+            Col {
+                key: "avvikelse",
+                label: "Avvikelse inkl. särskilda poster".into(),
+                measure: Measure::Deviation("avvikelse", Figures::deviation),
+            },
+            Col {
+                key: "strukturella",
+                label: "Strukturella".into(),
+                measure: Measure::Signed("sarskilda-strukturella", |f| f.special_structural),
+            },
+            Col {
+                key: "ovriga",
+                label: "Övriga".into(),
+                measure: Measure::Signed("sarskilda-ovriga", |f| f.special_other),
+            },
+            Col {
+                key: "sarskilda",
+                label: "Särskilda poster".into(),
+                measure: Measure::Signed("sarskilda", |f| f.special_structural + f.special_other),
+            },
+            Col {
+                key: "avvikelse_exkl",
+                label: "Avvikelse exkl. särskilda poster".into(),
+                measure: Measure::Deviation("avvikelse-exkl-sarskilda", |f| {
+                    f.budget - f.forecast_excl_special
+                }),
+            },
+        ];
+        let mut t = self.table(
+            "sarskilda",
+            format!("Särskilda poster i prognosen {y} per nämnd"),
+            &cols,
+            "Nämnd",
+            &self.committee_rows(),
+        );
+        if self.sign.factor() < 0 {
+            // shown special effects are negated; the identity exkl = inkl + särskilda holds
+            // with the opposite sign
+            for id in &mut t.identities {
+                if let Identity::Linear { result, terms, .. } = id {
+                    if result == "avvikelse_exkl" {
+                        *terms = vec![(1, "avvikelse".into()), (-1, "sarskilda".into())];
+                    }
+                }
+            }
+        }
+        t.notes.push(
+            "Särskilda poster är kostnader som prognosen tar upp men som inte hör till den \
+             löpande verksamheten, delade i strukturella och övriga. Avvikelse exkl. särskilda \
+             poster = avvikelse + särskilda poster."
+                .into(),
+        );
+        t
+    }
+
+    /// Bar chart of the forecast deviation per committee.
+    pub fn deviation_chart(&self) -> Chart {
+        let money = self.money();
+        let committees = self.committees();
+        let values: Vec<Option<f64>> = committees
+            .iter()
+            .map(|n| Some(scaled(self.rollup.total(&n.code).deviation(), self.unit)))
+            .collect();
+        let alt = committees
+            .iter()
+            .map(|n| {
+                format!(
+                    "{} {} {}",
+                    n.name,
+                    money.render(&Value::Amount(self.rollup.total(&n.code).deviation())),
+                    self.unit.label()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        Chart {
+            id: "diagram-avvikelse".into(),
+            number: 0,
+            title: format!(
+                "Prognostiserad avvikelse mot budget per nämnd {}, {}",
+                self.year(),
+                self.unit.label()
+            ),
+            kind: ChartKind::HorizontalBar,
+            unit: self.unit.label().into(),
+            categories: committees.iter().map(|n| n.name.clone()).collect(),
+            series: vec![Series {
+                name: "Avvikelse".into(),
+                values,
+                style: SeriesStyle::Solid,
+            }],
+            alt: format!(
+                "Liggande stapeldiagram över prognostiserad avvikelse mot budget, positiv = \
+                 överskott: {alt}."
+            ),
+        }
+    }
+
+    /// Line chart: cumulative outcome, then forecast, against the periodised budget.
+    pub fn cumulative_chart(&self, node: &str) -> Option<Chart> {
+        let n = self.inputs.tree.node(node)?;
+        let f = self.rollup.total(node);
+        let m = self.inputs.round.cutoff as usize;
+        let s = self.sign.factor() as f64;
+        let sc = |a: Amount| s * scaled(a, self.unit);
+        let mut budget = Vec::with_capacity(12);
+        let mut acc = Amount::ZERO;
+        for b in f.months_budget {
+            acc += b;
+            budget.push(Some(sc(acc)));
+        }
+        let mut outcome = Vec::with_capacity(12);
+        let mut acc = Amount::ZERO;
+        for (i, o) in f.months_outcome.iter().enumerate() {
+            acc += *o;
+            outcome.push((i < m).then_some(sc(acc)));
+        }
+        // The forecast path: from the outcome at the cut-off to the full-year forecast,
+        // spread over the remaining months by the budget's profile (evenly if it has none).
+        let remaining = f.forecast - f.to_date;
+        let rest_budget: Amount = f.months_budget[m..].iter().sum();
+        let mut forecast = vec![None; 12];
+        let mut acc = f.to_date;
+        if m >= 1 {
+            forecast[m - 1] = Some(sc(acc));
+        }
+        let left = 12 - m;
+        for (i, slot) in forecast.iter_mut().enumerate().skip(m) {
+            let share = if rest_budget.is_zero() {
+                remaining.mul_ratio(1, left as i64).unwrap_or_default()
+            } else {
+                remaining
+                    .mul_ratio(f.months_budget[i].ore(), rest_budget.ore())
+                    .unwrap_or_default()
+            };
+            acc += share;
+            *slot = Some(sc(acc));
+        }
+        if m < 12 {
+            forecast[11] = Some(sc(f.forecast));
+        }
+        let money = self.money();
+        let fmt = |a: Amount| money.render(&Value::Amount(self.shown(a)));
+        let months = [
+            "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+        ];
+        let u = self.unit.label();
+        Some(Chart {
+            id: format!("diagram-ackumulerat-{node}"),
+            number: 0,
+            title: format!(
+                "{}: ackumulerat utfall och prognos mot periodiserad budget {}, {u}",
+                n.name,
+                self.year()
+            ),
+            kind: ChartKind::Line,
+            unit: u.into(),
+            categories: months.iter().map(|m| m.to_string()).collect(),
+            series: vec![
+                Series {
+                    name: "Periodiserad budget".into(),
+                    values: budget,
+                    style: SeriesStyle::Dotted,
+                },
+                Series {
+                    name: "Utfall".into(),
+                    values: outcome,
+                    style: SeriesStyle::Solid,
+                },
+                Series {
+                    name: "Prognos".into(),
+                    values: forecast,
+                    style: SeriesStyle::Dashed,
+                },
+            ],
+            alt: format!(
+                "Linjediagram för {}. Ackumulerat utfall {} är {} {u} mot en periodiserad budget \
+                 på {} {u}. Prognosen för helåret är {} {u} mot budget {} {u}.",
+                n.name,
+                self.to_date_label(),
+                fmt(f.to_date),
+                fmt(f.budget_to_date),
+                fmt(f.forecast),
+                fmt(f.budget),
+            ),
+        })
+    }
+
+    /// The footnote on comparisons with last year, when the organisation changed.
+    pub fn comparison_note(&self) -> Option<String> {
+        let tree = &self.inputs.tree;
+        let moved: Vec<&OrgNode> = tree
+            .nodes()
+            .iter()
+            .filter(|n| {
+                n.from
+                    .is_some_and(|f| f.year() == self.year() - 1 || f.year() == self.year())
+            })
+            .filter(|n| n.kind != delar_core::OrgKind::Programomrade)
+            .collect();
+        if moved.is_empty() {
+            return None;
+        }
+        let names = moved
+            .iter()
+            .map(|n| n.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
+        Some(match self.comparison {
+            Comparison::Omraknad => format!(
+                "Organisationen har ändrats ({names}); utfallet för föregående år är omräknat \
+                 till årets organisation."
+            ),
+            Comparison::EjJamforbar => format!(
+                "Organisationen har ändrats ({names}); föregående års utfall är inte jämförbart \
+                 för de berörda nämnderna."
+            ),
+        })
+    }
+}
+
+/// An amount as a float in a unit (for charts).
+pub fn scaled(a: Amount, unit: Unit) -> f64 {
+    a.ore() as f64 / unit.ore() as f64
+}
+
+fn ratio_cell(num: Option<Amount>, den: Option<Amount>) -> Cell {
+    let f = Format::Percent { decimals: 0 };
+    match (num, den) {
+        (Some(n), Some(d))
+            if !d.is_zero()
+                && (n.ore() >= 0) == (d.ore() >= 0)
+                && !(n.is_zero() && d.ore() < 0) =>
+        {
+            Cell::new(Value::Ratio(n.ore() as f64 / d.ore() as f64), &f)
+        }
+        _ => Cell::empty(),
+    }
+}
+
+fn change_cell(new: Option<Amount>, old: Option<Amount>) -> Cell {
+    let f = Format::Percent { decimals: 0 };
+    match (new, old) {
+        (Some(n), Some(o)) if !o.is_zero() => Cell::new(
+            Value::Ratio((n.ore() - o.ore()) as f64 / o.ore().abs() as f64),
+            &f,
+        ),
+        _ => Cell::empty(),
+    }
+}
+
+fn origin(measure: &str, scope: &str) -> String {
+    let what = match measure {
+        "budget" => "budget i kraft",
+        "prognos" => "helårsprognos",
+        "avvikelse" => "budget − prognos",
+        "utfall-fg-ar" => "utfall föregående år",
+        "utfall-ack" => "utfall hittills i år",
+        "periodiserad-budget-ack" => "periodiserad budget hittills i år",
+        "avvikelse-ack" => "periodiserad budget − utfall",
+        "utfall-ack-fg-ar" => "utfall samma period föregående år",
+        "avvikelse-fg-prognos" => "avvikelse i föregående prognos",
+        "forandring-avvikelse" => "avvikelse nu − avvikelse i föregående prognos",
+        "prognos-fg-prognos" => "föregående prognos",
+        "forandring-prognos" => "prognos − föregående prognos",
+        m => m,
+    };
+    format!("{what}, {scope}")
+}
+
+/// `prognos 1`, `prognos 2`, `bokslut`, `prognos maj` for a round.
+pub fn round_short(r: &delar_core::Round) -> String {
+    match r.kind {
+        delar_core::RoundKind::P1 => "prognos 1".into(),
+        delar_core::RoundKind::P2 => "prognos 2".into(),
+        delar_core::RoundKind::YearEnd => "bokslut".into(),
+        delar_core::RoundKind::Month(_) => format!("prognos {}", r.cutoff_month().abbr()),
+    }
+}
+
+/// `P2 2024` style label.
+pub fn round_label(r: &delar_core::Round) -> String {
+    match r.kind {
+        delar_core::RoundKind::P1 => format!("P1 {}", r.year),
+        delar_core::RoundKind::P2 => format!("P2 {}", r.year),
+        delar_core::RoundKind::YearEnd => format!("Bokslut {}", r.year),
+        delar_core::RoundKind::Month(_) => format!("{} {}", r.cutoff_month().abbr(), r.year),
+    }
+}
+
+/// The text with its first letter in upper case (`prognos 1` → `Prognos 1`).
+pub fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The text with its first letter in lower case (`Programområde` → `programområde`).
+pub fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

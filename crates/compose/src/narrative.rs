@@ -1,0 +1,530 @@
+//! Narrative: text from the definition with bound figures, the drafted analysis and the
+//! drafted proposal for decision. Every figure in the text is a [`BoundNumber`] pointing at
+//! a table cell (or a fact), so text and tables cannot disagree (R4); decompositions carry
+//! their sums (R13).
+
+use crate::data::Figures;
+use crate::economy::{round_short, Ctx};
+use delar_core::{Amount, OrgNode};
+use delar_report::{
+    Block, BoundNumber, CellRef, Format, Inline, Paragraph, Report, Source, TextSum, Value,
+};
+
+/// Turn definition text into blocks: paragraphs split by blank lines, `- ` lists, `**fet**`,
+/// `*kursiv*`, and `{tabell.rad.kolumn}` / `{tabell.rad.kolumn|abs}` / `{omgang}` /
+/// `{period}` / `{ar}` references.
+pub fn text_blocks(text: &str, report: &Report, ctx: &Ctx) -> Result<Vec<Block>, String> {
+    let mut blocks = Vec::new();
+    for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        let lines: Vec<&str> = para.lines().map(str::trim).collect();
+        if lines.iter().all(|l| l.starts_with("- ")) {
+            let items = lines
+                .iter()
+                .map(|l| inline_paragraph(&l[2..], report, ctx))
+                .collect::<Result<Vec<_>, _>>()?;
+            blocks.push(Block::List {
+                ordered: false,
+                items,
+            });
+        } else {
+            blocks.push(Block::Paragraph(inline_paragraph(
+                &lines.join(" "),
+                report,
+                ctx,
+            )?));
+        }
+    }
+    Ok(blocks)
+}
+
+fn inline_paragraph(text: &str, report: &Report, ctx: &Ctx) -> Result<Paragraph, String> {
+    let mut inlines = Vec::new();
+    let mut rest = text;
+    let mut plain = String::new();
+    let flush = |plain: &mut String, inlines: &mut Vec<Inline>| {
+        if !plain.is_empty() {
+            inlines.push(Inline::Text(std::mem::take(plain)));
+        }
+    };
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("**") {
+            let end = rest[2..]
+                .find("**")
+                .ok_or_else(|| format!("\"**\" utan slut i texten \"{text}\""))?;
+            flush(&mut plain, &mut inlines);
+            inlines.push(Inline::Strong(rest[2..2 + end].to_string()));
+            rest = &rest[4 + end..];
+        } else if c == '*' {
+            let end = rest[1..]
+                .find('*')
+                .ok_or_else(|| format!("\"*\" utan slut i texten \"{text}\""))?;
+            flush(&mut plain, &mut inlines);
+            inlines.push(Inline::Emph(rest[1..1 + end].to_string()));
+            rest = &rest[2 + end..];
+        } else if c == '{' {
+            let end = rest
+                .find('}')
+                .ok_or_else(|| format!("\"{{\" utan \"}}\" i texten \"{text}\""))?;
+            let reference = rest[1..end].trim();
+            match reference {
+                "omgang" | "omgång" => plain.push_str(&round_short(&ctx.inputs.round)),
+                "period" => plain.push_str(&format!("{} {}", ctx.to_date_label(), ctx.year())),
+                "ar" | "år" => plain.push_str(&ctx.year().to_string()),
+                r => {
+                    flush(&mut plain, &mut inlines);
+                    inlines.push(Inline::Number(bind_reference(r, report, ctx)?));
+                }
+            }
+            rest = &rest[end + 1..];
+        } else {
+            plain.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    flush(&mut plain, &mut inlines);
+    Ok(Paragraph {
+        inlines,
+        sums: Vec::new(),
+        edited: true,
+    })
+}
+
+/// Bind `tabell.rad.kolumn[|abs]` to a cell of the report.
+fn bind_reference(r: &str, report: &Report, ctx: &Ctx) -> Result<BoundNumber, String> {
+    let (path, abs) = match r.split_once('|') {
+        Some((p, "abs")) => (p, true),
+        Some((_, f)) => {
+            return Err(format!(
+                "okänt format \"{f}\" i {{{r}}}; det som finns är |abs"
+            ))
+        }
+        None => (r, false),
+    };
+    let parts: Vec<&str> = path.split('.').collect();
+    let [table, row, column] = parts[..] else {
+        return Err(format!(
+            "{{{r}}} ska ha formen {{tabell.rad.kolumn}}, till exempel {{drift.SN.avvikelse}}"
+        ));
+    };
+    let cref = CellRef {
+        table: table.into(),
+        row: row.into(),
+        column: column.into(),
+    };
+    let Some((t, col, cell)) = report.cell(&cref) else {
+        let known: Vec<String> = report.tables().iter().map(|t| t.id.clone()).collect();
+        return Err(format!(
+            "{{{r}}} pekar inte på någon cell (tabeller i rapporten: {}); kontrollera tabell, rad \
+             och kolumn",
+            known.join(", ")
+        ));
+    };
+    let _ = ctx;
+    let mut text = if abs {
+        cell.text.trim_start_matches('\u{2212}').to_string()
+    } else {
+        cell.text.clone()
+    };
+    if let (Format::Amount { unit, .. }, Value::Amount(_)) = (&col.format, &cell.value) {
+        text.push('\u{a0}');
+        text.push_str(unit.label());
+    }
+    let _ = t;
+    Ok(BoundNumber {
+        value: cell.value.clone(),
+        format: col.format,
+        text,
+        source: cell.source.clone(),
+        cell: Some(cref),
+    })
+}
+
+/// A bound amount: bound to `table.row.column` when that cell exists and holds the same
+/// value, else to the fact only. `abs` prints it without sign (the sentence says
+/// underskott/överskott).
+fn amount(
+    ctx: &Ctx,
+    report: &Report,
+    value: Amount,
+    fact: &str,
+    origin: &str,
+    cell: Option<(&str, &str, &str)>,
+    abs: bool,
+) -> BoundNumber {
+    let money = ctx.money();
+    let v = Value::Amount(value);
+    let mut text = money.render(&v);
+    if abs {
+        text = text.trim_start_matches('\u{2212}').to_string();
+    }
+    text.push('\u{a0}');
+    text.push_str(ctx.unit.label());
+    let cell = cell.and_then(|(t, r, c)| {
+        let cref = CellRef {
+            table: t.into(),
+            row: r.into(),
+            column: c.into(),
+        };
+        match report.cell(&cref) {
+            Some((_, _, cell)) if cell.value == v => Some(cref),
+            _ => None,
+        }
+    });
+    BoundNumber {
+        value: v,
+        format: money,
+        text,
+        source: Some(Source {
+            fact: fact.into(),
+            origin: origin.into(),
+        }),
+        cell,
+    }
+}
+
+fn surplus_word(dev: Amount) -> &'static str {
+    if dev.ore() < 0 {
+        "ett underskott"
+    } else {
+        "ett överskott"
+    }
+}
+
+/// The drafted analysis: the programme area's result, then each committee whose deviation
+/// passes the threshold with the change since the previous round and its largest kontogrupper
+/// (the parts add up to the deviation, with the rest as `övrigt`), its comments and special
+/// effects, then the committees near budget.
+pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<Block> {
+    let mut out = Vec::new();
+    let prev = ctx.previous_name();
+    if let Some(root) = ctx.root() {
+        let f = ctx.rollup.total(&root.code);
+        let dev = f.deviation();
+        let mut p = Paragraph::default();
+        p.inlines.push(Inline::Text(format!(
+            "Prognosen för {} visar för helåret {} {} på ",
+            crate::economy::lower_first(&root.name),
+            ctx.year(),
+            surplus_word(dev)
+        )));
+        p.inlines.push(Inline::Number(amount(
+            ctx,
+            report,
+            dev,
+            &format!("avvikelse/{}", root.code),
+            "budget − prognos",
+            Some(("drift", "summa", "avvikelse")),
+            true,
+        )));
+        if !f.budget.is_zero() {
+            let share = dev.ore() as f64 / f.budget.ore().abs() as f64;
+            let pf = Format::Percent { decimals: 1 };
+            p.inlines.push(Inline::Text(", ".into()));
+            p.inlines.push(Inline::Number(BoundNumber {
+                value: Value::Ratio(share.abs()),
+                format: pf,
+                text: pf.render(&Value::Ratio(share.abs())),
+                source: Some(Source {
+                    fact: format!("avvikelse-andel/{}", root.code),
+                    origin: "avvikelse / budget".into(),
+                }),
+                cell: None,
+            }));
+            p.inlines.push(Inline::Text(" av budgeten".into()));
+        }
+        if let (Some(prev), true) = (&prev, f.has_previous) {
+            change_sentence(ctx, report, &mut p, &f, "summa", &root.code, prev);
+        }
+        p.inlines.push(Inline::Text(".".into()));
+        out.push(Block::Paragraph(p));
+    }
+    let mut committees: Vec<(&OrgNode, Figures)> = ctx
+        .committees()
+        .into_iter()
+        .map(|n| (n, ctx.rollup.total(&n.code)))
+        .collect();
+    committees.sort_by_key(|(_, f)| std::cmp::Reverse(f.deviation().ore().abs()));
+    let (big, small): (Vec<_>, Vec<_>) = committees
+        .into_iter()
+        .partition(|(_, f)| f.deviation().ore().abs() >= ctx.threshold.ore());
+    for (n, f) in &big {
+        out.push(Block::Paragraph(committee_paragraph(
+            ctx,
+            report,
+            n,
+            f,
+            prev.as_deref(),
+        )));
+    }
+    if !small.is_empty() {
+        let mut p = Paragraph::default();
+        p.inlines.push(Inline::Text(
+            if big.is_empty() {
+                "Alla nämnder har prognoser nära budget: "
+            } else {
+                "Övriga nämnder har prognoser nära budget: "
+            }
+            .into(),
+        ));
+        for (i, (n, f)) in small.iter().enumerate() {
+            if i > 0 {
+                p.inlines.push(Inline::Text(if i + 1 == small.len() {
+                    " och ".into()
+                } else {
+                    ", ".into()
+                }));
+            }
+            p.inlines.push(Inline::Text(format!("{} (", n.name)));
+            p.inlines.push(Inline::Number(amount(
+                ctx,
+                report,
+                f.deviation(),
+                &format!("avvikelse/{}", n.code),
+                "budget − prognos",
+                Some(("drift", &n.code, "avvikelse")),
+                false,
+            )));
+            p.inlines.push(Inline::Text(")".into()));
+        }
+        p.inlines.push(Inline::Text(".".into()));
+        out.push(Block::Paragraph(p));
+    }
+    out
+}
+
+fn change_sentence(
+    ctx: &Ctx,
+    report: &Report,
+    p: &mut Paragraph,
+    f: &Figures,
+    row: &str,
+    node: &str,
+    prev: &str,
+) {
+    let change = f.deviation() - f.previous_deviation();
+    let money = ctx.money();
+    if money.render(&Value::Amount(change.abs_amount()))
+        == money.render(&Value::Amount(Amount::ZERO))
+    {
+        p.inlines.push(Inline::Text(format!(
+            ", i stort sett oförändrat jämfört med {prev}"
+        )));
+        return;
+    }
+    p.inlines.push(Inline::Text(format!(
+        ", {} med ",
+        if change.ore() < 0 {
+            "en försämring"
+        } else {
+            "en förbättring"
+        }
+    )));
+    p.inlines.push(Inline::Number(amount(
+        ctx,
+        report,
+        change,
+        &format!("forandring-avvikelse/{node}"),
+        "avvikelse nu − avvikelse i föregående prognos",
+        Some(("drift", row, "forandring")),
+        true,
+    )));
+    p.inlines.push(Inline::Text(format!(" jämfört med {prev}")));
+}
+
+trait AbsAmount {
+    fn abs_amount(self) -> Amount;
+}
+
+impl AbsAmount for Amount {
+    fn abs_amount(self) -> Amount {
+        Amount::from_ore(self.ore().abs())
+    }
+}
+
+fn committee_paragraph(
+    ctx: &Ctx,
+    report: &Report,
+    n: &OrgNode,
+    f: &Figures,
+    prev: Option<&str>,
+) -> Paragraph {
+    let dev = f.deviation();
+    let mut p = Paragraph::default();
+    p.inlines.push(Inline::Text(format!(
+        "Prognosen för {} visar {} på ",
+        n.name,
+        surplus_word(dev)
+    )));
+    let total_idx = 0;
+    p.inlines.push(Inline::Number(amount(
+        ctx,
+        report,
+        dev,
+        &format!("avvikelse/{}", n.code),
+        "budget − prognos",
+        Some(("drift", &n.code, "avvikelse")),
+        true,
+    )));
+    if let (Some(prev), true) = (prev, f.has_previous) {
+        change_sentence(ctx, report, &mut p, f, &n.code, &n.code, prev);
+    }
+    p.inlines.push(Inline::Text(". ".into()));
+    // Decomposition by kontogrupp: the largest contributors in the deviation's direction.
+    let table = format!("kontogrupper-{}", n.code);
+    let mut parts: Vec<(String, String, Amount)> = ctx
+        .inputs
+        .mapping
+        .groups()
+        .iter()
+        .map(|g| {
+            let gf = ctx.rollup.group(&n.code, &g.code);
+            (g.code.clone(), g.name.to_lowercase(), gf.deviation())
+        })
+        .filter(|(_, _, d)| !d.is_zero())
+        .collect();
+    parts.sort_by_key(|(_, _, d)| std::cmp::Reverse(d.ore().abs()));
+    let main: Vec<(String, String, Amount)> = parts
+        .iter()
+        .filter(|(_, _, d)| (d.ore() < 0) == (dev.ore() < 0))
+        .take(2)
+        .cloned()
+        .collect();
+    if !main.is_empty() {
+        p.inlines.push(Inline::Text("Avvikelsen består av ".into()));
+        let mut idx = Vec::new();
+        let mut rest = dev;
+        for (i, (code, name, d)) in main.iter().enumerate() {
+            if i > 0 {
+                p.inlines.push(Inline::Text(", ".into()));
+            }
+            p.inlines.push(Inline::Text(format!("{name} (")));
+            p.inlines.push(Inline::Number(amount(
+                ctx,
+                report,
+                *d,
+                &format!("avvikelse/{}/{code}", n.code),
+                "budget − prognos",
+                Some((&table, code, "avvikelse")),
+                false,
+            )));
+            p.inlines.push(Inline::Text(")".into()));
+            idx.push(p.numbers().len() - 1);
+            rest -= *d;
+        }
+        p.inlines.push(Inline::Text(" och övrigt (".into()));
+        p.inlines.push(Inline::Number(amount(
+            ctx,
+            report,
+            rest,
+            &format!("avvikelse-ovrigt/{}", n.code),
+            "avvikelsen minus de redovisade kontogrupperna",
+            None,
+            false,
+        )));
+        idx.push(p.numbers().len() - 1);
+        p.inlines.push(Inline::Text("). ".into()));
+        p.sums.push(TextSum {
+            total: total_idx,
+            parts: idx,
+        });
+    }
+    // Comments and adjustments from the committee's largest lines.
+    let mut lines: Vec<&delar_forecast::ForecastLine> = ctx
+        .inputs
+        .lines
+        .iter()
+        .filter(|l| {
+            l.node == n.code
+                || ctx
+                    .inputs
+                    .tree
+                    .ancestors(&l.node)
+                    .iter()
+                    .any(|a| a.code == n.code)
+        })
+        .collect();
+    lines.sort_by_key(|l| std::cmp::Reverse(l.deviation().ore().abs()));
+    let mut said = 0;
+    for l in lines.iter().take(10) {
+        if said >= 2 {
+            break;
+        }
+        let unit = ctx
+            .inputs
+            .tree
+            .node(&l.node)
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| l.node.clone());
+        if let Some(c) = l.comment.as_deref().filter(|c| !c.trim().is_empty()) {
+            p.inlines.push(Inline::Text(format!(
+                "{unit}: {}. ",
+                c.trim().trim_end_matches('.')
+            )));
+            said += 1;
+        }
+        for a in l
+            .adjustments
+            .iter()
+            .filter(|a| !a.comment.trim().is_empty())
+        {
+            p.inlines.push(Inline::Text(format!(
+                "{unit}: {} – {}. ",
+                a.kind.name(),
+                a.comment.trim().trim_end_matches('.')
+            )));
+            said += 1;
+        }
+    }
+    // trim the trailing space
+    if let Some(Inline::Text(t)) = p.inlines.last_mut() {
+        *t = t.trim_end().to_string();
+    }
+    p
+}
+
+/// The drafted proposal for decision: approve the report; committees whose forecast shows a
+/// deficit excluding special effects get the task to reach a balanced budget.
+pub fn proposal(ctx: &Ctx, report: &Report) -> Vec<Block> {
+    let mut body = Vec::new();
+    let approver = ctx
+        .inputs
+        .tree
+        .nodes()
+        .iter()
+        .find(|n| n.kind == delar_core::OrgKind::Programnamnd)
+        .or_else(|| ctx.root())
+        .map(|n| n.name.clone())
+        .unwrap_or_else(|| "Nämnden".into());
+    body.push(Paragraph::text(format!(
+        "{approver} godkänner {} med helårsprognos.",
+        crate::economy::lower_first(&report.meta.title)
+    )));
+    for n in ctx.committees() {
+        let f = ctx.rollup.total(&n.code);
+        let excl = f.budget - f.forecast_excl_special;
+        if excl.ore() < 0 && excl.ore().abs() >= ctx.threshold.ore() {
+            let mut p = Paragraph::default();
+            p.inlines.push(Inline::Text(format!(
+                "{} får i uppdrag att vidta åtgärder för att nå en budget i balans; prognosen \
+                 visar ett underskott på ",
+                n.name
+            )));
+            p.inlines.push(Inline::Number(amount(
+                ctx,
+                report,
+                excl,
+                &format!("avvikelse-exkl-sarskilda/{}", n.code),
+                "budget − prognos exklusive särskilda poster",
+                Some(("sarskilda", &n.code, "avvikelse_exkl")),
+                true,
+            )));
+            p.inlines
+                .push(Inline::Text(" exklusive särskilda poster.".into()));
+            body.push(p);
+        }
+    }
+    vec![Block::Callout {
+        title: "Förslag till beslut".into(),
+        body,
+    }]
+}

@@ -1,0 +1,380 @@
+//! Building reports from a constructed organisation whose right answers are known.
+
+use delar_compose::{build, Definition, Inputs, Monthly};
+use delar_core::{AccountMapping, Amount, OrgKind, OrgNode, Organisation, Round, YearMonth};
+use delar_forecast::{Adjustment, AdjustmentKind, ForecastLine, Method};
+use delar_report::{Block, Inline, Report, RowKind, Value};
+use std::collections::BTreeMap;
+
+fn node(code: &str, name: &str, kind: OrgKind, parent: Option<&str>, act: Option<&str>) -> OrgNode {
+    OrgNode {
+        code: code.into(),
+        name: name.into(),
+        kind,
+        parent: parent.map(Into::into),
+        from: None,
+        to: None,
+        activity: act.map(Into::into),
+    }
+}
+
+fn mnkr(x: f64) -> Amount {
+    Amount::from_ore((x * 100_000_000.0).round() as i64)
+}
+
+fn line(node: &str, group: &str, budget: f64, forecast: f64, to_date: f64) -> ForecastLine {
+    ForecastLine {
+        node: node.into(),
+        group: group.into(),
+        method: Method::Seasonal,
+        base: mnkr(forecast),
+        explanation: String::new(),
+        adjustments: vec![],
+        to_date: mnkr(to_date),
+        budget: mnkr(budget),
+        comment: None,
+    }
+}
+
+fn monthly(total: f64, budget: f64) -> Monthly {
+    Monthly {
+        outcome: [mnkr(total / 12.0); 12],
+        budget: [mnkr(budget / 12.0); 12],
+    }
+}
+
+/// PO → PN (PN1), SN (SN1, SN2). SN has a deficit of 5,0 mnkr (personal −3,0, köp −2,5 of
+/// which 1,5 a structural special effect, intäkter +0,5), PN a surplus of 1,0.
+fn inputs() -> Inputs {
+    let org = Organisation::new(vec![
+        node(
+            "PO",
+            "Programområde välfärd",
+            OrgKind::Programomrade,
+            None,
+            None,
+        ),
+        node(
+            "PN",
+            "Programnämnden",
+            OrgKind::Programnamnd,
+            Some("PO"),
+            None,
+        ),
+        node(
+            "PN1",
+            "Programnämndens kansli",
+            OrgKind::Enhet,
+            Some("PN"),
+            Some("510"),
+        ),
+        node("SN", "Socialnämnden", OrgKind::Namnd, Some("PO"), None),
+        node(
+            "SN1",
+            "Barn och unga",
+            OrgKind::Enhet,
+            Some("SN"),
+            Some("569"),
+        ),
+        node(
+            "SN2",
+            "Ekonomiskt bistånd",
+            OrgKind::Enhet,
+            Some("SN"),
+            Some("575"),
+        ),
+    ])
+    .unwrap();
+    let round = Round::parse("2025-P2").unwrap();
+    let tree = org.tree_at(round.cutoff_month());
+    let mut sn1_personal = line("SN1", "personal", 40.0, 43.0, 29.0);
+    sn1_personal.comment = Some("Fler tjänster än budgeterat under hösten".into());
+    let mut sn1_kop = line("SN1", "kop_verksamhet", 20.0, 21.0, 14.0);
+    sn1_kop.adjustments.push(Adjustment {
+        kind: AdjustmentKind::SpecialStructural,
+        amount: mnkr(1.5),
+        low: None,
+        high: None,
+        comment: "Nya placeringar efter ändrad lagstiftning".into(),
+    });
+    let lines = vec![
+        line("PN1", "personal", 10.0, 9.0, 6.0),
+        sn1_personal,
+        sn1_kop,
+        line("SN1", "bidrag", -4.0, -4.5, -3.0),
+        line("SN2", "ovriga_kostnader", 30.0, 30.0, 20.0),
+    ];
+    let mut previous = lines.clone();
+    previous[1].base = mnkr(42.0); // P1 forecast a deficit 1,0 smaller on SN1 personal
+    previous[1].comment = None;
+    let mut this_year = BTreeMap::new();
+    for l in &lines {
+        let m = monthly(
+            l.to_date.as_kr_f64() / 1e6 * 12.0 / 8.0,
+            l.budget.as_kr_f64() / 1e6,
+        );
+        this_year.insert((l.node.clone(), l.group.clone()), m);
+    }
+    let mut last_year = BTreeMap::new();
+    for l in &lines {
+        last_year.insert(
+            (l.node.clone(), l.group.clone()),
+            monthly(l.budget.as_kr_f64() / 1e6 * 0.97, 0.0),
+        );
+    }
+    Inputs {
+        organisation: "Testkommun".into(),
+        round,
+        tree,
+        mapping: AccountMapping::kommun_bas(),
+        this_year,
+        last_year,
+        lines,
+        previous: Some((Round::parse("2025-P1").unwrap(), previous)),
+        accuracy: vec![],
+        activity_names: BTreeMap::new(),
+        volumes: Vec::new(),
+        followup: None,
+        years: Vec::new(),
+    }
+}
+
+fn amount(r: &Report, table: &str, row: &str, col: &str) -> Amount {
+    let t = r.table(table).unwrap_or_else(|| panic!("no table {table}"));
+    let ci = t.column(col).unwrap_or_else(|| panic!("no column {col}"));
+    let row = t
+        .row(row)
+        .unwrap_or_else(|| panic!("no row {row} in {table}"));
+    row.cells[ci].value.amount().unwrap()
+}
+
+#[test]
+fn operating_statement_has_the_known_totals() {
+    let r = build(&Definition::default_definition(), &inputs(), false).unwrap();
+    assert_eq!(amount(&r, "drift", "SN", "budget"), mnkr(86.0));
+    assert_eq!(amount(&r, "drift", "SN", "prognos"), mnkr(91.0));
+    assert_eq!(amount(&r, "drift", "SN", "avvikelse"), mnkr(-5.0));
+    assert_eq!(amount(&r, "drift", "PN", "avvikelse"), mnkr(1.0));
+    assert_eq!(amount(&r, "drift", "summa", "avvikelse"), mnkr(-4.0));
+    // change since P1: SN1 personal went from 42 to 43 → deviation worse by 1,0
+    assert_eq!(amount(&r, "drift", "SN", "forandring"), mnkr(-1.0));
+    let t = r.table("drift").unwrap();
+    let total = t.row("summa").unwrap();
+    assert_eq!(total.kind, RowKind::Total);
+    assert_eq!(total.includes, vec!["PN".to_string(), "SN".to_string()]);
+    assert_eq!(
+        t.title(),
+        "Tabell 1. Driftredovisning per nämnd, helår 2025, mnkr"
+    );
+    // kontogrupp table of SN: revenues, costs and net cost add up
+    let k = "kontogrupper-SN";
+    assert_eq!(amount(&r, k, "intakter", "prognos"), mnkr(-4.5));
+    assert_eq!(amount(&r, k, "kostnader", "prognos"), mnkr(95.5));
+    assert_eq!(amount(&r, k, "netto", "prognos"), mnkr(91.0));
+    // special effects: SN's deviation excluding them is 1,5 better
+    assert_eq!(amount(&r, "sarskilda", "SN", "strukturella"), mnkr(1.5));
+    assert_eq!(amount(&r, "sarskilda", "SN", "avvikelse_exkl"), mnkr(-3.5));
+}
+
+#[test]
+fn costs_negative_convention_flips_amounts_not_deviations() {
+    let mut def = Definition::default_definition();
+    def.teckenkonvention = delar_compose::SignConvention::KostnaderNegativa;
+    let r = build(&def, &inputs(), false).unwrap();
+    assert_eq!(amount(&r, "drift", "SN", "budget"), mnkr(-86.0));
+    assert_eq!(amount(&r, "drift", "SN", "prognos"), mnkr(-91.0));
+    assert_eq!(amount(&r, "drift", "SN", "avvikelse"), mnkr(-5.0));
+    assert_eq!(amount(&r, "sarskilda", "SN", "avvikelse_exkl"), mnkr(-3.5));
+    let note = r.table("drift").unwrap().sign_note.clone().unwrap();
+    assert!(note.contains("minustecken"), "{note}");
+}
+
+#[test]
+fn analysis_decomposition_adds_up_and_is_bound() {
+    let r = build(&Definition::default_definition(), &inputs(), false).unwrap();
+    let analys = r.sections.iter().find(|s| s.id == "analys").unwrap();
+    let paragraphs: Vec<_> = analys
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    let sn = paragraphs
+        .iter()
+        .find(|p| p.plain().starts_with("Prognosen för Socialnämnden"))
+        .expect("a paragraph on SN, whose deviation passes the threshold");
+    let text = sn.plain();
+    assert!(text.contains("underskott på 5,0\u{a0}mnkr"), "{text}");
+    assert!(text.contains("försämring med 1,0\u{a0}mnkr"), "{text}");
+    assert!(text.contains("Fler tjänster än budgeterat"), "{text}");
+    assert_eq!(sn.sums.len(), 1);
+    let nums = sn.numbers();
+    let total = nums[sn.sums[0].total].value.amount().unwrap();
+    let parts: Amount = sn.sums[0]
+        .parts
+        .iter()
+        .map(|i| nums[*i].value.amount().unwrap())
+        .sum();
+    assert_eq!(total, parts);
+    // every bound number with a cell repeats that cell's value
+    for n in nums {
+        if let Some(c) = &n.cell {
+            let (_, _, cell) = r.cell(c).unwrap();
+            assert_eq!(cell.value, n.value);
+        }
+    }
+    // PN is within the threshold of 1,0? Its deviation is exactly 1,0: it gets a paragraph.
+    assert!(paragraphs
+        .iter()
+        .any(|p| p.plain().starts_with("Prognosen för Programnämnden")));
+}
+
+#[test]
+fn proposal_names_committees_with_a_deficit_excluding_special_effects() {
+    let r = build(&Definition::default_definition(), &inputs(), false).unwrap();
+    let forslag = &r.sections[0];
+    let Block::Callout { body, .. } = &forslag.blocks[0] else {
+        panic!("a callout")
+    };
+    assert!(body[0]
+        .plain()
+        .starts_with("Programnämnden godkänner delårsrapport 2 2025"));
+    assert!(body
+        .iter()
+        .any(|p| p.plain().contains("Socialnämnden får i uppdrag")
+            && p.plain().contains("3,5\u{a0}mnkr")));
+    assert!(!body
+        .iter()
+        .any(|p| p.plain().contains("Programnämnden får i uppdrag")));
+}
+
+#[test]
+fn definition_text_binds_figures_and_rejects_bad_references() {
+    let def = Definition::parse(
+        "[[avsnitt]]\nrubrik = \"Ekonomi\"\ninnehall = [{ typ = \"driftsammandrag\" }, { typ = \"text\", text = \"Underskottet är {drift.SN.avvikelse|abs} för {period}.\" }]\n",
+        "test.toml",
+    )
+    .unwrap();
+    let r = build(&def, &inputs(), false).unwrap();
+    let Block::Paragraph(p) = &r.sections[0].blocks[1] else {
+        panic!("a paragraph")
+    };
+    assert_eq!(
+        p.plain(),
+        "Underskottet är 5,0\u{a0}mnkr för jan\u{2013}aug 2025."
+    );
+    assert!(matches!(&p.inlines[1], Inline::Number(n) if n.value == Value::Amount(mnkr(-5.0))));
+    let bad = Definition::parse(
+        "[[avsnitt]]\nrubrik = \"Ekonomi\"\ninnehall = [{ typ = \"text\", text = \"{drift.XX.avvikelse}\" }]\n",
+        "test.toml",
+    )
+    .unwrap();
+    let e = build(&bad, &inputs(), false).unwrap_err();
+    assert!(
+        e.0.contains("drift.XX.avvikelse") && e.0.contains("pekar inte"),
+        "{e}"
+    );
+}
+
+#[test]
+fn ratios_are_suppressed_when_signs_differ() {
+    let mut i = inputs();
+    // SN2 gets a revenue budget larger than its costs: net budget to date negative, outcome
+    // positive → förbrukning has no meaning.
+    i.this_year.insert(
+        ("SN2".into(), "forsaljning".into()),
+        Monthly {
+            outcome: [Amount::ZERO; 12],
+            budget: [mnkr(-200.0 / 12.0); 12],
+        },
+    );
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let t = r.table("ackumulerat").unwrap();
+    let ci = t.column("forbrukning").unwrap();
+    let sn = t.row("SN").unwrap();
+    assert_eq!(sn.cells[ci].value, Value::Empty);
+    let _ = YearMonth::new(2025, 8).unwrap();
+}
+
+#[test]
+fn volume_price_table_splits_the_change_into_volume_and_price() {
+    use delar_compose::data::VolumeInput;
+    use delar_core::{VolumeKind, VolumeSeries};
+    let mut i = inputs();
+    let series = |code: &str, kind, unit: &str, price: Option<&str>| VolumeSeries {
+        code: code.into(),
+        name: format!("{code}, per dygn"),
+        unit: unit.into(),
+        kind,
+        responsible: "SN1".into(),
+        category: Some("Placeringar".into()),
+        price_series: price.map(Into::into),
+    };
+    let mut vol = BTreeMap::new();
+    let mut price = BTreeMap::new();
+    for m in 1..=12 {
+        vol.insert(YearMonth::new(2024, m).unwrap(), 10.0);
+        price.insert(YearMonth::new(2024, m).unwrap(), 1000.0);
+    }
+    for m in 1..=8 {
+        vol.insert(YearMonth::new(2025, m).unwrap(), 12.0);
+        price.insert(YearMonth::new(2025, m).unwrap(), 1100.0);
+    }
+    i.volumes = vec![
+        VolumeInput {
+            series: series("hvb", VolumeKind::Stock, "personer", Some("hvb_pris")),
+            values: vol,
+        },
+        VolumeInput {
+            series: series("hvb_pris", VolumeKind::Price, "kr per dygn", None),
+            values: price,
+        },
+    ];
+    let def = Definition::parse(
+        "[[avsnitt]]\nrubrik = \"Placeringar\"\ninnehall = [{ typ = \"volympris\", kategori = \"Placeringar\" }]\n",
+        "test.toml",
+    )
+    .unwrap();
+    let r = build(&def, &i, false).unwrap();
+    let t = "volympris-placeringar";
+    let kr = |x: i64| Amount::from_ore(x * 100);
+    // 2024: 10 × 1 000 × 366; 2025: 12 × 1 100 × 365
+    assert_eq!(amount(&r, t, "hvb", "kostnad_fg"), kr(3_660_000));
+    assert_eq!(amount(&r, t, "hvb", "kostnad"), kr(4_818_000));
+    assert_eq!(amount(&r, t, "hvb", "forandring"), kr(1_158_000));
+    // volume: 2 more places × 366 000 kr per place-year; price: the rest
+    assert_eq!(amount(&r, t, "hvb", "volym"), kr(732_000));
+    assert_eq!(amount(&r, t, "hvb", "prisdel"), kr(426_000));
+    assert_eq!(amount(&r, t, "summa", "forandring"), kr(1_158_000));
+}
+
+#[test]
+fn built_reports_pass_the_checks_and_a_changed_cell_is_caught() {
+    use delar_report::check::{check, has_errors};
+    let r = build(&Definition::default_definition(), &inputs(), false).unwrap();
+    let findings = check(&r);
+    assert!(findings.is_empty(), "{findings:?}");
+    // Change SN's forecast in the driftsammandrag by one öre: the deviation identity (R1),
+    // the footing of the total (R2) and the fact shown elsewhere (R3) all break.
+    let mut bad = r.clone();
+    for s in &mut bad.sections {
+        for b in &mut s.blocks {
+            if let Block::Table(t) = b {
+                if t.id == "drift" {
+                    let ci = t.column("prognos").unwrap();
+                    let row = t.rows.iter_mut().find(|r| r.key == "SN").unwrap();
+                    let v = row.cells[ci].value.amount().unwrap() + Amount::from_ore(1);
+                    row.cells[ci].value = Value::Amount(v);
+                }
+            }
+        }
+    }
+    let findings = check(&bad);
+    assert!(has_errors(&findings));
+    let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+    for rule in ["R1", "R2", "R3"] {
+        assert!(rules.contains(&rule), "{rule} missing in {findings:?}");
+    }
+}

@@ -1,0 +1,928 @@
+//! Renders a [`delar_report::Report`] to a Word document (DOCX).
+//!
+//! The document has a title block, a table of contents field (Word fills it in when the file
+//! is opened), numbered headings in the built-in heading styles (`Heading1`–`Heading4`, so
+//! navigation and the table of contents work), narrative with bold and italic runs, lists,
+//! framed callouts, real tables (title above, sign note, spanning group header, header rows
+//! repeated on every page, right-aligned numbers, styled subtotal, total and `varav` rows,
+//! notes) and charts as PNG pictures with their alt text. A draft carries `UTKAST` in every
+//! page header and on the title page.
+//!
+//! The output is byte-identical for the same report: file dates come from `meta.date`, and
+//! the archive is written with fixed timestamps.
+
+mod chart;
+mod package;
+
+use delar_report::{
+    Block, Cell, Chart, Column, Format, Inline, Paragraph as ModelParagraph, Report, Row, RowKind,
+    Section, StatusLevel, Table as ModelTable, Value,
+};
+use docx_rs::{
+    AbstractNumbering, AlignmentType, BorderType, BreakType, Docx, Footer, Header, IndentLevel,
+    Level, LevelJc, LevelOverride, LevelText, LineSpacing, LineSpacingType, NumPages, NumberFormat,
+    Numbering, NumberingId, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading, ShdType,
+    SpecialIndentType, Start, Style, StyleType, Table, TableBorder, TableBorderPosition,
+    TableBorders, TableCell, TableCellBorder, TableCellBorderPosition, TableCellBorders,
+    TableCellMargins, TableLayoutType, TableOfContents, TableOfContentsItem, TableRow, WidthType,
+};
+use std::fmt;
+
+/// Why a report could not be written as DOCX.
+#[derive(Debug)]
+pub enum DocxError {
+    /// A chart could not be drawn (its SVG did not parse or render).
+    Chart {
+        /// The chart's caption line.
+        chart: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// Writing the ZIP package failed.
+    Package(String),
+}
+
+impl fmt::Display for DocxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DocxError::Chart { chart, message } => {
+                write!(f, "diagrammet \"{chart}\" kunde inte ritas: {message}")
+            }
+            DocxError::Package(m) => write!(f, "Word-filen kunde inte skrivas: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for DocxError {}
+
+/// Width of the text area in twentieths of a point (A4 with 2,5 cm margins: 16 cm).
+const TEXT_WIDTH: usize = 9070;
+/// Width of a chart picture in EMU (16 cm).
+const CHART_WIDTH_EMU: u32 = 5_760_000;
+/// Indent per label level in table cells (twips, 0,5 cm).
+const LEVEL_INDENT: i32 = 284;
+/// Numbering ids: bullets and the abstract definition numbered lists share (docx-rs
+/// writes a default definition with id 1, so ours start at 10).
+const BULLET_NUM: usize = 10;
+const ORDERED_ABSTRACT: usize = 11;
+const FONT: &str = "Calibri";
+const HEADING_FONT: &str = "Calibri Light";
+const ACCENT: &str = "1F4E79";
+const RULE: &str = "7F7F7F";
+const LIGHT_RULE: &str = "BFBFBF";
+
+/// Render the report as a DOCX file.
+pub fn render(report: &Report) -> Result<Vec<u8>, DocxError> {
+    let mut w = Writer::new(report);
+    w.title_block();
+    w.contents();
+    for s in &report.sections {
+        w.section(s, 1)?;
+    }
+    w.finish()
+}
+
+/// Walks the report and builds the document, collecting what the package step needs.
+struct Writer<'a> {
+    report: &'a Report,
+    docx: Docx,
+    /// The alt text and caption of each picture in document order.
+    pictures: Vec<package::Picture>,
+    next_num: usize,
+    next_bookmark: usize,
+}
+
+impl<'a> Writer<'a> {
+    fn new(report: &'a Report) -> Writer<'a> {
+        let meta = &report.meta;
+        let mut docx = Docx::new()
+            .page_size(11906, 16838)
+            .page_margin(
+                PageMargin::new()
+                    .top(1418)
+                    .bottom(1418)
+                    .left(1418)
+                    .right(1418)
+                    .header(709)
+                    .footer(709),
+            )
+            .default_fonts(
+                RunFonts::new()
+                    .ascii(FONT)
+                    .hi_ansi(FONT)
+                    .cs(FONT)
+                    .east_asia(FONT),
+            )
+            .default_size(22)
+            .created_at(&package::w3c_date(&meta.date))
+            .updated_at(&package::w3c_date(&meta.date));
+        for s in styles() {
+            docx = docx.add_style(s);
+        }
+        docx = docx
+            .add_abstract_numbering(
+                AbstractNumbering::new(BULLET_NUM).add_level(
+                    Level::new(
+                        0,
+                        Start::new(1),
+                        NumberFormat::new("bullet"),
+                        LevelText::new("•"),
+                        LevelJc::new("left"),
+                    )
+                    .indent(
+                        Some(567),
+                        Some(SpecialIndentType::Hanging(283)),
+                        None,
+                        None,
+                    ),
+                ),
+            )
+            .add_numbering(Numbering::new(BULLET_NUM, BULLET_NUM))
+            .add_abstract_numbering(
+                AbstractNumbering::new(ORDERED_ABSTRACT).add_level(
+                    Level::new(
+                        0,
+                        Start::new(1),
+                        NumberFormat::new("decimal"),
+                        LevelText::new("%1."),
+                        LevelJc::new("left"),
+                    )
+                    .indent(
+                        Some(567),
+                        Some(SpecialIndentType::Hanging(397)),
+                        None,
+                        None,
+                    ),
+                ),
+            );
+        // Running header (with the draft mark) and footer with page numbers.
+        let mut head = Paragraph::new()
+            .style("Sidhuvud")
+            .align(AlignmentType::Right);
+        if meta.draft {
+            head = head
+                .add_run(
+                    Run::new()
+                        .add_text("UTKAST")
+                        .bold()
+                        .color("C00000")
+                        .size(24),
+                )
+                .add_run(Run::new().add_text("   "));
+        }
+        head = head.add_run(Run::new().add_text(running_head(report)));
+        docx = docx.header(Header::new().add_paragraph(head));
+        let foot = Paragraph::new()
+            .style("Sidfot")
+            .align(AlignmentType::Right)
+            .add_run(Run::new().add_text("Sida "))
+            .add_page_num(PageNum::new())
+            .add_run(Run::new().add_text(" av "))
+            .add_num_pages(NumPages::new());
+        docx = docx.footer(Footer::new().add_paragraph(foot));
+        Writer {
+            report,
+            docx,
+            pictures: Vec::new(),
+            next_num: ORDERED_ABSTRACT + 1,
+            next_bookmark: 1,
+        }
+    }
+
+    fn para(&mut self, p: Paragraph) {
+        let docx = std::mem::take(&mut self.docx);
+        self.docx = docx.add_paragraph(p);
+    }
+
+    fn table(&mut self, t: Table) {
+        let docx = std::mem::take(&mut self.docx);
+        self.docx = docx.add_table(t);
+    }
+
+    fn title_block(&mut self) {
+        let meta = &self.report.meta;
+        if meta.draft {
+            self.para(
+                Paragraph::new()
+                    .style("Utkast")
+                    .add_run(Run::new().add_text("UTKAST – ej fastställd version")),
+            );
+        }
+        self.para(
+            Paragraph::new()
+                .style("Title")
+                .add_run(Run::new().add_text(&meta.title)),
+        );
+        if !meta.subtitle.is_empty() {
+            self.para(
+                Paragraph::new()
+                    .style("Subtitle")
+                    .add_run(Run::new().add_text(&meta.subtitle)),
+            );
+        }
+        let lines = [
+            ("Organisation", meta.organisation.as_str()),
+            ("Period", meta.period_label.as_str()),
+            ("Datum", meta.date.as_str()),
+        ];
+        for (label, value) in lines {
+            if value.is_empty() {
+                continue;
+            }
+            self.para(
+                Paragraph::new()
+                    .style("Titelrad")
+                    .add_run(Run::new().add_text(format!("{label}: ")).bold())
+                    .add_run(Run::new().add_text(value)),
+            );
+        }
+        self.page_break();
+    }
+
+    fn contents(&mut self) {
+        self.para(
+            Paragraph::new()
+                .style("Innehallsrubrik")
+                .add_run(Run::new().add_text("Innehåll")),
+        );
+        // The entries are written out (without page numbers, which only Word knows) so the
+        // contents show in any reader; Word rebuilds the field with page numbers on open.
+        let mut toc = TableOfContents::new()
+            .heading_styles_range(1, 4)
+            .alias("Innehåll")
+            .hyperlink()
+            .dirty();
+        for (level, s) in self.report.walk() {
+            toc = toc.add_item(
+                TableOfContentsItem::new()
+                    .text(heading_text(s))
+                    .toc_key(bookmark_name(&s.id))
+                    .level(level.min(4))
+                    .page_ref(""),
+            );
+        }
+        let docx = std::mem::take(&mut self.docx);
+        self.docx = docx.add_table_of_contents(toc);
+        self.page_break();
+    }
+
+    fn page_break(&mut self) {
+        self.para(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
+    }
+
+    fn section(&mut self, s: &Section, level: usize) -> Result<(), DocxError> {
+        let style = format!("Heading{}", level.min(4));
+        let text = heading_text(s);
+        let id = self.next_bookmark;
+        self.next_bookmark += 1;
+        self.para(
+            Paragraph::new()
+                .style(&style)
+                .keep_next(true)
+                .add_bookmark_start(id, bookmark_name(&s.id))
+                .add_run(Run::new().add_text(text))
+                .add_bookmark_end(id),
+        );
+        for b in &s.blocks {
+            self.block(b)?;
+        }
+        for c in &s.sections {
+            self.section(c, level + 1)?;
+        }
+        Ok(())
+    }
+
+    fn block(&mut self, b: &Block) -> Result<(), DocxError> {
+        match b {
+            Block::Paragraph(p) => self.para(inlines(Paragraph::new().style("Normal"), p)),
+            Block::List { ordered, items } => {
+                let num = if *ordered {
+                    let id = self.next_num;
+                    self.next_num += 1;
+                    let docx = std::mem::take(&mut self.docx);
+                    self.docx = docx.add_numbering(
+                        Numbering::new(id, ORDERED_ABSTRACT)
+                            .add_override(LevelOverride::new(0).start(1)),
+                    );
+                    id
+                } else {
+                    BULLET_NUM
+                };
+                for item in items {
+                    self.para(inlines(
+                        Paragraph::new()
+                            .style("ListParagraph")
+                            .numbering(NumberingId::new(num), IndentLevel::new(0)),
+                        item,
+                    ));
+                }
+            }
+            Block::Callout { title, body } => self.callout(title, body),
+            Block::Table(t) => self.model_table(t),
+            Block::Chart(c) => self.chart(c)?,
+            Block::PageBreak => self.page_break(),
+        }
+        Ok(())
+    }
+
+    fn callout(&mut self, title: &str, body: &[ModelParagraph]) {
+        let mut cell = TableCell::new()
+            .width(TEXT_WIDTH, WidthType::Dxa)
+            .shading(
+                Shading::new()
+                    .shd_type(ShdType::Clear)
+                    .color("auto")
+                    .fill("EAF1F8"),
+            )
+            .set_borders(borders(&[(TableCellBorderPosition::Left, 24, ACCENT)]));
+        for pos in [
+            TableCellBorderPosition::Top,
+            TableCellBorderPosition::Bottom,
+            TableCellBorderPosition::Right,
+        ] {
+            cell = cell.set_border(
+                TableCellBorder::new(pos)
+                    .border_type(BorderType::Single)
+                    .size(4)
+                    .color(ACCENT),
+            );
+        }
+        if !title.is_empty() {
+            cell = cell.add_paragraph(
+                Paragraph::new()
+                    .style("Rutrubrik")
+                    .add_run(Run::new().add_text(title)),
+            );
+        }
+        for p in body {
+            cell = cell.add_paragraph(inlines(Paragraph::new().style("Rutbrodtext"), p));
+        }
+        let t = Table::new(vec![TableRow::new(vec![cell])])
+            .set_grid(vec![TEXT_WIDTH])
+            .width(TEXT_WIDTH, WidthType::Dxa)
+            .layout(TableLayoutType::Fixed)
+            .margins(TableCellMargins::new().margin(113, 170, 113, 170));
+        self.table(t);
+        self.para(Paragraph::new().style("Efterruta"));
+    }
+
+    fn model_table(&mut self, t: &ModelTable) {
+        self.para(
+            Paragraph::new()
+                .style("Tabellrubrik")
+                .keep_next(true)
+                .add_run(Run::new().add_text(t.title())),
+        );
+        if let Some(note) = &t.sign_note {
+            self.para(
+                Paragraph::new()
+                    .style("Teckenforklaring")
+                    .keep_next(true)
+                    .add_run(Run::new().add_text(note)),
+            );
+        }
+        let layout = column_widths(t);
+        let size = layout.size;
+        let grid = layout.widths;
+        let mut rows = Vec::new();
+        if !t.groups.is_empty() {
+            let mut cells = Vec::new();
+            let mut col = 0;
+            for g in &t.groups {
+                let span = g.span.max(1);
+                let numeric = t.columns.get(col).is_some_and(|c| c.format.is_numeric());
+                let mut p = Paragraph::new().style("Tabellhuvud");
+                if numeric || span > 1 {
+                    p = p.align(AlignmentType::Center);
+                }
+                let mut cell = TableCell::new()
+                    .width(
+                        grid[col..(col + span).min(grid.len())].iter().sum(),
+                        WidthType::Dxa,
+                    )
+                    .grid_span(span)
+                    .add_paragraph(p.add_run(Run::new().add_text(&g.label).size(size)));
+                if !g.label.is_empty() {
+                    cell = cell.set_borders(borders(&[(TableCellBorderPosition::Bottom, 4, RULE)]));
+                }
+                cells.push(cell);
+                col += span;
+            }
+            rows.push(TableRow::new(cells).cant_split());
+        }
+        let header: Vec<TableCell> = t
+            .columns
+            .iter()
+            .zip(&grid)
+            .map(|(c, w)| {
+                let mut p = Paragraph::new().style("Tabellhuvud");
+                if c.format.is_numeric() || c.format == Format::Status {
+                    p = p.align(if c.format.is_numeric() {
+                        AlignmentType::Right
+                    } else {
+                        AlignmentType::Left
+                    });
+                }
+                TableCell::new()
+                    .width(*w, WidthType::Dxa)
+                    .shading(
+                        Shading::new()
+                            .shd_type(ShdType::Clear)
+                            .color("auto")
+                            .fill("F2F2F2"),
+                    )
+                    .set_borders(borders(&[(TableCellBorderPosition::Bottom, 8, "000000")]))
+                    .add_paragraph(p.add_run(Run::new().add_text(&c.label).size(size)))
+            })
+            .collect();
+        rows.push(TableRow::new(header).cant_split());
+        for r in &t.rows {
+            rows.push(body_row(t, r, &grid, size));
+        }
+        let table = Table::new(rows)
+            .set_grid(grid.clone())
+            .width(grid.iter().sum(), WidthType::Dxa)
+            .layout(TableLayoutType::Fixed)
+            .margins(TableCellMargins::new().margin(28, 85, 28, 85))
+            .set_borders(
+                TableBorders::with_empty()
+                    .set(
+                        TableBorder::new(TableBorderPosition::Top)
+                            .border_type(BorderType::Single)
+                            .size(8)
+                            .color("000000"),
+                    )
+                    .set(
+                        TableBorder::new(TableBorderPosition::Bottom)
+                            .border_type(BorderType::Single)
+                            .size(8)
+                            .color("000000"),
+                    )
+                    .set(
+                        TableBorder::new(TableBorderPosition::InsideH)
+                            .border_type(BorderType::Single)
+                            .size(2)
+                            .color(LIGHT_RULE),
+                    ),
+            );
+        self.table(table);
+        for n in &t.notes {
+            self.para(
+                Paragraph::new()
+                    .style("Tabellnot")
+                    .add_run(Run::new().add_text(n)),
+            );
+        }
+        self.para(Paragraph::new().style("Eftertabell"));
+    }
+
+    fn chart(&mut self, c: &Chart) -> Result<(), DocxError> {
+        let png = chart::chart_png(c).map_err(|message| DocxError::Chart {
+            chart: c.title_line(),
+            message,
+        })?;
+        let height_emu = (CHART_WIDTH_EMU as u64 * png.height as u64 / png.width as u64) as u32;
+        let n = self.pictures.len() + 1;
+        let pic = Pic::new_with_dimensions(png.bytes, png.width, png.height)
+            .id(format!("rIdImage{n}"))
+            .size(CHART_WIDTH_EMU, height_emu);
+        self.pictures.push(package::Picture {
+            name: c.title_line(),
+            descr: c.alt.clone(),
+        });
+        self.para(
+            Paragraph::new()
+                .style("Diagram")
+                .keep_next(true)
+                .add_run(Run::new().add_image(pic)),
+        );
+        self.para(
+            Paragraph::new()
+                .style("Caption")
+                .add_run(Run::new().add_text(c.title_line())),
+        );
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Vec<u8>, DocxError> {
+        let xml = self.docx.build();
+        package::write(xml, &self.report.meta, &self.pictures).map_err(DocxError::Package)
+    }
+}
+
+/// A heading with its number: `2.1 Ekonomi`.
+fn heading_text(s: &Section) -> String {
+    if s.number.is_empty() {
+        s.title.clone()
+    } else {
+        format!("{} {}", s.number, s.title)
+    }
+}
+
+/// The running header text: title, subtitle.
+fn running_head(report: &Report) -> String {
+    let m = &report.meta;
+    if m.subtitle.is_empty() {
+        m.title.clone()
+    } else {
+        format!("{} – {}", m.title, m.subtitle)
+    }
+}
+
+/// A Word bookmark name from a section id: letters, digits and `_`, at most 40 characters,
+/// starting with a letter.
+fn bookmark_name(id: &str) -> String {
+    let mut s = String::from("s_");
+    for c in id.chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c);
+        } else {
+            s.push('_');
+        }
+        if s.len() >= 40 {
+            break;
+        }
+    }
+    s
+}
+
+/// Add a model paragraph's runs to a Word paragraph.
+fn inlines(mut p: Paragraph, m: &ModelParagraph) -> Paragraph {
+    for i in &m.inlines {
+        p = match i {
+            Inline::Text(t) => p.add_run(Run::new().add_text(t)),
+            Inline::Strong(t) => p.add_run(Run::new().add_text(t).bold()),
+            Inline::Emph(t) => p.add_run(Run::new().add_text(t).italic()),
+            Inline::Number(n) => p.add_run(Run::new().add_text(&n.text)),
+            Inline::Status(s) => p
+                .add_run(Run::new().add_text(s.level.symbol()).color(colour(s.level)))
+                .add_run(Run::new().add_text(format!("\u{a0}{}", s.label))),
+        };
+    }
+    p
+}
+
+fn colour(level: StatusLevel) -> &'static str {
+    level.colour().trim_start_matches('#')
+}
+
+/// How a table is laid out: column widths in twips and the font size in half-points.
+struct Layout {
+    widths: Vec<usize>,
+    size: usize,
+}
+
+/// Column widths: every column has a minimum (numbers: their longest text, so figures never
+/// wrap; text: its longest word) and a wish (numbers: also their longest header word; text:
+/// its longest text, at most 40 characters). Wide tables get a smaller font (9, 8 or 7 pt)
+/// before anything is squeezed; what is left over goes to the label column.
+fn column_widths(t: &ModelTable) -> Layout {
+    if t.columns.is_empty() {
+        return Layout {
+            widths: vec![TEXT_WIDTH],
+            size: 18,
+        };
+    }
+    // Cell margins left and right, plus a little air.
+    const PAD: usize = 200;
+    let longest_word = |s: &str| {
+        s.split_whitespace()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    // (minimum, wish) in characters, and whether the column is text.
+    let cols: Vec<(usize, usize, bool)> = t
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let cells = t.rows.iter().filter_map(|r| r.cells.get(i));
+            let longest = cells
+                .clone()
+                .map(|c| c.text.chars().count())
+                .max()
+                .unwrap_or(0);
+            let word = longest_word(&c.label);
+            match c.format {
+                Format::Text => {
+                    let cell_word = cells.map(|c| longest_word(&c.text)).max().unwrap_or(0);
+                    let min = cell_word.max(word).max(6);
+                    (min, longest.min(40).max(min), true)
+                }
+                Format::Status => ((longest + 2).max(6), (longest + 2).max(word), false),
+                _ => (longest.max(3), longest.max(word), false),
+            }
+        })
+        .collect();
+    // Twips per character of bold figures at `pt` points (a wide font, so that a substitute
+    // for Calibri also fits).
+    let per_char = |pt: usize| pt * 14;
+    let sum = |pt: usize, f: &dyn Fn(&(usize, usize, bool)) -> usize| -> usize {
+        cols.iter().map(|x| f(x) * per_char(pt) + PAD).sum()
+    };
+    let comfortable = |pt| sum(pt, &|x| if x.2 { x.0 } else { x.1 }) <= TEXT_WIDTH;
+    // When nothing fits comfortably, the smallest font breaks the fewest header words.
+    let pt = [9usize, 8, 7]
+        .into_iter()
+        .find(|&pt| comfortable(pt))
+        .unwrap_or(7);
+    let c = per_char(pt);
+    let min: Vec<usize> = cols.iter().map(|x| x.0 * c + PAD).collect();
+    let mut widths: Vec<usize> = cols.iter().map(|x| x.1 * c + PAD).collect();
+    // Squeeze text columns, then numbers, towards their minimum.
+    for text_first in [true, false] {
+        let total: usize = widths.iter().sum();
+        if total <= TEXT_WIDTH {
+            break;
+        }
+        let over = total - TEXT_WIDTH;
+        let room: usize = (0..cols.len())
+            .filter(|&i| cols[i].2 == text_first)
+            .map(|i| widths[i] - min[i])
+            .sum();
+        if room == 0 {
+            continue;
+        }
+        let take = over.min(room);
+        for i in (0..cols.len()).filter(|&i| cols[i].2 == text_first) {
+            let r = widths[i] - min[i];
+            widths[i] -= (r * take).div_ceil(room).min(r);
+        }
+    }
+    let total: usize = widths.iter().sum();
+    if total > TEXT_WIDTH {
+        for w in &mut widths {
+            *w = *w * TEXT_WIDTH / total;
+        }
+    }
+    let total: usize = widths.iter().sum();
+    widths[0] += TEXT_WIDTH.saturating_sub(total);
+    Layout {
+        widths,
+        size: pt * 2,
+    }
+}
+
+fn body_row(t: &ModelTable, r: &Row, grid: &[usize], size: usize) -> TableRow {
+    let cells = t
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, col)| {
+            let empty = Cell::empty();
+            let cell = r.cells.get(i).unwrap_or(&empty);
+            let mut tc = TableCell::new().width(grid[i], WidthType::Dxa);
+            if r.kind == RowKind::Total {
+                tc = tc.set_borders(borders(&[(TableCellBorderPosition::Top, 8, "000000")]));
+            }
+            tc.add_paragraph(body_paragraph(r, i, col, cell, size))
+        })
+        .collect();
+    TableRow::new(cells)
+}
+
+fn body_paragraph(r: &Row, i: usize, col: &Column, cell: &Cell, size: usize) -> Paragraph {
+    let mut p = Paragraph::new().style("Tabelltext");
+    if col.format.is_numeric() {
+        p = p.align(AlignmentType::Right);
+    }
+    if i == 0 {
+        let level = r.level as i32 + i32::from(r.kind == RowKind::Varav && r.level == 0);
+        if level > 0 {
+            p = p.indent(Some(level * LEVEL_INDENT), None, None, None);
+        }
+    }
+    let style = |run: Run| {
+        let run = run.size(size);
+        match r.kind {
+            RowKind::Subtotal | RowKind::Total | RowKind::Heading => run.bold(),
+            RowKind::Varav => run.italic(),
+            RowKind::Item => run,
+        }
+    };
+    match &cell.value {
+        Value::Status(s) => p
+            .add_run(style(
+                Run::new().add_text(s.level.symbol()).color(colour(s.level)),
+            ))
+            .add_run(style(Run::new().add_text(format!("\u{a0}{}", cell.text)))),
+        _ => p.add_run(style(Run::new().add_text(&cell.text))),
+    }
+}
+
+/// The paragraph and character styles the document uses. Heading styles carry the built-in
+/// names (`heading 1`) so Word treats them as headings (navigation pane, table of contents).
+fn styles() -> Vec<Style> {
+    let spacing = |before: u32, after: u32| LineSpacing::new().before(before).after(after);
+    let heading = |level: usize, size: usize, before: u32| {
+        Style::new(format!("Heading{level}"), StyleType::Paragraph)
+            .name(format!("heading {level}"))
+            .based_on("Normal")
+            .next("Normal")
+            .q_format(true)
+            .outline_lvl(level - 1)
+            .fonts(
+                RunFonts::new()
+                    .ascii(HEADING_FONT)
+                    .hi_ansi(HEADING_FONT)
+                    .cs(HEADING_FONT),
+            )
+            .size(size)
+            .bold()
+            .color(ACCENT)
+            .line_spacing(spacing(before, 120))
+    };
+    let para = |id: &str, name: &str| {
+        Style::new(id, StyleType::Paragraph)
+            .name(name)
+            .based_on("Normal")
+            .q_format(true)
+    };
+    vec![
+        Style::new("Normal", StyleType::Paragraph)
+            .name("Normal")
+            .q_format(true)
+            .line_spacing(spacing(0, 160).line(264).line_rule(LineSpacingType::Auto)),
+        heading(1, 32, 360),
+        heading(2, 26, 280),
+        heading(3, 24, 240),
+        heading(4, 22, 200),
+        para("Title", "Title")
+            .fonts(
+                RunFonts::new()
+                    .ascii(HEADING_FONT)
+                    .hi_ansi(HEADING_FONT)
+                    .cs(HEADING_FONT),
+            )
+            .size(56)
+            .color(ACCENT)
+            .line_spacing(spacing(2400, 240)),
+        para("Subtitle", "Subtitle")
+            .size(32)
+            .color("404040")
+            .line_spacing(spacing(0, 480)),
+        para("Titelrad", "Titelrad")
+            .size(24)
+            .line_spacing(spacing(0, 80)),
+        para("Utkast", "Utkast")
+            .size(36)
+            .bold()
+            .color("C00000")
+            .line_spacing(spacing(0, 240)),
+        para("Innehallsrubrik", "TOC Heading")
+            .fonts(
+                RunFonts::new()
+                    .ascii(HEADING_FONT)
+                    .hi_ansi(HEADING_FONT)
+                    .cs(HEADING_FONT),
+            )
+            .size(32)
+            .bold()
+            .color(ACCENT)
+            .line_spacing(spacing(0, 240)),
+        para("ToC1", "toc 1").line_spacing(spacing(120, 40)).bold(),
+        para("ToC2", "toc 2")
+            .indent(Some(221), None, None, None)
+            .line_spacing(spacing(0, 40)),
+        para("ToC3", "toc 3")
+            .indent(Some(442), None, None, None)
+            .line_spacing(spacing(0, 40)),
+        para("ToC4", "toc 4")
+            .indent(Some(663), None, None, None)
+            .line_spacing(spacing(0, 40)),
+        para("ListParagraph", "List Paragraph").line_spacing(spacing(0, 60)),
+        para("Tabellrubrik", "Tabellrubrik")
+            .bold()
+            .size(22)
+            .line_spacing(spacing(240, 40)),
+        para("Teckenforklaring", "Teckenförklaring")
+            .italic()
+            .size(16)
+            .color("404040")
+            .line_spacing(spacing(0, 80)),
+        para("Tabellhuvud", "Tabellhuvud")
+            .bold()
+            .size(18)
+            .line_spacing(spacing(0, 0).line(240).line_rule(LineSpacingType::Auto)),
+        para("Tabelltext", "Tabelltext")
+            .size(18)
+            .line_spacing(spacing(0, 0).line(240).line_rule(LineSpacingType::Auto)),
+        para("Tabellnot", "Tabellnot")
+            .size(16)
+            .color("404040")
+            .line_spacing(spacing(40, 0)),
+        para("Eftertabell", "Efter tabell")
+            .size(12)
+            .line_spacing(spacing(0, 120)),
+        para("Efterruta", "Efter ruta")
+            .size(12)
+            .line_spacing(spacing(0, 120)),
+        para("Rutrubrik", "Rutrubrik")
+            .bold()
+            .color(ACCENT)
+            .line_spacing(spacing(0, 80)),
+        para("Rutbrodtext", "Rutbrödtext").line_spacing(spacing(0, 80)),
+        para("Diagram", "Diagram").line_spacing(spacing(240, 0)),
+        para("Caption", "caption")
+            .italic()
+            .size(18)
+            .color("404040")
+            .line_spacing(spacing(60, 240)),
+        para("Sidhuvud", "header").size(16).color("595959"),
+        para("Sidfot", "footer").size(16).color("595959"),
+    ]
+}
+
+/// Cell borders: only the given sides, single lines of the given size (eighths of a point)
+/// and colour; the other sides come from the table.
+fn borders(sides: &[(TableCellBorderPosition, usize, &str)]) -> TableCellBorders {
+    sides
+        .iter()
+        .fold(TableCellBorders::with_empty(), |b, (pos, size, colour)| {
+            b.set(
+                TableCellBorder::new(pos.clone())
+                    .border_type(BorderType::Single)
+                    .size(*size)
+                    .color(*colour),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use delar_report::{Column, Row};
+
+    fn wide_table(columns: usize) -> ModelTable {
+        let mut t = delar_report::fixture::sample()
+            .table("drift")
+            .unwrap()
+            .clone();
+        t.groups.clear();
+        t.columns = (0..columns)
+            .map(|i| Column {
+                key: format!("k{i}"),
+                label: if i == 0 {
+                    "Nämnd".into()
+                } else {
+                    format!("Kostnadsbudget {i}")
+                },
+                format: if i == 0 {
+                    Format::Text
+                } else {
+                    Format::Number { decimals: 1 }
+                },
+            })
+            .collect();
+        t.rows = vec![Row {
+            key: "r".into(),
+            kind: RowKind::Total,
+            level: 0,
+            cells: (0..columns)
+                .map(|i| {
+                    if i == 0 {
+                        Cell::text("Summa programområde social välfärd")
+                    } else {
+                        Cell::new(Value::Number(-1358.24), &Format::Number { decimals: 1 })
+                    }
+                })
+                .collect(),
+            includes: vec![],
+        }];
+        t
+    }
+
+    #[test]
+    fn tables_fill_the_text_width_and_figures_fit() {
+        // Eleven columns of eight-character figures do not fit a portrait page even at 7 pt:
+        // they are scaled down (and may wrap) but still fill the width exactly.
+        let layout = column_widths(&wide_table(11));
+        assert_eq!(layout.widths.iter().sum::<usize>(), TEXT_WIDTH);
+        for n in [2, 5, 8] {
+            let t = wide_table(n);
+            let layout = column_widths(&t);
+            assert_eq!(
+                layout.widths.iter().sum::<usize>(),
+                TEXT_WIDTH,
+                "{n} columns"
+            );
+            let pt = layout.size / 2;
+            // Every figure (−1 358,2: 8 characters) has room on one line.
+            for w in &layout.widths[1..] {
+                assert!(*w >= 8 * pt * 14 + 200, "{n} columns: {w} at {pt} pt");
+            }
+            // The label column keeps at least its longest word.
+            assert!(layout.widths[0] >= "programområde".chars().count() * pt * 14);
+        }
+        // Narrow tables keep the normal size, wide ones get smaller.
+        assert_eq!(column_widths(&wide_table(3)).size, 18);
+        assert_eq!(column_widths(&wide_table(11)).size, 14);
+    }
+
+    #[test]
+    fn bookmark_names_are_valid() {
+        assert_eq!(bookmark_name("mal-1"), "s_mal_1");
+        assert!(bookmark_name(&"x".repeat(100)).len() <= 40);
+    }
+}

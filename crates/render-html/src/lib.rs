@@ -1,0 +1,381 @@
+//! The report as one self-contained HTML5 file: inline CSS, inline SVG charts, no scripts,
+//! fonts or links to anything outside the file.
+//!
+//! The page is built for reading on screen and for printing on A4: a header with the
+//! organisation, title, period and date, a table of contents, numbered headings (`h1`–`h4` by
+//! section depth), narrative with bound numbers marked up with their origin, tables with
+//! captions, sign notes, spanning group headers, row and column headers for screen readers and
+//! right-aligned tabular figures, charts as figures with captions and text alternatives, and a
+//! visible "UTKAST" mark on every screen and printed page of a draft. Every string from the
+//! model is escaped, and the output depends on nothing but the report (byte-identical for the
+//! same input).
+
+use delar_report::svg::{chart_svg, escape};
+use delar_report::{
+    Block, Cell, Chart, Format, Inline, Paragraph, Report, Row, RowKind, Section, Table, Value,
+};
+use std::fmt::Write;
+
+/// The stylesheet every page carries (screen and print).
+pub const CSS: &str = include_str!("style.css");
+
+/// Extra rules for drafts: "UTKAST" in the top margin of every printed page (the watermark
+/// is there too, for browsers without page margin boxes).
+pub const DRAFT_CSS: &str =
+    "@page {\n  @top-center {\n    content: \"UTKAST – inte fastställd\";\n    \
+font-family: \"DejaVu Sans\", \"Liberation Sans\", Arial, sans-serif; font-size: 10pt;\n    \
+font-weight: bold; letter-spacing: 0.08em; color: #b00020;\n  }\n}\n";
+
+/// The report as a complete HTML5 document.
+pub fn render(report: &Report) -> String {
+    let mut out = String::with_capacity(64 * 1024);
+    let meta = &report.meta;
+    let mut title = meta.title.clone();
+    for part in [&meta.subtitle, &meta.organisation] {
+        if !part.is_empty() {
+            title.push_str(" – ");
+            title.push_str(part);
+        }
+    }
+    if meta.draft {
+        title.push_str(" (UTKAST)");
+    }
+    out.push_str("<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str(
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"color-scheme\" content=\"light\">\n<meta name=\"generator\" content=\"delar\">\n",
+    );
+    let _ = writeln!(
+        out,
+        "<meta name=\"dcterms.created\" content=\"{}\">",
+        escape(&meta.date)
+    );
+    let _ = writeln!(out, "<title>{}</title>", escape(&title));
+    let draft_css = if meta.draft { DRAFT_CSS } else { "" };
+    let _ = writeln!(out, "<style>\n{CSS}{draft_css}</style>\n</head>");
+    out.push_str(if meta.draft {
+        "<body class=\"draft\">\n"
+    } else {
+        "<body>\n"
+    });
+    out.push_str("<a class=\"skip\" href=\"#delar-rapport\">Hoppa till rapporten</a>\n");
+    if meta.draft {
+        out.push_str(
+            "<div class=\"draft-banner\" role=\"note\">UTKAST – inte fastställd</div>\n\
+             <div class=\"draft-mark\" aria-hidden=\"true\">UTKAST</div>\n",
+        );
+    }
+    header(&mut out, report);
+    toc(&mut out, report);
+    out.push_str("<main id=\"delar-rapport\">\n");
+    for s in &report.sections {
+        section(&mut out, s, 1);
+    }
+    out.push_str("</main>\n</body>\n</html>\n");
+    out
+}
+
+fn header(out: &mut String, report: &Report) {
+    let m = &report.meta;
+    out.push_str("<header class=\"report-header\">\n");
+    if !m.organisation.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"organisation\">{}</p>",
+            escape(&m.organisation)
+        );
+    }
+    let _ = writeln!(out, "<h1 class=\"report-title\">{}</h1>", escape(&m.title));
+    if !m.subtitle.is_empty() {
+        let _ = writeln!(out, "<p class=\"subtitle\">{}</p>", escape(&m.subtitle));
+    }
+    out.push_str("<dl class=\"facts\">\n");
+    if !m.period_label.is_empty() {
+        let _ = writeln!(
+            out,
+            "<div><dt>Period</dt><dd>{}</dd></div>",
+            escape(&m.period_label)
+        );
+    }
+    if !m.date.is_empty() {
+        let _ = writeln!(
+            out,
+            "<div><dt>Datum</dt><dd><time datetime=\"{0}\">{0}</time></dd></div>",
+            escape(&m.date)
+        );
+    }
+    out.push_str("</dl>\n</header>\n");
+}
+
+/// The table of contents: nested ordered lists linking to the section ids.
+fn toc(out: &mut String, report: &Report) {
+    if report.sections.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<nav class=\"toc\" aria-label=\"Innehåll\">\n<h2 class=\"toc-title\">Innehåll</h2>\n",
+    );
+    toc_list(out, &report.sections);
+    out.push_str("</nav>\n");
+}
+
+fn toc_list(out: &mut String, sections: &[Section]) {
+    out.push_str("<ol>\n");
+    for s in sections {
+        let _ = write!(
+            out,
+            "<li><a href=\"#{}\">{}</a>",
+            escape(&anchor(&s.id)),
+            heading_text(s)
+        );
+        if !s.sections.is_empty() {
+            out.push('\n');
+            toc_list(out, &s.sections);
+        }
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ol>\n");
+}
+
+/// The heading's inner HTML: number (if any) and title.
+fn heading_text(s: &Section) -> String {
+    if s.number.is_empty() {
+        escape(&s.title)
+    } else {
+        format!(
+            "<span class=\"nr\">{}</span> {}",
+            escape(&s.number),
+            escape(&s.title)
+        )
+    }
+}
+
+/// A usable id: whitespace becomes `-` (ids must not contain spaces).
+fn anchor(id: &str) -> String {
+    id.chars()
+        .map(|c| if c.is_whitespace() { '-' } else { c })
+        .collect()
+}
+
+fn section(out: &mut String, s: &Section, depth: usize) {
+    let level = depth.clamp(1, 4);
+    let _ = writeln!(
+        out,
+        "<section id=\"{}\" class=\"level-{depth}\">\n<h{level}>{}</h{level}>",
+        escape(&anchor(&s.id)),
+        heading_text(s)
+    );
+    for b in &s.blocks {
+        block(out, b);
+    }
+    for c in &s.sections {
+        section(out, c, depth + 1);
+    }
+    out.push_str("</section>\n");
+}
+
+fn block(out: &mut String, b: &Block) {
+    match b {
+        Block::Paragraph(p) => {
+            let _ = writeln!(out, "<p>{}</p>", inlines(p));
+        }
+        Block::List { ordered, items } => {
+            let tag = if *ordered { "ol" } else { "ul" };
+            let _ = writeln!(out, "<{tag}>");
+            for i in items {
+                let _ = writeln!(out, "<li>{}</li>", inlines(i));
+            }
+            let _ = writeln!(out, "</{tag}>");
+        }
+        Block::Callout { title, body } => {
+            let _ = writeln!(
+                out,
+                "<aside class=\"callout\" aria-label=\"{0}\">\n<p class=\"callout-title\">{0}</p>",
+                escape(title)
+            );
+            for p in body {
+                let _ = writeln!(out, "<p>{}</p>", inlines(p));
+            }
+            out.push_str("</aside>\n");
+        }
+        Block::Table(t) => table(out, t),
+        Block::Chart(c) => chart(out, c),
+        // page breaks belong to paged formats; the print stylesheet breaks before sections
+        Block::PageBreak => {}
+    }
+}
+
+/// A paragraph's content: text escaped, bound numbers with their origin as a tooltip,
+/// statuses as symbol (hidden from screen readers) and word.
+fn inlines(p: &Paragraph) -> String {
+    let mut s = String::new();
+    for i in &p.inlines {
+        match i {
+            Inline::Text(t) => s.push_str(&escape(t)),
+            Inline::Strong(t) => {
+                let _ = write!(s, "<strong>{}</strong>", escape(t));
+            }
+            Inline::Emph(t) => {
+                let _ = write!(s, "<em>{}</em>", escape(t));
+            }
+            Inline::Number(n) => match &n.source {
+                Some(src) => {
+                    let _ = write!(
+                        s,
+                        "<span class=\"tal\" title=\"{}\">{}</span>",
+                        escape(&src.origin),
+                        escape(&n.text)
+                    );
+                }
+                None => {
+                    let _ = write!(s, "<span class=\"tal\">{}</span>", escape(&n.text));
+                }
+            },
+            Inline::Status(st) => s.push_str(&status(st)),
+        }
+    }
+    s
+}
+
+fn status(st: &delar_report::Status) -> String {
+    format!(
+        "<span class=\"status\"><span class=\"symbol\" aria-hidden=\"true\" style=\"color:{}\">{} </span>{}</span>",
+        st.level.colour(),
+        st.level.symbol(),
+        escape(&st.label)
+    )
+}
+
+fn table(out: &mut String, t: &Table) {
+    let title = t.title();
+    let ncols = t.columns.len().max(1);
+    let _ = writeln!(
+        out,
+        "<div class=\"table\" id=\"tabell-{}\">\n<div class=\"table-scroll\" role=\"region\" \
+         aria-label=\"{}\" tabindex=\"0\">\n<table>",
+        escape(&anchor(&t.id)),
+        escape(&title)
+    );
+    let _ = write!(
+        out,
+        "<caption><span class=\"table-title\">{}</span>",
+        escape(&title)
+    );
+    if let Some(note) = &t.sign_note {
+        let _ = write!(out, "<span class=\"sign-note\">{}</span>", escape(note));
+    }
+    out.push_str("</caption>\n");
+    out.push_str("<thead>\n");
+    if !t.groups.is_empty() {
+        out.push_str("<tr class=\"groups\">");
+        let mut col = 0;
+        for g in &t.groups {
+            let span = g.span.max(1);
+            let numeric = t.columns.get(col).is_some_and(|c| c.format.is_numeric());
+            let class = if numeric { " class=\"num\"" } else { "" };
+            if g.label.is_empty() {
+                let _ = write!(out, "<td colspan=\"{span}\"></td>");
+            } else {
+                let _ = write!(
+                    out,
+                    "<th scope=\"colgroup\" colspan=\"{span}\"{class}>{}</th>",
+                    escape(&g.label)
+                );
+            }
+            col += span;
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("<tr>");
+    for c in &t.columns {
+        let class = col_class(&c.format);
+        let _ = write!(out, "<th scope=\"col\"{class}>{}</th>", escape(&c.label));
+    }
+    out.push_str("</tr>\n</thead>\n<tbody>\n");
+    for r in &t.rows {
+        row(out, t, r, ncols);
+    }
+    out.push_str("</tbody>\n</table>\n</div>\n");
+    if !t.notes.is_empty() {
+        out.push_str("<div class=\"notes\">\n");
+        for n in &t.notes {
+            let _ = writeln!(out, "<p>{}</p>", escape(n));
+        }
+        out.push_str("</div>\n");
+    }
+    out.push_str("</div>\n");
+}
+
+fn col_class(f: &Format) -> &'static str {
+    if f.is_numeric() {
+        " class=\"num\""
+    } else if *f == Format::Status {
+        " class=\"status-col\""
+    } else {
+        ""
+    }
+}
+
+fn row(out: &mut String, t: &Table, r: &Row, ncols: usize) {
+    let kind = match r.kind {
+        RowKind::Item => "item",
+        RowKind::Subtotal => "subtotal",
+        RowKind::Total => "total",
+        RowKind::Varav => "varav",
+        RowKind::Heading => "heading",
+    };
+    let level = r.level.min(6);
+    let _ = write!(out, "<tr class=\"{kind}\">");
+    let label = r.cells.first();
+    let label_text = label.map(|c| escape(&c.text)).unwrap_or_default();
+    let indent = if level > 0 {
+        let tenths = 4 + 12 * level as u32;
+        format!(" style=\"padding-left:{}.{}em\"", tenths / 10, tenths % 10)
+    } else {
+        String::new()
+    };
+    if r.kind == RowKind::Heading {
+        // a heading row: its label across the table, no numbers
+        let _ = writeln!(
+            out,
+            "<th scope=\"rowgroup\" colspan=\"{ncols}\"{indent}>{label_text}</th></tr>"
+        );
+        return;
+    }
+    let _ = write!(
+        out,
+        "<th scope=\"row\"{indent}{}>{label_text}</th>",
+        source_title(label)
+    );
+    for (i, col) in t.columns.iter().enumerate().skip(1) {
+        let cell = r.cells.get(i);
+        let class = col_class(&col.format);
+        let _ = write!(out, "<td{class}{}>", source_title(cell));
+        if let Some(c) = cell {
+            match &c.value {
+                Value::Status(st) if c.text == st.label => out.push_str(&status(st)),
+                _ => out.push_str(&escape(&c.text)),
+            }
+        }
+        out.push_str("</td>");
+    }
+    out.push_str("</tr>\n");
+}
+
+/// A `title` attribute with where the cell's value came from, for the audit trail.
+fn source_title(c: Option<&Cell>) -> String {
+    match c.and_then(|c| c.source.as_ref()) {
+        Some(s) if !s.origin.is_empty() => format!(" title=\"{}\"", escape(&s.origin)),
+        _ => String::new(),
+    }
+}
+
+fn chart(out: &mut String, c: &Chart) {
+    let _ = writeln!(
+        out,
+        "<figure class=\"chart\" id=\"diagram-{}\">\n{}<figcaption>{}</figcaption>\n</figure>",
+        escape(&anchor(&c.id)),
+        chart_svg(c),
+        escape(&c.title_line())
+    );
+}

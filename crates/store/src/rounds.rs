@@ -1,0 +1,1433 @@
+//! Forecast rounds in the database: computed lines, manual overrides, adjustments, per-line
+//! backtest results, locking and an audit log of every change; plus the single ledger query
+//! per organisation node × kontogrupp × month that the forecast computation reads.
+//!
+//! A round (`2025-P2`) is open until it is locked; a locked round never changes and every
+//! write on it fails with a Swedish message. Recomputing an open round replaces the computed
+//! part of its lines (outcome to date, budget, method results, recommendation) but keeps what
+//! people did: a chosen method, a manual amount, comments and adjustments.
+
+use crate::sqlite::SqliteStore;
+use crate::time::now_utc;
+use crate::types::{LedgerBy, LedgerRow};
+use crate::{templates, Store, StoreError};
+use delar_core::{Amount, Date, Round};
+use delar_forecast::{plausibility, Adjustment, AdjustmentKind, ForecastLine, Method};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Migration 4: forecast rounds, lines, method results, adjustments and the audit log.
+pub(crate) const MIGRATION_ROUNDS: crate::schema::Migration = crate::schema::Migration {
+    version: 4,
+    name: "prognosomgångar",
+    sql: r#"
+-- A forecast round: id as written (2025-P2, 2025-P1@3, 2025-05, 2025-B).
+CREATE TABLE forecast_round (
+    id          TEXT PRIMARY KEY,
+    year        INTEGER NOT NULL,
+    kind        TEXT NOT NULL,
+    cutoff      INTEGER NOT NULL CHECK (cutoff BETWEEN 1 AND 12),
+    grain       TEXT NOT NULL CHECK (grain IN ('group', 'account')),
+    status      TEXT NOT NULL CHECK (status IN ('open', 'locked')),
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL,
+    computed_at TEXT NOT NULL,
+    locked_at   TEXT,
+    locked_by   TEXT
+);
+
+-- One line: node (ansvar) × kontogrupp (or account). method is the method in use; recommended
+-- the backtest's choice. A person's choice of method or manual amount is recorded in
+-- override_by/override_at/override_reason (manual_ore set for a manual amount).
+CREATE TABLE forecast_line (
+    id                 INTEGER PRIMARY KEY,
+    round_id           TEXT NOT NULL REFERENCES forecast_round (id),
+    position           INTEGER NOT NULL,
+    node               TEXT NOT NULL,
+    grp                TEXT NOT NULL,
+    method             TEXT NOT NULL,
+    base_ore           BIGINT NOT NULL,
+    explanation        TEXT NOT NULL,
+    to_date_ore        BIGINT NOT NULL,
+    budget_ore         BIGINT NOT NULL,
+    budget_to_date_ore BIGINT NOT NULL,
+    comment            TEXT,
+    recommended        TEXT,
+    manual_ore         BIGINT,
+    override_by        TEXT,
+    override_at        TEXT,
+    override_reason    TEXT,
+    UNIQUE (round_id, node, grp)
+);
+
+-- Every method's result on a line and its backtest: full-year amount (NULL when the method
+-- cannot be used; explanation then says why), MAE and bias over the replayed years.
+CREATE TABLE forecast_estimate (
+    line_id     INTEGER NOT NULL REFERENCES forecast_line (id) ON DELETE CASCADE,
+    method      TEXT NOT NULL,
+    full_ore    BIGINT,
+    explanation TEXT NOT NULL,
+    mae_ore     BIGINT,
+    bias_ore    BIGINT,
+    years       INTEGER NOT NULL,
+    PRIMARY KEY (line_id, method)
+);
+
+CREATE TABLE forecast_adjustment (
+    id         INTEGER PRIMARY KEY,
+    line_id    INTEGER NOT NULL REFERENCES forecast_line (id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL,
+    amount_ore BIGINT NOT NULL,
+    low_ore    BIGINT,
+    high_ore   BIGINT,
+    comment    TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX forecast_adjustment_line ON forecast_adjustment (line_id);
+
+-- Every change to a round: action (berakna, metod, belopp, kommentar, justering,
+-- ta_bort_justering, las), the line (NULL for the whole round), old and new value as text.
+CREATE TABLE forecast_audit (
+    id        INTEGER PRIMARY KEY,
+    round_id  TEXT NOT NULL REFERENCES forecast_round (id),
+    node      TEXT,
+    grp       TEXT,
+    action    TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    user_name TEXT NOT NULL,
+    at        TEXT NOT NULL
+);
+CREATE INDEX forecast_audit_round ON forecast_audit (round_id, id);
+"#,
+};
+
+/// Whether a round can still change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoundStatus {
+    /// Editable.
+    Open,
+    /// Locked: never changes again.
+    Locked,
+}
+
+impl RoundStatus {
+    /// Swedish label.
+    pub fn label(self) -> &'static str {
+        match self {
+            RoundStatus::Open => "öppen",
+            RoundStatus::Locked => "låst",
+        }
+    }
+}
+
+/// A stored round and who did what when.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoundInfo {
+    /// The round (id, year, kind, cut-off).
+    pub round: Round,
+    /// `group` (node × kontogrupp) or `account` (node × account).
+    pub grain: String,
+    /// Open or locked.
+    pub status: RoundStatus,
+    /// When and by whom the round was first computed.
+    pub created_at: String,
+    /// Who created it.
+    pub created_by: String,
+    /// When it was last computed.
+    pub computed_at: String,
+    /// When it was locked.
+    pub locked_at: Option<String>,
+    /// Who locked it.
+    pub locked_by: Option<String>,
+    /// Number of lines.
+    pub lines: u64,
+}
+
+/// One method's result on a line with its backtest record.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MethodEstimate {
+    /// The method.
+    pub method: Method,
+    /// Full-year amount; `None` when the method cannot be used on the line.
+    pub full_year: Option<Amount>,
+    /// The arithmetic, or why the method cannot be used (Swedish).
+    pub explanation: String,
+    /// Mean absolute error over the replayed years (`None` when none could be replayed).
+    pub mae: Option<Amount>,
+    /// Mean signed error (positive = forecast too high).
+    pub bias: Option<Amount>,
+    /// Replayed years.
+    pub years: u32,
+}
+
+/// A line as computed, to be saved with [`ForecastStore::save_round`]. `line.method`,
+/// `line.base` and `line.explanation` are the computed choice (the recommendation, or a
+/// fallback when there is none); adjustments and comment are ignored (people add those).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ComputedLine {
+    /// The line.
+    pub line: ForecastLine,
+    /// The backtest's recommendation.
+    pub recommended: Option<Method>,
+    /// Budget for the months up to the cut-off (for the plausibility checks).
+    pub budget_to_date: Amount,
+    /// Every method's result.
+    pub estimates: Vec<MethodEstimate>,
+}
+
+/// A stored line with everything around it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LineDetail {
+    /// The line as the report builder sees it.
+    pub line: ForecastLine,
+    /// Ids of `line.adjustments`, in the same order (for removal).
+    pub adjustment_ids: Vec<i64>,
+    /// The backtest's recommendation.
+    pub recommended: Option<Method>,
+    /// Budget up to the cut-off.
+    pub budget_to_date: Amount,
+    /// A manual amount is in force.
+    pub manual: bool,
+    /// Who overrode the recommendation (method or amount), when and why.
+    pub override_by: Option<String>,
+    /// When.
+    pub override_at: Option<String>,
+    /// Why.
+    pub override_reason: Option<String>,
+    /// Every method's result.
+    pub estimates: Vec<MethodEstimate>,
+    /// Plausibility warnings (Swedish).
+    pub flags: Vec<String>,
+}
+
+/// One row of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    /// Round id.
+    pub round: String,
+    /// Node of the line (`None` for the whole round).
+    pub node: Option<String>,
+    /// Group of the line.
+    pub group: Option<String>,
+    /// What was done.
+    pub action: String,
+    /// Value before.
+    pub old_value: Option<String>,
+    /// Value after.
+    pub new_value: Option<String>,
+    /// Who.
+    pub user: String,
+    /// When (UTC).
+    pub at: String,
+}
+
+/// What saving a computed round did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SaveSummary {
+    /// Lines now in the round.
+    pub lines: u64,
+    /// New lines.
+    pub added: u64,
+    /// Lines whose computed part was replaced.
+    pub updated: u64,
+    /// Lines where a person's method or amount was kept.
+    pub kept_overrides: u64,
+    /// Lines no longer computed and removed (those without anything a person added).
+    pub removed: u64,
+}
+
+/// Ledger rows of one organisation node (dimension 1 object).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NodeLedgerRow {
+    /// Organisation code (ansvar).
+    pub node: String,
+    /// The row, with the same meaning as in [`Store::ledger`] for that object.
+    pub row: LedgerRow,
+}
+
+/// Forecast rounds in a store.
+pub trait ForecastStore {
+    /// Outcome and budget per dimension-1 object (ansvar) × kontogrupp (or account) × month
+    /// for the financial year named `year`, in one query: the same figures as
+    /// [`Store::ledger`] with the object filter `(1, node)` for each node (budget: with
+    /// `budget_as_of`, the CSV versions decided on or before that date, as
+    /// [`Store::budget_in_force`]; without it, all). Ordered by node, then as the ledger.
+    fn ledger_by_node(
+        &self,
+        year: i32,
+        by: LedgerBy,
+        budget_as_of: Option<Date>,
+    ) -> Result<Vec<NodeLedgerRow>, StoreError>;
+
+    /// Save a computed round. A new round is created open; an open round's computed lines
+    /// are replaced, keeping methods and amounts people chose, comments and adjustments
+    /// (lines no longer computed are removed unless a person added something to them). Fails
+    /// on a locked round.
+    fn save_round(
+        &mut self,
+        round: &Round,
+        grain: LedgerBy,
+        lines: &[ComputedLine],
+        user: &str,
+    ) -> Result<SaveSummary, StoreError>;
+
+    /// All rounds, by year and cut-off.
+    fn forecast_rounds(&self) -> Result<Vec<RoundInfo>, StoreError>;
+
+    /// One round, `None` when it does not exist.
+    fn forecast_round(&self, id: &str) -> Result<Option<RoundInfo>, StoreError>;
+
+    /// The round's lines with their adjustments, in computation order (organisation order).
+    fn forecast_lines(&self, round: &str) -> Result<Vec<ForecastLine>, StoreError>;
+
+    /// The round's lines with recommendation, overrides, method results and plausibility
+    /// flags.
+    fn forecast_line_details(&self, round: &str) -> Result<Vec<LineDetail>, StoreError>;
+
+    /// Use another method on a line (its stored result); the comment is mandatory and is
+    /// recorded with the override.
+    fn set_line_method(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        method: Method,
+        comment: &str,
+        user: &str,
+    ) -> Result<ForecastLine, StoreError>;
+
+    /// Set a manual full-year amount (before adjustments) on a line; the comment is mandatory.
+    fn set_line_amount(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        amount: Amount,
+        comment: &str,
+        user: &str,
+    ) -> Result<ForecastLine, StoreError>;
+
+    /// Set (or, with an empty text, clear) the comment on a line.
+    fn set_line_comment(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        comment: &str,
+        user: &str,
+    ) -> Result<ForecastLine, StoreError>;
+
+    /// Add an adjustment to a line (the comment is mandatory); returns its id.
+    fn add_adjustment(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        adjustment: &Adjustment,
+        user: &str,
+    ) -> Result<i64, StoreError>;
+
+    /// Remove an adjustment by id.
+    fn remove_adjustment(&mut self, round: &str, id: i64, user: &str) -> Result<(), StoreError>;
+
+    /// Lock a round. Refused while a line with a plausibility flag has no comment (the
+    /// message lists them).
+    fn lock_round(&mut self, round: &str, user: &str) -> Result<(), StoreError>;
+
+    /// The audit log of a round, oldest first.
+    fn forecast_audit(&self, round: &str) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+fn err(msg: impl Into<String>) -> StoreError {
+    StoreError::Forecast(msg.into())
+}
+
+fn grain_code(by: LedgerBy) -> &'static str {
+    match by {
+        LedgerBy::Group => "group",
+        LedgerBy::Account => "account",
+    }
+}
+
+fn kind_code(round: &Round) -> &'static str {
+    match round.kind {
+        delar_core::RoundKind::Month(_) => "month",
+        delar_core::RoundKind::P1 => "P1",
+        delar_core::RoundKind::P2 => "P2",
+        delar_core::RoundKind::YearEnd => "B",
+    }
+}
+
+fn method_of(s: &str) -> Result<Method, StoreError> {
+    Method::from_code(s).ok_or_else(|| StoreError::Corrupt(format!("prognosmetoden \"{s}\"")))
+}
+
+fn tkr(a: Amount) -> String {
+    format!("{} tkr", a.format(delar_core::Unit::Tkr, 0))
+}
+
+/// Status of a round inside a transaction: `Err` when missing or locked.
+fn open_round(tx: &Transaction<'_>, round: &str) -> Result<(), StoreError> {
+    let status: Option<String> = tx
+        .query_row(
+            "SELECT status FROM forecast_round WHERE id = ?1",
+            params![round],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match status.as_deref() {
+        None => Err(err(format!(
+            "prognosomgången {round} finns inte (beräkna den först med \"delar forecast run --round {round}\")"
+        ))),
+        Some("locked") => Err(err(format!(
+            "prognosomgången {round} är låst och kan inte ändras"
+        ))),
+        Some(_) => Ok(()),
+    }
+}
+
+/// The line's id and its current method, base, manual amount and comment.
+struct LineRow {
+    id: i64,
+    method: String,
+    base: i64,
+    comment: Option<String>,
+}
+
+fn find_line(
+    tx: &Transaction<'_>,
+    round: &str,
+    node: &str,
+    group: &str,
+) -> Result<LineRow, StoreError> {
+    tx.query_row(
+        "SELECT id, method, base_ore, comment FROM forecast_line
+         WHERE round_id = ?1 AND node = ?2 AND grp = ?3",
+        params![round, node, group],
+        |r| {
+            Ok(LineRow {
+                id: r.get(0)?,
+                method: r.get(1)?,
+                base: r.get(2)?,
+                comment: r.get(3)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| {
+        err(format!(
+            "prognosraden {node}:{group} finns inte i prognosomgången {round}"
+        ))
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn audit(
+    tx: &Transaction<'_>,
+    round: &str,
+    line: Option<(&str, &str)>,
+    action: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+    user: &str,
+    at: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO forecast_audit (round_id, node, grp, action, old_value, new_value, user_name, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            round,
+            line.map(|l| l.0),
+            line.map(|l| l.1),
+            action,
+            old,
+            new,
+            user,
+            at
+        ],
+    )?;
+    Ok(())
+}
+
+fn require_comment(comment: &str) -> Result<&str, StoreError> {
+    let c = comment.trim();
+    if c.is_empty() {
+        return Err(err("en kommentar är obligatorisk (ange --comment \"…\")"));
+    }
+    Ok(c)
+}
+
+impl SqliteStore {
+    fn read_round(&self, id: &str) -> Result<Option<RoundInfo>, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT r.id, r.grain, r.status, r.created_at, r.created_by, r.computed_at,
+                        r.locked_at, r.locked_by,
+                        (SELECT COUNT(*) FROM forecast_line l WHERE l.round_id = r.id)
+                 FROM forecast_round r WHERE r.id = ?1",
+                params![id],
+                round_from_row,
+            )
+            .optional()?;
+        row.transpose()
+    }
+
+    fn read_lines(&self, round: &str) -> Result<Vec<LineDetail>, StoreError> {
+        let info = self.read_round(round)?.ok_or_else(|| {
+            err(format!(
+                "prognosomgången {round} finns inte (beräkna den först med \"delar forecast run --round {round}\")"
+            ))
+        })?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, node, grp, method, base_ore, explanation, to_date_ore, budget_ore,
+                    budget_to_date_ore, comment, recommended, manual_ore, override_by,
+                    override_at, override_reason
+             FROM forecast_line WHERE round_id = ?1 ORDER BY position, id",
+        )?;
+        let rows = stmt.query_map(params![round], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                (
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, i64>(7)?,
+                ),
+                (
+                    r.get::<_, i64>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                    r.get::<_, Option<i64>>(11)?,
+                    r.get::<_, Option<String>>(12)?,
+                    r.get::<_, Option<String>>(13)?,
+                    r.get::<_, Option<String>>(14)?,
+                ),
+            ))
+        })?;
+        let mut out = Vec::new();
+        let mut index: HashMap<i64, usize> = HashMap::new();
+        for row in rows {
+            let (id, a, b) = row?;
+            let line = ForecastLine {
+                node: a.0,
+                group: a.1,
+                method: method_of(&a.2)?,
+                base: Amount::from_ore(a.3),
+                explanation: a.4,
+                adjustments: Vec::new(),
+                to_date: Amount::from_ore(a.5),
+                budget: Amount::from_ore(a.6),
+                comment: b.1,
+            };
+            let recommended = match b.2 {
+                Some(m) => Some(method_of(&m)?),
+                None => None,
+            };
+            index.insert(id, out.len());
+            out.push(LineDetail {
+                line,
+                adjustment_ids: Vec::new(),
+                recommended,
+                budget_to_date: Amount::from_ore(b.0),
+                manual: b.3.is_some(),
+                override_by: b.4,
+                override_at: b.5,
+                override_reason: b.6,
+                estimates: Vec::new(),
+                flags: Vec::new(),
+            });
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.line_id, a.id, a.kind, a.amount_ore, a.low_ore, a.high_ore, a.comment
+             FROM forecast_adjustment a JOIN forecast_line l ON l.id = a.line_id
+             WHERE l.round_id = ?1 ORDER BY a.id",
+        )?;
+        let rows = stmt.query_map(params![round], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        for row in rows {
+            let (line_id, id, kind, amount, low, high, comment) = row?;
+            let Some(&i) = index.get(&line_id) else {
+                continue;
+            };
+            let kind = AdjustmentKind::from_code(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("justeringstypen \"{kind}\"")))?;
+            out[i].line.adjustments.push(Adjustment {
+                kind,
+                amount: Amount::from_ore(amount),
+                low: low.map(Amount::from_ore),
+                high: high.map(Amount::from_ore),
+                comment,
+            });
+            out[i].adjustment_ids.push(id);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.line_id, e.method, e.full_ore, e.explanation, e.mae_ore, e.bias_ore, e.years
+             FROM forecast_estimate e JOIN forecast_line l ON l.id = e.line_id
+             WHERE l.round_id = ?1",
+        )?;
+        let rows = stmt.query_map(params![round], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+                r.get::<_, i64>(6)?,
+            ))
+        })?;
+        for row in rows {
+            let (line_id, method, full, explanation, mae, bias, years) = row?;
+            let Some(&i) = index.get(&line_id) else {
+                continue;
+            };
+            out[i].estimates.push(MethodEstimate {
+                method: method_of(&method)?,
+                full_year: full.map(Amount::from_ore),
+                explanation,
+                mae: mae.map(Amount::from_ore),
+                bias: bias.map(Amount::from_ore),
+                years: years.max(0) as u32,
+            });
+        }
+        let m = info.round.cutoff as usize;
+        for d in &mut out {
+            d.estimates.sort_by_key(|e| e.method);
+            d.flags = plausibility(&d.line, d.budget_to_date, m);
+        }
+        Ok(out)
+    }
+
+    fn write_estimates(
+        tx: &Transaction<'_>,
+        line_id: i64,
+        estimates: &[MethodEstimate],
+    ) -> Result<(), StoreError> {
+        tx.execute(
+            "DELETE FROM forecast_estimate WHERE line_id = ?1",
+            params![line_id],
+        )?;
+        let mut ins = tx.prepare_cached(
+            "INSERT INTO forecast_estimate (line_id, method, full_ore, explanation, mae_ore, bias_ore, years)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for e in estimates {
+            ins.execute(params![
+                line_id,
+                e.method.code(),
+                e.full_year.map(|a| a.ore()),
+                e.explanation,
+                e.mae.map(|a| a.ore()),
+                e.bias.map(|a| a.ore()),
+                e.years as i64
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn line_by_id(&self, round: &str, node: &str, group: &str) -> Result<ForecastLine, StoreError> {
+        self.read_lines(round)?
+            .into_iter()
+            .find(|d| d.line.node == node && d.line.group == group)
+            .map(|d| d.line)
+            .ok_or_else(|| err(format!("prognosraden {node}:{group} finns inte")))
+    }
+}
+
+type RoundRow = Result<RoundInfo, StoreError>;
+
+fn round_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoundRow> {
+    let id: String = r.get(0)?;
+    let status: String = r.get(2)?;
+    let round = match Round::parse(&id) {
+        Ok(round) => round,
+        Err(_) => {
+            return Ok(Err(StoreError::Corrupt(format!(
+                "prognosomgången \"{id}\""
+            ))))
+        }
+    };
+    Ok(Ok(RoundInfo {
+        round,
+        grain: r.get(1)?,
+        status: if status == "locked" {
+            RoundStatus::Locked
+        } else {
+            RoundStatus::Open
+        },
+        created_at: r.get(3)?,
+        created_by: r.get(4)?,
+        computed_at: r.get(5)?,
+        locked_at: r.get(6)?,
+        locked_by: r.get(7)?,
+        lines: r.get::<_, i64>(8)?.max(0) as u64,
+    }))
+}
+
+impl ForecastStore for SqliteStore {
+    fn ledger_by_node(
+        &self,
+        year: i32,
+        by: LedgerBy,
+        budget_as_of: Option<Date>,
+    ) -> Result<Vec<NodeLedgerRow>, StoreError> {
+        let (fy_id, fy) = self.year_or_budget_year(year)?;
+        let months = fy.months().len();
+        let first = fy.start.year_month();
+        // Object sets: their dimension-1 codes and member count.
+        let mut sets: HashMap<i64, (Vec<String>, i64)> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT s.object_set_id, o.dim, o.code FROM object_set_member s
+                 JOIN object o ON o.id = s.object_id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?;
+            for row in rows {
+                let (set, dim, code) = row?;
+                let e = sets.entry(set).or_default();
+                e.1 += 1;
+                if dim == 1 {
+                    e.0.push(code);
+                }
+            }
+        }
+        let mut accounts: HashMap<i64, (String, String, String)> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id, number, COALESCE(name, ''), group_code FROM account
+                 WHERE group_code IS NOT NULL",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+            })?;
+            for row in rows {
+                let (id, v) = row?;
+                accounts.insert(id, v);
+            }
+        }
+        let groups = self.account_mapping()?;
+        let names: HashMap<String, String> = accounts
+            .values()
+            .map(|(n, name, _)| (n.clone(), name.clone()))
+            .collect();
+        // node → key → row (looked up by &str, so a hit allocates nothing).
+        let mut rows: HashMap<String, HashMap<String, LedgerRow>> = HashMap::new();
+        let mut add = |node: &str,
+                       number: &str,
+                       name: &str,
+                       group: &str,
+                       budget: bool,
+                       period: i32,
+                       amount: i64| {
+            let Ok(ym) = delar_core::YearMonth::from_int(period) else {
+                return;
+            };
+            let idx = first.months_until(ym);
+            if idx < 0 || idx as usize >= months {
+                return;
+            }
+            let key = match by {
+                LedgerBy::Account => number,
+                LedgerBy::Group => group,
+            };
+            if !rows.contains_key(node) {
+                rows.insert(node.to_string(), HashMap::new());
+            }
+            let per_node = rows.get_mut(node).expect("inserted above");
+            if !per_node.contains_key(key) {
+                let row_name = match by {
+                    LedgerBy::Account => name.to_string(),
+                    LedgerBy::Group => groups
+                        .group(group)
+                        .map(|g| g.name.clone())
+                        .unwrap_or_else(|| group.to_string()),
+                };
+                per_node.insert(
+                    key.to_string(),
+                    LedgerRow {
+                        key: key.to_string(),
+                        name: row_name,
+                        group: group.to_string(),
+                        outcome: vec![Amount::ZERO; months],
+                        budget: vec![Amount::ZERO; months],
+                        outcome_total: Amount::ZERO,
+                        budget_total: Amount::ZERO,
+                    },
+                );
+            }
+            let row = per_node.get_mut(key).expect("inserted above");
+            let a = Amount::from_ore(amount);
+            if budget {
+                row.budget[idx as usize] += a;
+                row.budget_total += a;
+            } else {
+                row.outcome[idx as usize] += a;
+                row.outcome_total += a;
+            }
+        };
+        {
+            // No GROUP BY: the rows are already sums per batch, and adding them up here is
+            // four times faster than SQLite's temporary B-tree at the large scale.
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT m.account_id, m.kind, m.period, m.object_set_id, m.origin = 'trans',
+                        m.amount_ore
+                 FROM monthly m
+                 JOIN batch_part p ON p.batch_id = m.batch_id
+                    AND p.financial_year_id = m.financial_year_id AND p.part = m.kind
+                 WHERE m.financial_year_id = ?1 AND p.replaced_by IS NULL",
+            )?;
+            let q = stmt.query_map(params![fy_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i32>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
+            })?;
+            for row in q {
+                let (account, kind, period, set, trans, amount) = row?;
+                let Some((number, name, group)) = accounts.get(&account) else {
+                    continue;
+                };
+                let Some((codes, members)) = sets.get(&set) else {
+                    continue;
+                };
+                if !trans && *members != 1 {
+                    continue;
+                }
+                for code in codes {
+                    add(code, number, name, group, kind == "budget", period, amount);
+                }
+            }
+        }
+        for (node, number, period, amount) in
+            templates::budget_sums_by_responsible(&self.conn, &fy, budget_as_of)?
+        {
+            let Some(g) = groups.group_of(&number) else {
+                continue;
+            };
+            let name = names.get(&number).cloned().unwrap_or_default();
+            let group = g.code.clone();
+            add(&node, &number, &name, &group, true, period, amount);
+        }
+        let pos = |code: &str| {
+            groups
+                .groups()
+                .iter()
+                .position(|g| g.code == code)
+                .unwrap_or(usize::MAX)
+        };
+        let mut out: Vec<NodeLedgerRow> = rows
+            .into_iter()
+            .flat_map(|(node, per)| {
+                per.into_values().map(move |row| NodeLedgerRow {
+                    node: node.clone(),
+                    row,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            a.node.cmp(&b.node).then_with(|| match by {
+                LedgerBy::Account => a.row.key.cmp(&b.row.key),
+                LedgerBy::Group => pos(&a.row.key)
+                    .cmp(&pos(&b.row.key))
+                    .then(a.row.key.cmp(&b.row.key)),
+            })
+        });
+        Ok(out)
+    }
+
+    fn save_round(
+        &mut self,
+        round: &Round,
+        grain: LedgerBy,
+        lines: &[ComputedLine],
+        user: &str,
+    ) -> Result<SaveSummary, StoreError> {
+        let id = round.id();
+        let now = now_utc();
+        let tx = self.conn.transaction()?;
+        let existing: Option<(String, String)> = tx
+            .query_row(
+                "SELECT status, grain FROM forecast_round WHERE id = ?1",
+                params![id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match &existing {
+            Some((status, _)) if status == "locked" => {
+                return Err(err(format!(
+                    "prognosomgången {id} är låst och kan inte beräknas om"
+                )))
+            }
+            Some((_, g)) if g != grain_code(grain) => {
+                return Err(err(format!(
+                    "prognosomgången {id} är beräknad per {}; den kan inte beräknas om per {}",
+                    if g == "account" {
+                        "konto"
+                    } else {
+                        "kontogrupp"
+                    },
+                    if grain == LedgerBy::Account {
+                        "konto"
+                    } else {
+                        "kontogrupp"
+                    }
+                )))
+            }
+            Some(_) => {
+                tx.execute(
+                    "UPDATE forecast_round SET computed_at = ?2 WHERE id = ?1",
+                    params![id, now],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO forecast_round (id, year, kind, cutoff, grain, status, created_at,
+                         created_by, computed_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?6)",
+                    params![
+                        id,
+                        round.year,
+                        kind_code(round),
+                        round.cutoff as i64,
+                        grain_code(grain),
+                        now,
+                        user
+                    ],
+                )?;
+            }
+        }
+        // What is there now: id, method, manual amount, override, comment, adjustments.
+        struct Old {
+            id: i64,
+            method: String,
+            manual: Option<i64>,
+            overridden: bool,
+            keep: bool,
+        }
+        let mut old: HashMap<(String, String), Old> = HashMap::new();
+        {
+            let mut stmt = tx.prepare(
+                "SELECT l.id, l.node, l.grp, l.method, l.manual_ore, l.override_by IS NOT NULL,
+                        l.comment IS NOT NULL
+                        OR EXISTS (SELECT 1 FROM forecast_adjustment a WHERE a.line_id = l.id)
+                 FROM forecast_line l WHERE l.round_id = ?1",
+            )?;
+            let rows = stmt.query_map(params![id], |r| {
+                Ok((
+                    (r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                    Old {
+                        id: r.get(0)?,
+                        method: r.get(3)?,
+                        manual: r.get(4)?,
+                        overridden: r.get(5)?,
+                        keep: r.get(6)?,
+                    },
+                ))
+            })?;
+            for row in rows {
+                let (k, v) = row?;
+                old.insert(k, v);
+            }
+        }
+        let mut summary = SaveSummary::default();
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT INTO forecast_line (round_id, position, node, grp, method, base_ore,
+                     explanation, to_date_ore, budget_ore, budget_to_date_ore, recommended)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
+            )?;
+            let mut upd = tx.prepare_cached(
+                "UPDATE forecast_line SET position = ?2, method = ?3, base_ore = ?4,
+                     explanation = ?5, to_date_ore = ?6, budget_ore = ?7,
+                     budget_to_date_ore = ?8, recommended = ?9
+                 WHERE id = ?1",
+            )?;
+            let mut upd_kept = tx.prepare_cached(
+                "UPDATE forecast_line SET position = ?2, to_date_ore = ?3, budget_ore = ?4,
+                     budget_to_date_ore = ?5, recommended = ?6
+                 WHERE id = ?1",
+            )?;
+            let mut upd_method = tx.prepare_cached(
+                "UPDATE forecast_line SET base_ore = ?2, explanation = ?3 WHERE id = ?1",
+            )?;
+            for (position, c) in lines.iter().enumerate() {
+                let l = &c.line;
+                let rec = c.recommended.map(|m| m.code());
+                let key = (l.node.clone(), l.group.clone());
+                let line_id = match old.remove(&key) {
+                    None => {
+                        summary.added += 1;
+                        ins.query_row(
+                            params![
+                                id,
+                                position as i64,
+                                l.node,
+                                l.group,
+                                l.method.code(),
+                                l.base.ore(),
+                                l.explanation,
+                                l.to_date.ore(),
+                                l.budget.ore(),
+                                c.budget_to_date.ore(),
+                                rec
+                            ],
+                            |r| r.get::<_, i64>(0),
+                        )?
+                    }
+                    Some(o) if o.manual.is_some() || o.overridden => {
+                        summary.kept_overrides += 1;
+                        upd_kept.execute(params![
+                            o.id,
+                            position as i64,
+                            l.to_date.ore(),
+                            l.budget.ore(),
+                            c.budget_to_date.ore(),
+                            rec
+                        ])?;
+                        if o.manual.is_none() {
+                            // A chosen method: its new result, when it still has one.
+                            if let Some(e) = c
+                                .estimates
+                                .iter()
+                                .find(|e| e.method.code() == o.method && e.full_year.is_some())
+                            {
+                                upd_method.execute(params![
+                                    o.id,
+                                    e.full_year.map(|a| a.ore()),
+                                    e.explanation
+                                ])?;
+                            }
+                        }
+                        o.id
+                    }
+                    Some(o) => {
+                        summary.updated += 1;
+                        upd.execute(params![
+                            o.id,
+                            position as i64,
+                            l.method.code(),
+                            l.base.ore(),
+                            l.explanation,
+                            l.to_date.ore(),
+                            l.budget.ore(),
+                            c.budget_to_date.ore(),
+                            rec
+                        ])?;
+                        o.id
+                    }
+                };
+                SqliteStore::write_estimates(&tx, line_id, &c.estimates)?;
+            }
+        }
+        // Lines no longer computed: removed unless a person added something.
+        let mut kept_position = lines.len() as i64;
+        for (_, o) in old {
+            if o.manual.is_some() || o.overridden || o.keep {
+                tx.execute(
+                    "UPDATE forecast_line SET position = ?2 WHERE id = ?1",
+                    params![o.id, kept_position],
+                )?;
+                kept_position += 1;
+            } else {
+                tx.execute(
+                    "DELETE FROM forecast_estimate WHERE line_id = ?1",
+                    params![o.id],
+                )?;
+                tx.execute("DELETE FROM forecast_line WHERE id = ?1", params![o.id])?;
+                summary.removed += 1;
+            }
+        }
+        summary.lines = tx.query_row(
+            "SELECT COUNT(*) FROM forecast_line WHERE round_id = ?1",
+            params![id],
+            |r| r.get::<_, i64>(0),
+        )? as u64;
+        audit(
+            &tx,
+            &id,
+            None,
+            "berakna",
+            None,
+            Some(&format!(
+                "{} rader ({} nya, {} omräknade, {} med egen metod eller belopp behållna, {} borttagna)",
+                summary.lines,
+                summary.added,
+                summary.updated,
+                summary.kept_overrides,
+                summary.removed
+            )),
+            user,
+            &now,
+        )?;
+        tx.commit()?;
+        Ok(summary)
+    }
+
+    fn forecast_rounds(&self) -> Result<Vec<RoundInfo>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.id, r.grain, r.status, r.created_at, r.created_by, r.computed_at,
+                    r.locked_at, r.locked_by,
+                    (SELECT COUNT(*) FROM forecast_line l WHERE l.round_id = r.id)
+             FROM forecast_round r ORDER BY r.year, r.cutoff, r.id",
+        )?;
+        let rows = stmt.query_map([], round_from_row)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r??);
+        }
+        Ok(out)
+    }
+
+    fn forecast_round(&self, id: &str) -> Result<Option<RoundInfo>, StoreError> {
+        self.read_round(id)
+    }
+
+    fn forecast_lines(&self, round: &str) -> Result<Vec<ForecastLine>, StoreError> {
+        Ok(self
+            .read_lines(round)?
+            .into_iter()
+            .map(|d| d.line)
+            .collect())
+    }
+
+    fn forecast_line_details(&self, round: &str) -> Result<Vec<LineDetail>, StoreError> {
+        self.read_lines(round)
+    }
+
+    fn set_line_method(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        method: Method,
+        comment: &str,
+        user: &str,
+    ) -> Result<ForecastLine, StoreError> {
+        let comment = require_comment(comment)?;
+        let now = now_utc();
+        let tx = self.conn.transaction()?;
+        open_round(&tx, round)?;
+        let line = find_line(&tx, round, node, group)?;
+        if method == Method::Manual {
+            return Err(err(
+                "en manuell prognos anges med --amount (belopp) och --comment",
+            ));
+        }
+        let est: Option<(Option<i64>, String)> = tx
+            .query_row(
+                "SELECT full_ore, explanation FROM forecast_estimate WHERE line_id = ?1 AND method = ?2",
+                params![line.id, method.code()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (full, explanation) = match est {
+            Some((Some(f), e)) => (f, e),
+            Some((None, reason)) => {
+                return Err(err(format!(
+                    "metoden {} kan inte användas på {node}:{group}: {reason}",
+                    method.name().to_lowercase()
+                )))
+            }
+            None => {
+                return Err(err(format!(
+                    "metoden {} är inte beräknad för {node}:{group}",
+                    method.name().to_lowercase()
+                )))
+            }
+        };
+        tx.execute(
+            "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
+                 manual_ore = NULL, override_by = ?5, override_at = ?6, override_reason = ?7,
+                 comment = ?7
+             WHERE id = ?1",
+            params![
+                line.id,
+                method.code(),
+                full,
+                explanation,
+                user,
+                now,
+                comment
+            ],
+        )?;
+        audit(
+            &tx,
+            round,
+            Some((node, group)),
+            "metod",
+            Some(&format!(
+                "{} {}",
+                line.method,
+                tkr(Amount::from_ore(line.base))
+            )),
+            Some(&format!(
+                "{} {}: {comment}",
+                method.code(),
+                tkr(Amount::from_ore(full))
+            )),
+            user,
+            &now,
+        )?;
+        tx.commit()?;
+        self.line_by_id(round, node, group)
+    }
+
+    fn set_line_amount(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        amount: Amount,
+        comment: &str,
+        user: &str,
+    ) -> Result<ForecastLine, StoreError> {
+        let comment = require_comment(comment)?;
+        let now = now_utc();
+        let tx = self.conn.transaction()?;
+        open_round(&tx, round)?;
+        let line = find_line(&tx, round, node, group)?;
+        let explanation = format!("Manuell prognos {}: {comment}", tkr(amount));
+        tx.execute(
+            "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
+                 manual_ore = ?3, override_by = ?5, override_at = ?6, override_reason = ?7,
+                 comment = ?7
+             WHERE id = ?1",
+            params![
+                line.id,
+                Method::Manual.code(),
+                amount.ore(),
+                explanation,
+                user,
+                now,
+                comment
+            ],
+        )?;
+        audit(
+            &tx,
+            round,
+            Some((node, group)),
+            "belopp",
+            Some(&format!(
+                "{} {}",
+                line.method,
+                tkr(Amount::from_ore(line.base))
+            )),
+            Some(&format!("manuell {}: {comment}", tkr(amount))),
+            user,
+            &now,
+        )?;
+        tx.commit()?;
+        self.line_by_id(round, node, group)
+    }
+
+    fn set_line_comment(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        comment: &str,
+        user: &str,
+    ) -> Result<ForecastLine, StoreError> {
+        let now = now_utc();
+        let tx = self.conn.transaction()?;
+        open_round(&tx, round)?;
+        let line = find_line(&tx, round, node, group)?;
+        let c = comment.trim();
+        let new = (!c.is_empty()).then_some(c);
+        tx.execute(
+            "UPDATE forecast_line SET comment = ?2 WHERE id = ?1",
+            params![line.id, new],
+        )?;
+        audit(
+            &tx,
+            round,
+            Some((node, group)),
+            "kommentar",
+            line.comment.as_deref(),
+            new,
+            user,
+            &now,
+        )?;
+        tx.commit()?;
+        self.line_by_id(round, node, group)
+    }
+
+    fn add_adjustment(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        a: &Adjustment,
+        user: &str,
+    ) -> Result<i64, StoreError> {
+        let comment = require_comment(&a.comment)?;
+        if let (Some(lo), Some(hi)) = (a.low, a.high) {
+            if lo > hi {
+                return Err(err("det låga värdet är större än det höga"));
+            }
+        }
+        let now = now_utc();
+        let tx = self.conn.transaction()?;
+        open_round(&tx, round)?;
+        let line = find_line(&tx, round, node, group)?;
+        let id: i64 = tx.query_row(
+            "INSERT INTO forecast_adjustment (line_id, kind, amount_ore, low_ore, high_ore,
+                 comment, created_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+            params![
+                line.id,
+                a.kind.code(),
+                a.amount.ore(),
+                a.low.map(|x| x.ore()),
+                a.high.map(|x| x.ore()),
+                comment,
+                user,
+                now
+            ],
+            |r| r.get(0),
+        )?;
+        audit(
+            &tx,
+            round,
+            Some((node, group)),
+            "justering",
+            None,
+            Some(&format!("{} {}: {comment}", a.kind.code(), tkr(a.amount))),
+            user,
+            &now,
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn remove_adjustment(&mut self, round: &str, id: i64, user: &str) -> Result<(), StoreError> {
+        let now = now_utc();
+        let tx = self.conn.transaction()?;
+        open_round(&tx, round)?;
+        let row: Option<(String, String, String, i64, String)> = tx
+            .query_row(
+                "SELECT l.node, l.grp, a.kind, a.amount_ore, a.comment
+                 FROM forecast_adjustment a JOIN forecast_line l ON l.id = a.line_id
+                 WHERE a.id = ?1 AND l.round_id = ?2",
+                params![id, round],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        let Some((node, group, kind, amount, comment)) = row else {
+            return Err(err(format!(
+                "justering {id} finns inte i prognosomgången {round}"
+            )));
+        };
+        tx.execute("DELETE FROM forecast_adjustment WHERE id = ?1", params![id])?;
+        audit(
+            &tx,
+            round,
+            Some((&node, &group)),
+            "ta_bort_justering",
+            Some(&format!(
+                "{kind} {}: {comment}",
+                tkr(Amount::from_ore(amount))
+            )),
+            None,
+            user,
+            &now,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn lock_round(&mut self, round: &str, user: &str) -> Result<(), StoreError> {
+        // Flags are checked on the stored lines before the write transaction.
+        let details = self.read_lines(round)?;
+        let missing: Vec<String> = details
+            .iter()
+            .filter(|d| {
+                !d.flags.is_empty()
+                    && d.line
+                        .comment
+                        .as_deref()
+                        .is_none_or(|c| c.trim().is_empty())
+            })
+            .map(|d| format!("{}:{} ({})", d.line.node, d.line.group, d.flags.join(" ")))
+            .collect();
+        let now = now_utc();
+        let tx = self.conn.transaction()?;
+        open_round(&tx, round)?;
+        if !missing.is_empty() {
+            let shown: Vec<&str> = missing.iter().take(20).map(String::as_str).collect();
+            let more = if missing.len() > shown.len() {
+                format!("\n  … och {} rader till", missing.len() - shown.len())
+            } else {
+                String::new()
+            };
+            return Err(err(format!(
+                "prognosomgången {round} kan inte låsas: {} flaggade rader saknar kommentar (ange en med \"delar forecast set NOD:GRUPP --comment …\"):\n  {}{more}",
+                missing.len(),
+                shown.join("\n  ")
+            )));
+        }
+        tx.execute(
+            "UPDATE forecast_round SET status = 'locked', locked_at = ?2, locked_by = ?3 WHERE id = ?1",
+            params![round, now, user],
+        )?;
+        audit(
+            &tx,
+            round,
+            None,
+            "las",
+            Some("öppen"),
+            Some("låst"),
+            user,
+            &now,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn forecast_audit(&self, round: &str) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT round_id, node, grp, action, old_value, new_value, user_name, at
+             FROM forecast_audit WHERE round_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![round], |r| {
+            Ok(AuditEntry {
+                round: r.get(0)?,
+                node: r.get(1)?,
+                group: r.get(2)?,
+                action: r.get(3)?,
+                old_value: r.get(4)?,
+                new_value: r.get(5)?,
+                user: r.get(6)?,
+                at: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}

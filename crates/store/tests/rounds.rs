@@ -1,0 +1,428 @@
+//! Forecast rounds in the store: lines and adjustments round-trip, recomputing keeps what
+//! people changed, locked rounds refuse every write, locking needs comments on flagged lines,
+//! every change is audited; and the single per-node ledger query equals the per-object ledger.
+
+use delar_core::{Amount, Date, Round, RoundKind};
+use delar_demo::kommun::{self, KommunOptions, Scale};
+use delar_forecast::{Adjustment, AdjustmentKind, ForecastLine, Method};
+use delar_store::{
+    ComputedLine, ForecastStore, ImportOptions, LedgerBy, MethodEstimate, RoundStatus, SqliteStore,
+    Store, StoreError, TemplateSource,
+};
+use std::collections::BTreeMap;
+
+fn tk(v: i64) -> Amount {
+    Amount::from_ore(v * 100_000)
+}
+
+fn est(method: Method, v: Option<i64>) -> MethodEstimate {
+    MethodEstimate {
+        method,
+        full_year: v.map(tk),
+        explanation: match v {
+            Some(v) => format!("{} ger {v} tkr.", method.name()),
+            None => "går inte".into(),
+        },
+        mae: Some(tk(10)),
+        bias: Some(tk(-2)),
+        years: 3,
+    }
+}
+
+/// A computed line: seasonal 1 000 tkr recommended, run-rate 1 100, budget 950.
+fn computed(node: &str, group: &str, seasonal: i64, to_date: i64) -> ComputedLine {
+    ComputedLine {
+        line: ForecastLine {
+            node: node.into(),
+            group: group.into(),
+            method: Method::Seasonal,
+            base: tk(seasonal),
+            explanation: format!("Säsong {seasonal}."),
+            adjustments: vec![],
+            to_date: tk(to_date),
+            budget: tk(950),
+            comment: Some("ignored".into()),
+        },
+        recommended: Some(Method::Seasonal),
+        budget_to_date: tk(633),
+        estimates: vec![
+            est(Method::BudgetBased, Some(950)),
+            est(Method::RunRate, Some(seasonal + 100)),
+            est(Method::Seasonal, Some(seasonal)),
+            est(Method::VolumePrice, None),
+        ],
+    }
+}
+
+fn p2() -> Round {
+    Round::new(2025, RoundKind::P2).unwrap()
+}
+
+fn forecast_err(e: StoreError) -> String {
+    match e {
+        StoreError::Forecast(m) => m,
+        other => panic!("expected a forecast error, got {other:?}"),
+    }
+}
+
+#[test]
+fn lines_and_adjustments_round_trip_and_recompute_keeps_overrides() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    assert!(s.migrations_applied().contains(&4));
+    assert!(s.forecast_rounds().unwrap().is_empty());
+    let r = p2();
+    let lines = vec![
+        computed("SN41", "kop_verksamhet", 1000, 660),
+        computed("SN41", "personal", 400, 270),
+        computed("SN42", "kop_verksamhet", 500, 330),
+    ];
+    let sum = s.save_round(&r, LedgerBy::Group, &lines, "anna").unwrap();
+    assert_eq!((sum.lines, sum.added), (3, 3));
+    let info = s.forecast_round("2025-P2").unwrap().unwrap();
+    assert_eq!(info.status, RoundStatus::Open);
+    assert_eq!(info.created_by, "anna");
+    assert_eq!(info.lines, 3);
+    let got = s.forecast_lines("2025-P2").unwrap();
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[0].node, "SN41");
+    assert_eq!(got[0].group, "kop_verksamhet");
+    assert_eq!(got[0].base, tk(1000));
+    assert_eq!(got[0].method, Method::Seasonal);
+    assert_eq!(got[0].comment, None, "computed lines carry no comment");
+    assert_eq!(got[0].to_date, tk(660));
+
+    // A person chooses run-rate on one line, a manual amount on another, and adds an
+    // adjustment with a range.
+    let e = s
+        .set_line_method(
+            "2025-P2",
+            "SN41",
+            "kop_verksamhet",
+            Method::RunRate,
+            " ",
+            "bo",
+        )
+        .unwrap_err();
+    assert!(forecast_err(e).contains("kommentar är obligatorisk"));
+    let l = s
+        .set_line_method(
+            "2025-P2",
+            "SN41",
+            "kop_verksamhet",
+            Method::RunRate,
+            "Placeringarna ökar jämnt.",
+            "bo",
+        )
+        .unwrap();
+    assert_eq!((l.method, l.base), (Method::RunRate, tk(1100)));
+    let e = s
+        .set_line_method(
+            "2025-P2",
+            "SN41",
+            "kop_verksamhet",
+            Method::VolumePrice,
+            "x",
+            "bo",
+        )
+        .unwrap_err();
+    assert!(forecast_err(e).contains("kan inte användas"));
+    s.set_line_amount(
+        "2025-P2",
+        "SN41",
+        "personal",
+        tk(420),
+        "Två nya familjehem.",
+        "bo",
+    )
+    .unwrap();
+    let adj = Adjustment {
+        kind: AdjustmentKind::SpecialOther,
+        amount: tk(30),
+        low: Some(tk(20)),
+        high: Some(tk(45)),
+        comment: "Covid-19, skyddsutrustning".into(),
+    };
+    let id = s
+        .add_adjustment("2025-P2", "SN42", "kop_verksamhet", &adj, "bo")
+        .unwrap();
+    let id2 = s
+        .add_adjustment(
+            "2025-P2",
+            "SN42",
+            "kop_verksamhet",
+            &Adjustment {
+                kind: AdjustmentKind::OneOff,
+                amount: tk(-5),
+                low: None,
+                high: None,
+                comment: "Återbetalning".into(),
+            },
+            "bo",
+        )
+        .unwrap();
+    s.remove_adjustment("2025-P2", id2, "bo").unwrap();
+    let got = s.forecast_lines("2025-P2").unwrap();
+    assert_eq!(got[2].adjustments, vec![adj.clone()]);
+    assert_eq!(got[2].full_year(), tk(530));
+    assert_eq!(got[2].range(), (tk(520), tk(545)));
+    let d = s.forecast_line_details("2025-P2").unwrap();
+    assert_eq!(d[2].adjustment_ids, vec![id]);
+    assert_eq!(d[1].line.method, Method::Manual);
+    assert!(d[1].manual);
+    assert_eq!(d[1].override_by.as_deref(), Some("bo"));
+    assert_eq!(
+        d[0].override_reason.as_deref(),
+        Some("Placeringarna ökar jämnt.")
+    );
+    assert_eq!(d[0].estimates.len(), 4);
+    assert_eq!(d[0].estimates[2].mae, Some(tk(10)));
+
+    // Recompute with new outcome: overrides, manual amount and adjustments stay; the chosen
+    // method gets its new result; a line no longer computed and untouched goes away.
+    let new = vec![
+        computed("SN41", "kop_verksamhet", 1010, 700),
+        computed("SN41", "personal", 410, 280),
+        computed("SN42", "kop_verksamhet", 520, 340),
+        computed("SN43", "kop_verksamhet", 200, 130),
+    ];
+    let sum = s.save_round(&r, LedgerBy::Group, &new, "anna").unwrap();
+    assert_eq!(
+        (sum.lines, sum.added, sum.updated, sum.kept_overrides),
+        (4, 1, 1, 2)
+    );
+    let got = s.forecast_lines("2025-P2").unwrap();
+    assert_eq!((got[0].method, got[0].base), (Method::RunRate, tk(1110)));
+    assert_eq!(got[0].to_date, tk(700));
+    assert_eq!((got[1].method, got[1].base), (Method::Manual, tk(420)));
+    assert_eq!(got[1].comment.as_deref(), Some("Två nya familjehem."));
+    assert_eq!(got[2].base, tk(520));
+    assert_eq!(got[2].adjustments, vec![adj]);
+    let sum = s
+        .save_round(&r, LedgerBy::Group, &new[..3], "anna")
+        .unwrap();
+    assert_eq!((sum.lines, sum.removed), (3, 1));
+    // Another grain is refused for an existing round.
+    let e = s
+        .save_round(&r, LedgerBy::Account, &new, "anna")
+        .unwrap_err();
+    assert!(forecast_err(e).contains("per kontogrupp"));
+
+    // Every change is in the audit log.
+    let log = s.forecast_audit("2025-P2").unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec![
+            "berakna",
+            "metod",
+            "belopp",
+            "justering",
+            "justering",
+            "ta_bort_justering",
+            "berakna",
+            "berakna"
+        ]
+    );
+    assert_eq!(log[1].node.as_deref(), Some("SN41"));
+    assert_eq!(log[1].user, "bo");
+    assert!(log[1].old_value.as_deref().unwrap().starts_with("sasong"));
+    assert!(log[1]
+        .new_value
+        .as_deref()
+        .unwrap()
+        .contains("Placeringarna ökar jämnt."));
+}
+
+#[test]
+fn locking_needs_comments_on_flagged_lines_and_locked_rounds_never_change() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let r = p2();
+    // Budget 950 (633 to date); outcome 700 to date (−67 so far); forecast 960 (−10 for the
+    // year): the rest of the year forecast 57 tkr better than budget, the deficit almost all
+    // realised already. Flagged.
+    let mut flagged = computed("SN41", "kop_verksamhet", 960, 700);
+    flagged.line.base = tk(960);
+    let ok = computed("SN42", "kop_verksamhet", 950, 633);
+    s.save_round(&r, LedgerBy::Group, &[flagged, ok], "anna")
+        .unwrap();
+    let d = s.forecast_line_details("2025-P2").unwrap();
+    assert!(!d[0].flags.is_empty(), "{:?}", d[0].flags);
+    assert!(d[1].flags.is_empty(), "{:?}", d[1].flags);
+    let e = forecast_err(s.lock_round("2025-P2", "anna").unwrap_err());
+    assert!(e.contains("kan inte låsas"), "{e}");
+    assert!(e.contains("SN41:kop_verksamhet"), "{e}");
+    assert!(!e.contains("SN42"), "{e}");
+    assert_eq!(
+        s.forecast_round("2025-P2").unwrap().unwrap().status,
+        RoundStatus::Open
+    );
+    s.set_line_comment(
+        "2025-P2",
+        "SN41",
+        "kop_verksamhet",
+        "Två placeringar avslutas i september.",
+        "anna",
+    )
+    .unwrap();
+    s.lock_round("2025-P2", "chef").unwrap();
+    let info = s.forecast_round("2025-P2").unwrap().unwrap();
+    assert_eq!(info.status, RoundStatus::Locked);
+    assert_eq!(info.locked_by.as_deref(), Some("chef"));
+    let before = s.forecast_line_details("2025-P2").unwrap();
+
+    // Every write fails with a Swedish message.
+    let locked = |e: StoreError| {
+        let m = forecast_err(e);
+        assert!(m.contains("är låst"), "{m}");
+    };
+    locked(
+        s.save_round(
+            &r,
+            LedgerBy::Group,
+            &[computed("SN41", "kop_verksamhet", 1, 1)],
+            "x",
+        )
+        .unwrap_err(),
+    );
+    locked(
+        s.set_line_method(
+            "2025-P2",
+            "SN41",
+            "kop_verksamhet",
+            Method::RunRate,
+            "c",
+            "x",
+        )
+        .unwrap_err(),
+    );
+    locked(
+        s.set_line_amount("2025-P2", "SN41", "kop_verksamhet", tk(1), "c", "x")
+            .unwrap_err(),
+    );
+    locked(
+        s.set_line_comment("2025-P2", "SN41", "kop_verksamhet", "c", "x")
+            .unwrap_err(),
+    );
+    locked(
+        s.add_adjustment(
+            "2025-P2",
+            "SN41",
+            "kop_verksamhet",
+            &Adjustment {
+                kind: AdjustmentKind::CentralBuffer,
+                amount: tk(1),
+                low: None,
+                high: None,
+                comment: "c".into(),
+            },
+            "x",
+        )
+        .unwrap_err(),
+    );
+    locked(s.remove_adjustment("2025-P2", 1, "x").unwrap_err());
+    locked(s.lock_round("2025-P2", "x").unwrap_err());
+    assert_eq!(s.forecast_line_details("2025-P2").unwrap(), before);
+    let log = s.forecast_audit("2025-P2").unwrap();
+    assert_eq!(log.last().unwrap().action, "las");
+    assert_eq!(log.len(), 3);
+    // A round that does not exist.
+    let e = forecast_err(
+        s.set_line_comment("2025-P1", "SN41", "kop_verksamhet", "c", "x")
+            .unwrap_err(),
+    );
+    assert!(e.contains("finns inte"), "{e}");
+}
+
+/// Per node: key → (outcome months, budget months).
+type Sums = BTreeMap<(String, String), (Vec<Amount>, Vec<Amount>)>;
+
+#[test]
+fn ledger_by_node_equals_the_per_object_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = KommunOptions {
+        scale: Scale::Small,
+        ..KommunOptions::default()
+    };
+    kommun::generate(&opts, dir.path(), |_, _| {}).unwrap();
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    for year in [2024, 2025] {
+        s.import_sie(
+            &dir.path().join("sie").join(kommun::sie_name(year)),
+            &ImportOptions::default(),
+            None,
+        )
+        .unwrap();
+    }
+    // The CSV supplementary budget (decided 2025-06-17) on top of #PBUDGET.
+    let text = std::fs::read_to_string(dir.path().join("budget.csv")).unwrap();
+    let table = delar_templates::Table::from_csv(text.as_bytes(), "budget.csv").unwrap();
+    let rows = delar_templates::budget::parse(&table).unwrap();
+    let lines = delar_templates::lines(&table);
+    s.import_budget(
+        &TemplateSource {
+            file_name: "budget.csv",
+            sha256: "x",
+            lines: &lines,
+        },
+        &rows,
+    )
+    .unwrap();
+    for by in [LedgerBy::Group, LedgerBy::Account] {
+        for as_of in [None, Some(Date::parse("2025-04-30").unwrap())] {
+            let all = s.ledger_by_node(2025, by, as_of).unwrap();
+            let mut single: Sums = BTreeMap::new();
+            for r in &all {
+                single.insert(
+                    (r.node.clone(), r.row.key.clone()),
+                    (r.row.outcome.clone(), r.row.budget.clone()),
+                );
+            }
+            let nodes: std::collections::BTreeSet<&str> =
+                all.iter().map(|r| r.node.as_str()).collect();
+            assert!(nodes.len() > 40, "{}", nodes.len());
+            let mut per: Sums = BTreeMap::new();
+            for n in &nodes {
+                let ledger = s.ledger(2025, by, Some((1, n))).unwrap();
+                let budget = as_of.map(|d| s.budget_in_force(2025, d, by, Some((1, n))).unwrap());
+                for r in ledger {
+                    let b = match &budget {
+                        Some(b) => b
+                            .iter()
+                            .find(|x| x.key == r.key)
+                            .map(|x| x.budget.clone())
+                            .unwrap_or_else(|| vec![Amount::ZERO; 12]),
+                        None => r.budget.clone(),
+                    };
+                    per.insert((n.to_string(), r.key.clone()), (r.outcome, b));
+                }
+            }
+            assert_eq!(single.len(), per.len());
+            assert_eq!(single, per);
+        }
+    }
+    // The supplementary budget counts only from its decision date.
+    let later = s
+        .ledger_by_node(
+            2025,
+            LedgerBy::Group,
+            Some(Date::parse("2025-08-31").unwrap()),
+        )
+        .unwrap();
+    let earlier = s
+        .ledger_by_node(
+            2025,
+            LedgerBy::Group,
+            Some(Date::parse("2025-04-30").unwrap()),
+        )
+        .unwrap();
+    let total = |rows: &[delar_store::NodeLedgerRow]| -> Amount {
+        rows.iter()
+            .filter(|r| r.node == "SN43")
+            .map(|r| r.row.budget_total)
+            .sum()
+    };
+    assert_eq!(
+        total(&later) - total(&earlier),
+        Amount::from_ore(600_000_000)
+    );
+}
