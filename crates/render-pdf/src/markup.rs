@@ -122,10 +122,15 @@ pub(crate) fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
 /// The title written into the PDF's metadata.
 pub(crate) fn document_title(report: &Report) -> String {
     let m = &report.meta;
+    // PDF/UA-1 needs a title; fall back to the organisation, then a word.
+    let title = [&m.title, &m.organisation]
+        .into_iter()
+        .find(|t| !t.trim().is_empty())
+        .map_or("Rapport", |t| t.as_str());
     if m.subtitle.trim().is_empty() {
-        m.title.clone()
+        title.to_string()
     } else {
-        format!("{} – {}", m.title, m.subtitle)
+        format!("{title} – {}", m.subtitle)
     }
 }
 
@@ -269,12 +274,18 @@ fn inlines(p: &Paragraph) -> String {
 
 fn chart_markup(c: &Chart, chart_svg: &dyn Fn(&Chart) -> String, out: &mut String) {
     let svg = chart_svg(c);
+    // PDF/UA-1 needs alt text on every image; the caption is better than nothing.
+    let alt = if c.alt.trim().is_empty() {
+        c.title_line()
+    } else {
+        c.alt.clone()
+    };
     let _ = writeln!(
         out,
         "#figure(kind: image, numbering: none, supplement: none, \
          image(bytes({}), format: \"svg\", width: 86%, alt: {}), caption: {})\n",
         lit(&svg),
-        lit(&c.alt),
+        lit(&alt),
         lit(&c.title_line()),
     );
 }
@@ -290,7 +301,18 @@ fn weight(i: usize, c: &Column) -> f64 {
 }
 
 fn table_markup(t: &Table, out: &mut String) {
-    let n = t.columns.len().max(1);
+    if t.columns.is_empty() {
+        // Nothing to tabulate: the title, sign note and notes still say what was meant.
+        let _ = writeln!(
+            out,
+            "#block(tablecaption({}, {}))\n#tablenotes(({}))\n",
+            lit(&t.title()),
+            opt_lit(t.sign_note.as_deref()),
+            t.notes.iter().map(|s| lit(s) + ",").collect::<String>(),
+        );
+        return;
+    }
+    let n = t.columns.len();
     let columns: Vec<String> = t
         .columns
         .iter()
@@ -315,7 +337,7 @@ fn table_markup(t: &Table, out: &mut String) {
         opt_lit(t.sign_note.as_deref()),
     );
     let spans: usize = t.groups.iter().map(|g| g.span).sum();
-    let grouped = !t.groups.is_empty() && spans == n;
+    let grouped = !t.groups.is_empty() && spans == n && t.groups.iter().all(|g| g.span > 0);
     let header_rows = if grouped { 2 } else { 1 };
     let _ = writeln!(
         out,

@@ -382,3 +382,65 @@ fn charts_are_figures_with_alt_text_and_headings_are_tagged() {
     // header cells are TH, in every table
     assert!(count("TH") >= r.tables().iter().map(|t| t.columns.len()).sum::<usize>());
 }
+
+#[test]
+fn odd_reports_still_render_heading_and_subtotal_rows() {
+    let mut r = sample();
+    r.meta.title = String::new();
+    r.meta.subtitle = String::new();
+    let sec = &mut r.sections[2];
+    if let Block::Chart(c) = &mut sec.blocks[1] {
+        c.alt = " ".into();
+    }
+    let t = match &mut sec.blocks[0] {
+        Block::Table(t) => t,
+        _ => panic!("the sample's first block in Ekonomi is a table"),
+    };
+    let label = |s: &str| {
+        let mut cells = vec![Cell::text(s)];
+        cells.extend((1..5).map(|_| Cell::empty()));
+        cells
+    };
+    t.rows.insert(
+        0,
+        Row {
+            key: "rubrik".into(),
+            kind: RowKind::Heading,
+            level: 0,
+            cells: label("Nämnder inom programområdet"),
+            includes: vec![],
+        },
+    );
+    let mut sub = t.rows[1].clone();
+    sub.key = "del".into();
+    sub.kind = RowKind::Subtotal;
+    sub.cells[0] = Cell::text("Delsumma programnämnden");
+    t.rows.insert(2, sub);
+    t.groups[0].span = 0; // spans no longer add up: the group row is left out
+    sec.blocks.push(Block::Table(Table {
+        id: "tom".into(),
+        number: 9,
+        caption: "Tabell utan kolumner".into(),
+        unit: None,
+        sign_note: None,
+        groups: vec![],
+        columns: vec![],
+        rows: vec![],
+        identities: vec![],
+        notes: vec!["Uppgifter saknas.".into()],
+    }));
+    let pdf = render(&r).unwrap();
+    let text = text_of(&pdf);
+    for w in [
+        "Nämnder inom programområdet",
+        "Delsumma programnämnden 123,4 118,9 4,5 96 %",
+        "Tabell 9. Tabell utan kolumner",
+        "Uppgifter saknas.",
+    ] {
+        assert!(text.contains(w), "{w} saknas i {text}");
+    }
+    assert!(!text.contains("Helår 2025"));
+    let alts = alt_texts(&pdf);
+    assert!(alts.iter().any(|a| a.starts_with("Diagram 1.")), "{alts:?}");
+    assert!(pdfinfo(&pdf).contains("Exempelkommun"));
+}
