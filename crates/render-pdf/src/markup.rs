@@ -34,8 +34,8 @@ const PRELUDE: &str = r##"
   },
   // Typst marks headers, footers and backgrounds as artifacts, not foregrounds.
   foreground: if draft {
-    pdf.artifact(kind: "watermark", place(center + horizon, rotate(-52deg, reflow: false,
-      text(size: 120pt, weight: "bold", tracking: 0.08em, fill: rgb(198, 40, 40, 46))[UTKAST])))
+    pdf.artifact(kind: "watermark", place(center + horizon, rotate(-50deg, reflow: true,
+      text(size: 104pt, weight: "bold", tracking: 0.06em, fill: rgb(198, 40, 40, 46))[UTKAST])))
   },
 )
 #set heading(numbering: none)
