@@ -1,0 +1,471 @@
+//! Typst markup generated from the report model.
+//!
+//! Every piece of user text enters the markup as a Typst string literal ([`lit`]), so no
+//! character in it (`#`, `*`, `_`, `$`, `@`, `<`, brackets, backslash) can be read as markup
+//! or code. Numbers, labels and captions are printed exactly as the model formatted them.
+
+use std::fmt::Write;
+
+use delar_report::{
+    Block, Cell, Chart, Column, Format, Inline, Paragraph, Report, Row, RowKind, Section, Table,
+    Value,
+};
+
+/// The Typst prelude: page, text, heading, table and figure styles and a few helpers.
+const PRELUDE: &str = r##"
+#set text(font: ("Libertinus Serif", "DejaVu Sans Mono"), size: 10.5pt, lang: "sv", region: "se")
+#set par(leading: 0.6em, spacing: 0.95em)
+#set page(
+  paper: "a4",
+  margin: (left: 2.3cm, right: 2.3cm, top: 2.7cm, bottom: 2.5cm),
+  header: context {
+    if here().page() > 1 {
+      set text(size: 8.5pt, fill: luma(80))
+      running
+      v(-0.55em)
+      line(length: 100%, stroke: 0.4pt + luma(150))
+    }
+  },
+  footer: context {
+    if here().page() > 1 {
+      set text(size: 8.5pt, fill: luma(80))
+      align(right)[Sida #counter(page).display("1") av #counter(page).final().first()]
+    }
+  },
+  // Typst marks headers, footers and backgrounds as artifacts, not foregrounds.
+  foreground: if draft {
+    pdf.artifact(kind: "watermark", place(center + horizon, rotate(-50deg, reflow: true,
+      text(size: 104pt, weight: "bold", tracking: 0.06em, fill: rgb(198, 40, 40, 46))[UTKAST])))
+  },
+)
+#set heading(numbering: none)
+#show heading: set block(above: 1.7em, below: 0.9em)
+#show heading: set text(weight: "bold")
+#show heading.where(level: 1): set text(size: 16pt)
+#show heading.where(level: 2): set text(size: 13pt)
+#show heading.where(level: 3): set text(size: 11.5pt)
+#show outline.entry.where(level: 1): set block(above: 0.9em)
+#show outline.entry.where(level: 1): set text(weight: "bold")
+#show figure: set block(breakable: true, above: 1.4em, below: 1.4em)
+#show figure.caption: set align(left)
+#show figure.caption: set text(size: 9.5pt)
+#show table: set text(size: 9pt, number-width: "tabular")
+#set table(stroke: none, inset: (x: 4pt, y: 3.2pt))
+#set list(indent: 0.6em, spacing: 0.7em)
+#set enum(indent: 0.6em, spacing: 0.7em)
+
+#let status(s, colour, label) = [#text(fill: rgb(colour), s)#sym.space.nobreak#label]
+#let callout(title, body) = block(
+  width: 100%, breakable: true, inset: (x: 12pt, y: 10pt), radius: 2pt,
+  fill: rgb("#eef3f9"),
+  stroke: (left: 3pt + rgb("#2f5d8a"), top: 0.5pt + rgb("#a9bfd6"), right: 0.5pt + rgb("#a9bfd6"), bottom: 0.5pt + rgb("#a9bfd6")),
+)[
+  #text(weight: "bold", size: 11pt, title)
+  #v(0.1em)
+  #body.join(parbreak())
+]
+#let tablecaption(title, note) = {
+  text(weight: "bold", size: 10pt, title)
+  if note != none {
+    linebreak()
+    text(size: 8.5pt, style: "italic", note)
+  }
+}
+#let tablenotes(notes) = if notes.len() > 0 {
+  set par(spacing: 0.35em)
+  set text(size: 8.5pt)
+  block(above: 0.5em, notes.join(parbreak()))
+}
+"##;
+
+/// A Typst string literal holding `s` exactly.
+pub(crate) fn lit(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `Some(text)` as a string literal, `None` as `none`.
+fn opt_lit(s: Option<&str>) -> String {
+    match s {
+        Some(s) => lit(s),
+        None => "none".to_string(),
+    }
+}
+
+/// The date parts of `ÅÅÅÅ-MM-DD`, if it is one.
+pub(crate) fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
+    let mut parts = s.trim().split('-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    let m: u8 = parts.next()?.parse().ok()?;
+    let d: u8 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    Some((y, m, d))
+}
+
+/// The title written into the PDF's metadata.
+pub(crate) fn document_title(report: &Report) -> String {
+    let m = &report.meta;
+    // PDF/UA-1 needs a title; fall back to the organisation, then a word.
+    let title = [&m.title, &m.organisation]
+        .into_iter()
+        .find(|t| !t.trim().is_empty())
+        .map_or("Rapport", |t| t.as_str());
+    if m.subtitle.trim().is_empty() {
+        title.to_string()
+    } else {
+        format!("{title} – {}", m.subtitle)
+    }
+}
+
+/// The whole Typst document for a report; `chart_svg` draws a chart as SVG.
+pub(crate) fn document(
+    report: &Report,
+    (year, month, day): (i32, u8, u8),
+    chart_svg: &dyn Fn(&Chart) -> String,
+) -> String {
+    let m = &report.meta;
+    let mut out = String::new();
+    let running = [m.organisation.as_str(), &m.title, &m.period_label]
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let _ = writeln!(out, "#let draft = {}", m.draft);
+    let _ = writeln!(out, "#let running = {}", lit(&running));
+    let _ = writeln!(
+        out,
+        "#set document(title: {}, author: {}, date: datetime(year: {year}, month: {month}, day: {day}))",
+        lit(&document_title(report)),
+        lit(&m.organisation),
+    );
+    out.push_str(PRELUDE);
+    title_page(report, &mut out);
+    out.push_str("\n#outline(title: \"Innehåll\", depth: 3, indent: auto)\n#pagebreak()\n\n");
+    for (level, section) in report.walk() {
+        section_markup(level, section, chart_svg, &mut out);
+    }
+    out
+}
+
+fn title_page(report: &Report, out: &mut String) {
+    let m = &report.meta;
+    out.push_str("\n#v(4.5cm)\n");
+    if !m.organisation.trim().is_empty() {
+        let _ = writeln!(
+            out,
+            "#text(size: 14pt, fill: luma(70), {})\n#v(0.8cm)",
+            lit(&m.organisation)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "#title(text(size: 28pt, weight: \"bold\", {}))",
+        lit(&m.title)
+    );
+    if !m.subtitle.trim().is_empty() {
+        let _ = writeln!(out, "#v(0.2cm)\n#text(size: 16pt, {})", lit(&m.subtitle));
+    }
+    out.push_str("#v(1.4cm)\n#line(length: 40%, stroke: 0.8pt + rgb(\"#2f5d8a\"))\n#v(0.4cm)\n");
+    if !m.period_label.trim().is_empty() {
+        let _ = writeln!(
+            out,
+            "#text(size: 12pt)[Period: #{}]\n",
+            lit(&m.period_label)
+        );
+    }
+    if !m.date.trim().is_empty() {
+        let _ = writeln!(out, "#text(size: 12pt)[Datum: #{}]\n", lit(&m.date));
+    }
+    out.push_str("#pagebreak()\n");
+}
+
+fn section_markup(
+    level: usize,
+    section: &Section,
+    chart_svg: &dyn Fn(&Chart) -> String,
+    out: &mut String,
+) {
+    let numbering = if section.number.is_empty() {
+        "none".to_string()
+    } else {
+        // A fixed string: Typst's own counter is ignored, the model's number is printed.
+        format!("(..n) => {}", lit(&section.number))
+    };
+    let _ = writeln!(
+        out,
+        "\n#heading(level: {level}, numbering: {numbering}, {})\n",
+        lit(&section.title)
+    );
+    for block in &section.blocks {
+        block_markup(block, chart_svg, out);
+    }
+}
+
+fn block_markup(block: &Block, chart_svg: &dyn Fn(&Chart) -> String, out: &mut String) {
+    match block {
+        Block::Paragraph(p) => {
+            out.push_str(&inlines(p));
+            out.push_str("\n\n");
+        }
+        Block::List { ordered, items } => {
+            let f = if *ordered { "enum" } else { "list" };
+            let items: Vec<String> = items.iter().map(|p| format!("[{}]", inlines(p))).collect();
+            let _ = writeln!(out, "#{f}({})\n", items.join(", "));
+        }
+        Block::Callout { title, body } => {
+            let body: Vec<String> = body.iter().map(|p| format!("[{}]", inlines(p))).collect();
+            // A trailing comma keeps a one-element array an array.
+            let _ = writeln!(out, "#callout({}, ({},))\n", lit(title), body.join(", "));
+        }
+        Block::PageBreak => out.push_str("#pagebreak(weak: true)\n\n"),
+        Block::Chart(c) => chart_markup(c, chart_svg, out),
+        Block::Table(t) => table_markup(t, out),
+    }
+}
+
+/// A paragraph's runs as markup (each run a string literal or a call on one).
+fn inlines(p: &Paragraph) -> String {
+    let mut s = String::new();
+    for i in &p.inlines {
+        match i {
+            Inline::Text(t) => {
+                let _ = write!(s, "#{}", lit(t));
+            }
+            Inline::Strong(t) => {
+                let _ = write!(s, "#strong({})", lit(t));
+            }
+            Inline::Emph(t) => {
+                let _ = write!(s, "#emph({})", lit(t));
+            }
+            Inline::Number(n) => {
+                let _ = write!(s, "#{}", lit(&n.text));
+            }
+            Inline::Status(st) => {
+                let _ = write!(
+                    s,
+                    "#status({}, {}, {})",
+                    lit(st.level.symbol()),
+                    lit(st.level.colour()),
+                    lit(&st.label)
+                );
+            }
+        }
+    }
+    s
+}
+
+fn chart_markup(c: &Chart, chart_svg: &dyn Fn(&Chart) -> String, out: &mut String) {
+    let svg = chart_svg(c);
+    // PDF/UA-1 needs alt text on every image; the caption is better than nothing.
+    let alt = if c.alt.trim().is_empty() {
+        c.title_line()
+    } else {
+        c.alt.clone()
+    };
+    let _ = writeln!(
+        out,
+        "#figure(kind: image, numbering: none, supplement: none, \
+         image(bytes({}), format: \"svg\", width: 86%, alt: {}), caption: {})\n",
+        lit(&svg),
+        lit(&alt),
+        lit(&c.title_line()),
+    );
+}
+
+/// The relative width of a column.
+fn weight(i: usize, c: &Column) -> f64 {
+    match (i, c.format) {
+        (0, _) => 2.8,
+        (_, Format::Status) => 1.4,
+        (_, Format::Text) => 1.2,
+        _ => 1.0,
+    }
+}
+
+fn table_markup(t: &Table, out: &mut String) {
+    if t.columns.is_empty() {
+        // Nothing to tabulate: the title, sign note and notes still say what was meant.
+        let _ = writeln!(
+            out,
+            "#block(tablecaption({}, {}))\n#tablenotes(({}))\n",
+            lit(&t.title()),
+            opt_lit(t.sign_note.as_deref()),
+            t.notes.iter().map(|s| lit(s) + ",").collect::<String>(),
+        );
+        return;
+    }
+    let n = t.columns.len();
+    let columns: Vec<String> = t
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{}fr", weight(i, c)))
+        .collect();
+    let aligns: Vec<&str> = t
+        .columns
+        .iter()
+        .map(|c| {
+            if c.format.is_numeric() {
+                "right + bottom"
+            } else {
+                "left + bottom"
+            }
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "#figure(kind: table, numbering: none, supplement: none,\n  caption: figure.caption(position: top, tablecaption({}, {})),\n  block(width: 100%, {{\n  set align(left)",
+        lit(&t.title()),
+        opt_lit(t.sign_note.as_deref()),
+    );
+    let spans: usize = t.groups.iter().map(|g| g.span).sum();
+    let grouped = !t.groups.is_empty() && spans == n && t.groups.iter().all(|g| g.span > 0);
+    let header_rows = if grouped { 2 } else { 1 };
+    let _ = writeln!(
+        out,
+        "  table(columns: ({},), align: ({},),\n    stroke: (x, y) => if y > {header_rows} {{ (top: 0.3pt + luma(215)) }},",
+        columns.join(", "),
+        aligns.join(", ")
+    );
+    // Header: an optional spanning group row, then the column labels.
+    out.push_str("    table.header(repeat: true,\n");
+    if grouped {
+        let mut x = 0;
+        let mut lines = Vec::new();
+        out.push_str("      ");
+        for g in &t.groups {
+            if g.label.trim().is_empty() {
+                let _ = write!(out, "table.cell(colspan: {})[], ", g.span);
+            } else {
+                let _ = write!(
+                    out,
+                    "table.cell(colspan: {}, align: center, strong({})), ",
+                    g.span,
+                    lit(&g.label)
+                );
+                lines.push(format!(
+                    "table.hline(y: 1, start: {x}, end: {}, stroke: 0.5pt + luma(120)), ",
+                    x + g.span
+                ));
+            }
+            x += g.span;
+        }
+        out.push('\n');
+        for l in lines {
+            let _ = writeln!(out, "      {l}");
+        }
+    }
+    out.push_str("      ");
+    for c in &t.columns {
+        let _ = write!(out, "strong({}), ", lit(&c.label));
+    }
+    out.push_str("\n    ),\n    table.hline(stroke: 0.8pt),\n");
+    for row in &t.rows {
+        row_markup(t, row, n, out);
+    }
+    out.push_str("    table.hline(stroke: 0.8pt),\n  )\n");
+    let notes: Vec<String> = t.notes.iter().map(|s| lit(s)).collect();
+    if !notes.is_empty() {
+        let _ = writeln!(out, "  tablenotes(({},))", notes.join(", "));
+    }
+    out.push_str("  }))\n\n");
+}
+
+fn row_markup(t: &Table, row: &Row, n: usize, out: &mut String) {
+    if row.kind == RowKind::Heading {
+        let label = row.cells.first().map(|c| c.text.as_str()).unwrap_or("");
+        let _ = writeln!(
+            out,
+            "    table.cell(colspan: {n}, inset: (top: 7pt, x: 4pt, bottom: 3.2pt), {}),",
+            styled(RowKind::Heading, &lit(label)),
+        );
+        return;
+    }
+    if row.kind == RowKind::Total {
+        out.push_str("    table.hline(stroke: 0.6pt),\n");
+    }
+    out.push_str("    ");
+    for (i, col) in t.columns.iter().enumerate() {
+        let cell = row.cells.get(i);
+        let mut content = cell.map(|c| cell_content(c, col)).unwrap_or_default();
+        if content.is_empty() {
+            out.push_str("[], ");
+            continue;
+        }
+        content = styled(row.kind, &content);
+        let indent = if i == 0 {
+            f32::from(row.level) + if row.kind == RowKind::Varav { 1.0 } else { 0.0 }
+        } else {
+            0.0
+        };
+        if indent > 0.0 {
+            let _ = write!(out, "pad(left: {}em, {content}), ", indent * 1.1);
+        } else {
+            let _ = write!(out, "{content}, ");
+        }
+    }
+    out.push('\n');
+}
+
+/// A code expression for a cell's content, empty for an empty cell.
+fn cell_content(cell: &Cell, col: &Column) -> String {
+    match &cell.value {
+        Value::Status(st) if col.format == Format::Status || cell.text == st.label => format!(
+            "status({}, {}, {})",
+            lit(st.level.symbol()),
+            lit(st.level.colour()),
+            lit(&cell.text)
+        ),
+        _ if cell.text.is_empty() => String::new(),
+        _ => lit(&cell.text),
+    }
+}
+
+/// A cell expression styled for its row kind.
+fn styled(kind: RowKind, content: &str) -> String {
+    match kind {
+        RowKind::Subtotal | RowKind::Total | RowKind::Heading => {
+            format!("text(weight: \"bold\", {content})")
+        }
+        RowKind::Varav => format!("emph({content})"),
+        RowKind::Item => content.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_escape_quotes_backslashes_and_controls() {
+        assert_eq!(lit(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+        assert_eq!(lit("x\ny\t\u{1}"), r#""x\ny\t\u{1}""#);
+        assert_eq!(lit("#$*_<@[]"), "\"#$*_<@[]\"");
+    }
+
+    #[test]
+    fn dates_parse_only_when_valid() {
+        assert_eq!(parse_date("2025-09-30"), Some((2025, 9, 30)));
+        assert_eq!(parse_date("2025-13-01"), None);
+        assert_eq!(parse_date("30/9 2025"), None);
+        assert_eq!(parse_date("2025-09-30-1"), None);
+    }
+}
