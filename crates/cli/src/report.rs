@@ -21,6 +21,8 @@ pub enum OutFormat {
     Docx,
     /// An Excel workbook (one sheet per table and chart, numbers as numbers, native charts).
     Xlsx,
+    /// A typeset, tagged PDF (PDF/UA-1) through embedded Typst.
+    Pdf,
 }
 
 impl OutFormat {
@@ -31,6 +33,7 @@ impl OutFormat {
         OutFormat::Html,
         OutFormat::Docx,
         OutFormat::Xlsx,
+        OutFormat::Pdf,
     ];
 
     fn extension(self) -> &'static str {
@@ -40,6 +43,7 @@ impl OutFormat {
             OutFormat::Html => "html",
             OutFormat::Docx => "docx",
             OutFormat::Xlsx => "xlsx",
+            OutFormat::Pdf => "pdf",
         }
     }
 }
@@ -336,6 +340,8 @@ pub fn write(
                 .map_err(|e| anyhow!("kunde inte skriva Word-filen: {e}"))?,
             OutFormat::Xlsx => delar_render_xlsx::render(&report)
                 .map_err(|e| anyhow!("kunde inte skriva Excel-filen: {e}"))?,
+            OutFormat::Pdf => delar_render_pdf::render(&report)
+                .map_err(|e| anyhow!("kunde inte skriva PDF-filen: {e}"))?,
         };
         std::fs::write(&path, bytes)
             .with_context(|| format!("kunde inte skriva {}", path.display()))?;
