@@ -1,5 +1,6 @@
 //! `delar import <register> FILE…`: the follow-up registers (goals, indicators, commitments,
-//! efficiency measures, investments, staff, events, state grants, population, comparisons).
+//! efficiency measures, investments, staff, events, state grants, population, comparisons,
+//! queues).
 
 use crate::{open_or_create, DEFAULT_DB};
 use anyhow::Result;
@@ -48,6 +49,8 @@ pub enum RegisterImport {
     Befolkning(RegisterArgs),
     /// Importera kostnadsjämförelser med liknande kommuner (jamforelser.csv).
     Jamforelser(RegisterArgs),
+    /// Importera ej verkställda beslut och väntetider per nämnd, insats och månad (koer.csv).
+    Koer(RegisterArgs),
     /// Importera indikatorvärden från en KPI-fil (Stratsys-export: datum, enhet, mått, kolumn, värde).
     Kpi {
         /// KPI-filen (tabb- eller semikolonseparerad, med eller utan rubrikrad).
@@ -87,6 +90,7 @@ pub fn run(cmd: RegisterImport) -> Result<ExitCode> {
         Statsbidrag(a) => ("statsbidrag", a),
         Befolkning(a) => ("befolkning", a),
         Jamforelser(a) => ("jamforelser", a),
+        Koer(a) => ("koer", a),
         Uppfoljning { dir, db } => return run_dir(&dir, &db),
         Kpi { file, mappning, db } => return run_kpi(&file, mappning.as_deref(), &db),
     };

@@ -183,6 +183,12 @@ pub enum Content {
     Handelser,
     /// Cost comparison with similar municipalities.
     Jamforelse,
+    /// Targeted state grants: amount, use to date, forecast use, what is left (`statsbidrag`).
+    Statsbidrag,
+    /// Decisions not carried out and waiting times (`koer`).
+    Koer,
+    /// Population by age band with the change from the year before (`befolkning`).
+    Befolkning,
     /// Five years in summary.
     FemAr,
     /// Special effects per committee, results including and excluding them (`sarskilda`).

@@ -1811,5 +1811,8 @@ pub fn five_year_summary(ctx: &FollowupContext<'_>, economy: &[YearEconomy]) -> 
     )
 }
 
+mod registers;
+pub use registers::{population, queues, state_grants};
+
 #[cfg(test)]
 mod tests;

@@ -142,6 +142,9 @@ fn followup_section(ctx: &Ctx, c: &Content) -> Option<Section> {
         }
         Content::Handelser => followup::events(&fctx),
         Content::Jamforelse => followup::cost_comparison(&fctx),
+        Content::Statsbidrag => followup::state_grants(&fctx),
+        Content::Koer => followup::queues(&fctx),
+        Content::Befolkning => followup::population(&fctx),
         Content::FemAr => {
             let mut years = ctx.inputs.years.clone();
             if let Some(root) = ctx.root() {
@@ -237,6 +240,9 @@ fn section(
             | Content::Volymer { .. }
             | Content::Handelser
             | Content::Jamforelse
+            | Content::Statsbidrag
+            | Content::Koer
+            | Content::Befolkning
             | Content::FemAr => match followup_section(ctx, c) {
                 Some(s) => {
                     // the chapter's own heading is the definition's section: take its content

@@ -648,6 +648,58 @@ pub struct StateGrant {
     pub coming_years: Option<String>,
     /// Comment.
     pub comment: Option<String>,
+    /// Used (spent) to the round's cut-off, when followed up (positive).
+    pub used_to_date: Option<Amount>,
+    /// Forecast use for the whole year, when followed up (positive).
+    pub forecast_use: Option<Amount>,
+}
+
+impl StateGrant {
+    /// What is left at year end (amount − forecast use): repaid or carried over to the years
+    /// to come. `None` without a forecast.
+    pub fn remaining(&self) -> Option<Amount> {
+        self.forecast_use.map(|f| self.amount - f)
+    }
+}
+
+word! {
+    /// The law a decision was made under (the two registers of decisions not carried out
+    /// that are reported to IVO).
+    Law {
+        /// Socialtjänstlagen (SoL 16 kap. 6 f §).
+        SoL => "SoL" | "socialtjänstlagen",
+        /// Lagen om stöd och service till vissa funktionshindrade (LSS 28 f §).
+        Lss => "LSS",
+    }
+}
+
+/// Decisions not carried out (ej verkställda beslut) of one kind for a committee at the end
+/// of a month, with the waiting times from decision to start.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Queue {
+    /// The month the count is taken at the end of.
+    pub month: YearMonth,
+    /// Committee (organisation code).
+    pub committee: String,
+    /// The law the decisions were made under.
+    pub law: Law,
+    /// The kind of decision (insats): `Särskilt boende`, `Bostad med särskild service`.
+    pub decision: String,
+    /// Decisions for women, when broken down by sex.
+    pub women: Option<i64>,
+    /// Decisions for men, when broken down by sex.
+    pub men: Option<i64>,
+    /// All decisions not carried out.
+    pub total: i64,
+    /// Of which the person has waited more than three months (reported to IVO).
+    pub over_three_months: Option<i64>,
+    /// Mean waiting time in days from decision to start (for decisions carried out in the
+    /// year to date).
+    pub mean_wait_days: Option<f64>,
+    /// Median waiting time in days.
+    pub median_wait_days: Option<f64>,
+    /// Comment.
+    pub comment: Option<String>,
 }
 
 word! {
@@ -776,6 +828,9 @@ pub struct FollowupData {
     pub population: Vec<Population>,
     /// Cost comparisons.
     pub comparisons: Vec<Comparison>,
+    /// Decisions not carried out and waiting times.
+    #[serde(default)]
+    pub queues: Vec<Queue>,
 }
 
 #[cfg(test)]

@@ -148,6 +148,7 @@ pub fn validate(data: &FollowupData) -> Vec<Finding> {
     out.extend(validate_staff(&data.staff));
     out.extend(validate_population(&data.population));
     out.extend(validate_comparisons(&data.comparisons));
+    out.extend(validate_queues(&data.queues));
     out
 }
 
@@ -639,6 +640,40 @@ pub fn validate_money(data: &FollowupData) -> Vec<Finding> {
                 "statsbidraget förekommer två gånger samma år.",
             ));
         }
+        let subject = format!("{} {} {}", g.year, g.committee, g.code);
+        let negative = [g.used_to_date, g.forecast_use]
+            .iter()
+            .any(|a| a.is_some_and(|a| a.ore() < 0));
+        if g.amount.ore() < 0 || negative {
+            out.push(finding(
+                Severity::Error,
+                "negative",
+                "statsbidrag",
+                &subject,
+                "belopp och förbrukning anges positiva (kronor som bidraget ger och som används).",
+            ));
+        }
+        if let (Some(d), Some(f)) = (g.used_to_date, g.forecast_use) {
+            if d > f {
+                out.push(finding(
+                    Severity::Warning,
+                    "used-above-forecast",
+                    "statsbidrag",
+                    &subject,
+                    "förbrukat hittills är större än prognosen för helåret.",
+                ));
+            }
+        }
+        if g.forecast_use.is_some_and(|f| f > g.amount) {
+            out.push(finding(
+                Severity::Warning,
+                "use-above-grant",
+                "statsbidrag",
+                &subject,
+                "prognosen för förbrukningen är större än bidraget; det överskjutande belastar \
+                 nämndens budget.",
+            ));
+        }
     }
     out
 }
@@ -845,6 +880,83 @@ pub fn validate_comparisons(rows: &[Comparison]) -> Vec<Finding> {
                 R,
                 format!("{year} {area}"),
                 format!("{n} rader är markerade som egen kommun; det ska vara exakt en."),
+            ));
+        }
+    }
+    out
+}
+
+/// Queues (decisions not carried out): women + men = total, of which waiting more than three
+/// months ≤ total, counts and waiting times not negative, one row per month, committee, law
+/// and kind of decision.
+pub fn validate_queues(rows: &[Queue]) -> Vec<Finding> {
+    const R: &str = "koer";
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for q in rows {
+        let subject = format!(
+            "{} {} {} {}",
+            q.month,
+            q.committee,
+            q.law.label(),
+            q.decision
+        );
+        if !seen.insert((q.month, q.committee.as_str(), q.law, norm(&q.decision))) {
+            out.push(finding(
+                Severity::Error,
+                "duplicate-queue",
+                R,
+                &subject,
+                "insatsen förekommer två gånger för samma nämnd och månad. Slå ihop raderna.",
+            ));
+        }
+        match (q.women, q.men) {
+            (Some(w), Some(m)) if w + m != q.total => out.push(finding(
+                Severity::Error,
+                "kmt-sum",
+                R,
+                &subject,
+                format!(
+                    "kvinnor + män = {w} + {m} = {}, men totalt är {}.",
+                    w + m,
+                    q.total
+                ),
+            )),
+            (Some(_), None) | (None, Some(_)) => out.push(finding(
+                Severity::Error,
+                "kmt-sum",
+                R,
+                &subject,
+                "antal för bara det ena könet; fyll i både kvinnor och män eller ingen.",
+            )),
+            _ => {}
+        }
+        if q.over_three_months.is_some_and(|o| o > q.total) {
+            out.push(finding(
+                Severity::Error,
+                "of-which-above-total",
+                R,
+                &subject,
+                format!(
+                    "varav över tre månader ({}) är större än totalt ({}).",
+                    q.over_three_months.unwrap_or(0),
+                    q.total
+                ),
+            ));
+        }
+        let negative_count = [q.women, q.men, Some(q.total), q.over_three_months]
+            .iter()
+            .any(|v| v.is_some_and(|v| v < 0));
+        let negative_wait = [q.mean_wait_days, q.median_wait_days]
+            .iter()
+            .any(|v| v.is_some_and(|v| v < 0.0));
+        if negative_count || negative_wait {
+            out.push(finding(
+                Severity::Error,
+                "negative",
+                R,
+                &subject,
+                "antal och väntetider kan inte vara negativa.",
             ));
         }
     }
@@ -1095,6 +1207,78 @@ mod tests {
         assert!(c.contains(&"kmt-weighted"), "{c:?}");
         assert!(c.contains(&"short-above-total"), "{c:?}");
         assert!(c.contains(&"kmt-sum"), "{c:?}");
+    }
+
+    #[test]
+    fn queues_sum_of_which_and_duplicates() {
+        let q = |decision: &str, w: Option<i64>, m: Option<i64>, t, over| Queue {
+            month: YearMonth::new(2025, 8).unwrap(),
+            committee: "VON".into(),
+            law: Law::SoL,
+            decision: decision.into(),
+            women: w,
+            men: m,
+            total: t,
+            over_three_months: over,
+            mean_wait_days: Some(61.0),
+            median_wait_days: None,
+            comment: None,
+        };
+        assert!(validate_queues(&[
+            q("Särskilt boende", Some(38), Some(21), 59, Some(17)),
+            q("Korttidsvistelse", None, None, 4, None),
+        ])
+        .is_empty());
+        let f = validate_queues(&[
+            q("Särskilt boende", Some(38), Some(20), 59, Some(17)),
+            q("särskilt  boende", None, Some(3), 3, Some(4)),
+        ]);
+        assert_eq!(
+            codes(&f),
+            vec![
+                "kmt-sum",
+                "duplicate-queue",
+                "kmt-sum",
+                "of-which-above-total"
+            ]
+        );
+        assert!(f[0].message.contains("38 + 20 = 58"), "{}", f[0]);
+        assert!(f[0].subject.contains("2025-08 VON SoL"), "{}", f[0]);
+    }
+
+    #[test]
+    fn grants_use_is_checked_against_the_grant() {
+        let kr = |v| Some(delar_core::Amount::from_kr(v).unwrap());
+        let g = |used, forecast| StateGrant {
+            year: 2025,
+            committee: "VON".into(),
+            code: "SB1".into(),
+            name: "Äldreomsorgslyftet".into(),
+            amount: delar_core::Amount::from_kr(1_000).unwrap(),
+            report_back: true,
+            repayable: true,
+            coming_years: None,
+            comment: None,
+            used_to_date: used,
+            forecast_use: forecast,
+        };
+        let data = |gs: Vec<StateGrant>| FollowupData {
+            grants: gs,
+            ..Default::default()
+        };
+        assert!(validate_money(&data(vec![g(kr(400), kr(900))])).is_empty());
+        assert_eq!(
+            codes(&validate_money(&data(vec![g(kr(950), kr(1_200))]))),
+            vec!["use-above-grant"]
+        );
+        assert_eq!(
+            codes(&validate_money(&data(vec![g(kr(950), kr(900))]))),
+            vec!["used-above-forecast"]
+        );
+        assert_eq!(
+            codes(&validate_money(&data(vec![g(kr(-5), None)]))),
+            vec!["negative"]
+        );
     }
 
     #[test]

@@ -274,7 +274,38 @@ CREATE INDEX fu_comparison_scope ON fu_comparison (scope);
 "#,
 };
 
-/// The tables of migration 3, for [`SqliteStore::followup_table_counts`].
+/// Migration 7: the queue register (decisions not carried out, `koer.csv`) and the follow-up
+/// of state grants (used to date and forecast use, both optional).
+pub(crate) const MIGRATION_QUEUES: crate::schema::Migration = crate::schema::Migration {
+    version: 7,
+    name: "köer och statsbidragens förbrukning",
+    sql: r#"
+ALTER TABLE fu_state_grant ADD COLUMN used_to_date_ore BIGINT;
+ALTER TABLE fu_state_grant ADD COLUMN forecast_use_ore BIGINT;
+
+-- law: 'SoL' or 'LSS'; women/men NULL when not broken down by sex; waits in days.
+CREATE TABLE fu_queue (
+    id                INTEGER PRIMARY KEY,
+    batch_id          INTEGER NOT NULL REFERENCES import_batch (id),
+    scope             TEXT NOT NULL,
+    year              INTEGER,
+    committee         TEXT,
+    period            INTEGER NOT NULL,
+    law               TEXT NOT NULL,
+    decision          TEXT NOT NULL,
+    women             BIGINT,
+    men               BIGINT,
+    total             BIGINT NOT NULL,
+    over_three_months BIGINT,
+    mean_wait_days    REAL,
+    median_wait_days  REAL,
+    comment           TEXT
+);
+CREATE INDEX fu_queue_scope ON fu_queue (scope);
+"#,
+};
+
+/// The tables of migrations 3 and 7, for [`SqliteStore::followup_table_counts`].
 const TABLES: &[&str] = &[
     "followup_batch",
     "fu_goal",
@@ -290,6 +321,7 @@ const TABLES: &[&str] = &[
     "fu_state_grant",
     "fu_population",
     "fu_comparison",
+    "fu_queue",
 ];
 
 /// Finding codes that make a register's own rows contradictory: they roll the import back.
@@ -323,6 +355,8 @@ const BLOCKING: &[&str] = &[
     "negative",
     "duplicate-comparison",
     "own-municipality",
+    "duplicate-queue",
+    "of-which-above-total",
 ];
 
 /// A register that can be stored: its table, columns and the mapping of a row to and from
@@ -1145,6 +1179,8 @@ impl StoredRegister for StateGrant {
         "repayable",
         "coming_years",
         "comment",
+        "used_to_date_ore",
+        "forecast_use_ore",
     ];
     fn scope(&self) -> String {
         scope2(self.year, &self.committee)
@@ -1164,6 +1200,8 @@ impl StoredRegister for StateGrant {
             i(self.repayable as i64),
             ot(&self.coming_years),
             ot(&self.comment),
+            oa(self.used_to_date),
+            oa(self.forecast_use),
         ]
     }
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
@@ -1177,6 +1215,8 @@ impl StoredRegister for StateGrant {
             repayable: row.get::<_, i64>(6)? != 0,
             coming_years: row.get(7)?,
             comment: row.get(8)?,
+            used_to_date: goa(row, 9)?,
+            forecast_use: goa(row, 10)?,
         })
     }
     fn rows(d: &mut FollowupData) -> &mut Vec<Self> {
@@ -1270,6 +1310,64 @@ impl StoredRegister for Comparison {
     }
 }
 
+impl StoredRegister for Queue {
+    const TABLE: &'static str = "fu_queue";
+    const COLUMNS_SQL: &'static [&'static str] = &[
+        "period",
+        "law",
+        "decision",
+        "women",
+        "men",
+        "total",
+        "over_three_months",
+        "mean_wait_days",
+        "median_wait_days",
+        "comment",
+    ];
+    fn scope(&self) -> String {
+        scope2(self.month.year(), &self.committee)
+    }
+    fn year(&self) -> Option<i32> {
+        Some(self.month.year())
+    }
+    fn committee(&self) -> Option<&str> {
+        Some(&self.committee)
+    }
+    fn values(&self) -> Vec<Value> {
+        let oi = |v: Option<i64>| v.map(i).unwrap_or(Value::Null);
+        vec![
+            ym(self.month),
+            w(self.law),
+            t(&self.decision),
+            oi(self.women),
+            oi(self.men),
+            i(self.total),
+            oi(self.over_three_months),
+            or(self.mean_wait_days),
+            or(self.median_wait_days),
+            ot(&self.comment),
+        ]
+    }
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Queue {
+            committee: row.get(1)?,
+            month: gym(row, 2)?,
+            law: gw(row, 3)?,
+            decision: row.get(4)?,
+            women: row.get(5)?,
+            men: row.get(6)?,
+            total: row.get(7)?,
+            over_three_months: row.get(8)?,
+            mean_wait_days: row.get(9)?,
+            median_wait_days: row.get(10)?,
+            comment: row.get(11)?,
+        })
+    }
+    fn rows(d: &mut FollowupData) -> &mut Vec<Self> {
+        &mut d.queues
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Generic import and queries
 
@@ -1302,6 +1400,7 @@ fn load_all(conn: &Connection, filter: &FollowupFilter) -> rusqlite::Result<Foll
         grants: load(conn, filter)?,
         population: load(conn, filter)?,
         comparisons: load(conn, filter)?,
+        queues: load(conn, filter)?,
     })
 }
 
@@ -1334,6 +1433,7 @@ impl SqliteStore {
             "statsbidrag" => self.import_rows_of::<StateGrant>(table, sha256),
             "befolkning" => self.import_rows_of::<Population>(table, sha256),
             "jamforelser" => self.import_rows_of::<Comparison>(table, sha256),
+            "koer" => self.import_rows_of::<Queue>(table, sha256),
             other => Err(FollowupError::UnknownRegister(other.to_string())),
         }
     }

@@ -33,7 +33,8 @@ fn fresh_store_has_migration_3_and_empty_registers() {
     );
     assert!(s.migrations_applied().contains(&3));
     let counts = s.followup_table_counts().unwrap();
-    assert_eq!(counts.len(), 14);
+    assert_eq!(counts.len(), 15);
+    assert!(s.migrations_applied().contains(&7));
     assert!(counts.iter().all(|(_, n)| *n == 0));
 }
 
@@ -310,4 +311,108 @@ fn kpi_file_merges_into_indicator_values_all_or_nothing_and_repeatably() {
     assert!(e.contains("bad.txt, rad 1, kolumn \"värde\""), "{e}");
     let after: Vec<IndicatorValue> = s.followup_rows(&FollowupFilter::default()).unwrap();
     assert_eq!(after.len(), n);
+}
+
+const QUEUES: &str = "månad;nämnd;lagrum;insats;kvinnor;män;totalt;varav över tre månader;\
+medelväntetid dagar;medianväntetid dagar;kommentar\n\
+2025-08;VON;SoL;Särskilt boende;38;21;59;17;74,5;61;\n\
+2025-08;FSN;LSS;Bostad med särskild service;19;23;42;30;;;väntar på nybyggnation\n\
+2024-08;VON;SoL;Särskilt boende;30;17;47;11;68;55;\n";
+
+#[test]
+fn queues_round_trip_replace_per_year_and_committee() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let r = import(&mut s, "koer", QUEUES, "koer.csv");
+    assert_eq!(r.rows, 3);
+    assert_eq!(r.scopes, vec!["2024|VON", "2025|FSN", "2025|VON"]);
+    let q: Vec<Queue> = s.followup_rows(&FollowupFilter::default()).unwrap();
+    assert_eq!(q.len(), 3);
+    assert_eq!(q[0].month, delar_core::YearMonth::new(2025, 8).unwrap());
+    assert_eq!(q[0].law, Law::SoL);
+    assert_eq!((q[0].women, q[0].men, q[0].total), (Some(38), Some(21), 59));
+    assert_eq!(q[0].over_three_months, Some(17));
+    assert_eq!(q[0].mean_wait_days, Some(74.5));
+    assert_eq!(q[1].law, Law::Lss);
+    assert_eq!(q[1].median_wait_days, None);
+    assert_eq!(q[1].comment.as_deref(), Some("väntar på nybyggnation"));
+    // The register is part of everything stored, and a filter on committee applies.
+    let d = s
+        .followup(&FollowupFilter {
+            year: Some(2025),
+            committee: Some("VON".into()),
+        })
+        .unwrap();
+    assert_eq!(d.queues.len(), 1);
+    assert_eq!(d.queues[0].total, 59);
+    // The same file again changes nothing; a corrected VON 2025 file replaces VON 2025 only.
+    assert_eq!(
+        import(&mut s, "koer", QUEUES, "koer.csv").status,
+        ImportStatus::Unchanged
+    );
+    let fix = "månad;nämnd;lagrum;insats;totalt\n2025-08;VON;SoL;Särskilt boende;57\n";
+    let r2 = import(&mut s, "koer", fix, "koer-von.csv");
+    assert_eq!(r2.rows_replaced, 1);
+    let q: Vec<Queue> = s.followup_rows(&FollowupFilter::default()).unwrap();
+    assert_eq!(q.len(), 3);
+    let von25 = q
+        .iter()
+        .find(|x| x.committee == "VON" && x.month.year() == 2025)
+        .unwrap();
+    assert_eq!((von25.women, von25.total), (None, 57));
+}
+
+#[test]
+fn queue_import_is_all_or_nothing() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    import(&mut s, "koer", QUEUES, "koer.csv");
+    let before = s.followup_table_counts().unwrap();
+    // Row errors: every bad row named with file, row and column; nothing changes.
+    let bad = "månad;nämnd;lagrum;insats;kvinnor;män;totalt;varav över tre månader\n\
+               2025-08;VON;SoL;Särskilt boende;40;21;59;\n\
+               2025-08;VON;SoL;Hemtjänst;;;5;6\n";
+    let e = s
+        .import_followup_table("koer", &table(bad, "koer.csv"), "bad")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("koer.csv, rad 2, kolumn \"totalt\""), "{e}");
+    assert!(
+        e.contains("koer.csv, rad 3, kolumn \"varav över tre månader\""),
+        "{e}"
+    );
+    assert!(e.contains("ingenting importerades"), "{e}");
+    assert_eq!(s.followup_table_counts().unwrap(), before);
+    // Rows that read but contradict each other (the same kind twice) roll back, and the
+    // rows of the scope they would have replaced are still there.
+    let dup = "månad;nämnd;lagrum;insats;totalt\n\
+               2025-08;VON;SoL;Särskilt boende;59\n\
+               2025-08;VON;SoL;särskilt boende;3\n";
+    let e = s
+        .import_followup_table("koer", &table(dup, "koer.csv"), "dup")
+        .unwrap_err();
+    match &e {
+        FollowupError::Invalid { findings, .. } => {
+            assert_eq!(findings[0].code, "duplicate-queue", "{e}")
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(s.followup_table_counts().unwrap(), before);
+    assert_eq!(s.batches().unwrap().len(), 1);
+    let q: Vec<Queue> = s.followup_rows(&FollowupFilter::default()).unwrap();
+    assert_eq!(q[0].women, Some(38));
+}
+
+#[test]
+fn grants_store_use_to_date_and_forecast() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let csv = "år;nämnd;kod;benämning;belopp;förbrukat hittills;prognos förbrukning;\
+               återrapportering;återbetalning\n\
+               2025;VON;SB4;Äldreomsorgslyftet;22 900 000;14 100 000;21 300 000;X;X\n\
+               2025;PN;SB1;God vård;54 000 000;;;X;-\n";
+    import(&mut s, "statsbidrag", csv, "statsbidrag.csv");
+    let g: Vec<StateGrant> = s.followup_rows(&FollowupFilter::default()).unwrap();
+    assert_eq!(g[0].used_to_date, delar_core::Amount::from_kr(14_100_000));
+    assert_eq!(g[0].forecast_use, delar_core::Amount::from_kr(21_300_000));
+    assert_eq!(g[0].remaining(), delar_core::Amount::from_kr(1_600_000));
+    assert_eq!((g[1].used_to_date, g[1].forecast_use), (None, None));
+    assert!(g[1].report_back && !g[1].repayable);
 }

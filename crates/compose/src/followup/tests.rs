@@ -29,6 +29,7 @@ fn registers() -> FollowupData {
         grants: read(p),
         population: read(p),
         comparisons: read(p),
+        queues: read(p),
     }
 }
 
@@ -396,4 +397,197 @@ fn overridden_status_is_shown_with_its_rationale() {
         .iter()
         .filter(|(_, s)| s.role.as_deref() == Some("goal"))
         .all(|(_, s)| s.id.starts_with("mal-sn")));
+}
+
+/// The state grant, queue and population chapters on Exempelkommun's registers (read back
+/// through the templates), with the five-year summary that shares the population facts.
+fn register_chapters(data: &FollowupData) -> Report {
+    let a = assess(data, 2025, &data.values, &Rule::default());
+    let scale = Scale::default();
+    let cs = committees();
+    let ctx = FollowupContext {
+        data,
+        assessment: &a,
+        scale: &scale,
+        year: 2025,
+        cutoff: YearMonth::new(2025, 8).unwrap(),
+        committees: &cs,
+    };
+    report(vec![
+        state_grants(&ctx),
+        queues(&ctx),
+        population(&ctx),
+        five_year_summary(&ctx, &economy()),
+    ])
+}
+
+fn cell<'a>(t: &'a Table, row: &str, col: &str) -> &'a Cell {
+    &t.row(row).unwrap_or_else(|| panic!("row {row}")).cells[t.column(col).unwrap()]
+}
+
+#[test]
+fn register_chapters_foot_and_pass_every_check() {
+    let data = registers();
+    let r = register_chapters(&data);
+    let findings = delar_report::check::check(&r);
+    assert!(findings.is_empty(), "{findings:#?}");
+
+    // State grants: the total is the sum of the year's grants, what is left = amount − forecast.
+    let t = r.table("riktade-statsbidrag").unwrap();
+    let grants: Vec<&StateGrant> = data.grants.iter().filter(|g| g.year == 2025).collect();
+    assert_eq!(t.rows.len(), grants.len() + 1);
+    let sum: Amount = grants.iter().map(|g| g.amount).sum();
+    assert_eq!(cell(t, "summa", "belopp").value, Value::Amount(sum));
+    let kvar: Amount = grants.iter().map(|g| g.remaining().unwrap()).sum();
+    assert_eq!(cell(t, "summa", "kvar").value, Value::Amount(kvar));
+    assert_eq!(t.row("summa").unwrap().kind, RowKind::Total);
+    assert_eq!(cell(t, "VON-SB4", "aterbetalning").text, "X");
+    assert_eq!(cell(t, "PN-SB1", "aterbetalning").text, "–");
+    assert!(t.columns[t.column("hittills").unwrap()]
+        .label
+        .contains("jan–aug 2025"));
+
+    // Queues: the cut-off month, totals = Σ rows, last year's column from the same month.
+    let q = r.table("ej-verkstallda-beslut").unwrap();
+    assert_eq!(q.caption, "Ej verkställda beslut aug 2025");
+    let now: Vec<&Queue> = data
+        .queues
+        .iter()
+        .filter(|q| q.month == YearMonth::new(2025, 8).unwrap())
+        .collect();
+    let total: i64 = now.iter().map(|q| q.total).sum();
+    assert_eq!(cell(q, "summa", "t").value, Value::Number(total as f64));
+    let last: i64 = data
+        .queues
+        .iter()
+        .filter(|q| q.month == YearMonth::new(2024, 8).unwrap())
+        .map(|q| q.total)
+        .sum();
+    assert_eq!(
+        cell(q, "summa", "forandring").value,
+        Value::Number((total - last) as f64)
+    );
+    // Daglig verksamhet has no breakdown by sex: its cells and the total's say i.u.
+    assert_eq!(
+        cell(q, "FSN-LSS-daglig-verksamhet", "k").value,
+        Value::NoData
+    );
+    assert_eq!(cell(q, "summa", "k").value, Value::NoData);
+    // The sentence repeats the total row.
+    let sec = r
+        .walk()
+        .into_iter()
+        .find(|(_, s)| s.id == "ej-verkstallda-beslut")
+        .unwrap()
+        .1;
+    let Block::Paragraph(p) = &sec.blocks[0] else {
+        panic!("sentence first")
+    };
+    let plain = p.plain();
+    assert!(
+        plain.starts_with(&format!("I slutet av augusti 2025 fanns {total} beslut")),
+        "{plain}"
+    );
+    assert!(plain.contains("väntat mer än tre månader"), "{plain}");
+    assert!(p.numbers().iter().all(|n| n.cell.is_some()));
+
+    // Population: 2024 outcome against 2023 with the 2025 forecast; the band totals are the
+    // facts the five-year summary shows.
+    let b = r.table("befolkning").unwrap();
+    let pop = |y: i32| -> i64 {
+        data.population
+            .iter()
+            .filter(|p| p.year == y)
+            .map(|p| p.total)
+            .sum()
+    };
+    assert_eq!(
+        cell(b, "totalt", "t").value,
+        Value::Number(pop(2024) as f64)
+    );
+    assert_eq!(
+        cell(b, "totalt", "fjol").value,
+        Value::Number(pop(2023) as f64)
+    );
+    assert_eq!(
+        cell(b, "totalt", "prognos").value,
+        Value::Number(pop(2025) as f64)
+    );
+    assert!((140_000..170_000).contains(&pop(2024)), "{}", pop(2024));
+    assert_eq!(
+        cell(b, "ar-80", "t").source.as_ref().unwrap().fact,
+        "befolkning/80–84/2024"
+    );
+    let five = r.table("femarsoversikt").unwrap();
+    assert_eq!(
+        cell(five, "befolkning-80", "2024").value,
+        cell(b, "ar-80", "t").value
+    );
+    let sec = r
+        .walk()
+        .into_iter()
+        .find(|(_, s)| s.id == "befolkning")
+        .unwrap()
+        .1;
+    let Block::Paragraph(p) = &sec.blocks[0] else {
+        panic!("sentence first")
+    };
+    assert!(
+        p.plain().contains("Snabbast växer åldersgruppen 80–84 år"),
+        "{}",
+        p.plain()
+    );
+}
+
+#[test]
+fn broken_register_figures_are_caught_by_the_checks() {
+    let data = registers();
+    let mut r = register_chapters(&data);
+    // A queue row whose women + men no longer make its total, and a population band that
+    // no longer adds up to the total row: R9 and R2 report them.
+    for s in r.sections.iter_mut() {
+        for b in s.blocks.iter_mut() {
+            if let Block::Table(t) = b {
+                let key = match t.id.as_str() {
+                    "ej-verkstallda-beslut" => "VON-SoL-sarskilt-boende",
+                    "befolkning" => "ar-0",
+                    _ => continue,
+                };
+                let ci = t.column("t").unwrap();
+                let row = t.rows.iter_mut().find(|r| r.key == key).unwrap();
+                let v = row.cells[ci].value.as_f64().unwrap() + 1.0;
+                row.cells[ci] = Cell::new(Value::Number(v), &Format::Number { decimals: 0 });
+            }
+        }
+    }
+    let f = delar_report::check::check(&r);
+    let has = |rule: &str, loc: &str| f.iter().any(|x| x.rule == rule && x.location.contains(loc));
+    assert!(has("R9", "Ej verkställda beslut"), "{f:#?}");
+    assert!(has("R2", "Ej verkställda beslut"), "{f:#?}");
+    assert!(has("R2", "Befolkning"), "{f:#?}");
+    assert!(has("R1", "Befolkning"), "{f:#?}");
+}
+
+#[test]
+fn register_chapters_without_data_say_so() {
+    let data = FollowupData::default();
+    let r = register_chapters(&data);
+    for id in ["riktade-statsbidrag", "ej-verkstallda-beslut", "befolkning"] {
+        let s = r.walk().into_iter().find(|(_, s)| s.id == id).unwrap().1;
+        assert!(
+            matches!(&s.blocks[..], [Block::Paragraph(_)]),
+            "{id}: {:?}",
+            s.blocks
+        );
+    }
+    // Grants without follow-up of their use: no use columns, only the amount is summed.
+    let mut data = registers();
+    for g in &mut data.grants {
+        g.used_to_date = None;
+        g.forecast_use = None;
+    }
+    let r = register_chapters(&data);
+    let t = r.table("riktade-statsbidrag").unwrap();
+    assert!(t.column("prognos").is_none() && t.column("kvar").is_none());
+    assert!(delar_report::check::check(&r).is_empty());
 }

@@ -1,6 +1,7 @@
 //! Exempelkommun's follow-up registers: goals, indicators with history, commitments,
-//! efficiency measures, investments, staff, events, state grants, population and cost
-//! comparisons, for PN, SN, VON and FSN. Deterministic: the same options give the same bytes.
+//! efficiency measures, investments, staff, events, state grants, population, cost
+//! comparisons and queues (decisions not carried out), for PN, SN, VON and FSN.
+//! Deterministic: the same options give the same bytes.
 //!
 //! [`generate`] builds the registers in memory; [`write_followup`] writes them as the import
 //! templates of docs/IMPORT.md ("Uppföljningsregister"), one CSV file per register.
@@ -72,6 +73,7 @@ pub fn generate(opts: &FollowupOptions) -> FollowupData {
         grants: g.grants(),
         population: g.population(),
         comparisons: g.comparisons(),
+        queues: g.queues(),
     }
 }
 
@@ -1101,18 +1103,29 @@ impl Gen<'_> {
                 None,
             ),
         ];
+        // Use to date follows the months passed with some spread; the forecast lands between
+        // 85 % and 100 % of the grant (a grant that must be repaid is planned to be used).
+        let mut rng = self.rng(11);
+        let passed = self.cutoff().month() as f64 / 12.0;
         G.iter()
             .enumerate()
-            .map(|(k, (c, name, amount, rb, rep, coming))| StateGrant {
-                year: self.opts.year,
-                committee: (*c).into(),
-                code: format!("SB{}", k + 1),
-                name: (*name).into(),
-                amount: kr(*amount),
-                report_back: *rb,
-                repayable: *rep,
-                coming_years: coming.map(Into::into),
-                comment: None,
+            .map(|(k, (c, name, amount, rb, rep, coming))| {
+                let forecast = (amount * rng.range_f64(0.85, 1.0) / 100_000.0).round() * 100_000.0;
+                let used =
+                    (forecast * passed * rng.range_f64(0.8, 1.05) / 100_000.0).round() * 100_000.0;
+                StateGrant {
+                    year: self.opts.year,
+                    committee: (*c).into(),
+                    code: format!("SB{}", k + 1),
+                    name: (*name).into(),
+                    amount: kr(*amount),
+                    report_back: *rb,
+                    repayable: *rep,
+                    coming_years: coming.map(Into::into),
+                    comment: None,
+                    used_to_date: Some(kr(used.min(forecast))),
+                    forecast_use: Some(kr(forecast)),
+                }
             })
             .collect()
     }
@@ -1153,6 +1166,85 @@ impl Gen<'_> {
                     women: w,
                     men: t - w,
                     total: t,
+                });
+            }
+        }
+        out
+    }
+
+    /// Decisions not carried out at the end of the cut-off month in every year, per committee
+    /// and kind of decision, with waiting times. The three kinds that have a volume series in
+    /// Exempelkommun's model (`ko_vob`, `ko_lss_boende`, `ko_kontaktfamilj`) take their totals
+    /// from it, so the queue table and the volume chart agree.
+    fn queues(&self) -> Vec<Queue> {
+        use crate::kommun::{KommunOptions, Model, FIRST_YEAR};
+        // committee, law, decision, volume series (or base level), share of women, mean wait
+        const Q: &[(&str, Law, &str, Result<&str, f64>, f64, f64)] = &[
+            ("VON", Law::SoL, "Särskilt boende", Ok("ko_vob"), 0.64, 72.0),
+            ("VON", Law::SoL, "Korttidsvistelse", Err(6.0), 0.58, 18.0),
+            (
+                "FSN",
+                Law::Lss,
+                "Bostad med särskild service",
+                Ok("ko_lss_boende"),
+                0.41,
+                310.0,
+            ),
+            ("FSN", Law::Lss, "Daglig verksamhet", Err(9.0), 0.38, 45.0),
+            (
+                "SN",
+                Law::SoL,
+                "Kontaktfamilj",
+                Ok("ko_kontaktfamilj"),
+                0.47,
+                95.0,
+            ),
+            ("SN", Law::SoL, "Boendestöd", Err(7.0), 0.45, 40.0),
+        ];
+        let model = Model::new(&KommunOptions {
+            seed: self.opts.seed,
+            cutoff: self.cutoff(),
+            ..KommunOptions::default()
+        });
+        let month = self.cutoff().month();
+        let mut rng = self.rng(12);
+        let mut out = Vec::new();
+        for year in self.opts.first_year..=self.opts.year {
+            let m = YearMonth::new(year, month).expect("valid month");
+            for (k, (committee, law, decision, level, women_share, wait)) in Q.iter().enumerate() {
+                let from_series = level.ok().and_then(|code| {
+                    let t = (year - FIRST_YEAR) * 12 + month as i32 - 1;
+                    let s = model.volumes.get(code)?;
+                    (t >= 0 && (t as usize) < s.values.len()).then(|| s.value(t as usize))
+                });
+                let total = match from_series {
+                    Some(v) => v.round().max(0.0) as i64,
+                    None => {
+                        let base = level.err().unwrap_or(5.0);
+                        let trend = 1.0 + 0.06 * (year - self.opts.first_year) as f64;
+                        (base * trend * rng.range_f64(0.75, 1.25)).round() as i64
+                    }
+                };
+                let women = (total as f64 * women_share * rng.range_f64(0.9, 1.1)).round() as i64;
+                let women = women.clamp(0, total);
+                // waits grow with the queue; the median sits below the mean (a long tail)
+                let mean = (wait * rng.range_f64(0.8, 1.2) * (1.0 + 0.01 * total as f64)).round();
+                let over = ((total as f64) * (mean / (mean + 90.0)) * rng.range_f64(0.8, 1.0))
+                    .round() as i64;
+                out.push(Queue {
+                    month: m,
+                    committee: (*committee).into(),
+                    law: *law,
+                    decision: (*decision).into(),
+                    // daglig verksamhet is counted without a breakdown by sex, as some
+                    // systems do
+                    women: (k != 3).then_some(women),
+                    men: (k != 3).then_some(total - women),
+                    total,
+                    over_three_months: Some(over.clamp(0, total)),
+                    mean_wait_days: (total > 0).then_some(mean),
+                    median_wait_days: (total > 0).then_some((mean * 0.8).round()),
+                    comment: None,
                 });
             }
         }

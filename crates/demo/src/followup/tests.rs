@@ -12,7 +12,7 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
         ..Default::default()
     }));
     assert_ne!(a, c);
-    assert_eq!(a.len(), 13);
+    assert_eq!(a.len(), 14);
 }
 
 #[test]

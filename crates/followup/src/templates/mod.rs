@@ -285,6 +285,44 @@ impl<'a> RowReader<'a> {
         self.take(r)
     }
 
+    /// An optional count of persons or decisions: a whole number ≥ 0 (empty and `i.u.` give
+    /// `None`).
+    pub fn opt_count(&mut self, name: &str) -> Option<i64> {
+        let before = self.errors.len();
+        let v = self.opt_number(name)?;
+        if self.errors.len() != before {
+            return None;
+        }
+        if v.fract() != 0.0 || v < 0.0 || v > 1e15 {
+            self.error(
+                name,
+                format!(
+                    "\"{}\" är inget antal. Skriv ett heltal som är noll eller större.",
+                    fmt_number(v)
+                ),
+            );
+            return None;
+        }
+        Some(v as i64)
+    }
+
+    /// A required count (see [`RowReader::opt_count`]); `None` after recording an error.
+    pub fn count(&mut self, name: &str) -> Option<i64> {
+        let before = self.errors.len();
+        let v = self.opt_count(name);
+        if v.is_none() && self.errors.len() == before {
+            if self.text(name).is_none() {
+                self.error(
+                    name,
+                    "värde saknas. Fyll i antalet (0 om det inte finns några).",
+                );
+            } else {
+                self.error(name, "ett antal krävs här, inte i.u.");
+            }
+        }
+        v
+    }
+
     /// A required amount in kronor.
     pub fn amount(&mut self, name: &str) -> Amount {
         let Some(c) = self.col(name) else {

@@ -1,4 +1,4 @@
-//! The templates of the thirteen registers (column lists and row mappings). Column names and
+//! The templates of the fourteen registers (column lists and row mappings). Column names and
 //! allowed values are documented in docs/IMPORT.md, section "Uppföljningsregister".
 
 use super::*;
@@ -705,6 +705,8 @@ impl Template for StateGrant {
         ("kod", true),
         ("benämning", true),
         ("belopp", true),
+        ("förbrukat hittills", false),
+        ("prognos förbrukning", false),
         ("återrapportering", false),
         ("återbetalning", false),
         ("kommande år", false),
@@ -721,6 +723,8 @@ impl Template for StateGrant {
             repayable: r.flag("återbetalning"),
             coming_years: r.text("kommande år"),
             comment: r.text("kommentar"),
+            used_to_date: r.opt_amount("förbrukat hittills"),
+            forecast_use: r.opt_amount("prognos förbrukning"),
         }
     }
     fn write(&self) -> Vec<String> {
@@ -730,6 +734,8 @@ impl Template for StateGrant {
             self.code.clone(),
             self.name.clone(),
             fmt_amount(self.amount),
+            fmt_opt_amount(self.used_to_date),
+            fmt_opt_amount(self.forecast_use),
             yes_no(self.report_back),
             yes_no(self.repayable),
             opt(&self.coming_years),
@@ -823,6 +829,102 @@ impl Template for Comparison {
     }
 }
 
+impl Template for Queue {
+    const NAME: &'static str = "koer";
+    const COLUMNS: &'static [(&'static str, bool)] = &[
+        ("månad", true),
+        ("nämnd", true),
+        ("lagrum", true),
+        ("insats", true),
+        ("kvinnor", false),
+        ("män", false),
+        ("totalt", true),
+        ("varav över tre månader", false),
+        ("medelväntetid dagar", false),
+        ("medianväntetid dagar", false),
+        ("kommentar", false),
+    ];
+    fn read(r: &mut RowReader<'_>) -> Self {
+        let month = r.month("månad");
+        let committee = r.required("nämnd");
+        let law = r.word::<Law>("lagrum").unwrap_or(Law::SoL);
+        let decision = r.required("insats");
+        let women = r.opt_count("kvinnor");
+        let men = r.opt_count("män");
+        let total = r.count("totalt");
+        let over_three_months = r.opt_count("varav över tre månader");
+        let mean_wait_days = r.opt_number("medelväntetid dagar");
+        let median_wait_days = r.opt_number("medianväntetid dagar");
+        match (women, men, total) {
+            (Some(w), Some(m), Some(t)) if w + m != t => r.error(
+                "totalt",
+                format!(
+                    "kvinnor + män = {w} + {m} = {}, men totalt är {t}. Rätta så att summan \
+                     stämmer.",
+                    w + m
+                ),
+            ),
+            (Some(_), None, _) => r.error(
+                "män",
+                "antalet för kvinnor är ifyllt men inte för män. Fyll i båda eller ingen.",
+            ),
+            (None, Some(_), _) => r.error(
+                "kvinnor",
+                "antalet för män är ifyllt men inte för kvinnor. Fyll i båda eller ingen.",
+            ),
+            _ => {}
+        }
+        if let (Some(o), Some(t)) = (over_three_months, total) {
+            if o > t {
+                r.error(
+                    "varav över tre månader",
+                    format!(
+                        "{o} beslut har väntat mer än tre månader men totalt finns bara {t}. \
+                         Varav kan inte vara större än totalt."
+                    ),
+                );
+            }
+        }
+        for (name, v) in [
+            ("medelväntetid dagar", mean_wait_days),
+            ("medianväntetid dagar", median_wait_days),
+        ] {
+            if v.is_some_and(|d| d < 0.0) {
+                r.error(name, "väntetiden kan inte vara negativ. Ange antal dagar.");
+            }
+        }
+        Queue {
+            month,
+            committee,
+            law,
+            decision,
+            women,
+            men,
+            total: total.unwrap_or(0),
+            over_three_months,
+            mean_wait_days,
+            median_wait_days,
+            comment: r.text("kommentar"),
+        }
+    }
+    fn write(&self) -> Vec<String> {
+        let n = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+        vec![
+            self.month.to_string(),
+            self.committee.clone(),
+            self.law.label().into(),
+            self.decision.clone(),
+            n(self.women),
+            n(self.men),
+            self.total.to_string(),
+            n(self.over_three_months),
+            fmt_opt_number(self.mean_wait_days),
+            fmt_opt_number(self.median_wait_days),
+            opt(&self.comment),
+        ]
+    }
+}
+
 /// Every register's name, in import order (goals before what refers to them).
 pub const REGISTERS: &[&str] = &[
     Goal::NAME,
@@ -838,6 +940,7 @@ pub const REGISTERS: &[&str] = &[
     StateGrant::NAME,
     Population::NAME,
     Comparison::NAME,
+    Queue::NAME,
 ];
 
 /// Write every register of `data` as CSV: `(file name, content)` in [`REGISTERS`] order.
@@ -862,6 +965,7 @@ pub fn write_all(data: &FollowupData) -> Vec<(String, String)> {
         (file_name::<StateGrant>(), write_csv(&data.grants)),
         (file_name::<Population>(), write_csv(&data.population)),
         (file_name::<Comparison>(), write_csv(&data.comparisons)),
+        (file_name::<Queue>(), write_csv(&data.queues)),
     ]
 }
 
@@ -891,6 +995,7 @@ pub fn parse_into(
         "statsbidrag" => go(table, &mut data.grants),
         "befolkning" => go(table, &mut data.population),
         "jamforelser" => go(table, &mut data.comparisons),
+        "koer" => go(table, &mut data.queues),
         other => Err(vec![TableError::file(
             &table.file,
             format!(

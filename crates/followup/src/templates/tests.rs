@@ -192,10 +192,32 @@ proptest! {
 
     #[test]
     fn grants_roundtrip(rows in proptest::collection::vec(
-        (year(), code(), code(), text(), amount(), any::<bool>(), any::<bool>(), otext(), otext())
-        .prop_map(|(year, committee, code, name, amount, report_back, repayable, coming_years, comment)| {
+        (year(), code(), code(), text(), amount(), any::<bool>(), any::<bool>(), otext(), otext(),
+         option::of(amount()), option::of(amount()))
+        .prop_map(|(year, committee, code, name, amount, report_back, repayable, coming_years, comment,
+                    used_to_date, forecast_use)| {
             StateGrant { year, committee, code, name, amount, report_back, repayable,
-                         coming_years, comment }
+                         coming_years, comment, used_to_date, forecast_use }
+        }), 0..6)) { roundtrip(&rows); }
+
+    #[test]
+    fn queues_roundtrip(rows in proptest::collection::vec(
+        (month(), code(), word::<Law>(), text(), option::of((0i64..5_000, 0i64..5_000)),
+         0i64..10_000, 0i64..2, 0i64..3, option::of(0u32..100_000), option::of(0u32..100_000),
+         otext())
+        .prop_map(|(month, committee, law, decision, split, t, with_total, over, mean, median,
+                    comment)| {
+            let (women, men, total) = match split {
+                Some((w, m)) => (Some(w), Some(m), w + m),
+                None => (None, None, t),
+            };
+            Queue {
+                month, committee, law, decision, women, men, total,
+                over_three_months: (with_total == 1).then_some(total / (over + 1)),
+                mean_wait_days: mean.map(|d| d as f64 / 10.0),
+                median_wait_days: median.map(|d| d as f64),
+                comment,
+            }
         }), 0..6)) { roundtrip(&rows); }
 
     #[test]
@@ -249,6 +271,7 @@ fn header_of(reg: &str) -> Vec<&'static str> {
         "handelser" => h::<Event>(),
         "statsbidrag" => h::<StateGrant>(),
         "befolkning" => h::<Population>(),
+        "koer" => h::<Queue>(),
         _ => h::<Comparison>(),
     }
 }
@@ -439,6 +462,69 @@ fn grants_accept_checkbox_flags_and_amounts() {
         e.iter().any(|m| m.contains("kolumn \"återrapportering\"")),
         "{e:?}"
     );
+}
+
+#[test]
+fn grants_read_use_to_date_and_forecast() {
+    let csv = "år;nämnd;kod;benämning;belopp;förbrukat hittills;prognos förbrukning\n\
+               2025;VON;SB4;Äldreomsorgslyftet;22 900 000;14 100 000;21 300 000\n\
+               2025;PN;SB1;God vård;54 000 000;;\n";
+    let g = parse::<StateGrant>(&table(csv, "s.csv")).unwrap();
+    assert_eq!(g[0].used_to_date, Amount::from_kr(14_100_000));
+    assert_eq!(g[0].remaining(), Amount::from_kr(1_600_000));
+    assert_eq!(g[1].forecast_use, None);
+    assert_eq!(g[1].remaining(), None);
+}
+
+#[test]
+fn queues_read_counts_by_sex_and_waiting_times() {
+    let csv = "månad;nämnd;lagrum;insats;kvinnor;män;totalt;varav över tre månader;\
+               medelväntetid dagar;medianväntetid dagar;kommentar\n\
+               2025-08;VON;SoL;Särskilt boende;38;21;59;17;74,5;61;\n\
+               2025-08;FSN;lss;Bostad med särskild service;;;42;30;i.u.;;väntar på nybyggnation\n";
+    let q = parse::<Queue>(&table(csv, "koer.csv")).unwrap();
+    assert_eq!(q.len(), 2);
+    assert_eq!((q[0].women, q[0].men, q[0].total), (Some(38), Some(21), 59));
+    assert_eq!(q[0].over_three_months, Some(17));
+    assert_eq!(q[0].mean_wait_days, Some(74.5));
+    assert_eq!(q[1].law, Law::Lss);
+    assert_eq!((q[1].women, q[1].men), (None, None));
+    assert_eq!(q[1].mean_wait_days, None);
+    assert_eq!(q[1].comment.as_deref(), Some("väntar på nybyggnation"));
+}
+
+#[test]
+fn queues_reject_bad_rows_with_file_row_and_column() {
+    let e = errors::<Queue>(
+        "månad;nämnd;lagrum;insats;kvinnor;män;totalt;varav över tre månader;medelväntetid dagar\n\
+         2025-08;VON;SoL;Särskilt boende;38;20;59;;\n\
+         2025-08;VON;SoL;Hemtjänst;3;;3;;\n\
+         2025-08;FSN;LSS;Daglig verksamhet;;;12;13;\n\
+         2025-08;FSN;HSL;Korttidsvistelse;;;2,5;;-4\n\
+         2025-8x;SN;SoL;Kontaktperson;;;;;\n",
+    );
+    let has = |needle: &[&str]| e.iter().any(|m| needle.iter().all(|n| m.contains(n)));
+    assert!(
+        has(&["mall.csv, rad 2, kolumn \"totalt\"", "38 + 20 = 58", "59"]),
+        "{e:?}"
+    );
+    assert!(has(&["rad 3, kolumn \"män\"", "Fyll i båda"]), "{e:?}");
+    assert!(
+        has(&[
+            "rad 4, kolumn \"varav över tre månader\"",
+            "större än totalt"
+        ]),
+        "{e:?}"
+    );
+    assert!(has(&["rad 5, kolumn \"lagrum\"", "SoL, LSS"]), "{e:?}");
+    assert!(has(&["rad 5, kolumn \"totalt\"", "antal"]), "{e:?}");
+    assert!(
+        has(&["rad 5, kolumn \"medelväntetid dagar\"", "negativ"]),
+        "{e:?}"
+    );
+    assert!(has(&["rad 6, kolumn \"månad\""]), "{e:?}");
+    assert!(has(&["rad 6, kolumn \"totalt\"", "saknas"]), "{e:?}");
+    assert!(e.iter().all(|m| m.starts_with("mall.csv, rad ")), "{e:?}");
 }
 
 #[test]
