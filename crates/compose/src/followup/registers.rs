@@ -568,7 +568,9 @@ pub fn population(ctx: &FollowupContext<'_>) -> Section {
         "Förändring = totalt {y} − totalt {}; positiv = fler invånare.",
         y - 1
     ));
-    let find = |rows: &[&Population], b: AgeBand| rows.iter().find(|p| p.band == b).copied();
+    fn find<'a>(rows: &[&'a Population], b: AgeBand) -> Option<&'a Population> {
+        rows.iter().find(|p| p.band == b).copied()
+    }
     let pct = |new: Option<i64>, old: Option<i64>| match (new, old) {
         (Some(n), Some(o)) if o != 0 => Cell::new(
             Value::Ratio((n - o) as f64 / o as f64),
