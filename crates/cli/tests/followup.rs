@@ -212,3 +212,45 @@ fn goal_assessment_and_override_with_rationale() {
     let o = delar(&["mal", "aterstall", "SN3"], d.path());
     assert!(text(&o.stdout).contains("förslaget gäller igen"));
 }
+
+#[test]
+fn import_koer_good_and_bad_files() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("koer.csv"),
+        "månad;nämnd;lagrum;insats;kvinnor;män;totalt;varav över tre månader;\
+         medelväntetid dagar;medianväntetid dagar\n\
+         2025-08;VON;SoL;Särskilt boende;38;21;59;17;74,5;61\n\
+         2024-08;VON;SoL;Särskilt boende;30;17;47;11;68;55\n",
+    )
+    .unwrap();
+    let o = delar(&["import", "koer", "koer.csv"], d.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("koer.csv (koer)") && text(&o.stdout).contains("2 rader"),
+        "{}",
+        text(&o.stdout)
+    );
+    std::fs::write(
+        d.path().join("koer-fel.csv"),
+        "månad;nämnd;lagrum;insats;kvinnor;män;totalt;varav över tre månader\n\
+         2025-08;VON;SoL;Särskilt boende;38;20;59;\n\
+         2025-08;FSN;LSS;Daglig verksamhet;;;4;6\n",
+    )
+    .unwrap();
+    let o = delar(&["import", "koer", "koer-fel.csv"], d.path());
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("koer-fel.csv, rad 2, kolumn \"totalt\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("koer-fel.csv, rad 3, kolumn \"varav över tre månader\""),
+        "{err}"
+    );
+    let s = SqliteStore::open(&d.path().join("delar.db")).unwrap();
+    let q = s.followup(&FollowupFilter::default()).unwrap().queues;
+    assert_eq!(q.len(), 2);
+    assert_eq!(q[0].total, 59);
+}

@@ -1176,6 +1176,7 @@ impl Gen<'_> {
     /// and kind of decision, with waiting times. The three kinds that have a volume series in
     /// Exempelkommun's model (`ko_vob`, `ko_lss_boende`, `ko_kontaktfamilj`) take their totals
     /// from it, so the queue table and the volume chart agree.
+    #[allow(clippy::type_complexity)] // a literal table
     fn queues(&self) -> Vec<Queue> {
         use crate::kommun::{KommunOptions, Model, FIRST_YEAR};
         // committee, law, decision, volume series (or base level), share of women, mean wait
@@ -1228,7 +1229,8 @@ impl Gen<'_> {
                 let women = (total as f64 * women_share * rng.range_f64(0.9, 1.1)).round() as i64;
                 let women = women.clamp(0, total);
                 // waits grow with the queue; the median sits below the mean (a long tail)
-                let mean = (wait * rng.range_f64(0.8, 1.2) * (1.0 + 0.01 * total as f64)).round();
+                let mean =
+                    (wait * rng.range_f64(0.85, 1.15) * (1.0 + 0.004 * total as f64)).round();
                 let over = ((total as f64) * (mean / (mean + 90.0)) * rng.range_f64(0.8, 1.0))
                     .round() as i64;
                 out.push(Queue {

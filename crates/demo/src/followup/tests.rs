@@ -73,6 +73,31 @@ fn shape_matches_the_brief() {
         .map(|c| c.municipality.as_str())
         .collect();
     assert_eq!(munis.len(), 5);
+    // Queues: every committee but PN, the cut-off month of every year; the kinds with a
+    // volume series in the model take its value at the cut-off.
+    let aug25 = YearMonth::new(2025, 8).unwrap();
+    let now: Vec<&Queue> = d.queues.iter().filter(|q| q.month == aug25).collect();
+    assert_eq!(now.len(), 6);
+    assert_eq!(d.queues.len(), 6 * 5);
+    let model = crate::kommun::Model::new(&crate::kommun::KommunOptions {
+        seed: 2025,
+        ..Default::default()
+    });
+    let vob = model.volumes.get("ko_vob").unwrap().value(4 * 12 + 7);
+    let sabo = now
+        .iter()
+        .find(|q| q.decision == "Särskilt boende")
+        .unwrap();
+    assert_eq!(sabo.total, vob.round() as i64);
+    for q in &d.queues {
+        assert!(q.over_three_months.unwrap() <= q.total, "{q:?}");
+        assert!(q.median_wait_days <= q.mean_wait_days, "{q:?}");
+    }
+    // Grants are followed up: used to date below the forecast, the forecast within the grant.
+    for g in &d.grants {
+        let (u, f) = (g.used_to_date.unwrap(), g.forecast_use.unwrap());
+        assert!(u <= f && f <= g.amount, "{g:?}");
+    }
     // Sick leave: women above men, pandemic years above the current level.
     for s in &d.staff {
         assert!(s.sick_leave.women > s.sick_leave.men, "{s:?}");
@@ -104,7 +129,7 @@ fn written_files_import_cleanly_into_a_fresh_store() {
     let dir = tempfile::tempdir().unwrap();
     let opts = FollowupOptions::default();
     let paths = write_followup(dir.path(), &opts).unwrap();
-    assert_eq!(paths.len(), 13);
+    assert_eq!(paths.len(), 14);
     let mut store = delar_store::SqliteStore::open_in_memory().unwrap();
     for p in &paths {
         let reg = p.file_stem().unwrap().to_str().unwrap();

@@ -293,7 +293,7 @@ impl<'a> RowReader<'a> {
         if self.errors.len() != before {
             return None;
         }
-        if v.fract() != 0.0 || v < 0.0 || v > 1e15 {
+        if v.fract() != 0.0 || !(0.0..=1e15).contains(&v) {
             self.error(
                 name,
                 format!(
