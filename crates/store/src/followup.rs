@@ -305,25 +305,6 @@ CREATE INDEX fu_queue_scope ON fu_queue (scope);
 "#,
 };
 
-/// The tables of migrations 3 and 7, for [`SqliteStore::followup_table_counts`].
-const TABLES: &[&str] = &[
-    "followup_batch",
-    "fu_goal",
-    "fu_goal_class",
-    "fu_goal_text",
-    "fu_indicator",
-    "fu_indicator_value",
-    "fu_commitment",
-    "fu_efficiency",
-    "fu_investment",
-    "fu_staff",
-    "fu_event",
-    "fu_state_grant",
-    "fu_population",
-    "fu_comparison",
-    "fu_queue",
-];
-
 /// Finding codes that make a register's own rows contradictory: they roll the import back.
 const BLOCKING: &[&str] = &[
     "duplicate-goal",
@@ -1385,24 +1366,46 @@ fn load<T: StoredRegister>(conn: &Connection, filter: &FollowupFilter) -> rusqli
     rows.collect()
 }
 
-fn load_all(conn: &Connection, filter: &FollowupFilter) -> rusqlite::Result<FollowupData> {
-    Ok(FollowupData {
-        goals: load(conn, filter)?,
-        classifications: load(conn, filter)?,
-        texts: load(conn, filter)?,
-        indicators: load(conn, filter)?,
-        values: load(conn, filter)?,
-        commitments: load(conn, filter)?,
-        efficiency: load(conn, filter)?,
-        investments: load(conn, filter)?,
-        staff: load(conn, filter)?,
-        events: load(conn, filter)?,
-        grants: load(conn, filter)?,
-        population: load(conn, filter)?,
-        comparisons: load(conn, filter)?,
-        queues: load(conn, filter)?,
-    })
+macro_rules! register_dispatch {
+    ($(($t:ty, $field:ident)),* $(,)?) => {
+        /// The follow-up tables (migrations 3 and 7), for
+        /// [`SqliteStore::followup_table_counts`].
+        const TABLES: &[&str] = &["followup_batch", $(<$t as StoredRegister>::TABLE),*];
+
+        /// Every register's rows (a `FollowupData` field missing from the list of registers
+        /// does not compile).
+        fn load_all(
+            conn: &Connection,
+            filter: &FollowupFilter,
+        ) -> rusqlite::Result<FollowupData> {
+            Ok(FollowupData {
+                $($field: load::<$t>(conn, filter)?,)*
+            })
+        }
+
+        impl SqliteStore {
+            /// Import one register's table (already read); `sha256` identifies the file's
+            /// bytes. `register` is the template name (`indikatorer`, `personal`, … see
+            /// `delar_followup::REGISTERS`). All or nothing; see the module docs for
+            /// replacement.
+            pub fn import_followup_table(
+                &mut self,
+                register: &str,
+                table: &Table,
+                sha256: &str,
+            ) -> Result<FollowupReport, FollowupError> {
+                $(
+                    if register == <$t as Template>::NAME {
+                        return self.import_rows_of::<$t>(table, sha256);
+                    }
+                )*
+                Err(FollowupError::UnknownRegister(register.to_string()))
+            }
+        }
+    };
 }
+
+delar_followup::for_each_register!(register_dispatch);
 
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
@@ -1410,34 +1413,6 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl SqliteStore {
-    /// Import one register's table (already read); `sha256` identifies the file's bytes.
-    /// `register` is the template name (`indikatorer`, `personal`, … see
-    /// `delar_followup::REGISTERS`). All or nothing; see the module docs for replacement.
-    pub fn import_followup_table(
-        &mut self,
-        register: &str,
-        table: &Table,
-        sha256: &str,
-    ) -> Result<FollowupReport, FollowupError> {
-        match register {
-            "mal" => self.import_rows_of::<Goal>(table, sha256),
-            "malklassning" => self.import_rows_of::<GoalClassification>(table, sha256),
-            "maltexter" => self.import_rows_of::<GoalText>(table, sha256),
-            "indikatorer" => self.import_rows_of::<Indicator>(table, sha256),
-            "indikatorvarden" => self.import_rows_of::<IndicatorValue>(table, sha256),
-            "uppdrag" => self.import_rows_of::<Commitment>(table, sha256),
-            "effektiviseringar" => self.import_rows_of::<EfficiencyMeasure>(table, sha256),
-            "investeringar" => self.import_rows_of::<Investment>(table, sha256),
-            "personal" => self.import_rows_of::<StaffFigures>(table, sha256),
-            "handelser" => self.import_rows_of::<Event>(table, sha256),
-            "statsbidrag" => self.import_rows_of::<StateGrant>(table, sha256),
-            "befolkning" => self.import_rows_of::<Population>(table, sha256),
-            "jamforelser" => self.import_rows_of::<Comparison>(table, sha256),
-            "koer" => self.import_rows_of::<Queue>(table, sha256),
-            other => Err(FollowupError::UnknownRegister(other.to_string())),
-        }
-    }
-
     /// Import one register from a CSV or XLSX file on disk.
     pub fn import_followup_file(
         &mut self,

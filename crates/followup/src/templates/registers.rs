@@ -925,83 +925,71 @@ impl Template for Queue {
     }
 }
 
-/// Every register's name, in import order (goals before what refers to them).
-pub const REGISTERS: &[&str] = &[
-    Goal::NAME,
-    GoalClassification::NAME,
-    GoalText::NAME,
-    Indicator::NAME,
-    IndicatorValue::NAME,
-    Commitment::NAME,
-    EfficiencyMeasure::NAME,
-    Investment::NAME,
-    StaffFigures::NAME,
-    Event::NAME,
-    StateGrant::NAME,
-    Population::NAME,
-    Comparison::NAME,
-    Queue::NAME,
-];
-
-/// Write every register of `data` as CSV: `(file name, content)` in [`REGISTERS`] order.
-pub fn write_all(data: &FollowupData) -> Vec<(String, String)> {
-    vec![
-        (file_name::<Goal>(), write_csv(&data.goals)),
-        (
-            file_name::<GoalClassification>(),
-            write_csv(&data.classifications),
-        ),
-        (file_name::<GoalText>(), write_csv(&data.texts)),
-        (file_name::<Indicator>(), write_csv(&data.indicators)),
-        (file_name::<IndicatorValue>(), write_csv(&data.values)),
-        (file_name::<Commitment>(), write_csv(&data.commitments)),
-        (
-            file_name::<EfficiencyMeasure>(),
-            write_csv(&data.efficiency),
-        ),
-        (file_name::<Investment>(), write_csv(&data.investments)),
-        (file_name::<StaffFigures>(), write_csv(&data.staff)),
-        (file_name::<Event>(), write_csv(&data.events)),
-        (file_name::<StateGrant>(), write_csv(&data.grants)),
-        (file_name::<Population>(), write_csv(&data.population)),
-        (file_name::<Comparison>(), write_csv(&data.comparisons)),
-        (file_name::<Queue>(), write_csv(&data.queues)),
-    ]
+/// Expands `$m! { (Type, field), … }` with every register, in import order (goals before
+/// what refers to them): the register's model type (a [`Template`]) and its field in
+/// [`FollowupData`]. This is the one list of registers; the templates, the store
+/// (`delar_store`) and tests expand it, so a register added here is everywhere at once, and
+/// a field of `FollowupData` missing here fails to compile where the store builds one.
+#[macro_export]
+macro_rules! for_each_register {
+    ($m:ident) => {
+        $m! {
+            ($crate::model::Goal, goals),
+            ($crate::model::GoalClassification, classifications),
+            ($crate::model::GoalText, texts),
+            ($crate::model::Indicator, indicators),
+            ($crate::model::IndicatorValue, values),
+            ($crate::model::Commitment, commitments),
+            ($crate::model::EfficiencyMeasure, efficiency),
+            ($crate::model::Investment, investments),
+            ($crate::model::StaffFigures, staff),
+            ($crate::model::Event, events),
+            ($crate::model::StateGrant, grants),
+            ($crate::model::Population, population),
+            ($crate::model::Comparison, comparisons),
+            ($crate::model::Queue, queues),
+        }
+    };
 }
 
-/// Parse one register's table by name into `data` (appending). Unknown name → file error.
-pub fn parse_into(
-    register: &str,
-    table: &Table,
-    data: &mut FollowupData,
-) -> Result<usize, Vec<TableError>> {
-    fn go<T: Template>(t: &Table, into: &mut Vec<T>) -> Result<usize, Vec<TableError>> {
-        let mut v = parse::<T>(t)?;
-        let n = v.len();
-        into.append(&mut v);
-        Ok(n)
-    }
-    match register {
-        "mal" => go(table, &mut data.goals),
-        "malklassning" => go(table, &mut data.classifications),
-        "maltexter" => go(table, &mut data.texts),
-        "indikatorer" => go(table, &mut data.indicators),
-        "indikatorvarden" => go(table, &mut data.values),
-        "uppdrag" => go(table, &mut data.commitments),
-        "effektiviseringar" => go(table, &mut data.efficiency),
-        "investeringar" => go(table, &mut data.investments),
-        "personal" => go(table, &mut data.staff),
-        "handelser" => go(table, &mut data.events),
-        "statsbidrag" => go(table, &mut data.grants),
-        "befolkning" => go(table, &mut data.population),
-        "jamforelser" => go(table, &mut data.comparisons),
-        "koer" => go(table, &mut data.queues),
-        other => Err(vec![TableError::file(
-            &table.file,
-            format!(
-                "okänt register \"{other}\". Välj ett av: {}.",
-                REGISTERS.join(", ")
-            ),
-        )]),
-    }
+macro_rules! register_functions {
+    ($(($t:ty, $field:ident)),* $(,)?) => {
+        /// Every register's name, in import order (goals before what refers to them).
+        pub const REGISTERS: &[&str] = &[$(<$t as Template>::NAME),*];
+
+        /// Write every register of `data` as CSV: `(file name, content)` in [`REGISTERS`]
+        /// order.
+        pub fn write_all(data: &FollowupData) -> Vec<(String, String)> {
+            vec![$((file_name::<$t>(), write_csv(&data.$field))),*]
+        }
+
+        /// Parse one register's table by name into `data` (appending). Unknown name → file
+        /// error.
+        pub fn parse_into(
+            register: &str,
+            table: &Table,
+            data: &mut FollowupData,
+        ) -> Result<usize, Vec<TableError>> {
+            fn go<T: Template>(t: &Table, into: &mut Vec<T>) -> Result<usize, Vec<TableError>> {
+                let mut v = parse::<T>(t)?;
+                let n = v.len();
+                into.append(&mut v);
+                Ok(n)
+            }
+            $(
+                if register == <$t as Template>::NAME {
+                    return go(table, &mut data.$field);
+                }
+            )*
+            Err(vec![TableError::file(
+                &table.file,
+                format!(
+                    "okänt register \"{register}\". Välj ett av: {}.",
+                    REGISTERS.join(", ")
+                ),
+            )])
+        }
+    };
 }
+
+crate::for_each_register!(register_functions);

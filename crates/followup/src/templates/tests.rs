@@ -255,25 +255,17 @@ proptest! {
 }
 
 fn header_of(reg: &str) -> Vec<&'static str> {
-    fn h<T: Template>() -> Vec<&'static str> {
-        T::COLUMNS.iter().map(|(n, _)| *n).collect()
+    macro_rules! header {
+        ($(($t:ty, $f:ident)),* $(,)?) => {
+            $(
+                if reg == <$t as Template>::NAME {
+                    return <$t as Template>::COLUMNS.iter().map(|(n, _)| *n).collect();
+                }
+            )*
+        };
     }
-    match reg {
-        "mal" => h::<Goal>(),
-        "malklassning" => h::<GoalClassification>(),
-        "maltexter" => h::<GoalText>(),
-        "indikatorer" => h::<Indicator>(),
-        "indikatorvarden" => h::<IndicatorValue>(),
-        "uppdrag" => h::<Commitment>(),
-        "effektiviseringar" => h::<EfficiencyMeasure>(),
-        "investeringar" => h::<Investment>(),
-        "personal" => h::<StaffFigures>(),
-        "handelser" => h::<Event>(),
-        "statsbidrag" => h::<StateGrant>(),
-        "befolkning" => h::<Population>(),
-        "koer" => h::<Queue>(),
-        _ => h::<Comparison>(),
-    }
+    crate::for_each_register!(header);
+    panic!("unknown register {reg}")
 }
 
 fn errors<T: Template + std::fmt::Debug>(csv: &str) -> Vec<String> {
