@@ -15,22 +15,14 @@ fn registers() -> FollowupData {
     let dir = tempfile::tempdir().unwrap();
     write_followup(dir.path(), &FollowupOptions::default()).unwrap();
     let p = dir.path();
-    FollowupData {
-        goals: read(p),
-        classifications: read(p),
-        texts: read(p),
-        indicators: read(p),
-        values: read(p),
-        commitments: read(p),
-        efficiency: read(p),
-        investments: read(p),
-        staff: read(p),
-        events: read(p),
-        grants: read(p),
-        population: read(p),
-        comparisons: read(p),
-        queues: read(p),
+    let mut data = FollowupData::default();
+    macro_rules! read_all {
+        ($(($t:ty, $f:ident)),* $(,)?) => {
+            $(data.$f = read::<$t>(p);)*
+        };
     }
+    delar_followup::for_each_register!(read_all);
+    data
 }
 
 fn committees() -> Vec<(String, String)> {
