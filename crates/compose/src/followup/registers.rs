@@ -576,7 +576,8 @@ pub fn population(ctx: &FollowupContext<'_>) -> Section {
             Value::Ratio((n - o) as f64 / o as f64),
             &Format::Percent { decimals: 1 },
         ),
-        _ => Cell::new(Value::NoData, &Format::Percent { decimals: 1 }),
+        // a change that cannot be computed is left empty (R1), not i.u.
+        _ => Cell::empty(),
     };
     let mut sums: [Vec<Option<i64>>; 5] = Default::default();
     let mut keys = Vec::new();

@@ -583,3 +583,42 @@ fn register_chapters_without_data_say_so() {
     assert!(t.column("prognos").is_none() && t.column("kvar").is_none());
     assert!(delar_report::check::check(&r).is_empty());
 }
+
+#[test]
+fn register_chapters_with_gaps_still_pass_the_checks() {
+    // No queue figures for last year, an empty queue, no population outcome the year before,
+    // and one grant whose use is not followed up: the cells say i.u., the totals of those
+    // columns too, and the sentences leave out what they cannot say.
+    let mut data = registers();
+    data.queues.retain(|q| q.month.year() == 2025);
+    data.queues[0].total = 0;
+    data.queues[0].women = Some(0);
+    data.queues[0].men = Some(0);
+    data.queues[0].over_three_months = Some(0);
+    data.queues[0].mean_wait_days = None;
+    data.queues[0].median_wait_days = None;
+    data.population.retain(|p| p.year != 2023);
+    data.grants[1].used_to_date = None;
+    data.grants[1].forecast_use = None;
+    let r = register_chapters(&data);
+    let findings = delar_report::check::check(&r);
+    assert!(findings.is_empty(), "{findings:#?}");
+    let q = r.table("ej-verkstallda-beslut").unwrap();
+    assert_eq!(cell(q, "summa", "fjol").value, Value::NoData);
+    assert_eq!(cell(q, "summa", "forandring").value, Value::NoData);
+    let b = r.table("befolkning").unwrap();
+    assert_eq!(cell(b, "totalt", "forandring-pct").value, Value::Empty);
+    assert_eq!(cell(b, "totalt", "fjol").value, Value::NoData);
+    let g = r.table("riktade-statsbidrag").unwrap();
+    assert_eq!(cell(g, "summa", "kvar").value, Value::NoData);
+    let plain = |id: &str| {
+        let s = r.walk().into_iter().find(|(_, s)| s.id == id).unwrap().1;
+        match &s.blocks[0] {
+            Block::Paragraph(p) => p.plain(),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert!(!plain("ej-verkstallda-beslut").contains("ett år tidigare"));
+    assert!(!plain("befolkning").contains("Snabbast"));
+    assert!(!plain("riktade-statsbidrag").contains("Enligt prognosen"));
+}
