@@ -231,9 +231,27 @@ fn demo_writes_the_ledger() {
         "budget",
         "exempelkommun-2024.se",
         "indikatorer",
+        "koer",
     ] {
         assert!(log.contains(k), "{k} missing in {log}");
     }
+    // The report has the register chapters, and the whole report passes R1–R14.
+    let report =
+        std::fs::read_to_string(d.path().join("ut/rapport/delarsrapport-2025-P2.txt")).unwrap();
+    for h in [
+        "Befolkningsutveckling",
+        "Riktade statsbidrag",
+        "Ej verkställda beslut och väntetider",
+        "I slutet av augusti 2025 fanns",
+    ] {
+        assert!(report.contains(h), "{h} missing in the report");
+    }
+    let o = delar(
+        &["check", "--round", "2025-P2", "--db", "ut/delar.db"],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("Inga fel"), "{}", stdout(&o));
     // Same seed, same files and the same forecast: the demo is reproducible.
     let sie = d.path().join("ut/indata/sie/exempelkommun-2025.se");
     let first = std::fs::read(&sie).unwrap();
