@@ -118,7 +118,6 @@ pub fn state_grants(ctx: &FollowupContext<'_>) -> Section {
         .any(|g| g.used_to_date.is_some() || g.forecast_use.is_some());
     let mut cols = vec![
         col("namn", "Benämning", Format::Text),
-        col("namnd", "Nämnd", Format::Text),
         col("belopp", "Belopp", MNKR1),
     ];
     if followed {
@@ -128,7 +127,7 @@ pub fn state_grants(ctx: &FollowupContext<'_>) -> Section {
                 &format!("Förbrukat {}", ctx.period_label()),
                 MNKR1,
             ),
-            col("prognos", "Prognos förbrukning helår", MNKR1),
+            col("prognos", "Prognos förbrukning", MNKR1),
             col("kvar", "Kvar vid årets slut", MNKR1),
         ]);
     }
@@ -153,13 +152,18 @@ pub fn state_grants(ctx: &FollowupContext<'_>) -> Section {
     let flag = |b: bool| Cell::text(if b { "X" } else { "–" });
     let mut sums: [Vec<Option<Amount>>; 4] = Default::default();
     let mut keys = Vec::new();
-    for g in &grants {
+    let several = grants.iter().any(|g| g.committee != grants[0].committee);
+    for (i, g) in grants.iter().enumerate() {
+        if several && (i == 0 || grants[i - 1].committee != g.committee) {
+            heading_row(
+                &mut t,
+                format!("{}-rubrik", g.committee),
+                &ctx.committee_name(&g.committee),
+            );
+        }
         let key = format!("{}-{}", g.committee, g.code);
         let fact = |c: &str| format!("statsbidrag/{}/{}/{c}", g.committee, g.code);
-        let mut cells = vec![
-            Cell::text(&g.name),
-            Cell::text(ctx.committee_name(&g.committee)),
-        ];
+        let mut cells = vec![Cell::text(&g.name)];
         let vals: Vec<(Option<Amount>, &str)> = if followed {
             vec![
                 (Some(g.amount), "belopp"),
@@ -179,10 +183,12 @@ pub fn state_grants(ctx: &FollowupContext<'_>) -> Section {
             flag(g.repayable),
             Cell::text(g.coming_years.clone().unwrap_or_else(|| "–".into())),
         ]);
-        t.rows.push(row(key.clone(), RowKind::Item, cells));
+        let mut r = row(key.clone(), RowKind::Item, cells);
+        r.level = u8::from(several);
+        t.rows.push(r);
         keys.push(key);
     }
-    let mut cells = vec![Cell::text("Summa"), Cell::text("")];
+    let mut cells = vec![Cell::text("Summa")];
     for s in sums.iter().take(if followed { 4 } else { 1 }) {
         cells.push(money_cell(sum_all(s), Unit::Mnkr, 1));
     }
