@@ -127,13 +127,14 @@ pub fn state_grants(ctx: &FollowupContext<'_>) -> Section {
                 &format!("Förbrukat {}", ctx.period_label()),
                 MNKR1,
             ),
-            col("prognos", "Prognos förbrukning", MNKR1),
+            col("prognos", "Prognos helår", MNKR1),
             col("kvar", "Kvar vid årets slut", MNKR1),
         ]);
     }
     cols.extend([
-        col("aterrapportering", "Återrapportering", Format::Text),
-        col("aterbetalning", "Återbetalning", Format::Text),
+        // hyphenated as in the seeds, so the narrow X/– columns can break the heading
+        col("aterrapportering", "Åter-rapportering", Format::Text),
+        col("aterbetalning", "Åter-betalning", Format::Text),
         col("kommande", "Kommande år", Format::Text),
     ]);
     let mut t = table(
@@ -143,8 +144,9 @@ pub fn state_grants(ctx: &FollowupContext<'_>) -> Section {
         cols,
     );
     t.sign_note = Some(if followed {
-        "Belopp och förbrukning anges positiva. Kvar = belopp − prognos förbrukning; det som är \
-         kvar återbetalas eller förs över till kommande år enligt villkoren."
+        "Belopp och förbrukning anges positiva. Kvar = belopp − prognos för helårets \
+         förbrukning; det som är kvar återbetalas eller förs över till kommande år enligt \
+         villkoren."
             .into()
     } else {
         "Belopp anges positiva.".into()
@@ -307,7 +309,7 @@ pub fn queues(ctx: &FollowupContext<'_>) -> Section {
             col("m", "Män", n0),
             col("t", "Totalt", n0),
             col("over3", "varav över 3 mån", n0),
-            col("fjol", &format!("Totalt {}", label(prev)), n0),
+            col("fjol", &label(prev), n0),
             col("forandring", "Förändring", n0),
             col("medel", "Medel", n0),
             col("median", "Median", n0),
