@@ -284,7 +284,7 @@ fn chart_markup(c: &Chart, chart_svg: &dyn Fn(&Chart) -> String, out: &mut Strin
     let _ = writeln!(
         out,
         "#figure(kind: image, numbering: none, supplement: none, \
-         image(bytes({}), format: \"svg\", width: 86%, alt: {}), caption: {})\n",
+         image(bytes({}), format: \"svg\", width: 100%, alt: {}), caption: {})\n",
         lit(&svg),
         lit(&alt),
         lit(&c.title_line()),
