@@ -44,6 +44,8 @@ mod error;
 mod followup;
 mod goals;
 mod import;
+#[doc(hidden)]
+pub use import::set_spill_threshold;
 mod nodes;
 mod objset;
 mod rounds;
