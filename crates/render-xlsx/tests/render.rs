@@ -355,7 +355,7 @@ fn a_cell_with_its_own_format_is_a_number_in_that_format() {
                     decimals: 1,
                 };
                 let cell = delar_report::Cell::new(
-                    Value::Amount(delar_core::Amount::from_ore(1_234_567_890_12)),
+                    Value::Amount(delar_core::Amount::from_ore(123_456_789_012)),
                     &money,
                 );
                 assert_eq!(t.columns[0].format, Format::Text);
