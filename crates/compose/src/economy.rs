@@ -727,7 +727,7 @@ impl<'a> Ctx<'a> {
             row.cells.push(Cell::text(text));
         }
         t.notes.push(format!(
-            "Förändring = prognos {cur_name} − prognos {prev_name} i tabellens teckenkonvention. \
+            "Förändring = {cur_name} − {prev_name} i tabellens teckenkonvention. \
              Orsakerna är de prognosrader som ändrats mest."
         ));
         Some(t)

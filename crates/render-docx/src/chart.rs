@@ -5,9 +5,7 @@ use delar_report::Chart;
 use resvg::{tiny_skia, usvg};
 use std::sync::{Arc, OnceLock};
 
-/// A subset of DejaVu Sans (Latin-1, dashes, quotes, the status symbols); see
-/// `assets/FONT-LICENSE.txt`.
-static FONT: &[u8] = include_bytes!("../assets/DejaVuSans-subset.ttf");
+use delar_report::svg::CHART_FONT as FONT;
 
 /// Width of the PNG in pixels; the picture is placed 16 cm wide, so this is about 250 dpi.
 pub(crate) const PNG_WIDTH: u32 = 1600;

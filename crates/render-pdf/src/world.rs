@@ -22,7 +22,9 @@ struct Fonts {
 fn fonts() -> &'static Fonts {
     static FONTS: OnceLock<Fonts> = OnceLock::new();
     FONTS.get_or_init(|| {
+        // The chart SVG asks for DejaVu Sans: the same subset the Word renderer rasterises with.
         let fonts: Vec<Font> = typst_assets::fonts()
+            .chain(std::iter::once(delar_report::svg::CHART_FONT))
             .flat_map(|data| Font::iter(Bytes::new(data)))
             .collect();
         Fonts {

@@ -477,16 +477,19 @@ fn write_cell(
             f = f.set_indent(level);
         }
     }
-    if column.format == ModelFormat::Text && width_of(&cell.text) > width {
+    // A cell may carry its own format (a five-year summary mixes mnkr, % and counts in one
+    // column): it is written as a number in that format.
+    let format = cell.format_in(column);
+    if format == ModelFormat::Text && width_of(&cell.text) > width {
         f = f.set_text_wrap();
     }
-    let numeric = column.format.is_numeric();
+    let numeric = format.is_numeric();
     if numeric {
         f = f.set_align(FormatAlign::Right);
     }
-    match (&cell.value, sheet_number(cell, &column.format)) {
+    match (&cell.value, sheet_number(cell, &format)) {
         (_, Some(x)) if numeric => {
-            f = f.set_num_format(column.format.excel_format());
+            f = f.set_num_format(format.excel_format());
             ws.write_number_with_format(row, col, x, &f)?;
         }
         (Value::Status(s), _) => {

@@ -341,3 +341,37 @@ fn zero_after_rounding_is_written_as_zero_and_percent_numbers_are_scaled() {
     assert!((x - 0.9544).abs() < 1e-12);
     assert_eq!(swedish_display(x, &p), normalise(&n.text));
 }
+
+#[test]
+fn a_cell_with_its_own_format_is_a_number_in_that_format() {
+    let mut r = sample();
+    // Put an amount with its own format into the first table's text (label) column.
+    let mut done = None;
+    'outer: for s in &mut r.sections {
+        for b in &mut s.blocks {
+            if let Block::Table(t) = b {
+                let money = Format::Amount {
+                    unit: delar_core::Unit::Mnkr,
+                    decimals: 1,
+                };
+                let cell = delar_report::Cell::new(
+                    Value::Amount(delar_core::Amount::from_ore(123_456_789_012)),
+                    &money,
+                );
+                assert_eq!(t.columns[0].format, Format::Text);
+                t.rows[0].cells[0] = cell;
+                done = Some(t.clone());
+                break 'outer;
+            }
+        }
+    }
+    let t = done.expect("the sample has a table in a top-level section");
+    let bytes = render(&r);
+    let mut wb = open(&bytes);
+    let range = wb.worksheet_range("Tabell 1").unwrap();
+    let h = header_row(&range, &t);
+    match range.get_value((h + 1, 0)) {
+        Some(Data::Float(x)) => assert!((x - 1_234.567_890_12).abs() < 1e-9, "{x}"),
+        other => panic!("expected a number, got {other:?}"),
+    }
+}

@@ -16,6 +16,11 @@ pub const SVG_FONT_FAMILY: &str = "DejaVu Sans, Liberation Sans, Arial, sans-ser
 /// Width of the SVG canvas in user units (and pixels).
 pub const SVG_WIDTH: f64 = 720.0;
 
+/// The chart font: a subset of DejaVu Sans (Latin-1, dashes, quotes, the status symbols; see
+/// `assets/FONT-LICENSE.txt`), embedded by the renderers that draw the SVG themselves (PDF,
+/// Word), so a chart looks the same on every machine.
+pub static CHART_FONT: &[u8] = include_bytes!("../assets/DejaVuSans-subset.ttf");
+
 /// Height of the SVG canvas in user units (and pixels).
 pub const SVG_HEIGHT: f64 = 360.0;
 

@@ -73,6 +73,34 @@ impl Read for Tee<'_> {
 /// Key of a monthly aggregate: (financial year id, period YYYYMM, account id, object set id).
 type MonthKey = (i64, i32, i64, i64);
 
+/// Monthly aggregates kept in memory per kind before they are written to a temporary table and
+/// the map is emptied: bounds the import's memory whatever the number of account × object-set
+/// × month combinations (a large municipality has millions). About 10 MB per map.
+const SPILL_AT: usize = 200_000;
+
+thread_local! {
+    static SPILL_OVERRIDE: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// For tests: spill the monthly sums after `n` keys in imports on this thread (`None`: the
+/// default), so the spilled path can be compared with the in-memory one on small files.
+#[doc(hidden)]
+pub fn set_spill_threshold(n: Option<usize>) {
+    SPILL_OVERRIDE.with(|c| c.set(n));
+}
+
+fn spill_at() -> usize {
+    SPILL_OVERRIDE.with(|c| c.get()).unwrap_or(SPILL_AT)
+}
+
+/// Which monthly map: outcome from transactions, #PSALDO, #PBUDGET.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sums {
+    Trans = 0,
+    Psaldo = 1,
+    Pbudget = 2,
+}
+
 /// The import's in-memory maps index caches by keys from the file: the Fx hash, not SipHash.
 type FxMap<K, V> = delar_sie::intern::FxHashMap<K, V>;
 
@@ -170,6 +198,8 @@ struct Importer<'c> {
     psaldo: FxMap<MonthKey, i64>,
     pbudget: FxMap<MonthKey, i64>,
     part_rows: BTreeMap<(i64, Part), u64>,
+    /// Whether a map has been spilled to `temp.monthly_spill` (index: [`Sums`]).
+    spilled: [bool; 3],
     vouchers: u64,
     transactions: u64,
     /// The store's own findings, capped like the reader's (counted past the cap, not kept).
@@ -274,6 +304,12 @@ impl<'c> Importer<'c> {
             params![file_name, sha256.unwrap_or(""), now_utc()],
             |r| r.get(0),
         )?;
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS monthly_spill (
+                 sums INTEGER NOT NULL, fy INTEGER NOT NULL, period INTEGER NOT NULL,
+                 account INTEGER NOT NULL, object_set INTEGER NOT NULL, amount INTEGER NOT NULL);
+             DELETE FROM temp.monthly_spill;",
+        )?;
         Ok(Importer {
             conn,
             mapping,
@@ -295,6 +331,7 @@ impl<'c> Importer<'c> {
             psaldo: FxMap::default(),
             pbudget: FxMap::default(),
             part_rows: BTreeMap::new(),
+            spilled: [false; 3],
             vouchers: 0,
             transactions: 0,
             findings: Findings::default(),
@@ -417,17 +454,27 @@ impl<'c> Importer<'c> {
         for &y in &voucher_years {
             self.part_rows.entry((y, Part::Outcome)).or_insert(0);
         }
-        let trans_monthly = std::mem::take(&mut self.trans_monthly);
-        let months_trans = self.insert_monthly(trans_monthly, "outcome", "trans", Part::Outcome)?;
-        let mut psaldo = std::mem::take(&mut self.psaldo);
+        let months_trans = self.insert_monthly(Sums::Trans, "outcome", "trans", Part::Outcome)?;
+        // #PSALDO is not stored for years whose vouchers the file has.
         let mut skipped_years: BTreeSet<i64> = BTreeSet::new();
-        psaldo.retain(|k, _| {
+        self.psaldo.retain(|k, _| {
             let keep = !voucher_years.contains(&k.0);
             if !keep {
                 skipped_years.insert(k.0);
             }
             keep
         });
+        if self.spilled[Sums::Psaldo as usize] {
+            for &y in &voucher_years {
+                let n = self.conn.execute(
+                    "DELETE FROM temp.monthly_spill WHERE sums = ?1 AND fy = ?2",
+                    params![Sums::Psaldo as i64, y],
+                )?;
+                if n > 0 {
+                    skipped_years.insert(y);
+                }
+            }
+        }
         for y in skipped_years {
             let fy = self.year_by_id(y);
             findings.push(Finding::file(
@@ -441,9 +488,10 @@ impl<'c> Importer<'c> {
                 ),
             ));
         }
-        let months_psaldo = self.insert_monthly(psaldo, "outcome", "psaldo", Part::Outcome)?;
-        let pbudget = std::mem::take(&mut self.pbudget);
-        let months_budget = self.insert_monthly(pbudget, "budget", "pbudget", Part::Budget)?;
+        let months_psaldo =
+            self.insert_monthly(Sums::Psaldo, "outcome", "psaldo", Part::Outcome)?;
+        let months_budget =
+            self.insert_monthly(Sums::Pbudget, "budget", "pbudget", Part::Budget)?;
         let months_outcome = months_trans.union(&months_psaldo).count() as u64;
         let months_budget = months_budget.len() as u64;
 
@@ -709,6 +757,13 @@ impl<'c> Importer<'c> {
                 let acc = self.account(&account, None)?;
                 let set = self.object_set(&objects)?;
                 let key = (fy, period.as_int(), acc.id, set);
+                let which = match kind {
+                    PeriodKind::Outcome => Sums::Psaldo,
+                    PeriodKind::Budget => Sums::Pbudget,
+                };
+                if self.map(which).len() >= spill_at() {
+                    self.spill(which)?;
+                }
                 let (map, what) = match kind {
                     PeriodKind::Outcome => (&mut self.psaldo, "#PSALDO"),
                     PeriodKind::Budget => (&mut self.pbudget, "#PBUDGET"),
@@ -787,6 +842,9 @@ impl<'c> Importer<'c> {
                 self.flush_trans()?;
             }
             if acc.result && counts {
+                if self.trans_monthly.len() >= spill_at() {
+                    self.spill(Sums::Trans)?;
+                }
                 let slot = self
                     .trans_monthly
                     .entry((fy, period, acc.id, set))
@@ -1043,15 +1101,99 @@ impl<'c> Importer<'c> {
         Ok(id)
     }
 
-    /// Write monthly aggregates (zeros left out) and return the distinct (year, month) written.
+    fn map(&mut self, which: Sums) -> &mut FxMap<MonthKey, i64> {
+        match which {
+            Sums::Trans => &mut self.trans_monthly,
+            Sums::Psaldo => &mut self.psaldo,
+            Sums::Pbudget => &mut self.pbudget,
+        }
+    }
+
+    /// Move a map's sums to `temp.monthly_spill` and empty it (its capacity is kept).
+    fn spill(&mut self, which: Sums) -> Result<(), StoreError> {
+        let mut map = std::mem::take(self.map(which));
+        {
+            let mut ins = self.conn.prepare_cached(
+                "INSERT INTO temp.monthly_spill (sums, fy, period, account, object_set, amount)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for ((fy, period, acc, set), amount) in map.drain() {
+                ins.execute(params![which as i64, fy, period, acc, set, amount])?;
+            }
+        }
+        *self.map(which) = map;
+        self.spilled[which as usize] = true;
+        Ok(())
+    }
+
+    /// Write a kind's monthly aggregates (zeros left out) and return the distinct (year,
+    /// month) written. Sums spilled during the import are added up in SQL with the rest.
     fn insert_monthly(
         &mut self,
-        map: FxMap<MonthKey, i64>,
+        which: Sums,
         kind: &str,
         origin: &str,
         part: Part,
     ) -> Result<HashSet<(i64, i32)>, StoreError> {
         let mut months = HashSet::new();
+        if self.spilled[which as usize] {
+            self.spill(which)?;
+            *self.map(which) = FxMap::default();
+            let added = self.conn.execute(
+                "INSERT INTO monthly (batch_id, financial_year_id, kind, period, account_id,
+                     object_set_id, amount_ore, origin)
+                 SELECT ?1, fy, ?2, period, account, object_set, SUM(amount), ?3
+                 FROM temp.monthly_spill WHERE sums = ?4
+                 GROUP BY fy, period, account, object_set
+                 HAVING SUM(amount) <> 0
+                 ORDER BY fy, period, account, object_set",
+                params![self.batch_id, kind, origin, which as i64],
+            );
+            match added {
+                Ok(_) => {}
+                Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("overflow") => {
+                    // Found only when the spilled parts are added up: the import stops.
+                    return Err(StoreError::Invalid {
+                        file: self.file_name.clone(),
+                        errors: 1,
+                        findings: vec![Finding::file(
+                            Severity::Error,
+                            "amount-overflow",
+                            format!(
+                                "en månadssumma ({origin}) blir för stor för att lagras; \
+                                 kontrollera beloppen i filen"
+                            ),
+                        )],
+                    });
+                }
+                Err(e) => return Err(e.into()),
+            }
+            self.conn.execute(
+                "DELETE FROM temp.monthly_spill WHERE sums = ?1",
+                params![which as i64],
+            )?;
+            let mut q = self.conn.prepare_cached(
+                "SELECT financial_year_id, period, COUNT(*) FROM monthly
+                 WHERE batch_id = ?1 AND kind = ?2 AND origin = ?3
+                 GROUP BY financial_year_id, period",
+            )?;
+            let rows = q
+                .query_map(params![self.batch_id, kind, origin], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i32>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            drop(q);
+            for (fy, period, n) in rows {
+                months.insert((fy, period));
+                *self.part_rows.entry((fy, part)).or_insert(0) += n as u64;
+            }
+            return Ok(months);
+        }
+        let map = std::mem::take(self.map(which));
         let mut rows: Vec<(MonthKey, i64)> = map.into_iter().filter(|(_, v)| *v != 0).collect();
         rows.sort_unstable();
         let mut ins = self.conn.prepare_cached(

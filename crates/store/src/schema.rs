@@ -266,4 +266,5 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     crate::nodes::MIGRATION_CONSOLIDATION,
     crate::goals::MIGRATION_GOAL_STATUS,
     crate::followup::MIGRATION_QUEUES,
+    crate::texts::MIGRATION_REPORT_TEXT,
 ];

@@ -667,3 +667,59 @@ fn many_vouchers_are_inserted_in_chunks_with_intact_keys() {
         .unwrap();
     assert_eq!(fk, 1, "enforcement is back on after the import");
 }
+
+/// The monthly sums and batch parts an import wrote.
+fn monthly_dump(store: &SqliteStore) -> String {
+    let conn = store.connection();
+    let mut out = String::new();
+    for q in [
+        "SELECT financial_year_id, kind, period, account_id, object_set_id, amount_ore, origin
+         FROM monthly ORDER BY 1, 2, 3, 4, 5, 7",
+        "SELECT batch_id, financial_year_id, part, rows_count FROM batch_part ORDER BY 1, 2, 3",
+    ] {
+        let mut stmt = conn.prepare(q).unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                (0..n)
+                    .map(|i| r.get::<_, Value>(i))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .unwrap();
+        for r in rows {
+            out.push_str(&format!("{:?}\n", r.unwrap()));
+        }
+    }
+    out
+}
+
+#[test]
+fn monthly_sums_spilled_to_disk_are_the_same_as_in_memory() {
+    // #PSALDO for 2024 only (kept), and file_a: 2025 with vouchers, so its #PSALDO is dropped.
+    let psaldo_2024 = format!(
+        "{HEAD_2025}#PSALDO -1 202401 4610 {{}} 100.00\n#PSALDO -1 202402 4610 {{1 \"100\"}} 50\n\
+         #PSALDO -1 202401 4610 {{}} 0\n#PBUDGET -1 202401 4610 {{}} 10\n#PBUDGET -1 202401 5010 {{}} 20\n"
+    );
+    let run = |threshold: Option<usize>| {
+        delar_store::set_spill_threshold(threshold);
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        let a = import(&mut s, &file_a(), "a.se").unwrap();
+        let b = import(&mut s, &psaldo_2024, "b.se").unwrap();
+        delar_store::set_spill_threshold(None);
+        let ledger = (
+            s.ledger(2025, LedgerBy::Account, None).unwrap(),
+            s.ledger(2024, LedgerBy::Account, None).unwrap(),
+        );
+        (
+            monthly_dump(&s),
+            a.findings.len(),
+            b.findings.len(),
+            format!("{ledger:?}"),
+        )
+    };
+    let memory = run(None);
+    assert!(memory.0.contains("psaldo"), "{}", memory.0);
+    for n in [1, 2, 3] {
+        assert_eq!(run(Some(n)), memory, "spilling after {n} keys");
+    }
+}
