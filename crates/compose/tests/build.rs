@@ -326,10 +326,12 @@ fn volume_price_table_splits_the_change_into_volume_and_price() {
         VolumeInput {
             series: series("hvb", VolumeKind::Stock, "personer", Some("hvb_pris")),
             values: vol,
+            budget: BTreeMap::new(),
         },
         VolumeInput {
             series: series("hvb_pris", VolumeKind::Price, "kr per dygn", None),
             values: price,
+            budget: BTreeMap::new(),
         },
     ];
     let def = Definition::parse(

@@ -52,10 +52,12 @@ mod sqlite;
 mod templates;
 mod time;
 mod types;
+mod volbudget;
 
 pub use error::StoreError;
 pub use followup::{FollowupError, FollowupFilter, FollowupReport, KpiReport, StoredRegister};
 pub use goals::{GoalOverrideError, StoredGoalStatus};
+pub use volbudget::VolumeBudgetVersion;
 pub use rounds::{
     AuditEntry, ComputedLine, ForecastStore, LineDetail, MethodEstimate, NodeLedgerRow, RoundInfo,
     RoundStatus, SaveSummary,
