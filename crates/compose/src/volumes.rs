@@ -465,7 +465,7 @@ impl Ctx<'_> {
                 span: 3,
             },
             HeaderGroup {
-                label: "Kostnad per dygn, kr".into(),
+                label: "Kostnad, kr per dygn".into(),
                 span: 2,
             },
             HeaderGroup {
@@ -627,9 +627,9 @@ impl Ctx<'_> {
         ];
         if let Some(e) = earlier {
             notes.push(format!(
-                "Avvikelsen i {} är den prognos som samma metod gav med utfallet januari–{}, mot \
+                "Den tidigare prognosen ({}) är samma metod med utfallet januari–{}, jämförd med \
                  den volymbudget som gällde då.",
-                deviation_label(e).to_lowercase().replace("avvikelse ", ""),
+                deviation_label(e).replace("Avvikelse ", ""),
                 months[e as usize - 1]
             ));
         }
