@@ -268,15 +268,13 @@ fn section(
                     .map_err(DefinitionError)?
                 {
                     Some(c) => blocks.push(Block::Chart(c)),
-                    None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(
-                        format!(
-                            "Det finns inga volymer med utfall i år att visa{}.",
-                            kategori
-                                .as_deref()
-                                .map(|k| format!(" för {}", k.to_lowercase()))
-                                .unwrap_or_default()
-                        ),
-                    ))),
+                    None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(format!(
+                        "Det finns inga volymer med utfall i år att visa{}.",
+                        kategori
+                            .as_deref()
+                            .map(|k| format!(" för {}", k.to_lowercase()))
+                            .unwrap_or_default()
+                    )))),
                 }
             }
         }

@@ -5,12 +5,12 @@
 use crate::data::VolumeInput;
 use crate::economy::Ctx;
 use delar_core::{Amount, VolumeKind, YearMonth};
-use std::collections::BTreeMap;
 use delar_forecast::{deviation_from_budget, project_stock, BudgetDeviation, StockMonth};
 use delar_report::{
     Cell, Chart, ChartKind, Column, Format, HeaderGroup, Identity, Row, RowKind, Series,
     SeriesStyle, Table, Value,
 };
+use std::collections::BTreeMap;
 
 /// A stock series with its price series: one row of the table.
 struct Pair<'a> {
@@ -428,7 +428,10 @@ impl Ctx<'_> {
         let y = self.year();
         let cutoff = self.inputs.round.cutoff;
         let earlier = earlier_cutoff(cutoff);
-        let budgeted: Vec<&Pair> = pairs.iter().filter(|p| p.budget(y, cutoff).is_some()).collect();
+        let budgeted: Vec<&Pair> = pairs
+            .iter()
+            .filter(|p| p.budget(y, cutoff).is_some())
+            .collect();
         if budgeted.is_empty() {
             return None;
         }
@@ -448,12 +451,12 @@ impl Ctx<'_> {
         let mut columns = vec![
             col("namn".into(), "Placeringsform".into(), Format::Text),
             col("personer_fg".into(), format!("Utfall {}", y - 1), persons),
-            col("personer_budget".into(), format!("Budget {y}"), persons),
-            col("personer".into(), format!("Prognos {y}"), persons),
-            col("pris_budget".into(), format!("Budget {y}"), price),
-            col("pris".into(), format!("Prognos {y}"), price),
-            col("budget".into(), format!("Budget {y}"), money),
-            col("prognos".into(), format!("Prognos {y}"), money),
+            col("personer_budget".into(), "Budget".into(), persons),
+            col("personer".into(), "Prognos".into(), persons),
+            col("pris_budget".into(), "Budget".into(), price),
+            col("pris".into(), "Prognos".into(), price),
+            col("budget".into(), "Budget".into(), money),
+            col("prognos".into(), "Prognos".into(), money),
         ];
         let mut groups = vec![
             HeaderGroup {
@@ -479,7 +482,7 @@ impl Ctx<'_> {
         }
         deviation_sets.push((cutoff, String::new()));
         for (c, sfx) in &deviation_sets {
-            columns.push(col(format!("avvikelse{sfx}"), "Avvikelse".into(), money));
+            columns.push(col(format!("avvikelse{sfx}"), "Totalt".into(), money));
             columns.push(col(format!("volym{sfx}"), "varav volym".into(), money));
             columns.push(col(format!("prisdel{sfx}"), "varav pris".into(), money));
             groups.push(HeaderGroup {
@@ -521,7 +524,11 @@ impl Ctx<'_> {
                 amt(shown(now.forecast.cost), "prognos"),
             ];
             for (c, sfx) in &deviation_sets {
-                let d = if *c == cutoff { Some(&now) } else { before.as_ref() };
+                let d = if *c == cutoff {
+                    Some(&now)
+                } else {
+                    before.as_ref()
+                };
                 match d {
                     Some(d) => {
                         cells.push(amt(d.deviation, &format!("avvikelse{sfx}")));
@@ -561,7 +568,10 @@ impl Ctx<'_> {
                     }
                 }
                 Format::Amount { .. } => {
-                    let v: Vec<Amount> = rows.iter().filter_map(|r| r.cells[i].value.amount()).collect();
+                    let v: Vec<Amount> = rows
+                        .iter()
+                        .filter_map(|r| r.cells[i].value.amount())
+                        .collect();
                     if v.is_empty() {
                         Cell::empty()
                     } else {
@@ -627,9 +637,9 @@ impl Ctx<'_> {
         ];
         if let Some(e) = earlier {
             notes.push(format!(
-                "Den tidigare prognosen ({}) är samma metod med utfallet januari–{}, jämförd med \
-                 den volymbudget som gällde då.",
-                deviation_label(e).replace("Avvikelse ", ""),
+                "{}: den tidigare prognosen, med utfallet januari–{}, mot den volymbudget som \
+                 gällde då.",
+                deviation_label(e),
                 months[e as usize - 1]
             ));
         }
@@ -766,7 +776,10 @@ impl Ctx<'_> {
         let period = if cutoff == 1 {
             "januari".to_string()
         } else {
-            format!("januari–{}", delar_core::period::MONTH_NAMES[cutoff as usize - 1])
+            format!(
+                "januari–{}",
+                delar_core::period::MONTH_NAMES[cutoff as usize - 1]
+            )
         };
         let mut alt = format!(
             "Linjediagram över {} per månad {y}, personer per dygn. Utfallet {period} är i \
@@ -779,7 +792,13 @@ impl Ctx<'_> {
         let year_forecast: Option<f64> = (cutoff < 12)
             .then(|| {
                 let all: Option<Vec<f64>> = (0..12)
-                    .map(|i| if i < cutoff as usize { outcome[i] } else { forecast[i] })
+                    .map(|i| {
+                        if i < cutoff as usize {
+                            outcome[i]
+                        } else {
+                            forecast[i]
+                        }
+                    })
                     .collect();
                 all.map(|a| avg(&a))
             })
@@ -795,7 +814,10 @@ impl Ctx<'_> {
         match &budget {
             Some(b) => {
                 let ba = avg(b);
-                alt.push_str(&format!(" Budgeten är i genomsnitt {} personer per dygn", n1(ba)));
+                alt.push_str(&format!(
+                    " Budgeten är i genomsnitt {} personer per dygn",
+                    n1(ba)
+                ));
                 if let Some(f) = year_forecast {
                     let d = f - ba;
                     let word = if d >= 0.0 { "fler" } else { "färre" };

@@ -370,17 +370,28 @@ fn placement_inputs() -> Inputs {
     };
     let ym = |y: i32, m: u8| YearMonth::new(y, m).unwrap();
     let year = |y: i32, v: &[f64]| -> BTreeMap<YearMonth, f64> {
-        v.iter().enumerate().map(|(k, &x)| (ym(y, k as u8 + 1), x)).collect()
+        v.iter()
+            .enumerate()
+            .map(|(k, &x)| (ym(y, k as u8 + 1), x))
+            .collect()
     };
     let mut hvb = year(2024, &[18.0; 12]);
-    hvb.extend(year(2025, &[18.2, 18.6, 18.9, 18.4, 18.0, 18.7, 18.5, 18.3]));
+    hvb.extend(year(
+        2025,
+        &[18.2, 18.6, 18.9, 18.4, 18.0, 18.7, 18.5, 18.3],
+    ));
     let mut hvb_pris = year(2024, &[5100.0; 12]);
     hvb_pris.extend(year(
         2025,
-        &[5310.0, 5280.0, 5350.0, 5330.0, 5400.0, 5370.0, 5390.0, 5360.0],
+        &[
+            5310.0, 5280.0, 5350.0, 5330.0, 5400.0, 5370.0, 5390.0, 5360.0,
+        ],
     ));
     let mut fh = year(2024, &[94.0; 12]);
-    fh.extend(year(2025, &[95.0, 96.0, 95.0, 94.0, 95.0, 96.0, 95.0, 95.0]));
+    fh.extend(year(
+        2025,
+        &[95.0, 96.0, 95.0, 94.0, 95.0, 96.0, 95.0, 95.0],
+    ));
     let mut fh_pris = year(2024, &[26_000.0; 12]);
     fh_pris.extend(year(2025, &[27_000.0; 8]));
     let mut p1 = [17.0; 12];
@@ -405,7 +416,13 @@ fn placement_inputs() -> Inputs {
             budget: hvb_budget,
         },
         VolumeInput {
-            series: series("hvb_pris", "HVB, kostnad per dygn", VolumeKind::Price, "kr per dygn", None),
+            series: series(
+                "hvb_pris",
+                "HVB, kostnad per dygn",
+                VolumeKind::Price,
+                "kr per dygn",
+                None,
+            ),
             values: hvb_pris,
             budget: price_budget,
         },
@@ -421,7 +438,13 @@ fn placement_inputs() -> Inputs {
             budget: BTreeMap::from([(4u8, year(2025, &[96.0; 12]))]),
         },
         VolumeInput {
-            series: series("fh_pris", "Familjehem, kostnad per månad", VolumeKind::Price, "kr per månad", None),
+            series: series(
+                "fh_pris",
+                "Familjehem, kostnad per månad",
+                VolumeKind::Price,
+                "kr per månad",
+                None,
+            ),
             values: fh_pris,
             budget: BTreeMap::from([(4u8, year(2025, &[26_500.0; 12]))]),
         },
@@ -442,8 +465,14 @@ fn volume_budget_table_splits_the_deviation_at_p1_and_p2() {
     let t = "volympris-externa-placeringar-barn";
     let table = r.table(t).unwrap();
     let groups: Vec<&str> = table.groups.iter().map(|g| g.label.as_str()).collect();
-    assert!(groups.contains(&"Avvikelse prognos 1 (april)"), "{groups:?}");
-    assert!(groups.contains(&"Avvikelse prognos 2 (augusti)"), "{groups:?}");
+    assert!(
+        groups.contains(&"Avvikelse prognos 1 (april)"),
+        "{groups:?}"
+    );
+    assert!(
+        groups.contains(&"Avvikelse prognos 2 (augusti)"),
+        "{groups:?}"
+    );
     let kr = |x: f64| Amount::from_ore((x * 100.0).round() as i64);
 
     // HVB budget at P2: 17 persons January–June (181 days), 19 July–December (184) × 5 220
@@ -452,11 +481,16 @@ fn volume_budget_table_splits_the_deviation_at_p1_and_p2() {
     // forecast: outcome January–August, then the average of June–August for the rest
     let days = [31.0, 28.0, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0];
     let v = [18.2, 18.6, 18.9, 18.4, 18.0, 18.7, 18.5, 18.3];
-    let p = [5310.0, 5280.0, 5350.0, 5330.0, 5400.0, 5370.0, 5390.0, 5360.0];
+    let p = [
+        5310.0, 5280.0, 5350.0, 5330.0, 5400.0, 5370.0, 5390.0, 5360.0,
+    ];
     let done: f64 = (0..8).map(|k| v[k] * p[k] * days[k]).sum();
     let rest = (18.7 + 18.5 + 18.3) / 3.0 * ((5370.0 + 5390.0 + 5360.0) / 3.0) * 122.0;
     let forecast = amount(&r, t, "hvb", "prognos");
-    assert!((forecast.as_kr_f64() - (done + rest)).abs() < 0.02, "{forecast}");
+    assert!(
+        (forecast.as_kr_f64() - (done + rest)).abs() < 0.02,
+        "{forecast}"
+    );
     let dev = amount(&r, t, "hvb", "avvikelse");
     assert_eq!(dev, amount(&r, t, "hvb", "budget") - forecast);
     assert_eq!(
@@ -488,7 +522,10 @@ fn volume_budget_table_splits_the_deviation_at_p1_and_p2() {
         dev + amount(&r, t, "fh", "avvikelse")
     );
     let note = table.notes.join(" ");
-    assert!(note.contains("månadsersättningen delad med dagarna"), "{note}");
+    assert!(
+        note.contains("månadsersättningen delad med dagarna"),
+        "{note}"
+    );
 }
 
 #[test]
@@ -502,10 +539,19 @@ fn volume_budget_table_follows_the_sign_convention() {
     let minus = build(&def, &i, false).unwrap();
     assert!(check(&minus).is_empty(), "{:?}", check(&minus));
     let t = "volympris-externa-placeringar-barn";
-    assert_eq!(amount(&minus, t, "hvb", "budget"), -amount(&plus, t, "hvb", "budget"));
+    assert_eq!(
+        amount(&minus, t, "hvb", "budget"),
+        -amount(&plus, t, "hvb", "budget")
+    );
     // a deviation is favourable when positive in both conventions
-    assert_eq!(amount(&minus, t, "hvb", "avvikelse"), amount(&plus, t, "hvb", "avvikelse"));
-    assert_eq!(amount(&minus, t, "hvb", "volym"), amount(&plus, t, "hvb", "volym"));
+    assert_eq!(
+        amount(&minus, t, "hvb", "avvikelse"),
+        amount(&plus, t, "hvb", "avvikelse")
+    );
+    assert_eq!(
+        amount(&minus, t, "hvb", "volym"),
+        amount(&plus, t, "hvb", "volym")
+    );
 }
 
 #[test]
@@ -520,7 +566,11 @@ fn without_a_volume_budget_the_table_compares_with_last_year() {
     assert!(t.column("forandring").is_some());
     assert!(t.column("avvikelse").is_none());
     // the chart has no budget line and says so
-    let chart = r.charts().into_iter().find(|c| c.id == "diagram-volym-externa-placeringar-barn").unwrap();
+    let chart = r
+        .charts()
+        .into_iter()
+        .find(|c| c.id == "diagram-volym-externa-placeringar-barn")
+        .unwrap();
     assert_eq!(chart.series.len(), 2);
     assert!(chart.alt.contains("ingen volymbudget"), "{}", chart.alt);
 }
@@ -554,7 +604,11 @@ fn placements_chart_has_budget_outcome_then_forecast() {
     assert_eq!(forecast.values[7], outcome.values[7]);
     let rest = (18.7 + 18.5 + 18.3) / 3.0 + (96.0 + 95.0 + 95.0) / 3.0;
     assert!((forecast.values[11].unwrap() - rest).abs() < 1e-9);
-    assert!(c.alt.contains("personer per dygn") && c.alt.contains("Budgeten"), "{}", c.alt);
+    assert!(
+        c.alt.contains("personer per dygn") && c.alt.contains("Budgeten"),
+        "{}",
+        c.alt
+    );
     assert_eq!(c.unit, "personer per dygn");
 
     // one series by code; an unknown one stops the build with a Swedish message

@@ -202,7 +202,9 @@ mod tests {
         let outcome = months(
             2025,
             &[18.2, 18.6, 18.9, 18.4, 18.0, 18.7, 18.5, 18.3],
-            &[5310.0, 5280.0, 5350.0, 5330.0, 5400.0, 5370.0, 5390.0, 5360.0],
+            &[
+                5310.0, 5280.0, 5350.0, 5330.0, 5400.0, 5370.0, 5390.0, 5360.0,
+            ],
         );
         let rest: Vec<f64> = (9..=12).map(|m| days_in_month(2025, m) as f64).collect();
         let forecast = project_stock(&outcome, &rest).unwrap();
@@ -230,7 +232,11 @@ mod tests {
         // forecast cost = its volume × price × days (R14)
         let product = d.forecast.volume * d.forecast.price * 365.0;
         assert!((d.forecast.cost.as_kr_f64() - product).abs() < 0.01);
-        assert!(d.explanation.contains("personer per dygn"), "{}", d.explanation);
+        assert!(
+            d.explanation.contains("personer per dygn"),
+            "{}",
+            d.explanation
+        );
     }
 
     #[test]
@@ -264,7 +270,9 @@ mod tests {
     fn bad_input_is_refused_in_swedish() {
         let b = months(2025, &[1.0; 12], &[100.0; 12]);
         let f = months(2025, &[1.0; 11], &[100.0; 11]);
-        assert!(deviation_from_budget(&f, &b).unwrap_err().contains("månader"));
+        assert!(deviation_from_budget(&f, &b)
+            .unwrap_err()
+            .contains("månader"));
         let mut neg = b.clone();
         neg[3].volume = -1.0;
         assert!(deviation_from_budget(&neg, &b).is_err());

@@ -209,10 +209,13 @@ mod tests {
         let header = lines[group + 1];
         let col = t.columns[1].label.as_str();
         assert!(header.contains(col), "{header}");
-        // the group label starts where its first column does
-        let at = lines[group].find("Helår 2025").unwrap();
-        let first_col = header[..header.find(col).unwrap()].trim_end().len() + 2;
-        assert!(at <= first_col + width_of(col), "{}\n{header}", lines[group]);
+        // the group label starts where its first column's region does (in characters; the
+        // label is the widest text of its column, so its region starts with it)
+        let chars = |s: &str, byte: usize| s[..byte].chars().count();
+        let at = chars(lines[group], lines[group].find("Helår 2025").unwrap());
+        let first_col = chars(header, header.find(col).unwrap());
+        assert_eq!(at, first_col, "{}\n{header}", lines[group]);
+        assert!(width_of(lines[group]) <= width_of(header));
     }
 
     fn width_of(s: &str) -> usize {

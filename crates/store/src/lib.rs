@@ -57,7 +57,6 @@ mod volbudget;
 pub use error::StoreError;
 pub use followup::{FollowupError, FollowupFilter, FollowupReport, KpiReport, StoredRegister};
 pub use goals::{GoalOverrideError, StoredGoalStatus};
-pub use volbudget::VolumeBudgetVersion;
 pub use rounds::{
     AuditEntry, ComputedLine, ForecastStore, LineDetail, MethodEstimate, NodeLedgerRow, RoundInfo,
     RoundStatus, SaveSummary,
@@ -69,6 +68,7 @@ pub use types::{
     ImportReport, ImportStatus, LedgerBy, LedgerRow, RowError, TemplateKind, TemplateReport,
     TemplateSource,
 };
+pub use volbudget::VolumeBudgetVersion;
 
 use delar_core::{
     AccountMapping, BudgetLine, Date, FinancialYear, OrgNode, Organisation, PeriodRange,

@@ -243,16 +243,13 @@ impl SqliteStore {
              WHERE x.series_id = ?1 AND x.period BETWEEN ?2 AND ?3
              ORDER BY x.period, v.decided IS NOT NULL, v.decided, v.id",
         )?;
-        let rows = stmt.query_map(
-            params![id, range.start.as_int(), range.end.as_int()],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, f64>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                ))
-            },
-        )?;
+        let rows = stmt.query_map(params![id, range.start.as_int(), range.end.as_int()], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, f64>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
         let mut out = BTreeMap::new();
         for row in rows {
             let (period, value, decided) = row?;

@@ -20,7 +20,9 @@ fn budget_2025() -> String {
         s.push_str(&format!(
             "Budget 2025;;plac_unga_inst_personer;2025-{m:02};44,5;\n"
         ));
-        s.push_str(&format!("Budget 2025;;plac_unga_inst_pris;2025-{m:02};4 630;\n"));
+        s.push_str(&format!(
+            "Budget 2025;;plac_unga_inst_pris;2025-{m:02};4 630;\n"
+        ));
     }
     s
 }
@@ -80,6 +82,11 @@ fn date(s: &str) -> Date {
     Date::parse(s).unwrap()
 }
 
+fn vols(s: &SqliteStore, as_of: Option<Date>) -> std::collections::BTreeMap<YearMonth, f64> {
+    s.volume_budget("plac_unga_inst_personer", year(), as_of)
+        .unwrap()
+}
+
 fn ym(m: u8) -> YearMonth {
     YearMonth::new(2025, m).unwrap()
 }
@@ -97,21 +104,17 @@ fn versions_in_force_replace_per_series_and_month() {
     );
     import(&mut s, SUPPLEMENT).unwrap();
 
-    let vols = |as_of: Option<Date>| {
-        s.volume_budget("plac_unga_inst_personer", year(), as_of)
-            .unwrap()
-    };
     // at P1 (April) the supplement is not decided: 44,5 all year
-    let p1 = vols(Some(date("2025-04-30")));
+    let p1 = vols(&s, Some(date("2025-04-30")));
     assert_eq!(p1.len(), 12);
     assert!(p1.values().all(|&v| v == 44.5));
     // at P2 (August) July–December are 49,5, the first half unchanged
-    let p2 = vols(Some(date("2025-08-31")));
+    let p2 = vols(&s, Some(date("2025-08-31")));
     assert_eq!(p2[&ym(6)], 44.5);
     assert_eq!(p2[&ym(7)], 49.5);
     assert_eq!(p2[&ym(12)], 49.5);
     // every version: the latest decision
-    assert_eq!(vols(None)[&ym(9)], 49.5);
+    assert_eq!(vols(&s, None)[&ym(9)], 49.5);
     // the price series is untouched by the supplement
     let price = s
         .volume_budget("plac_unga_inst_pris", year(), Some(date("2025-08-31")))
@@ -120,7 +123,10 @@ fn versions_in_force_replace_per_series_and_month() {
 
     let v = s.volume_budget_versions().unwrap();
     assert_eq!(v.len(), 2);
-    assert_eq!((v[0].name.as_str(), v[0].decided, v[0].values), ("Budget 2025", None, 24));
+    assert_eq!(
+        (v[0].name.as_str(), v[0].decided, v[0].values),
+        ("Budget 2025", None, 24)
+    );
     assert_eq!(v[1].decided, Some(date("2025-06-17")));
     assert_eq!(v[1].values, 6);
 
@@ -135,7 +141,7 @@ fn versions_in_force_replace_per_series_and_month() {
     );
     let r = import(&mut s, &corrected).unwrap();
     assert!(r.summary.contains("1 version ersatte"), "{}", r.summary);
-    let p2 = vols(Some(date("2025-08-31")));
+    let p2 = vols(&s, Some(date("2025-08-31")));
     assert_eq!(p2[&ym(7)], 48.5);
     assert_eq!(p2[&ym(12)], 44.5, "December is no longer in the supplement");
     assert_eq!(s.volume_budget_versions().unwrap()[1].values, 5);

@@ -10,8 +10,8 @@
 
 pub mod budget;
 pub mod organisation;
-pub mod volume_series;
 pub mod volume_budget;
+pub mod volume_series;
 pub mod volumes;
 
 pub use delar_tabular::{Table, TableError};

@@ -21,7 +21,14 @@ use std::collections::HashMap;
 pub const FILE_NAME: &str = "volymbudget.csv";
 
 /// The columns, in the template's order.
-pub const COLUMNS: [&str; 6] = ["version", "beslutad", "serie", "månad", "värde", "kommentar"];
+pub const COLUMNS: [&str; 6] = [
+    "version",
+    "beslutad",
+    "serie",
+    "månad",
+    "värde",
+    "kommentar",
+];
 
 /// The version name of rows without one: the original budget.
 pub const ORIGINAL: &str = "Budget";
@@ -152,7 +159,10 @@ Tilläggsbudget 1;2025-06-17;plac_unga_inst_personer;2025-07;49,5;Fem fler place
 
     #[test]
     fn without_version_columns_the_rows_are_the_original_budget() {
-        let v = parse(&table("serie;månad;värde\nplac_barn_inst_personer;2025-01;17\n")).unwrap();
+        let v = parse(&table(
+            "serie;månad;värde\nplac_barn_inst_personer;2025-01;17\n",
+        ))
+        .unwrap();
         assert_eq!(v[0].version, ORIGINAL);
         assert_eq!(v[0].decided, None);
         assert_eq!(v[0].month, YearMonth::new(2025, 1).unwrap());
@@ -171,10 +181,26 @@ B;;b;2025-01;-4
         let e = parse(&table(text)).unwrap_err();
         let all: Vec<String> = e.iter().map(|e| e.to_string()).collect();
         assert_eq!(all.len(), 4, "{all:#?}");
-        assert!(all[0].contains("rad 3") && all[0].contains("beslutad 2025-06-17"), "{}", all[0]);
-        assert!(all[1].contains("rad 4") && all[1].contains("redan ett budgetvärde"), "{}", all[1]);
-        assert!(all[2].contains("rad 5") && all[2].contains("månad"), "{}", all[2]);
-        assert!(all[3].contains("rad 6") && all[3].contains("negativt"), "{}", all[3]);
+        assert!(
+            all[0].contains("rad 3") && all[0].contains("beslutad 2025-06-17"),
+            "{}",
+            all[0]
+        );
+        assert!(
+            all[1].contains("rad 4") && all[1].contains("redan ett budgetvärde"),
+            "{}",
+            all[1]
+        );
+        assert!(
+            all[2].contains("rad 5") && all[2].contains("månad"),
+            "{}",
+            all[2]
+        );
+        assert!(
+            all[3].contains("rad 6") && all[3].contains("negativt"),
+            "{}",
+            all[3]
+        );
         assert!(all.iter().all(|m| m.contains(FILE_NAME)));
     }
 

@@ -372,9 +372,8 @@ impl Model {
                     series: s.code.clone(),
                     month: YearMonth::new(CURRENT_YEAR, m).expect("month"),
                     value: value(s, s.budget[Self::index(m)] + added),
-                    comment: (m == SUPPLEMENT_FROM).then(|| {
-                        format!("{} fler personer per dygn från juli", added / 10)
-                    }),
+                    comment: (m == SUPPLEMENT_FROM)
+                        .then(|| format!("{} fler personer per dygn från juli", added / 10)),
                 });
             }
         }
