@@ -212,7 +212,7 @@ mod tests {
         // the rest of the year at the average of June–August
         let v = (18.7 + 18.5 + 18.3) / 3.0;
         assert!((forecast[11].volume - v).abs() < 1e-9);
-        assert!((forecast[11].price - 5373.333_333).abs() < 1e-3);
+        assert!((forecast[11].price - 5_373.333_333).abs() < 1e-3);
 
         let d = deviation_from_budget(&forecast, &budget).unwrap();
         // budget = 17 × 5 220 × 365 exactly
