@@ -783,7 +783,7 @@ impl Ctx<'_> {
         };
         let mut alt = format!(
             "Linjediagram över {} per månad {y}, personer per dygn. Utfallet {period} är i \
-             genomsnitt {} personer per dygn ({} {}).",
+             genomsnitt {} personer per dygn ({} i {}).",
             name.to_lowercase(),
             n1(avg(&done)),
             n1(*done.last().unwrap_or(&0.0)),
@@ -804,9 +804,14 @@ impl Ctx<'_> {
             })
             .flatten();
         if let Some(f) = year_forecast {
+            let names = delar_core::period::MONTH_NAMES;
+            let rest = if cutoff == 11 {
+                "december".to_string()
+            } else {
+                format!("{}–december", names[cutoff as usize])
+            };
             alt.push_str(&format!(
-                " Prognosen för resten av året är {} personer per dygn per månad; helåret i \
-                 genomsnitt {}.",
+                " Prognosen för {rest} är {} personer per dygn, för helåret i genomsnitt {}.",
                 n1(forecast[11].unwrap_or(0.0)),
                 n1(f)
             ));
