@@ -82,6 +82,7 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
     template(&mut store, TemplateKind::Organisation, "organisation.csv")?;
     template(&mut store, TemplateKind::VolumeSeries, "volymserier.csv")?;
     template(&mut store, TemplateKind::Volumes, "volymer.csv")?;
+    template(&mut store, TemplateKind::VolumeBudget, "volymbudget.csv")?;
     for year in FIRST_YEAR..=DEMO_YEAR {
         let p = input.join("sie").join(kommun::sie_name(year));
         let r = crate::import_one(&mut store, &p, &ImportOptions::default(), true)?;

@@ -94,9 +94,55 @@ struct VolumeLink {
     price_unit: String,
     volume: HashMap<i32, f64>,
     price: HashMap<i32, f64>,
+    /// The volume budget in force at the round's cut-off (volume and price by month, YYYYMM);
+    /// empty without one.
+    budget_volume: HashMap<i32, f64>,
+    budget_price: HashMap<i32, f64>,
 }
 
 impl VolumeLink {
+    /// Twelve months of `year` as stock months from a volume and a price map (a price per
+    /// month divided by the month's days); `None` when a month is missing or this is a flow.
+    fn stock_months(
+        &self,
+        volume: &HashMap<i32, f64>,
+        price: &HashMap<i32, f64>,
+        year: i32,
+    ) -> Option<Vec<delar_forecast::StockMonth>> {
+        if self.flow {
+            return None;
+        }
+        (1..=12u8)
+            .map(|m| {
+                let ym = YearMonth::new(year, m).ok()?;
+                let days = days_in_month(year, m) as f64;
+                let p = *price.get(&ym.as_int())?;
+                Some(delar_forecast::StockMonth {
+                    volume: *volume.get(&ym.as_int())?,
+                    price: if self.per_day { p } else { p / days },
+                    days,
+                })
+            })
+            .collect()
+    }
+
+    /// The volume × price forecast's deviation from the volume budget: the months to `m` as
+    /// they were, the rest at the cut-off month's volume and price (as the estimate has it).
+    fn budget_split(&self, year: i32, m: usize) -> Option<delar_forecast::BudgetDeviation> {
+        let budget = self.stock_months(&self.budget_volume, &self.budget_price, year)?;
+        let cut = YearMonth::new(year, m as u8).ok()?.as_int();
+        let (v, p) = (*self.volume.get(&cut)?, *self.price.get(&cut)?);
+        let mut volume = self.volume.clone();
+        let mut price = self.price.clone();
+        for k in m + 1..=MONTHS {
+            let ym = YearMonth::new(year, k as u8).ok()?.as_int();
+            volume.insert(ym, v);
+            price.insert(ym, p);
+        }
+        let forecast = self.stock_months(&volume, &price, year)?;
+        delar_forecast::deviation_from_budget(&forecast, &budget).ok()
+    }
+
     /// Cost implied by the series in a month (volume × price, × days for a stock priced per
     /// day); `None` when a value is missing.
     fn cost(&self, ym: YearMonth) -> Option<f64> {
@@ -175,6 +221,21 @@ pub(crate) fn load_inputs(
                 .collect())
         };
         let price_unit = p.unit.to_lowercase();
+        let as_of = YearMonth::new(last_year, cutoff)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .last_day();
+        let range = delar_core::PeriodRange::new(
+            YearMonth::new(last_year, 1).map_err(|e| anyhow::anyhow!("{e}"))?,
+            YearMonth::new(last_year, 12).map_err(|e| anyhow::anyhow!("{e}"))?,
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let budget = |code: &str| -> Result<HashMap<i32, f64>> {
+            Ok(store
+                .volume_budget(code, range, Some(as_of))?
+                .into_iter()
+                .map(|(m, v)| (m.as_int(), v))
+                .collect())
+        };
         links.push(VolumeLink {
             name: s.name.clone(),
             unit: s.unit.clone(),
@@ -184,6 +245,8 @@ pub(crate) fn load_inputs(
             price_unit,
             volume: read(&s.code)?,
             price: read(&p.code)?,
+            budget_volume: budget(&s.code)?,
+            budget_price: budget(&p.code)?,
         });
     }
     Ok(Inputs {
@@ -395,15 +458,32 @@ fn volume_price_estimate(
         return na("summan blir för stor");
     }
     let full = Amount::from_ore((full * 100.0).round() as i64);
+    let mut explanation = format!(
+        "Helårsprognos = utfall efter {m} månader {} + återstående volym × pris: {} + övrigt på raden i takten hittills {} = {}.",
+        tkr(to_date),
+        parts.join("; "),
+        tkr(Amount::from_ore((residual_rest * 100.0).round() as i64)),
+        tkr(full)
+    );
+    // Against the volume budget (when every series has one): the deviation split into a
+    // volume part and a price part.
+    let splits: Option<Vec<_>> = links.iter().map(|l| l.budget_split(year, m)).collect();
+    if let Some(splits) = splits.filter(|s| !s.is_empty()) {
+        let sum = |f: fn(&delar_forecast::BudgetDeviation) -> Amount| -> Amount {
+            splits.iter().map(f).sum()
+        };
+        let _ = write!(
+            explanation,
+            " Mot volymbudgeten {} (budgeterad volym × pris): avvikelse {} = volym {} + pris {} (positivt = lägre kostnad än budget).",
+            tkr(sum(|d| d.budget.cost)),
+            tkr(sum(|d| d.deviation)),
+            tkr(sum(|d| d.volume_part)),
+            tkr(sum(|d| d.price_part)),
+        );
+    }
     Estimate::Value {
         full_year: full,
-        explanation: format!(
-            "Helårsprognos = utfall efter {m} månader {} + återstående volym × pris: {} + övrigt på raden i takten hittills {} = {}.",
-            tkr(to_date),
-            parts.join("; "),
-            tkr(Amount::from_ore((residual_rest * 100.0).round() as i64)),
-            tkr(full)
-        ),
+        explanation,
     }
 }
 
@@ -1959,7 +2039,47 @@ mod tests {
             price_unit: "kr per dygn".into(),
             volume: v,
             price: p,
+            budget_volume: HashMap::new(),
+            budget_price: HashMap::new(),
         }
+    }
+
+    #[test]
+    fn volume_price_forecast_splits_the_deviation_from_the_volume_budget() {
+        // 10 persons per day at 1 000 kr all year; budget 9 persons at 950 kr.
+        let mut l = link(false, true, 10.0, 1000.0);
+        for m in 1..=12u8 {
+            let ym = YearMonth::new(2025, m).unwrap().as_int();
+            l.budget_volume.insert(ym, 9.0);
+            l.budget_price.insert(ym, 950.0);
+        }
+        let outcome: Vec<Amount> = (1..=8u8)
+            .map(|m| kr(10 * 1000 * days_in_month(2025, m) as i64))
+            .collect();
+        let e = volume_price_estimate(&[&l], 2025, 8, &outcome);
+        assert_eq!(e.value(), Some(kr(3_650_000)));
+        let Estimate::Value { explanation, .. } = e else {
+            panic!()
+        };
+        // budget 9 × 950 × 365 = 3 120 750; deviation −529 250 = volume −346 750 (one more
+        // person × 950 × 365) + price −182 500 (50 kr dearer × 10 × 365)
+        let d = l.budget_split(2025, 8).unwrap();
+        assert_eq!(d.budget.cost, kr(3_120_750));
+        assert_eq!(d.deviation, kr(-529_250));
+        assert_eq!(d.volume_part, kr(-346_750));
+        assert_eq!(d.price_part, kr(-182_500));
+        assert!(
+            explanation.contains("Mot volymbudgeten 3\u{a0}121 tkr")
+                && explanation.contains("avvikelse −529 tkr = volym −347 tkr + pris −183 tkr"),
+            "{explanation}"
+        );
+        // Without a budget for every month, no split.
+        l.budget_price.remove(&202512);
+        let Estimate::Value { explanation, .. } = volume_price_estimate(&[&l], 2025, 8, &outcome)
+        else {
+            panic!()
+        };
+        assert!(!explanation.contains("volymbudget"), "{explanation}");
     }
 
     #[test]

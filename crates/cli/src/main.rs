@@ -267,6 +267,15 @@ enum ImportWhat {
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
     },
+    /// Importera budgeterade volymer och priser (volymbudget.csv eller .xlsx); ersätter versioner med samma namn.
+    Volymbudget {
+        /// Filer att importera.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
     /// Importera budget (budget.csv eller .xlsx); ersätter versioner med samma namn.
     Budget {
         /// Filer att importera.
@@ -414,6 +423,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             what: ImportWhat::Volymer { files, db },
         } => template_import::run(TemplateKind::Volumes, &files, &db),
+        Command::Import {
+            what: ImportWhat::Volymbudget { files, db },
+        } => template_import::run(TemplateKind::VolumeBudget, &files, &db),
         Command::Import {
             what: ImportWhat::Budget { files, db },
         } => template_import::run(TemplateKind::Budget, &files, &db),

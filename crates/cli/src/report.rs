@@ -248,7 +248,32 @@ fn volumes(store: &SqliteStore, year: i32) -> Result<Vec<delar_compose::data::Vo
             .into_iter()
             .map(|v| (v.month, v.value))
             .collect();
-        out.push(delar_compose::data::VolumeInput { series, values });
+        let budget = volume_budget(store, &series.code, year)?;
+        out.push(delar_compose::data::VolumeInput {
+            series,
+            values,
+            budget,
+        });
+    }
+    Ok(out)
+}
+
+/// A series' volume budget for `year` as in force at the end of the round's cut-off month
+/// and of the earlier interim rounds' (April, August), keyed by cut-off month; empty without
+/// one.
+fn volume_budget(
+    store: &SqliteStore,
+    code: &str,
+    year: i32,
+) -> Result<BTreeMap<u8, BTreeMap<delar_core::YearMonth, f64>>> {
+    let ym = |m: u8| delar_core::YearMonth::new(year, m).map_err(|e| anyhow!("{e}"));
+    let range = delar_core::PeriodRange::new(ym(1)?, ym(12)?).map_err(|e| anyhow!("{e}"))?;
+    let mut out = BTreeMap::new();
+    for cutoff in 1..=12u8 {
+        let b = store.volume_budget(code, range, Some(ym(cutoff)?.last_day()))?;
+        if !b.is_empty() {
+            out.insert(cutoff, b);
+        }
     }
     Ok(out)
 }

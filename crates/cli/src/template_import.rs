@@ -1,4 +1,4 @@
-//! `delar import organisation|volymserier|volymer|budget|ersattningsmodell|intraprenader FIL…`: read a template (CSV or
+//! `delar import organisation|volymserier|volymer|volymbudget|budget|ersattningsmodell|intraprenader FIL…`: read a template (CSV or
 //! XLSX), check every row, and import it in one transaction. On any problem the Swedish
 //! errors (file, row, column) go to standard error, the exit code is 1 and the database is
 //! unchanged.
@@ -69,6 +69,13 @@ pub fn import_file(
             .and_then(|rows| {
                 store
                     .import_compensation_rates(&source, &rows)
+                    .map_err(store_error)
+            }),
+        TemplateKind::VolumeBudget => delar_templates::volume_budget::parse(&table)
+            .map_err(|e| errors(&table.file, &e))
+            .and_then(|rows| {
+                store
+                    .import_volume_budget(&source, &rows)
                     .map_err(store_error)
             }),
         TemplateKind::Intraprenader => delar_consolidate::templates::parse_intraprenader(&table)

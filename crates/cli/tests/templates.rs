@@ -315,3 +315,61 @@ fn budget_import_all_or_nothing_and_versions_add_up() {
     );
     assert!(log.contains("ersatt"), "{log}");
 }
+
+#[test]
+fn volume_budget_import_checks_series_and_replaces_versions() {
+    let d = workdir();
+    ok(&delar(&["init"], d.path()));
+    ok(&delar(
+        &["import", "organisation", "organisation.csv"],
+        d.path(),
+    ));
+    ok(&delar(
+        &["import", "volymserier", "volymserier.csv"],
+        d.path(),
+    ));
+    let mut text = String::from("version;beslutad;serie;månad;värde;kommentar\n");
+    for m in 1..=12 {
+        text.push_str(&format!(
+            "Budget 2025;;plac_barn_hvb_personer;2025-{m:02};14,5;\n\
+             Budget 2025;;plac_barn_hvb_dygnskostnad;2025-{m:02};4 300;\n"
+        ));
+    }
+    std::fs::write(d.path().join("volymbudget.csv"), &text).unwrap();
+    let out = ok(&delar(
+        &["import", "volymbudget", "volymbudget.csv"],
+        d.path(),
+    ));
+    assert!(
+        out.contains("(volymbudget)") && out.contains("24 budgetvärden för 2 serier i 1 version"),
+        "{out}"
+    );
+    // An unknown series and a negative price: refused with file, row and column.
+    std::fs::write(
+        d.path().join("tillagg.csv"),
+        "version;beslutad;serie;månad;värde\n\
+         Tilläggsbudget 1;2025-06-17;plac_barn_hvb_personer;2025-07;16\n\
+         Tilläggsbudget 1;2025-06-17;plac_vuxna_personer;2025-07;30\n",
+    )
+    .unwrap();
+    let o = delar(&["import", "volymbudget", "tillagg.csv"], d.path());
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "tillagg.csv, rad 3, kolumn \"serie\": serien \"plac_vuxna_personer\" finns inte"
+        ),
+        "{err}"
+    );
+    std::fs::write(
+        d.path().join("tillagg.csv"),
+        "version;beslutad;serie;månad;värde\n\
+         Tilläggsbudget 1;2025-06-17;plac_barn_hvb_personer;2025-07;16\n",
+    )
+    .unwrap();
+    let out = ok(&delar(&["import", "volymbudget", "tillagg.csv"], d.path()));
+    assert!(
+        out.contains("1 budgetvärde för 1 serie i 1 version (Tilläggsbudget 1)"),
+        "{out}"
+    );
+}

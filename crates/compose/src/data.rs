@@ -70,6 +70,24 @@ pub struct VolumeInput {
     pub series: delar_core::VolumeSeries,
     /// Values by month.
     pub values: BTreeMap<delar_core::YearMonth, f64>,
+    /// This year's budgeted values by month (a volume for a volume series, a price for a
+    /// price series) as in force at the end of a cut-off month, keyed by that month: the
+    /// round's cut-off and the earlier interim round's (April for P2). Empty without a volume
+    /// budget.
+    pub budget: BTreeMap<u8, BTreeMap<delar_core::YearMonth, f64>>,
+}
+
+impl VolumeInput {
+    /// The budget in force at the end of cut-off month `cutoff`: the one stored for the latest
+    /// cut-off not after it, else the earliest stored; `None` without a volume budget.
+    pub fn budget_at(&self, cutoff: u8) -> Option<&BTreeMap<delar_core::YearMonth, f64>> {
+        self.budget
+            .range(..=cutoff)
+            .next_back()
+            .or_else(|| self.budget.iter().next())
+            .map(|(_, b)| b)
+            .filter(|b| !b.is_empty())
+    }
 }
 
 /// One past round's forecast against the final outcome for one node.

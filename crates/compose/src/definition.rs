@@ -200,6 +200,15 @@ pub enum Content {
         /// Organisation code.
         nod: Option<String>,
     },
+    /// Chart: persons per day per month this year (`diagram-volym-KATEGORI`): the volume
+    /// budget, the outcome to date and the forecast for the rest of the year, for one series
+    /// (`serie`) or the sum of the placement series of a category (`kategori`); default all.
+    DiagramVolym {
+        /// Code of a volume series.
+        serie: Option<String>,
+        /// Category of the volume series (`Externa placeringar barn`).
+        kategori: Option<String>,
+    },
 }
 
 /// An error in a definition, in Swedish.

@@ -302,6 +302,21 @@ fn section(
                 })?;
                 blocks.push(Block::Chart(c));
             }
+            Content::DiagramVolym { serie, kategori } => {
+                match ctx
+                    .volume_chart(serie.as_deref(), kategori.as_deref())
+                    .map_err(DefinitionError)?
+                {
+                    Some(c) => blocks.push(Block::Chart(c)),
+                    None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(format!(
+                        "Det finns inga volymer med utfall i år att visa{}.",
+                        kategori
+                            .as_deref()
+                            .map(|k| format!(" för {}", k.to_lowercase()))
+                            .unwrap_or_default()
+                    )))),
+                }
+            }
         }
     }
     let offset = generated.len();

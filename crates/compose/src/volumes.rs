@@ -5,7 +5,12 @@
 use crate::data::VolumeInput;
 use crate::economy::Ctx;
 use delar_core::{Amount, VolumeKind, YearMonth};
-use delar_report::{Cell, Column, Format, Identity, Row, RowKind, Table, Value};
+use delar_forecast::{deviation_from_budget, project_stock, BudgetDeviation, StockMonth};
+use delar_report::{
+    Cell, Chart, ChartKind, Column, Format, HeaderGroup, Identity, Row, RowKind, Series,
+    SeriesStyle, Table, Value,
+};
+use std::collections::BTreeMap;
 
 /// A stock series with its price series: one row of the table.
 struct Pair<'a> {
@@ -103,12 +108,10 @@ fn kr(x: f64) -> Amount {
 }
 
 impl Ctx<'_> {
-    /// The volume × price table for the series of one category (`None` for all), or `None`
-    /// when no stock series with a price series has data for both years.
-    pub fn volume_price_table(&self, category: Option<&str>) -> Option<Table> {
+    /// The stock series with a price series, of one category (`None` for all).
+    fn pairs(&self, category: Option<&str>) -> Vec<Pair<'_>> {
         let vols = &self.inputs.volumes;
-        let pairs: Vec<Pair> = vols
-            .iter()
+        vols.iter()
             .filter(|v| v.series.kind == VolumeKind::Stock)
             .filter(|v| category.is_none() || v.series.category.as_deref() == category)
             .filter_map(|v| {
@@ -116,7 +119,18 @@ impl Ctx<'_> {
                 let price = vols.iter().find(|p| p.series.code == ps)?;
                 Some(Pair { volume: v, price })
             })
-            .collect();
+            .collect()
+    }
+
+    /// The volume × price table for the series of one category (`None` for all), or `None`
+    /// when no stock series with a price series has data for both years.
+    /// With a volume budget for this year, the table compares with the budget instead
+    /// ([`Ctx::volume_budget_table`]).
+    pub fn volume_price_table(&self, category: Option<&str>) -> Option<Table> {
+        let pairs = self.pairs(category);
+        if let Some(t) = self.volume_budget_table(category, &pairs) {
+            return Some(t);
+        }
         let y = self.year();
         let cutoff = self.inputs.round.cutoff;
         let money = self.money();
@@ -292,4 +306,569 @@ fn days_in(year: i32) -> f64 {
         .filter_map(|m| YearMonth::new(year, m).ok())
         .map(|m| m.days() as f64)
         .sum()
+}
+
+/// One month's price per day: a price per month is divided by the month's days.
+fn price_per_day(price: f64, month: YearMonth, monthly: bool) -> f64 {
+    if monthly {
+        price / month.days() as f64
+    } else {
+        price
+    }
+}
+
+/// The months `1..=to` of `year` from a volume and a price series' values by month; `None`
+/// when a month is missing.
+fn stock_months(
+    volume: &BTreeMap<YearMonth, f64>,
+    price: &BTreeMap<YearMonth, f64>,
+    year: i32,
+    to: u8,
+    monthly: bool,
+) -> Option<Vec<StockMonth>> {
+    (1..=to)
+        .map(|m| {
+            let ym = YearMonth::new(year, m).ok()?;
+            Some(StockMonth {
+                volume: *volume.get(&ym)?,
+                price: price_per_day(*price.get(&ym)?, ym, monthly),
+                days: ym.days() as f64,
+            })
+        })
+        .collect()
+}
+
+/// Days of the months after `cutoff` in `year`.
+fn remaining_days(year: i32, cutoff: u8) -> Vec<f64> {
+    (cutoff + 1..=12)
+        .filter_map(|m| YearMonth::new(year, m).ok())
+        .map(|m| m.days() as f64)
+        .collect()
+}
+
+impl Pair<'_> {
+    fn monthly(&self) -> bool {
+        per_month(&self.price.series.unit)
+    }
+
+    /// The year forecast at cut-off `cutoff`: outcome to then, the rest projected.
+    fn forecast(&self, year: i32, cutoff: u8) -> Option<Vec<StockMonth>> {
+        let done = stock_months(
+            &self.volume.values,
+            &self.price.values,
+            year,
+            cutoff,
+            self.monthly(),
+        )?;
+        project_stock(&done, &remaining_days(year, cutoff))
+    }
+
+    /// The budget months in force at cut-off `cutoff` (volume and price both budgeted).
+    fn budget(&self, year: i32, cutoff: u8) -> Option<Vec<StockMonth>> {
+        stock_months(
+            self.volume.budget_at(cutoff)?,
+            self.price.budget_at(cutoff)?,
+            year,
+            12,
+            self.monthly(),
+        )
+    }
+
+    /// The deviation from the budget of the forecast made at `cutoff`, against the budget
+    /// in force then.
+    fn deviation(&self, year: i32, cutoff: u8) -> Option<BudgetDeviation> {
+        deviation_from_budget(&self.forecast(year, cutoff)?, &self.budget(year, cutoff)?).ok()
+    }
+
+    fn label(&self) -> String {
+        let n = &self.volume.series.name;
+        n.split(',').next().unwrap_or(n).to_string()
+    }
+}
+
+/// The earlier interim round a deviation is also shown for: P1 (April) in a report cut off
+/// May–August, P2 (August) after that, none up to April.
+fn earlier_cutoff(cutoff: u8) -> Option<u8> {
+    match cutoff {
+        5..=8 => Some(4),
+        9..=12 => Some(8),
+        _ => None,
+    }
+}
+
+/// The header of a deviation group: `Avvikelse prognos 2 (augusti)`.
+fn deviation_label(cutoff: u8) -> String {
+    let month = delar_core::period::MONTH_NAMES[cutoff as usize - 1];
+    match cutoff {
+        4 => format!("Avvikelse prognos 1 ({month})"),
+        8 => format!("Avvikelse prognos 2 ({month})"),
+        12 => "Avvikelse helår (utfall)".into(),
+        _ => format!("Avvikelse prognos {month}"),
+    }
+}
+
+/// The key suffix of the earlier round's deviation columns.
+fn suffix(cutoff: u8) -> String {
+    match cutoff {
+        4 => "_p1".into(),
+        8 => "_p2".into(),
+        m => format!("_{m:02}"),
+    }
+}
+
+impl Ctx<'_> {
+    /// The volume × unit price table against the volume budget (the layout of Socialnämnden's
+    /// table of external placements): per placement form persons per day last year, budget
+    /// and forecast; cost per day budget and forecast; the budget and the forecast; and the
+    /// deviation at the earlier interim round and now, each split into a volume part and a
+    /// price part that add up to it (R13; R1 deviation = budget − forecast; R14 budget and
+    /// forecast = persons × cost per day × days). `None` when no pair of the category has a
+    /// budgeted volume and price for every month of the year.
+    fn volume_budget_table(&self, category: Option<&str>, pairs: &[Pair]) -> Option<Table> {
+        let y = self.year();
+        let cutoff = self.inputs.round.cutoff;
+        let earlier = earlier_cutoff(cutoff);
+        let budgeted: Vec<&Pair> = pairs
+            .iter()
+            .filter(|p| p.budget(y, cutoff).is_some())
+            .collect();
+        if budgeted.is_empty() {
+            return None;
+        }
+        let without: Vec<String> = pairs
+            .iter()
+            .filter(|p| p.budget(y, cutoff).is_none())
+            .map(|p| p.label())
+            .collect();
+        let money = self.money();
+        let persons = Format::Number { decimals: 1 };
+        let price = Format::Number { decimals: 0 };
+        let s = self.sign.factor();
+        let shown = |a: Amount| self.shown(a);
+        let days = days_in(y);
+
+        let col = |key: String, label: String, format: Format| Column { key, label, format };
+        let mut columns = vec![
+            col("namn".into(), "Placeringsform".into(), Format::Text),
+            col("personer_fg".into(), format!("Utfall {}", y - 1), persons),
+            col("personer_budget".into(), "Budget".into(), persons),
+            col("personer".into(), "Prognos".into(), persons),
+            col("pris_budget".into(), "Budget".into(), price),
+            col("pris".into(), "Prognos".into(), price),
+            col("budget".into(), "Budget".into(), money),
+            col("prognos".into(), "Prognos".into(), money),
+        ];
+        let mut groups = vec![
+            HeaderGroup {
+                label: String::new(),
+                span: 1,
+            },
+            HeaderGroup {
+                label: "Personer per dygn".into(),
+                span: 3,
+            },
+            HeaderGroup {
+                label: "Kostnad, kr per dygn".into(),
+                span: 2,
+            },
+            HeaderGroup {
+                label: format!("Helår, {}", self.unit.label()),
+                span: 2,
+            },
+        ];
+        let mut deviation_sets: Vec<(u8, String)> = Vec::new();
+        if let Some(e) = earlier {
+            deviation_sets.push((e, suffix(e)));
+        }
+        deviation_sets.push((cutoff, String::new()));
+        for (c, sfx) in &deviation_sets {
+            columns.push(col(format!("avvikelse{sfx}"), "Totalt".into(), money));
+            columns.push(col(format!("volym{sfx}"), "varav volym".into(), money));
+            columns.push(col(format!("prisdel{sfx}"), "varav pris".into(), money));
+            groups.push(HeaderGroup {
+                label: deviation_label(*c),
+                span: 3,
+            });
+        }
+
+        let mut rows = Vec::new();
+        for p in &budgeted {
+            let Some(now) = p.deviation(y, cutoff) else {
+                continue;
+            };
+            let before = earlier.and_then(|e| p.deviation(y, e));
+            let last_year = actual_year(p, y - 1);
+            let code = &p.volume.series.code;
+            let fact = |m: &str| format!("volym/{code}/{m}");
+            let origin = format!(
+                "volymserie {code} och {} med volymbudget",
+                p.price.series.code
+            );
+            let num = |v: f64, f: &Format, key: &str| {
+                Cell::new(Value::Number(v), f).with_source(fact(key), origin.clone())
+            };
+            let amt = |a: Amount, key: &str| {
+                Cell::new(Value::Amount(a), &money).with_source(fact(key), origin.clone())
+            };
+            let mut cells = vec![
+                Cell::text(p.label()),
+                match last_year {
+                    Some(a) => num(a.volume, &persons, "personer-fg"),
+                    None => Cell::empty(),
+                },
+                num(now.budget.volume, &persons, "personer-budget"),
+                num(now.forecast.volume, &persons, "personer-prognos"),
+                num(now.budget.price, &price, "pris-budget"),
+                num(now.forecast.price, &price, "pris-prognos"),
+                amt(shown(now.budget.cost), "budget"),
+                amt(shown(now.forecast.cost), "prognos"),
+            ];
+            for (c, sfx) in &deviation_sets {
+                let d = if *c == cutoff {
+                    Some(&now)
+                } else {
+                    before.as_ref()
+                };
+                match d {
+                    Some(d) => {
+                        cells.push(amt(d.deviation, &format!("avvikelse{sfx}")));
+                        cells.push(amt(d.volume_part, &format!("volym{sfx}")));
+                        cells.push(amt(d.price_part, &format!("prisdel{sfx}")));
+                    }
+                    None => cells.extend([Cell::empty(), Cell::empty(), Cell::empty()]),
+                }
+            }
+            rows.push(Row {
+                key: code.clone(),
+                kind: RowKind::Item,
+                level: 0,
+                cells,
+                includes: vec![],
+            });
+        }
+        if rows.is_empty() {
+            return None;
+        }
+        // The total: persons and amounts summed, no average price (it would be a mix).
+        let mut total_cells = vec![Cell::text("Summa")];
+        for (i, c) in columns.iter().enumerate().skip(1) {
+            let cell = match c.format {
+                Format::Number { decimals: 1 } => {
+                    let v: Vec<f64> = rows
+                        .iter()
+                        .filter_map(|r| match r.cells[i].value {
+                            Value::Number(n) => Some(n),
+                            _ => None,
+                        })
+                        .collect();
+                    if v.len() == rows.len() {
+                        Cell::new(Value::Number(v.iter().sum()), &persons)
+                    } else {
+                        Cell::empty()
+                    }
+                }
+                Format::Amount { .. } => {
+                    let v: Vec<Amount> = rows
+                        .iter()
+                        .filter_map(|r| r.cells[i].value.amount())
+                        .collect();
+                    if v.is_empty() {
+                        Cell::empty()
+                    } else {
+                        Cell::new(Value::Amount(v.iter().copied().sum()), &money)
+                    }
+                }
+                _ => Cell::empty(),
+            };
+            total_cells.push(cell);
+        }
+        let includes: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
+        rows.push(Row {
+            key: "summa".into(),
+            kind: RowKind::Total,
+            level: 0,
+            cells: total_cells,
+            includes,
+        });
+
+        let mut identities = vec![
+            Identity::Linear {
+                rule: "R1".into(),
+                result: "avvikelse".into(),
+                terms: vec![(s, "budget".into()), (-s, "prognos".into())],
+            },
+            Identity::Product {
+                rule: "R14".into(),
+                result: "budget".into(),
+                factors: vec!["personer_budget".into(), "pris_budget".into()],
+                scale: days * s as f64,
+                tolerance: 1.0,
+            },
+            Identity::Product {
+                rule: "R14".into(),
+                result: "prognos".into(),
+                factors: vec!["personer".into(), "pris".into()],
+                scale: days * s as f64,
+                tolerance: 1.0,
+            },
+        ];
+        for (_, sfx) in &deviation_sets {
+            identities.push(Identity::Linear {
+                rule: "R13".into(),
+                result: format!("avvikelse{sfx}"),
+                terms: vec![(1, format!("volym{sfx}")), (1, format!("prisdel{sfx}"))],
+            });
+        }
+
+        let months = delar_core::period::MONTH_NAMES;
+        let mut notes = vec![
+            format!(
+                "Budget = budgeterade personer per dygn × budgeterad kostnad per dygn × {} dygn. \
+                 Varav volym = (budgeterade − prognostiserade personer per dygn) × budgeterad \
+                 kostnad per dygn × dygn; varav pris = resten, (budgeterad − prognostiserad \
+                 kostnad per dygn) × prognostiserade personer per dygn × dygn.",
+                days as i64
+            ),
+            format!(
+                "Prognosen bygger på utfallet januari–{} och genomsnittet av de tre senaste \
+                 månaderna för resten av året.",
+                months[cutoff as usize - 1]
+            ),
+        ];
+        if let Some(e) = earlier {
+            notes.push(format!(
+                "{}: den tidigare prognosen, med utfallet januari–{}, mot den volymbudget som \
+                 gällde då.",
+                deviation_label(e),
+                months[e as usize - 1]
+            ));
+        }
+        if budgeted.iter().any(|p| p.monthly()) {
+            notes.push(
+                "För former med ersättning per månad (familjehem, kontaktfamilj, jourhem) är \
+                 kostnaden per dygn månadsersättningen delad med dagarna i månaden."
+                    .into(),
+            );
+        }
+        if !without.is_empty() {
+            notes.push(format!(
+                "Utan volymbudget och därför inte med i tabellen: {}.",
+                without.join(", ")
+            ));
+        }
+        Some(Table {
+            id: match category {
+                Some(c) => format!("volympris-{}", crate::slug(c)),
+                None => "volympris".into(),
+            },
+            number: 0,
+            caption: format!(
+                "{}: volym och kostnad per dygn mot budget {y}",
+                category.unwrap_or("Placeringar")
+            ),
+            unit: Some(self.unit),
+            sign_note: Some(format!(
+                "{} Personer och kostnad per dygn anges positiva.",
+                self.sign.note()
+            )),
+            groups,
+            columns,
+            rows,
+            identities,
+            notes,
+        })
+    }
+
+    /// Chart: persons per day per month this year for one series (`serie`) or the stock
+    /// series with a price series of a category (`kategori`; all when neither): the budget
+    /// (dotted), the outcome to the cut-off (solid) and the forecast for the rest of the year
+    /// (dashed, from the cut-off month's outcome). `Err` (Swedish) for an unknown series;
+    /// `Ok(None)` when the category has no series or they have no outcome this year.
+    pub fn volume_chart(
+        &self,
+        serie: Option<&str>,
+        kategori: Option<&str>,
+    ) -> Result<Option<Chart>, String> {
+        let y = self.year();
+        let cutoff = self.inputs.round.cutoff;
+        let vols = &self.inputs.volumes;
+        let (name, selected): (String, Vec<&VolumeInput>) = match serie {
+            Some(code) => {
+                let v = vols
+                    .iter()
+                    .find(|v| v.series.code == code)
+                    .ok_or_else(|| format!("diagram-volym: serien \"{code}\" finns inte"))?;
+                (v.series.name.clone(), vec![v])
+            }
+            None => {
+                let pairs = self.pairs(kategori);
+                if pairs.is_empty() {
+                    return Ok(None);
+                }
+                (
+                    kategori.unwrap_or("Placeringar").to_string(),
+                    pairs.iter().map(|p| p.volume).collect(),
+                )
+            }
+        };
+        let ym = |m: u8| YearMonth::new(y, m).expect("month 1-12");
+        // outcome: Σ over the series, months with every series known
+        let outcome: Vec<Option<f64>> = (1..=12u8)
+            .map(|m| {
+                if m > cutoff {
+                    return None;
+                }
+                selected
+                    .iter()
+                    .map(|v| v.values.get(&ym(m)).copied())
+                    .sum::<Option<f64>>()
+            })
+            .collect();
+        if outcome.iter().all(Option::is_none) {
+            return Ok(None);
+        }
+        // forecast: each series' volume projected as in the volume × price table
+        let rest = remaining_days(y, cutoff);
+        let mut forecast: Vec<Option<f64>> = vec![None; 12];
+        let projected: Option<Vec<Vec<StockMonth>>> = selected
+            .iter()
+            .map(|v| {
+                let done: Option<Vec<StockMonth>> = (1..=cutoff)
+                    .map(|m| {
+                        v.values.get(&ym(m)).map(|&x| StockMonth {
+                            volume: x,
+                            price: 0.0,
+                            days: ym(m).days() as f64,
+                        })
+                    })
+                    .collect();
+                project_stock(&done?, &rest)
+            })
+            .collect();
+        if let Some(p) = &projected {
+            for m in cutoff..=12 {
+                let i = m as usize - 1;
+                forecast[i] = Some(p.iter().map(|s| s[i].volume).sum());
+            }
+        }
+        let budget: Option<Vec<f64>> = (1..=12u8)
+            .map(|m| {
+                selected
+                    .iter()
+                    .map(|v| v.budget_at(cutoff).and_then(|b| b.get(&ym(m)).copied()))
+                    .sum::<Option<f64>>()
+            })
+            .collect();
+
+        let months = [
+            "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+        ];
+        let n1 = |x: f64| delar_core::money::format_scaled((x * 10.0).round() as i64, 1, '\u{a0}');
+        let avg = |v: &[f64]| {
+            let d: f64 = (1..=v.len() as u8).map(|m| ym(m).days() as f64).sum();
+            v.iter()
+                .enumerate()
+                .map(|(i, x)| x * ym(i as u8 + 1).days() as f64)
+                .sum::<f64>()
+                / d
+        };
+        let done: Vec<f64> = outcome.iter().flatten().copied().collect();
+        let period = if cutoff == 1 {
+            "januari".to_string()
+        } else {
+            format!(
+                "januari–{}",
+                delar_core::period::MONTH_NAMES[cutoff as usize - 1]
+            )
+        };
+        let mut alt = format!(
+            "Linjediagram över {} per månad {y}, personer per dygn. Utfallet {period} är i \
+             genomsnitt {} personer per dygn ({} i {}).",
+            name.to_lowercase(),
+            n1(avg(&done)),
+            n1(*done.last().unwrap_or(&0.0)),
+            delar_core::period::MONTH_NAMES[done.len().max(1) - 1]
+        );
+        let year_forecast: Option<f64> = (cutoff < 12)
+            .then(|| {
+                let all: Option<Vec<f64>> = (0..12)
+                    .map(|i| {
+                        if i < cutoff as usize {
+                            outcome[i]
+                        } else {
+                            forecast[i]
+                        }
+                    })
+                    .collect();
+                all.map(|a| avg(&a))
+            })
+            .flatten();
+        if let Some(f) = year_forecast {
+            let names = delar_core::period::MONTH_NAMES;
+            let rest = if cutoff == 11 {
+                "december".to_string()
+            } else {
+                format!("{}–december", names[cutoff as usize])
+            };
+            alt.push_str(&format!(
+                " Prognosen för {rest} är {} personer per dygn, för helåret i genomsnitt {}.",
+                n1(forecast[11].unwrap_or(0.0)),
+                n1(f)
+            ));
+        }
+        match &budget {
+            Some(b) => {
+                let ba = avg(b);
+                alt.push_str(&format!(
+                    " Budgeten är i genomsnitt {} personer per dygn",
+                    n1(ba)
+                ));
+                if let Some(f) = year_forecast {
+                    let d = f - ba;
+                    let word = if d >= 0.0 { "fler" } else { "färre" };
+                    alt.push_str(&format!(", prognosen {} {word}", n1(d.abs())));
+                }
+                alt.push('.');
+            }
+            None => alt.push_str(" Det finns ingen volymbudget för serien."),
+        }
+        let mut series = Vec::new();
+        if let Some(b) = budget {
+            series.push(Series {
+                name: format!("Budget {y}"),
+                values: b.into_iter().map(Some).collect(),
+                style: SeriesStyle::Dotted,
+            });
+        }
+        series.push(Series {
+            name: format!("Utfall {y}"),
+            values: outcome,
+            style: SeriesStyle::Solid,
+        });
+        if projected.is_some() && cutoff < 12 {
+            series.push(Series {
+                name: "Prognos".into(),
+                values: forecast,
+                style: SeriesStyle::Dashed,
+            });
+        }
+        let id = match (serie, kategori) {
+            (Some(s), _) => format!("diagram-volym-{}", crate::slug(s)),
+            (None, Some(k)) => format!("diagram-volym-{}", crate::slug(k)),
+            (None, None) => "diagram-volym".into(),
+        };
+        Ok(Some(Chart {
+            id,
+            number: 0,
+            title: format!("{}: personer per dygn {y}, budget, utfall och prognos", {
+                let n = name.split(',').next().unwrap_or(&name);
+                n.to_string()
+            }),
+            kind: ChartKind::Line,
+            unit: "personer per dygn".into(),
+            categories: months.iter().map(|m| m.to_string()).collect(),
+            series,
+            alt,
+        }))
+    }
 }

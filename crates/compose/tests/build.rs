@@ -405,10 +405,12 @@ fn volume_price_table_splits_the_change_into_volume_and_price() {
         VolumeInput {
             series: series("hvb", VolumeKind::Stock, "personer", Some("hvb_pris")),
             values: vol,
+            budget: BTreeMap::new(),
         },
         VolumeInput {
             series: series("hvb_pris", VolumeKind::Price, "kr per dygn", None),
             values: price,
+            budget: BTreeMap::new(),
         },
     ];
     let def = Definition::parse(
@@ -427,6 +429,282 @@ fn volume_price_table_splits_the_change_into_volume_and_price() {
     assert_eq!(amount(&r, t, "hvb", "volym"), kr(732_000));
     assert_eq!(amount(&r, t, "hvb", "prisdel"), kr(426_000));
     assert_eq!(amount(&r, t, "summa", "forandring"), kr(1_158_000));
+}
+
+/// Children's placements with a volume budget: HVB (kr per dygn) and internal foster homes
+/// (kr per månad); the budget in force at P1 (April) is 17 persons in HVB all year, at P2 a
+/// supplementary budget has raised July–December to 19.
+fn placement_inputs() -> Inputs {
+    use delar_compose::data::VolumeInput;
+    use delar_core::{VolumeKind, VolumeSeries};
+    let mut i = inputs();
+    let series = |code: &str, name: &str, kind, unit: &str, price: Option<&str>| VolumeSeries {
+        code: code.into(),
+        name: name.into(),
+        unit: unit.into(),
+        kind,
+        responsible: "SN1".into(),
+        category: Some("Externa placeringar barn".into()),
+        price_series: price.map(Into::into),
+    };
+    let ym = |y: i32, m: u8| YearMonth::new(y, m).unwrap();
+    let year = |y: i32, v: &[f64]| -> BTreeMap<YearMonth, f64> {
+        v.iter()
+            .enumerate()
+            .map(|(k, &x)| (ym(y, k as u8 + 1), x))
+            .collect()
+    };
+    let mut hvb = year(2024, &[18.0; 12]);
+    hvb.extend(year(
+        2025,
+        &[18.2, 18.6, 18.9, 18.4, 18.0, 18.7, 18.5, 18.3],
+    ));
+    let mut hvb_pris = year(2024, &[5100.0; 12]);
+    hvb_pris.extend(year(
+        2025,
+        &[
+            5310.0, 5280.0, 5350.0, 5330.0, 5400.0, 5370.0, 5390.0, 5360.0,
+        ],
+    ));
+    let mut fh = year(2024, &[94.0; 12]);
+    fh.extend(year(
+        2025,
+        &[95.0, 96.0, 95.0, 94.0, 95.0, 96.0, 95.0, 95.0],
+    ));
+    let mut fh_pris = year(2024, &[26_000.0; 12]);
+    fh_pris.extend(year(2025, &[27_000.0; 8]));
+    let mut p1 = [17.0; 12];
+    let p2 = {
+        let mut v = p1;
+        v[6..].iter_mut().for_each(|x| *x = 19.0);
+        v
+    };
+    let hvb_budget = BTreeMap::from([(4u8, year(2025, &p1)), (8u8, year(2025, &p2))]);
+    p1 = [5220.0; 12];
+    let price_budget = BTreeMap::from([(4u8, year(2025, &p1))]);
+    i.volumes = vec![
+        VolumeInput {
+            series: series(
+                "hvb",
+                "Barn institutionsvård (HVB), personer per dygn",
+                VolumeKind::Stock,
+                "personer",
+                Some("hvb_pris"),
+            ),
+            values: hvb,
+            budget: hvb_budget,
+        },
+        VolumeInput {
+            series: series(
+                "hvb_pris",
+                "HVB, kostnad per dygn",
+                VolumeKind::Price,
+                "kr per dygn",
+                None,
+            ),
+            values: hvb_pris,
+            budget: price_budget,
+        },
+        VolumeInput {
+            series: series(
+                "fh",
+                "Barn familjehemsvård internt, personer per dygn",
+                VolumeKind::Stock,
+                "personer",
+                Some("fh_pris"),
+            ),
+            values: fh,
+            budget: BTreeMap::from([(4u8, year(2025, &[96.0; 12]))]),
+        },
+        VolumeInput {
+            series: series(
+                "fh_pris",
+                "Familjehem, kostnad per månad",
+                VolumeKind::Price,
+                "kr per månad",
+                None,
+            ),
+            values: fh_pris,
+            budget: BTreeMap::from([(4u8, year(2025, &[26_500.0; 12]))]),
+        },
+    ];
+    i
+}
+
+const PLACEMENT_DEF: &str = "[[avsnitt]]\nrubrik = \"Placeringar\"\ninnehall = [\n  { typ = \"volympris\", kategori = \"Externa placeringar barn\" },\n  { typ = \"diagram-volym\", kategori = \"Externa placeringar barn\" },\n]\n";
+
+#[test]
+fn volume_budget_table_splits_the_deviation_at_p1_and_p2() {
+    use delar_report::check::check;
+    let i = placement_inputs();
+    let def = Definition::parse(PLACEMENT_DEF, "test.toml").unwrap();
+    let r = build(&def, &i, false).unwrap();
+    let findings = check(&r);
+    assert!(findings.is_empty(), "{findings:?}");
+    let t = "volympris-externa-placeringar-barn";
+    let table = r.table(t).unwrap();
+    let groups: Vec<&str> = table.groups.iter().map(|g| g.label.as_str()).collect();
+    assert!(
+        groups.contains(&"Avvikelse prognos 1 (april)"),
+        "{groups:?}"
+    );
+    assert!(
+        groups.contains(&"Avvikelse prognos 2 (augusti)"),
+        "{groups:?}"
+    );
+    let kr = |x: f64| Amount::from_ore((x * 100.0).round() as i64);
+
+    // HVB budget at P2: 17 persons January–June (181 days), 19 July–December (184) × 5 220
+    let budget = (17.0 * 181.0 + 19.0 * 184.0) * 5220.0;
+    assert_eq!(amount(&r, t, "hvb", "budget"), kr(budget));
+    // forecast: outcome January–August, then the average of June–August for the rest
+    let days = [31.0, 28.0, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0];
+    let v = [18.2, 18.6, 18.9, 18.4, 18.0, 18.7, 18.5, 18.3];
+    let p = [
+        5310.0, 5280.0, 5350.0, 5330.0, 5400.0, 5370.0, 5390.0, 5360.0,
+    ];
+    let done: f64 = (0..8).map(|k| v[k] * p[k] * days[k]).sum();
+    let rest = (18.7 + 18.5 + 18.3) / 3.0 * ((5370.0 + 5390.0 + 5360.0) / 3.0) * 122.0;
+    let forecast = amount(&r, t, "hvb", "prognos");
+    assert!(
+        (forecast.as_kr_f64() - (done + rest)).abs() < 0.02,
+        "{forecast}"
+    );
+    let dev = amount(&r, t, "hvb", "avvikelse");
+    assert_eq!(dev, amount(&r, t, "hvb", "budget") - forecast);
+    assert_eq!(
+        amount(&r, t, "hvb", "volym") + amount(&r, t, "hvb", "prisdel"),
+        dev
+    );
+    // more placements than budgeted and dearer: both parts unfavourable
+    assert!(amount(&r, t, "hvb", "volym").ore() < 0);
+    assert!(amount(&r, t, "hvb", "prisdel").ore() < 0);
+
+    // P1: outcome January–April, the rest at February–April's average, against 17 all year
+    let done: f64 = (0..4).map(|k| v[k] * p[k] * days[k]).sum();
+    let rest = (18.6 + 18.9 + 18.4) / 3.0 * ((5280.0 + 5350.0 + 5330.0) / 3.0) * 245.0;
+    let dev_p1 = amount(&r, t, "hvb", "avvikelse_p1");
+    assert!(
+        (dev_p1.as_kr_f64() - (17.0 * 5220.0 * 365.0 - done - rest)).abs() < 0.02,
+        "{dev_p1}"
+    );
+    assert_eq!(
+        amount(&r, t, "hvb", "volym_p1") + amount(&r, t, "hvb", "prisdel_p1"),
+        dev_p1
+    );
+
+    // foster homes are paid per month: budget 96 × 26 500 × 12
+    assert_eq!(amount(&r, t, "fh", "budget"), kr(96.0 * 26_500.0 * 12.0));
+    // the total adds the rows
+    assert_eq!(
+        amount(&r, t, "summa", "avvikelse"),
+        dev + amount(&r, t, "fh", "avvikelse")
+    );
+    let note = table.notes.join(" ");
+    assert!(
+        note.contains("månadsersättningen delad med dagarna"),
+        "{note}"
+    );
+}
+
+#[test]
+fn volume_budget_table_follows_the_sign_convention() {
+    use delar_compose::SignConvention;
+    use delar_report::check::check;
+    let i = placement_inputs();
+    let mut def = Definition::parse(PLACEMENT_DEF, "test.toml").unwrap();
+    let plus = build(&def, &i, false).unwrap();
+    def.teckenkonvention = SignConvention::KostnaderNegativa;
+    let minus = build(&def, &i, false).unwrap();
+    assert!(check(&minus).is_empty(), "{:?}", check(&minus));
+    let t = "volympris-externa-placeringar-barn";
+    assert_eq!(
+        amount(&minus, t, "hvb", "budget"),
+        -amount(&plus, t, "hvb", "budget")
+    );
+    // a deviation is favourable when positive in both conventions
+    assert_eq!(
+        amount(&minus, t, "hvb", "avvikelse"),
+        amount(&plus, t, "hvb", "avvikelse")
+    );
+    assert_eq!(
+        amount(&minus, t, "hvb", "volym"),
+        amount(&plus, t, "hvb", "volym")
+    );
+}
+
+#[test]
+fn without_a_volume_budget_the_table_compares_with_last_year() {
+    let mut i = placement_inputs();
+    for v in &mut i.volumes {
+        v.budget.clear();
+    }
+    let def = Definition::parse(PLACEMENT_DEF, "test.toml").unwrap();
+    let r = build(&def, &i, false).unwrap();
+    let t = r.table("volympris-externa-placeringar-barn").unwrap();
+    assert!(t.column("forandring").is_some());
+    assert!(t.column("avvikelse").is_none());
+    // the chart has no budget line and says so
+    let chart = r
+        .charts()
+        .into_iter()
+        .find(|c| c.id == "diagram-volym-externa-placeringar-barn")
+        .unwrap();
+    assert_eq!(chart.series.len(), 2);
+    assert!(chart.alt.contains("ingen volymbudget"), "{}", chart.alt);
+}
+
+#[test]
+fn placements_chart_has_budget_outcome_then_forecast() {
+    use delar_report::SeriesStyle;
+    let i = placement_inputs();
+    let def = Definition::parse(PLACEMENT_DEF, "test.toml").unwrap();
+    let r = build(&def, &i, false).unwrap();
+    let c = r
+        .charts()
+        .into_iter()
+        .find(|c| c.id == "diagram-volym-externa-placeringar-barn")
+        .unwrap();
+    let styles: Vec<SeriesStyle> = c.series.iter().map(|s| s.style).collect();
+    assert_eq!(
+        styles,
+        [SeriesStyle::Dotted, SeriesStyle::Solid, SeriesStyle::Dashed]
+    );
+    assert_eq!(c.categories.len(), 12);
+    let (budget, outcome, forecast) = (&c.series[0], &c.series[1], &c.series[2]);
+    // budget: HVB 17 then 19 from July + 96 in foster homes
+    assert_eq!(budget.values[0], Some(113.0));
+    assert_eq!(budget.values[6], Some(115.0));
+    // outcome January–August, nothing after
+    assert!((outcome.values[7].unwrap() - (18.3 + 95.0)).abs() < 1e-9);
+    assert!(outcome.values[8..].iter().all(Option::is_none));
+    // the forecast starts at August's outcome and runs to December
+    assert!(forecast.values[..7].iter().all(Option::is_none));
+    assert_eq!(forecast.values[7], outcome.values[7]);
+    let rest = (18.7 + 18.5 + 18.3) / 3.0 + (96.0 + 95.0 + 95.0) / 3.0;
+    assert!((forecast.values[11].unwrap() - rest).abs() < 1e-9);
+    assert!(
+        c.alt.contains("personer per dygn") && c.alt.contains("Budgeten"),
+        "{}",
+        c.alt
+    );
+    assert_eq!(c.unit, "personer per dygn");
+
+    // one series by code; an unknown one stops the build with a Swedish message
+    let one = Definition::parse(
+        "[[avsnitt]]\nrubrik = \"P\"\ninnehall = [{ typ = \"diagram-volym\", serie = \"hvb\" }]\n",
+        "t.toml",
+    )
+    .unwrap();
+    let r = build(&one, &i, false).unwrap();
+    assert_eq!(r.charts()[0].series[0].values[0], Some(17.0));
+    let bad = Definition::parse(
+        "[[avsnitt]]\nrubrik = \"P\"\ninnehall = [{ typ = \"diagram-volym\", serie = \"hvbx\" }]\n",
+        "t.toml",
+    )
+    .unwrap();
+    let e = build(&bad, &i, false).unwrap_err();
+    assert!(e.0.contains("serien \"hvbx\" finns inte"), "{e}");
 }
 
 #[test]

@@ -13,4 +13,4 @@ pub use budget::BudgetLine;
 pub use money::{Amount, Unit};
 pub use org::{OrgError, OrgKind, OrgNode, OrgTree, Organisation};
 pub use period::{Date, FinancialYear, PeriodRange, Round, RoundKind, YearMonth};
-pub use volume::{VolumeKind, VolumeSeries, VolumeValue};
+pub use volume::{VolumeBudgetValue, VolumeKind, VolumeSeries, VolumeValue};

@@ -87,3 +87,23 @@ pub struct VolumeValue {
     /// Free comment (kommentar), when given.
     pub comment: Option<String>,
 }
+
+/// One budgeted monthly value of a series (a row of `volymbudget.csv`): the budgeted volume
+/// of a volume series (persons per day, hours) or the budgeted price of a price series.
+/// Versions replace: the budget in force at a date is, per series and month, the value of the
+/// latest version decided on or before it (a version without a date is the original budget).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VolumeBudgetValue {
+    /// The budget decision, e.g. `Budget 2025` or `Tilläggsbudget 1`.
+    pub version: String,
+    /// The decision date; `None` for the original budget (in force from the start).
+    pub decided: Option<crate::Date>,
+    /// The series' code.
+    pub series: String,
+    /// The month.
+    pub month: YearMonth,
+    /// The budgeted value (never negative).
+    pub value: f64,
+    /// Free comment (kommentar), when given.
+    pub comment: Option<String>,
+}

@@ -15,6 +15,7 @@ mod backtest;
 mod line;
 mod methods;
 mod smoothing;
+mod volume_budget;
 
 pub use backtest::{backtest, recommend, BacktestRow, MethodRecord};
 pub use line::{
@@ -25,6 +26,9 @@ pub use methods::{
     VolumePriceSplit,
 };
 pub use smoothing::holt_winters;
+pub use volume_budget::{
+    deviation_from_budget, project_stock, BudgetDeviation, StockMonth, StockYear,
+};
 
 use delar_core::Amount;
 
@@ -118,6 +122,31 @@ mod properties {
             };
             let s = volume_price(&v).unwrap();
             prop_assert_eq!(s.volume_effect + s.price_effect, s.full_year - s.budget);
+        }
+
+        /// Against a volume budget, volume part + price part is the deviation exactly, and the
+        /// costs are volume × price × days of their averages (R14).
+        #[test]
+        fn stock_budget_split_is_exact(
+            f in proptest::collection::vec((0.0f64..500.0, 0.0f64..50_000.0), 12),
+            b in proptest::collection::vec((0.0f64..500.0, 0.0f64..50_000.0), 12),
+        ) {
+            let m = |v: &[(f64, f64)]| -> Vec<StockMonth> {
+                v.iter().enumerate().map(|(i, &(volume, price))| StockMonth {
+                    volume,
+                    price,
+                    days: delar_core::period::days_in_month(2025, i as u8 + 1) as f64,
+                }).collect()
+            };
+            let d = deviation_from_budget(&m(&f), &m(&b)).unwrap();
+            prop_assert_eq!(d.volume_part + d.price_part, d.deviation);
+            prop_assert_eq!(d.deviation, d.budget.cost - d.forecast.cost);
+            for y in [d.budget, d.forecast] {
+                if y.volume > 0.0 {
+                    let p = y.volume * y.price * y.days;
+                    prop_assert!((p - y.cost.as_kr_f64()).abs() < 0.01, "{} vs {}", p, y.cost);
+                }
+            }
         }
 
         /// With the whole year as outcome, run-rate and seasonal return the outcome.

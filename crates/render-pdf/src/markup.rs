@@ -384,6 +384,13 @@ fn table_markup(t: &Table, out: &mut String) {
         lit(&t.title()),
         opt_lit(t.sign_note.as_deref()),
     );
+    // Wide tables (volume × price with two deviation splits has 14 columns) get a smaller
+    // type so the headers fit the page width.
+    if n >= 12 {
+        out.push_str("  show table: set text(size: 7pt)\n");
+    } else if n >= 10 {
+        out.push_str("  show table: set text(size: 8pt)\n");
+    }
     let spans: usize = t.groups.iter().map(|g| g.span).sum();
     let grouped = !t.groups.is_empty() && spans == n && t.groups.iter().all(|g| g.span > 0);
     let header_rows = if grouped { 2 } else { 1 };

@@ -44,6 +44,20 @@ fn table(t: &Table, out: &mut String) {
             w[i] = w[i].max(width(&c.text) + extra);
         }
     }
+    // spanning group labels: widen a group's last column when its label is wider
+    let grouped = !t.groups.is_empty() && t.groups.iter().map(|g| g.span).sum::<usize>() == n;
+    if grouped {
+        let mut first = 0;
+        for g in &t.groups {
+            if g.span == 0 {
+                continue;
+            }
+            let last = first + g.span - 1;
+            let have: usize = w[first..=last].iter().sum::<usize>() + 2 * (g.span - 1);
+            w[last] += width(&g.label).saturating_sub(have);
+            first += g.span;
+        }
+    }
     let cell = |s: &str, i: usize, right: bool| {
         let pad = w[i].saturating_sub(width(s));
         if right {
@@ -52,6 +66,21 @@ fn table(t: &Table, out: &mut String) {
             format!("{s}{}", " ".repeat(pad))
         }
     };
+    if grouped && t.groups.iter().any(|g| !g.label.is_empty()) {
+        let mut first = 0;
+        let mut parts = Vec::new();
+        for g in t.groups.iter().filter(|g| g.span > 0) {
+            let span: usize = w[first..first + g.span].iter().sum::<usize>() + 2 * (g.span - 1);
+            parts.push(format!(
+                "{}{}",
+                g.label,
+                " ".repeat(span.saturating_sub(width(&g.label)))
+            ));
+            first += g.span;
+        }
+        out.push_str(parts.join("  ").trim_end());
+        out.push('\n');
+    }
     let header: Vec<String> = t
         .columns
         .iter()
@@ -166,5 +195,30 @@ mod tests {
             }
         }
         assert!(text.contains("1 Förvaltningschefens bedömning och analys"));
+    }
+
+    #[test]
+    fn group_labels_stand_over_their_columns() {
+        let r = crate::fixture::sample();
+        let text = super::render(&r);
+        let t = r.table("drift").unwrap();
+        let title = text.find(&t.title()).unwrap();
+        let lines: Vec<&str> = text[title..].lines().collect();
+        // title, sign note, group line, column header
+        let group = lines.iter().position(|l| l.contains("Helår 2025")).unwrap();
+        let header = lines[group + 1];
+        let col = t.columns[1].label.as_str();
+        assert!(header.contains(col), "{header}");
+        // the group label starts where its first column's region does (in characters; the
+        // label is the widest text of its column, so its region starts with it)
+        let chars = |s: &str, byte: usize| s[..byte].chars().count();
+        let at = chars(lines[group], lines[group].find("Helår 2025").unwrap());
+        let first_col = chars(header, header.find(col).unwrap());
+        assert_eq!(at, first_col, "{}\n{header}", lines[group]);
+        assert!(width_of(lines[group]) <= width_of(header));
+    }
+
+    fn width_of(s: &str) -> usize {
+        s.chars().count()
     }
 }

@@ -55,6 +55,7 @@ mod templates;
 mod texts;
 mod time;
 mod types;
+mod volbudget;
 
 pub use error::StoreError;
 pub use followup::{FollowupError, FollowupFilter, FollowupReport, KpiReport, StoredRegister};
@@ -71,6 +72,7 @@ pub use types::{
     ImportReport, ImportStatus, LedgerBy, LedgerRow, RowError, TemplateKind, TemplateReport,
     TemplateSource,
 };
+pub use volbudget::VolumeBudgetVersion;
 
 use delar_core::{
     AccountMapping, BudgetLine, Date, FinancialYear, OrgNode, Organisation, PeriodRange,

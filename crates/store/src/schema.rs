@@ -266,5 +266,6 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     crate::nodes::MIGRATION_CONSOLIDATION,
     crate::goals::MIGRATION_GOAL_STATUS,
     crate::followup::MIGRATION_QUEUES,
+    crate::volbudget::MIGRATION_VOLUME_BUDGET,
     crate::texts::MIGRATION_REPORT_TEXT,
 ];

@@ -50,6 +50,8 @@ const TABLES: &[&str] = &[
     "forecast_audit",
     "compensation_rate",
     "intraprenad_opening",
+    "volume_budget_version",
+    "volume_budget_value",
 ];
 
 /// A store in an SQLite database file (or in memory).

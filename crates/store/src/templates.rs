@@ -72,6 +72,7 @@ fn data_table(kind: TemplateKind) -> &'static str {
         TemplateKind::Budget => "budget_version",
         TemplateKind::CompensationModel => "compensation_rate",
         TemplateKind::Intraprenader => "intraprenad_opening",
+        TemplateKind::VolumeBudget => "volume_budget_version",
     }
 }
 

@@ -298,6 +298,8 @@ pub enum TemplateKind {
     CompensationModel,
     /// `intraprenader.csv`: intraprenad opening balances and carry-forward rules.
     Intraprenader,
+    /// `volymbudget.csv`: budgeted volumes and prices per series and month, in versions.
+    VolumeBudget,
 }
 
 impl TemplateKind {
@@ -310,6 +312,7 @@ impl TemplateKind {
             TemplateKind::Budget => "budget",
             TemplateKind::CompensationModel => "ersattningsmodell",
             TemplateKind::Intraprenader => "intraprenader",
+            TemplateKind::VolumeBudget => "volymbudget",
         }
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod budget;
 pub mod organisation;
+pub mod volume_budget;
 pub mod volume_series;
 pub mod volumes;
 

@@ -162,6 +162,28 @@ pub(crate) fn write_budget(path: &Path, rows: &[BudgetRow]) -> io::Result<u64> {
     )
 }
 
+/// `volymbudget.csv`: budgeted volumes and prices, in versions.
+pub(crate) fn write_volume_budget(
+    path: &Path,
+    rows: &[delar_core::VolumeBudgetValue],
+) -> io::Result<u64> {
+    write_lines(
+        path,
+        "version;beslutad;serie;månad;värde;kommentar",
+        rows.iter().map(|r| {
+            [
+                field(&r.version),
+                r.decided.map(|d| d.to_string()).unwrap_or_default(),
+                field(&r.series),
+                r.month.to_string(),
+                format!("{}", r.value).replace('.', ","),
+                field(r.comment.as_deref().unwrap_or("")),
+            ]
+            .join(";")
+        }),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

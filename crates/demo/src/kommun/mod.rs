@@ -1,7 +1,7 @@
 //! Exempelkommun: a deterministic synthetic welfare organisation (programme committee PN buying
 //! from Socialnämnden, Vård- och omsorgsnämnden and Funktionsstödsnämnden) written in the
 //! formats a municipality hands to delar: one SIE 4E file per year, `organisation.csv`,
-//! `volymserier.csv`, `volymer.csv`, `budget.csv`, and the rest of the current year apart in
+//! `volymserier.csv`, `volymer.csv`, `volymbudget.csv`, `budget.csv`, and the rest of the current year apart in
 //! `truth/`. See docs/EXEMPELKOMMUN.md for the municipality and its deliberate quirks.
 //!
 //! The output is a pure function of [`KommunOptions`]: the same options give the same bytes.
@@ -40,6 +40,12 @@ pub const SUPPLEMENT_VERSION: &str = "Tilläggsbudget 1";
 pub const SUPPLEMENT_DECIDED: &str = "2025-06-17";
 /// The first month the supplementary budget changes (July to December).
 pub const SUPPLEMENT_FROM: u8 = 7;
+/// Name of the original volume budget version in `volymbudget.csv` (no decision date).
+pub const VOLUME_BUDGET_VERSION: &str = "Budget 2025";
+/// Placements the supplementary budget adds (category code, persons per day from July at the
+/// default scale): its placement lines are these persons × the budgeted price × days, so the
+/// volume budget reproduces the money budget exactly.
+pub const SUPPLEMENT_PLACEMENTS: [(&str, f64); 2] = [("vuxna_inst", 10.0), ("unga_inst", 5.0)];
 
 /// How big Exempelkommun is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -238,25 +244,12 @@ impl Model {
         let hc = first(|k| k == org::Kind::HomeCare);
         let pa = first(|k| k == org::Kind::PersAssist);
         let code = |u: usize| self.org.units[u].code.clone();
+        let code_of = code;
         let ver = |u: usize| self.org.units[u].verksamhet;
         let sn42 = self.org.unit_index("SN42").expect("SN42");
         let sn43 = self.org.unit_index("SN43").expect("SN43");
         let pn10 = self.org.unit_index("PN10").expect("PN10");
-        let changes: [(&'static str, usize, &'static str, f64, &'static str); 6] = [
-            (
-                "4624",
-                sn43,
-                ver(sn43),
-                6.0e6,
-                "Utökad ram för institutionsvård vuxna",
-            ),
-            (
-                "4621",
-                sn42,
-                ver(sn42),
-                4.2e6,
-                "Utökad ram för institutionsvård unga",
-            ),
+        let changes: [(&'static str, usize, &'static str, f64, &'static str); 4] = [
             (
                 "4691",
                 pn10,
@@ -281,6 +274,32 @@ impl Model {
             ),
         ];
         let mut rows = Vec::new();
+        // Placements: the added persons per day × the budgeted price × days.
+        for (unit, account, cat, comment) in [
+            (sn43, "4624", 0, "Utökad ram för institutionsvård vuxna"),
+            (sn42, "4621", 1, "Utökad ram för institutionsvård unga"),
+        ] {
+            let (code, _) = SUPPLEMENT_PLACEMENTS[cat];
+            let added = self.supplement_persons(cat);
+            let price = self.series(&format!("plac_{code}_pris"));
+            for m in SUPPLEMENT_FROM..=12 {
+                let t = Self::index(m);
+                rows.push(BudgetRow {
+                    month: YearMonth::new(CURRENT_YEAR, m).expect("month"),
+                    account,
+                    ansvar: code_of(unit),
+                    verksamhet: ver(unit),
+                    amount: volumes::amount_ore(
+                        added,
+                        1,
+                        price.budget[t],
+                        PriceBasis::PerDayOfStock,
+                        t,
+                    ),
+                    comment,
+                });
+            }
+        }
         for (account, u, verksamhet, kr, comment) in changes {
             let annual = ((kr * money / 6000.0).round() as i64) * 6000 * 100;
             for m in SUPPLEMENT_FROM..=12 {
@@ -295,6 +314,70 @@ impl Model {
             }
         }
         rows
+    }
+
+    /// Month index (0 = 2021-01) of month `m` of the current year.
+    fn index(m: u8) -> usize {
+        ((CURRENT_YEAR - FIRST_YEAR) * 12) as usize + m as usize - 1
+    }
+
+    /// A published series by code.
+    fn series(&self, code: &str) -> &Series {
+        self.volumes
+            .series
+            .iter()
+            .find(|s| s.code == code)
+            .expect("generated series")
+    }
+
+    /// Persons per day (tenths) the supplement adds to [`SUPPLEMENT_PLACEMENTS`]`[i]`: whole
+    /// persons, scaled with the money.
+    fn supplement_persons(&self, i: usize) -> i64 {
+        (SUPPLEMENT_PLACEMENTS[i].1 * self.opts.scale.money()).round() as i64 * 10
+    }
+
+    /// The volume budget of the current year (`volymbudget.csv`): the placements' budgeted
+    /// persons per day and prices per month as the ledger's budget uses them (version
+    /// [`VOLUME_BUDGET_VERSION`]), and the supplementary budget's added persons from July
+    /// ([`SUPPLEMENT_VERSION`], decided [`SUPPLEMENT_DECIDED`]).
+    pub fn volume_budget(&self) -> Vec<delar_core::VolumeBudgetValue> {
+        let decided = delar_core::Date::parse(SUPPLEMENT_DECIDED).expect("date");
+        let mut out = Vec::new();
+        let value = |s: &Series, v: i64| v as f64 / ipow(10.0, s.decimals as i32);
+        for cat in PLACEMENTS {
+            for code in [
+                format!("plac_{}_personer", cat.code),
+                format!("plac_{}_pris", cat.code),
+            ] {
+                let s = self.series(&code);
+                for m in 1..=12u8 {
+                    out.push(delar_core::VolumeBudgetValue {
+                        version: VOLUME_BUDGET_VERSION.into(),
+                        decided: None,
+                        series: s.code.clone(),
+                        month: YearMonth::new(CURRENT_YEAR, m).expect("month"),
+                        value: value(s, s.budget[Self::index(m)]),
+                        comment: None,
+                    });
+                }
+            }
+        }
+        for (i, (code, _)) in SUPPLEMENT_PLACEMENTS.iter().enumerate() {
+            let s = self.series(&format!("plac_{code}_personer"));
+            let added = self.supplement_persons(i);
+            for m in SUPPLEMENT_FROM..=12 {
+                out.push(delar_core::VolumeBudgetValue {
+                    version: SUPPLEMENT_VERSION.into(),
+                    decided: Some(decided),
+                    series: s.code.clone(),
+                    month: YearMonth::new(CURRENT_YEAR, m).expect("month"),
+                    value: value(s, s.budget[Self::index(m)] + added),
+                    comment: (m == SUPPLEMENT_FROM)
+                        .then(|| format!("{} fler personer per dygn från juli", added / 10)),
+                });
+            }
+        }
+        out
     }
 
     /// The annual budget in force after the supplement (original + supplement), öre.
@@ -392,6 +475,9 @@ pub fn generate(
     record(&mut stats, path, bytes);
     let path = out.join("budget.csv");
     let bytes = csv::write_budget(&path, &model.supplement())?;
+    record(&mut stats, path, bytes);
+    let path = out.join("volymbudget.csv");
+    let bytes = csv::write_volume_budget(&path, &model.volume_budget())?;
     record(&mut stats, path, bytes);
 
     let mut ib = initial_ib(opts.scale.money());
