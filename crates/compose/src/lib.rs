@@ -191,6 +191,13 @@ fn programme_content(
         ctx.unit,
         ctx.decimals,
     );
+    let line_order: Vec<String> = ctx
+        .inputs
+        .mapping
+        .groups()
+        .iter()
+        .map(|g| g.code.clone())
+        .collect();
     let inp = programme::ProgrammeInput {
         round,
         tree: &ctx.inputs.tree,
@@ -198,6 +205,7 @@ fn programme_content(
         budget: &data.budget,
         forecast: &data.forecast,
         line_names: &data.line_names,
+        line_order: &line_order,
         equity: &data.equity,
         special: &data.special,
         comparison: comparison.as_ref(),

@@ -80,6 +80,9 @@ pub struct ProgrammeInput<'a> {
     pub forecast: &'a Consolidation,
     /// Names of the line keys (kontogrupp code → name); unknown keys show their code.
     pub line_names: &'a BTreeMap<String, String>,
+    /// The line keys in report order (kontogrupper in the mapping's order); other keys
+    /// follow by code.
+    pub line_order: &'a [String],
     /// The intraprenad equity ledger.
     pub equity: &'a [EquityRow],
     /// Budget, forecast and special effects per node.
@@ -194,10 +197,9 @@ fn lines_table(inp: &ProgrammeInput<'_>, code: &str, id: &str, caption: String) 
             }
         }
     }
-    // Mapping order is unknown here: keep the order of line_names, then the rest.
     let order = |k: &String| {
-        inp.line_names
-            .keys()
+        inp.line_order
+            .iter()
             .position(|x| x == k)
             .unwrap_or(usize::MAX)
     };
@@ -1126,6 +1128,7 @@ mod tests {
             budget: &budget,
             forecast: &forecast,
             line_names: &names,
+            line_order: &[],
             equity: &equity,
             special: &special,
             comparison: None,

@@ -278,7 +278,7 @@ fn programme_content_comes_from_the_definition_and_foots() {
     assert_eq!(namnder.title, "Nämnderna");
     let titles: Vec<&str> = namnder.sections.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(titles, ["Socialnämnden", "Vård- och omsorgsnämnden"]);
-    assert_eq!(namnder.sections[0].number, "2.2.1");
+    assert_eq!(namnder.sections[0].number, "1.2.1");
 
     // PO = PN + SN + VON, forecast: (41 000 + 5 000 + 2 800) + (−5 000 + 31 200 + 8 000)
     // + (−40 000 + 19 500 + 19 700).
@@ -290,7 +290,7 @@ fn programme_content_comes_from_the_definition_and_foots() {
     assert_eq!(amount(area, "SN", "prognos"), sn);
     assert_eq!(amount(area, "VON", "prognos"), von);
     assert_eq!(amount(area, "PO", "prognos"), pn + sn + von);
-    assert_eq!(amount(area, "PO", "budget"), tkr(43_000 + 33_000));
+    assert_eq!(amount(area, "PO", "budget"), tkr(48_000 + 33_000 - 1_000));
     // The eliminations: the 1 000 tkr PN buys beyond what VON sells stays as a difference, and
     // the footnotes explain the consolidation and how the forecast's counterparties were found.
     let gross = table(&r, "programomrade-brutto");
@@ -311,14 +311,24 @@ fn programme_content_comes_from_the_definition_and_foots() {
     let eq = table(&r, "intraprenader");
     assert_eq!(amount(eq, "VON33", "utgaende"), tkr(300));
     assert_eq!(amount(area, "varav-intraprenader", "avvikelse"), tkr(-700));
-    // Special effects: SN's deficit of 1 200 excluding them becomes a task in the proposal.
+    // Special effects: SN's deficit of 1 200 is all special effect, so SN gets no task in the
+    // proposal; PN (−800) and VON (−200) have deficits excluding special effects and do.
     let effects = table(&r, "resultat-inkl-exkl");
     assert_eq!(amount(effects, "SN", "effekt"), tkr(-1_200));
+    assert_eq!(amount(effects, "SN", "inkl"), tkr(-1_200));
+    assert_eq!(amount(effects, "SN", "exkl"), Amount::ZERO);
     let Block::List { items, .. } = &r.sections[0].blocks[0] else {
         panic!("the proposal is a list")
     };
-    assert_eq!(items.len(), 2, "{items:?}");
-    assert!(items[1].plain().starts_with("Socialnämnden får i uppdrag"));
+    let items: Vec<String> = items.iter().map(|p| p.plain()).collect();
+    assert_eq!(
+        items,
+        [
+            "Programnämnden fastställer delårsrapport 2 2025.",
+            "Programnämnden får i uppdrag att vidta åtgärder för att nå en budget i balans.",
+            "Vård- och omsorgsnämnden får i uppdrag att vidta åtgärder för att nå en budget i balans."
+        ]
+    );
 
     // Every table foots and every rule holds.
     let findings = delar_report::check::check(&r);
