@@ -200,11 +200,7 @@ fn write_intraprenader(
             (pct(2), String::new())
         };
         let planned = if opening > 0 { opening / 2 } else { 0 };
-        let _ = writeln!(
-            s,
-            "{};{DEMO_YEAR};{opening};{planned};{since};3;;3",
-            n.code
-        );
+        let _ = writeln!(s, "{};{DEMO_YEAR};{opening};{planned};{since};3;;3", n.code);
     }
     std::fs::write(path, s).with_context(|| format!("kunde inte skriva {}", path.display()))
 }

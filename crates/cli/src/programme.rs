@@ -13,6 +13,12 @@ use delar_forecast::ForecastLine;
 use delar_store::{CounterpartyLedgerRow, LedgerBy, SqliteStore, Store, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Amounts per counterparty (`None`: no counterparty).
+type Shares = Vec<(Option<String>, Amount)>;
+
+/// Shares per (node, kontogrupp).
+type SharesBy = BTreeMap<(String, String), Shares>;
+
 /// Split `total` on counterparties in proportion to `shares` (amounts per counterparty, all of
 /// one sign), exactly to the öre: the rounding remainder goes to the largest share. `None`
 /// when the shares cannot carry a split (empty, zero, or of mixed signs).
@@ -54,7 +60,7 @@ pub fn split_by_shares(
 /// counterparties by the ledger's shares of that (node, kontogrupp).
 fn rows_for(
     amounts: &BTreeMap<(String, String), Amount>,
-    shares: &dyn Fn(&str, &str) -> Vec<(Option<String>, Amount)>,
+    shares: &dyn Fn(&str, &str) -> Shares,
     kind: &dyn Fn(&str) -> GroupKind,
     split: &mut bool,
 ) -> Vec<InputRow> {
@@ -63,8 +69,7 @@ fn rows_for(
         if a.is_zero() {
             continue;
         }
-        let parts = split_by_shares(*a, &shares(node, group))
-            .unwrap_or_else(|| vec![(None, *a)]);
+        let parts = split_by_shares(*a, &shares(node, group)).unwrap_or_else(|| vec![(None, *a)]);
         if parts.iter().any(|(c, _)| c.is_some()) {
             *split = true;
         }
@@ -124,10 +129,8 @@ pub fn gather(
     let cutoff = round.cutoff as usize;
     // The economic tables read the leaves of the tree only (report::monthly); so does this.
     let leaves: BTreeSet<&str> = tree.leaves().iter().map(|n| n.code.as_str()).collect();
-    let mut outcome_shares: BTreeMap<(String, String), Vec<(Option<String>, Amount)>> =
-        BTreeMap::new();
-    let mut budget_shares: BTreeMap<(String, String), Vec<(Option<String>, Amount)>> =
-        BTreeMap::new();
+    let mut outcome_shares: SharesBy = BTreeMap::new();
+    let mut budget_shares: SharesBy = BTreeMap::new();
     let mut ledger_budget: BTreeMap<(String, String), Amount> = BTreeMap::new();
     let mut ledger_outcome: BTreeMap<(String, String), Amount> = BTreeMap::new();
     for r in rows.iter().filter(|r| leaves.contains(r.node.as_str())) {
@@ -152,12 +155,9 @@ pub fn gather(
         budget.insert(k.clone(), l.budget);
         forecast.insert(k, l.full_year());
     }
-    let pick = |first: &BTreeMap<(String, String), Vec<(Option<String>, Amount)>>,
-                second: &BTreeMap<(String, String), Vec<(Option<String>, Amount)>>,
-                node: &str,
-                group: &str| {
+    let pick = |first: &SharesBy, second: &SharesBy, node: &str, group: &str| {
         let k = (node.to_string(), group.to_string());
-        let usable = |v: Option<&Vec<(Option<String>, Amount)>>| {
+        let usable = |v: Option<&Shares>| {
             v.filter(|v| split_by_shares(Amount::from_ore(100), v).is_some())
                 .cloned()
         };
@@ -165,12 +165,7 @@ pub fn gather(
             .or_else(|| usable(second.get(&k)))
             .unwrap_or_default()
     };
-    let kind = |g: &str| {
-        mapping
-            .group(g)
-            .map(|g| g.kind)
-            .unwrap_or(GroupKind::Cost)
-    };
+    let kind = |g: &str| mapping.group(g).map(|g| g.kind).unwrap_or(GroupKind::Cost);
     let mut split_budget = false;
     let mut split_forecast = false;
     let budget_rows = rows_for(

@@ -100,18 +100,31 @@ fn demo_writes_the_programme_report_and_the_committee_appendices() {
     );
     // A committee's own report is about the committee only.
     let sn = std::fs::read_to_string(dir.join("delarsrapport-2025-P2-SN.txt")).unwrap();
-    assert!(sn.contains("Socialnämnden godkänner delårsrapport 2 2025"), "{sn}");
+    assert!(
+        sn.contains("Socialnämnden godkänner delårsrapport 2 2025"),
+        "{sn}"
+    );
     assert!(!sn.contains("Vård- och omsorgsnämnden"), "{sn}");
 
     // `delar check` checks the programme report and every appendix: no findings.
     let o = delar(
-        &["check", "--round", "2025-P2", "--db", "ut/delar.db", "--json"],
+        &[
+            "check",
+            "--round",
+            "2025-P2",
+            "--db",
+            "ut/delar.db",
+            "--json",
+        ],
         d.path(),
     );
     assert!(o.status.success(), "{}", stdout(&o));
     let findings: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(findings.as_array().unwrap().len(), 0, "{findings}");
-    let o = delar(&["check", "--round", "2025-P2", "--db", "ut/delar.db"], d.path());
+    let o = delar(
+        &["check", "--round", "2025-P2", "--db", "ut/delar.db"],
+        d.path(),
+    );
     assert!(
         stdout(&o).contains("bilagorna för SN, VON, FSN klarar kontrollerna"),
         "{}",
@@ -195,6 +208,10 @@ fn demo_writes_the_programme_report_and_the_committee_appendices() {
         d.path(),
     );
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("noden \"XN\" finns inte"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("noden \"XN\" finns inte"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!d.path().join("fel").exists());
 }

@@ -216,9 +216,7 @@ fn programme_content(
     match c {
         Content::Programomrade => generated.extend(programme::programme_sections(&inp)),
         Content::ProgramomradeForslag => blocks.push(programme::proposal_list(&inp)),
-        Content::ProgramomradeProgramnamnd => {
-            blocks.push(Block::Table(programme::own_table(&inp)))
-        }
+        Content::ProgramomradeProgramnamnd => blocks.push(Block::Table(programme::own_table(&inp))),
         Content::ProgramomradeNamnder => generated.extend(programme::committee_sections(&inp)),
         Content::ProgramomradeKonsoliderat => blocks.extend(programme::area_blocks(&inp)),
         Content::ProgramomradeIntraprenader => match programme::equity_block(&inp) {

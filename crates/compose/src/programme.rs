@@ -382,11 +382,7 @@ fn area_table(inp: &ProgrammeInput<'_>) -> Table {
             &key,
             "Totalt exklusive intraprenader".into(),
             RowKind::Item,
-            [
-                Amount::ZERO,
-                result(rb) - t.budget,
-                result(rf) - t.forecast,
-            ],
+            [Amount::ZERO, result(rb) - t.budget, result(rf) - t.forecast],
             None,
         );
         exkl.key = "exkl-intraprenader".into();
@@ -936,7 +932,11 @@ pub fn programme_sections(inp: &ProgrammeInput<'_>) -> Vec<Section> {
         area.sections
             .push(section("intraprenader", "Intraprenader", vec![b]));
     }
-    let effects = section("sarskilda-effekter", "Särskilda effekter", special_blocks(inp));
+    let effects = section(
+        "sarskilda-effekter",
+        "Särskilda effekter",
+        special_blocks(inp),
+    );
     vec![proposal, own, committees, area, effects]
 }
 

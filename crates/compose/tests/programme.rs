@@ -66,13 +66,25 @@ fn rows(forecast: bool) -> Vec<InputRow> {
     use GroupKind::{Cost, Revenue};
     let f = |b: i64, p: i64| if forecast { p } else { b };
     vec![
-        row("PN10", "kop_verksamhet", Cost, Some("VON"), f(40_000, 41_000)),
+        row(
+            "PN10",
+            "kop_verksamhet",
+            Cost,
+            Some("VON"),
+            f(40_000, 41_000),
+        ),
         row("PN10", "kop_verksamhet", Cost, Some("SN"), 5_000),
         row("PN10", "personal", Cost, None, f(3_000, 2_800)),
         row("SN31", "intakt_intern", Revenue, Some("PN"), -5_000),
         row("SN31", "personal", Cost, None, f(30_000, 31_200)),
         row("SN32", "personal", Cost, None, f(8_000, 8_000)),
-        row("VON21", "intakt_intern", Revenue, Some("PN"), f(-40_000, -40_000)),
+        row(
+            "VON21",
+            "intakt_intern",
+            Revenue,
+            Some("PN"),
+            f(-40_000, -40_000),
+        ),
         row("VON21", "personal", Cost, None, f(20_000, 19_500)),
         row("VON33", "personal", Cost, None, f(19_000, 19_700)),
     ]
@@ -362,7 +374,10 @@ fn last_year_restated_or_marked_not_comparable() {
     let r = build(&definition("ej-jamforbar"), &inputs, false).unwrap();
     let area = table(&r, "programomrade");
     assert_eq!(amount(area, "SN", "utfall_fg"), tkr(24_000));
-    assert_eq!(amount(area, "VON", "utfall_fg"), tkr(-19_000 + 18_500 + 7_500));
+    assert_eq!(
+        amount(area, "VON", "utfall_fg"),
+        tkr(-19_000 + 18_500 + 7_500)
+    );
     assert_eq!(amount(area, "PO", "utfall_fg"), tkr(78_000));
     let sn = area.row("SN").unwrap();
     assert_eq!(sn.cells[1].text, "24\u{a0}000*");
@@ -375,7 +390,10 @@ fn last_year_restated_or_marked_not_comparable() {
     );
     // The committee's section says so too, and the report still passes every check.
     let text = delar_report::text::render(&r);
-    assert!(text.contains("Jämförelse med föregående år är inte möjlig"), "{text}");
+    assert!(
+        text.contains("Jämförelse med föregående år är inte möjlig"),
+        "{text}"
+    );
     let findings = delar_report::check::check(&r);
     assert!(
         findings.is_empty(),
@@ -391,7 +409,10 @@ fn without_a_consolidation_the_content_says_why() {
     let r = build(&definition("omraknad"), &i, false).unwrap();
     assert!(tables(&r).is_empty());
     let text = delar_report::text::render(&r);
-    assert!(text.contains("Programområdets konsolidering saknas"), "{text}");
+    assert!(
+        text.contains("Programområdets konsolidering saknas"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -399,7 +420,10 @@ fn the_committee_definition_parses() {
     let d = Definition::committee_definition();
     assert!(d.bilaga.is_empty());
     assert_eq!(d.avsnitt[0].rubrik, "Förslag till beslut");
-    let e = Definition::parse("[[avsnitt]]\nrubrik = \"A\"\n[[bilaga]]\nnd = \"SN\"\n", "r.toml")
-        .unwrap_err();
+    let e = Definition::parse(
+        "[[avsnitt]]\nrubrik = \"A\"\n[[bilaga]]\nnd = \"SN\"\n",
+        "r.toml",
+    )
+    .unwrap_err();
     assert!(e.0.contains("nd"), "{e}");
 }
