@@ -403,11 +403,7 @@ fn area_table(inp: &ProgrammeInput<'_>) -> Table {
         match &c.footnote {
             Some(f) if c.not_comparable.is_empty() => notes.push(f.clone()),
             Some(f) => notes.push(format!("* {f}")),
-            None => notes.push(format!(
-                "Organisationen är densamma som {}; utfallet för {} är jämförbart.",
-                year - 1,
-                year - 1
-            )),
+            None => {}
         }
     }
     let mut columns = vec![col("namnd", "Nämnd", Format::Text)];
@@ -582,14 +578,14 @@ fn equity_table(inp: &ProgrammeInput<'_>) -> Table {
     let keys = [
         ("budget", "Budget"),
         ("prognos", "Prognos"),
-        ("avvikelse", "Avvikelse budget − prognos"),
-        ("ingaende", "Ingående ack. resultat"),
-        ("avskrivet", "Avskrivet underskott"),
-        ("ianspratagande", "Ianspråktagande av eget kapital"),
-        ("nya_underskott", "Nya underskott"),
-        ("nya_overskott", "Nya överskott"),
-        ("over_tak", "Överskott över tak"),
-        ("utgaende", "Utgående ack. resultat"),
+        ("avvikelse", "Avvikelse"),
+        ("ingaende", "Ingående"),
+        ("avskrivet", "Avskrivet"),
+        ("ianspratagande", "Använt"),
+        ("nya_underskott", "Underskott"),
+        ("nya_overskott", "Överskott"),
+        ("over_tak", "Över tak"),
+        ("utgaende", "Utgående"),
     ];
     let mut columns = vec![col("intraprenad", "Intraprenad", Format::Text)];
     columns.extend(keys.iter().map(|(k, l)| col(k, l, money)));
@@ -636,9 +632,11 @@ fn equity_table(inp: &ProgrammeInput<'_>) -> Table {
         inp.equity.iter().map(|r| r.code.clone()).collect(),
     ));
     let mut notes = vec![
-        "Utgående = ingående + avskrivet underskott − ianspråktagande − nya underskott + nya \
-         överskott − överskott över tak. Årets avvikelse = nya överskott − ianspråktagande − \
-         nya underskott."
+        "Eget kapital är intraprenadens ackumulerade resultat. Avskrivet: ett gammalt underskott \
+         som skrivs av vid årets början. Använt: ianspråktaget eget kapital som täcker årets \
+         underskott. Underskott och Överskott: årets nya. Över tak: överskott som inte får föras \
+         vidare. Utgående = ingående + avskrivet − använt − underskott + överskott − över tak. \
+         Avvikelse (budget − prognos) = överskott − använt − underskott."
             .to_string(),
     ];
     for r in inp.equity {
@@ -655,9 +653,9 @@ fn equity_table(inp: &ProgrammeInput<'_>) -> Table {
         ),
         unit: Some(inp.unit),
         sign_note: Some(
-            "Budget och prognos anges som nettokostnad (positiv). Ackumulerat resultat: positivt \
-             = överskott. Ianspråktagande, underskott, överskott och avskrivningar anges som \
-             positiva belopp."
+            "Budget och prognos anges som nettokostnad (positiv); avvikelse = budget − prognos, \
+             positiv = överskott. Eget kapital: positivt = ackumulerat överskott. Avskrivet, \
+             använt, underskott, överskott och över tak anges som positiva belopp."
                 .into(),
         ),
         groups: vec![
@@ -670,7 +668,7 @@ fn equity_table(inp: &ProgrammeInput<'_>) -> Table {
                 span: 3,
             },
             HeaderGroup {
-                label: "Eget kapital".into(),
+                label: "Eget kapital (ackumulerat resultat)".into(),
                 span: 7,
             },
         ],
