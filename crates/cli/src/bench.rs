@@ -29,6 +29,18 @@ pub enum BenchWhat {
         #[arg(long, default_value = "2025-P2")]
         round: String,
     },
+    /// Skriv rapporten för en omgång i alla format: tid per steg och format, högsta minne.
+    Report {
+        /// Databasfil med en beräknad prognosomgång (till exempel delar-demo/delar.db).
+        #[arg(long)]
+        db: PathBuf,
+        /// Prognosomgång.
+        #[arg(long, default_value = "2025-P2")]
+        round: String,
+        /// Katalog att skriva till.
+        #[arg(long, default_value = "bench-rapport")]
+        out: PathBuf,
+    },
     /// Importera en SIE-fil till en ny databas.
     Import {
         /// SIE-fil.
@@ -132,6 +144,48 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
             println!("metoder och backtest:    {:>8.2} s", s.seconds.1);
             println!("sparande:                {:>8.2} s", s.seconds.2);
             println!("totalt:                  {total:>8.2} s");
+            if let Some(p) = peak_rss_mb() {
+                println!("högsta minnesanvändning: {p:>8.1} MB");
+            }
+        }
+        BenchWhat::Report { db, round, out } => {
+            use crate::report::OutFormat;
+            let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let store = SqliteStore::open(&db)?;
+            let all = Instant::now();
+            let t = Instant::now();
+            let inputs =
+                crate::report::gather(&store, round, &crate::report::organisation_name(&store))?;
+            println!(
+                "läsning ur databasen:    {:>8.3} s",
+                t.elapsed().as_secs_f64()
+            );
+            let def = delar_compose::Definition::default_definition();
+            let t = Instant::now();
+            let (report, findings) = crate::report::build_and_check(&inputs, &def, false)?;
+            println!(
+                "modell och kontroller:   {:>8.3} s ({} tabeller, {} diagram, {} fynd)",
+                t.elapsed().as_secs_f64(),
+                report.tables().len(),
+                report.charts().len(),
+                findings.len()
+            );
+            std::fs::create_dir_all(&out)?;
+            for f in OutFormat::ALL {
+                let t = Instant::now();
+                let bytes = crate::report::render(&report, *f)?;
+                let secs = t.elapsed().as_secs_f64();
+                let name = format!("{f:?}").to_lowercase();
+                std::fs::write(out.join(format!("rapport.{name}")), &bytes)?;
+                println!(
+                    "{name:<24} {secs:>8.3} s {:>8.0} kB",
+                    bytes.len() as f64 / 1e3
+                );
+            }
+            println!(
+                "totalt:                  {:>8.3} s",
+                all.elapsed().as_secs_f64()
+            );
             if let Some(p) = peak_rss_mb() {
                 println!("högsta minnesanvändning: {p:>8.1} MB");
             }

@@ -14,6 +14,7 @@ mod programme;
 mod report;
 mod siecheck;
 mod template_import;
+mod texts;
 mod volymer;
 
 use anyhow::{bail, Context, Result};
@@ -54,6 +55,11 @@ enum Command {
     Mal {
         #[command(subcommand)]
         cmd: goals::GoalCmd,
+    },
+    /// Rapportens utkastade texter: visa, ändra per omgång, återställ, historik.
+    Text {
+        #[command(subcommand)]
+        cmd: texts::TextCmd,
     },
     /// Importera data till databasen.
     Import {
@@ -430,6 +436,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             what: ImportWhat::Register(r),
         } => followup::run(r),
         Command::Mal { cmd } => goals::run(cmd),
+        Command::Text { cmd } => texts::run(cmd),
         Command::Sie {
             what:
                 SieWhat::Check {

@@ -170,6 +170,7 @@ pub fn gather_scoped(
         followup,
         years,
         programme,
+        edits: store.report_texts(&round.id())?,
     })
 }
 
@@ -324,15 +325,41 @@ pub fn organisation_name(store: &SqliteStore) -> String {
     "Exempelkommun".to_string()
 }
 
-/// Build the report model and run the integrity checks on it.
+/// Build the report model and run the integrity checks on it. An edited text whose paragraph
+/// is no longer drafted (a committee came within the threshold) is reported on stderr, so a
+/// person's words are never dropped silently.
 pub fn build_and_check(
     inputs: &Inputs,
     def: &Definition,
     draft: bool,
 ) -> Result<(delar_report::Report, Vec<delar_report::check::Finding>)> {
-    let report = delar_compose::build(def, inputs, draft).map_err(|e| anyhow!("{e}"))?;
+    let (report, drafts) =
+        delar_compose::build_with_drafts(def, inputs, draft).map_err(|e| anyhow!("{e}"))?;
+    for key in inputs.edits.keys() {
+        if !drafts.iter().any(|d| &d.key == key) {
+            eprintln!(
+                "Observera: den redigerade texten {key} används inte; stycket finns inte längre i \
+                 rapporten (se delar text visa)."
+            );
+        }
+    }
     let findings = delar_report::check::check(&report);
     Ok((report, findings))
+}
+
+/// One format's bytes.
+pub fn render(report: &delar_report::Report, f: OutFormat) -> Result<Vec<u8>> {
+    Ok(match f {
+        OutFormat::Json => serde_json::to_vec_pretty(report)?,
+        OutFormat::Txt => delar_report::text::render(report).into_bytes(),
+        OutFormat::Html => delar_render_html::render(report).into_bytes(),
+        OutFormat::Docx => delar_render_docx::render(report)
+            .map_err(|e| anyhow!("kunde inte skriva Word-filen: {e}"))?,
+        OutFormat::Xlsx => delar_render_xlsx::render(report)
+            .map_err(|e| anyhow!("kunde inte skriva Excel-filen: {e}"))?,
+        OutFormat::Pdf => delar_render_pdf::render(report)
+            .map_err(|e| anyhow!("kunde inte skriva PDF-filen: {e}"))?,
+    })
 }
 
 /// One built and checked report: the programme report, or a committee's appendix.
@@ -456,17 +483,7 @@ fn write_files(
     let mut written = Vec::new();
     for f in formats {
         let path = out.join(format!("{stem}.{}", f.extension()));
-        let bytes = match f {
-            OutFormat::Json => serde_json::to_vec_pretty(report)?,
-            OutFormat::Txt => delar_report::text::render(report).into_bytes(),
-            OutFormat::Html => delar_render_html::render(report).into_bytes(),
-            OutFormat::Docx => delar_render_docx::render(report)
-                .map_err(|e| anyhow!("kunde inte skriva Word-filen: {e}"))?,
-            OutFormat::Xlsx => delar_render_xlsx::render(report)
-                .map_err(|e| anyhow!("kunde inte skriva Excel-filen: {e}"))?,
-            OutFormat::Pdf => delar_render_pdf::render(report)
-                .map_err(|e| anyhow!("kunde inte skriva PDF-filen: {e}"))?,
-        };
+        let bytes = render(report, *f)?;
         std::fs::write(&path, bytes)
             .with_context(|| format!("kunde inte skriva {}", path.display()))?;
         written.push(path);

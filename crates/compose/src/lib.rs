@@ -15,6 +15,7 @@ pub use data::{AccuracyRow, FollowupInputs, Inputs, Monthly, Rollup};
 pub use definition::{
     AppendixDef, Content, Definition, DefinitionError, SectionDef, SignConvention,
 };
+pub use narrative::Draft;
 pub use programme::ProgrammeData;
 
 use delar_core::period::MONTH_NAMES;
@@ -27,6 +28,16 @@ type Pending = (Vec<usize>, usize, Content);
 
 /// Build the report a definition describes from the inputs. `draft` marks every page.
 pub fn build(def: &Definition, inputs: &Inputs, draft: bool) -> Result<Report, DefinitionError> {
+    build_with_drafts(def, inputs, draft).map(|(r, _)| r)
+}
+
+/// [`build`], also returning the drafted paragraphs a person may rewrite (with the edits in
+/// force), in report order.
+pub fn build_with_drafts(
+    def: &Definition,
+    inputs: &Inputs,
+    draft: bool,
+) -> Result<(Report, Vec<narrative::Draft>), DefinitionError> {
     let ctx = Ctx::new(inputs, def);
     let mut pending: Vec<Pending> = Vec::new();
     let mut sections = Vec::new();
@@ -67,15 +78,38 @@ pub fn build(def: &Definition, inputs: &Inputs, draft: bool) -> Result<Report, D
         },
         sections,
     };
-    // Second pass, last first so block indices stay valid.
+    // Second pass, last first so block indices stay valid (drafts are collected in reverse).
+    let mut drafts: Vec<Vec<narrative::Draft>> = Vec::new();
     for (path, idx, content) in pending.into_iter().rev() {
+        let title = {
+            let mut sec = &report.sections[path[0]];
+            for &i in &path[1..] {
+                sec = &sec.sections[i];
+            }
+            sec.title.clone()
+        };
+        let mut here = Vec::new();
+        let mut keyed = |paragraphs: Vec<(String, delar_report::Paragraph)>| {
+            paragraphs
+                .into_iter()
+                .map(|(key, p)| narrative::keyed(&ctx, &report, &title, key, p, &mut here))
+                .collect::<Result<Vec<_>, String>>()
+                .map_err(|e| DefinitionError(format!("rapporttexten: {e}")))
+        };
         let blocks = match &content {
             Content::Text { text } => narrative::text_blocks(text, &report, &ctx)
                 .map_err(|e| DefinitionError(format!("rapportdefinitionens text: {e}")))?,
-            Content::Analys => narrative::analysis(&ctx, &report),
-            Content::Forslag => narrative::proposal(&ctx, &report),
+            Content::Analys => keyed(narrative::analysis(&ctx, &report))?
+                .into_iter()
+                .map(Block::Paragraph)
+                .collect(),
+            Content::Forslag => vec![Block::Callout {
+                title: "Förslag till beslut".into(),
+                body: keyed(narrative::proposal(&ctx, &report))?,
+            }],
             _ => unreachable!("only text and drafts are pending"),
         };
+        drafts.push(here);
         let mut sec = &mut report.sections[path[0]];
         for &i in &path[1..] {
             sec = &mut sec.sections[i];
@@ -83,7 +117,7 @@ pub fn build(def: &Definition, inputs: &Inputs, draft: bool) -> Result<Report, D
         sec.blocks.splice(idx..idx + 1, blocks);
     }
     report.number();
-    Ok(report)
+    Ok((report, drafts.into_iter().rev().flatten().collect()))
 }
 
 pub(crate) fn slug(s: &str) -> String {

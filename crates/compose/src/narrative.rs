@@ -47,7 +47,14 @@ fn inline_paragraph(text: &str, report: &Report, ctx: &Ctx) -> Result<Paragraph,
         }
     };
     while let Some(c) = rest.chars().next() {
-        if rest.starts_with("**") {
+        if c == '\\' {
+            // `\x` is `x` itself: `\{`, `\*`, `\\` in text that is not markup.
+            rest = &rest[1..];
+            if let Some(n) = rest.chars().next() {
+                plain.push(n);
+                rest = &rest[n.len_utf8()..];
+            }
+        } else if rest.starts_with("**") {
             let end = rest[2..]
                 .find("**")
                 .ok_or_else(|| format!("\"**\" utan slut i texten \"{text}\""))?;
@@ -190,11 +197,98 @@ fn surplus_word(dev: Amount) -> &'static str {
     }
 }
 
+/// A drafted paragraph a person may rewrite for the round: its key, the section it is in, the
+/// draft as editable text (figures as `{tabell.rad.kolumn}`) and the edit in force.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    /// Stable key: `analys.summa`, `analys.SN`, `analys.ovriga`, `forslag.godkannande`,
+    /// `forslag.SN`.
+    pub key: String,
+    /// Title of the section it is in.
+    pub section: String,
+    /// The draft delar wrote, as editable text.
+    pub draft: String,
+    /// The person's text in force for the round, if any.
+    pub edit: Option<String>,
+}
+
+/// The paragraph for `key`: the person's edit when there is one (its figures bound like
+/// definition text), else the draft. Records the draft in `drafts`.
+pub fn keyed(
+    ctx: &Ctx,
+    report: &Report,
+    section: &str,
+    key: String,
+    draft: Paragraph,
+    drafts: &mut Vec<Draft>,
+) -> Result<Paragraph, String> {
+    let edit = ctx.inputs.edits.get(&key).cloned();
+    let out = match &edit {
+        Some(text) => {
+            // Line breaks and runs of spaces are one space; a non-breaking space stays.
+            let joined: Vec<&str> = text
+                .split(|c: char| c.is_ascii_whitespace())
+                .filter(|w| !w.is_empty())
+                .collect();
+            inline_paragraph(&joined.join(" "), report, ctx)
+                .map_err(|e| format!("den redigerade texten {key}: {e}"))?
+        }
+        None => draft.clone(),
+    };
+    drafts.push(Draft {
+        key,
+        section: section.to_string(),
+        draft: template(&draft, report),
+        edit,
+    });
+    Ok(out)
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '{' | '}' | '*') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A paragraph as editable text: figures bound to a cell become `{tabell.rad.kolumn}` (with
+/// `|abs` when the sign is dropped), so an edit keeps them bound; other figures stay as text.
+pub fn template(p: &Paragraph, report: &Report) -> String {
+    let mut out = String::new();
+    for i in &p.inlines {
+        match i {
+            Inline::Text(t) => out.push_str(&escape(t)),
+            Inline::Strong(t) => out.push_str(&format!("**{}**", escape(t))),
+            Inline::Emph(t) => out.push_str(&format!("*{}*", escape(t))),
+            Inline::Status(s) => out.push_str(&escape(&s.label)),
+            Inline::Number(b) => match (&b.cell, b.cell.as_ref().and_then(|c| report.cell(c))) {
+                (Some(c), Some((_, _, cell))) => {
+                    let abs = cell.text.starts_with('\u{2212}') && !b.text.starts_with('\u{2212}');
+                    out.push_str(&format!(
+                        "{{{}.{}.{}{}}}",
+                        c.table,
+                        c.row,
+                        c.column,
+                        if abs { "|abs" } else { "" }
+                    ));
+                }
+                _ => out.push_str(&escape(&b.text)),
+            },
+        }
+    }
+    out
+}
+
 /// The drafted analysis: the programme area's result, then each committee whose deviation
 /// passes the threshold with the change since the previous round and its largest kontogrupper
 /// (the parts add up to the deviation, with the rest as `övrigt`), its comments and special
-/// effects, then the committees near budget.
-pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<Block> {
+/// effects, then the committees near budget. Keyed `analys.summa`, `analys.NOD`,
+/// `analys.ovriga`.
+pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
     let mut out = Vec::new();
     let prev = ctx.previous_name();
     if let Some(root) = ctx.root() {
@@ -236,7 +330,7 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<Block> {
             change_sentence(ctx, report, &mut p, &f, "summa", &root.code, prev);
         }
         p.inlines.push(Inline::Text(".".into()));
-        out.push(Block::Paragraph(p));
+        out.push(("analys.summa".to_string(), p));
     }
     let mut committees: Vec<(&OrgNode, Figures)> = ctx
         .committees()
@@ -248,13 +342,10 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<Block> {
         .into_iter()
         .partition(|(_, f)| f.deviation().ore().abs() >= ctx.threshold.ore());
     for (n, f) in &big {
-        out.push(Block::Paragraph(committee_paragraph(
-            ctx,
-            report,
-            n,
-            f,
-            prev.as_deref(),
-        )));
+        out.push((
+            format!("analys.{}", n.code),
+            committee_paragraph(ctx, report, n, f, prev.as_deref()),
+        ));
     }
     if !small.is_empty() {
         let mut p = Paragraph::default();
@@ -287,7 +378,7 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<Block> {
             p.inlines.push(Inline::Text(")".into()));
         }
         p.inlines.push(Inline::Text(".".into()));
-        out.push(Block::Paragraph(p));
+        out.push(("analys.ovriga".to_string(), p));
     }
     out
 }
@@ -483,8 +574,9 @@ fn committee_paragraph(
 }
 
 /// The drafted proposal for decision: approve the report; committees whose forecast shows a
-/// deficit excluding special effects get the task to reach a balanced budget.
-pub fn proposal(ctx: &Ctx, report: &Report) -> Vec<Block> {
+/// deficit excluding special effects get the task to reach a balanced budget. Keyed
+/// `forslag.godkannande`, `forslag.NOD`.
+pub fn proposal(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
     let mut body = Vec::new();
     let approver = ctx
         .inputs
@@ -495,10 +587,13 @@ pub fn proposal(ctx: &Ctx, report: &Report) -> Vec<Block> {
         .or_else(|| ctx.root())
         .map(|n| n.name.clone())
         .unwrap_or_else(|| "Nämnden".into());
-    body.push(Paragraph::text(format!(
-        "{approver} godkänner {} med helårsprognos.",
-        crate::economy::lower_first(&report.meta.title)
-    )));
+    body.push((
+        "forslag.godkannande".to_string(),
+        Paragraph::text(format!(
+            "{approver} godkänner {} med helårsprognos.",
+            crate::economy::lower_first(&report.meta.title)
+        )),
+    ));
     for n in ctx.committees() {
         let f = ctx.rollup.total(&n.code);
         let excl = f.budget - f.forecast_excl_special;
@@ -520,11 +615,8 @@ pub fn proposal(ctx: &Ctx, report: &Report) -> Vec<Block> {
             )));
             p.inlines
                 .push(Inline::Text(" exklusive särskilda poster.".into()));
-            body.push(p);
+            body.push((format!("forslag.{}", n.code), p));
         }
     }
-    vec![Block::Callout {
-        title: "Förslag till beslut".into(),
-        body,
-    }]
+    body
 }

@@ -137,6 +137,7 @@ fn inputs() -> Inputs {
         followup: None,
         years: Vec::new(),
         programme: None,
+        edits: BTreeMap::new(),
     }
 }
 
@@ -230,6 +231,84 @@ fn analysis_decomposition_adds_up_and_is_bound() {
     assert!(paragraphs
         .iter()
         .any(|p| p.plain().starts_with("Prognosen för Programnämnden")));
+}
+
+/// Every paragraph of the analysis and the proposal, in order.
+fn drafted_text(r: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &r.sections[..2] {
+        for b in &s.blocks {
+            match b {
+                Block::Paragraph(p) => out.push(p.plain()),
+                Block::Callout { body, .. } => out.extend(body.iter().map(|p| p.plain())),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn drafts_round_trip_and_edits_are_used_bound_and_checked() {
+    let def = Definition::default_definition();
+    let mut inp = inputs();
+    // A comment with markup characters must survive the round trip as text.
+    inp.lines[0].comment = Some("Ökade kostnader {ej referens} *inte kursiv*".into());
+    let (r, drafts) = delar_compose::build_with_drafts(&def, &inp, false).unwrap();
+    let keys: Vec<&str> = drafts.iter().map(|d| d.key.as_str()).collect();
+    assert!(keys.contains(&"forslag.godkannande"), "{keys:?}");
+    assert!(keys.contains(&"forslag.SN"), "{keys:?}");
+    assert!(keys.contains(&"analys.summa"), "{keys:?}");
+    assert!(keys.contains(&"analys.SN"), "{keys:?}");
+    let sn = drafts.iter().find(|d| d.key == "analys.SN").unwrap();
+    assert!(
+        sn.draft.contains("{drift.SN.avvikelse|abs}"),
+        "{}",
+        sn.draft
+    );
+    assert_eq!(sn.section, "Förvaltningschefens bedömning och analys");
+    assert!(drafts.iter().all(|d| d.edit.is_none()));
+    // Storing every draft unchanged as an edit gives the same text, word for word.
+    inp.edits = drafts
+        .iter()
+        .map(|d| (d.key.clone(), d.draft.clone()))
+        .collect();
+    let (same, again) = delar_compose::build_with_drafts(&def, &inp, false).unwrap();
+    assert_eq!(drafted_text(&same), drafted_text(&r));
+    assert!(again.iter().all(|d| d.edit.is_some()));
+    // A person's edit replaces the draft, keeps its figure bound to the table, and is marked.
+    inp.edits = BTreeMap::from([(
+        "analys.SN".to_string(),
+        "Socialnämndens underskott på {drift.SN.avvikelse|abs} beror på \\{placeringar\\}."
+            .to_string(),
+    )]);
+    let edited = build(&def, &inp, false).unwrap();
+    let analys = edited.sections.iter().find(|s| s.id == "analys").unwrap();
+    let p = analys
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Paragraph(p) if p.plain().starts_with("Socialnämndens") => Some(p),
+            _ => None,
+        })
+        .expect("the edited paragraph");
+    assert_eq!(
+        p.plain(),
+        "Socialnämndens underskott på 5,0\u{a0}mnkr beror på {placeringar}."
+    );
+    assert!(p.edited);
+    assert!(p.numbers()[0].cell.is_some());
+    assert!(delar_report::check::check(&edited).is_empty());
+    // An edit whose figure points nowhere stops the build with the key in the message.
+    inp.edits = BTreeMap::from([(
+        "analys.SN".to_string(),
+        "Fel {drift.XX.avvikelse}.".to_string(),
+    )]);
+    let err = build(&def, &inp, false).unwrap_err().to_string();
+    assert!(
+        err.contains("analys.SN") && err.contains("drift.XX.avvikelse"),
+        "{err}"
+    );
 }
 
 #[test]

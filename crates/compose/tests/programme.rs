@@ -188,6 +188,7 @@ fn inputs() -> Inputs {
         followup: None,
         years: Vec::new(),
         programme: Some(programme),
+        edits: BTreeMap::new(),
     }
 }
 

@@ -64,13 +64,14 @@ const PRELUDE: &str = r##"
   #v(0.1em)
   #body.join(parbreak())
 ]
-#let tablecaption(title, note) = {
+// Sticky: a caption never ends a page without the first rows of its table.
+#let tablecaption(title, note) = block(sticky: true, {
   text(weight: "bold", size: 10pt, title)
   if note != none {
     linebreak()
     text(size: 8.5pt, style: "italic", note)
   }
-}
+})
 #let tablenotes(notes) = if notes.len() > 0 {
   set par(spacing: 0.35em)
   set text(size: 8.5pt)
@@ -290,14 +291,62 @@ fn chart_markup(c: &Chart, chart_svg: &dyn Fn(&Chart) -> String, out: &mut Strin
     );
 }
 
-/// The relative width of a column.
-fn weight(i: usize, c: &Column) -> f64 {
-    match (i, c.format) {
-        (0, _) => 2.8,
-        (_, Format::Status) => 1.4,
-        (_, Format::Text) => 1.2,
-        _ => 1.0,
+/// The line width a table gets, in "characters" of 9-point text (A4 with the page margins).
+const LINE_CHARS: f64 = 120.0;
+/// Tables with at most this many rows (and notes) are never split across pages.
+const SHORT_TABLE_ROWS: usize = 20;
+/// Cell padding, in the same characters.
+const PAD_CHARS: f64 = 3.0;
+
+/// The relative widths of a table's columns, from their content (an automatic table layout,
+/// as browsers do it): every column gets at least its longest word (a number never wraps),
+/// and the room left is shared in proportion to how much more each column would need to fit
+/// its longest text on one line.
+fn widths(t: &Table) -> Vec<f64> {
+    let n = t.columns.len();
+    let mut min = vec![1.0_f64; n];
+    let mut want = vec![1.0_f64; n];
+    let len = |s: &str| s.chars().count() as f64;
+    let longest_word = |s: &str| s.split_whitespace().map(len).fold(0.0, f64::max);
+    for (i, c) in t.columns.iter().enumerate() {
+        // Header labels are bold: wider letters.
+        min[i] = min[i].max(longest_word(&c.label) * 1.2);
     }
+    for row in t.rows.iter().filter(|r| r.kind != RowKind::Heading) {
+        for (i, c) in t.columns.iter().enumerate() {
+            let Some(cell) = row.cells.get(i) else {
+                continue;
+            };
+            let indent = if i == 0 {
+                1.1 * (f64::from(row.level) + if row.kind == RowKind::Varav { 1.0 } else { 0.0 })
+            } else {
+                0.0
+            };
+            let text = cell.text.trim();
+            let whole = len(text) + indent;
+            if c.format.is_numeric() {
+                min[i] = min[i].max(whole);
+            } else {
+                min[i] = min[i].max(longest_word(text).min(24.0) + indent);
+            }
+            want[i] = want[i].max(whole.min(70.0));
+        }
+    }
+    for i in 0..n {
+        want[i] = want[i].max(min[i]);
+    }
+    let floor: f64 = min.iter().map(|m| m + PAD_CHARS).sum();
+    let full: f64 = want.iter().map(|w| w + PAD_CHARS).sum();
+    if full <= LINE_CHARS {
+        return want.iter().map(|w| w + PAD_CHARS).collect();
+    }
+    if floor >= LINE_CHARS {
+        return min.iter().map(|m| m + PAD_CHARS).collect();
+    }
+    let share = (LINE_CHARS - floor) / (full - floor);
+    (0..n)
+        .map(|i| min[i] + PAD_CHARS + (want[i] - min[i]) * share)
+        .collect()
 }
 
 fn table_markup(t: &Table, out: &mut String) {
@@ -313,12 +362,7 @@ fn table_markup(t: &Table, out: &mut String) {
         return;
     }
     let n = t.columns.len();
-    let columns: Vec<String> = t
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{}fr", weight(i, c)))
-        .collect();
+    let columns: Vec<String> = widths(t).iter().map(|w| format!("{:.1}fr", w)).collect();
     let aligns: Vec<&str> = t
         .columns
         .iter()
@@ -330,9 +374,13 @@ fn table_markup(t: &Table, out: &mut String) {
             }
         })
         .collect();
+    // A short table is kept on one page with its caption; a long one breaks with its header
+    // repeated.
+    let short = t.rows.len() + t.notes.len() <= SHORT_TABLE_ROWS;
     let _ = writeln!(
         out,
-        "#figure(kind: table, numbering: none, supplement: none,\n  caption: figure.caption(position: top, tablecaption({}, {})),\n  block(width: 100%, {{\n  set align(left)",
+        "#block(width: 100%, breakable: {}, figure(kind: table, numbering: none, supplement: none,\n  caption: figure.caption(position: top, tablecaption({}, {})),\n  block(width: 100%, {{\n  set align(left)",
+        !short,
         lit(&t.title()),
         opt_lit(t.sign_note.as_deref()),
     );
@@ -386,7 +434,7 @@ fn table_markup(t: &Table, out: &mut String) {
     if !notes.is_empty() {
         let _ = writeln!(out, "  tablenotes(({},))", notes.join(", "));
     }
-    out.push_str("  }))\n\n");
+    out.push_str("  })))\n\n");
 }
 
 fn row_markup(t: &Table, row: &Row, n: usize, out: &mut String) {
@@ -459,6 +507,57 @@ mod tests {
         assert_eq!(lit(r#"a "b" \c"#), r#""a \"b\" \\c""#);
         assert_eq!(lit("x\ny\t\u{1}"), r#""x\ny\t\u{1}""#);
         assert_eq!(lit("#$*_<@[]"), "\"#$*_<@[]\"");
+    }
+
+    #[test]
+    fn column_widths_follow_the_content() {
+        use delar_report::{Cell, Column, Row};
+        let text = |s: &str| Cell::text(s);
+        let column = |key: &str, label: &str| Column {
+            key: key.into(),
+            label: label.into(),
+            format: Format::Text,
+        };
+        let row = |cells: Vec<Cell>| Row {
+            key: "r".into(),
+            kind: RowKind::Item,
+            level: 0,
+            cells,
+            includes: vec![],
+        };
+        let sample = delar_report::fixture::sample();
+        let mut t = (*sample.tables().first().expect("the sample has a table")).clone();
+        t.groups.clear();
+        t.columns = vec![
+            column("datum", "Datum"),
+            column("typ", "Typ"),
+            column("text", "Händelse"),
+            column("kommentar", "Kommentar"),
+        ];
+        t.rows = vec![row(vec![
+            text("2025-01-15"),
+            text("Organisationsförändring"),
+            text(
+                &"Nämnden beslutar att öppna en ny gruppbostad med sex platser i oktober. "
+                    .repeat(3),
+            ),
+            text(&"Kostnaden ingår i prognosen från och med september. ".repeat(3)),
+        ])];
+        let w = widths(&t);
+        // The long text gets most of the line; no column is narrower than its longest word.
+        assert!(w[2] > w[0] && w[2] > w[1] && w[3] > w[0], "{w:?}");
+        assert!(w[1] >= 23.0 + PAD_CHARS, "{w:?}");
+        assert!(w[0] >= 10.0 + PAD_CHARS, "{w:?}");
+        assert!((w.iter().sum::<f64>() - LINE_CHARS).abs() < 1e-9, "{w:?}");
+        // A short table keeps its natural proportions.
+        t.rows = vec![row(vec![
+            text("2025-01-15"),
+            text("Beslut"),
+            text("Kort"),
+            text(""),
+        ])];
+        let w = widths(&t);
+        assert!(w[0] > w[2], "{w:?}");
     }
 
     #[test]

@@ -42,12 +42,15 @@ fn pdfinfo(pdf: &[u8]) -> String {
 }
 
 /// Spaces of every kind (NBSP, line breaks) as one space, U+2212 as `-`.
+/// Words separated by single spaces; a line may break after an en dash ("jan–" / "aug"),
+/// so the space after one is dropped.
 fn norm(s: &str) -> String {
     s.replace('\u{2212}', "-")
         .split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}')
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+        .replace("\u{2013} ", "\u{2013}")
 }
 
 fn text_of(pdf: &[u8]) -> String {

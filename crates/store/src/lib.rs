@@ -50,6 +50,7 @@ mod rounds;
 pub mod schema;
 mod sqlite;
 mod templates;
+mod texts;
 mod time;
 mod types;
 
@@ -62,6 +63,7 @@ pub use rounds::{
 };
 pub use sqlite::SqliteStore;
 pub use templates::MAX_ROW_ERRORS;
+pub use texts::TextChange;
 pub use types::{
     BatchInfo, BatchStatus, BudgetRow, BudgetVersionInfo, CounterpartyLedgerRow, ImportOptions,
     ImportReport, ImportStatus, LedgerBy, LedgerRow, RowError, TemplateKind, TemplateReport,

@@ -265,4 +265,5 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     crate::rounds::MIGRATION_ROUNDS,
     crate::nodes::MIGRATION_CONSOLIDATION,
     crate::goals::MIGRATION_GOAL_STATUS,
+    crate::texts::MIGRATION_REPORT_TEXT,
 ];

@@ -1,0 +1,209 @@
+//! `delar text visa|andra|aterstall|historik`: the paragraphs delar drafts (the analysis and
+//! the proposal for decision) and a person's edits of them, kept per round. An edit may bind
+//! figures as definition text does (`{drift.SN.avvikelse|abs}`); it is checked by building
+//! the report with it before it is stored.
+
+use crate::{report, DEFAULT_DB};
+use anyhow::{anyhow, bail, Context, Result};
+use clap::Subcommand;
+use delar_core::Round;
+use delar_store::SqliteStore;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The subcommands of `delar text`.
+#[derive(Subcommand)]
+pub enum TextCmd {
+    /// Visa rapportens utkastade stycken med nyckel: utkastet och den redigerade texten.
+    Visa {
+        /// Prognosomgång (till exempel 2025-P2).
+        #[arg(long)]
+        round: String,
+        /// Rapportdefinition (TOML); standard är den inbyggda.
+        #[arg(long)]
+        definition: Option<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Ersätt ett utkastat stycke med egen text för omgången.
+    Andra {
+        /// Styckets nyckel (se `delar text visa`), till exempel analys.SN.
+        nyckel: String,
+        /// Prognosomgång (till exempel 2025-P2).
+        #[arg(long)]
+        round: String,
+        /// Den nya texten; siffror skrivs {tabell.rad.kolumn} så att de följer tabellerna.
+        #[arg(long, conflicts_with = "fil")]
+        text: Option<String>,
+        /// Läs texten ur en fil (UTF-8).
+        #[arg(long)]
+        fil: Option<PathBuf>,
+        /// Vem som ändrar.
+        #[arg(long)]
+        av: String,
+        /// Rapportdefinition (TOML); standard är den inbyggda.
+        #[arg(long)]
+        definition: Option<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Ta bort en ändring så att utkastet gäller igen.
+    Aterstall {
+        /// Styckets nyckel.
+        nyckel: String,
+        /// Prognosomgång.
+        #[arg(long)]
+        round: String,
+        /// Vem som återställer.
+        #[arg(long)]
+        av: String,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Visa alla ändringar av omgångens texter (vem, när, vad).
+    Historik {
+        /// Prognosomgång.
+        #[arg(long)]
+        round: String,
+        /// Databasfil.
+        #[arg(long, default_value = DEFAULT_DB)]
+        db: PathBuf,
+    },
+}
+
+fn round_of(s: &str) -> Result<Round> {
+    Round::parse(s).map_err(|e| anyhow!("{e}"))
+}
+
+fn drafts(
+    store: &SqliteStore,
+    round: Round,
+    definition: Option<&Path>,
+    edits: Option<(&str, &str)>,
+) -> Result<Vec<delar_compose::Draft>> {
+    let def = report::definition(definition)?;
+    let mut inputs = report::gather(store, round, &report::organisation_name(store))?;
+    if let Some((k, t)) = edits {
+        inputs.edits.insert(k.to_string(), t.to_string());
+    }
+    let (_, drafts) =
+        delar_compose::build_with_drafts(&def, &inputs, false).map_err(|e| anyhow!("{e}"))?;
+    Ok(drafts)
+}
+
+/// Run a `delar text` subcommand.
+pub fn run(cmd: TextCmd) -> Result<ExitCode> {
+    match cmd {
+        TextCmd::Visa {
+            round,
+            definition,
+            db,
+        } => {
+            let round = round_of(&round)?;
+            let store = SqliteStore::open(&db)?;
+            let drafts = drafts(&store, round, definition.as_deref(), None)?;
+            if drafts.is_empty() {
+                println!("Rapportdefinitionen har inga utkastade stycken (analys, förslag).");
+            }
+            let mut section = "";
+            for d in &drafts {
+                if d.section != section {
+                    section = &d.section;
+                    println!("== {section} ==");
+                }
+                println!("[{}]", d.key);
+                match &d.edit {
+                    Some(e) => {
+                        println!("  Redigerad text (gäller):\n    {e}");
+                        println!("  Utkast:\n    {}", d.draft);
+                    }
+                    None => println!("  Utkast (gäller):\n    {}", d.draft),
+                }
+            }
+            let keys: Vec<&str> = drafts.iter().map(|d| d.key.as_str()).collect();
+            for k in store.report_texts(&round.id())?.keys() {
+                if !keys.contains(&k.as_str()) {
+                    println!(
+                        "Observera: den redigerade texten {k} används inte; stycket finns inte \
+                         längre i rapporten. Ta bort den med delar text aterstall {k}."
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        TextCmd::Andra {
+            nyckel,
+            round,
+            text,
+            fil,
+            av,
+            definition,
+            db,
+        } => {
+            let round = round_of(&round)?;
+            let text = match (text, fil) {
+                (Some(t), None) => t,
+                (None, Some(f)) => std::fs::read_to_string(&f)
+                    .with_context(|| format!("kunde inte läsa {}", f.display()))?,
+                _ => bail!("ange texten med --text eller --fil"),
+            };
+            if text.trim().is_empty() {
+                bail!(
+                    "texten är tom; vill du använda utkastet igen, kör delar text aterstall {nyckel}"
+                );
+            }
+            if av.trim().is_empty() {
+                bail!("ange vem som ändrar med --av");
+            }
+            let mut store = SqliteStore::open(&db)?;
+            // Build the report with the edit first: an unknown key or a figure that points
+            // nowhere is refused before anything is stored.
+            let drafts = drafts(&store, round, definition.as_deref(), Some((&nyckel, &text)))
+                .with_context(|| format!("texten för {nyckel} sparades inte"))?;
+            if !drafts.iter().any(|d| d.key == nyckel) {
+                let keys: Vec<&str> = drafts.iter().map(|d| d.key.as_str()).collect();
+                bail!(
+                    "rapporten har inget stycke {nyckel}; de som finns är {}",
+                    keys.join(", ")
+                );
+            }
+            store.set_report_text(&round.id(), &nyckel, &text, av.trim())?;
+            println!("Sparade texten för {nyckel} i {}.", round.id());
+            Ok(ExitCode::SUCCESS)
+        }
+        TextCmd::Aterstall {
+            nyckel,
+            round,
+            av,
+            db,
+        } => {
+            let round = round_of(&round)?;
+            let mut store = SqliteStore::open(&db)?;
+            if store.clear_report_text(&round.id(), &nyckel, av.trim())? {
+                println!("Utkastet gäller igen för {nyckel} i {}.", round.id());
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("{nyckel} har ingen redigerad text i {}.", round.id());
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        TextCmd::Historik { round, db } => {
+            let round = round_of(&round)?;
+            let store = SqliteStore::open(&db)?;
+            let h = store.report_text_history(&round.id())?;
+            if h.is_empty() {
+                println!("Inga ändrade texter i {}.", round.id());
+            }
+            for c in h {
+                match c.text {
+                    Some(t) => println!("{} {} ändrade {}: {t}", c.at, c.by, c.key),
+                    None => println!("{} {} återställde {} till utkastet", c.at, c.by, c.key),
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! Edited report text per round (migration 10). delar drafts the analysis and the proposal
+//! for decision; a person rewrites a drafted paragraph and the edit is kept for that round
+//! under the paragraph's key (`analys.SN`, `forslag.godkannande`). Every change is a new row,
+//! so the table is also the audit trail: the latest row of a key is in force, and a row
+//! without text restores the draft.
+
+use crate::time::now_utc;
+use crate::{SqliteStore, StoreError};
+use rusqlite::params;
+
+/// Migration 10: edited report text.
+pub(crate) const MIGRATION_REPORT_TEXT: crate::schema::Migration = crate::schema::Migration {
+    version: 10,
+    name: "redigerad rapporttext",
+    sql: r#"
+-- Append-only: one row per change. text NULL = the edit was withdrawn (the draft is used).
+CREATE TABLE report_text (
+    id          INTEGER PRIMARY KEY,
+    round       TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    text        TEXT,
+    changed_by  TEXT NOT NULL,
+    changed_at  TEXT NOT NULL,
+    CHECK (text IS NULL OR length(trim(text)) > 0)
+);
+CREATE INDEX report_text_round_key ON report_text (round, key, id);
+"#,
+};
+
+/// One change of a report text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextChange {
+    /// The paragraph's key.
+    pub key: String,
+    /// The new text (with bound figures `{tabell.rad.kolumn}`), `None` when withdrawn.
+    pub text: Option<String>,
+    /// Who made the change.
+    pub by: String,
+    /// When (UTC, `ÅÅÅÅ-MM-DDTHH:MM:SSZ`).
+    pub at: String,
+}
+
+impl SqliteStore {
+    /// Keep `text` as the round's text for `key` (an empty text is refused by the caller).
+    pub fn set_report_text(
+        &mut self,
+        round: &str,
+        key: &str,
+        text: &str,
+        by: &str,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO report_text (round, key, text, changed_by, changed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![round, key, text.trim(), by, now_utc()],
+        )?;
+        Ok(())
+    }
+
+    /// Withdraw the edit of `key` (the draft is used again); `false` when there was none.
+    pub fn clear_report_text(
+        &mut self,
+        round: &str,
+        key: &str,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        if !self.report_texts(round)?.contains_key(key) {
+            return Ok(false);
+        }
+        self.conn.execute(
+            "INSERT INTO report_text (round, key, text, changed_by, changed_at)
+             VALUES (?1, ?2, NULL, ?3, ?4)",
+            params![round, key, by, now_utc()],
+        )?;
+        Ok(true)
+    }
+
+    /// The edited texts in force for a round, by key.
+    pub fn report_texts(
+        &self,
+        round: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT key, text FROM report_text r
+             WHERE round = ?1
+               AND id = (SELECT max(id) FROM report_text WHERE round = r.round AND key = r.key)
+               AND text IS NOT NULL
+             ORDER BY key",
+        )?;
+        let rows = stmt.query_map(params![round], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every change of a round's texts, oldest first (the audit trail).
+    pub fn report_text_history(&self, round: &str) -> Result<Vec<TextChange>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT key, text, changed_by, changed_at FROM report_text WHERE round = ?1
+             ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![round], |r| {
+            Ok(TextChange {
+                key: r.get(0)?,
+                text: r.get(1)?,
+                by: r.get(2)?,
+                at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_are_kept_per_round_and_withdrawn_with_history() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        s.set_report_text("2025-P2", "analys.SN", "Första.", "anna")
+            .unwrap();
+        s.set_report_text(
+            "2025-P2",
+            "analys.SN",
+            "  Andra {drift.SN.avvikelse}.  ",
+            "bo",
+        )
+        .unwrap();
+        s.set_report_text("2025-P1", "analys.SN", "Annan omgång.", "anna")
+            .unwrap();
+        let p2 = s.report_texts("2025-P2").unwrap();
+        assert_eq!(p2.len(), 1);
+        assert_eq!(p2["analys.SN"], "Andra {drift.SN.avvikelse}.");
+        assert_eq!(
+            s.report_texts("2025-P1").unwrap()["analys.SN"],
+            "Annan omgång."
+        );
+        assert!(s.clear_report_text("2025-P2", "analys.SN", "anna").unwrap());
+        assert!(!s.clear_report_text("2025-P2", "analys.SN", "anna").unwrap());
+        assert!(s.report_texts("2025-P2").unwrap().is_empty());
+        let h = s.report_text_history("2025-P2").unwrap();
+        assert_eq!(h.len(), 3);
+        assert_eq!(h[1].by, "bo");
+        assert_eq!(h[2].text, None);
+        // Editing again after a withdrawal is in force again.
+        s.set_report_text("2025-P2", "analys.SN", "Tredje.", "bo")
+            .unwrap();
+        assert_eq!(s.report_texts("2025-P2").unwrap()["analys.SN"], "Tredje.");
+    }
+}
