@@ -170,7 +170,11 @@ pub fn gather_scoped(
         followup,
         years,
         programme,
-        edits: store.report_texts(&round.id())?,
+        // a person's edits are of the programme report's paragraphs, not an appendix's
+        edits: match node {
+            None => store.report_texts(&round.id())?,
+            Some(_) => BTreeMap::new(),
+        },
     })
 }
 
