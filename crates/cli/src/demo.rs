@@ -96,6 +96,8 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
         );
     }
     template(&mut store, TemplateKind::Budget, "budget.csv")?;
+    write_intraprenader(&store, &input.join("intraprenader.csv"), opts.cutoff)?;
+    template(&mut store, TemplateKind::Intraprenader, "intraprenader.csv")?;
     let mut fu_ok = 0;
     for f in &fu_files {
         let reg = f
@@ -161,6 +163,47 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
     }
     println!("Klart på {:.1} s.", started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Exempelkommun's intraprenader's accumulated results at 1 January (`intraprenader.csv`),
+/// made up from last year's gross cost: most carry a surplus of about 2 % of it (a third of
+/// them a deficit of about 1 % since last year), capped at 3 % of turnover, deficits written
+/// off after 3 years.
+fn write_intraprenader(
+    store: &SqliteStore,
+    path: &Path,
+    cutoff: delar_core::YearMonth,
+) -> Result<()> {
+    let tree = store.organisation()?.tree_at(cutoff);
+    let mut s = String::from(
+        "intraprenad;år;ingående;ianspråktagande;underskott_från;tak_procent;tak_belopp;avskrivning_år\n",
+    );
+    let units = tree
+        .nodes()
+        .iter()
+        .filter(|n| n.kind == delar_core::OrgKind::Intraprenad);
+    for (i, n) in units.enumerate() {
+        let rows = match store.ledger(DEMO_YEAR - 1, LedgerBy::Group, Some((1, &n.code))) {
+            Ok(r) => r,
+            Err(delar_store::StoreError::NoSuchObject { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let cost: i64 = rows
+            .iter()
+            .map(|r| r.outcome_total.ore())
+            .filter(|o| *o > 0)
+            .sum();
+        // whole thousands of kronor
+        let pct = |p: i64| (cost * p / 100 / 100_000) * 1_000;
+        let (opening, since) = if i % 3 == 2 {
+            (-pct(1), format!("{}", DEMO_YEAR - 1))
+        } else {
+            (pct(2), String::new())
+        };
+        let planned = if opening > 0 { opening / 2 } else { 0 };
+        let _ = writeln!(s, "{};{DEMO_YEAR};{opening};{planned};{since};3;;3", n.code);
+    }
+    std::fs::write(path, s).with_context(|| format!("kunde inte skriva {}", path.display()))
 }
 
 /// The ground truth: the whole year's outcome per (ansvar, kontogrupp) from the generator's

@@ -10,6 +10,7 @@ mod goals;
 mod konsolidera;
 mod ledger;
 mod organisation;
+mod programme;
 mod report;
 mod siecheck;
 mod template_import;
@@ -544,8 +545,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
             let def = report::definition(definition.as_deref())?;
             let store = SqliteStore::open(&db)?;
-            let inputs = report::gather(&store, round, &report::organisation_name(&store))?;
-            let files = report::write(&inputs, &def, &format, &out, draft)?;
+            let files = report::write_all(
+                &store,
+                round,
+                &def,
+                definition.as_deref(),
+                &format,
+                &out,
+                draft,
+            )?;
             for f in files {
                 println!("Skrev {}", f.display());
             }
@@ -560,15 +568,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
             let def = report::definition(definition.as_deref())?;
             let store = SqliteStore::open(&db)?;
-            let inputs = report::gather(&store, round, &report::organisation_name(&store))?;
-            let (_, findings) = report::build_and_check(&inputs, &def, false)?;
+            let built = report::build_all(&store, round, &def, definition.as_deref(), false)?;
+            let findings = report::all_findings(&built);
             if json {
                 println!("{}", serde_json::to_string_pretty(&findings)?);
             } else if findings.is_empty() {
-                println!(
-                    "Inga fel: rapporten för {} klarar kontrollerna R1–R14.",
-                    round.id()
-                );
+                let appendices: Vec<&str> =
+                    built.iter().filter_map(|b| b.node.as_deref()).collect();
+                if appendices.is_empty() {
+                    println!(
+                        "Inga fel: rapporten för {} klarar kontrollerna R1–R14.",
+                        round.id()
+                    );
+                } else {
+                    println!(
+                        "Inga fel: rapporten för {} och bilagorna för {} klarar kontrollerna \
+                         R1–R14.",
+                        round.id(),
+                        appendices.join(", ")
+                    );
+                }
             } else {
                 print!("{}", delar_report::check::render_findings(&findings));
             }

@@ -92,6 +92,17 @@ fn monthly(
 
 /// Gather everything a round's report needs from the store.
 pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<Inputs> {
+    gather_scoped(store, round, organisation, None)
+}
+
+/// Gather a round's report inputs; with `node`, for that committee's own report (its subtree
+/// of the organisation, its forecast lines and volume series; no follow-up registers).
+pub fn gather_scoped(
+    store: &SqliteStore,
+    round: Round,
+    organisation: &str,
+    node: Option<&str>,
+) -> Result<Inputs> {
     let org = store.organisation()?;
     if org.is_empty() {
         bail!(
@@ -99,7 +110,10 @@ pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<I
              `delar import organisation organisation.csv`"
         );
     }
-    let tree = org.tree_at(round.cutoff_month());
+    let tree = match node {
+        None => org.tree_at(round.cutoff_month()),
+        Some(code) => crate::programme::subtree(&org, round, code)?,
+    };
     let mapping = store.account_mapping()?;
     let this_year = monthly(store, &tree, round.year)?;
     if this_year.is_empty() {
@@ -120,14 +134,27 @@ pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<I
             round.id()
         );
     }
-    let lines = store.forecast_lines(&round.id())?;
-    let previous = match previous_round(round).filter(|p| has(p)) {
+    let mut lines = store.forecast_lines(&round.id())?;
+    let mut previous = match previous_round(round).filter(|p| has(p)) {
         Some(p) => Some((p, store.forecast_lines(&p.id())?)),
         None => None,
     };
-    let accuracy = accuracy(store, round)?;
-    let followup = followup_inputs(store, round, &tree, &lines)?;
+    let mut accuracy = accuracy(store, round)?;
+    let mut volumes = volumes(store, round.year)?;
+    if node.is_some() {
+        lines.retain(|l| tree.contains(&l.node));
+        if let Some((_, p)) = previous.as_mut() {
+            p.retain(|l| tree.contains(&l.node));
+        }
+        accuracy.retain(|a| tree.contains(&a.node));
+        volumes.retain(|v| tree.contains(&v.series.responsible));
+    }
+    let followup = match node {
+        None => followup_inputs(store, round, &tree, &lines)?,
+        Some(_) => None,
+    };
     let years = earlier_years(store, &tree, round.year)?;
+    let programme = crate::programme::gather(store, round, &org, &tree, &mapping, &lines)?;
     Ok(Inputs {
         organisation: organisation.to_string(),
         round,
@@ -139,10 +166,15 @@ pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<I
         previous,
         accuracy,
         activity_names: BTreeMap::new(),
-        volumes: volumes(store, round.year)?,
+        volumes,
         followup,
         years,
-        edits: store.report_texts(&round.id())?,
+        programme,
+        // a person's edits are of the programme report's paragraphs, not an appendix's
+        edits: match node {
+            None => store.report_texts(&round.id())?,
+            Some(_) => BTreeMap::new(),
+        },
     })
 }
 
@@ -359,16 +391,99 @@ pub fn render(report: &delar_report::Report, f: OutFormat) -> Result<Vec<u8>> {
     })
 }
 
-/// Build the report, check it, and write it in each format into `out`; returns the files
-/// written. A report with errors is refused unless `draft` (then every page says UTKAST).
-pub fn write(
-    inputs: &Inputs,
+/// One built and checked report: the programme report, or a committee's appendix.
+pub struct Built {
+    /// The appendix's committee code; `None` for the main report.
+    pub node: Option<String>,
+    /// The report model.
+    pub report: delar_report::Report,
+    /// What the integrity checks found.
+    pub findings: Vec<delar_report::check::Finding>,
+}
+
+impl Built {
+    /// The file name without extension: `delarsrapport-2025-P2` or `delarsrapport-2025-P2-SN`.
+    pub fn stem(&self) -> String {
+        let base = format!(
+            "delarsrapport-{}",
+            self.report.meta.round.id().replace('@', "-")
+        );
+        match &self.node {
+            Some(n) => format!("{base}-{n}"),
+            None => base,
+        }
+    }
+}
+
+/// Build and check the report a definition describes and, for each `[[bilaga]]`, the
+/// committee's own report (with its definition, a path relative to `def_path`'s directory,
+/// or the built-in committee definition). Appendices of appendices are not built.
+pub fn build_all(
+    store: &SqliteStore,
+    round: Round,
     def: &Definition,
+    def_path: Option<&Path>,
+    draft: bool,
+) -> Result<Vec<Built>> {
+    let organisation = organisation_name(store);
+    let inputs = gather(store, round, &organisation)?;
+    let (report, findings) = build_and_check(&inputs, def, draft)?;
+    let mut out = vec![Built {
+        node: None,
+        report,
+        findings,
+    }];
+    for b in &def.bilaga {
+        let adef = match &b.definition {
+            None => Definition::committee_definition(),
+            Some(p) => {
+                let path = match def_path.and_then(|d| d.parent()) {
+                    Some(dir) => dir.join(p),
+                    None => PathBuf::from(p),
+                };
+                definition(Some(&path))?
+            }
+        };
+        let inputs = gather_scoped(store, round, &organisation, Some(&b.nod))?;
+        let (report, findings) = build_and_check(&inputs, &adef, draft)
+            .with_context(|| format!("bilagan för {}", b.nod))?;
+        out.push(Built {
+            node: Some(b.nod.clone()),
+            report,
+            findings,
+        });
+    }
+    Ok(out)
+}
+
+/// Every report's findings in one list; an appendix's locations start with `Bilaga NOD: `.
+pub fn all_findings(built: &[Built]) -> Vec<delar_report::check::Finding> {
+    let mut out = Vec::new();
+    for b in built {
+        for f in &b.findings {
+            let mut f = f.clone();
+            if let Some(n) = &b.node {
+                f.location = format!("Bilaga {n}: {}", f.location);
+            }
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// Build and check the programme report and its appendices, then (only if none has errors,
+/// or `draft`) write each in every format into `out`; returns the files written.
+pub fn write_all(
+    store: &SqliteStore,
+    round: Round,
+    def: &Definition,
+    def_path: Option<&Path>,
     formats: &[OutFormat],
     out: &Path,
     draft: bool,
 ) -> Result<Vec<PathBuf>> {
-    let (report, findings) = build_and_check(inputs, def, draft)?;
+    let built = build_all(store, round, def, def_path, draft)?;
+    let findings = all_findings(&built);
     if !findings.is_empty() {
         eprint!("{}", delar_report::check::render_findings(&findings));
     }
@@ -378,13 +493,26 @@ pub fn write(
              underlaget eller skriv ett utkast med --draft"
         );
     }
+    let mut written = Vec::new();
+    for b in &built {
+        written.extend(write_files(&b.report, &b.stem(), formats, out)?);
+    }
+    Ok(written)
+}
+
+/// Write one report in each format as `out/STEM.EXT`.
+fn write_files(
+    report: &delar_report::Report,
+    stem: &str,
+    formats: &[OutFormat],
+    out: &Path,
+) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("kunde inte skapa katalogen {}", out.display()))?;
-    let stem = format!("delarsrapport-{}", inputs.round.id().replace('@', "-"));
     let mut written = Vec::new();
     for f in formats {
         let path = out.join(format!("{stem}.{}", f.extension()));
-        let bytes = render(&report, *f)?;
+        let bytes = render(report, *f)?;
         std::fs::write(&path, bytes)
             .with_context(|| format!("kunde inte skriva {}", path.display()))?;
         written.push(path);
@@ -392,14 +520,16 @@ pub fn write(
     Ok(written)
 }
 
-/// The demo's report: round 2025-P2 with the default definition, every format.
+/// The demo's reports: round 2025-P2 with the default definition (the programme report and
+/// the committees' appendices), every format.
 pub fn demo_report(store: &SqliteStore, out: &Path) -> Result<Vec<PathBuf>> {
     let round = Round::new(crate::demo::DEMO_YEAR, delar_core::RoundKind::P2)
         .map_err(|e| anyhow!("{e}"))?;
-    let inputs = gather(store, round, &organisation_name(store))?;
-    write(
-        &inputs,
+    write_all(
+        store,
+        round,
         &Definition::default_definition(),
+        None,
         OutFormat::ALL,
         out,
         false,

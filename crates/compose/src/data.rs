@@ -43,6 +43,9 @@ pub struct Inputs {
     pub followup: Option<FollowupInputs>,
     /// Net cost and budget of earlier years (outcome) for the five-year summary.
     pub years: Vec<crate::followup::YearEconomy>,
+    /// The programme area's consolidation, for the `programomrade` content; `None` when not
+    /// gathered (e.g. an organisation without a programnämnd).
+    pub programme: Option<crate::programme::ProgrammeData>,
     /// Drafted paragraphs a person rewrote for this round, by the paragraph's key
     /// (`analys.SN`); the text may bind figures as definition text does.
     pub edits: BTreeMap<String, String>,

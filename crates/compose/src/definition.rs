@@ -11,6 +11,10 @@ use std::fmt;
 /// utveckling, ekonomi, mål, volymer, personal, investeringar, fem år i sammandrag).
 pub const DEFAULT_DEFINITION: &str = include_str!("default-definition.toml");
 
+/// The built-in definition of a committee's own report (an appendix of the programme
+/// report): proposal, analysis and the committee's economy.
+pub const COMMITTEE_DEFINITION: &str = include_str!("namnd-definition.toml");
+
 /// A report definition.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,6 +44,21 @@ pub struct Definition {
     /// The sections in order.
     #[serde(default)]
     pub avsnitt: Vec<SectionDef>,
+    /// Committees' own reports written with this one (`[[bilaga]]`), in order.
+    #[serde(default)]
+    pub bilaga: Vec<AppendixDef>,
+}
+
+/// A committee's own report, written in the same run as the programme report
+/// (`delarsrapport-2025-P2-SN.pdf`) and checked with it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppendixDef {
+    /// The committee's organisation code (`SN`); its subtree is the appendix's organisation.
+    pub nod: String,
+    /// The appendix's report definition (a path, relative to this definition's file); default
+    /// the built-in committee definition [`COMMITTEE_DEFINITION`].
+    pub definition: Option<String>,
 }
 
 fn default_unit() -> Unit {
@@ -209,6 +228,23 @@ pub enum Content {
         /// Category of the volume series (`Externa placeringar barn`).
         kategori: Option<String>,
     },
+    /// The whole programme area as subsections: proposal, the programme committee's own
+    /// lines, a table per committee, the consolidated area, intraprenader, special effects.
+    Programomrade,
+    /// The programme's proposal for decision (from the consolidation's special effects).
+    ProgramomradeForslag,
+    /// The programme committee's own lines (`egen-PN`).
+    ProgramomradeProgramnamnd,
+    /// One subsection per committee with its lines after eliminations (`namnd-SN`).
+    ProgramomradeNamnder,
+    /// The programme area per committee (`programomrade`) and its gross cost and revenue with
+    /// the eliminations explained (`programomrade-brutto`).
+    ProgramomradeKonsoliderat,
+    /// The intraprenad equity ledger (`intraprenader`).
+    ProgramomradeIntraprenader,
+    /// Special effects per committee (`sarskilda-effekter`) and the deviation including and
+    /// excluding them (`resultat-inkl-exkl`).
+    ProgramomradeSarskilda,
 }
 
 /// An error in a definition, in Swedish.
@@ -251,6 +287,12 @@ impl Definition {
             )));
         }
         Ok(d)
+    }
+
+    /// The built-in definition of a committee's own report.
+    pub fn committee_definition() -> Definition {
+        Definition::parse(COMMITTEE_DEFINITION, "nämnddefinitionen")
+            .expect("the committee definition parses")
     }
 
     /// The default definition.

@@ -12,8 +12,11 @@ pub mod programme;
 pub mod volumes;
 
 pub use data::{AccuracyRow, FollowupInputs, Inputs, Monthly, Rollup};
-pub use definition::{Content, Definition, DefinitionError, SectionDef, SignConvention};
+pub use definition::{
+    AppendixDef, Content, Definition, DefinitionError, SectionDef, SignConvention,
+};
 pub use narrative::Draft;
+pub use programme::ProgrammeData;
 
 use delar_core::period::MONTH_NAMES;
 use delar_report::{Block, Meta, Report, Section};
@@ -196,6 +199,75 @@ fn followup_section(ctx: &Ctx, c: &Content) -> Option<Section> {
     })
 }
 
+/// The programme content items (docs/REPORTS.md): blocks into the definition's section,
+/// subsections into `generated`; a paragraph saying why when there is no consolidation.
+fn programme_content(
+    ctx: &Ctx,
+    c: &Content,
+    blocks: &mut Vec<Block>,
+    generated: &mut Vec<Section>,
+) {
+    let Some(data) = ctx.inputs.programme.as_ref() else {
+        blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+            "Programområdets konsolidering saknas: organisationen har ingen programnämnd \
+             under roten, eller så har prognosen inte beräknats.",
+        )));
+        return;
+    };
+    let def_mode = match ctx.comparison {
+        definition::Comparison::Omraknad => delar_consolidate::restate::ComparisonMode::Restate,
+        definition::Comparison::EjJamforbar => {
+            delar_consolidate::restate::ComparisonMode::NotComparable
+        }
+    };
+    let round = ctx.inputs.round;
+    let comparison = data.comparison(
+        round.year,
+        round.cutoff_month(),
+        def_mode,
+        ctx.unit,
+        ctx.decimals,
+    );
+    let line_order: Vec<String> = ctx
+        .inputs
+        .mapping
+        .groups()
+        .iter()
+        .map(|g| g.code.clone())
+        .collect();
+    let inp = programme::ProgrammeInput {
+        round,
+        tree: &ctx.inputs.tree,
+        programme_committee: &data.programme_committee,
+        budget: &data.budget,
+        forecast: &data.forecast,
+        line_names: &data.line_names,
+        line_order: &line_order,
+        equity: &data.equity,
+        special: &data.special,
+        comparison: comparison.as_ref(),
+        method_note: data.method_note.as_deref(),
+        unit: ctx.unit,
+        decimals: ctx.decimals,
+    };
+    match c {
+        Content::Programomrade => generated.extend(programme::programme_sections(&inp)),
+        Content::ProgramomradeForslag => blocks.push(programme::proposal_list(&inp)),
+        Content::ProgramomradeProgramnamnd => blocks.push(Block::Table(programme::own_table(&inp))),
+        Content::ProgramomradeNamnder => generated.extend(programme::committee_sections(&inp)),
+        Content::ProgramomradeKonsoliderat => blocks.extend(programme::area_blocks(&inp)),
+        Content::ProgramomradeIntraprenader => match programme::equity_block(&inp) {
+            Some(b) => blocks.push(b),
+            None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                "Det finns inga intraprenader med ingående eget kapital; importera dem med \
+                 `delar import intraprenader intraprenader.csv`.",
+            ))),
+        },
+        Content::ProgramomradeSarskilda => blocks.extend(programme::special_blocks(&inp)),
+        _ => {}
+    }
+}
+
 fn section(
     ctx: &Ctx,
     def: &SectionDef,
@@ -290,6 +362,15 @@ fn section(
             },
             Content::SarskildaPoster => blocks.push(Block::Table(ctx.special_table())),
             Content::DiagramAvvikelse => blocks.push(Block::Chart(ctx.deviation_chart())),
+            Content::Programomrade
+            | Content::ProgramomradeForslag
+            | Content::ProgramomradeProgramnamnd
+            | Content::ProgramomradeNamnder
+            | Content::ProgramomradeKonsoliderat
+            | Content::ProgramomradeIntraprenader
+            | Content::ProgramomradeSarskilda => {
+                programme_content(ctx, c, &mut blocks, &mut generated)
+            }
             Content::DiagramAckumulerat { nod } => {
                 let node = match nod {
                     Some(n) => n.clone(),

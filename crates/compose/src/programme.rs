@@ -7,15 +7,64 @@
 //! a table's `sign_note` says otherwise; deviation = budget − forecast, positive = surplus.
 
 use delar_consolidate::intraprenad::{self, EquityRow};
-use delar_consolidate::restate::Comparison;
+use delar_consolidate::restate::{self, Comparison, ComparisonMode};
 use delar_consolidate::special::{self, SpecialEffects};
 use delar_consolidate::{Consolidation, NodeResult, DIFFERENCE_KEY};
-use delar_core::{Amount, OrgTree, Round, Unit};
+use delar_core::{Amount, OrgTree, Organisation, Round, Unit, YearMonth};
 use delar_report::{
     Block, Cell, Column, Format, HeaderGroup, Identity, Paragraph, Row, RowKind, Section, Table,
     Value,
 };
 use std::collections::BTreeMap;
+
+/// The programme area's figures as the CLI gathers them from the store (owned, part of
+/// [`crate::Inputs`]); the report definition adds the unit and the comparison mode.
+#[derive(Clone, Debug)]
+pub struct ProgrammeData {
+    /// The programme committee's code (`PN`).
+    pub programme_committee: String,
+    /// Consolidated annual budget.
+    pub budget: Consolidation,
+    /// Consolidated full-year forecast.
+    pub forecast: Consolidation,
+    /// Names of the line keys (kontogrupp code → name).
+    pub line_names: BTreeMap<String, String>,
+    /// The intraprenad equity ledger (empty when no opening balances are imported).
+    pub equity: Vec<EquityRow>,
+    /// Budget, forecast and special effects per node.
+    pub special: BTreeMap<String, SpecialEffects>,
+    /// Every version of the organisation (to compare last year's tree with this year's).
+    pub organisation: Organisation,
+    /// Last year's full-year outcome per organisation code, as booked.
+    pub last_year: Vec<(String, Amount)>,
+    /// How the forecast's internal purchases and sales were split on counterparties (Swedish;
+    /// printed under the table of eliminations).
+    pub method_note: Option<String>,
+}
+
+impl ProgrammeData {
+    /// Last year compared with this year's organisation (`this` = the cut-off month), in
+    /// `mode`; amounts in the footnote in `unit` with `decimals`.
+    pub fn comparison(
+        &self,
+        year: i32,
+        this: YearMonth,
+        mode: ComparisonMode,
+        unit: Unit,
+        decimals: u8,
+    ) -> Option<Comparison> {
+        let last = YearMonth::new(year - 1, 12).ok()?;
+        Some(restate::compare(
+            &self.organisation,
+            last,
+            this,
+            &self.last_year,
+            mode,
+            unit,
+            decimals,
+        ))
+    }
+}
 
 /// What the programme sections are built from (all already computed).
 pub struct ProgrammeInput<'a> {
@@ -31,12 +80,20 @@ pub struct ProgrammeInput<'a> {
     pub forecast: &'a Consolidation,
     /// Names of the line keys (kontogrupp code → name); unknown keys show their code.
     pub line_names: &'a BTreeMap<String, String>,
+    /// The line keys in report order (kontogrupper in the mapping's order); other keys
+    /// follow by code.
+    pub line_order: &'a [String],
     /// The intraprenad equity ledger.
     pub equity: &'a [EquityRow],
     /// Budget, forecast and special effects per node.
     pub special: &'a BTreeMap<String, SpecialEffects>,
-    /// Last year's comparison, when the definition asks for one (its footnote is printed).
+    /// Last year's comparison, when the definition asks for one: the programme table gets a
+    /// column of last year's outcome (restated, or as booked with not comparable rows marked
+    /// `*`) and the footnote.
     pub comparison: Option<&'a Comparison>,
+    /// How the forecast's internal trade was split on counterparties (footnote of the
+    /// eliminations table).
+    pub method_note: Option<&'a str>,
     /// The unit amounts are shown in (Örebro: tkr).
     pub unit: Unit,
     /// Decimals shown.
@@ -140,10 +197,9 @@ fn lines_table(inp: &ProgrammeInput<'_>, code: &str, id: &str, caption: String) 
             }
         }
     }
-    // Mapping order is unknown here: keep the order of line_names, then the rest.
     let order = |k: &String| {
-        inp.line_names
-            .keys()
+        inp.line_order
+            .iter()
             .position(|x| x == k)
             .unwrap_or(usize::MAX)
     };
@@ -212,115 +268,130 @@ fn lines_table(inp: &ProgrammeInput<'_>, code: &str, id: &str, caption: String) 
 fn area_table(inp: &ProgrammeInput<'_>) -> Table {
     let money = inp.money();
     let root = inp.tree.root().map(|r| r.code.clone()).unwrap_or_default();
-    let mut rows = Vec::new();
-    let mut codes = inp.committees();
-    // Amounts booked on the root itself (unallocated) are shown, never dropped.
-    let (rb, rf) = inp.node_pair(&root);
-    let root_own = (
-        rb.map(|n| n.own.result.total()).unwrap_or_default(),
-        rf.map(|n| n.own.result.total()).unwrap_or_default(),
-    );
+    let year = inp.round.year;
+    let codes = inp.committees();
+    let cmp = inp.comparison;
+    let marked = |c: &str| cmp.is_some_and(|x| x.not_comparable.contains(c));
     let result =
         |n: Option<&NodeResult>| n.map(|n| n.consolidated.result.total()).unwrap_or_default();
+    let last = |c: &str| {
+        cmp.and_then(|x| x.values.get(c))
+            .copied()
+            .unwrap_or_default()
+    };
+    // One row: label, last year (when compared), budget, forecast, deviation.
+    let make = |key: &str, label: String, kind: RowKind, fig: [Amount; 3], lf: Option<Amount>| {
+        let [ly, b, f] = fig;
+        let mut cells = vec![Cell::text(label)];
+        if cmp.is_some() {
+            cells.push(match lf {
+                Some(_) => {
+                    let mut c = inp.cell(
+                        ly,
+                        inp.fact("utfall_fg_ar", key),
+                        match cmp.map(|x| x.mode) {
+                            Some(ComparisonMode::Restate) => "utfall föregående år, omräknat",
+                            _ => "utfall föregående år, som bokfört",
+                        },
+                    );
+                    if marked(key) {
+                        c.text.push('*');
+                    }
+                    c
+                }
+                None => Cell::empty(),
+            });
+        }
+        let origin = "konsoliderat";
+        cells.push(inp.cell(b, inp.fact("budget", key), origin));
+        cells.push(inp.cell(f, inp.fact("prognos", key), origin));
+        cells.push(inp.cell(b - f, inp.fact("avvikelse", key), origin));
+        Row {
+            key: key.to_string(),
+            kind,
+            level: if kind == RowKind::Varav { 1 } else { 0 },
+            cells,
+            includes: vec![],
+        }
+    };
+    let mut rows = Vec::new();
+    let mut included = codes.clone();
     for c in &codes {
         let (b, f) = inp.node_pair(c);
-        let (bv, fv) = (result(b), result(f));
-        rows.push(Row {
-            key: c.clone(),
-            kind: RowKind::Item,
-            level: 0,
-            cells: vec![
-                Cell::text(inp.name(c)),
-                inp.cell(bv, inp.fact("budget", c), "konsoliderat"),
-                inp.cell(fv, inp.fact("prognos", c), "konsoliderat"),
-                inp.cell(bv - fv, inp.fact("avvikelse", c), "konsoliderat"),
-            ],
-            includes: vec![],
-        });
+        rows.push(make(
+            c,
+            inp.name(c),
+            RowKind::Item,
+            [last(c), result(b), result(f)],
+            Some(last(c)),
+        ));
     }
-    if !root_own.0.is_zero() || !root_own.1.is_zero() {
+    // Amounts booked on the root itself (unallocated, or last year on a closed committee) are
+    // shown, never dropped.
+    let (rb, rf) = inp.node_pair(&root);
+    let own = |n: Option<&NodeResult>| n.map(|n| n.own.result.total()).unwrap_or_default();
+    let last_own = last(&root) - codes.iter().map(|c| last(c)).sum::<Amount>();
+    if !own(rb).is_zero() || !own(rf).is_zero() || (cmp.is_some() && !last_own.is_zero()) {
         let key = format!("{root}-eget");
-        rows.push(Row {
-            key: key.clone(),
-            kind: RowKind::Item,
-            level: 0,
-            cells: vec![
-                Cell::text(format!("Ej fördelat på nämnd ({root})")),
-                inp.cell(root_own.0, inp.fact("budget", &key), "konsoliderat"),
-                inp.cell(root_own.1, inp.fact("prognos", &key), "konsoliderat"),
-                inp.cell(
-                    root_own.0 - root_own.1,
-                    inp.fact("avvikelse", &key),
-                    "konsoliderat",
-                ),
-            ],
-            includes: vec![],
-        });
-        codes.push(key);
+        rows.push(make(
+            &key,
+            format!("Ej fördelat på nämnd ({root})"),
+            RowKind::Item,
+            [last_own, own(rb), own(rf)],
+            Some(last_own),
+        ));
+        included.push(key);
     }
-    let (tb, tf) = (result(rb), result(rf));
-    rows.push(Row {
-        key: root.clone(),
-        kind: RowKind::Total,
-        level: 0,
-        cells: vec![
-            Cell::text(inp.name(&root)),
-            inp.cell(tb, inp.fact("budget", &root), "konsoliderat"),
-            inp.cell(tf, inp.fact("prognos", &root), "konsoliderat"),
-            inp.cell(tb - tf, inp.fact("avvikelse", &root), "konsoliderat"),
-        ],
-        includes: codes,
-    });
+    let mut total = make(
+        &root,
+        inp.name(&root),
+        RowKind::Total,
+        [last(&root), result(rb), result(rf)],
+        Some(last(&root)),
+    );
+    total.includes = included;
+    rows.push(total);
     if !inp.equity.is_empty() {
         let t = intraprenad::total(inp.equity);
-        rows.push(Row {
-            key: "varav-intraprenader".into(),
-            kind: RowKind::Varav,
-            level: 1,
-            cells: vec![
-                Cell::text("varav intraprenader"),
-                inp.cell(
-                    t.budget,
-                    inp.fact("budget", "intraprenader"),
-                    "eget kapital",
-                ),
-                inp.cell(
-                    t.forecast,
-                    inp.fact("prognos", "intraprenader"),
-                    "eget kapital",
-                ),
-                inp.cell(
-                    t.deviation,
-                    inp.fact("avvikelse", "intraprenader"),
-                    "eget kapital",
-                ),
-            ],
-            includes: vec![],
-        });
-        rows.push(Row {
-            key: "exkl-intraprenader".into(),
-            kind: RowKind::Item,
-            level: 0,
-            cells: vec![
-                Cell::text("Totalt exklusive intraprenader"),
-                inp.cell(
-                    tb - t.budget,
-                    inp.fact("budget", &format!("{root}/exkl_intraprenader")),
-                    "konsoliderat − intraprenader",
-                ),
-                inp.cell(
-                    tf - t.forecast,
-                    inp.fact("prognos", &format!("{root}/exkl_intraprenader")),
-                    "konsoliderat − intraprenader",
-                ),
-                inp.cell(
-                    tb - tf - t.deviation,
-                    inp.fact("avvikelse", &format!("{root}/exkl_intraprenader")),
-                    "konsoliderat − intraprenader",
-                ),
-            ],
-            includes: vec![],
-        });
+        let mut varav = make(
+            "varav-intraprenader",
+            "varav intraprenader".into(),
+            RowKind::Varav,
+            [Amount::ZERO, t.budget, t.forecast],
+            None,
+        );
+        let n = varav.cells.len();
+        varav.cells[n - 3] = inp.cell(
+            t.budget,
+            inp.fact("budget", "intraprenader"),
+            "eget kapital",
+        );
+        varav.cells[n - 2] = inp.cell(
+            t.forecast,
+            inp.fact("prognos", "intraprenader"),
+            "eget kapital",
+        );
+        varav.cells[n - 1] = inp.cell(
+            t.deviation,
+            inp.fact("avvikelse", "intraprenader"),
+            "eget kapital",
+        );
+        rows.push(varav);
+        let key = format!("{root}/exkl_intraprenader");
+        let mut exkl = make(
+            &key,
+            "Totalt exklusive intraprenader".into(),
+            RowKind::Item,
+            [Amount::ZERO, result(rb) - t.budget, result(rf) - t.forecast],
+            None,
+        );
+        exkl.key = "exkl-intraprenader".into();
+        for c in exkl.cells.iter_mut().skip(1) {
+            if let Some(s) = c.source.as_mut() {
+                s.origin = "konsoliderat − intraprenader".into();
+            }
+        }
+        rows.push(exkl);
     }
     let mut notes = vec![format!(
         "{} = {} + summan av nämndernas resultat. Interna köp och försäljningar tar ut varandra \
@@ -328,22 +399,30 @@ fn area_table(inp: &ProgrammeInput<'_>) -> Table {
         inp.name(&root),
         inp.name(inp.programme_committee)
     )];
-    if let Some(c) = inp.comparison.and_then(|c| c.footnote.clone()) {
-        notes.push(c);
+    if let Some(c) = cmp {
+        match &c.footnote {
+            Some(f) if c.not_comparable.is_empty() => notes.push(f.clone()),
+            Some(f) => notes.push(format!("* {f}")),
+            None => {}
+        }
     }
+    let mut columns = vec![col("namnd", "Nämnd", Format::Text)];
+    if cmp.is_some() {
+        columns.push(col("utfall_fg", &format!("Utfall {}", year - 1), money));
+    }
+    columns.extend([
+        col("budget", &format!("Budget {year}"), money),
+        col("prognos", &format!("Prognos {year}"), money),
+        col("avvikelse", "Avvikelse budget − prognos", money),
+    ]);
     Table {
         id: "programomrade".into(),
         number: 0,
-        caption: format!("{} per nämnd, helår {}", inp.name(&root), inp.round.year),
+        caption: format!("{} per nämnd, helår {year}", inp.name(&root)),
         unit: Some(inp.unit),
         sign_note: Some(NET_NOTE.into()),
         groups: vec![],
-        columns: vec![
-            col("namnd", "Nämnd", Format::Text),
-            col("budget", &format!("Budget {}", inp.round.year), money),
-            col("prognos", &format!("Prognos {}", inp.round.year), money),
-            col("avvikelse", "Avvikelse budget − prognos", money),
-        ],
+        columns,
         rows,
         identities: vec![r1()],
         notes,
@@ -459,6 +538,9 @@ fn gross_table(inp: &ProgrammeInput<'_>) -> Table {
     if let Some(t) = po.and_then(|n| n.explanation(&names, inp.unit, inp.decimals)) {
         notes.push(t);
     }
+    if let Some(m) = inp.method_note {
+        notes.push(m.to_string());
+    }
     Table {
         id: "programomrade-brutto".into(),
         number: 0,
@@ -496,14 +578,14 @@ fn equity_table(inp: &ProgrammeInput<'_>) -> Table {
     let keys = [
         ("budget", "Budget"),
         ("prognos", "Prognos"),
-        ("avvikelse", "Avvikelse budget − prognos"),
-        ("ingaende", "Ingående ack. resultat"),
-        ("avskrivet", "Avskrivet underskott"),
-        ("ianspratagande", "Ianspråktagande av eget kapital"),
-        ("nya_underskott", "Nya underskott"),
-        ("nya_overskott", "Nya överskott"),
-        ("over_tak", "Överskott över tak"),
-        ("utgaende", "Utgående ack. resultat"),
+        ("avvikelse", "Avvikelse"),
+        ("ingaende", "Ingående"),
+        ("avskrivet", "Avskrivet"),
+        ("ianspratagande", "Använt"),
+        ("nya_underskott", "Underskott"),
+        ("nya_overskott", "Överskott"),
+        ("over_tak", "Över tak"),
+        ("utgaende", "Utgående"),
     ];
     let mut columns = vec![col("intraprenad", "Intraprenad", Format::Text)];
     columns.extend(keys.iter().map(|(k, l)| col(k, l, money)));
@@ -550,9 +632,11 @@ fn equity_table(inp: &ProgrammeInput<'_>) -> Table {
         inp.equity.iter().map(|r| r.code.clone()).collect(),
     ));
     let mut notes = vec![
-        "Utgående = ingående + avskrivet underskott − ianspråktagande − nya underskott + nya \
-         överskott − överskott över tak. Årets avvikelse = nya överskott − ianspråktagande − \
-         nya underskott."
+        "Eget kapital är intraprenadens ackumulerade resultat. Avskrivet: ett gammalt underskott \
+         som skrivs av vid årets början. Använt: ianspråktaget eget kapital som täcker årets \
+         underskott. Underskott och Överskott: årets nya. Över tak: överskott som inte får föras \
+         vidare. Utgående = ingående + avskrivet − använt − underskott + överskott − över tak. \
+         Avvikelse (budget − prognos) = överskott − använt − underskott."
             .to_string(),
     ];
     for r in inp.equity {
@@ -569,9 +653,9 @@ fn equity_table(inp: &ProgrammeInput<'_>) -> Table {
         ),
         unit: Some(inp.unit),
         sign_note: Some(
-            "Budget och prognos anges som nettokostnad (positiv). Ackumulerat resultat: positivt \
-             = överskott. Ianspråktagande, underskott, överskott och avskrivningar anges som \
-             positiva belopp."
+            "Budget och prognos anges som nettokostnad (positiv); avvikelse = budget − prognos, \
+             positiv = överskott. Eget kapital: positivt = ackumulerat överskott. Avskrivet, \
+             använt, underskott, överskott och över tak anges som positiva belopp."
                 .into(),
         ),
         groups: vec![
@@ -584,7 +668,7 @@ fn equity_table(inp: &ProgrammeInput<'_>) -> Table {
                 span: 3,
             },
             HeaderGroup {
-                label: "Eget kapital".into(),
+                label: "Eget kapital (ackumulerat resultat)".into(),
                 span: 7,
             },
         ],
@@ -739,9 +823,9 @@ fn incl_excl_table(inp: &ProgrammeInput<'_>) -> Table {
     }
 }
 
-/// The programme sections: proposal for decision, the programme committee's own activity,
-/// the committees, the consolidated programme area, intraprenader and special effects.
-pub fn programme_sections(inp: &ProgrammeInput<'_>) -> Vec<Section> {
+/// The proposal for decision: the programme committee adopts the report, and each committee
+/// with a deficit excluding special effects gets the task to reach a balanced budget.
+pub fn proposal_list(inp: &ProgrammeInput<'_>) -> Block {
     let pn = inp.programme_committee;
     let mut items = vec![Paragraph::text(format!(
         "{} fastställer {}.",
@@ -753,25 +837,28 @@ pub fn programme_sections(inp: &ProgrammeInput<'_>) -> Vec<Section> {
             .into_iter()
             .map(Paragraph::text),
     );
-    let proposal = section(
-        "forslag-till-beslut",
-        "Förslag till beslut",
-        vec![Block::List {
-            ordered: true,
-            items,
-        }],
-    );
-    let own = section(
-        "programnamndens-verksamhet",
-        &format!("{}s egen verksamhet", inp.name(pn)),
-        vec![Block::Table(lines_table(
-            inp,
-            pn,
-            &format!("egen-{pn}"),
-            format!("{}, helår {}", inp.name(pn), inp.round.year),
-        ))],
-    );
-    let mut committees = section("namnderna", "Nämndernas ekonomiska resultat", vec![]);
+    Block::List {
+        ordered: true,
+        items,
+    }
+}
+
+/// The programme committee's own lines (budget, forecast, deviation per kontogrupp).
+pub fn own_table(inp: &ProgrammeInput<'_>) -> Table {
+    let pn = inp.programme_committee;
+    lines_table(
+        inp,
+        pn,
+        &format!("egen-{pn}"),
+        format!("{}, helår {}", inp.name(pn), inp.round.year),
+    )
+}
+
+/// One subsection per committee (not the programme committee) with its lines after the
+/// eliminations in its subtree.
+pub fn committee_sections(inp: &ProgrammeInput<'_>) -> Vec<Section> {
+    let pn = inp.programme_committee;
+    let mut out = Vec::new();
     for c in inp.committees().into_iter().filter(|c| c != pn) {
         let mut s = section(
             &format!("namnd-{c}"),
@@ -791,30 +878,62 @@ pub fn programme_sections(inp: &ProgrammeInput<'_>) -> Vec<Section> {
                 )));
             }
         }
-        committees.sections.push(s);
+        out.push(s);
     }
+    out
+}
+
+/// The programme area per committee, then its gross cost and revenue with the eliminations
+/// (the consolidation explained in the footnote).
+pub fn area_blocks(inp: &ProgrammeInput<'_>) -> Vec<Block> {
+    vec![
+        Block::Table(area_table(inp)),
+        Block::Table(gross_table(inp)),
+    ]
+}
+
+/// The intraprenad equity table, `None` when there are no intraprenad opening balances.
+pub fn equity_block(inp: &ProgrammeInput<'_>) -> Option<Block> {
+    (!inp.equity.is_empty()).then(|| Block::Table(equity_table(inp)))
+}
+
+/// Special effects per committee and the deviation including and excluding them.
+pub fn special_blocks(inp: &ProgrammeInput<'_>) -> Vec<Block> {
+    vec![
+        Block::Table(special_table(inp)),
+        Block::Table(incl_excl_table(inp)),
+    ]
+}
+
+/// The programme sections: proposal for decision, the programme committee's own activity,
+/// the committees, the consolidated programme area, intraprenader and special effects.
+pub fn programme_sections(inp: &ProgrammeInput<'_>) -> Vec<Section> {
+    let pn = inp.programme_committee;
+    let proposal = section(
+        "forslag-till-beslut",
+        "Förslag till beslut",
+        vec![proposal_list(inp)],
+    );
+    let own = section(
+        "programnamndens-verksamhet",
+        &format!("{}s egen verksamhet", inp.name(pn)),
+        vec![Block::Table(own_table(inp))],
+    );
+    let mut committees = section("namnderna", "Nämndernas ekonomiska resultat", vec![]);
+    committees.sections = committee_sections(inp);
     let mut area = section(
         "programomradet",
         "Programområdet konsoliderat",
-        vec![
-            Block::Table(area_table(inp)),
-            Block::Table(gross_table(inp)),
-        ],
+        area_blocks(inp),
     );
-    if !inp.equity.is_empty() {
-        area.sections.push(section(
-            "intraprenader",
-            "Intraprenader",
-            vec![Block::Table(equity_table(inp))],
-        ));
+    if let Some(b) = equity_block(inp) {
+        area.sections
+            .push(section("intraprenader", "Intraprenader", vec![b]));
     }
     let effects = section(
         "sarskilda-effekter",
         "Särskilda effekter",
-        vec![
-            Block::Table(special_table(inp)),
-            Block::Table(incl_excl_table(inp)),
-        ],
+        special_blocks(inp),
     );
     vec![proposal, own, committees, area, effects]
 }
@@ -1007,9 +1126,11 @@ mod tests {
             budget: &budget,
             forecast: &forecast,
             line_names: &names,
+            line_order: &[],
             equity: &equity,
             special: &special,
             comparison: None,
+            method_note: None,
             unit: Unit::Tkr,
             decimals: 0,
         };

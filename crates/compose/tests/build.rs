@@ -136,6 +136,7 @@ fn inputs() -> Inputs {
         volumes: Vec::new(),
         followup: None,
         years: Vec::new(),
+        programme: None,
         edits: BTreeMap::new(),
     }
 }
