@@ -433,7 +433,20 @@ pub fn build_all(
         report,
         findings,
     }];
-    for b in &def.bilaga {
+    // The named appendices, then (with `bilagor = "namnder"`) every other committee.
+    let mut appendices: Vec<delar_compose::definition::AppendixDef> = def.bilaga.clone();
+    if def.bilagor.as_deref() == Some("namnder") {
+        for n in inputs.tree.nodes() {
+            if n.kind == delar_core::OrgKind::Namnd && !appendices.iter().any(|a| a.nod == n.code)
+            {
+                appendices.push(delar_compose::definition::AppendixDef {
+                    nod: n.code.clone(),
+                    definition: None,
+                });
+            }
+        }
+    }
+    for b in &appendices {
         let adef = match &b.definition {
             None => Definition::committee_definition(),
             Some(p) => {

@@ -47,6 +47,10 @@ pub struct Definition {
     /// Committees' own reports written with this one (`[[bilaga]]`), in order.
     #[serde(default)]
     pub bilaga: Vec<AppendixDef>,
+    /// `"namnder"`: also a report for every operating committee (nämnd) in the organisation
+    /// at the cut-off that has no `[[bilaga]]` of its own, with the built-in committee
+    /// definition.
+    pub bilagor: Option<String>,
 }
 
 /// A committee's own report, written in the same run as the programme report
@@ -284,6 +288,13 @@ impl Definition {
         if d.avsnitt.is_empty() {
             return Err(DefinitionError(format!(
                 "rapportdefinitionen {name} har inga avsnitt; lägg till minst ett [[avsnitt]]"
+            )));
+        }
+        if let Some(b) = d.bilagor.as_deref().filter(|b| *b != "namnder") {
+            return Err(DefinitionError(format!(
+                "rapportdefinitionen {name}: bilagor = \"{b}\" känns inte igen; skriv \
+                 bilagor = \"namnder\" (en bilaga per nämnd) eller ta bort raden och ange \
+                 [[bilaga]] nod = \"KOD\" för varje bilaga"
             )));
         }
         Ok(d)
