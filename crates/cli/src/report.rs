@@ -437,8 +437,7 @@ pub fn build_all(
     let mut appendices: Vec<delar_compose::definition::AppendixDef> = def.bilaga.clone();
     if def.bilagor.as_deref() == Some("namnder") {
         for n in inputs.tree.nodes() {
-            if n.kind == delar_core::OrgKind::Namnd && !appendices.iter().any(|a| a.nod == n.code)
-            {
+            if n.kind == delar_core::OrgKind::Namnd && !appendices.iter().any(|a| a.nod == n.code) {
                 appendices.push(delar_compose::definition::AppendixDef {
                     nod: n.code.clone(),
                     definition: None,

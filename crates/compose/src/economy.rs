@@ -1034,15 +1034,17 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// The footnote on comparisons with last year, when the organisation changed.
+    /// The footnote on comparisons with last year, when the organisation changed after the
+    /// start of last year (a change in force from January last year affects both years alike).
     pub fn comparison_note(&self) -> Option<String> {
         let tree = &self.inputs.tree;
         let moved: Vec<&OrgNode> = tree
             .nodes()
             .iter()
             .filter(|n| {
-                n.from
-                    .is_some_and(|f| f.year() == self.year() - 1 || f.year() == self.year())
+                n.from.is_some_and(|f| {
+                    delar_core::YearMonth::new(self.year() - 1, 1).is_ok_and(|jan| f > jan)
+                })
             })
             .filter(|n| n.kind != delar_core::OrgKind::Programomrade)
             .collect();
