@@ -568,6 +568,32 @@ mod tests {
     }
 
     #[test]
+    fn wide_tables_get_smaller_type() {
+        let mut t = sample_table();
+        let mut out = String::new();
+        table_markup(&t, &mut out);
+        assert!(!out.contains("show table: set text(size: 7pt)"), "{out}");
+        while t.columns.len() < 14 {
+            let c = t.columns[1].clone();
+            t.columns.push(c);
+            for r in &mut t.rows {
+                let cell = r.cells[1].clone();
+                r.cells.push(cell);
+            }
+        }
+        let mut out = String::new();
+        table_markup(&t, &mut out);
+        assert!(out.contains("show table: set text(size: 7pt)"), "{out}");
+    }
+
+    fn sample_table() -> delar_report::Table {
+        delar_report::fixture::sample()
+            .table("drift")
+            .expect("the sample has the operating statement")
+            .clone()
+    }
+
+    #[test]
     fn dates_parse_only_when_valid() {
         assert_eq!(parse_date("2025-09-30"), Some((2025, 9, 30)));
         assert_eq!(parse_date("2025-13-01"), None);
