@@ -60,32 +60,37 @@ pub fn definition(path: Option<&Path>) -> Result<Definition> {
     }
 }
 
-/// Monthly outcome and budget per leaf node × kontogrupp for a year (nodes of `tree`).
+/// Monthly outcome and budget per leaf node × kontogrupp for a year (nodes of `tree`), in one
+/// query for the year (`ledger_by_node`: the same figures as the ledger per object).
 fn monthly(
     store: &SqliteStore,
     tree: &OrgTree,
     year: i32,
 ) -> Result<BTreeMap<(String, String), Monthly>> {
+    let leaves: std::collections::BTreeSet<&str> =
+        tree.leaves().iter().map(|n| n.code.as_str()).collect();
+    let rows = match store.ledger_by_node(year, LedgerBy::Group, None) {
+        Ok(r) => r,
+        Err(StoreError::NoSuchYear(_)) => return Ok(BTreeMap::new()),
+        Err(e) => return Err(e.into()),
+    };
     let mut out = BTreeMap::new();
-    for node in tree.leaves() {
-        let rows = match store.ledger(year, LedgerBy::Group, Some((1, &node.code))) {
-            Ok(r) => r,
-            Err(StoreError::NoSuchObject { .. }) | Err(StoreError::NoSuchYear(_)) => continue,
-            Err(e) => return Err(e.into()),
-        };
-        for r in rows {
-            let mut m = Monthly::default();
-            for (i, a) in r.outcome.iter().take(12).enumerate() {
-                m.outcome[i] = *a;
-            }
-            for (i, a) in r.budget.iter().take(12).enumerate() {
-                m.budget[i] = *a;
-            }
-            if m.outcome.iter().all(|a| a.is_zero()) && m.budget.iter().all(|a| a.is_zero()) {
-                continue;
-            }
-            out.insert((node.code.clone(), r.key.clone()), m);
+    for nr in rows {
+        if !leaves.contains(nr.node.as_str()) {
+            continue;
         }
+        let r = nr.row;
+        let mut m = Monthly::default();
+        for (i, a) in r.outcome.iter().take(12).enumerate() {
+            m.outcome[i] = *a;
+        }
+        for (i, a) in r.budget.iter().take(12).enumerate() {
+            m.budget[i] = *a;
+        }
+        if m.outcome.iter().all(|a| a.is_zero()) && m.budget.iter().all(|a| a.is_zero()) {
+            continue;
+        }
+        out.insert((nr.node, r.key), m);
     }
     Ok(out)
 }

@@ -586,7 +586,9 @@ fn chart_sheet(
         .title()
         .set_name(c.title_line().as_str())
         .set_font(ChartFont::new().set_size(12).set_bold());
-    chart.set_alt_text(&c.alt);
+    // Excel keeps at most 255 characters of alt text; the whole text alternative is in the
+    // sheet above the chart, so the picture's alt text is cut at a word with an ellipsis.
+    chart.set_alt_text(&excel_alt(&c.alt));
     // Bar charts have the categories on the y axis and the values on the x axis.
     match c.kind {
         ChartKind::HorizontalBar => {
@@ -675,5 +677,36 @@ mod tests {
     #[test]
     fn header_text_doubles_ampersands() {
         assert_eq!(header_text("A & B"), "A && B");
+    }
+}
+
+/// A text alternative within Excel's 255-character limit for a chart's alt text.
+fn excel_alt(alt: &str) -> String {
+    const MAX: usize = 255;
+    if alt.chars().count() <= MAX {
+        return alt.to_string();
+    }
+    let mut out: String = alt.chars().take(MAX - 1).collect();
+    if let Some(i) = out.rfind(' ') {
+        out.truncate(i);
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod alt_tests {
+    #[test]
+    fn long_alt_text_is_cut_at_a_word() {
+        let long = "Antalet placerade personer per dygn ökar. ".repeat(10);
+        let cut = super::excel_alt(&long);
+        assert!(cut.chars().count() <= 255, "{}", cut.chars().count());
+        let prefix = cut.strip_suffix('…').expect("an ellipsis marks the cut");
+        assert!(long.starts_with(prefix));
+        assert!(
+            long[prefix.len()..].starts_with(' '),
+            "cut inside a word: {cut}"
+        );
+        assert_eq!(super::excel_alt("Kort text."), "Kort text.");
     }
 }
