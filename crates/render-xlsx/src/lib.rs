@@ -588,7 +588,7 @@ fn chart_sheet(
         .set_font(ChartFont::new().set_size(12).set_bold());
     // Excel keeps at most 255 characters of alt text; the whole text alternative is in the
     // sheet above the chart, so the picture's alt text is cut at a word with an ellipsis.
-    chart.set_alt_text(&excel_alt(&c.alt));
+    chart.set_alt_text(excel_alt(&c.alt));
     // Bar charts have the categories on the y axis and the values on the x axis.
     match c.kind {
         ChartKind::HorizontalBar => {
