@@ -69,17 +69,17 @@ fn monthly(
 ) -> Result<BTreeMap<(String, String), Monthly>> {
     let leaves: std::collections::BTreeSet<&str> =
         tree.leaves().iter().map(|n| n.code.as_str()).collect();
-    let rows = match store.ledger_by_node(year, LedgerBy::Group, None) {
+    let rows = match ledger_rows(store, year) {
         Ok(r) => r,
         Err(StoreError::NoSuchYear(_)) => return Ok(BTreeMap::new()),
         Err(e) => return Err(e.into()),
     };
     let mut out = BTreeMap::new();
-    for nr in rows {
+    for nr in rows.iter() {
         if !leaves.contains(nr.node.as_str()) {
             continue;
         }
-        let r = nr.row;
+        let r = &nr.row;
         let mut m = Monthly::default();
         for (i, a) in r.outcome.iter().take(12).enumerate() {
             m.outcome[i] = *a;
@@ -90,9 +90,51 @@ fn monthly(
         if m.outcome.iter().all(|a| a.is_zero()) && m.budget.iter().all(|a| a.is_zero()) {
             continue;
         }
-        out.insert((nr.node, r.key), m);
+        out.insert((nr.node.clone(), r.key.clone()), m);
     }
     Ok(out)
+}
+
+thread_local! {
+    /// The year's ledger per node while one run builds several reports from an unchanged
+    /// store ([`build_all`]: the programme report and its appendices read the same years).
+    static LEDGER_CACHE: std::cell::RefCell<Option<BTreeMap<i32, std::rc::Rc<Vec<delar_store::NodeLedgerRow>>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the ledger cache on while alive; drops it (and its memory) at the end of the run.
+struct LedgerCacheGuard;
+
+impl LedgerCacheGuard {
+    fn on() -> LedgerCacheGuard {
+        LEDGER_CACHE.with(|c| *c.borrow_mut() = Some(BTreeMap::new()));
+        LedgerCacheGuard
+    }
+}
+
+impl Drop for LedgerCacheGuard {
+    fn drop(&mut self) {
+        LEDGER_CACHE.with(|c| *c.borrow_mut() = None);
+    }
+}
+
+/// The year's outcome and budget per node × kontogrupp, from the cache when it is on.
+fn ledger_rows(
+    store: &SqliteStore,
+    year: i32,
+) -> Result<std::rc::Rc<Vec<delar_store::NodeLedgerRow>>, StoreError> {
+    if let Some(rows) =
+        LEDGER_CACHE.with(|c| c.borrow().as_ref().and_then(|m| m.get(&year).cloned()))
+    {
+        return Ok(rows);
+    }
+    let rows = std::rc::Rc::new(store.ledger_by_node(year, LedgerBy::Group, None)?);
+    LEDGER_CACHE.with(|c| {
+        if let Some(m) = c.borrow_mut().as_mut() {
+            m.insert(year, rows.clone());
+        }
+    });
+    Ok(rows)
 }
 
 /// Gather everything a round's report needs from the store.
@@ -430,6 +472,7 @@ pub fn build_all(
     def_path: Option<&Path>,
     draft: bool,
 ) -> Result<Vec<Built>> {
+    let _cache = LedgerCacheGuard::on();
     let organisation = organisation_name(store);
     let inputs = gather(store, round, &organisation)?;
     let (report, findings) = build_and_check(&inputs, def, draft)?;
