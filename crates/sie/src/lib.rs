@@ -11,6 +11,7 @@ mod fast;
 pub mod finding;
 pub mod intern;
 pub mod model;
+mod psaldo;
 pub mod reader;
 pub mod token;
 pub mod validate;

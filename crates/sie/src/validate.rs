@@ -8,6 +8,7 @@ use crate::encoding::Encoding;
 use crate::finding::{Finding, Findings, Severity};
 use crate::intern::{FxHashMap, FxHashSet};
 use crate::model::*;
+use crate::psaldo::{PsaldoIndex, MAX_PSALDO_KEYS};
 use crate::reader::{ReadOptions, SieReader};
 use delar_core::accounts::is_balance_account;
 use delar_core::{Amount, Date, YearMonth};
@@ -110,8 +111,6 @@ impl NumberSet {
     }
 }
 
-type PeriodKey = (String, YearMonth, Vec<ObjectRef>);
-
 /// A #PSALDO that disagrees with the transactions: account, month, objects, #PSALDO amount,
 /// transactions' sum, line of the #PSALDO.
 type Mismatch = (
@@ -132,6 +131,10 @@ struct AccountSums {
     by_year: Vec<(i32, Amount)>,
     /// Σ per month of year 0 (result accounts).
     months: Vec<(YearMonth, Amount)>,
+    /// The account's id in the #PSALDO index when it has a #PSALDO on objects, as of
+    /// `psaldo_generation`.
+    psaldo_id: Option<u32>,
+    psaldo_generation: Option<u32>,
 }
 
 /// Add `amount` to the entry for `key` in a short list; false on overflow (the sum is kept).
@@ -174,18 +177,15 @@ pub struct Validator {
     /// Line of each #UB and #RES for year 0, for the end-of-file findings.
     ub_line: HashMap<String, u64>,
     res_line: HashMap<String, u64>,
-    /// #PSALDO per (account, month, objects) for year 0, to compare with transactions.
-    psaldo: HashMap<PeriodKey, (Amount, u64)>,
-    /// Σ transactions per (account, month, objects) for the keys #PSALDO has.
-    psaldo_trans: HashMap<PeriodKey, Amount>,
+    /// #PSALDO per (account, month, objects) for year 0 and the transactions against them.
+    psaldo: PsaldoIndex,
     /// Σ transactions per month and account (all object sets), year 0; filled at the end
     /// from `trans_sums`.
     month_trans: HashMap<String, BTreeMap<YearMonth, Amount>>,
     /// Σ transactions per account while reading: per year, and per month for year 0.
     trans_sums: FxHashMap<Code, AccountSums>,
-    /// Accounts with a #PSALDO on objects (year 0): only their lines need object sums.
-    psaldo_object_accounts: HashSet<String>,
     overflow_reported: bool,
+    late_psaldo_reported: bool,
     has_balances: bool,
     outside_year_reported: u64,
 }
@@ -302,14 +302,24 @@ impl Validator {
                     PeriodKind::Outcome => {
                         self.summary.psaldo_records += 1;
                         if *year == 0 && !is_balance_account(account) {
-                            if !objects.is_empty() {
-                                self.psaldo_object_accounts.insert(account.clone());
-                            }
-                            let e = self
+                            let dropped = self.psaldo.dropped;
+                            let after = self.summary.vouchers > 0;
+                            if !self
                                 .psaldo
-                                .entry((account.clone(), *period, objects.clone()))
-                                .or_insert((Amount::ZERO, line));
-                            e.0 = e.0.checked_add(*amount).unwrap_or(e.0);
+                                .add(account, *period, objects, *amount, line, after)
+                                && !self.late_psaldo_reported
+                            {
+                                self.late_psaldo_reported = true;
+                                self.findings.push(Finding::warning(line, "psaldo-after-vouchers", "periodsaldo (#PSALDO) på objekt står efter verifikationerna; standarden lägger saldon före #VER, och sådana periodsaldon jämförs inte med transaktionerna"));
+                            }
+                            if dropped == 0 && self.psaldo.dropped > 0 {
+                                self.findings.push(Finding {
+                                    severity: Severity::Info,
+                                    line: Some(line),
+                                    code: "psaldo-not-tracked",
+                                    message: format!("filen har fler än {MAX_PSALDO_KEYS} periodsaldon (#PSALDO); de som följer jämförs inte med transaktionerna"),
+                                });
+                            }
                         }
                     }
                     PeriodKind::Budget => self.summary.pbudget_records += 1,
@@ -456,25 +466,14 @@ impl Validator {
             if y == 0 && !sums.balance {
                 let ym = v.date.year_month();
                 overflow |= !add_to(&mut sums.months, ym, t.amount);
-                if !t.objects.is_empty() && self.psaldo_object_accounts.contains(t.account.as_str())
-                {
-                    // Every non-empty subset of up to two of the line's objects.
-                    let objs = &t.objects;
-                    let mut keys: Vec<Vec<ObjectRef>> =
-                        objs.iter().map(|o| vec![o.clone()]).collect();
-                    if objs.len() <= 4 {
-                        for a in 0..objs.len() {
-                            for b in a + 1..objs.len() {
-                                keys.push(vec![objs[a].clone(), objs[b].clone()]);
-                            }
-                        }
+                if !t.objects.is_empty() && !self.psaldo.is_empty() {
+                    let generation = self.psaldo.generation();
+                    if sums.psaldo_generation != Some(generation) {
+                        sums.psaldo_id = self.psaldo.object_account(&t.account);
+                        sums.psaldo_generation = Some(generation);
                     }
-                    for k in keys {
-                        let key = (t.account.to_string(), ym, k);
-                        if self.psaldo.contains_key(&key) {
-                            let e = self.psaldo_trans.entry(key).or_insert(Amount::ZERO);
-                            *e = e.checked_add(t.amount).unwrap_or(*e);
-                        }
+                    if let Some(id) = sums.psaldo_id {
+                        self.psaldo.add_transaction(id, ym, &t.objects, t.amount);
                     }
                 }
             }
@@ -610,23 +609,27 @@ impl Validator {
             }
             // #PSALDO against transactions (result accounts, year 0).
             let mut mismatches: Vec<Mismatch> = Vec::new();
-            for ((acc, ym, objs), (ps, ps_line)) in &self.psaldo {
+            for (acc, ym, objs, e) in self.psaldo.iter() {
                 let tr = if objs.is_empty() {
                     self.month_trans
                         .get(acc)
-                        .and_then(|m| m.get(ym))
+                        .and_then(|m| m.get(&ym))
                         .copied()
                         .unwrap_or_default()
                 } else if objs.len() <= 2 {
-                    self.psaldo_trans
-                        .get(&(acc.clone(), *ym, objs.clone()))
-                        .copied()
-                        .unwrap_or_default()
+                    e.trans
                 } else {
                     continue;
                 };
-                if tr != *ps {
-                    mismatches.push((acc.clone(), *ym, objs.clone(), *ps, tr, Some(*ps_line)));
+                if tr != e.psaldo {
+                    mismatches.push((
+                        acc.to_string(),
+                        ym,
+                        objs.to_vec(),
+                        e.psaldo,
+                        tr,
+                        Some(e.line),
+                    ));
                 }
             }
             // A month with transactions but no #PSALDO, when the file has #PSALDO at all.
@@ -636,7 +639,7 @@ impl Validator {
                     .iter()
                     .flat_map(|(a, m)| m.iter().map(move |(ym, tr)| (a, ym, tr)))
                 {
-                    if !tr.is_zero() && !self.psaldo.contains_key(&(acc.clone(), *ym, Vec::new())) {
+                    if !tr.is_zero() && !self.psaldo.has_total(acc, *ym) {
                         mismatches.push((acc.clone(), *ym, Vec::new(), Amount::ZERO, *tr, None));
                     }
                 }
