@@ -206,8 +206,14 @@ pub(crate) fn parse_trans_line(
         None
     };
     let quantity = if n > 3 && !toks[3].bytes.is_empty() {
-        let s = std::str::from_utf8(toks[3].bytes).ok()?.replace(',', ".");
-        match s.parse::<f64>() {
+        let s = std::str::from_utf8(toks[3].bytes).ok()?;
+        // Without a decimal comma the text parses as it is (no copy per line).
+        let parsed = if s.contains(',') {
+            s.replace(',', ".").parse::<f64>()
+        } else {
+            s.parse::<f64>()
+        };
+        match parsed {
             Ok(q) if q.is_finite() => Some(q),
             _ => return None,
         }

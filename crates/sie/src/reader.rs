@@ -137,7 +137,14 @@ struct OpenVoucher {
 /// Reads SIE records one at a time from any buffered input.
 pub struct SieReader<R: BufRead> {
     input: R,
+    /// A line that did not lie whole in the input's buffer (or needs cleaning) is copied here.
     buf: Vec<u8>,
+    st: State,
+}
+
+/// Everything the reader keeps but the input: lines are handed to it as byte slices, most of
+/// them straight from the input's buffer.
+struct State {
     line_no: u64,
     bytes_read: u64,
     detector: Detector,
@@ -186,6 +193,28 @@ impl Interners {
     }
 }
 
+/// Whether `line` is all ASCII and whether it holds a NUL byte, in one pass over eight
+/// bytes at a time (lines are short: two separate scans cost two calls per line).
+#[inline]
+fn scan_line(line: &[u8]) -> (bool, bool) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let (mut high, mut zero) = (0u64, 0u64);
+    let mut chunks = line.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        high |= w;
+        // Non-zero exactly when some byte of `w` is 0.
+        zero |= w.wrapping_sub(LO) & !w & HI;
+    }
+    let (mut ascii, mut nul) = (high & HI == 0, zero != 0);
+    for &b in chunks.remainder() {
+        ascii &= b < 0x80;
+        nul |= b == 0;
+    }
+    (ascii, nul)
+}
+
 /// Parse result of one record line.
 type Parsed = Result<Option<Record>, Finding>;
 
@@ -195,25 +224,27 @@ impl<R: BufRead> SieReader<R> {
         SieReader {
             input,
             buf: Vec::with_capacity(256),
-            line_no: 0,
-            bytes_read: 0,
-            detector: Detector::new(),
-            findings: Findings::default(),
-            opts,
-            stopped: false,
-            eof: false,
-            out: VecDeque::new(),
-            voucher: None,
-            crc: None,
-            checksum_seen: false,
-            unknown_labels: 0,
-            unknown_names: Vec::new(),
-            declared_format: None,
-            records: 0,
-            skipping: false,
-            interners: Interners::default(),
-            field_buf: Vec::new(),
-            fast: true,
+            st: State {
+                line_no: 0,
+                bytes_read: 0,
+                detector: Detector::new(),
+                findings: Findings::default(),
+                opts,
+                stopped: false,
+                eof: false,
+                out: VecDeque::new(),
+                voucher: None,
+                crc: None,
+                checksum_seen: false,
+                unknown_labels: 0,
+                unknown_names: Vec::new(),
+                declared_format: None,
+                records: 0,
+                skipping: false,
+                interners: Interners::default(),
+                field_buf: Vec::new(),
+                fast: true,
+            },
         }
     }
 
@@ -221,52 +252,77 @@ impl<R: BufRead> SieReader<R> {
     /// through the general tokenizer. For tests that compare the two paths.
     #[doc(hidden)]
     pub fn without_fast_path(mut self) -> Self {
-        self.fast = false;
+        self.st.fast = false;
         self
     }
 
     /// The current line number (1-based; the last line read).
     pub fn line(&self) -> u64 {
-        self.line_no
+        self.st.line_no
     }
     /// Bytes consumed so far.
     pub fn bytes_read(&self) -> u64 {
-        self.bytes_read
+        self.st.bytes_read
     }
     /// The encoding detected so far (final once the reader is exhausted).
     pub fn encoding(&self) -> Encoding {
-        self.detector.encoding()
+        self.st.detector.encoding()
     }
     /// The findings so far.
     pub fn findings(&self) -> &Findings {
-        &self.findings
+        &self.st.findings
     }
     /// Take the findings, leaving none.
     pub fn take_findings(&mut self) -> Findings {
-        std::mem::take(&mut self.findings)
+        std::mem::take(&mut self.st.findings)
     }
     /// True when strict mode stopped at an error.
     pub fn stopped(&self) -> bool {
-        self.stopped
+        self.st.stopped
     }
     /// Records with unknown labels that were skipped.
     pub fn unknown_labels(&self) -> u64 {
-        self.unknown_labels
+        self.st.unknown_labels
     }
     /// The character set the file declares in #FORMAT, if any.
     pub fn declared_format(&self) -> Option<&str> {
-        self.declared_format.as_deref()
+        self.st.declared_format.as_deref()
     }
     /// True when the file had a #KSUMMA record.
     pub fn has_checksum(&self) -> bool {
-        self.checksum_seen
+        self.st.checksum_seen
     }
 
-    fn report(&mut self, f: Finding) {
-        if self.opts.strict && f.severity == Severity::Error {
-            self.stopped = true;
+    /// Read the next line and process it. False at the end of the input.
+    fn next_line(&mut self) -> bool {
+        // The common case: the whole line lies in the input's buffer and needs no cleaning
+        // (not the first line, which may carry a BOM; no NUL; not too long), so it is
+        // processed where it lies, without a copy.
+        if self.st.line_no > 0 {
+            if let Ok(avail) = self.input.fill_buf() {
+                if let Some(i) = memchr::memchr(b'\n', avail) {
+                    let mut line = &avail[..i];
+                    if let Some(stripped) = line.strip_suffix(b"\r") {
+                        line = stripped;
+                    }
+                    let (ascii, nul) = scan_line(line);
+                    if line.len() <= MAX_LINE && !nul {
+                        self.st.line_no += 1;
+                        self.st.bytes_read += i as u64 + 1;
+                        self.st.process_line(line, ascii);
+                        self.input.consume(i + 1);
+                        return true;
+                    }
+                }
+            }
         }
-        self.findings.push(f);
+        if !self.read_line() {
+            return false;
+        }
+        let line = std::mem::take(&mut self.buf);
+        self.st.process_line(&line, line.is_ascii());
+        self.buf = line;
+        true
     }
 
     /// Read the next line into `buf` (without line ending). False at end of input.
@@ -282,10 +338,10 @@ impl<R: BufRead> SieReader<R> {
                     let f = Finding::file(
                         Severity::Error,
                         "io",
-                        format!("filen kunde inte läsas efter rad {}: {e}", self.line_no),
+                        format!("filen kunde inte läsas efter rad {}: {e}", self.st.line_no),
                     );
-                    self.report(f);
-                    self.stopped = true;
+                    self.st.report(f);
+                    self.st.stopped = true;
                     return false;
                 }
             };
@@ -304,7 +360,7 @@ impl<R: BufRead> SieReader<R> {
             }
             self.buf.extend_from_slice(&avail[..take.min(room)]);
             self.input.consume(take);
-            self.bytes_read += take as u64;
+            self.st.bytes_read += take as u64;
             if done {
                 break;
             }
@@ -312,21 +368,21 @@ impl<R: BufRead> SieReader<R> {
         if !got_any {
             return false;
         }
-        self.line_no += 1;
+        self.st.line_no += 1;
         if self.buf.last() == Some(&b'\n') {
             self.buf.pop();
         }
         if self.buf.last() == Some(&b'\r') {
             self.buf.pop();
         }
-        if self.line_no == 1 && self.buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        if self.st.line_no == 1 && self.buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
             self.buf.drain(..3);
-            self.detector.saw_bom();
+            self.st.detector.saw_bom();
         }
         if truncated || self.buf.len() > MAX_LINE {
             self.buf.truncate(MAX_LINE);
-            let l = self.line_no;
-            self.report(Finding::error(
+            let l = self.st.line_no;
+            self.st.report(Finding::error(
                 l,
                 "line-too-long",
                 format!(
@@ -335,8 +391,8 @@ impl<R: BufRead> SieReader<R> {
             ));
         }
         if memchr::memchr(0, &self.buf).is_some() {
-            let l = self.line_no;
-            self.report(Finding::error(
+            let l = self.st.line_no;
+            self.st.report(Finding::error(
                 l,
                 "binary",
                 "raden innehåller NUL-tecken; filen verkar inte vara en textfil i SIE-format",
@@ -344,6 +400,15 @@ impl<R: BufRead> SieReader<R> {
             self.buf.retain(|&b| b != 0);
         }
         true
+    }
+}
+
+impl State {
+    fn report(&mut self, f: Finding) {
+        if self.opts.strict && f.severity == Severity::Error {
+            self.stopped = true;
+        }
+        self.findings.push(f);
     }
 
     fn finish_voucher(&mut self, closed: bool) {
@@ -364,16 +429,16 @@ impl<R: BufRead> SieReader<R> {
         }
     }
 
-    fn process_line(&mut self) {
-        let line = std::mem::take(&mut self.buf);
+    /// Process one line (without its line end); `ascii` tells whether all its bytes are.
+    fn process_line(&mut self, line: &[u8], ascii: bool) {
         let line_no = self.line_no;
-        let enc = if line.is_ascii() {
+        let enc = if ascii {
             self.detector.encoding()
         } else {
-            self.detector.observe(&line, line_no)
+            self.detector.observe(line, line_no)
         };
-        if !self.fast_trans(&line, enc, line_no) {
-            let mut tok = Tokenizer::new(&line);
+        if !self.fast_trans(line, enc, line_no) {
+            let mut tok = Tokenizer::new(line);
             let mut fields = recycle(std::mem::take(&mut self.field_buf));
             fields.extend(tok.by_ref());
             for e in std::mem::take(&mut tok.errors) {
@@ -382,7 +447,6 @@ impl<R: BufRead> SieReader<R> {
             self.handle_fields(&fields, enc, line_no);
             self.field_buf = recycle(fields);
         }
-        self.buf = line;
     }
 
     /// The hot path: a plain `#TRANS` line inside an open voucher, parsed straight from the
@@ -936,21 +1000,19 @@ impl<R: BufRead> Iterator for SieReader<R> {
 
     fn next(&mut self) -> Option<Record> {
         loop {
-            if self.stopped {
-                self.out.clear();
+            if self.st.stopped {
+                self.st.out.clear();
                 return None;
             }
-            if let Some(r) = self.out.pop_front() {
+            if let Some(r) = self.st.out.pop_front() {
                 return Some(r);
             }
-            if self.eof {
+            if self.st.eof {
                 return None;
             }
-            if self.read_line() {
-                self.process_line();
-            } else {
-                self.eof = true;
-                self.finish();
+            if !self.next_line() {
+                self.st.eof = true;
+                self.st.finish();
             }
         }
     }
@@ -1300,4 +1362,17 @@ fn parse_trans(
 fn recycle<'a>(mut v: Vec<RawField<'_>>) -> Vec<RawField<'a>> {
     v.clear();
     v.into_iter().map(|_| unreachable!("cleared")).collect()
+}
+
+#[cfg(test)]
+mod scan_tests {
+    use super::scan_line;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn scan_line_agrees_with_the_plain_checks(bytes in proptest::collection::vec(prop_oneof![Just(0u8), Just(0x80u8), Just(0x01u8), any::<u8>(), 0x20u8..0x7f], 0..40)) {
+            prop_assert_eq!(scan_line(&bytes), (bytes.is_ascii(), bytes.contains(&0)));
+        }
+    }
 }
