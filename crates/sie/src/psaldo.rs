@@ -48,6 +48,8 @@ pub struct PsaldoIndex {
     /// Object-level keys first seen after transactions on their account were counted: their
     /// transaction sums are incomplete, so they are not compared.
     late: crate::intern::FxHashSet<Key>,
+    /// A lower cap than [`MAX_PSALDO_KEYS`], for tests.
+    cap: Option<usize>,
 }
 
 impl PsaldoIndex {
@@ -115,7 +117,7 @@ impl PsaldoIndex {
                 })
             })
             .unwrap_or(false);
-        if !key_known && self.entries.len() >= MAX_PSALDO_KEYS {
+        if !key_known && self.entries.len() >= self.cap.unwrap_or(MAX_PSALDO_KEYS) {
             self.dropped += 1;
             return true;
         }
@@ -221,5 +223,54 @@ impl PsaldoIndex {
                 };
                 (&*self.accounts[k.account as usize].0, k.month, objs, e)
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(dim: u32, code: &str) -> ObjectRef {
+        ObjectRef {
+            dim,
+            code: code.into(),
+        }
+    }
+
+    #[test]
+    fn entries_are_capped_and_subsets_found_in_any_order() {
+        let m = YearMonth::new(2025, 1).unwrap();
+        let mut ix = PsaldoIndex {
+            cap: Some(3),
+            ..PsaldoIndex::default()
+        };
+        let a = Amount::from_ore(100);
+        assert!(ix.add("4610", m, &[], a, 1, false));
+        assert!(ix.add("4610", m, &[obj(2, "569"), obj(1, "10")], a, 2, false));
+        assert!(ix.add("4610", m, &[obj(1, "10")], a, 3, false));
+        // A fourth key is dropped; a repeated one still adds up.
+        ix.add("4620", m, &[], a, 4, false);
+        assert_eq!(ix.dropped, 1);
+        ix.add("4610", m, &[obj(1, "10")], a, 5, false);
+        assert_eq!(ix.dropped, 1);
+        let id = ix.object_account("4610").expect("object account");
+        assert!(ix.object_account("4620").is_none());
+        let set = ObjectSet::new(vec![obj(1, "10"), obj(2, "569"), obj(6, "P1")]);
+        ix.add_transaction(id, m, &set, Amount::from_ore(40));
+        let mut got: Vec<(String, i64, i64)> = ix
+            .iter()
+            .filter(|(_, _, o, _)| !o.is_empty())
+            .map(|(_, _, o, e)| {
+                let o: Vec<String> = o.iter().map(|o| format!("{}:{}", o.dim, o.code)).collect();
+                (o.join(","), e.psaldo.ore(), e.trans.ore())
+            })
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            vec![("1:10".into(), 200, 40), ("1:10,2:569".into(), 100, 40)]
+        );
+        assert!(ix.has_total("4610", m));
+        assert!(!ix.has_total("4620", m));
     }
 }
