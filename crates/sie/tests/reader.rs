@@ -1100,3 +1100,47 @@ proptest! {
         prop_assert_eq!(fast, general);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Lines are parsed in place when they lie whole in the input's buffer and copied out
+    /// when they straddle it: any buffer size gives the same records and findings, also with
+    /// `\r\n` line ends, NUL bytes and a byte-order mark.
+    #[test]
+    fn any_buffer_size_reads_the_same(
+        lines in proptest::collection::vec(
+            prop_oneof![3 => arb_trans_line(), 1 => arb_structure_line(), 1 => Just(b"#TRANS 4010 {} 1\x00".to_vec())],
+            1..12,
+        ),
+        crlf in any::<bool>(),
+        bom in any::<bool>(),
+        cap in 1usize..80,
+    ) {
+        let end: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+        let mut file = Vec::new();
+        if bom {
+            file.extend_from_slice(&[0xEF, 0xBB, 0xBF]);
+        }
+        for l in [&b"#FLAGGA 0"[..], b"#SIETYP 4", b"#RAR 0 20250101 20251231", b"#VER A 1 20250115 \"Test\"", b"{"] {
+            file.extend_from_slice(l);
+            file.extend_from_slice(end);
+        }
+        for l in &lines {
+            file.extend_from_slice(l);
+            file.extend_from_slice(end);
+        }
+        file.extend_from_slice(b"}");
+        let whole = read_all(&file, true);
+        let mut reader = SieReader::new(std::io::BufReader::with_capacity(cap, file.as_slice()), ReadOptions::default());
+        let records: Vec<Record> = reader.by_ref().collect();
+        let findings: FindingRows = reader
+            .findings()
+            .list()
+            .iter()
+            .map(|f| (f.code.to_string(), f.line, f.message.clone()))
+            .collect();
+        prop_assert_eq!(reader.bytes_read(), file.len() as u64);
+        prop_assert_eq!((records, findings), whole);
+    }
+}
