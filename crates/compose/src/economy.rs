@@ -27,6 +27,18 @@ pub struct Ctx<'a> {
     pub threshold: Amount,
 }
 
+/// The nodes a report breaks down by, and the words for them.
+pub struct Breakdown<'a> {
+    /// The nodes, in tree order.
+    pub nodes: Vec<&'a OrgNode>,
+    /// The column heading (`Nämnd`, `Område`).
+    pub label: &'static str,
+    /// For captions (`per nämnd`).
+    pub per: &'static str,
+    /// For sentences (`nämnder`).
+    pub plural: &'static str,
+}
+
 /// A column of an economic table: how to get its value from a row's figures.
 #[derive(Clone, Copy)]
 pub enum Measure {
@@ -184,6 +196,56 @@ impl<'a> Ctx<'a> {
         c.into_iter().filter(|n| self.rollup.has(&n.code)).collect()
     }
 
+    /// What the tables and paragraphs "per nämnd" break down by: the committees, or in a
+    /// committee's own report (the root is a committee) the committee's areas, when they add
+    /// up to the committee exactly (otherwise the committee itself, as one row).
+    pub fn breakdown(&self) -> Breakdown<'a> {
+        let committees = Breakdown {
+            nodes: self.committees(),
+            label: "Nämnd",
+            per: "per nämnd",
+            plural: "nämnder",
+        };
+        let Some(root) = self.root() else {
+            return committees;
+        };
+        if !root.kind.is_committee() {
+            return committees;
+        }
+        let children: Vec<&OrgNode> = self
+            .inputs
+            .tree
+            .children(&root.code)
+            .into_iter()
+            .filter(|n| self.rollup.has(&n.code))
+            .collect();
+        let mut sum = Figures::default();
+        for c in &children {
+            sum.add(&self.rollup.total(&c.code));
+        }
+        if children.len() < 2 || sum != self.rollup.total(&root.code) {
+            return committees;
+        }
+        let areas = children
+            .iter()
+            .any(|c| c.kind == delar_core::OrgKind::Omrade);
+        Breakdown {
+            nodes: children,
+            label: if areas { "Område" } else { "Enhet" },
+            per: if areas { "per område" } else { "per enhet" },
+            plural: if areas { "områden" } else { "enheter" },
+        }
+    }
+
+    /// The row of a breakdown table that shows `code`: its own row, or the total row for
+    /// the report's root.
+    pub fn row_key<'c>(&self, code: &'c str) -> &'c str {
+        match self.root() {
+            Some(r) if r.code == code => "summa",
+            _ => code,
+        }
+    }
+
     /// The root node (programme area).
     pub fn root(&self) -> Option<&'a OrgNode> {
         self.inputs.tree.root()
@@ -335,7 +397,8 @@ impl<'a> Ctx<'a> {
     /// Rows for the committees and a total for the root.
     pub fn committee_rows(&self) -> Vec<RowSpec> {
         let mut rows: Vec<RowSpec> = self
-            .committees()
+            .breakdown()
+            .nodes
             .iter()
             .map(|n| RowSpec {
                 key: n.code.clone(),
@@ -387,9 +450,12 @@ impl<'a> Ctx<'a> {
         });
         let mut t = self.table(
             "drift",
-            format!("Driftredovisning per nämnd, helår {y}"),
+            format!(
+                "Driftredovisning {per}, helår {y}",
+                per = self.breakdown().per
+            ),
             &cols,
-            "Nämnd",
+            self.breakdown().label,
             &self.committee_rows(),
         );
         t.groups = vec![
@@ -455,9 +521,12 @@ impl<'a> Ctx<'a> {
         ];
         let mut t = self.table(
             "ackumulerat",
-            format!("Utfall {p} {y} mot periodiserad budget per nämnd"),
+            format!(
+                "Utfall {p} {y} mot periodiserad budget {per}",
+                per = self.breakdown().per
+            ),
             &cols,
-            "Nämnd",
+            self.breakdown().label,
             &self.committee_rows(),
         );
         t.notes.push(
@@ -671,9 +740,12 @@ impl<'a> Ctx<'a> {
         ];
         let mut t = self.table(
             "brygga",
-            format!("Prognosförändring från {prev_name} till {cur_name} per nämnd"),
+            format!(
+                "Prognosförändring från {prev_name} till {cur_name} {per}",
+                per = self.breakdown().per
+            ),
             &cols,
-            "Nämnd",
+            self.breakdown().label,
             &self.committee_rows(),
         );
         // The main reasons per committee, from the line bridge.
@@ -876,9 +948,12 @@ impl<'a> Ctx<'a> {
         ];
         let mut t = self.table(
             "sarskilda",
-            format!("Särskilda poster i prognosen {y} per nämnd"),
+            format!(
+                "Särskilda poster i prognosen {y} {per}",
+                per = self.breakdown().per
+            ),
             &cols,
-            "Nämnd",
+            self.breakdown().label,
             &self.committee_rows(),
         );
         if self.sign.factor() < 0 {
@@ -904,7 +979,8 @@ impl<'a> Ctx<'a> {
     /// Bar chart of the forecast deviation per committee.
     pub fn deviation_chart(&self) -> Chart {
         let money = self.money();
-        let committees = self.committees();
+        let breakdown = self.breakdown();
+        let committees = breakdown.nodes;
         let values: Vec<Option<f64>> = committees
             .iter()
             .map(|n| Some(scaled(self.rollup.total(&n.code).deviation(), self.unit)))
@@ -925,7 +1001,8 @@ impl<'a> Ctx<'a> {
             id: "diagram-avvikelse".into(),
             number: 0,
             title: format!(
-                "Prognostiserad avvikelse mot budget per nämnd {}, {}",
+                "Prognostiserad avvikelse mot budget {} {}, {}",
+                breakdown.per,
                 self.year(),
                 self.unit.label()
             ),

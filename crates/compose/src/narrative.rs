@@ -332,8 +332,9 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
         p.inlines.push(Inline::Text(".".into()));
         out.push(("analys.summa".to_string(), p));
     }
-    let mut committees: Vec<(&OrgNode, Figures)> = ctx
-        .committees()
+    let breakdown = ctx.breakdown();
+    let mut committees: Vec<(&OrgNode, Figures)> = breakdown
+        .nodes
         .into_iter()
         .map(|n| (n, ctx.rollup.total(&n.code)))
         .collect();
@@ -349,14 +350,11 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
     }
     if !small.is_empty() {
         let mut p = Paragraph::default();
-        p.inlines.push(Inline::Text(
-            if big.is_empty() {
-                "Alla nämnder har prognoser nära budget: "
-            } else {
-                "Övriga nämnder har prognoser nära budget: "
-            }
-            .into(),
-        ));
+        p.inlines.push(Inline::Text(format!(
+            "{} {} har prognoser nära budget: ",
+            if big.is_empty() { "Alla" } else { "Övriga" },
+            breakdown.plural
+        )));
         for (i, (n, f)) in small.iter().enumerate() {
             if i > 0 {
                 p.inlines.push(Inline::Text(if i + 1 == small.len() {
@@ -610,7 +608,7 @@ pub fn proposal(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
                 excl,
                 &format!("avvikelse-exkl-sarskilda/{}", n.code),
                 "budget − prognos exklusive särskilda poster",
-                Some(("sarskilda", &n.code, "avvikelse_exkl")),
+                Some(("sarskilda", ctx.row_key(&n.code), "avvikelse_exkl")),
                 true,
             )));
             p.inlines

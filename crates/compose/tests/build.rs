@@ -736,3 +736,79 @@ fn built_reports_pass_the_checks_and_a_changed_cell_is_caught() {
         assert!(rules.contains(&rule), "{rule} missing in {findings:?}");
     }
 }
+
+/// Socialnämnden's own report: the committee is the root, its units the level below.
+fn committee_inputs(line_on_committee: bool) -> Inputs {
+    let mut inp = inputs();
+    let org = Organisation::new(vec![
+        node("SN", "Socialnämnden", OrgKind::Namnd, None, None),
+        node(
+            "SN1",
+            "Barn och unga",
+            OrgKind::Enhet,
+            Some("SN"),
+            Some("569"),
+        ),
+        node(
+            "SN2",
+            "Ekonomiskt bistånd",
+            OrgKind::Enhet,
+            Some("SN"),
+            Some("575"),
+        ),
+    ])
+    .unwrap();
+    inp.tree = org.tree_at(inp.round.cutoff_month());
+    let keep = |n: &str| n.starts_with("SN");
+    inp.lines.retain(|l| keep(&l.node));
+    if let Some((_, prev)) = &mut inp.previous {
+        prev.retain(|l| keep(&l.node));
+    }
+    inp.this_year.retain(|(n, _), _| keep(n));
+    inp.last_year.retain(|(n, _), _| keep(n));
+    if line_on_committee {
+        let l = line("SN", "personal", 1.0, 1.0, 0.5);
+        let m = monthly(0.75, 1.0);
+        inp.this_year.insert((l.node.clone(), l.group.clone()), m);
+        inp.lines.push(l);
+    }
+    inp
+}
+
+#[test]
+fn a_committee_report_breaks_down_by_the_level_below_the_committee() {
+    let def = Definition::committee_definition();
+    let r = build(&def, &committee_inputs(false), false).unwrap();
+    let t = r.table("ackumulerat").unwrap();
+    assert_eq!(
+        t.title(),
+        "Tabell 2. Utfall jan–aug 2025 mot periodiserad budget per enhet, mnkr"
+    );
+    assert_eq!(t.columns[0].label, "Enhet");
+    let keys: Vec<&str> = t.rows.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys, ["SN1", "SN2", "summa"]);
+    assert_eq!(amount(&r, "sarskilda", "SN1", "avvikelse"), mnkr(-5.0));
+    assert_eq!(amount(&r, "sarskilda", "SN2", "avvikelse"), mnkr(0.0));
+    assert_eq!(amount(&r, "sarskilda", "summa", "avvikelse"), mnkr(-5.0));
+    assert_eq!(
+        amount(&r, "sarskilda", "summa", "avvikelse_exkl"),
+        mnkr(-3.5)
+    );
+    assert!(r.table("sarskilda").unwrap().row("SN").is_none());
+    // The analysis discusses the unit; the proposal binds SN's figure to the total row.
+    let text = drafted_text(&r).join("\n");
+    assert!(text.contains("Barn och unga"), "{text}");
+    assert!(text.contains("Socialnämnden får i uppdrag"), "{text}");
+    assert!(
+        delar_report::check::check(&r).is_empty(),
+        "{:?}",
+        delar_report::check::check(&r)
+    );
+    // A line booked on the committee itself: its units no longer add up to it, so the
+    // committee stays one row.
+    let r = build(&def, &committee_inputs(true), false).unwrap();
+    let t = r.table("ackumulerat").unwrap();
+    let keys: Vec<&str> = t.rows.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys, ["SN", "summa"]);
+    assert_eq!(t.columns[0].label, "Nämnd");
+}
