@@ -1,23 +1,9 @@
 //! End-to-end tests of the `delar` binary on small SIE files written here.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn delar(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_delar"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("delar runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{delar, stderr, stdout};
 
 const LEDGER: &str = "#FLAGGA 0\n#PROGRAM \"Test\" 1\n#FORMAT PC8\n#SIETYP 4\n#FNAMN \"Testkommun\"\n#ORGNR 212000-1111\n#RAR 0 20250101 20251231\n#KONTO 1930 \"Bank\"\n#KONTO 2440 \"Leverantörsskulder\"\n#KONTO 4610 \"Köp av huvudverksamhet\"\n#KONTO 5011 \"Löner\"\n#KONTO 3110 \"Avgifter\"\n#DIM 1 \"Ansvar\"\n#OBJEKT 1 \"100\" \"Hemtjänst\"\n#OBJEKT 1 \"200\" \"Boende\"\n#IB 0 1930 10000\n#UB 0 1930 9100\n#IB 0 2440 0\n#UB 0 2440 -500\n#RES 0 4610 500\n#RES 0 5011 1000\n#RES 0 3110 -100\n#PBUDGET 0 202501 4610 {} 600\n#PBUDGET 0 202502 4610 {} 600\n#VER A 1 20250110 \"Placering\"\n{\n#TRANS 4610 {1 \"100\"} 500\n#TRANS 2440 {} -500\n}\n#VER L 1 20250225 \"Lön\"\n{\n#TRANS 5011 {1 \"100\"} 600\n#TRANS 5011 {1 \"200\"} 400\n#TRANS 1930 {} -1000\n}\n#VER K 1 20250228 \"Avgift\"\n{\n#TRANS 3110 {1 \"200\"} -100\n#TRANS 1930 {} 100\n}\n";
 

@@ -1,20 +1,9 @@
 //! End-to-end tests of `delar import <register>` on Exempelkommun's generated registers.
 
 use delar_store::{FollowupFilter, SqliteStore};
-use std::path::Path;
-use std::process::{Command, Output};
 
-fn delar(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_delar"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("delar runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod common;
+use common::{delar, text};
 
 #[test]
 fn import_all_registers_then_bad_file_changes_nothing() {

@@ -1,33 +1,7 @@
 //! End-to-end tests of `delar forecast …` on a small generated Exempelkommun.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn delar(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_delar"))
-        .args(args)
-        .current_dir(dir)
-        .env("DELAR_USER", "testare")
-        .output()
-        .expect("delar runs")
-}
-
-fn ok(args: &[&str], dir: &Path) -> String {
-    let o = delar(args, dir);
-    assert!(
-        o.status.success(),
-        "delar {args:?} failed: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn fails(args: &[&str], dir: &Path) -> String {
-    let o = delar(args, dir);
-    assert_eq!(o.status.code(), Some(1), "delar {args:?} should fail");
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{fails, ok};
 
 #[test]
 fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {

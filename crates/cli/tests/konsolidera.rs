@@ -1,26 +1,7 @@
 //! `delar konsolidera` and the consolidation templates on a small generated Exempelkommun.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn delar(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_delar"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("delar runs")
-}
-
-fn ok(args: &[&str], dir: &Path) -> String {
-    let o = delar(args, dir);
-    assert!(
-        o.status.success(),
-        "delar {args:?} failed: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+mod common;
+use common::{delar, ok};
 
 #[test]
 fn consolidates_exempelkommun_and_imports_the_templates() {

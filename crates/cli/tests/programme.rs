@@ -1,24 +1,8 @@
 //! The programme report and the committees' appendices on Exempelkommun (`delar demo`), and
 //! `delar report` / `delar check` with `[[bilaga]]` in a definition of one's own.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn delar(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_delar"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("delar runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{delar, stderr, stdout};
 
 #[test]
 fn demo_writes_the_programme_report_and_the_committee_appendices() {

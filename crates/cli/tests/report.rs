@@ -7,26 +7,10 @@ use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use delar_report::{Format, Report, RowKind, Value};
 use std::io::{Cursor, Read};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn delar(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_delar"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("delar runs")
-}
-
-fn ok(args: &[&str], dir: &Path) -> String {
-    let o = delar(args, dir);
-    assert!(
-        o.status.success(),
-        "delar {args:?} failed: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+mod common;
+use common::{delar, ok};
 
 /// Text without any whitespace (renderers break lines and use different spaces).
 fn squeeze(s: &str) -> String {
