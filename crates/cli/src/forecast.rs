@@ -1134,7 +1134,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             db,
         } => {
             let store = SqliteStore::open(&db)?;
-            let rows = accuracy(&store, year)?;
+            let rows = accuracy(&store, year, &[RoundKind::P1, RoundKind::P2])?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
@@ -1780,14 +1780,19 @@ fn complete(inputs: &Inputs, year: i32) -> bool {
 /// The forecast made at P1 and P2 of every complete year with an earlier year (stored round,
 /// else replayed with the recommended method chosen on the years before it), against the
 /// final outcome, per committee and for the programme area.
-pub(crate) fn accuracy(store: &SqliteStore, only: Option<i32>) -> Result<Vec<AccuracyRow>> {
+/// `kinds`: which rounds to replay (P1, P2 or both).
+pub(crate) fn accuracy(
+    store: &SqliteStore,
+    only: Option<i32>,
+    kinds: &[RoundKind],
+) -> Result<Vec<AccuracyRow>> {
     let years: Vec<i32> = store.years()?.iter().map(|y| y.label_year()).collect();
     let Some(&last) = years.iter().max() else {
         bail!("databasen har inga räkenskapsår");
     };
     let stored = store.forecast_rounds()?;
     let mut out = Vec::new();
-    for kind in [RoundKind::P1, RoundKind::P2] {
+    for &kind in kinds {
         let cutoff = Round::new(last, kind)
             .map_err(|e| anyhow::anyhow!("{e}"))?
             .cutoff;

@@ -3,7 +3,7 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use delar_compose::{Definition, Inputs, Monthly};
-use delar_core::{OrgTree, Round};
+use delar_core::{OrgTree, Round, RoundKind};
 use delar_store::{ForecastStore, LedgerBy, SqliteStore, Store, StoreError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -100,6 +100,10 @@ thread_local! {
     /// store ([`build_all`]: the programme report and its appendices read the same years).
     static LEDGER_CACHE: std::cell::RefCell<Option<BTreeMap<i32, std::rc::Rc<Vec<delar_store::NodeLedgerRow>>>>> =
         const { std::cell::RefCell::new(None) };
+    /// The accuracy history per round while [`build_all`] runs (the appendices show the same
+    /// replayed rounds, filtered to their committee).
+    static ACCURACY_CACHE: std::cell::RefCell<Option<BTreeMap<String, Vec<delar_compose::AccuracyRow>>>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// Keeps the ledger cache on while alive; drops it (and its memory) at the end of the run.
@@ -108,6 +112,7 @@ struct LedgerCacheGuard;
 impl LedgerCacheGuard {
     fn on() -> LedgerCacheGuard {
         LEDGER_CACHE.with(|c| *c.borrow_mut() = Some(BTreeMap::new()));
+        ACCURACY_CACHE.with(|c| *c.borrow_mut() = Some(BTreeMap::new()));
         LedgerCacheGuard
     }
 }
@@ -115,6 +120,7 @@ impl LedgerCacheGuard {
 impl Drop for LedgerCacheGuard {
     fn drop(&mut self) {
         LEDGER_CACHE.with(|c| *c.borrow_mut() = None);
+        ACCURACY_CACHE.with(|c| *c.borrow_mut() = None);
     }
 }
 
@@ -360,10 +366,32 @@ fn volume_budget(
 /// Forecast accuracy of the same kind of round in earlier years (stored rounds, else replayed
 /// with the recommended methods), per committee and for the programme area.
 fn accuracy(store: &SqliteStore, round: Round) -> Result<Vec<delar_compose::AccuracyRow>> {
+    if let Some(rows) = ACCURACY_CACHE.with(|c| {
+        c.borrow()
+            .as_ref()
+            .and_then(|m| m.get(&round.id()).cloned())
+    }) {
+        return Ok(rows);
+    }
+    let rows = replayed_accuracy(store, round)?;
+    ACCURACY_CACHE.with(|c| {
+        if let Some(m) = c.borrow_mut().as_mut() {
+            m.insert(round.id(), rows.clone());
+        }
+    });
+    Ok(rows)
+}
+
+/// The past rounds of the same kind, replayed, against their final outcome.
+fn replayed_accuracy(store: &SqliteStore, round: Round) -> Result<Vec<delar_compose::AccuracyRow>> {
     let parse =
         |s: &str| delar_core::Amount::parse_sie(s).map_err(|e| anyhow!("prognossäkerhet: {e}"));
     let mut out = Vec::new();
-    for r in crate::forecast::accuracy(store, None)? {
+    // Only P1 and P2 have an accuracy history, and only the round's own kind is shown.
+    if !matches!(round.kind, RoundKind::P1 | RoundKind::P2) {
+        return Ok(out);
+    }
+    for r in crate::forecast::accuracy(store, None, &[round.kind])? {
         if r.method != "mix" || r.year >= round.year {
             continue;
         }

@@ -115,12 +115,12 @@ pub fn compare(
     let mut moves = Vec::new();
     let mut not_comparable = BTreeSet::new();
     for n in new.nodes() {
-        if !old.contains(&n.code) || !org.position_changed(&n.code, last, this) {
+        if !old.contains(&n.code) || !old.position_changed(&new, &n.code) {
             continue;
         }
         let parent_moved_along = new.parent(&n.code).is_some_and(|p| {
             old.parent(&n.code).is_some_and(|op| op.code == p.code)
-                && org.position_changed(&p.code, last, this)
+                && old.position_changed(&new, &p.code)
         });
         let (from, to, old_only, new_only) = branches(&old, &new, &n.code);
         not_comparable.extend(old_only);

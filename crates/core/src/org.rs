@@ -400,15 +400,7 @@ impl Organisation {
     /// The codes of `code`'s ancestors in month `ym`, root first (empty for the root);
     /// `None` when `code` is not in force then.
     pub fn position_at(&self, code: &str, ym: YearMonth) -> Option<Vec<String>> {
-        let tree = self.tree_at(ym);
-        tree.node(code)?;
-        Some(
-            tree.ancestors(code)
-                .into_iter()
-                .rev()
-                .map(|n| n.code.clone())
-                .collect(),
-        )
+        self.tree_at(ym).position(code)
     }
 
     /// True when `code`'s place in the tree differs between months `a` and `b`: it exists in
@@ -447,6 +439,25 @@ pub struct OrgTree {
 }
 
 impl OrgTree {
+    /// The codes of `code`'s ancestors, root first (empty for the root); `None` when `code`
+    /// is not in this tree.
+    pub fn position(&self, code: &str) -> Option<Vec<String>> {
+        self.node(code)?;
+        Some(
+            self.ancestors(code)
+                .into_iter()
+                .rev()
+                .map(|n| n.code.clone())
+                .collect(),
+        )
+    }
+
+    /// [`Organisation::position_changed`] between this tree and `other`, without building
+    /// either again (for loops over every node).
+    pub fn position_changed(&self, other: &OrgTree, code: &str) -> bool {
+        self.position(code) != other.position(code)
+    }
+
     fn build(month: YearMonth, rows: Vec<OrgNode>) -> OrgTree {
         let pos: HashMap<&str, usize> = rows
             .iter()
@@ -727,6 +738,20 @@ mod tests {
         assert!(org.position_changed("VON-HS-3", ym("2023-12"), ym("2024-01")));
         assert!(!org.position_changed("VON-HT-1", ym("2023-12"), ym("2024-01")));
         assert!(!org.position_changed("VON-HS-3", ym("2024-01"), ym("2025-08")));
+        // The same answers from two trees built once.
+        let t23 = org.tree_at(ym("2023-12"));
+        let t25 = org.tree_at(ym("2025-08"));
+        for n in t23.nodes() {
+            assert_eq!(
+                t23.position_changed(&t24, &n.code),
+                org.position_changed(&n.code, ym("2023-12"), ym("2024-01")),
+                "{}",
+                n.code
+            );
+            assert!(!t24.position_changed(&t25, &n.code), "{}", n.code);
+        }
+        assert!(t23.position_changed(&t24, "VON-HS-3"));
+        assert!(!t24.position_changed(&t23, "ingen-sadan")); // in neither tree
         assert_eq!(
             org.position_at("VON-HS-3", ym("2024-03")).unwrap(),
             ["PO", "FSN"]
