@@ -112,6 +112,22 @@ fn simple_amount(b: &[u8]) -> Option<Amount> {
     Some(Amount::from_ore(if neg { -ore } else { ore }))
 }
 
+/// A quantity other than a plain whole number: `Some(Some(q))` when it parses (a decimal
+/// comma is allowed), `None` when the line must go the general way.
+fn quantity_text(q: &[u8]) -> Option<Option<f64>> {
+    let s = std::str::from_utf8(q).ok()?;
+    // Without a decimal comma the text parses as it is (no copy per line).
+    let parsed = if s.contains(',') {
+        s.replace(',', ".").parse::<f64>()
+    } else {
+        s.parse::<f64>()
+    };
+    match parsed {
+        Ok(q) if q.is_finite() => Some(Some(q)),
+        _ => None,
+    }
+}
+
 /// Parse `line` if it is a simple `#TRANS` line; `None` sends it the general way.
 pub(crate) fn parse_trans_line(
     line: &[u8],
@@ -206,16 +222,13 @@ pub(crate) fn parse_trans_line(
         None
     };
     let quantity = if n > 3 && !toks[3].bytes.is_empty() {
-        let s = std::str::from_utf8(toks[3].bytes).ok()?;
-        // Without a decimal comma the text parses as it is (no copy per line).
-        let parsed = if s.contains(',') {
-            s.replace(',', ".").parse::<f64>()
+        let q = toks[3].bytes;
+        // A whole number of at most 15 digits (most quantities, often `0`) is exact as f64.
+        if q.len() <= 15 && q.iter().all(u8::is_ascii_digit) {
+            let v = q.iter().fold(0u64, |acc, &c| acc * 10 + (c - b'0') as u64);
+            Some(v as f64)
         } else {
-            s.parse::<f64>()
-        };
-        match parsed {
-            Ok(q) if q.is_finite() => Some(q),
-            _ => return None,
+            quantity_text(q)?
         }
     } else {
         None
