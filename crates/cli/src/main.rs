@@ -363,6 +363,13 @@ pub enum Format {
 }
 
 fn main() -> ExitCode {
+    // `delar volymer | head`: end quietly when the reader goes away, as other command-line
+    // tools do, instead of panicking on the failed write. Rust ignores SIGPIPE by default.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to the default before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -155,7 +155,7 @@ fn volumes_series_first_then_values() {
         .find(|l| l.starts_with("plac_barn_hvb_personer "))
         .unwrap();
     assert!(hvb.contains("bestånd") && hvb.contains("SN-EXT"), "{hvb}");
-    assert!(hvb.ends_with("3  2025-01\u{2013}2025-03"), "{hvb}");
+    assert!(hvb.ends_with("3       –  2025-01\u{2013}2025-03"), "{hvb}");
 
     let one = ok(&delar(
         &[
@@ -330,6 +330,34 @@ fn volume_budget_import_checks_series_and_replaces_versions() {
     assert!(
         out.contains("(volymbudget)") && out.contains("24 budgetvärden för 2 serier i 1 version"),
         "{out}"
+    );
+    // The series list counts the budget months; one series shows value, budget and the
+    // difference per month, and the budget for months without values yet.
+    std::fs::write(
+        d.path().join("jan.csv"),
+        "serie;månad;värde;kommentar\nplac_barn_hvb_personer;2025-01;14,2;\n",
+    )
+    .unwrap();
+    ok(&delar(&["import", "volymer", "jan.csv"], d.path()));
+    let list = ok(&delar(&["volymer"], d.path()));
+    let hvb = list
+        .lines()
+        .find(|l| l.starts_with("plac_barn_hvb_personer "))
+        .unwrap();
+    assert!(hvb.ends_with(" 1      12  2025-01"), "{hvb}");
+    let one = ok(&delar(
+        &["volymer", "--serie", "plac_barn_hvb_personer"],
+        d.path(),
+    ));
+    assert!(one.contains("månad") && one.contains("mot budget"), "{one}");
+    let jan = one.lines().find(|l| l.starts_with("2025-01")).unwrap();
+    let cells: Vec<&str> = jan.split_whitespace().collect();
+    assert_eq!(cells, ["2025-01", "14,2", "14,5", "\u{2212}0,3"], "{jan}");
+    let dec = one.lines().find(|l| l.starts_with("2025-12")).unwrap();
+    assert_eq!(
+        dec.split_whitespace().collect::<Vec<_>>(),
+        ["2025-12", "–", "14,5", "–"],
+        "{dec}"
     );
     // An unknown series and a negative price: refused with file, row and column.
     std::fs::write(
