@@ -597,11 +597,22 @@ pub fn proposal(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
         let excl = f.budget - f.forecast_excl_special;
         if excl.ore() < 0 && excl.ore().abs() >= ctx.threshold.ore() {
             let mut p = Paragraph::default();
-            p.inlines.push(Inline::Text(format!(
-                "{} får i uppdrag att vidta åtgärder för att nå en budget i balans; prognosen \
-                 visar ett underskott på ",
-                n.name
-            )));
+            // In a committee's own report the committee decides, so it gives the task to
+            // its administration; in the programme report the committee gets it.
+            let own = ctx.root().is_some_and(|r| r.code == n.code);
+            p.inlines.push(Inline::Text(if own {
+                format!(
+                    "{} ger förvaltningen i uppdrag att ta fram åtgärder för att nå en budget i \
+                     balans; prognosen visar ett underskott på ",
+                    n.name
+                )
+            } else {
+                format!(
+                    "{} får i uppdrag att vidta åtgärder för att nå en budget i balans; \
+                     prognosen visar ett underskott på ",
+                    n.name
+                )
+            }));
             p.inlines.push(Inline::Number(amount(
                 ctx,
                 report,

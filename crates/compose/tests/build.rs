@@ -798,7 +798,11 @@ fn a_committee_report_breaks_down_by_the_level_below_the_committee() {
     // The analysis discusses the unit; the proposal binds SN's figure to the total row.
     let text = drafted_text(&r).join("\n");
     assert!(text.contains("Barn och unga"), "{text}");
-    assert!(text.contains("Socialnämnden får i uppdrag"), "{text}");
+    assert!(
+        text.contains("Socialnämnden ger förvaltningen i uppdrag att ta fram åtgärder"),
+        "{text}"
+    );
+    assert!(!text.contains("Socialnämnden får i uppdrag"), "{text}");
     assert!(
         delar_report::check::check(&r).is_empty(),
         "{:?}",
