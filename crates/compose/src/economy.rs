@@ -706,7 +706,14 @@ impl<'a> Ctx<'a> {
             "Kontogrupp",
             &rows,
         );
-        if self.inputs.tree.root().map(|r| r.code.as_str()) == Some(node) {
+        // The programme area's gross figures hold its committees' trade with each other; a
+        // committee's own figures hold trade with other committees, which is real to it.
+        if self
+            .inputs
+            .tree
+            .root()
+            .is_some_and(|r| r.code == node && r.kind == delar_core::OrgKind::Programomrade)
+        {
             t.notes.push(
                 "Programområdets intäkter och kostnader innehåller nämndernas interna köp och \
                  försäljningar brutto; de tar ut varandra i nettokostnaden."

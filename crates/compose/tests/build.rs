@@ -803,6 +803,13 @@ fn a_committee_report_breaks_down_by_the_level_below_the_committee() {
         "{text}"
     );
     assert!(!text.contains("Socialnämnden får i uppdrag"), "{text}");
+    // The programme area's note on internal trade is not the committee's.
+    let k = r.table("kontogrupper-SN").unwrap();
+    assert!(
+        k.notes.iter().all(|n| !n.contains("Programområdets")),
+        "{:?}",
+        k.notes
+    );
     assert!(
         delar_report::check::check(&r).is_empty(),
         "{:?}",
