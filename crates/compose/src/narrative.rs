@@ -310,8 +310,28 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
             Some(("drift", "summa", "avvikelse")),
             true,
         )));
-        if !f.budget.is_zero() {
-            let share = dev.ore() as f64 / f.budget.ore().abs() as f64;
+        // The share of the net budget; for a committee financed mostly by internal sales
+        // (a provider: its net budget is a small remainder) the share of its cost budget,
+        // which is what the deviation can be measured against.
+        let cost_budget: Amount = ctx
+            .inputs
+            .mapping
+            .groups()
+            .iter()
+            .filter(|g| g.kind == delar_core::GroupKind::Cost)
+            .map(|g| ctx.rollup.group(&root.code, &g.code).budget)
+            .sum();
+        let (base, of, what) = if f.budget.ore().abs() * 2 < cost_budget.ore().abs() {
+            (
+                cost_budget,
+                " av kostnadsbudgeten",
+                "avvikelse / kostnadsbudget",
+            )
+        } else {
+            (f.budget, " av budgeten", "avvikelse / budget")
+        };
+        if !base.is_zero() {
+            let share = dev.ore() as f64 / base.ore().abs() as f64;
             let pf = Format::Percent { decimals: 1 };
             p.inlines.push(Inline::Text(", ".into()));
             p.inlines.push(Inline::Number(BoundNumber {
@@ -320,11 +340,11 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
                 text: pf.render(&Value::Ratio(share.abs())),
                 source: Some(Source {
                     fact: format!("avvikelse-andel/{}", root.code),
-                    origin: "avvikelse / budget".into(),
+                    origin: what.into(),
                 }),
                 cell: None,
             }));
-            p.inlines.push(Inline::Text(" av budgeten".into()));
+            p.inlines.push(Inline::Text(of.into()));
         }
         if let (Some(prev), true) = (&prev, f.has_previous) {
             change_sentence(ctx, report, &mut p, &f, "summa", &root.code, prev);

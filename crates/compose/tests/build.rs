@@ -823,3 +823,37 @@ fn a_committee_report_breaks_down_by_the_level_below_the_committee() {
     assert_eq!(keys, ["SN", "summa"]);
     assert_eq!(t.columns[0].label, "Nämnd");
 }
+
+#[test]
+fn a_providers_deviation_is_measured_against_its_cost_budget() {
+    // Socialnämnden as a provider: its costs are financed by internal sales, so its net
+    // budget (1,0) is a remainder and the share of it would be absurd.
+    let mut inp = committee_inputs(false);
+    inp.lines
+        .retain(|l| l.node == "SN1" && l.group == "personal");
+    inp.this_year
+        .retain(|(n, g), _| n == "SN1" && g == "personal");
+    let sale = line("SN1", "forsaljning", -39.0, -39.0, -26.0);
+    inp.this_year.insert(
+        (sale.node.clone(), sale.group.clone()),
+        monthly(-39.0, -39.0),
+    );
+    inp.lines.push(sale);
+    if let Some((_, prev)) = &mut inp.previous {
+        prev.retain(|l| l.node == "SN1" && l.group == "personal");
+    }
+    let r = build(&Definition::committee_definition(), &inp, false).unwrap();
+    let summa = drafted_text(&r)
+        .into_iter()
+        .find(|t| t.starts_with("Prognosen för socialnämnden"))
+        .unwrap();
+    // deviation −3,0 of a cost budget of 40,0: 7,5 %
+    assert!(summa.contains("7,5\u{a0}% av kostnadsbudgeten"), "{summa}");
+    // The programme report keeps the share of the net budget.
+    let r = build(&Definition::default_definition(), &inputs(), false).unwrap();
+    let summa = drafted_text(&r)
+        .into_iter()
+        .find(|t| t.starts_with("Prognosen för programområde"))
+        .unwrap();
+    assert!(summa.contains("av budgeten"), "{summa}");
+}
