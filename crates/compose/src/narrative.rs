@@ -492,19 +492,40 @@ fn committee_paragraph(
         .filter(|(_, _, d)| !d.is_zero())
         .collect();
     parts.sort_by_key(|(_, _, d)| std::cmp::Reverse(d.ore().abs()));
+    // A part that shows as zero at the report's precision explains nothing.
+    let money = ctx.money();
+    let zero = money.render(&Value::Amount(Amount::ZERO));
     let main: Vec<(String, String, Amount)> = parts
         .iter()
         .filter(|(_, _, d)| (d.ore() < 0) == (dev.ore() < 0))
+        .filter(|(_, _, d)| money.render(&Value::Amount(d.abs_amount())) != zero)
         .take(2)
         .cloned()
         .collect();
     if !main.is_empty() {
-        p.inlines.push(Inline::Text("Avvikelsen består av ".into()));
+        let rest = main.iter().fold(dev, |r, (_, _, d)| r - *d);
+        // When what is left shows as zero, the parts are the deviation as far as the reader
+        // can see: no `övrigt (0,0 mnkr)`, and no exact-sum claim either.
+        let rest_shown = money.render(&Value::Amount(rest.abs_amount())) != zero;
+        p.inlines.push(Inline::Text(
+            if rest_shown {
+                "Avvikelsen består av "
+            } else {
+                "Avvikelsen består i huvudsak av "
+            }
+            .into(),
+        ));
         let mut idx = Vec::new();
-        let mut rest = dev;
         for (i, (code, name, d)) in main.iter().enumerate() {
             if i > 0 {
-                p.inlines.push(Inline::Text(", ".into()));
+                p.inlines.push(Inline::Text(
+                    if !rest_shown && i + 1 == main.len() {
+                        " och "
+                    } else {
+                        ", "
+                    }
+                    .into(),
+                ));
             }
             p.inlines.push(Inline::Text(format!("{name} (")));
             p.inlines.push(Inline::Number(amount(
@@ -518,24 +539,27 @@ fn committee_paragraph(
             )));
             p.inlines.push(Inline::Text(")".into()));
             idx.push(p.numbers().len() - 1);
-            rest -= *d;
         }
-        p.inlines.push(Inline::Text(" och övrigt (".into()));
-        p.inlines.push(Inline::Number(amount(
-            ctx,
-            report,
-            rest,
-            &format!("avvikelse-ovrigt/{}", n.code),
-            "avvikelsen minus de redovisade kontogrupperna",
-            None,
-            false,
-        )));
-        idx.push(p.numbers().len() - 1);
-        p.inlines.push(Inline::Text("). ".into()));
-        p.sums.push(TextSum {
-            total: total_idx,
-            parts: idx,
-        });
+        if !rest_shown {
+            p.inlines.push(Inline::Text(". ".into()));
+        } else {
+            p.inlines.push(Inline::Text(" och övrigt (".into()));
+            p.inlines.push(Inline::Number(amount(
+                ctx,
+                report,
+                rest,
+                &format!("avvikelse-ovrigt/{}", n.code),
+                "avvikelsen minus de redovisade kontogrupperna",
+                None,
+                false,
+            )));
+            idx.push(p.numbers().len() - 1);
+            p.inlines.push(Inline::Text("). ".into()));
+            p.sums.push(TextSum {
+                total: total_idx,
+                parts: idx,
+            });
+        }
     }
     // Comments and adjustments from the committee's largest lines.
     let mut lines: Vec<&delar_forecast::ForecastLine> = ctx

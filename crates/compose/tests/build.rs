@@ -857,3 +857,41 @@ fn a_providers_deviation_is_measured_against_its_cost_budget() {
         .unwrap();
     assert!(summa.contains("av budgeten"), "{summa}");
 }
+
+#[test]
+fn the_analysis_leaves_out_parts_that_show_as_zero() {
+    let mut inp = committee_inputs(false);
+    for (group, budget, forecast) in [("ovriga_kostnader", 30.0, 32.0), ("personal", 10.0, 10.01)] {
+        inp.lines.retain(|l| !(l.node == "SN2" && l.group == group));
+        let l = line("SN2", group, budget, forecast, budget * 8.0 / 12.0);
+        inp.this_year
+            .insert((l.node.clone(), l.group.clone()), monthly(budget, budget));
+        inp.lines.push(l);
+    }
+    let r = build(&Definition::committee_definition(), &inp, false).unwrap();
+    let text = drafted_text(&r);
+    let sn2 = text
+        .iter()
+        .find(|t| t.starts_with("Prognosen för Ekonomiskt bistånd"))
+        .unwrap_or_else(|| panic!("{text:?}"));
+    // −2,01: övriga kostnader −2,0 and personal −0,01, which shows as 0,0
+    assert!(
+        sn2.contains("Avvikelsen består i huvudsak av övriga kostnader (−2,0\u{a0}mnkr)."),
+        "{sn2}"
+    );
+    assert!(
+        !sn2.contains("övrigt") && !sn2.contains("0,0\u{a0}mnkr)"),
+        "{sn2}"
+    );
+    // Barn och unga: what is left (bidrag +0,5) shows, so the parts add up exactly.
+    let sn1 = text
+        .iter()
+        .find(|t| t.starts_with("Prognosen för Barn och unga"))
+        .unwrap();
+    assert!(sn1.contains("och övrigt (0,5\u{a0}mnkr)"), "{sn1}");
+    assert!(
+        delar_report::check::check(&r).is_empty(),
+        "{:?}",
+        delar_report::check::check(&r)
+    );
+}
