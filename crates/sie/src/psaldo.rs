@@ -6,8 +6,9 @@ use crate::intern::{FxHashMap, ObjectSet};
 use crate::model::ObjectRef;
 use delar_core::{Amount, YearMonth};
 
-/// Most (account, object set, month) keys compared; past it the rest are counted only.
-pub const MAX_PSALDO_KEYS: usize = 2_000_000;
+/// Most (account, object set, month) keys compared; past it the rest are counted only. Just
+/// under 7/8 of 2^20, so the table never grows past 2^20 buckets (about 43 MB).
+pub const MAX_PSALDO_KEYS: usize = 900_000;
 
 /// Most object sets that get an id (sets on #PSALDO records, one or two objects).
 const MAX_SETS: usize = 1 << 20;
