@@ -27,6 +27,21 @@ pub struct Ctx<'a> {
     pub threshold: Amount,
 }
 
+/// The percentage identities with `rows` excepted (their cells are left empty on purpose).
+fn with_exceptions(mut ids: Vec<Identity>, rows: &[String]) -> Vec<Identity> {
+    for id in &mut ids {
+        if let Identity::Ratio { except_rows, .. } | Identity::Change { except_rows, .. } = id {
+            except_rows.extend(rows.iter().cloned());
+        }
+    }
+    ids
+}
+
+/// Why some rows have no percentages ([`Ctx::net_is_remainder`]).
+const REMAINDER_NOTE: &str = "Procent visas inte för nettobelopp som är en liten rest av \
+                              interna intäkter och kostnader (nettobudgeten är mindre än \
+                              halva kostnadsbudgeten).";
+
 /// The nodes a report breaks down by, and the words for them.
 pub struct Breakdown<'a> {
     /// The nodes, in tree order.
@@ -237,6 +252,28 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A node's budget for the cost kontogrupper (gross costs).
+    pub fn cost_budget(&self, node: &str) -> Amount {
+        self.inputs
+            .mapping
+            .groups()
+            .iter()
+            .filter(|g| g.kind == GroupKind::Cost)
+            .map(|g| self.rollup.group(node, &g.code).budget)
+            .sum()
+    }
+
+    /// True when a node's net budget is less than half its cost budget: a provider financed
+    /// mostly by internal sales, whose net figures are small remainders, so percentages of
+    /// them (förbrukning, change, share of budget) mean nothing.
+    pub fn net_is_remainder(&self, node: &str) -> bool {
+        if self.inputs.tree.node(node).is_none() {
+            return false;
+        }
+        let net = self.rollup.total(node).budget;
+        net.ore().abs().saturating_mul(2) < self.cost_budget(node).ore().abs()
+    }
+
     /// The row of a breakdown table that shows `code`: its own row, or the total row for
     /// the report's root.
     pub fn row_key<'c>(&self, code: &'c str) -> &'c str {
@@ -267,6 +304,8 @@ impl<'a> Ctx<'a> {
             format: Format::Text,
         }];
         let mut identities = Vec::new();
+        let mut remainder_rows = false;
+        let mut excepted: Vec<String> = Vec::new();
         for c in cols {
             let format = match c.measure {
                 Measure::Signed(..) | Measure::Deviation(..) => money,
@@ -283,12 +322,14 @@ impl<'a> Ctx<'a> {
                     result: c.key.into(),
                     numerator: n.into(),
                     denominator: d.into(),
+                    except_rows: Vec::new(),
                 }),
                 Measure::Change(n, o) => identities.push(Identity::Change {
                     rule: "R1".into(),
                     result: c.key.into(),
                     new: n.into(),
                     old: o.into(),
+                    except_rows: Vec::new(),
                 }),
                 _ => {}
             }
@@ -299,6 +340,8 @@ impl<'a> Ctx<'a> {
             .map(|r| {
                 let mut cells = vec![Cell::text(r.label.clone())];
                 let mut shown: Vec<(&str, Amount)> = Vec::new();
+                let node = r.scope.strip_suffix("/netto").unwrap_or(&r.scope);
+                let percent_ok = !self.net_is_remainder(node);
                 for c in cols {
                     let cell = match c.measure {
                         Measure::Signed(name, f) => {
@@ -312,6 +355,13 @@ impl<'a> Ctx<'a> {
                             shown.push((c.key, v));
                             Cell::new(Value::Amount(v), &money)
                                 .with_source(format!("{name}/{}", r.scope), origin(name, &r.scope))
+                        }
+                        Measure::Ratio(..) | Measure::Change(..) if !percent_ok => {
+                            remainder_rows = true;
+                            if !excepted.contains(&r.key) {
+                                excepted.push(r.key.clone());
+                            }
+                            Cell::empty()
                         }
                         Measure::Ratio(n, d) => {
                             let get = |k: &str| shown.iter().find(|(kk, _)| *kk == k).map(|x| x.1);
@@ -342,8 +392,12 @@ impl<'a> Ctx<'a> {
             groups: Vec::new(),
             columns,
             rows,
-            identities,
-            notes: Vec::new(),
+            identities: with_exceptions(identities, &excepted),
+            notes: if remainder_rows {
+                vec![REMAINDER_NOTE.into()]
+            } else {
+                Vec::new()
+            },
         }
     }
 

@@ -313,17 +313,9 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
         // The share of the net budget; for a committee financed mostly by internal sales
         // (a provider: its net budget is a small remainder) the share of its cost budget,
         // which is what the deviation can be measured against.
-        let cost_budget: Amount = ctx
-            .inputs
-            .mapping
-            .groups()
-            .iter()
-            .filter(|g| g.kind == delar_core::GroupKind::Cost)
-            .map(|g| ctx.rollup.group(&root.code, &g.code).budget)
-            .sum();
-        let (base, of, what) = if f.budget.ore().abs() * 2 < cost_budget.ore().abs() {
+        let (base, of, what) = if ctx.net_is_remainder(&root.code) {
             (
-                cost_budget,
+                ctx.cost_budget(&root.code),
                 " av kostnadsbudgeten",
                 "avvikelse / kostnadsbudget",
             )

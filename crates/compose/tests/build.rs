@@ -849,6 +849,25 @@ fn a_providers_deviation_is_measured_against_its_cost_budget() {
         .unwrap();
     // deviation −3,0 of a cost budget of 40,0: 7,5 %
     assert!(summa.contains("7,5\u{a0}% av kostnadsbudgeten"), "{summa}");
+    // Percentages of its net figures are left out, with a note saying why.
+    let t = r.table("ackumulerat").unwrap();
+    let ci = t.column("forbrukning").unwrap();
+    assert!(t.rows.iter().all(|row| row.cells[ci].value == Value::Empty));
+    assert!(
+        t.notes.iter().any(|n| n.contains("Procent visas inte")),
+        "{:?}",
+        t.notes
+    );
+    let k = r.table("kontogrupper-SN").unwrap();
+    let ci = k.column("forandring_pct").unwrap();
+    assert_eq!(k.row("netto").unwrap().cells[ci].value, Value::Empty);
+    // A kontogrupp row keeps its percentage.
+    assert_ne!(k.row("personal").unwrap().cells[ci].value, Value::Empty);
+    assert!(
+        delar_report::check::check(&r).is_empty(),
+        "{:?}",
+        delar_report::check::check(&r)
+    );
     // The programme report keeps the share of the net budget.
     let r = build(&Definition::default_definition(), &inputs(), false).unwrap();
     let summa = drafted_text(&r)

@@ -608,9 +608,13 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
             result,
             numerator,
             denominator,
+            except_rows,
             ..
         } => {
             let (rcol, rcell) = cell_of(t, row, result)?;
+            if except_rows.contains(&row.key) {
+                return excepted(rcol, rcell).map(|m| finding(rcol, m));
+            }
             let (_, ncell) = cell_of(t, row, numerator)?;
             let (_, dcell) = cell_of(t, row, denominator)?;
             let (n, d) = match (num(&ncell.value), num(&dcell.value)) {
@@ -644,9 +648,16 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
             .map(|m| finding(rcol, m))
         }
         Identity::Change {
-            result, new, old, ..
+            result,
+            new,
+            old,
+            except_rows,
+            ..
         } => {
             let (rcol, rcell) = cell_of(t, row, result)?;
+            if except_rows.contains(&row.key) {
+                return excepted(rcol, rcell).map(|m| finding(rcol, m));
+            }
             let (_, ncell) = cell_of(t, row, new)?;
             let (_, ocell) = cell_of(t, row, old)?;
             let (n, o) = match (num(&ncell.value), num(&ocell.value)) {
@@ -781,6 +792,19 @@ fn half_unit(f: &Format, v: &Value) -> f64 {
 }
 
 /// The message for a ratio-like cell (Ratio, Change), or `None` if it is right.
+/// A row the table excepts from a percentage identity: its cell must be empty.
+fn excepted(col: &Column, cell: &Cell) -> Option<String> {
+    if matches!(cell.value, Value::Empty) && cell.text.trim().is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} visar «{}» men raden är undantagen från procenten (se tabellens not). Lämna cellen \
+         tom.",
+        col_label(col),
+        cell.text
+    ))
+}
+
 fn ratio_finding(
     col: &Column,
     cell: &Cell,

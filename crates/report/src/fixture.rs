@@ -132,6 +132,7 @@ fn operating_table() -> Table {
                 result: "andel".into(),
                 numerator: "prognos".into(),
                 denominator: "budget".into(),
+                except_rows: Vec::new(),
             },
         ],
         notes: vec!["Interna köp mellan nämnderna är eliminerade i programområdets summa.".into()],

@@ -523,6 +523,10 @@ pub enum Identity {
         numerator: String,
         /// Denominator column.
         denominator: String,
+        /// Rows where the ratio is deliberately not shown (the table's notes say why): their
+        /// cell must be empty.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        except_rows: Vec<String>,
     },
     /// `result = (new − old) / |old|` (change in %).
     Change {
@@ -534,6 +538,10 @@ pub enum Identity {
         new: String,
         /// The old value's column.
         old: String,
+        /// Rows where the change is deliberately not shown (the table's notes say why): their
+        /// cell must be empty.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        except_rows: Vec<String>,
     },
     /// `result ≈ Π factors × scale` within `tolerance` kr (R14: persons per day × cost per day
     /// × days = cost).

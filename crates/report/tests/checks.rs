@@ -337,12 +337,14 @@ fn r1_ratio_is_empty_when_signs_differ_and_change_is_recomputed() {
             result: "andel".into(),
             numerator: "utfall".into(),
             denominator: "budget".into(),
+            except_rows: Vec::new(),
         },
         Identity::Change {
             rule: "R1".into(),
             result: "forandring".into(),
             new: "utfall".into(),
             old: "fjol".into(),
+            except_rows: Vec::new(),
         },
     ];
     let mut r = sample();
@@ -367,6 +369,29 @@ fn r1_ratio_is_empty_when_signs_differ_and_change_is_recomputed() {
     set(&mut t, "hab", "forandring", Value::Empty);
     let mut r = sample();
     add_blocks(&mut r, vec![Block::Table(t.clone())]);
+    assert!(check(&r).is_empty(), "{}", render_findings(&check(&r)));
+    // A row the table excepts (its percentages mean nothing, the notes say why): an empty
+    // cell passes where the ratio could be computed, a shown one is caught.
+    let mut ex = t.clone();
+    for id in &mut ex.identities {
+        if let Identity::Ratio { except_rows, .. } | Identity::Change { except_rows, .. } = id {
+            except_rows.push("omsorg".into());
+        }
+    }
+    set(&mut ex, "omsorg", "andel", Value::Empty);
+    let mut r = sample();
+    add_blocks(&mut r, vec![Block::Table(ex.clone())]);
+    let f = check(&r);
+    let e = find(
+        &f,
+        "R1",
+        &["rad Köp, omsorgsinsatser", "kolumn Förändring mot 2024"],
+    );
+    assert!(e.message.contains("undantagen"), "{}", e.message);
+    assert_eq!(f.len(), 1, "{}", render_findings(&f));
+    set(&mut ex, "omsorg", "forandring", Value::Empty);
+    let mut r = sample();
+    add_blocks(&mut r, vec![Block::Table(ex)]);
     assert!(check(&r).is_empty(), "{}", render_findings(&check(&r)));
     // a change of 10 % where (218,09 − 200) / 200 = 9 %
     set(&mut t, "omsorg", "forandring", Value::Ratio(0.1));
@@ -1269,6 +1294,7 @@ fn random_report(items: &[(i64, i64)]) -> Report {
             result: "andel".into(),
             numerator: "prognos".into(),
             denominator: "budget".into(),
+            except_rows: Vec::new(),
         },
     ];
     let mut r = sample();

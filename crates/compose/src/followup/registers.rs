@@ -657,6 +657,7 @@ pub fn population(ctx: &FollowupContext<'_>) -> Section {
             result: "forandring-pct".into(),
             new: "t".into(),
             old: "fjol".into(),
+            except_rows: Vec::new(),
         },
     ];
     if with_forecast {
