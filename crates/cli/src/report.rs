@@ -104,6 +104,10 @@ thread_local! {
     /// replayed rounds, filtered to their committee).
     static ACCURACY_CACHE: std::cell::RefCell<Option<BTreeMap<String, Vec<delar_compose::AccuracyRow>>>> =
         const { std::cell::RefCell::new(None) };
+    /// The volume series with their values and budget per year while [`build_all`] runs
+    /// (each appendix keeps its committee's series).
+    static VOLUME_CACHE: std::cell::RefCell<Option<BTreeMap<i32, Vec<delar_compose::data::VolumeInput>>>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// Keeps the ledger cache on while alive; drops it (and its memory) at the end of the run.
@@ -113,6 +117,7 @@ impl LedgerCacheGuard {
     fn on() -> LedgerCacheGuard {
         LEDGER_CACHE.with(|c| *c.borrow_mut() = Some(BTreeMap::new()));
         ACCURACY_CACHE.with(|c| *c.borrow_mut() = Some(BTreeMap::new()));
+        VOLUME_CACHE.with(|c| *c.borrow_mut() = Some(BTreeMap::new()));
         LedgerCacheGuard
     }
 }
@@ -121,6 +126,7 @@ impl Drop for LedgerCacheGuard {
     fn drop(&mut self) {
         LEDGER_CACHE.with(|c| *c.borrow_mut() = None);
         ACCURACY_CACHE.with(|c| *c.borrow_mut() = None);
+        VOLUME_CACHE.with(|c| *c.borrow_mut() = None);
     }
 }
 
@@ -319,8 +325,23 @@ fn earlier_years(
     Ok(out)
 }
 
-/// Volume series with their values for last year and this year.
+/// Volume series with their values for last year and this year (from the cache when on).
 fn volumes(store: &SqliteStore, year: i32) -> Result<Vec<delar_compose::data::VolumeInput>> {
+    if let Some(v) = VOLUME_CACHE.with(|c| c.borrow().as_ref().and_then(|m| m.get(&year).cloned()))
+    {
+        return Ok(v);
+    }
+    let v = read_volumes(store, year)?;
+    VOLUME_CACHE.with(|c| {
+        if let Some(m) = c.borrow_mut().as_mut() {
+            m.insert(year, v.clone());
+        }
+    });
+    Ok(v)
+}
+
+/// Volume series with their values for last year and this year, and their budget.
+fn read_volumes(store: &SqliteStore, year: i32) -> Result<Vec<delar_compose::data::VolumeInput>> {
     let range = delar_core::PeriodRange::new(
         delar_core::YearMonth::new(year - 1, 1).map_err(|e| anyhow!("{e}"))?,
         delar_core::YearMonth::new(year, 12).map_err(|e| anyhow!("{e}"))?,

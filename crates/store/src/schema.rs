@@ -268,4 +268,5 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     crate::followup::MIGRATION_QUEUES,
     crate::volbudget::MIGRATION_VOLUME_BUDGET,
     crate::texts::MIGRATION_REPORT_TEXT,
+    crate::volbudget::MIGRATION_VOLUME_BUDGET_INDEX,
 ];

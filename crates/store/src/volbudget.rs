@@ -37,6 +37,16 @@ CREATE TABLE volume_budget_value (
 "#,
 };
 
+/// Migration 11: the volume budget read per series (the report reads every series' budget).
+pub(crate) const MIGRATION_VOLUME_BUDGET_INDEX: crate::schema::Migration =
+    crate::schema::Migration {
+        version: 11,
+        name: "volymbudget per serie",
+        sql: r#"
+CREATE INDEX volume_budget_value_series ON volume_budget_value (series_id, period);
+"#,
+    };
+
 /// A stored volume budget version.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VolumeBudgetVersion {
@@ -228,16 +238,13 @@ impl SqliteStore {
     ) -> Result<BTreeMap<YearMonth, f64>, StoreError> {
         let id: Option<i64> = self
             .conn
-            .query_row(
-                "SELECT id FROM volume_series WHERE code = ?1",
-                params![series],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT id FROM volume_series WHERE code = ?1")?
+            .query_row(params![series], |r| r.get(0))
             .ok();
         let Some(id) = id else {
             return Err(StoreError::NoSuchSeries(series.to_string()));
         };
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT x.period, x.value, v.decided
              FROM volume_budget_value x JOIN volume_budget_version v ON v.id = x.version_id
              WHERE x.series_id = ?1 AND x.period BETWEEN ?2 AND ?3
