@@ -608,14 +608,6 @@ fn chart_sheet(
                 .y_axis()
                 .set_name(c.unit.as_str())
                 .set_num_format("#,##0");
-            // As in the other formats, the value axis includes zero (Excel's automatic
-            // axis starts near the data for lines far from zero, exaggerating changes).
-            let values = c.series.iter().flat_map(|s| s.values.iter().flatten());
-            if values.clone().all(|v| *v >= 0.0) {
-                chart.y_axis().set_min(0);
-            } else if values.clone().all(|v| *v <= 0.0) {
-                chart.y_axis().set_max(0);
-            }
             chart
                 .x_axis()
                 .set_label_position(ChartAxisLabelPosition::Low);
