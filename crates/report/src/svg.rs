@@ -387,6 +387,21 @@ fn vertical(out: &mut String, chart: &Chart, data: &Data) {
         t = num(top),
         b = num(bottom)
     );
+    if base != 0.0 {
+        // The axis does not start at zero (a line far from it): break the axis near its foot
+        // with two short slashes, so no reader takes the lowest gridline for zero.
+        let y = bottom - 12.0;
+        let _ = writeln!(
+            out,
+            "<path d=\"M{x0} {y0}h12v7h-12z\" fill=\"#ffffff\"/>\n\
+             <path d=\"M{x0} {y1}l12 -4M{x0} {y2}l12 -4\" stroke=\"{AXIS}\" \
+             stroke-width=\"1\" fill=\"none\"/>",
+            x0 = num(left - 6.0),
+            y0 = num(y - 1.0),
+            y1 = num(y + 3.0),
+            y2 = num(y + 8.0),
+        );
+    }
     // category labels
     for (i, ls) in cat_lines.iter().enumerate() {
         if i % every != 0 {
@@ -1091,6 +1106,24 @@ mod tests {
         assert!(t.contains(&"0".to_string()));
         assert!(t.iter().any(|x| x == "350" || x == "400"), "{t:?}");
         assert_eq!(root.all("circle").len(), 12 + 8 + 5);
+    }
+
+    #[test]
+    fn a_line_far_from_zero_marks_the_broken_axis() {
+        // 195–200 persons per day: the axis starts near the data, and says so with a break.
+        let values: Vec<Option<f64>> = [198.8, 195.9, 198.4, 199.5, 196.1, 197.6]
+            .iter()
+            .map(|v| Some(*v))
+            .collect();
+        let months = ["jan", "feb", "mar", "apr", "maj", "jun"];
+        let (svg, root) = render_checked(&chart(ChartKind::Line, &months, vec![values]));
+        let t = texts(&root);
+        assert!(!t.contains(&"0".to_string()), "{t:?}");
+        assert_eq!(svg.matches("l12 -4M").count(), 1, "{svg}");
+        // From zero there is no break.
+        let from_zero: Vec<Option<f64>> = [0.0, 10.0, 20.0].iter().map(|v| Some(*v)).collect();
+        let (svg, _) = render_checked(&chart(ChartKind::Line, &months[..3], vec![from_zero]));
+        assert!(!svg.contains("l12 -4M"));
     }
 
     #[test]
