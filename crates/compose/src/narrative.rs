@@ -487,13 +487,23 @@ fn committee_paragraph(
     // A part that shows as zero at the report's precision explains nothing.
     let money = ctx.money();
     let zero = money.render(&Value::Amount(Amount::ZERO));
-    let main: Vec<(String, String, Amount)> = parts
+    let mut main: Vec<(String, String, Amount)> = parts
         .iter()
         .filter(|(_, _, d)| (d.ore() < 0) == (dev.ore() < 0))
         .filter(|(_, _, d)| money.render(&Value::Amount(d.abs_amount())) != zero)
         .take(2)
         .cloned()
         .collect();
+    // The largest part pulling the other way, when it passes the threshold: otherwise a
+    // large counteracting kontogrupp hides in `övrigt`.
+    if !main.is_empty() {
+        if let Some(counter) = parts
+            .iter()
+            .find(|(_, _, d)| (d.ore() < 0) != (dev.ore() < 0) && d.abs_amount() >= ctx.threshold)
+        {
+            main.push(counter.clone());
+        }
+    }
     if !main.is_empty() {
         let rest = main.iter().fold(dev, |r, (_, _, d)| r - *d);
         // When what is left shows as zero, the parts are the deviation as far as the reader

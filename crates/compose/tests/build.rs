@@ -914,3 +914,33 @@ fn the_analysis_leaves_out_parts_that_show_as_zero() {
         delar_report::check::check(&r)
     );
 }
+
+#[test]
+fn the_analysis_names_a_large_part_pulling_the_other_way() {
+    // Barn och unga: personal −3,0 and köp −2,5 against budget, premises 1,5 better, grants
+    // 0,5 better. The premises pass the threshold (1,0) and are named; the grants stay in
+    // övrigt.
+    let mut inp = committee_inputs(false);
+    let l = line("SN1", "lokal", 5.0, 3.5, 2.5);
+    inp.this_year
+        .insert((l.node.clone(), l.group.clone()), monthly(5.0, 5.0));
+    inp.lines.push(l);
+    let r = build(&Definition::committee_definition(), &inp, false).unwrap();
+    let text = drafted_text(&r);
+    let sn1 = text
+        .iter()
+        .find(|t| t.starts_with("Prognosen för Barn och unga"))
+        .unwrap_or_else(|| panic!("{text:?}"));
+    assert!(
+        sn1.contains(
+            "Avvikelsen består av personalkostnader (−3,0\u{a0}mnkr), köp av verksamhet \
+             (−2,5\u{a0}mnkr), lokalkostnader (1,5\u{a0}mnkr) och övrigt (0,5\u{a0}mnkr)."
+        ),
+        "{sn1}"
+    );
+    assert!(
+        delar_report::check::check(&r).is_empty(),
+        "{:?}",
+        delar_report::check::check(&r)
+    );
+}
