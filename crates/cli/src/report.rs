@@ -95,34 +95,37 @@ fn monthly(
     Ok(out)
 }
 
+/// A cache that lives for one [`build_all`] run (`None` outside it).
+type RunCache<K, V> = std::cell::RefCell<Option<BTreeMap<K, V>>>;
+
 thread_local! {
     /// The year's ledger per node while one run builds several reports from an unchanged
     /// store ([`build_all`]: the programme report and its appendices read the same years).
-    static LEDGER_CACHE: std::cell::RefCell<Option<BTreeMap<i32, std::rc::Rc<Vec<delar_store::NodeLedgerRow>>>>> =
+    static LEDGER_CACHE: RunCache<i32, std::rc::Rc<Vec<delar_store::NodeLedgerRow>>> =
         const { std::cell::RefCell::new(None) };
-    /// The accuracy history per round while [`build_all`] runs (the appendices show the same
-    /// replayed rounds, filtered to their committee).
-    static ACCURACY_CACHE: std::cell::RefCell<Option<BTreeMap<String, Vec<delar_compose::AccuracyRow>>>> =
+    /// The accuracy history per round (the appendices show the same replayed rounds,
+    /// filtered to their committee).
+    static ACCURACY_CACHE: RunCache<String, Vec<delar_compose::AccuracyRow>> =
         const { std::cell::RefCell::new(None) };
-    /// The volume series with their values and budget per year while [`build_all`] runs
-    /// (each appendix keeps its committee's series).
-    static VOLUME_CACHE: std::cell::RefCell<Option<BTreeMap<i32, Vec<delar_compose::data::VolumeInput>>>> =
+    /// The volume series with their values and budget per year (each appendix keeps its
+    /// committee's series).
+    static VOLUME_CACHE: RunCache<i32, Vec<delar_compose::data::VolumeInput>> =
         const { std::cell::RefCell::new(None) };
 }
 
-/// Keeps the ledger cache on while alive; drops it (and its memory) at the end of the run.
-struct LedgerCacheGuard;
+/// Keeps the run caches on while alive; drops them (and their memory) at the end of the run.
+struct RunCacheGuard;
 
-impl LedgerCacheGuard {
-    fn on() -> LedgerCacheGuard {
+impl RunCacheGuard {
+    fn on() -> RunCacheGuard {
         LEDGER_CACHE.with(|c| *c.borrow_mut() = Some(BTreeMap::new()));
         ACCURACY_CACHE.with(|c| *c.borrow_mut() = Some(BTreeMap::new()));
         VOLUME_CACHE.with(|c| *c.borrow_mut() = Some(BTreeMap::new()));
-        LedgerCacheGuard
+        RunCacheGuard
     }
 }
 
-impl Drop for LedgerCacheGuard {
+impl Drop for RunCacheGuard {
     fn drop(&mut self) {
         LEDGER_CACHE.with(|c| *c.borrow_mut() = None);
         ACCURACY_CACHE.with(|c| *c.borrow_mut() = None);
@@ -130,23 +133,36 @@ impl Drop for LedgerCacheGuard {
     }
 }
 
+/// The value for `key` from a run cache when it is on (made and kept on a miss), else made.
+fn cached<K: Ord, V: Clone, E>(
+    cache: &'static std::thread::LocalKey<RunCache<K, V>>,
+    key: K,
+    make: impl FnOnce() -> Result<V, E>,
+) -> Result<V, E> {
+    if let Some(v) = cache.with(|c| c.borrow().as_ref().and_then(|m| m.get(&key).cloned())) {
+        return Ok(v);
+    }
+    let v = make()?;
+    cache.with(|c| {
+        if let Some(m) = c.borrow_mut().as_mut() {
+            m.insert(key, v.clone());
+        }
+    });
+    Ok(v)
+}
+
 /// The year's outcome and budget per node × kontogrupp, from the cache when it is on.
 fn ledger_rows(
     store: &SqliteStore,
     year: i32,
 ) -> Result<std::rc::Rc<Vec<delar_store::NodeLedgerRow>>, StoreError> {
-    if let Some(rows) =
-        LEDGER_CACHE.with(|c| c.borrow().as_ref().and_then(|m| m.get(&year).cloned()))
-    {
-        return Ok(rows);
-    }
-    let rows = std::rc::Rc::new(store.ledger_by_node(year, LedgerBy::Group, None)?);
-    LEDGER_CACHE.with(|c| {
-        if let Some(m) = c.borrow_mut().as_mut() {
-            m.insert(year, rows.clone());
-        }
-    });
-    Ok(rows)
+    cached(&LEDGER_CACHE, year, || {
+        Ok(std::rc::Rc::new(store.ledger_by_node(
+            year,
+            LedgerBy::Group,
+            None,
+        )?))
+    })
 }
 
 /// Gather everything a round's report needs from the store.
@@ -327,17 +343,7 @@ fn earlier_years(
 
 /// Volume series with their values for last year and this year (from the cache when on).
 fn volumes(store: &SqliteStore, year: i32) -> Result<Vec<delar_compose::data::VolumeInput>> {
-    if let Some(v) = VOLUME_CACHE.with(|c| c.borrow().as_ref().and_then(|m| m.get(&year).cloned()))
-    {
-        return Ok(v);
-    }
-    let v = read_volumes(store, year)?;
-    VOLUME_CACHE.with(|c| {
-        if let Some(m) = c.borrow_mut().as_mut() {
-            m.insert(year, v.clone());
-        }
-    });
-    Ok(v)
+    cached(&VOLUME_CACHE, year, || read_volumes(store, year))
 }
 
 /// Volume series with their values for last year and this year, and their budget.
@@ -387,20 +393,9 @@ fn volume_budget(
 /// Forecast accuracy of the same kind of round in earlier years (stored rounds, else replayed
 /// with the recommended methods), per committee and for the programme area.
 fn accuracy(store: &SqliteStore, round: Round) -> Result<Vec<delar_compose::AccuracyRow>> {
-    if let Some(rows) = ACCURACY_CACHE.with(|c| {
-        c.borrow()
-            .as_ref()
-            .and_then(|m| m.get(&round.id()).cloned())
-    }) {
-        return Ok(rows);
-    }
-    let rows = replayed_accuracy(store, round)?;
-    ACCURACY_CACHE.with(|c| {
-        if let Some(m) = c.borrow_mut().as_mut() {
-            m.insert(round.id(), rows.clone());
-        }
-    });
-    Ok(rows)
+    cached(&ACCURACY_CACHE, round.id(), || {
+        replayed_accuracy(store, round)
+    })
 }
 
 /// The past rounds of the same kind, replayed, against their final outcome.
@@ -521,7 +516,7 @@ pub fn build_all(
     def_path: Option<&Path>,
     draft: bool,
 ) -> Result<Vec<Built>> {
-    let _cache = LedgerCacheGuard::on();
+    let _cache = RunCacheGuard::on();
     let organisation = organisation_name(store);
     let inputs = gather(store, round, &organisation)?;
     let (report, findings) = build_and_check(&inputs, def, draft)?;

@@ -448,8 +448,8 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    /// Rows for the committees and a total for the root.
-    pub fn committee_rows(&self) -> Vec<RowSpec> {
+    /// Rows for the breakdown nodes ([`Ctx::breakdown`]) and a total for the root.
+    pub fn breakdown_rows(&self) -> Vec<RowSpec> {
         let mut rows: Vec<RowSpec> = self
             .breakdown()
             .nodes
@@ -510,7 +510,7 @@ impl<'a> Ctx<'a> {
             ),
             &cols,
             self.breakdown().label,
-            &self.committee_rows(),
+            &self.breakdown_rows(),
         );
         t.groups = vec![
             HeaderGroup {
@@ -581,7 +581,7 @@ impl<'a> Ctx<'a> {
             ),
             &cols,
             self.breakdown().label,
-            &self.committee_rows(),
+            &self.breakdown_rows(),
         );
         t.notes.push(
             "Förbrukning = utfall / periodiserad budget. Budgeten är periodiserad månad för \
@@ -807,7 +807,7 @@ impl<'a> Ctx<'a> {
             ),
             &cols,
             self.breakdown().label,
-            &self.committee_rows(),
+            &self.breakdown_rows(),
         );
         // The main reasons per committee, from the line bridge.
         let rows = delar_forecast::bridge(prev, &self.inputs.lines);
@@ -1015,7 +1015,7 @@ impl<'a> Ctx<'a> {
             ),
             &cols,
             self.breakdown().label,
-            &self.committee_rows(),
+            &self.breakdown_rows(),
         );
         if self.sign.factor() < 0 {
             // shown special effects are negated; the identity exkl = inkl + särskilda holds
