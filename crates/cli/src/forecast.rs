@@ -6,8 +6,8 @@ use anyhow::{bail, Result};
 use clap::{Subcommand, ValueEnum};
 use delar_core::period::days_in_month;
 use delar_core::{
-    AccountMapping, Amount, GroupKind, OrgTree, Organisation, Round, RoundKind, Unit, VolumeKind,
-    YearMonth,
+    AccountMapping, Amount, GroupKind, OrgTree, Organisation, Placement, Round, RoundKind, Unit,
+    VolumeKind, YearMonth,
 };
 use delar_forecast::{
     backtest, bridge, estimate, roll_up, Adjustment, AdjustmentKind, BacktestRow, Estimate,
@@ -72,6 +72,9 @@ pub(crate) struct RoundSummary {
     pub recommended: usize,
     /// Seconds spent reading the store, computing (with backtest) and saving.
     pub seconds: (f64, f64, f64),
+    /// The round against the ledger (R16) after the save, with the amounts placed off a unit
+    /// of their own.
+    pub reconciliation: crate::reconcile::Reconciliation,
 }
 
 /// The user name recorded in the audit log: `DELAR_USER`, else `USER`, else `okänd`.
@@ -166,6 +169,65 @@ pub(crate) struct Inputs {
     /// Per year: node → ledger rows (budget in force at that year's cut-off).
     pub years: BTreeMap<i32, HashMap<String, Vec<LedgerRow>>>,
     links: Vec<VolumeLink>,
+}
+
+impl Inputs {
+    /// The ledger's ansvar codes (every year read) placed on the leaves of the organisation
+    /// in force in `month`: every amount lands on exactly one leaf, amounts off the leaves on
+    /// an explicit "Ej fördelat på enhet" leaf.
+    pub fn placement(&self, month: YearMonth) -> Placement {
+        let tree = self.org.tree_at(month);
+        let codes = self
+            .years
+            .values()
+            .flat_map(|m| m.keys().map(String::as_str));
+        Placement::new(&self.org, &tree, codes)
+    }
+
+    /// Every year's rows placed on the leaves of `placement` (rows of codes placed on one leaf
+    /// added up per key).
+    pub fn placed_years(
+        &self,
+        placement: &Placement,
+    ) -> BTreeMap<i32, HashMap<String, Vec<LedgerRow>>> {
+        self.years
+            .iter()
+            .map(|(y, by_code)| (*y, place_rows(by_code, placement)))
+            .collect()
+    }
+}
+
+/// Rows by ledger code re-keyed to the leaves the codes are placed on; rows of several codes
+/// on one leaf are added up per key (kontogrupp or account), in first-seen order.
+pub(crate) fn place_rows(
+    by_code: &HashMap<String, Vec<LedgerRow>>,
+    placement: &Placement,
+) -> HashMap<String, Vec<LedgerRow>> {
+    let mut out: HashMap<String, Vec<LedgerRow>> = HashMap::with_capacity(by_code.len());
+    let mut codes: Vec<&String> = by_code.keys().collect();
+    codes.sort();
+    for code in codes {
+        let Some(leaf) = placement.leaf_of(code) else {
+            continue;
+        };
+        let rows = out.entry(leaf.to_string()).or_default();
+        for r in &by_code[code] {
+            match rows.iter_mut().find(|x| x.key == r.key) {
+                Some(x) if x.outcome.len() == r.outcome.len() => {
+                    for (a, b) in x.outcome.iter_mut().zip(&r.outcome) {
+                        *a += *b;
+                    }
+                    for (a, b) in x.budget.iter_mut().zip(&r.budget) {
+                        *a += *b;
+                    }
+                    x.outcome_total += r.outcome_total;
+                    x.budget_total += r.budget_total;
+                }
+                _ => rows.push(r.clone()),
+            }
+        }
+    }
+    out
 }
 
 /// Read outcome, budget (in force at each year's cut-off), organisation and volume series:
@@ -539,8 +601,10 @@ fn match_links(inputs: &Inputs, year: i32) -> HashMap<(String, String), Vec<&Vol
 /// backtest over the earlier years at the same cut-off, and the recommendation.
 pub(crate) fn compute_lines(inputs: &Inputs, year: i32, m: usize) -> Result<Vec<LineCalc>> {
     let cutoff = YearMonth::new(year, m as u8).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let tree = inputs.org.tree_at(cutoff);
-    let Some(current) = inputs.years.get(&year) else {
+    let placement = inputs.placement(cutoff);
+    let tree = placement.tree();
+    let years = inputs.placed_years(&placement);
+    let Some(current) = years.get(&year) else {
         bail!("räkenskapsåret {year} finns inte i databasen");
     };
     let links = match_links(inputs, year);
@@ -560,7 +624,7 @@ pub(crate) fn compute_lines(inputs: &Inputs, year: i32, m: usize) -> Result<Vec<
             let mut history = Vec::new();
             let mut history_budgets = Vec::new();
             let mut history_budget_to_date = Vec::new();
-            for (y, nodes) in inputs.years.range(..year) {
+            for (y, nodes) in years.range(..year) {
                 let Some(r) = nodes
                     .get(&leaf.code)
                     .and_then(|rs| rs.iter().find(|r| r.key == row.key))
@@ -727,6 +791,8 @@ pub(crate) fn run_round(
     let t = std::time::Instant::now();
     let save = store.save_round(round, opts.grain, &computed, &opts.user)?;
     let t_save = t.elapsed().as_secs_f64();
+    let reconciliation =
+        crate::reconcile::reconcile(store, *round, &store.forecast_lines(&round.id())?)?;
     let mut by_method = BTreeMap::new();
     for c in &computed {
         *by_method.entry(c.line.method).or_insert(0) += 1;
@@ -737,6 +803,7 @@ pub(crate) fn run_round(
         by_method,
         recommended: lines.iter().filter(|l| l.recommended.is_some()).count(),
         seconds: (t_load, t_compute, t_save),
+        reconciliation,
     })
 }
 
@@ -999,7 +1066,15 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             };
             let s = run_round(&mut store, &round, &opts)?;
             print_summary(&s);
-            Ok(ExitCode::SUCCESS)
+            let findings = s.reconciliation.findings(s.round);
+            if !findings.is_empty() {
+                eprint!("{}", delar_report::check::render_findings(&findings));
+            }
+            Ok(if delar_report::check::has_errors(&findings) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         ForecastWhat::Show {
             round,
@@ -1214,6 +1289,15 @@ fn print_summary(s: &RoundSummary) {
     );
 }
 
+/// The organisation in force in `month` with the "Ej fördelat på enhet" leaves a round's
+/// lines are on.
+pub(crate) fn round_tree(org: &Organisation, month: YearMonth, lines: &[ForecastLine]) -> OrgTree {
+    let tree = org.tree_at(month);
+    Placement::new(org, &tree, lines.iter().map(|l| l.node.as_str()))
+        .tree()
+        .clone()
+}
+
 /// Committee (nämnd) of a node in a tree, else the node itself.
 fn committee(tree: &OrgTree, node: &str) -> String {
     tree.committee_of(node)
@@ -1245,7 +1329,7 @@ fn show(
     let details = store.forecast_line_details(&id)?;
     let lines: Vec<ForecastLine> = details.iter().map(|d| d.line.clone()).collect();
     let org = store.organisation()?;
-    let tree = org.tree_at(round.cutoff_month());
+    let tree = round_tree(&org, round.cutoff_month(), &lines);
     if let Some(n) = node {
         if !tree.contains(n) && !lines.iter().any(|l| l.node == n) {
             bail!(
@@ -1447,7 +1531,7 @@ fn compare(store: &SqliteStore, from: &Round, to: &Round) -> Result<ExitCode> {
     let cur = store.forecast_lines(&to.id())?;
     let rows = bridge(&prev, &cur);
     let org = store.organisation()?;
-    let tree = org.tree_at(to.cutoff_month());
+    let tree = round_tree(&org, to.cutoff_month(), &cur);
     type Moves = (Amount, Amount, Vec<(Amount, String)>);
     let mut by_committee: BTreeMap<String, Moves> = BTreeMap::new();
     for r in &rows {
@@ -1589,7 +1673,8 @@ pub(crate) struct BacktestReport {
 /// the recommended mix (for each replayed year the method recommended on the other years).
 fn backtest_report(inputs: &Inputs, lines: &[LineCalc], round: &Round) -> BacktestReport {
     let m = round.cutoff as usize;
-    let tree = inputs.org.tree_at(round.cutoff_month());
+    let placement = inputs.placement(round.cutoff_month());
+    let tree = placement.tree();
     let mut years: Vec<i32> = lines
         .iter()
         .flat_map(|l| l.data.history.iter().map(|(y, _)| *y))
@@ -1606,7 +1691,7 @@ fn backtest_report(inputs: &Inputs, lines: &[LineCalc], round: &Round) -> Backte
     }
     let mut cells = Vec::new();
     for l in lines {
-        let c = committee(&tree, &l.node);
+        let c = committee(tree, &l.node);
         for (y, months) in &l.data.history {
             let actual: Amount = months.iter().copied().sum();
             let by_method: Vec<Option<Amount>> = METHODS
@@ -1806,7 +1891,8 @@ pub(crate) fn accuracy(
             }
             let round = Round::new(y, kind).map_err(|e| anyhow::anyhow!("{e}"))?;
             let lines = compute_lines(&inputs, y, cutoff as usize)?;
-            let tree = inputs.org.tree_at(round.cutoff_month());
+            let placement = inputs.placement(round.cutoff_month());
+            let tree = placement.tree();
             let kinds: HashMap<&str, GroupKind> = inputs
                 .mapping
                 .groups()
@@ -1871,7 +1957,7 @@ pub(crate) fn accuracy(
                 let mut by: BTreeMap<String, (Amount, Amount, Amount, Amount, Vec<Amount>)> =
                     BTreeMap::new();
                 for (node, budget, forecast, actual, cost) in &rows {
-                    let mut keys = vec![committee(&tree, node)];
+                    let mut keys = vec![committee(tree, node)];
                     if let Some(root) = tree.root() {
                         keys.push(root.code.clone());
                     }

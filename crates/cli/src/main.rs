@@ -11,6 +11,7 @@ mod konsolidera;
 mod ledger;
 mod organisation;
 mod programme;
+mod reconcile;
 mod report;
 mod siecheck;
 mod template_import;
@@ -584,13 +585,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     built.iter().filter_map(|b| b.node.as_deref()).collect();
                 if appendices.is_empty() {
                     println!(
-                        "Inga fel: rapporten för {} klarar kontrollerna R1–R14.",
+                        "Inga fel: rapporten för {} klarar kontrollerna R1–R16.",
                         round.id()
                     );
                 } else {
                     println!(
                         "Inga fel: rapporten för {} och bilagorna för {} klarar kontrollerna \
-                         R1–R14.",
+                         R1–R16.",
                         round.id(),
                         appendices.join(", ")
                     );

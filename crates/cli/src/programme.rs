@@ -4,7 +4,7 @@
 //! special effects and last year's outcome per organisation code; and the committees'
 //! subtrees for their own reports (`[[bilaga]]`).
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use delar_compose::ProgrammeData;
 use delar_consolidate::intraprenad::{equity_ledger, YearFigures};
 use delar_consolidate::{consolidate, InputRow, InternalRule, Series};
@@ -101,6 +101,7 @@ pub fn gather(
     round: Round,
     org: &Organisation,
     tree: &OrgTree,
+    placement: &delar_core::Placement,
     mapping: &AccountMapping,
     lines: &[ForecastLine],
 ) -> Result<Option<ProgrammeData>> {
@@ -127,8 +128,15 @@ pub fn gather(
         return Ok(None);
     }
     let cutoff = round.cutoff as usize;
-    // The economic tables read the leaves of the tree only (report::monthly); so does this.
+    // The economic tables place every code on a leaf (report::placed_monthly); so does this.
     let leaves: BTreeSet<&str> = tree.leaves().iter().map(|n| n.code.as_str()).collect();
+    let rows: Vec<CounterpartyLedgerRow> = rows
+        .into_iter()
+        .filter_map(|mut r| {
+            r.node = placement.leaf_of(&r.node)?.to_string();
+            Some(r)
+        })
+        .collect();
     let mut outcome_shares: SharesBy = BTreeMap::new();
     let mut budget_shares: SharesBy = BTreeMap::new();
     let mut ledger_budget: BTreeMap<(String, String), Amount> = BTreeMap::new();
@@ -231,47 +239,6 @@ pub fn gather(
         last_year: last.into_iter().collect(),
         method_note,
     }))
-}
-
-/// The committee `code`'s subtree in force at the round's cut-off, as an organisation tree of
-/// its own (the committee is its root), for the committee's own report.
-pub fn subtree(org: &Organisation, round: Round, code: &str) -> Result<OrgTree> {
-    let month = round.cutoff_month();
-    let tree = org.tree_at(month);
-    if !tree.contains(code) {
-        bail!(
-            "rapportdefinitionens bilaga: noden \"{code}\" finns inte i organisationen i {month}; \
-             ange koden för en nämnd (se `delar organisation`)"
-        );
-    }
-    let mut keep: BTreeSet<String> = tree
-        .descendants(code)
-        .iter()
-        .map(|n| n.code.clone())
-        .collect();
-    keep.insert(code.to_string());
-    let nodes = org
-        .nodes()
-        .iter()
-        .filter(|n| n.in_force(month) && keep.contains(&n.code))
-        .cloned()
-        .map(|mut n| {
-            if n.code == code {
-                n.parent = None;
-            }
-            n
-        })
-        .collect();
-    let sub = Organisation::new(nodes).map_err(|e| {
-        anyhow!(
-            "bilagan för {code}: organisationen under noden går inte att bygga: {}",
-            e.iter()
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join("; ")
-        )
-    })?;
-    Ok(sub.tree_at(month))
 }
 
 #[cfg(test)]

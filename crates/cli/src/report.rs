@@ -3,7 +3,7 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use delar_compose::{Definition, Inputs, Monthly};
-use delar_core::{OrgTree, Round, RoundKind};
+use delar_core::{OrgTree, Placement, Round, RoundKind};
 use delar_store::{ForecastStore, LedgerBy, SqliteStore, Store, StoreError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -60,39 +60,51 @@ pub fn definition(path: Option<&Path>) -> Result<Definition> {
     }
 }
 
-/// Monthly outcome and budget per leaf node × kontogrupp for a year (nodes of `tree`), in one
-/// query for the year (`ledger_by_node`: the same figures as the ledger per object).
-fn monthly(
-    store: &SqliteStore,
-    tree: &OrgTree,
-    year: i32,
-) -> Result<BTreeMap<(String, String), Monthly>> {
-    let leaves: std::collections::BTreeSet<&str> =
-        tree.leaves().iter().map(|n| n.code.as_str()).collect();
-    let rows = match ledger_rows(store, year) {
-        Ok(r) => r,
-        Err(StoreError::NoSuchYear(_)) => return Ok(BTreeMap::new()),
-        Err(e) => return Err(e.into()),
-    };
-    let mut out = BTreeMap::new();
-    for nr in rows.iter() {
-        if !leaves.contains(nr.node.as_str()) {
+/// Monthly outcome and budget per leaf × kontogrupp for a year: each ledger row on the leaf
+/// `placement` puts its code on (rows of several codes on one leaf added up), only leaves at
+/// or under `scope` (all when `None`). The same figures as the ledger per object, and every
+/// krona of the year's ledger when `scope` is `None`.
+fn placed_monthly(
+    rows: &[delar_store::NodeLedgerRow],
+    placement: &Placement,
+    scope: Option<&str>,
+) -> BTreeMap<(String, String), Monthly> {
+    let tree = placement.tree();
+    let mut out: BTreeMap<(String, String), Monthly> = BTreeMap::new();
+    for nr in rows {
+        let Some(leaf) = placement.leaf_of(&nr.node) else {
             continue;
+        };
+        if let Some(s) = scope {
+            if leaf != s && !tree.ancestors(leaf).iter().any(|a| a.code == s) {
+                continue;
+            }
         }
         let r = &nr.row;
-        let mut m = Monthly::default();
-        for (i, a) in r.outcome.iter().take(12).enumerate() {
-            m.outcome[i] = *a;
-        }
-        for (i, a) in r.budget.iter().take(12).enumerate() {
-            m.budget[i] = *a;
-        }
-        if m.outcome.iter().all(|a| a.is_zero()) && m.budget.iter().all(|a| a.is_zero()) {
+        if r.outcome.iter().all(|a| a.is_zero()) && r.budget.iter().all(|a| a.is_zero()) {
             continue;
         }
-        out.insert((nr.node.clone(), r.key.clone()), m);
+        let m = out.entry((leaf.to_string(), r.key.clone())).or_default();
+        for (i, a) in r.outcome.iter().take(12).enumerate() {
+            m.outcome[i] += *a;
+        }
+        for (i, a) in r.budget.iter().take(12).enumerate() {
+            m.budget[i] += *a;
+        }
     }
-    Ok(out)
+    out
+}
+
+/// A year's ledger rows per node, empty when the year is not in the database.
+fn year_rows(
+    store: &SqliteStore,
+    year: i32,
+) -> Result<std::rc::Rc<Vec<delar_store::NodeLedgerRow>>> {
+    match ledger_rows(store, year) {
+        Ok(r) => Ok(r),
+        Err(StoreError::NoSuchYear(_)) => Ok(std::rc::Rc::new(Vec::new())),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A cache that lives for one [`build_all`] run (`None` outside it).
@@ -185,20 +197,6 @@ pub fn gather_scoped(
              `delar import organisation organisation.csv`"
         );
     }
-    let tree = match node {
-        None => org.tree_at(round.cutoff_month()),
-        Some(code) => crate::programme::subtree(&org, round, code)?,
-    };
-    let mapping = store.account_mapping()?;
-    let this_year = monthly(store, &tree, round.year)?;
-    if this_year.is_empty() {
-        bail!(
-            "databasen har inget utfall för {} på organisationens enheter; importera \
-             huvudboken med `delar import sie`",
-            round.year
-        );
-    }
-    let last_year = monthly(store, &tree, round.year - 1)?;
     let stored = store.forecast_rounds()?;
     let has = |r: &Round| stored.iter().any(|s| s.round == *r);
     if !has(&round) {
@@ -210,6 +208,38 @@ pub fn gather_scoped(
         );
     }
     let mut lines = store.forecast_lines(&round.id())?;
+    let rows_this = year_rows(store, round.year)?;
+    let rows_last = year_rows(store, round.year - 1)?;
+    // Every code of both years and every line's node on a leaf of the tree in force.
+    let placement = Placement::new(
+        &org,
+        &org.tree_at(round.cutoff_month()),
+        rows_this
+            .iter()
+            .chain(rows_last.iter())
+            .map(|r| r.node.as_str())
+            .chain(lines.iter().map(|l| l.node.as_str())),
+    );
+    let tree = match node {
+        None => placement.tree().clone(),
+        Some(code) => placement.tree().subtree(code).ok_or_else(|| {
+            anyhow!(
+                "rapportdefinitionens bilaga: noden \"{code}\" finns inte i organisationen i {}; \
+                 ange koden för en nämnd (se `delar organisation`)",
+                round.cutoff_month()
+            )
+        })?,
+    };
+    let mapping = store.account_mapping()?;
+    let this_year = placed_monthly(&rows_this, &placement, node);
+    if this_year.is_empty() {
+        bail!(
+            "databasen har inget utfall för {} på organisationens enheter; importera \
+             huvudboken med `delar import sie`",
+            round.year
+        );
+    }
+    let last_year = placed_monthly(&rows_last, &placement, node);
     let mut previous = match previous_round(round).filter(|p| has(p)) {
         Some(p) => Some((p, store.forecast_lines(&p.id())?)),
         None => None,
@@ -228,8 +258,9 @@ pub fn gather_scoped(
         None => followup_inputs(store, round, &tree, &lines)?,
         Some(_) => None,
     };
-    let years = earlier_years(store, &tree, round.year)?;
-    let programme = crate::programme::gather(store, round, &org, &tree, &mapping, &lines)?;
+    let years = earlier_years(store, &org, round, node)?;
+    let programme =
+        crate::programme::gather(store, round, &org, &tree, &placement, &mapping, &lines)?;
     Ok(Inputs {
         organisation: organisation.to_string(),
         round,
@@ -317,15 +348,21 @@ fn followup_inputs(
     }))
 }
 
-/// Net cost and budget of the root for the four years before `year` (complete years only).
+/// Net cost and budget of the report's scope (the whole organisation, or the committee
+/// `scope`) for the four years before the round's (complete years only): every krona of each
+/// year's ledger placed on the tree in force at the round's cut-off.
 fn earlier_years(
     store: &SqliteStore,
-    tree: &OrgTree,
-    year: i32,
+    org: &delar_core::Organisation,
+    round: Round,
+    scope: Option<&str>,
 ) -> Result<Vec<delar_compose::followup::YearEconomy>> {
+    let tree = org.tree_at(round.cutoff_month());
     let mut out = Vec::new();
-    for y in year - 4..year {
-        let m = monthly(store, tree, y)?;
+    for y in round.year - 4..round.year {
+        let rows = year_rows(store, y)?;
+        let placement = Placement::new(org, &tree, rows.iter().map(|r| r.node.as_str()));
+        let m = placed_monthly(&rows, &placement, scope);
         if m.is_empty() {
             continue;
         }
@@ -519,7 +556,9 @@ pub fn build_all(
     let _cache = RunCacheGuard::on();
     let organisation = organisation_name(store);
     let inputs = gather(store, round, &organisation)?;
-    let (report, findings) = build_and_check(&inputs, def, draft)?;
+    let (report, mut findings) = build_and_check(&inputs, def, draft)?;
+    // R16: the round against the ledger, per committee and in total.
+    findings.extend(crate::reconcile::reconcile(store, round, &inputs.lines)?.findings(round));
     let mut out = vec![Built {
         node: None,
         report,

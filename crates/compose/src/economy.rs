@@ -208,6 +208,11 @@ impl<'a> Ctx<'a> {
                 order.iter().position(|o| *o == n.code),
             )
         });
+        // Amounts outside every committee ("Ej fördelat på enhet" under the root) are a row of
+        // their own, so the rows add up to the total (R16: never dropped).
+        c.extend(tree.nodes().iter().filter(|n| {
+            delar_core::placement::is_unassigned(&n.code) && tree.committee_of(&n.code).is_none()
+        }));
         c.into_iter().filter(|n| self.rollup.has(&n.code)).collect()
     }
 

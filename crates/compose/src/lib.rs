@@ -142,6 +142,7 @@ fn followup_section(ctx: &Ctx, c: &Content) -> Option<Section> {
     let committees: Vec<(String, String)> = ctx
         .committees()
         .iter()
+        .filter(|n| n.kind.is_committee())
         .map(|n| (n.code.clone(), n.name.clone()))
         .collect();
     let fctx = followup::FollowupContext {

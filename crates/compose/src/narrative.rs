@@ -638,7 +638,11 @@ pub fn proposal(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
             crate::economy::lower_first(&report.meta.title)
         )),
     ));
-    for n in ctx.committees() {
+    for n in ctx
+        .committees()
+        .into_iter()
+        .filter(|n| n.kind.is_committee())
+    {
         let f = ctx.rollup.total(&n.code);
         let excl = f.budget - f.forecast_excl_special;
         if excl.ore() < 0 && excl.ore().abs() >= ctx.threshold.ore() {

@@ -6,6 +6,7 @@ pub mod budget;
 pub mod money;
 pub mod org;
 pub mod period;
+pub mod placement;
 pub mod volume;
 
 pub use accounts::{AccountGroup, AccountMapping, GroupKind};
@@ -13,4 +14,5 @@ pub use budget::BudgetLine;
 pub use money::{Amount, Unit};
 pub use org::{OrgError, OrgKind, OrgNode, OrgTree, Organisation};
 pub use period::{Date, FinancialYear, PeriodRange, Round, RoundKind, YearMonth};
+pub use placement::Placement;
 pub use volume::{VolumeBudgetValue, VolumeKind, VolumeSeries, VolumeValue};

@@ -519,6 +519,25 @@ impl OrgTree {
         }
     }
 
+    /// This tree with `extra` nodes added after the existing ones (each under its parent,
+    /// after the parent's own children); used to add "Ej fördelat på enhet" leaves.
+    pub fn with_leaves(&self, extra: Vec<OrgNode>) -> OrgTree {
+        let mut rows = self.nodes.clone();
+        rows.extend(extra);
+        OrgTree::build(self.month, rows)
+    }
+
+    /// The subtree under `code` (the node becomes the root); `None` when `code` is not in the
+    /// tree.
+    pub fn subtree(&self, code: &str) -> Option<OrgTree> {
+        let n = self.node(code)?;
+        let mut root = n.clone();
+        root.parent = None;
+        let mut rows = vec![root];
+        rows.extend(self.descendants(code).into_iter().cloned());
+        Some(OrgTree::build(self.month, rows))
+    }
+
     /// The month this tree is in force.
     pub fn month(&self) -> YearMonth {
         self.month

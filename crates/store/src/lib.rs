@@ -48,6 +48,7 @@ mod import;
 pub use import::set_spill_threshold;
 mod nodes;
 mod objset;
+mod resolve;
 mod rounds;
 pub mod schema;
 mod sqlite;

@@ -691,29 +691,7 @@ impl ForecastStore for SqliteStore {
         let (fy_id, fy) = self.year_or_budget_year(year)?;
         let months = fy.months().len();
         let first = fy.start.year_month();
-        // Object sets: their dimension-1 codes and member count.
-        let mut sets: HashMap<i64, (Vec<String>, i64)> = HashMap::new();
-        {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT s.object_set_id, o.dim, o.code FROM object_set_member s
-                 JOIN object o ON o.id = s.object_id",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (set, dim, code) = row?;
-                let e = sets.entry(set).or_default();
-                e.1 += 1;
-                if dim == 1 {
-                    e.0.push(code);
-                }
-            }
-        }
+        let shapes = self.set_shapes()?;
         let mut accounts: HashMap<i64, (String, String, String)> = HashMap::new();
         {
             let mut stmt = self.conn.prepare_cached(
@@ -788,42 +766,11 @@ impl ForecastStore for SqliteStore {
                 row.outcome_total += a;
             }
         };
-        {
-            // No GROUP BY: the rows are already sums per batch, and adding them up here is
-            // four times faster than SQLite's temporary B-tree at the large scale.
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT m.account_id, m.kind, m.period, m.object_set_id, m.origin = 'trans',
-                        m.amount_ore
-                 FROM monthly m
-                 JOIN batch_part p ON p.batch_id = m.batch_id
-                    AND p.financial_year_id = m.financial_year_id AND p.part = m.kind
-                 WHERE m.financial_year_id = ?1 AND p.replaced_by IS NULL",
-            )?;
-            let q = stmt.query_map(params![fy_id], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i32>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, bool>(4)?,
-                    r.get::<_, i64>(5)?,
-                ))
-            })?;
-            for row in q {
-                let (account, kind, period, set, trans, amount) = row?;
-                let Some((number, name, group)) = accounts.get(&account) else {
-                    continue;
-                };
-                let Some((codes, members)) = sets.get(&set) else {
-                    continue;
-                };
-                if !trans && *members != 1 {
-                    continue;
-                }
-                for code in codes {
-                    add(code, number, name, group, kind == "budget", period, amount);
-                }
-            }
+        for p in crate::resolve::place(self.monthly_sums(fy_id)?, &shapes) {
+            let Some((number, name, group)) = accounts.get(&p.account) else {
+                continue;
+            };
+            add(p.ansvar, number, name, group, p.budget, p.period, p.amount);
         }
         for (node, number, period, amount) in
             templates::budget_sums_by_responsible(&self.conn, &fy, budget_as_of)?
