@@ -307,3 +307,205 @@ fn capitalise(s: &str) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Property: for random organisations and ledgers with amounts on committees' own codes,
+    //! closed and unknown codes and without an ansvar, the round's and the report's totals
+    //! equal the ledger's to the öre, per committee and in total.
+
+    use super::*;
+    use delar_core::{OrgKind, OrgNode, RoundKind, YearMonth};
+    use delar_store::{ImportOptions, TemplateSource};
+    use proptest::prelude::*;
+    use std::fmt::Write as _;
+
+    /// Where an amount is booked.
+    #[derive(Clone, Debug)]
+    enum Target {
+        /// A unit (index into the units).
+        Unit(usize),
+        /// A committee's own code (index into the committees).
+        Committee(usize),
+        /// A unit closed at the end of last year.
+        Closed,
+        /// A code the organisation has never had.
+        Unknown,
+        /// No ansvar object.
+        NoObject,
+    }
+
+    fn target() -> impl Strategy<Value = Target> {
+        prop_oneof![
+            6 => (0usize..8).prop_map(Target::Unit),
+            1 => (0usize..3).prop_map(Target::Committee),
+            1 => Just(Target::Closed),
+            1 => Just(Target::Unknown),
+            1 => Just(Target::NoObject),
+        ]
+    }
+
+    /// (target, account, year offset 0 = last year, month, öre, budget?)
+    type Booking = (Target, &'static str, i32, u8, i64, bool);
+
+    fn booking() -> impl Strategy<Value = Booking> {
+        (
+            target(),
+            prop::sample::select(vec!["5010", "4610", "3010", "7010"]),
+            0i32..2,
+            1u8..13,
+            -50_000_000i64..50_000_000,
+            any::<bool>(),
+        )
+    }
+
+    fn node(code: &str, kind: OrgKind, parent: Option<&str>) -> OrgNode {
+        OrgNode {
+            code: code.into(),
+            name: format!("Namn {code}"),
+            kind,
+            parent: parent.map(str::to_string),
+            from: None,
+            to: None,
+            activity: None,
+        }
+    }
+
+    /// The organisation: PO with `committees` committees holding `units[i]` units each (a
+    /// committee without units is a leaf), and unit X1 under the first committee closed at
+    /// the end of 2024.
+    fn organisation(units: &[usize]) -> (Vec<OrgNode>, Vec<String>, Vec<String>) {
+        let mut nodes = vec![node("PO", OrgKind::Programomrade, None)];
+        let mut committees = Vec::new();
+        let mut leaves = Vec::new();
+        for (i, n) in units.iter().enumerate() {
+            let c = format!("N{i}");
+            nodes.push(node(&c, OrgKind::Namnd, Some("PO")));
+            for u in 0..*n {
+                let code = format!("N{i}U{u}");
+                nodes.push(node(&code, OrgKind::Enhet, Some(&c)));
+                leaves.push(code);
+            }
+            committees.push(c);
+        }
+        let mut closed = node("X1", OrgKind::Enhet, Some("N0"));
+        closed.to = Some(YearMonth::new(2024, 12).unwrap());
+        nodes.push(closed);
+        if leaves.is_empty() {
+            leaves.push(committees[0].clone());
+        }
+        (nodes, committees, leaves)
+    }
+
+    fn sie(year: i32, bookings: &[Booking], committees: &[String], units: &[String]) -> String {
+        let mut s = format!(
+            "#FLAGGA 0\n#FORMAT PC8\n#SIETYP 4\n#PROGRAM \"t\" 1\n#FNAMN \"T\"\n\
+             #RAR 0 {year}0101 {year}1231\n#DIM 1 \"Ansvar\"\n"
+        );
+        let obj = |t: &Target| match t {
+            Target::Unit(i) => format!("{{1 \"{}\"}}", units[i % units.len()]),
+            Target::Committee(i) => format!("{{1 \"{}\"}}", committees[i % committees.len()]),
+            Target::Closed => "{1 \"X1\"}".into(),
+            Target::Unknown => "{1 \"ZZ9\"}".into(),
+            Target::NoObject => "{}".into(),
+        };
+        let money = |o: i64| {
+            let sign = if o < 0 { "-" } else { "" };
+            format!("{sign}{}.{:02}", o.abs() / 100, o.abs() % 100)
+        };
+        let mut n = 0;
+        for (t, account, y, m, ore, budget) in bookings {
+            if 2024 + y != year {
+                continue;
+            }
+            let amount = money(*ore);
+            if *budget {
+                let _ = writeln!(s, "#PBUDGET 0 {year}{m:02} {account} {} {amount}", obj(t));
+            } else {
+                n += 1;
+                let _ = writeln!(
+                    s,
+                    "#VER A {n} {year}{m:02}10 \"v\"\n{{\n#TRANS {account} {} {amount}\n\
+                     #TRANS 1930 {{}} {}\n}}",
+                    obj(t),
+                    money(-ore)
+                );
+            }
+        }
+        s
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        #[test]
+        fn round_and_report_equal_the_ledger(
+            units in prop::collection::vec(0usize..4, 1..4),
+            bookings in prop::collection::vec(booking(), 1..40),
+            kind in prop::sample::select(vec![RoundKind::P1, RoundKind::P2]),
+        ) {
+            let (nodes, committees, leaves) = organisation(&units);
+            let mut store = SqliteStore::open_in_memory().unwrap();
+            let lines: Vec<usize> = (0..nodes.len()).map(|i| i + 2).collect();
+            store
+                .import_organisation(
+                    &TemplateSource { file_name: "organisation.csv", sha256: "x", lines: &lines },
+                    &nodes,
+                )
+                .unwrap();
+            for year in [2024, 2025] {
+                let text = sie(year, &bookings, &committees, &leaves);
+                store
+                    .import_sie_reader(
+                        &mut text.as_bytes(),
+                        &format!("{year}.se"),
+                        None,
+                        &ImportOptions { source: Some(format!("k{year}")), ..ImportOptions::default() },
+                        None,
+                    )
+                    .unwrap();
+            }
+            let round = Round::new(2025, kind).unwrap();
+            let s = crate::forecast::run_round(
+                &mut store,
+                &round,
+                &crate::forecast::RoundOptions::default(),
+            );
+            let s = match s {
+                Ok(s) => s,
+                // Nothing at all booked in 2025 before the cut-off: nothing to forecast.
+                Err(e) => {
+                    prop_assert!(e.to_string().contains("2025"), "{e}");
+                    return Ok(());
+                }
+            };
+            for c in &s.reconciliation.controls {
+                prop_assert!(c.agrees(), "{c:?}");
+            }
+            prop_assert!(s.reconciliation.placement_gap.is_none());
+            // The ledger's own total (read whole) through the cut-off.
+            let m = round.cutoff as usize;
+            let whole: Amount = store
+                .ledger(2025, LedgerBy::Group, None)
+                .unwrap()
+                .iter()
+                .flat_map(|r| r.outcome.iter().take(m))
+                .copied()
+                .sum();
+            let total = s.reconciliation.controls.last().unwrap();
+            prop_assert_eq!(total.round_to_date, whole);
+            // The report's inputs and roll-up hold the same totals.
+            let inputs = crate::report::gather(&store, round, "T");
+            let inputs = match inputs {
+                Ok(i) => i,
+                Err(e) => {
+                    prop_assert!(e.to_string().contains("inget utfall"), "{e}");
+                    return Ok(());
+                }
+            };
+            let rollup = delar_compose::data::Rollup::new(&inputs);
+            let root = rollup.total("PO");
+            prop_assert_eq!(root.to_date, whole);
+            prop_assert_eq!(root.budget, total.ledger_budget);
+        }
+    }
+}

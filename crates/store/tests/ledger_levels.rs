@@ -73,7 +73,12 @@ fn budget_only_per_unit_is_the_ledgers_budget() {
         ]
     );
     let in_force = s
-        .budget_in_force(2025, Date::parse("2025-12-31").unwrap(), LedgerBy::Group, None)
+        .budget_in_force(
+            2025,
+            Date::parse("2025-12-31").unwrap(),
+            LedgerBy::Group,
+            None,
+        )
         .unwrap();
     assert_eq!(in_force.iter().map(|b| b.total).sum::<Amount>(), kr(800));
 }
