@@ -460,8 +460,8 @@ fn tkr(a: Amount) -> String {
 }
 
 /// The one message every write to a locked round is refused with: which round, when and by
-/// whom it was locked, and what to do instead. `locked_at` is the stored UTC time
-/// (`2025-09-12T08:15:00Z`); its date is shown.
+/// whom it was locked, and what to do instead (the change goes into the next round, named).
+/// `locked_at` is the stored UTC time (`2025-09-12T08:15:00Z`); its date is shown.
 pub fn locked_message(round: &str, locked_at: Option<&str>, locked_by: Option<&str>) -> String {
     let when = match (locked_at.map(|t| t.get(..10).unwrap_or(t)), locked_by) {
         (Some(at), Some(by)) => format!(" (låst {at} av {by})"),
@@ -469,12 +469,26 @@ pub fn locked_message(round: &str, locked_at: Option<&str>, locked_by: Option<&s
         (None, Some(by)) => format!(" (låst av {by})"),
         (None, None) => String::new(),
     };
+    let next = next_round(round).unwrap_or_else(|| "…".into());
     format!(
-        "prognosomgången {round} är låst{when}; en låst omgång ändras inte, och inte heller \
-         dess rapport (prognosrader, metoder, belopp, kommentarer, granskningar, justeringar, \
-         omberäkning och rapporttexter). Gör ändringen i nästa prognosomgång i stället (beräkna \
-         den med \"delar forecast run --round …\")"
+        "prognosomgången {round} är låst{when}; en låst omgång och dess rapport ändras inte. Gör \
+         ändringen i nästa prognosomgång i stället (beräkna den med \"delar forecast run --round \
+         {next}\")."
     )
+}
+
+/// The round after `round`: P1 → P2 → year end → next year's P1; a month → the next month.
+fn next_round(round: &str) -> Option<String> {
+    use delar_core::RoundKind;
+    let r = Round::parse(round).ok()?;
+    let next = match r.kind {
+        RoundKind::P1 => Round::new(r.year, RoundKind::P2),
+        RoundKind::P2 => Round::new(r.year, RoundKind::YearEnd),
+        RoundKind::YearEnd => Round::new(r.year + 1, RoundKind::P1),
+        RoundKind::Month(12) => Round::new(r.year + 1, RoundKind::Month(1)),
+        RoundKind::Month(m) => Round::new(r.year, RoundKind::Month(m + 1)),
+    };
+    next.ok().map(|n| n.id())
 }
 
 /// Inside a write transaction: refuse when the round is locked ([`locked_message`]). A round

@@ -282,6 +282,10 @@ fn locking_needs_comments_on_flagged_lines_and_locked_rounds_never_change() {
         info.locked_by.as_deref(),
     );
     assert!(message.contains("är låst (låst 20"), "{message}");
+    assert!(
+        message.ends_with("(beräkna den med \"delar forecast run --round 2025-B\")."),
+        "{message}"
+    );
     assert!(message.contains(" av chef)"), "{message}");
     let locked = |e: StoreError| {
         let m = forecast_err(e);
