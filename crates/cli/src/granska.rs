@@ -8,7 +8,7 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use delar_core::{Amount, Round, Unit};
-use delar_store::{ForecastStore, LineDetail, ReviewNote, SqliteStore, Store};
+use delar_store::{ForecastStore, LineDetail, ReviewNote, RoundStatus, SqliteStore, Store};
 use delar_tabular::{Table, TableError};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -147,6 +147,12 @@ pub fn run(store: &mut SqliteStore, req: &Request<'_>) -> Result<ExitCode> {
             "prognosomgången {id} finns inte; beräkna den först med \"delar forecast run --round {id}\""
         )
     })?;
+    if info.status == RoundStatus::Locked && (req.note.is_some() || req.file.is_some()) {
+        bail!(
+            "{}",
+            delar_store::locked_message(&id, info.locked_at.as_deref(), info.locked_by.as_deref())
+        );
+    }
     let details = store.forecast_line_details(&id)?;
     let pending: Vec<&LineDetail> = details.iter().filter(|d| d.needs_review()).collect();
     let notes: Vec<ReviewNote> = match (req.note, req.file) {
@@ -287,7 +293,7 @@ fn file_errors(file: &str, errors: &[TableError]) -> anyhow::Error {
 fn listing(
     store: &SqliteStore,
     round: &Round,
-    status: delar_store::RoundStatus,
+    status: RoundStatus,
     pending: &[&LineDetail],
 ) -> Result<String> {
     let id = round.id();
@@ -298,7 +304,7 @@ fn listing(
             "{id} ({}): inga flaggade rader saknar kommentar.",
             status.label()
         );
-        if status == delar_store::RoundStatus::Open {
+        if status == RoundStatus::Open {
             let _ = writeln!(
                 s,
                 "Omgången kan låsas med \"delar forecast lock --round {id}\"."
