@@ -1,7 +1,9 @@
 //! `delar demo`: the main job on the embedded example municipality. Generates Exempelkommun's
 //! files (the ones a municipality hands to delar) into `DIR/indata`, imports them through the
 //! same import paths as `delar import`, forecasts every unit × kontogrupp with the backtested
-//! method, compares the forecast with the generator's ground truth, and writes the results.
+//! method, reviews the flagged lines as a controller would (review notes, never in the report),
+//! locks P1 (history when P2 is made), compares the forecast with the generator's ground truth,
+//! and writes the results. P2 is left reviewed and open, ready for `delar forecast lock`.
 
 use anyhow::{bail, Context, Result};
 use delar_core::{AccountMapping, Amount, OrgTree, Round, RoundKind, Unit};
@@ -9,7 +11,9 @@ use delar_demo::followup::{write_followup, FollowupOptions};
 use delar_demo::kommun::{self, KommunOptions, CURRENT_YEAR, FIRST_YEAR};
 use delar_forecast::{roll_up, ForecastLine};
 use delar_sie::{ReadOptions, Record, SieReader};
-use delar_store::{ForecastStore, ImportOptions, LedgerBy, SqliteStore, Store, TemplateKind};
+use delar_store::{
+    ForecastStore, ImportOptions, LedgerBy, ReviewNote, SqliteStore, Store, TemplateKind,
+};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -127,12 +131,23 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
     // 4. Forecast per unit × kontogrupp, and its accuracy against the ground truth.
     let org = store.organisation()?;
     let tree = org.tree_at(opts.cutoff);
-    // Rounds P1 and P2 computed from the store and saved in it; the report reads P2's lines.
+    // Rounds P1 and P2 computed from the store and saved in it, their flagged lines reviewed;
+    // P1 is locked (it is history when P2 is made), P2 stays open. The report reads P2's lines.
     let mut lines = Vec::new();
     for kind in [RoundKind::P1, RoundKind::P2] {
         let round = Round::new(DEMO_YEAR, kind).map_err(|e| anyhow::anyhow!("{e}"))?;
         let s = crate::forecast::run_round(&mut store, &round, &Default::default())?;
-        println!("  Prognosomgång {}: {} rader.", round.id(), s.save.lines);
+        let reviewed = review_flagged(&mut store, &round)?;
+        print!(
+            "  Prognosomgång {}: {} rader, {reviewed} flaggade rader granskade",
+            round.id(),
+            s.save.lines
+        );
+        if kind == RoundKind::P1 {
+            store.lock_round(&round.id(), DEMO_REVIEWER)?;
+            print!(", låst");
+        }
+        println!(".");
         lines = store.forecast_lines(&round.id())?;
     }
     let truth = truth_by_unit(
@@ -163,6 +178,63 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
     }
     println!("Klart på {:.1} s.", started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Who reviews and locks the demo's rounds (the audit log's user).
+pub const DEMO_REVIEWER: &str = "ekonomienheten";
+
+/// Review a round as a controller would before locking it: a review note on every flagged line
+/// without a comment, saying why the line is fine (one transaction). Returns the lines noted.
+fn review_flagged(store: &mut SqliteStore, round: &Round) -> Result<usize> {
+    let notes: Vec<ReviewNote> = store
+        .forecast_line_details(&round.id())?
+        .iter()
+        .filter(|d| d.needs_review())
+        .map(|d| ReviewNote {
+            node: d.line.node.clone(),
+            group: d.line.group.clone(),
+            note: review_note(d),
+        })
+        .collect();
+    if notes.is_empty() {
+        return Ok(0);
+    }
+    Ok(store.review_lines(&round.id(), &notes, DEMO_REVIEWER)?)
+}
+
+/// The review note a controller writes on a flagged line: what the flag is about and why the
+/// forecast still holds, by kontogrupp.
+pub fn review_note(d: &delar_store::LineDetail) -> String {
+    let why = match d.line.group.as_str() {
+        "personal" => {
+            "löneöversynen betalas ut retroaktivt och sommarens vikarier ger en annan takt under resten av året"
+        }
+        "kop_verksamhet" => {
+            "placeringar som avslutas och nya som är beslutade är stämda av mot placeringslistan"
+        }
+        "bemanning" => "inhyrd personal fasas ut när de rekryterade tjänsterna tillsätts",
+        "lokal" => "hyran betalas kvartalsvis i förskott enligt hyresavtalen",
+        "avgifter" | "forsaljning" => {
+            "intäkterna faktureras ojämnt över året; avtalen och fakturaplanen är kontrollerade"
+        }
+        "bidrag" | "ovriga_intakter" => {
+            "statsbidragen rekvireras i efterskott; beslut och rekvisitioner är kontrollerade"
+        }
+        _ => "budgetens periodisering följer inte verksamhetens faktiska profil",
+    };
+    let turnaround = d
+        .flags
+        .iter()
+        .any(|f| f.starts_with("Underskottet hittills"));
+    if turnaround {
+        format!(
+            "Granskad: underskottet hittills beror på tidsförskjutning, inte på högre kostnadsnivå; {why}. Prognosen för resten av året bedöms rimlig."
+        )
+    } else {
+        format!(
+            "Granskad: takten hittills är inte representativ för resten av året; {why}. Prognosen står kvar."
+        )
+    }
 }
 
 /// Exempelkommun's intraprenader's accumulated results at 1 January (`intraprenader.csv`),

@@ -14,8 +14,8 @@ use delar_forecast::{
     ForecastLine, LineData, Method, MethodRecord, MONTHS,
 };
 use delar_store::{
-    ComputedLine, ForecastStore, LedgerBy, LedgerRow, MethodEstimate, SaveSummary, SqliteStore,
-    Store,
+    CommentKind, ComputedLine, ForecastStore, LedgerBy, LedgerRow, MethodEstimate, SaveSummary,
+    SqliteStore, Store,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -842,6 +842,24 @@ pub enum AdjKind {
     Buffert,
 }
 
+/// The kind of a line comment on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Kommentarstyp {
+    /// Text för rapporten.
+    Rapport,
+    /// Intern granskningskommentar; kommer aldrig med i rapporten.
+    Granskning,
+}
+
+impl Kommentarstyp {
+    fn kind(self) -> CommentKind {
+        match self {
+            Kommentarstyp::Rapport => CommentKind::Report,
+            Kommentarstyp::Granskning => CommentKind::Review,
+        }
+    }
+}
+
 /// The part of a special effect.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum AdjPart {
@@ -898,6 +916,10 @@ pub enum ForecastWhat {
         /// Kommentar (obligatorisk vid metod eller belopp).
         #[arg(long)]
         comment: Option<String>,
+        /// Kommentarens typ: rapport (kommer med i rapportens analys) eller granskning (intern,
+        /// räcker för att låsa en flaggad rad, kommer aldrig med i rapporten).
+        #[arg(long, value_enum, default_value_t = Kommentarstyp::Rapport)]
+        kommentarstyp: Kommentarstyp,
         /// Prognosomgång (standard: den senaste).
         #[arg(long)]
         round: Option<String>,
@@ -955,7 +977,41 @@ pub enum ForecastWhat {
         #[arg(long, default_value = crate::DEFAULT_DB)]
         db: PathBuf,
     },
-    /// Lås en omgång (kräver kommentar på flaggade rader); en låst omgång ändras aldrig.
+    /// Granska en omgång före låsning: visa flaggade rader utan kommentar, eller skriv en
+    /// granskningskommentar (kommer inte med i rapporten) på flera rader på en gång.
+    Granska {
+        /// Prognosomgång (standard: den senaste).
+        #[arg(long)]
+        round: Option<String>,
+        /// Granskningskommentaren, för raderna i --rader eller alla med --alla.
+        #[arg(long, conflicts_with_all = ["fil", "mall"])]
+        kommentar: Option<String>,
+        /// Rader att kommentera, till exempel SN41:kop_verksamhet,SN42:personal.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            requires = "kommentar",
+            conflicts_with = "alla"
+        )]
+        rader: Vec<String>,
+        /// Alla flaggade rader som saknar kommentar.
+        #[arg(long, requires = "kommentar")]
+        alla: bool,
+        /// En fil med kolumnerna rad;kommentar (CSV med semikolon, UTF-8 eller Windows-1252).
+        #[arg(long, conflicts_with = "mall")]
+        fil: Option<PathBuf>,
+        /// Skriv raderna som saknar kommentar till en sådan fil, att fylla i.
+        #[arg(long)]
+        mall: Option<PathBuf>,
+        /// Databasfil.
+        #[arg(long, default_value = crate::DEFAULT_DB)]
+        db: PathBuf,
+        /// Användare i ändringsloggen.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Lås en omgång (kräver kommentar på flaggade rader); en låst omgång och dess rapport
+    /// ändras aldrig.
     Lock {
         /// Prognosomgång.
         #[arg(long)]
@@ -1091,6 +1147,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             method,
             amount,
             comment,
+            kommentarstyp,
             round,
             db,
             user,
@@ -1100,18 +1157,19 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             let (node, group) = split_line(&line)?;
             let user = user.unwrap_or_else(default_user);
             let comment = comment.unwrap_or_default();
+            let kind = kommentarstyp.kind();
             let l = if let Some(m) = method {
                 let m = Method::from_code(m.trim()).ok_or_else(|| {
                     anyhow::anyhow!(
                         "okänd metod \"{m}\"; välj budget, linjar, sasong, volym_pris eller utjamning"
                     )
                 })?;
-                store.set_line_method(&round, node, group, m, &comment, &user)?
+                store.set_line_method(&round, node, group, m, &comment, kind, &user)?
             } else if let Some(a) = amount {
                 let a = parse_kr(&a, "beloppet")?;
-                store.set_line_amount(&round, node, group, a, &comment, &user)?
+                store.set_line_amount(&round, node, group, a, &comment, kind, &user)?
             } else if !comment.trim().is_empty() {
-                store.set_line_comment(&round, node, group, &comment, &user)?
+                store.set_line_comment(&round, node, group, &comment, kind, &user)?
             } else {
                 bail!("ange --method, --amount eller --comment");
             };
@@ -1173,6 +1231,31 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
                 tkr(a.amount)
             );
             Ok(ExitCode::SUCCESS)
+        }
+        ForecastWhat::Granska {
+            round,
+            kommentar,
+            rader,
+            alla,
+            fil,
+            mall,
+            db,
+            user,
+        } => {
+            let mut store = SqliteStore::open(&db)?;
+            let round = round_or_latest(&store, round.as_deref())?;
+            crate::granska::run(
+                &mut store,
+                &crate::granska::Request {
+                    round,
+                    note: kommentar.as_deref(),
+                    lines: &rader,
+                    all: alla,
+                    file: fil.as_deref(),
+                    template: mall.as_deref(),
+                    user: user.unwrap_or_else(default_user),
+                },
+            )
         }
         ForecastWhat::Lock { round, db, user } => {
             let mut store = SqliteStore::open(&db)?;
@@ -1488,6 +1571,9 @@ fn show(
                     }
                     if let Some(c) = &l.comment {
                         println!("  Kommentar: {c}");
+                    }
+                    if let Some(c) = &d.review_note {
+                        println!("  Granskning (kommer inte med i rapporten): {c}");
                     }
                     if let (Some(by), Some(at)) = (&d.override_by, &d.override_at) {
                         println!("  Ändrad av {by} {at}.");

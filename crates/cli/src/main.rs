@@ -7,6 +7,7 @@ mod followup;
 mod forecast;
 mod generate;
 mod goals;
+mod granska;
 mod konsolidera;
 mod ledger;
 mod organisation;

@@ -1,13 +1,14 @@
 //! `delar text visa|andra|aterstall|historik`: the paragraphs delar drafts (the analysis and
 //! the proposal for decision) and a person's edits of them, kept per round. An edit may bind
 //! figures as definition text does (`{drift.SN.avvikelse|abs}`); it is checked by building
-//! the report with it before it is stored.
+//! the report with it before it is stored. A locked round's texts never change: `andra` and
+//! `aterstall` are refused (by the store, and here before the report is built).
 
 use crate::{report, DEFAULT_DB};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Subcommand;
 use delar_core::Round;
-use delar_store::SqliteStore;
+use delar_store::{ForecastStore, RoundStatus, SqliteStore};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -76,6 +77,23 @@ pub enum TextCmd {
 
 fn round_of(s: &str) -> Result<Round> {
     Round::parse(s).map_err(|e| anyhow!("{e}"))
+}
+
+/// Refuse to change the texts of a locked round, with the store's message.
+fn refuse_locked(store: &SqliteStore, round: Round) -> Result<()> {
+    if let Some(info) = store.forecast_round(&round.id())? {
+        if info.status == RoundStatus::Locked {
+            bail!(
+                "{}",
+                delar_store::locked_message(
+                    &round.id(),
+                    info.locked_at.as_deref(),
+                    info.locked_by.as_deref()
+                )
+            );
+        }
+    }
+    Ok(())
 }
 
 fn drafts(
@@ -159,6 +177,7 @@ pub fn run(cmd: TextCmd) -> Result<ExitCode> {
                 bail!("ange vem som ändrar med --av");
             }
             let mut store = SqliteStore::open(&db)?;
+            refuse_locked(&store, round)?;
             // Build the report with the edit first: an unknown key or a figure that points
             // nowhere is refused before anything is stored.
             let drafts = drafts(&store, round, definition.as_deref(), Some((&nyckel, &text)))
@@ -182,6 +201,7 @@ pub fn run(cmd: TextCmd) -> Result<ExitCode> {
         } => {
             let round = round_of(&round)?;
             let mut store = SqliteStore::open(&db)?;
+            refuse_locked(&store, round)?;
             if store.clear_report_text(&round.id(), &nyckel, av.trim())? {
                 println!("Utkastet gäller igen för {nyckel} i {}.", round.id());
                 Ok(ExitCode::SUCCESS)

@@ -25,7 +25,15 @@ pub struct Ctx<'a> {
     pub comparison: Comparison,
     /// Threshold for drafted paragraphs, in öre.
     pub threshold: Amount,
+    /// Tables and columns the report leaves out for lack of data (no previous round, no
+    /// registers, no volumes): `(table id or id prefix ending in '-', column or None for the
+    /// whole table)`. Text bound to them is dropped sentence by sentence instead of refused.
+    left_out: std::cell::RefCell<Vec<(String, Option<String>)>>,
 }
+
+/// The measures of last year's outcome: shown as `i.u.` when last year is not in the
+/// database at all.
+const LAST_YEAR_MEASURES: [&str; 2] = ["utfall-fg-ar", "utfall-ack-fg-ar"];
 
 /// The percentage identities with `rows` excepted (their cells are left empty on purpose).
 fn with_exceptions(mut ids: Vec<Identity>, rows: &[String]) -> Vec<Identity> {
@@ -146,7 +154,30 @@ impl<'a> Ctx<'a> {
             sign: def.teckenkonvention,
             comparison: def.jamforelse,
             threshold,
+            left_out: Default::default(),
         }
+    }
+
+    /// Record that the report leaves out `table` (an id, or an id prefix ending in `-`), or
+    /// only its `column`, for lack of data.
+    pub fn leave_out(&self, table: &str, column: Option<&str>) {
+        self.left_out
+            .borrow_mut()
+            .push((table.to_string(), column.map(str::to_string)));
+    }
+
+    /// Whether a cell of `table`/`column` is missing because the report left it out for lack
+    /// of data ([`Ctx::leave_out`]), not because the reference is wrong.
+    pub fn is_left_out(&self, table: &str, column: &str) -> bool {
+        self.left_out.borrow().iter().any(|(t, c)| {
+            let table_matches = t == table || (t.ends_with('-') && table.starts_with(t.as_str()));
+            table_matches && c.as_deref().is_none_or(|c| c == column)
+        })
+    }
+
+    /// True when last year is not in the data at all (a first year): its columns show `i.u.`.
+    pub fn no_last_year(&self) -> bool {
+        self.inputs.last_year.is_empty()
     }
 
     /// The amount format.
@@ -310,6 +341,7 @@ impl<'a> Ctx<'a> {
         }];
         let mut identities = Vec::new();
         let mut remainder_rows = false;
+        let mut no_data = false;
         let mut excepted: Vec<String> = Vec::new();
         for c in cols {
             let format = match c.measure {
@@ -349,6 +381,14 @@ impl<'a> Ctx<'a> {
                 let percent_ok = !self.net_is_remainder(node);
                 for c in cols {
                     let cell = match c.measure {
+                        Measure::Signed(name, _)
+                            if self.no_last_year() && LAST_YEAR_MEASURES.contains(&name) =>
+                        {
+                            // Not zero: unknown. Percentages against it stay empty.
+                            no_data = true;
+                            Cell::new(Value::NoData, &money)
+                                .with_source(format!("{name}/{}", r.scope), origin(name, &r.scope))
+                        }
                         Measure::Signed(name, f) => {
                             let v = self.shown(f(&r.figures));
                             shown.push((c.key, v));
@@ -398,11 +438,18 @@ impl<'a> Ctx<'a> {
             columns,
             rows,
             identities: with_exceptions(identities, &excepted),
-            notes: if remainder_rows {
-                vec![REMAINDER_NOTE.into()]
-            } else {
-                Vec::new()
-            },
+            notes: [
+                remainder_rows.then(|| REMAINDER_NOTE.to_string()),
+                no_data.then(|| {
+                    format!(
+                        "i.u. = ingen uppgift: utfallet för {} finns inte i databasen.",
+                        self.year() - 1
+                    )
+                }),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
         }
     }
 
@@ -501,6 +548,10 @@ impl<'a> Ctx<'a> {
                     f.deviation() - f.previous_deviation()
                 }),
             });
+        } else {
+            // The first round of the year: nothing to compare with.
+            self.leave_out("drift", Some("avvikelse_fg"));
+            self.leave_out("drift", Some("forandring"));
         }
         cols.push(Col {
             key: "utfall_fg",

@@ -99,13 +99,18 @@ pub fn build_with_drafts(
         let blocks = match &content {
             Content::Text { text } => narrative::text_blocks(text, &report, &ctx)
                 .map_err(|e| DefinitionError(format!("rapportdefinitionens text: {e}")))?,
+            // A paragraph whose every sentence was bound to data the report lacks is left out.
             Content::Analys => keyed(narrative::analysis(&ctx, &report))?
                 .into_iter()
+                .filter(|p| !p.inlines.is_empty())
                 .map(Block::Paragraph)
                 .collect(),
             Content::Forslag => vec![Block::Callout {
                 title: "Förslag till beslut".into(),
-                body: keyed(narrative::proposal(&ctx, &report))?,
+                body: keyed(narrative::proposal(&ctx, &report))?
+                    .into_iter()
+                    .filter(|p| !p.inlines.is_empty())
+                    .collect(),
             }],
             _ => unreachable!("only text and drafts are pending"),
         };
@@ -200,6 +205,28 @@ fn followup_section(ctx: &Ctx, c: &Content) -> Option<Section> {
     })
 }
 
+/// The tables a follow-up chapter makes (ids, or prefixes ending in `-`), so that text bound
+/// to them is dropped when the registers are not loaded ([`Ctx::leave_out`]).
+fn followup_table_ids(c: &Content) -> &'static [&'static str] {
+    match c {
+        Content::Mal => &["indikatorer-"],
+        Content::Sammanfattning => &["sammanfattande-iakttagelser"],
+        Content::Atagande => &["ataganden"],
+        Content::Uppdrag => &["strategiska-uppdrag"],
+        Content::Effektiviseringar => &["effektiviseringar"],
+        Content::Investeringar => &["investeringar"],
+        Content::Personal => &["personal-sjukfranvaro", "personal-nyckeltal"],
+        Content::Volymer { .. } => &["volymer", "volym-"],
+        Content::Handelser => &["vasentliga-handelser"],
+        Content::Jamforelse => &["jamforelse-"],
+        Content::Statsbidrag => &["riktade-statsbidrag"],
+        Content::Koer => &["ej-verkstallda-beslut"],
+        Content::Befolkning => &["befolkning"],
+        Content::FemAr => &["femarsoversikt"],
+        _ => &[],
+    }
+}
+
 /// The programme content items (docs/REPORTS.md): blocks into the definition's section,
 /// subsections into `generated`; a paragraph saying why when there is no consolidation.
 fn programme_content(
@@ -209,6 +236,17 @@ fn programme_content(
     generated: &mut Vec<Section>,
 ) {
     let Some(data) = ctx.inputs.programme.as_ref() else {
+        for id in [
+            "programomrade",
+            "programomrade-brutto",
+            "intraprenader",
+            "sarskilda-effekter",
+            "resultat-inkl-exkl",
+            "egen-",
+            "namnd-",
+        ] {
+            ctx.leave_out(id, None);
+        }
         blocks.push(Block::Paragraph(delar_report::Paragraph::text(
             "Programområdets konsolidering saknas: organisationen har ingen programnämnd \
              under roten, eller så har prognosen inte beräknats.",
@@ -320,22 +358,37 @@ fn section(
             }
             Content::Brygga => match ctx.bridge_table() {
                 Some(t) => blocks.push(Block::Table(t)),
-                None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(
-                    "Det finns ingen tidigare prognos i år att jämföra med.",
-                ))),
+                None => {
+                    ctx.leave_out("brygga", None);
+                    blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                        "Det finns ingen tidigare prognos i år att jämföra med.",
+                    )))
+                }
             },
             Content::Prognossakerhet => match ctx.accuracy_table() {
                 Some(t) => blocks.push(Block::Table(t)),
-                None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(
-                    "Prognossäkerheten kan redovisas när det finns prognoser från tidigare år.",
-                ))),
+                None => {
+                    ctx.leave_out("prognossakerhet", None);
+                    blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                        "Prognossäkerheten kan redovisas när det finns prognoser från tidigare år.",
+                    )))
+                }
             },
             Content::Volympris { kategori } => match ctx.volume_price_table(kategori.as_deref()) {
                 Some(t) => blocks.push(Block::Table(t)),
-                None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(
-                    "Det finns inga volymserier med styckkostnad för föregående och \
+                None => {
+                    ctx.leave_out(
+                        &match kategori {
+                            Some(c) => format!("volympris-{}", slug(c)),
+                            None => "volympris".into(),
+                        },
+                        None,
+                    );
+                    blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                        "Det finns inga volymserier med styckkostnad för föregående och \
                          innevarande år.",
-                ))),
+                    )))
+                }
             },
             Content::Mal
             | Content::Sammanfattning
@@ -356,10 +409,15 @@ fn section(
                     blocks.extend(s.blocks);
                     generated.extend(s.sections);
                 }
-                None => blocks.push(Block::Paragraph(delar_report::Paragraph::text(
-                    "Uppföljningsregistren är inte inlästa; importera dem med \
-                     `delar import uppfoljning KATALOG`.",
-                ))),
+                None => {
+                    for id in followup_table_ids(c) {
+                        ctx.leave_out(id, None);
+                    }
+                    blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                        "Uppföljningsregistren är inte inlästa; importera dem med \
+                         `delar import uppfoljning KATALOG`.",
+                    )))
+                }
             },
             Content::SarskildaPoster => blocks.push(Block::Table(ctx.special_table())),
             Content::DiagramAvvikelse => blocks.push(Block::Chart(ctx.deviation_chart())),

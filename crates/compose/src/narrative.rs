@@ -12,33 +12,131 @@ use delar_report::{
 
 /// Turn definition text into blocks: paragraphs split by blank lines, `- ` lists, `**fet**`,
 /// `*kursiv*`, and `{tabell.rad.kolumn}` / `{tabell.rad.kolumn|abs}` / `{omgang}` /
-/// `{period}` / `{ar}` references.
+/// `{period}` / `{ar}` references. A sentence bound to a figure the report does not have for
+/// lack of data (the first round of the year, a first year, no registers) is left out, and so
+/// is a paragraph or list item left with none; a reference that points nowhere is an error.
 pub fn text_blocks(text: &str, report: &Report, ctx: &Ctx) -> Result<Vec<Block>, String> {
     let mut blocks = Vec::new();
     for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
         let lines: Vec<&str> = para.lines().map(str::trim).collect();
         if lines.iter().all(|l| l.starts_with("- ")) {
-            let items = lines
-                .iter()
-                .map(|l| inline_paragraph(&l[2..], report, ctx))
-                .collect::<Result<Vec<_>, _>>()?;
-            blocks.push(Block::List {
-                ordered: false,
-                items,
-            });
-        } else {
-            blocks.push(Block::Paragraph(inline_paragraph(
-                &lines.join(" "),
-                report,
-                ctx,
-            )?));
+            let mut items = Vec::new();
+            for l in &lines {
+                items.extend(inline_paragraph(&l[2..], report, ctx)?);
+            }
+            if !items.is_empty() {
+                blocks.push(Block::List {
+                    ordered: false,
+                    items,
+                });
+            }
+        } else if let Some(p) = inline_paragraph(&lines.join(" "), report, ctx)? {
+            blocks.push(Block::Paragraph(p));
         }
     }
     Ok(blocks)
 }
 
-fn inline_paragraph(text: &str, report: &Report, ctx: &Ctx) -> Result<Paragraph, String> {
+/// A paragraph from marked-up text; `None` when every sentence is bound to a figure the
+/// report does not have ([`bind_reference`] gives `None`). When only some are, those
+/// sentences are left out.
+fn inline_paragraph(text: &str, report: &Report, ctx: &Ctx) -> Result<Option<Paragraph>, String> {
+    let paragraph = |inlines| Paragraph {
+        inlines,
+        sums: Vec::new(),
+        edited: true,
+    };
+    // The whole text first: syntax errors and references that point nowhere are reported
+    // here, whatever else is missing.
+    if let Some(inlines) = parse_inlines(text, report, ctx)? {
+        return Ok(Some(paragraph(inlines)));
+    }
+    let mut inlines: Vec<Inline> = Vec::new();
+    for sentence in sentences(text) {
+        if let Some(part) = parse_inlines(sentence, report, ctx)? {
+            if !inlines.is_empty() {
+                inlines.push(Inline::Text(" ".into()));
+            }
+            inlines.extend(part);
+        }
+    }
+    // Adjacent plain texts as one.
+    let mut merged: Vec<Inline> = Vec::with_capacity(inlines.len());
+    for i in inlines {
+        match (merged.last_mut(), i) {
+            (Some(Inline::Text(a)), Inline::Text(b)) => a.push_str(&b),
+            (_, i) => merged.push(i),
+        }
+    }
+    Ok((!merged.is_empty()).then(|| paragraph(merged)))
+}
+
+/// The sentences of a text: split after `.`, `!` or `?` (or a `*`/`**` closing right after
+/// one) followed by white space and a capital letter, `{` or `*`; never inside `{…}`, `*…*` or
+/// `**…**`. Each keeps its end mark.
+pub(crate) fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let (mut brace, mut strong, mut emph) = (false, false, false);
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        match c {
+            '\\' => {
+                it.next();
+            }
+            '{' => brace = true,
+            '}' => brace = false,
+            '*' if !brace => {
+                let width = if text[i..].starts_with("**") {
+                    strong = !strong;
+                    it.next();
+                    2
+                } else {
+                    emph = !emph;
+                    1
+                };
+                // `**Fet mening.** Nästa` ends a sentence after the closing mark.
+                let closed = !strong && !emph;
+                if closed && text[..i].ends_with(['.', '!', '?']) {
+                    let end = i + width;
+                    if starts_sentence(&text[end..]) {
+                        out.push(text[start..end].trim());
+                        start = end;
+                    }
+                }
+            }
+            '.' | '!' | '?' if !brace && !strong && !emph => {
+                let end = i + c.len_utf8();
+                if starts_sentence(&text[end..]) {
+                    out.push(text[start..end].trim());
+                    start = end;
+                }
+            }
+            _ => {}
+        }
+    }
+    let last = text[start..].trim();
+    if !last.is_empty() {
+        out.push(last);
+    }
+    out
+}
+
+/// White space, then a capital letter or a `{` or `*`: the start of a new sentence.
+fn starts_sentence(rest: &str) -> bool {
+    let trimmed = rest.trim_start();
+    rest.len() > trimmed.len()
+        && trimmed
+            .chars()
+            .next()
+            .is_some_and(|n| n.is_uppercase() || n == '{' || n == '*')
+}
+
+/// Parse marked-up text into inlines; `None` when a reference is bound to a figure the report
+/// does not have (the whole text is still parsed, so every error is found).
+fn parse_inlines(text: &str, report: &Report, ctx: &Ctx) -> Result<Option<Vec<Inline>>, String> {
     let mut inlines = Vec::new();
+    let mut missing = false;
     let mut rest = text;
     let mut plain = String::new();
     let flush = |plain: &mut String, inlines: &mut Vec<Inline>| {
@@ -79,7 +177,10 @@ fn inline_paragraph(text: &str, report: &Report, ctx: &Ctx) -> Result<Paragraph,
                 "ar" | "år" => plain.push_str(&ctx.year().to_string()),
                 r => {
                     flush(&mut plain, &mut inlines);
-                    inlines.push(Inline::Number(bind_reference(r, report, ctx)?));
+                    match bind_reference(r, report, ctx)? {
+                        Some(n) => inlines.push(Inline::Number(n)),
+                        None => missing = true,
+                    }
                 }
             }
             rest = &rest[end + 1..];
@@ -89,15 +190,13 @@ fn inline_paragraph(text: &str, report: &Report, ctx: &Ctx) -> Result<Paragraph,
         }
     }
     flush(&mut plain, &mut inlines);
-    Ok(Paragraph {
-        inlines,
-        sums: Vec::new(),
-        edited: true,
-    })
+    Ok((!missing).then_some(inlines))
 }
 
-/// Bind `tabell.rad.kolumn[|abs]` to a cell of the report.
-fn bind_reference(r: &str, report: &Report, ctx: &Ctx) -> Result<BoundNumber, String> {
+/// Bind `tabell.rad.kolumn[|abs]` to a cell of the report. `None` when the report has no
+/// figure there for lack of data: the table or column was left out ([`Ctx::is_left_out`]), or
+/// the cell is empty or `i.u.`. An error when the reference points nowhere.
+fn bind_reference(r: &str, report: &Report, ctx: &Ctx) -> Result<Option<BoundNumber>, String> {
     let (path, abs) = match r.split_once('|') {
         Some((p, "abs")) => (p, true),
         Some((_, f)) => {
@@ -118,7 +217,10 @@ fn bind_reference(r: &str, report: &Report, ctx: &Ctx) -> Result<BoundNumber, St
         row: row.into(),
         column: column.into(),
     };
-    let Some((t, col, cell)) = report.cell(&cref) else {
+    let Some((_, col, cell)) = report.cell(&cref) else {
+        if ctx.is_left_out(table, column) {
+            return Ok(None);
+        }
         let known: Vec<String> = report.tables().iter().map(|t| t.id.clone()).collect();
         return Err(format!(
             "{{{r}}} pekar inte på någon cell (tabeller i rapporten: {}); kontrollera tabell, rad \
@@ -126,7 +228,9 @@ fn bind_reference(r: &str, report: &Report, ctx: &Ctx) -> Result<BoundNumber, St
             known.join(", ")
         ));
     };
-    let _ = ctx;
+    if matches!(cell.value, Value::Empty | Value::NoData) {
+        return Ok(None);
+    }
     let mut text = if abs {
         cell.text.trim_start_matches('\u{2212}').to_string()
     } else {
@@ -136,14 +240,13 @@ fn bind_reference(r: &str, report: &Report, ctx: &Ctx) -> Result<BoundNumber, St
         text.push('\u{a0}');
         text.push_str(unit.label());
     }
-    let _ = t;
-    Ok(BoundNumber {
+    Ok(Some(BoundNumber {
         value: cell.value.clone(),
         format: col.format,
         text,
         source: cell.source.clone(),
         cell: Some(cref),
-    })
+    }))
 }
 
 /// A bound amount: bound to `table.row.column` when that cell exists and holds the same
@@ -213,7 +316,8 @@ pub struct Draft {
 }
 
 /// The paragraph for `key`: the person's edit when there is one (its figures bound like
-/// definition text), else the draft. Records the draft in `drafts`.
+/// definition text; sentences bound to figures the report lacks are left out, and the
+/// paragraph is empty when none is left), else the draft. Records the draft in `drafts`.
 pub fn keyed(
     ctx: &Ctx,
     report: &Report,
@@ -232,6 +336,7 @@ pub fn keyed(
                 .collect();
             inline_paragraph(&joined.join(" "), report, ctx)
                 .map_err(|e| format!("den redigerade texten {key}: {e}"))?
+                .unwrap_or_default()
         }
         None => draft.clone(),
     };
@@ -678,4 +783,31 @@ pub fn proposal(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
         }
     }
     body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentences;
+
+    #[test]
+    fn sentences_split_at_ends_but_not_inside_markup_or_references() {
+        assert_eq!(
+            sentences(
+                "Prognosen är {drift.summa.prognos}. Avvikelsen, t.ex. i personal, är \
+                 {drift.SN.avvikelse}! **Fet. Mening.** *Kursiv?* Sista {x.y.z}"
+            ),
+            vec![
+                "Prognosen är {drift.summa.prognos}.",
+                "Avvikelsen, t.ex. i personal, är {drift.SN.avvikelse}!",
+                "**Fet. Mening.**",
+                "*Kursiv?*",
+                "Sista {x.y.z}",
+            ]
+        );
+        assert_eq!(
+            sentences("En mening utan slut"),
+            vec!["En mening utan slut"]
+        );
+        assert_eq!(sentences("  "), Vec::<&str>::new());
+    }
 }

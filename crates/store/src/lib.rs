@@ -62,8 +62,8 @@ pub use error::StoreError;
 pub use followup::{FollowupError, FollowupFilter, FollowupReport, KpiReport, StoredRegister};
 pub use goals::{GoalOverrideError, StoredGoalStatus};
 pub use rounds::{
-    AuditEntry, ComputedLine, ForecastStore, LineDetail, MethodEstimate, NodeLedgerRow, RoundInfo,
-    RoundStatus, SaveSummary,
+    locked_message, AuditEntry, CommentKind, ComputedLine, ForecastStore, LineDetail,
+    MethodEstimate, NodeLedgerRow, ReviewNote, RoundInfo, RoundStatus, SaveSummary,
 };
 pub use sqlite::SqliteStore;
 pub use templates::MAX_ROW_ERRORS;

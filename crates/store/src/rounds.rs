@@ -2,10 +2,17 @@
 //! backtest results, locking and an audit log of every change; plus the single ledger query
 //! per organisation node × kontogrupp × month that the forecast computation reads.
 //!
-//! A round (`2025-P2`) is open until it is locked; a locked round never changes and every
-//! write on it fails with a Swedish message. Recomputing an open round replaces the computed
-//! part of its lines (outcome to date, budget, method results, recommendation) but keeps what
-//! people did: a chosen method, a manual amount, comments and adjustments.
+//! A round (`2025-P2`) is open until it is locked; a locked round never changes: every write
+//! on it (recompute, method, amount, comment, review note, adjustment, the report's edited
+//! texts) is refused inside the write transaction with the one message [`locked_message`]
+//! builds. Recomputing an open round replaces the computed part of its lines (outcome to
+//! date, budget, method results, recommendation) but keeps what people did: a chosen method,
+//! a manual amount, comments, review notes and adjustments.
+//!
+//! A line carries two comments of different kinds ([`CommentKind`]): the report comment
+//! (`rapport`, [`ForecastLine::comment`], drafted into the report's analysis and bridge) and
+//! the review note (`granskning`, [`LineDetail::review_note`], internal: never in the report).
+//! Either one satisfies the lock's rule that a flagged line needs a comment.
 
 use crate::sqlite::SqliteStore;
 use crate::time::now_utc;
@@ -13,7 +20,7 @@ use crate::types::{LedgerBy, LedgerRow};
 use crate::{templates, Store, StoreError};
 use delar_core::{Amount, Date, Round};
 use delar_forecast::{plausibility, Adjustment, AdjustmentKind, ForecastLine, Method};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -103,6 +110,60 @@ CREATE TABLE forecast_audit (
 CREATE INDEX forecast_audit_round ON forecast_audit (round_id, id);
 "#,
 };
+
+/// Migration 12: a line's review note, the internal kind of comment (`granskning`). The
+/// existing `comment` column is the report comment (`rapport`), so comments written before
+/// stay report comments and existing reports do not change.
+pub(crate) const MIGRATION_REVIEW_NOTE: crate::schema::Migration = crate::schema::Migration {
+    version: 12,
+    name: "granskningskommentar",
+    sql: r#"
+-- The line's review note: why a flagged line is fine, written for the round's reviewers and
+-- the lock, never printed in the report. NULL = none. forecast_line.comment is the comment
+-- for the report.
+ALTER TABLE forecast_line ADD COLUMN review_note TEXT;
+"#,
+};
+
+/// The two kinds of comment on a forecast line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum CommentKind {
+    /// An internal review note (`granskning`): recorded and audited, satisfies the lock's
+    /// rule for flagged lines, never printed in the report.
+    Review,
+    /// Text for the report (`rapport`): drafted into the analysis and the bridge.
+    Report,
+}
+
+impl CommentKind {
+    /// The Swedish code used on the command line and in the audit log.
+    pub fn code(self) -> &'static str {
+        match self {
+            CommentKind::Review => "granskning",
+            CommentKind::Report => "rapport",
+        }
+    }
+
+    /// Parse a [`CommentKind::code`].
+    pub fn from_code(s: &str) -> Option<CommentKind> {
+        match s.trim() {
+            "granskning" => Some(CommentKind::Review),
+            "rapport" => Some(CommentKind::Report),
+            _ => None,
+        }
+    }
+}
+
+/// A review note for one line, for [`ForecastStore::review_lines`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewNote {
+    /// Organisation code of the line.
+    pub node: String,
+    /// Kontogrupp (or account) of the line.
+    pub group: String,
+    /// The note (mandatory).
+    pub note: String,
+}
 
 /// Whether a round can still change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -202,6 +263,17 @@ pub struct LineDetail {
     pub estimates: Vec<MethodEstimate>,
     /// Plausibility warnings (Swedish).
     pub flags: Vec<String>,
+    /// The internal review note (`granskning`), never printed in the report.
+    pub review_note: Option<String>,
+}
+
+impl LineDetail {
+    /// A flagged line with neither a report comment nor a review note: the lock refuses the
+    /// round while there is one, and `delar forecast granska` lists them.
+    pub fn needs_review(&self) -> bool {
+        let blank = |c: &Option<String>| c.as_deref().is_none_or(|c| c.trim().is_empty());
+        !self.flags.is_empty() && blank(&self.line.comment) && blank(&self.review_note)
+    }
 }
 
 /// One row of the audit log.
@@ -289,7 +361,9 @@ pub trait ForecastStore {
     fn forecast_line_details(&self, round: &str) -> Result<Vec<LineDetail>, StoreError>;
 
     /// Use another method on a line (its stored result); the comment is mandatory and is
-    /// recorded with the override.
+    /// recorded with the override, and becomes the line's comment of `kind` (the report
+    /// comment, or the review note leaving the report comment as it was).
+    #[allow(clippy::too_many_arguments)]
     fn set_line_method(
         &mut self,
         round: &str,
@@ -297,10 +371,13 @@ pub trait ForecastStore {
         group: &str,
         method: Method,
         comment: &str,
+        kind: CommentKind,
         user: &str,
     ) -> Result<ForecastLine, StoreError>;
 
-    /// Set a manual full-year amount (before adjustments) on a line; the comment is mandatory.
+    /// Set a manual full-year amount (before adjustments) on a line; the comment is mandatory
+    /// and becomes the line's comment of `kind`, as with [`ForecastStore::set_line_method`].
+    #[allow(clippy::too_many_arguments)]
     fn set_line_amount(
         &mut self,
         round: &str,
@@ -308,18 +385,30 @@ pub trait ForecastStore {
         group: &str,
         amount: Amount,
         comment: &str,
+        kind: CommentKind,
         user: &str,
     ) -> Result<ForecastLine, StoreError>;
 
-    /// Set (or, with an empty text, clear) the comment on a line.
+    /// Set (or, with an empty text, clear) the line's comment of `kind`.
     fn set_line_comment(
         &mut self,
         round: &str,
         node: &str,
         group: &str,
         comment: &str,
+        kind: CommentKind,
         user: &str,
     ) -> Result<ForecastLine, StoreError>;
+
+    /// Record review notes on several lines in one transaction, one audit entry per line: all
+    /// or nothing (a missing line, an empty note or a locked round writes none). Returns the
+    /// number of lines noted.
+    fn review_lines(
+        &mut self,
+        round: &str,
+        notes: &[ReviewNote],
+        user: &str,
+    ) -> Result<usize, StoreError>;
 
     /// Add an adjustment to a line (the comment is mandatory); returns its id.
     fn add_adjustment(
@@ -334,8 +423,8 @@ pub trait ForecastStore {
     /// Remove an adjustment by id.
     fn remove_adjustment(&mut self, round: &str, id: i64, user: &str) -> Result<(), StoreError>;
 
-    /// Lock a round. Refused while a line with a plausibility flag has no comment (the
-    /// message lists them).
+    /// Lock a round. Refused while a line with a plausibility flag has neither a report
+    /// comment nor a review note ([`LineDetail::needs_review`]; the message lists them).
     fn lock_round(&mut self, round: &str, user: &str) -> Result<(), StoreError>;
 
     /// The audit log of a round, oldest first.
@@ -370,24 +459,82 @@ fn tkr(a: Amount) -> String {
     format!("{} tkr", a.format(delar_core::Unit::Tkr, 0))
 }
 
+/// The one message every write to a locked round is refused with: which round, when and by
+/// whom it was locked, and what to do instead (the change goes into the next round, named).
+/// `locked_at` is the stored UTC time (`2025-09-12T08:15:00Z`); its date is shown.
+pub fn locked_message(round: &str, locked_at: Option<&str>, locked_by: Option<&str>) -> String {
+    let when = match (locked_at.map(|t| t.get(..10).unwrap_or(t)), locked_by) {
+        (Some(at), Some(by)) => format!(" (låst {at} av {by})"),
+        (Some(at), None) => format!(" (låst {at})"),
+        (None, Some(by)) => format!(" (låst av {by})"),
+        (None, None) => String::new(),
+    };
+    let next = next_round(round).unwrap_or_else(|| "…".into());
+    format!(
+        "prognosomgången {round} är låst{when}; en låst omgång och dess rapport ändras inte. Gör \
+         ändringen i nästa prognosomgång i stället (beräkna den med \"delar forecast run --round \
+         {next}\")."
+    )
+}
+
+/// The round after `round`: P1 → P2 → year end → next year's P1; a month → the next month.
+fn next_round(round: &str) -> Option<String> {
+    use delar_core::RoundKind;
+    let r = Round::parse(round).ok()?;
+    let next = match r.kind {
+        RoundKind::P1 => Round::new(r.year, RoundKind::P2),
+        RoundKind::P2 => Round::new(r.year, RoundKind::YearEnd),
+        RoundKind::YearEnd => Round::new(r.year + 1, RoundKind::P1),
+        RoundKind::Month(12) => Round::new(r.year + 1, RoundKind::Month(1)),
+        RoundKind::Month(m) => Round::new(r.year, RoundKind::Month(m + 1)),
+    };
+    next.ok().map(|n| n.id())
+}
+
+/// Inside a write transaction: refuse when the round is locked ([`locked_message`]). A round
+/// that does not exist is not locked.
+pub(crate) fn refuse_if_locked(conn: &Connection, round: &str) -> Result<(), StoreError> {
+    let row: Option<(String, Option<String>, Option<String>)> = conn
+        .query_row(
+            "SELECT status, locked_at, locked_by FROM forecast_round WHERE id = ?1",
+            params![round],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    match row {
+        Some((status, at, by)) if status == "locked" => {
+            Err(err(locked_message(round, at.as_deref(), by.as_deref())))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn missing_round(round: &str) -> StoreError {
+    err(format!(
+        "prognosomgången {round} finns inte (beräkna den först med \"delar forecast run --round {round}\")"
+    ))
+}
+
 /// Status of a round inside a transaction: `Err` when missing or locked.
 fn open_round(tx: &Transaction<'_>, round: &str) -> Result<(), StoreError> {
-    let status: Option<String> = tx
+    refuse_if_locked(tx, round)?;
+    let exists: Option<i64> = tx
         .query_row(
-            "SELECT status FROM forecast_round WHERE id = ?1",
+            "SELECT 1 FROM forecast_round WHERE id = ?1",
             params![round],
             |r| r.get(0),
         )
         .optional()?;
-    match status.as_deref() {
-        None => Err(err(format!(
-            "prognosomgången {round} finns inte (beräkna den först med \"delar forecast run --round {round}\")"
-        ))),
-        Some("locked") => Err(err(format!(
-            "prognosomgången {round} är låst och kan inte ändras"
-        ))),
+    match exists {
+        None => Err(missing_round(round)),
         Some(_) => Ok(()),
     }
+}
+
+/// A write transaction that holds the write lock from its start, so the locked check and the
+/// write it guards see the same database.
+pub(crate) fn write_tx(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
+    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
 }
 
 /// The line's id and its current method, base, manual amount and comment.
@@ -396,6 +543,7 @@ struct LineRow {
     method: String,
     base: i64,
     comment: Option<String>,
+    review_note: Option<String>,
 }
 
 fn find_line(
@@ -405,7 +553,7 @@ fn find_line(
     group: &str,
 ) -> Result<LineRow, StoreError> {
     tx.query_row(
-        "SELECT id, method, base_ore, comment FROM forecast_line
+        "SELECT id, method, base_ore, comment, review_note FROM forecast_line
          WHERE round_id = ?1 AND node = ?2 AND grp = ?3",
         params![round, node, group],
         |r| {
@@ -414,6 +562,7 @@ fn find_line(
                 method: r.get(1)?,
                 base: r.get(2)?,
                 comment: r.get(3)?,
+                review_note: r.get(4)?,
             })
         },
     )
@@ -453,6 +602,29 @@ fn audit(
     Ok(())
 }
 
+/// Write a line's comment of `kind` (`None` clears it).
+fn write_comment(
+    tx: &Transaction<'_>,
+    line_id: i64,
+    kind: CommentKind,
+    text: Option<&str>,
+) -> Result<(), StoreError> {
+    let sql = match kind {
+        CommentKind::Report => "UPDATE forecast_line SET comment = ?2 WHERE id = ?1",
+        CommentKind::Review => "UPDATE forecast_line SET review_note = ?2 WHERE id = ?1",
+    };
+    tx.execute(sql, params![line_id, text])?;
+    Ok(())
+}
+
+/// How the audit log marks a comment that went to the review note.
+fn kind_suffix(kind: CommentKind) -> &'static str {
+    match kind {
+        CommentKind::Report => "",
+        CommentKind::Review => " (granskning)",
+    }
+}
+
 fn require_comment(comment: &str) -> Result<&str, StoreError> {
     let c = comment.trim();
     if c.is_empty() {
@@ -461,160 +633,160 @@ fn require_comment(comment: &str) -> Result<&str, StoreError> {
     Ok(c)
 }
 
-impl SqliteStore {
-    fn read_round(&self, id: &str) -> Result<Option<RoundInfo>, StoreError> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT r.id, r.grain, r.status, r.created_at, r.created_by, r.computed_at,
+/// One round, read on `conn` (the connection, or a transaction).
+fn read_round(conn: &Connection, id: &str) -> Result<Option<RoundInfo>, StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT r.id, r.grain, r.status, r.created_at, r.created_by, r.computed_at,
                         r.locked_at, r.locked_by,
                         (SELECT COUNT(*) FROM forecast_line l WHERE l.round_id = r.id)
                  FROM forecast_round r WHERE r.id = ?1",
-                params![id],
-                round_from_row,
-            )
-            .optional()?;
-        row.transpose()
-    }
+            params![id],
+            round_from_row,
+        )
+        .optional()?;
+    row.transpose()
+}
 
-    fn read_lines(&self, round: &str) -> Result<Vec<LineDetail>, StoreError> {
-        let info = self.read_round(round)?.ok_or_else(|| {
-            err(format!(
-                "prognosomgången {round} finns inte (beräkna den först med \"delar forecast run --round {round}\")"
-            ))
-        })?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, node, grp, method, base_ore, explanation, to_date_ore, budget_ore,
+/// A round's lines with everything around them, read on `conn` (the connection, or a
+/// transaction).
+fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreError> {
+    let info = read_round(conn, round)?.ok_or_else(|| missing_round(round))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, node, grp, method, base_ore, explanation, to_date_ore, budget_ore,
                     budget_to_date_ore, comment, recommended, manual_ore, override_by,
-                    override_at, override_reason
+                    override_at, override_reason, review_note
              FROM forecast_line WHERE round_id = ?1 ORDER BY position, id",
-        )?;
-        let rows = stmt.query_map(params![round], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                (
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, i64>(7)?,
-                ),
-                (
-                    r.get::<_, i64>(8)?,
-                    r.get::<_, Option<String>>(9)?,
-                    r.get::<_, Option<String>>(10)?,
-                    r.get::<_, Option<i64>>(11)?,
-                    r.get::<_, Option<String>>(12)?,
-                    r.get::<_, Option<String>>(13)?,
-                    r.get::<_, Option<String>>(14)?,
-                ),
-            ))
-        })?;
-        let mut out = Vec::new();
-        let mut index: HashMap<i64, usize> = HashMap::new();
-        for row in rows {
-            let (id, a, b) = row?;
-            let line = ForecastLine {
-                node: a.0,
-                group: a.1,
-                method: method_of(&a.2)?,
-                base: Amount::from_ore(a.3),
-                explanation: a.4,
-                adjustments: Vec::new(),
-                to_date: Amount::from_ore(a.5),
-                budget: Amount::from_ore(a.6),
-                comment: b.1,
-            };
-            let recommended = match b.2 {
-                Some(m) => Some(method_of(&m)?),
-                None => None,
-            };
-            index.insert(id, out.len());
-            out.push(LineDetail {
-                line,
-                adjustment_ids: Vec::new(),
-                recommended,
-                budget_to_date: Amount::from_ore(b.0),
-                manual: b.3.is_some(),
-                override_by: b.4,
-                override_at: b.5,
-                override_reason: b.6,
-                estimates: Vec::new(),
-                flags: Vec::new(),
-            });
-        }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT a.line_id, a.id, a.kind, a.amount_ore, a.low_ore, a.high_ore, a.comment
+    )?;
+    let rows = stmt.query_map(params![round], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            (
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, i64>(6)?,
+                r.get::<_, i64>(7)?,
+            ),
+            (
+                r.get::<_, i64>(8)?,
+                r.get::<_, Option<String>>(9)?,
+                r.get::<_, Option<String>>(10)?,
+                r.get::<_, Option<i64>>(11)?,
+                r.get::<_, Option<String>>(12)?,
+                r.get::<_, Option<String>>(13)?,
+                r.get::<_, Option<String>>(14)?,
+            ),
+            r.get::<_, Option<String>>(15)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    let mut index: HashMap<i64, usize> = HashMap::new();
+    for row in rows {
+        let (id, a, b, review_note) = row?;
+        let line = ForecastLine {
+            node: a.0,
+            group: a.1,
+            method: method_of(&a.2)?,
+            base: Amount::from_ore(a.3),
+            explanation: a.4,
+            adjustments: Vec::new(),
+            to_date: Amount::from_ore(a.5),
+            budget: Amount::from_ore(a.6),
+            comment: b.1,
+        };
+        let recommended = match b.2 {
+            Some(m) => Some(method_of(&m)?),
+            None => None,
+        };
+        index.insert(id, out.len());
+        out.push(LineDetail {
+            line,
+            adjustment_ids: Vec::new(),
+            recommended,
+            budget_to_date: Amount::from_ore(b.0),
+            manual: b.3.is_some(),
+            override_by: b.4,
+            override_at: b.5,
+            override_reason: b.6,
+            estimates: Vec::new(),
+            flags: Vec::new(),
+            review_note,
+        });
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.line_id, a.id, a.kind, a.amount_ore, a.low_ore, a.high_ore, a.comment
              FROM forecast_adjustment a JOIN forecast_line l ON l.id = a.line_id
              WHERE l.round_id = ?1 ORDER BY a.id",
-        )?;
-        let rows = stmt.query_map(params![round], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, Option<i64>>(4)?,
-                r.get::<_, Option<i64>>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?;
-        for row in rows {
-            let (line_id, id, kind, amount, low, high, comment) = row?;
-            let Some(&i) = index.get(&line_id) else {
-                continue;
-            };
-            let kind = AdjustmentKind::from_code(&kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("justeringstypen \"{kind}\"")))?;
-            out[i].line.adjustments.push(Adjustment {
-                kind,
-                amount: Amount::from_ore(amount),
-                low: low.map(Amount::from_ore),
-                high: high.map(Amount::from_ore),
-                comment,
-            });
-            out[i].adjustment_ids.push(id);
-        }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT e.line_id, e.method, e.full_ore, e.explanation, e.mae_ore, e.bias_ore, e.years
+    )?;
+    let rows = stmt.query_map(params![round], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, Option<i64>>(4)?,
+            r.get::<_, Option<i64>>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    for row in rows {
+        let (line_id, id, kind, amount, low, high, comment) = row?;
+        let Some(&i) = index.get(&line_id) else {
+            continue;
+        };
+        let kind = AdjustmentKind::from_code(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("justeringstypen \"{kind}\"")))?;
+        out[i].line.adjustments.push(Adjustment {
+            kind,
+            amount: Amount::from_ore(amount),
+            low: low.map(Amount::from_ore),
+            high: high.map(Amount::from_ore),
+            comment,
+        });
+        out[i].adjustment_ids.push(id);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.line_id, e.method, e.full_ore, e.explanation, e.mae_ore, e.bias_ore, e.years
              FROM forecast_estimate e JOIN forecast_line l ON l.id = e.line_id
              WHERE l.round_id = ?1",
-        )?;
-        let rows = stmt.query_map(params![round], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<i64>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<i64>>(4)?,
-                r.get::<_, Option<i64>>(5)?,
-                r.get::<_, i64>(6)?,
-            ))
-        })?;
-        for row in rows {
-            let (line_id, method, full, explanation, mae, bias, years) = row?;
-            let Some(&i) = index.get(&line_id) else {
-                continue;
-            };
-            out[i].estimates.push(MethodEstimate {
-                method: method_of(&method)?,
-                full_year: full.map(Amount::from_ore),
-                explanation,
-                mae: mae.map(Amount::from_ore),
-                bias: bias.map(Amount::from_ore),
-                years: years.max(0) as u32,
-            });
-        }
-        let m = info.round.cutoff as usize;
-        for d in &mut out {
-            d.estimates.sort_by_key(|e| e.method);
-            d.flags = plausibility(&d.line, d.budget_to_date, m);
-        }
-        Ok(out)
+    )?;
+    let rows = stmt.query_map(params![round], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<i64>>(4)?,
+            r.get::<_, Option<i64>>(5)?,
+            r.get::<_, i64>(6)?,
+        ))
+    })?;
+    for row in rows {
+        let (line_id, method, full, explanation, mae, bias, years) = row?;
+        let Some(&i) = index.get(&line_id) else {
+            continue;
+        };
+        out[i].estimates.push(MethodEstimate {
+            method: method_of(&method)?,
+            full_year: full.map(Amount::from_ore),
+            explanation,
+            mae: mae.map(Amount::from_ore),
+            bias: bias.map(Amount::from_ore),
+            years: years.max(0) as u32,
+        });
     }
+    let m = info.round.cutoff as usize;
+    for d in &mut out {
+        d.estimates.sort_by_key(|e| e.method);
+        d.flags = plausibility(&d.line, d.budget_to_date, m);
+    }
+    Ok(out)
+}
 
+impl SqliteStore {
     fn write_estimates(
         tx: &Transaction<'_>,
         line_id: i64,
@@ -643,7 +815,7 @@ impl SqliteStore {
     }
 
     fn line_by_id(&self, round: &str, node: &str, group: &str) -> Result<ForecastLine, StoreError> {
-        self.read_lines(round)?
+        read_lines(&self.conn, round)?
             .into_iter()
             .find(|d| d.line.node == node && d.line.group == group)
             .map(|d| d.line)
@@ -818,7 +990,8 @@ impl ForecastStore for SqliteStore {
     ) -> Result<SaveSummary, StoreError> {
         let id = round.id();
         let now = now_utc();
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&mut self.conn)?;
+        refuse_if_locked(&tx, &id)?;
         let existing: Option<(String, String)> = tx
             .query_row(
                 "SELECT status, grain FROM forecast_round WHERE id = ?1",
@@ -827,11 +1000,6 @@ impl ForecastStore for SqliteStore {
             )
             .optional()?;
         match &existing {
-            Some((status, _)) if status == "locked" => {
-                return Err(err(format!(
-                    "prognosomgången {id} är låst och kan inte beräknas om"
-                )))
-            }
             Some((_, g)) if g != grain_code(grain) => {
                 return Err(err(format!(
                     "prognosomgången {id} är beräknad per {}; den kan inte beräknas om per {}",
@@ -870,7 +1038,7 @@ impl ForecastStore for SqliteStore {
                 )?;
             }
         }
-        // What is there now: id, method, manual amount, override, comment, adjustments.
+        // What is there now: id, method, manual amount, override, comments, adjustments.
         struct Old {
             id: i64,
             method: String,
@@ -882,7 +1050,7 @@ impl ForecastStore for SqliteStore {
         {
             let mut stmt = tx.prepare(
                 "SELECT l.id, l.node, l.grp, l.method, l.manual_ore, l.override_by IS NOT NULL,
-                        l.comment IS NOT NULL
+                        l.comment IS NOT NULL OR l.review_note IS NOT NULL
                         OR EXISTS (SELECT 1 FROM forecast_adjustment a WHERE a.line_id = l.id)
                  FROM forecast_line l WHERE l.round_id = ?1",
             )?;
@@ -1053,19 +1221,18 @@ impl ForecastStore for SqliteStore {
     }
 
     fn forecast_round(&self, id: &str) -> Result<Option<RoundInfo>, StoreError> {
-        self.read_round(id)
+        read_round(&self.conn, id)
     }
 
     fn forecast_lines(&self, round: &str) -> Result<Vec<ForecastLine>, StoreError> {
-        Ok(self
-            .read_lines(round)?
+        Ok(read_lines(&self.conn, round)?
             .into_iter()
             .map(|d| d.line)
             .collect())
     }
 
     fn forecast_line_details(&self, round: &str) -> Result<Vec<LineDetail>, StoreError> {
-        self.read_lines(round)
+        read_lines(&self.conn, round)
     }
 
     fn set_line_method(
@@ -1075,11 +1242,12 @@ impl ForecastStore for SqliteStore {
         group: &str,
         method: Method,
         comment: &str,
+        kind: CommentKind,
         user: &str,
     ) -> Result<ForecastLine, StoreError> {
         let comment = require_comment(comment)?;
         let now = now_utc();
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&mut self.conn)?;
         open_round(&tx, round)?;
         let line = find_line(&tx, round, node, group)?;
         if method == Method::Manual {
@@ -1111,8 +1279,7 @@ impl ForecastStore for SqliteStore {
         };
         tx.execute(
             "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
-                 manual_ore = NULL, override_by = ?5, override_at = ?6, override_reason = ?7,
-                 comment = ?7
+                 manual_ore = NULL, override_by = ?5, override_at = ?6, override_reason = ?7
              WHERE id = ?1",
             params![
                 line.id,
@@ -1124,6 +1291,7 @@ impl ForecastStore for SqliteStore {
                 comment
             ],
         )?;
+        write_comment(&tx, line.id, kind, Some(comment))?;
         audit(
             &tx,
             round,
@@ -1135,9 +1303,10 @@ impl ForecastStore for SqliteStore {
                 tkr(Amount::from_ore(line.base))
             )),
             Some(&format!(
-                "{} {}: {comment}",
+                "{} {}: {comment}{}",
                 method.code(),
-                tkr(Amount::from_ore(full))
+                tkr(Amount::from_ore(full)),
+                kind_suffix(kind)
             )),
             user,
             &now,
@@ -1153,18 +1322,23 @@ impl ForecastStore for SqliteStore {
         group: &str,
         amount: Amount,
         comment: &str,
+        kind: CommentKind,
         user: &str,
     ) -> Result<ForecastLine, StoreError> {
         let comment = require_comment(comment)?;
         let now = now_utc();
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&mut self.conn)?;
         open_round(&tx, round)?;
         let line = find_line(&tx, round, node, group)?;
-        let explanation = format!("Manuell prognos {}: {comment}", tkr(amount));
+        // The explanation is printed with the line (forecast show); a review note stays out of
+        // it so that it is written only where review notes are shown.
+        let explanation = match kind {
+            CommentKind::Report => format!("Manuell prognos {}: {comment}", tkr(amount)),
+            CommentKind::Review => format!("Manuell prognos {}.", tkr(amount)),
+        };
         tx.execute(
             "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
-                 manual_ore = ?3, override_by = ?5, override_at = ?6, override_reason = ?7,
-                 comment = ?7
+                 manual_ore = ?3, override_by = ?5, override_at = ?6, override_reason = ?7
              WHERE id = ?1",
             params![
                 line.id,
@@ -1176,6 +1350,7 @@ impl ForecastStore for SqliteStore {
                 comment
             ],
         )?;
+        write_comment(&tx, line.id, kind, Some(comment))?;
         audit(
             &tx,
             round,
@@ -1186,7 +1361,11 @@ impl ForecastStore for SqliteStore {
                 line.method,
                 tkr(Amount::from_ore(line.base))
             )),
-            Some(&format!("manuell {}: {comment}", tkr(amount))),
+            Some(&format!(
+                "manuell {}: {comment}{}",
+                tkr(amount),
+                kind_suffix(kind)
+            )),
             user,
             &now,
         )?;
@@ -1200,30 +1379,89 @@ impl ForecastStore for SqliteStore {
         node: &str,
         group: &str,
         comment: &str,
+        kind: CommentKind,
         user: &str,
     ) -> Result<ForecastLine, StoreError> {
         let now = now_utc();
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&mut self.conn)?;
         open_round(&tx, round)?;
         let line = find_line(&tx, round, node, group)?;
         let c = comment.trim();
         let new = (!c.is_empty()).then_some(c);
-        tx.execute(
-            "UPDATE forecast_line SET comment = ?2 WHERE id = ?1",
-            params![line.id, new],
-        )?;
+        write_comment(&tx, line.id, kind, new)?;
+        let (action, old) = match kind {
+            CommentKind::Report => ("kommentar", line.comment.as_deref()),
+            CommentKind::Review => ("granskning", line.review_note.as_deref()),
+        };
         audit(
             &tx,
             round,
             Some((node, group)),
-            "kommentar",
-            line.comment.as_deref(),
+            action,
+            old,
             new,
             user,
             &now,
         )?;
         tx.commit()?;
         self.line_by_id(round, node, group)
+    }
+
+    fn review_lines(
+        &mut self,
+        round: &str,
+        notes: &[ReviewNote],
+        user: &str,
+    ) -> Result<usize, StoreError> {
+        let now = now_utc();
+        let tx = write_tx(&mut self.conn)?;
+        open_round(&tx, round)?;
+        // Every problem first, then every write: all or nothing.
+        let mut problems = Vec::new();
+        let mut found = Vec::with_capacity(notes.len());
+        for n in notes {
+            let note = n.note.trim();
+            if note.is_empty() {
+                problems.push(format!(
+                    "{}:{}: granskningskommentaren är tom",
+                    n.node, n.group
+                ));
+                continue;
+            }
+            match find_line(&tx, round, &n.node, &n.group) {
+                Ok(line) => found.push((n, note, line)),
+                Err(StoreError::Forecast(m)) => problems.push(m),
+                Err(e) => return Err(e),
+            }
+        }
+        if !problems.is_empty() {
+            let shown: Vec<&str> = problems.iter().take(20).map(String::as_str).collect();
+            let more = if problems.len() > shown.len() {
+                format!("\n  … och {} fel till", problems.len() - shown.len())
+            } else {
+                String::new()
+            };
+            return Err(err(format!(
+                "ingen granskning sparades i prognosomgången {round}; rätta raderna och försök \
+                 igen:\n  {}{more}",
+                shown.join("\n  ")
+            )));
+        }
+        for (n, note, line) in &found {
+            write_comment(&tx, line.id, CommentKind::Review, Some(note))?;
+            audit(
+                &tx,
+                round,
+                Some((&n.node, &n.group)),
+                "granskning",
+                line.review_note.as_deref(),
+                Some(note),
+                user,
+                &now,
+            )?;
+        }
+        tx.commit()?;
+        Ok(found.len())
     }
 
     fn add_adjustment(
@@ -1241,7 +1479,7 @@ impl ForecastStore for SqliteStore {
             }
         }
         let now = now_utc();
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&mut self.conn)?;
         open_round(&tx, round)?;
         let line = find_line(&tx, round, node, group)?;
         let id: i64 = tx.query_row(
@@ -1276,7 +1514,7 @@ impl ForecastStore for SqliteStore {
 
     fn remove_adjustment(&mut self, round: &str, id: i64, user: &str) -> Result<(), StoreError> {
         let now = now_utc();
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&mut self.conn)?;
         open_round(&tx, round)?;
         let row: Option<(String, String, String, i64, String)> = tx
             .query_row(
@@ -1311,22 +1549,15 @@ impl ForecastStore for SqliteStore {
     }
 
     fn lock_round(&mut self, round: &str, user: &str) -> Result<(), StoreError> {
-        // Flags are checked on the stored lines before the write transaction.
-        let details = self.read_lines(round)?;
-        let missing: Vec<String> = details
+        let now = now_utc();
+        let tx = write_tx(&mut self.conn)?;
+        open_round(&tx, round)?;
+        // The flags are checked on the lines as they are inside the transaction.
+        let missing: Vec<String> = read_lines(&tx, round)?
             .iter()
-            .filter(|d| {
-                !d.flags.is_empty()
-                    && d.line
-                        .comment
-                        .as_deref()
-                        .is_none_or(|c| c.trim().is_empty())
-            })
+            .filter(|d| d.needs_review())
             .map(|d| format!("{}:{} ({})", d.line.node, d.line.group, d.flags.join(" ")))
             .collect();
-        let now = now_utc();
-        let tx = self.conn.transaction()?;
-        open_round(&tx, round)?;
         if !missing.is_empty() {
             let shown: Vec<&str> = missing.iter().take(20).map(String::as_str).collect();
             let more = if missing.len() > shown.len() {
@@ -1335,7 +1566,11 @@ impl ForecastStore for SqliteStore {
                 String::new()
             };
             return Err(err(format!(
-                "prognosomgången {round} kan inte låsas: {} flaggade rader saknar kommentar (ange en med \"delar forecast set NOD:GRUPP --comment …\"):\n  {}{more}",
+                "prognosomgången {round} kan inte låsas: {} flaggade rader saknar kommentar. \
+                 Granska dem och skriv en granskningskommentar (den kommer inte med i rapporten) \
+                 på alla på en gång med \"delar forecast granska --round {round} --kommentar \
+                 \"…\" --alla\", eller en i taget med \"delar forecast set NOD:GRUPP --comment \
+                 \"…\" --kommentarstyp granskning\":\n  {}{more}",
                 missing.len(),
                 shown.join("\n  ")
             )));

@@ -269,4 +269,5 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     crate::volbudget::MIGRATION_VOLUME_BUDGET,
     crate::texts::MIGRATION_REPORT_TEXT,
     crate::volbudget::MIGRATION_VOLUME_BUDGET_INDEX,
+    crate::rounds::MIGRATION_REVIEW_NOTE,
 ];

@@ -2,11 +2,13 @@
 //! for decision; a person rewrites a drafted paragraph and the edit is kept for that round
 //! under the paragraph's key (`analys.SN`, `forslag.godkannande`). Every change is a new row,
 //! so the table is also the audit trail: the latest row of a key is in force, and a row
-//! without text restores the draft.
+//! without text restores the draft. The texts are part of the round's report, so a locked
+//! round's texts never change: both writes are refused with [`crate::locked_message`].
 
+use crate::rounds::{refuse_if_locked, write_tx};
 use crate::time::now_utc;
 use crate::{SqliteStore, StoreError};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 /// Migration 10: edited report text.
 pub(crate) const MIGRATION_REPORT_TEXT: crate::schema::Migration = crate::schema::Migration {
@@ -42,6 +44,7 @@ pub struct TextChange {
 
 impl SqliteStore {
     /// Keep `text` as the round's text for `key` (an empty text is refused by the caller).
+    /// Refused when the round is locked.
     pub fn set_report_text(
         &mut self,
         round: &str,
@@ -49,29 +52,44 @@ impl SqliteStore {
         text: &str,
         by: &str,
     ) -> Result<(), StoreError> {
-        self.conn.execute(
+        let tx = write_tx(&mut self.conn)?;
+        refuse_if_locked(&tx, round)?;
+        tx.execute(
             "INSERT INTO report_text (round, key, text, changed_by, changed_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![round, key, text.trim(), by, now_utc()],
         )?;
+        tx.commit()?;
         Ok(())
     }
 
     /// Withdraw the edit of `key` (the draft is used again); `false` when there was none.
+    /// Refused when the round is locked (also when there is nothing to withdraw).
     pub fn clear_report_text(
         &mut self,
         round: &str,
         key: &str,
         by: &str,
     ) -> Result<bool, StoreError> {
-        if !self.report_texts(round)?.contains_key(key) {
+        let tx = write_tx(&mut self.conn)?;
+        refuse_if_locked(&tx, round)?;
+        let in_force: Option<Option<String>> = tx
+            .query_row(
+                "SELECT text FROM report_text WHERE round = ?1 AND key = ?2
+                 ORDER BY id DESC LIMIT 1",
+                params![round, key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if !matches!(in_force, Some(Some(_))) {
             return Ok(false);
         }
-        self.conn.execute(
+        tx.execute(
             "INSERT INTO report_text (round, key, text, changed_by, changed_at)
              VALUES (?1, ?2, NULL, ?3, ?4)",
             params![round, key, by, now_utc()],
         )?;
+        tx.commit()?;
         Ok(true)
     }
 

@@ -6,8 +6,8 @@ use delar_core::{Amount, Date, Round, RoundKind};
 use delar_demo::kommun::{self, KommunOptions, Scale};
 use delar_forecast::{Adjustment, AdjustmentKind, ForecastLine, Method};
 use delar_store::{
-    ComputedLine, ForecastStore, ImportOptions, LedgerBy, MethodEstimate, RoundStatus, SqliteStore,
-    Store, StoreError, TemplateSource,
+    CommentKind, ComputedLine, ForecastStore, ImportOptions, LedgerBy, MethodEstimate, RoundStatus,
+    SqliteStore, Store, StoreError, TemplateSource,
 };
 use std::collections::BTreeMap;
 
@@ -100,6 +100,7 @@ fn lines_and_adjustments_round_trip_and_recompute_keeps_overrides() {
             "kop_verksamhet",
             Method::RunRate,
             " ",
+            CommentKind::Report,
             "bo",
         )
         .unwrap_err();
@@ -111,6 +112,7 @@ fn lines_and_adjustments_round_trip_and_recompute_keeps_overrides() {
             "kop_verksamhet",
             Method::RunRate,
             "Placeringarna ökar jämnt.",
+            CommentKind::Report,
             "bo",
         )
         .unwrap();
@@ -122,6 +124,7 @@ fn lines_and_adjustments_round_trip_and_recompute_keeps_overrides() {
             "kop_verksamhet",
             Method::VolumePrice,
             "x",
+            CommentKind::Report,
             "bo",
         )
         .unwrap_err();
@@ -132,6 +135,7 @@ fn lines_and_adjustments_round_trip_and_recompute_keeps_overrides() {
         "personal",
         tk(420),
         "Två nya familjehem.",
+        CommentKind::Report,
         "bo",
     )
     .unwrap();
@@ -261,6 +265,7 @@ fn locking_needs_comments_on_flagged_lines_and_locked_rounds_never_change() {
         "SN41",
         "kop_verksamhet",
         "Två placeringar avslutas i september.",
+        CommentKind::Report,
         "anna",
     )
     .unwrap();
@@ -270,10 +275,21 @@ fn locking_needs_comments_on_flagged_lines_and_locked_rounds_never_change() {
     assert_eq!(info.locked_by.as_deref(), Some("chef"));
     let before = s.forecast_line_details("2025-P2").unwrap();
 
-    // Every write fails with a Swedish message.
+    // Every write fails with the one message, naming when and by whom.
+    let message = delar_store::locked_message(
+        "2025-P2",
+        info.locked_at.as_deref(),
+        info.locked_by.as_deref(),
+    );
+    assert!(message.contains("är låst (låst 20"), "{message}");
+    assert!(
+        message.ends_with("(beräkna den med \"delar forecast run --round 2025-B\")."),
+        "{message}"
+    );
+    assert!(message.contains(" av chef)"), "{message}");
     let locked = |e: StoreError| {
         let m = forecast_err(e);
-        assert!(m.contains("är låst"), "{m}");
+        assert_eq!(m, message);
     };
     locked(
         s.save_round(
@@ -291,17 +307,33 @@ fn locking_needs_comments_on_flagged_lines_and_locked_rounds_never_change() {
             "kop_verksamhet",
             Method::RunRate,
             "c",
+            CommentKind::Report,
             "x",
         )
         .unwrap_err(),
     );
     locked(
-        s.set_line_amount("2025-P2", "SN41", "kop_verksamhet", tk(1), "c", "x")
-            .unwrap_err(),
+        s.set_line_amount(
+            "2025-P2",
+            "SN41",
+            "kop_verksamhet",
+            tk(1),
+            "c",
+            CommentKind::Report,
+            "x",
+        )
+        .unwrap_err(),
     );
     locked(
-        s.set_line_comment("2025-P2", "SN41", "kop_verksamhet", "c", "x")
-            .unwrap_err(),
+        s.set_line_comment(
+            "2025-P2",
+            "SN41",
+            "kop_verksamhet",
+            "c",
+            CommentKind::Report,
+            "x",
+        )
+        .unwrap_err(),
     );
     locked(
         s.add_adjustment(
@@ -321,16 +353,236 @@ fn locking_needs_comments_on_flagged_lines_and_locked_rounds_never_change() {
     );
     locked(s.remove_adjustment("2025-P2", 1, "x").unwrap_err());
     locked(s.lock_round("2025-P2", "x").unwrap_err());
+    locked(
+        s.set_line_comment(
+            "2025-P2",
+            "SN42",
+            "kop_verksamhet",
+            "Granskad.",
+            CommentKind::Review,
+            "x",
+        )
+        .unwrap_err(),
+    );
+    locked(
+        s.review_lines(
+            "2025-P2",
+            &[delar_store::ReviewNote {
+                node: "SN42".into(),
+                group: "kop_verksamhet".into(),
+                note: "Granskad.".into(),
+            }],
+            "x",
+        )
+        .unwrap_err(),
+    );
+    // The report's edited texts are the round's too.
+    locked(
+        s.set_report_text("2025-P2", "analys.SN", "Egen text.", "x")
+            .unwrap_err(),
+    );
+    locked(
+        s.clear_report_text("2025-P2", "analys.SN", "x")
+            .unwrap_err(),
+    );
+    assert!(s.report_text_history("2025-P2").unwrap().is_empty());
     assert_eq!(s.forecast_line_details("2025-P2").unwrap(), before);
     let log = s.forecast_audit("2025-P2").unwrap();
     assert_eq!(log.last().unwrap().action, "las");
     assert_eq!(log.len(), 3);
     // A round that does not exist.
     let e = forecast_err(
-        s.set_line_comment("2025-P1", "SN41", "kop_verksamhet", "c", "x")
-            .unwrap_err(),
+        s.set_line_comment(
+            "2025-P1",
+            "SN41",
+            "kop_verksamhet",
+            "c",
+            CommentKind::Report,
+            "x",
+        )
+        .unwrap_err(),
     );
     assert!(e.contains("finns inte"), "{e}");
+}
+
+/// A round with one flagged line (SN41, the deficit almost all realised) and one that is not.
+fn flagged_round(s: &mut SqliteStore) {
+    let mut flagged = computed("SN41", "kop_verksamhet", 960, 700);
+    flagged.line.base = tk(960);
+    let ok = computed("SN42", "kop_verksamhet", 950, 633);
+    s.save_round(&p2(), LedgerBy::Group, &[flagged, ok], "anna")
+        .unwrap();
+}
+
+#[test]
+fn a_review_note_satisfies_the_lock_and_stays_out_of_the_reports_lines() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    assert!(s.migrations_applied().contains(&12));
+    flagged_round(&mut s);
+    let d = s.forecast_line_details("2025-P2").unwrap();
+    assert!(d[0].needs_review() && !d[1].needs_review());
+
+    // A report comment on the other line, then a review note on the flagged one.
+    s.set_line_comment(
+        "2025-P2",
+        "SN42",
+        "kop_verksamhet",
+        "Budgeten följs.",
+        CommentKind::Report,
+        "anna",
+    )
+    .unwrap();
+    let l = s
+        .set_line_comment(
+            "2025-P2",
+            "SN41",
+            "kop_verksamhet",
+            "Granskad: två placeringar avslutas i september enligt beslut.",
+            CommentKind::Review,
+            "bo",
+        )
+        .unwrap();
+    assert_eq!(l.comment, None, "a review note is not the report comment");
+    let lines = s.forecast_lines("2025-P2").unwrap();
+    assert_eq!(lines[0].comment, None);
+    assert_eq!(lines[1].comment.as_deref(), Some("Budgeten följs."));
+    let d = s.forecast_line_details("2025-P2").unwrap();
+    assert_eq!(
+        d[0].review_note.as_deref(),
+        Some("Granskad: två placeringar avslutas i september enligt beslut.")
+    );
+    assert_eq!(d[1].review_note, None);
+    // Still flagged (the report explains nothing), but reviewed.
+    assert!(!d[0].flags.is_empty());
+    assert!(!d[0].needs_review());
+
+    // A method chosen with a review note keeps the report comment as it was.
+    let l = s
+        .set_line_method(
+            "2025-P2",
+            "SN42",
+            "kop_verksamhet",
+            Method::RunRate,
+            "Kontroll mot takten.",
+            CommentKind::Review,
+            "bo",
+        )
+        .unwrap();
+    assert_eq!(l.comment.as_deref(), Some("Budgeten följs."));
+    let d = s.forecast_line_details("2025-P2").unwrap();
+    assert_eq!(d[1].review_note.as_deref(), Some("Kontroll mot takten."));
+    assert_eq!(
+        d[1].override_reason.as_deref(),
+        Some("Kontroll mot takten.")
+    );
+
+    // Recomputing keeps both kinds.
+    flagged_round(&mut s);
+    let d = s.forecast_line_details("2025-P2").unwrap();
+    assert!(d[0].review_note.is_some());
+    assert_eq!(d[1].line.comment.as_deref(), Some("Budgeten följs."));
+
+    s.lock_round("2025-P2", "chef").unwrap();
+    let log = s.forecast_audit("2025-P2").unwrap();
+    let review = log
+        .iter()
+        .find(|a| a.action == "granskning")
+        .expect("the review note is audited");
+    assert_eq!(review.node.as_deref(), Some("SN41"));
+    assert_eq!(review.user, "bo");
+    assert!(log
+        .iter()
+        .any(|a| a.action == "metod" && a.new_value.as_deref().unwrap().ends_with("(granskning)")));
+}
+
+#[test]
+fn bulk_review_is_all_or_nothing_with_one_audit_entry_per_line() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    flagged_round(&mut s);
+    let note = |node: &str, text: &str| delar_store::ReviewNote {
+        node: node.into(),
+        group: "kop_verksamhet".into(),
+        note: text.into(),
+    };
+    let before = s.forecast_audit("2025-P2").unwrap().len();
+    let e = forecast_err(
+        s.review_lines(
+            "2025-P2",
+            &[
+                note("SN41", "Granskad."),
+                note("SN99", "Granskad."),
+                note("SN42", "  "),
+            ],
+            "bo",
+        )
+        .unwrap_err(),
+    );
+    assert!(e.contains("ingen granskning sparades"), "{e}");
+    assert!(e.contains("SN99:kop_verksamhet finns inte"), "{e}");
+    assert!(
+        e.contains("SN42:kop_verksamhet: granskningskommentaren är tom"),
+        "{e}"
+    );
+    let d = s.forecast_line_details("2025-P2").unwrap();
+    assert!(d.iter().all(|d| d.review_note.is_none()), "nothing written");
+    assert_eq!(s.forecast_audit("2025-P2").unwrap().len(), before);
+
+    let n = s
+        .review_lines(
+            "2025-P2",
+            &[
+                note("SN41", "Granskad mot placeringslistan."),
+                note("SN42", "Granskad mot placeringslistan."),
+            ],
+            "bo",
+        )
+        .unwrap();
+    assert_eq!(n, 2);
+    let log = s.forecast_audit("2025-P2").unwrap();
+    let reviews: Vec<_> = log.iter().filter(|a| a.action == "granskning").collect();
+    assert_eq!(reviews.len(), 2);
+    assert_eq!(reviews[0].node.as_deref(), Some("SN41"));
+    assert_eq!(reviews[1].node.as_deref(), Some("SN42"));
+    s.lock_round("2025-P2", "chef").unwrap();
+}
+
+#[test]
+fn migration_12_keeps_existing_comments_as_report_comments() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("delar.db");
+    {
+        let mut s = SqliteStore::create(&path).unwrap();
+        flagged_round(&mut s);
+        s.set_line_comment(
+            "2025-P2",
+            "SN41",
+            "kop_verksamhet",
+            "Två placeringar avslutas i september.",
+            CommentKind::Report,
+            "anna",
+        )
+        .unwrap();
+        // Back to the schema before migration 12: no review notes.
+        s.connection()
+            .execute_batch(
+                "ALTER TABLE forecast_line DROP COLUMN review_note;
+                 DELETE FROM schema_migrations WHERE version = 12;",
+            )
+            .unwrap();
+    }
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.migrations_applied(), &[12]);
+    let lines = s.forecast_lines("2025-P2").unwrap();
+    assert_eq!(
+        lines[0].comment.as_deref(),
+        Some("Två placeringar avslutas i september.")
+    );
+    let d = s.forecast_line_details("2025-P2").unwrap();
+    assert_eq!(d[0].review_note, None);
+    assert!(
+        !d[0].needs_review(),
+        "the old comment still counts for the lock"
+    );
 }
 
 /// Per node: key → (outcome months, budget months).
