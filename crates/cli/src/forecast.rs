@@ -25,20 +25,13 @@ use std::process::ExitCode;
 
 /// The methods a line is computed with, in the order of simplicity (ties in a recommendation
 /// go to the earlier one).
-pub(crate) const METHODS: [Method; 5] = [
+pub(crate) const METHODS: [Method; 6] = [
     Method::BudgetBased,
     Method::RunRate,
     Method::Seasonal,
     Method::VolumePrice,
     Method::Smoothing,
-];
-
-/// The methods a recommendation may choose (the smoothing suggestion never is chosen).
-const CANDIDATES: [Method; 4] = [
-    Method::BudgetBased,
-    Method::RunRate,
-    Method::Seasonal,
-    Method::VolumePrice,
+    Method::Combination,
 ];
 
 /// Options of a round computation.
@@ -374,58 +367,14 @@ impl LineCalc {
     }
 }
 
-/// A method must beat the seasonal profile's mean absolute error by this factor to be
-/// recommended instead of it (the seasonal profile is the default: most often right, and a
-/// few replayed years cannot tell small differences apart).
-const MARGIN: f64 = 0.8;
-
-/// The recommendation for a line:
-/// 1. candidates are budget-based, run-rate, seasonal and volume × price with at least two
-///    replayed years (`skip_year` left out, for leave-one-out replays);
-/// 2. budget-based is left out when this year's deviation from budget so far, scaled to the
-///    whole year (× 12/m), is larger than the method's own mean absolute error: the year is
-///    then not going the way budgets usually go (`deviation` gives that scaled deviation);
-/// 3. the smallest mean absolute error wins, but a method other than the seasonal profile
-///    must beat it by 20 % ([`MARGIN`]); ties go to the simpler method.
+/// The recommendation for a line: [`delar_forecast::recommend_from`], the rule the
+/// evaluation (`delar forecast utvardera`) measures.
 pub(crate) fn recommend_from(
     records: &[MethodRecord],
     skip_year: Option<i32>,
     deviation: Option<Amount>,
 ) -> Option<Method> {
-    let mut maes: Vec<(Method, i128)> = Vec::new();
-    for m in CANDIDATES {
-        let Some(r) = records.iter().find(|r| r.method == m) else {
-            continue;
-        };
-        let rows: Vec<&BacktestRow> = r
-            .rows
-            .iter()
-            .filter(|x| Some(x.year) != skip_year)
-            .collect();
-        if rows.len() < 2 {
-            continue;
-        }
-        let mae: i128 = rows
-            .iter()
-            .map(|x| (x.error.ore() as i128).abs())
-            .sum::<i128>()
-            / rows.len() as i128;
-        if m == Method::BudgetBased {
-            if let Some(d) = deviation {
-                if (d.ore() as i128).abs() > mae {
-                    continue;
-                }
-            }
-        }
-        maes.push((m, mae));
-    }
-    let best = maes.iter().min_by_key(|(_, mae)| *mae).copied()?;
-    match maes.iter().find(|(m, _)| *m == Method::Seasonal) {
-        Some(&(_, seasonal)) if (best.1 as f64) >= seasonal as f64 * MARGIN => {
-            Some(Method::Seasonal)
-        }
-        _ => Some(best.0),
-    }
+    delar_forecast::recommend_from(records, skip_year, deviation)
 }
 
 /// This year's deviation from budget so far scaled to the whole year: (outcome to date −
@@ -645,15 +594,7 @@ pub(crate) fn compute_lines(inputs: &Inputs, year: i32, m: usize) -> Result<Vec<
             };
             let budget_to_date: Amount = row.budget[..m].iter().copied().sum();
             let mut estimates: Vec<(Method, Estimate)> = Vec::new();
-            let mut records = backtest(
-                &data,
-                &[
-                    Method::BudgetBased,
-                    Method::RunRate,
-                    Method::Seasonal,
-                    Method::Smoothing,
-                ],
-            );
+            let mut records = backtest(&data, &Method::DATA_DRIVEN);
             let linked = links
                 .get(&(leaf.code.clone(), row.group.clone()))
                 .filter(|_| row.key == row.group)
@@ -1050,6 +991,22 @@ pub enum ForecastWhat {
         #[arg(long, default_value = crate::DEFAULT_DB)]
         db: PathBuf,
     },
+    /// Utvärdera metoderna och rekommendationen på månadsserier (år;månad;värde): varje år
+    /// med minst tre hela år före skattas från januari–månad M och jämförs med utfallet.
+    Utvardera {
+        /// Seriefiler: år;månad;värde, eller år;månad och en kolumn per serie.
+        #[arg(required = true)]
+        filer: Vec<PathBuf>,
+        /// Brytmånader, till exempel 4,8.
+        #[arg(long, default_value = "4,8")]
+        manader: String,
+        /// JSON i stället för tabell.
+        #[arg(long)]
+        json: bool,
+        /// Skriv varje fall (serie, år, brytmånad, utfall, metodernas skattningar) som CSV.
+        #[arg(long)]
+        fall: Option<PathBuf>,
+    },
     /// Visa omgångarna, eller en omgångs ändringslogg.
     List {
         /// Visa ändringsloggen för denna omgång.
@@ -1268,6 +1225,12 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             let store = SqliteStore::open(&db)?;
             compare(&store, &parse_round(&from)?, &parse_round(&to)?)
         }
+        ForecastWhat::Utvardera {
+            filer,
+            manader,
+            json,
+            fall,
+        } => crate::utvardera::run(&filer, &manader, json, fall.as_deref()),
         ForecastWhat::Backtest { round, json, db } => {
             let store = SqliteStore::open(&db)?;
             let round = round_or_latest(&store, round.as_deref())?;
@@ -2159,14 +2122,14 @@ mod tests {
     #[test]
     fn recommendation_prefers_the_seasonal_profile_unless_clearly_beaten() {
         let seasonal = rec(Method::Seasonal, &[(2023, 100), (2024, -100)]);
-        // Run-rate 10 % better: not enough.
-        let run = rec(Method::RunRate, &[(2023, 90), (2024, -90)]);
+        // Run-rate 30 % better: not enough (the margin is 40 %).
+        let run = rec(Method::RunRate, &[(2023, 70), (2024, -70)]);
         assert_eq!(
             recommend_from(&[seasonal.clone(), run], None, None),
             Some(Method::Seasonal)
         );
-        // Run-rate 30 % better: chosen.
-        let run = rec(Method::RunRate, &[(2023, 70), (2024, -70)]);
+        // Run-rate 50 % better: chosen.
+        let run = rec(Method::RunRate, &[(2023, 50), (2024, -50)]);
         assert_eq!(
             recommend_from(&[seasonal.clone(), run.clone()], None, None),
             Some(Method::RunRate)

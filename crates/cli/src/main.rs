@@ -17,6 +17,7 @@ mod report;
 mod siecheck;
 mod template_import;
 mod texts;
+mod utvardera;
 mod volymer;
 
 use anyhow::{bail, Context, Result};
