@@ -175,6 +175,7 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
             "sasong",
             "volym_pris",
             "utjamning",
+            "kombination",
             "mix"
         ]
     );
