@@ -78,30 +78,25 @@ impl EtsModel {
     }
 
     /// The models delar fits, chosen by evaluation on real monthly series
-    /// (docs/FORECASTING.md): always a season (additive or multiplicative), no trend or a
-    /// damped one; multiplicative error when every month is positive (`positive`), else
-    /// additive error and an additive season. The full AutoETS set ([`EtsModel::all`]) was
-    /// measured less accurate on the full-year totals.
+    /// (docs/FORECASTING.md): a season, no trend (the level follows a change within the
+    /// year; trend and damped-trend models extrapolated too far); when every month is
+    /// positive (`positive`) multiplicative error with an additive or multiplicative season,
+    /// chosen by AICc, else additive error and season. The full AutoETS set
+    /// ([`EtsModel::all`]) was measured less accurate on the full-year totals.
     pub fn chosen(positive: bool) -> Vec<EtsModel> {
-        let mut v = Vec::new();
-        for trend in [Trend::None, Trend::Damped] {
-            if positive {
-                for season in [Kind::Additive, Kind::Multiplicative] {
-                    v.push(EtsModel {
-                        error: Kind::Multiplicative,
-                        trend,
-                        season,
-                    });
-                }
-            } else {
-                v.push(EtsModel {
-                    error: Kind::Additive,
-                    trend,
-                    season: Kind::Additive,
-                });
-            }
+        let m = |error, season| EtsModel {
+            error,
+            trend: Trend::None,
+            season,
+        };
+        if positive {
+            vec![
+                m(Kind::Multiplicative, Kind::Additive),
+                m(Kind::Multiplicative, Kind::Multiplicative),
+            ]
+        } else {
+            vec![m(Kind::Additive, Kind::Additive)]
         }
-        v
     }
 
     fn multiplicative(&self) -> bool {
@@ -270,6 +265,9 @@ fn run(
     season.copy_from_slice(season0);
     let (mut l, mut b) = (init.level, init.trend);
     let (mut sse, mut logs) = (0.0, 0.0);
+    // Σ log ŷ as the log of running products (a logarithm per 16 months, not per month:
+    // the likelihood is evaluated thousands of times per fit). ŷ > 0 here (checked below).
+    let (mut prod, mut in_prod) = (1.0f64, 0usize);
     let me = model.error == Kind::Multiplicative;
     for (t, &v) in y.iter().enumerate() {
         let i = t % period;
@@ -287,7 +285,13 @@ fn run(
         if me {
             let r = e / yhat;
             sse += r * r;
-            logs += yhat.abs().ln();
+            prod *= yhat;
+            in_prod += 1;
+            if in_prod == 16 {
+                logs += prod.ln();
+                prod = 1.0;
+                in_prod = 0;
+            }
         } else {
             sse += e * e;
         }
@@ -314,48 +318,68 @@ fn run(
     if sse <= 0.0 {
         sse = f64::MIN_POSITIVE;
     }
+    logs += prod.ln();
     let lik = n * sse.ln() + 2.0 * logs;
     lik.is_finite().then_some((lik, l, b))
 }
 
-/// Nelder–Mead minimisation in `d` dimensions from `start` (small and fixed budget: the
-/// likelihood surface of these models is smooth and the parameters are bounded).
+/// Most parameters a model has (α, β, γ, φ).
+const MAX_D: usize = 4;
+
+/// Nelder–Mead minimisation in `d ≤ 4` dimensions from `start` (small and fixed budget: the
+/// likelihood surface of these models is smooth and the parameters are bounded). Works on
+/// fixed-size arrays: it runs thousands of times per round.
 fn nelder_mead(f: &mut dyn FnMut(&[f64]) -> f64, start: &[f64], max_evals: usize) -> Vec<f64> {
     let d = start.len();
-    let mut pts: Vec<Vec<f64>> = vec![start.to_vec()];
-    for i in 0..d {
-        let mut p = start.to_vec();
-        p[i] = if p[i] + 0.2 <= 1.0 {
-            p[i] + 0.2
-        } else {
-            p[i] - 0.2
-        };
-        pts.push(p);
+    debug_assert!(d <= MAX_D);
+    let mut pts = [[0.0; MAX_D]; MAX_D + 1];
+    let mut vals = [0.0; MAX_D + 1];
+    for (i, p) in pts.iter_mut().enumerate().take(d + 1) {
+        p[..d].copy_from_slice(start);
+        if i > 0 {
+            let j = i - 1;
+            p[j] = if p[j] + 0.2 <= 1.0 {
+                p[j] + 0.2
+            } else {
+                p[j] - 0.2
+            };
+        }
+        vals[i] = f(&p[..d]);
     }
-    let mut vals: Vec<f64> = pts.iter().map(|p| f(p)).collect();
     let mut evals = d + 1;
     while evals < max_evals {
-        let mut idx: Vec<usize> = (0..=d).collect();
-        idx.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
-        pts = idx.iter().map(|&i| pts[i].clone()).collect();
-        vals = idx.iter().map(|&i| vals[i]).collect();
-        if (vals[d] - vals[0]).abs() <= 1e-7 * (vals[0].abs() + 1e-10) {
+        // Order the simplex, best first (insertion sort: at most five points).
+        for i in 1..=d {
+            let mut j = i;
+            while j > 0 && vals[j] < vals[j - 1] {
+                vals.swap(j, j - 1);
+                pts.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+        if (vals[d] - vals[0]).abs() <= 1e-5 * (vals[0].abs() + 1e-10) {
             break;
         }
-        let centroid: Vec<f64> = (0..d)
-            .map(|j| pts[..d].iter().map(|p| p[j]).sum::<f64>() / d as f64)
-            .collect();
-        let along = |t: f64| -> Vec<f64> {
-            (0..d)
-                .map(|j| centroid[j] + t * (pts[d][j] - centroid[j]))
-                .collect()
+        let mut centroid = [0.0; MAX_D];
+        for p in &pts[..d] {
+            for j in 0..d {
+                centroid[j] += p[j] / d as f64;
+            }
+        }
+        let worst = pts[d];
+        let along = |t: f64| -> [f64; MAX_D] {
+            let mut x = [0.0; MAX_D];
+            for j in 0..d {
+                x[j] = centroid[j] + t * (worst[j] - centroid[j]);
+            }
+            x
         };
         let xr = along(-1.0);
-        let fr = f(&xr);
+        let fr = f(&xr[..d]);
         evals += 1;
         if fr < vals[0] {
             let xe = along(-2.0);
-            let fe = f(&xe);
+            let fe = f(&xe[..d]);
             evals += 1;
             if fe < fr {
                 pts[d] = xe;
@@ -373,16 +397,18 @@ fn nelder_mead(f: &mut dyn FnMut(&[f64]) -> f64, start: &[f64], max_evals: usize
             } else {
                 along(0.5)
             };
-            let fc = f(&xc);
+            let fc = f(&xc[..d]);
             evals += 1;
             if fc < vals[d].min(fr) {
                 pts[d] = xc;
                 vals[d] = fc;
             } else {
+                let best = pts[0];
                 for i in 1..=d {
-                    let p: Vec<f64> = (0..d).map(|j| 0.5 * (pts[0][j] + pts[i][j])).collect();
-                    vals[i] = f(&p);
-                    pts[i] = p;
+                    for j in 0..d {
+                        pts[i][j] = 0.5 * (best[j] + pts[i][j]);
+                    }
+                    vals[i] = f(&pts[i][..d]);
                     evals += 1;
                 }
             }
@@ -391,7 +417,7 @@ fn nelder_mead(f: &mut dyn FnMut(&[f64]) -> f64, start: &[f64], max_evals: usize
     let best = (0..=d)
         .min_by(|&a, &b| vals[a].total_cmp(&vals[b]))
         .unwrap_or(0);
-    pts[best].clone()
+    pts[best][..d].to_vec()
 }
 
 /// Fit one model; `None` when it cannot be used on the data (too short, or non-positive
@@ -438,7 +464,7 @@ pub fn fit(y: &[f64], period: usize, model: EtsModel, horizon: usize) -> Option<
     if model.trend == Trend::Damped {
         start.push(0.55);
     }
-    let best = nelder_mead(&mut objective, &start, 60 * d);
+    let best = nelder_mead(&mut objective, &start, 40 * d);
     let p = params(model, &best);
     let mut season = season0.clone();
     let (lik, l, b) = run(y, period, model, &p, init, &season0, &mut season)?;
@@ -554,6 +580,33 @@ mod tests {
             season: Kind::Additive,
         };
         assert!(fit(&y, 12, a, 6).is_some());
+    }
+
+    #[test]
+    fn the_chosen_models_pick_the_season_by_aicc() {
+        // A multiplicative season on a growing level: ETS(M,N,M) explains it better than an
+        // additive season, and its forecast of the next eight months is close.
+        let y = series(5, 0.004);
+        let (train, test) = y.split_at(4 * 12 + 4);
+        let f = auto_ets(train, 12, 8, &EtsModel::chosen(true)).unwrap();
+        assert_eq!(f.model.notation(), "ETS(M,N,M)");
+        assert_eq!(f.compared, 2);
+        let truth: f64 = test.iter().sum();
+        let got: f64 = f.forecast.iter().sum();
+        assert!((got - truth).abs() / truth < 0.02, "{got} {truth}");
+        // A constant amplitude (additive season) around a flat level: ETS(M,N,A).
+        let add: Vec<f64> = (0..60)
+            .map(|t| 1000.0 + if t % 12 == 6 { 400.0 } else { 0.0 } + (t % 5) as f64)
+            .collect();
+        let f = auto_ets(&add, 12, 6, &EtsModel::chosen(true)).unwrap();
+        assert_eq!(f.model.notation(), "ETS(M,N,A)");
+        assert_eq!(
+            EtsModel::chosen(false)
+                .iter()
+                .map(|m| m.notation())
+                .collect::<Vec<_>>(),
+            ["ETS(A,N,A)"]
+        );
     }
 
     #[test]

@@ -59,7 +59,7 @@ impl Method {
             Method::VolumePrice => "Volym × styckpris",
             Method::Manual => "Manuell prognos",
             Method::Smoothing => "Exponentiell utjämning",
-            Method::Combination => "Kombination av säsongsprofil och utjämning",
+            Method::Combination => "Kombination av metoder",
         }
     }
 
