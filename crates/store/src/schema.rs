@@ -269,4 +269,18 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     crate::volbudget::MIGRATION_VOLUME_BUDGET,
     crate::texts::MIGRATION_REPORT_TEXT,
     crate::volbudget::MIGRATION_VOLUME_BUDGET_INDEX,
+    MIGRATION_METHOD_CODES,
 ];
+
+/// Migration 13: the volume × price method's code is `volym` (it was `volym_pris`), so that
+/// the database, the command line, JSON and CSV use one set of method codes. Rewrites the
+/// stored lines, recommendations and method results; the audit log keeps what it said.
+pub const MIGRATION_METHOD_CODES: Migration = Migration {
+    version: 13,
+    name: "prognosmetoden volym",
+    sql: r#"
+UPDATE forecast_line SET method = 'volym' WHERE method = 'volym_pris';
+UPDATE forecast_line SET recommended = 'volym' WHERE recommended = 'volym_pris';
+UPDATE forecast_estimate SET method = 'volym' WHERE method = 'volym_pris';
+"#,
+};
