@@ -2,6 +2,7 @@
 //! compared and measured. The computation ([`compute_lines`]) is shared by `run`, `backtest`,
 //! `accuracy`, the demo and the benchmark.
 
+use crate::out::{count, decimal};
 use anyhow::{bail, Result};
 use clap::{Subcommand, ValueEnum};
 use delar_core::period::days_in_month;
@@ -822,12 +823,13 @@ pub enum ForecastWhat {
     Set {
         /// Raden, till exempel SN41:kop_verksamhet.
         line: String,
-        /// Metod: budget, linjar, sasong, volym_pris, utjamning.
-        #[arg(long, conflicts_with = "amount")]
-        method: Option<String>,
-        /// Manuellt helårsbelopp i kronor (före justeringar).
-        #[arg(long)]
-        amount: Option<String>,
+        /// Metod (metodkoden).
+        #[arg(long, conflicts_with = "amount", value_parser = crate::clap_sv::method())]
+        method: Option<Method>,
+        /// Manuellt helårsbelopp i kronor före justeringar, till exempel "12 500 000" (med
+        /// mellanslag inom citattecken), 12500000 eller "-1 200,50".
+        #[arg(long, allow_hyphen_values = true, value_parser = crate::clap_sv::amount)]
+        amount: Option<Amount>,
         /// Kommentar (obligatorisk vid metod eller belopp).
         #[arg(long)]
         comment: Option<String>,
@@ -851,15 +853,17 @@ pub enum ForecastWhat {
         /// För särskild effekt: strukturell eller övrig.
         #[arg(long, value_enum)]
         part: Option<AdjPart>,
-        /// Belopp i kronor (kostnadsökning positiv).
-        #[arg(long, required_unless_present = "remove")]
-        amount: Option<String>,
+        /// Belopp i kronor, kostnadsökning positiv, till exempel "1 500 000" (med mellanslag
+        /// inom citattecken) eller "-200 000".
+        #[arg(long, required_unless_present = "remove", allow_hyphen_values = true,
+              value_parser = crate::clap_sv::amount)]
+        amount: Option<Amount>,
         /// Intervallets lägre värde i kronor.
-        #[arg(long)]
-        low: Option<String>,
+        #[arg(long, allow_hyphen_values = true, value_parser = crate::clap_sv::amount)]
+        low: Option<Amount>,
         /// Intervallets högre värde i kronor.
-        #[arg(long)]
-        high: Option<String>,
+        #[arg(long, allow_hyphen_values = true, value_parser = crate::clap_sv::amount)]
+        high: Option<Amount>,
         /// Kommentar (obligatorisk).
         #[arg(long, required_unless_present = "remove")]
         comment: Option<String>,
@@ -964,10 +968,6 @@ fn split_line(s: &str) -> Result<(&str, &str)> {
     }
 }
 
-fn parse_kr(s: &str, what: &str) -> Result<Amount> {
-    Amount::parse_swedish(s).map_err(|e| anyhow::anyhow!("{what} \"{s}\": {e}"))
-}
-
 fn mnkr(a: Amount) -> String {
     a.format(Unit::Mnkr, 1)
 }
@@ -1026,19 +1026,16 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             let user = user.unwrap_or_else(default_user);
             let comment = comment.unwrap_or_default();
             let l = if let Some(m) = method {
-                let m = Method::from_code(m.trim()).ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "okänd metod \"{m}\"; välj budget, linjar, sasong, volym_pris eller utjamning"
-                    )
-                })?;
                 store.set_line_method(&round, node, group, m, &comment, &user)?
             } else if let Some(a) = amount {
-                let a = parse_kr(&a, "beloppet")?;
                 store.set_line_amount(&round, node, group, a, &comment, &user)?
             } else if !comment.trim().is_empty() {
                 store.set_line_comment(&round, node, group, &comment, &user)?
             } else {
-                bail!("ange --method, --amount eller --comment");
+                bail!(
+                    "ange vad som ska ändras på {node}:{group}: --method, --amount eller \
+                     --comment (se delar forecast set --help)"
+                );
             };
             println!(
                 "{round} {node}:{group}: {} {} (helår {} tkr).",
@@ -1086,9 +1083,9 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             };
             let a = Adjustment {
                 kind,
-                amount: parse_kr(amount.as_deref().unwrap_or_default(), "beloppet")?,
-                low: low.map(|s| parse_kr(&s, "det lägre värdet")).transpose()?,
-                high: high.map(|s| parse_kr(&s, "det högre värdet")).transpose()?,
+                amount: amount.ok_or_else(|| anyhow::anyhow!("ange --amount"))?,
+                low,
+                high,
                 comment: comment.unwrap_or_default(),
             };
             let id = store.add_adjustment(&round, node, group, &a, &user)?;
@@ -1174,7 +1171,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
                     r.round.name(),
                     r.round.cutoff_month(),
                     r.status.label(),
-                    r.lines,
+                    count(r.lines),
                     r.computed_at,
                     r.locked_at
                         .map(|t| format!(", låst {t} av {}", r.locked_by.unwrap_or_default()))
@@ -1192,25 +1189,27 @@ fn print_summary(s: &RoundSummary) {
         s.round.id(),
         s.round.name(),
         s.round.cutoff_month(),
-        s.save.lines,
-        s.save.added,
-        s.save.updated,
-        s.save.kept_overrides,
-        s.save.removed
+        count(s.save.lines),
+        count(s.save.added),
+        count(s.save.updated),
+        count(s.save.kept_overrides),
+        count(s.save.removed)
     );
     let methods: Vec<String> = s
         .by_method
         .iter()
-        .map(|(m, n)| format!("{} {n}", m.name().to_lowercase()))
+        .map(|(m, n)| format!("{} {}", m.name().to_lowercase(), count(*n)))
         .collect();
     println!(
         "Beräknad metod: {}; {} rader har en rekommendation från backtest.",
         methods.join(", "),
-        s.recommended
+        count(s.recommended)
     );
     println!(
-        "Tid: läsning {:.2} s, beräkning med backtest {:.2} s, sparande {:.2} s.",
-        s.seconds.0, s.seconds.1, s.seconds.2
+        "Tid: läsning {} s, beräkning med backtest {} s, sparande {} s.",
+        decimal(s.seconds.0, 2),
+        decimal(s.seconds.1, 2),
+        decimal(s.seconds.2, 2)
     );
 }
 
@@ -1221,14 +1220,276 @@ fn committee(tree: &OrgTree, node: &str) -> String {
         .unwrap_or_else(|| node.to_string())
 }
 
-fn csv_kr(a: Amount) -> String {
-    a.format(Unit::Kr, 2)
-        .replace(['\u{a0}'], "")
-        .replace('\u{2212}', "-")
+/// `forecast show --format json`: the round, the nodes shown with their totals, and the lines
+/// under them. Amounts are kronor with two decimals as text, methods their codes
+/// (docs/FORECASTING.md, "Output conventions").
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    round: RoundJson,
+    nodes: Vec<NodeJson<'a>>,
+    lines: Vec<LineJson<'a>>,
 }
 
-fn csv_text(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
+/// A round in JSON.
+#[derive(Serialize)]
+struct RoundJson {
+    id: String,
+    name: String,
+    year: i32,
+    /// The cut-off month, `YYYY-MM`.
+    cutoff: String,
+    /// `group` or `account`.
+    grain: String,
+    /// `open` or `locked`.
+    status: delar_store::RoundStatus,
+    created_at: String,
+    created_by: String,
+    computed_at: String,
+    locked_at: Option<String>,
+    locked_by: Option<String>,
+    lines: u64,
+}
+
+impl RoundJson {
+    fn new(i: &delar_store::RoundInfo) -> RoundJson {
+        RoundJson {
+            id: i.round.id(),
+            name: i.round.name(),
+            year: i.round.year,
+            cutoff: i.round.cutoff_month().to_string(),
+            grain: i.grain.clone(),
+            status: i.status,
+            created_at: i.created_at.clone(),
+            created_by: i.created_by.clone(),
+            computed_at: i.computed_at.clone(),
+            locked_at: i.locked_at.clone(),
+            locked_by: i.locked_by.clone(),
+            lines: i.lines,
+        }
+    }
+}
+
+/// A node of the tree with its totals, and per kontogrupp.
+#[derive(Serialize)]
+struct NodeJson<'a> {
+    node: &'a str,
+    name: &'a str,
+    level: usize,
+    total: TotalsJson,
+    groups: BTreeMap<&'a str, TotalsJson>,
+}
+
+/// Sums of lines; `deviation` = budget − forecast (positive = surplus in net cost).
+#[derive(Serialize)]
+struct TotalsJson {
+    #[serde(with = "delar_core::money::kr_string")]
+    to_date: Amount,
+    #[serde(with = "delar_core::money::kr_string")]
+    budget: Amount,
+    #[serde(with = "delar_core::money::kr_string")]
+    forecast: Amount,
+    #[serde(with = "delar_core::money::kr_string")]
+    deviation: Amount,
+    #[serde(with = "delar_core::money::kr_string")]
+    special: Amount,
+}
+
+impl TotalsJson {
+    fn new(t: &delar_forecast::Totals) -> TotalsJson {
+        TotalsJson {
+            to_date: t.to_date,
+            budget: t.budget,
+            forecast: t.forecast,
+            deviation: t.budget - t.forecast,
+            special: t.special,
+        }
+    }
+}
+
+/// One line: its method and recommendation, figures, explanation, adjustments, who changed
+/// it, plausibility flags and every method's result.
+#[derive(Serialize)]
+struct LineJson<'a> {
+    node: &'a str,
+    group: &'a str,
+    method: Method,
+    recommended: Option<Method>,
+    /// A manual amount is in force.
+    manual: bool,
+    #[serde(with = "delar_core::money::kr_string")]
+    to_date: Amount,
+    #[serde(with = "delar_core::money::kr_string")]
+    budget: Amount,
+    #[serde(with = "delar_core::money::kr_string")]
+    budget_to_date: Amount,
+    /// The method's full-year amount before adjustments.
+    #[serde(with = "delar_core::money::kr_string")]
+    base: Amount,
+    /// base + adjustments.
+    #[serde(with = "delar_core::money::kr_string")]
+    forecast: Amount,
+    /// budget − forecast.
+    #[serde(with = "delar_core::money::kr_string")]
+    deviation: Amount,
+    explanation: &'a str,
+    comment: Option<&'a str>,
+    adjustments: Vec<AdjustmentJson<'a>>,
+    override_by: Option<&'a str>,
+    override_at: Option<&'a str>,
+    override_reason: Option<&'a str>,
+    flags: &'a [String],
+    estimates: Vec<EstimateJson<'a>>,
+}
+
+impl<'a> LineJson<'a> {
+    fn new(d: &'a delar_store::LineDetail) -> LineJson<'a> {
+        let l = &d.line;
+        LineJson {
+            node: &l.node,
+            group: &l.group,
+            method: l.method,
+            recommended: d.recommended,
+            manual: d.manual,
+            to_date: l.to_date,
+            budget: l.budget,
+            budget_to_date: d.budget_to_date,
+            base: l.base,
+            forecast: l.full_year(),
+            deviation: l.deviation(),
+            explanation: &l.explanation,
+            comment: l.comment.as_deref(),
+            adjustments: l
+                .adjustments
+                .iter()
+                .zip(&d.adjustment_ids)
+                .map(|(a, id)| AdjustmentJson {
+                    id: *id,
+                    kind: a.kind.code(),
+                    name: a.kind.name(),
+                    amount: a.amount,
+                    low: a.low,
+                    high: a.high,
+                    comment: &a.comment,
+                })
+                .collect(),
+            override_by: d.override_by.as_deref(),
+            override_at: d.override_at.as_deref(),
+            override_reason: d.override_reason.as_deref(),
+            flags: &d.flags,
+            estimates: d
+                .estimates
+                .iter()
+                .map(|e| EstimateJson {
+                    method: e.method,
+                    name: e.method.name(),
+                    full_year: e.full_year,
+                    explanation: &e.explanation,
+                    mae: e.mae,
+                    bias: e.bias,
+                    years: e.years,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An adjustment: `kind` is its code (`sarskild_strukturell`), `name` the Swedish name.
+#[derive(Serialize)]
+struct AdjustmentJson<'a> {
+    id: i64,
+    kind: &'static str,
+    name: &'static str,
+    #[serde(with = "delar_core::money::kr_string")]
+    amount: Amount,
+    #[serde(with = "delar_core::money::kr_string::option")]
+    low: Option<Amount>,
+    #[serde(with = "delar_core::money::kr_string::option")]
+    high: Option<Amount>,
+    comment: &'a str,
+}
+
+/// A method's result on a line (`full_year` null when it cannot be used; `explanation` then
+/// says why) and its backtest record.
+#[derive(Serialize)]
+struct EstimateJson<'a> {
+    method: Method,
+    name: &'static str,
+    #[serde(with = "delar_core::money::kr_string::option")]
+    full_year: Option<Amount>,
+    explanation: &'a str,
+    #[serde(with = "delar_core::money::kr_string::option")]
+    mae: Option<Amount>,
+    #[serde(with = "delar_core::money::kr_string::option")]
+    bias: Option<Amount>,
+    years: u32,
+}
+
+/// `forecast show --format csv`: one row per node × kontogrupp shown, with its sums; a row
+/// that is one line (a unit's own) also has the line's method, recommendation, every
+/// method's full-year value (one column per method code, empty where it cannot be used) and
+/// the explanation. Amounts in kronor with a decimal comma.
+fn show_csv(
+    nodes: &[(usize, String, String)],
+    totals: &BTreeMap<String, BTreeMap<&str, delar_forecast::Totals>>,
+    details: &[delar_store::LineDetail],
+) -> String {
+    use crate::out::{csv_kr, csv_text};
+    let mut s = String::from(
+        "nod;namn;niva;kontogrupp;utfall_hittills;budget;prognos;avvikelse;sarskilda_poster;\
+         metod;rekommenderad",
+    );
+    for m in Method::ALL {
+        let _ = write!(s, ";prognos_{}", m.code());
+    }
+    s.push_str(";forklaring\n");
+    let lines: HashMap<(&str, &str), &delar_store::LineDetail> = details
+        .iter()
+        .map(|d| ((d.line.node.as_str(), d.line.group.as_str()), d))
+        .collect();
+    for (level, code, name) in nodes {
+        let Some(groups) = totals.get(code) else {
+            continue;
+        };
+        for (g, t) in groups {
+            let _ = write!(
+                s,
+                "{code};{};{level};{g};{};{};{};{};{}",
+                csv_text(name),
+                csv_kr(t.to_date),
+                csv_kr(t.budget),
+                csv_kr(t.forecast),
+                csv_kr(t.budget - t.forecast),
+                csv_kr(t.special)
+            );
+            match lines.get(&(code.as_str(), *g)) {
+                Some(d) => {
+                    let _ = write!(
+                        s,
+                        ";{};{}",
+                        d.line.method.code(),
+                        d.recommended.map(|m| m.code()).unwrap_or_default()
+                    );
+                    for m in Method::ALL {
+                        let v = if m == Method::Manual {
+                            d.manual.then_some(d.line.base)
+                        } else {
+                            d.estimates
+                                .iter()
+                                .find(|e| e.method == m)
+                                .and_then(|e| e.full_year)
+                        };
+                        let _ = write!(s, ";{}", v.map(csv_kr).unwrap_or_default());
+                    }
+                    let _ = writeln!(s, ";{}", csv_text(&d.line.explanation));
+                }
+                None => {
+                    s.push_str(&";".repeat(3 + Method::ALL.len()));
+                    s.push('\n');
+                }
+            }
+        }
+    }
+    s
 }
 
 /// `forecast show`: the round rolled up along the organisation tree.
@@ -1292,57 +1553,30 @@ fn show(
     };
     match format {
         ShowFormat::Json => {
-            #[derive(Serialize)]
-            struct NodeOut<'a> {
-                node: &'a str,
-                name: &'a str,
-                level: usize,
-                groups: BTreeMap<&'a str, delar_forecast::Totals>,
-            }
-            let out: Vec<NodeOut> = nodes
-                .iter()
-                .map(|(level, code, name)| NodeOut {
-                    node: code,
-                    name,
-                    level: *level,
-                    groups: totals.get(code).cloned().unwrap_or_default(),
-                })
-                .collect();
             let shown: Vec<&delar_store::LineDetail> = details
                 .iter()
                 .filter(|d| nodes.iter().any(|(_, c, _)| *c == d.line.node))
                 .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&serde_json::json!({
-                    "round": info,
-                    "nodes": out,
-                    "lines": shown,
-                }))?
-            );
+            let out = ShowJson {
+                round: RoundJson::new(&info),
+                nodes: nodes
+                    .iter()
+                    .map(|(level, code, name)| NodeJson {
+                        node: code,
+                        name,
+                        level: *level,
+                        total: TotalsJson::new(&sum(code)),
+                        groups: totals
+                            .get(code)
+                            .map(|g| g.iter().map(|(k, t)| (*k, TotalsJson::new(t))).collect())
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
+                lines: shown.into_iter().map(LineJson::new).collect(),
+            };
+            println!("{}", serde_json::to_string_pretty(&out)?);
         }
-        ShowFormat::Csv => {
-            let mut s = String::from(
-                "nod;namn;niva;kontogrupp;utfall_hittills;budget;prognos;avvikelse;sarskilda_poster\n",
-            );
-            for (level, code, name) in &nodes {
-                if let Some(groups) = totals.get(code) {
-                    for (g, t) in groups {
-                        let _ = writeln!(
-                            s,
-                            "{code};{};{level};{g};{};{};{};{};{}",
-                            csv_text(name),
-                            csv_kr(t.to_date),
-                            csv_kr(t.budget),
-                            csv_kr(t.forecast),
-                            csv_kr(t.budget - t.forecast),
-                            csv_kr(t.special)
-                        );
-                    }
-                }
-            }
-            print!("{s}");
-        }
+        ShowFormat::Csv => print!("{}", show_csv(&nodes, &totals, &details)),
         ShowFormat::Table => {
             println!(
                 "{} – prognosomgång {id} ({}), brytmånad {}, mnkr; avvikelse = budget − prognos (positiv = överskott i nettokostnad)",
@@ -1502,7 +1736,7 @@ fn compare(store: &SqliteStore, from: &Round, to: &Round) -> Result<ExitCode> {
             println!("    {w}");
         }
         if why.len() > 5 {
-            println!("    … och {} rader till", why.len() - 5);
+            println!("    … och {} rader till", count(why.len() - 5));
         }
     }
     println!(
@@ -1700,7 +1934,7 @@ fn backtest_table(r: &BacktestReport) -> String {
         "Backtest för {} (brytmånad {}): {} rader, åren {}. Medelfel och snedvridning (positiv = för hög prognos) i tkr.\n",
         r.round,
         r.cutoff,
-        r.lines,
+        count(r.lines),
         r.years
             .iter()
             .map(|y| y.to_string())
@@ -1731,11 +1965,11 @@ fn backtest_table(r: &BacktestReport) -> String {
             m.name,
             t(&m.line.mae),
             t(&m.line.bias),
-            m.line.n,
+            count(m.line.n),
             t(&m.line_all.mae),
             t(&m.committee.mae),
             t(&m.committee.bias),
-            m.committee.n
+            count(m.committee.n)
         );
     }
     s.push_str("Rad: de rader och år där metoden går att använda; \"alla rader\": varje rad och år, med mixens värde där metoden inte går att använda.\nNämndnivå: summan av nämndens rader mot nämndens utfall samma år; en rad där metoden inte går att använda räknas där med mixens värde.\nMixen: för varje år den metod som rekommenderas på raden utifrån de övriga åren (se docs/FORECASTING.md).\n");

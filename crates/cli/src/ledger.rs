@@ -69,11 +69,7 @@ pub fn csv(rows: &[LedgerRow]) -> String {
         out.push_str(&format!(";m{m}"));
     }
     out.push_str(";totalt\n");
-    let fmt = |a: &Amount| {
-        a.format(Unit::Kr, 2)
-            .replace(['\u{a0}'], "")
-            .replace('\u{2212}', "-")
-    };
+    let fmt = |a: &Amount| crate::out::csv_kr(*a);
     for r in rows {
         for (kind, vals, total) in [
             ("utfall", &r.outcome, r.outcome_total),
