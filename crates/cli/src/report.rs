@@ -11,17 +11,17 @@ use std::path::{Path, PathBuf};
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutFormat {
-    /// The report model as JSON (for other tools and tests).
+    /// Rapportmodellen som JSON (för andra program och tester).
     Json,
-    /// Plain text for the terminal and for review.
+    /// Ren text, för terminalen och för granskning.
     Txt,
-    /// One self-contained HTML file (inline CSS and SVG charts).
+    /// En fristående HTML-fil (inbäddad stil och inbäddade diagram).
     Html,
-    /// A Word document (heading styles, table of contents, tables, charts as pictures).
+    /// Ett Word-dokument (rubrikformat, innehållsförteckning, tabeller, diagram som bilder).
     Docx,
-    /// An Excel workbook (one sheet per table and chart, numbers as numbers, native charts).
+    /// En Excel-arbetsbok (ett blad per tabell och diagram, tal som tal, riktiga diagram).
     Xlsx,
-    /// A typeset, tagged PDF (PDF/UA-1) through embedded Typst.
+    /// En typsatt, taggad PDF (PDF/UA-1).
     Pdf,
 }
 

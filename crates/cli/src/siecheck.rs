@@ -1,5 +1,6 @@
 //! `delar sie check`: validate SIE files without a database.
 
+use crate::out::count;
 use anyhow::Result;
 use delar_sie::{Checked, ReadOptions, SieStream};
 use serde_json::{json, Map, Value};
@@ -119,7 +120,11 @@ fn print_text(name: &str, c: &Checked) {
     );
     println!(
         "  {} rader, {} konton, {} objekt, {} verifikationer, {} transaktioner",
-        s.lines, s.accounts, s.objects, s.vouchers, s.transactions
+        count(s.lines),
+        count(s.accounts),
+        count(s.objects),
+        count(s.vouchers),
+        count(s.transactions)
     );
     for f in c.findings.list() {
         println!("  {}", f.render(name));
@@ -127,7 +132,7 @@ fn print_text(name: &str, c: &Checked) {
     if c.findings.dropped() > 0 {
         println!(
             "  … och {} anmärkningar till som inte visas",
-            c.findings.dropped()
+            count(c.findings.dropped())
         );
     }
     let e = c.findings.errors();
@@ -135,11 +140,14 @@ fn print_text(name: &str, c: &Checked) {
     let verdict = match (e, w) {
         (0, 0) => "inga fel eller varningar".to_string(),
         (0, w) => format!(
-            "inga fel, {w} {}",
+            "inga fel, {} {}",
+            count(w),
             if w == 1 { "varning" } else { "varningar" }
         ),
         (e, w) => format!(
-            "{e} fel, {w} {}",
+            "{} fel, {} {}",
+            count(e),
+            count(w),
             if w == 1 { "varning" } else { "varningar" }
         ),
     };

@@ -98,7 +98,10 @@ fn errors(file: &str, list: &[TableError]) -> String {
             delar_templates::MAX_ERRORS
         )
     } else {
-        format!("{file} har {} fel; ingenting importerades", list.len())
+        format!(
+            "{file} har {} fel; ingenting importerades",
+            crate::out::count(list.len())
+        )
     };
     for e in list {
         s.push_str(&format!("\n  {e}"));

@@ -184,6 +184,26 @@ fn demo_writes_the_ledger() {
     let d = tmp();
     let o = delar(&["demo", "--out", "ut"], d.path());
     assert!(o.status.success(), "{}", stderr(&o));
+    // Numbers in messages the Swedish way: decimal comma, a space between thousands.
+    let out = stdout(&o);
+    let done = out.lines().last().unwrap();
+    let secs = done
+        .strip_prefix("Klart på ")
+        .and_then(|d| d.strip_suffix(" s."))
+        .unwrap_or_else(|| panic!("{done}"));
+    assert!(secs.contains(',') && !secs.contains('.'), "{done}");
+    let vouchers = out
+        .lines()
+        .find(|l| l.contains("exempelkommun-2024.se:"))
+        .unwrap_or_else(|| panic!("{out}"));
+    let count = vouchers
+        .split(": ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    assert!(count.contains('\u{a0}'), "{vouchers}");
     let table = std::fs::read_to_string(d.path().join("ut/huvudbok-kontogrupper.txt")).unwrap();
     for g in [
         "Personalkostnader",
@@ -207,6 +227,29 @@ fn demo_writes_the_ledger() {
     let lines = std::fs::read_to_string(d.path().join("ut/prognos.csv")).unwrap();
     assert!(lines.starts_with("ansvar;kontogrupp;metod;"), "{lines}");
     assert!(lines.lines().count() > 100, "too few forecast lines");
+    // Method codes and amounts in kronor with a decimal comma, as every CSV.
+    for l in lines.lines().skip(1) {
+        let cells: Vec<&str> = l.splitn(10, ';').collect();
+        assert!(
+            [
+                "budget",
+                "linjar",
+                "sasong",
+                "volym",
+                "utjamning",
+                "manuell"
+            ]
+            .contains(&cells[2]),
+            "{l}"
+        );
+        for c in &cells[3..9] {
+            let (int, dec) = c.split_once(',').unwrap_or_else(|| panic!("{c} in {l}"));
+            assert!(
+                int.trim_start_matches('-').parse::<u64>().is_ok() && dec.len() == 2,
+                "{l}"
+            );
+        }
+    }
     // Everything went through the import paths: the batch log has the templates, the SIE
     // files and the registers.
     let o = delar(&["batches", "--db", "ut/delar.db"], d.path());
@@ -283,8 +326,15 @@ fn generate_writes_exempelkommun_and_the_files_check_clean() {
     assert!(volumes.lines().last().unwrap().contains(";2025-04;"));
     // Bad options give Swedish errors.
     let o = delar(&["generate", "--out", "x", "--scale", "jätte"], d.path());
-    assert!(!o.status.success());
-    assert!(stderr(&o).contains("okänd skala"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "a usage error");
+    assert!(
+        stderr(&o).contains(
+            "ogiltigt värde \"jätte\" för --scale <SKALA>; möjliga värden: liten, standard, \
+             mellan, stor"
+        ),
+        "{}",
+        stderr(&o)
+    );
     let o = delar(&["generate", "--out", "x", "--round", "2024-08"], d.path());
     assert!(!o.status.success());
     assert!(

@@ -40,6 +40,10 @@ pub struct AccountGroup {
     /// Prefix ranges such as `"50-59"` or `"46"` (an account belongs when its leading digits,
     /// as many as the range's bounds have, fall in the range).
     pub ranges: Vec<String>,
+    /// How an annual budget amount on the group's accounts is spread over the months
+    /// (`periodisering` in the file: `foregaende_ar`, the default, or `jamn`).
+    #[serde(default, rename = "periodisering")]
+    pub periodisation: crate::budget::Periodisation,
 }
 
 /// An error in a mapping definition or an account that maps to no or several groups.

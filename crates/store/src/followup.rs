@@ -408,18 +408,26 @@ impl fmt::Display for FollowupReport {
         write!(
             f,
             "Importerade {} ({}) som batch {}: {} rader",
-            self.file_name, self.register, self.batch_id, self.rows
+            self.file_name,
+            self.register,
+            self.batch_id,
+            count(self.rows)
         )?;
         if self.rows_replaced > 0 {
             write!(
                 f,
                 ", ersatte {} tidigare rader för samma år och nämnd",
-                self.rows_replaced
+                count(self.rows_replaced)
             )?;
         }
         write!(f, ".")?;
         if !self.warnings.is_empty() {
-            write!(f, "\n{} varningar:", self.warnings.len())?;
+            let noun = if self.warnings.len() == 1 {
+                "varning"
+            } else {
+                "varningar"
+            };
+            write!(f, "\n{} {noun}:", count(self.warnings.len()))?;
             for w in self.warnings.iter().take(20) {
                 write!(f, "\n  {w}")?;
             }
@@ -429,6 +437,11 @@ impl fmt::Display for FollowupReport {
         }
         Ok(())
     }
+}
+
+/// A count the Swedish way (`12 345`).
+fn count<N: TryInto<i64>>(n: N) -> String {
+    delar_core::money::format_int(n.try_into().unwrap_or(i64::MAX))
 }
 
 /// The result of a KPI file import.
@@ -449,7 +462,9 @@ impl fmt::Display for KpiReport {
         write!(
             f,
             "{}\nKPI-filen: {} rader gav {} indikatorvärden.",
-            self.report, self.rows, self.values
+            self.report,
+            count(self.rows),
+            count(self.values)
         )?;
         if !self.skipped.is_empty() {
             let n: usize = self.skipped.values().sum();

@@ -66,7 +66,7 @@ pub use rounds::{
     MethodEstimate, NodeLedgerRow, ReviewNote, RoundInfo, RoundStatus, SaveSummary,
 };
 pub use sqlite::SqliteStore;
-pub use templates::MAX_ROW_ERRORS;
+pub use templates::{Periodised, MAX_ROW_ERRORS};
 pub use texts::TextChange;
 pub use types::{
     BatchInfo, BatchStatus, BudgetRow, BudgetVersionInfo, CounterpartyLedgerRow, ImportOptions,
@@ -146,6 +146,14 @@ pub trait Store {
         by: LedgerBy,
         object: Option<(u32, &str)>,
     ) -> Result<Vec<LedgerRow>, StoreError>;
+
+    /// The annual CSV budget amounts of the financial year named `year` (versions decided on
+    /// or before `as_of`, all when `None`) and how each was spread over the months when read.
+    fn budget_periodisation(
+        &self,
+        year: i32,
+        as_of: Option<Date>,
+    ) -> Result<Vec<Periodised>, StoreError>;
 
     /// Import the organisation (all rows, validated again here); replaces the stored one.
     fn import_organisation(

@@ -180,40 +180,22 @@ impl SqliteStore {
                 ));
             }
         }
-        // CSV budget versions (all imported), per ansvar.
-        {
-            let range = fy.months();
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT l.account, l.responsible, l.period, SUM(l.amount_ore)
-                 FROM budget_line l
-                 WHERE l.period BETWEEN ?1 AND ?2
-                 GROUP BY l.account, l.responsible, l.period",
-            )?;
-            let rows = stmt.query_map(params![range.start.as_int(), range.end.as_int()], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i32>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            })?;
-            for row in rows {
-                let (number, ansvar, period, sum) = row?;
-                let Some(g) = mapping.group_of(&number) else {
-                    continue;
-                };
-                let name = names.get(&number).cloned().unwrap_or_default();
-                entries.push((
-                    ansvar,
-                    number,
-                    name,
-                    g.code.clone(),
-                    None,
-                    true,
-                    period,
-                    sum,
-                ));
-            }
+        // CSV budget versions (all imported), per ansvar, annual amounts periodised.
+        for (ansvar, _, number, period, sum) in self.csv_budget(&fy, None)?.0 {
+            let Some(g) = mapping.group_of(&number) else {
+                continue;
+            };
+            let name = names.get(&number).cloned().unwrap_or_default();
+            entries.push((
+                ansvar,
+                number,
+                name,
+                g.code.clone(),
+                None,
+                true,
+                period,
+                sum,
+            ));
         }
 
         let mut rows: HashMap<(String, String, Option<String>), CounterpartyLedgerRow> =

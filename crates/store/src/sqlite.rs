@@ -260,8 +260,9 @@ fn kind_from(s: &str) -> GroupKind {
 
 /// Read the stored mapping, `None` when no groups are stored.
 pub(crate) fn stored_mapping(conn: &Connection) -> Result<Option<AccountMapping>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached("SELECT code, name, kind, ranges FROM account_group ORDER BY position")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT code, name, kind, ranges, periodisation FROM account_group ORDER BY position",
+    )?;
     let groups = stmt
         .query_map([], |r| {
             let ranges: String = r.get(3)?;
@@ -275,6 +276,10 @@ pub(crate) fn stored_mapping(conn: &Connection) -> Result<Option<AccountMapping>
                     .filter(|s| !s.is_empty())
                     .map(str::to_string)
                     .collect(),
+                periodisation: match r.get::<_, String>(4)?.as_str() {
+                    "jamn" => delar_core::Periodisation::Even,
+                    _ => delar_core::Periodisation::LastYear,
+                },
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -298,7 +303,8 @@ fn write_mapping(conn: &Connection, mapping: &AccountMapping) -> Result<(), Stor
     conn.execute("UPDATE account SET group_code = NULL", [])?;
     conn.execute("DELETE FROM account_group", [])?;
     let mut ins = conn.prepare_cached(
-        "INSERT INTO account_group (code, name, kind, position, ranges) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO account_group (code, name, kind, position, ranges, periodisation)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for (i, g) in mapping.groups().iter().enumerate() {
         ins.execute(params![
@@ -306,7 +312,8 @@ fn write_mapping(conn: &Connection, mapping: &AccountMapping) -> Result<(), Stor
             g.name,
             kind_str(g.kind),
             i as i64,
-            g.ranges.join(",")
+            g.ranges.join(","),
+            g.periodisation.code()
         ])?;
     }
     conn.execute(
@@ -478,7 +485,22 @@ impl SqliteStore {
                 ));
             }
         }
-        for (number, period, amount) in templates::budget_sums(&self.conn, &fy, as_of, object)? {
+        let (csv, _) = self.csv_budget(&fy, as_of)?;
+        let mut csv_sums: HashMap<(String, i32), i64> = HashMap::new();
+        for (resp, act, account, period, amount) in csv {
+            let keep = match object {
+                None => true,
+                Some((1, code)) => resp == code,
+                Some((2, code)) => act.as_deref() == Some(code),
+                Some(_) => false,
+            };
+            if keep {
+                *csv_sums.entry((account, period)).or_default() += amount;
+            }
+        }
+        let mut csv_sums: Vec<((String, i32), i64)> = csv_sums.into_iter().collect();
+        csv_sums.sort();
+        for ((number, period), amount) in csv_sums {
             let Some(g) = groups.group_of(&number) else {
                 continue;
             };
@@ -550,6 +572,60 @@ impl SqliteStore {
             }
         }
         Ok(out)
+    }
+
+    /// Last year's outcome (the financial year before `fy`) per (ansvar, account number), one
+    /// amount per month of that year: the profile annual budgets are periodised by. Empty when
+    /// that year is not stored.
+    pub(crate) fn last_year_profiles(
+        &self,
+        fy: &FinancialYear,
+    ) -> Result<templates::Profiles, StoreError> {
+        let (id, prev) = match self.year_named(fy.label_year() - 1) {
+            Ok(y) => y,
+            Err(StoreError::NoSuchYear(_)) => return Ok(HashMap::new()),
+            Err(e) => return Err(e),
+        };
+        let numbers: HashMap<i64, String> = {
+            let mut stmt = self.conn.prepare_cached("SELECT id, number FROM account")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let first = prev.start.year_month();
+        let n = prev.months().len();
+        let shapes = self.set_shapes()?;
+        let mut out: HashMap<(String, String), Vec<Amount>> = HashMap::new();
+        for p in crate::resolve::place(self.monthly_sums(id)?, &shapes) {
+            if p.budget {
+                continue;
+            }
+            let (Some(number), Ok(ym)) = (numbers.get(&p.account), YearMonth::from_int(p.period))
+            else {
+                continue;
+            };
+            let idx = first.months_until(ym);
+            if idx < 0 || idx as usize >= n {
+                continue;
+            }
+            out.entry((p.ansvar.to_string(), number.clone()))
+                .or_insert_with(|| vec![Amount::ZERO; n])[idx as usize] +=
+                Amount::from_ore(p.amount);
+        }
+        Ok(out)
+    }
+
+    /// The CSV budget of a financial year (versions decided on or before `as_of`, all when
+    /// `None`) per ansvar × verksamhet × account × month, annual amounts periodised; and the
+    /// annual amounts with how they were spread.
+    pub(crate) fn csv_budget(
+        &self,
+        fy: &FinancialYear,
+        as_of: Option<Date>,
+    ) -> Result<(Vec<templates::BudgetEntry>, Vec<templates::Periodised>), StoreError> {
+        let mapping = crate::Store::account_mapping(self)?;
+        templates::budget_entries(&self.conn, fy, as_of, &mapping, &|| {
+            self.last_year_profiles(fy)
+        })
     }
 
     /// True when object `(dim, code)` exists.
@@ -634,6 +710,15 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
+    fn budget_periodisation(
+        &self,
+        year: i32,
+        as_of: Option<Date>,
+    ) -> Result<Vec<templates::Periodised>, StoreError> {
+        let (_, fy) = self.year_or_budget_year(year)?;
+        Ok(self.csv_budget(&fy, as_of)?.1)
+    }
+
     fn set_account_mapping(&mut self, mapping: &AccountMapping) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         write_mapping(&tx, mapping)?;
