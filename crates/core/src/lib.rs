@@ -8,7 +8,7 @@ pub mod org;
 pub mod period;
 pub mod volume;
 
-pub use accounts::{AccountGroup, AccountMapping, GroupKind};
+pub use accounts::{AccountGroup, AccountMapping, GroupKind, UNGROUPED};
 pub use budget::BudgetLine;
 pub use money::{Amount, Unit};
 pub use org::{OrgError, OrgKind, OrgNode, OrgTree, Organisation};

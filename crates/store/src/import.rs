@@ -204,8 +204,6 @@ struct Importer<'c> {
     transactions: u64,
     /// The store's own findings, capped like the reader's (counted past the cap, not kept).
     findings: Findings,
-    /// Accounts already reported as unmapped (each once).
-    unmapped: HashSet<String>,
     /// Year indexes already reported as missing (each once).
     missing_years: HashSet<i32>,
     line: u64,
@@ -335,7 +333,6 @@ impl<'c> Importer<'c> {
             vouchers: 0,
             transactions: 0,
             findings: Findings::default(),
-            unmapped: HashSet::new(),
             missing_years: HashSet::new(),
             line: 0,
             ins_voucher: conn.prepare(&multi_insert(VOUCHER_COLS, VOUCHER_PARAMS, 1))?,
@@ -991,19 +988,8 @@ impl<'c> Importer<'c> {
             }
             return Ok(e);
         }
-        let group = match self.mapping.classify(number) {
-            Ok(g) => g.map(|g| g.code.clone()),
-            Err(e) => {
-                if self.unmapped.insert(number.to_string()) {
-                    self.findings.push(Finding::error(
-                        self.line,
-                        "unmapped-account",
-                        format!("{e} (kontogrupperna \"{}\")", self.mapping.name),
-                    ));
-                }
-                None
-            }
-        };
+        // A result account no range covers goes to "Ej kontogrupperat".
+        let group = self.mapping.classify(number).map(|g| g.code.clone());
         let id: i64 = self
             .conn
             .prepare_cached(

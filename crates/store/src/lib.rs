@@ -86,8 +86,9 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64);
 
 /// The operations the CLI needs from a store, independent of the database behind it.
 pub trait Store {
-    /// Replace the account mapping (kontogrupper) in force and reclassify every stored account;
-    /// fails, changing nothing, when a stored result account would map to no group.
+    /// Replace the account mapping (kontogrupper) in force and reclassify every stored account
+    /// (by its `#KTYP` when the file gave one, else by its class); a result account no range
+    /// covers goes to the reserved group "Ej kontogrupperat" ([`delar_core::UNGROUPED`]).
     fn set_account_mapping(&mut self, mapping: &AccountMapping) -> Result<(), StoreError>;
 
     /// The account mapping in force (Kommun-Bas when none has been set).
@@ -259,6 +260,16 @@ pub trait Store {
 
     /// The import log, oldest batch first.
     fn batches(&self) -> Result<Vec<BatchInfo>, StoreError>;
+
+    /// The accounts in the reserved group "Ej kontogrupperat" ([`delar_core::UNGROUPED`]):
+    /// number, name (empty when the file gave none) and outcome in the financial year named
+    /// `year` (as [`Store::ledger`] counts it), or summed over every stored year when `None`.
+    /// Every account in the group is listed, also those without outcome (amount zero), in
+    /// account-number order.
+    fn ungrouped_accounts(
+        &self,
+        year: Option<i32>,
+    ) -> Result<Vec<(String, String, delar_core::Amount)>, StoreError>;
 
     /// The financial years known to the store, earliest first.
     fn years(&self) -> Result<Vec<FinancialYear>, StoreError>;
