@@ -427,7 +427,14 @@ fn account_outside_mapping_goes_to_ej_kontogrupperat() {
     let text = format!(
         "{HEAD_2025}#KONTO 9123 \"Internt\"\n#VER A 1 20250115 \"\"\n{{\n#TRANS 9123 {{}} 10\n#TRANS 1930 {{}} -10\n}}\n"
     );
-    import(&mut s, &text, "nio.se").unwrap();
+    let r = import(&mut s, &text, "nio.se").unwrap();
+    let w = r
+        .findings
+        .iter()
+        .find(|f| f.code == "ungrouped-account")
+        .expect("a warning names the account");
+    assert!(w.message.contains("9123 Internt 10,00 kr"), "{}", w.message);
+    assert!(w.message.contains("Kommun-Bas standard"), "{}", w.message);
     let rows = s.ledger(2025, LedgerBy::Group, None).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].key, delar_core::UNGROUPED);
