@@ -176,7 +176,8 @@ struct State {
     nul_lines: u64,
     /// Whether the last line read ended with a line break.
     last_terminated: bool,
-    /// Whether the last line processed gave an error.
+    /// Whether the last line processed gave an error or had an unknown label (a record cut
+    /// short, when the file ends without a line break).
     last_line_error: bool,
     /// The finding that made the reader skip the lines of an unreadable #VER.
     skip_cause: Option<Cause>,
@@ -187,6 +188,9 @@ struct State {
     truncated: Option<Cause>,
     /// Vouchers (by the line of their #VER) that lost a transaction line, with the finding.
     lost_vouchers: FxHashMap<u64, Cause>,
+    /// The file's last voucher lacks its `}` but balances: the warning, and the message to
+    /// use if the balances show the file was cut there.
+    open_at_end: Option<(Cause, String)>,
 }
 
 /// Most accounts remembered in [`SieReader::lost_accounts`].
@@ -303,6 +307,7 @@ impl<R: BufRead> SieReader<R> {
                 lost: FxHashMap::default(),
                 truncated: None,
                 lost_vouchers: FxHashMap::default(),
+                open_at_end: None,
             },
         }
     }
@@ -361,6 +366,11 @@ impl<R: BufRead> SieReader<R> {
     /// read, with the finding that reported it: their imbalance is a follow-on of it.
     pub fn lost_vouchers(&self) -> &FxHashMap<u64, Cause> {
         &self.st.lost_vouchers
+    }
+    /// The warning about a last voucher without `}` that balances, with the message to give
+    /// instead when the balances show the file was cut there.
+    pub fn open_at_end(&self) -> Option<&(Cause, String)> {
+        self.st.open_at_end.as_ref()
     }
     /// The finding saying the file ends in the middle of a voucher or a record (it looks cut
     /// off), once the reader is exhausted.
@@ -569,6 +579,7 @@ impl State {
     fn process_line(&mut self, line: &[u8], ascii: bool) {
         let line_no = self.line_no;
         let errors_before = self.findings.errors();
+        let unknown_before = self.unknown_labels;
         let enc = if ascii {
             self.detector.encoding()
         } else {
@@ -603,7 +614,8 @@ impl State {
             self.handle_fields(&fields, enc, line_no);
             self.field_buf = recycle(fields);
         }
-        self.last_line_error = self.findings.errors() > errors_before;
+        self.last_line_error =
+            self.findings.errors() > errors_before || self.unknown_labels > unknown_before;
     }
 
     /// The hot path: a plain `#TRANS` line inside an open voucher, parsed straight from the
@@ -1162,37 +1174,39 @@ impl State {
         Ok(Some(r))
     }
 
-    /// Report a file that looks cut off (kept whatever the cap on findings).
+    /// Report a file that looks cut off (kept whatever the cap on findings); what the cut
+    /// last line itself gave (a missing field, an open quote) becomes its follow-on.
     fn report_truncated(&mut self, f: Finding) {
         if self.opts.strict {
             self.stopped = true;
         }
-        self.truncated = Some(f.as_cause());
+        let cause = f.as_cause();
+        if !self.last_terminated {
+            let last = Some(self.line_no);
+            for e in self.findings.list_mut() {
+                if e.line == last && e.severity == Severity::Error && e.cause.is_none() {
+                    e.cause = Some(cause);
+                }
+            }
+        }
+        self.truncated = Some(cause);
         self.findings.push_kept(f);
     }
 
     fn finish(&mut self) {
-        const CUT: &str = "Kontrollera att hela filen kom med (kopiering, nedladdning, \
-                           diskutrymme) eller exportera den igen";
         if let Some(ov) = self.voucher.take() {
             let v = &ov.voucher;
             let unbalanced = v.balance() != Some(delar_core::Amount::ZERO);
-            if unbalanced || !self.last_terminated {
+            let cut = truncated_in_voucher(v);
+            if unbalanced || !self.last_terminated || v.transactions.is_empty() {
                 // The file stops inside a voucher: it was cut off, and whatever followed
                 // (other vouchers, the rest of this one) is missing.
-                self.report_truncated(Finding::error(
-                    v.line,
-                    "truncated",
-                    format!(
-                        "filen verkar avbruten: den slutar mitt i verifikationen {} (rad {}), \
-                         som saknar avslutande }}; det som kom efter saknas, så saldon och \
-                         resultat stämmer inte med transaktionerna. {CUT}",
-                        voucher_label(v),
-                        crate::finding::count(v.line)
-                    ),
-                ));
+                self.report_truncated(Finding::error(v.line, "truncated", cut));
             } else {
-                self.report(Finding::warning(
+                // Balanced and ended by a line break: perhaps only the `}` is missing, perhaps
+                // the file was cut right there; the validator decides by the balances
+                // (SieStream makes this the `truncated` error when they do not add up).
+                let f = Finding::warning(
                     v.line,
                     "voucher-not-closed",
                     format!(
@@ -1200,7 +1214,9 @@ impl State {
                          ändå. Lägg till }} sist i filen för att slippa varningen",
                         voucher_label(v)
                     ),
-                ));
+                );
+                self.open_at_end = Some((f.as_cause(), cut));
+                self.report(f);
             }
             self.out.push_back(Record::Voucher(ov.voucher));
         } else if !self.last_terminated && self.last_line_error && self.line_no > 0 {
@@ -1210,17 +1226,10 @@ impl State {
                 "truncated",
                 format!(
                     "filen verkar avbruten: sista raden (rad {}) är ofullständig och saknar \
-                     radslut. {CUT}",
+                     radslut. {TRUNCATED_TODO}",
                     crate::finding::count(l)
                 ),
             );
-            // What the cut line itself gave (a missing field, an open quote) follows from it.
-            let cause = f.as_cause();
-            for e in self.findings.list_mut() {
-                if e.line == Some(l) && e.severity == Severity::Error {
-                    e.cause = Some(cause);
-                }
-            }
             self.report_truncated(f);
         }
         if self.crc.is_some() {
@@ -1306,6 +1315,21 @@ impl State {
             ));
         }
     }
+}
+
+/// What to do about a file that looks cut off.
+const TRUNCATED_TODO: &str = "Kontrollera att hela filen kom med (kopiering, nedladdning, \
+                              diskutrymme) eller exportera den igen";
+
+/// The message of a file that stops inside voucher `v`.
+fn truncated_in_voucher(v: &Voucher) -> String {
+    format!(
+        "filen verkar avbruten: den slutar mitt i verifikationen {} (rad {}), som saknar \
+         avslutande }}; det som kom efter saknas, så saldon och resultat stämmer inte med \
+         transaktionerna. {TRUNCATED_TODO}",
+        voucher_label(v),
+        crate::finding::count(v.line)
+    )
 }
 
 /// True for a label whose records have no bearing on amounts ([`HARMLESS_LABELS`]).

@@ -206,6 +206,9 @@ pub struct Validator {
     lost_vouchers: FxHashMap<u64, Cause>,
     /// The file looks cut off: every balance mismatch is a follow-on of this.
     truncated: Option<Cause>,
+    /// The file's last voucher lacks its `}` (but balances): if the balances do not add
+    /// up, the file was cut there.
+    open_at_end: Option<Cause>,
 }
 
 /// What every balance mismatch asks the user to do.
@@ -233,12 +236,17 @@ impl Validator {
     /// Tell the validator what the reader lost (accounts and vouchers whose lines could not be
     /// used, and whether the file looks cut off), so that balance mismatches are listed as
     /// follow-ons of those findings. Call before [`Validator::finish_with`].
+    /// `open_at_end` is the warning about a last voucher without `}` that balances: when
+    /// the balances do not add up, the mismatches are listed as follow-ons of `truncated` on
+    /// its line (and the stream turns the warning into that error).
     pub fn note_read_losses(
         &mut self,
         accounts: &FxHashMap<String, Cause>,
         vouchers: &FxHashMap<u64, Cause>,
         truncated: Option<Cause>,
+        open_at_end: Option<Cause>,
     ) {
+        self.open_at_end = open_at_end;
         for (a, c) in accounts {
             if self.lost.len() < MAX_LOST && !self.lost.contains_key(a) {
                 self.lost.insert(a.clone(), *c);
@@ -693,6 +701,14 @@ impl Validator {
         if has_vouchers {
             let mut issues = self.balance_issues();
             let mut psaldo = self.psaldo_issues();
+            // A last voucher without `}` and balances that do not add up: the file was cut.
+            let truncated = match (truncated, self.open_at_end) {
+                (None, Some(open)) if !issues.is_empty() || !psaldo.is_empty() => Some(Cause {
+                    code: "truncated",
+                    line: open.line,
+                }),
+                (t, _) => t,
+            };
             // Mismatches on accounts that lost amounts (or all, in a file that was cut off)
             // are follow-ons of what lost them.
             let cause_of = |a: &str| truncated.or_else(|| self.lost.get(a).copied());
@@ -1136,12 +1152,31 @@ impl<R: BufRead> SieStream<R> {
         let stopped = self.reader.stopped()
             || not_sie
             || (self.strict && self.validator.findings.errors() > 0);
+        let open_at_end = self.reader.open_at_end().cloned();
         self.validator.note_read_losses(
             self.reader.lost_accounts(),
             self.reader.lost_vouchers(),
             self.reader.truncated(),
+            open_at_end.as_ref().map(|(c, _)| *c),
         );
         let (mut summary, mut vf) = self.validator.finish_with(!stopped);
+        // The last voucher lacked only its `}`, the reader thought; the balances show the file
+        // was cut there.
+        if let Some((open, message)) = open_at_end {
+            let cut = Cause {
+                code: "truncated",
+                line: open.line,
+            };
+            if vf.list().iter().any(|f| f.cause == Some(cut)) {
+                findings.set_severity(Severity::Error, |f| f.as_cause() == open);
+                for f in findings.list_mut() {
+                    if f.as_cause() == open {
+                        f.code = "truncated";
+                        f.message = message.clone();
+                    }
+                }
+            }
+        }
         // "#RAR 0 without dates" already says where the year comes from.
         if findings
             .list()

@@ -3,6 +3,7 @@
 
 use delar_core::{AccountMapping, Amount};
 use delar_sie::*;
+use proptest::prelude::*;
 
 fn corpus(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -436,4 +437,69 @@ fn every_error_says_what_to_do() {
         }
     }
     assert!(seen >= 10, "the corpus has errors to look at ({seen})");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A complete file cut anywhere in its last voucher: either the cut is named
+    /// (`truncated`) and every other error follows from it, or nothing is missing (the cut
+    /// fell right before the closing `}`) and only that brace is missing.
+    #[test]
+    fn a_file_cut_in_its_last_voucher_names_the_cut(frac in 0.0f64..1.0, cap in 1usize..200) {
+        let whole = edited(
+            "avbruten.se",
+            &[
+                ("#TRANS 1930 {} -55", "#TRANS 1930 {} -5500.00\n}\n"),
+                ("#UB 0 1930 10500.00", "#UB 0 1930 40500.00"),
+                ("#RES 0 5011 60000.00", "#RES 0 5011 30000.00"),
+            ],
+        );
+        let from = whole.windows(8).position(|w| w == b"#VER A 3").unwrap() + 1;
+        let to = whole.len() - 2; // before the last "}\n"
+        let at = from + ((to - from) as f64 * frac) as usize;
+        let c = SieStream::with_mapping(
+            std::io::BufReader::with_capacity(cap, &whole[..at]),
+            ReadOptions::default(),
+            AccountMapping::kommun_bas(),
+        )
+        .finish();
+        let errors: Vec<&Finding> =
+            c.findings.list().iter().filter(|f| f.severity == Severity::Error).collect();
+        if errors.is_empty() {
+            let codes: Vec<&str> = c.findings.list().iter().map(|f| f.code).collect();
+            prop_assert_eq!(codes, ["voucher-not-closed"], "cut at {}", at);
+        } else {
+            prop_assert_eq!(errors[0].code, "truncated", "cut at {}: {:#?}", at, errors);
+            let cause = errors[0].as_cause();
+            for e in &errors[1..] {
+                prop_assert_eq!(e.cause, Some(cause), "cut at {}: {:#?}", at, errors);
+            }
+        }
+    }
+
+    /// Whatever follows a foreign file's signature, and whatever the read buffer's size,
+    /// the file gets one finding.
+    #[test]
+    fn a_foreign_file_gets_one_finding(
+        magic in prop_oneof![
+            Just(b"PK\x03\x04".to_vec()),
+            Just(b"%PDF-1.4\n".to_vec()),
+            Just(b"<!DOCTYPE html>".to_vec()),
+            Just(b"\xFF\xFE#\0".to_vec()),
+            Just(b"\x1F\x8B\x08".to_vec()),
+        ],
+        rest in proptest::collection::vec(any::<u8>(), 0..400),
+        cap in 1usize..64,
+    ) {
+        let mut bytes = magic;
+        bytes.extend_from_slice(&rest);
+        let c = SieStream::new(
+            std::io::BufReader::with_capacity(cap, bytes.as_slice()),
+            ReadOptions::default(),
+        )
+        .finish();
+        let codes: Vec<&str> = c.findings.list().iter().map(|f| f.code).collect();
+        prop_assert_eq!(codes, ["not-sie"]);
+    }
 }
