@@ -462,7 +462,12 @@ impl<R: BufRead> SieReader<R> {
                     let f = Finding::file(
                         Severity::Error,
                         "io",
-                        format!("filen kunde inte läsas efter rad {}: {e}", self.st.line_no),
+                        format!(
+                            "filen kunde inte läsas efter rad {}: {e}; kontrollera att den \
+                             finns kvar och går att läsa (inte låst eller på en frånkopplad \
+                             enhet) och försök igen",
+                            self.st.line_no
+                        ),
                     );
                     self.st.report(f);
                     self.st.stopped = true;

@@ -2,13 +2,14 @@
 //! memory and monthly aggregates written at the end.
 //!
 //! Monthly outcome for a financial year comes from the file's transactions when the file has
-//! vouchers for that year: result accounts only (classes 3–8, the accounts with an account
-//! group), summed per voucher-date month, account and object set; removed lines (#BTRANS) do
+//! vouchers for that year: result accounts only (by #KTYP when given, else classes 3–9 and 0;
+//! every one has an account group, "Ej kontogrupperat" when no range covers it), summed per
+//! voucher-date month, account and object set; removed lines (#BTRANS) do
 //! not count. Balance accounts are left out because their monthly change is not what the
 //! reports show. When the file has no vouchers for a year, outcome comes from #PSALDO, stored
 //! as given (for balance accounts #PSALDO is a balance, not a change). #PSALDO for a year that
 //! also has vouchers is not stored (the validator compares the two). Budgets come from
-//! #PBUDGET.
+//! #PBUDGET. A file without #RAR takes its years from its dates (see `derived_year`).
 //!
 //! Speed: vouchers and transaction lines are written with 64-row INSERTs from typed binds,
 //! voucher ids are handed out by the import (it holds the write lock), accounts and object sets

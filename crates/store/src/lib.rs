@@ -8,16 +8,19 @@
 //! # Import semantics
 //!
 //! An import is one database transaction: all or nothing. A file with errors (from the SIE
-//! validator, or accounts outside the account mapping) changes nothing. Every import is
-//! recorded as a batch with a *source* (by default the file's #ORGNR, else #FNAMN, else the
-//! file name). A batch carries *parts*: per financial year, any of vouchers, balances,
+//! reader and validator) changes nothing. Result accounts outside the account groups go to
+//! the reserved group "Ej kontogrupperat" with a warning. Every import is recorded as a batch
+//! with a *source* (by default the file's #ORGNR, else #FNAMN, else the file name; for a file
+//! without #RAR, followed by its #PROGRAM, so a subsystem's vouchers go beside the main
+//! ledger's). A batch carries *parts*: per financial year, any of vouchers, balances,
 //! monthly outcome and monthly budget. A newer batch from the same source replaces exactly the
 //! parts it carries; older batches stay in the log, and a batch whose parts have all been
 //! replaced gets the status `replaced`. Importing a byte-identical file whose batch is still
 //! fully in force changes nothing.
 //!
 //! Which parts a file carries is decided by its content: vouchers (and the monthly outcome
-//! derived from them) for every #RAR year that has vouchers, balances for every year with
+//! derived from them) for every #RAR year that has vouchers (a file without #RAR: the stored
+//! financial year containing each voucher's date, else its calendar year), balances for every year with
 //! #IB/#UB/#RES/#OIB/#OUB, outcome from #PSALDO for years with #PSALDO but no vouchers, and
 //! budget for years with #PBUDGET. So a file with only #RES for the previous year replaces
 //! that year's balances and leaves its vouchers alone.
