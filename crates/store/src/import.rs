@@ -121,6 +121,8 @@ enum Derived {
     Stored,
     /// The calendar year of the dates.
     Calendar,
+    /// A broken year before the current one (the same months, whole years earlier).
+    Shifted,
 }
 
 /// A balance record (#IB, #UB, #RES, #OIB, #OUB) of a file without #RAR, kept until the
@@ -1069,6 +1071,16 @@ impl<'c> Importer<'c> {
     /// The financial year for a date in a file without #RAR: one derived already, else the
     /// stored financial year containing it, else its calendar year (created).
     fn derived_year(&mut self, date: Date) -> Result<(i64, FinancialYear), StoreError> {
+        self.derived_year_or(date, FinancialYear::calendar(date.year()))
+    }
+
+    /// The financial year for a date in a file without #RAR: one derived already, else the
+    /// stored financial year containing it, else `new` (created).
+    fn derived_year_or(
+        &mut self,
+        date: Date,
+        new: FinancialYear,
+    ) -> Result<(i64, FinancialYear), StoreError> {
         if let Some((fy, id, _)) = self.derived.iter().find(|(fy, _, _)| fy.contains(date)) {
             return Ok((*id, *fy));
         }
@@ -1093,7 +1105,7 @@ impl<'c> Importer<'c> {
                 (id, fy, Derived::Stored)
             }
             None => {
-                let fy = FinancialYear::calendar(date.year());
+                let fy = new;
                 let id: i64 = self
                     .conn
                     .prepare_cached(
@@ -1104,7 +1116,12 @@ impl<'c> Importer<'c> {
                     .query_row(params![fy.start.to_string(), fy.end.to_string()], |r| {
                         r.get(0)
                     })?;
-                (id, fy, Derived::Calendar)
+                let how = if fy.is_calendar() {
+                    Derived::Calendar
+                } else {
+                    Derived::Shifted
+                };
+                (id, fy, how)
             }
         };
         self.derived.push((fy, id, how));
@@ -1134,11 +1151,17 @@ impl<'c> Importer<'c> {
             let fy = if index == 0 {
                 self.derived_year(latest)?.0
             } else {
+                // The same months, whole years earlier (a broken year stays broken).
                 let back = |d: Date| {
-                    Date::new(d.year() + index, d.month(), d.day().min(28))
-                        .expect("day 1–28 exists in every month")
+                    let y = d.year() + index;
+                    let day = d.day().min(delar_core::period::days_in_month(y, d.month()));
+                    Date::new(y, d.month(), day).expect("a day within its month")
                 };
-                self.derived_year(back(current.start))?.0
+                let earlier = FinancialYear {
+                    start: back(current.start),
+                    end: back(current.end),
+                };
+                self.derived_year_or(earlier.start, earlier)?.0
             };
             self.ins_balance
                 .execute(params![self.batch_id, fy, label, acc, set, ore, quantity])?;
@@ -1160,6 +1183,7 @@ impl<'c> Importer<'c> {
                 let how = match how {
                     Derived::Stored => "räkenskapsåret som redan finns i databasen",
                     Derived::Calendar => "kalenderåret",
+                    Derived::Shifted => "året före",
                 };
                 format!("{}–{} ({how})", fy.start, fy.end)
             })

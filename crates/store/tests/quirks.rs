@@ -173,6 +173,20 @@ fn balances_without_rar_go_to_the_year_of_the_vouchers() {
             ("2025-01-01".into(), "UB".into(), 90_000),
         ]
     );
+    // In a database with broken years (July–June), year −1 is the broken year before.
+    let mut broken = SqliteStore::open_in_memory().unwrap();
+    let main = "#FLAGGA 0\n#SIETYP 4\n#FNAMN \"Annan kommun\"\n#RAR 0 20240701 20250630\n\
+                #KONTO 1930 \"Bank\"\n";
+    import(&mut broken, main.as_bytes(), "huvudbok.se").unwrap();
+    let r = import(&mut broken, text.as_bytes(), "utan-rar.se").unwrap();
+    assert_eq!(
+        r.years,
+        [
+            year("2023-07-01", "2024-06-30"),
+            year("2024-07-01", "2025-06-30")
+        ]
+    );
+    assert!(message(&r, "no-rar-derived-year").contains("2023-07-01–2024-06-30 (året före)"));
     // Balances with nothing to take a year from: refused, saying what to add.
     let only = "#FLAGGA 0\n#SIETYP 4\n#KONTO 1930 \"Bank\"\n#IB 0 1930 1000\n";
     let err = import(&mut s, only.as_bytes(), "bara-ib.se").unwrap_err();
