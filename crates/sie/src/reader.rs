@@ -1022,10 +1022,7 @@ impl State {
                     return Err(Finding::error(
                         l,
                         "bad-year",
-                        format!(
-                            "räkenskapsåret {index} slutar ({end}) före det börjar ({start}); \
-                             rätta datumen i #RAR"
-                        ),
+                        format!("räkenskapsåret {index} slutar ({end}) före det börjar ({start})"),
                     ));
                 }
                 Record::FinancialYear { index, start, end }
