@@ -298,13 +298,7 @@ fn truth_by_unit(path: &Path) -> Result<BTreeMap<(String, String), Amount>> {
             for t in v.transactions.iter().filter(|t| t.counts()) {
                 let group = groups
                     .entry(t.account.to_string())
-                    .or_insert_with(|| {
-                        mapping
-                            .classify(&t.account)
-                            .ok()
-                            .flatten()
-                            .map(|g| g.code.clone())
-                    })
+                    .or_insert_with(|| mapping.classify(&t.account).map(|g| g.code.clone()))
                     .clone();
                 let (Some(group), Some(unit)) = (group, t.objects.iter().find(|o| o.dim == 1))
                 else {

@@ -10,6 +10,7 @@ mod generate;
 mod goals;
 mod granska;
 mod konsolidera;
+mod kontogrupper;
 mod ledger;
 mod organisation;
 mod out;
@@ -139,10 +140,16 @@ enum Command {
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
     },
-    /// Visa eller byt kontogruppsindelning.
+    /// Visa eller byt kontogruppsindelning, och visa konton som inte hör till någon grupp.
     Kontogrupper {
-        /// Ny indelning (TOML); utan fil visas den som gäller.
+        /// Ny indelning (TOML); utan fil visas den som gäller och kontona i "Ej kontogrupperat".
         file: Option<PathBuf>,
+        /// Skriv indelningen som gäller till en fil (TOML) att ändra i och läsa in igen.
+        #[arg(long, conflicts_with = "file")]
+        skriv: Option<PathBuf>,
+        /// Visa utfallet för kontona i "Ej kontogrupperat" för ett räkenskapsår (standard: alla år).
+        #[arg(long)]
+        year: Option<i32>,
         /// Databasfil.
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
@@ -322,7 +329,7 @@ enum ImportWhat {
 
 #[derive(Subcommand)]
 enum SieWhat {
-    /// Kontrollera SIE-filer utan databas. Slutkod 0 utan fel (varningar tillåts), 1 med fel.
+    /// Kontrollera SIE-filer utan att importera dem. Slutkod 0 utan fel (varningar tillåts), 1 med fel.
     Check {
         /// Filer att kontrollera.
         #[arg(required = true)]
@@ -333,6 +340,10 @@ enum SieWhat {
         /// Strikt läsning: första felet stoppar.
         #[arg(long)]
         strict: bool,
+        /// Databas vars kontogrupper konton prövas mot (standard: delar.db om den finns,
+        /// annars Kommun-Bas).
+        #[arg(long)]
+        db: Option<PathBuf>,
     },
     /// Skapa en stor syntetisk SIE 4-fil (för mätningar).
     Generate {
@@ -506,8 +517,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     files,
                     json,
                     strict,
+                    db,
                 },
-        } => siecheck::run(&files, json, strict),
+        } => siecheck::run(&files, json, strict, db.as_deref()),
         Command::Sie {
             what:
                 SieWhat::Generate {
@@ -559,24 +571,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = SqliteStore::open(&db)?;
             ledger::run(&store, year, by, object.as_deref(), format)
         }
-        Command::Kontogrupper { file, db } => {
+        Command::Kontogrupper {
+            file,
+            skriv,
+            year,
+            db,
+        } => {
             let mut store = SqliteStore::open(&db)?;
-            if let Some(p) = file {
-                let m = read_mapping(&p)?;
-                store.set_account_mapping(&m)?;
-                println!(
-                    "Kontogruppsindelningen \"{}\" gäller nu ({} grupper).",
-                    m.name,
-                    out::count(m.groups().len())
-                );
-            } else {
-                let m = store.account_mapping()?;
-                println!("Kontogruppsindelning: {}", m.name);
-                for g in m.groups() {
-                    println!("  {:<18} {:<50} {}", g.code, g.name, g.ranges.join(", "));
-                }
-            }
-            Ok(ExitCode::SUCCESS)
+            kontogrupper::run(&mut store, file.as_deref(), skriv.as_deref(), year)
         }
         Command::Report {
             round,
@@ -704,7 +706,7 @@ pub fn today() -> Date {
 }
 
 /// Read an account mapping file, with the file name in any error.
-fn read_mapping(p: &Path) -> Result<AccountMapping> {
+pub fn read_mapping(p: &Path) -> Result<AccountMapping> {
     let text =
         std::fs::read_to_string(p).with_context(|| format!("kunde inte läsa {}", p.display()))?;
     AccountMapping::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))

@@ -476,10 +476,22 @@ pub fn previous_round(r: Round) -> Option<Round> {
     }
 }
 
-/// The name the organisation goes by in the report (the SIE file's #FNAMN, or the root).
+/// The name the organisation goes by in the report: the ledger's `#FNAMN`, else the root of
+/// the organisation, else "Kommunen".
 pub fn organisation_name(store: &SqliteStore) -> String {
-    let _ = store;
-    "Exempelkommun".to_string()
+    if let Ok(Some(name)) = store.organisation_name() {
+        return name;
+    }
+    store
+        .organisation()
+        .ok()
+        .and_then(|o| {
+            o.nodes()
+                .iter()
+                .find(|n| n.parent.is_none())
+                .map(|n| n.name.clone())
+        })
+        .unwrap_or_else(|| "Kommunen".to_string())
 }
 
 /// Build the report model and run the integrity checks on it. An edited text whose paragraph

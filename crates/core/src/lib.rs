@@ -9,7 +9,7 @@ pub mod period;
 pub mod placement;
 pub mod volume;
 
-pub use accounts::{AccountGroup, AccountMapping, GroupKind};
+pub use accounts::{AccountGroup, AccountMapping, GroupKind, UNGROUPED};
 pub use budget::{BudgetLine, BudgetPeriod, Periodisation};
 pub use money::{Amount, Unit};
 pub use org::{OrgError, OrgKind, OrgNode, OrgTree, Organisation};

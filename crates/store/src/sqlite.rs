@@ -7,6 +7,7 @@ use crate::types::{
     LedgerRow, TemplateReport, TemplateSource,
 };
 use crate::{objset, templates, Progress, Store, StoreError};
+use delar_core::accounts::is_balance_typed;
 use delar_core::{
     AccountGroup, AccountMapping, Amount, BudgetLine, Date, FinancialYear, GroupKind, OrgNode,
     Organisation, PeriodRange, VolumeSeries, VolumeValue, YearMonth,
@@ -258,7 +259,9 @@ fn kind_from(s: &str) -> GroupKind {
     }
 }
 
-/// Read the stored mapping, `None` when no groups are stored.
+/// Read the stored mapping, `None` when no groups are stored. The reserved group
+/// "Ej kontogrupperat" is stored as the last row (so accounts can refer to it) and added back
+/// by [`AccountMapping::new`].
 pub(crate) fn stored_mapping(conn: &Connection) -> Result<Option<AccountMapping>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT code, name, kind, ranges, periodisation FROM account_group ORDER BY position",
@@ -282,7 +285,11 @@ pub(crate) fn stored_mapping(conn: &Connection) -> Result<Option<AccountMapping>
                 },
             })
         })?
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<AccountGroup>, _>>()?;
+    let groups: Vec<AccountGroup> = groups
+        .into_iter()
+        .filter(|g| g.code != delar_core::UNGROUPED)
+        .collect();
     if groups.is_empty() {
         return Ok(None);
     }
@@ -324,9 +331,17 @@ fn write_mapping(conn: &Connection, mapping: &AccountMapping) -> Result<(), Stor
     Ok(())
 }
 
-/// The stored mapping; stores Kommun-Bas first when none is stored.
+/// The stored mapping; stores Kommun-Bas first when none is stored. A mapping stored before
+/// the reserved group existed gets its row, so accounts can be put in it.
 pub(crate) fn ensure_mapping(conn: &Connection) -> Result<AccountMapping, StoreError> {
     if let Some(m) = stored_mapping(conn)? {
+        let g = m.ungrouped();
+        conn.execute(
+            "INSERT INTO account_group (code, name, kind, position, ranges)
+             VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(position), 0) + 1 FROM account_group), '')
+             ON CONFLICT (code) DO NOTHING",
+            params![g.code, g.name, kind_str(g.kind)],
+        )?;
         return Ok(m);
     }
     let m = AccountMapping::kommun_bas();
@@ -710,6 +725,19 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
+    fn organisation_name(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT o.name FROM import_batch b JOIN organisation o ON o.id = b.organisation_id
+                 WHERE b.status = 'active' AND o.name IS NOT NULL AND o.name <> ''
+                 ORDER BY b.transactions DESC, b.id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     fn budget_periodisation(
         &self,
         year: i32,
@@ -723,7 +751,7 @@ impl Store for SqliteStore {
         let tx = self.conn.transaction()?;
         write_mapping(&tx, mapping)?;
         let accounts = {
-            let mut stmt = tx.prepare("SELECT id, number, name FROM account ORDER BY number")?;
+            let mut stmt = tx.prepare("SELECT id, number, kind FROM account ORDER BY number")?;
             let rows = stmt.query_map([], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
@@ -733,25 +761,16 @@ impl Store for SqliteStore {
             })?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
-        let mut problems = Vec::new();
         {
+            // A result account no range covers goes to "Ej kontogrupperat"; `delar
+            // kontogrupper` lists those.
             let mut upd = tx.prepare("UPDATE account SET group_code = ?2 WHERE id = ?1")?;
-            for (id, number, name) in &accounts {
-                match mapping.classify(number) {
-                    Ok(Some(g)) => {
-                        upd.execute(params![id, g.code])?;
-                    }
-                    Ok(None) => {}
-                    Err(e) => problems.push(match name {
-                        Some(n) if !n.is_empty() => format!("{e} ({n})"),
-                        _ => e.0,
-                    }),
+            for (id, number, kind) in &accounts {
+                let balance = is_balance_typed(number, kind.as_deref());
+                if let Some(g) = mapping.classify_as(number, balance) {
+                    upd.execute(params![id, g.code])?;
                 }
             }
-        }
-        if !problems.is_empty() {
-            // Dropping the transaction rolls it back.
-            return Err(StoreError::Mapping(problems.join("; ")));
         }
         tx.commit()?;
         Ok(())
@@ -929,6 +948,43 @@ impl Store for SqliteStore {
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn ungrouped_accounts(
+        &self,
+        year: Option<i32>,
+    ) -> Result<Vec<(String, String, Amount)>, StoreError> {
+        let mut out: Vec<(String, String, Amount)> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT number, COALESCE(name, '') FROM account WHERE group_code = ?1
+                 ORDER BY number",
+            )?;
+            let rows = stmt.query_map(params![delar_core::UNGROUPED], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, Amount::ZERO))
+            })?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        if out.is_empty() {
+            return Ok(out);
+        }
+        let years: Vec<i32> = match year {
+            Some(y) => vec![y],
+            None => self.years()?.iter().map(|fy| fy.label_year()).collect(),
+        };
+        let mut totals: HashMap<String, Amount> = HashMap::new();
+        for y in years {
+            for row in self.ledger_impl(y, LedgerBy::Account, None, None, true)? {
+                if row.group == delar_core::UNGROUPED {
+                    *totals.entry(row.key).or_insert(Amount::ZERO) += row.outcome_total;
+                }
+            }
+        }
+        for (number, _, amount) in &mut out {
+            if let Some(t) = totals.get(number.as_str()) {
+                *amount = *t;
+            }
+        }
+        Ok(out)
     }
 
     fn years(&self) -> Result<Vec<FinancialYear>, StoreError> {

@@ -603,8 +603,10 @@ pub(crate) fn import_budget(
                 p.push(line, Some("konto"), format!("{e}."));
             } else {
                 match mapping.classify(&l.account) {
-                    Ok(Some(_)) => {}
-                    Ok(None) => p.push(
+                    // A budget line on an account no kontogrupp covers is a typing error more
+                    // often than not: refused, unlike the SIE import's "Ej kontogrupperat".
+                    Some(g) if g.code != delar_core::UNGROUPED => {}
+                    None => p.push(
                         line,
                         Some("konto"),
                         format!(
@@ -613,7 +615,7 @@ pub(crate) fn import_budget(
                             l.account
                         ),
                     ),
-                    Err(_) => p.push(
+                    Some(_) => p.push(
                         line,
                         Some("konto"),
                         format!(

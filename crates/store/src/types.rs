@@ -50,7 +50,8 @@ pub struct ImportReport {
     pub encoding: String,
     /// The exporting program (#PROGRAM).
     pub program: Option<String>,
-    /// The financial years the file declares (#RAR), earliest first.
+    /// The financial years of the file's data, earliest first: those it declares (#RAR), or,
+    /// without #RAR, those taken from its dates.
     pub years: Vec<FinancialYear>,
     /// Accounts in the file (declared or used).
     pub accounts: u64,
