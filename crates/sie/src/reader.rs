@@ -1119,8 +1119,21 @@ impl State {
                 };
                 let year = f.req_year_index()?;
                 let p = f.req_str("period")?;
-                let period = YearMonth::parse(&p)
-                    .map_err(|e| Finding::error(l, "bad-period", format!("{label}: {e}")))?;
+                // A #PBUDGET for the whole year: the period is the year alone.
+                let annual = kind == PeriodKind::Budget
+                    && p.len() == 4
+                    && p.bytes().all(|b| b.is_ascii_digit());
+                let period = if annual {
+                    YearMonth::new(p.parse().unwrap_or(0), 1)
+                } else {
+                    YearMonth::parse(&p)
+                }
+                .map_err(|e| Finding::error(l, "bad-period", format!("{label}: {e}")))?;
+                let kind = if annual {
+                    PeriodKind::AnnualBudget
+                } else {
+                    kind
+                };
                 let account = f.req_account()?;
                 let objects = f.objects()?;
                 Record::Period {

@@ -188,6 +188,7 @@ pub struct Validator {
     trans_sums: FxHashMap<Code, AccountSums>,
     overflow_reported: bool,
     late_psaldo_reported: bool,
+    annual_budget_reported: bool,
     has_balances: bool,
     outside_year_reported: u64,
     /// Balance (true) or result account, from #KTYP, where the file gives it.
@@ -425,6 +426,23 @@ impl Validator {
                         }
                     }
                     PeriodKind::Budget => self.summary.pbudget_records += 1,
+                    PeriodKind::AnnualBudget => {
+                        self.summary.pbudget_records += 1;
+                        if !self.annual_budget_reported {
+                            self.annual_budget_reported = true;
+                            self.findings.push(Finding::info(
+                                line,
+                                "annual-pbudget",
+                                format!(
+                                    "#PBUDGET för hela året ({}) i stället för per månad; delar \
+                                     periodiserar årsbeloppen över månaderna efter \
+                                     kontogruppens periodisering (fjolårets utfall eller jämnt) \
+                                     när budgeten läses",
+                                    period.year()
+                                ),
+                            ));
+                        }
+                    }
                 }
             }
             Record::Voucher(v) => self.voucher(v),

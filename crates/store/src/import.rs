@@ -832,17 +832,25 @@ impl<'c> Importer<'c> {
                 };
                 let acc = self.account(&account, None)?;
                 let set = self.object_set(&objects)?;
-                let key = (fy, period.as_int(), acc.id, set);
+                // An annual #PBUDGET is stored with the month 00 (`YYYY00`) and periodised
+                // when the budget is read.
+                let period_int = match kind {
+                    PeriodKind::AnnualBudget => period.year() * 100,
+                    _ => period.as_int(),
+                };
+                let key = (fy, period_int, acc.id, set);
                 let which = match kind {
                     PeriodKind::Outcome => Sums::Psaldo,
-                    PeriodKind::Budget => Sums::Pbudget,
+                    PeriodKind::Budget | PeriodKind::AnnualBudget => Sums::Pbudget,
                 };
                 if self.map(which).len() >= spill_at() {
                     self.spill(which)?;
                 }
                 let (map, what) = match kind {
                     PeriodKind::Outcome => (&mut self.psaldo, "#PSALDO"),
-                    PeriodKind::Budget => (&mut self.pbudget, "#PBUDGET"),
+                    PeriodKind::Budget | PeriodKind::AnnualBudget => {
+                        (&mut self.pbudget, "#PBUDGET")
+                    }
                 };
                 let slot = map.entry(key).or_insert(0);
                 match slot.checked_add(amount.ore()) {

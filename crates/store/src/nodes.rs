@@ -133,6 +133,7 @@ impl SqliteStore {
             i64,
         );
         let mut entries: Vec<Entry> = Vec::new();
+        let mut spread: Option<crate::sqlite::Periodiser> = None;
         {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT m.account_id, m.kind, m.period, m.origin, m.object_set_id,
@@ -168,8 +169,33 @@ impl SqliteStore {
                         continue;
                     }
                 }
+                let ansvar = ansvar.unwrap_or_default();
+                if kind == "budget" && period % 100 == 0 {
+                    // An annual #PBUDGET, spread like everywhere else.
+                    if spread.is_none() {
+                        spread = Some(self.periodiser(&fy)?);
+                    }
+                    let parts = spread
+                        .as_ref()
+                        .expect("set above")
+                        .spread(&ansvar, number, sum)
+                        .0;
+                    for (m, part) in parts {
+                        entries.push((
+                            ansvar.clone(),
+                            number.clone(),
+                            name.clone(),
+                            group.clone(),
+                            cp.clone(),
+                            true,
+                            m,
+                            part,
+                        ));
+                    }
+                    continue;
+                }
                 entries.push((
-                    ansvar.unwrap_or_default(),
+                    ansvar,
                     number.clone(),
                     name.clone(),
                     group.clone(),

@@ -938,7 +938,7 @@ impl ForecastStore for SqliteStore {
                 row.outcome_total += a;
             }
         };
-        for p in crate::resolve::place(self.monthly_sums(fy_id)?, &shapes) {
+        for p in self.placed_sums(fy_id, &fy, &shapes)? {
             let Some((number, name, group)) = accounts.get(&p.account) else {
                 continue;
             };

@@ -349,6 +349,49 @@ pub(crate) fn ensure_mapping(conn: &Connection) -> Result<AccountMapping, StoreE
     Ok(m)
 }
 
+/// Spreads annual budget amounts over a financial year's months by the periodisation of the
+/// account's kontogrupp ([`delar_core::budget::periodise`]).
+pub(crate) struct Periodiser {
+    months: Vec<i32>,
+    profiles: templates::Profiles,
+    mapping: AccountMapping,
+}
+
+impl Periodiser {
+    /// The monthly parts (`YYYYMM`, öre; zero parts left out) of an annual amount on `account`
+    /// for `ansvar`, and how it was spread.
+    pub(crate) fn spread(
+        &self,
+        ansvar: &str,
+        account: &str,
+        ore: i64,
+    ) -> (Vec<(i32, i64)>, delar_core::budget::Spread) {
+        let how = self
+            .mapping
+            .group_of(account)
+            .map(|g| g.periodisation)
+            .unwrap_or_default();
+        let profile = self
+            .profiles
+            .get(&(ansvar.to_string(), account.to_string()));
+        let (parts, spread) = delar_core::budget::periodise(
+            Amount::from_ore(ore),
+            self.months.len(),
+            how,
+            profile.map(Vec::as_slice),
+        );
+        (
+            self.months
+                .iter()
+                .zip(parts)
+                .filter(|(_, a)| !a.is_zero())
+                .map(|(m, a)| (*m, a.ore()))
+                .collect(),
+            spread,
+        )
+    }
+}
+
 impl SqliteStore {
     /// The ledger: outcome (when `with_outcome`), SIE budget and the CSV budget versions
     /// decided on or before `as_of` (all versions when `None`).
@@ -398,7 +441,7 @@ impl SqliteStore {
                 // have.
                 let shapes = self.set_shapes()?;
                 let mut per: HashMap<(i64, bool, i32), i64> = HashMap::new();
-                for p in crate::resolve::place(self.monthly_sums(fy_id)?, &shapes) {
+                for p in self.placed_sums(fy_id, &fy, &shapes)? {
                     *per.entry((p.account, p.budget, p.period)).or_default() += p.amount;
                 }
                 for ((account, budget, period), amount) in per {
@@ -418,7 +461,7 @@ impl SqliteStore {
                 }
                 let shapes = self.set_shapes()?;
                 let mut per: HashMap<(i64, bool, i32), i64> = HashMap::new();
-                for p in crate::resolve::place(self.monthly_sums(fy_id)?, &shapes) {
+                for p in self.placed_sums(fy_id, &fy, &shapes)? {
                     if p.ansvar == code {
                         *per.entry((p.account, p.budget, p.period)).or_default() += p.amount;
                     }
@@ -637,10 +680,53 @@ impl SqliteStore {
         fy: &FinancialYear,
         as_of: Option<Date>,
     ) -> Result<(Vec<templates::BudgetEntry>, Vec<templates::Periodised>), StoreError> {
-        let mapping = crate::Store::account_mapping(self)?;
-        templates::budget_entries(&self.conn, fy, as_of, &mapping, &|| {
-            self.last_year_profiles(fy)
+        templates::budget_entries(&self.conn, fy, as_of, &|| self.periodiser(fy))
+    }
+
+    /// What spreads a financial year's annual budget amounts over its months.
+    pub(crate) fn periodiser(&self, fy: &FinancialYear) -> Result<Periodiser, StoreError> {
+        Ok(Periodiser {
+            months: fy.months().months().map(|m| m.as_int()).collect(),
+            profiles: self.last_year_profiles(fy)?,
+            mapping: crate::Store::account_mapping(self)?,
         })
+    }
+
+    /// The stored monthly sums of a financial year placed on ansvar codes
+    /// ([`crate::resolve::place`]), with annual #PBUDGET amounts (month `00`) spread over the
+    /// year's months like the CSV budget's.
+    pub(crate) fn placed_sums<'a>(
+        &self,
+        fy_id: i64,
+        fy: &FinancialYear,
+        shapes: &'a HashMap<i64, crate::resolve::SetShape>,
+    ) -> Result<Vec<crate::resolve::Placed<'a>>, StoreError> {
+        let placed = crate::resolve::place(self.monthly_sums(fy_id)?, shapes);
+        if !placed.iter().any(|p| p.budget && p.period % 100 == 0) {
+            return Ok(placed);
+        }
+        let spread = self.periodiser(fy)?;
+        let numbers: HashMap<i64, String> = {
+            let mut stmt = self.conn.prepare_cached("SELECT id, number FROM account")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut out = Vec::with_capacity(placed.len() + 12);
+        for p in placed {
+            if !(p.budget && p.period % 100 == 0) {
+                out.push(p);
+                continue;
+            }
+            let number = numbers.get(&p.account).map(String::as_str).unwrap_or("");
+            for (period, amount) in spread.spread(p.ansvar, number, p.amount).0 {
+                out.push(crate::resolve::Placed {
+                    period,
+                    amount,
+                    ..p.clone()
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// True when object `(dim, code)` exists.

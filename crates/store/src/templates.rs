@@ -827,8 +827,7 @@ pub(crate) fn budget_entries(
     conn: &Connection,
     fy: &FinancialYear,
     as_of: Option<Date>,
-    mapping: &delar_core::AccountMapping,
-    last_year: &dyn Fn() -> Result<Profiles, StoreError>,
+    periodiser: &dyn Fn() -> Result<crate::sqlite::Periodiser, StoreError>,
 ) -> Result<(Vec<BudgetEntry>, Vec<Periodised>), StoreError> {
     let range = fy.months();
     let label = fy.label_year();
@@ -850,8 +849,7 @@ pub(crate) fn budget_entries(
     if !rows.iter().any(|r| r.3 % 100 == 0) {
         return Ok((rows, Vec::new()));
     }
-    let profiles = last_year()?;
-    let months: Vec<i32> = range.months().map(|m| m.as_int()).collect();
+    let spread = periodiser()?;
     let mut out = Vec::with_capacity(rows.len() + 12);
     let mut notes = Vec::new();
     for (resp, act, account, period, ore) in rows {
@@ -859,27 +857,15 @@ pub(crate) fn budget_entries(
             out.push((resp, act, account, period, ore));
             continue;
         }
-        let how = mapping
-            .group_of(&account)
-            .map(|g| g.periodisation)
-            .unwrap_or_default();
-        let profile = profiles.get(&(resp.clone(), account.clone()));
-        let (parts, spread) = delar_core::budget::periodise(
-            Amount::from_ore(ore),
-            months.len(),
-            how,
-            profile.map(Vec::as_slice),
-        );
-        for (m, part) in months.iter().zip(parts) {
-            if !part.is_zero() {
-                out.push((resp.clone(), act.clone(), account.clone(), *m, part.ore()));
-            }
+        let (parts, how) = spread.spread(&resp, &account, ore);
+        for (m, part) in parts {
+            out.push((resp.clone(), act.clone(), account.clone(), m, part));
         }
         notes.push(Periodised {
             responsible: resp,
             account,
             amount: Amount::from_ore(ore),
-            spread,
+            spread: how,
         });
     }
     Ok((out, notes))

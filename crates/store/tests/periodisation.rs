@@ -155,3 +155,48 @@ fn a_group_periodised_evenly_ignores_last_year() {
         delar_core::Periodisation::Even
     );
 }
+
+#[test]
+fn an_annual_pbudget_is_periodised_like_an_annual_csv_amount() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let text = last_year_sie();
+    s.import_sie_reader(
+        &mut text.as_bytes(),
+        "2024.se",
+        None,
+        &ImportOptions::default(),
+        None,
+    )
+    .unwrap();
+    let budget = "#FLAGGA 0\n#SIETYP 4\n#FNAMN \"K\"\n#RAR 0 20250101 20251231\n\
+                  #DIM 1 \"Ansvar\"\n#PBUDGET 0 2025 5010 {1 \"SN1\"} 1300.01\n\
+                  #PBUDGET 0 2025 5010 {} 1300.01\n";
+    let r = s
+        .import_sie_reader(
+            &mut budget.as_bytes(),
+            "budget-2025.se",
+            None,
+            &ImportOptions::default(),
+            None,
+        )
+        .unwrap();
+    assert!(
+        r.findings.iter().any(|f| f.code == "annual-pbudget"),
+        "{:?}",
+        r.findings
+    );
+    let rows = s.ledger_by_node(2025, LedgerBy::Account, None).unwrap();
+    let sn1 = &rows
+        .iter()
+        .find(|r| r.node == "SN1" && r.row.key == "5010")
+        .unwrap()
+        .row;
+    assert_eq!(sn1.budget_total, ore(130_001));
+    assert_eq!(sn1.budget[6], ore(20_001));
+    assert_eq!(sn1.budget[0], ore(10_000));
+    // The account level equals the ansvar level: nothing without ansvar, and the ledger read
+    // whole has the same budget.
+    assert!(!rows.iter().any(|r| r.node.is_empty()));
+    let whole = s.ledger(2025, LedgerBy::Account, None).unwrap();
+    assert_eq!(whole[0].budget, sn1.budget);
+}
