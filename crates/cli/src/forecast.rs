@@ -805,6 +805,19 @@ pub(crate) fn run_round(
     round: &Round,
     opts: &RoundOptions,
 ) -> Result<RoundSummary> {
+    // A locked round is refused before anything is computed (the store refuses the save too).
+    if let Some(info) = store.forecast_round(&round.id())? {
+        if info.status == delar_store::RoundStatus::Locked {
+            bail!(
+                "{}",
+                delar_store::locked_message(
+                    &round.id(),
+                    info.locked_at.as_deref(),
+                    info.locked_by.as_deref()
+                )
+            );
+        }
+    }
     let t = std::time::Instant::now();
     let inputs = load_inputs(store, round.year, round.cutoff, opts.grain)?;
     let t_load = t.elapsed().as_secs_f64();
