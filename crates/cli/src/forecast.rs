@@ -14,6 +14,7 @@ use delar_forecast::{
     backtest, bridge, estimate, roll_up, Adjustment, AdjustmentKind, BacktestRow, Estimate,
     ForecastLine, LineData, Method, MethodRecord, MONTHS,
 };
+use delar_store::prelude::*;
 use delar_store::{
     CommentKind, ComputedLine, ForecastStore, LedgerBy, LedgerRow, MethodEstimate, SaveSummary,
     SqliteStore, Store,

@@ -4,6 +4,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use delar_compose::{Definition, Inputs, Monthly};
 use delar_core::{OrgTree, Placement, Round, RoundKind};
+use delar_store::prelude::*;
 use delar_store::{ForecastStore, LedgerBy, SqliteStore, Store, StoreError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -4,6 +4,7 @@
 //! unchanged.
 
 use anyhow::Result;
+use delar_store::prelude::*;
 use delar_store::{SqliteStore, Store, StoreError, TemplateKind, TemplateReport, TemplateSource};
 use delar_templates::{budget, organisation, volume_series, volumes, Table, TableError};
 use std::path::{Path, PathBuf};

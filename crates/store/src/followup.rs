@@ -1427,6 +1427,55 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// The follow-up registers in a store.
+pub trait FollowupStore {
+    /// Import one register from a CSV or XLSX file on disk (all rows or nothing).
+    fn import_followup_file(
+        &mut self,
+        register: &str,
+        path: &Path,
+    ) -> Result<FollowupReport, FollowupError>;
+
+    /// Import a KPI interchange file (the Stratsys export), with an optional mapping file.
+    fn import_kpi_file(
+        &mut self,
+        path: &Path,
+        mapping: Option<&Path>,
+    ) -> Result<KpiReport, FollowupError>;
+
+    /// Everything stored in the registers, filtered.
+    fn followup(&self, filter: &FollowupFilter) -> Result<FollowupData, StoreError>;
+
+    /// The integrity findings over everything stored (all registers).
+    fn followup_findings(&self) -> Result<Vec<Finding>, StoreError>;
+}
+
+impl FollowupStore for SqliteStore {
+    fn import_followup_file(
+        &mut self,
+        register: &str,
+        path: &Path,
+    ) -> Result<FollowupReport, FollowupError> {
+        SqliteStore::import_followup_file(self, register, path)
+    }
+
+    fn import_kpi_file(
+        &mut self,
+        path: &Path,
+        mapping: Option<&Path>,
+    ) -> Result<KpiReport, FollowupError> {
+        SqliteStore::import_kpi_file(self, path, mapping)
+    }
+
+    fn followup(&self, filter: &FollowupFilter) -> Result<FollowupData, StoreError> {
+        SqliteStore::followup(self, filter)
+    }
+
+    fn followup_findings(&self) -> Result<Vec<Finding>, StoreError> {
+        SqliteStore::followup_findings(self)
+    }
+}
+
 impl SqliteStore {
     /// Import one register from a CSV or XLSX file on disk.
     pub fn import_followup_file(

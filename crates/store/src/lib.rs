@@ -62,21 +62,23 @@ mod types;
 mod volbudget;
 
 pub use error::StoreError;
-pub use followup::{FollowupError, FollowupFilter, FollowupReport, KpiReport, StoredRegister};
-pub use goals::{GoalOverrideError, StoredGoalStatus};
+pub use followup::{
+    FollowupError, FollowupFilter, FollowupReport, FollowupStore, KpiReport, StoredRegister,
+};
+pub use goals::{GoalOverrideError, GoalStore, StoredGoalStatus};
 pub use rounds::{
     locked_message, AuditEntry, CommentKind, ComputedLine, ForecastStore, LineDetail,
     MethodEstimate, NodeLedgerRow, ReviewNote, RoundInfo, RoundStatus, SaveSummary,
 };
 pub use sqlite::SqliteStore;
 pub use templates::{Periodised, MAX_ROW_ERRORS};
-pub use texts::TextChange;
+pub use texts::{TextChange, TextStore};
 pub use types::{
     BatchInfo, BatchStatus, BudgetRow, BudgetVersionInfo, CounterpartyLedgerRow, ImportOptions,
     ImportReport, ImportStatus, LedgerBy, LedgerRow, RowError, TemplateKind, TemplateReport,
     TemplateSource,
 };
-pub use volbudget::VolumeBudgetVersion;
+pub use volbudget::{VolumeBudgetStore, VolumeBudgetVersion};
 
 use delar_core::{
     AccountMapping, BudgetLine, Date, FinancialYear, OrgNode, Organisation, PeriodRange,
@@ -318,4 +320,26 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
         s.push(DIGITS[(b & 15) as usize] as char);
     }
     s
+}
+
+/// Everything delar keeps, behind one interface: the ledger and templates ([`Store`]),
+/// forecast rounds ([`ForecastStore`]), follow-up registers ([`FollowupStore`]), goal
+/// statuses ([`GoalStore`]), report texts ([`TextStore`]) and the volume budget
+/// ([`VolumeBudgetStore`]). The application layer works on `dyn Backend`; every backend
+/// implements all of it.
+pub trait Backend:
+    Store + ForecastStore + FollowupStore + GoalStore + TextStore + VolumeBudgetStore
+{
+}
+
+impl<T> Backend for T where
+    T: Store + ForecastStore + FollowupStore + GoalStore + TextStore + VolumeBudgetStore + ?Sized
+{
+}
+
+/// The store's traits, for `use delar_store::prelude::*`.
+pub mod prelude {
+    pub use crate::{
+        Backend, FollowupStore, ForecastStore, GoalStore, Store, TextStore, VolumeBudgetStore,
+    };
 }
