@@ -49,7 +49,8 @@ def main():
     out = subprocess.run([delar, "forecast", "utvardera", *files, "--manader", "4,8", "--json",
                           "--fall", cases_path], check=True, capture_output=True, text=True)
     ours = json.loads(out.stdout)
-    cases = pd.read_csv(cases_path, sep=";").rename(columns={"år": "year", "brytmånad": "cutoff"})
+    cases = pd.read_csv(cases_path, sep=";", decimal=",").rename(
+        columns={"år": "year", "brytmånad": "cutoff"})
     series = {}
     for f in files:
         d = pd.read_csv(f, sep=";")

@@ -1,6 +1,7 @@
 //! `delar bench`: throughput and memory figures for docs/PERFORMANCE.md. Benchmarks print
 //! numbers; they never pass or fail on time.
 
+use crate::out::{count, decimal};
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use delar_sie::{ReadOptions, SieReader, SieStream};
@@ -10,6 +11,11 @@ use std::io::{BufReader, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
+
+/// A measurement right-aligned in `width` columns with `decimals` decimals (`   12,34`).
+fn num(x: f64, decimals: u8, width: usize) -> String {
+    format!("{:>width$}", decimal(x, decimals))
+}
 
 /// What to measure.
 #[derive(Subcommand)]
@@ -59,6 +65,13 @@ pub fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// The peak resident memory, when known.
+fn print_peak() {
+    if let Some(p) = peak_rss_mb() {
+        println!("högsta minnesanvändning: {} MB", num(p, 1, 8));
+    }
+}
+
 fn open(file: &PathBuf) -> Result<BufReader<File>> {
     Ok(BufReader::with_capacity(
         1 << 20,
@@ -85,11 +98,16 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
                 lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
             }
             let s0 = t.elapsed().as_secs_f64();
-            println!("fil: {} ({:.1} MB, {} rader)", file.display(), mb, lines);
             println!(
-                "radräkning (tak):        {:>8.2} s {:>8.0} MB/s",
-                s0,
-                mb / s0
+                "fil: {} ({} MB, {} rader)",
+                file.display(),
+                decimal(mb, 1),
+                count(lines)
+            );
+            println!(
+                "radräkning (tak):        {} s {} MB/s",
+                num(s0, 2, 8),
+                num(mb / s0, 0, 8)
             );
             let t = Instant::now();
             let mut trans = 0u64;
@@ -102,25 +120,25 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
             }
             let s1 = t.elapsed().as_secs_f64();
             println!(
-                "läsning:                 {:>8.2} s {:>8.0} MB/s {:>12.0} transaktioner/s ({records} poster, {trans} transaktioner)",
-                s1,
-                mb / s1,
-                trans as f64 / s1
+                "läsning:                 {} s {} MB/s {} transaktioner/s ({} poster, {} transaktioner)",
+                num(s1, 2, 8),
+                num(mb / s1, 0, 8),
+                num(trans as f64 / s1, 0, 12),
+                count(records),
+                count(trans)
             );
             let t = Instant::now();
             let c = SieStream::new(open(&file)?, ReadOptions::default()).finish();
             let s2 = t.elapsed().as_secs_f64();
             println!(
-                "läsning med kontroll:    {:>8.2} s {:>8.0} MB/s {:>12.0} transaktioner/s ({} fel, {} varningar)",
-                s2,
-                mb / s2,
-                c.summary.transactions as f64 / s2,
-                c.findings.errors(),
-                c.findings.warnings()
+                "läsning med kontroll:    {} s {} MB/s {} transaktioner/s ({} fel, {} varningar)",
+                num(s2, 2, 8),
+                num(mb / s2, 0, 8),
+                num(c.summary.transactions as f64 / s2, 0, 12),
+                count(c.findings.errors()),
+                count(c.findings.warnings())
             );
-            if let Some(p) = peak_rss_mb() {
-                println!("högsta minnesanvändning: {p:>8.1} MB");
-            }
+            print_peak();
         }
         BenchWhat::Forecast { db, round } => {
             let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -136,17 +154,15 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
             println!(
                 "prognosomgång {}: {} rader ({} beräknade), {} med rekommendation",
                 round.id(),
-                s.save.lines,
-                methods,
-                s.recommended
+                count(s.save.lines),
+                count(methods),
+                count(s.recommended)
             );
-            println!("läsning ur databasen:    {:>8.2} s", s.seconds.0);
-            println!("metoder och backtest:    {:>8.2} s", s.seconds.1);
-            println!("sparande:                {:>8.2} s", s.seconds.2);
-            println!("totalt:                  {total:>8.2} s");
-            if let Some(p) = peak_rss_mb() {
-                println!("högsta minnesanvändning: {p:>8.1} MB");
-            }
+            println!("läsning ur databasen:    {} s", num(s.seconds.0, 2, 8));
+            println!("metoder och backtest:    {} s", num(s.seconds.1, 2, 8));
+            println!("sparande:                {} s", num(s.seconds.2, 2, 8));
+            println!("totalt:                  {} s", num(total, 2, 8));
+            print_peak();
         }
         BenchWhat::Report { db, round, out } => {
             use crate::report::OutFormat;
@@ -157,18 +173,18 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
             let inputs =
                 crate::report::gather(&store, round, &crate::report::organisation_name(&store))?;
             println!(
-                "läsning ur databasen:    {:>8.3} s",
-                t.elapsed().as_secs_f64()
+                "läsning ur databasen:    {} s",
+                num(t.elapsed().as_secs_f64(), 3, 8)
             );
             let def = delar_compose::Definition::default_definition();
             let t = Instant::now();
             let (report, findings) = crate::report::build_and_check(&inputs, &def, false)?;
             println!(
-                "modell och kontroller:   {:>8.3} s ({} tabeller, {} diagram, {} fynd)",
-                t.elapsed().as_secs_f64(),
-                report.tables().len(),
-                report.charts().len(),
-                findings.len()
+                "modell och kontroller:   {} s ({} tabeller, {} diagram, {} fynd)",
+                num(t.elapsed().as_secs_f64(), 3, 8),
+                count(report.tables().len()),
+                count(report.charts().len()),
+                count(findings.len())
             );
             std::fs::create_dir_all(&out)?;
             for f in OutFormat::ALL {
@@ -178,17 +194,16 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
                 let name = format!("{f:?}").to_lowercase();
                 std::fs::write(out.join(format!("rapport.{name}")), &bytes)?;
                 println!(
-                    "{name:<24} {secs:>8.3} s {:>8.0} kB",
-                    bytes.len() as f64 / 1e3
+                    "{name:<24} {} s {} kB",
+                    num(secs, 3, 8),
+                    num(bytes.len() as f64 / 1e3, 0, 8)
                 );
             }
             println!(
-                "totalt:                  {:>8.3} s",
-                all.elapsed().as_secs_f64()
+                "totalt:                  {} s",
+                num(all.elapsed().as_secs_f64(), 3, 8)
             );
-            if let Some(p) = peak_rss_mb() {
-                println!("högsta minnesanvändning: {p:>8.1} MB");
-            }
+            print_peak();
         }
         BenchWhat::Import { file, db } => {
             for suffix in ["", "-wal", "-shm"] {
@@ -202,24 +217,25 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
             let t = Instant::now();
             let report = crate::import_one(&mut store, &file, &ImportOptions::default(), true)?;
             let s = t.elapsed().as_secs_f64();
-            println!("fil: {} ({:.1} MB)", file.display(), size / 1e6);
+            println!("fil: {} ({} MB)", file.display(), decimal(size / 1e6, 1));
             println!(
-                "import:                  {:>8.2} s {:>8.0} MB/s {:>12.0} transaktioner/s ({} verifikationer, {} transaktioner)",
-                s,
-                size / 1e6 / s,
-                report.transactions as f64 / s,
-                report.vouchers,
-                report.transactions
+                "import:                  {} s {} MB/s {} transaktioner/s ({} verifikationer, {} transaktioner)",
+                num(s, 2, 8),
+                num(size / 1e6 / s, 0, 8),
+                num(report.transactions as f64 / s, 0, 12),
+                count(report.vouchers),
+                count(report.transactions)
             );
-            if let Some(p) = peak_rss_mb() {
-                println!("högsta minnesanvändning: {p:>8.1} MB");
-            }
+            print_peak();
             println!(
-                "databas: {} ({:.1} MB)",
+                "databas: {} ({} MB)",
                 db.display(),
-                std::fs::metadata(&db)
-                    .map(|m| m.len() as f64 / 1e6)
-                    .unwrap_or(0.0)
+                decimal(
+                    std::fs::metadata(&db)
+                        .map(|m| m.len() as f64 / 1e6)
+                        .unwrap_or(0.0),
+                    1
+                )
             );
         }
     }

@@ -58,11 +58,11 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
     println!(
         "Genererade Exempelkommun i {}: {} enheter, {} verifikationer, {} transaktioner, {} volymserier, {} uppföljningsregister.",
         input.display(),
-        stats.units,
-        stats.vouchers,
-        stats.transactions,
-        stats.series,
-        fu_files.len()
+        crate::out::count(stats.units),
+        crate::out::count(stats.vouchers),
+        crate::out::count(stats.transactions),
+        crate::out::count(stats.series),
+        crate::out::count(fu_files.len())
     );
 
     // 2. Import through the real import paths.
@@ -95,8 +95,8 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
             p.file_name()
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default(),
-            r.vouchers,
-            r.transactions
+            crate::out::count(r.vouchers),
+            crate::out::count(r.transactions)
         );
     }
     template(&mut store, TemplateKind::Budget, "budget.csv")?;
@@ -116,7 +116,10 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
         }
         fu_ok += 1;
     }
-    println!("  {fu_ok} uppföljningsregister importerade.");
+    println!(
+        "  {} uppföljningsregister importerade.",
+        crate::out::count(fu_ok)
+    );
 
     // 3. Ledger by kontogrupp.
     let rows = store.ledger(DEMO_YEAR, LedgerBy::Group, None)?;
@@ -139,9 +142,10 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
         let s = crate::forecast::run_round(&mut store, &round, &Default::default())?;
         let reviewed = review_flagged(&mut store, &round)?;
         print!(
-            "  Prognosomgång {}: {} rader, {reviewed} flaggade rader granskade",
+            "  Prognosomgång {}: {} rader, {} flaggade rader granskade",
             round.id(),
-            s.save.lines
+            crate::out::count(s.save.lines),
+            crate::out::count(reviewed)
         );
         if kind == RoundKind::P1 {
             store.lock_round(&round.id(), DEMO_REVIEWER)?;
@@ -176,7 +180,10 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
     for p in &report_files {
         println!("  {}", p.display());
     }
-    println!("Klart på {:.1} s.", started.elapsed().as_secs_f64());
+    println!(
+        "Klart på {} s.",
+        crate::out::decimal(started.elapsed().as_secs_f64(), 1)
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -291,13 +298,7 @@ fn truth_by_unit(path: &Path) -> Result<BTreeMap<(String, String), Amount>> {
             for t in v.transactions.iter().filter(|t| t.counts()) {
                 let group = groups
                     .entry(t.account.to_string())
-                    .or_insert_with(|| {
-                        mapping
-                            .classify(&t.account)
-                            .ok()
-                            .flatten()
-                            .map(|g| g.code.clone())
-                    })
+                    .or_insert_with(|| mapping.classify(&t.account).map(|g| g.code.clone()))
                     .clone();
                 let (Some(group), Some(unit)) = (group, t.objects.iter().find(|o| o.dim == 1))
                 else {
@@ -310,7 +311,10 @@ fn truth_by_unit(path: &Path) -> Result<BTreeMap<(String, String), Amount>> {
     Ok(out)
 }
 
+/// `prognos.csv`: each line with its method code, amounts in kronor with a decimal comma (as
+/// every CSV delar writes), the error against the ground truth and the explanation.
 fn lines_csv(lines: &[ForecastLine], truth: &BTreeMap<(String, String), Amount>) -> String {
+    use crate::out::{csv_kr, csv_text};
     let mut s = String::from(
         "ansvar;kontogrupp;metod;utfall_hittills;budget;prognos;avvikelse;facit;prognosfel;forklaring\n",
     );
@@ -321,17 +325,17 @@ fn lines_csv(lines: &[ForecastLine], truth: &BTreeMap<(String, String), Amount>)
             .unwrap_or_default();
         let _ = writeln!(
             s,
-            "{};{};{};{};{};{};{};{};{};\"{}\"",
+            "{};{};{};{};{};{};{};{};{};{}",
             l.node,
             l.group,
             l.method.code(),
-            l.to_date.to_fixed2(),
-            l.budget.to_fixed2(),
-            l.full_year().to_fixed2(),
-            l.deviation().to_fixed2(),
-            actual.to_fixed2(),
-            (l.full_year() - actual).to_fixed2(),
-            l.explanation.replace('"', "\"\"")
+            csv_kr(l.to_date),
+            csv_kr(l.budget),
+            csv_kr(l.full_year()),
+            csv_kr(l.deviation()),
+            csv_kr(actual),
+            csv_kr(l.full_year() - actual),
+            csv_text(&l.explanation)
         );
     }
     s

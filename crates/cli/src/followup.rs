@@ -169,8 +169,13 @@ pub fn run_dir(dir: &Path, db: &Path) -> Result<ExitCode> {
     let findings = store.followup_findings()?;
     if !findings.is_empty() {
         println!(
-            "Kontroll av alla uppföljningsregister: {} anmärkningar.",
-            findings.len()
+            "Kontroll av alla uppföljningsregister: {} {}.",
+            crate::out::count(findings.len()),
+            if findings.len() == 1 {
+                "anmärkning"
+            } else {
+                "anmärkningar"
+            }
         );
         for f in findings.iter().take(30) {
             println!("  {f}");

@@ -2,6 +2,7 @@
 //! compared and measured. The computation ([`compute_lines`]) is shared by `run`, `backtest`,
 //! `accuracy`, the demo and the benchmark.
 
+use crate::out::{count, decimal};
 use anyhow::{bail, Result};
 use clap::{Subcommand, ValueEnum};
 use delar_core::period::days_in_month;
@@ -13,12 +14,13 @@ use delar_forecast::{
     backtest, bridge, estimate, roll_up, Adjustment, AdjustmentKind, BacktestRow, Estimate,
     ForecastLine, LineData, Method, MethodRecord, MONTHS,
 };
+use delar_store::prelude::*;
 use delar_store::{
     CommentKind, ComputedLine, ForecastStore, LedgerBy, LedgerRow, MethodEstimate, SaveSummary,
     SqliteStore, Store,
 };
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -335,10 +337,15 @@ impl LineCalc {
     /// The method used when nothing is chosen: the recommendation, else the seasonal profile,
     /// else the budget.
     pub fn chosen(&self) -> (Method, Amount, String) {
-        let order = self
-            .recommended
-            .into_iter()
-            .chain([Method::Seasonal, Method::BudgetBased]);
+        // Without a recommendation: the seasonal profile; else the budget when the line has
+        // one; else the outcome's pace (a line with costs but no budget or history is not
+        // forecast as 0).
+        let fallback = if self.data.budget.is_zero() {
+            [Method::Seasonal, Method::RunRate, Method::BudgetBased]
+        } else {
+            [Method::Seasonal, Method::BudgetBased, Method::RunRate]
+        };
+        let order = self.recommended.into_iter().chain(fallback);
         for m in order {
             if let Some((
                 _,
@@ -556,6 +563,18 @@ pub(crate) fn compute_lines(inputs: &Inputs, year: i32, m: usize) -> Result<Vec<
     let Some(current) = years.get(&year) else {
         bail!("räkenskapsåret {year} finns inte i databasen");
     };
+    // A year with no budget at all imported is never backtested (nor forecast) as a budget of
+    // 0: the budget method is left out of it.
+    let budgeted: BTreeSet<i32> = years
+        .iter()
+        .filter(|(_, nodes)| {
+            nodes
+                .values()
+                .flatten()
+                .any(|r| r.budget.iter().any(|a| !a.is_zero()))
+        })
+        .map(|(y, _)| *y)
+        .collect();
     let links = match_links(inputs, year);
     let mut out = Vec::new();
     for leaf in tree.leaves() {
@@ -582,7 +601,9 @@ pub(crate) fn compute_lines(inputs: &Inputs, year: i32, m: usize) -> Result<Vec<
                 };
                 if r.outcome.len() == MONTHS {
                     history.push((*y, std::array::from_fn(|i| r.outcome[i])));
-                    history_budgets.push((*y, r.budget_total));
+                    if budgeted.contains(y) {
+                        history_budgets.push((*y, r.budget_total));
+                    }
                     history_budget_to_date.push((*y, r.budget[..m].iter().copied().sum()));
                 }
             }
@@ -601,7 +622,11 @@ pub(crate) fn compute_lines(inputs: &Inputs, year: i32, m: usize) -> Result<Vec<
                 .cloned()
                 .unwrap_or_default();
             for method in METHODS {
-                let e = if method == Method::VolumePrice {
+                let e = if method == Method::BudgetBased && !budgeted.contains(&year) {
+                    Estimate::NotApplicable {
+                        reason: format!("ingen budget för {year} i databasen"),
+                    }
+                } else if method == Method::VolumePrice {
                     volume_price_estimate(&linked, year, m, &data.outcome)
                 } else {
                     estimate(method, &data)
@@ -722,6 +747,19 @@ pub(crate) fn run_round(
     round: &Round,
     opts: &RoundOptions,
 ) -> Result<RoundSummary> {
+    // A locked round is refused before anything is computed (the store refuses the save too).
+    if let Some(info) = store.forecast_round(&round.id())? {
+        if info.status == delar_store::RoundStatus::Locked {
+            bail!(
+                "{}",
+                delar_store::locked_message(
+                    &round.id(),
+                    info.locked_at.as_deref(),
+                    info.locked_by.as_deref()
+                )
+            );
+        }
+    }
     let t = std::time::Instant::now();
     let inputs = load_inputs(store, round.year, round.cutoff, opts.grain)?;
     let t_load = t.elapsed().as_secs_f64();
@@ -848,12 +886,13 @@ pub enum ForecastWhat {
     Set {
         /// Raden, till exempel SN41:kop_verksamhet.
         line: String,
-        /// Metod: budget, linjar, sasong, volym_pris, utjamning.
-        #[arg(long, conflicts_with = "amount")]
-        method: Option<String>,
-        /// Manuellt helårsbelopp i kronor (före justeringar).
-        #[arg(long)]
-        amount: Option<String>,
+        /// Metod (metodkoden).
+        #[arg(long, conflicts_with = "amount", value_parser = crate::clap_sv::method())]
+        method: Option<Method>,
+        /// Manuellt helårsbelopp i kronor före justeringar, till exempel "12 500 000" (med
+        /// mellanslag inom citattecken), 12500000 eller "-1 200,50".
+        #[arg(long, allow_hyphen_values = true, value_parser = crate::clap_sv::amount)]
+        amount: Option<Amount>,
         /// Kommentar (obligatorisk vid metod eller belopp).
         #[arg(long)]
         comment: Option<String>,
@@ -881,15 +920,17 @@ pub enum ForecastWhat {
         /// För särskild effekt: strukturell eller övrig.
         #[arg(long, value_enum)]
         part: Option<AdjPart>,
-        /// Belopp i kronor (kostnadsökning positiv).
-        #[arg(long, required_unless_present = "remove")]
-        amount: Option<String>,
+        /// Belopp i kronor, kostnadsökning positiv, till exempel "1 500 000" (med mellanslag
+        /// inom citattecken) eller "-200 000".
+        #[arg(long, required_unless_present = "remove", allow_hyphen_values = true,
+              value_parser = crate::clap_sv::amount)]
+        amount: Option<Amount>,
         /// Intervallets lägre värde i kronor.
-        #[arg(long)]
-        low: Option<String>,
+        #[arg(long, allow_hyphen_values = true, value_parser = crate::clap_sv::amount)]
+        low: Option<Amount>,
         /// Intervallets högre värde i kronor.
-        #[arg(long)]
-        high: Option<String>,
+        #[arg(long, allow_hyphen_values = true, value_parser = crate::clap_sv::amount)]
+        high: Option<Amount>,
         /// Kommentar (obligatorisk).
         #[arg(long, required_unless_present = "remove")]
         comment: Option<String>,
@@ -1044,10 +1085,6 @@ fn split_line(s: &str) -> Result<(&str, &str)> {
     }
 }
 
-fn parse_kr(s: &str, what: &str) -> Result<Amount> {
-    Amount::parse_swedish(s).map_err(|e| anyhow::anyhow!("{what} \"{s}\": {e}"))
-}
-
 fn mnkr(a: Amount) -> String {
     a.format(Unit::Mnkr, 1)
 }
@@ -1116,19 +1153,16 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             let comment = comment.unwrap_or_default();
             let kind = kommentarstyp.kind();
             let l = if let Some(m) = method {
-                let m = Method::from_code(m.trim()).ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "okänd metod \"{m}\"; välj budget, linjar, sasong, volym_pris eller utjamning"
-                    )
-                })?;
                 store.set_line_method(&round, node, group, m, &comment, kind, &user)?
             } else if let Some(a) = amount {
-                let a = parse_kr(&a, "beloppet")?;
                 store.set_line_amount(&round, node, group, a, &comment, kind, &user)?
             } else if !comment.trim().is_empty() {
                 store.set_line_comment(&round, node, group, &comment, kind, &user)?
             } else {
-                bail!("ange --method, --amount eller --comment");
+                bail!(
+                    "ange vad som ska ändras på {node}:{group}: --method, --amount eller \
+                     --comment (se delar forecast set --help)"
+                );
             };
             println!(
                 "{round} {node}:{group}: {} {} (helår {} tkr).",
@@ -1176,9 +1210,9 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             };
             let a = Adjustment {
                 kind,
-                amount: parse_kr(amount.as_deref().unwrap_or_default(), "beloppet")?,
-                low: low.map(|s| parse_kr(&s, "det lägre värdet")).transpose()?,
-                high: high.map(|s| parse_kr(&s, "det högre värdet")).transpose()?,
+                amount: amount.ok_or_else(|| anyhow::anyhow!("ange --amount"))?,
+                low,
+                high,
                 comment: comment.unwrap_or_default(),
             };
             let id = store.add_adjustment(&round, node, group, &a, &user)?;
@@ -1295,7 +1329,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
                     r.round.name(),
                     r.round.cutoff_month(),
                     r.status.label(),
-                    r.lines,
+                    count(r.lines),
                     r.computed_at,
                     r.locked_at
                         .map(|t| format!(", låst {t} av {}", r.locked_by.unwrap_or_default()))
@@ -1313,25 +1347,27 @@ fn print_summary(s: &RoundSummary) {
         s.round.id(),
         s.round.name(),
         s.round.cutoff_month(),
-        s.save.lines,
-        s.save.added,
-        s.save.updated,
-        s.save.kept_overrides,
-        s.save.removed
+        count(s.save.lines),
+        count(s.save.added),
+        count(s.save.updated),
+        count(s.save.kept_overrides),
+        count(s.save.removed)
     );
     let methods: Vec<String> = s
         .by_method
         .iter()
-        .map(|(m, n)| format!("{} {n}", m.name().to_lowercase()))
+        .map(|(m, n)| format!("{} {}", m.name().to_lowercase(), count(*n)))
         .collect();
     println!(
         "Beräknad metod: {}; {} rader har en rekommendation från backtest.",
         methods.join(", "),
-        s.recommended
+        count(s.recommended)
     );
     println!(
-        "Tid: läsning {:.2} s, beräkning med backtest {:.2} s, sparande {:.2} s.",
-        s.seconds.0, s.seconds.1, s.seconds.2
+        "Tid: läsning {} s, beräkning med backtest {} s, sparande {} s.",
+        decimal(s.seconds.0, 2),
+        decimal(s.seconds.1, 2),
+        decimal(s.seconds.2, 2)
     );
 }
 
@@ -1351,14 +1387,276 @@ fn committee(tree: &OrgTree, node: &str) -> String {
         .unwrap_or_else(|| node.to_string())
 }
 
-fn csv_kr(a: Amount) -> String {
-    a.format(Unit::Kr, 2)
-        .replace(['\u{a0}'], "")
-        .replace('\u{2212}', "-")
+/// `forecast show --format json`: the round, the nodes shown with their totals, and the lines
+/// under them. Amounts are kronor with two decimals as text, methods their codes
+/// (docs/FORECASTING.md, "Output conventions").
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    round: RoundJson,
+    nodes: Vec<NodeJson<'a>>,
+    lines: Vec<LineJson<'a>>,
 }
 
-fn csv_text(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
+/// A round in JSON.
+#[derive(Serialize)]
+struct RoundJson {
+    id: String,
+    name: String,
+    year: i32,
+    /// The cut-off month, `YYYY-MM`.
+    cutoff: String,
+    /// `group` or `account`.
+    grain: String,
+    /// `open` or `locked`.
+    status: delar_store::RoundStatus,
+    created_at: String,
+    created_by: String,
+    computed_at: String,
+    locked_at: Option<String>,
+    locked_by: Option<String>,
+    lines: u64,
+}
+
+impl RoundJson {
+    fn new(i: &delar_store::RoundInfo) -> RoundJson {
+        RoundJson {
+            id: i.round.id(),
+            name: i.round.name(),
+            year: i.round.year,
+            cutoff: i.round.cutoff_month().to_string(),
+            grain: i.grain.clone(),
+            status: i.status,
+            created_at: i.created_at.clone(),
+            created_by: i.created_by.clone(),
+            computed_at: i.computed_at.clone(),
+            locked_at: i.locked_at.clone(),
+            locked_by: i.locked_by.clone(),
+            lines: i.lines,
+        }
+    }
+}
+
+/// A node of the tree with its totals, and per kontogrupp.
+#[derive(Serialize)]
+struct NodeJson<'a> {
+    node: &'a str,
+    name: &'a str,
+    level: usize,
+    total: TotalsJson,
+    groups: BTreeMap<&'a str, TotalsJson>,
+}
+
+/// Sums of lines; `deviation` = budget − forecast (positive = surplus in net cost).
+#[derive(Serialize)]
+struct TotalsJson {
+    #[serde(with = "delar_core::money::kr_string")]
+    to_date: Amount,
+    #[serde(with = "delar_core::money::kr_string")]
+    budget: Amount,
+    #[serde(with = "delar_core::money::kr_string")]
+    forecast: Amount,
+    #[serde(with = "delar_core::money::kr_string")]
+    deviation: Amount,
+    #[serde(with = "delar_core::money::kr_string")]
+    special: Amount,
+}
+
+impl TotalsJson {
+    fn new(t: &delar_forecast::Totals) -> TotalsJson {
+        TotalsJson {
+            to_date: t.to_date,
+            budget: t.budget,
+            forecast: t.forecast,
+            deviation: t.budget - t.forecast,
+            special: t.special,
+        }
+    }
+}
+
+/// One line: its method and recommendation, figures, explanation, adjustments, who changed
+/// it, plausibility flags and every method's result.
+#[derive(Serialize)]
+struct LineJson<'a> {
+    node: &'a str,
+    group: &'a str,
+    method: Method,
+    recommended: Option<Method>,
+    /// A manual amount is in force.
+    manual: bool,
+    #[serde(with = "delar_core::money::kr_string")]
+    to_date: Amount,
+    #[serde(with = "delar_core::money::kr_string")]
+    budget: Amount,
+    #[serde(with = "delar_core::money::kr_string")]
+    budget_to_date: Amount,
+    /// The method's full-year amount before adjustments.
+    #[serde(with = "delar_core::money::kr_string")]
+    base: Amount,
+    /// base + adjustments.
+    #[serde(with = "delar_core::money::kr_string")]
+    forecast: Amount,
+    /// budget − forecast.
+    #[serde(with = "delar_core::money::kr_string")]
+    deviation: Amount,
+    explanation: &'a str,
+    comment: Option<&'a str>,
+    adjustments: Vec<AdjustmentJson<'a>>,
+    override_by: Option<&'a str>,
+    override_at: Option<&'a str>,
+    override_reason: Option<&'a str>,
+    flags: &'a [String],
+    estimates: Vec<EstimateJson<'a>>,
+}
+
+impl<'a> LineJson<'a> {
+    fn new(d: &'a delar_store::LineDetail) -> LineJson<'a> {
+        let l = &d.line;
+        LineJson {
+            node: &l.node,
+            group: &l.group,
+            method: l.method,
+            recommended: d.recommended,
+            manual: d.manual,
+            to_date: l.to_date,
+            budget: l.budget,
+            budget_to_date: d.budget_to_date,
+            base: l.base,
+            forecast: l.full_year(),
+            deviation: l.deviation(),
+            explanation: &l.explanation,
+            comment: l.comment.as_deref(),
+            adjustments: l
+                .adjustments
+                .iter()
+                .zip(&d.adjustment_ids)
+                .map(|(a, id)| AdjustmentJson {
+                    id: *id,
+                    kind: a.kind.code(),
+                    name: a.kind.name(),
+                    amount: a.amount,
+                    low: a.low,
+                    high: a.high,
+                    comment: &a.comment,
+                })
+                .collect(),
+            override_by: d.override_by.as_deref(),
+            override_at: d.override_at.as_deref(),
+            override_reason: d.override_reason.as_deref(),
+            flags: &d.flags,
+            estimates: d
+                .estimates
+                .iter()
+                .map(|e| EstimateJson {
+                    method: e.method,
+                    name: e.method.name(),
+                    full_year: e.full_year,
+                    explanation: &e.explanation,
+                    mae: e.mae,
+                    bias: e.bias,
+                    years: e.years,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An adjustment: `kind` is its code (`sarskild_strukturell`), `name` the Swedish name.
+#[derive(Serialize)]
+struct AdjustmentJson<'a> {
+    id: i64,
+    kind: &'static str,
+    name: &'static str,
+    #[serde(with = "delar_core::money::kr_string")]
+    amount: Amount,
+    #[serde(with = "delar_core::money::kr_string::option")]
+    low: Option<Amount>,
+    #[serde(with = "delar_core::money::kr_string::option")]
+    high: Option<Amount>,
+    comment: &'a str,
+}
+
+/// A method's result on a line (`full_year` null when it cannot be used; `explanation` then
+/// says why) and its backtest record.
+#[derive(Serialize)]
+struct EstimateJson<'a> {
+    method: Method,
+    name: &'static str,
+    #[serde(with = "delar_core::money::kr_string::option")]
+    full_year: Option<Amount>,
+    explanation: &'a str,
+    #[serde(with = "delar_core::money::kr_string::option")]
+    mae: Option<Amount>,
+    #[serde(with = "delar_core::money::kr_string::option")]
+    bias: Option<Amount>,
+    years: u32,
+}
+
+/// `forecast show --format csv`: one row per node × kontogrupp shown, with its sums; a row
+/// that is one line (a unit's own) also has the line's method, recommendation, every
+/// method's full-year value (one column per method code, empty where it cannot be used) and
+/// the explanation. Amounts in kronor with a decimal comma.
+fn show_csv(
+    nodes: &[(usize, String, String)],
+    totals: &BTreeMap<String, BTreeMap<&str, delar_forecast::Totals>>,
+    details: &[delar_store::LineDetail],
+) -> String {
+    use crate::out::{csv_kr, csv_text};
+    let mut s = String::from(
+        "nod;namn;niva;kontogrupp;utfall_hittills;budget;prognos;avvikelse;sarskilda_poster;\
+         metod;rekommenderad",
+    );
+    for m in Method::ALL {
+        let _ = write!(s, ";prognos_{}", m.code());
+    }
+    s.push_str(";forklaring\n");
+    let lines: HashMap<(&str, &str), &delar_store::LineDetail> = details
+        .iter()
+        .map(|d| ((d.line.node.as_str(), d.line.group.as_str()), d))
+        .collect();
+    for (level, code, name) in nodes {
+        let Some(groups) = totals.get(code) else {
+            continue;
+        };
+        for (g, t) in groups {
+            let _ = write!(
+                s,
+                "{code};{};{level};{g};{};{};{};{};{}",
+                csv_text(name),
+                csv_kr(t.to_date),
+                csv_kr(t.budget),
+                csv_kr(t.forecast),
+                csv_kr(t.budget - t.forecast),
+                csv_kr(t.special)
+            );
+            match lines.get(&(code.as_str(), *g)) {
+                Some(d) => {
+                    let _ = write!(
+                        s,
+                        ";{};{}",
+                        d.line.method.code(),
+                        d.recommended.map(|m| m.code()).unwrap_or_default()
+                    );
+                    for m in Method::ALL {
+                        let v = if m == Method::Manual {
+                            d.manual.then_some(d.line.base)
+                        } else {
+                            d.estimates
+                                .iter()
+                                .find(|e| e.method == m)
+                                .and_then(|e| e.full_year)
+                        };
+                        let _ = write!(s, ";{}", v.map(csv_kr).unwrap_or_default());
+                    }
+                    let _ = writeln!(s, ";{}", csv_text(&d.line.explanation));
+                }
+                None => {
+                    s.push_str(&";".repeat(3 + Method::ALL.len()));
+                    s.push('\n');
+                }
+            }
+        }
+    }
+    s
 }
 
 /// `forecast show`: the round rolled up along the organisation tree.
@@ -1422,57 +1720,30 @@ fn show(
     };
     match format {
         ShowFormat::Json => {
-            #[derive(Serialize)]
-            struct NodeOut<'a> {
-                node: &'a str,
-                name: &'a str,
-                level: usize,
-                groups: BTreeMap<&'a str, delar_forecast::Totals>,
-            }
-            let out: Vec<NodeOut> = nodes
-                .iter()
-                .map(|(level, code, name)| NodeOut {
-                    node: code,
-                    name,
-                    level: *level,
-                    groups: totals.get(code).cloned().unwrap_or_default(),
-                })
-                .collect();
             let shown: Vec<&delar_store::LineDetail> = details
                 .iter()
                 .filter(|d| nodes.iter().any(|(_, c, _)| *c == d.line.node))
                 .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&serde_json::json!({
-                    "round": info,
-                    "nodes": out,
-                    "lines": shown,
-                }))?
-            );
+            let out = ShowJson {
+                round: RoundJson::new(&info),
+                nodes: nodes
+                    .iter()
+                    .map(|(level, code, name)| NodeJson {
+                        node: code,
+                        name,
+                        level: *level,
+                        total: TotalsJson::new(&sum(code)),
+                        groups: totals
+                            .get(code)
+                            .map(|g| g.iter().map(|(k, t)| (*k, TotalsJson::new(t))).collect())
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
+                lines: shown.into_iter().map(LineJson::new).collect(),
+            };
+            println!("{}", serde_json::to_string_pretty(&out)?);
         }
-        ShowFormat::Csv => {
-            let mut s = String::from(
-                "nod;namn;niva;kontogrupp;utfall_hittills;budget;prognos;avvikelse;sarskilda_poster\n",
-            );
-            for (level, code, name) in &nodes {
-                if let Some(groups) = totals.get(code) {
-                    for (g, t) in groups {
-                        let _ = writeln!(
-                            s,
-                            "{code};{};{level};{g};{};{};{};{};{}",
-                            csv_text(name),
-                            csv_kr(t.to_date),
-                            csv_kr(t.budget),
-                            csv_kr(t.forecast),
-                            csv_kr(t.budget - t.forecast),
-                            csv_kr(t.special)
-                        );
-                    }
-                }
-            }
-            print!("{s}");
-        }
+        ShowFormat::Csv => print!("{}", show_csv(&nodes, &totals, &details)),
         ShowFormat::Table => {
             println!(
                 "{} – prognosomgång {id} ({}), brytmånad {}, mnkr; avvikelse = budget − prognos (positiv = överskott i nettokostnad)",
@@ -1635,7 +1906,7 @@ fn compare(store: &SqliteStore, from: &Round, to: &Round) -> Result<ExitCode> {
             println!("    {w}");
         }
         if why.len() > 5 {
-            println!("    … och {} rader till", why.len() - 5);
+            println!("    … och {} rader till", count(why.len() - 5));
         }
     }
     println!(
@@ -1715,6 +1986,9 @@ pub(crate) struct BacktestReport {
     pub lines: usize,
     /// Per method, then `mix`.
     pub methods: Vec<MethodBacktest>,
+    /// Replayed years with no budget in the database: the budget method is not replayed on
+    /// them (never as a budget of 0).
+    pub years_without_budget: Vec<i32>,
 }
 
 /// Replay every earlier year at the round's cut-off: per method (a line where the method
@@ -1820,12 +2094,25 @@ fn backtest_report(inputs: &Inputs, lines: &[LineCalc], round: &Round) -> Backte
             committee: stats(&comm_errors),
         });
     }
+    let years_without_budget = years
+        .iter()
+        .copied()
+        .filter(|y| {
+            !inputs.years.get(y).is_some_and(|nodes| {
+                nodes
+                    .values()
+                    .flatten()
+                    .any(|r| r.budget.iter().any(|a| !a.is_zero()))
+            })
+        })
+        .collect();
     BacktestReport {
         round: round.id(),
         cutoff: round.cutoff,
         years,
         lines: lines.len(),
         methods,
+        years_without_budget,
     }
 }
 
@@ -1834,7 +2121,7 @@ fn backtest_table(r: &BacktestReport) -> String {
         "Backtest för {} (brytmånad {}): {} rader, åren {}. Medelfel och snedvridning (positiv = för hög prognos) i tkr.\n",
         r.round,
         r.cutoff,
-        r.lines,
+        count(r.lines),
         r.years
             .iter()
             .map(|y| y.to_string())
@@ -1865,11 +2152,23 @@ fn backtest_table(r: &BacktestReport) -> String {
             m.name,
             t(&m.line.mae),
             t(&m.line.bias),
-            m.line.n,
+            count(m.line.n),
             t(&m.line_all.mae),
             t(&m.committee.mae),
             t(&m.committee.bias),
-            m.committee.n
+            count(m.committee.n)
+        );
+    }
+    if !r.years_without_budget.is_empty() {
+        let _ = writeln!(
+            s,
+            "Budgetmetoden: ingen budget för {} i databasen; de åren ingår inte i dess backtest \
+             (aldrig som budget 0).",
+            r.years_without_budget
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     s.push_str("Rad: de rader och år där metoden går att använda; \"alla rader\": varje rad och år, med mixens värde där metoden inte går att använda.\nNämndnivå: summan av nämndens rader mot nämndens utfall samma år; en rad där metoden inte går att använda räknas där med mixens värde.\nMixen: för varje år den metod som rekommenderas på raden utifrån de övriga åren (se docs/FORECASTING.md).\n");
@@ -2000,6 +2299,11 @@ pub(crate) fn accuracy(
                 None => variants.push(("mix".into(), false, base(&|l| Some(l.chosen().1)))),
             }
             for m in METHODS {
+                // A method that cannot be used on any line this year (the budget method in a
+                // year without budget) has no row, rather than the mix's figures.
+                if lines.iter().all(|l| l.value(m).is_none()) {
+                    continue;
+                }
                 variants.push((m.code().into(), false, base(&|l| l.value(m))));
             }
             for (method, is_stored, rows) in variants {

@@ -5,6 +5,7 @@ use crate::DEFAULT_DB;
 use anyhow::{bail, Result};
 use clap::Subcommand;
 use delar_followup::assess::{Override, Rule, Scale};
+use delar_store::prelude::*;
 use delar_store::SqliteStore;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -36,6 +36,15 @@ pub fn run(
         By::Account => LedgerBy::Account,
     };
     let rows = store.ledger(year, lb, obj.as_ref().map(|(d, c)| (*d, c.as_str())))?;
+    let periodised: Vec<delar_store::Periodised> = store
+        .budget_periodisation(year, None)?
+        .into_iter()
+        .filter(|p| match &obj {
+            Some((1, code)) => &p.responsible == code,
+            Some(_) => false,
+            None => true,
+        })
+        .collect();
     match format {
         Format::Json => {
             let v: Vec<_> = rows
@@ -50,15 +59,65 @@ pub fn run(
                     })
                 })
                 .collect();
+            let p: Vec<_> = periodised
+                .iter()
+                .map(|p| {
+                    json!({
+                        "responsible": p.responsible, "account": p.account,
+                        "amount": p.amount.to_fixed2(),
+                        "spread": match p.spread {
+                            delar_core::budget::Spread::LastYear => "foregaende_ar",
+                            delar_core::budget::Spread::Even => "jamn",
+                        },
+                    })
+                })
+                .collect();
             println!(
                 "{}",
-                serde_json::to_string_pretty(&json!({"year": year, "rows": v}))?
+                serde_json::to_string_pretty(
+                    &json!({"year": year, "rows": v, "periodised_budget": p})
+                )?
             );
         }
         Format::Csv => print!("{}", csv(&rows)),
-        Format::Table => print!("{}", table(year, &rows)),
+        Format::Table => {
+            print!("{}", table(year, &rows));
+            print!("{}", periodisation_note(&periodised));
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the table says of annual budget amounts: how many were periodised, and how.
+pub fn periodisation_note(periodised: &[delar_store::Periodised]) -> String {
+    use delar_core::budget::Spread;
+    if periodised.is_empty() {
+        return String::new();
+    }
+    let part = |spread: Spread| -> Option<String> {
+        let of: Vec<&delar_store::Periodised> =
+            periodised.iter().filter(|p| p.spread == spread).collect();
+        if of.is_empty() {
+            return None;
+        }
+        let sum: Amount = of.iter().map(|p| p.amount).sum();
+        Some(format!(
+            "{} ({} tkr) {}",
+            crate::out::count(of.len()),
+            sum.format(Unit::Tkr, 0),
+            spread.label()
+        ))
+    };
+    let parts: Vec<String> = [Spread::LastYear, Spread::Even]
+        .into_iter()
+        .filter_map(part)
+        .collect();
+    format!(
+        "Budgeten innehåller årsbelopp som periodiserats över månaderna: {}. Periodiseringen \
+         väljs per kontogrupp (periodisering = \"foregaende_ar\" eller \"jamn\" i \
+         kontogruppsfilen); jämnt används när fjolårets utfall saknas eller växlar tecken.\n",
+        parts.join(", ")
+    )
 }
 
 /// CSV with semicolons and decimal commas (what Swedish Excel opens directly), amounts in kr.
@@ -69,11 +128,7 @@ pub fn csv(rows: &[LedgerRow]) -> String {
         out.push_str(&format!(";m{m}"));
     }
     out.push_str(";totalt\n");
-    let fmt = |a: &Amount| {
-        a.format(Unit::Kr, 2)
-            .replace(['\u{a0}'], "")
-            .replace('\u{2212}', "-")
-    };
+    let fmt = |a: &Amount| crate::out::csv_kr(*a);
     for r in rows {
         for (kind, vals, total) in [
             ("utfall", &r.outcome, r.outcome_total),

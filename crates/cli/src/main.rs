@@ -2,6 +2,7 @@
 //! entry point; each subcommand is a thin layer over the library crates.
 
 mod bench;
+mod clap_sv;
 mod demo;
 mod followup;
 mod forecast;
@@ -9,8 +10,10 @@ mod generate;
 mod goals;
 mod granska;
 mod konsolidera;
+mod kontogrupper;
 mod ledger;
 mod organisation;
+mod out;
 mod programme;
 mod reconcile;
 mod report;
@@ -21,7 +24,7 @@ mod utvardera;
 mod volymer;
 
 use anyhow::{bail, Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use delar_core::{AccountMapping, Date};
 use delar_store::{ImportOptions, SqliteStore, Store, TemplateKind};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -45,6 +48,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Visa hjälpen för ett kommando (samma som KOMMANDO --help).
+    #[command(name = "hjalp", alias = "help")]
+    Hjalp {
+        /// Kommandot, till exempel forecast set.
+        kommando: Vec<String>,
+    },
     /// Skapa en ny databas.
     Init {
         /// Databasfil.
@@ -132,10 +141,16 @@ enum Command {
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
     },
-    /// Visa eller byt kontogruppsindelning.
+    /// Visa eller byt kontogruppsindelning, och visa konton som inte hör till någon grupp.
     Kontogrupper {
-        /// Ny indelning (TOML); utan fil visas den som gäller.
+        /// Ny indelning (TOML); utan fil visas den som gäller och kontona i "Ej kontogrupperat".
         file: Option<PathBuf>,
+        /// Skriv indelningen som gäller till en fil (TOML) att ändra i och läsa in igen.
+        #[arg(long, conflicts_with = "file")]
+        skriv: Option<PathBuf>,
+        /// Visa utfallet för kontona i "Ej kontogrupperat" för ett räkenskapsår (standard: alla år).
+        #[arg(long)]
+        year: Option<i32>,
         /// Databasfil.
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
@@ -154,8 +169,9 @@ enum Command {
         /// Rapportdefinition (TOML, se docs/REPORTS.md); standard är den inbyggda.
         #[arg(long)]
         definition: Option<PathBuf>,
-        /// Format, kommaseparerade.
-        #[arg(long, value_delimiter = ',', default_value = "json")]
+        /// Format att skriva, kommaseparerade (till exempel pdf,html). Utan --format skrivs
+        /// alla: pdf, docx, xlsx, html, txt och json (som delar demo).
+        #[arg(long, value_delimiter = ',')]
         format: Vec<report::OutFormat>,
         /// Katalog att skriva till.
         #[arg(long, default_value = "rapport")]
@@ -202,8 +218,8 @@ enum Command {
         /// Slumpfrö (samma frö ger samma filer).
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Storlek: small, default, medium eller large.
-        #[arg(long, default_value = "default")]
+        /// Storlek.
+        #[arg(long, default_value = "standard", value_parser = generate::scale_values())]
         scale: String,
         /// Prognosomgång eller brytmånad (till exempel 2025-08 eller 2025-P2).
         #[arg(long, default_value = "2025-08")]
@@ -314,7 +330,7 @@ enum ImportWhat {
 
 #[derive(Subcommand)]
 enum SieWhat {
-    /// Kontrollera SIE-filer utan databas. Slutkod 0 utan fel (varningar tillåts), 1 med fel.
+    /// Kontrollera SIE-filer utan att importera dem. Slutkod 0 utan fel (varningar tillåts), 1 med fel.
     Check {
         /// Filer att kontrollera.
         #[arg(required = true)]
@@ -325,10 +341,15 @@ enum SieWhat {
         /// Strikt läsning: första felet stoppar.
         #[arg(long)]
         strict: bool,
+        /// Databas vars kontogrupper konton prövas mot (standard: delar.db om den finns,
+        /// annars Kommun-Bas).
+        #[arg(long)]
+        db: Option<PathBuf>,
     },
     /// Skapa en stor syntetisk SIE 4-fil (för mätningar).
     Generate {
-        /// Utfil.
+        /// Filen att skriva.
+        #[arg(value_name = "UTFIL")]
         out: PathBuf,
         /// Ungefärlig storlek, till exempel 100MB eller 1GB.
         #[arg(long, default_value = "100MB")]
@@ -373,7 +394,15 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut cmd = command();
+    let cli = match cmd
+        .try_get_matches_from_mut(args.clone())
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => return clap_sv::exit(&e, &cmd, &args),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -383,8 +412,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// The command line as users see it: clap's tree from the types above, in Swedish.
+fn command() -> clap::Command {
+    clap_sv::localise(Cli::command())
+}
+
+/// `delar hjalp [KOMMANDO …]`: the long help of a command (exit code 2 for an unknown one).
+fn help(path: &[String]) -> ExitCode {
+    let root = command();
+    match clap_sv::find(&root, path) {
+        Some(c) => {
+            print!("{}", c.clone().render_long_help());
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!(
+                "delar: okänt kommando \"{}\"; kommandona står i `delar --help`",
+                path.join(" ")
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Hjalp { kommando } => Ok(help(&kommando)),
         Command::Init { db, kontogrupper } => {
             let mapping = match &kontogrupper {
                 Some(p) => Some(read_mapping(p)?),
@@ -465,8 +518,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     files,
                     json,
                     strict,
+                    db,
                 },
-        } => siecheck::run(&files, json, strict),
+        } => siecheck::run(&files, json, strict, db.as_deref()),
         Command::Sie {
             what:
                 SieWhat::Generate {
@@ -489,12 +543,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let stats = delar_demo::bigsie::big_sie_to_path(&out, &opts)
                 .with_context(|| format!("kunde inte skriva {}", out.display()))?;
             println!(
-                "Skrev {} ({:.1} MB, {} verifikationer, {} transaktioner) på {:.1} s.",
+                "Skrev {} ({} MB, {} verifikationer, {} transaktioner) på {} s.",
                 out.display(),
-                stats.bytes as f64 / 1e6,
-                stats.vouchers,
-                stats.transactions,
-                t.elapsed().as_secs_f64()
+                out::decimal(stats.bytes as f64 / 1e6, 1),
+                out::count(stats.vouchers),
+                out::count(stats.transactions),
+                out::decimal(t.elapsed().as_secs_f64(), 1)
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -518,24 +572,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = SqliteStore::open(&db)?;
             ledger::run(&store, year, by, object.as_deref(), format)
         }
-        Command::Kontogrupper { file, db } => {
+        Command::Kontogrupper {
+            file,
+            skriv,
+            year,
+            db,
+        } => {
             let mut store = SqliteStore::open(&db)?;
-            if let Some(p) = file {
-                let m = read_mapping(&p)?;
-                store.set_account_mapping(&m)?;
-                println!(
-                    "Kontogruppsindelningen \"{}\" gäller nu ({} grupper).",
-                    m.name,
-                    m.groups().len()
-                );
-            } else {
-                let m = store.account_mapping()?;
-                println!("Kontogruppsindelning: {}", m.name);
-                for g in m.groups() {
-                    println!("  {:<18} {:<50} {}", g.code, g.name, g.ranges.join(", "));
-                }
-            }
-            Ok(ExitCode::SUCCESS)
+            kontogrupper::run(&mut store, file.as_deref(), skriv.as_deref(), year)
         }
         Command::Report {
             round,
@@ -555,12 +599,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
             let def = report::definition(definition.as_deref())?;
             let store = SqliteStore::open(&db)?;
+            let formats = if format.is_empty() {
+                report::OutFormat::ALL.to_vec()
+            } else {
+                format
+            };
             let files = report::write_all(
                 &store,
                 round,
                 &def,
                 definition.as_deref(),
-                &format,
+                &formats,
                 &out,
                 draft,
             )?;
@@ -617,10 +666,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let what = if b.kind == "sie" {
                     format!(
                         "{} verifikationer, {} transaktioner",
-                        b.vouchers, b.transactions
+                        out::count(b.vouchers),
+                        out::count(b.transactions)
                     )
                 } else {
-                    format!("{} rader", b.rows)
+                    format!("{} rader", out::count(b.rows))
                 };
                 println!(
                     "batch {:>3}  {}  {:<8}  {:<24} {:<30} {what}",
@@ -657,7 +707,7 @@ pub fn today() -> Date {
 }
 
 /// Read an account mapping file, with the file name in any error.
-fn read_mapping(p: &Path) -> Result<AccountMapping> {
+pub fn read_mapping(p: &Path) -> Result<AccountMapping> {
     let text =
         std::fs::read_to_string(p).with_context(|| format!("kunde inte läsa {}", p.display()))?;
     AccountMapping::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
@@ -727,4 +777,117 @@ pub fn parse_size(s: &str) -> Result<u64> {
         bail!("storleken måste vara större än noll");
     }
     Ok((v * mult as f64) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command;
+    use clap::Command;
+
+    /// Words clap writes in English, and English words a description should not have.
+    const ENGLISH: &[&str] = &[
+        "Usage",
+        "Options",
+        "OPTIONS",
+        "Commands",
+        "COMMAND",
+        "Arguments",
+        "Print",
+        "help",
+        "version",
+        "default",
+        "Possible",
+        "possible",
+        "values",
+        "value",
+        "required",
+        "subcommand",
+        "aliases",
+        "The",
+        "the",
+        "and",
+        "for",
+        "with",
+        "of",
+        "to",
+        "this",
+        "is",
+        "are",
+        "or",
+        "see",
+        "more",
+        "Write",
+        "Show",
+        "Run",
+        "Import",
+        "file",
+        "files",
+        "FILE",
+        "FILES",
+        "ROUND",
+        "LINE",
+    ];
+
+    /// Every command under `c` with its path.
+    fn walk<'a>(c: &'a Command, out: &mut Vec<&'a Command>) {
+        out.push(c);
+        for s in c.get_subcommands() {
+            walk(s, out);
+        }
+    }
+
+    /// The words of a help text, leaving out flag names (`--to`, `--help`, `-h`: words users
+    /// type, not words we write).
+    fn words(text: &str) -> Vec<String> {
+        text.split_whitespace()
+            .filter(|t| !t.trim_start_matches(['(', '[', '`', '"']).starts_with('-'))
+            .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn every_help_of_every_command_is_swedish() {
+        let root = command();
+        let mut all = Vec::new();
+        walk(&root, &mut all);
+        assert!(all.len() > 60, "{} commands", all.len());
+        for c in all {
+            let name = c.get_bin_name().unwrap_or(c.get_name());
+            assert!(
+                c.get_about().is_some(),
+                "{name} has no description (a doc comment in Swedish)"
+            );
+            for help in [
+                c.clone().render_help().to_string(),
+                c.clone().render_long_help().to_string(),
+            ] {
+                assert!(help.contains("Användning: "), "{name}: {help}");
+                for w in words(&help) {
+                    assert!(
+                        !ENGLISH.contains(&w.as_str()),
+                        "{name}: English word {w:?} in\n{help}"
+                    );
+                }
+            }
+            for a in c.get_arguments() {
+                assert!(
+                    a.get_help().is_some(),
+                    "{name}: {} has no description",
+                    a.get_id()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_help_subcommand_is_ours() {
+        let root = command();
+        let h = root.find_subcommand("help").expect("an alias of hjalp");
+        assert_eq!(h.get_name(), "hjalp");
+        // No automatic help subcommand anywhere.
+        let f = root.find_subcommand("forecast").unwrap();
+        assert!(f.find_subcommand("help").is_none());
+    }
 }

@@ -31,7 +31,7 @@ pub fn render(org: &Organisation, month: YearMonth) -> String {
     }
     let mut out = format!(
         "Organisationen {month} ({} {}):\n",
-        tree.len(),
+        crate::out::count(tree.len()),
         if tree.len() == 1 { "enhet" } else { "enheter" }
     );
     for (depth, n) in tree.walk() {

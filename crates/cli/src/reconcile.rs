@@ -62,6 +62,9 @@ pub struct Reconciliation {
     /// Whether the round is locked (differences are then warnings: a locked round never
     /// changes).
     pub locked: bool,
+    /// Result accounts outside every kontogrupp ("Ej kontogrupperat") with outcome this year:
+    /// number, name, outcome.
+    pub ungrouped: Vec<(String, String, Amount)>,
 }
 
 fn kr(a: Amount) -> String {
@@ -194,11 +197,17 @@ pub fn reconcile(
     let locked = store
         .forecast_round(&round.id())?
         .is_some_and(|i| i.status == delar_store::RoundStatus::Locked);
+    let ungrouped = match store.ungrouped_accounts(Some(round.year)) {
+        Ok(v) => v.into_iter().filter(|(_, _, a)| !a.is_zero()).collect(),
+        Err(StoreError::NoSuchYear(_)) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
     Ok(Reconciliation {
         controls,
         placement_gap,
         unplaced,
         locked,
+        ungrouped,
     })
 }
 
@@ -293,6 +302,34 @@ impl Reconciliation {
                         "närmaste kända nod"
                     },
                     u.under
+                ),
+            });
+        }
+        if !self.ungrouped.is_empty() {
+            let list: Vec<String> = self
+                .ungrouped
+                .iter()
+                .map(|(n, name, a)| {
+                    if name.is_empty() {
+                        format!("{n} ({})", kr(*a))
+                    } else {
+                        format!("{n} {name} ({})", kr(*a))
+                    }
+                })
+                .collect();
+            let total: Amount = self.ungrouped.iter().map(|(_, _, a)| *a).sum();
+            out.push(Finding {
+                rule: "R16",
+                severity: Severity::Warning,
+                location: format!("Huvudboken {}, kontogrupp Ej kontogrupperat", round.year),
+                message: format!(
+                    "{} kr utfall {} på konton som inte hör till någon kontogrupp och \
+                     redovisas som egen rad \"Ej kontogrupperat\": {}. Lägg kontona i \
+                     kontogruppsfilen (`delar kontogrupper` visar hur) och läs in den med \
+                     `delar kontogrupper FIL`.",
+                    total.format(Unit::Kr, 2),
+                    round.year,
+                    list.join(", ")
                 ),
             });
         }

@@ -4,6 +4,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use delar_compose::{Definition, Inputs, Monthly};
 use delar_core::{OrgTree, Placement, Round, RoundKind};
+use delar_store::prelude::*;
 use delar_store::{ForecastStore, LedgerBy, SqliteStore, Store, StoreError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,17 +12,17 @@ use std::path::{Path, PathBuf};
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutFormat {
-    /// The report model as JSON (for other tools and tests).
+    /// Rapportmodellen som JSON (för andra program och tester).
     Json,
-    /// Plain text for the terminal and for review.
+    /// Ren text, för terminalen och för granskning.
     Txt,
-    /// One self-contained HTML file (inline CSS and SVG charts).
+    /// En fristående HTML-fil (inbäddad stil och inbäddade diagram).
     Html,
-    /// A Word document (heading styles, table of contents, tables, charts as pictures).
+    /// Ett Word-dokument (rubrikformat, innehållsförteckning, tabeller, diagram som bilder).
     Docx,
-    /// An Excel workbook (one sheet per table and chart, numbers as numbers, native charts).
+    /// En Excel-arbetsbok (ett blad per tabell och diagram, tal som tal, riktiga diagram).
     Xlsx,
-    /// A typeset, tagged PDF (PDF/UA-1) through embedded Typst.
+    /// En typsatt, taggad PDF (PDF/UA-1).
     Pdf,
 }
 
@@ -476,10 +477,22 @@ pub fn previous_round(r: Round) -> Option<Round> {
     }
 }
 
-/// The name the organisation goes by in the report (the SIE file's #FNAMN, or the root).
+/// The name the organisation goes by in the report: the ledger's `#FNAMN`, else the root of
+/// the organisation, else "Kommunen".
 pub fn organisation_name(store: &SqliteStore) -> String {
-    let _ = store;
-    "Exempelkommun".to_string()
+    if let Ok(Some(name)) = store.organisation_name() {
+        return name;
+    }
+    store
+        .organisation()
+        .ok()
+        .and_then(|o| {
+            o.nodes()
+                .iter()
+                .find(|n| n.parent.is_none())
+                .map(|n| n.name.clone())
+        })
+        .unwrap_or_else(|| "Kommunen".to_string())
 }
 
 /// Build the report model and run the integrity checks on it. An edited text whose paragraph

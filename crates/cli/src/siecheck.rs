@@ -1,16 +1,46 @@
-//! `delar sie check`: validate SIE files without a database.
+//! `delar sie check`: validate SIE files without a database (the account groups come from the
+//! database when there is one, so that accounts outside them are named before an import).
 
-use anyhow::Result;
-use delar_sie::{Checked, ReadOptions, SieStream};
+use anyhow::{Context, Result};
+use delar_core::AccountMapping;
+use delar_sie::finding::count;
+use delar_sie::{Checked, Finding, ReadOptions, SieStream};
+use delar_store::{SqliteStore, Store};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufReader;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// How many follow-on findings are printed under their cause.
+const SHOWN_FOLLOW_ONS: usize = 5;
+
+/// The account groups to check against: the database's (`db`, or `delar.db` here when it
+/// exists), else the default Kommun-Bas.
+fn mapping(db: Option<&Path>) -> Result<AccountMapping> {
+    if let Some(p) = db {
+        let store = SqliteStore::open(p)
+            .with_context(|| format!("kontogrupperna kunde inte läsas från {}", p.display()))?;
+        return Ok(store.account_mapping()?);
+    }
+    let here = Path::new(crate::DEFAULT_DB);
+    if here.exists() {
+        match SqliteStore::open(here).and_then(|s| s.account_mapping()) {
+            Ok(m) => return Ok(m),
+            Err(e) => eprintln!(
+                "delar: kontogrupperna kunde inte läsas från {} ({e}); standardindelningen \
+                 Kommun-Bas används",
+                here.display()
+            ),
+        }
+    }
+    Ok(AccountMapping::kommun_bas())
+}
+
 /// Check each file; exit 1 when any file has errors (or cannot be read).
-pub fn run(files: &[PathBuf], as_json: bool, strict: bool) -> Result<ExitCode> {
+pub fn run(files: &[PathBuf], as_json: bool, strict: bool, db: Option<&Path>) -> Result<ExitCode> {
+    let mapping = mapping(db)?;
     let mut any_error = false;
     for path in files {
         let name = path.display().to_string();
@@ -22,7 +52,7 @@ pub fn run(files: &[PathBuf], as_json: bool, strict: bool) -> Result<ExitCode> {
                 if as_json {
                     println!(
                         "{}",
-                        json!({"file": name, "findings": [{"severity": "error", "line": null, "code": "io", "message": msg}]})
+                        json!({"file": name, "findings": [{"severity": "error", "line": null, "code": "io", "message": msg, "cause": null}]})
                     );
                 } else {
                     eprintln!("{name}: fel: {msg}");
@@ -30,9 +60,10 @@ pub fn run(files: &[PathBuf], as_json: bool, strict: bool) -> Result<ExitCode> {
                 continue;
             }
         };
-        let checked = SieStream::new(
+        let checked = SieStream::with_mapping(
             BufReader::with_capacity(1 << 20, file),
             ReadOptions { strict },
+            mapping.clone(),
         )
         .finish();
         if checked.findings.errors() > 0 {
@@ -97,6 +128,7 @@ pub fn to_json(name: &str, c: &Checked) -> Value {
             "line": f.line,
             "code": f.code,
             "message": f.message,
+            "cause": f.cause,
         })).collect::<Vec<_>>(),
         "years": years,
     })
@@ -119,29 +151,65 @@ fn print_text(name: &str, c: &Checked) {
     );
     println!(
         "  {} rader, {} konton, {} objekt, {} verifikationer, {} transaktioner",
-        s.lines, s.accounts, s.objects, s.vouchers, s.transactions
+        count(s.lines),
+        count(s.accounts as u64),
+        count(s.objects as u64),
+        count(s.vouchers),
+        count(s.transactions)
     );
-    for f in c.findings.list() {
-        println!("  {}", f.render(name));
-    }
+    print_findings(name, c.findings.list());
     if c.findings.dropped() > 0 {
         println!(
             "  … och {} anmärkningar till som inte visas",
-            c.findings.dropped()
+            count(c.findings.dropped())
         );
     }
     let e = c.findings.errors();
     let w = c.findings.warnings();
+    let follow = c.findings.follow_on_errors();
+    let warnings = format!(
+        "{} {}",
+        count(w),
+        if w == 1 { "varning" } else { "varningar" }
+    );
     let verdict = match (e, w) {
         (0, 0) => "inga fel eller varningar".to_string(),
-        (0, w) => format!(
-            "inga fel, {w} {}",
-            if w == 1 { "varning" } else { "varningar" }
+        (0, _) => format!("inga fel, {warnings}"),
+        (e, _) if follow > 0 => format!(
+            "{} fel (varav {} följdfel), {warnings}",
+            count(e),
+            count(follow)
         ),
-        (e, w) => format!(
-            "{e} fel, {w} {}",
-            if w == 1 { "varning" } else { "varningar" }
-        ),
+        (e, _) => format!("{} fel, {warnings}", count(e)),
     };
     println!("  Resultat: {verdict}.");
+}
+
+/// The findings in order, each follow-on indented under its cause (a few of them, then a
+/// count of the rest).
+fn print_findings(name: &str, list: &[Finding]) {
+    let mut i = 0;
+    while i < list.len() {
+        let f = &list[i];
+        i += 1;
+        let Some(cause) = f.cause else {
+            println!("  {}", f.render(name));
+            continue;
+        };
+        // The run of follow-ons of this cause (sorted to come together, after the cause).
+        let mut n = 1;
+        while i < list.len() && list[i].cause == Some(cause) {
+            i += 1;
+            n += 1;
+        }
+        for x in &list[i - n..i - n + n.min(SHOWN_FOLLOW_ONS)] {
+            println!("    följdfel: {}", x.render(name));
+        }
+        if n > SHOWN_FOLLOW_ONS {
+            println!(
+                "    … och {} följdfel till av samma orsak",
+                count((n - SHOWN_FOLLOW_ONS) as u64)
+            );
+        }
+    }
 }

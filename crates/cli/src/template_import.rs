@@ -4,6 +4,7 @@
 //! unchanged.
 
 use anyhow::Result;
+use delar_store::prelude::*;
 use delar_store::{SqliteStore, Store, StoreError, TemplateKind, TemplateReport, TemplateSource};
 use delar_templates::{budget, organisation, volume_series, volumes, Table, TableError};
 use std::path::{Path, PathBuf};
@@ -98,7 +99,10 @@ fn errors(file: &str, list: &[TableError]) -> String {
             delar_templates::MAX_ERRORS
         )
     } else {
-        format!("{file} har {} fel; ingenting importerades", list.len())
+        format!(
+            "{file} har {} fel; ingenting importerades",
+            crate::out::count(list.len())
+        )
     };
     for e in list {
         s.push_str(&format!("\n  {e}"));

@@ -8,6 +8,7 @@ use crate::{report, DEFAULT_DB};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Subcommand;
 use delar_core::Round;
+use delar_store::prelude::*;
 use delar_store::{ForecastStore, RoundStatus, SqliteStore};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

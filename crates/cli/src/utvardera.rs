@@ -3,8 +3,8 @@
 //! [`delar_forecast::eval::evaluate`] and prints MAPE, median APE and bias per method and for
 //! the recommended mix, the coverage of the mix's 80 % ranges, and the run time.
 
+use crate::out::{count, csv_kr, csv_text, decimal};
 use anyhow::{bail, Result};
-use delar_core::money::format_scaled;
 use delar_core::Amount;
 use delar_forecast::eval::{choices, evaluate, Case, Evaluation, Metrics, Series};
 use delar_forecast::{Method, MONTHS};
@@ -131,8 +131,7 @@ struct JsonOut<'a> {
 }
 
 fn pct(x: f64) -> String {
-    let v = format_scaled((x * 100.0).round() as i64, 2, '\u{a0}');
-    v.replacen('-', "−", 1)
+    decimal(x, 2).replacen('-', "−", 1)
 }
 
 fn label(key: &str) -> String {
@@ -153,14 +152,19 @@ fn table(e: &Evaluation, cases: &[Case], series: usize, seconds: f64) -> String 
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Utvärdering av helårsprognoser: {series} serier, {} serieår, {} s.",
-        e.cases,
-        format_scaled((seconds * 100.0).round() as i64, 2, '\u{a0}')
+        "Utvärdering av helårsprognoser: {} serier, {} serieår, {} s.",
+        count(series),
+        count(e.cases),
+        decimal(seconds, 2)
     );
     let chosen = choices(cases);
     for (m, per) in &e.cutoffs {
         let n = per.get("mix").map(|x| x.n).unwrap_or(0);
-        let _ = writeln!(s, "\nHelår skattat från januari–månad {m} ({n} fall):");
+        let _ = writeln!(
+            s,
+            "\nHelår skattat från januari–månad {m} ({} fall):",
+            count(n)
+        );
         let _ = writeln!(
             s,
             "{:<42} {:>6} {:>9} {:>9} {:>9} {:>12}",
@@ -179,7 +183,7 @@ fn table(e: &Evaluation, cases: &[Case], series: usize, seconds: f64) -> String 
                 pct(x.median_ape),
                 pct(x.bias),
                 x.coverage80
-                    .map(|c| format!("{} %", format_scaled((c * 1000.0).round() as i64, 1, ' ')))
+                    .map(|c| format!("{} %", decimal(c * 100.0, 1)))
                     .unwrap_or_default()
             );
         }
@@ -195,11 +199,12 @@ fn table(e: &Evaluation, cases: &[Case], series: usize, seconds: f64) -> String 
     s
 }
 
-/// Per-case CSV for analysis: series, year, cut-off, outcome, each projection, the mix.
+/// Per-case CSV for analysis: series, year, cut-off, outcome, each projection, the mix
+/// (amounts as every CSV of delar writes them: `-1234,50`).
 fn cases_csv(cases: &[Case]) -> String {
     let keys: std::collections::BTreeSet<&String> =
         cases.iter().flat_map(|c| c.forecasts.keys()).collect();
-    let kr = |a: Amount| format!("{:.2}", a.ore() as f64 / 100.0);
+    let kr = csv_kr;
     let mut s = String::from("serie;år;brytmånad;utfall");
     for k in &keys {
         s.push(';');
@@ -207,7 +212,14 @@ fn cases_csv(cases: &[Case]) -> String {
     }
     s.push_str(";mix;mixmetod;lägsta80;högsta80\n");
     for c in cases {
-        let _ = write!(s, "{};{};{};{}", c.series, c.year, c.cutoff, kr(c.actual));
+        let _ = write!(
+            s,
+            "{};{};{};{}",
+            csv_text(&c.series),
+            c.year,
+            c.cutoff,
+            kr(c.actual)
+        );
         for k in &keys {
             s.push(';');
             if let Some(v) = c.forecasts.get(*k) {

@@ -4,6 +4,7 @@
 use anyhow::Result;
 use delar_core::money::format_scaled;
 use delar_core::{FinancialYear, PeriodRange, VolumeSeries, YearMonth};
+use delar_store::prelude::*;
 use delar_store::{SqliteStore, Store};
 use std::collections::BTreeMap;
 use std::process::ExitCode;

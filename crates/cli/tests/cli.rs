@@ -184,6 +184,26 @@ fn demo_writes_the_ledger() {
     let d = tmp();
     let o = delar(&["demo", "--out", "ut"], d.path());
     assert!(o.status.success(), "{}", stderr(&o));
+    // Numbers in messages the Swedish way: decimal comma, a space between thousands.
+    let out = stdout(&o);
+    let done = out.lines().last().unwrap();
+    let secs = done
+        .strip_prefix("Klart på ")
+        .and_then(|d| d.strip_suffix(" s."))
+        .unwrap_or_else(|| panic!("{done}"));
+    assert!(secs.contains(',') && !secs.contains('.'), "{done}");
+    let vouchers = out
+        .lines()
+        .find(|l| l.contains("exempelkommun-2024.se:"))
+        .unwrap_or_else(|| panic!("{out}"));
+    let count = vouchers
+        .split(": ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    assert!(count.contains('\u{a0}'), "{vouchers}");
     let table = std::fs::read_to_string(d.path().join("ut/huvudbok-kontogrupper.txt")).unwrap();
     for g in [
         "Personalkostnader",
@@ -207,6 +227,29 @@ fn demo_writes_the_ledger() {
     let lines = std::fs::read_to_string(d.path().join("ut/prognos.csv")).unwrap();
     assert!(lines.starts_with("ansvar;kontogrupp;metod;"), "{lines}");
     assert!(lines.lines().count() > 100, "too few forecast lines");
+    // Method codes and amounts in kronor with a decimal comma, as every CSV.
+    for l in lines.lines().skip(1) {
+        let cells: Vec<&str> = l.splitn(10, ';').collect();
+        assert!(
+            [
+                "budget",
+                "linjar",
+                "sasong",
+                "volym",
+                "utjamning",
+                "manuell"
+            ]
+            .contains(&cells[2]),
+            "{l}"
+        );
+        for c in &cells[3..9] {
+            let (int, dec) = c.split_once(',').unwrap_or_else(|| panic!("{c} in {l}"));
+            assert!(
+                int.trim_start_matches('-').parse::<u64>().is_ok() && dec.len() == 2,
+                "{l}"
+            );
+        }
+    }
     // Everything went through the import paths: the batch log has the templates, the SIE
     // files and the registers.
     let o = delar(&["batches", "--db", "ut/delar.db"], d.path());
@@ -283,8 +326,15 @@ fn generate_writes_exempelkommun_and_the_files_check_clean() {
     assert!(volumes.lines().last().unwrap().contains(";2025-04;"));
     // Bad options give Swedish errors.
     let o = delar(&["generate", "--out", "x", "--scale", "jätte"], d.path());
-    assert!(!o.status.success());
-    assert!(stderr(&o).contains("okänd skala"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "a usage error");
+    assert!(
+        stderr(&o).contains(
+            "ogiltigt värde \"jätte\" för --scale <SKALA>; möjliga värden: liten, standard, \
+             mellan, stor"
+        ),
+        "{}",
+        stderr(&o)
+    );
     let o = delar(&["generate", "--out", "x", "--round", "2024-08"], d.path());
     assert!(!o.status.success());
     assert!(
@@ -292,4 +342,175 @@ fn generate_writes_exempelkommun_and_the_files_check_clean() {
         "{}",
         stderr(&o)
     );
+}
+
+/// A corpus file from `crates/sie/tests/quirks`, copied into `dir`.
+fn quirk(dir: &Path, name: &str) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../sie/tests/quirks")
+        .join(name);
+    let bytes = std::fs::read(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+    write(dir, name, &bytes)
+}
+
+#[test]
+fn sie_check_names_accounts_outside_the_groups_of_the_database_in_force() {
+    let d = tmp();
+    quirk(d.path(), "konton-utanfor-grupper.se");
+    // Without a database: Kommun-Bas. A warning, not an error.
+    let o = delar(&["sie", "check", "konton-utanfor-grupper.se"], d.path());
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("3 resultatkonton hör inte till någon kontogrupp i \"Kommun-Bas standard\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("9000 Interna poster 2\u{a0}500,00 kr"),
+        "{out}"
+    );
+    assert!(out.contains("Resultat: inga fel, 1 varning."), "{out}");
+    // A database whose groups cover class 0 and 9 (here: delar.db, found without --db).
+    let mut toml = delar_core::accounts::KOMMUN_BAS_TOML.to_string();
+    toml.push_str("\n[[group]]\ncode = \"interna\"\nname = \"Interna\"\nkind = \"cost\"\nranges = [\"0\", \"9\"]\n");
+    write(d.path(), "grupper.toml", toml.as_bytes());
+    assert!(delar(&["init", "--kontogrupper", "grupper.toml"], d.path())
+        .status
+        .success());
+    let out = stdout(&delar(
+        &["sie", "check", "konton-utanfor-grupper.se"],
+        d.path(),
+    ));
+    assert!(out.contains("Resultat: inga fel eller varningar."), "{out}");
+    // --db names another database; one that does not exist is an error.
+    assert!(delar(&["init", "--db", "standard.db"], d.path())
+        .status
+        .success());
+    let o = delar(
+        &[
+            "sie",
+            "check",
+            "--db",
+            "standard.db",
+            "--json",
+            "konton-utanfor-grupper.se",
+        ],
+        d.path(),
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["findings"][0]["code"], "ungrouped-account");
+    assert_eq!(v["findings"][0]["cause"], serde_json::Value::Null);
+    let o = delar(
+        &[
+            "sie",
+            "check",
+            "--db",
+            "saknas.db",
+            "konton-utanfor-grupper.se",
+        ],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("saknas.db"), "{}", stderr(&o));
+}
+
+#[test]
+fn sie_check_lists_follow_ons_under_their_cause() {
+    let d = tmp();
+    quirk(d.path(), "avbruten.se");
+    quirk(d.path(), "html-sida.se");
+    let o = delar(&["sie", "check", "avbruten.se", "html-sida.se"], d.path());
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    let cut = lines
+        .iter()
+        .position(|l| l.contains("filen verkar avbruten"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        lines[cut + 1].starts_with("    följdfel: avbruten.se:13: fel: konto 1930"),
+        "{out}"
+    );
+    assert!(
+        lines[cut + 2].starts_with("    följdfel: avbruten.se:15: fel: konto 5011"),
+        "{out}"
+    );
+    assert!(
+        lines[cut + 3].contains("följdfel: avbruten.se:26: fel: verifikation A 3"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Resultat: 4 fel (varav 3 följdfel), 0 varningar."),
+        "{out}"
+    );
+    // The HTML page: one error, nothing else.
+    let html: Vec<&str> = lines
+        .iter()
+        .copied()
+        .skip_while(|l| !l.starts_with("html-sida.se:"))
+        .collect();
+    assert_eq!(html.len(), 4, "{out}");
+    assert!(
+        html[2].contains("html-sida.se: fel: filen är inte en SIE-fil utan en HTML-sida"),
+        "{out}"
+    );
+    let o = delar(&["sie", "check", "--json", "avbruten.se"], d.path());
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let f = v["findings"].as_array().unwrap();
+    assert_eq!(f[0]["code"], "truncated");
+    assert_eq!(f[1]["cause"]["code"], "truncated");
+    assert_eq!(f[1]["cause"]["line"], 26);
+}
+
+#[test]
+fn kontogrupper_lists_ungrouped_accounts_and_how_to_map_them() {
+    let d = tmp();
+    quirk(d.path(), "konton-utanfor-grupper.se");
+    let o = delar(&["import", "sie", "konton-utanfor-grupper.se"], d.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Ej kontogrupperat"), "{}", stdout(&o));
+    let out = stdout(&delar(&["kontogrupper"], d.path()));
+    assert!(
+        out.contains("ej_kontogrupperat  Ej kontogrupperat"),
+        "{out}"
+    );
+    assert!(
+        out.contains("4 konton i \"Ej kontogrupperat\" (utfall alla år):"),
+        "{out}"
+    );
+    assert!(out.contains("9000       Interna poster"), "{out}");
+    assert!(
+        out.contains("delar kontogrupper --skriv kontogrupper.toml"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ranges = [\"0351\", \"9000\", \"9911\", \"9999\"]"),
+        "{out}"
+    );
+    let year = stdout(&delar(&["kontogrupper", "--year", "2025"], d.path()));
+    assert!(year.contains("(utfall 2025)"), "{year}");
+
+    // Follow the steps: write the mapping, add a group, load it.
+    let o = delar(&["kontogrupper", "--skriv", "kontogrupper.toml"], d.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut toml = std::fs::read_to_string(d.path().join("kontogrupper.toml")).unwrap();
+    assert!(toml.starts_with("name = \"Kommun-Bas standard\""), "{toml}");
+    toml.push_str("\n[[group]]\ncode = \"ovriga_poster\"\nname = \"Övriga poster\"\nkind = \"cost\"\nranges = [\"0351\", \"9000\", \"9911\", \"9999\"]\n");
+    write(d.path(), "kontogrupper.toml", toml.as_bytes());
+    let o = delar(&["kontogrupper", "kontogrupper.toml"], d.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Alla resultatkonton hör till en kontogrupp."),
+        "{}",
+        stdout(&o)
+    );
+    let o = delar(&["ledger", "--year", "2025", "--format", "json"], d.path());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let keys: Vec<&str> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["kop_verksamhet", "ovriga_poster"]);
 }

@@ -125,9 +125,10 @@ fn the_first_report_of_a_new_database_builds_and_checks() {
 fn flagged_lines_are_reviewed_from_a_file_all_or_nothing_then_the_round_locks() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path();
-    new_database(p, false);
+    new_database(p, true);
     ok(&["forecast", "run", "--round", "1985-P1"], p);
-    // Without a budget the lines are flagged; the lock lists them and says what to do.
+    // Without history the lines follow the budget while the salaries run above it: the lines
+    // are flagged; the lock lists them and says what to do.
     let e = fails(&["forecast", "lock", "--round", "1985-P1"], p);
     assert!(e.contains("flaggade rader saknar kommentar"), "{e}");
     assert!(e.contains("delar forecast granska --round 1985-P1"), "{e}");
@@ -152,7 +153,7 @@ fn flagged_lines_are_reviewed_from_a_file_all_or_nothing_then_the_round_locks() 
     let mut csv = "rad;kommentar\r\n".to_string();
     for l in &lines {
         csv.push_str(&format!(
-            "{l};Granskad: budgeten är inte inläst än, prognosen följer utfallet.\r\n"
+            "{l};Granskad: lönerna ligger över budget, åtgärder tas fram.\r\n"
         ));
     }
     let bad = format!("{csv}200:finns_inte;Granskad.\r\n");
@@ -205,7 +206,7 @@ fn flagged_lines_are_reviewed_from_a_file_all_or_nothing_then_the_round_locks() 
     let log = ok(&["forecast", "list", "--log", "1985-P1"], p);
     assert_eq!(log.matches(" granskning ").count(), lines.len(), "{log}");
     assert!(
-        log.contains("Granskad: budgeten är inte inläst än"),
+        log.contains("Granskad: lönerna ligger över budget"),
         "{log}"
     );
     ok(&["forecast", "lock", "--round", "1985-P1"], p);

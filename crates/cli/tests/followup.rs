@@ -1,5 +1,6 @@
 //! End-to-end tests of `delar import <register>` on Exempelkommun's generated registers.
 
+use delar_store::prelude::*;
 use delar_store::{FollowupFilter, SqliteStore};
 
 mod common;

@@ -37,14 +37,125 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
     assert!(table.contains("PO Programområde social välfärd"), "{table}");
     let json: serde_json::Value =
         serde_json::from_str(&ok(&["forecast", "show", "--format", "json"], p)).unwrap();
+    assert_eq!(json["round"]["id"], "2025-P2");
+    assert_eq!(json["round"]["cutoff"], "2025-08");
     let nodes = json["nodes"].as_array().unwrap();
     assert_eq!(nodes[0]["node"], "PO");
-    // The programme area's forecast is the sum of the lines' forecasts.
     let lines = json["lines"].as_array().unwrap();
     assert!(lines.len() > 100, "{}", lines.len());
+    // Amounts are kronor with two decimals as text, methods their codes (one vocabulary).
+    let kr = |v: &serde_json::Value| -> i128 {
+        let s = v.as_str().unwrap_or_else(|| panic!("{v} is not text"));
+        let (int, dec) = s.split_once('.').unwrap_or_else(|| panic!("{s}"));
+        assert_eq!(dec.len(), 2, "{s}");
+        let ore = int.trim_start_matches('-').parse::<i128>().unwrap() * 100
+            + dec.parse::<i128>().unwrap();
+        if s.starts_with('-') {
+            -ore
+        } else {
+            ore
+        }
+    };
+    // The programme area's forecast is the sum of the lines' forecasts.
+    let sum: i128 = lines.iter().map(|l| kr(&l["forecast"])).sum();
+    assert_eq!(kr(&nodes[0]["total"]["forecast"]), sum);
+    for l in lines {
+        assert_eq!(
+            kr(&l["deviation"]),
+            kr(&l["budget"]) - kr(&l["forecast"]),
+            "{l}"
+        );
+        assert!(
+            [
+                "budget",
+                "linjar",
+                "sasong",
+                "volym",
+                "utjamning",
+                "kombination",
+                "manuell"
+            ]
+            .contains(&l["method"].as_str().unwrap()),
+            "{l}"
+        );
+        for e in l["estimates"].as_array().unwrap() {
+            for k in ["full_year", "mae", "bias"] {
+                if !e[k].is_null() {
+                    kr(&e[k]); // two decimals as text, or a panic
+                }
+            }
+        }
+    }
+    let codes: std::collections::BTreeSet<&str> = lines
+        .iter()
+        .flat_map(|l| l["estimates"].as_array().unwrap())
+        .map(|e| e["method"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes.into_iter().collect::<Vec<_>>(),
+        [
+            "budget",
+            "kombination",
+            "linjar",
+            "sasong",
+            "utjamning",
+            "volym"
+        ]
+    );
+    // The CSV: the sums per node × kontogrupp, and for a unit's own rows the method, every
+    // method's value and the explanation.
     let csv = ok(&["forecast", "show", "--format", "csv", "--node", "SN"], p);
-    assert!(csv.starts_with("nod;namn;niva;kontogrupp;"), "{csv}");
-    assert!(csv.lines().any(|l| l.starts_with("SN41;")), "{csv}");
+    let header = csv.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "nod;namn;niva;kontogrupp;utfall_hittills;budget;prognos;avvikelse;sarskilda_poster;\
+         metod;rekommenderad;prognos_budget;prognos_linjar;prognos_sasong;prognos_volym;\
+         prognos_utjamning;prognos_kombination;prognos_manuell;forklaring"
+    );
+    let columns = header.split(';').count();
+    let sn41 = csv
+        .lines()
+        .find(|l| l.starts_with("SN41;") && l.contains(";kop_verksamhet;"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    let cells: Vec<&str> = sn41.splitn(columns, ';').collect();
+    assert_eq!(cells.len(), columns, "{sn41}");
+    let line = lines
+        .iter()
+        .find(|l| l["node"] == "SN41" && l["group"] == "kop_verksamhet")
+        .unwrap();
+    assert_eq!(cells[9], line["method"].as_str().unwrap(), "{sn41}");
+    let csv_kr = |s: &str| s.replace(',', ".");
+    assert_eq!(
+        csv_kr(cells[6]),
+        line["forecast"].as_str().unwrap(),
+        "{sn41}"
+    );
+    for (i, code) in [
+        "budget",
+        "linjar",
+        "sasong",
+        "volym",
+        "utjamning",
+        "kombination",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let e = line["estimates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["method"] == *code)
+            .unwrap();
+        match e["full_year"].as_str() {
+            Some(v) => assert_eq!(csv_kr(cells[11 + i]), v, "{code}: {sn41}"),
+            None => assert_eq!(cells[11 + i], "", "{code}: {sn41}"),
+        }
+    }
+    assert!(cells[18].starts_with("\"Helårsprognos"), "{sn41}");
+    // A committee's row is a sum: no method.
+    let sn = csv.lines().find(|l| l.starts_with("SN;")).unwrap();
+    assert!(sn.ends_with(";;;;;;;;;;"), "{sn}");
     assert!(!csv.lines().any(|l| l.starts_with("VON")), "{csv}");
 
     // set: a method needs a comment; a manual amount; a comment alone.
@@ -78,7 +189,7 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
             "set",
             "SN42:kop_verksamhet",
             "--amount",
-            "12 500 000",
+            "12 500 000,50",
             "--comment",
             "Två placeringar avslutas.",
         ],
@@ -107,6 +218,23 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
         p,
     );
     assert!(out.contains("Särskild effekt, strukturell"), "{out}");
+    // Negative amounts with a hyphen or a real minus sign, with spaces.
+    for a in ["-1 200", "\u{2212}1 200,50"] {
+        ok(
+            &[
+                "forecast",
+                "adjust",
+                "SN43:kop_verksamhet",
+                "--kind",
+                "engang",
+                "--amount",
+                a,
+                "--comment",
+                "Återbetalning",
+            ],
+            p,
+        );
+    }
     let e = fails(
         &[
             "forecast",
@@ -130,6 +258,44 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
         node.contains("Justering 1: Särskild effekt, strukturell"),
         "{node}"
     );
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        &["forecast", "show", "--node", "SN", "--format", "json"],
+        p,
+    ))
+    .unwrap();
+    let line = |node: &str| {
+        json["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["node"] == node && l["group"] == "kop_verksamhet")
+            .unwrap()
+            .clone()
+    };
+    let sn42 = line("SN42");
+    assert_eq!(sn42["method"], "manuell");
+    assert_eq!(sn42["base"], "12500000.50");
+    assert_eq!(sn42["manual"], true);
+    let adj: Vec<(String, String)> = line("SN43")["adjustments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["kind"].as_str().unwrap().to_string(),
+                a["amount"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        adj,
+        [
+            ("sarskild_strukturell".to_string(), "1500000.00".to_string()),
+            ("engang".to_string(), "-1200.00".to_string()),
+            ("engang".to_string(), "-1200.50".to_string()),
+        ]
+    );
+    assert_eq!(line("SN43")["adjustments"][0]["low"], "1000000.00");
 
     // Recomputing keeps the person's choices.
     ok(&["forecast", "run", "--round", "2025-P2"], p);
@@ -173,13 +339,13 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
             "budget",
             "linjar",
             "sasong",
-            "volym_pris",
+            "volym",
             "utjamning",
             "kombination",
             "mix"
         ]
     );
-    let mix = &bt["methods"][5];
+    let mix = &bt["methods"][6];
     assert!(mix["line"]["n"].as_u64().unwrap() > 100);
     assert_eq!(mix["committee"]["n"], 16, "4 committees × 4 years");
     assert!(
@@ -212,12 +378,12 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|l| !l["flags"].as_array().unwrap().is_empty() && l["line"]["comment"].is_null())
+        .filter(|l| !l["flags"].as_array().unwrap().is_empty() && l["comment"].is_null())
         .map(|l| {
             format!(
                 "{}:{}",
-                l["line"]["node"].as_str().unwrap(),
-                l["line"]["group"].as_str().unwrap()
+                l["node"].as_str().unwrap(),
+                l["group"].as_str().unwrap()
             )
         })
         .collect();

@@ -52,20 +52,16 @@ fn largest_sn_line(p: &Path) -> String {
     .unwrap();
     let lines = json["lines"].as_array().unwrap();
     let deviation = |l: &serde_json::Value| {
-        let line = &l["line"];
-        let adjustments: i64 = line["adjustments"]
-            .as_array()
+        delar_core::Amount::parse_sie(l["deviation"].as_str().unwrap())
             .unwrap()
-            .iter()
-            .map(|a| a["amount"].as_i64().unwrap())
-            .sum();
-        (line["budget"].as_i64().unwrap() - line["base"].as_i64().unwrap() - adjustments).abs()
+            .ore()
+            .abs()
     };
     let l = lines.iter().max_by_key(|l| deviation(l)).unwrap();
     format!(
         "{}:{}",
-        l["line"]["node"].as_str().unwrap(),
-        l["line"]["group"].as_str().unwrap()
+        l["node"].as_str().unwrap(),
+        l["group"].as_str().unwrap()
     )
 }
 

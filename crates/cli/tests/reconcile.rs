@@ -183,3 +183,44 @@ fn a_ledger_changed_after_the_round_is_caught_by_check() {
     ok(&["forecast", "run", "--round", "2025-P2"], p);
     ok(&["check", "--round", "2025-P2"], p);
 }
+
+#[test]
+fn accounts_outside_the_groups_are_flagged_by_check_until_mapped() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    setup(p);
+    let sie = EXTRA
+        .replace(
+            "#KONTO 4610 \"Kop av verksamhet\"",
+            "#KONTO 9010 \"Internt\"",
+        )
+        .replace(
+            "#TRANS 4610 {1 \"SN\"} 5000000.00",
+            "#TRANS 9010 {1 \"SN11\"} 250000.00",
+        )
+        .replace(
+            "#TRANS 4610 {1 \"X999\"} 1000000.00\n#TRANS 4610 {} 500000.00\n",
+            "",
+        )
+        .replace("-6500000.00", "-250000.00");
+    std::fs::write(p.join("internt.se"), sie).unwrap();
+    ok(&["import", "sie", "-q", "internt.se"], p);
+    ok(&["forecast", "run", "--round", "2025-P2"], p);
+    let out = ok(&["check", "--round", "2025-P2"], p);
+    let line = out
+        .lines()
+        .find(|l| l.contains("Ej kontogrupperat"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(line.starts_with("R16 varning"), "{line}");
+    assert!(line.contains("9010 Internt (250\u{a0}000,00 kr)"), "{line}");
+    assert!(line.contains("delar kontogrupper"), "{line}");
+    // The report shows them as their own kontogrupp row.
+    ok(
+        &[
+            "report", "--round", "2025-P2", "--format", "txt", "--out", "r",
+        ],
+        p,
+    );
+    let txt = std::fs::read_to_string(p.join("r/delarsrapport-2025-P2.txt")).unwrap();
+    assert!(txt.contains("Ej kontogrupperat"), "{txt}");
+}

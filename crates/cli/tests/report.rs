@@ -165,14 +165,13 @@ fn demo_report_formats_agree_check_clean_reproducible_and_edits_are_kept() {
         Format::Amount { .. }
     ));
 
-    // Same data, same bytes: a second run of the report writes identical files.
-    ok(
+    // Same data, same bytes: a second run of the report writes identical files. Without
+    // --format it writes every format, as the demo does.
+    let written = ok(
         &[
             "report",
             "--round",
             "2025-P2",
-            "--format",
-            "pdf,docx,xlsx,html",
             "--out",
             "igen",
             "--db",
@@ -180,7 +179,13 @@ fn demo_report_formats_agree_check_clean_reproducible_and_edits_are_kept() {
         ],
         p,
     );
-    for ext in ["pdf", "docx", "xlsx", "html"] {
+    for ext in ["txt", "json", "html", "docx", "xlsx", "pdf"] {
+        assert!(
+            written.contains(&format!("igen/{stem}.{ext}")),
+            "{ext} not written: {written}"
+        );
+    }
+    for ext in ["pdf", "docx", "xlsx", "html", "txt", "json"] {
         assert!(
             std::fs::read(dir.join(format!("{stem}.{ext}"))).unwrap()
                 == std::fs::read(p.join(format!("igen/{stem}.{ext}"))).unwrap(),

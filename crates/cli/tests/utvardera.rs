@@ -65,10 +65,15 @@ fn measures_methods_and_mix_on_series_files() {
     let cases = std::fs::read_to_string(p.join("fall.csv")).unwrap();
     assert!(cases.starts_with("serie;år;brytmånad;utfall;"), "{cases}");
     assert_eq!(cases.lines().count(), 1 + 20);
-    assert!(cases.contains("serier:intakt;2023;8;-"), "{cases}");
+    assert!(cases.contains("\"serier:intakt\";2023;8;-"), "{cases}");
+    // Amounts as every CSV of delar: decimal comma, no thousands separator.
+    let row = cases.lines().nth(1).unwrap();
+    let actual = row.split(';').nth(3).unwrap();
+    assert!(actual.contains(',') && !actual.contains('\u{a0}'), "{row}");
 
     let table = ok(&["forecast", "utvardera", "serier.csv"], p);
     assert!(table.contains("2 serier, 10 serieår"), "{table}");
+    assert!(table.contains("(10 fall)"), "{table}");
     assert!(table.contains("Rekommenderad mix"), "{table}");
     assert!(table.contains("Mixen valde:"), "{table}");
 

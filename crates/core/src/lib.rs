@@ -9,8 +9,8 @@ pub mod period;
 pub mod placement;
 pub mod volume;
 
-pub use accounts::{AccountGroup, AccountMapping, GroupKind};
-pub use budget::BudgetLine;
+pub use accounts::{AccountGroup, AccountMapping, GroupKind, UNGROUPED};
+pub use budget::{BudgetLine, BudgetPeriod, Periodisation};
 pub use money::{Amount, Unit};
 pub use org::{OrgError, OrgKind, OrgNode, OrgTree, Organisation};
 pub use period::{Date, FinancialYear, PeriodRange, Round, RoundKind, YearMonth};

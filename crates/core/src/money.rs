@@ -450,6 +450,68 @@ pub fn format_percent(ratio: f64, decimals: u8) -> String {
     format!("{}{}%", format_scaled(v, decimals, NBSP), NBSP)
 }
 
+/// An integer the Swedish way: `69 168`, `−1 200` (non-breaking space between thousands, real
+/// minus sign). For counts in messages.
+pub fn format_int(n: i64) -> String {
+    format_scaled(n, 0, NBSP)
+}
+
+/// A decimal number the Swedish way with `decimals` decimals, rounded half away from zero:
+/// `2,0`, `1 234,57`, `−0,5`; a value that rounds to zero has no sign. For seconds, megabytes
+/// and other measurements in messages (never for money: use [`Amount::format`]).
+pub fn format_decimal(x: f64, decimals: u8) -> String {
+    if !x.is_finite() {
+        return "–".to_string();
+    }
+    let scaled = (x * 10f64.powi(decimals as i32)).round();
+    let v = if scaled == 0.0 {
+        0
+    } else {
+        scaled.clamp(i64::MIN as f64, i64::MAX as f64) as i64
+    };
+    format_scaled(v, decimals, NBSP)
+}
+
+/// Serde for an [`Amount`] as kronor with exactly two decimals in a JSON string (`"1234.50"`,
+/// `"-12.00"`, as [`Amount::to_fixed2`]): the one form every JSON output of delar uses
+/// (`#[serde(with = "delar_core::money::kr_string")]`). Reads the same form back.
+pub mod kr_string {
+    use super::Amount;
+    use serde::{de::Error as _, Deserialize, Deserializer, Serializer};
+
+    /// Write `a` as `"1234.50"`.
+    pub fn serialize<S: Serializer>(a: &Amount, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&a.to_fixed2())
+    }
+
+    /// Read `"1234.50"` (a decimal point, up to two decimals).
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+        let s = String::deserialize(d)?;
+        Amount::parse_sie(&s).map_err(D::Error::custom)
+    }
+
+    /// The same for an `Option<Amount>`: `null` when there is none.
+    pub mod option {
+        use super::Amount;
+        use serde::{de::Error as _, Deserialize, Deserializer, Serializer};
+
+        /// Write `Some(a)` as `"1234.50"`, `None` as `null`.
+        pub fn serialize<S: Serializer>(a: &Option<Amount>, s: S) -> Result<S::Ok, S::Error> {
+            match a {
+                Some(a) => s.serialize_str(&a.to_fixed2()),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Read `"1234.50"` or `null`.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Amount>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|s| Amount::parse_sie(&s).map_err(D::Error::custom))
+                .transpose()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,6 +532,40 @@ mod tests {
         assert_eq!(a(-400_000).format(Unit::Mnkr, 1), "0,0");
         assert_eq!(a(100_000).format(Unit::Kr, 0), "1\u{a0}000");
         assert_eq!(a(99_999).format(Unit::Kr, 0), "1\u{a0}000");
+    }
+
+    #[test]
+    fn formats_counts_and_measurements() {
+        assert_eq!(format_int(69_168), "69\u{a0}168");
+        assert_eq!(format_int(-1_200), "\u{2212}1\u{a0}200");
+        assert_eq!(format_int(999), "999");
+        assert_eq!(format_decimal(2.04, 1), "2,0");
+        assert_eq!(format_decimal(1234.567, 2), "1\u{a0}234,57");
+        assert_eq!(format_decimal(-0.04, 1), "0,0");
+        assert_eq!(format_decimal(-0.05, 1), "\u{2212}0,1");
+        assert_eq!(format_decimal(f64::NAN, 1), "–");
+    }
+
+    #[test]
+    fn kr_string_writes_and_reads_two_decimals() {
+        #[derive(Serialize, Deserialize, PartialEq, Debug)]
+        struct T {
+            #[serde(with = "kr_string")]
+            a: Amount,
+            #[serde(with = "kr_string::option")]
+            b: Option<Amount>,
+        }
+        let t = T {
+            a: a(-123_450),
+            b: Some(a(1_200)),
+        };
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(json, r#"{"a":"-1234.50","b":"12.00"}"#);
+        assert_eq!(serde_json::from_str::<T>(&json).unwrap(), t);
+        let none = T { a: a(0), b: None };
+        let json = serde_json::to_string(&none).unwrap();
+        assert_eq!(json, r#"{"a":"0.00","b":null}"#);
+        assert_eq!(serde_json::from_str::<T>(&json).unwrap(), none);
     }
 
     #[test]

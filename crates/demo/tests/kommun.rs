@@ -91,7 +91,7 @@ fn read_sie(path: &Path) -> Sie {
             } => {
                 let m = match kind {
                     PeriodKind::Outcome => &mut s.psaldo,
-                    PeriodKind::Budget => &mut s.pbudget,
+                    PeriodKind::Budget | PeriodKind::AnnualBudget => &mut s.pbudget,
                 };
                 m.insert((account, unit_of(&objects), period.month()), amount.ore());
             }

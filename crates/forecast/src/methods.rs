@@ -3,10 +3,11 @@
 use crate::{amount, kr, LineData, MONTHS};
 use delar_core::money::format_percent;
 use delar_core::{Amount, Unit};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-/// A forecast method.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// A forecast method. Serialised as its [`Method::code`] (`"sasong"`), the one name files, JSON,
+/// the command line and the database use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Method {
     /// Budget plus known deviations.
     BudgetBased,
@@ -27,6 +28,17 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, in the order of the method codes' documentation (docs/FORECASTING.md).
+    pub const ALL: [Method; 7] = [
+        Method::BudgetBased,
+        Method::RunRate,
+        Method::Seasonal,
+        Method::VolumePrice,
+        Method::Smoothing,
+        Method::Combination,
+        Method::Manual,
+    ];
+
     /// The methods that need nothing but the line's own data, in order of simplicity (the
     /// order that breaks ties in a recommendation).
     pub const DATA_DRIVEN: [Method; 5] = [
@@ -43,7 +55,7 @@ impl Method {
             Method::BudgetBased => "budget",
             Method::RunRate => "linjar",
             Method::Seasonal => "sasong",
-            Method::VolumePrice => "volym_pris",
+            Method::VolumePrice => "volym",
             Method::Manual => "manuell",
             Method::Smoothing => "utjamning",
             Method::Combination => "kombination",
@@ -63,19 +75,19 @@ impl Method {
         }
     }
 
-    /// Parse a [`Method::code`].
+    /// Parse a [`Method::code`]. The old code `volym_pris` (before `volym`) is read too, so
+    /// databases and files written before the rename keep working.
     pub fn from_code(s: &str) -> Option<Method> {
-        [
-            Method::BudgetBased,
-            Method::RunRate,
-            Method::Seasonal,
-            Method::VolumePrice,
-            Method::Manual,
-            Method::Smoothing,
-            Method::Combination,
-        ]
-        .into_iter()
-        .find(|m| m.code() == s)
+        if s == "volym_pris" {
+            return Some(Method::VolumePrice);
+        }
+        Method::ALL.into_iter().find(|m| m.code() == s)
+    }
+}
+
+impl Serialize for Method {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
     }
 }
 
@@ -536,6 +548,34 @@ mod tests {
 
     fn tk(v: i64) -> Amount {
         Amount::from_ore(v * 100_000)
+    }
+
+    #[test]
+    fn methods_are_named_by_their_codes_everywhere() {
+        let codes: Vec<&str> = Method::ALL.iter().map(|m| m.code()).collect();
+        assert_eq!(
+            codes,
+            [
+                "budget",
+                "linjar",
+                "sasong",
+                "volym",
+                "utjamning",
+                "kombination",
+                "manuell"
+            ]
+        );
+        for m in Method::ALL {
+            assert_eq!(Method::from_code(m.code()), Some(m));
+            assert_eq!(
+                serde_json::to_string(&m).unwrap(),
+                format!("\"{}\"", m.code())
+            );
+        }
+        // The code before the rename is still read (databases written before it).
+        assert_eq!(Method::from_code("volym_pris"), Some(Method::VolumePrice));
+        assert_eq!(Method::from_code("Seasonal"), None);
+        assert_eq!(Method::from_code("volym pris"), None);
     }
 
     /// A cost line with a summer peak (June–August 50 % higher).

@@ -492,5 +492,13 @@ mod tests {
         let json = serde_json::to_string(&r).unwrap();
         let back: Report = serde_json::from_str(&json).unwrap();
         assert_eq!(back, r);
+        // Amounts as kronor with two decimals in text, as every JSON output of delar.
+        let v: serde_json::Value = serde_json::to_value(&po.cells[1].value).unwrap();
+        assert_eq!(v["kind"], "amount");
+        assert_eq!(v["value"], sum.to_fixed2().as_str());
+        assert!(v["value"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!(".{:02}", sum.ore().unsigned_abs() % 100)));
     }
 }

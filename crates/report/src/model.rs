@@ -302,7 +302,9 @@ pub enum Value {
     NoData,
     /// Text.
     Text(String),
-    /// Money, exact to the öre, in the table's sign convention.
+    /// Money, exact to the öre, in the table's sign convention. In JSON kronor with two
+    /// decimals as text (`{"kind": "amount", "value": "-1234.50"}`), as every JSON output.
+    #[serde(with = "delar_core::money::kr_string")]
     Amount(Amount),
     /// A ratio (0,95 = 95 %).
     Ratio(f64),

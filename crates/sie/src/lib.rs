@@ -13,12 +13,13 @@ pub mod intern;
 pub mod model;
 mod psaldo;
 pub mod reader;
+mod sniff;
 pub mod token;
 pub mod validate;
 pub mod writer;
 
 pub use encoding::Encoding;
-pub use finding::{Finding, Findings, Severity};
+pub use finding::{Cause, Finding, Findings, Severity};
 pub use model::*;
 pub use reader::{ReadOptions, SieReader};
 pub use validate::{check, Checked, SieStream, Summary, Validator, YearTotals};

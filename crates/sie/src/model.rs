@@ -105,6 +105,10 @@ pub enum PeriodKind {
     Outcome,
     /// #PBUDGET budget for the period.
     Budget,
+    /// #PBUDGET for a whole year (the period written as the year alone, `2025`): an annual
+    /// amount that delar periodises when the budget is read. The record's `period` is the
+    /// year's January.
+    AnnualBudget,
 }
 
 /// One record of an SIE file. Headers come first, then the chart, balances, periods, vouchers.

@@ -36,7 +36,11 @@ pub struct Entry {
 #[derive(Default)]
 pub struct PsaldoIndex {
     account_ids: FxHashMap<Box<str>, u32>,
-    accounts: Vec<(Box<str>, bool)>,
+    /// Per account id: the account, whether it has a #PSALDO on objects, and whether it has
+    /// one for its total.
+    accounts: Vec<(Box<str>, bool, bool)>,
+    /// Some account has a #PSALDO for its total.
+    any_total: bool,
     set_ids: FxHashMap<Box<[ObjectRef]>, u32>,
     sets: Vec<Box<[ObjectRef]>>,
     entries: FxHashMap<Key, Entry>,
@@ -69,7 +73,7 @@ impl PsaldoIndex {
             return id;
         }
         let id = self.accounts.len() as u32;
-        self.accounts.push((account.into(), false));
+        self.accounts.push((account.into(), false, false));
         self.account_ids.insert(account.into(), id);
         id
     }
@@ -126,6 +130,10 @@ impl PsaldoIndex {
         if set != 0 && !self.accounts[a as usize].1 {
             self.accounts[a as usize].1 = true;
             self.generation = self.generation.wrapping_add(1);
+        }
+        if set == 0 {
+            self.accounts[a as usize].2 = true;
+            self.any_total = true;
         }
         let key = Key {
             account: a,
@@ -198,6 +206,23 @@ impl PsaldoIndex {
             }
         }
         ids.into_boxed_slice()
+    }
+
+    /// True when some account has a #PSALDO for its total (not only on objects).
+    pub fn any_total(&self) -> bool {
+        self.any_total
+    }
+
+    /// Whether a month of the account without a #PSALDO for its total is a mismatch: true
+    /// unless the account's #PSALDO are all on objects (then only those are compared).
+    pub fn compares_totals(&self, account: &str) -> bool {
+        match self.account_ids.get(account) {
+            Some(&id) => {
+                let (_, objects, total) = &self.accounts[id as usize];
+                *total || !*objects
+            }
+            None => true,
+        }
     }
 
     /// Whether the account's total for `month` has a #PSALDO.

@@ -1,8 +1,8 @@
 //! The streaming SIE reader: lines in, [`Record`]s out.
 
 use crate::encoding::{Detector, Encoding};
-use crate::finding::{Finding, Findings, Severity};
-use crate::intern::Interner;
+use crate::finding::{Cause, Finding, Findings, Severity};
+use crate::intern::{FxHashMap, Interner};
 use crate::model::*;
 use crate::token::{object_fields, FieldKind, RawField, Tokenizer};
 use delar_core::accounts::check_account_number;
@@ -168,7 +168,61 @@ struct State {
     field_buf: Vec<RawField<'static>>,
     /// Use the fast path for plain #TRANS lines (off only in tests comparing the paths).
     fast: bool,
+    /// The start of the input has been looked at for a foreign format (HTML, ZIP …).
+    sniffed: bool,
+    /// The input is not SIE text (it was reported as what it looks like).
+    foreign: bool,
+    /// Lines with NUL bytes (the first is reported, the rest counted).
+    nul_lines: u64,
+    /// Whether the last line read ended with a line break.
+    last_terminated: bool,
+    /// Whether the last line processed gave an error or had an unknown label (a record cut
+    /// short, when the file ends without a line break).
+    last_line_error: bool,
+    /// The finding that made the reader skip the lines of an unreadable #VER.
+    skip_cause: Option<Cause>,
+    /// Accounts whose amounts were (partly) lost because a line could not be used, with the
+    /// finding that says so: the validator lists balance mismatches on them as its follow-ons.
+    lost: FxHashMap<String, Cause>,
+    /// The file ends in the middle of a voucher or record.
+    truncated: Option<Cause>,
+    /// Vouchers (by the line of their #VER) that lost a transaction line, with the finding.
+    lost_vouchers: FxHashMap<u64, Cause>,
+    /// The file's last voucher lacks its `}` but balances: the warning, and the message to
+    /// use if the balances show the file was cut there.
+    open_at_end: Option<(Cause, String)>,
 }
+
+/// Most accounts remembered in [`SieReader::lost_accounts`].
+const MAX_LOST: usize = 100_000;
+
+/// Labels whose records have no bearing on amounts: a field that cannot be read there is a
+/// warning (the record is skipped), not an error that refuses the file.
+const HARMLESS_LABELS: &[&str] = &[
+    "#FLAGGA",
+    "#PROGRAM",
+    "#FORMAT",
+    "#GEN",
+    "#SIETYP",
+    "#PROSA",
+    "#FTYP",
+    "#FNR",
+    "#ORGNR",
+    "#BKOD",
+    "#ADRESS",
+    "#FNAMN",
+    "#TAXAR",
+    "#OMFATTN",
+    "#KPTYP",
+    "#VALUTA",
+    "#KONTO",
+    "#KTYP",
+    "#ENHET",
+    "#SRU",
+    "#DIM",
+    "#UNDERDIM",
+    "#OBJEKT",
+];
 
 /// The reader's interners: one per kind of repeated value; texts per encoding (the same
 /// bytes decode differently in CP437 and Windows-1252).
@@ -244,6 +298,16 @@ impl<R: BufRead> SieReader<R> {
                 interners: Interners::default(),
                 field_buf: Vec::new(),
                 fast: true,
+                sniffed: false,
+                foreign: false,
+                nul_lines: 0,
+                last_terminated: true,
+                last_line_error: false,
+                skip_cause: None,
+                lost: FxHashMap::default(),
+                truncated: None,
+                lost_vouchers: FxHashMap::default(),
+                open_at_end: None,
             },
         }
     }
@@ -292,13 +356,68 @@ impl<R: BufRead> SieReader<R> {
     pub fn has_checksum(&self) -> bool {
         self.st.checksum_seen
     }
+    /// Accounts whose amounts were partly lost because a line could not be used (a #TRANS
+    /// with an unreadable amount, the lines of an unreadable #VER …), each with the finding
+    /// that reported it.
+    pub fn lost_accounts(&self) -> &FxHashMap<String, Cause> {
+        &self.st.lost
+    }
+    /// Vouchers (by the line of their #VER) that lost a transaction line that could not be
+    /// read, with the finding that reported it: their imbalance is a follow-on of it.
+    pub fn lost_vouchers(&self) -> &FxHashMap<u64, Cause> {
+        &self.st.lost_vouchers
+    }
+    /// The warning about a last voucher without `}` that balances, with the message to give
+    /// instead when the balances show the file was cut there.
+    pub fn open_at_end(&self) -> Option<&(Cause, String)> {
+        self.st.open_at_end.as_ref()
+    }
+    /// The finding saying the file ends in the middle of a voucher or a record (it looks cut
+    /// off), once the reader is exhausted.
+    pub fn truncated(&self) -> Option<Cause> {
+        self.st.truncated
+    }
 
+    /// Look at the first line with content (in `buf`, and what follows it in the input's
+    /// buffer) once: a
+    /// file that is not SIE text (HTML, a ZIP or Excel file, a PDF …) gets one error naming
+    /// what it looks like, and nothing more is read. The verdict comes from the first line, so
+    /// it does not depend on the input's buffer size.
+    fn sniff(&mut self) -> bool {
+        let first = self.buf.as_slice();
+        if first.iter().all(u8::is_ascii_whitespace) {
+            return false; // decided on the first line with content
+        }
+        self.st.sniffed = true;
+        if crate::sniff::foreign_format(first).is_none() {
+            return false;
+        }
+        let mut head = first.to_vec();
+        head.push(b'\n');
+        if let Ok(rest) = self.input.fill_buf() {
+            let room = crate::sniff::SNIFF_BYTES.saturating_sub(head.len());
+            head.extend_from_slice(&rest[..rest.len().min(room)]);
+        }
+        let (what, todo) = crate::sniff::foreign_format(&head)
+            .or_else(|| crate::sniff::foreign_format(first))
+            .expect("the first line alone was foreign");
+        // What reading the first line reported (NUL bytes, its length) is noise now.
+        self.st.findings = Findings::default();
+        self.st.findings.push_kept(Finding::file(
+            Severity::Error,
+            "not-sie",
+            format!("filen är inte en SIE-fil utan {what}; {todo}"),
+        ));
+        self.st.stopped = true;
+        self.st.foreign = true;
+        true
+    }
     /// Read the next line and process it. False at the end of the input.
     fn next_line(&mut self) -> bool {
         // The common case: the whole line lies in the input's buffer and needs no cleaning
-        // (not the first line, which may carry a BOM; no NUL; not too long), so it is
-        // processed where it lies, without a copy.
-        if self.st.line_no > 0 {
+        // (not up to the first line with content, which may carry a BOM and is looked at for
+        // a foreign format; no NUL; not too long), so it is processed where it lies.
+        if self.st.sniffed {
             if let Ok(avail) = self.input.fill_buf() {
                 if let Some(i) = memchr::memchr(b'\n', avail) {
                     let mut line = &avail[..i];
@@ -309,6 +428,7 @@ impl<R: BufRead> SieReader<R> {
                     if line.len() <= MAX_LINE && !nul {
                         self.st.line_no += 1;
                         self.st.bytes_read += i as u64 + 1;
+                        self.st.last_terminated = true;
                         self.st.process_line(line, ascii);
                         self.input.consume(i + 1);
                         return true;
@@ -317,6 +437,9 @@ impl<R: BufRead> SieReader<R> {
             }
         }
         if !self.read_line() {
+            return false;
+        }
+        if !self.st.sniffed && self.sniff() {
             return false;
         }
         let line = std::mem::take(&mut self.buf);
@@ -330,6 +453,7 @@ impl<R: BufRead> SieReader<R> {
         self.buf.clear();
         let mut got_any = false;
         let mut truncated = false;
+        let mut terminated = false;
         loop {
             let avail = match self.input.fill_buf() {
                 Ok(b) => b,
@@ -338,7 +462,12 @@ impl<R: BufRead> SieReader<R> {
                     let f = Finding::file(
                         Severity::Error,
                         "io",
-                        format!("filen kunde inte läsas efter rad {}: {e}", self.st.line_no),
+                        format!(
+                            "filen kunde inte läsas efter rad {}: {e}; kontrollera att den \
+                             finns kvar och går att läsa (inte låst eller på en frånkopplad \
+                             enhet) och försök igen",
+                            self.st.line_no
+                        ),
                     );
                     self.st.report(f);
                     self.st.stopped = true;
@@ -362,6 +491,7 @@ impl<R: BufRead> SieReader<R> {
             self.input.consume(take);
             self.st.bytes_read += take as u64;
             if done {
+                terminated = true;
                 break;
             }
         }
@@ -369,6 +499,7 @@ impl<R: BufRead> SieReader<R> {
             return false;
         }
         self.st.line_no += 1;
+        self.st.last_terminated = terminated;
         if self.buf.last() == Some(&b'\n') {
             self.buf.pop();
         }
@@ -386,17 +517,22 @@ impl<R: BufRead> SieReader<R> {
                 l,
                 "line-too-long",
                 format!(
-                    "raden är längre än {MAX_LINE} byte och kortades; är det verkligen en SIE-fil?"
+                    "raden är längre än {MAX_LINE} byte och kortades, vilket en SIE-fil aldrig \
+                     har; kontrollera att det är rätt fil och exportera den igen"
                 ),
             ));
         }
         if memchr::memchr(0, &self.buf).is_some() {
-            let l = self.st.line_no;
-            self.st.report(Finding::error(
-                l,
-                "binary",
-                "raden innehåller NUL-tecken; filen verkar inte vara en textfil i SIE-format",
-            ));
+            self.st.nul_lines += 1;
+            if self.st.nul_lines == 1 {
+                let l = self.st.line_no;
+                self.st.report(Finding::error(
+                    l,
+                    "binary",
+                    "raden innehåller NUL-tecken, som en SIE-fil inte har: filen är skadad \
+                     eller inte en textfil; exportera SIE-filen igen",
+                ));
+            }
             self.buf.retain(|&b| b != 0);
         }
         true
@@ -419,9 +555,10 @@ impl State {
                     l,
                     "voucher-not-closed",
                     format!(
-                        "verifikationen {} {} saknar avslutande }}; raderna efter #VER togs med så långt de räckte",
-                        ov.voucher.series,
-                        ov.voucher.number.as_deref().unwrap_or("")
+                        "verifikationen {} saknar avslutande }}; raderna efter #VER togs med så \
+                         långt de räckte. Lägg till }} efter verifikationens sista #TRANS eller \
+                         exportera filen igen",
+                        voucher_label(&ov.voucher)
                     ),
                 ));
             }
@@ -429,9 +566,25 @@ impl State {
         }
     }
 
+    /// Remember that `account` lost an amount, because of the finding `cause`.
+    fn lose(&mut self, account: &[u8], cause: Cause) {
+        if account.is_empty()
+            || !account.iter().all(u8::is_ascii_digit)
+            || self.lost.len() >= MAX_LOST
+        {
+            return;
+        }
+        let account = String::from_utf8_lossy(account);
+        if !self.lost.contains_key(account.as_ref()) {
+            self.lost.insert(account.into_owned(), cause);
+        }
+    }
+
     /// Process one line (without its line end); `ascii` tells whether all its bytes are.
     fn process_line(&mut self, line: &[u8], ascii: bool) {
         let line_no = self.line_no;
+        let errors_before = self.findings.errors();
+        let unknown_before = self.unknown_labels;
         let enc = if ascii {
             self.detector.encoding()
         } else {
@@ -441,12 +594,33 @@ impl State {
             let mut tok = Tokenizer::new(line);
             let mut fields = recycle(std::mem::take(&mut self.field_buf));
             fields.extend(tok.by_ref());
+            let harmless = fields
+                .first()
+                .is_some_and(|f| f.kind == FieldKind::Bare && is_harmless(&f.bytes));
             for e in std::mem::take(&mut tok.errors) {
-                self.report(Finding::error(line_no, "quoting", e.message));
+                self.report(if harmless {
+                    Finding::warning(
+                        line_no,
+                        "quoting",
+                        format!("{}; raden påverkar inga belopp", e.message),
+                    )
+                } else {
+                    Finding::error(
+                        line_no,
+                        "quoting",
+                        format!(
+                            "{}; kontrollera citattecknen på raden (ett citattecken inne i en \
+                             text skrivs \\\") och exportera filen igen",
+                            e.message
+                        ),
+                    )
+                });
             }
             self.handle_fields(&fields, enc, line_no);
             self.field_buf = recycle(fields);
         }
+        self.last_line_error =
+            self.findings.errors() > errors_before || self.unknown_labels > unknown_before;
     }
 
     /// The hot path: a plain `#TRANS` line inside an open voucher, parsed straight from the
@@ -506,6 +680,13 @@ impl State {
 
     fn handle_fields(&mut self, fields: &[RawField<'_>], enc: Encoding, line_no: u64) {
         let Some(first) = fields.first() else { return };
+        // A DOS end-of-file mark (Ctrl-Z) that old programs put last.
+        if first.kind == FieldKind::Bare
+            && fields.len() == 1
+            && first.bytes.iter().all(|&b| b == 0x1A)
+        {
+            return;
+        }
         // Checksum over everything between the opening and the closing #KSUMMA.
         let is_ksumma =
             first.kind == FieldKind::Bare && first.bytes.eq_ignore_ascii_case(b"#KSUMMA");
@@ -522,7 +703,8 @@ impl State {
                     _ => self.report(Finding::error(
                         line_no,
                         "stray-brace",
-                        "{ utan föregående #VER; raden hoppades över",
+                        "{ utan föregående #VER; raden hoppades över. Ta bort raden eller lägg \
+                         till den #VER som saknas, och exportera filen igen",
                     )),
                 }
                 return;
@@ -536,7 +718,8 @@ impl State {
                     self.report(Finding::error(
                         line_no,
                         "stray-brace",
-                        "} utan öppnad verifikation; raden hoppades över",
+                        "} utan öppnad verifikation; raden hoppades över. Ta bort raden eller \
+                         lägg till den #VER som saknas, och exportera filen igen",
                     ));
                 }
                 return;
@@ -545,7 +728,8 @@ impl State {
                 self.report(Finding::warning(
                     line_no,
                     "no-label",
-                    "raden börjar inte med en etikett (#...); den hoppades över",
+                    "raden börjar inte med en etikett (#...) och hoppades över; ta bort den om den \
+                 inte hör till filen",
                 ));
                 return;
             }
@@ -556,7 +740,8 @@ impl State {
             self.report(Finding::warning(
                 line_no,
                 "no-label",
-                "raden börjar inte med en etikett (#...); den hoppades över",
+                "raden börjar inte med en etikett (#...) och hoppades över; ta bort den om den \
+                 inte hör till filen",
             ));
             return;
         }
@@ -582,17 +767,31 @@ impl State {
                 "#RTRANS" => TransKind::Added,
                 _ => TransKind::Removed,
             };
+            let account: &[u8] = rest.first().map(|f| f.bytes.as_ref()).unwrap_or(b"");
             if self.voucher.is_none() && self.skipping {
-                return; // a line of a #VER that could not be read (already reported)
+                // A line of a #VER that could not be read (already reported): its amount is
+                // lost with the voucher.
+                if let Some(cause) = self.skip_cause {
+                    if kind != TransKind::Removed {
+                        self.lose(account, cause);
+                    }
+                }
+                return;
             }
             if self.voucher.is_none() {
-                self.report(Finding::error(
+                let e = Finding::error(
                     line_no,
                     "trans-outside-voucher",
                     format!(
-                        "{label} utanför en verifikation (#VER ... {{ }}); raden hoppades över"
+                        "{label} utanför en verifikation (#VER … {{ }}); raden hoppades över och \
+                         dess belopp räknas inte. Flytta raden in i sin verifikation eller \
+                         exportera filen igen"
                     ),
-                ));
+                );
+                if kind != TransKind::Removed {
+                    self.lose(account, e.as_cause());
+                }
+                self.report(e);
                 return;
             }
             if self.voucher.as_ref().is_some_and(|ov| !ov.opened) {
@@ -612,11 +811,25 @@ impl State {
                         if !ov.overflowed {
                             ov.overflowed = true;
                             let l = ov.voucher.line;
-                            self.report(Finding::error(
+                            let e = Finding::error(
                                 l,
                                 "voucher-too-long",
-                                format!("verifikationen har fler än {MAX_VOUCHER_LINES} transaktionsrader; resten hoppades över (saknas ett }}?)"),
-                            ));
+                                format!(
+                                    "verifikationen {} har fler än {} transaktionsrader; resten \
+                                     hoppades över. Troligen saknas ett }} efter en \
+                                     verifikation: lägg till det eller exportera filen igen",
+                                    voucher_label(&ov.voucher),
+                                    crate::finding::count(MAX_VOUCHER_LINES as u64)
+                                ),
+                            );
+                            self.report(e);
+                        }
+                        if let Some(ov) = self.voucher.as_ref() {
+                            let cause = Cause {
+                                code: "voucher-too-long",
+                                line: Some(ov.voucher.line),
+                            };
+                            self.lose(account, cause);
                         }
                         return;
                     }
@@ -639,7 +852,20 @@ impl State {
                     }
                     ov.voucher.transactions.push(t);
                 }
-                Err(e) => self.report(e),
+                Err(e) => {
+                    let e = skipped(label, e);
+                    if kind != TransKind::Removed {
+                        self.lose(account, e.as_cause());
+                        if let Some(ov) = self.voucher.as_ref() {
+                            if self.lost_vouchers.len() < MAX_LOST {
+                                self.lost_vouchers
+                                    .entry(ov.voucher.line)
+                                    .or_insert(e.as_cause());
+                            }
+                        }
+                    }
+                    self.report(e)
+                }
             }
             return;
         }
@@ -697,8 +923,10 @@ impl State {
             }
             Ok(None) => {}
             Err(e) => {
+                let e = skipped(label, e);
                 if label == "#VER" {
                     self.skipping = true;
+                    self.skip_cause = Some(e.as_cause());
                 }
                 self.report(e)
             }
@@ -771,6 +999,23 @@ impl State {
             "#FNAMN" => Record::CompanyName(f.req_str("företagsnamn")?),
             "#RAR" => {
                 let index = f.req_year_index()?;
+                // Some exporters (subsystems writing 4I) leave the dates out or write zeros.
+                let no_date = |s: &Option<String>| {
+                    s.as_deref()
+                        .is_none_or(|d| d.trim().is_empty() || d.bytes().all(|b| b == b'0'))
+                };
+                let (start, end) = (f.peek_ascii(0), f.peek_ascii(1));
+                if no_date(&start) && no_date(&end) {
+                    return Err(Finding::warning(
+                        l,
+                        "rar-without-dates",
+                        format!(
+                            "#RAR {index} saknar datum; räkenskapsåret tas i stället från \
+                             verifikationernas datum. Skriv start- och slutdatum (till exempel \
+                             #RAR {index} 20250101 20251231) för att slippa varningen"
+                        ),
+                    ));
+                }
                 let start = f.req_date("startdatum")?;
                 let end = f.req_date("slutdatum")?;
                 if end < start {
@@ -874,8 +1119,21 @@ impl State {
                 };
                 let year = f.req_year_index()?;
                 let p = f.req_str("period")?;
-                let period = YearMonth::parse(&p)
-                    .map_err(|e| Finding::error(l, "bad-period", format!("{label}: {e}")))?;
+                // A #PBUDGET for the whole year: the period is the year alone.
+                let annual = kind == PeriodKind::Budget
+                    && p.len() == 4
+                    && p.bytes().all(|b| b.is_ascii_digit());
+                let period = if annual {
+                    YearMonth::new(p.parse().unwrap_or(0), 1)
+                } else {
+                    YearMonth::parse(&p)
+                }
+                .map_err(|e| Finding::error(l, "bad-period", format!("{label}: {e}")))?;
+                let kind = if annual {
+                    PeriodKind::AnnualBudget
+                } else {
+                    kind
+                };
                 let account = f.req_account()?;
                 let objects = f.objects()?;
                 Record::Period {
@@ -931,27 +1189,100 @@ impl State {
         Ok(Some(r))
     }
 
+    /// Report a file that looks cut off (kept whatever the cap on findings); what the cut
+    /// last line itself gave (a missing field, an open quote) becomes its follow-on.
+    fn report_truncated(&mut self, f: Finding) {
+        if self.opts.strict {
+            self.stopped = true;
+        }
+        let cause = f.as_cause();
+        if !self.last_terminated {
+            let last = Some(self.line_no);
+            for e in self.findings.list_mut() {
+                if e.line == last && e.severity == Severity::Error && e.cause.is_none() {
+                    e.cause = Some(cause);
+                }
+            }
+        }
+        self.truncated = Some(cause);
+        self.findings.push_kept(f);
+    }
+
     fn finish(&mut self) {
-        if self.voucher.is_some() {
-            self.finish_voucher(false);
+        if let Some(ov) = self.voucher.take() {
+            let v = &ov.voucher;
+            let unbalanced = v.balance() != Some(delar_core::Amount::ZERO);
+            let cut = truncated_in_voucher(v);
+            if unbalanced || !self.last_terminated || v.transactions.is_empty() {
+                // The file stops inside a voucher: it was cut off, and whatever followed
+                // (other vouchers, the rest of this one) is missing.
+                self.report_truncated(Finding::error(v.line, "truncated", cut));
+            } else {
+                // Balanced and ended by a line break: perhaps only the `}` is missing, perhaps
+                // the file was cut right there; the validator decides by the balances
+                // (SieStream makes this the `truncated` error when they do not add up).
+                let f = Finding::warning(
+                    v.line,
+                    "voucher-not-closed",
+                    format!(
+                        "verifikationen {} i slutet av filen saknar avslutande }}; den lästes \
+                         ändå. Lägg till }} sist i filen för att slippa varningen",
+                        voucher_label(v)
+                    ),
+                );
+                self.open_at_end = Some((f.as_cause(), cut));
+                self.report(f);
+            }
+            self.out.push_back(Record::Voucher(ov.voucher));
+        } else if !self.last_terminated && self.last_line_error && self.line_no > 0 {
+            let l = self.line_no;
+            let f = Finding::error(
+                l,
+                "truncated",
+                format!(
+                    "filen verkar avbruten: sista raden (rad {}) är ofullständig och saknar \
+                     radslut. {TRUNCATED_TODO}",
+                    crate::finding::count(l)
+                ),
+            );
+            self.report_truncated(f);
         }
         if self.crc.is_some() {
-            self.report(Finding::file(
+            let f = Finding::file(
                 Severity::Warning,
                 "checksum-unclosed",
-                "#KSUMMA öppnades men avslutas aldrig med en kontrollsumma",
-            ));
+                "#KSUMMA öppnades men avslutas aldrig med en kontrollsumma; kontrollera att \
+                 hela filen kom med",
+            );
+            let f = match self.truncated {
+                Some(c) => f.caused_by(c),
+                None => f,
+            };
+            self.report(f);
             self.crc = None;
         }
+        if self.nul_lines > 1 {
+            let n = self.nul_lines;
+            if let Some(f) = self
+                .findings
+                .list_mut()
+                .iter_mut()
+                .find(|f| f.code == "binary")
+            {
+                f.message.push_str(&format!(
+                    " ({} rader med NUL-tecken, visas en gång)",
+                    crate::finding::count(n)
+                ));
+            }
+        }
         for (name, n, first) in std::mem::take(&mut self.unknown_names) {
-            self.findings.push(Finding {
-                severity: Severity::Info,
-                line: Some(first),
-                code: "unknown-label",
-                message: format!(
+            self.findings.push(Finding::info(
+                first,
+                "unknown-label",
+                format!(
                     "okänd etikett {name} hoppades över ({n} gånger), som standarden föreskriver"
                 ),
-            });
+            ));
         }
         let enc = self.detector.encoding();
         if let Some(bad) = self.detector.first_bad_line {
@@ -971,28 +1302,89 @@ impl State {
                 Encoding::Utf8 | Encoding::Utf8Bom | Encoding::Windows1252 | Encoding::Latin1
             )
         {
-            self.findings.push(Finding {
-                severity: Severity::Warning,
-                line: self.detector.decided_on_line,
-                code: "encoding-mismatch",
-                message: format!(
+            self.findings.push(Finding::new(
+                Severity::Warning,
+                self.detector.decided_on_line,
+                "encoding-mismatch",
+                format!(
                     "filen anger #FORMAT PC8 (CP437) men innehållet är {}; den lästes som {}",
                     enc.label(),
                     enc.label()
                 ),
-            });
+            ));
         }
         if self.line_no == 0 {
-            self.findings
-                .push(Finding::file(Severity::Error, "empty", "filen är tom"));
+            self.findings.push(Finding::file(
+                Severity::Error,
+                "empty",
+                "filen är tom; exportera SIE-filen igen och kontrollera att exporten blev klar",
+            ));
         } else if self.records == 0 {
+            // Nothing SIE in it: one finding, not one per line.
+            self.findings.retain(|f| f.code == "io");
             self.findings.push(Finding::file(
                 Severity::Error,
                 "not-sie",
-                "filen innehåller inga SIE-poster (#FLAGGA, #KONTO, #VER ...); är det rätt fil?",
+                "filen innehåller inga SIE-poster (#FLAGGA, #KONTO, #VER …) och är ingen \
+                 SIE-fil; välj filen som ekonomisystemet exporterar som SIE (typ 4)",
             ));
         }
     }
+}
+
+/// What to do about a file that looks cut off.
+const TRUNCATED_TODO: &str = "Kontrollera att hela filen kom med (kopiering, nedladdning, \
+                              diskutrymme) eller exportera den igen";
+
+/// The message of a file that stops inside voucher `v`.
+fn truncated_in_voucher(v: &Voucher) -> String {
+    format!(
+        "filen verkar avbruten: den slutar mitt i verifikationen {} (rad {}), som saknar \
+         avslutande }}; det som kom efter saknas, så saldon och resultat stämmer inte med \
+         transaktionerna. {TRUNCATED_TODO}",
+        voucher_label(v),
+        crate::finding::count(v.line)
+    )
+}
+
+/// True for a label whose records have no bearing on amounts ([`HARMLESS_LABELS`]).
+fn is_harmless(label: &[u8]) -> bool {
+    HARMLESS_LABELS
+        .iter()
+        .any(|l| l.as_bytes().eq_ignore_ascii_case(label))
+}
+
+/// `A 12` for a voucher (series and number), `(utan serie och nummer)` when both are empty.
+pub(crate) fn voucher_label(v: &Voucher) -> String {
+    match (v.series.is_empty(), v.number.as_deref()) {
+        (true, None) => format!("(utan serie och nummer, {})", v.date),
+        (true, Some(n)) => n.to_string(),
+        (false, None) => format!("{} (utan nummer)", v.series),
+        (false, Some(n)) => format!("{} {n}", v.series),
+    }
+}
+
+/// A record that could not be read and was skipped: what it means and what to do. Records
+/// with no bearing on amounts ([`HARMLESS_LABELS`]) give a warning, not an error.
+fn skipped(label: &str, mut e: Finding) -> Finding {
+    if e.severity != Severity::Error {
+        return e;
+    }
+    const FIX: &str = "rätta den i ekonomisystemet och exportera filen igen";
+    let suffix = if is_harmless(label.as_bytes()) {
+        e.severity = Severity::Warning;
+        "raden påverkar inga belopp och hoppades över".to_string()
+    } else {
+        match label {
+            "#VER" => format!("verifikationen och dess rader hoppades över; {FIX}"),
+            "#TRANS" | "#RTRANS" | "#BTRANS" => {
+                format!("raden hoppades över, så verifikationen blir ofullständig; {FIX}")
+            }
+            _ => format!("raden hoppades över; {FIX}"),
+        }
+    };
+    e.message = format!("{}; {suffix}", e.message);
+    e
 }
 
 impl<R: BufRead> Iterator for SieReader<R> {
@@ -1012,7 +1404,10 @@ impl<R: BufRead> Iterator for SieReader<R> {
             }
             if !self.next_line() {
                 self.st.eof = true;
-                self.st.finish();
+                // A file found to be something else (HTML, ZIP …) has its one finding.
+                if !self.st.foreign {
+                    self.st.finish();
+                }
             }
         }
     }
@@ -1036,6 +1431,14 @@ impl Fields<'_, '_> {
         f
     }
 
+    /// The text of the field `ahead` places after the cursor, without moving it.
+    fn peek_ascii(&self, ahead: usize) -> Option<String> {
+        self.fields
+            .get(self.idx + ahead)
+            .filter(|f| f.kind != FieldKind::Objects)
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+    }
+
     fn peek_kind(&self) -> Option<FieldKind> {
         self.fields.get(self.idx).map(|f| f.kind)
     }
@@ -1044,7 +1447,7 @@ impl Fields<'_, '_> {
         Finding::error(
             self.line,
             "missing-field",
-            format!("{} saknar fältet {what}; raden hoppades över", self.label),
+            format!("{} saknar fältet {what}", self.label),
         )
     }
 
@@ -1087,13 +1490,8 @@ impl Fields<'_, '_> {
         };
         self.idx += 1;
         let s = self.ascii(f).into_owned();
-        check_account_number(&s).map_err(|e| {
-            Finding::error(
-                line,
-                "bad-account",
-                format!("{label}: {e}; raden hoppades över"),
-            )
-        })?;
+        check_account_number(&s)
+            .map_err(|e| Finding::error(line, "bad-account", format!("{label}: {e}")))?;
         Ok(s)
     }
 
@@ -1106,13 +1504,8 @@ impl Fields<'_, '_> {
         self.idx += 1;
         interner.get_or(&f.bytes, || {
             let s = String::from_utf8_lossy(&f.bytes);
-            check_account_number(&s).map_err(|e| {
-                Finding::error(
-                    line,
-                    "bad-account",
-                    format!("{label}: {e}; raden hoppades över"),
-                )
-            })?;
+            check_account_number(&s)
+                .map_err(|e| Finding::error(line, "bad-account", format!("{label}: {e}")))?;
             Ok(Code::from(s.as_ref()))
         })
     }
@@ -1240,13 +1633,8 @@ impl Fields<'_, '_> {
         };
         self.idx += 1;
         let s = self.ascii(f);
-        Amount::parse_sie(&s).map_err(|e| {
-            Finding::error(
-                line,
-                "bad-amount",
-                format!("{label}: {e}; raden hoppades över"),
-            )
-        })
+        Amount::parse_sie(&s)
+            .map_err(|e| Finding::error(line, "bad-amount", format!("{label}: {e}")))
     }
 
     fn opt_quantity(&mut self) -> Result<Option<f64>, Finding> {

@@ -5,13 +5,13 @@
 //! voucher numbers per series as ranges, so memory does not grow with the number of vouchers.
 
 use crate::encoding::Encoding;
-use crate::finding::{Finding, Findings, Severity};
+use crate::finding::{count, Cause, Finding, Findings, Severity};
 use crate::intern::{FxHashMap, FxHashSet};
 use crate::model::*;
 use crate::psaldo::{PsaldoIndex, MAX_PSALDO_KEYS};
 use crate::reader::{ReadOptions, SieReader};
-use delar_core::accounts::is_balance_account;
-use delar_core::{Amount, Date, YearMonth};
+use delar_core::accounts::{is_balance_account, is_balance_typed};
+use delar_core::{AccountMapping, Amount, Date, YearMonth};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::BufRead;
@@ -66,6 +66,8 @@ pub struct Summary {
     pub unknown_labels: u64,
     /// Lines in the file.
     pub lines: u64,
+    /// The first and last voucher date, when the file has vouchers.
+    pub voucher_dates: Option<(Date, Date)>,
 }
 
 /// Voucher numbers seen in one series, as disjoint inclusive ranges (sequential numbering
@@ -111,13 +113,13 @@ impl NumberSet {
     }
 }
 
-/// A #PSALDO that disagrees with the transactions: account, month, objects, #PSALDO amount,
-/// transactions' sum, line of the #PSALDO.
+/// A #PSALDO that disagrees with the transactions: account, month, objects, #PSALDO amount
+/// (`None`: the file has none for the month), transactions' sum, line of the #PSALDO.
 type Mismatch = (
     String,
     YearMonth,
     Vec<ObjectRef>,
-    Amount,
+    Option<Amount>,
     Amount,
     Option<u64>,
 );
@@ -186,14 +188,99 @@ pub struct Validator {
     trans_sums: FxHashMap<Code, AccountSums>,
     overflow_reported: bool,
     late_psaldo_reported: bool,
+    annual_budget_reported: bool,
     has_balances: bool,
     outside_year_reported: u64,
+    /// Balance (true) or result account, from #KTYP, where the file gives it.
+    ktyp: FxHashMap<String, bool>,
+    /// The account mapping to warn about result accounts outside its groups, when given.
+    mapping: Option<AccountMapping>,
+    /// Names (#KONTO) of the accounts no range of `mapping` covers.
+    ungrouped_names: FxHashMap<String, String>,
+    /// Σ account-level #PSALDO per year index for accounts no range of `mapping` covers.
+    ungrouped_psaldo: FxHashMap<String, Vec<(i32, Amount)>>,
+    /// Accounts whose amounts were lost or doubled (a line that could not be read, a voucher
+    /// outside the years, a duplicate voucher), with the finding: their balance mismatches
+    /// are its follow-ons.
+    lost: FxHashMap<String, Cause>,
+    /// Vouchers (by #VER line) that lost a line: their imbalance is a follow-on.
+    lost_vouchers: FxHashMap<u64, Cause>,
+    /// The file looks cut off: every balance mismatch is a follow-on of this.
+    truncated: Option<Cause>,
+    /// The file's last voucher lacks its `}` (but balances): if the balances do not add
+    /// up, the file was cut there.
+    open_at_end: Option<Cause>,
 }
+
+/// What every balance mismatch asks the user to do.
+const EXPORT_AGAIN: &str =
+    "exportera filen igen med hela räkenskapsåret och alla verifikationsserier";
+
+/// Most accounts remembered as having lost amounts.
+const MAX_LOST: usize = 100_000;
 
 impl Validator {
     /// A validator that has seen nothing.
     pub fn new() -> Validator {
         Validator::default()
+    }
+
+    /// A validator that also warns about result accounts with amounts that no group of
+    /// `mapping` covers (they would be imported into "Ej kontogrupperat").
+    pub fn with_mapping(mapping: AccountMapping) -> Validator {
+        Validator {
+            mapping: Some(mapping),
+            ..Validator::default()
+        }
+    }
+
+    /// Tell the validator what the reader lost (accounts and vouchers whose lines could not be
+    /// used, and whether the file looks cut off), so that balance mismatches are listed as
+    /// follow-ons of those findings. Call before [`Validator::finish_with`].
+    /// `open_at_end` is the warning about a last voucher without `}` that balances: when
+    /// the balances do not add up, the mismatches are listed as follow-ons of `truncated` on
+    /// its line (and the stream turns the warning into that error).
+    pub fn note_read_losses(
+        &mut self,
+        accounts: &FxHashMap<String, Cause>,
+        vouchers: &FxHashMap<u64, Cause>,
+        truncated: Option<Cause>,
+        open_at_end: Option<Cause>,
+    ) {
+        self.open_at_end = open_at_end;
+        for (a, c) in accounts {
+            if self.lost.len() < MAX_LOST && !self.lost.contains_key(a) {
+                self.lost.insert(a.clone(), *c);
+            }
+        }
+        for (l, c) in vouchers {
+            self.lost_vouchers.entry(*l).or_insert(*c);
+        }
+        if truncated.is_some() {
+            self.truncated = truncated;
+        }
+    }
+
+    /// True for a balance account: by #KTYP when the file gives it, else by its class.
+    fn is_balance(&self, account: &str) -> bool {
+        self.ktyp
+            .get(account)
+            .copied()
+            .unwrap_or_else(|| is_balance_account(account))
+    }
+
+    /// Whether `mapping` (when given) has no range for this account.
+    fn outside_mapping(&self, account: &str) -> bool {
+        self.mapping
+            .as_ref()
+            .is_some_and(|m| m.group_of(account).is_none())
+    }
+
+    /// Remember that `account`'s sums are off because of the finding `cause`.
+    fn lose(&mut self, account: &str, cause: Cause) {
+        if self.lost.len() < MAX_LOST && !self.lost.contains_key(account) {
+            self.lost.insert(account.to_string(), cause);
+        }
     }
 
     fn year_of(&self, d: Date) -> Option<i32> {
@@ -218,7 +305,7 @@ impl Validator {
             if map.len() >= MAX_ACCOUNTS {
                 if !self.sums_capped {
                     self.sums_capped = true;
-                    self.findings.push(Finding::error(line, "too-many-accounts", format!("filen har fler än {MAX_ACCOUNTS} olika konton; summorna kontrolleras inte längre")));
+                    self.findings.push(Finding::error(line, "too-many-accounts", format!("filen har fler än {} olika konton, vilket ingen verklig kontoplan har; summorna kontrolleras inte längre. Kontrollera att det är rätt fil", count(MAX_ACCOUNTS as u64))));
                 }
                 return;
             }
@@ -230,7 +317,7 @@ impl Validator {
             None => {
                 if !self.overflow_reported {
                     self.overflow_reported = true;
-                    self.findings.push(Finding::error(line, "overflow", format!("summan för konto {account} blir orimligt stor (överspill); filen kan inte vara rätt")));
+                    self.findings.push(Finding::error(line, "overflow", format!("summan för konto {account} blir orimligt stor (överspill); kontrollera beloppen (ett decimaltecken kan ha fallit bort) och exportera filen igen")));
                 }
             }
         }
@@ -256,8 +343,17 @@ impl Validator {
                 yt.start = Some(*start);
                 yt.end = Some(*end);
             }
-            Record::Account { account, .. } if self.accounts.insert(account.clone()) => {
-                self.summary.accounts += 1;
+            Record::Account { account, name } => {
+                if self.accounts.insert(account.clone()) {
+                    self.summary.accounts += 1;
+                }
+                if self.outside_mapping(account) && self.ungrouped_names.len() < MAX_LOST {
+                    self.ungrouped_names.insert(account.clone(), name.clone());
+                }
+            }
+            Record::AccountType { account, kind } if self.ktyp.len() < MAX_ACCOUNTS => {
+                self.ktyp
+                    .insert(account.clone(), is_balance_typed(account, Some(kind)));
             }
             Record::Object { .. } => self.summary.objects += 1,
             Record::Balance {
@@ -301,7 +397,15 @@ impl Validator {
                 match kind {
                     PeriodKind::Outcome => {
                         self.summary.psaldo_records += 1;
-                        if *year == 0 && !is_balance_account(account) {
+                        if objects.is_empty()
+                            && self.outside_mapping(account)
+                            && (self.ungrouped_psaldo.len() < MAX_LOST
+                                || self.ungrouped_psaldo.contains_key(account.as_str()))
+                        {
+                            let sums = self.ungrouped_psaldo.entry(account.clone()).or_default();
+                            add_to(sums, *year, *amount);
+                        }
+                        if *year == 0 && !self.is_balance(account) {
                             let dropped = self.psaldo.dropped;
                             let after = self.summary.vouchers > 0;
                             if !self
@@ -313,16 +417,32 @@ impl Validator {
                                 self.findings.push(Finding::warning(line, "psaldo-after-vouchers", "periodsaldo (#PSALDO) på objekt står efter verifikationerna; standarden lägger saldon före #VER, och sådana periodsaldon jämförs inte med transaktionerna"));
                             }
                             if dropped == 0 && self.psaldo.dropped > 0 {
-                                self.findings.push(Finding {
-                                    severity: Severity::Info,
-                                    line: Some(line),
-                                    code: "psaldo-not-tracked",
-                                    message: format!("filen har fler än {MAX_PSALDO_KEYS} periodsaldon (#PSALDO); de som följer jämförs inte med transaktionerna"),
-                                });
+                                self.findings.push(Finding::info(
+                                    line,
+                                    "psaldo-not-tracked",
+                                    format!("filen har fler än {MAX_PSALDO_KEYS} periodsaldon (#PSALDO); de som följer jämförs inte med transaktionerna"),
+                                ));
                             }
                         }
                     }
                     PeriodKind::Budget => self.summary.pbudget_records += 1,
+                    PeriodKind::AnnualBudget => {
+                        self.summary.pbudget_records += 1;
+                        if !self.annual_budget_reported {
+                            self.annual_budget_reported = true;
+                            self.findings.push(Finding::info(
+                                line,
+                                "annual-pbudget",
+                                format!(
+                                    "#PBUDGET för hela året ({}) i stället för per månad; delar \
+                                     periodiserar årsbeloppen över månaderna efter \
+                                     kontogruppens periodisering (fjolårets utfall eller jämnt) \
+                                     när budgeten läses",
+                                    period.year()
+                                ),
+                            ));
+                        }
+                    }
                 }
             }
             Record::Voucher(v) => self.voucher(v),
@@ -333,17 +453,11 @@ impl Validator {
     fn voucher(&mut self, v: &Voucher) {
         self.summary.vouchers += 1;
         self.summary.transactions += v.transactions.len() as u64;
-        let label = || {
-            format!(
-                "verifikation {}{}",
-                if v.series.is_empty() {
-                    String::new()
-                } else {
-                    format!("{} ", v.series)
-                },
-                v.number.as_deref().unwrap_or("(utan nummer)")
-            )
-        };
+        self.summary.voucher_dates = Some(match self.summary.voucher_dates {
+            Some((a, b)) => (a.min(v.date), b.max(v.date)),
+            None => (v.date, v.date),
+        });
+        let label = || format!("verifikation {}", crate::reader::voucher_label(v));
         if v.transactions.is_empty() {
             self.findings.push(Finding::warning(
                 v.line,
@@ -357,7 +471,7 @@ impl Validator {
                 "unbalanced-voucher",
                 format!("{} ({}) balanserar inte: debet och kredit skiljer {} kr; rätta verifikationen i ekonomisystemet och exportera igen", label(), v.date, b),
             )),
-            None => self.findings.push(Finding::error(v.line, "overflow", format!("{}: beloppen är orimligt stora (överspill)", label()))),
+            None => self.findings.push(Finding::error(v.line, "overflow", format!("{}: beloppen är orimligt stora (överspill); kontrollera beloppen (ett decimaltecken kan ha fallit bort) och exportera filen igen", label()))),
             _ => {}
         }
         let year = if self.rar.is_empty() {
@@ -383,11 +497,21 @@ impl Validator {
                         Some((s, e)) => format!("räkenskapsåret {s}–{e}"),
                         None => "alla räkenskapsår".to_string(),
                     };
-                    self.findings.push(Finding::error(
+                    let f = Finding::error(
                         v.line,
                         "date-outside-year",
-                        format!("{} är daterad {} utanför {years} (#RAR)", label(), v.date),
-                    ));
+                        format!(
+                            "{} är daterad {} utanför {years} (#RAR) och räknas inte; rätta \
+                             datumet, eller exportera filen med det räkenskapsår verifikationen \
+                             hör till",
+                            label(),
+                            v.date
+                        ),
+                    );
+                    for t in v.transactions.iter().filter(|t| t.counts()) {
+                        self.lose(&t.account, f.as_cause());
+                    }
+                    self.findings.push(f);
                     None
                 }
             }
@@ -400,25 +524,33 @@ impl Validator {
             } else if !self.numbers_capped || self.series.contains_key(&key) {
                 let set = self.series.entry(key).or_default();
                 let before = set.ranges.len() + set.other.len();
-                if !set.insert(n) {
-                    self.findings.push(Finding::error(
+                let inserted = set.insert(n);
+                let after = set.ranges.len() + set.other.len();
+                if !inserted {
+                    let f = Finding::error(
                         v.line,
                         "duplicate-voucher",
                         format!(
-                            "{} förekommer mer än en gång i serien \"{}\"",
+                            "{} förekommer mer än en gång i serien \"{}\" och räknas två \
+                             gånger; exportera filen igen (och kontrollera numreringen i \
+                             ekonomisystemet)",
                             label(),
                             v.series
                         ),
-                    ));
+                    );
+                    let cause = f.as_cause();
+                    self.findings.push(f);
+                    for t in v.transactions.iter().filter(|t| t.counts()) {
+                        self.lose(&t.account, cause);
+                    }
                 }
-                let after = set.ranges.len() + set.other.len();
                 self.tracked_numbers = (self.tracked_numbers + after).saturating_sub(before);
                 if self.tracked_numbers > 2_000_000 && !self.numbers_capped {
                     self.numbers_capped = true;
                     self.findings.push(Finding::file(
                         Severity::Info,
                         "numbers-not-tracked",
-                        "verifikationsnumren har så många luckor att dubbletter inte längre kontrolleras efter rad ".to_string() + &v.line.to_string(),
+                        format!("verifikationsnumren har så många luckor att dubbletter inte längre kontrolleras efter rad {}", v.line),
                     ));
                 }
             }
@@ -436,7 +568,7 @@ impl Validator {
                     self.findings.push(Finding::warning(
                         line,
                         "date-outside-year",
-                        format!("transaktionsdatum {d} ligger utanför räkenskapsåren i #RAR"),
+                        format!("transaktionsdatum {d} ligger utanför räkenskapsåren i #RAR; beloppet räknas ändå på verifikationens datum, men kontrollera datumet"),
                     ));
                 }
             }
@@ -450,14 +582,15 @@ impl Validator {
                     if self.trans_sums.len() >= MAX_ACCOUNTS {
                         if !self.sums_capped {
                             self.sums_capped = true;
-                            self.findings.push(Finding::error(line, "too-many-accounts", format!("filen har fler än {MAX_ACCOUNTS} olika konton; summorna kontrolleras inte längre")));
+                            self.findings.push(Finding::error(line, "too-many-accounts", format!("filen har fler än {} olika konton, vilket ingen verklig kontoplan har; summorna kontrolleras inte längre. Kontrollera att det är rätt fil", count(MAX_ACCOUNTS as u64))));
                         }
                         continue;
                     }
+                    let balance = self.is_balance(&t.account);
                     self.trans_sums
                         .entry(t.account.clone())
                         .or_insert_with(|| AccountSums {
-                            balance: is_balance_account(&t.account),
+                            balance,
                             ..AccountSums::default()
                         })
                 }
@@ -479,7 +612,7 @@ impl Validator {
             }
             if overflow && !self.overflow_reported {
                 self.overflow_reported = true;
-                self.findings.push(Finding::error(line, "overflow", format!("summan för konto {} blir orimligt stor (överspill); filen kan inte vara rätt", t.account)));
+                self.findings.push(Finding::error(line, "overflow", format!("summan för konto {} blir orimligt stor (överspill); kontrollera beloppen (ett decimaltecken kan ha fallit bort) och exportera filen igen", t.account)));
             }
         }
     }
@@ -526,14 +659,24 @@ impl Validator {
             self.findings.push(Finding::file(
                 Severity::Warning,
                 "no-sie-type",
-                "filen saknar #SIETYP; den lästes som typ 4",
+                "filen saknar #SIETYP; den lästes som typ 4. Lägg till #SIETYP med rätt typ \
+                 för att slippa varningen",
             ));
         }
         if self.rar.is_empty() && (has_vouchers || self.has_balances) {
+            let from = match self.summary.voucher_dates {
+                Some((a, b)) => format!("verifikationernas datum ({a}–{b})"),
+                None => "periodsaldonas månader (#PSALDO, #PBUDGET)".to_string(),
+            };
             self.findings.push(Finding::file(
                 Severity::Warning,
                 "no-year",
-                "filen saknar #RAR (räkenskapsår); verifikationerna räknas till det aktuella året",
+                format!(
+                    "filen saknar #RAR (räkenskapsår); vid import tas räkenskapsåret från \
+                     {from}: det räkenskapsår i databasen som innehåller dem, annars \
+                     kalenderåret. Lägg till #RAR 0 med räkenskapsårets första och sista dag om \
+                     det ska vara ett annat"
+                ),
             ));
         }
         if let Some(t) = self.summary.sie_type {
@@ -542,7 +685,8 @@ impl Validator {
                     Severity::Warning,
                     "vouchers-in-low-type",
                     format!(
-                        "filen är av typ {t} men innehåller verifikationer (bara typ 4 ska ha det)"
+                        "filen är av typ {t} men innehåller verifikationer (bara typ 4 ska ha \
+                         det); de lästes ändå. Ändra #SIETYP till 4 för att slippa varningen"
                     ),
                 ));
             }
@@ -557,95 +701,206 @@ impl Validator {
         for (a, l) in unknown {
             self.findings.push(Finding::warning(l, "unknown-account", format!("konto {a} används i en transaktion men saknar #KONTO i filen; lägg till kontot i kontoplanen")));
         }
+        // A voucher that lost a line, or the one the file stops in, is unbalanced because of
+        // that: a follow-on.
+        let truncated = self.truncated;
+        for f in self.findings.list_mut() {
+            if f.code != "unbalanced-voucher" {
+                continue;
+            }
+            let cause = match truncated {
+                Some(t) if t.line == f.line => Some(t),
+                _ => f.line.and_then(|l| self.lost_vouchers.get(&l).copied()),
+            };
+            if cause.is_some() {
+                f.cause = cause;
+            }
+        }
         if has_vouchers {
-            if let Some(y0) = self.summary.years.get(&0) {
-                let mut issues = Vec::new();
-                let accounts: std::collections::BTreeSet<&String> = y0
-                    .ib
-                    .keys()
-                    .chain(y0.ub.keys())
-                    .chain(y0.res.keys())
-                    .chain(y0.trans.keys())
-                    .collect();
-                let at = |m: &HashMap<String, u64>, a: &str| m.get(a).copied();
-                let mk = |line: Option<u64>, code: &'static str, msg: String| Finding {
-                    severity: Severity::Error,
-                    line,
-                    code,
-                    message: msg,
-                };
-                for a in accounts {
-                    let tr = y0.trans.get(a).copied().unwrap_or_default();
-                    if is_balance_account(a) {
-                        if y0.ub.contains_key(a) || y0.ib.contains_key(a) {
-                            let ib = y0.ib.get(a).copied().unwrap_or_default();
-                            let ub = y0.ub.get(a).copied().unwrap_or_default();
-                            if ib.checked_add(tr) != Some(ub) {
-                                issues.push(mk(at(&self.ub_line, a), "balance-mismatch", format!(
-                                    "konto {a}: ingående balans {ib} + transaktioner {tr} = {} men utgående balans (#UB) är {ub}",
-                                    ib.checked_add(tr).map(|v| v.to_string()).unwrap_or_else(|| "(överspill)".into())
-                                )));
-                            }
-                        } else if !y0.ub.is_empty() && !tr.is_zero() {
-                            issues.push(mk(None, "balance-mismatch", format!(
-                                "konto {a}: transaktionerna summerar till {tr} men filen har varken #IB eller #UB för kontot"
-                            )));
-                        }
-                    } else if let Some(res) = y0.res.get(a) {
-                        if *res != tr {
-                            issues.push(mk(at(&self.res_line, a), "result-mismatch", format!(
-                                "konto {a}: resultatet (#RES) är {res} men transaktionerna summerar till {tr}"
-                            )));
-                        }
-                    } else if !y0.res.is_empty() && !tr.is_zero() {
-                        issues.push(mk(None, "result-mismatch", format!(
-                            "konto {a}: transaktionerna summerar till {tr} men filen har ingen #RES för kontot"
-                        )));
+            let mut issues = self.balance_issues();
+            let mut psaldo = self.psaldo_issues();
+            // A last voucher without `}` and balances that do not add up: the file was cut.
+            let truncated = match (truncated, self.open_at_end) {
+                (None, Some(open)) if !issues.is_empty() || !psaldo.is_empty() => Some(Cause {
+                    code: "truncated",
+                    line: open.line,
+                }),
+                (t, _) => t,
+            };
+            // Mismatches on accounts that lost amounts (or all, in a file that was cut off)
+            // are follow-ons of what lost them.
+            let cause_of = |a: &str| truncated.or_else(|| self.lost.get(a).copied());
+            for (f, a, _) in &mut issues {
+                f.cause = cause_of(a);
+            }
+            for (f, a) in &mut psaldo {
+                f.cause = cause_of(a);
+            }
+            // The rest: when the differences cancel out, whole balanced vouchers are missing.
+            let open: Vec<usize> = (0..issues.len())
+                .filter(|&i| issues[i].0.cause.is_none() && issues[i].2.is_some())
+                .collect();
+            let sum = open
+                .iter()
+                .try_fold(Amount::ZERO, |s, &i| s.checked_add(issues[i].2?));
+            if open.len() >= 2 && sum == Some(Amount::ZERO) {
+                let cause = Finding::file(
+                    Severity::Error,
+                    "missing-vouchers",
+                    format!(
+                        "saldona (#UB, #RES) på {} konton skiljer sig från transaktionerna men \
+                         skillnaderna tar ut varandra: hela, balanserade verifikationer saknas i \
+                         filen. {} Exportera filen igen med alla verifikationsserier och hela \
+                         räkenskapsåret",
+                        count(open.len() as u64),
+                        self.series_summary()
+                    ),
+                );
+                let accounts: FxHashSet<String> =
+                    open.iter().map(|&i| issues[i].1.clone()).collect();
+                for &i in &open {
+                    issues[i].0.cause = Some(cause.as_cause());
+                }
+                for (f, a) in &mut psaldo {
+                    if f.cause.is_none() && accounts.contains(a.as_str()) {
+                        f.cause = Some(cause.as_cause());
                     }
                 }
-                for f in issues {
-                    self.findings.push(f);
-                }
+                self.findings.push_kept(cause);
             }
-            // #PSALDO against transactions (result accounts, year 0).
-            let mut mismatches: Vec<Mismatch> = Vec::new();
-            for (acc, ym, objs, e) in self.psaldo.iter() {
-                let tr = if objs.is_empty() {
-                    self.month_trans
-                        .get(acc)
-                        .and_then(|m| m.get(&ym))
-                        .copied()
-                        .unwrap_or_default()
-                } else if objs.len() <= 2 {
-                    e.trans
-                } else {
-                    continue;
-                };
-                if tr != e.psaldo {
-                    mismatches.push((
-                        acc.to_string(),
-                        ym,
-                        objs.to_vec(),
-                        e.psaldo,
-                        tr,
-                        Some(e.line),
+            for (f, _, _) in issues {
+                self.findings.push(f);
+            }
+            for (f, _) in psaldo {
+                self.findings.push(f);
+            }
+        }
+        if let Some(f) = self.ungrouped_finding() {
+            self.findings.push(f);
+        }
+        (self.summary, self.findings)
+    }
+
+    /// #IB + transactions against #UB (balance accounts) and #RES against transactions (result
+    /// accounts), year 0: each mismatch with its account and the difference (file − sum).
+    fn balance_issues(&self) -> Vec<(Finding, String, Option<Amount>)> {
+        let mut issues = Vec::new();
+        let Some(y0) = self.summary.years.get(&0) else {
+            return issues;
+        };
+        let accounts: std::collections::BTreeSet<&String> = y0
+            .ib
+            .keys()
+            .chain(y0.ub.keys())
+            .chain(y0.res.keys())
+            .chain(y0.trans.keys())
+            .collect();
+        let at = |m: &HashMap<String, u64>, a: &str| m.get(a).copied();
+        let mk = |line: Option<u64>, code: &'static str, msg: String| {
+            Finding::new(
+                Severity::Error,
+                line,
+                code,
+                format!("{msg}; {EXPORT_AGAIN}"),
+            )
+        };
+        for a in accounts {
+            let tr = y0.trans.get(a).copied().unwrap_or_default();
+            if self.is_balance(a) {
+                if y0.ub.contains_key(a) || y0.ib.contains_key(a) {
+                    let ib = y0.ib.get(a).copied().unwrap_or_default();
+                    let ub = y0.ub.get(a).copied().unwrap_or_default();
+                    let sum = ib.checked_add(tr);
+                    if sum != Some(ub) {
+                        issues.push((
+                            mk(at(&self.ub_line, a), "balance-mismatch", format!(
+                                "konto {a}: ingående balans {ib} + transaktioner {tr} = {} men utgående balans (#UB) är {ub}",
+                                sum.map(|v| v.to_string()).unwrap_or_else(|| "(överspill)".into())
+                            )),
+                            a.clone(),
+                            sum.and_then(|v| ub.checked_sub(v)),
+                        ));
+                    }
+                } else if !y0.ub.is_empty() && !tr.is_zero() {
+                    issues.push((
+                        mk(None, "balance-mismatch", format!(
+                            "konto {a}: transaktionerna summerar till {tr} men filen har varken #IB eller #UB för kontot"
+                        )),
+                        a.clone(),
+                        tr.checked_neg(),
                     ));
                 }
+            } else if let Some(res) = y0.res.get(a) {
+                if *res != tr {
+                    issues.push((
+                        mk(at(&self.res_line, a), "result-mismatch", format!(
+                            "konto {a}: resultatet (#RES) är {res} men transaktionerna summerar till {tr}"
+                        )),
+                        a.clone(),
+                        res.checked_sub(tr),
+                    ));
+                }
+            } else if !y0.res.is_empty() && !tr.is_zero() {
+                issues.push((
+                    mk(None, "result-mismatch", format!(
+                        "konto {a}: transaktionerna summerar till {tr} men filen har ingen #RES för kontot"
+                    )),
+                    a.clone(),
+                    tr.checked_neg(),
+                ));
             }
-            // A month with transactions but no #PSALDO, when the file has #PSALDO at all.
-            if !self.psaldo.is_empty() {
-                for (acc, ym, tr) in self
-                    .month_trans
-                    .iter()
-                    .flat_map(|(a, m)| m.iter().map(move |(ym, tr)| (a, ym, tr)))
+        }
+        issues
+    }
+
+    /// #PSALDO against the transactions (result accounts, year 0), sorted by account, month
+    /// and objects: each mismatch with its account. An account with #PSALDO only on objects
+    /// is compared only on those objects.
+    fn psaldo_issues(&self) -> Vec<(Finding, String)> {
+        let mut mismatches: Vec<Mismatch> = Vec::new();
+        for (acc, ym, objs, e) in self.psaldo.iter() {
+            let tr = if objs.is_empty() {
+                self.month_trans
+                    .get(acc)
+                    .and_then(|m| m.get(&ym))
+                    .copied()
+                    .unwrap_or_default()
+            } else if objs.len() <= 2 {
+                e.trans
+            } else {
+                continue;
+            };
+            if tr != e.psaldo {
+                mismatches.push((
+                    acc.to_string(),
+                    ym,
+                    objs.to_vec(),
+                    Some(e.psaldo),
+                    tr,
+                    Some(e.line),
+                ));
+            }
+        }
+        // A month with transactions but no #PSALDO, when the file gives account totals: for
+        // accounts with totals, and for accounts without any #PSALDO.
+        if self.psaldo.any_total() {
+            for (acc, ym, tr) in self
+                .month_trans
+                .iter()
+                .flat_map(|(a, m)| m.iter().map(move |(ym, tr)| (a, ym, tr)))
+            {
+                if !tr.is_zero()
+                    && !self.psaldo.has_total(acc, *ym)
+                    && self.psaldo.compares_totals(acc)
                 {
-                    if !tr.is_zero() && !self.psaldo.has_total(acc, *ym) {
-                        mismatches.push((acc.clone(), *ym, Vec::new(), Amount::ZERO, *tr, None));
-                    }
+                    mismatches.push((acc.clone(), *ym, Vec::new(), None, *tr, None));
                 }
             }
-            mismatches.sort_by(|a, b| (&a.0, a.1, &a.2).cmp(&(&b.0, b.1, &b.2)));
-            for (acc, ym, objs, ps, tr, ps_line) in mismatches {
+        }
+        mismatches.sort_by(|a, b| (&a.0, a.1, &a.2).cmp(&(&b.0, b.1, &b.2)));
+        mismatches
+            .into_iter()
+            .map(|(acc, ym, objs, ps, tr, ps_line)| {
                 let o = if objs.is_empty() {
                     String::new()
                 } else {
@@ -657,17 +912,194 @@ impl Validator {
                             .join(",")
                     )
                 };
-                self.findings.push(Finding {
-                    severity: Severity::Error,
-                    line: ps_line,
-                    code: "psaldo-mismatch",
-                    message: format!(
-                        "konto {acc}{o} {ym}: periodsaldot (#PSALDO) är {ps} men månadens transaktioner summerar till {tr}"
+                let what = match ps {
+                    Some(ps) => format!(
+                        "konto {acc}{o} {ym}: periodsaldot (#PSALDO) är {ps} men månadens \
+                         transaktioner summerar till {tr}"
                     ),
-                });
+                    None => format!(
+                        "konto {acc}{o} {ym}: filen har inget periodsaldo (#PSALDO) för månaden \
+                         men transaktionerna summerar till {tr}"
+                    ),
+                };
+                let f = Finding::new(
+                    Severity::Error,
+                    ps_line,
+                    "psaldo-mismatch",
+                    format!("{what}; {EXPORT_AGAIN}"),
+                );
+                (f, acc)
+            })
+            .collect()
+    }
+
+    /// The year-0 voucher series with their number ranges and gaps, and single-letter series
+    /// missing between those present, for the `missing-vouchers` message.
+    fn series_summary(&self) -> String {
+        let mut series: Vec<(&String, &NumberSet)> = self
+            .series
+            .iter()
+            .filter(|((y, _), _)| *y == Some(0))
+            .map(|((_, s), n)| (s, n))
+            .collect();
+        series.sort_by(|a, b| a.0.cmp(b.0));
+        if series.is_empty() {
+            return String::new();
+        }
+        let mut parts = Vec::new();
+        for (name, set) in series.iter().take(20) {
+            let shown = if name.is_empty() {
+                "(utan serie)".to_string()
+            } else {
+                name.to_string()
+            };
+            let (Some((&lo, _)), Some((_, &hi))) =
+                (set.ranges.iter().next(), set.ranges.iter().next_back())
+            else {
+                parts.push(shown);
+                continue;
+            };
+            let gaps: Vec<String> = set
+                .ranges
+                .iter()
+                .zip(set.ranges.iter().skip(1))
+                .map(|((_, &e), (&s, _))| {
+                    if s == e + 2 {
+                        format!("{}", e + 1)
+                    } else {
+                        format!("{}–{}", e + 1, s - 1)
+                    }
+                })
+                .collect();
+            let nr = if lo == hi {
+                format!("nr {lo}")
+            } else {
+                format!("nr {lo}–{hi}")
+            };
+            if gaps.is_empty() {
+                parts.push(format!("{shown} ({nr})"));
+            } else {
+                let more = if gaps.len() > 5 {
+                    format!(" och {} luckor till", gaps.len() - 5)
+                } else {
+                    String::new()
+                };
+                parts.push(format!(
+                    "{shown} ({nr}; saknar nr {}{more})",
+                    gaps[..gaps.len().min(5)].join(", ")
+                ));
             }
         }
-        (self.summary, self.findings)
+        let mut text = format!("Serier i filen: {}.", parts.join(", "));
+        // Series named by single letters usually run A, B, C …: a letter missing between the
+        // first and the last is probably a series left out of the export.
+        let letters: Vec<u8> = series
+            .iter()
+            .filter(|(n, _)| n.len() == 1 && n.as_bytes()[0].is_ascii_uppercase())
+            .map(|(n, _)| n.as_bytes()[0])
+            .collect();
+        if let (Some(&lo), Some(&hi)) = (letters.first(), letters.last()) {
+            let missing: Vec<String> = (lo..=hi)
+                .filter(|c| !letters.contains(c))
+                .map(|c| (c as char).to_string())
+                .collect();
+            if !missing.is_empty() && missing.len() <= 5 {
+                text.push_str(&format!(
+                    " Serie {} saknas i filen och är troligen den som fattas.",
+                    missing.join(", ")
+                ));
+            }
+        }
+        text
+    }
+
+    /// The warning about result accounts with amounts that no group of the mapping covers.
+    fn ungrouped_finding(&self) -> Option<Finding> {
+        let m = self.mapping.as_ref()?;
+        let mut candidates: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        candidates.extend(self.ungrouped_names.keys().map(String::as_str));
+        candidates.extend(self.ungrouped_psaldo.keys().map(String::as_str));
+        for y in self.summary.years.values() {
+            candidates.extend(y.trans.keys().map(String::as_str));
+            candidates.extend(y.res.keys().map(String::as_str));
+        }
+        let mut with_amount: Vec<String> = Vec::new();
+        let mut without = 0u64;
+        for a in candidates {
+            if self.is_balance(a) || m.group_of(a).is_some() {
+                continue;
+            }
+            // The year the file is about first, then earlier years: transactions, #RES or
+            // #PSALDO, whichever has an amount.
+            let found = self.summary.years.iter().rev().find_map(|(idx, y)| {
+                let psaldo = || {
+                    self.ungrouped_psaldo
+                        .get(a)
+                        .and_then(|v| v.iter().find(|(i, _)| i == idx).map(|(_, s)| *s))
+                };
+                [y.trans.get(a).copied(), y.res.get(a).copied(), psaldo()]
+                    .into_iter()
+                    .flatten()
+                    .find(|v| !v.is_zero())
+                    .map(|v| (*idx, v))
+            });
+            let found = found.or_else(|| {
+                // #PSALDO for a year index the file has no other data for.
+                self.ungrouped_psaldo
+                    .get(a)
+                    .and_then(|v| v.iter().rev().find(|(_, s)| !s.is_zero()).copied())
+            });
+            let Some((idx, amount)) = found else {
+                without += 1;
+                continue;
+            };
+            let name = self
+                .ungrouped_names
+                .get(a)
+                .filter(|n| !n.is_empty())
+                .map(|n| format!(" {n}"))
+                .unwrap_or_default();
+            let year = if idx == 0 {
+                String::new()
+            } else {
+                format!(" (år −{})", -idx)
+            };
+            with_amount.push(format!("{a}{name} {amount} kr{year}"));
+        }
+        if with_amount.is_empty() {
+            return None;
+        }
+        let n = with_amount.len();
+        let mut list = with_amount[..n.min(20)].join("; ");
+        if n > 20 {
+            list.push_str(&format!("; och {} konton till", count((n - 20) as u64)));
+        }
+        if without > 0 {
+            list.push_str(&format!(
+                " (och {} {} utan belopp)",
+                count(without),
+                if without == 1 { "konto" } else { "konton" }
+            ));
+        }
+        let noun = if n == 1 {
+            "resultatkonto"
+        } else {
+            "resultatkonton"
+        };
+        Some(Finding::file(
+            Severity::Warning,
+            "ungrouped-account",
+            format!(
+                "{} {noun} hör inte till någon kontogrupp i \"{}\" och redovisas som \"{}\": \
+                 {list}. Vill du ha dem i en kontogrupp: skriv indelningen till en fil med \
+                 delar kontogrupper --skriv kontogrupper.toml, lägg kontonumren i en grupps \
+                 ranges (till exempel ranges = [\"9000\"]) och läs in filen med delar \
+                 kontogrupper kontogrupper.toml",
+                count(n as u64),
+                m.name,
+                delar_core::accounts::UNGROUPED_NAME
+            ),
+        ))
     }
 }
 
@@ -698,6 +1130,15 @@ impl<R: BufRead> SieStream<R> {
             strict: opts.strict,
         }
     }
+    /// Read and validate `input`, also warning about result accounts with amounts that no
+    /// group of `mapping` covers (`ungrouped-account`).
+    pub fn with_mapping(input: R, opts: ReadOptions, mapping: AccountMapping) -> Self {
+        SieStream {
+            reader: SieReader::new(input, opts),
+            validator: Validator::with_mapping(mapping),
+            strict: opts.strict,
+        }
+    }
     /// Current line.
     pub fn line(&self) -> u64 {
         self.reader.line()
@@ -721,9 +1162,47 @@ impl<R: BufRead> SieStream<R> {
         let unknown = self.reader.unknown_labels();
         let lines = self.reader.line();
         let mut findings = self.reader.take_findings();
-        let stopped =
-            self.reader.stopped() || (self.strict && self.validator.findings.errors() > 0);
-        let (mut summary, vf) = self.validator.finish_with(!stopped);
+        // Not an SIE file at all: nothing to check as a whole.
+        let not_sie = findings
+            .list()
+            .iter()
+            .any(|f| matches!(f.code, "not-sie" | "empty"));
+        let stopped = self.reader.stopped()
+            || not_sie
+            || (self.strict && self.validator.findings.errors() > 0);
+        let open_at_end = self.reader.open_at_end().cloned();
+        self.validator.note_read_losses(
+            self.reader.lost_accounts(),
+            self.reader.lost_vouchers(),
+            self.reader.truncated(),
+            open_at_end.as_ref().map(|(c, _)| *c),
+        );
+        let (mut summary, mut vf) = self.validator.finish_with(!stopped);
+        // The last voucher lacked only its `}`, the reader thought; the balances show the file
+        // was cut there.
+        if let Some((open, message)) = open_at_end {
+            let cut = Cause {
+                code: "truncated",
+                line: open.line,
+            };
+            if vf.list().iter().any(|f| f.cause == Some(cut)) {
+                findings.set_severity(Severity::Error, |f| f.as_cause() == open);
+                for f in findings.list_mut() {
+                    if f.as_cause() == open {
+                        f.code = "truncated";
+                        f.message = message.clone();
+                    }
+                }
+            }
+        }
+        // "#RAR 0 without dates" already says where the year comes from.
+        if findings
+            .list()
+            .iter()
+            .any(|f| f.code == "rar-without-dates")
+        {
+            vf.retain(|f| f.code != "no-year");
+        }
         // Strict mode reports the first error only.
         let mut error_seen = findings.errors() > 0;
         for f in vf.list() {
@@ -733,7 +1212,11 @@ impl<R: BufRead> SieStream<R> {
                 }
                 error_seen = true;
             }
-            findings.push(f.clone());
+            if f.code == "missing-vouchers" {
+                findings.push_kept(f.clone());
+            } else {
+                findings.push(f.clone());
+            }
         }
         findings.sort();
         summary.unknown_labels = unknown;

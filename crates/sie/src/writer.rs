@@ -269,7 +269,11 @@ impl<W: Write> SieWriter<W> {
                 };
                 let mut v = vec![
                     own(year.to_string()),
-                    own(period.to_yyyymm()),
+                    own(if *kind == PeriodKind::AnnualBudget {
+                        period.year().to_string()
+                    } else {
+                        period.to_yyyymm()
+                    }),
                     b(account),
                     Objects(objects),
                     own(amount.to_sie()),

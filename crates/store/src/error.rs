@@ -81,6 +81,73 @@ impl StoreError {
 /// How many error findings `Display` lists before summarising the rest.
 const SHOWN_FINDINGS: usize = 20;
 
+/// How many follow-ons `Display` lists under their cause.
+const SHOWN_FOLLOW_ONS: usize = 3;
+
+/// The errors of a file that was not imported: the causes first, each with a few of its
+/// follow-on errors under it and a count of the rest, then the other errors.
+fn write_invalid(
+    f: &mut fmt::Formatter<'_>,
+    file: &str,
+    errors: u64,
+    findings: &[Finding],
+) -> fmt::Result {
+    use delar_sie::finding::count;
+    use delar_sie::Severity;
+    let mut by_cause: std::collections::HashMap<delar_sie::Cause, Vec<&Finding>> =
+        std::collections::HashMap::new();
+    for x in findings.iter().filter(|x| x.severity == Severity::Error) {
+        if let Some(c) = x.cause {
+            by_cause.entry(c).or_default().push(x);
+        }
+    }
+    let no_follow_ons: Vec<&Finding> = Vec::new();
+    let follow_ons = |c: &Finding| by_cause.get(&c.as_cause()).unwrap_or(&no_follow_ons);
+    let causes: Vec<&Finding> = findings
+        .iter()
+        .filter(|x| x.cause.is_none())
+        .filter(|x| x.severity == Severity::Error || !follow_ons(x).is_empty())
+        .collect();
+    let n_follow: u64 = by_cause.values().map(|v| v.len() as u64).sum();
+    if n_follow > 0 {
+        write!(
+            f,
+            "{file} har {} fel, varav {} följdfel; ingenting importerades",
+            count(errors),
+            count(n_follow)
+        )?;
+    } else {
+        write!(
+            f,
+            "{file} har {} fel; ingenting importerades",
+            count(errors)
+        )?;
+    }
+    let mut shown = 0u64;
+    for c in causes.iter().take(SHOWN_FINDINGS) {
+        write!(f, "\n  {}", c.render(file))?;
+        if c.severity == Severity::Error {
+            shown += 1;
+        }
+        let fo = follow_ons(c);
+        for x in fo.iter().take(SHOWN_FOLLOW_ONS) {
+            write!(f, "\n    följdfel: {}", x.render(file))?;
+        }
+        shown += fo.len() as u64;
+        if fo.len() > SHOWN_FOLLOW_ONS {
+            write!(
+                f,
+                "\n    … och {} följdfel till av samma orsak",
+                count((fo.len() - SHOWN_FOLLOW_ONS) as u64)
+            )?;
+        }
+    }
+    if errors > shown {
+        write!(f, "\n  … och {} fel till", count(errors - shown))?;
+    }
+    Ok(())
+}
+
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -109,21 +176,7 @@ impl fmt::Display for StoreError {
                 file,
                 errors,
                 findings,
-            } => {
-                write!(f, "{file} har {errors} fel; ingenting importerades")?;
-                let errs: Vec<&Finding> = findings
-                    .iter()
-                    .filter(|x| x.severity == delar_sie::Severity::Error)
-                    .collect();
-                for x in errs.iter().take(SHOWN_FINDINGS) {
-                    write!(f, "\n  {}", x.render(file))?;
-                }
-                let shown = errs.len().min(SHOWN_FINDINGS) as u64;
-                if *errors > shown {
-                    write!(f, "\n  … och {} fel till", errors - shown)?;
-                }
-                Ok(())
-            }
+            } => write_invalid(f, file, *errors, findings),
             StoreError::Rows { file, errors, more } => {
                 let n = errors.len() as u64 + more;
                 write!(f, "{file} har {n} fel; ingenting importerades")?;

@@ -408,18 +408,26 @@ impl fmt::Display for FollowupReport {
         write!(
             f,
             "Importerade {} ({}) som batch {}: {} rader",
-            self.file_name, self.register, self.batch_id, self.rows
+            self.file_name,
+            self.register,
+            self.batch_id,
+            count(self.rows)
         )?;
         if self.rows_replaced > 0 {
             write!(
                 f,
                 ", ersatte {} tidigare rader för samma år och nämnd",
-                self.rows_replaced
+                count(self.rows_replaced)
             )?;
         }
         write!(f, ".")?;
         if !self.warnings.is_empty() {
-            write!(f, "\n{} varningar:", self.warnings.len())?;
+            let noun = if self.warnings.len() == 1 {
+                "varning"
+            } else {
+                "varningar"
+            };
+            write!(f, "\n{} {noun}:", count(self.warnings.len()))?;
             for w in self.warnings.iter().take(20) {
                 write!(f, "\n  {w}")?;
             }
@@ -429,6 +437,11 @@ impl fmt::Display for FollowupReport {
         }
         Ok(())
     }
+}
+
+/// A count the Swedish way (`12 345`).
+fn count<N: TryInto<i64>>(n: N) -> String {
+    delar_core::money::format_int(n.try_into().unwrap_or(i64::MAX))
 }
 
 /// The result of a KPI file import.
@@ -449,7 +462,9 @@ impl fmt::Display for KpiReport {
         write!(
             f,
             "{}\nKPI-filen: {} rader gav {} indikatorvärden.",
-            self.report, self.rows, self.values
+            self.report,
+            count(self.rows),
+            count(self.values)
         )?;
         if !self.skipped.is_empty() {
             let n: usize = self.skipped.values().sum();
@@ -1410,6 +1425,55 @@ delar_followup::for_each_register!(register_dispatch);
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     hex(&Sha256::digest(bytes))
+}
+
+/// The follow-up registers in a store.
+pub trait FollowupStore {
+    /// Import one register from a CSV or XLSX file on disk (all rows or nothing).
+    fn import_followup_file(
+        &mut self,
+        register: &str,
+        path: &Path,
+    ) -> Result<FollowupReport, FollowupError>;
+
+    /// Import a KPI interchange file (the Stratsys export), with an optional mapping file.
+    fn import_kpi_file(
+        &mut self,
+        path: &Path,
+        mapping: Option<&Path>,
+    ) -> Result<KpiReport, FollowupError>;
+
+    /// Everything stored in the registers, filtered.
+    fn followup(&self, filter: &FollowupFilter) -> Result<FollowupData, StoreError>;
+
+    /// The integrity findings over everything stored (all registers).
+    fn followup_findings(&self) -> Result<Vec<Finding>, StoreError>;
+}
+
+impl FollowupStore for SqliteStore {
+    fn import_followup_file(
+        &mut self,
+        register: &str,
+        path: &Path,
+    ) -> Result<FollowupReport, FollowupError> {
+        SqliteStore::import_followup_file(self, register, path)
+    }
+
+    fn import_kpi_file(
+        &mut self,
+        path: &Path,
+        mapping: Option<&Path>,
+    ) -> Result<KpiReport, FollowupError> {
+        SqliteStore::import_kpi_file(self, path, mapping)
+    }
+
+    fn followup(&self, filter: &FollowupFilter) -> Result<FollowupData, StoreError> {
+        SqliteStore::followup(self, filter)
+    }
+
+    fn followup_findings(&self) -> Result<Vec<Finding>, StoreError> {
+        SqliteStore::followup_findings(self)
+    }
 }
 
 impl SqliteStore {

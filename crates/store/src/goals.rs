@@ -54,11 +54,46 @@ fn key(s: &str) -> rusqlite::Result<GoalStatus> {
     })
 }
 
-impl SqliteStore {
+/// Goal statuses and overrides (the goal assessment) in a store.
+pub trait GoalStore {
     /// Store the statuses of an assessment (after [`delar_followup::assess::apply_overrides`]
     /// with [`SqliteStore::goal_overrides`]); replaces the year's rows, keeping the stored
     /// decisions of goals that remain. Goals no longer assessed are removed. One transaction.
-    pub fn save_assessment(&mut self, a: &Assessment) -> Result<(), StoreError> {
+    fn save_assessment(&mut self, a: &Assessment) -> Result<(), StoreError>;
+
+    /// Assess every goal of `year` from what is stored (the financial indicators' values
+    /// `computed` from the ledger and forecast replace typed ones), apply the stored decisions
+    /// and store the result: the one status every chapter shows.
+    fn assess_goals(
+        &mut self,
+        year: i32,
+        computed: &[delar_followup::model::IndicatorValue],
+        rule: &delar_followup::assess::Rule,
+    ) -> Result<Assessment, StoreError>;
+
+    /// Record a person's decision on a goal's status. The rationale is required; the goal
+    /// must have been assessed for the year ([`SqliteStore::save_assessment`]). An empty
+    /// `date` is today's (UTC).
+    fn set_goal_override(&mut self, o: &Override) -> Result<(), GoalOverrideError>;
+
+    /// Remove a decision: the goal's status returns to the proposal.
+    fn clear_goal_override(&mut self, year: i32, goal: &str) -> Result<bool, StoreError>;
+
+    /// The decisions in force for a year.
+    fn goal_overrides(&self, year: i32) -> Result<Vec<Override>, StoreError>;
+
+    /// The stored statuses of a year, by goal code.
+    fn goal_statuses(&self, year: i32) -> Result<BTreeMap<String, StoredGoalStatus>, StoreError>;
+
+    /// The stored status of one goal, when assessed.
+    fn goal_status(&self, year: i32, goal: &str) -> Result<Option<GoalStatus>, StoreError>;
+}
+
+impl GoalStore for SqliteStore {
+    /// Store the statuses of an assessment (after [`delar_followup::assess::apply_overrides`]
+    /// with [`SqliteStore::goal_overrides`]); replaces the year's rows, keeping the stored
+    /// decisions of goals that remain. Goals no longer assessed are removed. One transaction.
+    fn save_assessment(&mut self, a: &Assessment) -> Result<(), StoreError> {
         let decisions = self.goal_overrides(a.year)?;
         let now = now_utc();
         let tx = self.conn.transaction()?;
@@ -91,7 +126,7 @@ impl SqliteStore {
     /// Assess every goal of `year` from what is stored (the financial indicators' values
     /// `computed` from the ledger and forecast replace typed ones), apply the stored decisions
     /// and store the result: the one status every chapter shows.
-    pub fn assess_goals(
+    fn assess_goals(
         &mut self,
         year: i32,
         computed: &[delar_followup::model::IndicatorValue],
@@ -114,7 +149,7 @@ impl SqliteStore {
     /// Record a person's decision on a goal's status. The rationale is required; the goal
     /// must have been assessed for the year ([`SqliteStore::save_assessment`]). An empty
     /// `date` is today's (UTC).
-    pub fn set_goal_override(&mut self, o: &Override) -> Result<(), GoalOverrideError> {
+    fn set_goal_override(&mut self, o: &Override) -> Result<(), GoalOverrideError> {
         if o.rationale.trim().is_empty() {
             return Err(GoalOverrideError::Rule(OverrideError::MissingRationale(
                 o.goal.clone(),
@@ -149,7 +184,7 @@ impl SqliteStore {
     }
 
     /// Remove a decision: the goal's status returns to the proposal.
-    pub fn clear_goal_override(&mut self, year: i32, goal: &str) -> Result<bool, StoreError> {
+    fn clear_goal_override(&mut self, year: i32, goal: &str) -> Result<bool, StoreError> {
         let n = self.conn.execute(
             "UPDATE goal_status SET status = proposed, rationale = NULL, decided_by = NULL,
                  decided_at = NULL WHERE year = ?1 AND goal = ?2 AND decided_by IS NOT NULL",
@@ -159,7 +194,7 @@ impl SqliteStore {
     }
 
     /// The decisions in force for a year.
-    pub fn goal_overrides(&self, year: i32) -> Result<Vec<Override>, StoreError> {
+    fn goal_overrides(&self, year: i32) -> Result<Vec<Override>, StoreError> {
         Ok(self
             .goal_statuses(year)?
             .into_values()
@@ -168,10 +203,7 @@ impl SqliteStore {
     }
 
     /// The stored statuses of a year, by goal code.
-    pub fn goal_statuses(
-        &self,
-        year: i32,
-    ) -> Result<BTreeMap<String, StoredGoalStatus>, StoreError> {
+    fn goal_statuses(&self, year: i32) -> Result<BTreeMap<String, StoredGoalStatus>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT goal, proposed, status, rationale, decided_by, decided_at
              FROM goal_status WHERE year = ?1 ORDER BY goal",
@@ -206,7 +238,7 @@ impl SqliteStore {
     }
 
     /// The stored status of one goal, when assessed.
-    pub fn goal_status(&self, year: i32, goal: &str) -> Result<Option<GoalStatus>, StoreError> {
+    fn goal_status(&self, year: i32, goal: &str) -> Result<Option<GoalStatus>, StoreError> {
         let s: Option<String> = self
             .conn
             .query_row(

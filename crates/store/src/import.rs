@@ -2,13 +2,14 @@
 //! memory and monthly aggregates written at the end.
 //!
 //! Monthly outcome for a financial year comes from the file's transactions when the file has
-//! vouchers for that year: result accounts only (classes 3–8, the accounts with an account
-//! group), summed per voucher-date month, account and object set; removed lines (#BTRANS) do
+//! vouchers for that year: result accounts only (by #KTYP when given, else classes 3–9 and 0;
+//! every one has an account group, "Ej kontogrupperat" when no range covers it), summed per
+//! voucher-date month, account and object set; removed lines (#BTRANS) do
 //! not count. Balance accounts are left out because their monthly change is not what the
 //! reports show. When the file has no vouchers for a year, outcome comes from #PSALDO, stored
 //! as given (for balance accounts #PSALDO is a balance, not a change). #PSALDO for a year that
 //! also has vouchers is not stored (the validator compares the two). Budgets come from
-//! #PBUDGET.
+//! #PBUDGET. A file without #RAR takes its years from its dates (see `derived_year`).
 //!
 //! Speed: vouchers and transaction lines are written with 64-row INSERTs from typed binds,
 //! voucher ids are handed out by the import (it holds the write lock), accounts and object sets
@@ -19,6 +20,7 @@ use crate::objset;
 use crate::time::now_utc;
 use crate::types::{ImportOptions, ImportReport, ImportStatus};
 use crate::{hex, Progress, StoreError};
+use delar_core::accounts::is_balance_typed;
 use delar_core::{AccountMapping, Date, FinancialYear};
 use delar_sie::{
     BalanceKind, Finding, Findings, ObjectRef, PeriodKind, ReadOptions, Record, Severity,
@@ -108,9 +110,25 @@ type FxMap<K, V> = delar_sie::intern::FxHashMap<K, V>;
 #[derive(Clone, Copy)]
 struct AccountEntry {
     id: i64,
-    /// True for result accounts with a group (their transactions feed monthly outcome).
+    /// True for result accounts (they have a group; their transactions feed monthly outcome).
     result: bool,
 }
+
+/// How a financial year was found for data the file gives no #RAR for.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Derived {
+    /// A financial year already in the database contains the dates.
+    Stored,
+    /// The calendar year of the dates.
+    Calendar,
+    /// A broken year before the current one (the same months, whole years earlier).
+    Shifted,
+}
+
+/// A balance record (#IB, #UB, #RES, #OIB, #OUB) of a file without #RAR, kept until the
+/// vouchers have told which year is the current one: (kind label, year index, account id,
+/// object set id, amount in öre, quantity).
+type PendingBalance = (&'static str, i32, i64, i64, i64, Option<f64>);
 
 /// How an import ended before commit.
 enum Done {
@@ -180,6 +198,8 @@ struct Importer<'c> {
     // Header.
     orgnr: Option<String>,
     company: Option<String>,
+    /// #PROGRAM's name: part of the source of a file without #RAR.
+    program: Option<String>,
     source: Option<String>,
     /// #RAR index → (financial year id, year), and the same in file order.
     years: HashMap<i32, (i64, FinancialYear)>,
@@ -204,10 +224,14 @@ struct Importer<'c> {
     transactions: u64,
     /// The store's own findings, capped like the reader's (counted past the cap, not kept).
     findings: Findings,
-    /// Accounts already reported as unmapped (each once).
-    unmapped: HashSet<String>,
     /// Year indexes already reported as missing (each once).
     missing_years: HashSet<i32>,
+    /// Financial years found from dates because the file has no #RAR for them.
+    derived: Vec<(FinancialYear, i64, Derived)>,
+    /// The latest voucher date and period, for the current year of a file without #RAR.
+    latest_date: Option<Date>,
+    /// Balance records of a file without #RAR 0, stored once the year is known.
+    pending_balances: Vec<PendingBalance>,
     line: u64,
 
     // Hot statements and the rows waiting for a multi-row insert.
@@ -318,6 +342,7 @@ impl<'c> Importer<'c> {
             batch_id,
             orgnr: None,
             company: None,
+            program: None,
             source: None,
             years: HashMap::new(),
             year_list: Vec::new(),
@@ -335,8 +360,10 @@ impl<'c> Importer<'c> {
             vouchers: 0,
             transactions: 0,
             findings: Findings::default(),
-            unmapped: HashSet::new(),
             missing_years: HashSet::new(),
+            derived: Vec::new(),
+            latest_date: None,
+            pending_balances: Vec::new(),
             line: 0,
             ins_voucher: conn.prepare(&multi_insert(VOUCHER_COLS, VOUCHER_PARAMS, 1))?,
             ins_vouchers: conn.prepare(&multi_insert(VOUCHER_COLS, VOUCHER_PARAMS, BATCH))?,
@@ -372,11 +399,14 @@ impl<'c> Importer<'c> {
                 None
             },
         };
-        let mut stream = SieStream::new(
+        // The validator warns about result accounts outside the groups with their amounts
+        // (`ungrouped-account`); the import puts them in "Ej kontogrupperat".
+        let mut stream = SieStream::with_mapping(
             BufReader::with_capacity(1 << 16, tee),
             ReadOptions {
                 strict: options.strict,
             },
+            self.mapping.clone(),
         );
         let mut header_done = false;
         let mut since_progress: u64 = 0;
@@ -403,6 +433,7 @@ impl<'c> Importer<'c> {
         let checked = stream.finish();
         self.flush_vouchers()?;
         self.flush_trans()?;
+        self.store_pending_balances()?;
         // The reader may stop before the end of the input; the hash covers every byte.
         let hashed_late = self.sha256.is_none();
         if hashed_late {
@@ -430,17 +461,20 @@ impl<'c> Importer<'c> {
         }
 
         let mut findings: Findings = checked.findings;
+        if let Some(f) = self.derived_year_finding() {
+            // Says exactly which year was used, where the validator could only say how.
+            findings.retain(|f| f.code != "no-year");
+            findings.push_kept(f);
+        }
         for f in std::mem::take(&mut self.findings).list() {
             findings.push(f.clone());
         }
+        findings.sort();
         if findings.errors() > 0 {
-            findings.sort();
-            let mut list: Vec<Finding> = findings.list().to_vec();
-            list.sort_by_key(|f| (f.severity != Severity::Error, f.line.unwrap_or(0)));
             return Ok(Done::Invalid(StoreError::Invalid {
                 file: self.file_name.clone(),
                 errors: findings.errors(),
-                findings: list,
+                findings: findings.list().to_vec(),
             }));
         }
 
@@ -592,13 +626,30 @@ impl<'c> Importer<'c> {
         options: &ImportOptions,
         encoding: &str,
     ) -> Result<Option<Box<ImportReport>>, StoreError> {
+        let base = self
+            .orgnr
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| self.company.clone().filter(|s| !s.trim().is_empty()))
+            .unwrap_or_else(|| self.file_name.clone());
+        // A file without #RAR is an export from a subsystem (payroll, invoicing, a cash
+        // register): its vouchers go beside the main ledger's, not in place of them, so its
+        // source names the program as well.
+        let base = if self.years.is_empty() {
+            let program = self
+                .program
+                .clone()
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| "utan #RAR".to_string());
+            format!("{base} – {program}")
+        } else {
+            base
+        };
         let source = options
             .source
             .clone()
             .filter(|s| !s.trim().is_empty())
-            .or_else(|| self.orgnr.clone().filter(|s| !s.trim().is_empty()))
-            .or_else(|| self.company.clone().filter(|s| !s.trim().is_empty()))
-            .unwrap_or_else(|| self.file_name.clone());
+            .unwrap_or(base);
         self.conn.execute(
             "UPDATE import_batch SET source = ?1 WHERE id = ?2",
             params![source, self.batch_id],
@@ -655,6 +706,7 @@ impl<'c> Importer<'c> {
     fn record(&mut self, rec: Record) -> Result<(), StoreError> {
         match rec {
             Record::OrgNumber { orgnr, .. } => self.orgnr = Some(orgnr),
+            Record::Program { name, .. } => self.program = Some(name),
             Record::CompanyName(name) => self.company = Some(name),
             Record::FinancialYear { index, start, end } => {
                 let id: i64 = self.conn.prepare_cached(
@@ -671,12 +723,28 @@ impl<'c> Importer<'c> {
                 self.account(&account, Some(&name))?;
             }
             Record::AccountType { account, kind } => {
-                self.account(&account, None)?;
+                let e = self.account(&account, None)?;
                 let kind = kind.trim().to_ascii_uppercase();
                 if matches!(kind.as_str(), "T" | "S" | "K" | "I") {
+                    // #KTYP decides balance or result whatever the number: T/S balance
+                    // accounts have no group, K/I result accounts one (or "Ej kontogrupperat").
+                    let balance = is_balance_typed(&account, Some(&kind));
+                    let group = self
+                        .mapping
+                        .classify_as(&account, balance)
+                        .map(|g| g.code.clone());
                     self.conn
-                        .prepare_cached("UPDATE account SET kind = ?2 WHERE number = ?1")?
-                        .execute(params![account, kind])?;
+                        .prepare_cached(
+                            "UPDATE account SET kind = ?2, group_code = ?3 WHERE id = ?1",
+                        )?
+                        .execute(params![e.id, kind, group])?;
+                    self.accounts.insert(
+                        account,
+                        AccountEntry {
+                            id: e.id,
+                            result: !balance,
+                        },
+                    );
                 }
             }
             Record::AccountUnit { account, unit } => {
@@ -751,29 +819,48 @@ impl<'c> Importer<'c> {
                 amount,
                 quantity: _,
             } => {
-                let Some((fy, _)) = self.year_index(year) else {
-                    return Ok(());
+                let fy = if self.derives_years(year) {
+                    // No #RAR for the year: the month tells which financial year it is.
+                    let first = period.first_day();
+                    self.note_date(first);
+                    self.derived_year(first)?.0
+                } else {
+                    let Some((fy, _)) = self.year_index(year) else {
+                        return Ok(());
+                    };
+                    fy
                 };
                 let acc = self.account(&account, None)?;
                 let set = self.object_set(&objects)?;
-                let key = (fy, period.as_int(), acc.id, set);
+                // An annual #PBUDGET is stored with the month 00 (`YYYY00`) and periodised
+                // when the budget is read.
+                let period_int = match kind {
+                    PeriodKind::AnnualBudget => period.year() * 100,
+                    _ => period.as_int(),
+                };
+                let key = (fy, period_int, acc.id, set);
                 let which = match kind {
                     PeriodKind::Outcome => Sums::Psaldo,
-                    PeriodKind::Budget => Sums::Pbudget,
+                    PeriodKind::Budget | PeriodKind::AnnualBudget => Sums::Pbudget,
                 };
                 if self.map(which).len() >= spill_at() {
                     self.spill(which)?;
                 }
                 let (map, what) = match kind {
                     PeriodKind::Outcome => (&mut self.psaldo, "#PSALDO"),
-                    PeriodKind::Budget => (&mut self.pbudget, "#PBUDGET"),
+                    PeriodKind::Budget | PeriodKind::AnnualBudget => {
+                        (&mut self.pbudget, "#PBUDGET")
+                    }
                 };
                 let slot = map.entry(key).or_insert(0);
                 match slot.checked_add(amount.ore()) {
                     Some(v) => *slot = v,
                     None => {
-                        let message =
-                            format!("summan av {what} för konto {account} {period} blir för stor");
+                        let message = format!(
+                            "summan av {what} för konto {account} {period} blir för stor för \
+                             att lagras; kontrollera beloppen (ett decimaltecken kan ha fallit \
+                             bort) och exportera filen igen"
+                        );
                         self.findings
                             .push(Finding::error(self.line, "amount-overflow", message));
                     }
@@ -786,18 +873,15 @@ impl<'c> Importer<'c> {
     }
 
     fn voucher(&mut self, v: Voucher) -> Result<(), StoreError> {
-        let Some((fy, _)) = self.voucher_year(v.date) else {
-            // With #RAR the validator reports the date as an error; without #RAR the store
-            // cannot tell which financial year the voucher belongs to.
-            if self.year_list.is_empty() && self.missing_years.insert(i32::MIN) {
-                self.findings.push(Finding::error(
-                    v.line,
-                    "no-year",
-                    "filen saknar #RAR (räkenskapsår); verifikationerna kan inte lagras utan \
-                     räkenskapsår",
-                ));
+        let fy = match self.voucher_year(v.date) {
+            Some((fy, _)) => fy,
+            // Without #RAR 0 the voucher's date gives the year (a 4I file from a payroll or
+            // invoicing system); with it, the validator reports a date outside the years.
+            None if !self.years.contains_key(&0) => {
+                self.note_date(v.date);
+                self.derived_year(v.date)?.0
             }
-            return Ok(());
+            None => return Ok(()),
         };
         let voucher_id = self.next_voucher_id;
         self.next_voucher_id += 1;
@@ -855,7 +939,9 @@ impl<'c> Importer<'c> {
                         v.line,
                         "amount-overflow",
                         format!(
-                            "summan för konto {} i {} blir för stor",
+                            "summan för konto {} i {} blir för stor för att lagras; kontrollera \
+                             beloppen (ett decimaltecken kan ha fallit bort) och exportera filen \
+                             igen",
                             t.account,
                             v.date.year_month()
                         ),
@@ -909,13 +995,21 @@ impl<'c> Importer<'c> {
 
     fn balance(
         &mut self,
-        label: &str,
+        label: &'static str,
         year: i32,
         account: &str,
         objects: &[ObjectRef],
         ore: i64,
         quantity: Option<f64>,
     ) -> Result<(), StoreError> {
+        if self.derives_years(year) {
+            // No #RAR for the year: stored at the end, once the vouchers tell which it is.
+            let acc = self.account(account, None)?;
+            let set = self.object_set(objects)?;
+            self.pending_balances
+                .push((label, year, acc.id, set, ore, quantity));
+            return Ok(());
+        }
         let Some((fy, _)) = self.year_index(year) else {
             return Ok(());
         };
@@ -941,7 +1035,11 @@ impl<'c> Importer<'c> {
             self.findings.push(Finding::error(
                 self.line,
                 "missing-year",
-                format!("årsindex {index} används men filen har ingen #RAR {index}"),
+                format!(
+                    "årsindex {index} används men filen har ingen #RAR {index}, så raden kan \
+                     inte lagras; lägg till #RAR {index} med räkenskapsårets första och sista \
+                     dag, eller exportera filen igen med alla räkenskapsår"
+                ),
             ));
         }
         found
@@ -963,6 +1061,154 @@ impl<'c> Importer<'c> {
             self.last_voucher_year = found;
         }
         found
+    }
+
+    /// True when data of year `index` gets its financial year from dates: the file has no
+    /// #RAR for it and no #RAR 0 either (a file without #RAR, or with `#RAR 0` without dates).
+    fn derives_years(&self, index: i32) -> bool {
+        !self.years.contains_key(&index) && !self.years.contains_key(&0)
+    }
+
+    /// Remember the latest date seen in a file without #RAR (its current year ends there).
+    fn note_date(&mut self, date: Date) {
+        if self.latest_date.is_none_or(|d| d < date) {
+            self.latest_date = Some(date);
+        }
+    }
+
+    /// The financial year for a date in a file without #RAR: one derived already, else the
+    /// stored financial year containing it, else its calendar year (created).
+    fn derived_year(&mut self, date: Date) -> Result<(i64, FinancialYear), StoreError> {
+        self.derived_year_or(date, FinancialYear::calendar(date.year()))
+    }
+
+    /// The financial year for a date in a file without #RAR: one derived already, else the
+    /// stored financial year containing it, else `new` (created).
+    fn derived_year_or(
+        &mut self,
+        date: Date,
+        new: FinancialYear,
+    ) -> Result<(i64, FinancialYear), StoreError> {
+        if let Some((fy, id, _)) = self.derived.iter().find(|(fy, _, _)| fy.contains(date)) {
+            return Ok((*id, *fy));
+        }
+        let stored: Option<(i64, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT id, start_date, end_date FROM financial_year
+                 WHERE start_date <= ?1 AND end_date >= ?1
+                 ORDER BY start_date DESC, end_date LIMIT 1",
+            )?
+            .query_row(params![date.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let (id, fy, how) = match stored {
+            Some((id, start, end)) => {
+                let bad = |_| StoreError::Corrupt(format!("räkenskapsåret {start}–{end}"));
+                let fy = FinancialYear {
+                    start: Date::parse(&start).map_err(bad)?,
+                    end: Date::parse(&end).map_err(bad)?,
+                };
+                (id, fy, Derived::Stored)
+            }
+            None => {
+                let fy = new;
+                let id: i64 = self
+                    .conn
+                    .prepare_cached(
+                        "INSERT INTO financial_year (start_date, end_date) VALUES (?1, ?2)
+                         ON CONFLICT (start_date, end_date) DO UPDATE
+                         SET start_date = excluded.start_date RETURNING id",
+                    )?
+                    .query_row(params![fy.start.to_string(), fy.end.to_string()], |r| {
+                        r.get(0)
+                    })?;
+                let how = if fy.is_calendar() {
+                    Derived::Calendar
+                } else {
+                    Derived::Shifted
+                };
+                (id, fy, how)
+            }
+        };
+        self.derived.push((fy, id, how));
+        self.year_list.push((id, fy));
+        Ok((id, fy))
+    }
+
+    /// Store the balance records of a file without #RAR: year 0 is the derived year of the
+    /// latest voucher date (or #PSALDO month), year −n the year n years before it.
+    fn store_pending_balances(&mut self) -> Result<(), StoreError> {
+        if self.pending_balances.is_empty() {
+            return Ok(());
+        }
+        let Some(latest) = self.latest_date else {
+            self.findings.push(Finding::file(
+                Severity::Error,
+                "no-year",
+                "filen saknar #RAR (räkenskapsår) och har varken verifikationer eller \
+                 periodsaldon att ta året från, så saldona (#IB, #UB, #RES) kan inte lagras; \
+                 lägg till #RAR 0 med räkenskapsårets första och sista dag, eller exportera \
+                 filen igen med räkenskapsår",
+            ));
+            return Ok(());
+        };
+        let (_, current) = self.derived_year(latest)?;
+        for (label, index, acc, set, ore, quantity) in std::mem::take(&mut self.pending_balances) {
+            let fy = if index == 0 {
+                self.derived_year(latest)?.0
+            } else {
+                // The same months, whole years earlier (a broken year stays broken).
+                let back = |d: Date| {
+                    let y = d.year() + index;
+                    let day = d.day().min(delar_core::period::days_in_month(y, d.month()));
+                    Date::new(y, d.month(), day).expect("a day within its month")
+                };
+                let earlier = FinancialYear {
+                    start: back(current.start),
+                    end: back(current.end),
+                };
+                self.derived_year_or(earlier.start, earlier)?.0
+            };
+            self.ins_balance
+                .execute(params![self.batch_id, fy, label, acc, set, ore, quantity])?;
+            *self.part_rows.entry((fy, Part::Balances)).or_insert(0) += 1;
+        }
+        Ok(())
+    }
+
+    /// The warning naming the financial years taken from dates, when the file has no #RAR.
+    fn derived_year_finding(&self) -> Option<Finding> {
+        if self.derived.is_empty() {
+            return None;
+        }
+        let mut derived = self.derived.clone();
+        derived.sort_by_key(|(fy, _, _)| (fy.start, fy.end));
+        let years: Vec<String> = derived
+            .iter()
+            .map(|(fy, _, how)| {
+                let how = match how {
+                    Derived::Stored => "räkenskapsåret som redan finns i databasen",
+                    Derived::Calendar => "kalenderåret",
+                    Derived::Shifted => "året före",
+                };
+                format!("{}–{} ({how})", fy.start, fy.end)
+            })
+            .collect();
+        Some(Finding::file(
+            Severity::Warning,
+            "no-rar-derived-year",
+            format!(
+                "filen saknar #RAR (räkenskapsår), så året togs från verifikationernas datum \
+                 och periodernas månader: {}. Stämmer det inte, lägg till #RAR 0 med \
+                 räkenskapsårets första och sista dag och importera filen igen. Filen lagras \
+                 som en egen källa (\"{}\") bredvid huvudboken; importera den inte om \
+                 huvudboken redan har samma verifikationer, då räknas de två gånger",
+                years.join(", "),
+                self.source.as_deref().unwrap_or_default()
+            ),
+        ))
     }
 
     fn year_by_id(&self, id: i64) -> Option<FinancialYear> {
@@ -991,19 +1237,20 @@ impl<'c> Importer<'c> {
             }
             return Ok(e);
         }
-        let group = match self.mapping.classify(number) {
-            Ok(g) => g.map(|g| g.code.clone()),
-            Err(e) => {
-                if self.unmapped.insert(number.to_string()) {
-                    self.findings.push(Finding::error(
-                        self.line,
-                        "unmapped-account",
-                        format!("{e} (kontogrupperna \"{}\")", self.mapping.name),
-                    ));
-                }
-                None
-            }
-        };
+        // The kind a #KTYP of an earlier file gave decides until this file's #KTYP says
+        // otherwise; a result account no range covers goes to "Ej kontogrupperat" (the
+        // validator's `ungrouped-account` warning lists those with amounts).
+        let stored_kind: Option<String> = self
+            .conn
+            .prepare_cached("SELECT kind FROM account WHERE number = ?1")?
+            .query_row(params![number], |r| r.get(0))
+            .optional()?
+            .flatten();
+        let balance = is_balance_typed(number, stored_kind.as_deref());
+        let group = self
+            .mapping
+            .classify_as(number, balance)
+            .map(|g| g.code.clone());
         let id: i64 = self
             .conn
             .prepare_cached(
@@ -1013,10 +1260,9 @@ impl<'c> Importer<'c> {
                  RETURNING id",
             )?
             .query_row(params![number, name, group], |r| r.get(0))?;
-        // `classify` gives balance accounts no group, so a group means a result account.
         let e = AccountEntry {
             id,
-            result: group.is_some(),
+            result: !balance,
         };
         self.accounts.insert(number.to_string(), e);
         Ok(e)
@@ -1161,7 +1407,8 @@ impl<'c> Importer<'c> {
                             "amount-overflow",
                             format!(
                                 "en månadssumma ({origin}) blir för stor för att lagras; \
-                                 kontrollera beloppen i filen"
+                                 kontrollera beloppen i filen (ett decimaltecken kan ha \
+                                 fallit bort) och exportera den igen"
                             ),
                         )],
                     });

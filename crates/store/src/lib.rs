@@ -8,16 +8,19 @@
 //! # Import semantics
 //!
 //! An import is one database transaction: all or nothing. A file with errors (from the SIE
-//! validator, or accounts outside the account mapping) changes nothing. Every import is
-//! recorded as a batch with a *source* (by default the file's #ORGNR, else #FNAMN, else the
-//! file name). A batch carries *parts*: per financial year, any of vouchers, balances,
+//! reader and validator) changes nothing. Result accounts outside the account groups go to
+//! the reserved group "Ej kontogrupperat" with a warning. Every import is recorded as a batch
+//! with a *source* (by default the file's #ORGNR, else #FNAMN, else the file name; for a file
+//! without #RAR, followed by its #PROGRAM, so a subsystem's vouchers go beside the main
+//! ledger's). A batch carries *parts*: per financial year, any of vouchers, balances,
 //! monthly outcome and monthly budget. A newer batch from the same source replaces exactly the
 //! parts it carries; older batches stay in the log, and a batch whose parts have all been
 //! replaced gets the status `replaced`. Importing a byte-identical file whose batch is still
 //! fully in force changes nothing.
 //!
 //! Which parts a file carries is decided by its content: vouchers (and the monthly outcome
-//! derived from them) for every #RAR year that has vouchers, balances for every year with
+//! derived from them) for every #RAR year that has vouchers (a file without #RAR: the stored
+//! financial year containing each voucher's date, else its calendar year), balances for every year with
 //! #IB/#UB/#RES/#OIB/#OUB, outcome from #PSALDO for years with #PSALDO but no vouchers, and
 //! budget for years with #PBUDGET. So a file with only #RES for the previous year replaces
 //! that year's balances and leaves its vouchers alone.
@@ -59,21 +62,23 @@ mod types;
 mod volbudget;
 
 pub use error::StoreError;
-pub use followup::{FollowupError, FollowupFilter, FollowupReport, KpiReport, StoredRegister};
-pub use goals::{GoalOverrideError, StoredGoalStatus};
+pub use followup::{
+    FollowupError, FollowupFilter, FollowupReport, FollowupStore, KpiReport, StoredRegister,
+};
+pub use goals::{GoalOverrideError, GoalStore, StoredGoalStatus};
 pub use rounds::{
     locked_message, AuditEntry, CommentKind, ComputedLine, ForecastStore, LineDetail,
     MethodEstimate, NodeLedgerRow, ReviewNote, RoundInfo, RoundStatus, SaveSummary,
 };
 pub use sqlite::SqliteStore;
-pub use templates::MAX_ROW_ERRORS;
-pub use texts::TextChange;
+pub use templates::{Periodised, MAX_ROW_ERRORS};
+pub use texts::{TextChange, TextStore};
 pub use types::{
     BatchInfo, BatchStatus, BudgetRow, BudgetVersionInfo, CounterpartyLedgerRow, ImportOptions,
     ImportReport, ImportStatus, LedgerBy, LedgerRow, RowError, TemplateKind, TemplateReport,
     TemplateSource,
 };
-pub use volbudget::VolumeBudgetVersion;
+pub use volbudget::{VolumeBudgetStore, VolumeBudgetVersion};
 
 use delar_core::{
     AccountMapping, BudgetLine, Date, FinancialYear, OrgNode, Organisation, PeriodRange,
@@ -87,8 +92,9 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64);
 
 /// The operations the CLI needs from a store, independent of the database behind it.
 pub trait Store {
-    /// Replace the account mapping (kontogrupper) in force and reclassify every stored account;
-    /// fails, changing nothing, when a stored result account would map to no group.
+    /// Replace the account mapping (kontogrupper) in force and reclassify every stored account
+    /// (by its `#KTYP` when the file gave one, else by its class); a result account no range
+    /// covers goes to the reserved group "Ej kontogrupperat" ([`delar_core::UNGROUPED`]).
     fn set_account_mapping(&mut self, mapping: &AccountMapping) -> Result<(), StoreError>;
 
     /// The account mapping in force (Kommun-Bas when none has been set).
@@ -146,6 +152,14 @@ pub trait Store {
         by: LedgerBy,
         object: Option<(u32, &str)>,
     ) -> Result<Vec<LedgerRow>, StoreError>;
+
+    /// The annual CSV budget amounts of the financial year named `year` (versions decided on
+    /// or before `as_of`, all when `None`) and how each was spread over the months when read.
+    fn budget_periodisation(
+        &self,
+        year: i32,
+        as_of: Option<Date>,
+    ) -> Result<Vec<Periodised>, StoreError>;
 
     /// Import the organisation (all rows, validated again here); replaces the stored one.
     fn import_organisation(
@@ -261,6 +275,20 @@ pub trait Store {
     /// The import log, oldest batch first.
     fn batches(&self) -> Result<Vec<BatchInfo>, StoreError>;
 
+    /// The accounts in the reserved group "Ej kontogrupperat" ([`delar_core::UNGROUPED`]):
+    /// number, name (empty when the file gave none) and outcome in the financial year named
+    /// `year` (as [`Store::ledger`] counts it), or summed over every stored year when `None`.
+    /// Every account in the group is listed, also those without outcome (amount zero), in
+    /// account-number order.
+    fn ungrouped_accounts(
+        &self,
+        year: Option<i32>,
+    ) -> Result<Vec<(String, String, delar_core::Amount)>, StoreError>;
+
+    /// The name of the organisation whose ledger is in force (`#FNAMN` of the active batch
+    /// with the most transactions), `None` when no SIE file named one.
+    fn organisation_name(&self) -> Result<Option<String>, StoreError>;
+
     /// The financial years known to the store, earliest first.
     fn years(&self) -> Result<Vec<FinancialYear>, StoreError>;
 }
@@ -292,4 +320,26 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
         s.push(DIGITS[(b & 15) as usize] as char);
     }
     s
+}
+
+/// Everything delar keeps, behind one interface: the ledger and templates ([`Store`]),
+/// forecast rounds ([`ForecastStore`]), follow-up registers ([`FollowupStore`]), goal
+/// statuses ([`GoalStore`]), report texts ([`TextStore`]) and the volume budget
+/// ([`VolumeBudgetStore`]). The application layer works on `dyn Backend`; every backend
+/// implements all of it.
+pub trait Backend:
+    Store + ForecastStore + FollowupStore + GoalStore + TextStore + VolumeBudgetStore
+{
+}
+
+impl<T> Backend for T where
+    T: Store + ForecastStore + FollowupStore + GoalStore + TextStore + VolumeBudgetStore + ?Sized
+{
+}
+
+/// The store's traits, for `use delar_store::prelude::*`.
+pub mod prelude {
+    pub use crate::{
+        Backend, FollowupStore, ForecastStore, GoalStore, Store, TextStore, VolumeBudgetStore,
+    };
 }

@@ -133,6 +133,7 @@ impl SqliteStore {
             i64,
         );
         let mut entries: Vec<Entry> = Vec::new();
+        let mut spread: Option<crate::sqlite::Periodiser> = None;
         {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT m.account_id, m.kind, m.period, m.origin, m.object_set_id,
@@ -168,8 +169,33 @@ impl SqliteStore {
                         continue;
                     }
                 }
+                let ansvar = ansvar.unwrap_or_default();
+                if kind == "budget" && period % 100 == 0 {
+                    // An annual #PBUDGET, spread like everywhere else.
+                    if spread.is_none() {
+                        spread = Some(self.periodiser(&fy)?);
+                    }
+                    let parts = spread
+                        .as_ref()
+                        .expect("set above")
+                        .spread(&ansvar, number, sum)
+                        .0;
+                    for (m, part) in parts {
+                        entries.push((
+                            ansvar.clone(),
+                            number.clone(),
+                            name.clone(),
+                            group.clone(),
+                            cp.clone(),
+                            true,
+                            m,
+                            part,
+                        ));
+                    }
+                    continue;
+                }
                 entries.push((
-                    ansvar.unwrap_or_default(),
+                    ansvar,
                     number.clone(),
                     name.clone(),
                     group.clone(),
@@ -180,40 +206,22 @@ impl SqliteStore {
                 ));
             }
         }
-        // CSV budget versions (all imported), per ansvar.
-        {
-            let range = fy.months();
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT l.account, l.responsible, l.period, SUM(l.amount_ore)
-                 FROM budget_line l
-                 WHERE l.period BETWEEN ?1 AND ?2
-                 GROUP BY l.account, l.responsible, l.period",
-            )?;
-            let rows = stmt.query_map(params![range.start.as_int(), range.end.as_int()], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i32>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            })?;
-            for row in rows {
-                let (number, ansvar, period, sum) = row?;
-                let Some(g) = mapping.group_of(&number) else {
-                    continue;
-                };
-                let name = names.get(&number).cloned().unwrap_or_default();
-                entries.push((
-                    ansvar,
-                    number,
-                    name,
-                    g.code.clone(),
-                    None,
-                    true,
-                    period,
-                    sum,
-                ));
-            }
+        // CSV budget versions (all imported), per ansvar, annual amounts periodised.
+        for (ansvar, _, number, period, sum) in self.csv_budget(&fy, None)?.0 {
+            let Some(g) = mapping.group_of(&number) else {
+                continue;
+            };
+            let name = names.get(&number).cloned().unwrap_or_default();
+            entries.push((
+                ansvar,
+                number,
+                name,
+                g.code.clone(),
+                None,
+                true,
+                period,
+                sum,
+            ));
         }
 
         let mut rows: HashMap<(String, String, Option<String>), CounterpartyLedgerRow> =

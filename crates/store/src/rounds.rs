@@ -17,7 +17,7 @@
 use crate::sqlite::SqliteStore;
 use crate::time::now_utc;
 use crate::types::{LedgerBy, LedgerRow};
-use crate::{templates, Store, StoreError};
+use crate::{Store, StoreError};
 use delar_core::{Amount, Date, Round};
 use delar_forecast::{plausibility, Adjustment, AdjustmentKind, ForecastLine, Method};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -938,15 +938,13 @@ impl ForecastStore for SqliteStore {
                 row.outcome_total += a;
             }
         };
-        for p in crate::resolve::place(self.monthly_sums(fy_id)?, &shapes) {
+        for p in self.placed_sums(fy_id, &fy, &shapes)? {
             let Some((number, name, group)) = accounts.get(&p.account) else {
                 continue;
             };
             add(p.ansvar, number, name, group, p.budget, p.period, p.amount);
         }
-        for (node, number, period, amount) in
-            templates::budget_sums_by_responsible(&self.conn, &fy, budget_as_of)?
-        {
+        for (node, _, number, period, amount) in self.csv_budget(&fy, budget_as_of)?.0 {
             let Some(g) = groups.group_of(&number) else {
                 continue;
             };

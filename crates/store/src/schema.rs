@@ -270,4 +270,30 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     crate::texts::MIGRATION_REPORT_TEXT,
     crate::volbudget::MIGRATION_VOLUME_BUDGET_INDEX,
     crate::rounds::MIGRATION_REVIEW_NOTE,
+    MIGRATION_METHOD_CODES,
+    MIGRATION_PERIODISATION,
 ];
+
+/// Migration 14: how each account group's annual budget amounts are spread over the months
+/// (`periodisering` in the account-group file; last year's outcome profile by default).
+pub const MIGRATION_PERIODISATION: Migration = Migration {
+    version: 14,
+    name: "periodisering per kontogrupp",
+    sql: r#"
+ALTER TABLE account_group ADD COLUMN periodisation TEXT NOT NULL DEFAULT 'foregaende_ar'
+    CHECK (periodisation IN ('foregaende_ar', 'jamn'));
+"#,
+};
+
+/// Migration 13: the volume × price method's code is `volym` (it was `volym_pris`), so that
+/// the database, the command line, JSON and CSV use one set of method codes. Rewrites the
+/// stored lines, recommendations and method results; the audit log keeps what it said.
+pub const MIGRATION_METHOD_CODES: Migration = Migration {
+    version: 13,
+    name: "prognosmetoden volym",
+    sql: r#"
+UPDATE forecast_line SET method = 'volym' WHERE method = 'volym_pris';
+UPDATE forecast_line SET recommended = 'volym' WHERE recommended = 'volym_pris';
+UPDATE forecast_estimate SET method = 'volym' WHERE method = 'volym_pris';
+"#,
+};

@@ -7,6 +7,7 @@ use crate::types::{
     LedgerRow, TemplateReport, TemplateSource,
 };
 use crate::{objset, templates, Progress, Store, StoreError};
+use delar_core::accounts::is_balance_typed;
 use delar_core::{
     AccountGroup, AccountMapping, Amount, BudgetLine, Date, FinancialYear, GroupKind, OrgNode,
     Organisation, PeriodRange, VolumeSeries, VolumeValue, YearMonth,
@@ -258,10 +259,13 @@ fn kind_from(s: &str) -> GroupKind {
     }
 }
 
-/// Read the stored mapping, `None` when no groups are stored.
+/// Read the stored mapping, `None` when no groups are stored. The reserved group
+/// "Ej kontogrupperat" is stored as the last row (so accounts can refer to it) and added back
+/// by [`AccountMapping::new`].
 pub(crate) fn stored_mapping(conn: &Connection) -> Result<Option<AccountMapping>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached("SELECT code, name, kind, ranges FROM account_group ORDER BY position")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT code, name, kind, ranges, periodisation FROM account_group ORDER BY position",
+    )?;
     let groups = stmt
         .query_map([], |r| {
             let ranges: String = r.get(3)?;
@@ -275,9 +279,17 @@ pub(crate) fn stored_mapping(conn: &Connection) -> Result<Option<AccountMapping>
                     .filter(|s| !s.is_empty())
                     .map(str::to_string)
                     .collect(),
+                periodisation: match r.get::<_, String>(4)?.as_str() {
+                    "jamn" => delar_core::Periodisation::Even,
+                    _ => delar_core::Periodisation::LastYear,
+                },
             })
         })?
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<AccountGroup>, _>>()?;
+    let groups: Vec<AccountGroup> = groups
+        .into_iter()
+        .filter(|g| g.code != delar_core::UNGROUPED)
+        .collect();
     if groups.is_empty() {
         return Ok(None);
     }
@@ -298,7 +310,8 @@ fn write_mapping(conn: &Connection, mapping: &AccountMapping) -> Result<(), Stor
     conn.execute("UPDATE account SET group_code = NULL", [])?;
     conn.execute("DELETE FROM account_group", [])?;
     let mut ins = conn.prepare_cached(
-        "INSERT INTO account_group (code, name, kind, position, ranges) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO account_group (code, name, kind, position, ranges, periodisation)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for (i, g) in mapping.groups().iter().enumerate() {
         ins.execute(params![
@@ -306,7 +319,8 @@ fn write_mapping(conn: &Connection, mapping: &AccountMapping) -> Result<(), Stor
             g.name,
             kind_str(g.kind),
             i as i64,
-            g.ranges.join(",")
+            g.ranges.join(","),
+            g.periodisation.code()
         ])?;
     }
     conn.execute(
@@ -317,14 +331,65 @@ fn write_mapping(conn: &Connection, mapping: &AccountMapping) -> Result<(), Stor
     Ok(())
 }
 
-/// The stored mapping; stores Kommun-Bas first when none is stored.
+/// The stored mapping; stores Kommun-Bas first when none is stored. A mapping stored before
+/// the reserved group existed gets its row, so accounts can be put in it.
 pub(crate) fn ensure_mapping(conn: &Connection) -> Result<AccountMapping, StoreError> {
     if let Some(m) = stored_mapping(conn)? {
+        let g = m.ungrouped();
+        conn.execute(
+            "INSERT INTO account_group (code, name, kind, position, ranges)
+             VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(position), 0) + 1 FROM account_group), '')
+             ON CONFLICT (code) DO NOTHING",
+            params![g.code, g.name, kind_str(g.kind)],
+        )?;
         return Ok(m);
     }
     let m = AccountMapping::kommun_bas();
     write_mapping(conn, &m)?;
     Ok(m)
+}
+
+/// Spreads annual budget amounts over a financial year's months by the periodisation of the
+/// account's kontogrupp ([`delar_core::budget::periodise`]).
+pub(crate) struct Periodiser {
+    months: Vec<i32>,
+    profiles: templates::Profiles,
+    mapping: AccountMapping,
+}
+
+impl Periodiser {
+    /// The monthly parts (`YYYYMM`, öre; zero parts left out) of an annual amount on `account`
+    /// for `ansvar`, and how it was spread.
+    pub(crate) fn spread(
+        &self,
+        ansvar: &str,
+        account: &str,
+        ore: i64,
+    ) -> (Vec<(i32, i64)>, delar_core::budget::Spread) {
+        let how = self
+            .mapping
+            .group_of(account)
+            .map(|g| g.periodisation)
+            .unwrap_or_default();
+        let profile = self
+            .profiles
+            .get(&(ansvar.to_string(), account.to_string()));
+        let (parts, spread) = delar_core::budget::periodise(
+            Amount::from_ore(ore),
+            self.months.len(),
+            how,
+            profile.map(Vec::as_slice),
+        );
+        (
+            self.months
+                .iter()
+                .zip(parts)
+                .filter(|(_, a)| !a.is_zero())
+                .map(|(m, a)| (*m, a.ore()))
+                .collect(),
+            spread,
+        )
+    }
 }
 
 impl SqliteStore {
@@ -376,7 +441,7 @@ impl SqliteStore {
                 // have.
                 let shapes = self.set_shapes()?;
                 let mut per: HashMap<(i64, bool, i32), i64> = HashMap::new();
-                for p in crate::resolve::place(self.monthly_sums(fy_id)?, &shapes) {
+                for p in self.placed_sums(fy_id, &fy, &shapes)? {
                     *per.entry((p.account, p.budget, p.period)).or_default() += p.amount;
                 }
                 for ((account, budget, period), amount) in per {
@@ -396,7 +461,7 @@ impl SqliteStore {
                 }
                 let shapes = self.set_shapes()?;
                 let mut per: HashMap<(i64, bool, i32), i64> = HashMap::new();
-                for p in crate::resolve::place(self.monthly_sums(fy_id)?, &shapes) {
+                for p in self.placed_sums(fy_id, &fy, &shapes)? {
                     if p.ansvar == code {
                         *per.entry((p.account, p.budget, p.period)).or_default() += p.amount;
                     }
@@ -478,7 +543,22 @@ impl SqliteStore {
                 ));
             }
         }
-        for (number, period, amount) in templates::budget_sums(&self.conn, &fy, as_of, object)? {
+        let (csv, _) = self.csv_budget(&fy, as_of)?;
+        let mut csv_sums: HashMap<(String, i32), i64> = HashMap::new();
+        for (resp, act, account, period, amount) in csv {
+            let keep = match object {
+                None => true,
+                Some((1, code)) => resp == code,
+                Some((2, code)) => act.as_deref() == Some(code),
+                Some(_) => false,
+            };
+            if keep {
+                *csv_sums.entry((account, period)).or_default() += amount;
+            }
+        }
+        let mut csv_sums: Vec<((String, i32), i64)> = csv_sums.into_iter().collect();
+        csv_sums.sort();
+        for ((number, period), amount) in csv_sums {
             let Some(g) = groups.group_of(&number) else {
                 continue;
             };
@@ -547,6 +627,103 @@ impl SqliteStore {
                         .unwrap_or(usize::MAX)
                 };
                 out.sort_by(|a, b| pos(&a.key).cmp(&pos(&b.key)).then(a.key.cmp(&b.key)));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Last year's outcome (the financial year before `fy`) per (ansvar, account number), one
+    /// amount per month of that year: the profile annual budgets are periodised by. Empty when
+    /// that year is not stored.
+    pub(crate) fn last_year_profiles(
+        &self,
+        fy: &FinancialYear,
+    ) -> Result<templates::Profiles, StoreError> {
+        let (id, prev) = match self.year_named(fy.label_year() - 1) {
+            Ok(y) => y,
+            Err(StoreError::NoSuchYear(_)) => return Ok(HashMap::new()),
+            Err(e) => return Err(e),
+        };
+        let numbers: HashMap<i64, String> = {
+            let mut stmt = self.conn.prepare_cached("SELECT id, number FROM account")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let first = prev.start.year_month();
+        let n = prev.months().len();
+        let shapes = self.set_shapes()?;
+        let mut out: HashMap<(String, String), Vec<Amount>> = HashMap::new();
+        for p in crate::resolve::place(self.monthly_sums(id)?, &shapes) {
+            if p.budget {
+                continue;
+            }
+            let (Some(number), Ok(ym)) = (numbers.get(&p.account), YearMonth::from_int(p.period))
+            else {
+                continue;
+            };
+            let idx = first.months_until(ym);
+            if idx < 0 || idx as usize >= n {
+                continue;
+            }
+            out.entry((p.ansvar.to_string(), number.clone()))
+                .or_insert_with(|| vec![Amount::ZERO; n])[idx as usize] +=
+                Amount::from_ore(p.amount);
+        }
+        Ok(out)
+    }
+
+    /// The CSV budget of a financial year (versions decided on or before `as_of`, all when
+    /// `None`) per ansvar × verksamhet × account × month, annual amounts periodised; and the
+    /// annual amounts with how they were spread.
+    pub(crate) fn csv_budget(
+        &self,
+        fy: &FinancialYear,
+        as_of: Option<Date>,
+    ) -> Result<(Vec<templates::BudgetEntry>, Vec<templates::Periodised>), StoreError> {
+        templates::budget_entries(&self.conn, fy, as_of, &|| self.periodiser(fy))
+    }
+
+    /// What spreads a financial year's annual budget amounts over its months.
+    pub(crate) fn periodiser(&self, fy: &FinancialYear) -> Result<Periodiser, StoreError> {
+        Ok(Periodiser {
+            months: fy.months().months().map(|m| m.as_int()).collect(),
+            profiles: self.last_year_profiles(fy)?,
+            mapping: crate::Store::account_mapping(self)?,
+        })
+    }
+
+    /// The stored monthly sums of a financial year placed on ansvar codes
+    /// ([`crate::resolve::place`]), with annual #PBUDGET amounts (month `00`) spread over the
+    /// year's months like the CSV budget's.
+    pub(crate) fn placed_sums<'a>(
+        &self,
+        fy_id: i64,
+        fy: &FinancialYear,
+        shapes: &'a HashMap<i64, crate::resolve::SetShape>,
+    ) -> Result<Vec<crate::resolve::Placed<'a>>, StoreError> {
+        let placed = crate::resolve::place(self.monthly_sums(fy_id)?, shapes);
+        if !placed.iter().any(|p| p.budget && p.period % 100 == 0) {
+            return Ok(placed);
+        }
+        let spread = self.periodiser(fy)?;
+        let numbers: HashMap<i64, String> = {
+            let mut stmt = self.conn.prepare_cached("SELECT id, number FROM account")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut out = Vec::with_capacity(placed.len() + 12);
+        for p in placed {
+            if !(p.budget && p.period % 100 == 0) {
+                out.push(p);
+                continue;
+            }
+            let number = numbers.get(&p.account).map(String::as_str).unwrap_or("");
+            for (period, amount) in spread.spread(p.ansvar, number, p.amount).0 {
+                out.push(crate::resolve::Placed {
+                    period,
+                    amount,
+                    ..p.clone()
+                });
             }
         }
         Ok(out)
@@ -634,11 +811,33 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
+    fn organisation_name(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT o.name FROM import_batch b JOIN organisation o ON o.id = b.organisation_id
+                 WHERE b.status = 'active' AND o.name IS NOT NULL AND o.name <> ''
+                 ORDER BY b.transactions DESC, b.id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn budget_periodisation(
+        &self,
+        year: i32,
+        as_of: Option<Date>,
+    ) -> Result<Vec<templates::Periodised>, StoreError> {
+        let (_, fy) = self.year_or_budget_year(year)?;
+        Ok(self.csv_budget(&fy, as_of)?.1)
+    }
+
     fn set_account_mapping(&mut self, mapping: &AccountMapping) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         write_mapping(&tx, mapping)?;
         let accounts = {
-            let mut stmt = tx.prepare("SELECT id, number, name FROM account ORDER BY number")?;
+            let mut stmt = tx.prepare("SELECT id, number, kind FROM account ORDER BY number")?;
             let rows = stmt.query_map([], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
@@ -648,25 +847,16 @@ impl Store for SqliteStore {
             })?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
-        let mut problems = Vec::new();
         {
+            // A result account no range covers goes to "Ej kontogrupperat"; `delar
+            // kontogrupper` lists those.
             let mut upd = tx.prepare("UPDATE account SET group_code = ?2 WHERE id = ?1")?;
-            for (id, number, name) in &accounts {
-                match mapping.classify(number) {
-                    Ok(Some(g)) => {
-                        upd.execute(params![id, g.code])?;
-                    }
-                    Ok(None) => {}
-                    Err(e) => problems.push(match name {
-                        Some(n) if !n.is_empty() => format!("{e} ({n})"),
-                        _ => e.0,
-                    }),
+            for (id, number, kind) in &accounts {
+                let balance = is_balance_typed(number, kind.as_deref());
+                if let Some(g) = mapping.classify_as(number, balance) {
+                    upd.execute(params![id, g.code])?;
                 }
             }
-        }
-        if !problems.is_empty() {
-            // Dropping the transaction rolls it back.
-            return Err(StoreError::Mapping(problems.join("; ")));
         }
         tx.commit()?;
         Ok(())
@@ -844,6 +1034,43 @@ impl Store for SqliteStore {
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn ungrouped_accounts(
+        &self,
+        year: Option<i32>,
+    ) -> Result<Vec<(String, String, Amount)>, StoreError> {
+        let mut out: Vec<(String, String, Amount)> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT number, COALESCE(name, '') FROM account WHERE group_code = ?1
+                 ORDER BY number",
+            )?;
+            let rows = stmt.query_map(params![delar_core::UNGROUPED], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, Amount::ZERO))
+            })?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        if out.is_empty() {
+            return Ok(out);
+        }
+        let years: Vec<i32> = match year {
+            Some(y) => vec![y],
+            None => self.years()?.iter().map(|fy| fy.label_year()).collect(),
+        };
+        let mut totals: HashMap<String, Amount> = HashMap::new();
+        for y in years {
+            for row in self.ledger_impl(y, LedgerBy::Account, None, None, true)? {
+                if row.group == delar_core::UNGROUPED {
+                    *totals.entry(row.key).or_insert(Amount::ZERO) += row.outcome_total;
+                }
+            }
+        }
+        for (number, _, amount) in &mut out {
+            if let Some(t) = totals.get(number.as_str()) {
+                *amount = *t;
+            }
+        }
+        Ok(out)
     }
 
     fn years(&self) -> Result<Vec<FinancialYear>, StoreError> {

@@ -13,8 +13,8 @@ use crate::types::{
 };
 use crate::StoreError;
 use delar_core::{
-    Amount, BudgetLine, Date, FinancialYear, OrgKind, OrgNode, Organisation, VolumeKind,
-    VolumeSeries, VolumeValue, YearMonth,
+    Amount, BudgetLine, BudgetPeriod, Date, FinancialYear, OrgKind, OrgNode, Organisation,
+    VolumeKind, VolumeSeries, VolumeValue, YearMonth,
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -603,8 +603,10 @@ pub(crate) fn import_budget(
                 p.push(line, Some("konto"), format!("{e}."));
             } else {
                 match mapping.classify(&l.account) {
-                    Ok(Some(_)) => {}
-                    Ok(None) => p.push(
+                    // A budget line on an account no kontogrupp covers is a typing error more
+                    // often than not: refused, unlike the SIE import's "Ej kontogrupperat".
+                    Some(g) if g.code != delar_core::UNGROUPED => {}
+                    None => p.push(
                         line,
                         Some("konto"),
                         format!(
@@ -613,7 +615,7 @@ pub(crate) fn import_budget(
                             l.account
                         ),
                     ),
-                    Err(_) => p.push(
+                    Some(_) => p.push(
                         line,
                         Some("konto"),
                         format!(
@@ -626,15 +628,20 @@ pub(crate) fn import_budget(
                 }
             }
             if !org.is_empty()
-                && !idx
-                    .get(l.responsible.as_str())
-                    .is_some_and(|ns| ns.iter().any(|n| n.in_force(l.month)))
+                && !idx.get(l.responsible.as_str()).is_some_and(|ns| {
+                    ns.iter().any(|n| match l.period {
+                        BudgetPeriod::Month(m) => n.in_force(m),
+                        BudgetPeriod::Year(y) => (1..=12)
+                            .filter_map(|m| YearMonth::new(y, m).ok())
+                            .any(|m| n.in_force(m)),
+                    })
+                })
             {
                 let msg = if idx.contains_key(l.responsible.as_str()) {
                     format!(
                         "ansvar \"{}\" gäller inte {} enligt organisationen. Budgetera på \
                              den enhet som gäller den månaden.",
-                        l.responsible, l.month
+                        l.responsible, l.period
                     )
                 } else {
                     format!(
@@ -676,7 +683,7 @@ pub(crate) fn import_budget(
         for l in lines {
             ins.execute(params![
                 ids[l.version.as_str()],
-                l.month.as_int(),
+                l.period.as_int(),
                 l.account,
                 l.responsible,
                 l.activity,
@@ -703,6 +710,18 @@ pub(crate) fn import_budget(
             plural(versions.len(), "budgetversion", "budgetversioner"),
             parts.join(", ")
         );
+        let annual = lines
+            .iter()
+            .filter(|l| matches!(l.period, BudgetPeriod::Year(_)))
+            .count();
+        if annual > 0 {
+            s.push_str(&format!(
+                " {} periodiseras över årets månader när budgeten läses, efter kontogruppens \
+                 periodisering (standard: fjolårets utfall för samma ansvar och konto, annars \
+                 jämnt; se delar ledger).",
+                plural(annual, "årsbelopp", "årsbelopp")
+            ));
+        }
         if !replaced.is_empty() {
             let names: Vec<String> = replaced.iter().map(|n| format!("\"{n}\"")).collect();
             s.push_str(&format!(
@@ -729,19 +748,23 @@ pub(crate) fn budget_versions(
     let mut stmt = conn.prepare_cached(
         "SELECT v.name, v.decided, v.batch_id, l.period, COUNT(*), SUM(l.amount_ore)
          FROM budget_version v JOIN budget_line l ON l.version_id = v.id
-         WHERE l.period BETWEEN ?1 AND ?2
+         WHERE l.period BETWEEN ?1 AND ?2 OR l.period = ?3
          GROUP BY v.id, l.period ORDER BY v.decided, v.name, l.period",
     )?;
-    let rows = stmt.query_map(params![range.start.as_int(), range.end.as_int()], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, i32>(3)?,
-            r.get::<_, i64>(4)?,
-            r.get::<_, i64>(5)?,
-        ))
-    })?;
+    let annual = fy.label_year() * 100;
+    let rows = stmt.query_map(
+        params![range.start.as_int(), range.end.as_int(), annual],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i32>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        },
+    )?;
     let mut out: Vec<BudgetVersionInfo> = Vec::new();
     for row in rows {
         let (name, decided, batch_id, period, n, sum) = row?;
@@ -753,10 +776,17 @@ pub(crate) fn budget_versions(
                 batch_id,
                 lines: 0,
                 months: vec![Amount::ZERO; months],
+                annual: Amount::ZERO,
                 total: Amount::ZERO,
             });
         }
         let v = out.last_mut().expect("pushed above");
+        if period == annual {
+            v.lines += n.max(0) as u64;
+            v.annual += Amount::from_ore(sum);
+            v.total += Amount::from_ore(sum);
+            continue;
+        }
         let ym = YearMonth::from_int(period)
             .map_err(|_| StoreError::Corrupt(format!("månaden {period}")))?;
         let i = range.start.months_until(ym) as usize;
@@ -767,74 +797,78 @@ pub(crate) fn budget_versions(
     Ok(out)
 }
 
-/// Sums of CSV budget lines per (account, period) within `fy`, for versions decided on or
-/// before `as_of` (all when `None`), optionally for one object: dimension 1 matches ansvar,
-/// dimension 2 verksamhet, other dimensions match nothing.
-pub(crate) fn budget_sums(
-    conn: &Connection,
-    fy: &FinancialYear,
-    as_of: Option<Date>,
-    object: Option<(u32, &str)>,
-) -> Result<Vec<(String, i32, i64)>, StoreError> {
-    let range = fy.months();
-    let filter = match object {
-        None => "",
-        Some((1, _)) => " AND l.responsible = ?4",
-        Some((2, _)) => " AND l.activity = ?4",
-        Some(_) => return Ok(Vec::new()),
-    };
-    let sql = format!(
-        "SELECT l.account, l.period, SUM(l.amount_ore)
-         FROM budget_line l JOIN budget_version v ON v.id = l.version_id
-         WHERE l.period BETWEEN ?1 AND ?2 AND v.decided <= ?3{filter}
-         GROUP BY l.account, l.period"
-    );
-    let as_of = as_of
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| "9999-12-31".into());
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let map = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?));
-    let rows = match object {
-        Some((_, code)) => stmt
-            .query_map(
-                params![range.start.as_int(), range.end.as_int(), as_of, code],
-                map,
-            )?
-            .collect::<Result<Vec<_>, _>>()?,
-        None => stmt
-            .query_map(
-                params![range.start.as_int(), range.end.as_int(), as_of],
-                map,
-            )?
-            .collect::<Result<Vec<_>, _>>()?,
-    };
-    Ok(rows)
+/// One CSV budget amount after periodisation: (ansvar, verksamhet, account, period YYYYMM,
+/// öre).
+pub(crate) type BudgetEntry = (String, Option<String>, String, i32, i64);
+
+/// Last year's outcome per (ansvar, account), one amount per month.
+pub(crate) type Profiles = HashMap<(String, String), Vec<Amount>>;
+
+/// An annual CSV budget amount and how it was spread.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Periodised {
+    /// Ansvar.
+    pub responsible: String,
+    /// Account.
+    pub account: String,
+    /// The annual amount.
+    pub amount: Amount,
+    /// How it was spread over the months.
+    pub spread: delar_core::budget::Spread,
 }
 
-/// CSV budget sums per ansvar × account × month in a financial year, from the versions
-/// decided on or before `as_of` (all when `None`): (ansvar, account, period, öre).
-pub(crate) fn budget_sums_by_responsible(
+/// The CSV budget lines of a financial year from the versions decided on or before `as_of`
+/// (all when `None`), summed per ansvar × verksamhet × account × month, with every annual
+/// amount (`månad` = the year) spread over the year's months by its kontogrupp's
+/// periodisation: like `last_year` (outcome per (ansvar, account): one amount per month of
+/// the previous year) or evenly. Returns the amounts and the annual amounts with their
+/// spread.
+pub(crate) fn budget_entries(
     conn: &Connection,
     fy: &FinancialYear,
     as_of: Option<Date>,
-) -> Result<Vec<(String, String, i32, i64)>, StoreError> {
+    periodiser: &dyn Fn() -> Result<crate::sqlite::Periodiser, StoreError>,
+) -> Result<(Vec<BudgetEntry>, Vec<Periodised>), StoreError> {
     let range = fy.months();
+    let label = fy.label_year();
     let as_of = as_of
         .map(|d| d.to_string())
         .unwrap_or_else(|| "9999-12-31".into());
     let mut stmt = conn.prepare_cached(
-        "SELECT l.responsible, l.account, l.period, SUM(l.amount_ore)
+        "SELECT l.responsible, l.activity, l.account, l.period, SUM(l.amount_ore)
          FROM budget_line l JOIN budget_version v ON v.id = l.version_id
-         WHERE l.period BETWEEN ?1 AND ?2 AND v.decided <= ?3
-         GROUP BY l.responsible, l.account, l.period",
+         WHERE (l.period BETWEEN ?1 AND ?2 OR l.period = ?3) AND v.decided <= ?4
+         GROUP BY l.responsible, l.activity, l.account, l.period",
     )?;
     let rows = stmt
         .query_map(
-            params![range.start.as_int(), range.end.as_int(), as_of],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            params![range.start.as_int(), range.end.as_int(), label * 100, as_of],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+        .collect::<Result<Vec<BudgetEntry>, _>>()?;
+    if !rows.iter().any(|r| r.3 % 100 == 0) {
+        return Ok((rows, Vec::new()));
+    }
+    let spread = periodiser()?;
+    let mut out = Vec::with_capacity(rows.len() + 12);
+    let mut notes = Vec::new();
+    for (resp, act, account, period, ore) in rows {
+        if period % 100 != 0 {
+            out.push((resp, act, account, period, ore));
+            continue;
+        }
+        let (parts, how) = spread.spread(&resp, &account, ore);
+        for (m, part) in parts {
+            out.push((resp.clone(), act.clone(), account.clone(), m, part));
+        }
+        notes.push(Periodised {
+            responsible: resp,
+            account,
+            amount: Amount::from_ore(ore),
+            spread: how,
+        });
+    }
+    Ok((out, notes))
 }
 
 /// True when budget lines exist for object `(dim, code)`.
@@ -855,7 +889,7 @@ pub(crate) fn budget_has_object(
 pub(crate) fn budget_has_year(conn: &Connection, year: i32) -> Result<bool, StoreError> {
     Ok(conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM budget_line WHERE period BETWEEN ?1 AND ?2)",
-        params![year * 100 + 1, year * 100 + 12],
+        params![year * 100, year * 100 + 12],
         |r| r.get(0),
     )?)
 }

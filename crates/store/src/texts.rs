@@ -42,10 +42,36 @@ pub struct TextChange {
     pub at: String,
 }
 
-impl SqliteStore {
+/// Report texts edited per round, with their history, in a store.
+pub trait TextStore {
     /// Keep `text` as the round's text for `key` (an empty text is refused by the caller).
     /// Refused when the round is locked.
-    pub fn set_report_text(
+    fn set_report_text(
+        &mut self,
+        round: &str,
+        key: &str,
+        text: &str,
+        by: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Withdraw the edit of `key` (the draft is used again); `false` when there was none.
+    /// Refused when the round is locked (also when there is nothing to withdraw).
+    fn clear_report_text(&mut self, round: &str, key: &str, by: &str) -> Result<bool, StoreError>;
+
+    /// The edited texts in force for a round, by key.
+    fn report_texts(
+        &self,
+        round: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>, StoreError>;
+
+    /// Every change of a round's texts, oldest first (the audit trail).
+    fn report_text_history(&self, round: &str) -> Result<Vec<TextChange>, StoreError>;
+}
+
+impl TextStore for SqliteStore {
+    /// Keep `text` as the round's text for `key` (an empty text is refused by the caller).
+    /// Refused when the round is locked.
+    fn set_report_text(
         &mut self,
         round: &str,
         key: &str,
@@ -65,12 +91,7 @@ impl SqliteStore {
 
     /// Withdraw the edit of `key` (the draft is used again); `false` when there was none.
     /// Refused when the round is locked (also when there is nothing to withdraw).
-    pub fn clear_report_text(
-        &mut self,
-        round: &str,
-        key: &str,
-        by: &str,
-    ) -> Result<bool, StoreError> {
+    fn clear_report_text(&mut self, round: &str, key: &str, by: &str) -> Result<bool, StoreError> {
         let tx = write_tx(&mut self.conn)?;
         refuse_if_locked(&tx, round)?;
         let in_force: Option<Option<String>> = tx
@@ -94,7 +115,7 @@ impl SqliteStore {
     }
 
     /// The edited texts in force for a round, by key.
-    pub fn report_texts(
+    fn report_texts(
         &self,
         round: &str,
     ) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
@@ -110,7 +131,7 @@ impl SqliteStore {
     }
 
     /// Every change of a round's texts, oldest first (the audit trail).
-    pub fn report_text_history(&self, round: &str) -> Result<Vec<TextChange>, StoreError> {
+    fn report_text_history(&self, round: &str) -> Result<Vec<TextChange>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT key, text, changed_by, changed_at FROM report_text WHERE round = ?1
              ORDER BY id",

@@ -50,7 +50,8 @@ pub struct ImportReport {
     pub encoding: String,
     /// The exporting program (#PROGRAM).
     pub program: Option<String>,
-    /// The financial years the file declares (#RAR), earliest first.
+    /// The financial years of the file's data, earliest first: those it declares (#RAR), or,
+    /// without #RAR, those taken from its dates.
     pub years: Vec<FinancialYear>,
     /// Accounts in the file (declared or used).
     pub accounts: u64,
@@ -109,7 +110,10 @@ impl fmt::Display for ImportReport {
         writeln!(
             f,
             "{} konton, {} objekt, {} verifikationer, {} transaktioner.",
-            self.accounts, self.objects, self.vouchers, self.transactions
+            count(self.accounts),
+            count(self.objects),
+            count(self.vouchers),
+            count(self.transactions)
         )?;
         write!(
             f,
@@ -138,7 +142,7 @@ impl fmt::Display for ImportReport {
             } else {
                 "varningar"
             };
-            write!(f, "\n{} {noun}:", self.warnings)?;
+            write!(f, "\n{} {noun}:", count(self.warnings))?;
             let warns: Vec<&Finding> = self
                 .findings
                 .iter()
@@ -149,11 +153,20 @@ impl fmt::Display for ImportReport {
             }
             let shown = warns.len().min(SHOWN_FINDINGS) as u64;
             if self.warnings > shown {
-                write!(f, "\n  … och {} varningar till", self.warnings - shown)?;
+                write!(
+                    f,
+                    "\n  … och {} varningar till",
+                    count(self.warnings - shown)
+                )?;
             }
         }
         Ok(())
     }
+}
+
+/// A count the Swedish way (`69 168`).
+fn count(n: u64) -> String {
+    delar_core::money::format_int(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 fn months(n: u64) -> &'static str {
@@ -409,8 +422,13 @@ impl fmt::Display for TemplateReport {
                 .iter()
                 .map(|b| b.to_string())
                 .collect();
-            let noun = if ids.len() == 1 { "Batch" } else { "Batcherna" };
-            write!(f, "\n{noun} {} är helt ersatta.", ids.join(", "))?;
+            // "Batch 3 är helt ersatt." / "Batcherna 3, 4 är helt ersatta."
+            let (noun, adjective) = if ids.len() == 1 {
+                ("Batch", "ersatt")
+            } else {
+                ("Batcherna", "ersatta")
+            };
+            write!(f, "\n{noun} {} är helt {adjective}.", ids.join(", "))?;
         }
         Ok(())
     }
@@ -427,9 +445,12 @@ pub struct BudgetVersionInfo {
     pub batch_id: i64,
     /// Lines in the requested year.
     pub lines: u64,
-    /// Sum per month of the year (index 0 = the year's first month), ledger sign.
+    /// Sum per month of the year (index 0 = the year's first month), ledger sign; annual
+    /// amounts not included.
     pub months: Vec<Amount>,
-    /// Sum of `months`.
+    /// Sum of the annual amounts (`månad` = the year), periodised when the budget is read.
+    pub annual: Amount,
+    /// Sum of `months` and `annual`.
     pub total: Amount,
 }
 
@@ -446,4 +467,38 @@ pub struct BudgetRow {
     pub budget: Vec<Amount>,
     /// Sum of `budget`.
     pub total: Amount,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(replaced: Vec<i64>) -> TemplateReport {
+        TemplateReport {
+            kind: TemplateKind::Budget,
+            batch_id: 12,
+            file_name: "budget.csv".into(),
+            sha256: String::new(),
+            status: ImportStatus::Replaced,
+            replaced_batches: replaced,
+            rows: 3,
+            summary: "3 budgetrader.".into(),
+        }
+    }
+
+    #[test]
+    fn replaced_batches_agree_in_number() {
+        assert!(report(vec![10])
+            .to_string()
+            .ends_with("\nBatch 10 är helt ersatt."));
+        assert!(report(vec![10, 11])
+            .to_string()
+            .ends_with("\nBatcherna 10, 11 är helt ersatta."));
+    }
+
+    #[test]
+    fn counts_have_thousands_spaces() {
+        assert_eq!(count(69_168), "69\u{a0}168");
+        assert_eq!(count(12), "12");
+    }
 }

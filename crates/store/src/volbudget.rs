@@ -58,11 +58,36 @@ pub struct VolumeBudgetVersion {
     pub values: u64,
 }
 
-impl SqliteStore {
+/// Volume budget versions in a store.
+pub trait VolumeBudgetStore {
     /// Import budgeted volumes and prices (`volymbudget.csv`), replacing each version (by
     /// name) in the file. Fails, storing nothing, when a series is not imported, a value is
     /// negative, a version has two decision dates or a (version, series, month) appears twice.
-    pub fn import_volume_budget(
+    fn import_volume_budget(
+        &mut self,
+        source: &TemplateSource<'_>,
+        values: &[VolumeBudgetValue],
+    ) -> Result<TemplateReport, StoreError>;
+
+    /// The volume budget versions imported, the original first, then by decision date.
+    fn volume_budget_versions(&self) -> Result<Vec<VolumeBudgetVersion>, StoreError>;
+
+    /// The budgeted values of one series in force at `as_of` (every version when `None`),
+    /// by month within `range`; empty when the series has no budget. Fails with
+    /// [`StoreError::NoSuchSeries`] for an unknown series.
+    fn volume_budget(
+        &self,
+        series: &str,
+        range: PeriodRange,
+        as_of: Option<Date>,
+    ) -> Result<BTreeMap<YearMonth, f64>, StoreError>;
+}
+
+impl VolumeBudgetStore for SqliteStore {
+    /// Import budgeted volumes and prices (`volymbudget.csv`), replacing each version (by
+    /// name) in the file. Fails, storing nothing, when a series is not imported, a value is
+    /// negative, a version has two decision dates or a (version, series, month) appears twice.
+    fn import_volume_budget(
         &mut self,
         source: &TemplateSource<'_>,
         values: &[VolumeBudgetValue],
@@ -201,7 +226,7 @@ impl SqliteStore {
     }
 
     /// The volume budget versions imported, the original first, then by decision date.
-    pub fn volume_budget_versions(&self) -> Result<Vec<VolumeBudgetVersion>, StoreError> {
+    fn volume_budget_versions(&self) -> Result<Vec<VolumeBudgetVersion>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT v.name, v.decided, (SELECT COUNT(*) FROM volume_budget_value x
                  WHERE x.version_id = v.id)
@@ -230,7 +255,7 @@ impl SqliteStore {
     /// The budgeted values of one series in force at `as_of` (every version when `None`),
     /// by month within `range`; empty when the series has no budget. Fails with
     /// [`StoreError::NoSuchSeries`] for an unknown series.
-    pub fn volume_budget(
+    fn volume_budget(
         &self,
         series: &str,
         range: PeriodRange,

@@ -5,6 +5,7 @@
 use delar_core::{Amount, Date, Round, RoundKind};
 use delar_demo::kommun::{self, KommunOptions, Scale};
 use delar_forecast::{Adjustment, AdjustmentKind, ForecastLine, Method};
+use delar_store::prelude::*;
 use delar_store::{
     CommentKind, ComputedLine, ForecastStore, ImportOptions, LedgerBy, MethodEstimate, RoundStatus,
     SqliteStore, Store, StoreError, TemplateSource,

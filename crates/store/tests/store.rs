@@ -422,43 +422,45 @@ fn unbalanced_voucher_changes_nothing() {
 }
 
 #[test]
-fn account_outside_mapping_fails_clearly() {
+fn account_outside_mapping_goes_to_ej_kontogrupperat() {
     let mut s = SqliteStore::open_in_memory().unwrap();
     let text = format!(
         "{HEAD_2025}#KONTO 9123 \"Internt\"\n#VER A 1 20250115 \"\"\n{{\n#TRANS 9123 {{}} 10\n#TRANS 1930 {{}} -10\n}}\n"
     );
-    let before = dump(&s);
-    let err = import(&mut s, &text, "nio.se").unwrap_err();
-    let msg = err.to_string();
-    assert!(
-        msg.contains("konto 9123 hör inte till någon kontogrupp"),
-        "{msg}"
-    );
-    assert!(msg.contains("Kommun-Bas standard"), "{msg}");
-    assert_eq!(dump(&s), before);
+    let r = import(&mut s, &text, "nio.se").unwrap();
+    let w = r
+        .findings
+        .iter()
+        .find(|f| f.code == "ungrouped-account")
+        .expect("a warning names the account");
+    assert!(w.message.contains("9123 Internt 10,00 kr"), "{}", w.message);
+    assert!(w.message.contains("Kommun-Bas standard"), "{}", w.message);
+    let rows = s.ledger(2025, LedgerBy::Group, None).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].key, delar_core::UNGROUPED);
+    assert_eq!(rows[0].outcome_total, kr(10));
 
-    // With a mapping that covers class 9 the same file imports.
+    // With a mapping that covers class 9 the account moves to that group.
     let mut toml = delar_core::accounts::KOMMUN_BAS_TOML.to_string();
     toml.push_str("\n[[group]]\ncode = \"interna\"\nname = \"Interna poster\"\nkind = \"cost\"\nranges = [\"9\"]\n");
     let mapping = AccountMapping::from_toml(&toml).unwrap();
     s.set_account_mapping(&mapping).unwrap();
     assert_eq!(s.account_mapping().unwrap(), mapping);
-    import(&mut s, &text, "nio.se").unwrap();
     let rows = s.ledger(2025, LedgerBy::Group, None).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].key, "interna");
     assert_eq!(rows[0].outcome_total, kr(10));
 
-    // Going back to Kommun-Bas would leave 9123 without a group: refused, nothing changes.
-    let err = s
-        .set_account_mapping(&AccountMapping::kommun_bas())
-        .unwrap_err();
-    assert!(err.to_string().contains("9123"), "{err}");
-    assert!(err.to_string().contains("Internt"), "{err}");
-    assert_eq!(s.account_mapping().unwrap(), mapping);
+    // Going back to Kommun-Bas puts 9123 back in "Ej kontogrupperat".
+    s.set_account_mapping(&AccountMapping::kommun_bas())
+        .unwrap();
     assert_eq!(
         s.ledger(2025, LedgerBy::Group, None).unwrap()[0].key,
-        "interna"
+        delar_core::UNGROUPED
+    );
+    assert_eq!(
+        s.ungrouped_accounts(Some(2025)).unwrap(),
+        [("9123".to_string(), "Internt".to_string(), kr(10))]
     );
 }
 

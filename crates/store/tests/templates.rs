@@ -200,7 +200,7 @@ fn organisation_import_query_repeat_and_replace() {
     assert!(r
         .to_string()
         .contains("Den tidigare organisationen (13 rader) är ersatt."));
-    assert!(r.to_string().contains("Batch 1 är helt ersatta."));
+    assert!(r.to_string().contains("Batch 1 är helt ersatt."));
     assert_eq!(s.organisation().unwrap().nodes().len(), 12);
     let batches = s.batches().unwrap();
     assert_eq!(batches[0].status, BatchStatus::Replaced);

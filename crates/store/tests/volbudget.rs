@@ -3,6 +3,7 @@
 //! decided by then, per series and month.
 
 use delar_core::{Date, PeriodRange, YearMonth};
+use delar_store::prelude::*;
 use delar_store::{ImportStatus, SqliteStore, Store, StoreError, TemplateReport, TemplateSource};
 use delar_templates::{volume_budget, volume_series, Table};
 

@@ -7,7 +7,7 @@
 
 use crate::{format_amount, write_table, Errors, Table, TableError};
 use delar_core::accounts::check_account_number;
-use delar_core::{BudgetLine, Date};
+use delar_core::{BudgetLine, BudgetPeriod, Date};
 use std::collections::HashMap;
 
 /// The template's usual file name.
@@ -44,7 +44,7 @@ pub fn parse(table: &Table) -> Result<Vec<BudgetLine>, Vec<TableError>> {
     for c in table.iter() {
         let v = errors.take(c.required(&version));
         let d = errors.take(c.date(&decided));
-        let m = errors.take(crate::month(&c, &month));
+        let m = errors.take(budget_period(&c, &month));
         let a = errors.take(c.required(&account).and_then(|a| {
             check_account_number(a).map(|()| a).map_err(|e| {
                 c.error(
@@ -75,7 +75,7 @@ pub fn parse(table: &Table) -> Result<Vec<BudgetLine>, Vec<TableError>> {
             out.push(BudgetLine {
                 version: v.to_string(),
                 decided: d,
-                month: m,
+                period: m,
                 account: a.to_string(),
                 responsible: r.to_string(),
                 activity: c.opt_text(activity.as_ref()).map(str::to_string),
@@ -87,6 +87,31 @@ pub fn parse(table: &Table) -> Result<Vec<BudgetLine>, Vec<TableError>> {
     errors.finish(out)
 }
 
+/// `månad`: a month (`2025-03`, `202503`, `2025-03-01`), or a year alone (`2025`) for an
+/// annual amount that delar periodises when the budget is read.
+fn budget_period(c: &crate::Cells<'_>, col: &crate::Col) -> Result<BudgetPeriod, TableError> {
+    let t = c.text(col).trim();
+    if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
+        let y: i32 = t.parse().unwrap_or(0);
+        if !(1900..=2200).contains(&y) {
+            return Err(c.error(
+                Some(col),
+                format!("året {y} i \"månad\" är inte rimligt; skriv till exempel 2025 för ett årsbelopp eller 2025-03 för mars"),
+            ));
+        }
+        return Ok(BudgetPeriod::Year(y));
+    }
+    crate::month(c, col).map(BudgetPeriod::Month).map_err(|e| {
+        c.error(
+            Some(col),
+            format!(
+                "{} Ett årsbelopp skrivs med bara året (2025); delar periodiserar det.",
+                e.message
+            ),
+        )
+    })
+}
+
 /// Write lines as `budget.csv`.
 pub fn write_csv(lines: &[BudgetLine]) -> String {
     write_table(
@@ -95,7 +120,7 @@ pub fn write_csv(lines: &[BudgetLine]) -> String {
             vec![
                 l.version.clone(),
                 l.decided.to_string(),
-                l.month.to_string(),
+                l.period.to_string(),
                 l.account.clone(),
                 l.responsible.clone(),
                 l.activity.clone().unwrap_or_default(),
@@ -130,7 +155,10 @@ Tilläggsbudget 1;2025-05-15;2025-06;4610;SN-EXT;569;300000;Fler placeringar
         assert_eq!(l[0].amount, Amount::from_kr(1_250_000).unwrap());
         assert_eq!(l[1].amount, Amount::from_ore(-8_500_050));
         assert_eq!(l[2].decided, Date::new(2025, 5, 15).unwrap());
-        assert_eq!(l[2].month, YearMonth::new(2025, 6).unwrap());
+        assert_eq!(
+            l[2].period,
+            BudgetPeriod::Month(YearMonth::new(2025, 6).unwrap())
+        );
         assert_eq!(l[0].activity.as_deref(), Some("569"));
         assert_eq!(write_csv(&l), EXEMPEL);
         // Swedish notation with spaces and a real minus sign reads the same.
@@ -163,7 +191,7 @@ Tilläggsbudget 1;2025-05-15;2025-06;4610;SN-EXT;569;300000;Fler placeringar
         #[test]
         fn write_then_read(
             rows in proptest::collection::vec(
-                (0usize..3, 0i32..24, 3000u32..8999, "[A-Z]{2,4}(-[0-9]{1,3})?",
+                (0usize..3, 0i32..26, 3000u32..8999, "[A-Z]{2,4}(-[0-9]{1,3})?",
                  proptest::option::of("[0-9]{3}"), -10_000_000_000i64..10_000_000_000,
                  proptest::option::of("[A-Za-zåäö ;\"]{0,10}[a-z]")),
                 1..40)
@@ -172,7 +200,12 @@ Tilläggsbudget 1;2025-05-15;2025-06;4610;SN-EXT;569;300000;Fler placeringar
             let lines: Vec<BudgetLine> = rows.into_iter().map(|(v, m, a, r, act, ore, c)| BudgetLine {
                 version: versions[v].to_string(),
                 decided: Date::new(2024, 11, 20).unwrap().add_days(v as i64 * 100).unwrap(),
-                month: YearMonth::new(2025, 1).unwrap().add_months(m),
+                // 24 and 25: an annual amount (månad = the year alone).
+                period: if m >= 24 {
+                    BudgetPeriod::Year(2001 + m)
+                } else {
+                    BudgetPeriod::Month(YearMonth::new(2025, 1).unwrap().add_months(m))
+                },
                 account: a.to_string(),
                 responsible: r,
                 activity: act,

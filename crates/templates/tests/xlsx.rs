@@ -33,7 +33,10 @@ fn budget_from_a_workbook() {
     let t = Table::from_xlsx(&bytes, "budget.xlsx", None).unwrap();
     let lines = budget::parse(&t).unwrap();
     assert_eq!(lines.len(), 2);
-    assert_eq!(lines[0].month, YearMonth::new(2025, 1).unwrap());
+    assert_eq!(
+        lines[0].period,
+        delar_core::BudgetPeriod::Month(YearMonth::new(2025, 1).unwrap())
+    );
     assert_eq!(lines[0].account, "4610");
     assert_eq!(lines[0].activity.as_deref(), Some("569"));
     assert_eq!(lines[1].amount, Amount::from_ore(-8_500_050));
