@@ -1217,6 +1217,180 @@ pub fn accuracy(
     Ok(out)
 }
 
+/// A round rolled up along the organisation: what `forecast show` and the controller's
+/// overview present.
+#[derive(Clone, Debug)]
+pub struct RoundView {
+    /// The round.
+    pub info: delar_store::RoundInfo,
+    /// The nodes shown (the tree, or the subtree under the node asked for), depth-first, each
+    /// with its level (0 = the top shown), code, name, total and totals per kontogrupp.
+    pub nodes: Vec<NodeView>,
+    /// Every line of the round with its details.
+    pub details: Vec<delar_store::LineDetail>,
+}
+
+/// One node of a [`RoundView`].
+#[derive(Clone, Debug)]
+pub struct NodeView {
+    /// Depth below the top node shown.
+    pub level: usize,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Outcome to date, budget, forecast and special effects of every line under the node.
+    pub total: delar_forecast::Totals,
+    /// The same per kontogrupp (or account).
+    pub groups: BTreeMap<String, delar_forecast::Totals>,
+}
+
+impl RoundView {
+    /// The lines on the nodes shown.
+    pub fn shown_details(&self) -> Vec<&delar_store::LineDetail> {
+        self.details
+            .iter()
+            .filter(|d| self.nodes.iter().any(|n| n.code == d.line.node))
+            .collect()
+    }
+}
+
+/// The round rolled up along the organisation in force at its cut-off (with its "Ej fördelat
+/// på enhet" leaves); with `node`, only that node and what is under it.
+pub fn round_view(store: &dyn Backend, round: &Round, node: Option<&str>) -> Result<RoundView> {
+    let id = round.id();
+    let info = store
+        .forecast_round(&id)?
+        .ok_or_else(|| AppError::NotFound(format!("prognosomgången {id} finns inte")))?;
+    let details = store.forecast_line_details(&id)?;
+    let lines: Vec<ForecastLine> = details.iter().map(|d| d.line.clone()).collect();
+    let org = store.organisation()?;
+    let tree = round_tree(&org, round.cutoff_month(), &lines);
+    if let Some(n) = node {
+        if !tree.contains(n) && !lines.iter().any(|l| l.node == n) {
+            return Err(AppError::NotFound(format!(
+                "noden {n} finns inte i organisationen {}",
+                round.cutoff_month()
+            )));
+        }
+    }
+    let ancestors =
+        |n: &str| -> Vec<String> { tree.ancestors(n).iter().map(|a| a.code.clone()).collect() };
+    let totals = delar_forecast::roll_up(&lines, ancestors);
+    let mut shown: Vec<(usize, String, String)> = Vec::new();
+    let base_depth = node.and_then(|n| tree.depth(n)).unwrap_or(0);
+    for (depth, n) in tree.walk() {
+        let inside = match node {
+            None => true,
+            Some(x) => n.code == x || tree.ancestors(&n.code).iter().any(|a| a.code == x),
+        };
+        if inside && totals.contains_key(&n.code) {
+            shown.push((
+                depth - base_depth.min(depth),
+                n.code.clone(),
+                n.name.clone(),
+            ));
+        }
+    }
+    for code in totals.keys() {
+        if !tree.contains(code) && node.is_none_or(|x| x == code) {
+            shown.push((0, code.clone(), code.clone()));
+        }
+    }
+    let nodes = shown
+        .into_iter()
+        .map(|(level, code, name)| {
+            let groups: BTreeMap<String, delar_forecast::Totals> = totals
+                .get(&code)
+                .map(|g| g.iter().map(|(k, t)| (k.to_string(), *t)).collect())
+                .unwrap_or_default();
+            let mut total = delar_forecast::Totals::default();
+            for v in groups.values() {
+                total.to_date += v.to_date;
+                total.budget += v.budget;
+                total.forecast += v.forecast;
+                total.special += v.special;
+            }
+            NodeView {
+                level,
+                code,
+                name,
+                total,
+                groups,
+            }
+        })
+        .collect();
+    Ok(RoundView {
+        info,
+        nodes,
+        details,
+    })
+}
+
+/// The bridge between two rounds per committee: previous and current forecast, and the
+/// changed lines with their reasons.
+#[derive(Clone, Debug)]
+pub struct CommitteeBridge {
+    /// Committee code (or the node itself outside every committee).
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// The earlier round's full-year forecast.
+    pub previous: Amount,
+    /// The later round's.
+    pub current: Amount,
+    /// Each changed line: the change and a text `NOD:GRUPP ±n tkr (why)`, largest first.
+    pub changes: Vec<(Amount, String)>,
+}
+
+/// The bridge from round `from` to round `to`: per committee, and every line's row.
+pub fn bridge_view(
+    store: &dyn Backend,
+    from: &Round,
+    to: &Round,
+) -> Result<(Vec<CommitteeBridge>, Vec<delar_forecast::BridgeRow>)> {
+    let prev = store.forecast_lines(&from.id())?;
+    let cur = store.forecast_lines(&to.id())?;
+    let rows = delar_forecast::bridge(&prev, &cur);
+    let org = store.organisation()?;
+    let tree = round_tree(&org, to.cutoff_month(), &cur);
+    let mut by: BTreeMap<String, CommitteeBridge> = BTreeMap::new();
+    for r in &rows {
+        let c = committee(&tree, &r.node);
+        let e = by.entry(c.clone()).or_insert_with(|| CommitteeBridge {
+            name: tree.node(&c).map(|x| x.name.clone()).unwrap_or(c.clone()),
+            code: c,
+            previous: Amount::ZERO,
+            current: Amount::ZERO,
+            changes: Vec::new(),
+        });
+        e.previous += r.previous;
+        e.current += r.current;
+        if !r.change.is_zero() {
+            let why: Vec<&String> = r
+                .reasons
+                .iter()
+                .filter(|x| !x.starts_with("Beräknat belopp"))
+                .collect();
+            let text = if why.is_empty() {
+                "nytt utfall".to_string()
+            } else {
+                why.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
+            };
+            e.changes.push((
+                r.change,
+                format!("{}:{} {} ({text})", r.node, r.group, tkr(r.change)),
+            ));
+        }
+    }
+    let mut out: Vec<CommitteeBridge> = by.into_values().collect();
+    for c in &mut out {
+        c.changes
+            .sort_by_key(|(a, _)| std::cmp::Reverse(a.ore().unsigned_abs()));
+    }
+    Ok((out, rows))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use anyhow::{bail, Result};
 use clap::{Subcommand, ValueEnum};
 pub use delar_app::forecast::*;
 use delar_core::{Amount, Round, RoundKind, Unit};
-use delar_forecast::{bridge, roll_up, Adjustment, AdjustmentKind, ForecastLine, Method};
+use delar_forecast::{Adjustment, AdjustmentKind, Method};
 use delar_store::prelude::*;
 use delar_store::{CommentKind, LedgerBy, SqliteStore};
 use serde::Serialize;
@@ -786,11 +786,7 @@ struct EstimateJson<'a> {
 /// that is one line (a unit's own) also has the line's method, recommendation, every
 /// method's full-year value (one column per method code, empty where it cannot be used) and
 /// the explanation. Amounts in kronor with a decimal comma.
-fn show_csv(
-    nodes: &[(usize, String, String)],
-    totals: &BTreeMap<String, BTreeMap<&str, delar_forecast::Totals>>,
-    details: &[delar_store::LineDetail],
-) -> String {
+fn show_csv(view: &RoundView) -> String {
     use crate::out::{csv_kr, csv_text};
     let mut s = String::from(
         "nod;namn;niva;kontogrupp;utfall_hittills;budget;prognos;avvikelse;sarskilda_poster;\
@@ -800,15 +796,14 @@ fn show_csv(
         let _ = write!(s, ";prognos_{}", m.code());
     }
     s.push_str(";forklaring\n");
-    let lines: HashMap<(&str, &str), &delar_store::LineDetail> = details
+    let lines: HashMap<(&str, &str), &delar_store::LineDetail> = view
+        .details
         .iter()
         .map(|d| ((d.line.node.as_str(), d.line.group.as_str()), d))
         .collect();
-    for (level, code, name) in nodes {
-        let Some(groups) = totals.get(code) else {
-            continue;
-        };
-        for (g, t) in groups {
+    for n in &view.nodes {
+        let (level, code, name) = (n.level, &n.code, &n.name);
+        for (g, t) in &n.groups {
             let _ = write!(
                 s,
                 "{code};{};{level};{g};{};{};{};{};{}",
@@ -819,7 +814,7 @@ fn show_csv(
                 csv_kr(t.budget - t.forecast),
                 csv_kr(t.special)
             );
-            match lines.get(&(code.as_str(), *g)) {
+            match lines.get(&(code.as_str(), g.as_str())) {
                 Some(d) => {
                     let _ = write!(
                         s,
@@ -852,89 +847,43 @@ fn show_csv(
 
 /// `forecast show`: the round rolled up along the organisation tree.
 fn show(
-    store: &SqliteStore,
+    store: &dyn Backend,
     round: &Round,
     node: Option<&str>,
     format: ShowFormat,
 ) -> Result<ExitCode> {
     let id = round.id();
-    let info = store
-        .forecast_round(&id)?
-        .ok_or_else(|| anyhow::anyhow!("prognosomgången {id} finns inte"))?;
-    let details = store.forecast_line_details(&id)?;
-    let lines: Vec<ForecastLine> = details.iter().map(|d| d.line.clone()).collect();
-    let org = store.organisation()?;
-    let tree = round_tree(&org, round.cutoff_month(), &lines);
-    if let Some(n) = node {
-        if !tree.contains(n) && !lines.iter().any(|l| l.node == n) {
-            bail!(
-                "noden {n} finns inte i organisationen {}",
-                round.cutoff_month()
-            );
-        }
-    }
-    let ancestors =
-        |n: &str| -> Vec<String> { tree.ancestors(n).iter().map(|a| a.code.clone()).collect() };
-    let totals = roll_up(&lines, ancestors);
-    // Nodes to show: the tree (or the subtree under --node) with totals.
-    let mut nodes: Vec<(usize, String, String)> = Vec::new();
-    let base_depth = node.and_then(|n| tree.depth(n)).unwrap_or(0);
-    for (depth, n) in tree.walk() {
-        let inside = match node {
-            None => true,
-            Some(x) => n.code == x || tree.ancestors(&n.code).iter().any(|a| a.code == x),
-        };
-        if inside && totals.contains_key(&n.code) {
-            nodes.push((
-                depth - base_depth.min(depth),
-                n.code.clone(),
-                n.name.clone(),
-            ));
-        }
-    }
-    for code in totals.keys() {
-        if !tree.contains(code) && node.is_none_or(|x| x == code) {
-            nodes.push((0, code.clone(), code.clone()));
-        }
-    }
-    let sum = |code: &str| -> delar_forecast::Totals {
-        let mut t = delar_forecast::Totals::default();
-        if let Some(g) = totals.get(code) {
-            for v in g.values() {
-                t.to_date += v.to_date;
-                t.budget += v.budget;
-                t.forecast += v.forecast;
-                t.special += v.special;
-            }
-        }
-        t
-    };
+    let view = round_view(store, round, node)?;
+    let info = &view.info;
+    let details = &view.details;
     match format {
         ShowFormat::Json => {
-            let shown: Vec<&delar_store::LineDetail> = details
-                .iter()
-                .filter(|d| nodes.iter().any(|(_, c, _)| *c == d.line.node))
-                .collect();
             let out = ShowJson {
-                round: RoundJson::new(&info),
-                nodes: nodes
+                round: RoundJson::new(info),
+                nodes: view
+                    .nodes
                     .iter()
-                    .map(|(level, code, name)| NodeJson {
-                        node: code,
-                        name,
-                        level: *level,
-                        total: TotalsJson::new(&sum(code)),
-                        groups: totals
-                            .get(code)
-                            .map(|g| g.iter().map(|(k, t)| (*k, TotalsJson::new(t))).collect())
-                            .unwrap_or_default(),
+                    .map(|n| NodeJson {
+                        node: &n.code,
+                        name: &n.name,
+                        level: n.level,
+                        total: TotalsJson::new(&n.total),
+                        groups: n
+                            .groups
+                            .iter()
+                            .map(|(k, t)| (k.as_str(), TotalsJson::new(t)))
+                            .collect(),
                     })
                     .collect(),
-                lines: shown.into_iter().map(LineJson::new).collect(),
+                lines: view
+                    .shown_details()
+                    .into_iter()
+                    .map(LineJson::new)
+                    .collect(),
             };
             println!("{}", serde_json::to_string_pretty(&out)?);
         }
-        ShowFormat::Csv => print!("{}", show_csv(&nodes, &totals, &details)),
+        ShowFormat::Csv => print!("{}", show_csv(&view)),
         ShowFormat::Table => {
             println!(
                 "{} – prognosomgång {id} ({}), brytmånad {}, mnkr; avvikelse = budget − prognos (positiv = överskott i nettokostnad)",
@@ -946,9 +895,9 @@ fn show(
                 "{:<46} {:>10} {:>10} {:>10} {:>10} {:>10}",
                 "", "Utfall", "Budget", "Prognos", "Avvikelse", "Särskilda"
             );
-            for (level, code, name) in &nodes {
-                let t = sum(code);
-                let label = format!("{}{code} {name}", "  ".repeat(*level));
+            for n in &view.nodes {
+                let t = &n.total;
+                let label = format!("{}{} {}", "  ".repeat(n.level), n.code, n.name);
                 println!(
                     "{:<46} {:>10} {:>10} {:>10} {:>10} {:>10}",
                     truncate(&label, 46),
@@ -1037,36 +986,8 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// `forecast compare`: the bridge per line and per committee.
-fn compare(store: &SqliteStore, from: &Round, to: &Round) -> Result<ExitCode> {
-    let prev = store.forecast_lines(&from.id())?;
-    let cur = store.forecast_lines(&to.id())?;
-    let rows = bridge(&prev, &cur);
-    let org = store.organisation()?;
-    let tree = round_tree(&org, to.cutoff_month(), &cur);
-    type Moves = (Amount, Amount, Vec<(Amount, String)>);
-    let mut by_committee: BTreeMap<String, Moves> = BTreeMap::new();
-    for r in &rows {
-        let c = committee(&tree, &r.node);
-        let e = by_committee.entry(c).or_default();
-        e.0 += r.previous;
-        e.1 += r.current;
-        if !r.change.is_zero() {
-            let why: Vec<&String> = r
-                .reasons
-                .iter()
-                .filter(|x| !x.starts_with("Beräknat belopp"))
-                .collect();
-            let text = if why.is_empty() {
-                "nytt utfall".to_string()
-            } else {
-                why.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
-            };
-            e.2.push((
-                r.change,
-                format!("{}:{} {} ({text})", r.node, r.group, tkr(r.change)),
-            ));
-        }
-    }
+fn compare(store: &dyn Backend, from: &Round, to: &Round) -> Result<ExitCode> {
+    let (committees, rows) = bridge_view(store, from, to)?;
     println!(
         "Brygga {} → {} per nämnd (mnkr; ändring positiv = högre nettokostnad):",
         from.id(),
@@ -1080,19 +1001,17 @@ fn compare(store: &SqliteStore, from: &Round, to: &Round) -> Result<ExitCode> {
         "Ändring"
     );
     let mut total = (Amount::ZERO, Amount::ZERO);
-    for (c, (p, n, why)) in &by_committee {
+    for c in &committees {
+        let (p, n, why) = (&c.previous, &c.current, &c.changes);
         total.0 += *p;
         total.1 += *n;
-        let name = tree.node(c).map(|x| x.name.as_str()).unwrap_or(c);
         println!(
             "{:<36} {:>10} {:>10} {:>10}",
-            truncate(&format!("{c} {name}"), 36),
+            truncate(&format!("{} {}", c.code, c.name), 36),
             mnkr(*p),
             mnkr(*n),
             mnkr(*n - *p)
         );
-        let mut why = why.clone();
-        why.sort_by_key(|(a, _)| std::cmp::Reverse(a.ore().unsigned_abs()));
         for (_, w) in why.iter().take(5) {
             println!("    {w}");
         }
