@@ -53,8 +53,10 @@ pub fn unused_edits(store: &dyn Backend, round: Round, drafts: &[Draft]) -> Resu
 }
 
 /// Keep `text` as the round's text for `key`, by `by`: refused when the text or the name is
-/// empty, the round is locked, the report has no such paragraph, or a figure in the text
-/// points nowhere (the report is built with the edit first).
+/// empty, the round is locked, the report has no such paragraph, a figure in the text points
+/// nowhere (the report is built with the edit first), or (with `expected`) someone else
+/// changed the text since that version was read.
+#[allow(clippy::too_many_arguments)]
 pub fn set_text(
     store: &mut dyn Backend,
     round: Round,
@@ -62,6 +64,7 @@ pub fn set_text(
     key: &str,
     text: &str,
     by: &str,
+    expected: Option<i64>,
 ) -> Result<()> {
     if text.trim().is_empty() {
         fail!("texten är tom; vill du använda utkastet igen, kör delar text aterstall {key}");
@@ -79,13 +82,19 @@ pub fn set_text(
             keys.join(", ")
         )));
     }
-    store.set_report_text(&round.id(), key, text, by.trim())?;
+    store.set_report_text(&round.id(), key, text, by.trim(), expected)?;
     Ok(())
 }
 
 /// Withdraw the edit of `key` (the draft is used again); `false` when there was none.
-/// Refused when the round is locked.
-pub fn reset_text(store: &mut dyn Backend, round: Round, key: &str, by: &str) -> Result<bool> {
+/// Refused when the round is locked, or (with `expected`) on a stale version.
+pub fn reset_text(
+    store: &mut dyn Backend,
+    round: Round,
+    key: &str,
+    by: &str,
+    expected: Option<i64>,
+) -> Result<bool> {
     refuse_locked(store, round)?;
-    Ok(store.clear_report_text(&round.id(), key, by.trim())?)
+    Ok(store.clear_report_text(&round.id(), key, by.trim(), expected)?)
 }

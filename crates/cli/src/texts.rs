@@ -145,6 +145,7 @@ pub fn run(cmd: TextCmd) -> Result<ExitCode> {
                 &nyckel,
                 &text,
                 av.trim(),
+                None,
             )?;
             println!("Sparade texten för {nyckel} i {}.", round.id());
             Ok(ExitCode::SUCCESS)
@@ -157,7 +158,7 @@ pub fn run(cmd: TextCmd) -> Result<ExitCode> {
         } => {
             let round = round_of(&round)?;
             let mut store = SqliteStore::open(&db)?;
-            if app::reset_text(&mut store, round, &nyckel, &av)? {
+            if app::reset_text(&mut store, round, &nyckel, &av, None)? {
                 println!("Utkastet gäller igen för {nyckel} i {}.", round.id());
                 Ok(ExitCode::SUCCESS)
             } else {
