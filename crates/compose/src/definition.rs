@@ -99,7 +99,37 @@ impl SignConvention {
         }
     }
 
-    /// The sentence printed under each economic table (R5).
+    /// How amounts are signed, the first sentence of every economic table's sign note.
+    pub fn amounts(self) -> &'static str {
+        match self {
+            SignConvention::NettokostnadPositiv => {
+                "Kostnader anges positiva och intäkter negativa."
+            }
+            SignConvention::KostnaderNegativa => {
+                "Kostnader anges med minustecken och intäkter positiva."
+            }
+        }
+    }
+
+    /// `a − b` of two shown amounts where a positive result is favourable (a surplus): for
+    /// costs shown positive, `a` is the budget side (`budget`, `prognos 1`).
+    pub fn favourable(self, budget_side: &str, actual_side: &str) -> String {
+        match self {
+            SignConvention::NettokostnadPositiv => format!("{budget_side} − {actual_side}"),
+            SignConvention::KostnaderNegativa => format!("{actual_side} − {budget_side}"),
+        }
+    }
+
+    /// What a higher shown amount means for the net cost.
+    pub fn higher_means(self) -> &'static str {
+        match self {
+            SignConvention::NettokostnadPositiv => "högre nettokostnad",
+            SignConvention::KostnaderNegativa => "lägre nettokostnad",
+        }
+    }
+
+    /// The sentence printed under an economic table with the one deviation budget − forecast
+    /// (R5); tables built from columns generate theirs ([`crate::economy::Ctx::sign_note`]).
     pub fn note(self) -> &'static str {
         match self {
             SignConvention::NettokostnadPositiv => {

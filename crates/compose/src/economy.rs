@@ -324,6 +324,73 @@ impl<'a> Ctx<'a> {
         self.inputs.tree.root()
     }
 
+    /// The sign note of a table built from `cols`: how amounts are signed, then what each
+    /// deviation, change and percentage column is, in the words of its header, so the note
+    /// never names a column the table does not have (R5).
+    pub fn sign_note(&self, cols: &[Col]) -> String {
+        let s = self.sign;
+        let prev = self
+            .previous_name()
+            .unwrap_or_else(|| "föregående prognos".into());
+        let mut parts: Vec<String> = vec![s.amounts().to_string()];
+        let label = |key: &str| cols.iter().find(|c| c.key == key).map(|c| c.label.clone());
+        let mut favourable = false;
+        for c in cols {
+            let name = match c.measure {
+                Measure::Deviation(name, _) | Measure::Signed(name, _) => name,
+                Measure::Ratio(..) => continue,
+                Measure::Change(new, old) => {
+                    if let (Some(n), Some(o)) = (label(new), label(old)) {
+                        let (n, o) = (lower_first(&n), lower_first(&o));
+                        parts.push(format!(
+                            "{} = ({n} − {o}) / {o}; positiv = större belopp, för intäkter \
+                             högre intäkter.",
+                            c.label
+                        ));
+                    }
+                    continue;
+                }
+            };
+            let text = match name {
+                "avvikelse" => format!("{} = {}", c.label, s.favourable("budget", "prognos")),
+                "avvikelse-ack" => format!(
+                    "{} = {}",
+                    c.label,
+                    s.favourable("periodiserad budget", "utfall")
+                ),
+                "avvikelse-exkl-sarskilda" => format!(
+                    "{} = {} exklusive särskilda poster",
+                    c.label,
+                    s.favourable("budget", "prognos")
+                ),
+                "forandring-avvikelse" => {
+                    parts.push(format!(
+                        "{} = avvikelsen nu − avvikelsen i {prev}; positiv = förbättring.",
+                        c.label
+                    ));
+                    continue;
+                }
+                "forandring-prognos" => {
+                    let cur = round_short(&self.inputs.round);
+                    parts.push(format!(
+                        "{} = {cur} − {prev}; positiv = {}.",
+                        c.label,
+                        s.higher_means()
+                    ));
+                    continue;
+                }
+                _ => continue,
+            };
+            if favourable {
+                parts.push(format!("{text}."));
+            } else {
+                favourable = true;
+                parts.push(format!("{text}; positiv avvikelse är ett överskott."));
+            }
+        }
+        parts.join(" ")
+    }
+
     /// Build a table from columns and rows.
     pub fn table(
         &self,
@@ -433,7 +500,7 @@ impl<'a> Ctx<'a> {
             number: 0,
             caption,
             unit: Some(self.unit),
-            sign_note: Some(self.sign.note().into()),
+            sign_note: Some(self.sign_note(cols)),
             groups: Vec::new(),
             columns,
             rows,
@@ -543,7 +610,7 @@ impl<'a> Ctx<'a> {
             });
             cols.push(Col {
                 key: "forandring",
-                label: format!("Förändring sedan {prev}"),
+                label: format!("Förändring av avvikelsen sedan {prev}"),
                 measure: Measure::Deviation("forandring-avvikelse", |f| {
                     f.deviation() - f.previous_deviation()
                 }),
@@ -915,10 +982,8 @@ impl<'a> Ctx<'a> {
                 .join("; ");
             row.cells.push(Cell::text(text));
         }
-        t.notes.push(format!(
-            "Förändring = {cur_name} − {prev_name} i tabellens teckenkonvention. \
-             Orsakerna är de prognosrader som ändrats mest."
-        ));
+        t.notes
+            .push("Orsakerna är de prognosrader vars prognos ändrats mest.".into());
         Some(t)
     }
 
@@ -1285,10 +1350,14 @@ fn ratio_cell(num: Option<Amount>, den: Option<Amount>) -> Cell {
 fn change_cell(new: Option<Amount>, old: Option<Amount>) -> Cell {
     let f = Format::Percent { decimals: 0 };
     match (new, old) {
-        (Some(n), Some(o)) if !o.is_zero() => Cell::new(
-            Value::Ratio((n.ore() - o.ore()) as f64 / o.ore().abs() as f64),
-            &f,
-        ),
+        // The change of the amount itself: revenue that grows is a positive change, like a
+        // cost that grows. Across zero a percentage means nothing.
+        (Some(n), Some(o)) if !o.is_zero() && n.ore().signum() * o.ore().signum() >= 0 => {
+            Cell::new(
+                Value::Ratio((n.ore() - o.ore()) as f64 / o.ore() as f64),
+                &f,
+            )
+        }
         _ => Cell::empty(),
     }
 }

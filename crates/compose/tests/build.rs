@@ -944,3 +944,50 @@ fn the_analysis_names_a_large_part_pulling_the_other_way() {
         delar_report::check::check(&r)
     );
 }
+
+fn ratio(r: &Report, table: &str, row: &str, col: &str) -> f64 {
+    let t = r.table(table).unwrap();
+    match t.row(row).unwrap().cells[t.column(col).unwrap()].value {
+        Value::Ratio(x) => x,
+        ref v => panic!("{table}/{row}/{col} is {v:?}"),
+    }
+}
+
+#[test]
+fn sign_notes_describe_their_own_columns_and_growing_revenue_is_a_positive_change() {
+    let r = build(&Definition::default_definition(), &inputs(), false).unwrap();
+    let note = |id: &str| r.table(id).unwrap().sign_note.clone().unwrap();
+    // The year-to-date table compares the outcome with the periodised budget: its note says
+    // so and does not speak of a forecast it does not show.
+    let ytd = note("ackumulerat");
+    assert!(
+        ytd.contains("Avvikelse = periodiserad budget − utfall"),
+        "{ytd}"
+    );
+    assert!(!ytd.contains("prognos"), "{ytd}");
+    // The full-year table defines its deviation and the change of the deviation since P1.
+    let drift = note("drift");
+    assert!(drift.contains("Avvikelse = budget − prognos"), "{drift}");
+    assert!(
+        drift.contains("Förändring av avvikelsen sedan prognos 1 = avvikelsen nu − avvikelsen i prognos 1; positiv = förbättring"),
+        "{drift}"
+    );
+    // The bridge: the change of the forecast, and what a positive change means.
+    let bridge = note("brygga");
+    assert!(
+        bridge.contains("Förändring = prognos 2 − prognos 1; positiv = högre nettokostnad"),
+        "{bridge}"
+    );
+    // Revenue (shown negative) that grows is a positive change, like a cost that grows:
+    // SN's grants −3,88 last year, −4,5 forecast.
+    let k = "kontogrupper-SN";
+    let change = ratio(&r, k, "bidrag", "forandring_pct");
+    assert!((change - (4.5 - 3.88) / 3.88).abs() < 1e-6, "{change}");
+    assert!(ratio(&r, k, "personal", "forandring_pct") > 0.0);
+    assert!(
+        note(k).contains("positiv = större belopp, för intäkter högre intäkter"),
+        "{}",
+        note(k)
+    );
+    assert!(delar_report::check::check(&r).is_empty());
+}

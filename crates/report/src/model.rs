@@ -530,7 +530,8 @@ pub enum Identity {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         except_rows: Vec<String>,
     },
-    /// `result = (new − old) / |old|` (change in %).
+    /// `result = (new − old) / old` (change in % of the amount itself, so a growing revenue
+    /// shown negative is a positive change); empty when old is zero or the signs differ.
     Change {
         /// The rule checked (`R1`).
         rule: String,
@@ -746,16 +747,27 @@ impl Table {
 
     /// The header line above the table: `Tabell 3. Driftredovisning per nämnd, mnkr`.
     pub fn title(&self) -> String {
-        let mut t = if self.number > 0 {
-            format!("Tabell {}. {}", self.number, self.caption)
+        if self.number > 0 {
+            format!("Tabell {}. {}", self.number, self.caption_with_unit())
         } else {
-            self.caption.clone()
-        };
-        if let Some(u) = self.unit {
-            t.push_str(", ");
-            t.push_str(u.label());
+            self.caption_with_unit()
         }
-        t
+    }
+
+    /// The caption with its unit (`Driftredovisning per nämnd, mnkr`), without the number;
+    /// not twice when the caption already names it (`…, kr per invånare`).
+    pub fn caption_with_unit(&self) -> String {
+        let Some(u) = self.unit else {
+            return self.caption.clone();
+        };
+        let label = u.label();
+        if self.caption.ends_with(&format!(" {label}"))
+            || self.caption.contains(&format!(" {label} per "))
+        {
+            self.caption.clone()
+        } else {
+            format!("{}, {label}", self.caption)
+        }
     }
 }
 
@@ -909,5 +921,12 @@ mod tests {
         let t: Vec<u32> = r.tables().iter().map(|t| t.number).collect();
         assert_eq!(t, vec![1, 2, 3]);
         assert_eq!(r.table("b").unwrap().title(), "Tabell 2. T, mnkr");
+        let mut t = r.table("b").unwrap().clone();
+        t.unit = Some(Unit::Kr);
+        t.caption = "Nettokostnad äldreomsorg, kr per invånare".into();
+        assert_eq!(
+            t.title(),
+            "Tabell 2. Nettokostnad äldreomsorg, kr per invånare"
+        );
     }
 }
