@@ -5,6 +5,7 @@
 
 use crate::backtest::{record, BacktestRow, MethodRecord};
 use crate::methods::{estimate_all, seasonal_with, Estimate, Method, SharePolicy};
+use crate::range::range80;
 use crate::recommend::recommend_from;
 use crate::{kr, LineData, MONTHS};
 use delar_core::Amount;
@@ -107,30 +108,6 @@ fn runs(s: &Series) -> Vec<Vec<(i32, [Amount; MONTHS])>> {
         last = Some(*y);
     }
     out
-}
-
-/// Half-width of the 80 % range in mean absolute relative errors (calibrated on the
-/// development set, docs/FORECASTING.md).
-pub const RANGE_FACTOR: f64 = 1.28;
-
-/// The 80 % range of a forecast `f` from a method's replayed relative errors
-/// `rₖ = (forecastₖ − actualₖ) / |forecastₖ|`: `f ± RANGE_FACTOR × mean|rₖ| × √(1 + 1/n) × |f|`,
-/// wider where there are few replayed years.
-pub fn range80(rows: &[BacktestRow], f: Amount) -> Option<(Amount, Amount)> {
-    let rel: Vec<f64> = rows
-        .iter()
-        .filter(|r| !r.forecast.is_zero())
-        .map(|r| kr(r.error) / kr(r.forecast).abs())
-        .collect();
-    if rel.is_empty() {
-        return None;
-    }
-    let n = rel.len() as f64;
-    let mae = rel.iter().map(|r| r.abs()).sum::<f64>() / n;
-    let half = RANGE_FACTOR * mae * (1.0 + 1.0 / n).sqrt() * kr(f).abs();
-    let lo = crate::amount(kr(f) - half)?;
-    let hi = crate::amount(kr(f) + half)?;
-    Some((lo, hi))
 }
 
 /// Project every measurable year of every series at every cut-off and measure.
@@ -397,27 +374,5 @@ mod tests {
         assert!((m.median_ape - 15.0).abs() < 1e-12);
         assert!((m.bias - 5.0).abs() < 1e-12);
         assert_eq!(m.coverage80, Some(0.75));
-    }
-
-    #[test]
-    fn the_range_comes_from_replayed_relative_errors() {
-        let row = |f: i64, a: i64| BacktestRow {
-            year: 2020,
-            forecast: Amount::from_ore(f * 100),
-            actual: Amount::from_ore(a * 100),
-            error: Amount::from_ore((f - a) * 100),
-        };
-        // Errors of +10 %, −10 % and 0 of the forecast: mean absolute 6,67 %; with three
-        // years × √(4/3) × 1,28 = 9,85 % of the forecast 200 either side.
-        let rows = [row(100, 90), row(100, 110), row(100, 100)];
-        let (lo, hi) = range80(&rows, Amount::from_ore(20_000)).unwrap();
-        let half = 1.28 * (0.2 / 3.0) * (4.0f64 / 3.0).sqrt() * 200.0;
-        assert_eq!(lo, crate::amount(200.0 - half).unwrap());
-        assert_eq!(hi, crate::amount(200.0 + half).unwrap());
-        // A revenue (negative forecast) gets a range around it too.
-        let (lo, hi) = range80(&rows, Amount::from_ore(-20_000)).unwrap();
-        assert_eq!(lo, crate::amount(-200.0 - half).unwrap());
-        assert_eq!(hi, crate::amount(-200.0 + half).unwrap());
-        assert_eq!(range80(&[], Amount::from_ore(1)), None);
     }
 }

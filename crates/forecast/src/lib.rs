@@ -16,6 +16,7 @@ pub mod ets;
 pub mod eval;
 mod line;
 mod methods;
+mod range;
 mod recommend;
 mod smoothing;
 mod volume_budget;
@@ -29,6 +30,7 @@ pub use methods::{
     seasonal_with, volume_price, Estimate, Method, SharePolicy, VolumePrice, VolumePriceSplit,
     RECENT_MONTHS, SEASONAL_POLICY,
 };
+pub use range::{line_range80, range80, sum_range80, sum_rows, RANGE_FACTOR};
 pub use recommend::{recommend_from, CANDIDATES, MARGIN};
 pub use smoothing::smoothing;
 pub use volume_budget::{
