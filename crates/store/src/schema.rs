@@ -273,7 +273,19 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     MIGRATION_METHOD_CODES,
     MIGRATION_PERIODISATION,
     MIGRATION_LINE_VERSIONS,
+    MIGRATION_REPLAY,
 ];
+
+/// Migration 16: every method result keeps its replayed years (year, forecast, outcome), so
+/// that a line's 80 % range and its committee's (which sums the lines' errors year by year)
+/// can be drawn whenever the round is shown.
+pub const MIGRATION_REPLAY: Migration = Migration {
+    version: 16,
+    name: "backtestår per metod",
+    sql: r#"
+ALTER TABLE forecast_estimate ADD COLUMN replay TEXT NOT NULL DEFAULT '';
+"#,
+};
 
 /// Migration 15: every forecast line carries a version, raised by each change, with who made
 /// the latest change and when, so that an edit based on an older version is refused instead
