@@ -131,6 +131,7 @@ fn inputs() -> Inputs {
         last_year,
         lines,
         previous: Some((Round::parse("2025-P1").unwrap(), previous)),
+        ranges: Default::default(),
         accuracy: vec![],
         activity_names: BTreeMap::new(),
         volumes: Vec::new(),
