@@ -191,8 +191,13 @@ word! {
     MeasureKind {
         /// A share in percent (0–100): total lies between women and men.
         Share => "andel",
-        /// A count: women + men = total.
+        /// A count at a point in time or per period (people, places, decisions not carried
+        /// out): women + men = total.
         Count => "antal",
+        /// A count that accumulates over the year (care days, performed hours, decisions made):
+        /// women + men = total, and the year's outcome and forecast are at least the value to
+        /// date.
+        Sum => "summa" | "antal under året" | "ackumulerat antal",
         /// Another value (index, rate, kronor): total lies between women and men.
         Value => "värde" | "index" | "nyckeltal",
     }

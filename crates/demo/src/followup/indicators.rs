@@ -255,7 +255,7 @@ pub(crate) const SPECS: &[Spec] = &[
         "SN",
         "dygn",
         0,
-        Count,
+        Sum,
         Polarity::Lower,
     )
     .level(21_500.0, -450.0, 600.0)
@@ -293,7 +293,7 @@ pub(crate) const SPECS: &[Spec] = &[
         "SN",
         "antal",
         0,
-        Count,
+        Sum,
         Polarity::Higher,
     )
     .level(420.0, 15.0, 20.0)
@@ -577,7 +577,7 @@ pub(crate) const SPECS: &[Spec] = &[
         "FSN",
         "antal",
         0,
-        Count,
+        Sum,
         Polarity::Higher,
     )
     .level(180.0, 30.0, 20.0)

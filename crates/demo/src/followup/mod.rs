@@ -422,8 +422,18 @@ impl Gen<'_> {
             match (s.source, s.publication_month) {
                 (SourceKind::Ledger, _) => {}
                 (_, None) => {
-                    // Measured monthly: a value to date and a forecast number.
-                    values.push(v(year, ValueKind::ToDate(self.cutoff()), self.figure(s, x)));
+                    // Measured monthly: a value to date and a forecast number. A count that
+                    // accumulates over the year has reached its share of the months so far.
+                    let to_date = if s.measure == MeasureKind::Sum {
+                        x * f64::from(self.opts.cutoff_month) / 12.0
+                    } else {
+                        x
+                    };
+                    values.push(v(
+                        year,
+                        ValueKind::ToDate(self.cutoff()),
+                        self.figure(s, to_date),
+                    ));
                     let f = x + s.trend * 0.3;
                     values.push(v(year, ValueKind::Forecast, self.figure(s, f)));
                 }
@@ -477,7 +487,7 @@ impl Gen<'_> {
             return Figure::Number(Kmt::total(round(clamp(x), d)));
         }
         match s.measure {
-            MeasureKind::Count => {
+            MeasureKind::Count | MeasureKind::Sum => {
                 let t = x.round().max(0.0);
                 let w = (t * s.women_share).round();
                 Figure::Number(Kmt::new(w, t - w, t))
@@ -807,6 +817,12 @@ impl Gen<'_> {
                     InvestmentStatus::NotStarted
                 } else {
                     InvestmentStatus::Ongoing
+                };
+                // A project not started has spent nothing.
+                let outcome = if status == InvestmentStatus::NotStarted {
+                    0.0
+                } else {
+                    outcome
                 };
                 Investment {
                     month: self.cutoff(),
