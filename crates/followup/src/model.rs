@@ -183,6 +183,14 @@ word! {
         Internal => "intern" | "eget mått" | "egen",
         /// The ledger and the forecast (financial indicators; computed, never typed).
         Ledger => "ekonomi" | "huvudbok",
+        /// The staff register (`personal.csv`; `källid` names the figure).
+        Staff => "personal",
+        /// The queue register (`koer.csv`; decisions not carried out).
+        Queues => "koer" | "köer",
+        /// The volume series (`volymer.csv`; `källid` is the series, or `A/B`).
+        Volumes => "volymer",
+        /// The cost comparisons (`jamforelser.csv`; `källid` `kostnad:OMRÅDE` or `nka:OMRÅDE`).
+        Comparisons => "jamforelser" | "jämförelser",
     }
 }
 

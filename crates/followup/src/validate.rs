@@ -381,6 +381,9 @@ pub fn validate_indicators(data: &FollowupData) -> Vec<Finding> {
                 ));
             }
         }
+        if let Some(Err(e)) = crate::sources::source_of(i) {
+            out.push(finding(Severity::Error, "source-id", R, &i.code, e));
+        }
         if i.source == SourceKind::Kolada && i.source_id.is_none() {
             out.push(finding(
                 Severity::Warning,
@@ -467,9 +470,14 @@ pub fn validate_indicators(data: &FollowupData) -> Vec<Finding> {
             ));
         }
     }
-    // R12: an indicator must carry a value (or "i.u.") in each year any indicator has one.
+    // R12: an indicator must carry a value (or "i.u.") in each year any indicator has one;
+    // not one whose values come from the ledger or another register.
     for (year, present) in &years_with_values {
-        for i in &data.indicators {
+        for i in data
+            .indicators
+            .iter()
+            .filter(|i| i.source != SourceKind::Ledger && crate::sources::source_of(i).is_none())
+        {
             if !present.contains(i.code.as_str()) {
                 out.push(finding(
                     Severity::Warning,
