@@ -13,7 +13,9 @@
 //!   indicator's committee; a period ending in December is the year's outcome, another the
 //!   value to date.
 //! - `koer`: `ej_verkstallda` (every decision not carried out at the end of the month, all
-//!   laws), `ej_verkstallda_sol`, `ej_verkstallda_lss`, `over_tre_manader`, of the committee.
+//!   laws), `ej_verkstallda_sol`, `ej_verkstallda_lss`, `over_tre_manader`, of the committee
+//!   (or `:NÄMND`, and `:INSATS` for one kind of decision); a year's value is its last count,
+//!   the latest year's is to date unless it is December's.
 //! - `volymer`: a series code (the year's average for a stock, sum for a flow), or `A/B` for
 //!   a share in percent of two series (occupied days / available place-days × 100).
 //! - `jamforelser`: `kostnad:OMRÅDE` (net cost, kr per inhabitant) or `nka:OMRÅDE` (net cost
@@ -28,8 +30,16 @@ use std::collections::BTreeMap;
 pub enum Source {
     /// A staff figure of the indicator's committee.
     Staff(StaffMeasure),
-    /// Decisions not carried out of the committee.
-    Queues(QueueMeasure),
+    /// Decisions not carried out of a committee (the indicator's unless named), of one kind
+    /// of decision or all.
+    Queues {
+        /// What is counted.
+        measure: QueueMeasure,
+        /// The committee whose queue it is, when not the indicator's.
+        committee: Option<String>,
+        /// The kind of decision (`Särskilt boende`), when not every kind.
+        decision: Option<String>,
+    },
     /// A volume series (or `A/B`: a share of two series in percent).
     Volume {
         /// The series (numerator).
@@ -116,16 +126,29 @@ pub fn source_of(ind: &Indicator) -> Option<Result<Source, String>> {
                     known(&STAFF.map(|x| x.0))
                 )
             }),
-        SourceKind::Queues => QUEUES
-            .iter()
-            .find(|(k, _)| *k == id)
-            .map(|(_, m)| Source::Queues(*m))
-            .ok_or_else(|| {
-                format!(
-                    "källid \"{id}\" är inget mått i köregistret. Välj ett av: {}.",
-                    known(&QUEUES.map(|x| x.0))
-                )
-            }),
+        SourceKind::Queues => {
+            // `ej_verkstallda_sol:VON:Särskilt boende`: measure, committee, decision.
+            let mut parts = id.splitn(3, ':').map(str::trim);
+            let measure = parts.next().unwrap_or("");
+            let committee = parts.next().filter(|c| !c.is_empty()).map(String::from);
+            let decision = parts.next().filter(|c| !c.is_empty()).map(String::from);
+            QUEUES
+                .iter()
+                .find(|(k, _)| *k == measure)
+                .map(|(_, m)| Source::Queues {
+                    measure: *m,
+                    committee,
+                    decision,
+                })
+                .ok_or_else(|| {
+                    format!(
+                        "källid \"{id}\" är inget mått i köregistret. Välj ett av: {} (följt av \
+                     :NÄMND och :INSATS när det gäller en annan nämnds kö eller en sorts beslut, \
+                     t.ex. ej_verkstallda_sol:VON:Särskilt boende).",
+                        known(&QUEUES.map(|x| x.0))
+                    )
+                })
+        }
         SourceKind::Volumes if !id.is_empty() => Ok(match id.split_once('/') {
             Some((a, b)) => Source::Volume {
                 series: a.trim().into(),
@@ -251,8 +274,13 @@ pub fn derive(data: &FollowupData, series: &[VolumeSeries], volumes: &[VolumeVal
                 continue;
             }
         };
-        let committee = ind.committee.clone().unwrap_or_default();
-        if committee.is_empty() && matches!(source, Source::Staff(_) | Source::Queues(_)) {
+        let committee = match &source {
+            Source::Queues {
+                committee: Some(c), ..
+            } => c.clone(),
+            _ => ind.committee.clone().unwrap_or_default(),
+        };
+        if committee.is_empty() && matches!(source, Source::Staff(_) | Source::Queues { .. }) {
             out.errors.push((
                 ind.code.clone(),
                 "indikatorn hämtar sina värden ur ett register per nämnd men har ingen nämnd. \
@@ -281,10 +309,19 @@ pub fn derive(data: &FollowupData, series: &[VolumeSeries], volumes: &[VolumeVal
                     }
                 }
             }
-            Source::Queues(m) => {
+            Source::Queues {
+                measure: m,
+                decision,
+                ..
+            } => {
                 let mut months: BTreeMap<YearMonth, (i64, Option<i64>, Option<i64>)> =
                     BTreeMap::new();
-                for q in data.queues.iter().filter(|q| q.committee == committee) {
+                for q in data.queues.iter().filter(|q| {
+                    q.committee == committee
+                        && decision
+                            .as_deref()
+                            .is_none_or(|d| q.decision.to_lowercase() == d.to_lowercase())
+                }) {
                     let (n, w, mm) = match m {
                         QueueMeasure::NotCarriedOut(law) if law.is_none_or(|l| l == q.law) => {
                             (q.total, q.women, q.men)
@@ -300,7 +337,22 @@ pub fn derive(data: &FollowupData, series: &[VolumeSeries], volumes: &[VolumeVal
                     e.1 = e.1.zip(w).map(|(a, b)| a + b);
                     e.2 = e.2.zip(mm).map(|(a, b)| a + b);
                 }
+                // A queue is counted at the end of a month: a year's value is its last count
+                // (December, or the last month reported), the latest year's is to date when
+                // that year is not complete.
+                let latest_year = months.keys().map(|m| m.year()).max();
+                let mut last_per_year: BTreeMap<i32, YearMonth> = BTreeMap::new();
+                for m in months.keys() {
+                    let e = last_per_year.entry(m.year()).or_insert(*m);
+                    *e = (*e).max(*m);
+                }
+                months.retain(|m, _| last_per_year.get(&m.year()) == Some(m));
                 for (month, (t, w, mm)) in months {
+                    let kind = if Some(month.year()) == latest_year && month.month() != 12 {
+                        ValueKind::ToDate(month)
+                    } else {
+                        ValueKind::Outcome
+                    };
                     let k = if ind.by_sex {
                         Kmt {
                             women: w.map(|x| x as f64),
@@ -311,10 +363,15 @@ pub fn derive(data: &FollowupData, series: &[VolumeSeries], volumes: &[VolumeVal
                         Kmt::total(t as f64)
                     };
                     got.insert(
-                        (month.year(), kind_of(month)),
+                        (month.year(), kind),
                         (
                             Figure::Number(k),
-                            format!("köregistret (koer.csv, {committee} {month})"),
+                            match decision {
+                                Some(d) => {
+                                    format!("köregistret (koer.csv, {committee} {d} {month})")
+                                }
+                                None => format!("köregistret (koer.csv, {committee} {month})"),
+                            },
                         ),
                     );
                 }
@@ -642,8 +699,30 @@ mod tests {
             ],
             ..Default::default()
         };
+        let mut d = d;
+        let mut sabo = indicator(
+            "PN08",
+            SourceKind::Queues,
+            "ej_verkstallda:VON:särskilt boende",
+            MeasureKind::Count,
+        );
+        sabo.committee = Some("PN".into());
+        d.indicators.push(sabo);
         let got = derive(&d, &[], &[]);
-        let fig = |y: i32| got.values.iter().find(|v| v.year == y).unwrap().figure;
+        let fig = |y: i32| {
+            got.values
+                .iter()
+                .find(|v| v.year == y && v.indicator == "PN07")
+                .unwrap()
+                .figure
+        };
+        let sabo: Vec<Option<f64>> = got
+            .values
+            .iter()
+            .filter(|v| v.indicator == "PN08")
+            .map(|v| kmt_total(&v.figure))
+            .collect();
+        assert_eq!(sabo, vec![Some(30.0), Some(33.0)]);
         assert_eq!(fig(2024), Figure::Number(Kmt::new(24.0, 12.0, 36.0)));
         // Women and men only when every row has them.
         assert_eq!(

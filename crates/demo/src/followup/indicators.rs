@@ -229,6 +229,7 @@ pub(crate) const SPECS: &[Spec] = &[
     )
     .level(95.0, 8.0, 12.0)
     .sex(0.0, 0.68)
+    .register(Queues, "ej_verkstallda_sol:VON:Särskilt boende")
     .target(DOWN),
     spec(
         "PN08",
@@ -609,6 +610,7 @@ pub(crate) const SPECS: &[Spec] = &[
     )
     .level(34.0, 3.0, 3.0)
     .sex(0.0, 0.38)
+    .register(Queues, "ej_verkstallda_lss:FSN:Bostad med särskild service")
     .target(DOWN),
     spec(
         "FSN05",
