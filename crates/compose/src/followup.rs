@@ -388,13 +388,14 @@ pub fn indicator_table(ctx: &FollowupContext<'_>, goal: &str) -> Option<Table> {
     }
     notes.push("i.u. = ingen uppgift ännu.".into());
     t.notes = notes;
-    if !measures.is_empty() && measures.iter().all(|m| *m == MeasureKind::Count) {
+    let counts = |m: &MeasureKind| matches!(m, MeasureKind::Count | MeasureKind::Sum);
+    if !measures.is_empty() && measures.iter().all(counts) {
         t.identities.push(Identity::Linear {
             rule: "R9".into(),
             result: "aret".into(),
             terms: vec![(1, "kvinnor".into()), (1, "man".into())],
         });
-    } else if !measures.is_empty() && measures.iter().all(|m| *m != MeasureKind::Count) {
+    } else if !measures.is_empty() && measures.iter().all(|m| !counts(m)) {
         t.identities.push(Identity::Between {
             rule: "R9".into(),
             result: "aret".into(),

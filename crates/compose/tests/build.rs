@@ -1116,3 +1116,45 @@ fn forecast_ranges_are_stated_bound_and_checked() {
         .iter()
         .any(|t| t.contains("sannolikhet")));
 }
+
+#[test]
+fn the_placement_table_is_reconciled_with_the_forecast_lines_it_drives() {
+    use delar_report::check::check;
+    let mut i = placement_inputs();
+    // SN1's purchases: 64 mnkr last year, which the placements' implied cost (about 33 and
+    // 29) explains; budget 66, forecast 67,5 this year.
+    // Staff cost less than either series, so they cannot drive it.
+    let k = ("SN1".to_string(), "kop_verksamhet".to_string());
+    i.last_year.insert(k, monthly(64.0, 0.0));
+    i.last_year
+        .insert(("SN1".into(), "personal".into()), monthly(20.0, 0.0));
+    for l in i
+        .lines
+        .iter_mut()
+        .filter(|l| l.node == "SN1" && l.group == "kop_verksamhet")
+    {
+        l.budget = mnkr(66.0);
+        l.base = mnkr(67.5);
+        l.adjustments.clear();
+    }
+    let def = Definition::parse(PLACEMENT_DEF, "t.toml").unwrap();
+    let r = build(&def, &i, false).unwrap();
+    let t = r.table("volympris-externa-placeringar-barn").unwrap();
+    let lines = t.row("prognosrader").expect("the forecast lines' row");
+    assert_eq!(lines.kind, RowKind::Total);
+    assert_eq!(lines.includes, vec!["summa", "ovrigt-prognosrader"]);
+    let id = "volympris-externa-placeringar-barn";
+    assert_eq!(amount(&r, id, "prognosrader", "prognos"), mnkr(67.5));
+    assert_eq!(amount(&r, id, "prognosrader", "budget"), mnkr(66.0));
+    assert_eq!(
+        amount(&r, id, "ovrigt-prognosrader", "prognos"),
+        mnkr(67.5) - amount(&r, id, "summa", "prognos")
+    );
+    assert_eq!(amount(&r, id, "prognosrader", "avvikelse"), mnkr(-1.5));
+    assert!(t
+        .notes
+        .iter()
+        .any(|n| n.contains("Övrigt i samma prognosrader")));
+    let f = check(&r);
+    assert!(f.is_empty(), "{f:?}");
+}

@@ -15,6 +15,7 @@ mod backtest;
 pub mod ets;
 pub mod eval;
 mod line;
+pub mod link;
 mod methods;
 mod range;
 mod recommend;
