@@ -1135,7 +1135,7 @@ pub fn accuracy(
                     Amount,
                     Amount,
                     Vec<Amount>,
-                    Vec<&'a [BacktestRow]>,
+                    Vec<(Amount, &'a [BacktestRow])>,
                 );
                 let mut by: BTreeMap<String, Sums> = BTreeMap::new();
                 for (node, budget, forecast, actual, cost, replay) in &rows {
@@ -1152,7 +1152,7 @@ pub fn accuracy(
                         e.2 += *forecast;
                         e.3 += *actual;
                         e.4.push(*forecast - *actual);
-                        e.5.push(replay);
+                        e.5.push((*forecast, replay.as_slice()));
                     }
                 }
                 for (node, (budget, cost_budget, forecast, actual, errs, replays)) in by {

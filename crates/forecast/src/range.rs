@@ -32,20 +32,34 @@ pub fn range80(rows: &[BacktestRow], f: Amount) -> Option<(Amount, Amount)> {
     Some((lo, hi))
 }
 
-/// The replayed years of a sum of lines: per year, the forecasts and the outcomes of the
-/// lines replayed that year, summed. Errors that went the same way on several lines add up;
-/// errors that went opposite ways cancel, as they did in that year.
-pub fn sum_rows<'a>(parts: impl IntoIterator<Item = &'a [BacktestRow]>) -> Vec<BacktestRow> {
-    let mut by: BTreeMap<i32, (Amount, Amount)> = BTreeMap::new();
-    for rows in parts {
+/// A replayed year counts for a sum of lines only when the lines replayed that year carry at
+/// least this share of the sum's forecast (by absolute value): a year in which only a few
+/// small lines could be replayed (a method that needs more history on the large ones) says
+/// little about the sum's error.
+pub const MIN_COVERAGE: f64 = 0.5;
+
+/// The replayed years of a sum of lines, each line given as its forecast and its replayed
+/// years: per year, the forecasts and the outcomes of the lines replayed that year, summed,
+/// for the years whose lines carry at least [`MIN_COVERAGE`] of the sum's forecast. Errors
+/// that went the same way on several lines add up; errors that went opposite ways cancel, as
+/// they did in that year.
+pub fn sum_rows<'a>(
+    parts: impl IntoIterator<Item = (Amount, &'a [BacktestRow])>,
+) -> Vec<BacktestRow> {
+    let mut by: BTreeMap<i32, (Amount, Amount, f64)> = BTreeMap::new();
+    let mut total = 0.0;
+    for (base, rows) in parts {
+        total += kr(base).abs();
         for r in rows {
             let e = by.entry(r.year).or_default();
             e.0 += r.forecast;
             e.1 += r.actual;
+            e.2 += kr(base).abs();
         }
     }
     by.into_iter()
-        .map(|(year, (forecast, actual))| BacktestRow {
+        .filter(|(_, (_, _, covered))| total == 0.0 || *covered >= MIN_COVERAGE * total)
+        .map(|(year, (forecast, actual, _))| BacktestRow {
             year,
             forecast,
             actual,
@@ -67,20 +81,20 @@ pub fn line_range80(line: &ForecastLine, rows: &[BacktestRow]) -> Option<(Amount
 /// replayed years of its method: [`range80`] of the summed base from the summed replayed
 /// years ([`sum_rows`]), so that the lines' errors count with the correlation they had
 /// (summing the lines' ranges would treat every error as going the same way), widened by the
-/// adjustments' ranges. `None` when no line has a replayed year.
+/// adjustments' ranges. `None` when no year is replayed on enough of the lines.
 pub fn sum_range80<'a>(
     lines: impl IntoIterator<Item = (&'a ForecastLine, &'a [BacktestRow])>,
 ) -> Option<(Amount, Amount)> {
     let mut base = Amount::ZERO;
     let mut adj_lo = Amount::ZERO;
     let mut adj_hi = Amount::ZERO;
-    let mut parts: Vec<&[BacktestRow]> = Vec::new();
+    let mut parts: Vec<(Amount, &[BacktestRow])> = Vec::new();
     for (line, rows) in lines {
         base += line.base;
         let (lo, hi) = line.range();
         adj_lo += lo - line.base;
         adj_hi += hi - line.base;
-        parts.push(rows);
+        parts.push((line.base, rows));
     }
     let (lo, hi) = range80(&sum_rows(parts), base)?;
     Some((lo + adj_lo, hi + adj_hi))
@@ -199,9 +213,33 @@ mod tests {
     #[test]
     fn summed_rows_add_each_years_lines() {
         let s = sum_rows([
-            &[row(2023, 10, 8), row(2024, 5, 6)][..],
-            &[row(2024, 7, 7)][..],
+            (tk(10), &[row(2023, 10, 8), row(2024, 5, 6)][..]),
+            (tk(7), &[row(2024, 7, 7)][..]),
         ]);
+        // 2023 is replayed on 10 of 17 (more than half): it counts.
         assert_eq!(s, vec![row(2023, 10, 8), row(2024, 12, 13)]);
+    }
+
+    #[test]
+    fn a_year_replayed_only_on_small_lines_does_not_count() {
+        // A large line replayed in 2023–2024 (errors ±1 %), a small one in 2021–2024 with a
+        // 50 % error in 2021: 2021 covers 2 % of the forecast and would make the sum's range
+        // absurdly wide.
+        let big = [row(2023, 1010, 1000), row(2024, 990, 1000)];
+        let small = [
+            row(2021, 30, 20),
+            row(2022, 20, 20),
+            row(2023, 20, 20),
+            row(2024, 20, 20),
+        ];
+        let (lb, ls) = (line("A", 1000), line("B", 20));
+        let summed = sum_rows([(lb.base, &big[..]), (ls.base, &small[..])]);
+        let years: Vec<i32> = summed.iter().map(|r| r.year).collect();
+        assert_eq!(years, [2023, 2024]);
+        let got = sum_range80([(&lb, &big[..]), (&ls, &small[..])]);
+        let only = [row(2023, 1030, 1020), row(2024, 1010, 1020)];
+        assert_eq!(got, range80(&only, tk(1020)));
+        // Only the small line replayed at all: no year covers half of the sum, no range.
+        assert_eq!(sum_range80([(&lb, &[][..]), (&ls, &small[..])]), None);
     }
 }
