@@ -320,7 +320,7 @@ fn proposal_names_committees_with_a_deficit_excluding_special_effects() {
     };
     assert!(body[0]
         .plain()
-        .starts_with("Programnämnden godkänner delårsrapport 2 2025"));
+        .starts_with("1. Programnämnden fastställer delårsrapport 2 2025"));
     assert!(body
         .iter()
         .any(|p| p.plain().contains("Socialnämnden får i uppdrag")
@@ -1003,7 +1003,11 @@ fn the_placement_table_is_reconciled_with_the_forecast_lines_it_drives() {
     i.last_year.insert(k, monthly(64.0, 0.0));
     i.last_year
         .insert(("SN1".into(), "personal".into()), monthly(20.0, 0.0));
-    for l in i.lines.iter_mut().filter(|l| l.node == "SN1" && l.group == "kop_verksamhet") {
+    for l in i
+        .lines
+        .iter_mut()
+        .filter(|l| l.node == "SN1" && l.group == "kop_verksamhet")
+    {
         l.budget = mnkr(66.0);
         l.base = mnkr(67.5);
         l.adjustments.clear();
@@ -1022,7 +1026,51 @@ fn the_placement_table_is_reconciled_with_the_forecast_lines_it_drives() {
         mnkr(67.5) - amount(&r, id, "summa", "prognos")
     );
     assert_eq!(amount(&r, id, "prognosrader", "avvikelse"), mnkr(-1.5));
-    assert!(t.notes.iter().any(|n| n.contains("Övrigt i samma prognosrader")));
+    assert!(t
+        .notes
+        .iter()
+        .any(|n| n.contains("Övrigt i samma prognosrader")));
     let f = check(&r);
     assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn the_formal_layer_names_the_deciding_body_meeting_and_recipient() {
+    let text = "[beslut]\norgan = \"Socialnämnden\"\nsammantrade = \"2025-09-18\"\nparagraf = \"132\"\ndnr = \"SN 2025/123\"\nmottagare = \"Programnämnd social välfärd\"\n\n[[avsnitt]]\nrubrik = \"Förslag till beslut\"\nnumrerad = false\ninnehall = [{ typ = \"forslag\" }]\n";
+    let def = Definition::parse(text, "t.toml").unwrap();
+    let r = build(&def, &inputs(), false).unwrap();
+    let lines: Vec<(&str, &str)> = r.meta.cover_lines();
+    assert_eq!(
+        lines,
+        vec![
+            ("Period", "januari–augusti 2025"),
+            ("Datum", "2025-09-30"),
+            ("Beslutande organ", "Socialnämnden"),
+            ("Sammanträde", "2025-09-18, §\u{a0}132"),
+            ("Dnr", "SN 2025/123"),
+        ]
+    );
+    let Block::Callout { body, .. } = &r.sections[0].blocks[0] else {
+        panic!("a callout")
+    };
+    let points: Vec<String> = body.iter().map(|p| p.plain()).collect();
+    assert_eq!(
+        points[0],
+        "1. Socialnämnden fastställer delårsrapport 2 2025 med helårsprognos."
+    );
+    assert_eq!(
+        points[1],
+        "2. Delårsrapporten överlämnas till Programnämnd social välfärd för vidare hantering."
+    );
+    assert!(
+        points[2].starts_with("3. Socialnämnden får i uppdrag"),
+        "{points:?}"
+    );
+    // The meeting must be a date.
+    let bad = text.replace("2025-09-18", "18 sept");
+    let e = Definition::parse(&bad, "t.toml").unwrap_err();
+    assert!(
+        e.0.contains("sammanträdesdagen \"18 sept\" är inget datum"),
+        "{e}"
+    );
 }
