@@ -650,8 +650,9 @@ pub fn build_all(
     let (report, mut findings) = build_and_check(&inputs, def, draft)?;
     // R16: the round against the ledger, per committee and in total.
     findings.extend(crate::reconcile::reconcile(store, round, &inputs.lines)?.findings(round));
-    // R15: one measure, one source.
+    // R15: one measure, one source; R17: the registers' references resolve in the round.
     findings.extend(source_findings(&inputs));
+    findings.extend(crate::references::findings(&inputs));
     let mut out = vec![Built {
         node: None,
         report,

@@ -652,13 +652,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     built.iter().filter_map(|b| b.node.as_deref()).collect();
                 if appendices.is_empty() {
                     println!(
-                        "Inga fel: rapporten för {} klarar kontrollerna R1–R16.",
+                        "Inga fel: rapporten för {} klarar kontrollerna R1–R17.",
                         round.id()
                     );
                 } else {
                     println!(
                         "Inga fel: rapporten för {} och bilagorna för {} klarar kontrollerna \
-                         R1–R16.",
+                         R1–R17.",
                         round.id(),
                         appendices.join(", ")
                     );
