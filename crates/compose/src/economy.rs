@@ -829,7 +829,8 @@ impl<'a> Ctx<'a> {
         let mut rows = Vec::new();
         let mut rev_keys = Vec::new();
         let mut cost_keys = Vec::new();
-        for kind in [GroupKind::Revenue, GroupKind::Cost] {
+        let mut tech_keys = Vec::new();
+        for kind in [GroupKind::Revenue, GroupKind::Cost, GroupKind::Technical] {
             for g in self
                 .inputs
                 .mapping
@@ -841,20 +842,25 @@ impl<'a> Ctx<'a> {
                 if f == Figures::default() {
                     continue;
                 }
+                // Technical budget posts stand on their own between costs and net cost.
+                let technical = kind == GroupKind::Technical;
                 rows.push(RowSpec {
                     key: g.code.clone(),
                     label: g.name.clone(),
                     kind: RowKind::Item,
-                    level: 1,
+                    level: if technical { 0 } else { 1 },
                     figures: f,
                     includes: vec![],
                     scope: format!("{node}/{}", g.code),
                 });
-                if kind == GroupKind::Revenue {
-                    rev_keys.push(g.code.clone());
-                } else {
-                    cost_keys.push(g.code.clone());
+                match kind {
+                    GroupKind::Revenue => rev_keys.push(g.code.clone()),
+                    GroupKind::Technical => tech_keys.push(g.code.clone()),
+                    _ => cost_keys.push(g.code.clone()),
                 }
+            }
+            if kind == GroupKind::Technical {
+                continue;
             }
             let keys = if kind == GroupKind::Revenue {
                 &rev_keys
@@ -884,9 +890,10 @@ impl<'a> Ctx<'a> {
                 scope,
             });
         }
-        // Net cost: revenues + costs (financial groups are outside the operating result).
+        // Net cost: revenues + costs + technical budget posts (financial groups are outside
+        // the operating result).
         let mut net = Figures::default();
-        for k in rev_keys.iter().chain(&cost_keys) {
+        for k in rev_keys.iter().chain(&cost_keys).chain(&tech_keys) {
             net.add(&self.rollup.group(node, k));
         }
         rows.push(RowSpec {
@@ -899,6 +906,7 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .filter(|(_, k)| !k.is_empty())
                 .map(|(s, _)| s.to_string())
+                .chain(tech_keys.iter().cloned())
                 .collect(),
             scope: if net == self.rollup.total(node) {
                 node.to_string()

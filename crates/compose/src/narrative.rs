@@ -592,22 +592,33 @@ fn committee_paragraph(
     // A part that shows as zero at the report's precision explains nothing.
     let money = ctx.money();
     let zero = money.render(&Value::Amount(Amount::ZERO));
-    let mut main: Vec<(String, String, Amount)> = parts
+    let same_way: Vec<(String, String, Amount)> = parts
         .iter()
         .filter(|(_, _, d)| (d.ore() < 0) == (dev.ore() < 0))
         .filter(|(_, _, d)| money.render(&Value::Amount(d.abs_amount())) != zero)
-        .take(2)
         .cloned()
         .collect();
-    // The largest part pulling the other way, when it passes the threshold: otherwise a
-    // large counteracting kontogrupp hides in `övrigt`.
+    // Every part at or above the threshold is named, so `övrigt` never holds an item the
+    // definition says is worth a word; when none reaches it, the two largest.
+    let mut main: Vec<(String, String, Amount)> = same_way
+        .iter()
+        .filter(|(_, _, d)| d.abs_amount() >= ctx.threshold)
+        .cloned()
+        .collect();
+    if main.is_empty() {
+        main = same_way.into_iter().take(2).collect();
+    }
+    // The parts pulling the other way that pass the threshold: otherwise a large
+    // counteracting kontogrupp hides in `övrigt`.
     if !main.is_empty() {
-        if let Some(counter) = parts
-            .iter()
-            .find(|(_, _, d)| (d.ore() < 0) != (dev.ore() < 0) && d.abs_amount() >= ctx.threshold)
-        {
-            main.push(counter.clone());
-        }
+        main.extend(
+            parts
+                .iter()
+                .filter(|(_, _, d)| {
+                    (d.ore() < 0) != (dev.ore() < 0) && d.abs_amount() >= ctx.threshold
+                })
+                .cloned(),
+        );
     }
     if !main.is_empty() {
         let rest = main.iter().fold(dev, |r, (_, _, d)| r - *d);

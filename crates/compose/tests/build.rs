@@ -1074,3 +1074,71 @@ fn the_formal_layer_names_the_deciding_body_meeting_and_recipient() {
         "{e}"
     );
 }
+
+#[test]
+fn every_part_above_the_threshold_is_named_never_hidden_in_ovrigt() {
+    // SN: staff −3,0, purchases −2,5 (with the special effect), other costs −1,5 now too:
+    // three parts of at least the threshold (1,0 mnkr), all named; only the grants' +0,5
+    // stays in `övrigt`.
+    let mut i = inputs();
+    for l in i.lines.iter_mut().filter(|l| l.node == "SN2") {
+        l.base = mnkr(31.5);
+    }
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let sn = drafted_text(&r)
+        .into_iter()
+        .find(|t| t.starts_with("Prognosen för Socialnämnden"))
+        .unwrap();
+    for part in [
+        "personalkostnader (−3,0",
+        "köp av verksamhet (−2,5",
+        "övriga kostnader (−1,5",
+        "övrigt (0,5",
+    ] {
+        assert!(sn.contains(part), "{part} in {sn}");
+    }
+    assert!(delar_report::check::check(&r).is_empty());
+}
+
+#[test]
+fn a_technical_budget_post_is_its_own_row_and_named_in_the_analysis() {
+    // An unfunded deficit budgeted on SN2 (−5,0 mnkr of costs nobody will save): its own
+    // row between costs and net cost, its own words in the analysis, never "övriga kostnader".
+    let toml = delar_core::accounts::KOMMUN_BAS_TOML.replace("\"79\"]", "\"790-798\"]")
+        + "\n[[group]]\ncode = \"ofinansierat\"\nname = \"Ofinansierat underskott i budgeten\"\nkind = \"technical\"\nranges = [\"799\"]\n";
+    let mut i = inputs();
+    i.mapping = AccountMapping::from_toml(&toml).unwrap();
+    let mut tech = line("SN2", "ofinansierat", -5.0, 0.0, 0.0);
+    tech.method = Method::RunRate;
+    i.lines.push(tech.clone());
+    i.previous.as_mut().unwrap().1.push(tech);
+    i.this_year
+        .insert(("SN2".into(), "ofinansierat".into()), monthly(0.0, -5.0));
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let k = "kontogrupper-SN";
+    let t = r.table(k).unwrap();
+    let row = t.row("ofinansierat").expect("its own row");
+    assert_eq!((row.kind, row.level), (RowKind::Item, 0));
+    assert!(t
+        .row("netto")
+        .unwrap()
+        .includes
+        .contains(&"ofinansierat".to_string()));
+    assert!(!t
+        .row("kostnader")
+        .unwrap()
+        .includes
+        .contains(&"ofinansierat".to_string()));
+    assert_eq!(amount(&r, k, "ofinansierat", "avvikelse"), mnkr(-5.0));
+    assert_eq!(amount(&r, k, "netto", "avvikelse"), mnkr(-10.0));
+    let sn = drafted_text(&r)
+        .into_iter()
+        .find(|t| t.starts_with("Prognosen för Socialnämnden"))
+        .unwrap();
+    assert!(
+        sn.contains("ofinansierat underskott i budgeten (−5,0"),
+        "{sn}"
+    );
+    let f = delar_report::check::check(&r);
+    assert!(f.is_empty(), "{f:?}");
+}
