@@ -236,6 +236,9 @@ pub enum Content {
     Forslag,
     /// The analysis drafted from forecast deviations, comments and adjustments.
     Analys,
+    /// Expected development (förväntad utveckling) drafted from the population forecast, the
+    /// volume series' trends and the queues.
+    Utveckling,
     /// Operating statement per committee, full year (`drift`).
     Driftsammandrag,
     /// Outcome to date per committee against periodised budget (`ackumulerat`).

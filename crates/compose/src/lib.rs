@@ -106,6 +106,11 @@ pub fn build_with_drafts(
                 .filter(|p| !p.inlines.is_empty())
                 .map(Block::Paragraph)
                 .collect(),
+            Content::Utveckling => keyed(narrative::outlook(&ctx, &report))?
+                .into_iter()
+                .filter(|p| !p.inlines.is_empty())
+                .map(Block::Paragraph)
+                .collect(),
             Content::Forslag => vec![Block::Callout {
                 title: "Förslag till beslut".into(),
                 body: numbered(
@@ -340,7 +345,7 @@ fn section(
     let mut generated = Vec::new();
     for c in &def.innehall {
         match c {
-            Content::Text { .. } | Content::Analys | Content::Forslag => {
+            Content::Text { .. } | Content::Analys | Content::Utveckling | Content::Forslag => {
                 pending.push((path.clone(), blocks.len(), c.clone()));
                 blocks.push(Block::PageBreak);
             }

@@ -1142,3 +1142,65 @@ fn a_technical_budget_post_is_its_own_row_and_named_in_the_analysis() {
     let f = delar_report::check::check(&r);
     assert!(f.is_empty(), "{f:?}");
 }
+
+#[test]
+fn expected_development_is_drafted_from_population_volumes_and_queues() {
+    use delar_followup::assess::{assess, Rule, Scale};
+    use delar_followup::model::Basis;
+    // Exempelkommun's registers: the oldest grow by the population forecast, the queues are
+    // compared with a year earlier; the text follows the data, not a fixed sentence.
+    let data = delar_demo::followup::generate(&delar_demo::followup::FollowupOptions::default());
+    let old = |basis: Basis, y: i32| -> i64 {
+        data.population
+            .iter()
+            .filter(|p| p.year == y && p.basis == basis && p.band.from >= 80)
+            .map(|p| p.total)
+            .sum()
+    };
+    let (now, next) = (old(Basis::Outcome, 2024), old(Basis::Forecast, 2025));
+    assert!(now > 0 && next > now);
+    let aug = |y: i32| -> i64 {
+        data.queues
+            .iter()
+            .filter(|q| q.month == YearMonth::new(y, 8).unwrap())
+            .map(|q| q.total)
+            .sum()
+    };
+    let mut i = inputs();
+    i.followup = Some(delar_compose::FollowupInputs {
+        assessment: assess(&data, 2025, &data.values, &Rule::default()),
+        data: data.clone(),
+        scale: Scale::default(),
+        series: Vec::new(),
+        values: Vec::new(),
+        conflicts: Vec::new(),
+    });
+    let def = Definition::parse(
+        "[[avsnitt]]\nrubrik = \"Förväntad utveckling\"\ninnehall = [{ typ = \"utveckling\" }]\n",
+        "t.toml",
+    )
+    .unwrap();
+    let r = build(&def, &i, false).unwrap();
+    let text: Vec<String> = r.sections[0]
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p.plain()),
+            _ => None,
+        })
+        .collect();
+    let grow = delar_core::money::format_int(next - now);
+    assert!(
+        text.iter()
+            .any(|t| t.contains("80 år och äldre med") && t.contains(&grow)),
+        "{text:?}"
+    );
+    let queued = delar_core::money::format_int(aug(2025));
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with(&format!("I slutet av augusti fanns {queued} beslut"))),
+        "{text:?}"
+    );
+    let f = delar_report::check::check(&r);
+    assert!(f.is_empty(), "{f:?}");
+}
