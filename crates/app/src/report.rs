@@ -667,8 +667,9 @@ pub fn build_all(
     let (report, mut findings) = build_and_check(&inputs, def, draft)?;
     // R16: the round against the ledger, per committee and in total.
     findings.extend(crate::reconcile::reconcile(store, round, &inputs.lines)?.findings(round));
-    // R15: one measure, one source.
+    // R15: one measure, one source; R17: the registers' references resolve in the round.
     findings.extend(source_findings(&inputs));
+    findings.extend(crate::references::findings(&inputs));
     let mut out = vec![Built {
         node: None,
         report,
@@ -686,8 +687,15 @@ pub fn build_all(
             }
         }
     }
+    // A committee's own report goes to the programme committee, when there is one.
+    let programme_committee = inputs
+        .tree
+        .nodes()
+        .iter()
+        .find(|n| n.kind == delar_core::OrgKind::Programnamnd)
+        .map(|n| n.name.clone());
     for b in &appendices {
-        let adef = match &b.definition {
+        let mut adef = match &b.definition {
             None => Definition::committee_definition(),
             Some(p) => {
                 let path = match def_path.and_then(|d| d.parent()) {
@@ -697,6 +705,9 @@ pub fn build_all(
                 definition(Some(&path))?
             }
         };
+        if adef.beslut.mottagare.is_none() {
+            adef.beslut.mottagare = programme_committee.clone();
+        }
         let inputs = gather_scoped(store, round, &organisation, Some(&b.nod))?;
         let (report, findings) = build_and_check(&inputs, &adef, draft)
             .with_context(|| format!("bilagan för {}", b.nod))?;

@@ -66,4 +66,15 @@ fn a_typed_value_that_contradicts_its_register_is_caught_and_the_register_wins()
         .find(|l| l.starts_with("Sjukfrånvaro, vård- och omsorgsnämnden"))
         .unwrap();
     assert!(row.contains(&sick_2024) && !row.contains("12,3"), "{row}");
+
+    // R17: an efficiency measure must point at a forecast line of the round.
+    let file = p.join("ut/indata/uppfoljning/effektiviseringar.csv");
+    let measures = std::fs::read_to_string(&file).unwrap();
+    let bad = measures.replacen(";kop_verksamhet;SN;", ";kop_verksamhet;SN99;", 1);
+    assert_ne!(bad, measures);
+    std::fs::write(p.join("eff.csv"), bad).unwrap();
+    ok(&["import", "effektiviseringar", "eff.csv", "--db", db], p);
+    let err = fails(&["check", "--round", "2025-P2", "--db", db], p);
+    assert!(err.contains("R17"), "{err}");
+    assert!(err.contains("hänvisar till ansvar SN99"), "{err}");
 }

@@ -51,6 +51,52 @@ pub struct Definition {
     /// at the cut-off that has no `[[bilaga]]` of its own, with the built-in committee
     /// definition.
     pub bilagor: Option<String>,
+    /// The formal layer: who decides, when, and where the report goes (`[beslut]`).
+    #[serde(default)]
+    pub beslut: Decision,
+}
+
+/// The formal layer of a committee document (`[beslut]` in a definition; `delar report
+/// --dnr/--paragraf/--sammantrade` for the main report).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// The deciding body (beslutande organ); default the programme committee, or in a
+    /// committee's own report the committee.
+    pub organ: Option<String>,
+    /// The meeting's date (sammanträde), `ÅÅÅÅ-MM-DD`.
+    pub sammantrade: Option<String>,
+    /// The paragraph of the minutes (`§ 132` or `132`).
+    pub paragraf: Option<String>,
+    /// The diary number (diarienummer, `SN 2025/123`).
+    pub dnr: Option<String>,
+    /// Who the report is forwarded to for further handling; default Kommunstyrelsen.
+    pub mottagare: Option<String>,
+}
+
+impl Decision {
+    /// Check the fields that have a form: the meeting is a date.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(d) = &self.sammantrade {
+            delar_core::Date::parse(d).map_err(|_| {
+                format!(
+                    "sammanträdesdagen \"{d}\" är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2025-09-18"
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// `§ 132` from `132` or `§ 132`.
+    pub fn paragraph(&self) -> Option<String> {
+        let p = self
+            .paragraf
+            .as_deref()?
+            .trim()
+            .trim_start_matches('§')
+            .trim();
+        (!p.is_empty()).then(|| format!("§\u{a0}{p}"))
+    }
 }
 
 /// A committee's own report, written in the same run as the programme report
@@ -190,6 +236,9 @@ pub enum Content {
     Forslag,
     /// The analysis drafted from forecast deviations, comments and adjustments.
     Analys,
+    /// Expected development (förväntad utveckling) drafted from the population forecast, the
+    /// volume series' trends and the queues.
+    Utveckling,
     /// Operating statement per committee, full year (`drift`).
     Driftsammandrag,
     /// Outcome to date per committee against periodised budget (`ackumulerat`).
@@ -320,6 +369,9 @@ impl Definition {
                 "rapportdefinitionen {name} har inga avsnitt; lägg till minst ett [[avsnitt]]"
             )));
         }
+        d.beslut
+            .check()
+            .map_err(|e| DefinitionError(format!("rapportdefinitionen {name}, [beslut]: {e}")))?;
         if let Some(b) = d.bilagor.as_deref().filter(|b| *b != "namnder") {
             return Err(DefinitionError(format!(
                 "rapportdefinitionen {name}: bilagor = \"{b}\" känns inte igen; skriv \

@@ -25,6 +25,8 @@ pub struct Ctx<'a> {
     pub comparison: Comparison,
     /// Threshold for drafted paragraphs, in öre.
     pub threshold: Amount,
+    /// The formal layer: deciding body, meeting, diary number, recipient.
+    pub decision: crate::definition::Decision,
     /// Tables and columns the report leaves out for lack of data (no previous round, no
     /// registers, no volumes): `(table id or id prefix ending in '-', column or None for the
     /// whole table)`. Text bound to them is dropped sentence by sentence instead of refused.
@@ -154,6 +156,7 @@ impl<'a> Ctx<'a> {
             sign: def.teckenkonvention,
             comparison: def.jamforelse,
             threshold,
+            decision: def.beslut.clone(),
             left_out: Default::default(),
         }
     }
@@ -322,6 +325,54 @@ impl<'a> Ctx<'a> {
     /// The root node (programme area).
     pub fn root(&self) -> Option<&'a OrgNode> {
         self.inputs.tree.root()
+    }
+
+    /// The body that decides on the report: the definition's `[beslut] organ`, else the
+    /// programme committee, else the root (a committee deciding on its own report).
+    pub fn deciding_body(&self) -> String {
+        if let Some(o) = self
+            .decision
+            .organ
+            .as_deref()
+            .filter(|o| !o.trim().is_empty())
+        {
+            return o.trim().to_string();
+        }
+        self.inputs
+            .tree
+            .nodes()
+            .iter()
+            .find(|n| n.kind == delar_core::OrgKind::Programnamnd)
+            .or_else(|| self.root())
+            .map(|n| n.name.clone())
+            .unwrap_or_else(|| "Nämnden".into())
+    }
+
+    /// The cover's formal lines: the deciding body, the meeting with its paragraph, the
+    /// diary number (the last two only when given).
+    pub fn formal_lines(&self) -> Vec<delar_report::FormalLine> {
+        let line = |label: &str, value: String| delar_report::FormalLine {
+            label: label.into(),
+            value,
+        };
+        let mut out = vec![line("Beslutande organ", self.deciding_body())];
+        let meeting = [self.decision.sammantrade.clone(), self.decision.paragraph()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if !meeting.is_empty() {
+            out.push(line("Sammanträde", meeting));
+        }
+        if let Some(d) = self
+            .decision
+            .dnr
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+        {
+            out.push(line("Dnr", d.trim().to_string()));
+        }
+        out
     }
 
     /// The sign note of a table built from `cols`: how amounts are signed, then what each
@@ -817,7 +868,8 @@ impl<'a> Ctx<'a> {
         let mut rows = Vec::new();
         let mut rev_keys = Vec::new();
         let mut cost_keys = Vec::new();
-        for kind in [GroupKind::Revenue, GroupKind::Cost] {
+        let mut tech_keys = Vec::new();
+        for kind in [GroupKind::Revenue, GroupKind::Cost, GroupKind::Technical] {
             for g in self
                 .inputs
                 .mapping
@@ -829,20 +881,25 @@ impl<'a> Ctx<'a> {
                 if f == Figures::default() {
                     continue;
                 }
+                // Technical budget posts stand on their own between costs and net cost.
+                let technical = kind == GroupKind::Technical;
                 rows.push(RowSpec {
                     key: g.code.clone(),
                     label: g.name.clone(),
                     kind: RowKind::Item,
-                    level: 1,
+                    level: if technical { 0 } else { 1 },
                     figures: f,
                     includes: vec![],
                     scope: format!("{node}/{}", g.code),
                 });
-                if kind == GroupKind::Revenue {
-                    rev_keys.push(g.code.clone());
-                } else {
-                    cost_keys.push(g.code.clone());
+                match kind {
+                    GroupKind::Revenue => rev_keys.push(g.code.clone()),
+                    GroupKind::Technical => tech_keys.push(g.code.clone()),
+                    _ => cost_keys.push(g.code.clone()),
                 }
+            }
+            if kind == GroupKind::Technical {
+                continue;
             }
             let keys = if kind == GroupKind::Revenue {
                 &rev_keys
@@ -872,9 +929,10 @@ impl<'a> Ctx<'a> {
                 scope,
             });
         }
-        // Net cost: revenues + costs (financial groups are outside the operating result).
+        // Net cost: revenues + costs + technical budget posts (financial groups are outside
+        // the operating result).
         let mut net = Figures::default();
-        for k in rev_keys.iter().chain(&cost_keys) {
+        for k in rev_keys.iter().chain(&cost_keys).chain(&tech_keys) {
             net.add(&self.rollup.group(node, k));
         }
         rows.push(RowSpec {
@@ -887,6 +945,7 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .filter(|(_, k)| !k.is_empty())
                 .map(|(s, _)| s.to_string())
+                .chain(tech_keys.iter().cloned())
                 .collect(),
             scope: if net == self.rollup.total(node) {
                 node.to_string()

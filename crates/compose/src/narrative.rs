@@ -618,22 +618,33 @@ fn committee_paragraph(
     // A part that shows as zero at the report's precision explains nothing.
     let money = ctx.money();
     let zero = money.render(&Value::Amount(Amount::ZERO));
-    let mut main: Vec<(String, String, Amount)> = parts
+    let same_way: Vec<(String, String, Amount)> = parts
         .iter()
         .filter(|(_, _, d)| (d.ore() < 0) == (dev.ore() < 0))
         .filter(|(_, _, d)| money.render(&Value::Amount(d.abs_amount())) != zero)
-        .take(2)
         .cloned()
         .collect();
-    // The largest part pulling the other way, when it passes the threshold: otherwise a
-    // large counteracting kontogrupp hides in `övrigt`.
+    // Every part at or above the threshold is named, so `övrigt` never holds an item the
+    // definition says is worth a word; when none reaches it, the two largest.
+    let mut main: Vec<(String, String, Amount)> = same_way
+        .iter()
+        .filter(|(_, _, d)| d.abs_amount() >= ctx.threshold)
+        .cloned()
+        .collect();
+    if main.is_empty() {
+        main = same_way.into_iter().take(2).collect();
+    }
+    // The parts pulling the other way that pass the threshold: otherwise a large
+    // counteracting kontogrupp hides in `övrigt`.
     if !main.is_empty() {
-        if let Some(counter) = parts
-            .iter()
-            .find(|(_, _, d)| (d.ore() < 0) != (dev.ore() < 0) && d.abs_amount() >= ctx.threshold)
-        {
-            main.push(counter.clone());
-        }
+        main.extend(
+            parts
+                .iter()
+                .filter(|(_, _, d)| {
+                    (d.ore() < 0) != (dev.ore() < 0) && d.abs_amount() >= ctx.threshold
+                })
+                .cloned(),
+        );
     }
     if !main.is_empty() {
         let rest = main.iter().fold(dev, |r, (_, _, d)| r - *d);
@@ -748,25 +759,238 @@ fn committee_paragraph(
     p
 }
 
-/// The drafted proposal for decision: approve the report; committees whose forecast shows a
-/// deficit excluding special effects get the task to reach a balanced budget. Keyed
-/// `forslag.godkannande`, `forslag.NOD`.
+/// "Förväntad utveckling" drafted from the data rather than fixed text: the population
+/// forecast of the oldest (80 years and older), the volume series that changed most against
+/// the same months last year, and the decisions not carried out against a year earlier. Each
+/// is a paragraph of its own (`utveckling.befolkning`, `utveckling.volymer`,
+/// `utveckling.koer`), left out when its data are missing.
+pub fn outlook(ctx: &Ctx, _report: &Report) -> Vec<(String, Paragraph)> {
+    use delar_followup::model::Basis;
+    let mut out = Vec::new();
+    let year = ctx.year();
+    let cutoff = ctx.inputs.round.cutoff_month();
+    let text = |s: String| Inline::Text(s);
+    // A count or a share bound to the fact it states (R4: no loose numbers in the text).
+    let count = |n: i64, fact: String, origin: &str| {
+        let format = Format::Number { decimals: 0 };
+        let value = Value::Number(n as f64);
+        Inline::Number(BoundNumber {
+            text: format.render(&value),
+            value,
+            format,
+            source: Some(Source {
+                fact,
+                origin: origin.into(),
+            }),
+            cell: None,
+        })
+    };
+    let share = |x: f64, fact: String, origin: &str| {
+        let format = Format::Percent { decimals: 1 };
+        let value = Value::Ratio(x);
+        Inline::Number(BoundNumber {
+            text: format.render(&value),
+            value,
+            format,
+            source: Some(Source {
+                fact,
+                origin: origin.into(),
+            }),
+            cell: None,
+        })
+    };
+    if let Some(f) = &ctx.inputs.followup {
+        // The oldest: every band from 80, outcome last year against this year's forecast.
+        let old = |basis: Basis, y: i32| -> Option<i64> {
+            let rows: Vec<i64> = f
+                .data
+                .population
+                .iter()
+                .filter(|p| p.year == y && p.basis == basis && p.band.from >= 80)
+                .map(|p| p.total)
+                .collect();
+            (!rows.is_empty()).then(|| rows.iter().sum())
+        };
+        if let (Some(now), Some(next)) = (old(Basis::Outcome, year - 1), old(Basis::Forecast, year))
+        {
+            if now > 0 && next != now {
+                let diff = next - now;
+                let way = if diff > 0 { "ökar" } else { "minskar" };
+                let origin = "befolkning.csv, 80 år och äldre";
+                let p = Paragraph {
+                    inlines: vec![
+                        text(format!(
+                            "Enligt befolkningsprognosen {way} antalet invånare 80 år och äldre \
+                             med "
+                        )),
+                        count(
+                            diff.abs(),
+                            format!("befolkning/80-/{year}/forandring"),
+                            origin,
+                        ),
+                        text(" (".into()),
+                        share(
+                            diff.abs() as f64 / now as f64,
+                            format!("befolkning/80-/{year}/forandring-pct"),
+                            origin,
+                        ),
+                        text(") till ".into()),
+                        count(next, format!("befolkning/80-/{year}/prognos"), origin),
+                        text(format!(
+                            " vid slutet av {year}, vilket {way} efterfrågan på äldreomsorg \
+                             under kommande år."
+                        )),
+                    ],
+                    ..Paragraph::default()
+                };
+                out.push(("utveckling.befolkning".to_string(), p));
+            }
+        }
+        // Decisions not carried out at the cut-off against a year earlier.
+        let queue = |m: delar_core::YearMonth| -> Option<i64> {
+            let rows: Vec<i64> = f
+                .data
+                .queues
+                .iter()
+                .filter(|q| q.month == m)
+                .map(|q| q.total)
+                .collect();
+            (!rows.is_empty()).then(|| rows.iter().sum())
+        };
+        if let (Some(now), Some(before)) = (queue(cutoff), queue(cutoff.add_months(-12))) {
+            let diff = now - before;
+            let origin = "koer.csv, alla nämnder";
+            let mut inlines = vec![
+                text(format!("I slutet av {} fanns ", month_name(cutoff))),
+                count(now, format!("koer/ej-verkstallda/{cutoff}"), origin),
+                text(" beslut som inte verkställts, ".into()),
+            ];
+            if diff == 0 {
+                inlines.push(text("lika många som ett år tidigare.".into()));
+            } else {
+                inlines.push(count(
+                    diff.abs(),
+                    format!("koer/ej-verkstallda/{cutoff}/forandring"),
+                    origin,
+                ));
+                inlines.push(text(format!(
+                    " {} än ett år tidigare.",
+                    if diff > 0 { "fler" } else { "färre" }
+                )));
+            }
+            out.push((
+                "utveckling.koer".to_string(),
+                Paragraph {
+                    inlines,
+                    ..Paragraph::default()
+                },
+            ));
+        }
+    }
+    // Volumes: the last three months to the cut-off against the same months last year.
+    let mut moves: Vec<(f64, String, String)> = Vec::new();
+    for v in ctx
+        .inputs
+        .volumes
+        .iter()
+        .filter(|v| v.series.kind != delar_core::VolumeKind::Price)
+    {
+        let sum = |end: delar_core::YearMonth| -> Option<f64> {
+            (0..3)
+                .map(|k| v.values.get(&end.add_months(-k)).copied())
+                .sum::<Option<f64>>()
+        };
+        let (Some(now), Some(before)) = (sum(cutoff), sum(cutoff.add_months(-12))) else {
+            continue;
+        };
+        if before <= 0.0 {
+            continue;
+        }
+        let change = now / before - 1.0;
+        if change.abs() >= 0.05 {
+            moves.push((change, v.series.name.clone(), v.series.code.clone()));
+        }
+    }
+    moves.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()).then(a.1.cmp(&b.1)));
+    if !moves.is_empty() {
+        let months = format!(
+            "{}–{}",
+            month_name(cutoff.add_months(-2)),
+            month_name(cutoff)
+        );
+        let mut inlines = vec![text(format!("Jämfört med {months} förra året har "))];
+        let shown: Vec<&(f64, String, String)> = moves.iter().take(3).collect();
+        for (i, (c, name, code)) in shown.iter().enumerate() {
+            if i > 0 {
+                inlines.push(text(
+                    if i + 1 == shown.len() { " och " } else { ", " }.into(),
+                ));
+            }
+            inlines.push(text(format!(
+                "{} {} med ",
+                lower_first_word(name),
+                if *c > 0.0 { "ökat" } else { "minskat" }
+            )));
+            inlines.push(share(
+                c.abs(),
+                format!("volym/{code}/{cutoff}/tre-manader-forandring"),
+                "volymer.csv",
+            ));
+        }
+        inlines.push(text(".".into()));
+        out.push((
+            "utveckling.volymer".to_string(),
+            Paragraph {
+                inlines,
+                ..Paragraph::default()
+            },
+        ));
+    }
+    out
+}
+
+fn month_name(m: delar_core::YearMonth) -> &'static str {
+    delar_core::period::MONTH_NAMES[m.month() as usize - 1]
+}
+
+/// A series name inside a sentence: its first letter lower-case unless the first word is
+/// a name or an abbreviation (`LSS`, `HVB`).
+fn lower_first_word(name: &str) -> String {
+    let first = name.split_whitespace().next().unwrap_or("");
+    if first.chars().filter(|c| c.is_uppercase()).count() > 1 {
+        name.to_string()
+    } else {
+        crate::economy::lower_first(name)
+    }
+}
+
+/// The drafted proposal for decision: the body adopts the report and forwards it; committees
+/// whose forecast shows a deficit excluding special effects get the task to reach a balanced
+/// budget. Keyed `forslag.godkannande`, `forslag.overlamnande`, `forslag.NOD`.
 pub fn proposal(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
     let mut body = Vec::new();
-    let approver = ctx
-        .inputs
-        .tree
-        .nodes()
-        .iter()
-        .find(|n| n.kind == delar_core::OrgKind::Programnamnd)
-        .or_else(|| ctx.root())
-        .map(|n| n.name.clone())
-        .unwrap_or_else(|| "Nämnden".into());
+    let approver = ctx.deciding_body();
+    let title = crate::economy::lower_first(&report.meta.title);
     body.push((
         "forslag.godkannande".to_string(),
+        Paragraph::text(format!("{approver} fastställer {title} med helårsprognos.")),
+    ));
+    let recipient = ctx
+        .decision
+        .mottagare
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .unwrap_or("Kommunstyrelsen");
+    body.push((
+        "forslag.overlamnande".to_string(),
         Paragraph::text(format!(
-            "{approver} godkänner {} med helårsprognos.",
-            crate::economy::lower_first(&report.meta.title)
+            "{} överlämnas till {recipient} för vidare hantering.",
+            if title.starts_with("delårsrapport") {
+                "Delårsrapporten"
+            } else {
+                "Rapporten"
+            }
         )),
     ));
     for n in ctx

@@ -321,7 +321,7 @@ fn proposal_names_committees_with_a_deficit_excluding_special_effects() {
     };
     assert!(body[0]
         .plain()
-        .starts_with("Programnämnden godkänner delårsrapport 2 2025"));
+        .starts_with("1. Programnämnden fastställer delårsrapport 2 2025"));
     assert!(body
         .iter()
         .any(|p| p.plain().contains("Socialnämnden får i uppdrag")
@@ -1156,5 +1156,176 @@ fn the_placement_table_is_reconciled_with_the_forecast_lines_it_drives() {
         .iter()
         .any(|n| n.contains("Övrigt i samma prognosrader")));
     let f = check(&r);
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn the_formal_layer_names_the_deciding_body_meeting_and_recipient() {
+    let text = "[beslut]\norgan = \"Socialnämnden\"\nsammantrade = \"2025-09-18\"\nparagraf = \"132\"\ndnr = \"SN 2025/123\"\nmottagare = \"Programnämnd social välfärd\"\n\n[[avsnitt]]\nrubrik = \"Förslag till beslut\"\nnumrerad = false\ninnehall = [{ typ = \"forslag\" }]\n";
+    let def = Definition::parse(text, "t.toml").unwrap();
+    let r = build(&def, &inputs(), false).unwrap();
+    let lines: Vec<(&str, &str)> = r.meta.cover_lines();
+    assert_eq!(
+        lines,
+        vec![
+            ("Period", "januari–augusti 2025"),
+            ("Datum", "2025-09-30"),
+            ("Beslutande organ", "Socialnämnden"),
+            ("Sammanträde", "2025-09-18, §\u{a0}132"),
+            ("Dnr", "SN 2025/123"),
+        ]
+    );
+    let Block::Callout { body, .. } = &r.sections[0].blocks[0] else {
+        panic!("a callout")
+    };
+    let points: Vec<String> = body.iter().map(|p| p.plain()).collect();
+    assert_eq!(
+        points[0],
+        "1. Socialnämnden fastställer delårsrapport 2 2025 med helårsprognos."
+    );
+    assert_eq!(
+        points[1],
+        "2. Delårsrapporten överlämnas till Programnämnd social välfärd för vidare hantering."
+    );
+    assert!(
+        points[2].starts_with("3. Socialnämnden får i uppdrag"),
+        "{points:?}"
+    );
+    // The meeting must be a date.
+    let bad = text.replace("2025-09-18", "18 sept");
+    let e = Definition::parse(&bad, "t.toml").unwrap_err();
+    assert!(
+        e.0.contains("sammanträdesdagen \"18 sept\" är inget datum"),
+        "{e}"
+    );
+}
+
+#[test]
+fn every_part_above_the_threshold_is_named_never_hidden_in_ovrigt() {
+    // SN: staff −3,0, purchases −2,5 (with the special effect), other costs −1,5 now too:
+    // three parts of at least the threshold (1,0 mnkr), all named; only the grants' +0,5
+    // stays in `övrigt`.
+    let mut i = inputs();
+    for l in i.lines.iter_mut().filter(|l| l.node == "SN2") {
+        l.base = mnkr(31.5);
+    }
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let sn = drafted_text(&r)
+        .into_iter()
+        .find(|t| t.starts_with("Prognosen för Socialnämnden"))
+        .unwrap();
+    for part in [
+        "personalkostnader (−3,0",
+        "köp av verksamhet (−2,5",
+        "övriga kostnader (−1,5",
+        "övrigt (0,5",
+    ] {
+        assert!(sn.contains(part), "{part} in {sn}");
+    }
+    assert!(delar_report::check::check(&r).is_empty());
+}
+
+#[test]
+fn a_technical_budget_post_is_its_own_row_and_named_in_the_analysis() {
+    // An unfunded deficit budgeted on SN2 (−5,0 mnkr of costs nobody will save): its own
+    // row between costs and net cost, its own words in the analysis, never "övriga kostnader".
+    let toml = delar_core::accounts::KOMMUN_BAS_TOML.replace("\"79\"]", "\"790-798\"]")
+        + "\n[[group]]\ncode = \"ofinansierat\"\nname = \"Ofinansierat underskott i budgeten\"\nkind = \"technical\"\nranges = [\"799\"]\n";
+    let mut i = inputs();
+    i.mapping = AccountMapping::from_toml(&toml).unwrap();
+    let mut tech = line("SN2", "ofinansierat", -5.0, 0.0, 0.0);
+    tech.method = Method::RunRate;
+    i.lines.push(tech.clone());
+    i.previous.as_mut().unwrap().1.push(tech);
+    i.this_year
+        .insert(("SN2".into(), "ofinansierat".into()), monthly(0.0, -5.0));
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let k = "kontogrupper-SN";
+    let t = r.table(k).unwrap();
+    let row = t.row("ofinansierat").expect("its own row");
+    assert_eq!((row.kind, row.level), (RowKind::Item, 0));
+    assert!(t
+        .row("netto")
+        .unwrap()
+        .includes
+        .contains(&"ofinansierat".to_string()));
+    assert!(!t
+        .row("kostnader")
+        .unwrap()
+        .includes
+        .contains(&"ofinansierat".to_string()));
+    assert_eq!(amount(&r, k, "ofinansierat", "avvikelse"), mnkr(-5.0));
+    assert_eq!(amount(&r, k, "netto", "avvikelse"), mnkr(-10.0));
+    let sn = drafted_text(&r)
+        .into_iter()
+        .find(|t| t.starts_with("Prognosen för Socialnämnden"))
+        .unwrap();
+    assert!(
+        sn.contains("ofinansierat underskott i budgeten (−5,0"),
+        "{sn}"
+    );
+    let f = delar_report::check::check(&r);
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn expected_development_is_drafted_from_population_volumes_and_queues() {
+    use delar_followup::assess::{assess, Rule, Scale};
+    use delar_followup::model::Basis;
+    // Exempelkommun's registers: the oldest grow by the population forecast, the queues are
+    // compared with a year earlier; the text follows the data, not a fixed sentence.
+    let data = delar_demo::followup::generate(&delar_demo::followup::FollowupOptions::default());
+    let old = |basis: Basis, y: i32| -> i64 {
+        data.population
+            .iter()
+            .filter(|p| p.year == y && p.basis == basis && p.band.from >= 80)
+            .map(|p| p.total)
+            .sum()
+    };
+    let (now, next) = (old(Basis::Outcome, 2024), old(Basis::Forecast, 2025));
+    assert!(now > 0 && next > now);
+    let aug = |y: i32| -> i64 {
+        data.queues
+            .iter()
+            .filter(|q| q.month == YearMonth::new(y, 8).unwrap())
+            .map(|q| q.total)
+            .sum()
+    };
+    let mut i = inputs();
+    i.followup = Some(delar_compose::FollowupInputs {
+        assessment: assess(&data, 2025, &data.values, &Rule::default()),
+        data: data.clone(),
+        scale: Scale::default(),
+        series: Vec::new(),
+        values: Vec::new(),
+        conflicts: Vec::new(),
+    });
+    let def = Definition::parse(
+        "[[avsnitt]]\nrubrik = \"Förväntad utveckling\"\ninnehall = [{ typ = \"utveckling\" }]\n",
+        "t.toml",
+    )
+    .unwrap();
+    let r = build(&def, &i, false).unwrap();
+    let text: Vec<String> = r.sections[0]
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p.plain()),
+            _ => None,
+        })
+        .collect();
+    let grow = delar_core::money::format_int(next - now);
+    assert!(
+        text.iter()
+            .any(|t| t.contains("80 år och äldre med") && t.contains(&grow)),
+        "{text:?}"
+    );
+    let queued = delar_core::money::format_int(aug(2025));
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with(&format!("I slutet av augusti fanns {queued} beslut"))),
+        "{text:?}"
+    );
+    let f = delar_report::check::check(&r);
     assert!(f.is_empty(), "{f:?}");
 }

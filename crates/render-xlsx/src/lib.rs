@@ -186,11 +186,9 @@ fn contents_sheet(
         ws.write_string_with_format(row, 0, &meta.subtitle, &bold)?;
         row += 1;
     }
-    for (label, value) in [
-        ("Organisation", &meta.organisation),
-        ("Period", &meta.period_label),
-        ("Datum", &meta.date),
-    ] {
+    for (label, value) in
+        std::iter::once(("Organisation", meta.organisation.as_str())).chain(meta.cover_lines())
+    {
         if !value.is_empty() {
             ws.write_string(row, 0, format!("{label}: {value}"))?;
             row += 1;

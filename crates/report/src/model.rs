@@ -36,6 +36,38 @@ pub struct Meta {
     pub date: String,
     /// A draft: every page carries a visible draft mark.
     pub draft: bool,
+    /// The formal lines of the cover after period and date (`Beslutande organ`,
+    /// `Sammanträde`, `Dnr`), in order; empty when not given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub formal: Vec<FormalLine>,
+}
+
+/// A labelled line of the cover: `Dnr: SN 2025/123`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FormalLine {
+    /// The label (`Dnr`).
+    pub label: String,
+    /// The value (`SN 2025/123`).
+    pub value: String,
+}
+
+impl Meta {
+    /// Every labelled line of the cover: period, date, then the formal lines; empty values
+    /// left out.
+    pub fn cover_lines(&self) -> Vec<(&str, &str)> {
+        [
+            ("Period", self.period_label.as_str()),
+            ("Datum", self.date.as_str()),
+        ]
+        .into_iter()
+        .chain(
+            self.formal
+                .iter()
+                .map(|l| (l.label.as_str(), l.value.as_str())),
+        )
+        .filter(|(_, v)| !v.trim().is_empty())
+        .collect()
+    }
 }
 
 /// A numbered section with its content and subsections.
@@ -886,6 +918,7 @@ mod tests {
                 period_label: "januari–augusti 2025".into(),
                 date: "2025-09-30".into(),
                 draft: false,
+                formal: Vec::new(),
             },
             sections: vec![
                 sec("forslag", false, vec![], vec![]),

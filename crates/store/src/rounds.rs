@@ -225,7 +225,7 @@ pub struct MethodEstimate {
     pub years: u32,
     /// The replayed years themselves (year, forecast, outcome), from which the line's and its
     /// committee's 80 % ranges are drawn (`delar_forecast::line_range80`, `sum_range80`);
-    /// empty in rounds saved before migration 16.
+    /// empty in rounds saved before migration 21.
     #[serde(skip)]
     pub replay: Vec<BacktestRow>,
 }

@@ -273,17 +273,30 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     MIGRATION_METHOD_CODES,
     MIGRATION_PERIODISATION,
     MIGRATION_LINE_VERSIONS,
+    MIGRATION_TECHNICAL_GROUPS,
     MIGRATION_REPLAY,
 ];
 
-/// Migration 16: every method result keeps its replayed years (year, forecast, outcome), so
+/// Migration 21: every method result keeps its replayed years (year, forecast, outcome), so
 /// that a line's 80 % range and its committee's (which sums the lines' errors year by year)
 /// can be drawn whenever the round is shown.
 pub const MIGRATION_REPLAY: Migration = Migration {
-    version: 16,
+    version: 21,
     name: "backtestår per metod",
     sql: r#"
 ALTER TABLE forecast_estimate ADD COLUMN replay TEXT NOT NULL DEFAULT '';
+"#,
+};
+
+/// Migration 20: an account group may be a technical budget post (budget-only lines such as
+/// an unfunded deficit), shown apart from the kontogrupper's deviations. (16–19 are taken by
+/// other branches' migrations.)
+pub const MIGRATION_TECHNICAL_GROUPS: Migration = Migration {
+    version: 20,
+    name: "tekniska budgetposter",
+    sql: r#"
+ALTER TABLE account_group ADD COLUMN technical INTEGER NOT NULL DEFAULT 0
+    CHECK (technical IN (0, 1));
 "#,
 };
 

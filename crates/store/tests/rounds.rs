@@ -691,7 +691,7 @@ fn ledger_by_node_equals_the_per_object_ledger() {
 #[test]
 fn each_methods_replayed_years_round_trip() {
     let mut s = SqliteStore::open_in_memory().unwrap();
-    assert!(s.migrations_applied().contains(&16));
+    assert!(s.migrations_applied().contains(&21));
     let row = |year: i32, f: i64, a: i64| delar_forecast::BacktestRow {
         year,
         forecast: Amount::from_ore(f),

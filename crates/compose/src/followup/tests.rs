@@ -143,6 +143,7 @@ fn report(sections: Vec<Section>) -> Report {
             period_label: "januari–augusti 2025".into(),
             date: "2025-09-30".into(),
             draft: true,
+            formal: Vec::new(),
         },
         sections,
     };

@@ -736,7 +736,7 @@ impl Gen<'_> {
             (
                 "FSN",
                 "Utökning av antalet platser i befintliga gruppbostäder",
-                "kop_verksamhet",
+                "forsaljning",
                 1_000_000.0,
                 0.0,
             ),
