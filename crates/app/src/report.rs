@@ -257,10 +257,21 @@ pub fn gather_scoped(
         accuracy.retain(|a| tree.contains(&a.node));
         volumes.retain(|v| tree.contains(&v.series.responsible));
     }
-    let followup = match node {
-        None => followup_inputs(store, round, &tree, &lines)?,
-        Some(_) => None,
-    };
+    // A committee's own report has the registers too (its chapters keep the committee's
+    // rows), with the volume series of its own units.
+    let mut followup = followup_inputs(store, round, &tree, &lines)?;
+    if let (Some(_), Some(f)) = (node, followup.as_mut()) {
+        f.series.retain(|s| tree.contains(&s.responsible));
+        let codes: std::collections::HashSet<&str> =
+            f.series.iter().map(|s| s.code.as_str()).collect();
+        let prices: Vec<String> = f
+            .series
+            .iter()
+            .filter_map(|s| s.price_series.clone())
+            .collect();
+        f.values
+            .retain(|v| codes.contains(v.series.as_str()) || prices.contains(&v.series));
+    }
     let years = earlier_years(store, &org, round, node)?;
     let programme =
         crate::programme::gather(store, round, &org, &tree, &placement, &mapping, &lines)?;

@@ -734,7 +734,8 @@ fn committee_paragraph(
 }
 
 /// "Förväntad utveckling" drafted from the data rather than fixed text: the population
-/// forecast of the oldest (80 years and older), the volume series that changed most against
+/// forecast of the oldest (80 years and older, when the report covers elderly care), the
+/// volume series that changed most against
 /// the same months last year, and the decisions not carried out against a year earlier. Each
 /// is a paragraph of its own (`utveckling.befolkning`, `utveckling.volymer`,
 /// `utveckling.koer`), left out when its data are missing.
@@ -785,8 +786,17 @@ pub fn outlook(ctx: &Ctx, _report: &Report) -> Vec<(String, Paragraph)> {
                 .collect();
             (!rows.is_empty()).then(|| rows.iter().sum())
         };
-        if let (Some(now), Some(next)) = (old(Basis::Outcome, year - 1), old(Basis::Forecast, year))
-        {
+        // Only where the report covers elderly care (SCB's activities 510–512).
+        let elderly_care = ctx.inputs.tree.nodes().iter().any(|n| {
+            n.activity
+                .as_deref()
+                .is_some_and(|a| ["510", "511", "512"].iter().any(|c| a.starts_with(c)))
+        });
+        if let (true, Some(now), Some(next)) = (
+            elderly_care,
+            old(Basis::Outcome, year - 1),
+            old(Basis::Forecast, year),
+        ) {
             if now > 0 && next != now {
                 let diff = next - now;
                 let way = if diff > 0 { "ökar" } else { "minskar" };
@@ -821,12 +831,14 @@ pub fn outlook(ctx: &Ctx, _report: &Report) -> Vec<(String, Paragraph)> {
             }
         }
         // Decisions not carried out at the cut-off against a year earlier.
+        // The report's committees' queues (a committee's own report: its own).
+        let committees: Vec<String> = ctx.committees().iter().map(|n| n.code.clone()).collect();
         let queue = |m: delar_core::YearMonth| -> Option<i64> {
             let rows: Vec<i64> = f
                 .data
                 .queues
                 .iter()
-                .filter(|q| q.month == m)
+                .filter(|q| q.month == m && committees.contains(&q.committee))
                 .map(|q| q.total)
                 .collect();
             (!rows.is_empty()).then(|| rows.iter().sum())

@@ -143,7 +143,8 @@ pub(crate) fn document(
 ) -> String {
     let m = &report.meta;
     let mut out = String::new();
-    let running = [m.organisation.as_str(), &m.title, &m.period_label]
+    // The running header names the report's body (a committee's own report: the committee).
+    let running = [m.organisation.as_str(), &m.title, &m.subtitle, &m.period_label]
         .iter()
         .filter(|s| !s.trim().is_empty())
         .copied()
