@@ -52,6 +52,29 @@ fn the_cover_and_proposal_carry_the_formal_fields() {
     let sn = std::fs::read_to_string(p.join("formell/delarsrapport-2025-P2-SN.txt")).unwrap();
     assert!(sn.contains("Beslutande organ: Socialnämnden"));
     assert!(sn.contains("2. Delårsrapporten överlämnas till Programnämnd social välfärd"));
+    // … and stands alone: the structure of a committee's interim report, with its own rows.
+    for heading in [
+        "Händelser av väsentlig betydelse",
+        "Förväntad utveckling",
+        "Sammanfattande iakttagelser",
+        "Mål och indikatorer",
+        "Åtaganden och uppdrag",
+        "Effektiviseringar",
+        "Volymer",
+        "Personal",
+        "Investeringar",
+        "Fem år i sammandrag",
+    ] {
+        assert!(
+            sn.lines()
+                .any(|l| l.ends_with(heading) && l.starts_with(char::is_numeric)),
+            "{heading} missing in the committee's report"
+        );
+    }
+    assert!(
+        !sn.contains("Vård- och omsorgsnämnden  "),
+        "another committee's rows"
+    );
     // A meeting that is not a date is refused before anything is written.
     let o = delar(
         &[

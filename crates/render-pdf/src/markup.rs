@@ -144,12 +144,17 @@ pub(crate) fn document(
     let m = &report.meta;
     let mut out = String::new();
     // The running header names the report's body (a committee's own report: the committee).
-    let running = [m.organisation.as_str(), &m.title, &m.subtitle, &m.period_label]
-        .iter()
-        .filter(|s| !s.trim().is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let running = [
+        m.organisation.as_str(),
+        &m.title,
+        &m.subtitle,
+        &m.period_label,
+    ]
+    .iter()
+    .filter(|s| !s.trim().is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join(" · ");
     let _ = writeln!(out, "#let draft = {}", m.draft);
     let _ = writeln!(out, "#let running = {}", lit(&running));
     let _ = writeln!(
