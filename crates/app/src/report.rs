@@ -621,10 +621,13 @@ pub fn render(report: &delar_report::Report, f: OutFormat) -> Result<Vec<u8>> {
     })
 }
 
-/// One built and checked report: the programme report, or a committee's appendix.
+/// One built and checked document: the programme report, a committee's appendix, or the
+/// officer's report that goes with them.
 pub struct Built {
-    /// The appendix's committee code; `None` for the main report.
+    /// The appendix's committee code; `None` for the main report and the officer's report.
     pub node: Option<String>,
+    /// The officer's report (tjänsteskrivelse) rather than a report.
+    pub officer: bool,
     /// The report model.
     pub report: delar_report::Report,
     /// What the integrity checks found.
@@ -634,10 +637,12 @@ pub struct Built {
 impl Built {
     /// The file name without extension: `delarsrapport-2025-P2` or `delarsrapport-2025-P2-SN`.
     pub fn stem(&self) -> String {
-        let base = format!(
-            "delarsrapport-{}",
-            self.report.meta.round.id().replace('@', "-")
-        );
+        let kind = if self.officer {
+            "tjansteskrivelse"
+        } else {
+            "delarsrapport"
+        };
+        let base = format!("{kind}-{}", self.report.meta.round.id().replace('@', "-"));
         match &self.node {
             Some(n) => format!("{base}-{n}"),
             None => base,
@@ -666,6 +671,7 @@ pub fn build_all(
     findings.extend(crate::references::findings(&inputs));
     let mut out = vec![Built {
         node: None,
+        officer: false,
         report,
         findings,
     }];
@@ -707,10 +713,21 @@ pub fn build_all(
             .with_context(|| format!("bilagan för {}", b.nod))?;
         out.push(Built {
             node: Some(b.nod.clone()),
+            officer: false,
             report,
             findings,
         });
     }
+    // The officer's report that goes with them, its figures taken from the report itself.
+    let appendices: Vec<&delar_report::Report> = out[1..].iter().map(|b| &b.report).collect();
+    let officer = delar_compose::officer::officer_report(def, &out[0].report, &appendices);
+    let findings = delar_report::check::check(&officer);
+    out.push(Built {
+        node: None,
+        officer: true,
+        report: officer,
+        findings,
+    });
     Ok(out)
 }
 
@@ -739,6 +756,8 @@ pub fn all_findings(built: &[Built]) -> Vec<delar_report::check::Finding> {
             let mut f = f.clone();
             if let Some(n) = &b.node {
                 f.location = format!("Bilaga {n}: {}", f.location);
+            } else if b.officer {
+                f.location = format!("Tjänsteskrivelse: {}", f.location);
             }
             out.push(f);
         }

@@ -8,6 +8,7 @@ pub mod definition;
 pub mod economy;
 pub mod followup;
 pub mod narrative;
+pub mod officer;
 pub mod programme;
 pub mod volumes;
 
