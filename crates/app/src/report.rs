@@ -295,7 +295,35 @@ pub fn gather_scoped(
             None => store.report_texts(&round.id())?,
             Some(_) => BTreeMap::new(),
         },
+        // the versions' totals are the whole organisation's: the programme report only
+        budget_changes: match node {
+            None => budget_changes(store, round)?,
+            Some(_) => Vec::new(),
+        },
     })
+}
+
+/// The budget versions of the round's year decided by the end of its cut-off month.
+fn budget_changes(
+    store: &dyn Backend,
+    round: Round,
+) -> Result<Vec<delar_compose::data::BudgetChange>> {
+    let as_of = round.cutoff_month().last_day();
+    let mut out: Vec<delar_compose::data::BudgetChange> = match store.budget_versions(round.year) {
+        Ok(v) => v
+            .into_iter()
+            .filter(|v| v.decided <= as_of && !v.total.is_zero())
+            .map(|v| delar_compose::data::BudgetChange {
+                name: v.name,
+                decided: v.decided.to_string(),
+                amount: v.total,
+            })
+            .collect(),
+        // A year without budget versions (or without a financial year yet) has none.
+        Err(_) => Vec::new(),
+    };
+    out.sort_by(|a, b| a.decided.cmp(&b.decided));
+    Ok(out)
 }
 
 /// The follow-up registers, with the financial indicators computed from the forecast, and the

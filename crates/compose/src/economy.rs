@@ -705,10 +705,37 @@ impl<'a> Ctx<'a> {
              försäljningar mellan nämnderna tar ut varandra i nettot."
                 .into(),
         );
+        t.notes.push(self.budget_basis());
         if let Some(n) = self.comparison_note() {
             t.notes.push(n);
         }
         t
+    }
+
+    /// The budget basis, stated once under the operating statement: the year's budget and the
+    /// changes decided during the year that are in force at the cut-off.
+    pub fn budget_basis(&self) -> String {
+        let y = self.year();
+        let changes = &self.inputs.budget_changes;
+        if changes.is_empty() {
+            return format!("Budget {y} är årets budget som den gällde vid brytmånaden.");
+        }
+        let list: Vec<String> = changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} (beslutad {}, {} {})",
+                    c.name,
+                    c.decided,
+                    self.money().render(&Value::Amount(self.shown(c.amount))),
+                    self.unit.label()
+                )
+            })
+            .collect();
+        format!(
+            "Budget {y} är årets budget med de ändringar som beslutats under året: {}.",
+            list.join(", ")
+        )
     }
 
     /// Outcome to date per committee against the periodised budget.

@@ -448,6 +448,45 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
         }
         p.inlines.push(Inline::Text(".".into()));
         out.push(("analys.summa".to_string(), p));
+        // The budget changes of the year: the budget the deviation is measured against.
+        let changes = &ctx.inputs.budget_changes;
+        if !changes.is_empty() {
+            let mut p = Paragraph::default();
+            p.inlines.push(Inline::Text(format!(
+                "Budgeten som prognosen jämförs med är budget {} med ",
+                ctx.year()
+            )));
+            for (i, c) in changes.iter().enumerate() {
+                if i > 0 {
+                    p.inlines.push(Inline::Text(
+                        if i + 1 == changes.len() {
+                            " och "
+                        } else {
+                            ", "
+                        }
+                        .into(),
+                    ));
+                }
+                let raised = c.amount.ore() > 0;
+                p.inlines.push(Inline::Text(format!(
+                    "{} (beslutad {}), som {} budgeten med ",
+                    crate::economy::lower_first(&c.name),
+                    c.decided,
+                    if raised { "höjer" } else { "sänker" }
+                )));
+                p.inlines.push(Inline::Number(amount(
+                    ctx,
+                    report,
+                    c.amount,
+                    &format!("budgetandring/{}", c.name),
+                    &format!("{} enligt budget.csv", c.name),
+                    None,
+                    true,
+                )));
+            }
+            p.inlines.push(Inline::Text(".".into()));
+            out.push(("analys.budget".to_string(), p));
+        }
     }
     let breakdown = ctx.breakdown();
     let mut committees: Vec<(&OrgNode, Figures)> = breakdown

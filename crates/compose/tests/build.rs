@@ -138,6 +138,7 @@ fn inputs() -> Inputs {
         years: Vec::new(),
         programme: None,
         edits: BTreeMap::new(),
+        budget_changes: Vec::new(),
     }
 }
 
@@ -1205,4 +1206,31 @@ fn expected_development_is_drafted_from_population_volumes_and_queues() {
     );
     let f = delar_report::check::check(&r);
     assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn the_budget_basis_and_the_years_budget_changes_are_stated() {
+    let mut i = inputs();
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let notes = r.table("drift").unwrap().notes.join(" ");
+    assert!(notes.contains("Budget 2025 är årets budget som den gällde vid brytmånaden."));
+    i.budget_changes = vec![delar_compose::data::BudgetChange {
+        name: "Tilläggsbudget 1".into(),
+        decided: "2025-06-17".into(),
+        amount: mnkr(9.6),
+    }];
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let notes = r.table("drift").unwrap().notes.join(" ");
+    assert!(
+        notes.contains("Tilläggsbudget 1 (beslutad 2025-06-17, 9,6 mnkr)"),
+        "{notes}"
+    );
+    let text = drafted_text(&r).join("\n");
+    assert!(
+        text.contains(
+            "tilläggsbudget 1 (beslutad 2025-06-17), som höjer budgeten med 9,6\u{a0}mnkr"
+        ),
+        "{text}"
+    );
+    assert!(delar_report::check::check(&r).is_empty());
 }
