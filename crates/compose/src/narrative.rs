@@ -534,7 +534,96 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
         p.inlines.push(Inline::Text(".".into()));
         out.push(("analys.ovriga".to_string(), p));
     }
+    if let Some(p) = purchaser_provider(ctx, report) {
+        out.push(("analys.kop-och-forsaljning".to_string(), p));
+    }
     out
+}
+
+/// The purchaser–provider mirror: the programme committee's purchases of activity against the
+/// providing committees' sales of activity, when they move in opposite directions beyond the
+/// threshold (less bought is less sold): one sentence ties them, since in the programme
+/// area's net cost they cancel out.
+fn purchaser_provider(ctx: &Ctx, report: &Report) -> Option<Paragraph> {
+    const PURCHASES: &str = "kop_verksamhet";
+    const SALES: &str = "forsaljning";
+    let mapping = &ctx.inputs.mapping;
+    let (bought, sold) = (mapping.group(PURCHASES)?, mapping.group(SALES)?);
+    let tree = &ctx.inputs.tree;
+    let purchaser = tree
+        .nodes()
+        .iter()
+        .find(|n| n.kind == delar_core::OrgKind::Programnamnd)?;
+    let buy = ctx.rollup.group(&purchaser.code, PURCHASES).deviation();
+    if buy.abs_amount() < ctx.threshold {
+        return None;
+    }
+    let providers: Vec<(&OrgNode, Amount)> = ctx
+        .committees()
+        .into_iter()
+        .filter(|n| n.code != purchaser.code && n.kind.is_committee())
+        .map(|n| (n, ctx.rollup.group(&n.code, SALES).deviation()))
+        .filter(|(_, d)| d.abs_amount() >= ctx.threshold && (d.ore() < 0) != (buy.ore() < 0))
+        .collect();
+    if providers.is_empty() {
+        return None;
+    }
+    let mut p = Paragraph::default();
+    p.inlines.push(Inline::Text(format!(
+        "{}s avvikelse för {} (",
+        purchaser.name,
+        bought.name.to_lowercase()
+    )));
+    p.inlines.push(Inline::Number(amount(
+        ctx,
+        report,
+        buy,
+        &format!("avvikelse/{}/{PURCHASES}", purchaser.code),
+        "budget − prognos",
+        Some((
+            &format!("kontogrupper-{}", purchaser.code),
+            PURCHASES,
+            "avvikelse",
+        )),
+        false,
+    )));
+    p.inlines.push(Inline::Text(format!(
+        ") speglas av utförarnas {} (",
+        sold.name.to_lowercase()
+    )));
+    for (i, (n, d)) in providers.iter().enumerate() {
+        if i > 0 {
+            p.inlines.push(Inline::Text(
+                if i + 1 == providers.len() {
+                    " och "
+                } else {
+                    ", "
+                }
+                .into(),
+            ));
+        }
+        p.inlines.push(Inline::Text(format!("{} ", n.name)));
+        p.inlines.push(Inline::Number(amount(
+            ctx,
+            report,
+            *d,
+            &format!("avvikelse/{}/{SALES}", n.code),
+            "budget − prognos",
+            Some((&format!("kontogrupper-{}", n.code), SALES, "avvikelse")),
+            false,
+        )));
+    }
+    p.inlines.push(Inline::Text(format!(
+        "): {} köps, desto {} säljs. I programområdets nettokostnad tar köpen och \
+         försäljningarna mellan nämnderna ut varandra.",
+        if buy.ore() > 0 {
+            "ju mindre som"
+        } else {
+            "ju mer som"
+        },
+        if buy.ore() > 0 { "mindre" } else { "mer" }
+    )));
+    Some(p)
 }
 
 fn change_sentence(

@@ -1234,3 +1234,29 @@ fn the_budget_basis_and_the_years_budget_changes_are_stated() {
     );
     assert!(delar_report::check::check(&r).is_empty());
 }
+
+#[test]
+fn the_purchasers_purchases_are_tied_to_the_providers_sales() {
+    // The programme committee buys 5,0 mnkr less than budgeted; SN sells 4,0 mnkr less.
+    let mut i = inputs();
+    for (node, group, budget, forecast) in [
+        ("PN1", "kop_verksamhet", 50.0, 45.0),
+        ("SN1", "forsaljning", -20.0, -16.0),
+    ] {
+        let l = line(node, group, budget, forecast, forecast * 8.0 / 12.0);
+        i.this_year.insert(
+            (node.into(), group.into()),
+            monthly(forecast * 8.0 / 12.0 * 12.0 / 8.0, budget),
+        );
+        i.previous.as_mut().unwrap().1.push(l.clone());
+        i.lines.push(l);
+    }
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let text = drafted_text(&r).join("\n");
+    assert!(
+        text.contains("Programnämndens avvikelse för köp av verksamhet (5,0\u{a0}mnkr) speglas av utförarnas försäljning av verksamhet (Socialnämnden −4,0\u{a0}mnkr)"),
+        "{text}"
+    );
+    let f = delar_report::check::check(&r);
+    assert!(f.is_empty(), "{f:?}");
+}
