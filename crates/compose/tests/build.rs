@@ -1260,3 +1260,46 @@ fn the_purchasers_purchases_are_tied_to_the_providers_sales() {
     let f = delar_report::check::check(&r);
     assert!(f.is_empty(), "{f:?}");
 }
+
+#[test]
+fn the_volume_and_price_split_is_told_in_words_bound_to_the_table() {
+    let i = placement_inputs();
+    let def = Definition::parse(PLACEMENT_DEF, "t.toml").unwrap();
+    let r = build(&def, &i, false).unwrap();
+    let p = r.sections[0]
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Paragraph(p)
+                if p.plain()
+                    .starts_with("Prognosen för externa placeringar barn") =>
+            {
+                Some(p)
+            }
+            _ => None,
+        })
+        .expect("the split in words before the table");
+    let text = p.plain();
+    assert!(
+        text.contains("volymen") && text.contains("kostnaden per dygn"),
+        "{text}"
+    );
+    let cells: Vec<String> = p
+        .inlines
+        .iter()
+        .filter_map(|i| match i {
+            Inline::Number(n) => n.cell.as_ref().map(|c| format!("{}/{}", c.row, c.column)),
+            _ => None,
+        })
+        .collect();
+    for c in [
+        "summa/avvikelse",
+        "summa/volym",
+        "summa/prisdel",
+        "summa/personer",
+    ] {
+        assert!(cells.contains(&c.to_string()), "{c} bound in {cells:?}");
+    }
+    let f = delar_report::check::check(&r);
+    assert!(f.is_empty(), "{f:?}");
+}
