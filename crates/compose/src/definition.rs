@@ -72,6 +72,12 @@ pub struct Decision {
     pub dnr: Option<String>,
     /// Who the report is forwarded to for further handling; default Kommunstyrelsen.
     pub mottagare: Option<String>,
+    /// The officer (handläggare) named in the officer's report (tjänsteskrivelse).
+    pub handlaggare: Option<String>,
+    /// Whom the decision is sent to besides the recipient and the committees (expedieras
+    /// till), e.g. `["Ekonomiavdelningen", "Revisorerna"]`.
+    #[serde(default)]
+    pub expedieras: Vec<String>,
 }
 
 impl Decision {

@@ -8,6 +8,7 @@ pub mod definition;
 pub mod economy;
 pub mod followup;
 pub mod narrative;
+pub mod officer;
 pub mod programme;
 pub mod volumes;
 
@@ -403,7 +404,13 @@ fn section(
                 }
             },
             Content::Volympris { kategori } => match ctx.volume_price_table(kategori.as_deref()) {
-                Some(t) => blocks.push(Block::Table(t)),
+                Some(t) => {
+                    // The volume × price split told in words before the table.
+                    if let Some(p) = volumes::split_sentence(ctx, &t) {
+                        blocks.push(Block::Paragraph(p));
+                    }
+                    blocks.push(Block::Table(t))
+                }
                 None => {
                     ctx.leave_out(
                         &match kategori {

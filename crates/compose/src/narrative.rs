@@ -474,6 +474,45 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
             p.inlines.push(Inline::Text(".".into()));
         }
         out.push(("analys.summa".to_string(), p));
+        // The budget changes of the year: the budget the deviation is measured against.
+        let changes = &ctx.inputs.budget_changes;
+        if !changes.is_empty() {
+            let mut p = Paragraph::default();
+            p.inlines.push(Inline::Text(format!(
+                "Budgeten som prognosen jämförs med är budget {} med ",
+                ctx.year()
+            )));
+            for (i, c) in changes.iter().enumerate() {
+                if i > 0 {
+                    p.inlines.push(Inline::Text(
+                        if i + 1 == changes.len() {
+                            " och "
+                        } else {
+                            ", "
+                        }
+                        .into(),
+                    ));
+                }
+                let raised = c.amount.ore() > 0;
+                p.inlines.push(Inline::Text(format!(
+                    "{} (beslutad {}), som {} budgeten med ",
+                    crate::economy::lower_first(&c.name),
+                    c.decided,
+                    if raised { "höjer" } else { "sänker" }
+                )));
+                p.inlines.push(Inline::Number(amount(
+                    ctx,
+                    report,
+                    c.amount,
+                    &format!("budgetandring/{}", c.name),
+                    &format!("{} enligt budget.csv", c.name),
+                    None,
+                    true,
+                )));
+            }
+            p.inlines.push(Inline::Text(".".into()));
+            out.push(("analys.budget".to_string(), p));
+        }
     }
     let breakdown = ctx.breakdown();
     let mut committees: Vec<(&OrgNode, Figures)> = breakdown
@@ -521,7 +560,96 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
         p.inlines.push(Inline::Text(".".into()));
         out.push(("analys.ovriga".to_string(), p));
     }
+    if let Some(p) = purchaser_provider(ctx, report) {
+        out.push(("analys.kop-och-forsaljning".to_string(), p));
+    }
     out
+}
+
+/// The purchaser–provider mirror: the programme committee's purchases of activity against the
+/// providing committees' sales of activity, when they move in opposite directions beyond the
+/// threshold (less bought is less sold): one sentence ties them, since in the programme
+/// area's net cost they cancel out.
+fn purchaser_provider(ctx: &Ctx, report: &Report) -> Option<Paragraph> {
+    const PURCHASES: &str = "kop_verksamhet";
+    const SALES: &str = "forsaljning";
+    let mapping = &ctx.inputs.mapping;
+    let (bought, sold) = (mapping.group(PURCHASES)?, mapping.group(SALES)?);
+    let tree = &ctx.inputs.tree;
+    let purchaser = tree
+        .nodes()
+        .iter()
+        .find(|n| n.kind == delar_core::OrgKind::Programnamnd)?;
+    let buy = ctx.rollup.group(&purchaser.code, PURCHASES).deviation();
+    if buy.abs_amount() < ctx.threshold {
+        return None;
+    }
+    let providers: Vec<(&OrgNode, Amount)> = ctx
+        .committees()
+        .into_iter()
+        .filter(|n| n.code != purchaser.code && n.kind.is_committee())
+        .map(|n| (n, ctx.rollup.group(&n.code, SALES).deviation()))
+        .filter(|(_, d)| d.abs_amount() >= ctx.threshold && (d.ore() < 0) != (buy.ore() < 0))
+        .collect();
+    if providers.is_empty() {
+        return None;
+    }
+    let mut p = Paragraph::default();
+    p.inlines.push(Inline::Text(format!(
+        "{}s avvikelse för {} (",
+        purchaser.name,
+        bought.name.to_lowercase()
+    )));
+    p.inlines.push(Inline::Number(amount(
+        ctx,
+        report,
+        buy,
+        &format!("avvikelse/{}/{PURCHASES}", purchaser.code),
+        "budget − prognos",
+        Some((
+            &format!("kontogrupper-{}", purchaser.code),
+            PURCHASES,
+            "avvikelse",
+        )),
+        false,
+    )));
+    p.inlines.push(Inline::Text(format!(
+        ") speglas av utförarnas {} (",
+        sold.name.to_lowercase()
+    )));
+    for (i, (n, d)) in providers.iter().enumerate() {
+        if i > 0 {
+            p.inlines.push(Inline::Text(
+                if i + 1 == providers.len() {
+                    " och "
+                } else {
+                    ", "
+                }
+                .into(),
+            ));
+        }
+        p.inlines.push(Inline::Text(format!("{} ", n.name)));
+        p.inlines.push(Inline::Number(amount(
+            ctx,
+            report,
+            *d,
+            &format!("avvikelse/{}/{SALES}", n.code),
+            "budget − prognos",
+            Some((&format!("kontogrupper-{}", n.code), SALES, "avvikelse")),
+            false,
+        )));
+    }
+    p.inlines.push(Inline::Text(format!(
+        "): {} köps, desto {} säljs. I programområdets nettokostnad tar köpen och \
+         försäljningarna mellan nämnderna ut varandra.",
+        if buy.ore() > 0 {
+            "ju mindre som"
+        } else {
+            "ju mer som"
+        },
+        if buy.ore() > 0 { "mindre" } else { "mer" }
+    )));
+    Some(p)
 }
 
 fn change_sentence(
@@ -760,7 +888,8 @@ fn committee_paragraph(
 }
 
 /// "Förväntad utveckling" drafted from the data rather than fixed text: the population
-/// forecast of the oldest (80 years and older), the volume series that changed most against
+/// forecast of the oldest (80 years and older, when the report covers elderly care), the
+/// volume series that changed most against
 /// the same months last year, and the decisions not carried out against a year earlier. Each
 /// is a paragraph of its own (`utveckling.befolkning`, `utveckling.volymer`,
 /// `utveckling.koer`), left out when its data are missing.
@@ -811,8 +940,17 @@ pub fn outlook(ctx: &Ctx, _report: &Report) -> Vec<(String, Paragraph)> {
                 .collect();
             (!rows.is_empty()).then(|| rows.iter().sum())
         };
-        if let (Some(now), Some(next)) = (old(Basis::Outcome, year - 1), old(Basis::Forecast, year))
-        {
+        // Only where the report covers elderly care (SCB's activities 510–512).
+        let elderly_care = ctx.inputs.tree.nodes().iter().any(|n| {
+            n.activity
+                .as_deref()
+                .is_some_and(|a| ["510", "511", "512"].iter().any(|c| a.starts_with(c)))
+        });
+        if let (true, Some(now), Some(next)) = (
+            elderly_care,
+            old(Basis::Outcome, year - 1),
+            old(Basis::Forecast, year),
+        ) {
             if now > 0 && next != now {
                 let diff = next - now;
                 let way = if diff > 0 { "ökar" } else { "minskar" };
@@ -847,12 +985,14 @@ pub fn outlook(ctx: &Ctx, _report: &Report) -> Vec<(String, Paragraph)> {
             }
         }
         // Decisions not carried out at the cut-off against a year earlier.
+        // The report's committees' queues (a committee's own report: its own).
+        let committees: Vec<String> = ctx.committees().iter().map(|n| n.code.clone()).collect();
         let queue = |m: delar_core::YearMonth| -> Option<i64> {
             let rows: Vec<i64> = f
                 .data
                 .queues
                 .iter()
-                .filter(|q| q.month == m)
+                .filter(|q| q.month == m && committees.contains(&q.committee))
                 .map(|q| q.total)
                 .collect();
             (!rows.is_empty()).then(|| rows.iter().sum())

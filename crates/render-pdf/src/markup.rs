@@ -143,12 +143,18 @@ pub(crate) fn document(
 ) -> String {
     let m = &report.meta;
     let mut out = String::new();
-    let running = [m.organisation.as_str(), &m.title, &m.period_label]
-        .iter()
-        .filter(|s| !s.trim().is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    // The running header names the report's body (a committee's own report: the committee).
+    let running = [
+        m.organisation.as_str(),
+        &m.title,
+        &m.subtitle,
+        &m.period_label,
+    ]
+    .iter()
+    .filter(|s| !s.trim().is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join(" · ");
     let _ = writeln!(out, "#let draft = {}", m.draft);
     let _ = writeln!(out, "#let running = {}", lit(&running));
     let _ = writeln!(
