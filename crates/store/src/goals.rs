@@ -2,10 +2,10 @@
 //! once, with the rule's proposal and, when a person decided otherwise, the decision with its
 //! mandatory rationale. Every chapter reads the status from here (R10).
 
+use crate::db::{params, OptionalExtension};
 use crate::time::now_utc;
-use crate::{SqliteStore, StoreError};
+use crate::{SqlStore, StoreError};
 use delar_followup::assess::{Assessment, GoalStatus, Override, OverrideError};
-use rusqlite::{params, OptionalExtension};
 use std::collections::BTreeMap;
 
 /// Migration 6: stored goal statuses and overrides.
@@ -44,11 +44,11 @@ pub struct StoredGoalStatus {
     pub decision: Option<Override>,
 }
 
-fn key(s: &str) -> rusqlite::Result<GoalStatus> {
+fn key(s: &str) -> crate::db::Result<GoalStatus> {
     GoalStatus::from_key(s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
+        crate::db::Error::FromSqlConversionFailure(
             0,
-            rusqlite::types::Type::Text,
+            crate::db::types::Type::Text,
             format!("okänd målstatus {s}").into(),
         )
     })
@@ -57,7 +57,7 @@ fn key(s: &str) -> rusqlite::Result<GoalStatus> {
 /// Goal statuses and overrides (the goal assessment) in a store.
 pub trait GoalStore {
     /// Store the statuses of an assessment (after [`delar_followup::assess::apply_overrides`]
-    /// with [`SqliteStore::goal_overrides`]); replaces the year's rows, keeping the stored
+    /// with [`SqlStore::goal_overrides`]); replaces the year's rows, keeping the stored
     /// decisions of goals that remain. Goals no longer assessed are removed. One transaction.
     fn save_assessment(&mut self, a: &Assessment) -> Result<(), StoreError>;
 
@@ -72,7 +72,7 @@ pub trait GoalStore {
     ) -> Result<Assessment, StoreError>;
 
     /// Record a person's decision on a goal's status. The rationale is required; the goal
-    /// must have been assessed for the year ([`SqliteStore::save_assessment`]). An empty
+    /// must have been assessed for the year ([`SqlStore::save_assessment`]). An empty
     /// `date` is today's (UTC).
     fn set_goal_override(&mut self, o: &Override) -> Result<(), GoalOverrideError>;
 
@@ -89,9 +89,9 @@ pub trait GoalStore {
     fn goal_status(&self, year: i32, goal: &str) -> Result<Option<GoalStatus>, StoreError>;
 }
 
-impl GoalStore for SqliteStore {
+impl GoalStore for SqlStore {
     /// Store the statuses of an assessment (after [`delar_followup::assess::apply_overrides`]
-    /// with [`SqliteStore::goal_overrides`]); replaces the year's rows, keeping the stored
+    /// with [`SqlStore::goal_overrides`]); replaces the year's rows, keeping the stored
     /// decisions of goals that remain. Goals no longer assessed are removed. One transaction.
     fn save_assessment(&mut self, a: &Assessment) -> Result<(), StoreError> {
         let decisions = self.goal_overrides(a.year)?;
@@ -147,7 +147,7 @@ impl GoalStore for SqliteStore {
     }
 
     /// Record a person's decision on a goal's status. The rationale is required; the goal
-    /// must have been assessed for the year ([`SqliteStore::save_assessment`]). An empty
+    /// must have been assessed for the year ([`SqlStore::save_assessment`]). An empty
     /// `date` is today's (UTC).
     fn set_goal_override(&mut self, o: &Override) -> Result<(), GoalOverrideError> {
         if o.rationale.trim().is_empty() {
@@ -313,7 +313,7 @@ mod tests {
 
     #[test]
     fn statuses_are_stored_once_and_decisions_survive_reassessment() {
-        let mut s = SqliteStore::open_in_memory().unwrap();
+        let mut s = SqlStore::open_in_memory().unwrap();
         let d = data();
         let a = assess(&d, 2025, &d.values, &Rule::default());
         s.save_assessment(&a).unwrap();
@@ -365,7 +365,7 @@ mod tests {
 
     #[test]
     fn assess_goals_from_the_store_keeps_decisions() {
-        let mut s = SqliteStore::open_in_memory().unwrap();
+        let mut s = SqlStore::open_in_memory().unwrap();
         let d = data();
         s.import_followup_rows(&d.goals, "mal.csv", "a").unwrap();
         s.import_followup_rows(&d.commitments, "uppdrag.csv", "b")

@@ -6,6 +6,7 @@
 //! problems collected, up to [`MAX_ROW_ERRORS`]) and stored with the template's replacement
 //! rule; earlier batches of the template none of whose rows remain get the status `replaced`.
 
+use crate::db::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use crate::sqlite::ensure_mapping;
 use crate::time::now_utc;
 use crate::types::{
@@ -16,7 +17,6 @@ use delar_core::{
     Amount, BudgetLine, BudgetPeriod, Date, FinancialYear, OrgKind, OrgNode, Organisation,
     VolumeKind, VolumeSeries, VolumeValue, YearMonth,
 };
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How many row problems an import lists before it only counts them.
