@@ -1374,8 +1374,9 @@ fn load<T: StoredRegister>(
     filter: &FollowupFilter,
 ) -> crate::db::Result<Vec<T>> {
     let sql = format!(
-        "SELECT year, committee, {} FROM {} WHERE (?1 IS NULL OR year IS NULL OR year = ?1)
-           AND (?2 IS NULL OR committee IS NULL OR committee = ?2) ORDER BY id",
+        "SELECT year, committee, {} FROM {}
+         WHERE (CAST(?1 AS BIGINT) IS NULL OR year IS NULL OR year = ?1)
+           AND (CAST(?2 AS TEXT) IS NULL OR committee IS NULL OR committee = ?2) ORDER BY id",
         T::COLUMNS_SQL.join(", "),
         T::TABLE
     );
@@ -1545,12 +1546,12 @@ impl SqlStore {
                 });
             }
         }
-        tx.execute(
+        let batch: i64 = tx.query_row(
             "INSERT INTO import_batch (source, file_name, sha256, imported_at, status)
-             VALUES (?1, ?2, ?3, ?4, 'active')",
+             VALUES (?1, ?2, ?3, ?4, 'active') RETURNING id",
             params![register, file_name, sha256, now_utc()],
+            |r| r.get(0),
         )?;
-        let batch = tx.last_insert_rowid();
         tx.execute(
             "INSERT INTO followup_batch (batch_id, register, rows_count, scopes)
              VALUES (?1, ?2, ?3, ?4)",

@@ -1620,7 +1620,8 @@ impl<'c> Importer<'c> {
                 &format!(
                     "INSERT INTO monthly (batch_id, financial_year_id, kind, period, account_id,
                          object_set_id, amount_ore, origin)
-                     SELECT ?1, fy, ?2, period, account, object_set, SUM(amount), ?3
+                     SELECT CAST(?1 AS BIGINT), fy, CAST(?2 AS TEXT), period, account,
+                            object_set, SUM(amount), CAST(?3 AS TEXT)
                      FROM {} WHERE sums = ?4
                      GROUP BY fy, period, account, object_set
                      HAVING SUM(amount) <> 0

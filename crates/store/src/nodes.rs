@@ -544,7 +544,8 @@ pub(crate) fn intraprenader(
     let mut stmt = conn.prepare_cached(
         "SELECT code, year, opening_ore, planned_use_ore, deficit_since, cap_percent, cap_ore,
                 write_off_years
-         FROM intraprenad_opening WHERE ?1 IS NULL OR year = ?1 ORDER BY code, year",
+         FROM intraprenad_opening WHERE CAST(?1 AS BIGINT) IS NULL OR year = ?1
+         ORDER BY code, year",
     )?;
     let rows = stmt.query_map(params![year], |r| {
         Ok(IntraprenadOpening {

@@ -2,6 +2,9 @@
 //! people changed, locked rounds refuse every write, locking needs comments on flagged lines,
 //! every change is audited; and the single per-node ledger query equals the per-object ledger.
 
+#[macro_use]
+mod common;
+
 use delar_core::{Amount, Date, Round, RoundKind};
 use delar_demo::kommun::{self, KommunOptions, Scale};
 use delar_forecast::{Adjustment, AdjustmentKind, ForecastLine, Method};
@@ -66,9 +69,10 @@ fn forecast_err(e: StoreError) -> String {
     }
 }
 
+both! {
 #[test]
 fn lines_and_adjustments_round_trip_and_recompute_keeps_overrides() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     assert!(s.migrations_applied().contains(&4));
     assert!(s.forecast_rounds().unwrap().is_empty());
     let r = p2();
@@ -237,10 +241,12 @@ fn lines_and_adjustments_round_trip_and_recompute_keeps_overrides() {
         .unwrap()
         .contains("Placeringarna ökar jämnt."));
 }
+}
 
+both! {
 #[test]
 fn locking_needs_comments_on_flagged_lines_and_locked_rounds_never_change() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let r = p2();
     // Budget 950 (633 to date); outcome 700 to date (−67 so far); forecast 960 (−10 for the
     // year): the rest of the year forecast 57 tkr better than budget, the deficit almost all
@@ -405,6 +411,7 @@ fn locking_needs_comments_on_flagged_lines_and_locked_rounds_never_change() {
     );
     assert!(e.contains("finns inte"), "{e}");
 }
+}
 
 /// A round with one flagged line (SN41, the deficit almost all realised) and one that is not.
 fn flagged_round(s: &mut SqliteStore) {
@@ -415,9 +422,10 @@ fn flagged_round(s: &mut SqliteStore) {
         .unwrap();
 }
 
+both! {
 #[test]
 fn a_review_note_satisfies_the_lock_and_stays_out_of_the_reports_lines() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     assert!(s.migrations_applied().contains(&12));
     flagged_round(&mut s);
     let d = s.forecast_line_details("2025-P2").unwrap();
@@ -495,10 +503,12 @@ fn a_review_note_satisfies_the_lock_and_stays_out_of_the_reports_lines() {
         .iter()
         .any(|a| a.action == "metod" && a.new_value.as_deref().unwrap().ends_with("(granskning)")));
 }
+}
 
+both! {
 #[test]
 fn bulk_review_is_all_or_nothing_with_one_audit_entry_per_line() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     flagged_round(&mut s);
     let note = |node: &str, text: &str| delar_store::ReviewNote {
         node: node.into(),
@@ -546,6 +556,7 @@ fn bulk_review_is_all_or_nothing_with_one_audit_entry_per_line() {
     assert_eq!(reviews[1].node.as_deref(), Some("SN42"));
     s.lock_round("2025-P2", "chef").unwrap();
 }
+}
 
 #[test]
 fn migration_12_keeps_existing_comments_as_report_comments() {
@@ -589,6 +600,7 @@ fn migration_12_keeps_existing_comments_as_report_comments() {
 /// Per node: key → (outcome months, budget months).
 type Sums = BTreeMap<(String, String), (Vec<Amount>, Vec<Amount>)>;
 
+both! {
 #[test]
 fn ledger_by_node_equals_the_per_object_ledger() {
     let dir = tempfile::tempdir().unwrap();
@@ -597,7 +609,7 @@ fn ledger_by_node_equals_the_per_object_ledger() {
         ..KommunOptions::default()
     };
     kommun::generate(&opts, dir.path(), |_, _| {}).unwrap();
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     for year in [2024, 2025] {
         s.import_sie(
             &dir.path().join("sie").join(kommun::sie_name(year)),
@@ -685,4 +697,5 @@ fn ledger_by_node_equals_the_per_object_ledger() {
         .sum();
     assert!(!supplement.is_zero(), "the demo's supplement reaches SN43");
     assert_eq!(total(&later) - total(&earlier), supplement);
+}
 }
