@@ -225,7 +225,7 @@ pub struct Connection {
 
 enum Inner {
     Sqlite(rusqlite::Connection),
-    Pg(Pg),
+    Pg(Box<Pg>),
 }
 
 /// A PostgreSQL connection with its prepared statements.
@@ -257,11 +257,11 @@ impl From<rusqlite::Connection> for Connection {
 impl From<postgres::Client> for Connection {
     fn from(c: postgres::Client) -> Connection {
         Connection {
-            inner: Inner::Pg(Pg {
+            inner: Inner::Pg(Box::new(Pg {
                 client: RefCell::new(c),
                 statements: RefCell::new(HashMap::new()),
                 depth: Cell::new(0),
-            }),
+            })),
         }
     }
 }

@@ -185,10 +185,8 @@ impl SqlStore {
         // developed on branches, so a database may have 6 without 5.
         let done: std::collections::HashSet<i64> = {
             let mut stmt = tx.prepare("SELECT version FROM schema_migrations")?;
-            let v = stmt
-                .query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            v
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
         };
         let mut applied = Vec::new();
         for m in migrations.iter().filter(|m| !done.contains(&m.version)) {

@@ -129,10 +129,8 @@ pub(crate) fn run(
                AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.batch_id = import_batch.id)
              RETURNING id"
         ))?;
-        let ids = stmt
-            .query_map(params![batch_id, kind.code()], |r| r.get(0))?
-            .collect::<Result<Vec<i64>, _>>()?;
-        ids
+        stmt.query_map(params![batch_id, kind.code()], |r| r.get(0))?
+            .collect::<Result<Vec<i64>, _>>()?
     };
     tx.commit()?;
     let mut replaced = replaced;

@@ -8,7 +8,7 @@ mod common;
 use delar_consolidate::{consolidate, InputRow, InternalRule, Series};
 use delar_core::YearMonth;
 use delar_demo::kommun::{self, KommunOptions, Scale};
-use delar_store::{ImportOptions, LedgerBy, SqliteStore, Store, TemplateSource};
+use delar_store::{ImportOptions, LedgerBy, Store, TemplateSource};
 use delar_tabular::Table;
 
 both! {
@@ -420,14 +420,14 @@ fn exempelkommun_home_care_purchase_is_the_same_on_both_sides() {
 }
 }
 
+both! {
 /// A database made before migration 5 existed (it has 6 but not 5, as on a branch that took
 /// 6 first) gets 5 when opened.
 #[test]
 fn a_missing_middle_migration_is_applied() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("delar.db");
+    let db = common::Persistent::new();
     {
-        let s = SqliteStore::create(&path).unwrap();
+        let s = db.create();
         s.connection()
             .execute_batch(
                 "DROP TABLE compensation_rate; DROP TABLE intraprenad_opening;
@@ -435,9 +435,10 @@ fn a_missing_middle_migration_is_applied() {
             )
             .unwrap();
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = db.open();
     assert_eq!(s.migrations_applied(), [5]);
     assert!(s.compensation_rates().unwrap().is_empty());
-    let again = SqliteStore::open(&path).unwrap();
+    let again = db.open();
     assert!(again.migrations_applied().is_empty());
+}
 }

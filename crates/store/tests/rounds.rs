@@ -558,12 +558,12 @@ fn bulk_review_is_all_or_nothing_with_one_audit_entry_per_line() {
 }
 }
 
+both! {
 #[test]
 fn migration_12_keeps_existing_comments_as_report_comments() {
-    let d = tempfile::tempdir().unwrap();
-    let path = d.path().join("delar.db");
+    let db = common::Persistent::new();
     {
-        let mut s = SqliteStore::create(&path).unwrap();
+        let mut s = db.create();
         flagged_round(&mut s);
         s.set_line_comment(
             "2025-P2",
@@ -582,7 +582,7 @@ fn migration_12_keeps_existing_comments_as_report_comments() {
             )
             .unwrap();
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = db.open();
     assert_eq!(s.migrations_applied(), &[12]);
     let lines = s.forecast_lines("2025-P2").unwrap();
     assert_eq!(
@@ -595,6 +595,7 @@ fn migration_12_keeps_existing_comments_as_report_comments() {
         !d[0].needs_review(),
         "the old comment still counts for the lock"
     );
+}
 }
 
 /// Per node: key → (outcome months, budget months).

@@ -1,0 +1,243 @@
+//! Many writers at once, on both backends: several connections to one database (an SQLite
+//! file in WAL mode, or a PostgreSQL database) write at the same time. Writers queue (SQLite's
+//! `BEGIN IMMEDIATE` with a busy timeout, PostgreSQL's write lock) instead of failing with
+//! "database is locked", and a round's lock, an import and an edit each happen whole, one
+//! after the other.
+
+#[macro_use]
+mod common;
+
+use delar_core::{Amount, Round, RoundKind};
+use delar_forecast::{ForecastLine, Method};
+use delar_store::{
+    locked_message, CommentKind, ComputedLine, ForecastStore, ImportOptions, ImportStatus,
+    LedgerBy, MethodEstimate, Store, StoreError,
+};
+use std::sync::{Arc, Barrier};
+
+const HEAD: &str = r#"#FLAGGA 0
+#PROGRAM "Testsystem" "1.0"
+#FORMAT PC8
+#GEN 20250905
+#SIETYP 4
+#ORGNR 212000-0000
+#FNAMN "Exempelkommun"
+#RAR 0 20250101 20251231
+#KONTO 1930 "Bank"
+#KONTO 4610 "Kop av huvudverksamhet"
+#DIM 1 "Ansvar"
+#OBJEKT 1 "100" "Hemtjanst Norr"
+#OBJEKT 1 "200" "Hemtjanst Syd"
+"#;
+
+/// A ledger of `n` balanced vouchers, large enough that two imports overlap in time.
+fn ledger(n: usize) -> String {
+    let mut text = HEAD.to_string();
+    for v in 0..n {
+        let month = v % 12 + 1;
+        let amount = 100 + (v % 997);
+        text.push_str(&format!(
+            "#VER A {} 2025{month:02}10 \"v{v}\"\n{{\n#TRANS 4610 {{1 \"{}\"}} {amount}\n#TRANS 1930 {{}} -{amount}\n}}\n",
+            v + 1,
+            if v % 3 == 0 { "100" } else { "200" },
+        ));
+    }
+    text
+}
+
+fn count(s: &delar_store::SqlStore, table: &str) -> i64 {
+    s.table_counts()
+        .unwrap()
+        .into_iter()
+        .find(|(t, _)| *t == table)
+        .unwrap()
+        .1
+}
+
+both! {
+/// Two processes import the same file at the same moment: one imports it, the other finds it
+/// already imported and says so; nothing is stored twice.
+#[test]
+fn two_imports_of_the_same_file_at_once_one_wins() {
+    let db = common::Persistent::new();
+    drop(db.create());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huvudbok.se");
+    std::fs::write(&path, ledger(6_000)).unwrap();
+    let start = Arc::new(Barrier::new(2));
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let (db, path, start) = (db.db.clone(), path.clone(), start.clone());
+            let backend = common::backend();
+            std::thread::spawn(move || {
+                common::set_backend(backend);
+                let mut s = delar_store::open(&db).unwrap();
+                start.wait();
+                s.import_sie(&path, &ImportOptions::default(), None)
+            })
+        })
+        .collect();
+    let reports: Vec<_> = handles
+        .into_iter()
+        .map(|h| h.join().unwrap().expect("neither import fails"))
+        .collect();
+    let mut statuses: Vec<ImportStatus> = reports.iter().map(|r| r.status).collect();
+    statuses.sort_by_key(|s| format!("{s:?}"));
+    assert_eq!(statuses, [ImportStatus::Imported, ImportStatus::Unchanged]);
+    let winner = reports
+        .iter()
+        .find(|r| r.status == ImportStatus::Imported)
+        .unwrap();
+    let other = reports
+        .iter()
+        .find(|r| r.status == ImportStatus::Unchanged)
+        .unwrap();
+    assert_eq!(other.batch_id, winner.batch_id, "the other names the batch that has it");
+    assert!(other.to_string().contains("redan"), "{other}");
+    let s = db.open();
+    assert_eq!(count(&s, "import_batch"), 1);
+    assert_eq!(count(&s, "voucher"), 6_000);
+    assert_eq!(count(&s, "trans"), 12_000);
+    let rows = s.ledger(2025, LedgerBy::Account, None).unwrap();
+    let total: Amount = rows.iter().map(|r| r.outcome_total).sum();
+    let expected: i64 = (0..6_000).map(|v| 100 + (v % 997) as i64).sum();
+    assert_eq!(total, Amount::from_ore(expected * 100));
+}
+}
+
+fn tk(v: i64) -> Amount {
+    Amount::from_ore(v * 100_000)
+}
+
+/// A line without plausibility flags (so the round can be locked without comments).
+fn line(node: &str) -> ComputedLine {
+    let est = |method: Method, v: i64| MethodEstimate {
+        method,
+        full_year: Some(tk(v)),
+        explanation: format!("{} ger {v} tkr.", method.name()),
+        mae: Some(tk(10)),
+        bias: Some(tk(-2)),
+        years: 3,
+    };
+    ComputedLine {
+        line: ForecastLine {
+            node: node.into(),
+            group: "kop_verksamhet".into(),
+            method: Method::Seasonal,
+            base: tk(950),
+            explanation: "Säsong 950.".into(),
+            adjustments: vec![],
+            to_date: tk(633),
+            budget: tk(950),
+            comment: None,
+        },
+        recommended: Some(Method::Seasonal),
+        budget_to_date: tk(633),
+        estimates: vec![
+            est(Method::BudgetBased, 950),
+            est(Method::RunRate, 960),
+            est(Method::Seasonal, 950),
+        ],
+    }
+}
+
+both! {
+/// People comment on lines while the controller locks the round: every edit lands before the
+/// lock or is refused with the locked message; none lands after it, and none is lost.
+#[test]
+fn edits_during_a_lock_land_before_it_or_are_refused() {
+    let db = common::Persistent::new();
+    let nodes = ["SN41", "SN42", "SN43", "SN44"];
+    {
+        let mut s = db.create();
+        let lines: Vec<ComputedLine> = nodes.iter().map(|n| line(n)).collect();
+        s.save_round(&Round::new(2025, RoundKind::P2).unwrap(), LedgerBy::Group, &lines, "anna")
+            .unwrap();
+    }
+    let start = Arc::new(Barrier::new(nodes.len() + 1));
+    let backend = common::backend();
+    let editors: Vec<_> = nodes
+        .iter()
+        .map(|node| {
+            let (db, start, node) = (db.db.clone(), start.clone(), node.to_string());
+            std::thread::spawn(move || {
+                common::set_backend(backend);
+                let mut s = delar_store::open(&db).unwrap();
+                start.wait();
+                let mut last_ok = None;
+                for i in 0..200 {
+                    let text = format!("Kommentar {i} om {node}.");
+                    match s.set_line_comment(
+                        "2025-P2",
+                        &node,
+                        "kop_verksamhet",
+                        &text,
+                        CommentKind::Report,
+                        &node,
+                    ) {
+                        Ok(_) => last_ok = Some(text),
+                        Err(StoreError::Forecast(m)) => return (node, last_ok, Some(m)),
+                        Err(e) => panic!("{node}: {e}"),
+                    }
+                }
+                (node, last_ok, None)
+            })
+        })
+        .collect();
+    let locker = {
+        let (db, start) = (db.db.clone(), start.clone());
+        std::thread::spawn(move || {
+            common::set_backend(backend);
+            let mut s = delar_store::open(&db).unwrap();
+            start.wait();
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            s.lock_round("2025-P2", "chef")
+        })
+    };
+    locker.join().unwrap().expect("the lock succeeds");
+    let results: Vec<_> = editors.into_iter().map(|h| h.join().unwrap()).collect();
+
+    let s = db.open();
+    let round = s.forecast_round("2025-P2").unwrap().unwrap();
+    let refused = locked_message(
+        "2025-P2",
+        round.locked_at.as_deref(),
+        round.locked_by.as_deref(),
+    );
+    let audit = s.forecast_audit("2025-P2").unwrap();
+    let lock_at = audit
+        .iter()
+        .position(|a| a.action == "las")
+        .expect("the lock is in the audit log");
+    assert!(
+        audit[lock_at + 1..].is_empty(),
+        "nothing after the lock: {:?}",
+        &audit[lock_at + 1..]
+    );
+    let lines = s.forecast_lines("2025-P2").unwrap();
+    for (node, last_ok, error) in results {
+        if let Some(m) = &error {
+            assert_eq!(m, &refused, "{node} is refused with the locked message");
+        }
+        let stored = lines.iter().find(|l| l.node == node).unwrap();
+        assert_eq!(stored.comment, last_ok, "{node}: the last accepted edit is kept");
+        let edits = audit[..lock_at]
+            .iter()
+            .filter(|a| a.node.as_deref() == Some(node.as_str()) && a.action == "kommentar")
+            .count();
+        let accepted = last_ok
+            .as_deref()
+            .map(|t| {
+                t.trim_start_matches("Kommentar ")
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .parse::<usize>()
+                    .unwrap()
+                    + 1
+            })
+            .unwrap_or(0);
+        assert_eq!(edits, accepted, "{node}: one audit entry per accepted edit");
+    }
+}
+}
