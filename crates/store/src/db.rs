@@ -111,7 +111,7 @@ impl Error {
     /// True when the connection to the server was lost (it went away, or the network did).
     pub fn is_connection_lost(&self) -> bool {
         match self {
-            Error::Pg(e) => e.is_closed() || (e.code().is_none() && e.as_db_error().is_none()),
+            Error::Pg(e) => pg_lost(e),
             _ => false,
         }
     }
@@ -129,9 +129,36 @@ impl Error {
     }
 }
 
+/// True when a PostgreSQL error means the connection is gone.
+fn pg_lost(e: &postgres::Error) -> bool {
+    use postgres::error::SqlState;
+    match e.code() {
+        // Connection exceptions (class 08) and the server shutting down.
+        Some(c) => {
+            c.code().starts_with("08")
+                || *c == SqlState::ADMIN_SHUTDOWN
+                || *c == SqlState::CRASH_SHUTDOWN
+                || *c == SqlState::CANNOT_CONNECT_NOW
+        }
+        None => {
+            e.is_closed() || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
+        }
+    }
+}
+
 /// A PostgreSQL error in Swedish where it concerns the connection; the server's own text
 /// (in the server's language) otherwise.
 fn pg_message(e: &postgres::Error) -> String {
+    if pg_lost(e) {
+        let detail = e
+            .as_db_error()
+            .map(|d| d.message().to_string())
+            .unwrap_or_else(|| e.to_string());
+        return format!(
+            "anslutningen till PostgreSQL-servern bröts (servern stängdes eller nätverket föll \
+             bort: {detail})"
+        );
+    }
     if let Some(db) = e.as_db_error() {
         return format!("PostgreSQL: {} ({})", db.message(), db.code().code());
     }

@@ -148,11 +148,26 @@ impl SqlStore {
     /// Apply pending migrations (every one not recorded in `schema_migrations`, in order) in
     /// one transaction; returns the versions applied.
     pub(crate) fn migrate(&mut self) -> Result<Vec<i64>, StoreError> {
-        let tx = self.conn.transaction()?;
-        let migrations = match tx.dialect() {
+        let migrations = match self.conn.dialect() {
             Dialect::Sqlite => MIGRATIONS,
             Dialect::Postgres => crate::pg::schema::MIGRATIONS,
         };
+        // Without pending migrations nothing is written, so opening a database does not wait
+        // for another process's import (the write lock is taken only to migrate).
+        if let Some(done) = self.versions_done()? {
+            let known = migrations.last().map(|m| m.version).unwrap_or(0);
+            let current = done.iter().copied().max().unwrap_or(0);
+            if current > known {
+                return Err(StoreError::TooNew {
+                    found: current,
+                    known,
+                });
+            }
+            if migrations.iter().all(|m| done.contains(&m.version)) {
+                return Ok(Vec::new());
+            }
+        }
+        let tx = self.conn.transaction()?;
         tx.execute_batch(match tx.dialect() {
             Dialect::Sqlite => {
                 "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -200,6 +215,33 @@ impl SqlStore {
         tx.commit()?;
         self.conn.clear_statements();
         Ok(applied)
+    }
+
+    /// The migration versions recorded, `None` when the database has no `schema_migrations`
+    /// table yet.
+    fn versions_done(&self) -> Result<Option<std::collections::HashSet<i64>>, StoreError> {
+        let exists: i64 = match self.conn.dialect() {
+            Dialect::Sqlite => self.conn.query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'
+                   AND name = 'schema_migrations'",
+                [],
+                |r| r.get(0),
+            )?,
+            Dialect::Postgres => self.conn.query_row(
+                "SELECT COUNT(*) FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
+                [],
+                |r| r.get(0),
+            )?,
+        };
+        if exists == 0 {
+            return Ok(None);
+        }
+        let mut stmt = self.conn.prepare("SELECT version FROM schema_migrations")?;
+        let done = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(Some(done))
     }
 
     /// A store on an open connection of either backend, migrated.

@@ -136,6 +136,13 @@ fn connect_reason(e: &postgres::Error) -> String {
     let io = std::error::Error::source(e).and_then(|s| s.downcast_ref::<std::io::Error>());
     if let Some(io) = io {
         return match io.kind() {
+            std::io::ErrorKind::ConnectionReset
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::UnexpectedEof
+            | std::io::ErrorKind::BrokenPipe => format!(
+                "servern svarar inte som en PostgreSQL-server (den stängde anslutningen: {io}); \
+                 kontrollera att värd och port är PostgreSQL-serverns"
+            ),
             std::io::ErrorKind::ConnectionRefused => format!(
                 "servern tar inte emot anslutningar ({io}); kontrollera värd och port och att \
                  PostgreSQL körs"
