@@ -521,7 +521,7 @@ impl Pg {
         Ok(st)
     }
 
-    fn args(st: &postgres::Statement, params: &[&dyn ToSql]) -> Result<Vec<PgArg>> {
+    fn args(st: &postgres::Statement, params: &[&dyn ToSql]) -> Result<Vec<PgValue>> {
         let mut args = Vec::with_capacity(params.len());
         for (i, p) in params.iter().enumerate() {
             let v: Value = match p.to_sql()? {
@@ -535,7 +535,7 @@ impl Pg {
                     ))
                 }
             };
-            args.push(PgArg(v));
+            args.push(PgValue(v));
         }
         let _ = st;
         Ok(args)
@@ -748,15 +748,16 @@ pub fn placeholders(sql: &str) -> String {
     out
 }
 
-/// A parameter for PostgreSQL, encoded as the type the server expects for its placeholder.
+/// A value for PostgreSQL, encoded as the type the server expects (for a placeholder, or a
+/// column of a binary `COPY`).
 #[derive(Debug)]
-struct PgArg(Value);
+pub struct PgValue(pub Value);
 
 fn mismatch(v: &Value, ty: &PgType) -> Box<dyn std::error::Error + Sync + Send> {
     format!("värdet {v:?} kan inte skickas som {ty}").into()
 }
 
-impl PgToSql for PgArg {
+impl PgToSql for PgValue {
     fn to_sql(
         &self,
         ty: &PgType,

@@ -67,6 +67,8 @@ pub enum StoreError {
     Forecast(String),
     /// An error from the database engine.
     Db(crate::db::Error),
+    /// A copy between databases could not be made (nothing was copied); Swedish text.
+    Copy(String),
     /// A PostgreSQL server could not be used.
     Connect {
         /// The connection string, without its password.
@@ -222,6 +224,7 @@ impl fmt::Display for StoreError {
                  igen när servern svarar"
             ),
             StoreError::Db(e) => write!(f, "databasfel: {e}"),
+            StoreError::Copy(m) => write!(f, "kopieringen gick inte: {m}"),
             StoreError::Connect { target, reason } => {
                 write!(f, "kan inte använda databasen {target}: {reason}")
             }

@@ -43,6 +43,7 @@
 //! [`Store::budget_in_force`]. Versions add up (a supplementary budget holds only the changes),
 //! so a budget must not be imported both as #PBUDGET and as a CSV version.
 
+pub mod copy;
 pub mod db;
 mod error;
 mod followup;
