@@ -189,7 +189,7 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
             std::fs::create_dir_all(&out)?;
             for f in OutFormat::ALL {
                 let t = Instant::now();
-                let bytes = crate::report::render(&report, *f)?;
+                let bytes = crate::report::render(&report, f.to_app())?;
                 let secs = t.elapsed().as_secs_f64();
                 let name = format!("{f:?}").to_lowercase();
                 std::fs::write(out.join(format!("rapport.{name}")), &bytes)?;

@@ -117,14 +117,7 @@ pub(crate) fn import_file(
     f: &Path,
     warnings: bool,
 ) -> bool {
-    if !f.exists() {
-        eprintln!(
-            "delar: filen {} finns inte. Kontrollera sökvägen.",
-            f.display()
-        );
-        return false;
-    }
-    match store.import_followup_file(register, f) {
+    match delar_app::imports::import_register(store, register, f) {
         Ok(mut report) => {
             if !warnings {
                 report.warnings.clear();
@@ -147,19 +140,13 @@ pub fn run_dir(dir: &Path, db: &Path) -> Result<ExitCode> {
     }
     let mut store = open_or_create(db)?;
     let mut failed = false;
-    let mut found = 0;
-    for reg in delar_followup::REGISTERS {
-        for ext in ["csv", "xlsx"] {
-            let p = dir.join(format!("{reg}.{ext}"));
-            if p.exists() {
-                found += 1;
-                // Warnings about references to registers not yet imported are checked once at
-                // the end, over everything stored.
-                failed |= !import_file(&mut store, reg, &p, false);
-            }
-        }
+    let files = delar_app::imports::register_files(dir);
+    for (reg, p) in &files {
+        // Warnings about references to registers not yet imported are checked once at the
+        // end, over everything stored.
+        failed |= !import_file(&mut store, reg, p, false);
     }
-    if found == 0 {
+    if files.is_empty() {
         anyhow::bail!(
             "katalogen {} innehåller inga uppföljningsmallar (till exempel mal.csv, \
              indikatorer.csv; se docs/IMPORT.md)",

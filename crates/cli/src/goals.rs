@@ -2,10 +2,9 @@
 //! person's decision (with a mandatory rationale). The rule: docs/GOALS.md.
 
 use crate::DEFAULT_DB;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Subcommand;
-use delar_followup::assess::{Override, Rule, Scale};
-use delar_store::prelude::*;
+use delar_app::goals;
 use delar_store::SqliteStore;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,36 +62,16 @@ pub enum GoalCmd {
     },
 }
 
-fn scale(name: &str) -> Result<Scale> {
-    match name.to_lowercase().replace(['-', ' ', '_'], "").as_str() {
-        "standard" => Ok(Scale::default()),
-        "orebro2019" | "örebro2019" => Ok(Scale::orebro_2019()),
-        other => bail!("okänd skala \"{other}\". Välj standard eller orebro2019."),
-    }
-}
-
-fn year_of(store: &SqliteStore, year: Option<i32>) -> Result<i32> {
-    if let Some(y) = year {
-        return Ok(y);
-    }
-    let data = store.followup(&Default::default())?;
-    match data.goals.iter().map(|g| g.year).max() {
-        Some(y) => Ok(y),
-        None => bail!("databasen har inga mål. Importera mal.csv först (delar import mal)."),
-    }
-}
-
 /// Run `delar mal …`.
 pub fn run(cmd: GoalCmd) -> Result<ExitCode> {
     match cmd {
         GoalCmd::Bedom { year, skala, db } => {
-            let scale = scale(&skala)?;
+            let scale = goals::scale(&skala)?;
             let mut store = SqliteStore::open(&db)?;
-            let year = year_of(&store, year)?;
-            let a = store.assess_goals(year, &[], &Rule::default())?;
-            let data = store.followup(&Default::default())?;
+            let year = goals::year_or_latest(&store, year)?;
+            let (list, a) = goals::assess(&mut store, year)?;
             println!("Målbedömning {year}:");
-            for g in data.goals.iter().filter(|g| g.year == year) {
+            for g in &list {
                 if let Some(ga) = a.goals.get(&g.code) {
                     println!(
                         "  {:<6} {:<18} {}\n         {}",
@@ -114,35 +93,17 @@ pub fn run(cmd: GoalCmd) -> Result<ExitCode> {
             skala,
             db,
         } => {
-            let scale = scale(&skala)?;
-            let Some(st) = scale.parse(&status) else {
-                bail!(
-                    "\"{status}\" finns inte i skalan. Välj {}, {} eller {}.",
-                    scale.met,
-                    scale.partly,
-                    scale.not_met
-                );
-            };
+            let scale = goals::scale(&skala)?;
             let mut store = SqliteStore::open(&db)?;
-            let year = year_of(&store, year)?;
-            if store.goal_statuses(year)?.is_empty() {
-                store.assess_goals(year, &[], &Rule::default())?;
-            }
-            store.set_goal_override(&Override {
-                year,
-                goal: kod.clone(),
-                status: st,
-                rationale: motivering,
-                by: av,
-                date: String::new(),
-            })?;
+            let year = goals::year_or_latest(&store, year)?;
+            let st = goals::decide(&mut store, year, &kod, &status, &scale, motivering, av)?;
             println!("Bedömningen av mål {kod} {year} är nu {}.", scale.label(st));
             Ok(ExitCode::SUCCESS)
         }
         GoalCmd::Aterstall { kod, year, db } => {
             let mut store = SqliteStore::open(&db)?;
-            let year = year_of(&store, year)?;
-            if store.clear_goal_override(year, &kod)? {
+            let year = goals::year_or_latest(&store, year)?;
+            if goals::reset(&mut store, year, &kod)? {
                 println!("Mål {kod} {year}: förslaget gäller igen.");
             } else {
                 println!("Mål {kod} {year} hade ingen ändrad bedömning.");

@@ -3,10 +3,10 @@
 //! purchases and sales eliminated at the lowest common level shown as rows (docs/
 //! CONSOLIDATION.md).
 
-use anyhow::{bail, Result};
-use delar_consolidate::{consolidate, Consolidation, InputRow, InternalRule, Series};
+use anyhow::Result;
+use delar_consolidate::Consolidation;
 use delar_core::{Amount, Unit, YearMonth};
-use delar_store::{LedgerBy, SqliteStore, Store};
+use delar_store::Backend;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -17,50 +17,20 @@ fn tkr(a: Amount) -> String {
 /// Print the consolidation; `depth` limits the levels shown (nodes with eliminations are
 /// always shown).
 pub fn run(
-    store: &SqliteStore,
+    store: &dyn Backend,
     year: i32,
     through: Option<&str>,
     depth: usize,
     counterparty_dim: u32,
 ) -> Result<ExitCode> {
-    let through = match through {
-        Some(t) => YearMonth::parse(t)
-            .map_err(|e| anyhow::anyhow!("--through: {e}. Skriv månaden som ÅÅÅÅ-MM."))?,
-        None => YearMonth::new(year, 12).map_err(|e| anyhow::anyhow!("{e}"))?,
-    };
-    let org = store.organisation()?;
-    if org.is_empty() {
-        bail!("ingen organisation är importerad; kör först delar import organisation FIL");
-    }
-    let tree = org.tree_at(through);
-    let mapping = store.account_mapping()?;
-    let rows =
-        store.ledger_by_counterparty(year, Some(through), LedgerBy::Group, counterparty_dim)?;
-    let input = |budget: bool| -> Vec<InputRow> {
-        rows.iter()
-            .map(|r| InputRow {
-                node: r.node.clone(),
-                key: r.key.clone(),
-                account: None,
-                kind: mapping
-                    .group(&r.group)
-                    .map(|g| g.kind)
-                    .unwrap_or(delar_core::GroupKind::Cost),
-                counterparty: r.counterparty.clone(),
-                amounts: Series::one(if budget {
-                    r.budget_total
-                } else {
-                    r.outcome_total
-                }),
-            })
-            .collect()
-    };
-    let rule = InternalRule {
-        counterparty_dim,
-        ..InternalRule::exempelkommun()
-    };
-    let outcome = consolidate(&tree, &input(false), &rule).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let budget = consolidate(&tree, &input(true), &rule).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let through = through
+        .map(|t| {
+            YearMonth::parse(t)
+                .map_err(|e| anyhow::anyhow!("--through: {e}. Skriv månaden som ÅÅÅÅ-MM."))
+        })
+        .transpose()?;
+    let c = delar_app::consolidation::consolidate_year(store, year, through, counterparty_dim)?;
+    let (outcome, budget, through) = (c.outcome, c.budget, c.through);
     print!("{}", render(&outcome, &budget, year, through, depth));
     Ok(ExitCode::SUCCESS)
 }

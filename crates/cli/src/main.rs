@@ -14,8 +14,6 @@ mod kontogrupper;
 mod ledger;
 mod organisation;
 mod out;
-mod programme;
-mod reconcile;
 mod report;
 mod siecheck;
 mod template_import;

@@ -1,28 +1,31 @@
-//! `delar report` and `delar check`: gather a round's data from the store, build the report
-//! model from a definition, run the integrity checks, and write the formats.
+//! `delar report` and `delar check` on the command line: the formats as arguments, and the
+//! demo's report. Gathering, building, checking and rendering are the application layer's
+//! (`delar_app::report`).
 
-use anyhow::{anyhow, bail, Context, Result};
-use delar_compose::{Definition, Inputs, Monthly};
-use delar_core::{OrgTree, Placement, Round, RoundKind};
-use delar_store::prelude::*;
-use delar_store::{ForecastStore, LedgerBy, SqliteStore, Store, StoreError};
-use std::collections::BTreeMap;
+use anyhow::Result;
+use delar_app::report as app;
+pub use delar_app::report::{
+    all_findings, build_all, build_and_check, definition, gather, organisation_name, render,
+};
+use delar_compose::Definition;
+use delar_core::Round;
+use delar_store::Backend;
 use std::path::{Path, PathBuf};
 
-/// Output formats.
+/// Output formats on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutFormat {
-    /// Rapportmodellen som JSON (för andra program och tester).
+    /// Rapportmodellen som JSON (för andra verktyg och tester).
     Json,
-    /// Ren text, för terminalen och för granskning.
+    /// Ren text för terminalen och för granskning.
     Txt,
-    /// En fristående HTML-fil (inbäddad stil och inbäddade diagram).
+    /// En fristående HTML-fil (CSS och SVG-diagram inbäddade).
     Html,
     /// Ett Word-dokument (rubrikformat, innehållsförteckning, tabeller, diagram som bilder).
     Docx,
-    /// En Excel-arbetsbok (ett blad per tabell och diagram, tal som tal, riktiga diagram).
+    /// En Excel-arbetsbok (ett blad per tabell och diagram, tal som tal, egna diagram).
     Xlsx,
-    /// En typsatt, taggad PDF (PDF/UA-1).
+    /// En typsatt, taggad PDF (PDF/UA-1) gjord med inbyggd Typst.
     Pdf,
 }
 
@@ -37,600 +40,23 @@ impl OutFormat {
         OutFormat::Pdf,
     ];
 
-    fn extension(self) -> &'static str {
+    /// The application layer's format.
+    pub fn to_app(self) -> app::OutFormat {
         match self {
-            OutFormat::Json => "json",
-            OutFormat::Txt => "txt",
-            OutFormat::Html => "html",
-            OutFormat::Docx => "docx",
-            OutFormat::Xlsx => "xlsx",
-            OutFormat::Pdf => "pdf",
+            OutFormat::Json => app::OutFormat::Json,
+            OutFormat::Txt => app::OutFormat::Txt,
+            OutFormat::Html => app::OutFormat::Html,
+            OutFormat::Docx => app::OutFormat::Docx,
+            OutFormat::Xlsx => app::OutFormat::Xlsx,
+            OutFormat::Pdf => app::OutFormat::Pdf,
         }
     }
 }
 
-/// Read a definition file, or the default one.
-pub fn definition(path: Option<&Path>) -> Result<Definition> {
-    match path {
-        None => Ok(Definition::default_definition()),
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("kunde inte läsa rapportdefinitionen {}", p.display()))?;
-            Definition::parse(&text, &p.display().to_string()).map_err(|e| anyhow!("{e}"))
-        }
-    }
-}
-
-/// Monthly outcome and budget per leaf × kontogrupp for a year: each ledger row on the leaf
-/// `placement` puts its code on (rows of several codes on one leaf added up), only leaves at
-/// or under `scope` (all when `None`). The same figures as the ledger per object, and every
-/// krona of the year's ledger when `scope` is `None`.
-fn placed_monthly(
-    rows: &[delar_store::NodeLedgerRow],
-    placement: &Placement,
-    scope: Option<&str>,
-) -> BTreeMap<(String, String), Monthly> {
-    let tree = placement.tree();
-    let mut out: BTreeMap<(String, String), Monthly> = BTreeMap::new();
-    for nr in rows {
-        let Some(leaf) = placement.leaf_of(&nr.node) else {
-            continue;
-        };
-        if let Some(s) = scope {
-            if leaf != s && !tree.ancestors(leaf).iter().any(|a| a.code == s) {
-                continue;
-            }
-        }
-        let r = &nr.row;
-        if r.outcome.iter().all(|a| a.is_zero()) && r.budget.iter().all(|a| a.is_zero()) {
-            continue;
-        }
-        let m = out.entry((leaf.to_string(), r.key.clone())).or_default();
-        for (i, a) in r.outcome.iter().take(12).enumerate() {
-            m.outcome[i] += *a;
-        }
-        for (i, a) in r.budget.iter().take(12).enumerate() {
-            m.budget[i] += *a;
-        }
-    }
-    out
-}
-
-/// A year's ledger rows per node, empty when the year is not in the database.
-fn year_rows(
-    store: &SqliteStore,
-    year: i32,
-) -> Result<std::rc::Rc<Vec<delar_store::NodeLedgerRow>>> {
-    match ledger_rows(store, year) {
-        Ok(r) => Ok(r),
-        Err(StoreError::NoSuchYear(_)) => Ok(std::rc::Rc::new(Vec::new())),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// A cache that lives for one [`build_all`] run (`None` outside it).
-type RunCache<K, V> = std::cell::RefCell<Option<BTreeMap<K, V>>>;
-
-thread_local! {
-    /// The year's ledger per node while one run builds several reports from an unchanged
-    /// store ([`build_all`]: the programme report and its appendices read the same years).
-    static LEDGER_CACHE: RunCache<i32, std::rc::Rc<Vec<delar_store::NodeLedgerRow>>> =
-        const { std::cell::RefCell::new(None) };
-    /// The accuracy history per round (the appendices show the same replayed rounds,
-    /// filtered to their committee).
-    static ACCURACY_CACHE: RunCache<String, Vec<delar_compose::AccuracyRow>> =
-        const { std::cell::RefCell::new(None) };
-    /// The volume series with their values and budget per year (each appendix keeps its
-    /// committee's series).
-    static VOLUME_CACHE: RunCache<i32, Vec<delar_compose::data::VolumeInput>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// Keeps the run caches on while alive; drops them (and their memory) at the end of the run.
-struct RunCacheGuard;
-
-impl RunCacheGuard {
-    fn on() -> RunCacheGuard {
-        LEDGER_CACHE.with(|c| *c.borrow_mut() = Some(BTreeMap::new()));
-        ACCURACY_CACHE.with(|c| *c.borrow_mut() = Some(BTreeMap::new()));
-        VOLUME_CACHE.with(|c| *c.borrow_mut() = Some(BTreeMap::new()));
-        RunCacheGuard
-    }
-}
-
-impl Drop for RunCacheGuard {
-    fn drop(&mut self) {
-        LEDGER_CACHE.with(|c| *c.borrow_mut() = None);
-        ACCURACY_CACHE.with(|c| *c.borrow_mut() = None);
-        VOLUME_CACHE.with(|c| *c.borrow_mut() = None);
-    }
-}
-
-/// The value for `key` from a run cache when it is on (made and kept on a miss), else made.
-fn cached<K: Ord, V: Clone, E>(
-    cache: &'static std::thread::LocalKey<RunCache<K, V>>,
-    key: K,
-    make: impl FnOnce() -> Result<V, E>,
-) -> Result<V, E> {
-    if let Some(v) = cache.with(|c| c.borrow().as_ref().and_then(|m| m.get(&key).cloned())) {
-        return Ok(v);
-    }
-    let v = make()?;
-    cache.with(|c| {
-        if let Some(m) = c.borrow_mut().as_mut() {
-            m.insert(key, v.clone());
-        }
-    });
-    Ok(v)
-}
-
-/// The year's outcome and budget per node × kontogrupp, from the cache when it is on.
-fn ledger_rows(
-    store: &SqliteStore,
-    year: i32,
-) -> Result<std::rc::Rc<Vec<delar_store::NodeLedgerRow>>, StoreError> {
-    cached(&LEDGER_CACHE, year, || {
-        Ok(std::rc::Rc::new(store.ledger_by_node(
-            year,
-            LedgerBy::Group,
-            None,
-        )?))
-    })
-}
-
-/// Gather everything a round's report needs from the store.
-pub fn gather(store: &SqliteStore, round: Round, organisation: &str) -> Result<Inputs> {
-    gather_scoped(store, round, organisation, None)
-}
-
-/// Gather a round's report inputs; with `node`, for that committee's own report (its subtree
-/// of the organisation, its forecast lines and volume series; no follow-up registers).
-pub fn gather_scoped(
-    store: &SqliteStore,
-    round: Round,
-    organisation: &str,
-    node: Option<&str>,
-) -> Result<Inputs> {
-    let org = store.organisation()?;
-    if org.is_empty() {
-        bail!(
-            "databasen har ingen organisation; importera den först med \
-             `delar import organisation organisation.csv`"
-        );
-    }
-    let stored = store.forecast_rounds()?;
-    let has = |r: &Round| stored.iter().any(|s| s.round == *r);
-    if !has(&round) {
-        bail!(
-            "prognosomgången {} finns inte i databasen; beräkna den först med \
-             `delar forecast run --round {}`",
-            round.id(),
-            round.id()
-        );
-    }
-    let mut lines = store.forecast_lines(&round.id())?;
-    let rows_this = year_rows(store, round.year)?;
-    let rows_last = year_rows(store, round.year - 1)?;
-    // Every code of both years and every line's node on a leaf of the tree in force.
-    let placement = Placement::new(
-        &org,
-        &org.tree_at(round.cutoff_month()),
-        rows_this
-            .iter()
-            .chain(rows_last.iter())
-            .map(|r| r.node.as_str())
-            .chain(lines.iter().map(|l| l.node.as_str())),
-    );
-    let tree = match node {
-        None => placement.tree().clone(),
-        Some(code) => placement.tree().subtree(code).ok_or_else(|| {
-            anyhow!(
-                "rapportdefinitionens bilaga: noden \"{code}\" finns inte i organisationen i {}; \
-                 ange koden för en nämnd (se `delar organisation`)",
-                round.cutoff_month()
-            )
-        })?,
-    };
-    let mapping = store.account_mapping()?;
-    let this_year = placed_monthly(&rows_this, &placement, node);
-    if this_year.is_empty() {
-        bail!(
-            "databasen har inget utfall för {} på organisationens enheter; importera \
-             huvudboken med `delar import sie`",
-            round.year
-        );
-    }
-    let last_year = placed_monthly(&rows_last, &placement, node);
-    let mut previous = match previous_round(round).filter(|p| has(p)) {
-        Some(p) => Some((p, store.forecast_lines(&p.id())?)),
-        None => None,
-    };
-    let mut accuracy = accuracy(store, round)?;
-    let mut volumes = volumes(store, round.year)?;
-    if node.is_some() {
-        lines.retain(|l| tree.contains(&l.node));
-        if let Some((_, p)) = previous.as_mut() {
-            p.retain(|l| tree.contains(&l.node));
-        }
-        accuracy.retain(|a| tree.contains(&a.node));
-        volumes.retain(|v| tree.contains(&v.series.responsible));
-    }
-    let followup = match node {
-        None => followup_inputs(store, round, &tree, &lines)?,
-        Some(_) => None,
-    };
-    let years = earlier_years(store, &org, round, node)?;
-    let programme =
-        crate::programme::gather(store, round, &org, &tree, &placement, &mapping, &lines)?;
-    Ok(Inputs {
-        organisation: organisation.to_string(),
-        round,
-        tree,
-        mapping,
-        this_year,
-        last_year,
-        lines,
-        previous,
-        accuracy,
-        activity_names: BTreeMap::new(),
-        volumes,
-        followup,
-        years,
-        programme,
-        // a person's edits are of the programme report's paragraphs, not an appendix's
-        edits: match node {
-            None => store.report_texts(&round.id())?,
-            Some(_) => BTreeMap::new(),
-        },
-    })
-}
-
-/// The follow-up registers, with the financial indicators computed from the forecast, and the
-/// goal assessment (proposal + stored decisions); `None` when no register is loaded.
-fn followup_inputs(
-    store: &SqliteStore,
-    round: Round,
-    tree: &OrgTree,
-    lines: &[delar_forecast::ForecastLine],
-) -> Result<Option<delar_compose::FollowupInputs>> {
-    use delar_followup::assess::{
-        apply_overrides, assess, financial_value, with_financial, FinancialFigures, Rule, Scale,
-    };
-    let mut data = store.followup(&delar_store::FollowupFilter::default())?;
-    if data.goals.is_empty() && data.indicators.is_empty() {
-        return Ok(None);
-    }
-    let year = round.year;
-    // budget and forecast per node (each line counts at its node and every ancestor)
-    let mut totals: BTreeMap<String, (delar_core::Amount, delar_core::Amount)> = BTreeMap::new();
-    for l in lines {
-        let mut nodes = vec![l.node.clone()];
-        nodes.extend(tree.ancestors(&l.node).iter().map(|a| a.code.clone()));
-        for n in nodes {
-            let t = totals.entry(n).or_default();
-            t.0 += l.budget;
-            t.1 += l.full_year();
-        }
-    }
-    let root = tree.root().map(|r| r.code.clone()).unwrap_or_default();
-    let computed: Vec<_> = data
-        .indicators
-        .iter()
-        .filter(|i| i.source == delar_followup::model::SourceKind::Ledger)
-        .filter_map(|i| {
-            let node = i.committee.clone().unwrap_or_else(|| root.clone());
-            let (budget, forecast) = totals.get(&node).copied()?;
-            Some(financial_value(
-                i,
-                year,
-                FinancialFigures::BudgetDeviation { budget, forecast },
-            ))
-        })
-        .collect();
-    data.values = with_financial(&data, year, &computed);
-    let mut assessment = assess(&data, year, &data.values, &Rule::default());
-    let decisions: Vec<_> = store
-        .goal_overrides(year)?
-        .into_iter()
-        .filter(|d| assessment.goals.contains_key(&d.goal))
-        .collect();
-    apply_overrides(&mut assessment, &decisions).map_err(|e| anyhow!("{e}"))?;
-    let series = store.volume_series()?;
-    let mut values = Vec::new();
-    for s in &series {
-        values.extend(store.volumes(&s.code, None)?);
-    }
-    Ok(Some(delar_compose::FollowupInputs {
-        data,
-        assessment,
-        scale: Scale::default(),
-        series,
-        values,
-    }))
-}
-
-/// Net cost and budget of the report's scope (the whole organisation, or the committee
-/// `scope`) for the four years before the round's (complete years only): every krona of each
-/// year's ledger placed on the tree in force at the round's cut-off.
-fn earlier_years(
-    store: &SqliteStore,
-    org: &delar_core::Organisation,
-    round: Round,
-    scope: Option<&str>,
-) -> Result<Vec<delar_compose::followup::YearEconomy>> {
-    let tree = org.tree_at(round.cutoff_month());
-    let mut out = Vec::new();
-    for y in round.year - 4..round.year {
-        let rows = year_rows(store, y)?;
-        let placement = Placement::new(org, &tree, rows.iter().map(|r| r.node.as_str()));
-        let m = placed_monthly(&rows, &placement, scope);
-        if m.is_empty() {
-            continue;
-        }
-        let net: delar_core::Amount = m.values().flat_map(|x| x.outcome.iter()).sum();
-        let budget: delar_core::Amount = m.values().flat_map(|x| x.budget.iter()).sum();
-        out.push(delar_compose::followup::YearEconomy {
-            year: y,
-            net_cost: net,
-            budget,
-            forecast: false,
-        });
-    }
-    Ok(out)
-}
-
-/// Volume series with their values for last year and this year (from the cache when on).
-fn volumes(store: &SqliteStore, year: i32) -> Result<Vec<delar_compose::data::VolumeInput>> {
-    cached(&VOLUME_CACHE, year, || read_volumes(store, year))
-}
-
-/// Volume series with their values for last year and this year, and their budget.
-fn read_volumes(store: &SqliteStore, year: i32) -> Result<Vec<delar_compose::data::VolumeInput>> {
-    let range = delar_core::PeriodRange::new(
-        delar_core::YearMonth::new(year - 1, 1).map_err(|e| anyhow!("{e}"))?,
-        delar_core::YearMonth::new(year, 12).map_err(|e| anyhow!("{e}"))?,
-    )
-    .map_err(|e| anyhow!("{e}"))?;
-    let mut out = Vec::new();
-    for series in store.volume_series()? {
-        let values = store
-            .volumes(&series.code, Some(range))?
-            .into_iter()
-            .map(|v| (v.month, v.value))
-            .collect();
-        let budget = volume_budget(store, &series.code, year)?;
-        out.push(delar_compose::data::VolumeInput {
-            series,
-            values,
-            budget,
-        });
-    }
-    Ok(out)
-}
-
-/// A series' volume budget for `year` as in force at the end of the round's cut-off month
-/// and of the earlier interim rounds' (April, August), keyed by cut-off month; empty without
-/// one.
-fn volume_budget(
-    store: &SqliteStore,
-    code: &str,
-    year: i32,
-) -> Result<BTreeMap<u8, BTreeMap<delar_core::YearMonth, f64>>> {
-    let ym = |m: u8| delar_core::YearMonth::new(year, m).map_err(|e| anyhow!("{e}"));
-    let range = delar_core::PeriodRange::new(ym(1)?, ym(12)?).map_err(|e| anyhow!("{e}"))?;
-    let mut out = BTreeMap::new();
-    for cutoff in 1..=12u8 {
-        let b = store.volume_budget(code, range, Some(ym(cutoff)?.last_day()))?;
-        if !b.is_empty() {
-            out.insert(cutoff, b);
-        }
-    }
-    Ok(out)
-}
-
-/// Forecast accuracy of the same kind of round in earlier years (stored rounds, else replayed
-/// with the recommended methods), per committee and for the programme area.
-fn accuracy(store: &SqliteStore, round: Round) -> Result<Vec<delar_compose::AccuracyRow>> {
-    cached(&ACCURACY_CACHE, round.id(), || {
-        replayed_accuracy(store, round)
-    })
-}
-
-/// The past rounds of the same kind, replayed, against their final outcome.
-fn replayed_accuracy(store: &SqliteStore, round: Round) -> Result<Vec<delar_compose::AccuracyRow>> {
-    let parse =
-        |s: &str| delar_core::Amount::parse_sie(s).map_err(|e| anyhow!("prognossäkerhet: {e}"));
-    let mut out = Vec::new();
-    // Only P1 and P2 have an accuracy history, and only the round's own kind is shown.
-    if !matches!(round.kind, RoundKind::P1 | RoundKind::P2) {
-        return Ok(out);
-    }
-    for r in crate::forecast::accuracy(store, None, &[round.kind])? {
-        if r.method != "mix" || r.year >= round.year {
-            continue;
-        }
-        let Ok(past) = Round::parse(&r.round) else {
-            continue;
-        };
-        if past.kind != round.kind {
-            continue;
-        }
-        out.push(delar_compose::AccuracyRow {
-            round: past,
-            node: r.node.clone(),
-            budget: parse(&r.cost_budget)?,
-            forecast: parse(&r.forecast)?,
-            outcome: parse(&r.actual)?,
-        });
-    }
-    Ok(out)
-}
-
-/// The round before this one in the same year (P1 for P2, P2 for year end).
-pub fn previous_round(r: Round) -> Option<Round> {
-    use delar_core::RoundKind;
-    match r.kind {
-        RoundKind::P2 => Round::new(r.year, RoundKind::P1).ok(),
-        RoundKind::YearEnd => Round::new(r.year, RoundKind::P2).ok(),
-        RoundKind::Month(m) if m > 1 => Round::new(r.year, RoundKind::Month(m - 1)).ok(),
-        _ => None,
-    }
-}
-
-/// The name the organisation goes by in the report: the ledger's `#FNAMN`, else the root of
-/// the organisation, else "Kommunen".
-pub fn organisation_name(store: &SqliteStore) -> String {
-    if let Ok(Some(name)) = store.organisation_name() {
-        return name;
-    }
-    store
-        .organisation()
-        .ok()
-        .and_then(|o| {
-            o.nodes()
-                .iter()
-                .find(|n| n.parent.is_none())
-                .map(|n| n.name.clone())
-        })
-        .unwrap_or_else(|| "Kommunen".to_string())
-}
-
-/// Build the report model and run the integrity checks on it. An edited text whose paragraph
-/// is no longer drafted (a committee came within the threshold) is reported on stderr, so a
-/// person's words are never dropped silently.
-pub fn build_and_check(
-    inputs: &Inputs,
-    def: &Definition,
-    draft: bool,
-) -> Result<(delar_report::Report, Vec<delar_report::check::Finding>)> {
-    let (report, drafts) =
-        delar_compose::build_with_drafts(def, inputs, draft).map_err(|e| anyhow!("{e}"))?;
-    for key in inputs.edits.keys() {
-        if !drafts.iter().any(|d| &d.key == key) {
-            eprintln!(
-                "Observera: den redigerade texten {key} används inte; stycket finns inte längre i \
-                 rapporten (se delar text visa)."
-            );
-        }
-    }
-    let findings = delar_report::check::check(&report);
-    Ok((report, findings))
-}
-
-/// One format's bytes.
-pub fn render(report: &delar_report::Report, f: OutFormat) -> Result<Vec<u8>> {
-    Ok(match f {
-        OutFormat::Json => serde_json::to_vec_pretty(report)?,
-        OutFormat::Txt => delar_report::text::render(report).into_bytes(),
-        OutFormat::Html => delar_render_html::render(report).into_bytes(),
-        OutFormat::Docx => delar_render_docx::render(report)
-            .map_err(|e| anyhow!("kunde inte skriva Word-filen: {e}"))?,
-        OutFormat::Xlsx => delar_render_xlsx::render(report)
-            .map_err(|e| anyhow!("kunde inte skriva Excel-filen: {e}"))?,
-        OutFormat::Pdf => delar_render_pdf::render(report)
-            .map_err(|e| anyhow!("kunde inte skriva PDF-filen: {e}"))?,
-    })
-}
-
-/// One built and checked report: the programme report, or a committee's appendix.
-pub struct Built {
-    /// The appendix's committee code; `None` for the main report.
-    pub node: Option<String>,
-    /// The report model.
-    pub report: delar_report::Report,
-    /// What the integrity checks found.
-    pub findings: Vec<delar_report::check::Finding>,
-}
-
-impl Built {
-    /// The file name without extension: `delarsrapport-2025-P2` or `delarsrapport-2025-P2-SN`.
-    pub fn stem(&self) -> String {
-        let base = format!(
-            "delarsrapport-{}",
-            self.report.meta.round.id().replace('@', "-")
-        );
-        match &self.node {
-            Some(n) => format!("{base}-{n}"),
-            None => base,
-        }
-    }
-}
-
-/// Build and check the report a definition describes and, for each `[[bilaga]]`, the
-/// committee's own report (with its definition, a path relative to `def_path`'s directory,
-/// or the built-in committee definition). Appendices of appendices are not built.
-pub fn build_all(
-    store: &SqliteStore,
-    round: Round,
-    def: &Definition,
-    def_path: Option<&Path>,
-    draft: bool,
-) -> Result<Vec<Built>> {
-    let _cache = RunCacheGuard::on();
-    let organisation = organisation_name(store);
-    let inputs = gather(store, round, &organisation)?;
-    let (report, mut findings) = build_and_check(&inputs, def, draft)?;
-    // R16: the round against the ledger, per committee and in total.
-    findings.extend(crate::reconcile::reconcile(store, round, &inputs.lines)?.findings(round));
-    let mut out = vec![Built {
-        node: None,
-        report,
-        findings,
-    }];
-    // The named appendices, then (with `bilagor = "namnder"`) every other committee.
-    let mut appendices: Vec<delar_compose::definition::AppendixDef> = def.bilaga.clone();
-    if def.bilagor.as_deref() == Some("namnder") {
-        for n in inputs.tree.nodes() {
-            if n.kind == delar_core::OrgKind::Namnd && !appendices.iter().any(|a| a.nod == n.code) {
-                appendices.push(delar_compose::definition::AppendixDef {
-                    nod: n.code.clone(),
-                    definition: None,
-                });
-            }
-        }
-    }
-    for b in &appendices {
-        let adef = match &b.definition {
-            None => Definition::committee_definition(),
-            Some(p) => {
-                let path = match def_path.and_then(|d| d.parent()) {
-                    Some(dir) => dir.join(p),
-                    None => PathBuf::from(p),
-                };
-                definition(Some(&path))?
-            }
-        };
-        let inputs = gather_scoped(store, round, &organisation, Some(&b.nod))?;
-        let (report, findings) = build_and_check(&inputs, &adef, draft)
-            .with_context(|| format!("bilagan för {}", b.nod))?;
-        out.push(Built {
-            node: Some(b.nod.clone()),
-            report,
-            findings,
-        });
-    }
-    Ok(out)
-}
-
-/// Every report's findings in one list; an appendix's locations start with `Bilaga NOD: `.
-pub fn all_findings(built: &[Built]) -> Vec<delar_report::check::Finding> {
-    let mut out = Vec::new();
-    for b in built {
-        for f in &b.findings {
-            let mut f = f.clone();
-            if let Some(n) = &b.node {
-                f.location = format!("Bilaga {n}: {}", f.location);
-            }
-            out.push(f);
-        }
-    }
-    out
-}
-
-/// Build and check the programme report and its appendices, then (only if none has errors,
-/// or `draft`) write each in every format into `out`; returns the files written.
+/// Build and check the report and its appendices, then (only if none has errors, or
+/// `draft`) write each in every format into `out`; the findings are printed on stderr.
 pub fn write_all(
-    store: &SqliteStore,
+    store: &dyn Backend,
     round: Round,
     def: &Definition,
     def_path: Option<&Path>,
@@ -638,56 +64,24 @@ pub fn write_all(
     out: &Path,
     draft: bool,
 ) -> Result<Vec<PathBuf>> {
-    let built = build_all(store, round, def, def_path, draft)?;
-    let findings = all_findings(&built);
+    let formats: Vec<app::OutFormat> = formats.iter().map(|f| f.to_app()).collect();
+    let built = app::build_all(store, round, def, def_path, draft)?;
+    let findings = app::all_findings(&built);
     if !findings.is_empty() {
         eprint!("{}", delar_report::check::render_findings(&findings));
     }
-    if delar_report::check::has_errors(&findings) && !draft {
-        bail!(
-            "rapporten skrivs inte eftersom integritetskontrollerna hittade fel (se ovan); rätta \
-             underlaget eller skriv ett utkast med --draft"
-        );
-    }
-    let mut written = Vec::new();
-    for b in &built {
-        written.extend(write_files(&b.report, &b.stem(), formats, out)?);
-    }
-    Ok(written)
-}
-
-/// Write one report in each format as `out/STEM.EXT`.
-fn write_files(
-    report: &delar_report::Report,
-    stem: &str,
-    formats: &[OutFormat],
-    out: &Path,
-) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("kunde inte skapa katalogen {}", out.display()))?;
-    let mut written = Vec::new();
-    for f in formats {
-        let path = out.join(format!("{stem}.{}", f.extension()));
-        let bytes = render(report, *f)?;
-        std::fs::write(&path, bytes)
-            .with_context(|| format!("kunde inte skriva {}", path.display()))?;
-        written.push(path);
-    }
-    Ok(written)
+    Ok(app::write_built(&built, &formats, out, draft)?)
 }
 
 /// The demo's reports: round 2025-P2 with the default definition (the programme report and
 /// the committees' appendices), every format.
-pub fn demo_report(store: &SqliteStore, out: &Path) -> Result<Vec<PathBuf>> {
+pub fn demo_report(store: &dyn Backend, out: &Path) -> Result<Vec<PathBuf>> {
     let round = Round::new(crate::demo::DEMO_YEAR, delar_core::RoundKind::P2)
-        .map_err(|e| anyhow!("{e}"))?;
-    write_all(
-        store,
-        round,
-        &Definition::default_definition(),
-        None,
-        OutFormat::ALL,
-        out,
-        false,
-    )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let built = app::build_all(store, round, &Definition::default_definition(), None, false)?;
+    let findings = app::all_findings(&built);
+    if !findings.is_empty() {
+        eprint!("{}", delar_report::check::render_findings(&findings));
+    }
+    Ok(app::write_built(&built, app::OutFormat::ALL, out, false)?)
 }

@@ -4,9 +4,8 @@
 //! unchanged.
 
 use anyhow::Result;
-use delar_store::prelude::*;
-use delar_store::{SqliteStore, Store, StoreError, TemplateKind, TemplateReport, TemplateSource};
-use delar_templates::{budget, organisation, volume_series, volumes, Table, TableError};
+pub use delar_app::imports::import_template as import_file;
+use delar_store::TemplateKind;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -28,88 +27,4 @@ pub fn run(kind: TemplateKind, files: &[PathBuf], db: &Path) -> Result<ExitCode>
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Read, parse and import one file; the error is the full Swedish message.
-pub fn import_file(
-    store: &mut SqliteStore,
-    kind: TemplateKind,
-    path: &Path,
-) -> Result<TemplateReport, String> {
-    let table = Table::read_path(path).map_err(|e| e.to_string())?;
-    let sha = delar_store::sha256_file(path).map_err(|e| e.to_string())?;
-    let lines = delar_templates::lines(&table);
-    let source = TemplateSource {
-        file_name: &table.file,
-        sha256: &sha,
-        lines: &lines,
-    };
-    match kind {
-        TemplateKind::Organisation => organisation::parse(&table)
-            .map_err(|e| errors(&table.file, &e))
-            .and_then(|rows| {
-                store
-                    .import_organisation(&source, &rows)
-                    .map_err(store_error)
-            }),
-        TemplateKind::VolumeSeries => volume_series::parse(&table)
-            .map_err(|e| errors(&table.file, &e))
-            .and_then(|rows| {
-                store
-                    .import_volume_series(&source, &rows)
-                    .map_err(store_error)
-            }),
-        TemplateKind::Volumes => volumes::parse(&table)
-            .map_err(|e| errors(&table.file, &e))
-            .and_then(|rows| store.import_volumes(&source, &rows).map_err(store_error)),
-        TemplateKind::Budget => budget::parse(&table)
-            .map_err(|e| errors(&table.file, &e))
-            .and_then(|rows| store.import_budget(&source, &rows).map_err(store_error)),
-        TemplateKind::CompensationModel => delar_consolidate::templates::parse_rates(&table)
-            .map_err(|e| errors(&table.file, &e))
-            .and_then(|rows| {
-                store
-                    .import_compensation_rates(&source, &rows)
-                    .map_err(store_error)
-            }),
-        TemplateKind::VolumeBudget => delar_templates::volume_budget::parse(&table)
-            .map_err(|e| errors(&table.file, &e))
-            .and_then(|rows| {
-                store
-                    .import_volume_budget(&source, &rows)
-                    .map_err(store_error)
-            }),
-        TemplateKind::Intraprenader => delar_consolidate::templates::parse_intraprenader(&table)
-            .map_err(|e| errors(&table.file, &e))
-            .and_then(|rows| {
-                store
-                    .import_intraprenader(&source, &rows)
-                    .map_err(store_error)
-            }),
-    }
-}
-
-/// Template read errors in the same shape as the store's row errors: a head line, then one
-/// line per problem with file, row and column.
-fn errors(file: &str, list: &[TableError]) -> String {
-    let capped = list.len() > delar_templates::MAX_ERRORS;
-    let mut s = if capped {
-        format!(
-            "{file} har fler än {} fel; ingenting importerades",
-            delar_templates::MAX_ERRORS
-        )
-    } else {
-        format!(
-            "{file} har {} fel; ingenting importerades",
-            crate::out::count(list.len())
-        )
-    };
-    for e in list {
-        s.push_str(&format!("\n  {e}"));
-    }
-    s
-}
-
-fn store_error(e: StoreError) -> String {
-    e.to_string()
 }

@@ -4,13 +4,14 @@
 //! the report with it before it is stored. A locked round's texts never change: `andra` and
 //! `aterstall` are refused (by the store, and here before the report is built).
 
-use crate::{report, DEFAULT_DB};
+use crate::DEFAULT_DB;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Subcommand;
+use delar_app::texts as app;
 use delar_core::Round;
 use delar_store::prelude::*;
-use delar_store::{ForecastStore, RoundStatus, SqliteStore};
-use std::path::{Path, PathBuf};
+use delar_store::SqliteStore;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The subcommands of `delar text`.
@@ -80,39 +81,6 @@ fn round_of(s: &str) -> Result<Round> {
     Round::parse(s).map_err(|e| anyhow!("{e}"))
 }
 
-/// Refuse to change the texts of a locked round, with the store's message.
-fn refuse_locked(store: &SqliteStore, round: Round) -> Result<()> {
-    if let Some(info) = store.forecast_round(&round.id())? {
-        if info.status == RoundStatus::Locked {
-            bail!(
-                "{}",
-                delar_store::locked_message(
-                    &round.id(),
-                    info.locked_at.as_deref(),
-                    info.locked_by.as_deref()
-                )
-            );
-        }
-    }
-    Ok(())
-}
-
-fn drafts(
-    store: &SqliteStore,
-    round: Round,
-    definition: Option<&Path>,
-    edits: Option<(&str, &str)>,
-) -> Result<Vec<delar_compose::Draft>> {
-    let def = report::definition(definition)?;
-    let mut inputs = report::gather(store, round, &report::organisation_name(store))?;
-    if let Some((k, t)) = edits {
-        inputs.edits.insert(k.to_string(), t.to_string());
-    }
-    let (_, drafts) =
-        delar_compose::build_with_drafts(&def, &inputs, false).map_err(|e| anyhow!("{e}"))?;
-    Ok(drafts)
-}
-
 /// Run a `delar text` subcommand.
 pub fn run(cmd: TextCmd) -> Result<ExitCode> {
     match cmd {
@@ -123,7 +91,7 @@ pub fn run(cmd: TextCmd) -> Result<ExitCode> {
         } => {
             let round = round_of(&round)?;
             let store = SqliteStore::open(&db)?;
-            let drafts = drafts(&store, round, definition.as_deref(), None)?;
+            let drafts = app::drafts(&store, round, definition.as_deref(), None)?;
             if drafts.is_empty() {
                 println!("Rapportdefinitionen har inga utkastade stycken (analys, förslag).");
             }
@@ -142,14 +110,11 @@ pub fn run(cmd: TextCmd) -> Result<ExitCode> {
                     None => println!("  Utkast (gäller):\n    {}", d.draft),
                 }
             }
-            let keys: Vec<&str> = drafts.iter().map(|d| d.key.as_str()).collect();
-            for k in store.report_texts(&round.id())?.keys() {
-                if !keys.contains(&k.as_str()) {
-                    println!(
-                        "Observera: den redigerade texten {k} används inte; stycket finns inte \
-                         längre i rapporten. Ta bort den med delar text aterstall {k}."
-                    );
-                }
+            for k in app::unused_edits(&store, round, &drafts)? {
+                println!(
+                    "Observera: den redigerade texten {k} används inte; stycket finns inte \
+                     längre i rapporten. Ta bort den med delar text aterstall {k}."
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -169,28 +134,19 @@ pub fn run(cmd: TextCmd) -> Result<ExitCode> {
                     .with_context(|| format!("kunde inte läsa {}", f.display()))?,
                 _ => bail!("ange texten med --text eller --fil"),
             };
-            if text.trim().is_empty() {
-                bail!(
-                    "texten är tom; vill du använda utkastet igen, kör delar text aterstall {nyckel}"
-                );
-            }
             if av.trim().is_empty() {
                 bail!("ange vem som ändrar med --av");
             }
             let mut store = SqliteStore::open(&db)?;
-            refuse_locked(&store, round)?;
-            // Build the report with the edit first: an unknown key or a figure that points
-            // nowhere is refused before anything is stored.
-            let drafts = drafts(&store, round, definition.as_deref(), Some((&nyckel, &text)))
-                .with_context(|| format!("texten för {nyckel} sparades inte"))?;
-            if !drafts.iter().any(|d| d.key == nyckel) {
-                let keys: Vec<&str> = drafts.iter().map(|d| d.key.as_str()).collect();
-                bail!(
-                    "rapporten har inget stycke {nyckel}; de som finns är {}",
-                    keys.join(", ")
-                );
-            }
-            store.set_report_text(&round.id(), &nyckel, &text, av.trim())?;
+            app::set_text(
+                &mut store,
+                round,
+                definition.as_deref(),
+                &nyckel,
+                &text,
+                av.trim(),
+                None,
+            )?;
             println!("Sparade texten för {nyckel} i {}.", round.id());
             Ok(ExitCode::SUCCESS)
         }
@@ -202,8 +158,7 @@ pub fn run(cmd: TextCmd) -> Result<ExitCode> {
         } => {
             let round = round_of(&round)?;
             let mut store = SqliteStore::open(&db)?;
-            refuse_locked(&store, round)?;
-            if store.clear_report_text(&round.id(), &nyckel, av.trim())? {
+            if app::reset_text(&mut store, round, &nyckel, &av, None)? {
                 println!("Utkastet gäller igen för {nyckel} i {}.", round.id());
                 Ok(ExitCode::SUCCESS)
             } else {

@@ -49,7 +49,7 @@ impl Reason {
     /// Swedish description, for warnings.
     pub fn label(self) -> &'static str {
         match self {
-            Reason::OwnCode => "nodens egen kod (noden har enheter under sig)",
+            Reason::OwnCode => "nodens egen kod, och noden har enheter under sig",
             Reason::NotInForce => "koden finns inte i organisationen vid brytmånaden",
             Reason::Unknown => "koden finns inte i organisationen",
             Reason::NoObject => "bokfört utan ansvar",

@@ -65,6 +65,10 @@ pub enum StoreError {
     /// A forecast round cannot be changed as asked (locked, missing, comment required); the
     /// text is the Swedish message.
     Forecast(String),
+    /// A change based on a version that is no longer the stored one (someone else changed it
+    /// in between); the text names who changed it, when, and the value now stored. Nothing was
+    /// written.
+    Conflict(String),
     /// An error from the database engine.
     Db(crate::db::Error),
     /// A copy between databases could not be made (nothing was copied); Swedish text.
@@ -212,6 +216,7 @@ impl fmt::Display for StoreError {
             }
             StoreError::Corrupt(m) => write!(f, "databasen innehåller ett felaktigt värde: {m}"),
             StoreError::Forecast(m) => f.write_str(m),
+            StoreError::Conflict(m) => f.write_str(m),
             StoreError::Db(e) if e.is_busy() => write!(
                 f,
                 "databasen är upptagen: ett annat kommando skriver (till exempel en import) och \

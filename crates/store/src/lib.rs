@@ -70,8 +70,8 @@ pub use followup::{
 };
 pub use goals::{GoalOverrideError, GoalStore, StoredGoalStatus};
 pub use rounds::{
-    locked_message, AuditEntry, CommentKind, ComputedLine, ForecastStore, LineDetail,
-    MethodEstimate, NodeLedgerRow, ReviewNote, RoundInfo, RoundStatus, SaveSummary,
+    locked_message, AuditEntry, CommentKind, ComputedLine, Edited, ForecastStore, LineDetail,
+    LineEdit, MethodEstimate, NodeLedgerRow, ReviewNote, RoundInfo, RoundStatus, SaveSummary,
 };
 pub use sqlite::SqlStore;
 

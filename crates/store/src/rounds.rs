@@ -265,6 +265,13 @@ pub struct LineDetail {
     pub flags: Vec<String>,
     /// The internal review note (`granskning`), never printed in the report.
     pub review_note: Option<String>,
+    /// The line's version, raised by every change: an edit based on another version is
+    /// refused ([`ForecastStore::edit_line`]).
+    pub version: i64,
+    /// Who made the latest change (a person's edit or a recomputation), when there was one.
+    pub changed_by: Option<String>,
+    /// When.
+    pub changed_at: Option<String>,
 }
 
 impl LineDetail {
@@ -321,6 +328,50 @@ pub struct NodeLedgerRow {
     pub row: LedgerRow,
 }
 
+/// One change of a forecast line ([`ForecastStore::edit_line`]).
+#[derive(Clone, Copy, Debug)]
+pub enum LineEdit<'a> {
+    /// Use another method's stored result; the comment is mandatory.
+    Method {
+        /// The method.
+        method: Method,
+        /// Why (mandatory).
+        comment: &'a str,
+        /// Whether the comment is for the report or a review note.
+        kind: CommentKind,
+    },
+    /// A manual full-year amount before adjustments; the comment is mandatory.
+    Amount {
+        /// The amount.
+        amount: Amount,
+        /// Why (mandatory).
+        comment: &'a str,
+        /// Whether the comment is for the report or a review note.
+        kind: CommentKind,
+    },
+    /// Set (or, when empty, clear) a comment.
+    Comment {
+        /// The text.
+        text: &'a str,
+        /// Report comment or review note.
+        kind: CommentKind,
+    },
+    /// Add an adjustment (its comment is mandatory).
+    AddAdjustment(&'a Adjustment),
+}
+
+/// What an edit left: the line, its new version, and the new adjustment's id (for
+/// [`LineEdit::AddAdjustment`]).
+#[derive(Clone, Debug)]
+pub struct Edited {
+    /// The line after the change.
+    pub line: ForecastLine,
+    /// Its version now.
+    pub version: i64,
+    /// The id of an adjustment added.
+    pub adjustment: Option<i64>,
+}
+
 /// Forecast rounds in a store.
 pub trait ForecastStore {
     /// Outcome and budget per dimension-1 object (ansvar) × kontogrupp (or account) × month
@@ -360,6 +411,21 @@ pub trait ForecastStore {
     /// flags.
     fn forecast_line_details(&self, round: &str) -> Result<Vec<LineDetail>, StoreError>;
 
+    /// Change one line: another method, a manual amount, a comment, or a new adjustment (see
+    /// [`LineEdit`]). With `expected`, the change is refused with [`StoreError::Conflict`]
+    /// (naming who changed the line, when, and what it holds now) unless the line is still at
+    /// that version; every change raises the version. One transaction, audited.
+    #[allow(clippy::too_many_arguments)]
+    fn edit_line(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        edit: LineEdit<'_>,
+        expected: Option<i64>,
+        user: &str,
+    ) -> Result<Edited, StoreError>;
+
     /// Use another method on a line (its stored result); the comment is mandatory and is
     /// recorded with the override, and becomes the line's comment of `kind` (the report
     /// comment, or the review note leaving the report comment as it was).
@@ -373,7 +439,14 @@ pub trait ForecastStore {
         comment: &str,
         kind: CommentKind,
         user: &str,
-    ) -> Result<ForecastLine, StoreError>;
+    ) -> Result<ForecastLine, StoreError> {
+        let edit = LineEdit::Method {
+            method,
+            comment,
+            kind,
+        };
+        Ok(self.edit_line(round, node, group, edit, None, user)?.line)
+    }
 
     /// Set a manual full-year amount (before adjustments) on a line; the comment is mandatory
     /// and becomes the line's comment of `kind`, as with [`ForecastStore::set_line_method`].
@@ -387,7 +460,14 @@ pub trait ForecastStore {
         comment: &str,
         kind: CommentKind,
         user: &str,
-    ) -> Result<ForecastLine, StoreError>;
+    ) -> Result<ForecastLine, StoreError> {
+        let edit = LineEdit::Amount {
+            amount,
+            comment,
+            kind,
+        };
+        Ok(self.edit_line(round, node, group, edit, None, user)?.line)
+    }
 
     /// Set (or, with an empty text, clear) the line's comment of `kind`.
     fn set_line_comment(
@@ -398,7 +478,13 @@ pub trait ForecastStore {
         comment: &str,
         kind: CommentKind,
         user: &str,
-    ) -> Result<ForecastLine, StoreError>;
+    ) -> Result<ForecastLine, StoreError> {
+        let edit = LineEdit::Comment {
+            text: comment,
+            kind,
+        };
+        Ok(self.edit_line(round, node, group, edit, None, user)?.line)
+    }
 
     /// Record review notes on several lines in one transaction, one audit entry per line: all
     /// or nothing (a missing line, an empty note or a locked round writes none). Returns the
@@ -418,7 +504,12 @@ pub trait ForecastStore {
         group: &str,
         adjustment: &Adjustment,
         user: &str,
-    ) -> Result<i64, StoreError>;
+    ) -> Result<i64, StoreError> {
+        let edit = LineEdit::AddAdjustment(adjustment);
+        let e = self.edit_line(round, node, group, edit, None, user)?;
+        e.adjustment
+            .ok_or_else(|| StoreError::Corrupt("justeringen fick inget nummer".into()))
+    }
 
     /// Remove an adjustment by id.
     fn remove_adjustment(&mut self, round: &str, id: i64, user: &str) -> Result<(), StoreError>;
@@ -544,6 +635,9 @@ struct LineRow {
     base: i64,
     comment: Option<String>,
     review_note: Option<String>,
+    version: i64,
+    changed_by: Option<String>,
+    changed_at: Option<String>,
 }
 
 fn find_line(
@@ -553,8 +647,8 @@ fn find_line(
     group: &str,
 ) -> Result<LineRow, StoreError> {
     tx.query_row(
-        "SELECT id, method, base_ore, comment, review_note FROM forecast_line
-         WHERE round_id = ?1 AND node = ?2 AND grp = ?3",
+        "SELECT id, method, base_ore, comment, review_note, version, changed_by, changed_at
+         FROM forecast_line WHERE round_id = ?1 AND node = ?2 AND grp = ?3",
         params![round, node, group],
         |r| {
             Ok(LineRow {
@@ -563,6 +657,9 @@ fn find_line(
                 base: r.get(2)?,
                 comment: r.get(3)?,
                 review_note: r.get(4)?,
+                version: r.get(5)?,
+                changed_by: r.get(6)?,
+                changed_at: r.get(7)?,
             })
         },
     )
@@ -572,6 +669,55 @@ fn find_line(
             "prognosraden {node}:{group} finns inte i prognosomgången {round}"
         ))
     })
+}
+
+/// Refuse a change based on version `expected` when the line is at another: the message names
+/// who changed it, when, and the forecast now stored.
+fn check_version(
+    tx: &Transaction<'_>,
+    round: &str,
+    node: &str,
+    group: &str,
+    line: &LineRow,
+    expected: Option<i64>,
+) -> Result<(), StoreError> {
+    let Some(v) = expected else {
+        return Ok(());
+    };
+    if v == line.version {
+        return Ok(());
+    }
+    let adjustments: i64 = tx.query_row(
+        "SELECT COALESCE(SUM(amount_ore), 0) FROM forecast_adjustment WHERE line_id = ?1",
+        params![line.id],
+        |r| r.get(0),
+    )?;
+    let who = match (&line.changed_by, &line.changed_at) {
+        (Some(by), Some(at)) => format!(
+            "{by} ändrade den {}",
+            at.replace('T', " ").trim_end_matches('Z')
+        ),
+        (Some(by), None) => format!("{by} ändrade den"),
+        _ => "den har ändrats".to_string(),
+    };
+    Err(StoreError::Conflict(format!(
+        "prognosraden {node}:{group} i {round} har ändrats sedan du läste den: {who}. Nu gäller \
+         metod {}, prognos {} (version {}). Din ändring sparades inte; läs in raden igen och \
+         gör ändringen på nytt.",
+        line.method,
+        tkr(Amount::from_ore(line.base + adjustments)),
+        line.version
+    )))
+}
+
+/// Raise a line's version and record who changed it.
+fn bump(tx: &Transaction<'_>, line: i64, user: &str, at: &str) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE forecast_line SET version = version + 1, changed_by = ?2, changed_at = ?3
+         WHERE id = ?1",
+        params![line, user, at],
+    )?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -655,7 +801,7 @@ fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreEr
     let mut stmt = conn.prepare_cached(
         "SELECT id, node, grp, method, base_ore, explanation, to_date_ore, budget_ore,
                     budget_to_date_ore, comment, recommended, manual_ore, override_by,
-                    override_at, override_reason, review_note
+                    override_at, override_reason, review_note, version, changed_by, changed_at
              FROM forecast_line WHERE round_id = ?1 ORDER BY position, id",
     )?;
     let rows = stmt.query_map(params![round], |r| {
@@ -679,13 +825,18 @@ fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreEr
                 r.get::<_, Option<String>>(13)?,
                 r.get::<_, Option<String>>(14)?,
             ),
-            r.get::<_, Option<String>>(15)?,
+            (
+                r.get::<_, Option<String>>(15)?,
+                r.get::<_, i64>(16)?,
+                r.get::<_, Option<String>>(17)?,
+                r.get::<_, Option<String>>(18)?,
+            ),
         ))
     })?;
     let mut out = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
     for row in rows {
-        let (id, a, b, review_note) = row?;
+        let (id, a, b, (review_note, version, changed_by, changed_at)) = row?;
         let line = ForecastLine {
             node: a.0,
             group: a.1,
@@ -714,6 +865,9 @@ fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreEr
             estimates: Vec::new(),
             flags: Vec::new(),
             review_note,
+            version,
+            changed_by,
+            changed_at,
         });
     }
     let mut stmt = conn.prepare_cached(
@@ -814,6 +968,19 @@ impl SqlStore {
         Ok(())
     }
 
+    fn line_with_version(
+        &self,
+        round: &str,
+        node: &str,
+        group: &str,
+    ) -> Result<(ForecastLine, i64), StoreError> {
+        read_lines(&self.conn, round)?
+            .into_iter()
+            .find(|d| d.line.node == node && d.line.group == group)
+            .map(|d| (d.line, d.version))
+            .ok_or_else(|| err(format!("prognosraden {node}:{group} finns inte")))
+    }
+
     fn line_by_id(&self, round: &str, node: &str, group: &str) -> Result<ForecastLine, StoreError> {
         read_lines(&self.conn, round)?
             .into_iter()
@@ -853,7 +1020,286 @@ fn round_from_row(r: &crate::db::Row<'_>) -> crate::db::Result<RoundRow> {
     }))
 }
 
+impl SqlStore {
+    #[allow(clippy::too_many_arguments)]
+    fn edit_method(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        method: Method,
+        comment: &str,
+        kind: CommentKind,
+        expected: Option<i64>,
+        user: &str,
+    ) -> Result<ForecastLine, StoreError> {
+        let comment = require_comment(comment)?;
+        let now = now_utc();
+        let tx = write_tx(&mut self.conn)?;
+        open_round(&tx, round)?;
+        let line = find_line(&tx, round, node, group)?;
+        check_version(&tx, round, node, group, &line, expected)?;
+        if method == Method::Manual {
+            return Err(err(
+                "en manuell prognos anges med --amount (belopp) och --comment",
+            ));
+        }
+        let est: Option<(Option<i64>, String)> = tx
+            .query_row(
+                "SELECT full_ore, explanation FROM forecast_estimate WHERE line_id = ?1 AND method = ?2",
+                params![line.id, method.code()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (full, explanation) = match est {
+            Some((Some(f), e)) => (f, e),
+            Some((None, reason)) => {
+                return Err(err(format!(
+                    "metoden {} kan inte användas på {node}:{group}: {reason}",
+                    method.name().to_lowercase()
+                )))
+            }
+            None => {
+                return Err(err(format!(
+                    "metoden {} är inte beräknad för {node}:{group}",
+                    method.name().to_lowercase()
+                )))
+            }
+        };
+        tx.execute(
+            "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
+                 manual_ore = NULL, override_by = ?5, override_at = ?6, override_reason = ?7
+             WHERE id = ?1",
+            params![
+                line.id,
+                method.code(),
+                full,
+                explanation,
+                user,
+                now,
+                comment
+            ],
+        )?;
+        write_comment(&tx, line.id, kind, Some(comment))?;
+        audit(
+            &tx,
+            round,
+            Some((node, group)),
+            "metod",
+            Some(&format!(
+                "{} {}",
+                line.method,
+                tkr(Amount::from_ore(line.base))
+            )),
+            Some(&format!(
+                "{} {}: {comment}{}",
+                method.code(),
+                tkr(Amount::from_ore(full)),
+                kind_suffix(kind)
+            )),
+            user,
+            &now,
+        )?;
+        bump(&tx, line.id, user, &now)?;
+        tx.commit()?;
+        self.line_by_id(round, node, group)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn edit_amount(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        amount: Amount,
+        comment: &str,
+        kind: CommentKind,
+        expected: Option<i64>,
+        user: &str,
+    ) -> Result<ForecastLine, StoreError> {
+        let comment = require_comment(comment)?;
+        let now = now_utc();
+        let tx = write_tx(&mut self.conn)?;
+        open_round(&tx, round)?;
+        let line = find_line(&tx, round, node, group)?;
+        check_version(&tx, round, node, group, &line, expected)?;
+        // The explanation is printed with the line (forecast show); a review note stays out of
+        // it so that it is written only where review notes are shown.
+        let explanation = match kind {
+            CommentKind::Report => format!("Manuell prognos {}: {comment}", tkr(amount)),
+            CommentKind::Review => format!("Manuell prognos {}.", tkr(amount)),
+        };
+        tx.execute(
+            "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
+                 manual_ore = ?3, override_by = ?5, override_at = ?6, override_reason = ?7
+             WHERE id = ?1",
+            params![
+                line.id,
+                Method::Manual.code(),
+                amount.ore(),
+                explanation,
+                user,
+                now,
+                comment
+            ],
+        )?;
+        write_comment(&tx, line.id, kind, Some(comment))?;
+        audit(
+            &tx,
+            round,
+            Some((node, group)),
+            "belopp",
+            Some(&format!(
+                "{} {}",
+                line.method,
+                tkr(Amount::from_ore(line.base))
+            )),
+            Some(&format!(
+                "manuell {}: {comment}{}",
+                tkr(amount),
+                kind_suffix(kind)
+            )),
+            user,
+            &now,
+        )?;
+        bump(&tx, line.id, user, &now)?;
+        tx.commit()?;
+        self.line_by_id(round, node, group)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn edit_comment(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        comment: &str,
+        kind: CommentKind,
+        expected: Option<i64>,
+        user: &str,
+    ) -> Result<ForecastLine, StoreError> {
+        let now = now_utc();
+        let tx = write_tx(&mut self.conn)?;
+        open_round(&tx, round)?;
+        let line = find_line(&tx, round, node, group)?;
+        check_version(&tx, round, node, group, &line, expected)?;
+        let c = comment.trim();
+        let new = (!c.is_empty()).then_some(c);
+        write_comment(&tx, line.id, kind, new)?;
+        let (action, old) = match kind {
+            CommentKind::Report => ("kommentar", line.comment.as_deref()),
+            CommentKind::Review => ("granskning", line.review_note.as_deref()),
+        };
+        audit(
+            &tx,
+            round,
+            Some((node, group)),
+            action,
+            old,
+            new,
+            user,
+            &now,
+        )?;
+        bump(&tx, line.id, user, &now)?;
+        tx.commit()?;
+        self.line_by_id(round, node, group)
+    }
+
+    fn edit_add_adjustment(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        a: &Adjustment,
+        expected: Option<i64>,
+        user: &str,
+    ) -> Result<i64, StoreError> {
+        let comment = require_comment(&a.comment)?;
+        if let (Some(lo), Some(hi)) = (a.low, a.high) {
+            if lo > hi {
+                return Err(err("det låga värdet är större än det höga"));
+            }
+        }
+        let now = now_utc();
+        let tx = write_tx(&mut self.conn)?;
+        open_round(&tx, round)?;
+        let line = find_line(&tx, round, node, group)?;
+        check_version(&tx, round, node, group, &line, expected)?;
+        let id: i64 = tx.query_row(
+            "INSERT INTO forecast_adjustment (line_id, kind, amount_ore, low_ore, high_ore,
+                 comment, created_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+            params![
+                line.id,
+                a.kind.code(),
+                a.amount.ore(),
+                a.low.map(|x| x.ore()),
+                a.high.map(|x| x.ore()),
+                comment,
+                user,
+                now
+            ],
+            |r| r.get(0),
+        )?;
+        audit(
+            &tx,
+            round,
+            Some((node, group)),
+            "justering",
+            None,
+            Some(&format!("{} {}: {comment}", a.kind.code(), tkr(a.amount))),
+            user,
+            &now,
+        )?;
+        bump(&tx, line.id, user, &now)?;
+        tx.commit()?;
+        Ok(id)
+    }
+}
+
 impl ForecastStore for SqlStore {
+    fn edit_line(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        edit: LineEdit<'_>,
+        expected: Option<i64>,
+        user: &str,
+    ) -> Result<Edited, StoreError> {
+        let adjustment = match edit {
+            LineEdit::Method {
+                method,
+                comment,
+                kind,
+            } => {
+                self.edit_method(round, node, group, method, comment, kind, expected, user)?;
+                None
+            }
+            LineEdit::Amount {
+                amount,
+                comment,
+                kind,
+            } => {
+                self.edit_amount(round, node, group, amount, comment, kind, expected, user)?;
+                None
+            }
+            LineEdit::Comment { text, kind } => {
+                self.edit_comment(round, node, group, text, kind, expected, user)?;
+                None
+            }
+            LineEdit::AddAdjustment(a) => {
+                Some(self.edit_add_adjustment(round, node, group, a, expected, user)?)
+            }
+        };
+        let (line, version) = self.line_with_version(round, node, group)?;
+        Ok(Edited {
+            line,
+            version,
+            adjustment,
+        })
+    }
+
     fn ledger_by_node(
         &self,
         year: i32,
@@ -1079,12 +1525,12 @@ impl ForecastStore for SqlStore {
             let mut upd = tx.prepare_cached(
                 "UPDATE forecast_line SET position = ?2, method = ?3, base_ore = ?4,
                      explanation = ?5, to_date_ore = ?6, budget_ore = ?7,
-                     budget_to_date_ore = ?8, recommended = ?9
+                     budget_to_date_ore = ?8, recommended = ?9, version = version + 1
                  WHERE id = ?1",
             )?;
             let mut upd_kept = tx.prepare_cached(
                 "UPDATE forecast_line SET position = ?2, to_date_ore = ?3, budget_ore = ?4,
-                     budget_to_date_ore = ?5, recommended = ?6
+                     budget_to_date_ore = ?5, recommended = ?6, version = version + 1
                  WHERE id = ?1",
             )?;
             let mut upd_method = tx.prepare_cached(
@@ -1233,178 +1679,6 @@ impl ForecastStore for SqlStore {
         read_lines(&self.conn, round)
     }
 
-    fn set_line_method(
-        &mut self,
-        round: &str,
-        node: &str,
-        group: &str,
-        method: Method,
-        comment: &str,
-        kind: CommentKind,
-        user: &str,
-    ) -> Result<ForecastLine, StoreError> {
-        let comment = require_comment(comment)?;
-        let now = now_utc();
-        let tx = write_tx(&mut self.conn)?;
-        open_round(&tx, round)?;
-        let line = find_line(&tx, round, node, group)?;
-        if method == Method::Manual {
-            return Err(err(
-                "en manuell prognos anges med --amount (belopp) och --comment",
-            ));
-        }
-        let est: Option<(Option<i64>, String)> = tx
-            .query_row(
-                "SELECT full_ore, explanation FROM forecast_estimate WHERE line_id = ?1 AND method = ?2",
-                params![line.id, method.code()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (full, explanation) = match est {
-            Some((Some(f), e)) => (f, e),
-            Some((None, reason)) => {
-                return Err(err(format!(
-                    "metoden {} kan inte användas på {node}:{group}: {reason}",
-                    method.name().to_lowercase()
-                )))
-            }
-            None => {
-                return Err(err(format!(
-                    "metoden {} är inte beräknad för {node}:{group}",
-                    method.name().to_lowercase()
-                )))
-            }
-        };
-        tx.execute(
-            "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
-                 manual_ore = NULL, override_by = ?5, override_at = ?6, override_reason = ?7
-             WHERE id = ?1",
-            params![
-                line.id,
-                method.code(),
-                full,
-                explanation,
-                user,
-                now,
-                comment
-            ],
-        )?;
-        write_comment(&tx, line.id, kind, Some(comment))?;
-        audit(
-            &tx,
-            round,
-            Some((node, group)),
-            "metod",
-            Some(&format!(
-                "{} {}",
-                line.method,
-                tkr(Amount::from_ore(line.base))
-            )),
-            Some(&format!(
-                "{} {}: {comment}{}",
-                method.code(),
-                tkr(Amount::from_ore(full)),
-                kind_suffix(kind)
-            )),
-            user,
-            &now,
-        )?;
-        tx.commit()?;
-        self.line_by_id(round, node, group)
-    }
-
-    fn set_line_amount(
-        &mut self,
-        round: &str,
-        node: &str,
-        group: &str,
-        amount: Amount,
-        comment: &str,
-        kind: CommentKind,
-        user: &str,
-    ) -> Result<ForecastLine, StoreError> {
-        let comment = require_comment(comment)?;
-        let now = now_utc();
-        let tx = write_tx(&mut self.conn)?;
-        open_round(&tx, round)?;
-        let line = find_line(&tx, round, node, group)?;
-        // The explanation is printed with the line (forecast show); a review note stays out of
-        // it so that it is written only where review notes are shown.
-        let explanation = match kind {
-            CommentKind::Report => format!("Manuell prognos {}: {comment}", tkr(amount)),
-            CommentKind::Review => format!("Manuell prognos {}.", tkr(amount)),
-        };
-        tx.execute(
-            "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
-                 manual_ore = ?3, override_by = ?5, override_at = ?6, override_reason = ?7
-             WHERE id = ?1",
-            params![
-                line.id,
-                Method::Manual.code(),
-                amount.ore(),
-                explanation,
-                user,
-                now,
-                comment
-            ],
-        )?;
-        write_comment(&tx, line.id, kind, Some(comment))?;
-        audit(
-            &tx,
-            round,
-            Some((node, group)),
-            "belopp",
-            Some(&format!(
-                "{} {}",
-                line.method,
-                tkr(Amount::from_ore(line.base))
-            )),
-            Some(&format!(
-                "manuell {}: {comment}{}",
-                tkr(amount),
-                kind_suffix(kind)
-            )),
-            user,
-            &now,
-        )?;
-        tx.commit()?;
-        self.line_by_id(round, node, group)
-    }
-
-    fn set_line_comment(
-        &mut self,
-        round: &str,
-        node: &str,
-        group: &str,
-        comment: &str,
-        kind: CommentKind,
-        user: &str,
-    ) -> Result<ForecastLine, StoreError> {
-        let now = now_utc();
-        let tx = write_tx(&mut self.conn)?;
-        open_round(&tx, round)?;
-        let line = find_line(&tx, round, node, group)?;
-        let c = comment.trim();
-        let new = (!c.is_empty()).then_some(c);
-        write_comment(&tx, line.id, kind, new)?;
-        let (action, old) = match kind {
-            CommentKind::Report => ("kommentar", line.comment.as_deref()),
-            CommentKind::Review => ("granskning", line.review_note.as_deref()),
-        };
-        audit(
-            &tx,
-            round,
-            Some((node, group)),
-            action,
-            old,
-            new,
-            user,
-            &now,
-        )?;
-        tx.commit()?;
-        self.line_by_id(round, node, group)
-    }
-
     fn review_lines(
         &mut self,
         round: &str,
@@ -1447,6 +1721,7 @@ impl ForecastStore for SqlStore {
         }
         for (n, note, line) in &found {
             write_comment(&tx, line.id, CommentKind::Review, Some(note))?;
+            bump(&tx, line.id, user, &now)?;
             audit(
                 &tx,
                 round,
@@ -1462,68 +1737,29 @@ impl ForecastStore for SqlStore {
         Ok(found.len())
     }
 
-    fn add_adjustment(
-        &mut self,
-        round: &str,
-        node: &str,
-        group: &str,
-        a: &Adjustment,
-        user: &str,
-    ) -> Result<i64, StoreError> {
-        let comment = require_comment(&a.comment)?;
-        if let (Some(lo), Some(hi)) = (a.low, a.high) {
-            if lo > hi {
-                return Err(err("det låga värdet är större än det höga"));
-            }
-        }
-        let now = now_utc();
-        let tx = write_tx(&mut self.conn)?;
-        open_round(&tx, round)?;
-        let line = find_line(&tx, round, node, group)?;
-        let id: i64 = tx.query_row(
-            "INSERT INTO forecast_adjustment (line_id, kind, amount_ore, low_ore, high_ore,
-                 comment, created_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
-            params![
-                line.id,
-                a.kind.code(),
-                a.amount.ore(),
-                a.low.map(|x| x.ore()),
-                a.high.map(|x| x.ore()),
-                comment,
-                user,
-                now
-            ],
-            |r| r.get(0),
-        )?;
-        audit(
-            &tx,
-            round,
-            Some((node, group)),
-            "justering",
-            None,
-            Some(&format!("{} {}: {comment}", a.kind.code(), tkr(a.amount))),
-            user,
-            &now,
-        )?;
-        tx.commit()?;
-        Ok(id)
-    }
-
     fn remove_adjustment(&mut self, round: &str, id: i64, user: &str) -> Result<(), StoreError> {
         let now = now_utc();
         let tx = write_tx(&mut self.conn)?;
         open_round(&tx, round)?;
-        let row: Option<(String, String, String, i64, String)> = tx
+        let row: Option<(String, String, String, i64, String, i64)> = tx
             .query_row(
-                "SELECT l.node, l.grp, a.kind, a.amount_ore, a.comment
+                "SELECT l.node, l.grp, a.kind, a.amount_ore, a.comment, l.id
                  FROM forecast_adjustment a JOIN forecast_line l ON l.id = a.line_id
                  WHERE a.id = ?1 AND l.round_id = ?2",
                 params![id, round],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
             )
             .optional()?;
-        let Some((node, group, kind, amount, comment)) = row else {
+        let Some((node, group, kind, amount, comment, line_id)) = row else {
             return Err(err(format!(
                 "justering {id} finns inte i prognosomgången {round}"
             )));
@@ -1542,6 +1778,7 @@ impl ForecastStore for SqlStore {
             user,
             &now,
         )?;
+        bump(&tx, line_id, user, &now)?;
         tx.commit()?;
         Ok(())
     }

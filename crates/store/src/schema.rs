@@ -272,7 +272,21 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     crate::rounds::MIGRATION_REVIEW_NOTE,
     MIGRATION_METHOD_CODES,
     MIGRATION_PERIODISATION,
+    MIGRATION_LINE_VERSIONS,
 ];
+
+/// Migration 15: every forecast line carries a version, raised by each change, with who made
+/// the latest change and when, so that an edit based on an older version is refused instead
+/// of silently overwriting someone else's (optimistic concurrency).
+pub const MIGRATION_LINE_VERSIONS: Migration = Migration {
+    version: 15,
+    name: "versioner på prognosrader",
+    sql: r#"
+ALTER TABLE forecast_line ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE forecast_line ADD COLUMN changed_by TEXT;
+ALTER TABLE forecast_line ADD COLUMN changed_at TEXT;
+"#,
+};
 
 /// Migration 14: how each account group's annual budget amounts are spread over the months
 /// (`periodisering` in the account-group file; last year's outcome profile by default).

@@ -385,11 +385,11 @@ fn locking_needs_comments_on_flagged_lines_and_locked_rounds_never_change() {
     );
     // The report's edited texts are the round's too.
     locked(
-        s.set_report_text("2025-P2", "analys.SN", "Egen text.", "x")
+        s.set_report_text("2025-P2", "analys.SN", "Egen text.", "x", None)
             .unwrap_err(),
     );
     locked(
-        s.clear_report_text("2025-P2", "analys.SN", "x")
+        s.clear_report_text("2025-P2", "analys.SN", "x", None)
             .unwrap_err(),
     );
     assert!(s.report_text_history("2025-P2").unwrap().is_empty());

@@ -815,4 +815,13 @@ ALTER TABLE account_group ADD COLUMN periodisation TEXT COLLATE "C" NOT NULL DEF
     CHECK (periodisation IN ('foregaende_ar', 'jamn'));
 "#,
     },
+    Migration {
+        version: 15,
+        name: "versioner på prognosrader",
+        sql: r#"
+ALTER TABLE forecast_line ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE forecast_line ADD COLUMN changed_by TEXT COLLATE "C";
+ALTER TABLE forecast_line ADD COLUMN changed_at TEXT COLLATE "C";
+"#,
+    },
 ];

@@ -4,13 +4,14 @@
 //! special effects and last year's outcome per organisation code; and the committees'
 //! subtrees for their own reports (`[[bilaga]]`).
 
-use anyhow::{anyhow, Result};
+use crate::{AppError, Result};
 use delar_compose::ProgrammeData;
 use delar_consolidate::intraprenad::{equity_ledger, YearFigures};
 use delar_consolidate::{consolidate, InputRow, InternalRule, Series};
 use delar_core::{AccountMapping, Amount, GroupKind, OrgKind, OrgTree, Organisation, Round};
 use delar_forecast::ForecastLine;
-use delar_store::{CounterpartyLedgerRow, LedgerBy, SqliteStore, Store, StoreError};
+use delar_store::prelude::*;
+use delar_store::{CounterpartyLedgerRow, LedgerBy, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Amounts per counterparty (`None`: no counterparty).
@@ -97,7 +98,7 @@ fn rows_for(
 /// the ledger's shares (outcome to the cut-off for the forecast, the budget's for the budget,
 /// each falling back on the other).
 pub fn gather(
-    store: &SqliteStore,
+    store: &dyn Backend,
     round: Round,
     org: &Organisation,
     tree: &OrgTree,
@@ -188,8 +189,8 @@ pub fn gather(
         &kind,
         &mut split_forecast,
     );
-    let budget = consolidate(tree, &budget_rows, &rule).map_err(|e| anyhow!("{e}"))?;
-    let forecast = consolidate(tree, &forecast_rows, &rule).map_err(|e| anyhow!("{e}"))?;
+    let budget = consolidate(tree, &budget_rows, &rule).map_err(AppError::from_display)?;
+    let forecast = consolidate(tree, &forecast_rows, &rule).map_err(AppError::from_display)?;
 
     let openings = store.intraprenader(Some(round.year))?;
     let fig = |code: &str| {

@@ -2,12 +2,13 @@
 //! per committee and in total; and the amounts the organisation does not place on a unit of
 //! their own ("Ej fördelat på enhet"), named with their codes and amounts.
 
-use anyhow::Result;
+use crate::Result;
 use delar_core::placement::Moved;
 use delar_core::{Amount, Placement, Round, Unit};
 use delar_forecast::ForecastLine;
 use delar_report::check::{Finding, Severity};
-use delar_store::{ForecastStore, LedgerBy, SqliteStore, Store, StoreError};
+use delar_store::prelude::*;
+use delar_store::{LedgerBy, StoreError};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -73,7 +74,7 @@ fn kr(a: Amount) -> String {
 
 /// Reconcile the round's lines with the ledger now in the store.
 pub fn reconcile(
-    store: &SqliteStore,
+    store: &dyn Backend,
     round: Round,
     lines: &[ForecastLine],
 ) -> Result<Reconciliation> {
@@ -481,7 +482,7 @@ mod tests {
             kind in prop::sample::select(vec![RoundKind::P1, RoundKind::P2]),
         ) {
             let (nodes, committees, leaves) = organisation(&units);
-            let mut store = SqliteStore::open_in_memory().unwrap();
+            let mut store = delar_store::SqliteStore::open_in_memory().unwrap();
             let lines: Vec<usize> = (0..nodes.len()).map(|i| i + 2).collect();
             store
                 .import_organisation(
