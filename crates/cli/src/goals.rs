@@ -1,12 +1,9 @@
 //! `delar mal bedom|andra|aterstall`: propose the goals' statuses for a year and record a
 //! person's decision (with a mandatory rationale). The rule: docs/GOALS.md.
 
-use crate::DEFAULT_DB;
 use anyhow::Result;
 use clap::Subcommand;
 use delar_app::goals;
-use delar_store::SqliteStore;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The subcommands of `delar mal`.
@@ -22,9 +19,9 @@ pub enum GoalCmd {
         /// hög utsträckning / delvis).
         #[arg(long, default_value = "standard")]
         skala: String,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Ändra ett måls bedömning; motivering krävs.
     Andra {
@@ -45,9 +42,9 @@ pub enum GoalCmd {
         /// Skala, som för bedom.
         #[arg(long, default_value = "standard")]
         skala: String,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Ta bort en ändrad bedömning så att förslaget gäller igen.
     Aterstall {
@@ -56,9 +53,9 @@ pub enum GoalCmd {
         /// År (standard: senaste året med mål).
         #[arg(long)]
         year: Option<i32>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
 }
 
@@ -67,7 +64,7 @@ pub fn run(cmd: GoalCmd) -> Result<ExitCode> {
     match cmd {
         GoalCmd::Bedom { year, skala, db } => {
             let scale = goals::scale(&skala)?;
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             let year = goals::year_or_latest(&store, year)?;
             let (list, a) = goals::assess(&mut store, year)?;
             println!("Målbedömning {year}:");
@@ -94,14 +91,14 @@ pub fn run(cmd: GoalCmd) -> Result<ExitCode> {
             db,
         } => {
             let scale = goals::scale(&skala)?;
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             let year = goals::year_or_latest(&store, year)?;
             let st = goals::decide(&mut store, year, &kod, &status, &scale, motivering, av)?;
             println!("Bedömningen av mål {kod} {year} är nu {}.", scale.label(st));
             Ok(ExitCode::SUCCESS)
         }
         GoalCmd::Aterstall { kod, year, db } => {
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             let year = goals::year_or_latest(&store, year)?;
             if goals::reset(&mut store, year, &kod)? {
                 println!("Mål {kod} {year}: förslaget gäller igen.");
