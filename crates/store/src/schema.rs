@@ -273,6 +273,7 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     MIGRATION_METHOD_CODES,
     MIGRATION_PERIODISATION,
     MIGRATION_LINE_VERSIONS,
+    crate::goals::MIGRATION_GOAL_VERSIONS,
 ];
 
 /// Migration 15: every forecast line carries a version, raised by each change, with who made

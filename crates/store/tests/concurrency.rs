@@ -486,3 +486,167 @@ fn two_writers_on_one_text_the_second_is_refused() {
     assert_eq!(s.report_text_version("2025-P2", "analys.SN").unwrap(), 2);
 }
 }
+
+/// Goals MO1 → KF1 → SN1, SN1 met by its one activity (the rule proposes "met").
+fn goals(forecast: delar_followup::model::AssignmentStatus) -> delar_followup::model::FollowupData {
+    use delar_followup::model::*;
+    let g = |code: &str, level, parent: Option<&str>| Goal {
+        year: 2025,
+        code: code.into(),
+        level,
+        name: code.into(),
+        parent: parent.map(Into::into),
+        committee: (level == GoalLevel::Committee).then(|| "SN".into()),
+        cluster: None,
+        description: None,
+    };
+    FollowupData {
+        goals: vec![
+            g("MO1", GoalLevel::Area, None),
+            g("KF1", GoalLevel::Council, Some("MO1")),
+            g("SN1", GoalLevel::Committee, Some("KF1")),
+        ],
+        commitments: vec![Commitment {
+            year: 2025,
+            committee: "SN".into(),
+            code: "K1".into(),
+            kind: CommitmentKind::Activity,
+            name: "Handlingsplan".into(),
+            goal: Some("SN1".into()),
+            status: CommitmentStatus::Progress {
+                current: AssignmentStatus::Ongoing,
+                forecast,
+            },
+            comment: None,
+        }],
+        ..Default::default()
+    }
+}
+
+fn decision(status: GoalStatus, why: &str, by: &str) -> Override {
+    Override {
+        year: 2025,
+        goal: "SN1".into(),
+        status,
+        rationale: why.into(),
+        by: by.into(),
+        date: String::new(),
+    }
+}
+
+fn goal_version(s: &SqlStore) -> i64 {
+    s.goal_statuses(2025).unwrap()["SN1"].version
+}
+
+use delar_followup::assess::{apply_overrides, assess, GoalStatus, Override, Rule};
+use delar_followup::model::AssignmentStatus;
+
+both! {
+/// Two people decide one goal's status from the same reading: the second is refused, told who
+/// decided, when and what holds now; nothing of theirs is written. Withdrawing is checked alike.
+#[test]
+fn two_decisions_on_one_goal_the_second_is_refused_and_told_who_and_what() {
+    let db = common::Persistent::new();
+    let mut a = db.create();
+    let d = goals(AssignmentStatus::Done);
+    a.import_followup_rows(&d.goals, "mal.csv", "a").unwrap();
+    a.import_followup_rows(&d.commitments, "uppdrag.csv", "b").unwrap();
+    a.assess_goals(2025, &[], &Rule::default()).unwrap();
+    let mut b = db.open();
+    let v = goal_version(&a);
+    assert_eq!(goal_version(&b), v);
+    let st = a.goal_statuses(2025).unwrap();
+    assert_eq!((st["SN1"].changed_by.as_deref(), st["SN1"].status), (None, GoalStatus::Met));
+
+    let now = a
+        .set_goal_override(
+            &decision(GoalStatus::Partly, "Effekten syns först nästa år.", "Anna"),
+            Some(v),
+        )
+        .unwrap();
+    assert_eq!(now, v + 1);
+    let err = b
+        .set_goal_override(&decision(GoalStatus::NotMet, "Målet nåddes inte.", "Bo"), Some(v))
+        .unwrap_err();
+    let delar_store::GoalOverrideError::Store(StoreError::Conflict(m)) = err else {
+        panic!("expected a conflict, got {err:?}");
+    };
+    assert!(m.contains("mål SN1 2025"), "{m}");
+    assert!(m.contains("Anna ändrade den 2"), "names who and when: {m}");
+    assert!(
+        m.contains("nu gäller «Uppnås delvis»")
+            && m.contains("«Effekten syns först nästa år.»")
+            && m.contains(&format!("version {}", v + 1)),
+        "the status now: {m}"
+    );
+    let st = b.goal_statuses(2025).unwrap();
+    assert_eq!(st["SN1"].status, GoalStatus::Partly, "Anna's decision stays");
+    assert_eq!(st["SN1"].decision.as_ref().unwrap().by, "Anna");
+    assert_eq!(st["SN1"].changed_by.as_deref(), Some("Anna"));
+
+    // Withdrawing on the old reading is refused too; on the current one it goes through.
+    let err = b.clear_goal_override(2025, "SN1", Some(v), "Bo").unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert_eq!(b.goal_status(2025, "SN1").unwrap(), Some(GoalStatus::Partly));
+    assert!(b.clear_goal_override(2025, "SN1", Some(v + 1), "Bo").unwrap());
+    let st = a.goal_statuses(2025).unwrap();
+    assert_eq!(
+        (st["SN1"].status, st["SN1"].version, st["SN1"].changed_by.as_deref()),
+        (GoalStatus::Met, v + 2, Some("Bo"))
+    );
+    // Without a version (the command line's own read-and-write) nothing is checked.
+    b.set_goal_override(&decision(GoalStatus::NotMet, "Målet nåddes inte.", "Bo"), None)
+        .unwrap();
+    assert_eq!(goal_version(&a), v + 3);
+}
+
+/// A re-assessment never overwrites a person's decision: one made after the assessment read
+/// the decisions is kept, and a proposal that changes makes an earlier reading stale.
+#[test]
+fn a_reassessment_keeps_a_decision_made_meanwhile() {
+    let db = common::Persistent::new();
+    let mut a = db.create();
+    let d = goals(AssignmentStatus::Done);
+    a.import_followup_rows(&d.goals, "mal.csv", "a").unwrap();
+    a.import_followup_rows(&d.commitments, "uppdrag.csv", "b").unwrap();
+    a.assess_goals(2025, &[], &Rule::default()).unwrap();
+    let v = goal_version(&a);
+    // A re-assessment that changes nothing leaves the versions alone.
+    a.assess_goals(2025, &[], &Rule::default()).unwrap();
+    assert_eq!(goal_version(&a), v);
+
+    // The assessment reads the (no) decisions, then Anna decides, then it is saved.
+    let mut stale = assess(&d, 2025, &d.values, &Rule::default());
+    apply_overrides(&mut stale, &a.goal_overrides(2025).unwrap()).unwrap();
+    let mut anna = db.open();
+    anna.set_goal_override(
+        &decision(GoalStatus::NotMet, "Handlingsplanen saknar effekt.", "Anna"),
+        Some(v),
+    )
+    .unwrap();
+    a.save_assessment(&stale).unwrap();
+    let st = a.goal_statuses(2025).unwrap();
+    assert_eq!(st["SN1"].status, GoalStatus::NotMet, "Anna's decision is kept");
+    assert_eq!(st["SN1"].proposed, GoalStatus::Met);
+    assert_eq!(st["SN1"].decision.as_ref().unwrap().by, "Anna");
+    assert_eq!(st["SN1"].version, v + 1, "nothing changed by the re-assessment");
+
+    // The proposal changes (the activity will not be done): a new version, by a re-assessment,
+    // and the decision still holds.
+    let later = goals(AssignmentStatus::Remaining);
+    a.import_followup_rows(&later.commitments, "uppdrag.csv", "c").unwrap();
+    a.assess_goals(2025, &[], &Rule::default()).unwrap();
+    let st = a.goal_statuses(2025).unwrap();
+    assert_ne!(st["SN1"].proposed, GoalStatus::Met, "{:?}", st["SN1"]);
+    assert_eq!(st["SN1"].status, GoalStatus::NotMet);
+    assert_eq!((st["SN1"].version, st["SN1"].changed_by.as_deref()), (v + 2, None));
+    let err = anna
+        .clear_goal_override(2025, "SN1", Some(v + 1), "Anna")
+        .unwrap_err();
+    let StoreError::Conflict(m) = err else {
+        panic!("expected a conflict, got {err:?}");
+    };
+    assert!(m.contains("en ny bedömning ändrade den 2"), "{m}");
+    assert!(m.contains("beslutat av Anna"), "{m}");
+}
+}

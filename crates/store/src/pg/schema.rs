@@ -824,4 +824,13 @@ ALTER TABLE forecast_line ADD COLUMN changed_by TEXT COLLATE "C";
 ALTER TABLE forecast_line ADD COLUMN changed_at TEXT COLLATE "C";
 "#,
     },
+    Migration {
+        version: 16,
+        name: "versioner på målbedömningar",
+        sql: r#"
+ALTER TABLE goal_status ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE goal_status ADD COLUMN changed_by TEXT COLLATE "C";
+ALTER TABLE goal_status ADD COLUMN changed_at TEXT COLLATE "C";
+"#,
+    },
 ];
