@@ -213,6 +213,17 @@ impl GoalStore for SqlStore {
             .collect();
         apply_overrides(&mut a, &decisions).expect("stored decisions have a rationale");
         self.save_assessment(&a)?;
+        // A decision made or withdrawn while this ran was kept by the save; return what is
+        // stored, not what was read before.
+        let stored: Vec<Override> = self
+            .goal_overrides(year)?
+            .into_iter()
+            .filter(|d| a.goals.contains_key(&d.goal))
+            .collect();
+        if stored != decisions {
+            a = assess(&data, year, &values, rule);
+            apply_overrides(&mut a, &stored).expect("stored decisions have a rationale");
+        }
         Ok(a)
     }
 
