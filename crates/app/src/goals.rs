@@ -46,6 +46,7 @@ pub fn assess(store: &mut dyn Backend, year: i32) -> Result<(Vec<Goal>, Assessme
 /// [`delar_store::StoredGoalStatus::version`]) a goal changed since is refused
 /// (`StoreError::Conflict`, naming who changed it, when and the status now). Returns the
 /// status decided.
+#[allow(clippy::too_many_arguments)]
 pub fn decide(
     store: &mut dyn Backend,
     year: i32,
