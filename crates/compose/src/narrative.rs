@@ -592,22 +592,33 @@ fn committee_paragraph(
     // A part that shows as zero at the report's precision explains nothing.
     let money = ctx.money();
     let zero = money.render(&Value::Amount(Amount::ZERO));
-    let mut main: Vec<(String, String, Amount)> = parts
+    let same_way: Vec<(String, String, Amount)> = parts
         .iter()
         .filter(|(_, _, d)| (d.ore() < 0) == (dev.ore() < 0))
         .filter(|(_, _, d)| money.render(&Value::Amount(d.abs_amount())) != zero)
-        .take(2)
         .cloned()
         .collect();
-    // The largest part pulling the other way, when it passes the threshold: otherwise a
-    // large counteracting kontogrupp hides in `övrigt`.
+    // Every part at or above the threshold is named, so `övrigt` never holds an item the
+    // definition says is worth a word; when none reaches it, the two largest.
+    let mut main: Vec<(String, String, Amount)> = same_way
+        .iter()
+        .filter(|(_, _, d)| d.abs_amount() >= ctx.threshold)
+        .cloned()
+        .collect();
+    if main.is_empty() {
+        main = same_way.into_iter().take(2).collect();
+    }
+    // The parts pulling the other way that pass the threshold: otherwise a large
+    // counteracting kontogrupp hides in `övrigt`.
     if !main.is_empty() {
-        if let Some(counter) = parts
-            .iter()
-            .find(|(_, _, d)| (d.ore() < 0) != (dev.ore() < 0) && d.abs_amount() >= ctx.threshold)
-        {
-            main.push(counter.clone());
-        }
+        main.extend(
+            parts
+                .iter()
+                .filter(|(_, _, d)| {
+                    (d.ore() < 0) != (dev.ore() < 0) && d.abs_amount() >= ctx.threshold
+                })
+                .cloned(),
+        );
     }
     if !main.is_empty() {
         let rest = main.iter().fold(dev, |r, (_, _, d)| r - *d);
@@ -727,20 +738,28 @@ fn committee_paragraph(
 /// `forslag.godkannande`, `forslag.NOD`.
 pub fn proposal(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
     let mut body = Vec::new();
-    let approver = ctx
-        .inputs
-        .tree
-        .nodes()
-        .iter()
-        .find(|n| n.kind == delar_core::OrgKind::Programnamnd)
-        .or_else(|| ctx.root())
-        .map(|n| n.name.clone())
-        .unwrap_or_else(|| "Nämnden".into());
+    let approver = ctx.deciding_body();
+    let title = crate::economy::lower_first(&report.meta.title);
     body.push((
         "forslag.godkannande".to_string(),
+        Paragraph::text(format!("{approver} fastställer {title} med helårsprognos.")),
+    ));
+    let recipient = ctx
+        .decision
+        .mottagare
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .unwrap_or("Kommunstyrelsen");
+    body.push((
+        "forslag.overlamnande".to_string(),
         Paragraph::text(format!(
-            "{approver} godkänner {} med helårsprognos.",
-            crate::economy::lower_first(&report.meta.title)
+            "{} överlämnas till {recipient} för vidare hantering.",
+            if title.starts_with("delårsrapport") {
+                "Delårsrapporten"
+            } else {
+                "Rapporten"
+            }
         )),
     ));
     for n in ctx

@@ -320,7 +320,7 @@ fn proposal_names_committees_with_a_deficit_excluding_special_effects() {
     };
     assert!(body[0]
         .plain()
-        .starts_with("Programnämnden godkänner delårsrapport 2 2025"));
+        .starts_with("1. Programnämnden fastställer delårsrapport 2 2025"));
     assert!(body
         .iter()
         .any(|p| p.plain().contains("Socialnämnden får i uppdrag")
@@ -943,4 +943,202 @@ fn the_analysis_names_a_large_part_pulling_the_other_way() {
         "{:?}",
         delar_report::check::check(&r)
     );
+}
+
+fn ratio(r: &Report, table: &str, row: &str, col: &str) -> f64 {
+    let t = r.table(table).unwrap();
+    match t.row(row).unwrap().cells[t.column(col).unwrap()].value {
+        Value::Ratio(x) => x,
+        ref v => panic!("{table}/{row}/{col} is {v:?}"),
+    }
+}
+
+#[test]
+fn sign_notes_describe_their_own_columns_and_growing_revenue_is_a_positive_change() {
+    let r = build(&Definition::default_definition(), &inputs(), false).unwrap();
+    let note = |id: &str| r.table(id).unwrap().sign_note.clone().unwrap();
+    // The year-to-date table compares the outcome with the periodised budget: its note says
+    // so and does not speak of a forecast it does not show.
+    let ytd = note("ackumulerat");
+    assert!(
+        ytd.contains("Avvikelse = periodiserad budget − utfall"),
+        "{ytd}"
+    );
+    assert!(!ytd.contains("prognos"), "{ytd}");
+    // The full-year table defines its deviation and the change of the deviation since P1.
+    let drift = note("drift");
+    assert!(drift.contains("Avvikelse = budget − prognos"), "{drift}");
+    assert!(
+        drift.contains("Förändring av avvikelsen sedan prognos 1 = avvikelsen nu − avvikelsen i prognos 1; positiv = förbättring"),
+        "{drift}"
+    );
+    // The bridge: the change of the forecast, and what a positive change means.
+    let bridge = note("brygga");
+    assert!(
+        bridge.contains("Förändring = prognos 2 − prognos 1; positiv = högre nettokostnad"),
+        "{bridge}"
+    );
+    // Revenue (shown negative) that grows is a positive change, like a cost that grows:
+    // SN's grants −3,88 last year, −4,5 forecast.
+    let k = "kontogrupper-SN";
+    let change = ratio(&r, k, "bidrag", "forandring_pct");
+    assert!((change - (4.5 - 3.88) / 3.88).abs() < 1e-6, "{change}");
+    assert!(ratio(&r, k, "personal", "forandring_pct") > 0.0);
+    assert!(
+        note(k).contains("positiv = större belopp, för intäkter högre intäkter"),
+        "{}",
+        note(k)
+    );
+    assert!(delar_report::check::check(&r).is_empty());
+}
+
+#[test]
+fn the_placement_table_is_reconciled_with_the_forecast_lines_it_drives() {
+    use delar_report::check::check;
+    let mut i = placement_inputs();
+    // SN1's purchases: 64 mnkr last year, which the placements' implied cost (about 33 and
+    // 29) explains; budget 66, forecast 67,5 this year.
+    // Staff cost less than either series, so they cannot drive it.
+    let k = ("SN1".to_string(), "kop_verksamhet".to_string());
+    i.last_year.insert(k, monthly(64.0, 0.0));
+    i.last_year
+        .insert(("SN1".into(), "personal".into()), monthly(20.0, 0.0));
+    for l in i
+        .lines
+        .iter_mut()
+        .filter(|l| l.node == "SN1" && l.group == "kop_verksamhet")
+    {
+        l.budget = mnkr(66.0);
+        l.base = mnkr(67.5);
+        l.adjustments.clear();
+    }
+    let def = Definition::parse(PLACEMENT_DEF, "t.toml").unwrap();
+    let r = build(&def, &i, false).unwrap();
+    let t = r.table("volympris-externa-placeringar-barn").unwrap();
+    let lines = t.row("prognosrader").expect("the forecast lines' row");
+    assert_eq!(lines.kind, RowKind::Total);
+    assert_eq!(lines.includes, vec!["summa", "ovrigt-prognosrader"]);
+    let id = "volympris-externa-placeringar-barn";
+    assert_eq!(amount(&r, id, "prognosrader", "prognos"), mnkr(67.5));
+    assert_eq!(amount(&r, id, "prognosrader", "budget"), mnkr(66.0));
+    assert_eq!(
+        amount(&r, id, "ovrigt-prognosrader", "prognos"),
+        mnkr(67.5) - amount(&r, id, "summa", "prognos")
+    );
+    assert_eq!(amount(&r, id, "prognosrader", "avvikelse"), mnkr(-1.5));
+    assert!(t
+        .notes
+        .iter()
+        .any(|n| n.contains("Övrigt i samma prognosrader")));
+    let f = check(&r);
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn the_formal_layer_names_the_deciding_body_meeting_and_recipient() {
+    let text = "[beslut]\norgan = \"Socialnämnden\"\nsammantrade = \"2025-09-18\"\nparagraf = \"132\"\ndnr = \"SN 2025/123\"\nmottagare = \"Programnämnd social välfärd\"\n\n[[avsnitt]]\nrubrik = \"Förslag till beslut\"\nnumrerad = false\ninnehall = [{ typ = \"forslag\" }]\n";
+    let def = Definition::parse(text, "t.toml").unwrap();
+    let r = build(&def, &inputs(), false).unwrap();
+    let lines: Vec<(&str, &str)> = r.meta.cover_lines();
+    assert_eq!(
+        lines,
+        vec![
+            ("Period", "januari–augusti 2025"),
+            ("Datum", "2025-09-30"),
+            ("Beslutande organ", "Socialnämnden"),
+            ("Sammanträde", "2025-09-18, §\u{a0}132"),
+            ("Dnr", "SN 2025/123"),
+        ]
+    );
+    let Block::Callout { body, .. } = &r.sections[0].blocks[0] else {
+        panic!("a callout")
+    };
+    let points: Vec<String> = body.iter().map(|p| p.plain()).collect();
+    assert_eq!(
+        points[0],
+        "1. Socialnämnden fastställer delårsrapport 2 2025 med helårsprognos."
+    );
+    assert_eq!(
+        points[1],
+        "2. Delårsrapporten överlämnas till Programnämnd social välfärd för vidare hantering."
+    );
+    assert!(
+        points[2].starts_with("3. Socialnämnden får i uppdrag"),
+        "{points:?}"
+    );
+    // The meeting must be a date.
+    let bad = text.replace("2025-09-18", "18 sept");
+    let e = Definition::parse(&bad, "t.toml").unwrap_err();
+    assert!(
+        e.0.contains("sammanträdesdagen \"18 sept\" är inget datum"),
+        "{e}"
+    );
+}
+
+#[test]
+fn every_part_above_the_threshold_is_named_never_hidden_in_ovrigt() {
+    // SN: staff −3,0, purchases −2,5 (with the special effect), other costs −1,5 now too:
+    // three parts of at least the threshold (1,0 mnkr), all named; only the grants' +0,5
+    // stays in `övrigt`.
+    let mut i = inputs();
+    for l in i.lines.iter_mut().filter(|l| l.node == "SN2") {
+        l.base = mnkr(31.5);
+    }
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let sn = drafted_text(&r)
+        .into_iter()
+        .find(|t| t.starts_with("Prognosen för Socialnämnden"))
+        .unwrap();
+    for part in [
+        "personalkostnader (−3,0",
+        "köp av verksamhet (−2,5",
+        "övriga kostnader (−1,5",
+        "övrigt (0,5",
+    ] {
+        assert!(sn.contains(part), "{part} in {sn}");
+    }
+    assert!(delar_report::check::check(&r).is_empty());
+}
+
+#[test]
+fn a_technical_budget_post_is_its_own_row_and_named_in_the_analysis() {
+    // An unfunded deficit budgeted on SN2 (−5,0 mnkr of costs nobody will save): its own
+    // row between costs and net cost, its own words in the analysis, never "övriga kostnader".
+    let toml = delar_core::accounts::KOMMUN_BAS_TOML.replace("\"79\"]", "\"790-798\"]")
+        + "\n[[group]]\ncode = \"ofinansierat\"\nname = \"Ofinansierat underskott i budgeten\"\nkind = \"technical\"\nranges = [\"799\"]\n";
+    let mut i = inputs();
+    i.mapping = AccountMapping::from_toml(&toml).unwrap();
+    let mut tech = line("SN2", "ofinansierat", -5.0, 0.0, 0.0);
+    tech.method = Method::RunRate;
+    i.lines.push(tech.clone());
+    i.previous.as_mut().unwrap().1.push(tech);
+    i.this_year
+        .insert(("SN2".into(), "ofinansierat".into()), monthly(0.0, -5.0));
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let k = "kontogrupper-SN";
+    let t = r.table(k).unwrap();
+    let row = t.row("ofinansierat").expect("its own row");
+    assert_eq!((row.kind, row.level), (RowKind::Item, 0));
+    assert!(t
+        .row("netto")
+        .unwrap()
+        .includes
+        .contains(&"ofinansierat".to_string()));
+    assert!(!t
+        .row("kostnader")
+        .unwrap()
+        .includes
+        .contains(&"ofinansierat".to_string()));
+    assert_eq!(amount(&r, k, "ofinansierat", "avvikelse"), mnkr(-5.0));
+    assert_eq!(amount(&r, k, "netto", "avvikelse"), mnkr(-10.0));
+    let sn = drafted_text(&r)
+        .into_iter()
+        .find(|t| t.starts_with("Prognosen för Socialnämnden"))
+        .unwrap();
+    assert!(
+        sn.contains("ofinansierat underskott i budgeten (−5,0"),
+        "{sn}"
+    );
+    let f = delar_report::check::check(&r);
+    assert!(f.is_empty(), "{f:?}");
 }

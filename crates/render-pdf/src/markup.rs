@@ -195,6 +195,14 @@ fn title_page(report: &Report, out: &mut String) {
     if !m.date.trim().is_empty() {
         let _ = writeln!(out, "#text(size: 12pt)[Datum: #{}]\n", lit(&m.date));
     }
+    for l in m.formal.iter().filter(|l| !l.value.trim().is_empty()) {
+        let _ = writeln!(
+            out,
+            "#text(size: 12pt)[#{}: #{}]\n",
+            lit(&l.label),
+            lit(&l.value)
+        );
+    }
     out.push_str("#pagebreak()\n");
 }
 
@@ -297,11 +305,16 @@ const LINE_CHARS: f64 = 120.0;
 const SHORT_TABLE_ROWS: usize = 20;
 /// Cell padding, in the same characters.
 const PAD_CHARS: f64 = 3.0;
+/// The longest header word a column is widened for; longer ones are hyphenated.
+const HEADER_WORD_CHARS: f64 = 11.0;
+/// The longest word in a text cell a column is widened for.
+const TEXT_WORD_CHARS: f64 = 24.0;
 
 /// The relative widths of a table's columns, from their content (an automatic table layout,
-/// as browsers do it): every column gets at least its longest word (a number never wraps),
-/// and the room left is shared in proportion to how much more each column would need to fit
-/// its longest text on one line.
+/// as browsers do it): every column gets at least its longest word (a number never wraps; a
+/// header word longer than [`HEADER_WORD_CHARS`] is hyphenated, Swedish rules, so a header
+/// such as "Prognosjustering" cannot squeeze the text columns), and the room left is shared in
+/// proportion to how much more each column would need to fit its longest text on one line.
 fn widths(t: &Table) -> Vec<f64> {
     let n = t.columns.len();
     let mut min = vec![1.0_f64; n];
@@ -309,8 +322,8 @@ fn widths(t: &Table) -> Vec<f64> {
     let len = |s: &str| s.chars().count() as f64;
     let longest_word = |s: &str| s.split_whitespace().map(len).fold(0.0, f64::max);
     for (i, c) in t.columns.iter().enumerate() {
-        // Header labels are bold: wider letters.
-        min[i] = min[i].max(longest_word(&c.label) * 1.2);
+        // Header labels are bold: wider letters; a long header word is hyphenated.
+        min[i] = min[i].max(longest_word(&c.label).min(HEADER_WORD_CHARS) * 1.2);
     }
     for row in t.rows.iter().filter(|r| r.kind != RowKind::Heading) {
         for (i, c) in t.columns.iter().enumerate() {
@@ -327,7 +340,8 @@ fn widths(t: &Table) -> Vec<f64> {
             if c.format.is_numeric() {
                 min[i] = min[i].max(whole);
             } else {
-                min[i] = min[i].max(longest_word(text).min(24.0) + indent);
+                // Proportional letters run wider than the average the line width counts.
+                min[i] = min[i].max(longest_word(text).min(TEXT_WORD_CHARS) * 1.1 + indent);
             }
             want[i] = want[i].max(whole.min(70.0));
         }
@@ -367,10 +381,11 @@ fn table_markup(t: &Table, out: &mut String) {
         .columns
         .iter()
         .map(|c| {
+            // Top-aligned: a number stands level with the first line of its wrapped label.
             if c.format.is_numeric() {
-                "right + bottom"
+                "right + top"
             } else {
-                "left + bottom"
+                "left + top"
             }
         })
         .collect();
@@ -430,7 +445,7 @@ fn table_markup(t: &Table, out: &mut String) {
     }
     out.push_str("      ");
     for c in &t.columns {
-        let _ = write!(out, "strong({}), ", lit(&c.label));
+        let _ = write!(out, "strong(text(hyphenate: true, {})), ", lit(&c.label));
     }
     out.push_str("\n    ),\n    table.hline(stroke: 0.8pt),\n");
     for row in &t.rows {

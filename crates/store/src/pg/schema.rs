@@ -833,4 +833,12 @@ ALTER TABLE goal_status ADD COLUMN changed_by TEXT COLLATE "C";
 ALTER TABLE goal_status ADD COLUMN changed_at TEXT COLLATE "C";
 "#,
     },
+    Migration {
+        version: 20,
+        name: "tekniska budgetposter",
+        sql: r#"
+ALTER TABLE account_group ADD COLUMN technical BIGINT NOT NULL DEFAULT 0
+    CHECK (technical IN (0, 1));
+"#,
+    },
 ];
