@@ -143,12 +143,18 @@ pub(crate) fn document(
 ) -> String {
     let m = &report.meta;
     let mut out = String::new();
-    let running = [m.organisation.as_str(), &m.title, &m.period_label]
-        .iter()
-        .filter(|s| !s.trim().is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    // The running header names the report's body (a committee's own report: the committee).
+    let running = [
+        m.organisation.as_str(),
+        &m.title,
+        &m.subtitle,
+        &m.period_label,
+    ]
+    .iter()
+    .filter(|s| !s.trim().is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join(" · ");
     let _ = writeln!(out, "#let draft = {}", m.draft);
     let _ = writeln!(out, "#let running = {}", lit(&running));
     let _ = writeln!(
@@ -306,7 +312,7 @@ const SHORT_TABLE_ROWS: usize = 20;
 /// Cell padding, in the same characters.
 const PAD_CHARS: f64 = 3.0;
 /// The longest header word a column is widened for; longer ones are hyphenated.
-const HEADER_WORD_CHARS: f64 = 11.0;
+const HEADER_WORD_CHARS: f64 = 13.0;
 /// The longest word in a text cell a column is widened for.
 const TEXT_WORD_CHARS: f64 = 24.0;
 
@@ -361,6 +367,22 @@ fn widths(t: &Table) -> Vec<f64> {
     (0..n)
         .map(|i| min[i] + PAD_CHARS + (want[i] - min[i]) * share)
         .collect()
+}
+
+/// A column header as Typst content: only a word longer than [`HEADER_WORD_CHARS`] may be
+/// hyphenated (Swedish rules); shorter words never break.
+fn header_label(label: &str) -> String {
+    let words: Vec<String> = label
+        .split(' ')
+        .map(|w| {
+            if w.chars().count() as f64 > HEADER_WORD_CHARS {
+                format!("#text(hyphenate: true, {})", lit(w))
+            } else {
+                format!("#{}", lit(w))
+            }
+        })
+        .collect();
+    format!("[{}]", words.join(" "))
 }
 
 fn table_markup(t: &Table, out: &mut String) {
@@ -445,7 +467,7 @@ fn table_markup(t: &Table, out: &mut String) {
     }
     out.push_str("      ");
     for c in &t.columns {
-        let _ = write!(out, "strong(text(hyphenate: true, {})), ", lit(&c.label));
+        let _ = write!(out, "strong({}), ", header_label(&c.label));
     }
     out.push_str("\n    ),\n    table.hline(stroke: 0.8pt),\n");
     for row in &t.rows {
