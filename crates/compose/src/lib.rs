@@ -406,7 +406,7 @@ fn section(
             Content::Volympris { kategori } => match ctx.volume_price_table(kategori.as_deref()) {
                 Some(t) => {
                     // The volume × price split told in words before the table.
-                    if let Some(p) = volumes::split_sentence(&ctx, &t) {
+                    if let Some(p) = volumes::split_sentence(ctx, &t) {
                         blocks.push(Block::Paragraph(p));
                     }
                     blocks.push(Block::Table(t))
