@@ -273,6 +273,9 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     MIGRATION_METHOD_CODES,
     MIGRATION_PERIODISATION,
     MIGRATION_LINE_VERSIONS,
+    // 16 is reserved (goal statuses, on another branch).
+    crate::users::MIGRATION_USERS,
+    crate::workflow::MIGRATION_WORKFLOW,
 ];
 
 /// Migration 15: every forecast line carries a version, raised by each change, with who made

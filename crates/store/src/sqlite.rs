@@ -53,6 +53,11 @@ const TABLES: &[&str] = &[
     "intraprenad_opening",
     "volume_budget_version",
     "volume_budget_value",
+    "app_user",
+    "role_grant",
+    "app_session",
+    "workflow_state",
+    "workflow_transition",
 ];
 
 /// A store in an SQLite database file (or in memory).
