@@ -567,27 +567,21 @@ fn match_links(inputs: &Inputs, year: i32) -> HashMap<(String, String), Vec<&Vol
         let Some(implied) = implied else {
             continue;
         };
-        let total: f64 = implied.iter().sum();
-        if total <= 0.0 {
-            continue;
-        }
-        let mut best: Option<(f64, &str)> = None;
-        for r in rows.iter().filter(|r| r.outcome.len() == MONTHS) {
-            let out_total = r.outcome_total.as_kr_f64();
-            if out_total <= 0.0 || total > out_total * 1.05 {
-                continue;
-            }
-            let gap: f64 = r
-                .outcome
-                .iter()
-                .zip(&implied)
-                .map(|(a, c)| (a.as_kr_f64() - c).abs())
-                .sum();
-            if best.is_none_or(|(g, _)| gap < g) {
-                best = Some((gap, r.key.as_str()));
-            }
-        }
-        if let Some((_, key)) = best {
+        let outcomes: Vec<(&str, Vec<f64>)> = rows
+            .iter()
+            .filter(|r| r.outcome.len() == MONTHS)
+            .map(|r| {
+                (
+                    r.key.as_str(),
+                    r.outcome.iter().map(|a| a.as_kr_f64()).collect(),
+                )
+            })
+            .collect();
+        let best = delar_forecast::link::best_group(
+            &implied,
+            outcomes.iter().map(|(k, o)| (*k, o.as_slice())),
+        );
+        if let Some(key) = best {
             out.entry((l.node.clone(), key.to_string()))
                 .or_default()
                 .push(l);

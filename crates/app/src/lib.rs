@@ -26,6 +26,7 @@ pub mod goals;
 pub mod imports;
 pub mod programme;
 pub mod reconcile;
+pub mod references;
 pub mod report;
 pub mod review;
 pub mod texts;

@@ -315,13 +315,24 @@ fn followup_inputs(
         }
     }
     let root = tree.root().map(|r| r.code.clone()).unwrap_or_default();
-    let computed: Vec<_> = data
+    // A financial indicator measures the node its `källid` names (the programme area for
+    // "Budgetavvikelse, programområdet"), else its committee, else the whole organisation.
+    let scope_of = |i: &delar_followup::model::Indicator| {
+        i.source_id
+            .clone()
+            .filter(|id| tree.node(id).is_some())
+            .or_else(|| i.committee.clone())
+            .unwrap_or_else(|| root.clone())
+    };
+    let ledger_indicators: Vec<&delar_followup::model::Indicator> = data
         .indicators
         .iter()
         .filter(|i| i.source == delar_followup::model::SourceKind::Ledger)
+        .collect();
+    let computed: Vec<_> = ledger_indicators
+        .iter()
         .filter_map(|i| {
-            let node = i.committee.clone().unwrap_or_else(|| root.clone());
-            let (budget, forecast) = totals.get(&node).copied()?;
+            let (budget, forecast) = totals.get(&scope_of(i)).copied()?;
             Some(financial_value(
                 i,
                 year,
@@ -329,7 +340,73 @@ fn followup_inputs(
             ))
         })
         .collect();
+    // Their history from the ledgers of earlier years, so the goal table and the five-year
+    // summary cannot disagree; a typed outcome that differs is an R15 finding.
+    let org = store.organisation()?;
+    let mut history = Vec::new();
+    let mut ledger_conflicts = Vec::new();
+    for i in &ledger_indicators {
+        let scope = scope_of(i);
+        let scoped = (scope != root).then_some(scope.as_str());
+        for e in earlier_years(store, &org, round, scoped)? {
+            let mut v = financial_value(
+                i,
+                e.year,
+                FinancialFigures::BudgetDeviation {
+                    budget: e.budget,
+                    forecast: e.net_cost,
+                },
+            );
+            v.kind = delar_followup::model::ValueKind::Outcome;
+            v.comment = Some("Beräknat ur huvudboken.".into());
+            let register = match v.figure {
+                delar_followup::model::Figure::Number(k) => k.total,
+                _ => None,
+            };
+            for typed in data.values.iter().filter(|t| {
+                t.indicator == i.code
+                    && t.year == e.year
+                    && t.kind == delar_followup::model::ValueKind::Outcome
+            }) {
+                let t = match typed.figure {
+                    delar_followup::model::Figure::Number(k) => k.total,
+                    _ => None,
+                };
+                if let (Some(t), Some(r)) = (t, register) {
+                    let p = 10f64.powi(i.decimals.min(6) as i32);
+                    if (t * p).round() != (r * p).round() {
+                        ledger_conflicts.push(delar_followup::sources::Conflict {
+                            indicator: i.code.clone(),
+                            name: i.name.clone(),
+                            year: e.year,
+                            kind: typed.kind,
+                            typed: t,
+                            register: r,
+                            place: format!("huvudboken ({scope} {})", e.year),
+                            decimals: i.decimals,
+                        });
+                    }
+                }
+            }
+            history.push(v);
+        }
+    }
     data.values = with_financial(&data, year, &computed);
+    data.values.retain(|v| {
+        !history
+            .iter()
+            .any(|h| h.indicator == v.indicator && h.year == v.year && h.kind == v.kind)
+    });
+    data.values.extend(history);
+    // One measure, one source: indicators that another register measures take their values
+    // from it; typed values that disagree are R15 findings.
+    let series = store.volume_series()?;
+    let mut values = Vec::new();
+    for s in &series {
+        values.extend(store.volumes(&s.code, None)?);
+    }
+    let derived = delar_followup::sources::derive(&data, &series, &values);
+    data.values = delar_followup::sources::with_registers(&data, &derived);
     let mut assessment = assess(&data, year, &data.values, &Rule::default());
     let decisions: Vec<_> = store
         .goal_overrides(year)?
@@ -337,17 +414,16 @@ fn followup_inputs(
         .filter(|d| assessment.goals.contains_key(&d.goal))
         .collect();
     apply_overrides(&mut assessment, &decisions).map_err(AppError::from_display)?;
-    let series = store.volume_series()?;
-    let mut values = Vec::new();
-    for s in &series {
-        values.extend(store.volumes(&s.code, None)?);
-    }
     Ok(Some(delar_compose::FollowupInputs {
         data,
         assessment,
         scale: Scale::default(),
         series,
         values,
+        conflicts: ledger_conflicts
+            .into_iter()
+            .chain(derived.conflicts)
+            .collect(),
     }))
 }
 
@@ -574,6 +650,9 @@ pub fn build_all(
     let (report, mut findings) = build_and_check(&inputs, def, draft)?;
     // R16: the round against the ledger, per committee and in total.
     findings.extend(crate::reconcile::reconcile(store, round, &inputs.lines)?.findings(round));
+    // R15: one measure, one source; R17: the registers' references resolve in the round.
+    findings.extend(source_findings(&inputs));
+    findings.extend(crate::references::findings(&inputs));
     let mut out = vec![Built {
         node: None,
         report,
@@ -591,8 +670,15 @@ pub fn build_all(
             }
         }
     }
+    // A committee's own report goes to the programme committee, when there is one.
+    let programme_committee = inputs
+        .tree
+        .nodes()
+        .iter()
+        .find(|n| n.kind == delar_core::OrgKind::Programnamnd)
+        .map(|n| n.name.clone());
     for b in &appendices {
-        let adef = match &b.definition {
+        let mut adef = match &b.definition {
             None => Definition::committee_definition(),
             Some(p) => {
                 let path = match def_path.and_then(|d| d.parent()) {
@@ -602,6 +688,9 @@ pub fn build_all(
                 definition(Some(&path))?
             }
         };
+        if adef.beslut.mottagare.is_none() {
+            adef.beslut.mottagare = programme_committee.clone();
+        }
         let inputs = gather_scoped(store, round, &organisation, Some(&b.nod))?;
         let (report, findings) = build_and_check(&inputs, &adef, draft)
             .with_context(|| format!("bilagan för {}", b.nod))?;
@@ -612,6 +701,23 @@ pub fn build_all(
         });
     }
     Ok(out)
+}
+
+/// R15: typed indicator values that disagree with the register that holds the measure
+/// (errors: the report would state two values for one measure).
+pub fn source_findings(inputs: &Inputs) -> Vec<delar_report::check::Finding> {
+    let Some(f) = &inputs.followup else {
+        return Vec::new();
+    };
+    f.conflicts
+        .iter()
+        .map(|c| delar_report::check::Finding {
+            rule: "R15",
+            severity: delar_report::check::Severity::Error,
+            location: c.location(),
+            message: c.message(),
+        })
+        .collect()
 }
 
 /// Every report's findings in one list; an appendix's locations start with `Bilaga NOD: `.

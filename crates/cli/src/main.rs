@@ -179,6 +179,15 @@ enum Command {
         /// Skriv standarddefinitionen till en fil (att utgå från) och avsluta.
         #[arg(long)]
         skriv_definition: Option<PathBuf>,
+        /// Diarienummer på försättsbladet (till exempel "SN 2025/123").
+        #[arg(long)]
+        dnr: Option<String>,
+        /// Paragraf i protokollet (till exempel 132).
+        #[arg(long)]
+        paragraf: Option<String>,
+        /// Sammanträdesdag, ÅÅÅÅ-MM-DD.
+        #[arg(long)]
+        sammantrade: Option<String>,
         /// Databasfil.
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
@@ -585,6 +594,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out,
             draft,
             skriv_definition,
+            dnr,
+            paragraf,
+            sammantrade,
             db,
         } => {
             if let Some(p) = skriv_definition {
@@ -594,7 +606,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let def = report::definition(definition.as_deref())?;
+            let mut def = report::definition(definition.as_deref())?;
+            // The formal layer from the command line wins over the definition's `[beslut]`.
+            let b = &mut def.beslut;
+            b.dnr = dnr.or(b.dnr.take());
+            b.paragraf = paragraf.or(b.paragraf.take());
+            b.sammantrade = sammantrade.or(b.sammantrade.take());
+            b.check()
+                .map_err(|e| anyhow::anyhow!("--sammantrade: {e}"))?;
             let store = SqliteStore::open(&db)?;
             let formats = if format.is_empty() {
                 report::OutFormat::ALL.to_vec()
@@ -633,13 +652,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     built.iter().filter_map(|b| b.node.as_deref()).collect();
                 if appendices.is_empty() {
                     println!(
-                        "Inga fel: rapporten för {} klarar kontrollerna R1–R16.",
+                        "Inga fel: rapporten för {} klarar kontrollerna R1–R17.",
                         round.id()
                     );
                 } else {
                     println!(
                         "Inga fel: rapporten för {} och bilagorna för {} klarar kontrollerna \
-                         R1–R16.",
+                         R1–R17.",
                         round.id(),
                         appendices.join(", ")
                     );

@@ -85,7 +85,7 @@ fn demo_writes_the_programme_report_and_the_committee_appendices() {
     // A committee's own report is about the committee only.
     let sn = std::fs::read_to_string(dir.join("delarsrapport-2025-P2-SN.txt")).unwrap();
     assert!(
-        sn.contains("Socialnämnden godkänner delårsrapport 2 2025"),
+        sn.contains("Socialnämnden fastställer delårsrapport 2 2025"),
         "{sn}"
     );
     assert!(!sn.contains("Vård- och omsorgsnämnden"), "{sn}");

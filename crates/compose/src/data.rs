@@ -64,6 +64,8 @@ pub struct FollowupInputs {
     pub series: Vec<delar_core::VolumeSeries>,
     /// Their values.
     pub values: Vec<delar_core::VolumeValue>,
+    /// Typed indicator values that disagree with the register holding the measure (R15).
+    pub conflicts: Vec<delar_followup::sources::Conflict>,
 }
 
 /// A volume series with its monthly values.

@@ -51,6 +51,52 @@ pub struct Definition {
     /// at the cut-off that has no `[[bilaga]]` of its own, with the built-in committee
     /// definition.
     pub bilagor: Option<String>,
+    /// The formal layer: who decides, when, and where the report goes (`[beslut]`).
+    #[serde(default)]
+    pub beslut: Decision,
+}
+
+/// The formal layer of a committee document (`[beslut]` in a definition; `delar report
+/// --dnr/--paragraf/--sammantrade` for the main report).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// The deciding body (beslutande organ); default the programme committee, or in a
+    /// committee's own report the committee.
+    pub organ: Option<String>,
+    /// The meeting's date (sammanträde), `ÅÅÅÅ-MM-DD`.
+    pub sammantrade: Option<String>,
+    /// The paragraph of the minutes (`§ 132` or `132`).
+    pub paragraf: Option<String>,
+    /// The diary number (diarienummer, `SN 2025/123`).
+    pub dnr: Option<String>,
+    /// Who the report is forwarded to for further handling; default Kommunstyrelsen.
+    pub mottagare: Option<String>,
+}
+
+impl Decision {
+    /// Check the fields that have a form: the meeting is a date.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(d) = &self.sammantrade {
+            delar_core::Date::parse(d).map_err(|_| {
+                format!(
+                    "sammanträdesdagen \"{d}\" är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2025-09-18"
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// `§ 132` from `132` or `§ 132`.
+    pub fn paragraph(&self) -> Option<String> {
+        let p = self
+            .paragraf
+            .as_deref()?
+            .trim()
+            .trim_start_matches('§')
+            .trim();
+        (!p.is_empty()).then(|| format!("§\u{a0}{p}"))
+    }
 }
 
 /// A committee's own report, written in the same run as the programme report
@@ -99,7 +145,37 @@ impl SignConvention {
         }
     }
 
-    /// The sentence printed under each economic table (R5).
+    /// How amounts are signed, the first sentence of every economic table's sign note.
+    pub fn amounts(self) -> &'static str {
+        match self {
+            SignConvention::NettokostnadPositiv => {
+                "Kostnader anges positiva och intäkter negativa."
+            }
+            SignConvention::KostnaderNegativa => {
+                "Kostnader anges med minustecken och intäkter positiva."
+            }
+        }
+    }
+
+    /// `a − b` of two shown amounts where a positive result is favourable (a surplus): for
+    /// costs shown positive, `a` is the budget side (`budget`, `prognos 1`).
+    pub fn favourable(self, budget_side: &str, actual_side: &str) -> String {
+        match self {
+            SignConvention::NettokostnadPositiv => format!("{budget_side} − {actual_side}"),
+            SignConvention::KostnaderNegativa => format!("{actual_side} − {budget_side}"),
+        }
+    }
+
+    /// What a higher shown amount means for the net cost.
+    pub fn higher_means(self) -> &'static str {
+        match self {
+            SignConvention::NettokostnadPositiv => "högre nettokostnad",
+            SignConvention::KostnaderNegativa => "lägre nettokostnad",
+        }
+    }
+
+    /// The sentence printed under an economic table with the one deviation budget − forecast
+    /// (R5); tables built from columns generate theirs ([`crate::economy::Ctx::sign_note`]).
     pub fn note(self) -> &'static str {
         match self {
             SignConvention::NettokostnadPositiv => {
@@ -290,6 +366,9 @@ impl Definition {
                 "rapportdefinitionen {name} har inga avsnitt; lägg till minst ett [[avsnitt]]"
             )));
         }
+        d.beslut
+            .check()
+            .map_err(|e| DefinitionError(format!("rapportdefinitionen {name}, [beslut]: {e}")))?;
         if let Some(b) = d.bilagor.as_deref().filter(|b| *b != "namnder") {
             return Err(DefinitionError(format!(
                 "rapportdefinitionen {name}: bilagor = \"{b}\" känns inte igen; skriv \

@@ -25,6 +25,8 @@ pub struct Ctx<'a> {
     pub comparison: Comparison,
     /// Threshold for drafted paragraphs, in öre.
     pub threshold: Amount,
+    /// The formal layer: deciding body, meeting, diary number, recipient.
+    pub decision: crate::definition::Decision,
     /// Tables and columns the report leaves out for lack of data (no previous round, no
     /// registers, no volumes): `(table id or id prefix ending in '-', column or None for the
     /// whole table)`. Text bound to them is dropped sentence by sentence instead of refused.
@@ -154,6 +156,7 @@ impl<'a> Ctx<'a> {
             sign: def.teckenkonvention,
             comparison: def.jamforelse,
             threshold,
+            decision: def.beslut.clone(),
             left_out: Default::default(),
         }
     }
@@ -324,6 +327,121 @@ impl<'a> Ctx<'a> {
         self.inputs.tree.root()
     }
 
+    /// The body that decides on the report: the definition's `[beslut] organ`, else the
+    /// programme committee, else the root (a committee deciding on its own report).
+    pub fn deciding_body(&self) -> String {
+        if let Some(o) = self
+            .decision
+            .organ
+            .as_deref()
+            .filter(|o| !o.trim().is_empty())
+        {
+            return o.trim().to_string();
+        }
+        self.inputs
+            .tree
+            .nodes()
+            .iter()
+            .find(|n| n.kind == delar_core::OrgKind::Programnamnd)
+            .or_else(|| self.root())
+            .map(|n| n.name.clone())
+            .unwrap_or_else(|| "Nämnden".into())
+    }
+
+    /// The cover's formal lines: the deciding body, the meeting with its paragraph, the
+    /// diary number (the last two only when given).
+    pub fn formal_lines(&self) -> Vec<delar_report::FormalLine> {
+        let line = |label: &str, value: String| delar_report::FormalLine {
+            label: label.into(),
+            value,
+        };
+        let mut out = vec![line("Beslutande organ", self.deciding_body())];
+        let meeting = [self.decision.sammantrade.clone(), self.decision.paragraph()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if !meeting.is_empty() {
+            out.push(line("Sammanträde", meeting));
+        }
+        if let Some(d) = self
+            .decision
+            .dnr
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+        {
+            out.push(line("Dnr", d.trim().to_string()));
+        }
+        out
+    }
+
+    /// The sign note of a table built from `cols`: how amounts are signed, then what each
+    /// deviation, change and percentage column is, in the words of its header, so the note
+    /// never names a column the table does not have (R5).
+    pub fn sign_note(&self, cols: &[Col]) -> String {
+        let s = self.sign;
+        let prev = self
+            .previous_name()
+            .unwrap_or_else(|| "föregående prognos".into());
+        let mut parts: Vec<String> = vec![s.amounts().to_string()];
+        let label = |key: &str| cols.iter().find(|c| c.key == key).map(|c| c.label.clone());
+        let mut favourable = false;
+        for c in cols {
+            let name = match c.measure {
+                Measure::Deviation(name, _) | Measure::Signed(name, _) => name,
+                Measure::Ratio(..) => continue,
+                Measure::Change(new, old) => {
+                    if let (Some(n), Some(o)) = (label(new), label(old)) {
+                        let (n, o) = (lower_first(&n), lower_first(&o));
+                        parts.push(format!(
+                            "{} = ({n} − {o}) / {o}; positiv = större belopp, för intäkter \
+                             högre intäkter.",
+                            c.label
+                        ));
+                    }
+                    continue;
+                }
+            };
+            let text = match name {
+                "avvikelse" => format!("{} = {}", c.label, s.favourable("budget", "prognos")),
+                "avvikelse-ack" => format!(
+                    "{} = {}",
+                    c.label,
+                    s.favourable("periodiserad budget", "utfall")
+                ),
+                "avvikelse-exkl-sarskilda" => format!(
+                    "{} = {} exklusive särskilda poster",
+                    c.label,
+                    s.favourable("budget", "prognos")
+                ),
+                "forandring-avvikelse" => {
+                    parts.push(format!(
+                        "{} = avvikelsen nu − avvikelsen i {prev}; positiv = förbättring.",
+                        c.label
+                    ));
+                    continue;
+                }
+                "forandring-prognos" => {
+                    let cur = round_short(&self.inputs.round);
+                    parts.push(format!(
+                        "{} = {cur} − {prev}; positiv = {}.",
+                        c.label,
+                        s.higher_means()
+                    ));
+                    continue;
+                }
+                _ => continue,
+            };
+            if favourable {
+                parts.push(format!("{text}."));
+            } else {
+                favourable = true;
+                parts.push(format!("{text}; positiv avvikelse är ett överskott."));
+            }
+        }
+        parts.join(" ")
+    }
+
     /// Build a table from columns and rows.
     pub fn table(
         &self,
@@ -433,7 +551,7 @@ impl<'a> Ctx<'a> {
             number: 0,
             caption,
             unit: Some(self.unit),
-            sign_note: Some(self.sign.note().into()),
+            sign_note: Some(self.sign_note(cols)),
             groups: Vec::new(),
             columns,
             rows,
@@ -543,7 +661,7 @@ impl<'a> Ctx<'a> {
             });
             cols.push(Col {
                 key: "forandring",
-                label: format!("Förändring sedan {prev}"),
+                label: format!("Förändring av avvikelsen sedan {prev}"),
                 measure: Measure::Deviation("forandring-avvikelse", |f| {
                     f.deviation() - f.previous_deviation()
                 }),
@@ -915,10 +1033,8 @@ impl<'a> Ctx<'a> {
                 .join("; ");
             row.cells.push(Cell::text(text));
         }
-        t.notes.push(format!(
-            "Förändring = {cur_name} − {prev_name} i tabellens teckenkonvention. \
-             Orsakerna är de prognosrader som ändrats mest."
-        ));
+        t.notes
+            .push("Orsakerna är de prognosrader vars prognos ändrats mest.".into());
         Some(t)
     }
 
@@ -1285,10 +1401,14 @@ fn ratio_cell(num: Option<Amount>, den: Option<Amount>) -> Cell {
 fn change_cell(new: Option<Amount>, old: Option<Amount>) -> Cell {
     let f = Format::Percent { decimals: 0 };
     match (new, old) {
-        (Some(n), Some(o)) if !o.is_zero() => Cell::new(
-            Value::Ratio((n.ore() - o.ore()) as f64 / o.ore().abs() as f64),
-            &f,
-        ),
+        // The change of the amount itself: revenue that grows is a positive change, like a
+        // cost that grows. Across zero a percentage means nothing.
+        (Some(n), Some(o)) if !o.is_zero() && n.ore().signum() * o.ore().signum() >= 0 => {
+            Cell::new(
+                Value::Ratio((n.ore() - o.ore()) as f64 / o.ore() as f64),
+                &f,
+            )
+        }
         _ => Cell::empty(),
     }
 }

@@ -388,13 +388,14 @@ pub fn indicator_table(ctx: &FollowupContext<'_>, goal: &str) -> Option<Table> {
     }
     notes.push("i.u. = ingen uppgift ännu.".into());
     t.notes = notes;
-    if !measures.is_empty() && measures.iter().all(|m| *m == MeasureKind::Count) {
+    let counts = |m: &MeasureKind| matches!(m, MeasureKind::Count | MeasureKind::Sum);
+    if !measures.is_empty() && measures.iter().all(counts) {
         t.identities.push(Identity::Linear {
             rule: "R9".into(),
             result: "aret".into(),
             terms: vec![(1, "kvinnor".into()), (1, "man".into())],
         });
-    } else if !measures.is_empty() && measures.iter().all(|m| *m != MeasureKind::Count) {
+    } else if !measures.is_empty() && measures.iter().all(|m| !counts(m)) {
         t.identities.push(Identity::Between {
             rule: "R9".into(),
             result: "aret".into(),
@@ -1254,19 +1255,30 @@ pub fn volumes(
         };
         let ym = |y: i32, m: u8| YearMonth::new(y, m).expect("valid month");
         let mut cells = vec![Cell::text(&s.name), Cell::text(&s.unit)];
-        for y in &years {
+        let shown: Vec<Option<f64>> = years
+            .iter()
+            .map(|y| agg(ym(*y, 1), ym(*y, 12)))
+            .chain([
+                agg(ym(year - 1, 1), ym(year - 1, cutoff.month())),
+                agg(ym(year, 1), cutoff),
+            ])
+            .collect();
+        // Counts (hours, places, decisions) without decimals; averages with one.
+        let decimals = if shown.iter().flatten().all(|v| v.fract() == 0.0) {
+            0
+        } else {
+            1
+        };
+        for (y, v) in years.iter().zip(&shown) {
             cells.push(
-                num_cell(agg(ym(*y, 1), ym(*y, 12)), 1)
-                    .with_source(format!("volym/{}/{y}", s.code), "volymer.csv"),
+                num_cell(*v, decimals).with_source(format!("volym/{}/{y}", s.code), "volymer.csv"),
             );
         }
-        cells.push(
-            num_cell(agg(ym(year - 1, 1), ym(year - 1, cutoff.month())), 1).with_source(
-                format!("volym/{}/{}-{}", s.code, year - 1, cutoff.month()),
-                "volymer.csv",
-            ),
-        );
-        cells.push(num_cell(agg(ym(year, 1), cutoff), 1).with_source(
+        cells.push(num_cell(shown[years.len()], decimals).with_source(
+            format!("volym/{}/{}-{}", s.code, year - 1, cutoff.month()),
+            "volymer.csv",
+        ));
+        cells.push(num_cell(shown[years.len() + 1], decimals).with_source(
             format!("volym/{}/{}-{}", s.code, year, cutoff.month()),
             "volymer.csv",
         ));

@@ -75,6 +75,7 @@ pub fn build_with_drafts(
             period_label,
             date,
             draft,
+            formal: ctx.formal_lines(),
         },
         sections,
     };
@@ -107,10 +108,12 @@ pub fn build_with_drafts(
                 .collect(),
             Content::Forslag => vec![Block::Callout {
                 title: "Förslag till beslut".into(),
-                body: keyed(narrative::proposal(&ctx, &report))?
-                    .into_iter()
-                    .filter(|p| !p.inlines.is_empty())
-                    .collect(),
+                body: numbered(
+                    keyed(narrative::proposal(&ctx, &report))?
+                        .into_iter()
+                        .filter(|p| !p.inlines.is_empty())
+                        .collect(),
+                ),
             }],
             _ => unreachable!("only text and drafts are pending"),
         };
@@ -123,6 +126,26 @@ pub fn build_with_drafts(
     }
     report.number();
     Ok((report, drafts.into_iter().rev().flatten().collect()))
+}
+
+/// The points of a proposal numbered `1.`, `2.` … as a committee's minutes have them (a
+/// paragraph a person already numbered keeps its own number).
+fn numbered(paragraphs: Vec<delar_report::Paragraph>) -> Vec<delar_report::Paragraph> {
+    paragraphs
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut p)| {
+            let own = p
+                .plain()
+                .split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            if !own {
+                p.inlines
+                    .insert(0, delar_report::Inline::Text(format!("{}. ", i + 1)));
+            }
+            p
+        })
+        .collect()
 }
 
 pub(crate) fn slug(s: &str) -> String {

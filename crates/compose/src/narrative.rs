@@ -727,20 +727,28 @@ fn committee_paragraph(
 /// `forslag.godkannande`, `forslag.NOD`.
 pub fn proposal(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
     let mut body = Vec::new();
-    let approver = ctx
-        .inputs
-        .tree
-        .nodes()
-        .iter()
-        .find(|n| n.kind == delar_core::OrgKind::Programnamnd)
-        .or_else(|| ctx.root())
-        .map(|n| n.name.clone())
-        .unwrap_or_else(|| "Nämnden".into());
+    let approver = ctx.deciding_body();
+    let title = crate::economy::lower_first(&report.meta.title);
     body.push((
         "forslag.godkannande".to_string(),
+        Paragraph::text(format!("{approver} fastställer {title} med helårsprognos.")),
+    ));
+    let recipient = ctx
+        .decision
+        .mottagare
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .unwrap_or("Kommunstyrelsen");
+    body.push((
+        "forslag.overlamnande".to_string(),
         Paragraph::text(format!(
-            "{approver} godkänner {} med helårsprognos.",
-            crate::economy::lower_first(&report.meta.title)
+            "{} överlämnas till {recipient} för vidare hantering.",
+            if title.starts_with("delårsrapport") {
+                "Delårsrapporten"
+            } else {
+                "Rapporten"
+            }
         )),
     ));
     for n in ctx

@@ -1210,6 +1210,7 @@ mod tests {
                 period_label: "januari–augusti 2025".into(),
                 date: "2025-09-30".into(),
                 draft: false,
+                formal: Vec::new(),
             },
             sections,
         };

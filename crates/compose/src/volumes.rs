@@ -590,6 +590,63 @@ impl Ctx<'_> {
             cells: total_cells,
             includes,
         });
+        // One forecast per quantity: the round's forecast lines that these series drive, and
+        // what in them volume × price does not explain, as rows of their own.
+        let table_id = match category {
+            Some(c) => format!("volympris-{}", crate::slug(c)),
+            None => "volympris".into(),
+        };
+        let linked = self.linked_lines(&budgeted);
+        let reconciled = !linked.is_empty();
+        if reconciled {
+            let (lb, lf) = linked
+                .iter()
+                .fold((Amount::ZERO, Amount::ZERO), |(b, f), l| {
+                    (b + l.budget, f + l.full_year())
+                });
+            let col_of = |k: &str| columns.iter().position(|c| c.key == k).expect("column");
+            let (cb, cf, cd) = (col_of("budget"), col_of("prognos"), col_of("avvikelse"));
+            let summa = rows.last().expect("the total row");
+            let tb = summa.cells[cb].value.amount().unwrap_or_default();
+            let tf = summa.cells[cf].value.amount().unwrap_or_default();
+            let row = |key: &str, label: String, kind, b: Amount, f: Amount, includes| {
+                let mut cells: Vec<Cell> = (0..columns.len()).map(|_| Cell::empty()).collect();
+                cells[0] = Cell::text(label);
+                cells[cb] = Cell::new(Value::Amount(b), &money)
+                    .with_source(format!("{table_id}/{key}/budget"), "prognosomgångens rader");
+                cells[cf] = Cell::new(Value::Amount(f), &money).with_source(
+                    format!("{table_id}/{key}/prognos"),
+                    "prognosomgångens rader",
+                );
+                // The R1 identity on shown amounts: s × budget − s × forecast.
+                let dev = if s > 0 { b - f } else { f - b };
+                cells[cd] = Cell::new(Value::Amount(dev), &money);
+                Row {
+                    key: key.into(),
+                    kind,
+                    level: 0,
+                    cells,
+                    includes,
+                }
+            };
+            let (sb, sf) = (shown(lb), shown(lf));
+            rows.push(row(
+                "ovrigt-prognosrader",
+                "Övrigt i samma prognosrader".into(),
+                RowKind::Item,
+                sb - tb,
+                sf - tf,
+                vec![],
+            ));
+            rows.push(row(
+                "prognosrader",
+                "Prognosomgångens rader".into(),
+                RowKind::Total,
+                sb,
+                sf,
+                vec!["summa".into(), "ovrigt-prognosrader".into()],
+            ));
+        }
 
         let mut identities = vec![
             Identity::Linear {
@@ -656,11 +713,17 @@ impl Ctx<'_> {
                 without.join(", ")
             ));
         }
+        if reconciled {
+            notes.push(
+                "Prognosomgångens rader är enheternas prognosrader för den kontogrupp som \
+                 serierna driver; de är prognosen i rapportens övriga tabeller. Övrigt i samma \
+                 prognosrader är det som volym × pris inte förklarar: andra kostnader på raderna \
+                 och skillnaden mellan radernas prognosmetod och volym × pris."
+                    .into(),
+            );
+        }
         Some(Table {
-            id: match category {
-                Some(c) => format!("volympris-{}", crate::slug(c)),
-                None => "volympris".into(),
-            },
+            id: table_id,
             number: 0,
             caption: format!(
                 "{}: volym och kostnad per dygn mot budget {y}",
@@ -677,6 +740,55 @@ impl Ctx<'_> {
             identities,
             notes,
         })
+    }
+
+    /// The round's forecast lines that `pairs` drive: for each series, its unit's kontogrupp
+    /// whose outcome last year the series' implied cost explains best (the rule the forecast
+    /// round uses, `delar_forecast::link::best_group`), each line once.
+    fn linked_lines(&self, pairs: &[&Pair]) -> Vec<&delar_forecast::ForecastLine> {
+        let last = self.year() - 1;
+        let mut keys: Vec<(String, String)> = Vec::new();
+        for p in pairs {
+            let monthly = per_month(&p.price.series.unit);
+            let implied: Option<Vec<f64>> = (1..=12)
+                .map(|m| {
+                    let ym = YearMonth::new(last, m).ok()?;
+                    let v = *p.volume.values.get(&ym)?;
+                    let pr = *p.price.values.get(&ym)?;
+                    Some(month_cost(v, pr, ym, monthly))
+                })
+                .collect();
+            let Some(implied) = implied else {
+                continue;
+            };
+            let node = &p.volume.series.responsible;
+            let outcomes: Vec<(&str, Vec<f64>)> = self
+                .inputs
+                .last_year
+                .iter()
+                .filter(|((n, _), _)| n == node)
+                .map(|((_, g), m)| {
+                    (
+                        g.as_str(),
+                        m.outcome.iter().map(|a| a.as_kr_f64()).collect(),
+                    )
+                })
+                .collect();
+            if let Some(g) = delar_forecast::link::best_group(
+                &implied,
+                outcomes.iter().map(|(k, o)| (*k, o.as_slice())),
+            ) {
+                let key = (node.clone(), g.to_string());
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+        }
+        self.inputs
+            .lines
+            .iter()
+            .filter(|l| keys.iter().any(|(n, g)| *n == l.node && *g == l.group))
+            .collect()
     }
 
     /// Chart: persons per day per month this year for one series (`serie`) or the stock

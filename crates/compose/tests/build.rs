@@ -320,7 +320,7 @@ fn proposal_names_committees_with_a_deficit_excluding_special_effects() {
     };
     assert!(body[0]
         .plain()
-        .starts_with("Programnämnden godkänner delårsrapport 2 2025"));
+        .starts_with("1. Programnämnden fastställer delårsrapport 2 2025"));
     assert!(body
         .iter()
         .any(|p| p.plain().contains("Socialnämnden får i uppdrag")
@@ -942,5 +942,135 @@ fn the_analysis_names_a_large_part_pulling_the_other_way() {
         delar_report::check::check(&r).is_empty(),
         "{:?}",
         delar_report::check::check(&r)
+    );
+}
+
+fn ratio(r: &Report, table: &str, row: &str, col: &str) -> f64 {
+    let t = r.table(table).unwrap();
+    match t.row(row).unwrap().cells[t.column(col).unwrap()].value {
+        Value::Ratio(x) => x,
+        ref v => panic!("{table}/{row}/{col} is {v:?}"),
+    }
+}
+
+#[test]
+fn sign_notes_describe_their_own_columns_and_growing_revenue_is_a_positive_change() {
+    let r = build(&Definition::default_definition(), &inputs(), false).unwrap();
+    let note = |id: &str| r.table(id).unwrap().sign_note.clone().unwrap();
+    // The year-to-date table compares the outcome with the periodised budget: its note says
+    // so and does not speak of a forecast it does not show.
+    let ytd = note("ackumulerat");
+    assert!(
+        ytd.contains("Avvikelse = periodiserad budget − utfall"),
+        "{ytd}"
+    );
+    assert!(!ytd.contains("prognos"), "{ytd}");
+    // The full-year table defines its deviation and the change of the deviation since P1.
+    let drift = note("drift");
+    assert!(drift.contains("Avvikelse = budget − prognos"), "{drift}");
+    assert!(
+        drift.contains("Förändring av avvikelsen sedan prognos 1 = avvikelsen nu − avvikelsen i prognos 1; positiv = förbättring"),
+        "{drift}"
+    );
+    // The bridge: the change of the forecast, and what a positive change means.
+    let bridge = note("brygga");
+    assert!(
+        bridge.contains("Förändring = prognos 2 − prognos 1; positiv = högre nettokostnad"),
+        "{bridge}"
+    );
+    // Revenue (shown negative) that grows is a positive change, like a cost that grows:
+    // SN's grants −3,88 last year, −4,5 forecast.
+    let k = "kontogrupper-SN";
+    let change = ratio(&r, k, "bidrag", "forandring_pct");
+    assert!((change - (4.5 - 3.88) / 3.88).abs() < 1e-6, "{change}");
+    assert!(ratio(&r, k, "personal", "forandring_pct") > 0.0);
+    assert!(
+        note(k).contains("positiv = större belopp, för intäkter högre intäkter"),
+        "{}",
+        note(k)
+    );
+    assert!(delar_report::check::check(&r).is_empty());
+}
+
+#[test]
+fn the_placement_table_is_reconciled_with_the_forecast_lines_it_drives() {
+    use delar_report::check::check;
+    let mut i = placement_inputs();
+    // SN1's purchases: 64 mnkr last year, which the placements' implied cost (about 33 and
+    // 29) explains; budget 66, forecast 67,5 this year.
+    // Staff cost less than either series, so they cannot drive it.
+    let k = ("SN1".to_string(), "kop_verksamhet".to_string());
+    i.last_year.insert(k, monthly(64.0, 0.0));
+    i.last_year
+        .insert(("SN1".into(), "personal".into()), monthly(20.0, 0.0));
+    for l in i
+        .lines
+        .iter_mut()
+        .filter(|l| l.node == "SN1" && l.group == "kop_verksamhet")
+    {
+        l.budget = mnkr(66.0);
+        l.base = mnkr(67.5);
+        l.adjustments.clear();
+    }
+    let def = Definition::parse(PLACEMENT_DEF, "t.toml").unwrap();
+    let r = build(&def, &i, false).unwrap();
+    let t = r.table("volympris-externa-placeringar-barn").unwrap();
+    let lines = t.row("prognosrader").expect("the forecast lines' row");
+    assert_eq!(lines.kind, RowKind::Total);
+    assert_eq!(lines.includes, vec!["summa", "ovrigt-prognosrader"]);
+    let id = "volympris-externa-placeringar-barn";
+    assert_eq!(amount(&r, id, "prognosrader", "prognos"), mnkr(67.5));
+    assert_eq!(amount(&r, id, "prognosrader", "budget"), mnkr(66.0));
+    assert_eq!(
+        amount(&r, id, "ovrigt-prognosrader", "prognos"),
+        mnkr(67.5) - amount(&r, id, "summa", "prognos")
+    );
+    assert_eq!(amount(&r, id, "prognosrader", "avvikelse"), mnkr(-1.5));
+    assert!(t
+        .notes
+        .iter()
+        .any(|n| n.contains("Övrigt i samma prognosrader")));
+    let f = check(&r);
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn the_formal_layer_names_the_deciding_body_meeting_and_recipient() {
+    let text = "[beslut]\norgan = \"Socialnämnden\"\nsammantrade = \"2025-09-18\"\nparagraf = \"132\"\ndnr = \"SN 2025/123\"\nmottagare = \"Programnämnd social välfärd\"\n\n[[avsnitt]]\nrubrik = \"Förslag till beslut\"\nnumrerad = false\ninnehall = [{ typ = \"forslag\" }]\n";
+    let def = Definition::parse(text, "t.toml").unwrap();
+    let r = build(&def, &inputs(), false).unwrap();
+    let lines: Vec<(&str, &str)> = r.meta.cover_lines();
+    assert_eq!(
+        lines,
+        vec![
+            ("Period", "januari–augusti 2025"),
+            ("Datum", "2025-09-30"),
+            ("Beslutande organ", "Socialnämnden"),
+            ("Sammanträde", "2025-09-18, §\u{a0}132"),
+            ("Dnr", "SN 2025/123"),
+        ]
+    );
+    let Block::Callout { body, .. } = &r.sections[0].blocks[0] else {
+        panic!("a callout")
+    };
+    let points: Vec<String> = body.iter().map(|p| p.plain()).collect();
+    assert_eq!(
+        points[0],
+        "1. Socialnämnden fastställer delårsrapport 2 2025 med helårsprognos."
+    );
+    assert_eq!(
+        points[1],
+        "2. Delårsrapporten överlämnas till Programnämnd social välfärd för vidare hantering."
+    );
+    assert!(
+        points[2].starts_with("3. Socialnämnden får i uppdrag"),
+        "{points:?}"
+    );
+    // The meeting must be a date.
+    let bad = text.replace("2025-09-18", "18 sept");
+    let e = Definition::parse(&bad, "t.toml").unwrap_err();
+    assert!(
+        e.0.contains("sammanträdesdagen \"18 sept\" är inget datum"),
+        "{e}"
     );
 }

@@ -454,7 +454,10 @@ pub fn judge_indicator(
     if limits.is_none() && word_target.is_none() {
         return judgement(Attainment::NotJudged, None);
     }
-    // The value judged: outcome, else forecast, else value to date (numbers first).
+    // The value judged: outcome, else forecast, else value to date (numbers first). A count
+    // that accumulates over the year is not judged by its value to date: that is part of a
+    // year, not comparable with a year's target.
+    let to_date = to_date.filter(|_| ind.measure != MeasureKind::Sum);
     let numeric = [
         (outcome, ValueKindWord::Outcome),
         (forecast, ValueKindWord::Forecast),

@@ -10,6 +10,7 @@
 pub mod assess;
 pub mod kpi;
 pub mod model;
+pub mod sources;
 pub mod templates;
 pub mod validate;
 

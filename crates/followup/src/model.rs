@@ -183,6 +183,14 @@ word! {
         Internal => "intern" | "eget mått" | "egen",
         /// The ledger and the forecast (financial indicators; computed, never typed).
         Ledger => "ekonomi" | "huvudbok",
+        /// The staff register (`personal.csv`; `källid` names the figure).
+        Staff => "personal",
+        /// The queue register (`koer.csv`; decisions not carried out).
+        Queues => "koer" | "köer",
+        /// The volume series (`volymer.csv`; `källid` is the series, or `A/B`).
+        Volumes => "volymer",
+        /// The cost comparisons (`jamforelser.csv`; `källid` `kostnad:OMRÅDE` or `nka:OMRÅDE`).
+        Comparisons => "jamforelser" | "jämförelser",
     }
 }
 
@@ -191,8 +199,13 @@ word! {
     MeasureKind {
         /// A share in percent (0–100): total lies between women and men.
         Share => "andel",
-        /// A count: women + men = total.
+        /// A count at a point in time or per period (people, places, decisions not carried
+        /// out): women + men = total.
         Count => "antal",
+        /// A count that accumulates over the year (care days, performed hours, decisions made):
+        /// women + men = total, and the year's outcome and forecast are at least the value to
+        /// date.
+        Sum => "summa" | "antal under året" | "ackumulerat antal",
         /// Another value (index, rate, kronor): total lies between women and men.
         Value => "värde" | "index" | "nyckeltal",
     }

@@ -3,6 +3,7 @@
 //! scale, a malformed number); these checks look at what is readable but inconsistent.
 
 use crate::model::*;
+use delar_core::YearMonth;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
@@ -62,10 +63,14 @@ fn finding(
     }
 }
 
-/// A number in Swedish notation for messages: decimal comma, no needless decimals.
+/// A number in Swedish notation for messages: thousands separated by a non-breaking space,
+/// decimal comma, real minus sign, no needless decimals (`19 342`, `−0,5`).
 pub fn sv(v: f64) -> String {
-    let s = format!("{}", (v * 1e6).round() / 1e6);
-    s.replace('-', "−").replace('.', ",")
+    let r = (v * 1e6).round() / 1e6;
+    let decimals = format!("{r}")
+        .split_once('.')
+        .map_or(0, |(_, d)| d.len() as u8);
+    delar_core::money::format_decimal(r, decimals)
 }
 
 /// Tolerance for a value shown with `decimals` decimals: half a unit of the last decimal.
@@ -96,7 +101,7 @@ pub fn check_kmt(kmt: &Kmt, measure: MeasureKind, decimals: u8) -> Vec<(&'static
     }
     if let (Some(w), Some(m), Some(t)) = (kmt.women, kmt.men, kmt.total) {
         match measure {
-            MeasureKind::Count => {
+            MeasureKind::Count | MeasureKind::Sum => {
                 // Whole counts add up exactly; counts with decimals may each be rounded by
                 // half a unit.
                 let allowed = if decimals == 0 { 1e-9 } else { 3.0 * tol };
@@ -376,6 +381,9 @@ pub fn validate_indicators(data: &FollowupData) -> Vec<Finding> {
                 ));
             }
         }
+        if let Some(Err(e)) = crate::sources::source_of(i) {
+            out.push(finding(Severity::Error, "source-id", R, &i.code, e));
+        }
         if i.source == SourceKind::Kolada && i.source_id.is_none() {
             out.push(finding(
                 Severity::Warning,
@@ -447,6 +455,7 @@ pub fn validate_indicators(data: &FollowupData) -> Vec<Finding> {
             _ => {}
         }
     }
+    out.extend(accumulating_below_to_date(data, &defs));
     for ((ind, year, kind), n) in &seen {
         if *n > 1 {
             out.push(finding(
@@ -461,9 +470,14 @@ pub fn validate_indicators(data: &FollowupData) -> Vec<Finding> {
             ));
         }
     }
-    // R12: an indicator must carry a value (or "i.u.") in each year any indicator has one.
+    // R12: an indicator must carry a value (or "i.u.") in each year any indicator has one;
+    // not one whose values come from the ledger or another register.
     for (year, present) in &years_with_values {
-        for i in &data.indicators {
+        for i in data
+            .indicators
+            .iter()
+            .filter(|i| i.source != SourceKind::Ledger && crate::sources::source_of(i).is_none())
+        {
             if !present.contains(i.code.as_str()) {
                 out.push(finding(
                     Severity::Warning,
@@ -476,6 +490,64 @@ pub fn validate_indicators(data: &FollowupData) -> Vec<Finding> {
         }
     }
     out.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.code.cmp(b.code)));
+    out
+}
+
+/// A count that accumulates over the year (`MeasureKind::Sum`) cannot end the year below
+/// what it has reached: its outcome and forecast must be at least its latest value to date.
+fn accumulating_below_to_date(
+    data: &FollowupData,
+    defs: &HashMap<&str, &Indicator>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let total = |f: &Figure| match f {
+        Figure::Number(k) => k.total,
+        _ => None,
+    };
+    let mut latest: HashMap<(&str, i32), (YearMonth, f64)> = HashMap::new();
+    for v in &data.values {
+        let (ValueKind::ToDate(m), Some(t)) = (v.kind, total(&v.figure)) else {
+            continue;
+        };
+        if defs.get(v.indicator.as_str()).map(|d| d.measure) != Some(MeasureKind::Sum) {
+            continue;
+        }
+        let e = latest
+            .entry((v.indicator.as_str(), v.year))
+            .or_insert((m, t));
+        if m > e.0 {
+            *e = (m, t);
+        }
+    }
+    for v in &data.values {
+        let what = match v.kind {
+            ValueKind::Forecast => "helårsprognosen",
+            ValueKind::Outcome => "utfallet för året",
+            _ => continue,
+        };
+        let (Some(x), Some((m, t))) = (
+            total(&v.figure),
+            latest.get(&(v.indicator.as_str(), v.year)),
+        ) else {
+            continue;
+        };
+        let d = defs[v.indicator.as_str()].decimals;
+        if x < *t - half_unit(d) {
+            out.push(finding(
+                Severity::Error,
+                "sum-below-to-date",
+                "indikatorvarden",
+                format!("{} {} {}", v.indicator, v.year, kind_text(v.kind)),
+                format!(
+                    "{what} {} är lägre än värdet hittills {} (till och med {m}), men \
+                     indikatorn räknas samman under året (mått summa) och kan inte minska. Rätta \
+                     {what} eller värdet hittills.",
+                    sv(x),
+                    sv(*t)
+                ),
+            ));
+        }
+    }
     out
 }
 
@@ -601,6 +673,19 @@ pub fn validate_money(data: &FollowupData) -> Vec<Finding> {
                 "investeringar",
                 &subject,
                 "projektet förekommer två gånger samma år.",
+            ));
+        }
+        if i.status == InvestmentStatus::NotStarted && !i.outcome.is_zero() {
+            out.push(finding(
+                Severity::Error,
+                "not-started-with-outcome",
+                "investeringar",
+                &subject,
+                format!(
+                    "status Ej påbörjad men utfallet hittills är {} kr. Ett projekt med utfall har \
+                     påbörjats: ange status Pågår (eller Försenad), eller rätta utfallet.",
+                    i.outcome.format(delar_core::Unit::Kr, 0)
+                ),
             ));
         }
         if i.outcome.ore() > 0
@@ -1038,6 +1123,64 @@ mod tests {
     }
 
     #[test]
+    fn an_accumulating_count_cannot_end_the_year_below_its_value_to_date() {
+        // Care days: 19 342 by August, forecast 19 207 for the year.
+        let mut d = base();
+        let mut days = indicator("I2", "SN1", MeasureKind::Sum);
+        days.by_sex = false;
+        days.unit = "dygn".into();
+        d.indicators.push(days);
+        let aug = ValueKind::ToDate(YearMonth::new(2025, 8).unwrap());
+        let jun = ValueKind::ToDate(YearMonth::new(2025, 6).unwrap());
+        d.values
+            .push(value("I2", jun, Figure::Number(Kmt::total(14_100.0))));
+        d.values
+            .push(value("I2", aug, Figure::Number(Kmt::total(19_342.0))));
+        d.values.push(value(
+            "I2",
+            ValueKind::Forecast,
+            Figure::Number(Kmt::total(19_207.0)),
+        ));
+        let f = validate(&d);
+        assert_eq!(codes(&f), vec!["sum-below-to-date"], "{f:?}");
+        assert_eq!(f[0].severity, Severity::Error);
+        assert!(f[0].message.contains("19\u{a0}207"), "{}", f[0].message);
+        assert!(f[0].message.contains("19\u{a0}342"), "{}", f[0].message);
+        assert!(f[0].message.contains("2025-08"), "{}", f[0].message);
+        // A forecast at least the value to date passes; so does the same pair for a count
+        // that does not accumulate (people placed, which may fall).
+        d.values.last_mut().unwrap().figure = Figure::Number(Kmt::total(28_900.0));
+        assert_eq!(validate(&d), vec![]);
+        d.values.last_mut().unwrap().figure = Figure::Number(Kmt::total(19_207.0));
+        d.indicators.last_mut().unwrap().measure = MeasureKind::Count;
+        assert_eq!(validate(&d), vec![]);
+    }
+
+    #[test]
+    fn an_investment_not_started_has_no_outcome() {
+        let mut d = base();
+        let mut i = Investment {
+            month: YearMonth::new(2025, 8).unwrap(),
+            committee: "SN".into(),
+            project: "SN-I1".into(),
+            name: "Inventarier".into(),
+            category: None,
+            budget: delar_core::Amount::from_ore(500_000 * 100),
+            outcome: delar_core::Amount::from_ore(200_000 * 100),
+            forecast: delar_core::Amount::from_ore(500_000 * 100),
+            status: InvestmentStatus::NotStarted,
+            comment: None,
+        };
+        d.investments.push(i.clone());
+        let f = validate(&d);
+        assert_eq!(codes(&f), vec!["not-started-with-outcome"], "{f:?}");
+        assert!(f[0].message.contains("200\u{a0}000 kr"), "{}", f[0].message);
+        i.status = InvestmentStatus::Ongoing;
+        d.investments = vec![i];
+        assert_eq!(validate(&d), vec![]);
+    }
+
+    #[test]
     fn consistent_data_has_no_findings() {
         assert_eq!(validate(&base()), vec![]);
     }
@@ -1089,7 +1232,7 @@ mod tests {
         ));
         let f = validate(&d);
         assert_eq!(codes(&f), vec!["kmt-sum"]);
-        assert!(f[0].message.contains("150 291") || f[0].message.contains("150291"));
+        assert!(f[0].message.contains("150\u{a0}291"), "{}", f[0].message);
         assert_eq!(f[0].subject, "I2 2025 utfall");
     }
 

@@ -13,6 +13,7 @@
 
 mod backtest;
 mod line;
+pub mod link;
 mod methods;
 mod smoothing;
 mod volume_budget;

@@ -220,11 +220,8 @@ impl<'a> Writer<'a> {
                     .add_run(Run::new().add_text(&meta.subtitle)),
             );
         }
-        let lines = [
-            ("Organisation", meta.organisation.as_str()),
-            ("Period", meta.period_label.as_str()),
-            ("Datum", meta.date.as_str()),
-        ];
+        let lines =
+            std::iter::once(("Organisation", meta.organisation.as_str())).chain(meta.cover_lines());
         for (label, value) in lines {
             if value.is_empty() {
                 continue;

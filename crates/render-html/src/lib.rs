@@ -104,6 +104,14 @@ fn header(out: &mut String, report: &Report) {
             escape(&m.date)
         );
     }
+    for l in m.formal.iter().filter(|l| !l.value.trim().is_empty()) {
+        let _ = writeln!(
+            out,
+            "<div><dt>{}</dt><dd>{}</dd></div>",
+            escape(&l.label),
+            escape(&l.value)
+        );
+    }
     out.push_str("</dl>\n</header>\n");
 }
 

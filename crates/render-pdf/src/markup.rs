@@ -195,6 +195,14 @@ fn title_page(report: &Report, out: &mut String) {
     if !m.date.trim().is_empty() {
         let _ = writeln!(out, "#text(size: 12pt)[Datum: #{}]\n", lit(&m.date));
     }
+    for l in m.formal.iter().filter(|l| !l.value.trim().is_empty()) {
+        let _ = writeln!(
+            out,
+            "#text(size: 12pt)[#{}: #{}]\n",
+            lit(&l.label),
+            lit(&l.value)
+        );
+    }
     out.push_str("#pagebreak()\n");
 }
 

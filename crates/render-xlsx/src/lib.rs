@@ -186,11 +186,9 @@ fn contents_sheet(
         ws.write_string_with_format(row, 0, &meta.subtitle, &bold)?;
         row += 1;
     }
-    for (label, value) in [
-        ("Organisation", &meta.organisation),
-        ("Period", &meta.period_label),
-        ("Datum", &meta.date),
-    ] {
+    for (label, value) in
+        std::iter::once(("Organisation", meta.organisation.as_str())).chain(meta.cover_lines())
+    {
         if !value.is_empty() {
             ws.write_string(row, 0, format!("{label}: {value}"))?;
             row += 1;
@@ -228,7 +226,7 @@ fn contents_sheet(
         let items = tables
             .iter()
             .zip(table_sheets)
-            .map(|(t, s)| (s.clone(), caption_with_unit(t), s))
+            .map(|(t, s)| (s.clone(), t.caption_with_unit(), s))
             .collect();
         list(ws, &mut row, items)?;
         row += 1;
@@ -249,14 +247,6 @@ fn contents_sheet(
         ws.set_column_width(i as u16, (*w).min(MAX_WIDTH + 20) as f64 + 2.0)?;
     }
     Ok(())
-}
-
-/// The caption with its unit (`Driftredovisning per nämnd, mnkr`), without the number.
-fn caption_with_unit(t: &Table) -> String {
-    match t.unit {
-        Some(u) => format!("{}, {}", t.caption, u.label()),
-        None => t.caption.clone(),
-    }
 }
 
 /// Approximate display width of a text in Excel's character units.

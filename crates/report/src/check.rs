@@ -682,10 +682,14 @@ fn check_identity(t: &Table, row: &Row, id: &Identity, rule: &'static str) -> Op
             ratio_finding(
                 rcol,
                 rcell,
-                o == 0.0,
-                (n - o) / o.abs(),
-                &format!("({} − {}) / |{}|", label(new), label(old), label(old)),
-                "det gamla värdet är noll",
+                o == 0.0 || n * o < 0.0,
+                (n - o) / o,
+                &format!("({} − {}) / {}", label(new), label(old), label(old)),
+                if o == 0.0 {
+                    "det gamla värdet är noll"
+                } else {
+                    "värdena har olika tecken"
+                },
             )
             .map(|m| finding(rcol, m))
         }
@@ -1136,6 +1140,19 @@ fn check_sign_note(t: &Table, out: &mut Vec<Finding>) {
         }),
         Some(note) => {
             let n = note.to_lowercase();
+            if let Some(word) = note_contradicts_identity(t, &n) {
+                out.push(Finding {
+                    rule: "R5",
+                    severity: Severity::Warning,
+                    location: table_loc(t),
+                    message: format!(
+                        "teckenkommentaren «{note}» räknar med «{word}», men tabellen har ingen \
+                         kolumn med {word}. Skriv kommentaren efter tabellens kolumner, t.ex. \
+                         «Avvikelse = periodiserad budget − utfall» i en tabell över utfallet \
+                         hittills."
+                    ),
+                });
+            }
             if !(n.contains("positiv") || n.contains("negativ") || n.contains("minustecken")) {
                 out.push(Finding {
                     rule: "R5",
@@ -1150,6 +1167,42 @@ fn check_sign_note(t: &Table, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The first quantity (`prognos`, `utfall`, `budget`) that a definition in a sign note
+/// (`Avvikelse = budget − prognos`) computes a column from, where the table computes that
+/// column (its R1 identity) from other such quantities but not that one: the note describes
+/// another table.
+fn note_contradicts_identity(t: &Table, note: &str) -> Option<&'static str> {
+    for clause in note.split(['.', ';']) {
+        let Some((lhs, rhs)) = clause.split_once('=') else {
+            continue;
+        };
+        let lhs = lhs.trim();
+        let Some(ci) = t.columns.iter().position(|c| c.label.to_lowercase() == lhs) else {
+            continue;
+        };
+        let key = &t.columns[ci].key;
+        let terms = t.identities.iter().find_map(|i| match i {
+            Identity::Linear { result, terms, .. } if result == key => Some(terms),
+            _ => None,
+        })?;
+        let labels: Vec<String> = terms
+            .iter()
+            .filter_map(|(_, k)| t.column(k).map(|i| t.columns[i].label.to_lowercase()))
+            .collect();
+        let words = ["prognos", "utfall", "budget"];
+        let named = |w: &str| labels.iter().any(|h| h.contains(w));
+        // Only a column computed from these quantities (not from other deviations) can be
+        // compared with the note's words.
+        if !words.iter().any(|w| named(w)) {
+            continue;
+        }
+        if let Some(word) = words.into_iter().find(|w| rhs.contains(w) && !named(w)) {
+            return Some(word);
+        }
+    }
+    None
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -372,6 +372,7 @@ pub fn sample() -> Report {
             period_label: "januari–augusti 2025".into(),
             date: "2025-09-30".into(),
             draft: false,
+            formal: Vec::new(),
         },
         sections: vec![
             Section {
@@ -383,7 +384,7 @@ pub fn sample() -> Report {
                 blocks: vec![Block::Callout {
                     title: "Förslag till beslut".into(),
                     body: vec![
-                        Paragraph::text("Programnämnden godkänner delårsrapport 2 2025."),
+                        Paragraph::text("1. Programnämnden fastställer delårsrapport 2 2025."),
                         Paragraph::text(
                             "Socialnämnden och Funktionsstödsnämnden får i uppdrag att vidta \
                              åtgärder för en budget i balans.",

@@ -36,6 +36,38 @@ pub struct Meta {
     pub date: String,
     /// A draft: every page carries a visible draft mark.
     pub draft: bool,
+    /// The formal lines of the cover after period and date (`Beslutande organ`,
+    /// `Sammanträde`, `Dnr`), in order; empty when not given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub formal: Vec<FormalLine>,
+}
+
+/// A labelled line of the cover: `Dnr: SN 2025/123`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FormalLine {
+    /// The label (`Dnr`).
+    pub label: String,
+    /// The value (`SN 2025/123`).
+    pub value: String,
+}
+
+impl Meta {
+    /// Every labelled line of the cover: period, date, then the formal lines; empty values
+    /// left out.
+    pub fn cover_lines(&self) -> Vec<(&str, &str)> {
+        [
+            ("Period", self.period_label.as_str()),
+            ("Datum", self.date.as_str()),
+        ]
+        .into_iter()
+        .chain(
+            self.formal
+                .iter()
+                .map(|l| (l.label.as_str(), l.value.as_str())),
+        )
+        .filter(|(_, v)| !v.trim().is_empty())
+        .collect()
+    }
 }
 
 /// A numbered section with its content and subsections.
@@ -530,7 +562,8 @@ pub enum Identity {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         except_rows: Vec<String>,
     },
-    /// `result = (new − old) / |old|` (change in %).
+    /// `result = (new − old) / old` (change in % of the amount itself, so a growing revenue
+    /// shown negative is a positive change); empty when old is zero or the signs differ.
     Change {
         /// The rule checked (`R1`).
         rule: String,
@@ -746,16 +779,27 @@ impl Table {
 
     /// The header line above the table: `Tabell 3. Driftredovisning per nämnd, mnkr`.
     pub fn title(&self) -> String {
-        let mut t = if self.number > 0 {
-            format!("Tabell {}. {}", self.number, self.caption)
+        if self.number > 0 {
+            format!("Tabell {}. {}", self.number, self.caption_with_unit())
         } else {
-            self.caption.clone()
-        };
-        if let Some(u) = self.unit {
-            t.push_str(", ");
-            t.push_str(u.label());
+            self.caption_with_unit()
         }
-        t
+    }
+
+    /// The caption with its unit (`Driftredovisning per nämnd, mnkr`), without the number;
+    /// not twice when the caption already names it (`…, kr per invånare`).
+    pub fn caption_with_unit(&self) -> String {
+        let Some(u) = self.unit else {
+            return self.caption.clone();
+        };
+        let label = u.label();
+        if self.caption.ends_with(&format!(" {label}"))
+            || self.caption.contains(&format!(" {label} per "))
+        {
+            self.caption.clone()
+        } else {
+            format!("{}, {label}", self.caption)
+        }
     }
 }
 
@@ -874,6 +918,7 @@ mod tests {
                 period_label: "januari–augusti 2025".into(),
                 date: "2025-09-30".into(),
                 draft: false,
+                formal: Vec::new(),
             },
             sections: vec![
                 sec("forslag", false, vec![], vec![]),
@@ -909,5 +954,12 @@ mod tests {
         let t: Vec<u32> = r.tables().iter().map(|t| t.number).collect();
         assert_eq!(t, vec![1, 2, 3]);
         assert_eq!(r.table("b").unwrap().title(), "Tabell 2. T, mnkr");
+        let mut t = r.table("b").unwrap().clone();
+        t.unit = Some(Unit::Kr);
+        t.caption = "Nettokostnad äldreomsorg, kr per invånare".into();
+        assert_eq!(
+            t.title(),
+            "Tabell 2. Nettokostnad äldreomsorg, kr per invånare"
+        );
     }
 }

@@ -128,9 +128,13 @@ pub fn render(report: &Report) -> String {
         out.push_str("UTKAST\n");
     }
     out.push_str(&format!(
-        "{}\n{}\n{} · {} · {}\n\n",
+        "{}\n{}\n{} · {} · {}\n",
         m.title, m.subtitle, m.organisation, m.period_label, m.date
     ));
+    for l in &m.formal {
+        out.push_str(&format!("{}: {}\n", l.label, l.value));
+    }
+    out.push('\n');
     for (level, s) in report.walk() {
         let heading = if s.number.is_empty() {
             s.title.clone()

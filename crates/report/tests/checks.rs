@@ -1416,3 +1416,21 @@ proptest! {
         let _ = serde_json::to_string(&f).unwrap();
     }
 }
+
+#[test]
+fn r5_sign_note_naming_a_column_the_table_does_not_have() {
+    // The year-to-date table has outcome and periodised budget, no forecast: a note that
+    // defines its deviation as budget − forecast describes another table.
+    let mut r = sample();
+    table_mut(&mut r, "enheter").sign_note =
+        Some("Avvikelse = budget − prognos; positiv avvikelse är ett överskott.".into());
+    let f = check(&r);
+    assert_rules(&f, &["R5"]);
+    let w = find(&f, "R5", &["Utfall per enhet"]);
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(w.message.contains("«prognos»"), "{}", w.message);
+    // Its own note passes.
+    table_mut(&mut r, "enheter").sign_note =
+        Some("Avvikelse = periodiserad budget − utfall; positiv = överskott.".into());
+    assert!(check(&r).iter().all(|x| x.rule != "R5"));
+}

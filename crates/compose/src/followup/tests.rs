@@ -143,6 +143,7 @@ fn report(sections: Vec<Section>) -> Report {
             period_label: "januari–augusti 2025".into(),
             date: "2025-09-30".into(),
             draft: true,
+            formal: Vec::new(),
         },
         sections,
     };
@@ -638,4 +639,63 @@ fn register_chapters_with_gaps_still_pass_the_checks() {
     assert!(!plain("ej-verkstallda-beslut").contains("ett år tidigare"));
     assert!(!plain("befolkning").contains("Snabbast"));
     assert!(!plain("riktade-statsbidrag").contains("Enligt prognosen"));
+}
+
+#[test]
+fn volume_counts_are_shown_without_decimals_and_averages_with_one() {
+    let ym = |y, m| YearMonth::new(y, m).unwrap();
+    let series = |code: &str, kind| VolumeSeries {
+        code: code.into(),
+        name: code.into(),
+        unit: "st".into(),
+        kind,
+        responsible: "SN".into(),
+        category: None,
+        price_series: None,
+    };
+    let mut values = Vec::new();
+    for y in 2021..=2025 {
+        for m in 1..=12u8 {
+            let month = ym(y, m);
+            // Hours: whole numbers. Placed persons: an average that is not whole.
+            values.push(VolumeValue {
+                series: "timmar".into(),
+                month,
+                value: 1_000.0 + f64::from(m),
+                comment: None,
+            });
+            values.push(VolumeValue {
+                series: "placerade".into(),
+                month,
+                value: 40.0 + f64::from(m % 3),
+                comment: None,
+            });
+        }
+    }
+    let s = volumes(
+        &[
+            series("timmar", VolumeKind::Flow),
+            series("placerade", VolumeKind::Stock),
+        ],
+        &values,
+        2025,
+        ym(2025, 8),
+        &[],
+    );
+    let t = s
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .unwrap();
+    let text = |row: &str, col: &str| {
+        t.row(row).unwrap().cells[t.column(col).unwrap()]
+            .text
+            .clone()
+    };
+    assert_eq!(text("timmar", "2024"), "12\u{a0}078");
+    assert_eq!(text("placerade", "2024"), "41,0");
+    assert_eq!(text("placerade", "period"), "41,1");
 }

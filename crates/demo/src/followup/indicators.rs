@@ -111,6 +111,12 @@ impl Spec {
         self.source = Ledger;
         self
     }
+    /// Values from another register (one measure, one source), `id` its `källid`.
+    const fn register(mut self, source: SourceKind, id: &'static str) -> Spec {
+        self.source = source;
+        self.source_id = Some(id);
+        self
+    }
     const fn target(mut self, t: TargetSpec) -> Spec {
         self.target = t;
         self
@@ -171,6 +177,7 @@ pub(crate) const SPECS: &[Spec] = &[
     )
     .level(-50.0, 12.0, 8.0)
     .ledger()
+    .register(Ledger, "PO")
     .target(TargetSpec::Word(Trend::Zero))
     .def("Helårsresultat mot budget för programområdet; beräknas ur huvudboken och prognosen."),
     spec(
@@ -185,6 +192,7 @@ pub(crate) const SPECS: &[Spec] = &[
     )
     .level(9.5, -1.2, 0.8)
     .kolada("N21810", 6, true)
+    .register(Comparisons, "nka:Äldreomsorg")
     .target(DOWN),
     spec(
         "PN05",
@@ -221,6 +229,7 @@ pub(crate) const SPECS: &[Spec] = &[
     )
     .level(95.0, 8.0, 12.0)
     .sex(0.0, 0.68)
+    .register(Queues, "ej_verkstallda_sol:VON:Särskilt boende")
     .target(DOWN),
     spec(
         "PN08",
@@ -234,6 +243,10 @@ pub(crate) const SPECS: &[Spec] = &[
     )
     .level(-1.9, -0.4, 0.5)
     .kolada("N28890", 6, true)
+    .register(
+        Comparisons,
+        "nka:Insatser till personer med funktionsnedsättning",
+    )
     .target(KEEP),
     // Socialnämnden.
     spec(
@@ -255,7 +268,7 @@ pub(crate) const SPECS: &[Spec] = &[
         "SN",
         "dygn",
         0,
-        Count,
+        Sum,
         Polarity::Lower,
     )
     .level(21_500.0, -450.0, 600.0)
@@ -293,7 +306,7 @@ pub(crate) const SPECS: &[Spec] = &[
         "SN",
         "antal",
         0,
-        Count,
+        Sum,
         Polarity::Higher,
     )
     .level(420.0, 15.0, 20.0)
@@ -372,6 +385,7 @@ pub(crate) const SPECS: &[Spec] = &[
     )
     .level(9.0, -0.8, 0.7)
     .kolada("N31810", 6, true)
+    .register(Comparisons, "nka:Individ- och familjeomsorg")
     .target(DOWN),
     spec(
         "SN12",
@@ -478,6 +492,7 @@ pub(crate) const SPECS: &[Spec] = &[
     )
     .level(10.4, -0.3, 0.3)
     .sex(3.0, 0.86)
+    .register(SourceKind::Staff, "sjukfranvaro")
     .target(TargetSpec::Level(8.5)),
     spec(
         "VON08",
@@ -490,7 +505,7 @@ pub(crate) const SPECS: &[Spec] = &[
         Polarity::Higher,
     )
     .level(64.0, 2.5, 1.0)
-    .sex(-6.0, 0.86)
+    .register(SourceKind::Staff, "heltid")
     .target(TargetSpec::Level(75.0)),
     spec(
         "VON09",
@@ -503,6 +518,7 @@ pub(crate) const SPECS: &[Spec] = &[
         Polarity::Lower,
     )
     .level(13.5, -0.5, 0.4)
+    .register(SourceKind::Staff, "timavlonade")
     .target(DOWN),
     spec(
         "VON10",
@@ -577,7 +593,7 @@ pub(crate) const SPECS: &[Spec] = &[
         "FSN",
         "antal",
         0,
-        Count,
+        Sum,
         Polarity::Higher,
     )
     .level(180.0, 30.0, 20.0)
@@ -594,6 +610,7 @@ pub(crate) const SPECS: &[Spec] = &[
     )
     .level(34.0, 3.0, 3.0)
     .sex(0.0, 0.38)
+    .register(Queues, "ej_verkstallda_lss:FSN:Bostad med särskild service")
     .target(DOWN),
     spec(
         "FSN05",

@@ -59,7 +59,7 @@ pub fn generate(opts: &FollowupOptions) -> FollowupData {
     let g = Gen { opts };
     let goals = g.goals();
     let (indicators, values) = g.indicators();
-    FollowupData {
+    let mut data = FollowupData {
         classifications: g.classifications(&goals),
         texts: g.texts(&goals),
         goals,
@@ -74,6 +74,47 @@ pub fn generate(opts: &FollowupOptions) -> FollowupData {
         population: g.population(),
         comparisons: g.comparisons(),
         queues: g.queues(),
+    };
+    from_registers(&mut data, opts.year);
+    data
+}
+
+/// Indicators whose measure another register holds get no typed outcome or value to date
+/// (the report takes them from the register: one measure, one source), and a numeric
+/// forecast at the register's latest value of the year, so forecast and outcome agree.
+fn from_registers(data: &mut FollowupData, year: i32) {
+    let derived = delar_followup::sources::derive(data, &[], &[]);
+    let sourced: Vec<String> = data
+        .indicators
+        .iter()
+        .filter(|i| matches!(delar_followup::sources::source_of(i), Some(Ok(_))))
+        .map(|i| i.code.clone())
+        .collect();
+    data.values.retain(|v| {
+        !(sourced.contains(&v.indicator)
+            && matches!(v.kind, ValueKind::Outcome | ValueKind::ToDate(_))
+            && derived
+                .values
+                .iter()
+                .any(|d| d.indicator == v.indicator && d.year == v.year && d.kind == v.kind))
+    });
+    for v in data.values.iter_mut().filter(|v| {
+        v.year == year
+            && v.kind == ValueKind::Forecast
+            && matches!(v.figure, Figure::Number(_))
+            && sourced.contains(&v.indicator)
+    }) {
+        let latest = derived
+            .values
+            .iter()
+            .filter(|d| d.indicator == v.indicator && d.year == year)
+            .max_by_key(|d| match d.kind {
+                ValueKind::ToDate(m) => m.as_int(),
+                _ => i32::MAX,
+            });
+        if let Some(d) = latest {
+            v.figure = d.figure;
+        }
     }
 }
 
@@ -406,6 +447,10 @@ impl Gen<'_> {
             };
             for y in self.years() {
                 let x = level(&mut rng, y);
+                // A financial indicator's history is computed from the ledgers, never typed.
+                if s.source == SourceKind::Ledger {
+                    continue;
+                }
                 // No national user survey was made during the pandemic's first years.
                 let figure = if s.source == SourceKind::Survey && y == self.opts.first_year {
                     Figure::NoData
@@ -422,8 +467,18 @@ impl Gen<'_> {
             match (s.source, s.publication_month) {
                 (SourceKind::Ledger, _) => {}
                 (_, None) => {
-                    // Measured monthly: a value to date and a forecast number.
-                    values.push(v(year, ValueKind::ToDate(self.cutoff()), self.figure(s, x)));
+                    // Measured monthly: a value to date and a forecast number. A count that
+                    // accumulates over the year has reached its share of the months so far.
+                    let to_date = if s.measure == MeasureKind::Sum {
+                        x * f64::from(self.opts.cutoff_month) / 12.0
+                    } else {
+                        x
+                    };
+                    values.push(v(
+                        year,
+                        ValueKind::ToDate(self.cutoff()),
+                        self.figure(s, to_date),
+                    ));
                     let f = x + s.trend * 0.3;
                     values.push(v(year, ValueKind::Forecast, self.figure(s, f)));
                 }
@@ -477,7 +532,7 @@ impl Gen<'_> {
             return Figure::Number(Kmt::total(round(clamp(x), d)));
         }
         match s.measure {
-            MeasureKind::Count => {
+            MeasureKind::Count | MeasureKind::Sum => {
                 let t = x.round().max(0.0);
                 let w = (t * s.women_share).round();
                 Figure::Number(Kmt::new(w, t - w, t))
@@ -681,7 +736,7 @@ impl Gen<'_> {
             (
                 "FSN",
                 "Utökning av antalet platser i befintliga gruppbostäder",
-                "kop_verksamhet",
+                "forsaljning",
                 1_000_000.0,
                 0.0,
             ),
@@ -807,6 +862,12 @@ impl Gen<'_> {
                     InvestmentStatus::NotStarted
                 } else {
                     InvestmentStatus::Ongoing
+                };
+                // A project not started has spent nothing.
+                let outcome = if status == InvestmentStatus::NotStarted {
+                    0.0
+                } else {
+                    outcome
                 };
                 Investment {
                     month: self.cutoff(),

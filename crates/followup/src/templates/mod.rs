@@ -357,7 +357,8 @@ impl<'a> RowReader<'a> {
         self.parse_word(name, &t)
     }
 
-    fn parse_word<W: Word>(&mut self, name: &str, t: &str) -> Option<W> {
+    /// A word of a scale from a text already read (an error on the column when unknown).
+    pub fn parse_word<W: Word>(&mut self, name: &str, t: &str) -> Option<W> {
         let w = W::from_label(t);
         if w.is_none() {
             self.error(

@@ -183,10 +183,19 @@ impl Template for Indicator {
             },
         };
         let by_sex = r.flag("per kön");
-        let source = r
-            .word::<SourceKind>("källa")
-            .unwrap_or(SourceKind::Internal);
-        let source_id = r.text("källid");
+        // `personal:sjukfranvaro` names the register and what it measures in one cell.
+        let raw = r.required("källa");
+        let (word, id_in_source) = match raw.split_once(':') {
+            Some((w, id)) => (w.trim().to_string(), Some(id.trim().to_string())),
+            None => (raw.clone(), None),
+        };
+        let source = if word.is_empty() {
+            SourceKind::Internal
+        } else {
+            r.parse_word::<SourceKind>("källa", &word)
+                .unwrap_or(SourceKind::Internal)
+        };
+        let source_id = r.text("källid").or(id_in_source);
         let publication_month = r.opt_int("publiceringsmånad", 1, 12).map(|m| m as u8);
         let definition = r.text("definition");
         Indicator {

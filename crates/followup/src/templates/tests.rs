@@ -549,3 +549,38 @@ fn documented_examples_parse() {
     }
     assert_eq!(parsed, REGISTERS.len());
 }
+
+#[test]
+fn an_indicators_source_may_name_the_register_and_its_measure_in_one_cell() {
+    let csv = "kod;namn;mål;nämnd;enhet;decimaler;mått;polaritet;källa;källid\n\
+               VON07;Sjukfrånvaro (%);VON2;VON;%;1;andel;lägre;personal:sjukfranvaro;\n\
+               VON08;Heltid (%);VON2;VON;%;0;andel;högre;personal;heltid\n\
+               PN07;Ej verkställda;PN3;VON;antal;0;antal;lägre;köer:ej_verkstallda_sol;\n\
+               X1;Fel;PN3;VON;antal;0;antal;lägre;lönesystem:x;\n";
+    let t = table(csv, "indikatorer.csv");
+    let errors = parse::<Indicator>(&t).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].line, 5);
+    assert!(
+        errors[0].message.contains("lönesystem"),
+        "{}",
+        errors[0].message
+    );
+    let ok = table(
+        &csv.lines().take(4).collect::<Vec<_>>().join("\n"),
+        "indikatorer.csv",
+    );
+    let rows = parse::<Indicator>(&ok).unwrap();
+    let src: Vec<(SourceKind, Option<&str>)> = rows
+        .iter()
+        .map(|i| (i.source, i.source_id.as_deref()))
+        .collect();
+    assert_eq!(
+        src,
+        vec![
+            (SourceKind::Staff, Some("sjukfranvaro")),
+            (SourceKind::Staff, Some("heltid")),
+            (SourceKind::Queues, Some("ej_verkstallda_sol")),
+        ]
+    );
+}
