@@ -1,6 +1,7 @@
 //! `delar`: from the ledger to a decided interim report. This binary is the command-line
 //! entry point; each subcommand is a thin layer over the library crates.
 
+mod anvandare;
 mod bench;
 mod clap_sv;
 mod demo;
@@ -15,6 +16,7 @@ mod ledger;
 mod organisation;
 mod out;
 mod report;
+mod serve;
 mod siecheck;
 mod template_import;
 mod texts;
@@ -207,6 +209,13 @@ enum Command {
         #[arg(long, default_value = DEFAULT_DB)]
         db: PathBuf,
     },
+    /// Webbappens användare: lägg till, lista, ta bort, ge behörighet, byt lösenord.
+    Anvandare {
+        #[command(subcommand)]
+        cmd: anvandare::AnvandareCmd,
+    },
+    /// Starta webbappen (prognosarbetet i webbläsaren) på en adress.
+    Serve(serve::ServeArgs),
     /// Kör exemplet: skapar Exempelkommuns huvudbok, importerar den och skriver rapporten.
     Demo {
         /// Katalog att skriva till.
@@ -700,6 +709,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { out, seed } => demo::run(&out, seed),
+        Command::Anvandare { cmd } => anvandare::run(cmd),
+        Command::Serve(args) => serve::run(args),
         Command::Generate {
             out,
             seed,
