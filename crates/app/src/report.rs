@@ -257,10 +257,21 @@ pub fn gather_scoped(
         accuracy.retain(|a| tree.contains(&a.node));
         volumes.retain(|v| tree.contains(&v.series.responsible));
     }
-    let followup = match node {
-        None => followup_inputs(store, round, &tree, &lines)?,
-        Some(_) => None,
-    };
+    // A committee's own report has the registers too (its chapters keep the committee's
+    // rows), with the volume series of its own units.
+    let mut followup = followup_inputs(store, round, &tree, &lines)?;
+    if let (Some(_), Some(f)) = (node, followup.as_mut()) {
+        f.series.retain(|s| tree.contains(&s.responsible));
+        let codes: std::collections::HashSet<&str> =
+            f.series.iter().map(|s| s.code.as_str()).collect();
+        let prices: Vec<String> = f
+            .series
+            .iter()
+            .filter_map(|s| s.price_series.clone())
+            .collect();
+        f.values
+            .retain(|v| codes.contains(v.series.as_str()) || prices.contains(&v.series));
+    }
     let years = earlier_years(store, &org, round, node)?;
     let programme =
         crate::programme::gather(store, round, &org, &tree, &placement, &mapping, &lines)?;
@@ -284,7 +295,35 @@ pub fn gather_scoped(
             None => store.report_texts(&round.id())?,
             Some(_) => BTreeMap::new(),
         },
+        // the versions' totals are the whole organisation's: the programme report only
+        budget_changes: match node {
+            None => budget_changes(store, round)?,
+            Some(_) => Vec::new(),
+        },
     })
+}
+
+/// The budget versions of the round's year decided by the end of its cut-off month.
+fn budget_changes(
+    store: &dyn Backend,
+    round: Round,
+) -> Result<Vec<delar_compose::data::BudgetChange>> {
+    let as_of = round.cutoff_month().last_day();
+    let mut out: Vec<delar_compose::data::BudgetChange> = match store.budget_versions(round.year) {
+        Ok(v) => v
+            .into_iter()
+            .filter(|v| v.decided <= as_of && !v.total.is_zero())
+            .map(|v| delar_compose::data::BudgetChange {
+                name: v.name,
+                decided: v.decided.to_string(),
+                amount: v.total,
+            })
+            .collect(),
+        // A year without budget versions (or without a financial year yet) has none.
+        Err(_) => Vec::new(),
+    };
+    out.sort_by(|a, b| a.decided.cmp(&b.decided));
+    Ok(out)
 }
 
 /// The follow-up registers, with the financial indicators computed from the forecast, and the
@@ -610,10 +649,13 @@ pub fn render(report: &delar_report::Report, f: OutFormat) -> Result<Vec<u8>> {
     })
 }
 
-/// One built and checked report: the programme report, or a committee's appendix.
+/// One built and checked document: the programme report, a committee's appendix, or the
+/// officer's report that goes with them.
 pub struct Built {
-    /// The appendix's committee code; `None` for the main report.
+    /// The appendix's committee code; `None` for the main report and the officer's report.
     pub node: Option<String>,
+    /// The officer's report (tjänsteskrivelse) rather than a report.
+    pub officer: bool,
     /// The report model.
     pub report: delar_report::Report,
     /// What the integrity checks found.
@@ -623,10 +665,12 @@ pub struct Built {
 impl Built {
     /// The file name without extension: `delarsrapport-2025-P2` or `delarsrapport-2025-P2-SN`.
     pub fn stem(&self) -> String {
-        let base = format!(
-            "delarsrapport-{}",
-            self.report.meta.round.id().replace('@', "-")
-        );
+        let kind = if self.officer {
+            "tjansteskrivelse"
+        } else {
+            "delarsrapport"
+        };
+        let base = format!("{kind}-{}", self.report.meta.round.id().replace('@', "-"));
         match &self.node {
             Some(n) => format!("{base}-{n}"),
             None => base,
@@ -655,6 +699,7 @@ pub fn build_all(
     findings.extend(crate::references::findings(&inputs));
     let mut out = vec![Built {
         node: None,
+        officer: false,
         report,
         findings,
     }];
@@ -696,10 +741,21 @@ pub fn build_all(
             .with_context(|| format!("bilagan för {}", b.nod))?;
         out.push(Built {
             node: Some(b.nod.clone()),
+            officer: false,
             report,
             findings,
         });
     }
+    // The officer's report that goes with them, its figures taken from the report itself.
+    let appendices: Vec<&delar_report::Report> = out[1..].iter().map(|b| &b.report).collect();
+    let officer = delar_compose::officer::officer_report(def, &out[0].report, &appendices);
+    let findings = delar_report::check::check(&officer);
+    out.push(Built {
+        node: None,
+        officer: true,
+        report: officer,
+        findings,
+    });
     Ok(out)
 }
 
@@ -728,6 +784,8 @@ pub fn all_findings(built: &[Built]) -> Vec<delar_report::check::Finding> {
             let mut f = f.clone();
             if let Some(n) = &b.node {
                 f.location = format!("Bilaga {n}: {}", f.location);
+            } else if b.officer {
+                f.location = format!("Tjänsteskrivelse: {}", f.location);
             }
             out.push(f);
         }

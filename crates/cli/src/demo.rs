@@ -75,6 +75,13 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
         }
     }
     let mut store = SqliteStore::create(&db)?;
+    // Exempelkommun's kontogrupper (its technical budget posts apart), as `delar kontogrupper`.
+    let mapping_file = input.join("kontogrupper.toml");
+    let text = std::fs::read_to_string(&mapping_file)
+        .with_context(|| format!("kunde inte läsa {}", mapping_file.display()))?;
+    let mapping = AccountMapping::from_toml(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", mapping_file.display()))?;
+    store.set_account_mapping(&mapping)?;
     let template = |store: &mut SqliteStore, kind: TemplateKind, name: &str| -> Result<()> {
         let p = input.join(name);
         let r = crate::template_import::import_file(store, kind, &p)
@@ -159,6 +166,7 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
             .join("truth")
             .join("sie")
             .join(kommun::sie_name(DEMO_YEAR)),
+        &mapping,
     )?;
     let forecast_csv = out.join("prognos.csv");
     std::fs::write(&forecast_csv, lines_csv(&lines, &truth))
@@ -300,8 +308,10 @@ fn write_intraprenader(
 
 /// The ground truth: the whole year's outcome per (ansvar, kontogrupp) from the generator's
 /// complete SIE file.
-fn truth_by_unit(path: &Path) -> Result<BTreeMap<(String, String), Amount>> {
-    let mapping = AccountMapping::kommun_bas();
+fn truth_by_unit(
+    path: &Path,
+    mapping: &AccountMapping,
+) -> Result<BTreeMap<(String, String), Amount>> {
     let file = std::fs::File::open(path)
         .with_context(|| format!("kunde inte öppna facit {}", path.display()))?;
     let mut out: BTreeMap<(String, String), Amount> = BTreeMap::new();

@@ -49,6 +49,21 @@ pub struct Inputs {
     /// Drafted paragraphs a person rewrote for this round, by the paragraph's key
     /// (`analys.SN`); the text may bind figures as definition text does.
     pub edits: BTreeMap<String, String>,
+    /// The budget changes decided during the year and in force at the cut-off (budget.csv
+    /// versions: name, decision date, amount in ledger sign), oldest first; the budget basis
+    /// is the year's budget plus these.
+    pub budget_changes: Vec<BudgetChange>,
+}
+
+/// A budget version decided during the year (`Tilläggsbudget 1`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BudgetChange {
+    /// Name.
+    pub name: String,
+    /// Decision date (`ÅÅÅÅ-MM-DD`).
+    pub decided: String,
+    /// Its amount for the year, ledger sign (a cost budget raised is positive).
+    pub amount: Amount,
 }
 
 /// What the follow-up chapters need.

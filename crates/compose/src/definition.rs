@@ -72,6 +72,12 @@ pub struct Decision {
     pub dnr: Option<String>,
     /// Who the report is forwarded to for further handling; default Kommunstyrelsen.
     pub mottagare: Option<String>,
+    /// The officer (handläggare) named in the officer's report (tjänsteskrivelse).
+    pub handlaggare: Option<String>,
+    /// Whom the decision is sent to besides the recipient and the committees (expedieras
+    /// till), e.g. `["Ekonomiavdelningen", "Revisorerna"]`.
+    #[serde(default)]
+    pub expedieras: Vec<String>,
 }
 
 impl Decision {
@@ -236,6 +242,9 @@ pub enum Content {
     Forslag,
     /// The analysis drafted from forecast deviations, comments and adjustments.
     Analys,
+    /// Expected development (förväntad utveckling) drafted from the population forecast, the
+    /// volume series' trends and the queues.
+    Utveckling,
     /// Operating statement per committee, full year (`drift`).
     Driftsammandrag,
     /// Outcome to date per committee against periodised budget (`ackumulerat`).

@@ -705,10 +705,37 @@ impl<'a> Ctx<'a> {
              försäljningar mellan nämnderna tar ut varandra i nettot."
                 .into(),
         );
+        t.notes.push(self.budget_basis());
         if let Some(n) = self.comparison_note() {
             t.notes.push(n);
         }
         t
+    }
+
+    /// The budget basis, stated once under the operating statement: the year's budget and the
+    /// changes decided during the year that are in force at the cut-off.
+    pub fn budget_basis(&self) -> String {
+        let y = self.year();
+        let changes = &self.inputs.budget_changes;
+        if changes.is_empty() {
+            return format!("Budget {y} är årets budget som den gällde vid brytmånaden.");
+        }
+        let list: Vec<String> = changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} (beslutad {}, {} {})",
+                    c.name,
+                    c.decided,
+                    self.money().render(&Value::Amount(self.shown(c.amount))),
+                    self.unit.label()
+                )
+            })
+            .collect();
+        format!(
+            "Budget {y} är årets budget med de ändringar som beslutats under året: {}.",
+            list.join(", ")
+        )
     }
 
     /// Outcome to date per committee against the periodised budget.
@@ -829,7 +856,8 @@ impl<'a> Ctx<'a> {
         let mut rows = Vec::new();
         let mut rev_keys = Vec::new();
         let mut cost_keys = Vec::new();
-        for kind in [GroupKind::Revenue, GroupKind::Cost] {
+        let mut tech_keys = Vec::new();
+        for kind in [GroupKind::Revenue, GroupKind::Cost, GroupKind::Technical] {
             for g in self
                 .inputs
                 .mapping
@@ -841,20 +869,25 @@ impl<'a> Ctx<'a> {
                 if f == Figures::default() {
                     continue;
                 }
+                // Technical budget posts stand on their own between costs and net cost.
+                let technical = kind == GroupKind::Technical;
                 rows.push(RowSpec {
                     key: g.code.clone(),
                     label: g.name.clone(),
                     kind: RowKind::Item,
-                    level: 1,
+                    level: if technical { 0 } else { 1 },
                     figures: f,
                     includes: vec![],
                     scope: format!("{node}/{}", g.code),
                 });
-                if kind == GroupKind::Revenue {
-                    rev_keys.push(g.code.clone());
-                } else {
-                    cost_keys.push(g.code.clone());
+                match kind {
+                    GroupKind::Revenue => rev_keys.push(g.code.clone()),
+                    GroupKind::Technical => tech_keys.push(g.code.clone()),
+                    _ => cost_keys.push(g.code.clone()),
                 }
+            }
+            if kind == GroupKind::Technical {
+                continue;
             }
             let keys = if kind == GroupKind::Revenue {
                 &rev_keys
@@ -884,9 +917,10 @@ impl<'a> Ctx<'a> {
                 scope,
             });
         }
-        // Net cost: revenues + costs (financial groups are outside the operating result).
+        // Net cost: revenues + costs + technical budget posts (financial groups are outside
+        // the operating result).
         let mut net = Figures::default();
-        for k in rev_keys.iter().chain(&cost_keys) {
+        for k in rev_keys.iter().chain(&cost_keys).chain(&tech_keys) {
             net.add(&self.rollup.group(node, k));
         }
         rows.push(RowSpec {
@@ -899,6 +933,7 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .filter(|(_, k)| !k.is_empty())
                 .map(|(s, _)| s.to_string())
+                .chain(tech_keys.iter().cloned())
                 .collect(),
             scope: if net == self.rollup.total(node) {
                 node.to_string()
@@ -1066,15 +1101,25 @@ impl<'a> Ctx<'a> {
                 format: pct,
             });
         }
+        // In a committee's own report the committee is the root: only its total row.
+        let root_code = self.root().map(|r| r.code.clone());
         let mut nodes: Vec<(String, String)> = self
             .committees()
             .iter()
+            .filter(|n| Some(&n.code) != root_code.as_ref())
             .map(|n| (n.code.clone(), n.name.clone()))
             .collect();
+        // The root's row is a total of the committees above it; alone (a committee's own
+        // report) it is the committee's row.
+        let alone = nodes.is_empty();
         if let Some(root) = self.root() {
             nodes.push((
                 root.code.clone(),
-                format!("Summa {}", lower_first(&root.name)),
+                if alone {
+                    root.name.clone()
+                } else {
+                    format!("Summa {}", lower_first(&root.name))
+                },
             ));
         }
         let mut rows = Vec::new();
@@ -1111,7 +1156,7 @@ impl<'a> Ctx<'a> {
             }
             rows.push(Row {
                 key: code.clone(),
-                kind: if self.root().map(|r| &r.code) == Some(code) {
+                kind: if !alone && self.root().map(|r| &r.code) == Some(code) {
                     RowKind::Total
                 } else {
                     RowKind::Item
@@ -1121,8 +1166,12 @@ impl<'a> Ctx<'a> {
                 includes: vec![],
             });
         }
-        let committee_keys: Vec<String> =
-            self.committees().iter().map(|n| n.code.clone()).collect();
+        let committee_keys: Vec<String> = self
+            .committees()
+            .iter()
+            .filter(|n| Some(&n.code) != root_code.as_ref())
+            .map(|n| n.code.clone())
+            .collect();
         if let Some(last) = rows.last_mut() {
             if last.kind == RowKind::Total {
                 last.includes = committee_keys;

@@ -1530,7 +1530,7 @@ pub fn cost_comparison(ctx: &FollowupContext<'_>) -> Section {
             .map(|(m, _)| m.to_string())
             .unwrap_or_default();
         let mut text = vec![Inline::Text(format!(
-            "{own_name}s nettokostnad för {} var {latest} ",
+            "{own_name}s nettokostnad för {} {latest} var ",
             area.to_lowercase()
         ))];
         if let Some(a) = own.and_then(|c| c.cost_per_inhabitant) {

@@ -8,6 +8,7 @@ pub mod definition;
 pub mod economy;
 pub mod followup;
 pub mod narrative;
+pub mod officer;
 pub mod programme;
 pub mod volumes;
 
@@ -102,6 +103,11 @@ pub fn build_with_drafts(
                 .map_err(|e| DefinitionError(format!("rapportdefinitionens text: {e}")))?,
             // A paragraph whose every sentence was bound to data the report lacks is left out.
             Content::Analys => keyed(narrative::analysis(&ctx, &report))?
+                .into_iter()
+                .filter(|p| !p.inlines.is_empty())
+                .map(Block::Paragraph)
+                .collect(),
+            Content::Utveckling => keyed(narrative::outlook(&ctx, &report))?
                 .into_iter()
                 .filter(|p| !p.inlines.is_empty())
                 .map(Block::Paragraph)
@@ -340,7 +346,7 @@ fn section(
     let mut generated = Vec::new();
     for c in &def.innehall {
         match c {
-            Content::Text { .. } | Content::Analys | Content::Forslag => {
+            Content::Text { .. } | Content::Analys | Content::Utveckling | Content::Forslag => {
                 pending.push((path.clone(), blocks.len(), c.clone()));
                 blocks.push(Block::PageBreak);
             }
@@ -398,7 +404,13 @@ fn section(
                 }
             },
             Content::Volympris { kategori } => match ctx.volume_price_table(kategori.as_deref()) {
-                Some(t) => blocks.push(Block::Table(t)),
+                Some(t) => {
+                    // The volume × price split told in words before the table.
+                    if let Some(p) = volumes::split_sentence(ctx, &t) {
+                        blocks.push(Block::Paragraph(p));
+                    }
+                    blocks.push(Block::Table(t))
+                }
                 None => {
                     ctx.leave_out(
                         &match kategori {

@@ -138,6 +138,7 @@ fn inputs() -> Inputs {
         years: Vec::new(),
         programme: None,
         edits: BTreeMap::new(),
+        budget_changes: Vec::new(),
     }
 }
 
@@ -1073,4 +1074,232 @@ fn the_formal_layer_names_the_deciding_body_meeting_and_recipient() {
         e.0.contains("sammanträdesdagen \"18 sept\" är inget datum"),
         "{e}"
     );
+}
+
+#[test]
+fn every_part_above_the_threshold_is_named_never_hidden_in_ovrigt() {
+    // SN: staff −3,0, purchases −2,5 (with the special effect), other costs −1,5 now too:
+    // three parts of at least the threshold (1,0 mnkr), all named; only the grants' +0,5
+    // stays in `övrigt`.
+    let mut i = inputs();
+    for l in i.lines.iter_mut().filter(|l| l.node == "SN2") {
+        l.base = mnkr(31.5);
+    }
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let sn = drafted_text(&r)
+        .into_iter()
+        .find(|t| t.starts_with("Prognosen för Socialnämnden"))
+        .unwrap();
+    for part in [
+        "personalkostnader (−3,0",
+        "köp av verksamhet (−2,5",
+        "övriga kostnader (−1,5",
+        "övrigt (0,5",
+    ] {
+        assert!(sn.contains(part), "{part} in {sn}");
+    }
+    assert!(delar_report::check::check(&r).is_empty());
+}
+
+#[test]
+fn a_technical_budget_post_is_its_own_row_and_named_in_the_analysis() {
+    // An unfunded deficit budgeted on SN2 (−5,0 mnkr of costs nobody will save): its own
+    // row between costs and net cost, its own words in the analysis, never "övriga kostnader".
+    let toml = delar_core::accounts::KOMMUN_BAS_TOML.replace("\"79\"]", "\"790-798\"]")
+        + "\n[[group]]\ncode = \"ofinansierat\"\nname = \"Ofinansierat underskott i budgeten\"\nkind = \"technical\"\nranges = [\"799\"]\n";
+    let mut i = inputs();
+    i.mapping = AccountMapping::from_toml(&toml).unwrap();
+    let mut tech = line("SN2", "ofinansierat", -5.0, 0.0, 0.0);
+    tech.method = Method::RunRate;
+    i.lines.push(tech.clone());
+    i.previous.as_mut().unwrap().1.push(tech);
+    i.this_year
+        .insert(("SN2".into(), "ofinansierat".into()), monthly(0.0, -5.0));
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let k = "kontogrupper-SN";
+    let t = r.table(k).unwrap();
+    let row = t.row("ofinansierat").expect("its own row");
+    assert_eq!((row.kind, row.level), (RowKind::Item, 0));
+    assert!(t
+        .row("netto")
+        .unwrap()
+        .includes
+        .contains(&"ofinansierat".to_string()));
+    assert!(!t
+        .row("kostnader")
+        .unwrap()
+        .includes
+        .contains(&"ofinansierat".to_string()));
+    assert_eq!(amount(&r, k, "ofinansierat", "avvikelse"), mnkr(-5.0));
+    assert_eq!(amount(&r, k, "netto", "avvikelse"), mnkr(-10.0));
+    let sn = drafted_text(&r)
+        .into_iter()
+        .find(|t| t.starts_with("Prognosen för Socialnämnden"))
+        .unwrap();
+    assert!(
+        sn.contains("ofinansierat underskott i budgeten (−5,0"),
+        "{sn}"
+    );
+    let f = delar_report::check::check(&r);
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn expected_development_is_drafted_from_population_volumes_and_queues() {
+    use delar_followup::assess::{assess, Rule, Scale};
+    use delar_followup::model::Basis;
+    // Exempelkommun's registers: the oldest grow by the population forecast, the queues are
+    // compared with a year earlier; the text follows the data, not a fixed sentence.
+    let data = delar_demo::followup::generate(&delar_demo::followup::FollowupOptions::default());
+    let old = |basis: Basis, y: i32| -> i64 {
+        data.population
+            .iter()
+            .filter(|p| p.year == y && p.basis == basis && p.band.from >= 80)
+            .map(|p| p.total)
+            .sum()
+    };
+    let (now, next) = (old(Basis::Outcome, 2024), old(Basis::Forecast, 2025));
+    assert!(now > 0 && next > now);
+    let aug = |y: i32| -> i64 {
+        data.queues
+            .iter()
+            // the report's committees only (the test organisation has PN and SN)
+            .filter(|q| q.month == YearMonth::new(y, 8).unwrap())
+            .filter(|q| q.committee == "PN" || q.committee == "SN")
+            .map(|q| q.total)
+            .sum()
+    };
+    let mut i = inputs();
+    i.followup = Some(delar_compose::FollowupInputs {
+        assessment: assess(&data, 2025, &data.values, &Rule::default()),
+        data: data.clone(),
+        scale: Scale::default(),
+        series: Vec::new(),
+        values: Vec::new(),
+        conflicts: Vec::new(),
+    });
+    let def = Definition::parse(
+        "[[avsnitt]]\nrubrik = \"Förväntad utveckling\"\ninnehall = [{ typ = \"utveckling\" }]\n",
+        "t.toml",
+    )
+    .unwrap();
+    let r = build(&def, &i, false).unwrap();
+    let text: Vec<String> = r.sections[0]
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p.plain()),
+            _ => None,
+        })
+        .collect();
+    let grow = delar_core::money::format_int(next - now);
+    assert!(
+        text.iter()
+            .any(|t| t.contains("80 år och äldre med") && t.contains(&grow)),
+        "{text:?}"
+    );
+    let queued = delar_core::money::format_int(aug(2025));
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with(&format!("I slutet av augusti fanns {queued} beslut"))),
+        "{text:?}"
+    );
+    let f = delar_report::check::check(&r);
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn the_budget_basis_and_the_years_budget_changes_are_stated() {
+    let mut i = inputs();
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let notes = r.table("drift").unwrap().notes.join(" ");
+    assert!(notes.contains("Budget 2025 är årets budget som den gällde vid brytmånaden."));
+    i.budget_changes = vec![delar_compose::data::BudgetChange {
+        name: "Tilläggsbudget 1".into(),
+        decided: "2025-06-17".into(),
+        amount: mnkr(9.6),
+    }];
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let notes = r.table("drift").unwrap().notes.join(" ");
+    assert!(
+        notes.contains("Tilläggsbudget 1 (beslutad 2025-06-17, 9,6 mnkr)"),
+        "{notes}"
+    );
+    let text = drafted_text(&r).join("\n");
+    assert!(
+        text.contains(
+            "tilläggsbudget 1 (beslutad 2025-06-17), som höjer budgeten med 9,6\u{a0}mnkr"
+        ),
+        "{text}"
+    );
+    assert!(delar_report::check::check(&r).is_empty());
+}
+
+#[test]
+fn the_purchasers_purchases_are_tied_to_the_providers_sales() {
+    // The programme committee buys 5,0 mnkr less than budgeted; SN sells 4,0 mnkr less.
+    let mut i = inputs();
+    for (node, group, budget, forecast) in [
+        ("PN1", "kop_verksamhet", 50.0, 45.0),
+        ("SN1", "forsaljning", -20.0, -16.0),
+    ] {
+        let l = line(node, group, budget, forecast, forecast * 8.0 / 12.0);
+        i.this_year.insert(
+            (node.into(), group.into()),
+            monthly(forecast * 8.0 / 12.0 * 12.0 / 8.0, budget),
+        );
+        i.previous.as_mut().unwrap().1.push(l.clone());
+        i.lines.push(l);
+    }
+    let r = build(&Definition::default_definition(), &i, false).unwrap();
+    let text = drafted_text(&r).join("\n");
+    assert!(
+        text.contains("Programnämndens avvikelse för köp av verksamhet (5,0\u{a0}mnkr) speglas av utförarnas försäljning av verksamhet (Socialnämnden −4,0\u{a0}mnkr)"),
+        "{text}"
+    );
+    let f = delar_report::check::check(&r);
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn the_volume_and_price_split_is_told_in_words_bound_to_the_table() {
+    let i = placement_inputs();
+    let def = Definition::parse(PLACEMENT_DEF, "t.toml").unwrap();
+    let r = build(&def, &i, false).unwrap();
+    let p = r.sections[0]
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Paragraph(p)
+                if p.plain()
+                    .starts_with("Prognosen för externa placeringar barn") =>
+            {
+                Some(p)
+            }
+            _ => None,
+        })
+        .expect("the split in words before the table");
+    let text = p.plain();
+    assert!(
+        text.contains("volymen") && text.contains("kostnaden per dygn"),
+        "{text}"
+    );
+    let cells: Vec<String> = p
+        .inlines
+        .iter()
+        .filter_map(|i| match i {
+            Inline::Number(n) => n.cell.as_ref().map(|c| format!("{}/{}", c.row, c.column)),
+            _ => None,
+        })
+        .collect();
+    for c in [
+        "summa/avvikelse",
+        "summa/volym",
+        "summa/prisdel",
+        "summa/personer",
+    ] {
+        assert!(cells.contains(&c.to_string()), "{c} bound in {cells:?}");
+    }
+    let f = delar_report::check::check(&r);
+    assert!(f.is_empty(), "{f:?}");
 }

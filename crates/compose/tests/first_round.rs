@@ -90,6 +90,7 @@ fn first_round(budget: bool) -> Inputs {
         years: Vec::new(),
         programme: None,
         edits: BTreeMap::new(),
+        budget_changes: Vec::new(),
     }
 }
 

@@ -189,6 +189,7 @@ fn inputs() -> Inputs {
         years: Vec::new(),
         programme: Some(programme),
         edits: BTreeMap::new(),
+        budget_changes: Vec::new(),
     }
 }
 

@@ -19,6 +19,11 @@ pub enum GroupKind {
     Cost,
     /// Taxes, general grants and financial items (class 8) outside committee operations.
     Financial,
+    /// Technical budget posts (tekniska budgetposter): budget-only lines such as an unfunded
+    /// deficit, efficiency savings not yet distributed or a central buffer. Part of the net
+    /// cost, but never of a kontogrupp's deviation: reports show them as rows and sentences
+    /// of their own.
+    Technical,
 }
 
 impl GroupKind {
@@ -28,6 +33,7 @@ impl GroupKind {
             GroupKind::Revenue => "Intäkter",
             GroupKind::Cost => "Kostnader",
             GroupKind::Financial => "Finansiella poster",
+            GroupKind::Technical => "Tekniska budgetposter",
         }
     }
 }
@@ -218,6 +224,7 @@ impl AccountMapping {
                 GroupKind::Revenue => "revenue",
                 GroupKind::Cost => "cost",
                 GroupKind::Financial => "financial",
+                GroupKind::Technical => "technical",
             };
             let ranges: Vec<String> = g.ranges.iter().map(|r| quote(r)).collect();
             out.push_str(&format!(

@@ -143,12 +143,18 @@ pub(crate) fn document(
 ) -> String {
     let m = &report.meta;
     let mut out = String::new();
-    let running = [m.organisation.as_str(), &m.title, &m.period_label]
-        .iter()
-        .filter(|s| !s.trim().is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    // The running header names the report's body (a committee's own report: the committee).
+    let running = [
+        m.organisation.as_str(),
+        &m.title,
+        &m.subtitle,
+        &m.period_label,
+    ]
+    .iter()
+    .filter(|s| !s.trim().is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join(" · ");
     let _ = writeln!(out, "#let draft = {}", m.draft);
     let _ = writeln!(out, "#let running = {}", lit(&running));
     let _ = writeln!(
@@ -305,11 +311,16 @@ const LINE_CHARS: f64 = 120.0;
 const SHORT_TABLE_ROWS: usize = 20;
 /// Cell padding, in the same characters.
 const PAD_CHARS: f64 = 3.0;
+/// The longest header word a column is widened for; longer ones are hyphenated.
+const HEADER_WORD_CHARS: f64 = 13.0;
+/// The longest word in a text cell a column is widened for.
+const TEXT_WORD_CHARS: f64 = 24.0;
 
 /// The relative widths of a table's columns, from their content (an automatic table layout,
-/// as browsers do it): every column gets at least its longest word (a number never wraps),
-/// and the room left is shared in proportion to how much more each column would need to fit
-/// its longest text on one line.
+/// as browsers do it): every column gets at least its longest word (a number never wraps; a
+/// header word longer than [`HEADER_WORD_CHARS`] is hyphenated, Swedish rules, so a header
+/// such as "Prognosjustering" cannot squeeze the text columns), and the room left is shared in
+/// proportion to how much more each column would need to fit its longest text on one line.
 fn widths(t: &Table) -> Vec<f64> {
     let n = t.columns.len();
     let mut min = vec![1.0_f64; n];
@@ -317,8 +328,8 @@ fn widths(t: &Table) -> Vec<f64> {
     let len = |s: &str| s.chars().count() as f64;
     let longest_word = |s: &str| s.split_whitespace().map(len).fold(0.0, f64::max);
     for (i, c) in t.columns.iter().enumerate() {
-        // Header labels are bold: wider letters.
-        min[i] = min[i].max(longest_word(&c.label) * 1.2);
+        // Header labels are bold: wider letters; a long header word is hyphenated.
+        min[i] = min[i].max(longest_word(&c.label).min(HEADER_WORD_CHARS) * 1.2);
     }
     for row in t.rows.iter().filter(|r| r.kind != RowKind::Heading) {
         for (i, c) in t.columns.iter().enumerate() {
@@ -335,7 +346,8 @@ fn widths(t: &Table) -> Vec<f64> {
             if c.format.is_numeric() {
                 min[i] = min[i].max(whole);
             } else {
-                min[i] = min[i].max(longest_word(text).min(24.0) + indent);
+                // Proportional letters run wider than the average the line width counts.
+                min[i] = min[i].max(longest_word(text).min(TEXT_WORD_CHARS) * 1.1 + indent);
             }
             want[i] = want[i].max(whole.min(70.0));
         }
@@ -357,6 +369,22 @@ fn widths(t: &Table) -> Vec<f64> {
         .collect()
 }
 
+/// A column header as Typst content: only a word longer than [`HEADER_WORD_CHARS`] may be
+/// hyphenated (Swedish rules); shorter words never break.
+fn header_label(label: &str) -> String {
+    let words: Vec<String> = label
+        .split(' ')
+        .map(|w| {
+            if w.chars().count() as f64 > HEADER_WORD_CHARS {
+                format!("#text(hyphenate: true, {})", lit(w))
+            } else {
+                format!("#{}", lit(w))
+            }
+        })
+        .collect();
+    format!("[{}]", words.join(" "))
+}
+
 fn table_markup(t: &Table, out: &mut String) {
     if t.columns.is_empty() {
         // Nothing to tabulate: the title, sign note and notes still say what was meant.
@@ -375,10 +403,11 @@ fn table_markup(t: &Table, out: &mut String) {
         .columns
         .iter()
         .map(|c| {
+            // Top-aligned: a number stands level with the first line of its wrapped label.
             if c.format.is_numeric() {
-                "right + bottom"
+                "right + top"
             } else {
-                "left + bottom"
+                "left + top"
             }
         })
         .collect();
@@ -438,7 +467,7 @@ fn table_markup(t: &Table, out: &mut String) {
     }
     out.push_str("      ");
     for c in &t.columns {
-        let _ = write!(out, "strong({}), ", lit(&c.label));
+        let _ = write!(out, "strong({}), ", header_label(&c.label));
     }
     out.push_str("\n    ),\n    table.hline(stroke: 0.8pt),\n");
     for row in &t.rows {

@@ -135,7 +135,7 @@ fn every_table_cell_header_and_bound_number_is_in_the_text() {
         "januari–augusti 2025",
         "2025-09-30",
         "Innehåll",
-        "Exempelkommun · Delårsrapport 2 2025 · januari–augusti 2025",
+        "Exempelkommun · Delårsrapport 2 2025 · Programområde social välfärd · januari–augusti 2025",
         "Sida 2 av",
     ] {
         assert!(text.contains(w), "{w} saknas");

@@ -276,7 +276,20 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     // 16 is reserved (goal statuses, on another branch).
     crate::users::MIGRATION_USERS,
     crate::workflow::MIGRATION_WORKFLOW,
+    MIGRATION_TECHNICAL_GROUPS,
 ];
+
+/// Migration 20: an account group may be a technical budget post (budget-only lines such as
+/// an unfunded deficit), shown apart from the kontogrupper's deviations. (16–19 are taken by
+/// other branches' migrations.)
+pub const MIGRATION_TECHNICAL_GROUPS: Migration = Migration {
+    version: 20,
+    name: "tekniska budgetposter",
+    sql: r#"
+ALTER TABLE account_group ADD COLUMN technical INTEGER NOT NULL DEFAULT 0
+    CHECK (technical IN (0, 1));
+"#,
+};
 
 /// Migration 15: every forecast line carries a version, raised by each change, with who made
 /// the latest change and when, so that an edit based on an older version is refused instead

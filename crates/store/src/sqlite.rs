@@ -248,18 +248,21 @@ fn parse_year(start: &str, end: &str) -> Result<FinancialYear, StoreError> {
     })
 }
 
+/// The stored kind: a technical budget post is stored as a cost with the `technical` flag
+/// (migration 20), so the kind column keeps its original constraint.
 fn kind_str(kind: GroupKind) -> &'static str {
     match kind {
         GroupKind::Revenue => "revenue",
-        GroupKind::Cost => "cost",
+        GroupKind::Cost | GroupKind::Technical => "cost",
         GroupKind::Financial => "financial",
     }
 }
 
-fn kind_from(s: &str) -> GroupKind {
+fn kind_from(s: &str, technical: bool) -> GroupKind {
     match s {
         "revenue" => GroupKind::Revenue,
         "financial" => GroupKind::Financial,
+        _ if technical => GroupKind::Technical,
         _ => GroupKind::Cost,
     }
 }
@@ -269,7 +272,8 @@ fn kind_from(s: &str) -> GroupKind {
 /// by [`AccountMapping::new`].
 pub(crate) fn stored_mapping(conn: &Connection) -> Result<Option<AccountMapping>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT code, name, kind, ranges, periodisation FROM account_group ORDER BY position",
+        "SELECT code, name, kind, ranges, periodisation, technical FROM account_group
+         ORDER BY position",
     )?;
     let groups = stmt
         .query_map([], |r| {
@@ -277,7 +281,7 @@ pub(crate) fn stored_mapping(conn: &Connection) -> Result<Option<AccountMapping>
             Ok(AccountGroup {
                 code: r.get(0)?,
                 name: r.get(1)?,
-                kind: kind_from(&r.get::<_, String>(2)?),
+                kind: kind_from(&r.get::<_, String>(2)?, r.get::<_, i64>(5)? != 0),
                 ranges: ranges
                     .split(',')
                     .map(str::trim)
@@ -315,8 +319,8 @@ fn write_mapping(conn: &Connection, mapping: &AccountMapping) -> Result<(), Stor
     conn.execute("UPDATE account SET group_code = NULL", [])?;
     conn.execute("DELETE FROM account_group", [])?;
     let mut ins = conn.prepare_cached(
-        "INSERT INTO account_group (code, name, kind, position, ranges, periodisation)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO account_group (code, name, kind, position, ranges, periodisation, technical)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for (i, g) in mapping.groups().iter().enumerate() {
         ins.execute(params![
@@ -325,7 +329,8 @@ fn write_mapping(conn: &Connection, mapping: &AccountMapping) -> Result<(), Stor
             kind_str(g.kind),
             i as i64,
             g.ranges.join(","),
-            g.periodisation.code()
+            g.periodisation.code(),
+            i64::from(g.kind == GroupKind::Technical)
         ])?;
     }
     conn.execute(

@@ -725,3 +725,18 @@ fn monthly_sums_spilled_to_disk_are_the_same_as_in_memory() {
         assert_eq!(run(Some(n)), memory, "spilling after {n} keys");
     }
 }
+
+#[test]
+fn a_technical_budget_post_keeps_its_kind() {
+    let toml = delar_core::accounts::KOMMUN_BAS_TOML.replace("\"79\"]", "\"790-798\"]")
+        + "\n[[group]]\ncode = \"ofinansierat\"\nname = \"Ofinansierat underskott\"\nkind = \"technical\"\nranges = [\"799\"]\n";
+    let m = AccountMapping::from_toml(&toml).unwrap();
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    s.set_account_mapping(&m).unwrap();
+    let back = s.account_mapping().unwrap();
+    assert_eq!(back, m);
+    assert_eq!(
+        back.group_of("7991").unwrap().kind,
+        delar_core::GroupKind::Technical
+    );
+}

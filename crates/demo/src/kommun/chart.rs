@@ -99,6 +99,24 @@ pub const INTERNAL_SALE: [&str; 4] = ["3491", "3492", "3493", "3494"];
 pub const TECH_EFFICIENCY: &str = "7990";
 /// Technical budget line: unfunded deficit (budget only).
 pub const TECH_DEFICIT: &str = "7991";
+/// Exempelkommun's kontogrupper (`kontogrupper.toml`): Kommun-Bas, with the two technical
+/// budget posts ([`TECH_EFFICIENCY`], [`TECH_DEFICIT`]) as groups of their own of kind
+/// `technical`, as a municipality's controller maps them so the analysis never reads an
+/// unfunded deficit as "övriga kostnader".
+pub fn mapping_toml() -> String {
+    let base = delar_core::accounts::KOMMUN_BAS_TOML.replace(
+        "ranges = [\"40-44\", \"47-49\", \"62-69\", \"70-74\", \"76-77\", \"79\"]",
+        "ranges = [\"40-44\", \"47-49\", \"62-69\", \"70-74\", \"76-77\", \"790-798\", \"7992-7999\"]",
+    );
+    let base = base.replace("name = \"Kommun-Bas standard\"", "name = \"Exempelkommun\"");
+    format!(
+        "{base}\n[[group]]\ncode = \"ej_fordelade_effektiviseringar\"\nname = \"Ej fördelade \
+         effektiviseringar\"\nkind = \"technical\"\nranges = [\"{TECH_EFFICIENCY}\"]\n\n\
+         [[group]]\ncode = \"ofinansierat_underskott\"\nname = \"Ofinansierat underskott i \
+         budgeten\"\nkind = \"technical\"\nranges = [\"{TECH_DEFICIT}\"]\n"
+    )
+}
+
 /// Dimension number of the counterparty (motpart) on internal invoices.
 pub const MOTPART_DIM: u32 = 21;
 
@@ -152,6 +170,19 @@ mod tests {
         assert_eq!(m.group_of("4691").unwrap().code, "kop_verksamhet");
         assert_eq!(m.group_of("3491").unwrap().code, "forsaljning");
         assert_eq!(m.group_of("7990").unwrap().code, "ovriga_kostnader");
+        // Exempelkommun's own mapping keeps the technical posts apart, and moves nothing else.
+        let own = AccountMapping::from_toml(&mapping_toml()).unwrap();
+        for (no, _) in CHART.iter().filter(|(n, _)| !is_balance_account(n)) {
+            let g = own.group_of(no).unwrap();
+            match *no {
+                TECH_EFFICIENCY | TECH_DEFICIT => assert_eq!(g.kind, GroupKind::Technical),
+                _ => assert_eq!(g.code, m.group_of(no).unwrap().code, "{no}"),
+            }
+        }
+        assert_eq!(
+            own.group_of("7991").unwrap().name,
+            "Ofinansierat underskott i budgeten"
+        );
         let mut sorted = CHART.to_vec();
         sorted.sort();
         assert_eq!(sorted, CHART, "the chart is in number order");

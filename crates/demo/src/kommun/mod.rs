@@ -466,6 +466,10 @@ pub fn generate(
     let path = out.join("organisation.csv");
     let bytes = csv::write_organisation(&path, &model.org)?;
     record(&mut stats, path, bytes);
+    let path = out.join("kontogrupper.toml");
+    let text = chart::mapping_toml();
+    std::fs::write(&path, &text)?;
+    record(&mut stats, path, text.len() as u64);
     let path = out.join("volymserier.csv");
     let bytes = csv::write_series(&path, &model.volumes)?;
     record(&mut stats, path, bytes);
