@@ -180,6 +180,11 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("annan webbplats"), "{}", r.body);
+    assert!(
+        r.header("content-security-policy")
+            .contains("default-src 'self'"),
+        "a refusal carries the security headers too"
+    );
     let mut req = post(&path, Some(&cookie), &form, None);
     req.headers_mut()
         .insert("sec-fetch-site", "cross-site".parse().unwrap());
