@@ -19,20 +19,13 @@ use std::fmt::Write as _;
 
 /// The methods a line is computed with, in the order of simplicity (ties in a recommendation
 /// go to the earlier one).
-pub const METHODS: [Method; 5] = [
+pub const METHODS: [Method; 6] = [
     Method::BudgetBased,
     Method::RunRate,
     Method::Seasonal,
     Method::VolumePrice,
     Method::Smoothing,
-];
-
-/// The methods a recommendation may choose (the smoothing suggestion never is chosen).
-const CANDIDATES: [Method; 4] = [
-    Method::BudgetBased,
-    Method::RunRate,
-    Method::Seasonal,
-    Method::VolumePrice,
+    Method::Combination,
 ];
 
 /// Options of a round computation.
@@ -373,58 +366,14 @@ impl LineCalc {
     }
 }
 
-/// A method must beat the seasonal profile's mean absolute error by this factor to be
-/// recommended instead of it (the seasonal profile is the default: most often right, and a
-/// few replayed years cannot tell small differences apart).
-const MARGIN: f64 = 0.8;
-
-/// The recommendation for a line:
-/// 1. candidates are budget-based, run-rate, seasonal and volume × price with at least two
-///    replayed years (`skip_year` left out, for leave-one-out replays);
-/// 2. budget-based is left out when this year's deviation from budget so far, scaled to the
-///    whole year (× 12/m), is larger than the method's own mean absolute error: the year is
-///    then not going the way budgets usually go (`deviation` gives that scaled deviation);
-/// 3. the smallest mean absolute error wins, but a method other than the seasonal profile
-///    must beat it by 20 % ([`MARGIN`]); ties go to the simpler method.
+/// The recommendation for a line: [`delar_forecast::recommend_from`], the rule the
+/// evaluation (`delar forecast utvardera`) measures.
 pub fn recommend_from(
     records: &[MethodRecord],
     skip_year: Option<i32>,
     deviation: Option<Amount>,
 ) -> Option<Method> {
-    let mut maes: Vec<(Method, i128)> = Vec::new();
-    for m in CANDIDATES {
-        let Some(r) = records.iter().find(|r| r.method == m) else {
-            continue;
-        };
-        let rows: Vec<&BacktestRow> = r
-            .rows
-            .iter()
-            .filter(|x| Some(x.year) != skip_year)
-            .collect();
-        if rows.len() < 2 {
-            continue;
-        }
-        let mae: i128 = rows
-            .iter()
-            .map(|x| (x.error.ore() as i128).abs())
-            .sum::<i128>()
-            / rows.len() as i128;
-        if m == Method::BudgetBased {
-            if let Some(d) = deviation {
-                if (d.ore() as i128).abs() > mae {
-                    continue;
-                }
-            }
-        }
-        maes.push((m, mae));
-    }
-    let best = maes.iter().min_by_key(|(_, mae)| *mae).copied()?;
-    match maes.iter().find(|(m, _)| *m == Method::Seasonal) {
-        Some(&(_, seasonal)) if (best.1 as f64) >= seasonal as f64 * MARGIN => {
-            Some(Method::Seasonal)
-        }
-        _ => Some(best.0),
-    }
+    delar_forecast::recommend_from(records, skip_year, deviation)
 }
 
 /// This year's deviation from budget so far scaled to the whole year: (outcome to date −
@@ -653,15 +602,7 @@ pub fn compute_lines(inputs: &Inputs, year: i32, m: usize) -> Result<Vec<LineCal
             };
             let budget_to_date: Amount = row.budget[..m].iter().copied().sum();
             let mut estimates: Vec<(Method, Estimate)> = Vec::new();
-            let mut records = backtest(
-                &data,
-                &[
-                    Method::BudgetBased,
-                    Method::RunRate,
-                    Method::Seasonal,
-                    Method::Smoothing,
-                ],
-            );
+            let mut records = backtest(&data, &Method::DATA_DRIVEN);
             let linked = links
                 .get(&(leaf.code.clone(), row.group.clone()))
                 .filter(|_| row.key == row.group)
@@ -763,6 +704,7 @@ pub fn to_computed(lines: &[LineCalc]) -> Vec<ComputedLine> {
                         mae: rec.filter(|r| !r.rows.is_empty()).map(|r| r.mae),
                         bias: rec.filter(|r| !r.rows.is_empty()).map(|r| r.bias),
                         years: rec.map(|r| r.rows.len() as u32).unwrap_or(0),
+                        replay: rec.map(|r| r.rows.clone()).unwrap_or_default(),
                     }
                 })
                 .collect();
@@ -1056,6 +998,12 @@ pub struct AccuracyRow {
     pub error_pct: f64,
     /// Mean absolute error per line (kronor), over the lines under the node.
     pub line_mae: String,
+    /// The forecast's 80 % range (low, high), from the replayed years before that year of
+    /// the lines under the node, summed year by year ([`delar_forecast::sum_rows`]); `None`
+    /// without replayed years.
+    pub range: Option<(String, String)>,
+    /// Whether the outcome fell inside the range.
+    pub inside: Option<bool>,
 }
 
 /// Whether a year's outcome is complete (has outcome in its last month).
@@ -1108,22 +1056,36 @@ pub fn accuracy(
             let saved = stored
                 .iter()
                 .find(|r| r.round == round && r.grain == "group")
-                .map(|_| store.forecast_lines(&round.id()))
+                .map(|_| store.forecast_line_details(&round.id()))
                 .transpose()?;
-            // (node, budget, forecast, actual, is_cost) per line.
-            type Cells = Vec<(String, Amount, Amount, Amount, bool)>;
+            // (node, budget, forecast, actual, is_cost, replayed years) per line.
+            type Cells = Vec<(String, Amount, Amount, Amount, bool, Vec<BacktestRow>)>;
+            let rows_of = |l: &LineCalc, m: Method| -> Vec<BacktestRow> {
+                l.records
+                    .iter()
+                    .find(|r| r.method == m)
+                    .map(|r| r.rows.clone())
+                    .unwrap_or_default()
+            };
             let mut variants: Vec<(String, bool, Cells)> = Vec::new();
-            let base = |f: &dyn Fn(&LineCalc) -> Option<Amount>| {
+            let base = |f: &dyn Fn(&LineCalc) -> Option<Amount>, m: Option<Method>| {
                 lines
                     .iter()
                     .map(|l| {
-                        let v = f(l).unwrap_or_else(|| l.chosen().1);
+                        let (v, rows) = match f(l) {
+                            Some(v) => (v, rows_of(l, m.unwrap_or(l.chosen().0))),
+                            None => {
+                                let (c, v, _) = l.chosen();
+                                (v, rows_of(l, c))
+                            }
+                        };
                         (
                             l.node.clone(),
                             l.data.budget,
                             v,
                             l.actual,
                             kinds.get(l.kontogrupp.as_str()) == Some(&GroupKind::Cost),
+                            rows,
                         )
                     })
                     .collect::<Vec<_>>()
@@ -1144,17 +1106,19 @@ pub fn accuracy(
                         .collect();
                     let v = saved
                         .iter()
-                        .map(|s| {
+                        .map(|d| {
+                            let s = &d.line;
                             let (a, cost) = actual
                                 .get(&(s.node.as_str(), s.group.as_str()))
                                 .copied()
                                 .unwrap_or_default();
-                            (s.node.clone(), s.budget, s.full_year(), a, cost)
+                            let rows = replay_of(d).to_vec();
+                            (s.node.clone(), s.budget, s.full_year(), a, cost, rows)
                         })
                         .collect();
                     variants.push(("mix".into(), true, v));
                 }
-                None => variants.push(("mix".into(), false, base(&|l| Some(l.chosen().1)))),
+                None => variants.push(("mix".into(), false, base(&|l| Some(l.chosen().1), None))),
             }
             for m in METHODS {
                 // A method that cannot be used on any line this year (the budget method in a
@@ -1162,12 +1126,19 @@ pub fn accuracy(
                 if lines.iter().all(|l| l.value(m).is_none()) {
                     continue;
                 }
-                variants.push((m.code().into(), false, base(&|l| l.value(m))));
+                variants.push((m.code().into(), false, base(&|l| l.value(m), Some(m))));
             }
             for (method, is_stored, rows) in variants {
-                let mut by: BTreeMap<String, (Amount, Amount, Amount, Amount, Vec<Amount>)> =
-                    BTreeMap::new();
-                for (node, budget, forecast, actual, cost) in &rows {
+                type Sums<'a> = (
+                    Amount,
+                    Amount,
+                    Amount,
+                    Amount,
+                    Vec<Amount>,
+                    Vec<(Amount, &'a [BacktestRow])>,
+                );
+                let mut by: BTreeMap<String, Sums> = BTreeMap::new();
+                for (node, budget, forecast, actual, cost, replay) in &rows {
                     let mut keys = vec![committee(tree, node)];
                     if let Some(root) = tree.root() {
                         keys.push(root.code.clone());
@@ -1181,10 +1152,13 @@ pub fn accuracy(
                         e.2 += *forecast;
                         e.3 += *actual;
                         e.4.push(*forecast - *actual);
+                        e.5.push((*forecast, replay.as_slice()));
                     }
                 }
-                for (node, (budget, cost_budget, forecast, actual, errs)) in by {
+                for (node, (budget, cost_budget, forecast, actual, errs, replays)) in by {
                     let error = forecast - actual;
+                    let range =
+                        delar_forecast::range80(&delar_forecast::sum_rows(replays), forecast);
                     out.push(AccuracyRow {
                         year: y,
                         round: round.id(),
@@ -1203,6 +1177,8 @@ pub fn accuracy(
                             error.as_kr_f64() / cost_budget.as_kr_f64() * 100.0
                         },
                         line_mae: stats(&errs).mae,
+                        range: range.map(|(lo, hi)| (lo.to_fixed2(), hi.to_fixed2())),
+                        inside: range.map(|(lo, hi)| lo <= actual && actual <= hi),
                     });
                 }
             }
@@ -1237,6 +1213,63 @@ pub struct NodeView {
     pub total: delar_forecast::Totals,
     /// The same per kontogrupp (or account).
     pub groups: BTreeMap<String, delar_forecast::Totals>,
+    /// The 80 % range of the forecast ([`node_ranges`]), when a line under it has replayed
+    /// years.
+    pub range: Option<(Amount, Amount)>,
+    /// The same per kontogrupp (or account).
+    pub group_ranges: BTreeMap<String, (Amount, Amount)>,
+}
+
+/// The replayed years a line's range is drawn from: those of the method in use; for a manual
+/// amount, those of the recommended method (else the seasonal profile), the best record of
+/// how far a forecast of this line can miss.
+pub fn replay_of(d: &delar_store::LineDetail) -> &[BacktestRow] {
+    let of = |m: Method| {
+        d.estimates
+            .iter()
+            .find(|e| e.method == m)
+            .map(|e| e.replay.as_slice())
+    };
+    let method = match d.line.method {
+        Method::Manual => d.recommended.unwrap_or(Method::Seasonal),
+        m => m,
+    };
+    of(method).unwrap_or_default()
+}
+
+/// A line's 80 % range: [`delar_forecast::line_range80`] from [`replay_of`].
+pub fn line_range(d: &delar_store::LineDetail) -> Option<(Amount, Amount)> {
+    delar_forecast::line_range80(&d.line, replay_of(d))
+}
+
+/// The 80 % range of every node's forecast (the lines under it, the node's own included),
+/// in total (`None`) and per kontogrupp (`Some(group)`): [`delar_forecast::sum_range80`], the
+/// lines' replayed errors summed year by year so they count with the correlation they had,
+/// not added up range by range.
+pub fn node_ranges(
+    details: &[delar_store::LineDetail],
+    ancestors: impl Fn(&str) -> Vec<String>,
+) -> BTreeMap<(String, Option<String>), (Amount, Amount)> {
+    type Under<'a> = BTreeMap<(String, Option<String>), Vec<&'a delar_store::LineDetail>>;
+    let mut under: Under = BTreeMap::new();
+    for d in details {
+        let mut nodes = vec![d.line.node.clone()];
+        nodes.extend(ancestors(&d.line.node));
+        nodes.dedup();
+        for n in nodes {
+            under.entry((n.clone(), None)).or_default().push(d);
+            under
+                .entry((n, Some(d.line.group.clone())))
+                .or_default()
+                .push(d);
+        }
+    }
+    under
+        .into_iter()
+        .filter_map(|(k, ds)| {
+            delar_forecast::sum_range80(ds.iter().map(|d| (&d.line, replay_of(d)))).map(|r| (k, r))
+        })
+        .collect()
 }
 
 impl RoundView {
@@ -1271,6 +1304,7 @@ pub fn round_view(store: &dyn Backend, round: &Round, node: Option<&str>) -> Res
     let ancestors =
         |n: &str| -> Vec<String> { tree.ancestors(n).iter().map(|a| a.code.clone()).collect() };
     let totals = delar_forecast::roll_up(&lines, ancestors);
+    let ranges = node_ranges(&details, ancestors);
     let mut shown: Vec<(usize, String, String)> = Vec::new();
     let base_depth = node.and_then(|n| tree.depth(n)).unwrap_or(0);
     for (depth, n) in tree.walk() {
@@ -1307,6 +1341,15 @@ pub fn round_view(store: &dyn Backend, round: &Round, node: Option<&str>) -> Res
             }
             NodeView {
                 level,
+                range: ranges.get(&(code.clone(), None)).copied(),
+                group_ranges: groups
+                    .keys()
+                    .filter_map(|g| {
+                        ranges
+                            .get(&(code.clone(), Some(g.clone())))
+                            .map(|r| (g.clone(), *r))
+                    })
+                    .collect(),
                 code,
                 name,
                 total,
@@ -1411,14 +1454,14 @@ mod tests {
     #[test]
     fn recommendation_prefers_the_seasonal_profile_unless_clearly_beaten() {
         let seasonal = rec(Method::Seasonal, &[(2023, 100), (2024, -100)]);
-        // Run-rate 10 % better: not enough.
-        let run = rec(Method::RunRate, &[(2023, 90), (2024, -90)]);
+        // Run-rate 30 % better: not enough (the margin is 40 %).
+        let run = rec(Method::RunRate, &[(2023, 70), (2024, -70)]);
         assert_eq!(
             recommend_from(&[seasonal.clone(), run], None, None),
             Some(Method::Seasonal)
         );
-        // Run-rate 30 % better: chosen.
-        let run = rec(Method::RunRate, &[(2023, 70), (2024, -70)]);
+        // Run-rate 50 % better: chosen.
+        let run = rec(Method::RunRate, &[(2023, 50), (2024, -50)]);
         assert_eq!(
             recommend_from(&[seasonal.clone(), run.clone()], None, None),
             Some(Method::RunRate)

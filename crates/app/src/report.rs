@@ -234,6 +234,18 @@ pub fn gather_scoped(
         })?,
     };
     let mapping = store.account_mapping()?;
+    // The 80 % range of every node's forecast, from the round's replayed years.
+    let ranges: BTreeMap<String, (delar_core::Amount, delar_core::Amount)> = {
+        let details = store.forecast_line_details(&round.id())?;
+        let full = placement.tree();
+        crate::forecast::node_ranges(&details, |n| {
+            full.ancestors(n).iter().map(|a| a.code.clone()).collect()
+        })
+        .into_iter()
+        .filter_map(|((n, g), r)| g.is_none().then_some((n, r)))
+        .filter(|(n, _)| tree.contains(n))
+        .collect()
+    };
     let this_year = placed_monthly(&rows_this, &placement, node);
     if this_year.is_empty() {
         fail!(
@@ -284,6 +296,7 @@ pub fn gather_scoped(
         last_year,
         lines,
         previous,
+        ranges,
         accuracy,
         activity_names: BTreeMap::new(),
         volumes,
@@ -578,6 +591,10 @@ fn replayed_accuracy(store: &dyn Backend, round: Round) -> Result<Vec<delar_comp
             budget: parse(&r.cost_budget)?,
             forecast: parse(&r.forecast)?,
             outcome: parse(&r.actual)?,
+            range: match &r.range {
+                Some((lo, hi)) => Some((parse(lo)?, parse(hi)?)),
+                None => None,
+            },
         });
     }
     Ok(out)

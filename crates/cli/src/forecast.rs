@@ -261,6 +261,22 @@ pub enum ForecastWhat {
         #[arg(long, default_value = crate::DEFAULT_DB)]
         db: PathBuf,
     },
+    /// Utvärdera metoderna och rekommendationen på månadsserier (år;månad;värde): varje år
+    /// med minst tre hela år före skattas från januari–månad M och jämförs med utfallet.
+    Utvardera {
+        /// Seriefiler: år;månad;värde, eller år;månad och en kolumn per serie.
+        #[arg(required = true)]
+        filer: Vec<PathBuf>,
+        /// Brytmånader, till exempel 4,8.
+        #[arg(long, default_value = "4,8")]
+        manader: String,
+        /// JSON i stället för tabell.
+        #[arg(long)]
+        json: bool,
+        /// Skriv varje fall (serie, år, brytmånad, utfall, metodernas skattningar) som CSV.
+        #[arg(long)]
+        fall: Option<PathBuf>,
+    },
     /// Visa omgångarna, eller en omgångs ändringslogg.
     List {
         /// Visa ändringsloggen för denna omgång.
@@ -472,6 +488,12 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             let store = SqliteStore::open(&db)?;
             compare(&store, &parse_round(&from)?, &parse_round(&to)?)
         }
+        ForecastWhat::Utvardera {
+            filer,
+            manader,
+            json,
+            fall,
+        } => crate::utvardera::run(&filer, &manader, json, fall.as_deref()),
         ForecastWhat::Backtest { round, json, db } => {
             let store = SqliteStore::open(&db)?;
             let round = round_or_latest(&store, round.as_deref())?;
@@ -650,16 +672,34 @@ struct TotalsJson {
     deviation: Amount,
     #[serde(with = "delar_core::money::kr_string")]
     special: Amount,
+    /// The forecast's 80 % range; `null` without replayed years.
+    range80: Option<RangeJson>,
+}
+
+/// An 80 % range of a forecast, in kronor.
+#[derive(Serialize)]
+struct RangeJson {
+    #[serde(with = "delar_core::money::kr_string")]
+    low: Amount,
+    #[serde(with = "delar_core::money::kr_string")]
+    high: Amount,
+}
+
+impl RangeJson {
+    fn new(r: Option<(Amount, Amount)>) -> Option<RangeJson> {
+        r.map(|(low, high)| RangeJson { low, high })
+    }
 }
 
 impl TotalsJson {
-    fn new(t: &delar_forecast::Totals) -> TotalsJson {
+    fn new(t: &delar_forecast::Totals, range: Option<(Amount, Amount)>) -> TotalsJson {
         TotalsJson {
             to_date: t.to_date,
             budget: t.budget,
             forecast: t.forecast,
             deviation: t.budget - t.forecast,
             special: t.special,
+            range80: RangeJson::new(range),
         }
     }
 }
@@ -689,6 +729,8 @@ struct LineJson<'a> {
     /// budget − forecast.
     #[serde(with = "delar_core::money::kr_string")]
     deviation: Amount,
+    /// The forecast's 80 % range; `null` without replayed years.
+    range80: Option<RangeJson>,
     explanation: &'a str,
     comment: Option<&'a str>,
     adjustments: Vec<AdjustmentJson<'a>>,
@@ -714,6 +756,7 @@ impl<'a> LineJson<'a> {
             base: l.base,
             forecast: l.full_year(),
             deviation: l.deviation(),
+            range80: RangeJson::new(line_range(d)),
             explanation: &l.explanation,
             comment: l.comment.as_deref(),
             adjustments: l
@@ -790,7 +833,7 @@ fn show_csv(view: &RoundView) -> String {
     use crate::out::{csv_kr, csv_text};
     let mut s = String::from(
         "nod;namn;niva;kontogrupp;utfall_hittills;budget;prognos;avvikelse;sarskilda_poster;\
-         metod;rekommenderad",
+         prognos_lag80;prognos_hog80;metod;rekommenderad",
     );
     for m in Method::ALL {
         let _ = write!(s, ";prognos_{}", m.code());
@@ -814,6 +857,12 @@ fn show_csv(view: &RoundView) -> String {
                 csv_kr(t.budget - t.forecast),
                 csv_kr(t.special)
             );
+            match n.group_ranges.get(g) {
+                Some((lo, hi)) => {
+                    let _ = write!(s, ";{};{}", csv_kr(*lo), csv_kr(*hi));
+                }
+                None => s.push_str(";;"),
+            }
             match lines.get(&(code.as_str(), g.as_str())) {
                 Some(d) => {
                     let _ = write!(
@@ -867,11 +916,16 @@ fn show(
                         node: &n.code,
                         name: &n.name,
                         level: n.level,
-                        total: TotalsJson::new(&n.total),
+                        total: TotalsJson::new(&n.total, n.range),
                         groups: n
                             .groups
                             .iter()
-                            .map(|(k, t)| (k.as_str(), TotalsJson::new(t)))
+                            .map(|(k, t)| {
+                                (
+                                    k.as_str(),
+                                    TotalsJson::new(t, n.group_ranges.get(k).copied()),
+                                )
+                            })
                             .collect(),
                     })
                     .collect(),
@@ -892,22 +946,29 @@ fn show(
                 round.cutoff_month()
             );
             println!(
-                "{:<46} {:>10} {:>10} {:>10} {:>10} {:>10}",
-                "", "Utfall", "Budget", "Prognos", "Avvikelse", "Särskilda"
+                "{:<46} {:>10} {:>10} {:>10} {:>21} {:>10} {:>10}",
+                "", "Utfall", "Budget", "Prognos", "80 %-intervall", "Avvikelse", "Särskilda"
             );
             for n in &view.nodes {
                 let t = &n.total;
                 let label = format!("{}{} {}", "  ".repeat(n.level), n.code, n.name);
                 println!(
-                    "{:<46} {:>10} {:>10} {:>10} {:>10} {:>10}",
+                    "{:<46} {:>10} {:>10} {:>10} {:>21} {:>10} {:>10}",
                     truncate(&label, 46),
                     mnkr(t.to_date),
                     mnkr(t.budget),
                     mnkr(t.forecast),
+                    n.range
+                        .map(|(lo, hi)| format!("{} – {}", mnkr(lo), mnkr(hi)))
+                        .unwrap_or_default(),
                     mnkr(t.budget - t.forecast),
                     mnkr(t.special)
                 );
             }
+            println!(
+                "80 %-intervall: med 80 % sannolikhet hamnar helåret inom intervallet, enligt \
+                 hur mycket metoderna missade när tidigare år spelades upp vid samma brytmånad."
+            );
             if let Some(n) = node {
                 let own: Vec<&delar_store::LineDetail> =
                     details.iter().filter(|d| d.line.node == n).collect();
@@ -931,6 +992,13 @@ fn show(
                         tkr(l.deviation())
                     );
                     println!("  {}", l.explanation);
+                    if let Some((lo, hi)) = line_range(d) {
+                        println!(
+                            "  80 %-intervall: {} – {} (från metodens fel när tidigare år spelades upp)",
+                            tkr(lo),
+                            tkr(hi)
+                        );
+                    }
                     for (a, id) in l.adjustments.iter().zip(&d.adjustment_ids) {
                         let range = match (a.low, a.high) {
                             (Some(lo), Some(hi)) => format!(" ({} – {})", tkr(lo), tkr(hi)),
@@ -1102,7 +1170,7 @@ fn backtest_table(r: &BacktestReport) -> String {
 
 fn accuracy_table(rows: &[AccuracyRow], all_methods: bool) -> String {
     let mut s = String::from(
-        "Prognossäkerhet: helårsprognosen vid P1 och P2 mot det slutliga utfallet (mnkr; fel = prognos − utfall, positiv = för hög nettokostnad; % av kostnadsbudgeten brutto; medelfel per rad i tkr).\n",
+        "Prognossäkerhet: helårsprognosen vid P1 och P2 mot det slutliga utfallet (mnkr; fel = prognos − utfall, positiv = för hög nettokostnad; % av kostnadsbudgeten brutto; prognosens 80 %-intervall och om utfallet hamnade inom det; medelfel per rad i tkr).\n",
     );
     let m = |x: &str| {
         Amount::parse_sie(x)
@@ -1127,21 +1195,51 @@ fn accuracy_table(rows: &[AccuracyRow], all_methods: bool) -> String {
             };
             let _ = writeln!(
                 s,
-                "\n{} (brytmånad {}), {what}\n{:<8} {:>10} {:>10} {:>10} {:>9} {:>8} {:>12}",
-                r.round, r.cutoff, "", "Prognos", "Utfall", "Fel", "Fel %", "", "Medelfel/rad"
+                "\n{} (brytmånad {}), {what}\n{:<8} {:>10} {:>10} {:>10} {:>9} {:>21} {:>5} {:>12}",
+                r.round,
+                r.cutoff,
+                "",
+                "Prognos",
+                "Utfall",
+                "Fel",
+                "Fel %",
+                "80 %-intervall",
+                "Inom",
+                "Medelfel/rad"
             );
             last = key;
         }
         let _ = writeln!(
             s,
-            "{:<8} {:>10} {:>10} {:>10} {:>10} {:>8} {:>12}",
+            "{:<8} {:>10} {:>10} {:>10} {:>10} {:>21} {:>5} {:>12}",
             r.node,
             m(&r.forecast),
             m(&r.actual),
             m(&r.error),
             delar_core::money::format_percent(r.error_pct / 100.0, 1),
-            "",
+            r.range
+                .as_ref()
+                .map(|(lo, hi)| format!("{} – {}", m(lo), m(hi)))
+                .unwrap_or_default(),
+            match r.inside {
+                Some(true) => "ja",
+                Some(false) => "nej",
+                None => "",
+            },
             t(&r.line_mae)
+        );
+    }
+    let mix: Vec<bool> = rows
+        .iter()
+        .filter(|r| r.method == "mix")
+        .filter_map(|r| r.inside)
+        .collect();
+    if !mix.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nUtfallet hamnade inom prognosens 80 %-intervall i {} av {} fall (nämnder och programområdet, P1 och P2).",
+            count(mix.iter().filter(|x| **x).count()),
+            count(mix.len())
         );
     }
     s

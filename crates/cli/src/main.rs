@@ -20,6 +20,7 @@ mod serve;
 mod siecheck;
 mod template_import;
 mod texts;
+mod utvardera;
 mod volymer;
 
 use anyhow::{bail, Context, Result};

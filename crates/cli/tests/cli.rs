@@ -237,6 +237,7 @@ fn demo_writes_the_ledger() {
                 "sasong",
                 "volym",
                 "utjamning",
+                "kombination",
                 "manuell"
             ]
             .contains(&cells[2]),

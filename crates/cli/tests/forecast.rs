@@ -72,6 +72,7 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
                 "sasong",
                 "volym",
                 "utjamning",
+                "kombination",
                 "manuell"
             ]
             .contains(&l["method"].as_str().unwrap()),
@@ -92,8 +93,27 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
         .collect();
     assert_eq!(
         codes.into_iter().collect::<Vec<_>>(),
-        ["budget", "linjar", "sasong", "utjamning", "volym"]
+        [
+            "budget",
+            "kombination",
+            "linjar",
+            "sasong",
+            "utjamning",
+            "volym"
+        ]
     );
+    let csv_kr = |s: &str| s.replace(',', ".");
+    // Every node's forecast carries an 80 % range; the programme area's is narrower than
+    // its committees' ranges added up (their errors partly cancel), and holds the forecast.
+    let width = |t: &serde_json::Value| kr(&t["range80"]["high"]) - kr(&t["range80"]["low"]);
+    let po = &nodes[0]["total"];
+    assert!(kr(&po["range80"]["low"]) < kr(&po["forecast"]), "{po}");
+    assert!(kr(&po["range80"]["high"]) > kr(&po["forecast"]), "{po}");
+    let committees: Vec<&serde_json::Value> = nodes.iter().filter(|n| n["level"] == 1).collect();
+    assert_eq!(committees.len(), 4);
+    let summed: i128 = committees.iter().map(|n| width(&n["total"])).sum();
+    assert!(width(po) < summed, "{} < {summed}", width(po));
+    assert!(table.contains("80 %-intervall"), "{table}");
     // The CSV: the sums per node × kontogrupp, and for a unit's own rows the method, every
     // method's value and the explanation.
     let csv = ok(&["forecast", "show", "--format", "csv", "--node", "SN"], p);
@@ -101,8 +121,8 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
     assert_eq!(
         header,
         "nod;namn;niva;kontogrupp;utfall_hittills;budget;prognos;avvikelse;sarskilda_poster;\
-         metod;rekommenderad;prognos_budget;prognos_linjar;prognos_sasong;prognos_volym;\
-         prognos_utjamning;prognos_manuell;forklaring"
+         prognos_lag80;prognos_hog80;metod;rekommenderad;prognos_budget;prognos_linjar;prognos_sasong;prognos_volym;\
+         prognos_utjamning;prognos_kombination;prognos_manuell;forklaring"
     );
     let columns = header.split(';').count();
     let sn41 = csv
@@ -115,16 +135,28 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
         .iter()
         .find(|l| l["node"] == "SN41" && l["group"] == "kop_verksamhet")
         .unwrap();
-    assert_eq!(cells[9], line["method"].as_str().unwrap(), "{sn41}");
-    let csv_kr = |s: &str| s.replace(',', ".");
+    assert_eq!(cells[11], line["method"].as_str().unwrap(), "{sn41}");
+    // The line's 80 % range, as in JSON, around its forecast.
+    let range = &line["range80"];
+    assert_eq!(csv_kr(cells[9]), range["low"].as_str().unwrap(), "{sn41}");
+    assert_eq!(csv_kr(cells[10]), range["high"].as_str().unwrap(), "{sn41}");
+    assert!(kr(&range["low"]) < kr(&line["forecast"]), "{line}");
+    assert!(kr(&range["high"]) > kr(&line["forecast"]), "{line}");
     assert_eq!(
         csv_kr(cells[6]),
         line["forecast"].as_str().unwrap(),
         "{sn41}"
     );
-    for (i, code) in ["budget", "linjar", "sasong", "volym", "utjamning"]
-        .iter()
-        .enumerate()
+    for (i, code) in [
+        "budget",
+        "linjar",
+        "sasong",
+        "volym",
+        "utjamning",
+        "kombination",
+    ]
+    .iter()
+    .enumerate()
     {
         let e = line["estimates"]
             .as_array()
@@ -133,14 +165,19 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
             .find(|e| e["method"] == *code)
             .unwrap();
         match e["full_year"].as_str() {
-            Some(v) => assert_eq!(csv_kr(cells[11 + i]), v, "{code}: {sn41}"),
-            None => assert_eq!(cells[11 + i], "", "{code}: {sn41}"),
+            Some(v) => assert_eq!(csv_kr(cells[13 + i]), v, "{code}: {sn41}"),
+            None => assert_eq!(cells[13 + i], "", "{code}: {sn41}"),
         }
     }
-    assert!(cells[17].starts_with("\"Helårsprognos"), "{sn41}");
-    // A committee's row is a sum: no method.
-    let sn = csv.lines().find(|l| l.starts_with("SN;")).unwrap();
-    assert!(sn.ends_with(";;;;;;;;;"), "{sn}");
+    assert!(cells[20].starts_with("\"Helårsprognos"), "{sn41}");
+    // A committee's row is a sum: no method, but its own range.
+    let sn = csv
+        .lines()
+        .find(|l| l.starts_with("SN;") && l.contains(";kop_verksamhet;"))
+        .unwrap();
+    assert!(sn.ends_with(";;;;;;;;;;"), "{sn}");
+    let sn_cells: Vec<&str> = sn.split(';').collect();
+    assert!(!sn_cells[9].is_empty() && !sn_cells[10].is_empty(), "{sn}");
     assert!(!csv.lines().any(|l| l.starts_with("VON")), "{csv}");
 
     // set: a method needs a comment; a manual amount; a comment alone.
@@ -320,9 +357,17 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
         .collect();
     assert_eq!(
         methods,
-        ["budget", "linjar", "sasong", "volym", "utjamning", "mix"]
+        [
+            "budget",
+            "linjar",
+            "sasong",
+            "volym",
+            "utjamning",
+            "kombination",
+            "mix"
+        ]
     );
-    let mix = &bt["methods"][5];
+    let mix = &bt["methods"][6];
     assert!(mix["line"]["n"].as_u64().unwrap() > 100);
     assert_eq!(mix["committee"]["n"], 16, "4 committees × 4 years");
     assert!(
@@ -345,8 +390,25 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
         !rows.iter().any(|r| r["year"] == 2025),
         "2025 is not complete"
     );
+    // Each has its 80 % range and whether the outcome fell inside it.
+    let po24 = rows
+        .iter()
+        .find(|r| r["round"] == "2024-P2" && r["node"] == "PO" && r["method"] == "mix")
+        .unwrap();
+    let (lo, hi) = (kr(&po24["range"][0]), kr(&po24["range"][1]));
+    let actual = kr(&po24["actual"]);
+    assert!(
+        lo < kr(&po24["forecast"]) && kr(&po24["forecast"]) < hi,
+        "{po24}"
+    );
+    assert_eq!(po24["inside"], lo <= actual && actual <= hi, "{po24}");
     let text = ok(&["forecast", "accuracy"], p);
     assert!(text.contains("Prognossäkerhet"), "{text}");
+    assert!(text.contains("80 %-intervall"), "{text}");
+    assert!(
+        text.contains("Utfallet hamnade inom prognosens 80 %-intervall i "),
+        "{text}"
+    );
 
     // lock: refused while a flagged line has no comment; then locked rounds never change.
     let json: serde_json::Value =

@@ -154,7 +154,11 @@ fn demo_writes_the_programme_report_and_the_committee_appendices() {
     files.sort();
     assert_eq!(
         files,
-        ["delarsrapport-2025-P2-VON.txt", "delarsrapport-2025-P2.txt"]
+        [
+            "delarsrapport-2025-P2-VON.txt",
+            "delarsrapport-2025-P2.txt",
+            "tjansteskrivelse-2025-P2.txt"
+        ]
     );
     let main = std::fs::read_to_string(d.path().join("egen/delarsrapport-2025-P2.txt")).unwrap();
     for s in [

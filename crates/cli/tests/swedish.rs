@@ -188,7 +188,8 @@ fn help_and_version_are_swedish_on_standard_output() {
         "Användning: delar forecast set [FLAGGOR] <RAD>",
         "Argument:",
         "Möjliga värden:",
-        "- volym      Volym × styckpris",
+        "- volym        Volym × styckpris",
+        "- kombination  Kombination av metoder",
         "[standard: delar.db]",
         "\"12 500 000\"",
     ] {

@@ -33,6 +33,9 @@ pub struct Inputs {
     pub lines: Vec<ForecastLine>,
     /// The previous round and its lines (P1 for a P2 report), if there is one.
     pub previous: Option<(Round, Vec<ForecastLine>)>,
+    /// The 80 % range (low, high) of each node's full-year forecast, net cost in ledger sign,
+    /// from the round's replayed years (`delar_forecast::sum_range80`); empty when unknown.
+    pub ranges: BTreeMap<String, (Amount, Amount)>,
     /// Forecast accuracy history (prognossäkerhet), oldest first.
     pub accuracy: Vec<AccuracyRow>,
     /// Names of activity codes (verksamhet); SCB's names are used for codes not given.
@@ -124,6 +127,8 @@ pub struct AccuracyRow {
     pub forecast: Amount,
     /// The final outcome of the year.
     pub outcome: Amount,
+    /// The forecast's 80 % range (low, high), when it had one.
+    pub range: Option<(Amount, Amount)>,
 }
 
 /// Figures of one node × kontogrupp (or the node's total), all in ledger sign.

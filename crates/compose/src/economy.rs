@@ -709,7 +709,46 @@ impl<'a> Ctx<'a> {
         if let Some(n) = self.comparison_note() {
             t.notes.push(n);
         }
+        if let Some(n) = self.range_note() {
+            t.notes.push(n);
+        }
         t
+    }
+
+    /// A note on the forecast's 80 % range per row of the breakdown and for the total (net
+    /// cost), when the round has ranges.
+    fn range_note(&self) -> Option<String> {
+        let ranges = &self.inputs.ranges;
+        let mut nodes: Vec<(&str, String)> = self
+            .breakdown()
+            .nodes
+            .iter()
+            .map(|n| (n.code.as_str(), n.name.clone()))
+            .collect();
+        if let Some(root) = self.root() {
+            nodes.push((root.code.as_str(), lower_first(&root.name)));
+        }
+        let parts: Vec<String> = nodes
+            .iter()
+            .filter_map(|(code, name)| {
+                let (lo, hi) = ranges.get(*code)?;
+                Some(format!(
+                    "{name} {} till {}",
+                    lo.format(self.unit, self.decimals),
+                    hi.format(self.unit, self.decimals)
+                ))
+            })
+            .collect();
+        if parts.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "Helårsprognosens nettokostnad ligger med 80 % sannolikhet inom ({}): {}. \
+             Intervallen bygger på hur mycket prognoserna missade när tidigare år spelades upp \
+             vid samma brytmånad.",
+            self.unit.label(),
+            parts.join("; ")
+        ))
     }
 
     /// The budget basis, stated once under the operating statement: the year's budget and the
@@ -1084,6 +1123,7 @@ impl<'a> Ctx<'a> {
         rounds.dedup();
         let money = self.money();
         let pct = Format::Percent { decimals: 1 };
+        let with_ranges = acc.iter().any(|a| a.range.is_some());
         let mut columns = vec![Column {
             key: "namn".into(),
             label: "Nämnd".into(),
@@ -1100,6 +1140,13 @@ impl<'a> Ctx<'a> {
                 label: "i % av kostnadsbudget".into(),
                 format: pct,
             });
+            if with_ranges {
+                columns.push(Column {
+                    key: format!("inom-{}", r.id()),
+                    label: "Bokslut inom prognosintervallet".into(),
+                    format: Format::Text,
+                });
+            }
         }
         // In a committee's own report the committee is the root: only its total row.
         let root_code = self.root().map(|r| r.code.clone());
@@ -1147,10 +1194,22 @@ impl<'a> Ctx<'a> {
                                 &pct,
                             )
                         });
+                        if with_ranges {
+                            cells.push(match a.range {
+                                Some((lo, hi)) if lo <= a.outcome && a.outcome <= hi => {
+                                    Cell::text("ja")
+                                }
+                                Some(_) => Cell::text("nej"),
+                                None => Cell::empty(),
+                            });
+                        }
                     }
                     None => {
                         cells.push(Cell::empty());
                         cells.push(Cell::empty());
+                        if with_ranges {
+                            cells.push(Cell::empty());
+                        }
                     }
                 }
             }
@@ -1192,7 +1251,20 @@ impl<'a> Ctx<'a> {
             columns,
             rows,
             identities,
-            notes: vec!["Tidigare år är prognosen den som metoden gav vid samma brytmånad.".into()],
+            notes: {
+                let mut n = vec![
+                    "Tidigare år är prognosen den som metoden gav vid samma brytmånad.".into(),
+                ];
+                if with_ranges {
+                    n.push(
+                        "Prognosintervallet är prognosens 80 %-intervall, från hur mycket \
+                         prognoserna missade när åren före spelades upp vid samma brytmånad; \
+                         i fyra fall av fem bör bokslutet hamna inom det."
+                            .into(),
+                    );
+                }
+                n
+            },
         })
     }
 

@@ -447,6 +447,32 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
             change_sentence(ctx, report, &mut p, &f, "summa", &root.code, prev);
         }
         p.inlines.push(Inline::Text(".".into()));
+        if let Some(&(lo, hi)) = ctx.inputs.ranges.get(&root.code) {
+            // The deviation's range: budget − the forecast's high and low ends.
+            p.inlines.push(Inline::Text(
+                " Med åttio procents sannolikhet blir avvikelsen mellan ".into(),
+            ));
+            p.inlines.push(Inline::Number(amount(
+                ctx,
+                report,
+                f.budget - hi,
+                &format!("avvikelse-intervall-lag/{}", root.code),
+                "budget − prognosintervallets övre gräns",
+                None,
+                false,
+            )));
+            p.inlines.push(Inline::Text(" och ".into()));
+            p.inlines.push(Inline::Number(amount(
+                ctx,
+                report,
+                f.budget - lo,
+                &format!("avvikelse-intervall-hog/{}", root.code),
+                "budget − prognosintervallets nedre gräns",
+                None,
+                false,
+            )));
+            p.inlines.push(Inline::Text(".".into()));
+        }
         out.push(("analys.summa".to_string(), p));
         // The budget changes of the year: the budget the deviation is measured against.
         let changes = &ctx.inputs.budget_changes;

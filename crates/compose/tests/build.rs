@@ -131,6 +131,7 @@ fn inputs() -> Inputs {
         last_year,
         lines,
         previous: Some((Round::parse("2025-P1").unwrap(), previous)),
+        ranges: Default::default(),
         accuracy: vec![],
         activity_names: BTreeMap::new(),
         volumes: Vec::new(),
@@ -991,6 +992,130 @@ fn sign_notes_describe_their_own_columns_and_growing_revenue_is_a_positive_chang
         note(k)
     );
     assert!(delar_report::check::check(&r).is_empty());
+}
+
+#[test]
+fn forecast_ranges_are_stated_bound_and_checked() {
+    use delar_report::check::check;
+    let mut inp = inputs();
+    let plain = build(&Definition::default_definition(), &inp, false).unwrap();
+    let budget = amount(&plain, "drift", "summa", "budget");
+    let forecast = amount(&plain, "drift", "summa", "prognos");
+    // The programme area's forecast −3,0 / +5,0 mnkr; Socialnämnden's ±2,5.
+    inp.ranges
+        .insert("PO".into(), (forecast - mnkr(3.0), forecast + mnkr(5.0)));
+    let sn = amount(&plain, "drift", "SN", "prognos");
+    inp.ranges
+        .insert("SN".into(), (sn - mnkr(2.5), sn + mnkr(2.5)));
+    // Last year's P2: Socialnämnden's outcome inside its range, the Programnämnden's and the
+    // programme area's not.
+    let p2 = Round::parse("2024-P2").unwrap();
+    inp.accuracy = vec![
+        delar_compose::AccuracyRow {
+            round: p2,
+            node: "SN".into(),
+            budget: mnkr(90.0),
+            forecast: mnkr(88.0),
+            outcome: mnkr(89.0),
+            range: Some((mnkr(86.0), mnkr(90.0))),
+        },
+        delar_compose::AccuracyRow {
+            round: p2,
+            node: "PN".into(),
+            budget: mnkr(100.0),
+            forecast: mnkr(100.0),
+            outcome: mnkr(105.0),
+            range: Some((mnkr(98.0), mnkr(102.0))),
+        },
+        delar_compose::AccuracyRow {
+            round: p2,
+            node: "PO".into(),
+            budget: mnkr(190.0),
+            forecast: mnkr(188.0),
+            outcome: mnkr(194.0),
+            range: Some((mnkr(185.0), mnkr(191.0))),
+        },
+    ];
+    let r = build(&Definition::default_definition(), &inp, false).unwrap();
+    assert!(check(&r).is_empty(), "{:?}", check(&r));
+
+    // The operating statement's note gives each range with a range, in mnkr.
+    let drift = r.table("drift").unwrap();
+    let note = drift
+        .notes
+        .iter()
+        .find(|n| n.contains("80 % sannolikhet"))
+        .unwrap_or_else(|| panic!("{:?}", drift.notes));
+    let shown = |a: Amount| a.format(delar_core::Unit::Mnkr, 1);
+    assert!(
+        note.contains(&format!(
+            "Socialnämnden {} till {}",
+            shown(sn - mnkr(2.5)),
+            shown(sn + mnkr(2.5))
+        )),
+        "{note}"
+    );
+    assert!(note.contains("programområde välfärd"), "{note}");
+    assert!(
+        !note.contains("Programnämnden"),
+        "no range, not named: {note}"
+    );
+
+    // The analysis states the deviation's range as bound numbers: budget − high, budget − low.
+    let p = r
+        .walk()
+        .into_iter()
+        .flat_map(|(_, s)| s.blocks.iter())
+        .find_map(|b| match b {
+            Block::Paragraph(p) if p.plain().contains("åttio procents sannolikhet") => Some(p),
+            _ => None,
+        })
+        .expect("a sentence on the range");
+    let values: Vec<Amount> = p
+        .numbers()
+        .iter()
+        .filter(|n| {
+            n.source
+                .as_ref()
+                .is_some_and(|s| s.fact.starts_with("avvikelse-intervall"))
+        })
+        .map(|n| n.value.amount().unwrap())
+        .collect();
+    assert_eq!(
+        values,
+        vec![
+            budget - (forecast + mnkr(5.0)),
+            budget - (forecast - mnkr(3.0))
+        ]
+    );
+
+    // The accuracy table says whether each outcome fell inside the forecast's range.
+    let t = r.table("prognossakerhet").unwrap();
+    let ci = t.column("inom-2024-P2").unwrap();
+    assert_eq!(
+        t.row("SN").unwrap().cells[ci].value,
+        Value::Text("ja".into())
+    );
+    assert_eq!(
+        t.row("PN").unwrap().cells[ci].value,
+        Value::Text("nej".into())
+    );
+    assert_eq!(
+        t.row("PO").unwrap().cells[ci].value,
+        Value::Text("nej".into())
+    );
+    assert!(
+        t.notes.iter().any(|n| n.contains("80 %-intervall")),
+        "{:?}",
+        t.notes
+    );
+
+    // Without ranges: neither note, sentence nor column.
+    let d = plain.table("drift").unwrap();
+    assert!(!d.notes.iter().any(|n| n.contains("sannolikhet")));
+    assert!(!drafted_text(&plain)
+        .iter()
+        .any(|t| t.contains("sannolikhet")));
 }
 
 #[test]

@@ -83,6 +83,7 @@ fn first_round(budget: bool) -> Inputs {
         last_year: BTreeMap::new(),
         lines,
         previous: None,
+        ranges: Default::default(),
         accuracy: vec![],
         activity_names: BTreeMap::new(),
         volumes: Vec::new(),

@@ -182,6 +182,7 @@ fn inputs() -> Inputs {
         last_year: BTreeMap::new(),
         lines,
         previous: None,
+        ranges: Default::default(),
         accuracy: vec![],
         activity_names: BTreeMap::new(),
         volumes: Vec::new(),

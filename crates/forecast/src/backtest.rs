@@ -1,6 +1,6 @@
 //! Replaying earlier years at the same cut-off month: how good has each method been?
 
-use crate::methods::{estimate, Estimate, Method};
+use crate::methods::{estimate_all, Estimate, Method};
 use crate::LineData;
 use delar_core::Amount;
 use serde::Serialize;
@@ -36,73 +36,67 @@ pub struct MethodRecord {
 /// (`history_budgets`); a method that cannot be used on a year is left out for that year.
 pub fn backtest(data: &LineData, methods: &[Method]) -> Vec<MethodRecord> {
     let m = data.cutoff();
+    let mut rows: Vec<Vec<BacktestRow>> = vec![Vec::new(); methods.len()];
+    for k in 0..data.history.len() {
+        let (year, months) = &data.history[k];
+        let budget = data
+            .history_budgets
+            .iter()
+            .find(|(y, _)| y == year)
+            .map(|(_, b)| *b);
+        let replay = LineData {
+            outcome: months[..m].to_vec(),
+            history: data.history[..k].to_vec(),
+            budget: budget.unwrap_or_default(),
+            history_budgets: data
+                .history_budgets
+                .iter()
+                .filter(|(y, _)| y < year)
+                .copied()
+                .collect(),
+        };
+        let actual: Amount = months.iter().copied().sum();
+        for (i, e) in estimate_all(methods, &replay).into_iter().enumerate() {
+            if methods[i] == Method::BudgetBased && budget.is_none() {
+                continue;
+            }
+            if let Estimate::Value { full_year, .. } = e {
+                rows[i].push(BacktestRow {
+                    year: *year,
+                    forecast: full_year,
+                    actual,
+                    error: full_year - actual,
+                });
+            }
+        }
+    }
     methods
         .iter()
-        .map(|&method| {
-            let mut rows = Vec::new();
-            for k in 0..data.history.len() {
-                let (year, months) = &data.history[k];
-                let budget = data
-                    .history_budgets
-                    .iter()
-                    .find(|(y, _)| y == year)
-                    .map(|(_, b)| *b);
-                if method == Method::BudgetBased && budget.is_none() {
-                    continue;
-                }
-                let replay = LineData {
-                    outcome: months[..m].to_vec(),
-                    history: data.history[..k].to_vec(),
-                    budget: budget.unwrap_or_default(),
-                    history_budgets: data
-                        .history_budgets
-                        .iter()
-                        .filter(|(y, _)| y < year)
-                        .copied()
-                        .collect(),
-                };
-                if let Estimate::Value { full_year, .. } = estimate(method, &replay) {
-                    let actual: Amount = months.iter().copied().sum();
-                    rows.push(BacktestRow {
-                        year: *year,
-                        forecast: full_year,
-                        actual,
-                        error: full_year - actual,
-                    });
-                }
-            }
-            let n = rows.len() as i64;
-            let (mae, bias) = if n == 0 {
-                (Amount::ZERO, Amount::ZERO)
-            } else {
-                let abs: i128 = rows.iter().map(|r| (r.error.ore() as i128).abs()).sum();
-                let sum: i128 = rows.iter().map(|r| r.error.ore() as i128).sum();
-                (
-                    Amount::from_ore((abs / n as i128) as i64),
-                    Amount::from_ore((sum / n as i128) as i64),
-                )
-            };
-            MethodRecord {
-                method,
-                rows,
-                mae,
-                bias,
-            }
-        })
+        .zip(rows)
+        .map(|(&method, rows)| record(method, rows))
         .collect()
 }
 
-/// The explainable method with the smallest mean absolute error over at least two replayed
-/// years; ties go to the simpler method. The statistical suggestion (smoothing) is never
-/// recommended: it is shown beside the others for a person to weigh.
-pub fn recommend(records: &[MethodRecord]) -> Option<Method> {
-    Method::DATA_DRIVEN
-        .iter()
-        .filter(|m| **m != Method::Smoothing)
-        .filter_map(|m| records.iter().find(|r| r.method == *m))
-        .filter(|r| r.rows.len() >= 2)
-        .min_by_key(|r| r.mae)
-        .map(|r| r.method)
+/// A method's record from its replayed rows: mean absolute error and bias (mean signed
+/// error), rounded toward zero to the öre.
+pub fn record(method: Method, rows: Vec<BacktestRow>) -> MethodRecord {
+    let n = rows.len() as i128;
+    let (mae, bias) = if n == 0 {
+        (Amount::ZERO, Amount::ZERO)
+    } else {
+        let abs: i128 = rows.iter().map(|r| (r.error.ore() as i128).abs()).sum();
+        let sum: i128 = rows.iter().map(|r| r.error.ore() as i128).sum();
+        (
+            Amount::from_ore((abs / n) as i64),
+            Amount::from_ore((sum / n) as i64),
+        )
+    };
+    MethodRecord {
+        method,
+        rows,
+        mae,
+        bias,
+    }
 }
 
 #[cfg(test)]
@@ -161,7 +155,10 @@ mod tests {
         assert_eq!(rec(Method::RunRate).rows.len(), 4);
         // Budget-based: always 2 % low.
         assert!(rec(Method::BudgetBased).bias < Amount::ZERO);
-        assert_eq!(recommend(&records), Some(Method::Seasonal));
+        assert_eq!(
+            crate::recommend_from(&records, None, None),
+            Some(Method::Seasonal)
+        );
         let row = &rec(Method::RunRate).rows[0];
         assert_eq!(row.error, row.forecast - row.actual);
     }
@@ -175,6 +172,6 @@ mod tests {
             history_budgets: vec![],
         };
         let records = backtest(&data, &Method::DATA_DRIVEN);
-        assert_eq!(recommend(&records), None);
+        assert_eq!(crate::recommend_from(&records, None, None), None);
     }
 }

@@ -12,21 +12,28 @@
 //! positive, revenues negative); the methods are sign-agnostic.
 
 mod backtest;
+pub mod ets;
+pub mod eval;
 mod line;
 pub mod link;
 mod methods;
+mod range;
+mod recommend;
 mod smoothing;
 mod volume_budget;
 
-pub use backtest::{backtest, recommend, BacktestRow, MethodRecord};
+pub use backtest::{backtest, record, BacktestRow, MethodRecord};
 pub use line::{
     bridge, plausibility, roll_up, Adjustment, AdjustmentKind, BridgeRow, ForecastLine, Totals,
 };
 pub use methods::{
-    budget_based, estimate, run_rate, seasonal, volume_price, Estimate, Method, VolumePrice,
-    VolumePriceSplit,
+    budget_based, combination, estimate, estimate_all, recent_level, run_rate, seasonal,
+    seasonal_with, volume_price, Estimate, Method, SharePolicy, VolumePrice, VolumePriceSplit,
+    RECENT_MONTHS, SEASONAL_POLICY,
 };
-pub use smoothing::holt_winters;
+pub use range::{line_range80, range80, sum_range80, sum_rows, MIN_COVERAGE, RANGE_FACTOR};
+pub use recommend::{recommend_from, CANDIDATES, MARGIN};
+pub use smoothing::smoothing;
 pub use volume_budget::{
     deviation_from_budget, project_stock, BudgetDeviation, StockMonth, StockYear,
 };

@@ -19,29 +19,34 @@ pub enum Method {
     VolumePrice,
     /// An amount a person sets, with a mandatory comment.
     Manual,
-    /// Seasonal exponential smoothing (Holt–Winters): a statistical suggestion shown next to
-    /// the others, never chosen silently.
+    /// Exponential smoothing with the model (error, trend, season) chosen by AICc, as
+    /// AutoETS does ([`crate::ets`]).
     Smoothing,
+    /// The mean of the seasonal profile and exponential smoothing (a combination of
+    /// forecasts, more accurate than either alone in the forecasting competitions).
+    Combination,
 }
 
 impl Method {
     /// Every method, in the order of the method codes' documentation (docs/FORECASTING.md).
-    pub const ALL: [Method; 6] = [
+    pub const ALL: [Method; 7] = [
         Method::BudgetBased,
         Method::RunRate,
         Method::Seasonal,
         Method::VolumePrice,
         Method::Smoothing,
+        Method::Combination,
         Method::Manual,
     ];
 
     /// The methods that need nothing but the line's own data, in order of simplicity (the
     /// order that breaks ties in a recommendation).
-    pub const DATA_DRIVEN: [Method; 4] = [
+    pub const DATA_DRIVEN: [Method; 5] = [
         Method::BudgetBased,
         Method::RunRate,
         Method::Seasonal,
         Method::Smoothing,
+        Method::Combination,
     ];
 
     /// Stable identifier used in files and the database.
@@ -53,6 +58,7 @@ impl Method {
             Method::VolumePrice => "volym",
             Method::Manual => "manuell",
             Method::Smoothing => "utjamning",
+            Method::Combination => "kombination",
         }
     }
 
@@ -64,7 +70,8 @@ impl Method {
             Method::Seasonal => "Säsongsprofil",
             Method::VolumePrice => "Volym × styckpris",
             Method::Manual => "Manuell prognos",
-            Method::Smoothing => "Exponentiell utjämning (förslag)",
+            Method::Smoothing => "Exponentiell utjämning",
+            Method::Combination => "Kombination av metoder",
         }
     }
 
@@ -128,11 +135,36 @@ pub fn estimate(method: Method, data: &LineData) -> Estimate {
         Method::BudgetBased => budget_based(data.budget, &[]),
         Method::RunRate => run_rate(data),
         Method::Seasonal => seasonal(data),
-        Method::Smoothing => crate::smoothing::holt_winters(data),
+        Method::Smoothing => crate::smoothing::smoothing(data),
+        Method::Combination => combination(data),
         Method::VolumePrice | Method::Manual => {
             Estimate::na("metoden behöver uppgifter utöver utfall och budget")
         }
     }
+}
+
+/// Run several data-driven methods on one line, each at most once: the combination reuses
+/// the seasonal profile and the smoothing computed for it.
+pub fn estimate_all(methods: &[Method], data: &LineData) -> Vec<Estimate> {
+    let mut seasonal_e: Option<Estimate> = None;
+    let mut smoothing_e: Option<Estimate> = None;
+    let mut out = Vec::with_capacity(methods.len());
+    for &m in methods {
+        let e = match m {
+            Method::Seasonal => seasonal_e.get_or_insert_with(|| seasonal(data)).clone(),
+            Method::Smoothing => smoothing_e
+                .get_or_insert_with(|| crate::smoothing::smoothing(data))
+                .clone(),
+            Method::Combination => {
+                let a = seasonal_e.get_or_insert_with(|| seasonal(data)).clone();
+                let b = smoothing_e.get_or_insert_with(|| crate::smoothing::smoothing(data));
+                combine(&a, &recent_level(data), b)
+            }
+            _ => estimate(m, data),
+        };
+        out.push(e);
+    }
+    out
 }
 
 /// Budget plus known deviations (each with a Swedish label).
@@ -188,11 +220,32 @@ fn share(year: &[Amount; MONTHS], m: usize) -> Option<f64> {
     (0.05..=2.0).contains(&s).then_some(s)
 }
 
+/// How the seasonal profile combines the shares of the last three years.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SharePolicy {
+    /// The median of three shares (the mean of two).
+    Median,
+    /// The mean of the shares.
+    Mean,
+    /// A weighted mean, the latest year weighing most (weights 1, 2, 3 oldest first).
+    Recency,
+    /// The harmonic mean `n / Σ 1/sₖ`: the forecast is the mean of the forecasts each year's
+    /// share gives, `U × mean(1/sₖ)`.
+    Harmonic,
+}
+
+/// The policy [`seasonal`] uses, chosen by evaluation on real series (docs/FORECASTING.md).
+pub const SEASONAL_POLICY: SharePolicy = SharePolicy::Harmonic;
+
 /// Outcome to date ÷ the share of the year that the last one to three earlier years had
-/// reached by the same month. Three usable years: the median share (one odd year does not
-/// move it); two: their mean; one: its share. Years whose share is unusable (no outcome, or
-/// outside 5–200 %) are left out and named in the explanation.
+/// reached by the same month, combined by [`SEASONAL_POLICY`]. Years whose share is unusable
+/// (no outcome, or outside 5–200 %) are left out and named in the explanation.
 pub fn seasonal(data: &LineData) -> Estimate {
+    seasonal_with(data, SEASONAL_POLICY)
+}
+
+/// The seasonal profile with a given way of combining the shares (for evaluation).
+pub fn seasonal_with(data: &LineData, policy: SharePolicy) -> Estimate {
     let m = data.cutoff();
     if m == 0 {
         return Estimate::na("inget utfall ännu");
@@ -226,11 +279,27 @@ pub fn seasonal(data: &LineData) -> Estimate {
         ));
     }
     let mut shares: Vec<f64> = used.iter().map(|(_, s)| *s).collect();
-    shares.sort_by(|a, b| a.total_cmp(b));
-    let (s, how) = match shares.len() {
-        3 => (shares[1], "median"),
-        2 => ((shares[0] + shares[1]) / 2.0, "medelvärde"),
-        _ => (shares[0], "ett år"),
+    let (s, how) = match (policy, shares.len()) {
+        (_, 1) => (shares[0], "ett år"),
+        (SharePolicy::Median, 3) => {
+            shares.sort_by(|a, b| a.total_cmp(b));
+            (shares[1], "median")
+        }
+        (SharePolicy::Recency, n) => {
+            // `used` is oldest first: weights 1, 2, 3.
+            let w: f64 = (1..=n).map(|i| i as f64).sum();
+            let v = shares
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i + 1) as f64 * s)
+                .sum::<f64>();
+            (v / w, "viktat medelvärde, senaste året tyngst")
+        }
+        (SharePolicy::Harmonic, n) => (
+            n as f64 / shares.iter().map(|s| 1.0 / s).sum::<f64>(),
+            "harmoniskt medelvärde",
+        ),
+        (_, n) => (shares.iter().sum::<f64>() / n as f64, "medelvärde"),
     };
     let to_date = data.to_date();
     let Some(full) = amount(kr(to_date) / s) else {
@@ -260,6 +329,116 @@ pub fn seasonal(data: &LineData) -> Estimate {
     Estimate::Value {
         full_year: full,
         explanation,
+    }
+}
+
+/// Months of this year that the recent-level projection ([`recent_level`]) compares with the
+/// same months of earlier years (chosen by evaluation, docs/FORECASTING.md).
+pub const RECENT_MONTHS: usize = 3;
+
+/// The rest of the year at the level of the last months: for each of the last one to three
+/// earlier years `k`, its months after the cut-off × (this year's last [`RECENT_MONTHS`]
+/// months ÷ the same months of year `k`); the mean of those, plus the outcome to date. Like
+/// the seasonal profile, but it follows a change of level during the year sooner. A year is
+/// left out when its months compared sum to (almost) zero or the ratio is outside 0,2–5.
+pub fn recent_level(data: &LineData) -> Estimate {
+    let m = data.cutoff();
+    if m == 0 {
+        return Estimate::na("inget utfall ännu");
+    }
+    if m >= MONTHS {
+        return Estimate::Value {
+            full_year: data.to_date(),
+            explanation: "Helåret är redan utfall.".into(),
+        };
+    }
+    let w = RECENT_MONTHS.min(m);
+    let now: f64 = data.outcome[m - w..].iter().map(|a| kr(*a)).sum();
+    let mut rests = Vec::new();
+    for (_, months) in data.history.iter().rev().take(3) {
+        let then: f64 = months[m - w..m].iter().map(|a| kr(*a)).sum();
+        if then.abs() < 1.0 {
+            continue;
+        }
+        let g = now / then;
+        if !(0.2..=5.0).contains(&g) {
+            continue;
+        }
+        let rest: f64 = months[m..].iter().map(|a| kr(*a)).sum();
+        rests.push(rest * g);
+    }
+    if rests.is_empty() {
+        return Estimate::na("inget tidigare år att jämföra de senaste månaderna med");
+    }
+    let rest = rests.iter().sum::<f64>() / rests.len() as f64;
+    let to_date = data.to_date();
+    let (Some(rest_a), Some(full)) = (amount(rest), amount(kr(to_date) + rest)) else {
+        return Estimate::na("summan blir för stor");
+    };
+    Estimate::Value {
+        full_year: full,
+        explanation: format!(
+            "Helårsprognos = utfall {} + resten av året i takt med de senaste {w} månaderna jämfört med samma månader tidigare år ({} år) {} = {}.",
+            tkr(to_date),
+            rests.len(),
+            tkr(rest_a),
+            tkr(full)
+        ),
+    }
+}
+
+/// The combination: the mean of the seasonal profile, the recent-level projection and
+/// exponential smoothing (the seasonal profile and smoothing are required; the recent-level
+/// projection joins when it can be used).
+pub fn combination(data: &LineData) -> Estimate {
+    combine(
+        &seasonal(data),
+        &recent_level(data),
+        &crate::smoothing::smoothing(data),
+    )
+}
+
+/// The equal-weight combination of its members' estimates.
+pub(crate) fn combine(seasonal: &Estimate, recent: &Estimate, smoothing: &Estimate) -> Estimate {
+    match (seasonal.value(), smoothing.value()) {
+        (Some(s), Some(e)) => {
+            let mut parts = vec![format!("säsongsprofilen {}", tkr(s))];
+            let mut sum = kr(s) + kr(e);
+            let mut n = 2.0;
+            if let Some(r) = recent.value() {
+                parts.push(format!("de senaste månadernas takt {}", tkr(r)));
+                sum += kr(r);
+                n += 1.0;
+            }
+            parts.push(format!("exponentiell utjämning {}", tkr(e)));
+            let Some(full) = amount(sum / n) else {
+                return Estimate::na("summan blir för stor");
+            };
+            let last = parts.pop().unwrap_or_default();
+            Estimate::Value {
+                full_year: full,
+                explanation: format!(
+                    "Helårsprognos = medelvärdet av {} och {last} = {}.",
+                    parts.join(", "),
+                    tkr(full)
+                ),
+            }
+        }
+        (None, _) => Estimate::na(format!(
+            "säsongsprofilen kan inte användas ({})",
+            reason(seasonal)
+        )),
+        (_, None) => Estimate::na(format!(
+            "exponentiell utjämning kan inte användas ({})",
+            reason(smoothing)
+        )),
+    }
+}
+
+fn reason(e: &Estimate) -> &str {
+    match e {
+        Estimate::NotApplicable { reason } => reason,
+        Estimate::Value { .. } => "",
     }
 }
 
@@ -382,6 +561,7 @@ mod tests {
                 "sasong",
                 "volym",
                 "utjamning",
+                "kombination",
                 "manuell"
             ]
         );
@@ -454,7 +634,95 @@ mod tests {
         // An odd year among three moves the median not at all.
         let mut d = line(8, 110);
         d.history[0].1[0] = tk(5000);
-        assert_eq!(seasonal(&d).value(), Some(tk(1485)));
+        assert_eq!(
+            seasonal_with(&d, SharePolicy::Median).value(),
+            Some(tk(1485))
+        );
+    }
+
+    /// A year whose first `m` months are `share` of its total 1 200 tkr (spread evenly
+    /// within the two parts).
+    fn year_with_share(share: f64, m: usize, scale: f64) -> [Amount; MONTHS] {
+        std::array::from_fn(|i| {
+            let part = if i < m { share } else { 1.0 - share };
+            let n = if i < m { m } else { MONTHS - m } as f64;
+            amount(1_200_000.0 * scale * part / n).unwrap()
+        })
+    }
+
+    #[test]
+    fn share_policies_on_known_shares() {
+        // Shares after four months of 30 %, 32 % and 36 % (oldest first); this year 400 tkr.
+        let d = LineData {
+            outcome: vec![tk(100); 4],
+            history: vec![
+                (2022, year_with_share(0.30, 4, 1.0)),
+                (2023, year_with_share(0.32, 4, 1.0)),
+                (2024, year_with_share(0.36, 4, 1.0)),
+            ],
+            budget: Amount::ZERO,
+            history_budgets: vec![],
+        };
+        let f = |p| kr(seasonal_with(&d, p).value().unwrap());
+        let close = |a: f64, b: f64| (a - b).abs() < 1.0;
+        assert!(close(f(SharePolicy::Median), 400_000.0 / 0.32));
+        assert!(close(f(SharePolicy::Mean), 400_000.0 / (0.98 / 3.0)));
+        let recency = (0.30 + 2.0 * 0.32 + 3.0 * 0.36) / 6.0;
+        assert!(close(f(SharePolicy::Recency), 400_000.0 / recency));
+        let harmonic = 400_000.0 * (1.0 / 0.30 + 1.0 / 0.32 + 1.0 / 0.36) / 3.0;
+        assert!(close(f(SharePolicy::Harmonic), harmonic));
+        // The method uses the policy chosen by evaluation.
+        assert_eq!(seasonal(&d), seasonal_with(&d, SEASONAL_POLICY));
+        let Estimate::Value { explanation, .. } = seasonal_with(&d, SharePolicy::Harmonic) else {
+            panic!()
+        };
+        assert!(explanation.contains("harmoniskt"), "{explanation}");
+    }
+
+    #[test]
+    fn recent_level_follows_a_change_of_level_in_the_year() {
+        // Flat 100 tkr a month for three years; this year the level drops to 80 from June.
+        let flat = [tk(100); MONTHS];
+        let mut now = vec![tk(100); 5];
+        now.extend([tk(80); 3]);
+        let d = LineData {
+            outcome: now,
+            history: vec![(2022, flat), (2023, flat), (2024, flat)],
+            budget: Amount::ZERO,
+            history_budgets: vec![],
+        };
+        // The truth if the new level holds: 5 × 100 + 7 × 80 = 1 060 tkr.
+        assert_eq!(recent_level(&d).value(), Some(tk(1060)));
+        // The seasonal profile spreads the drop over the whole year to date: 740 / (8/12).
+        assert_eq!(seasonal(&d).value(), Some(tk(1110)));
+        // Earlier years whose compared months sum to zero are left out.
+        let mut d0 = d.clone();
+        d0.history = vec![(2024, [Amount::ZERO; MONTHS])];
+        assert!(recent_level(&d0).value().is_none());
+    }
+
+    #[test]
+    fn the_combination_is_the_mean_of_its_members() {
+        let d = line(8, 110);
+        let s = kr(seasonal(&d).value().unwrap());
+        let r = kr(recent_level(&d).value().unwrap());
+        let e = kr(crate::smoothing::smoothing(&d).value().unwrap());
+        let c = combination(&d);
+        assert_eq!(c.value(), amount((s + r + e) / 3.0));
+        // All three members are exact or close on this steady seasonal line (1 485 tkr).
+        assert!((kr(c.value().unwrap()) - 1_485_000.0).abs() < 1_485_000.0 * 0.01);
+        assert_eq!(
+            estimate_all(&[Method::Combination], &d)[0],
+            c,
+            "computed together or alone, the same"
+        );
+        // Without two earlier years there is no smoothing, and so no combination.
+        let mut short = d.clone();
+        short.history.truncate(1);
+        let Estimate::NotApplicable { reason } = combination(&short) else {
+            panic!()
+        };
+        assert!(reason.contains("utjämning"), "{reason}");
     }
 
     #[test]
@@ -520,6 +788,7 @@ mod tests {
             Method::VolumePrice,
             Method::Manual,
             Method::Smoothing,
+            Method::Combination,
         ] {
             assert_eq!(Method::from_code(m.code()), Some(m));
         }

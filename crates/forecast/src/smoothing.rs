@@ -1,99 +1,73 @@
-//! Seasonal exponential smoothing (additive Holt–Winters) on monthly outcome: the
-//! statistical suggestion shown next to the explainable methods.
+//! Exponential smoothing of a line's monthly outcome: ETS with the model chosen by AICc
+//! ([`crate::ets`]), fitted on the earlier years followed by this year's months so far.
 
+use crate::ets::{auto_ets, EtsModel};
 use crate::methods::Estimate;
 use crate::{amount, kr, LineData, MONTHS};
 use delar_core::Unit;
 
-/// Smoothing parameters tried; the pair with the smallest one-step-ahead squared error over
-/// the history wins.
-const ALPHAS: [f64; 4] = [0.1, 0.2, 0.3, 0.5];
-const BETAS: [f64; 3] = [0.0, 0.05, 0.1];
-const GAMMAS: [f64; 3] = [0.1, 0.2, 0.3];
-
-struct Fit {
-    sse: f64,
-    level: f64,
-    trend: f64,
-    season: [f64; MONTHS],
-    alpha: f64,
-    beta: f64,
-    gamma: f64,
-}
-
-fn fit(x: &[f64], alpha: f64, beta: f64, gamma: f64) -> Fit {
-    let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
-    let first = mean(&x[..MONTHS]);
-    let second = mean(&x[MONTHS..2 * MONTHS]);
-    let mut level = first;
-    let mut trend = (second - first) / MONTHS as f64;
-    let mut season: [f64; MONTHS] = std::array::from_fn(|i| x[i] - first);
-    let mut sse = 0.0;
-    for (t, &v) in x.iter().enumerate().skip(MONTHS) {
-        let s = t % MONTHS;
-        let f = level + trend + season[s];
-        sse += (v - f) * (v - f);
-        let new_level = alpha * (v - season[s]) + (1.0 - alpha) * (level + trend);
-        trend = beta * (new_level - level) + (1.0 - beta) * trend;
-        season[s] = gamma * (v - new_level) + (1.0 - gamma) * season[s];
-        level = new_level;
-    }
-    Fit {
-        sse,
-        level,
-        trend,
-        season,
-        alpha,
-        beta,
-        gamma,
-    }
-}
-
-/// Forecast the rest of the year with additive Holt–Winters fitted on the earlier years and
-/// this year's months so far. Needs at least two complete earlier years.
-pub fn holt_winters(data: &LineData) -> Estimate {
+/// Forecast the rest of the year with the ETS model of smallest AICc, fitted on the earlier
+/// complete years and this year's months so far. Needs at least two complete earlier years.
+pub fn smoothing(data: &LineData) -> Estimate {
     let m = data.cutoff();
     if data.history.len() < 2 {
         return Estimate::NotApplicable {
             reason: "exponentiell utjämning behöver minst två hela tidigare år".into(),
         };
     }
-    let mut x: Vec<f64> = data
+    if m >= MONTHS {
+        return Estimate::Value {
+            full_year: data.to_date(),
+            explanation: "Helåret är redan utfall.".into(),
+        };
+    }
+    let mut y: Vec<f64> = data
         .history
         .iter()
         .flat_map(|(_, months)| months.iter().map(|a| kr(*a)))
         .collect();
-    x.extend(data.outcome.iter().map(|a| kr(*a)));
-    let mut best: Option<Fit> = None;
-    for a in ALPHAS {
-        for b in BETAS {
-            for g in GAMMAS {
-                let f = fit(&x, a, b, g);
-                if best.as_ref().is_none_or(|bf| f.sse < bf.sse) {
-                    best = Some(f);
-                }
-            }
-        }
+    y.extend(data.outcome.iter().map(|a| kr(*a)));
+    // A revenue line (every month negative) is smoothed as its mirror image, so the
+    // multiplicative models apply to it as to a cost line.
+    let sign = if y.iter().all(|v| *v < 0.0) {
+        -1.0
+    } else {
+        1.0
+    };
+    for v in y.iter_mut() {
+        *v *= sign;
     }
-    let f = best.expect("grid is not empty");
-    let n = x.len();
-    let rest: f64 = (1..=MONTHS - m)
-        .map(|h| f.level + h as f64 * f.trend + f.season[(n - 1 + h) % MONTHS])
-        .sum();
+    let positive = y.iter().all(|v| *v > 0.0);
+    let Some(fit) = auto_ets(&y, MONTHS, MONTHS - m, &EtsModel::chosen(positive)) else {
+        return Estimate::NotApplicable {
+            reason: "ingen utjämningsmodell kunde anpassas till utfallet".into(),
+        };
+    };
+    let rest: f64 = sign * fit.forecast.iter().sum::<f64>();
     let to_date = data.to_date();
     let (Some(rest_a), Some(full)) = (amount(rest), amount(kr(to_date) + rest)) else {
         return Estimate::NotApplicable {
             reason: "summan blir för stor".into(),
         };
     };
-    let p = |v: f64| format!("{v}").replace('.', ",");
+    let p = |v: f64| delar_core::money::format_scaled((v * 100.0).round() as i64, 2, '\u{a0}');
+    let mut params = format!("α = {}", p(fit.alpha));
+    if fit.beta > 0.0 {
+        params.push_str(&format!(", β = {}", p(fit.beta)));
+    }
+    if fit.gamma > 0.0 {
+        params.push_str(&format!(", γ = {}", p(fit.gamma)));
+    }
+    if fit.phi < 1.0 && fit.beta > 0.0 {
+        params.push_str(&format!(", φ = {}", p(fit.phi)));
+    }
     Estimate::Value {
         full_year: full,
         explanation: format!(
-            "Förslag från exponentiell utjämning med säsong (Holt–Winters, α = {}, β = {}, γ = {}, anpassad på {n} månader): återstående {} månader {} tkr; helår = utfall {} tkr + {} tkr = {} tkr.",
-            p(f.alpha),
-            p(f.beta),
-            p(f.gamma),
+            "Exponentiell utjämning {} ({params}), vald efter AICc bland {} modeller och anpassad på {} månader: återstående {} månader {} tkr; helår = utfall {} tkr + {} tkr = {} tkr.",
+            fit.model.notation(),
+            fit.compared,
+            y.len(),
             MONTHS - m,
             rest_a.format(Unit::Tkr, 0),
             to_date.format(Unit::Tkr, 0),
@@ -130,13 +104,47 @@ mod tests {
             history_budgets: vec![],
         };
         let truth: f64 = (0..MONTHS).map(|i| value(4 * MONTHS + i) * 1000.0).sum();
-        let got = kr(holt_winters(&data).value().unwrap());
+        let e = smoothing(&data);
+        let got = kr(e.value().unwrap());
         assert!(
-            (got - truth).abs() / truth < 0.02,
+            (got - truth).abs() / truth < 0.01,
             "got {got}, truth {truth}"
         );
         let naive = kr(crate::run_rate(&data).value().unwrap());
         assert!((got - truth).abs() < (naive - truth).abs());
+        let Estimate::Value { explanation, .. } = e else {
+            panic!()
+        };
+        assert!(explanation.contains("AICc"), "{explanation}");
+        assert!(explanation.contains("ETS("), "{explanation}");
+    }
+
+    #[test]
+    fn a_revenue_line_is_forecast_as_its_mirror_image() {
+        let year = |y: i32| -> [Amount; MONTHS] {
+            std::array::from_fn(|i| {
+                let v = 1000.0 * 1.03f64.powi(y - 2021) * if i == 6 { 0.5 } else { 1.0 };
+                amount(v * 1000.0).unwrap()
+            })
+        };
+        let neg = |a: [Amount; MONTHS]| a.map(|x| -x);
+        let cost = LineData {
+            outcome: year(2025)[..4].to_vec(),
+            history: (2021..2025).map(|y| (y, year(y))).collect(),
+            budget: Amount::ZERO,
+            history_budgets: vec![],
+        };
+        let revenue = LineData {
+            outcome: neg(year(2025))[..4].to_vec(),
+            history: (2021..2025).map(|y| (y, neg(year(y)))).collect(),
+            budget: Amount::ZERO,
+            history_budgets: vec![],
+        };
+        let c = smoothing(&cost).value().unwrap();
+        let r = smoothing(&revenue).value().unwrap();
+        assert_eq!(c, -r);
+        let truth: f64 = year(2025).iter().map(|a| kr(*a)).sum();
+        assert!((kr(c) - truth).abs() / truth < 0.01, "{c} {truth}");
     }
 
     #[test]
@@ -147,6 +155,6 @@ mod tests {
             budget: Amount::ZERO,
             history_budgets: vec![],
         };
-        assert!(holt_winters(&data).value().is_none());
+        assert!(smoothing(&data).value().is_none());
     }
 }

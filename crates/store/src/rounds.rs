@@ -19,7 +19,7 @@ use crate::time::now_utc;
 use crate::types::{LedgerBy, LedgerRow};
 use crate::{Store, StoreError};
 use delar_core::{Amount, Date, Round};
-use delar_forecast::{plausibility, Adjustment, AdjustmentKind, ForecastLine, Method};
+use delar_forecast::{plausibility, Adjustment, AdjustmentKind, BacktestRow, ForecastLine, Method};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -223,6 +223,43 @@ pub struct MethodEstimate {
     pub bias: Option<Amount>,
     /// Replayed years.
     pub years: u32,
+    /// The replayed years themselves (year, forecast, outcome), from which the line's and its
+    /// committee's 80 % ranges are drawn (`delar_forecast::line_range80`, `sum_range80`);
+    /// empty in rounds saved before migration 21.
+    #[serde(skip)]
+    pub replay: Vec<BacktestRow>,
+}
+
+/// The replayed years as stored: `year:forecast_öre:outcome_öre` separated by `;`.
+fn encode_replay(rows: &[BacktestRow]) -> String {
+    rows.iter()
+        .map(|r| format!("{}:{}:{}", r.year, r.forecast.ore(), r.actual.ore()))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Read what [`encode_replay`] wrote.
+fn decode_replay(s: &str) -> Result<Vec<BacktestRow>, StoreError> {
+    s.split(';')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut it = p.split(':').map(str::parse::<i64>);
+            match (it.next(), it.next(), it.next(), it.next()) {
+                (Some(Ok(y)), Some(Ok(f)), Some(Ok(a)), None) => {
+                    let (forecast, actual) = (Amount::from_ore(f), Amount::from_ore(a));
+                    Ok(BacktestRow {
+                        year: y as i32,
+                        forecast,
+                        actual,
+                        error: forecast - actual,
+                    })
+                }
+                _ => Err(StoreError::Corrupt(format!(
+                    "backtestraden \"{p}\" i forecast_estimate.replay"
+                ))),
+            }
+        })
+        .collect()
 }
 
 /// A line as computed, to be saved with [`ForecastStore::save_round`]. `line.method`,
@@ -903,7 +940,8 @@ fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreEr
         out[i].adjustment_ids.push(id);
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT e.line_id, e.method, e.full_ore, e.explanation, e.mae_ore, e.bias_ore, e.years
+        "SELECT e.line_id, e.method, e.full_ore, e.explanation, e.mae_ore, e.bias_ore, e.years,
+                e.replay
              FROM forecast_estimate e JOIN forecast_line l ON l.id = e.line_id
              WHERE l.round_id = ?1",
     )?;
@@ -916,10 +954,11 @@ fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreEr
             r.get::<_, Option<i64>>(4)?,
             r.get::<_, Option<i64>>(5)?,
             r.get::<_, i64>(6)?,
+            r.get::<_, String>(7)?,
         ))
     })?;
     for row in rows {
-        let (line_id, method, full, explanation, mae, bias, years) = row?;
+        let (line_id, method, full, explanation, mae, bias, years, replay) = row?;
         let Some(&i) = index.get(&line_id) else {
             continue;
         };
@@ -930,6 +969,7 @@ fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreEr
             mae: mae.map(Amount::from_ore),
             bias: bias.map(Amount::from_ore),
             years: years.max(0) as u32,
+            replay: decode_replay(&replay)?,
         });
     }
     let m = info.round.cutoff as usize;
@@ -951,8 +991,8 @@ impl SqliteStore {
             params![line_id],
         )?;
         let mut ins = tx.prepare_cached(
-            "INSERT INTO forecast_estimate (line_id, method, full_ore, explanation, mae_ore, bias_ore, years)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO forecast_estimate (line_id, method, full_ore, explanation, mae_ore, bias_ore, years, replay)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for e in estimates {
             ins.execute(params![
@@ -962,7 +1002,8 @@ impl SqliteStore {
                 e.explanation,
                 e.mae.map(|a| a.ore()),
                 e.bias.map(|a| a.ore()),
-                e.years as i64
+                e.years as i64,
+                encode_replay(&e.replay)
             ])?;
         }
         Ok(())

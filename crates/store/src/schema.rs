@@ -277,7 +277,19 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     crate::users::MIGRATION_USERS,
     crate::workflow::MIGRATION_WORKFLOW,
     MIGRATION_TECHNICAL_GROUPS,
+    MIGRATION_REPLAY,
 ];
+
+/// Migration 21: every method result keeps its replayed years (year, forecast, outcome), so
+/// that a line's 80 % range and its committee's (which sums the lines' errors year by year)
+/// can be drawn whenever the round is shown.
+pub const MIGRATION_REPLAY: Migration = Migration {
+    version: 21,
+    name: "backtestår per metod",
+    sql: r#"
+ALTER TABLE forecast_estimate ADD COLUMN replay TEXT NOT NULL DEFAULT '';
+"#,
+};
 
 /// Migration 20: an account group may be a technical budget post (budget-only lines such as
 /// an unfunded deficit), shown apart from the kontogrupper's deviations. (16–19 are taken by

@@ -22,6 +22,7 @@ fn line(node: &str, group: &str, seasonal: i64) -> ComputedLine {
         mae: Some(tk(10)),
         bias: Some(tk(0)),
         years: 3,
+        replay: vec![],
     };
     ComputedLine {
         line: ForecastLine {

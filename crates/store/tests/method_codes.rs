@@ -20,6 +20,7 @@ fn est(method: Method, v: i64) -> MethodEstimate {
         mae: Some(tk(10)),
         bias: Some(tk(-2)),
         years: 3,
+        replay: vec![],
     }
 }
 

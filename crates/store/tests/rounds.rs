@@ -27,6 +27,7 @@ fn est(method: Method, v: Option<i64>) -> MethodEstimate {
         mae: Some(tk(10)),
         bias: Some(tk(-2)),
         years: 3,
+        replay: vec![],
     }
 }
 
@@ -685,4 +686,34 @@ fn ledger_by_node_equals_the_per_object_ledger() {
         .sum();
     assert!(!supplement.is_zero(), "the demo's supplement reaches SN43");
     assert_eq!(total(&later) - total(&earlier), supplement);
+}
+
+#[test]
+fn each_methods_replayed_years_round_trip() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    assert!(s.migrations_applied().contains(&21));
+    let row = |year: i32, f: i64, a: i64| delar_forecast::BacktestRow {
+        year,
+        forecast: Amount::from_ore(f),
+        actual: Amount::from_ore(a),
+        error: Amount::from_ore(f - a),
+    };
+    let mut c = computed("SN41", "kop_verksamhet", 1000, 660);
+    // A revenue line's replay (negative amounts, öre kept exact) on the seasonal profile.
+    c.estimates[2].replay = vec![row(2022, -123_456_789, -120_000_001), row(2024, 5, -7)];
+    s.save_round(&p2(), LedgerBy::Group, &[c.clone()], "anna")
+        .unwrap();
+    let d = s.forecast_line_details("2025-P2").unwrap();
+    let seasonal = d[0]
+        .estimates
+        .iter()
+        .find(|e| e.method == Method::Seasonal)
+        .unwrap();
+    assert_eq!(seasonal.replay, c.estimates[2].replay);
+    let run = d[0]
+        .estimates
+        .iter()
+        .find(|e| e.method == Method::RunRate)
+        .unwrap();
+    assert!(run.replay.is_empty());
 }
