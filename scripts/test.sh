@@ -24,6 +24,14 @@ if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&
   fi
 fi
 
+# PostgreSQL: the store's tests and `delar demo` also run against a server. A throwaway
+# cluster (Debian's postgresql package, installed when missing) is started here and stopped at
+# exit; DELAR_TEST_PG tells the tests where it is. With DELAR_TEST_PG already set, that server
+# is used instead.
+. scripts/pg-cluster.sh
+trap pg_cluster_stop EXIT
+pg_cluster_start
+
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked

@@ -42,7 +42,11 @@ pub fn assess(store: &mut dyn Backend, year: i32) -> Result<(Vec<Goal>, Assessme
 }
 
 /// Decide a goal's status (`status` a word of `scale`) with a rationale, by `by`; the year is
-/// assessed first when it has not been. Returns the status decided.
+/// assessed first when it has not been. With `expected` (the version the person saw,
+/// [`delar_store::StoredGoalStatus::version`]) a goal changed since is refused
+/// (`StoreError::Conflict`, naming who changed it, when and the status now). Returns the
+/// status decided.
+#[allow(clippy::too_many_arguments)]
 pub fn decide(
     store: &mut dyn Backend,
     year: i32,
@@ -51,6 +55,7 @@ pub fn decide(
     scale: &Scale,
     rationale: String,
     by: String,
+    expected: Option<i64>,
 ) -> Result<Status> {
     let Some(st) = scale.parse(status) else {
         fail!(
@@ -63,18 +68,28 @@ pub fn decide(
     if store.goal_statuses(year)?.is_empty() {
         store.assess_goals(year, &[], &Rule::default())?;
     }
-    store.set_goal_override(&Override {
-        year,
-        goal: goal.to_string(),
-        status: st,
-        rationale,
-        by,
-        date: String::new(),
-    })?;
+    store.set_goal_override(
+        &Override {
+            year,
+            goal: goal.to_string(),
+            status: st,
+            rationale,
+            by,
+            date: String::new(),
+        },
+        expected,
+    )?;
     Ok(st)
 }
 
-/// Withdraw the decision on a goal (the proposal holds again); `false` when there was none.
-pub fn reset(store: &mut dyn Backend, year: i32, goal: &str) -> Result<bool> {
-    Ok(store.clear_goal_override(year, goal)?)
+/// Withdraw the decision on a goal (the proposal holds again), by `by`; `false` when there was
+/// none. `expected` as for [`decide`].
+pub fn reset(
+    store: &mut dyn Backend,
+    year: i32,
+    goal: &str,
+    by: &str,
+    expected: Option<i64>,
+) -> Result<bool> {
+    Ok(store.clear_goal_override(year, goal, expected, by)?)
 }

@@ -101,7 +101,10 @@ impl From<delar_store::FollowupError> for AppError {
 
 impl From<delar_store::GoalOverrideError> for AppError {
     fn from(e: delar_store::GoalOverrideError) -> Self {
-        AppError::Invalid(e.to_string())
+        match e {
+            delar_store::GoalOverrideError::Store(e) => AppError::Store(e),
+            e => AppError::Invalid(e.to_string()),
+        }
     }
 }
 

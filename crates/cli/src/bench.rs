@@ -5,7 +5,7 @@ use crate::out::{count, decimal};
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use delar_sie::{ReadOptions, SieReader, SieStream};
-use delar_store::{ImportOptions, SqliteStore};
+use delar_store::ImportOptions;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::PathBuf;
@@ -30,7 +30,7 @@ pub enum BenchWhat {
         /// Databasfil med huvudbok, organisation och volymer (till exempel Exempelkommun i
         /// skala large).
         #[arg(long)]
-        db: PathBuf,
+        db: String,
         /// Prognosomgång.
         #[arg(long, default_value = "2025-P2")]
         round: String,
@@ -39,7 +39,7 @@ pub enum BenchWhat {
     Report {
         /// Databasfil med en beräknad prognosomgång (till exempel delar-demo/delar.db).
         #[arg(long)]
-        db: PathBuf,
+        db: String,
         /// Prognosomgång.
         #[arg(long, default_value = "2025-P2")]
         round: String,
@@ -51,9 +51,10 @@ pub enum BenchWhat {
     Import {
         /// SIE-fil.
         file: PathBuf,
-        /// Databasfil (skrivs över).
+        /// Databas: en SQLite-fil (skrivs över) eller en tom PostgreSQL-databas
+        /// (postgres://användare@värd/databas).
         #[arg(long, default_value = "bench.db")]
-        db: PathBuf,
+        db: String,
     },
 }
 
@@ -142,7 +143,7 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
         }
         BenchWhat::Forecast { db, round } => {
             let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             let t = Instant::now();
             let s = crate::forecast::run_round(
                 &mut store,
@@ -167,7 +168,7 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
         BenchWhat::Report { db, round, out } => {
             use crate::report::OutFormat;
             let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             let all = Instant::now();
             let t = Instant::now();
             let inputs =
@@ -206,14 +207,16 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
             print_peak();
         }
         BenchWhat::Import { file, db } => {
-            for suffix in ["", "-wal", "-shm"] {
-                let p = PathBuf::from(format!("{}{suffix}", db.display()));
-                if p.exists() {
-                    std::fs::remove_file(&p)?;
+            if !delar_store::pg::is_url(&db) {
+                for suffix in ["", "-wal", "-shm"] {
+                    let p = PathBuf::from(format!("{}{suffix}", delar_store::sqlite_path(&db)));
+                    if p.exists() {
+                        std::fs::remove_file(&p)?;
+                    }
                 }
             }
             let size = std::fs::metadata(&file)?.len() as f64;
-            let mut store = SqliteStore::create(&db)?;
+            let mut store = crate::db::create(&db)?;
             let t = Instant::now();
             let report = crate::import_one(&mut store, &file, &ImportOptions::default(), true)?;
             let s = t.elapsed().as_secs_f64();
@@ -227,15 +230,12 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
                 count(report.transactions)
             );
             print_peak();
+            let st = delar_store::copy::status(&store, &db)?;
             println!(
-                "databas: {} ({} MB)",
-                db.display(),
-                decimal(
-                    std::fs::metadata(&db)
-                        .map(|m| m.len() as f64 / 1e6)
-                        .unwrap_or(0.0),
-                    1
-                )
+                "databas: {} {} ({} MB)",
+                st.backend,
+                st.location,
+                decimal(st.bytes as f64 / 1e6, 1)
             );
         }
     }

@@ -12,18 +12,19 @@ use delar_demo::kommun::{self, KommunOptions, CURRENT_YEAR, FIRST_YEAR};
 use delar_forecast::{roll_up, ForecastLine};
 use delar_sie::{ReadOptions, Record, SieReader};
 use delar_store::{
-    ForecastStore, ImportOptions, LedgerBy, ReviewNote, SqliteStore, Store, TemplateKind,
+    ForecastStore, ImportOptions, LedgerBy, ReviewNote, SqlStore, Store, TemplateKind,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Year of the demo's current round.
 pub const DEMO_YEAR: i32 = CURRENT_YEAR;
 
-/// Run the demo into `out`.
-pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
+/// Run the demo into `out`; the database is `out/delar.db`, or `db` when given (an SQLite
+/// file, or an empty PostgreSQL database).
+pub fn run(out: &Path, seed: u64, db: Option<&str>) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     std::fs::create_dir_all(out)
         .with_context(|| format!("kunde inte skapa katalogen {}", out.display()))?;
@@ -66,15 +67,20 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
     );
 
     // 2. Import through the real import paths.
-    let db = out.join("delar.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let p = out.join(format!("delar.db{suffix}"));
-        if p.exists() {
-            std::fs::remove_file(&p)
-                .with_context(|| format!("kunde inte ta bort {}", p.display()))?;
+    let db = match db {
+        Some(db) => db.to_string(),
+        None => out.join("delar.db").display().to_string(),
+    };
+    if !delar_store::pg::is_url(&db) {
+        for suffix in ["", "-wal", "-shm"] {
+            let p = PathBuf::from(format!("{}{suffix}", delar_store::sqlite_path(&db)));
+            if p.exists() {
+                std::fs::remove_file(&p)
+                    .with_context(|| format!("kunde inte ta bort {}", p.display()))?;
+            }
         }
     }
-    let mut store = SqliteStore::create(&db)?;
+    let mut store = crate::db::create(&db)?;
     // Exempelkommun's kontogrupper (its technical budget posts apart), as `delar kontogrupper`.
     let mapping_file = input.join("kontogrupper.toml");
     let text = std::fs::read_to_string(&mapping_file)
@@ -82,14 +88,14 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
     let mapping = AccountMapping::from_toml(&text)
         .map_err(|e| anyhow::anyhow!("{}: {e}", mapping_file.display()))?;
     store.set_account_mapping(&mapping)?;
-    let template = |store: &mut SqliteStore, kind: TemplateKind, name: &str| -> Result<()> {
+    let template = |store: &mut SqlStore, kind: TemplateKind, name: &str| -> Result<()> {
         let p = input.join(name);
         let r = crate::template_import::import_file(store, kind, &p)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         println!("  {r}");
         Ok(())
     };
-    println!("Importerar till {}:", db.display());
+    println!("Importerar till {}:", crate::db::shown(&db));
     template(&mut store, TemplateKind::Organisation, "organisation.csv")?;
     template(&mut store, TemplateKind::VolumeSeries, "volymserier.csv")?;
     template(&mut store, TemplateKind::Volumes, "volymer.csv")?;
@@ -187,12 +193,13 @@ pub fn run(out: &Path, seed: u64) -> Result<ExitCode> {
     println!(
         "Skapade {} demokonton med lösenordet \"{DEMO_PASSWORD}\" (se \"delar anvandare lista --db {}\"); starta webbappen med \"delar serve --db {}\".",
         crate::out::count(accounts.len()),
-        db.display(),
-        db.display()
+        crate::db::shown(&db),
+        crate::db::shown(&db)
     );
 
     println!("Skrev:");
-    for p in [&db, &ledger_txt, &ledger_csv, &forecast_csv, &summary_txt] {
+    println!("  {}", crate::db::shown(&db));
+    for p in [&ledger_txt, &ledger_csv, &forecast_csv, &summary_txt] {
         println!("  {}", p.display());
     }
     for p in &report_files {
@@ -213,7 +220,7 @@ pub const DEMO_REVIEWER: &str = "ekonomienheten";
 
 /// Review a round as a controller would before locking it: a review note on every flagged line
 /// without a comment, saying why the line is fine (one transaction). Returns the lines noted.
-fn review_flagged(store: &mut SqliteStore, round: &Round) -> Result<usize> {
+fn review_flagged(store: &mut SqlStore, round: &Round) -> Result<usize> {
     let notes: Vec<ReviewNote> = store
         .forecast_line_details(&round.id())?
         .iter()
@@ -269,11 +276,7 @@ pub fn review_note(d: &delar_store::LineDetail) -> String {
 /// made up from last year's gross cost: most carry a surplus of about 2 % of it (a third of
 /// them a deficit of about 1 % since last year), capped at 3 % of turnover, deficits written
 /// off after 3 years.
-fn write_intraprenader(
-    store: &SqliteStore,
-    path: &Path,
-    cutoff: delar_core::YearMonth,
-) -> Result<()> {
+fn write_intraprenader(store: &SqlStore, path: &Path, cutoff: delar_core::YearMonth) -> Result<()> {
     let tree = store.organisation()?.tree_at(cutoff);
     let mut s = String::from(
         "intraprenad;år;ingående;ianspråktagande;underskott_från;tak_procent;tak_belopp;avskrivning_år\n",

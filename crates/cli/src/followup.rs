@@ -2,10 +2,10 @@
 //! efficiency measures, investments, staff, events, state grants, population, comparisons,
 //! queues).
 
-use crate::{open_or_create, DEFAULT_DB};
+use crate::open_or_create;
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use delar_store::SqliteStore;
+use delar_store::SqlStore;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -15,9 +15,9 @@ pub struct RegisterArgs {
     /// Filer att importera (CSV med semikolon eller XLSX, mallarna i docs/IMPORT.md).
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Databasfil.
-    #[arg(long, default_value = DEFAULT_DB)]
-    db: PathBuf,
+    /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+    #[arg(long, default_value_t = crate::db::default_db())]
+    db: String,
 }
 
 /// The register subcommands of `delar import`.
@@ -59,17 +59,17 @@ pub enum RegisterImport {
         /// matchas måttkoden mot indikatorns kod eller källid.
         #[arg(long)]
         mappning: Option<PathBuf>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Importera alla uppföljningsregister som finns i en katalog (mal.csv, indikatorer.csv …).
     Uppfoljning {
         /// Katalog med mallfilerna.
         dir: PathBuf,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
 }
 
@@ -111,12 +111,7 @@ fn exit(failed: bool) -> ExitCode {
 }
 
 /// Import one file, printing the report or the error; true on success.
-pub(crate) fn import_file(
-    store: &mut SqliteStore,
-    register: &str,
-    f: &Path,
-    warnings: bool,
-) -> bool {
+pub(crate) fn import_file(store: &mut SqlStore, register: &str, f: &Path, warnings: bool) -> bool {
     match delar_app::imports::import_register(store, register, f) {
         Ok(mut report) => {
             if !warnings {
@@ -134,7 +129,7 @@ pub(crate) fn import_file(
 
 /// Import every register template found in `dir` (`NAME.csv` or `NAME.xlsx`), in dependency
 /// order; each file is its own transaction.
-pub fn run_dir(dir: &Path, db: &Path) -> Result<ExitCode> {
+pub fn run_dir(dir: &Path, db: &str) -> Result<ExitCode> {
     if !dir.is_dir() {
         anyhow::bail!("katalogen {} finns inte", dir.display());
     }
@@ -173,7 +168,7 @@ pub fn run_dir(dir: &Path, db: &Path) -> Result<ExitCode> {
 
 /// `delar import kpi FILE [--mappning FILE]`: the KPI interchange file into the indicator
 /// values; exit status 1 when it failed (nothing changed).
-pub fn run_kpi(file: &Path, mapping: Option<&Path>, db: &Path) -> Result<ExitCode> {
+pub fn run_kpi(file: &Path, mapping: Option<&Path>, db: &str) -> Result<ExitCode> {
     for f in std::iter::once(file).chain(mapping) {
         if !f.exists() {
             eprintln!(

@@ -8,7 +8,7 @@ pub use delar_app::forecast::*;
 use delar_core::{Amount, Round, RoundKind, Unit};
 use delar_forecast::{Adjustment, AdjustmentKind, Method};
 use delar_store::prelude::*;
-use delar_store::{CommentKind, LedgerBy, SqliteStore};
+use delar_store::{CommentKind, LedgerBy, SqlStore};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -89,9 +89,9 @@ pub enum ForecastWhat {
         /// kontogrupp).
         #[arg(long, value_enum)]
         grain: Option<Grain>,
-        /// Databasfil.
-        #[arg(long, default_value = crate::DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
         /// Användare i ändringsloggen (standard: DELAR_USER eller USER).
         #[arg(long)]
         user: Option<String>,
@@ -107,9 +107,9 @@ pub enum ForecastWhat {
         /// Utdataformat.
         #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
         format: ShowFormat,
-        /// Databasfil.
-        #[arg(long, default_value = crate::DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Välj metod, ange manuellt belopp eller kommentera en rad (NOD:GRUPP).
     Set {
@@ -132,9 +132,9 @@ pub enum ForecastWhat {
         /// Prognosomgång (standard: den senaste).
         #[arg(long)]
         round: Option<String>,
-        /// Databasfil.
-        #[arg(long, default_value = crate::DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
         /// Användare i ändringsloggen.
         #[arg(long)]
         user: Option<String>,
@@ -169,9 +169,9 @@ pub enum ForecastWhat {
         /// Prognosomgång (standard: den senaste).
         #[arg(long)]
         round: Option<String>,
-        /// Databasfil.
-        #[arg(long, default_value = crate::DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
         /// Användare i ändringsloggen.
         #[arg(long)]
         user: Option<String>,
@@ -184,9 +184,9 @@ pub enum ForecastWhat {
         /// JSON i stället för tabell.
         #[arg(long)]
         json: bool,
-        /// Databasfil.
-        #[arg(long, default_value = crate::DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Granska en omgång före låsning: visa flaggade rader utan kommentar, eller skriv en
     /// granskningskommentar (kommer inte med i rapporten) på flera rader på en gång.
@@ -214,9 +214,9 @@ pub enum ForecastWhat {
         /// Skriv raderna som saknar kommentar till en sådan fil, att fylla i.
         #[arg(long)]
         mall: Option<PathBuf>,
-        /// Databasfil.
-        #[arg(long, default_value = crate::DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
         /// Användare i ändringsloggen.
         #[arg(long)]
         user: Option<String>,
@@ -227,9 +227,9 @@ pub enum ForecastWhat {
         /// Prognosomgång.
         #[arg(long)]
         round: String,
-        /// Databasfil.
-        #[arg(long, default_value = crate::DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
         /// Användare i ändringsloggen.
         #[arg(long)]
         user: Option<String>,
@@ -242,9 +242,9 @@ pub enum ForecastWhat {
         /// Senare omgång.
         #[arg(long)]
         to: String,
-        /// Databasfil.
-        #[arg(long, default_value = crate::DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Prognossäkerhet: tidigare års prognoser mot det slutliga utfallet, per nämnd.
     Accuracy {
@@ -257,9 +257,9 @@ pub enum ForecastWhat {
         /// JSON i stället för tabell.
         #[arg(long)]
         json: bool,
-        /// Databasfil.
-        #[arg(long, default_value = crate::DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Utvärdera metoderna och rekommendationen på månadsserier (år;månad;värde): varje år
     /// med minst tre hela år före skattas från januari–månad M och jämförs med utfallet.
@@ -282,9 +282,9 @@ pub enum ForecastWhat {
         /// Visa ändringsloggen för denna omgång.
         #[arg(long)]
         log: Option<String>,
-        /// Databasfil.
-        #[arg(long, default_value = crate::DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
 }
 
@@ -293,7 +293,7 @@ fn parse_round(s: &str) -> Result<Round> {
 }
 
 /// The round named, or the latest stored one.
-fn round_or_latest(store: &SqliteStore, round: Option<&str>) -> Result<Round> {
+fn round_or_latest(store: &SqlStore, round: Option<&str>) -> Result<Round> {
     if let Some(r) = round {
         return parse_round(r);
     }
@@ -328,7 +328,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             user,
         } => {
             let round = parse_round(&round)?;
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             let grain = match grain {
                 Some(g) => g,
                 None => match store.forecast_round(&round.id())? {
@@ -361,7 +361,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             format,
             db,
         } => {
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             let round = round_or_latest(&store, round.as_deref())?;
             show(&store, &round, node.as_deref(), format)
         }
@@ -375,7 +375,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             db,
             user,
         } => {
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             let round = round_or_latest(&store, round.as_deref())?.id();
             let (node, group) = split_line(&line)?;
             let user = user.unwrap_or_else(default_user);
@@ -414,7 +414,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             db,
             user,
         } => {
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             let round = round_or_latest(&store, round.as_deref())?.id();
             let user = user.unwrap_or_else(default_user);
             if let Some(id) = remove {
@@ -462,7 +462,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             db,
             user,
         } => {
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             let round = round_or_latest(&store, round.as_deref())?;
             crate::granska::run(
                 &mut store,
@@ -478,14 +478,14 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             )
         }
         ForecastWhat::Lock { round, db, user } => {
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             let id = parse_round(&round)?.id();
             store.lock_round(&id, &user.unwrap_or_else(default_user))?;
             println!("Prognosomgången {id} är låst.");
             Ok(ExitCode::SUCCESS)
         }
         ForecastWhat::Compare { from, to, db } => {
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             compare(&store, &parse_round(&from)?, &parse_round(&to)?)
         }
         ForecastWhat::Utvardera {
@@ -495,7 +495,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             fall,
         } => crate::utvardera::run(&filer, &manader, json, fall.as_deref()),
         ForecastWhat::Backtest { round, json, db } => {
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             let round = round_or_latest(&store, round.as_deref())?;
             let grain = match store.forecast_round(&round.id())? {
                 Some(i) if i.grain == "account" => LedgerBy::Account,
@@ -517,7 +517,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             json,
             db,
         } => {
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             let rows = accuracy(&store, year, &[RoundKind::P1, RoundKind::P2])?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&rows)?);
@@ -527,7 +527,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ForecastWhat::List { log, db } => {
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             if let Some(r) = log {
                 let id = parse_round(&r)?.id();
                 for e in store.forecast_audit(&id)? {

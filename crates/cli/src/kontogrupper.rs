@@ -5,7 +5,7 @@
 use anyhow::{Context, Result};
 use delar_core::accounts::UNGROUPED_NAME;
 use delar_core::{AccountMapping, Amount, UNGROUPED};
-use delar_store::{SqliteStore, Store};
+use delar_store::{SqlStore, Store};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -15,7 +15,7 @@ const SUGGESTED_FILE: &str = "kontogrupper.toml";
 /// Run the command: load `file` when given, write the mapping in force to `write` when given,
 /// otherwise show the mapping and the ungrouped accounts (outcome of `year`, or all years).
 pub fn run(
-    store: &mut SqliteStore,
+    store: &mut SqlStore,
     file: Option<&Path>,
     write: Option<&Path>,
     year: Option<i32>,

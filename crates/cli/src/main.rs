@@ -4,6 +4,7 @@
 mod anvandare;
 mod bench;
 mod clap_sv;
+mod db;
 mod demo;
 mod followup;
 mod forecast;
@@ -26,7 +27,7 @@ mod volymer;
 use anyhow::{bail, Context, Result};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use delar_core::{AccountMapping, Date};
-use delar_store::{ImportOptions, SqliteStore, Store, TemplateKind};
+use delar_store::{ImportOptions, SqlStore, Store, TemplateKind};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -56,12 +57,17 @@ enum Command {
     },
     /// Skapa en ny databas.
     Init {
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
         /// Egen kontogruppsindelning (TOML, se docs/IMPORT.md); standard är Kommun-Bas.
         #[arg(long)]
         kontogrupper: Option<PathBuf>,
+    },
+    /// Databasen: kopiera mellan SQLite och PostgreSQL, visa status.
+    Db {
+        #[command(subcommand)]
+        cmd: db::DbCmd,
     },
     /// Målbedömning: föreslå, ändra med motivering, återställ.
     Mal {
@@ -97,9 +103,9 @@ enum Command {
         /// Utdataformat.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Konsolidera programområdet: utfall och budget per nod med interna köp och försäljningar
     /// eliminerade på lägsta gemensamma nivå (docs/CONSOLIDATION.md).
@@ -116,18 +122,18 @@ enum Command {
         /// Dimensionen som bär motparten.
         #[arg(long, default_value_t = 21)]
         motpart_dim: u32,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Visa organisationen som gäller en månad (trädet, med ändringar sedan året innan).
     Organisation {
         /// Månad (ÅÅÅÅ-MM); standard är innevarande månad.
         #[arg(long)]
         month: Option<String>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Visa volymserierna, eller en series värden per månad.
     Volymer {
@@ -137,9 +143,9 @@ enum Command {
         /// Bara ett år.
         #[arg(long)]
         year: Option<i32>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Visa eller byt kontogruppsindelning, och visa konton som inte hör till någon grupp.
     Kontogrupper {
@@ -151,15 +157,15 @@ enum Command {
         /// Visa utfallet för kontona i "Ej kontogrupperat" för ett räkenskapsår (standard: alla år).
         #[arg(long)]
         year: Option<i32>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Visa importloggen.
     Batches {
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Skriv delårsrapporten för en prognosomgång.
     Report {
@@ -191,9 +197,9 @@ enum Command {
         /// Sammanträdesdag, ÅÅÅÅ-MM-DD.
         #[arg(long)]
         sammantrade: Option<String>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Kör integritetskontrollerna (R1–R14) på rapporten för en prognosomgång.
     Check {
@@ -206,9 +212,9 @@ enum Command {
         /// Skriv fynden som JSON.
         #[arg(long)]
         json: bool,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Webbappens användare: lägg till, lista, ta bort, ge behörighet, byt lösenord.
     Anvandare {
@@ -225,6 +231,10 @@ enum Command {
         /// Slumpfrö (samma frö ger samma data).
         #[arg(long, default_value_t = 2025)]
         seed: u64,
+        /// Databas att importera till (standard: delar.db i katalogen): en SQLite-fil eller
+        /// en tom PostgreSQL-databas, postgres://användare@värd/databas.
+        #[arg(long)]
+        db: Option<String>,
     },
     /// Skapa Exempelkommun: SIE-filer per år, importmallar (CSV) och facit för resten av året.
     Generate {
@@ -263,9 +273,9 @@ enum ImportWhat {
         /// Filer att importera.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
         /// Källans namn (standard: filens organisationsnummer).
         #[arg(long)]
         source: Option<String>,
@@ -281,63 +291,63 @@ enum ImportWhat {
         /// Filer att importera.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Importera volymserier (volymserier.csv eller .xlsx); ersätter serier med samma namn.
     Volymserier {
         /// Filer att importera.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Importera volymer per månad (volymer.csv eller .xlsx); ersätter värden för samma serie och månad.
     Volymer {
         /// Filer att importera.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Importera budgeterade volymer och priser (volymbudget.csv eller .xlsx); ersätter versioner med samma namn.
     Volymbudget {
         /// Filer att importera.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Importera budget (budget.csv eller .xlsx); ersätter versioner med samma namn.
     Budget {
         /// Filer att importera.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Importera ersättningsmodellernas priser (ersattningsmodell.csv eller .xlsx); ersätter alla priser.
     Ersattningsmodell {
         /// Filer att importera.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Importera intraprenadernas ingående ackumulerade resultat och regler (intraprenader.csv eller .xlsx).
     Intraprenader {
         /// Filer att importera.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Uppföljningsregister (mål, indikatorer, uppdrag, personal …).
     #[command(flatten)]
@@ -357,10 +367,10 @@ enum SieWhat {
         /// Strikt läsning: första felet stoppar.
         #[arg(long)]
         strict: bool,
-        /// Databas vars kontogrupper konton prövas mot (standard: delar.db om den finns,
-        /// annars Kommun-Bas).
+        /// Databas vars kontogrupper konton prövas mot: en SQLite-fil eller
+        /// postgres://… (standard: DELAR_DB, annars delar.db om den finns, annars Kommun-Bas).
         #[arg(long)]
-        db: Option<PathBuf>,
+        db: Option<String>,
     },
     /// Skapa en stor syntetisk SIE 4-fil (för mätningar).
     Generate {
@@ -454,16 +464,17 @@ fn help(path: &[String]) -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Hjalp { kommando } => Ok(help(&kommando)),
+        Command::Db { cmd } => db::run(cmd),
         Command::Init { db, kontogrupper } => {
             let mapping = match &kontogrupper {
                 Some(p) => Some(read_mapping(p)?),
                 None => None,
             };
-            let mut store = SqliteStore::create(&db)?;
+            let mut store = crate::db::create(&db)?;
             if let Some(m) = mapping {
                 store.set_account_mapping(&m)?;
             }
-            println!("Skapade databasen {}.", db.display());
+            println!("Skapade databasen {}.", crate::db::shown(&db));
             Ok(ExitCode::SUCCESS)
         }
         Command::Import {
@@ -516,11 +527,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             what: ImportWhat::Intraprenader { files, db },
         } => template_import::run(TemplateKind::Intraprenader, &files, &db),
         Command::Organisation { month, db } => {
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             organisation::run(&store, month.as_deref())
         }
         Command::Volymer { serie, year, db } => {
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             volymer::run(&store, serie.as_deref(), year)
         }
         Command::Import {
@@ -575,7 +586,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             motpart_dim,
             db,
         } => {
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             konsolidera::run(&store, year, through.as_deref(), djup, motpart_dim)
         }
         Command::Ledger {
@@ -585,7 +596,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
             db,
         } => {
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             ledger::run(&store, year, by, object.as_deref(), format)
         }
         Command::Kontogrupper {
@@ -594,7 +605,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             year,
             db,
         } => {
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             kontogrupper::run(&mut store, file.as_deref(), skriv.as_deref(), year)
         }
         Command::Report {
@@ -624,7 +635,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             b.sammantrade = sammantrade.or(b.sammantrade.take());
             b.check()
                 .map_err(|e| anyhow::anyhow!("--sammantrade: {e}"))?;
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             let formats = if format.is_empty() {
                 report::OutFormat::ALL.to_vec()
             } else {
@@ -652,7 +663,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;
             let def = report::definition(definition.as_deref())?;
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             let built = report::build_all(&store, round, &def, definition.as_deref(), false)?;
             let findings = report::all_findings(&built);
             if json {
@@ -683,7 +694,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
         Command::Batches { db } => {
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             let batches = store.batches()?;
             if batches.is_empty() {
                 println!("Inga importer ännu.");
@@ -709,7 +720,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { out, seed } => demo::run(&out, seed),
+        Command::Demo { out, seed, db } => demo::run(&out, seed, db.as_deref()),
         Command::Anvandare { cmd } => anvandare::run(cmd),
         Command::Serve(args) => serve::run(args),
         Command::Generate {
@@ -742,17 +753,13 @@ pub fn read_mapping(p: &Path) -> Result<AccountMapping> {
 }
 
 /// Open the database, creating it when it does not exist.
-pub fn open_or_create(db: &Path) -> Result<SqliteStore> {
-    Ok(if db.exists() {
-        SqliteStore::open(db)?
-    } else {
-        SqliteStore::create(db)?
-    })
+pub fn open_or_create(db: &str) -> Result<SqlStore> {
+    crate::db::open_or_create(db)
 }
 
 /// Import one SIE file, with a progress bar for files over 10 MB.
 pub fn import_one(
-    store: &mut SqliteStore,
+    store: &mut SqlStore,
     f: &Path,
     opts: &ImportOptions,
     quiet: bool,

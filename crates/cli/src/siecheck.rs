@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use delar_core::AccountMapping;
 use delar_sie::finding::count;
 use delar_sie::{Checked, Finding, ReadOptions, SieStream};
-use delar_store::{SqliteStore, Store};
+use delar_store::Store;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -16,17 +16,24 @@ use std::process::ExitCode;
 /// How many follow-on findings are printed under their cause.
 const SHOWN_FOLLOW_ONS: usize = 5;
 
-/// The account groups to check against: the database's (`db`, or `delar.db` here when it
-/// exists), else the default Kommun-Bas.
-fn mapping(db: Option<&Path>) -> Result<AccountMapping> {
-    if let Some(p) = db {
-        let store = SqliteStore::open(p)
-            .with_context(|| format!("kontogrupperna kunde inte läsas från {}", p.display()))?;
+/// The account groups to check against: the database's (`db`, else `DELAR_DB`, else
+/// `delar.db` here when it exists), else the default Kommun-Bas.
+fn mapping(db: Option<&str>) -> Result<AccountMapping> {
+    let from_env = std::env::var(delar_store::DB_ENV)
+        .ok()
+        .filter(|s| !s.trim().is_empty());
+    if let Some(db) = db.or(from_env.as_deref()) {
+        let store = crate::db::open(db).with_context(|| {
+            format!(
+                "kontogrupperna kunde inte läsas från {}",
+                crate::db::shown(db)
+            )
+        })?;
         return Ok(store.account_mapping()?);
     }
     let here = Path::new(crate::DEFAULT_DB);
     if here.exists() {
-        match SqliteStore::open(here).and_then(|s| s.account_mapping()) {
+        match delar_store::open(crate::DEFAULT_DB).and_then(|s| s.account_mapping()) {
             Ok(m) => return Ok(m),
             Err(e) => eprintln!(
                 "delar: kontogrupperna kunde inte läsas från {} ({e}); standardindelningen \
@@ -39,7 +46,7 @@ fn mapping(db: Option<&Path>) -> Result<AccountMapping> {
 }
 
 /// Check each file; exit 1 when any file has errors (or cannot be read).
-pub fn run(files: &[PathBuf], as_json: bool, strict: bool, db: Option<&Path>) -> Result<ExitCode> {
+pub fn run(files: &[PathBuf], as_json: bool, strict: bool, db: Option<&str>) -> Result<ExitCode> {
     let mapping = mapping(db)?;
     let mut any_error = false;
     for path in files {

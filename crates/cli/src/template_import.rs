@@ -6,11 +6,11 @@
 use anyhow::Result;
 pub use delar_app::imports::import_template as import_file;
 use delar_store::TemplateKind;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Import each file; returns exit code 1 when any failed (the others are still imported).
-pub fn run(kind: TemplateKind, files: &[PathBuf], db: &Path) -> Result<ExitCode> {
+pub fn run(kind: TemplateKind, files: &[PathBuf], db: &str) -> Result<ExitCode> {
     let mut store = crate::open_or_create(db)?;
     let mut failed = false;
     for f in files {

@@ -4,13 +4,11 @@
 //! the report with it before it is stored. A locked round's texts never change: `andra` and
 //! `aterstall` are refused (by the store, and here before the report is built).
 
-use crate::DEFAULT_DB;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Subcommand;
 use delar_app::texts as app;
 use delar_core::Round;
 use delar_store::prelude::*;
-use delar_store::SqliteStore;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,9 +23,9 @@ pub enum TextCmd {
         /// Rapportdefinition (TOML); standard är den inbyggda.
         #[arg(long)]
         definition: Option<PathBuf>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Ersätt ett utkastat stycke med egen text för omgången.
     Andra {
@@ -48,9 +46,9 @@ pub enum TextCmd {
         /// Rapportdefinition (TOML); standard är den inbyggda.
         #[arg(long)]
         definition: Option<PathBuf>,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Ta bort en ändring så att utkastet gäller igen.
     Aterstall {
@@ -62,18 +60,18 @@ pub enum TextCmd {
         /// Vem som återställer.
         #[arg(long)]
         av: String,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Visa alla ändringar av omgångens texter (vem, när, vad).
     Historik {
         /// Prognosomgång.
         #[arg(long)]
         round: String,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
 }
 
@@ -90,7 +88,7 @@ pub fn run(cmd: TextCmd) -> Result<ExitCode> {
             db,
         } => {
             let round = round_of(&round)?;
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             let drafts = app::drafts(&store, round, definition.as_deref(), None)?;
             if drafts.is_empty() {
                 println!("Rapportdefinitionen har inga utkastade stycken (analys, förslag).");
@@ -137,7 +135,7 @@ pub fn run(cmd: TextCmd) -> Result<ExitCode> {
             if av.trim().is_empty() {
                 bail!("ange vem som ändrar med --av");
             }
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             app::set_text(
                 &mut store,
                 round,
@@ -157,7 +155,7 @@ pub fn run(cmd: TextCmd) -> Result<ExitCode> {
             db,
         } => {
             let round = round_of(&round)?;
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             if app::reset_text(&mut store, round, &nyckel, &av, None)? {
                 println!("Utkastet gäller igen för {nyckel} i {}.", round.id());
                 Ok(ExitCode::SUCCESS)
@@ -168,7 +166,7 @@ pub fn run(cmd: TextCmd) -> Result<ExitCode> {
         }
         TextCmd::Historik { round, db } => {
             let round = round_of(&round)?;
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             let h = store.report_text_history(&round.id())?;
             if h.is_empty() {
                 println!("Inga ändrade texter i {}.", round.id());

@@ -5,12 +5,12 @@ use anyhow::Result;
 use delar_core::money::format_scaled;
 use delar_core::{FinancialYear, PeriodRange, VolumeSeries, YearMonth};
 use delar_store::prelude::*;
-use delar_store::{SqliteStore, Store};
+use delar_store::{SqlStore, Store};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 /// Print the series list, or the values of `serie` with its budget, optionally for one year.
-pub fn run(store: &SqliteStore, serie: Option<&str>, year: Option<i32>) -> Result<ExitCode> {
+pub fn run(store: &SqlStore, serie: Option<&str>, year: Option<i32>) -> Result<ExitCode> {
     let range = year.map(|y| FinancialYear::calendar(y).months());
     let all = store.volume_series()?;
     match serie {

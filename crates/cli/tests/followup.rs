@@ -244,3 +244,68 @@ fn import_koer_good_and_bad_files() {
     assert_eq!(q.len(), 2);
     assert_eq!(q[0].total, 59);
 }
+
+/// Two people decide one goal from the same `mal bedom` listing (its version): the second is
+/// refused with exit 1, told who decided, and nothing of theirs is stored.
+#[test]
+fn a_goal_decision_on_a_stale_version_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let regs = d.path().join("uppfoljning");
+    delar_demo::followup::write_followup(&regs, &delar_demo::followup::FollowupOptions::default())
+        .unwrap();
+    let o = delar(&["import", "uppfoljning", "uppfoljning"], d.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = delar(&["mal", "bedom"], d.path());
+    let out = text(&o.stdout);
+    let line = out
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("SN3 "))
+        .nth(1)
+        .unwrap_or_else(|| panic!("{out}"))
+        .to_string();
+    let version = line
+        .rsplit("(version ")
+        .next()
+        .and_then(|v| v.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_string();
+    let decide = |status: &str, why: &str, by: &str| {
+        delar(
+            &[
+                "mal",
+                "andra",
+                "SN3",
+                "--status",
+                status,
+                "--motivering",
+                why,
+                "--av",
+                by,
+                "--version",
+                &version,
+            ],
+            d.path(),
+        )
+    };
+    let o = decide("uppnås delvis", "Rekryteringen drog ut på tiden.", "Anna");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = decide("uppnås inte", "Målet nås inte i år.", "Bo");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("har ändrats sedan du läste den")
+            && err.contains("Anna ändrade den")
+            && err.contains("«Uppnås delvis»"),
+        "{err}"
+    );
+    let store = SqliteStore::open(&d.path().join("delar.db")).unwrap();
+    let st = store.goal_statuses(2025).unwrap();
+    assert_eq!(st["SN3"].decision.as_ref().unwrap().by, "Anna");
+    drop(store);
+    // Withdrawing on the same stale version is refused too.
+    let o = delar(
+        &["mal", "aterstall", "SN3", "--version", &version],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+}

@@ -74,7 +74,16 @@ pub enum StoreError {
     /// written.
     Refused(String),
     /// An error from the database engine.
-    Db(rusqlite::Error),
+    Db(crate::db::Error),
+    /// A copy between databases could not be made (nothing was copied); Swedish text.
+    Copy(String),
+    /// A PostgreSQL server could not be used.
+    Connect {
+        /// The connection string, without its password.
+        target: String,
+        /// Why, in Swedish, with what to do.
+        reason: String,
+    },
 }
 
 impl StoreError {
@@ -212,7 +221,22 @@ impl fmt::Display for StoreError {
             StoreError::Corrupt(m) => write!(f, "databasen innehåller ett felaktigt värde: {m}"),
             StoreError::Forecast(m) => f.write_str(m),
             StoreError::Conflict(m) | StoreError::Refused(m) => f.write_str(m),
+            StoreError::Db(e) if e.is_busy() => write!(
+                f,
+                "databasen är upptagen: ett annat kommando skriver (till exempel en import) och \
+                 blev inte klart inom 10 minuter; inget ändrades, kör kommandot igen när det \
+                 andra är klart ({e})"
+            ),
+            StoreError::Db(e) if e.is_connection_lost() => write!(
+                f,
+                "{e}; inget av kommandot sparades (transaktionen rullades tillbaka), kör det \
+                 igen när servern svarar"
+            ),
             StoreError::Db(e) => write!(f, "databasfel: {e}"),
+            StoreError::Copy(m) => write!(f, "kopieringen gick inte: {m}"),
+            StoreError::Connect { target, reason } => {
+                write!(f, "kan inte använda databasen {target}: {reason}")
+            }
         }
     }
 }
@@ -227,8 +251,20 @@ impl std::error::Error for StoreError {
     }
 }
 
+impl From<crate::db::Error> for StoreError {
+    fn from(e: crate::db::Error) -> StoreError {
+        StoreError::Db(e)
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
-        StoreError::Db(e)
+        StoreError::Db(e.into())
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        StoreError::Db(e.into())
     }
 }

@@ -19,16 +19,16 @@
 //! without indicators, an indicator of an unknown goal) are returned as warnings, because the
 //! registers may be imported in any order.
 
+use crate::db::types::Value;
+use crate::db::{params, params_from_iter, Connection, OptionalExtension, Row};
 use crate::time::now_utc;
 use crate::types::ImportStatus;
-use crate::{hex, SqliteStore, StoreError};
+use crate::{hex, SqlStore, StoreError};
 use delar_core::{Amount, Date, YearMonth};
 use delar_followup::model::*;
 use delar_followup::templates::{parse, Template};
 use delar_followup::validate::{validate, Finding, Severity};
 use delar_tabular::{Table, TableError};
-use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -357,7 +357,7 @@ pub trait StoredRegister: Template {
     /// Values for [`StoredRegister::COLUMNS_SQL`].
     fn values(&self) -> Vec<Value>;
     /// The row back from the columns, starting at index 0.
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self>;
+    fn from_row(r: &Row<'_>) -> crate::db::Result<Self>;
     /// The register's rows in a [`FollowupData`].
     fn rows(data: &mut FollowupData) -> &mut Vec<Self>;
 }
@@ -546,8 +546,8 @@ impl From<StoreError> for FollowupError {
     }
 }
 
-impl From<rusqlite::Error> for FollowupError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<crate::db::Error> for FollowupError {
+    fn from(e: crate::db::Error) -> Self {
         FollowupError::Store(StoreError::Db(e))
     }
 }
@@ -583,29 +583,29 @@ fn w<W: Word>(v: W) -> Value {
     t(v.label())
 }
 
-fn bad(i: usize, what: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
+fn bad(i: usize, what: &str) -> crate::db::Error {
+    crate::db::Error::FromSqlConversionFailure(
         i,
-        rusqlite::types::Type::Text,
+        crate::db::types::Type::Text,
         format!("felaktigt värde ({what})").into(),
     )
 }
 
-fn gw<W: Word>(row: &Row<'_>, i: usize) -> rusqlite::Result<W> {
+fn gw<W: Word>(row: &Row<'_>, i: usize) -> crate::db::Result<W> {
     let s: String = row.get(i)?;
     W::from_label(&s).ok_or_else(|| bad(i, &s))
 }
-fn gym(row: &Row<'_>, i: usize) -> rusqlite::Result<YearMonth> {
+fn gym(row: &Row<'_>, i: usize) -> crate::db::Result<YearMonth> {
     let v: i64 = row.get(i)?;
     YearMonth::from_int(v as i32).map_err(|_| bad(i, &v.to_string()))
 }
-fn ga(row: &Row<'_>, i: usize) -> rusqlite::Result<Amount> {
+fn ga(row: &Row<'_>, i: usize) -> crate::db::Result<Amount> {
     Ok(Amount::from_ore(row.get(i)?))
 }
-fn goa(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<Amount>> {
+fn goa(row: &Row<'_>, i: usize) -> crate::db::Result<Option<Amount>> {
     Ok(row.get::<_, Option<i64>>(i)?.map(Amount::from_ore))
 }
-fn gkmt(row: &Row<'_>, i: usize) -> rusqlite::Result<Kmt> {
+fn gkmt(row: &Row<'_>, i: usize) -> crate::db::Result<Kmt> {
     Ok(Kmt {
         women: row.get(i)?,
         men: row.get(i + 1)?,
@@ -643,7 +643,7 @@ impl StoredRegister for Goal {
             ot(&self.description),
         ]
     }
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &Row<'_>) -> crate::db::Result<Self> {
         Ok(Goal {
             year: row.get(0)?,
             committee: row.get(1)?,
@@ -675,7 +675,7 @@ impl StoredRegister for GoalClassification {
     fn values(&self) -> Vec<Value> {
         vec![t(&self.goal), w(self.kind), ot(&self.reason)]
     }
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &Row<'_>) -> crate::db::Result<Self> {
         Ok(GoalClassification {
             year: row.get(0)?,
             committee: row.get(1)?,
@@ -704,7 +704,7 @@ impl StoredRegister for GoalText {
     fn values(&self) -> Vec<Value> {
         vec![t(&self.goal), w(self.kind), t(&self.text)]
     }
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &Row<'_>) -> crate::db::Result<Self> {
         Ok(GoalText {
             year: row.get(0)?,
             committee: row.get(1)?,
@@ -770,7 +770,7 @@ impl StoredRegister for Indicator {
             ot(&self.definition),
         ]
     }
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &Row<'_>) -> crate::db::Result<Self> {
         let pk: PolarityKind = gw(row, 8)?;
         let lo: Option<f64> = row.get(9)?;
         let hi: Option<f64> = row.get(10)?;
@@ -848,7 +848,7 @@ impl StoredRegister for IndicatorValue {
             ot(&self.comment),
         ]
     }
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &Row<'_>) -> crate::db::Result<Self> {
         let kw: ValueKindWord = gw(row, 3)?;
         let kind = match kw {
             ValueKindWord::Outcome => ValueKind::Outcome,
@@ -911,14 +911,14 @@ impl StoredRegister for Commitment {
             ot(&self.comment),
         ]
     }
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &Row<'_>) -> crate::db::Result<Self> {
         let flags: Option<String> = row.get(6)?;
         let status = match flags {
             Some(f) => CommitmentStatus::Flags(
                 f.split(',')
                     .filter(|s| !s.is_empty())
                     .map(|s| CommitmentFlag::from_label(s).ok_or_else(|| bad(6, s)))
-                    .collect::<rusqlite::Result<Vec<_>>>()?,
+                    .collect::<crate::db::Result<Vec<_>>>()?,
             ),
             None => CommitmentStatus::Progress {
                 current: gw(row, 7)?,
@@ -978,7 +978,7 @@ impl StoredRegister for EfficiencyMeasure {
             ot(&self.comment),
         ]
     }
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &Row<'_>) -> crate::db::Result<Self> {
         Ok(EfficiencyMeasure {
             committee: row.get(1)?,
             month: gym(row, 2)?,
@@ -1033,7 +1033,7 @@ impl StoredRegister for Investment {
             ot(&self.comment),
         ]
     }
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &Row<'_>) -> crate::db::Result<Self> {
         Ok(Investment {
             committee: row.get(1)?,
             month: gym(row, 2)?,
@@ -1094,7 +1094,7 @@ impl StoredRegister for StaffFigures {
         ]);
         v
     }
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &Row<'_>) -> crate::db::Result<Self> {
         Ok(StaffFigures {
             committee: row.get(1)?,
             month: gym(row, 2)?,
@@ -1146,7 +1146,7 @@ impl StoredRegister for Event {
             ot(&self.adjustment),
         ]
     }
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &Row<'_>) -> crate::db::Result<Self> {
         let d: String = row.get(2)?;
         Ok(Event {
             committee: row.get(1)?,
@@ -1200,7 +1200,7 @@ impl StoredRegister for StateGrant {
             oa(self.forecast_use),
         ]
     }
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &Row<'_>) -> crate::db::Result<Self> {
         Ok(StateGrant {
             year: row.get(0)?,
             committee: row.get(1)?,
@@ -1243,7 +1243,7 @@ impl StoredRegister for Population {
             i(self.total),
         ]
     }
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &Row<'_>) -> crate::db::Result<Self> {
         Ok(Population {
             year: row.get(0)?,
             basis: gw(row, 2)?,
@@ -1290,7 +1290,7 @@ impl StoredRegister for Comparison {
             or(self.net_cost_deviation),
         ]
     }
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &Row<'_>) -> crate::db::Result<Self> {
         Ok(Comparison {
             year: row.get(0)?,
             area: row.get(2)?,
@@ -1344,7 +1344,7 @@ impl StoredRegister for Queue {
             ot(&self.comment),
         ]
     }
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &Row<'_>) -> crate::db::Result<Self> {
         Ok(Queue {
             committee: row.get(1)?,
             month: gym(row, 2)?,
@@ -1369,10 +1369,14 @@ impl StoredRegister for Queue {
 
 /// Rows of one register from a connection (file order within a batch, batches in import
 /// order).
-fn load<T: StoredRegister>(conn: &Connection, filter: &FollowupFilter) -> rusqlite::Result<Vec<T>> {
+fn load<T: StoredRegister>(
+    conn: &Connection,
+    filter: &FollowupFilter,
+) -> crate::db::Result<Vec<T>> {
     let sql = format!(
-        "SELECT year, committee, {} FROM {} WHERE (?1 IS NULL OR year IS NULL OR year = ?1)
-           AND (?2 IS NULL OR committee IS NULL OR committee = ?2) ORDER BY id",
+        "SELECT year, committee, {} FROM {}
+         WHERE (CAST(?1 AS BIGINT) IS NULL OR year IS NULL OR year = ?1)
+           AND (CAST(?2 AS TEXT) IS NULL OR committee IS NULL OR committee = ?2) ORDER BY id",
         T::COLUMNS_SQL.join(", "),
         T::TABLE
     );
@@ -1384,7 +1388,7 @@ fn load<T: StoredRegister>(conn: &Connection, filter: &FollowupFilter) -> rusqli
 macro_rules! register_dispatch {
     ($(($t:ty, $field:ident)),* $(,)?) => {
         /// The follow-up tables (migrations 3 and 7), for
-        /// [`SqliteStore::followup_table_counts`].
+        /// [`SqlStore::followup_table_counts`].
         const TABLES: &[&str] = &["followup_batch", $(<$t as StoredRegister>::TABLE),*];
 
         /// Every register's rows (a `FollowupData` field missing from the list of registers
@@ -1392,13 +1396,13 @@ macro_rules! register_dispatch {
         fn load_all(
             conn: &Connection,
             filter: &FollowupFilter,
-        ) -> rusqlite::Result<FollowupData> {
+        ) -> crate::db::Result<FollowupData> {
             Ok(FollowupData {
                 $($field: load::<$t>(conn, filter)?,)*
             })
         }
 
-        impl SqliteStore {
+        impl SqlStore {
             /// Import one register's table (already read); `sha256` identifies the file's
             /// bytes. `register` is the template name (`indikatorer`, `personal`, … see
             /// `delar_followup::REGISTERS`). All or nothing; see the module docs for
@@ -1450,13 +1454,13 @@ pub trait FollowupStore {
     fn followup_findings(&self) -> Result<Vec<Finding>, StoreError>;
 }
 
-impl FollowupStore for SqliteStore {
+impl FollowupStore for SqlStore {
     fn import_followup_file(
         &mut self,
         register: &str,
         path: &Path,
     ) -> Result<FollowupReport, FollowupError> {
-        SqliteStore::import_followup_file(self, register, path)
+        SqlStore::import_followup_file(self, register, path)
     }
 
     fn import_kpi_file(
@@ -1464,19 +1468,19 @@ impl FollowupStore for SqliteStore {
         path: &Path,
         mapping: Option<&Path>,
     ) -> Result<KpiReport, FollowupError> {
-        SqliteStore::import_kpi_file(self, path, mapping)
+        SqlStore::import_kpi_file(self, path, mapping)
     }
 
     fn followup(&self, filter: &FollowupFilter) -> Result<FollowupData, StoreError> {
-        SqliteStore::followup(self, filter)
+        SqlStore::followup(self, filter)
     }
 
     fn followup_findings(&self) -> Result<Vec<Finding>, StoreError> {
-        SqliteStore::followup_findings(self)
+        SqlStore::followup_findings(self)
     }
 }
 
-impl SqliteStore {
+impl SqlStore {
     /// Import one register from a CSV or XLSX file on disk.
     pub fn import_followup_file(
         &mut self,
@@ -1542,12 +1546,12 @@ impl SqliteStore {
                 });
             }
         }
-        tx.execute(
+        let batch: i64 = tx.query_row(
             "INSERT INTO import_batch (source, file_name, sha256, imported_at, status)
-             VALUES (?1, ?2, ?3, ?4, 'active')",
+             VALUES (?1, ?2, ?3, ?4, 'active') RETURNING id",
             params![register, file_name, sha256, now_utc()],
+            |r| r.get(0),
         )?;
-        let batch = tx.last_insert_rowid();
         tx.execute(
             "INSERT INTO followup_batch (batch_id, register, rows_count, scopes)
              VALUES (?1, ?2, ?3, ?4)",

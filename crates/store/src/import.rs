@@ -16,6 +16,7 @@
 //! are looked up once and then found in in-memory maps, and foreign keys are not enforced
 //! while the import writes (the keys all come from rows it just found or wrote).
 
+use crate::db::{params, Connection, Dialect, OptionalExtension, TransactionBehavior};
 use crate::objset;
 use crate::time::now_utc;
 use crate::types::{ImportOptions, ImportReport, ImportStatus};
@@ -26,7 +27,8 @@ use delar_sie::{
     BalanceKind, Finding, Findings, ObjectRef, PeriodKind, ReadOptions, Record, Severity,
     SieStream, TransKind, Voucher,
 };
-use rusqlite::{params, Connection, OptionalExtension, Statement, TransactionBehavior};
+use postgres::types::Type as PgType;
+use rusqlite::Statement;
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -146,13 +148,20 @@ pub(crate) fn import(
     options: &ImportOptions,
     progress: Option<Progress<'_>>,
 ) -> Result<ImportReport, StoreError> {
+    let Some(lite) = conn.sqlite() else {
+        // PostgreSQL: the bulk tables have no foreign keys to switch off (see pg/schema.rs).
+        return import_in_transaction(conn, input, file_name, sha256, options, progress);
+    };
     // Foreign keys are not enforced during the bulk insert (every key the import writes comes
     // from a row it found or inserted in the same transaction); enforcing them costs three
     // index lookups per transaction line. The pragma is a no-op inside a transaction, so it
     // is switched around it, and back on whatever happens.
-    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    lite.pragma_update(None, "foreign_keys", "OFF")?;
     let result = import_in_transaction(conn, input, file_name, sha256, options, progress);
-    let restored = conn.pragma_update(None, "foreign_keys", "ON");
+    let restored =
+        conn.sqlite()
+            .expect("an SQLite connection")
+            .pragma_update(None, "foreign_keys", "ON");
     let report = result?;
     restored?;
     Ok(report)
@@ -234,12 +243,11 @@ struct Importer<'c> {
     pending_balances: Vec<PendingBalance>,
     line: u64,
 
-    // Hot statements and the rows waiting for a multi-row insert.
-    ins_voucher: Statement<'c>,
-    ins_vouchers: Statement<'c>,
-    ins_trans: Statement<'c>,
-    ins_transes: Statement<'c>,
-    ins_balance: Statement<'c>,
+    // Hot statements (SQLite) and the rows waiting for a multi-row insert or a COPY.
+    bulk: Option<SqliteBulk<'c>>,
+    /// Rows buffered before they are written: one multi-row INSERT (SQLite) or one COPY
+    /// (PostgreSQL).
+    flush_at: usize,
     next_voucher_id: i64,
     voucher_buf: Vec<VoucherRow>,
     trans_buf: Vec<TransRow>,
@@ -247,6 +255,46 @@ struct Importer<'c> {
 
 /// Rows per multi-row INSERT: one statement execution per 64 rows costs far less than 64.
 const BATCH: usize = 64;
+
+/// Rows per `COPY … FROM STDIN BINARY` on PostgreSQL (a round trip per copy).
+const PG_BATCH: usize = 32_768;
+
+/// SQLite's prepared multi-row inserts of vouchers and transaction lines.
+struct SqliteBulk<'c> {
+    ins_voucher: Statement<'c>,
+    ins_vouchers: Statement<'c>,
+    ins_trans: Statement<'c>,
+    ins_transes: Statement<'c>,
+}
+
+/// Where [`Importer::copy_monthly`] writes.
+enum MonthlyCopy<'a> {
+    /// The spill table, for one map.
+    Spill(Sums),
+    /// The `monthly` table, with its kind and origin.
+    Monthly { kind: &'a str, origin: &'a str },
+}
+
+/// Whether an error is an integer overflow (a sum too large for 64 bits).
+fn is_overflow(e: &crate::db::Error) -> bool {
+    match e {
+        crate::db::Error::Sqlite(rusqlite::Error::SqliteFailure(_, Some(m))) => {
+            m.contains("overflow")
+        }
+        crate::db::Error::Pg(p) => {
+            p.code() == Some(&postgres::error::SqlState::NUMERIC_VALUE_OUT_OF_RANGE)
+        }
+        _ => false,
+    }
+}
+
+/// The temporary table of spilled monthly sums, as named on each backend.
+fn spill_table(conn: &Connection) -> &'static str {
+    match conn.dialect() {
+        Dialect::Sqlite => "temp.monthly_spill",
+        Dialect::Postgres => "pg_temp.monthly_spill",
+    }
+}
 
 const VOUCHER_COLS: &str =
     "INSERT INTO voucher (id, batch_id, financial_year_id, series, number, date, text, reg_date, sign) VALUES ";
@@ -328,12 +376,23 @@ impl<'c> Importer<'c> {
             params![file_name, sha256.unwrap_or(""), now_utc()],
             |r| r.get(0),
         )?;
-        conn.execute_batch(
+        conn.execute_batch(&format!(
             "CREATE TEMP TABLE IF NOT EXISTS monthly_spill (
-                 sums INTEGER NOT NULL, fy INTEGER NOT NULL, period INTEGER NOT NULL,
-                 account INTEGER NOT NULL, object_set INTEGER NOT NULL, amount INTEGER NOT NULL);
-             DELETE FROM temp.monthly_spill;",
-        )?;
+                 sums BIGINT NOT NULL, fy BIGINT NOT NULL, period BIGINT NOT NULL,
+                 account BIGINT NOT NULL, object_set BIGINT NOT NULL, amount BIGINT NOT NULL);
+             DELETE FROM {};",
+            spill_table(conn)
+        ))?;
+        let bulk = match conn.sqlite() {
+            Some(lite) => Some(SqliteBulk {
+                ins_voucher: lite.prepare(&multi_insert(VOUCHER_COLS, VOUCHER_PARAMS, 1))?,
+                ins_vouchers: lite.prepare(&multi_insert(VOUCHER_COLS, VOUCHER_PARAMS, BATCH))?,
+                ins_trans: lite.prepare(&multi_insert(TRANS_COLS, TRANS_PARAMS, 1))?,
+                ins_transes: lite.prepare(&multi_insert(TRANS_COLS, TRANS_PARAMS, BATCH))?,
+            }),
+            None => None,
+        };
+        let flush_at = if bulk.is_some() { BATCH } else { PG_BATCH };
         Ok(Importer {
             conn,
             mapping,
@@ -365,22 +424,16 @@ impl<'c> Importer<'c> {
             latest_date: None,
             pending_balances: Vec::new(),
             line: 0,
-            ins_voucher: conn.prepare(&multi_insert(VOUCHER_COLS, VOUCHER_PARAMS, 1))?,
-            ins_vouchers: conn.prepare(&multi_insert(VOUCHER_COLS, VOUCHER_PARAMS, BATCH))?,
-            ins_trans: conn.prepare(&multi_insert(TRANS_COLS, TRANS_PARAMS, 1))?,
-            ins_transes: conn.prepare(&multi_insert(TRANS_COLS, TRANS_PARAMS, BATCH))?,
+            bulk,
+            flush_at,
             // The import holds the write lock, so ids can be handed out here.
             next_voucher_id: conn.query_row(
                 "SELECT COALESCE(MAX(id), 0) + 1 FROM voucher",
                 [],
                 |r| r.get(0),
             )?,
-            voucher_buf: Vec::with_capacity(BATCH),
-            trans_buf: Vec::with_capacity(BATCH),
-            ins_balance: conn.prepare(
-                "INSERT INTO balance (batch_id, financial_year_id, kind, account_id,
-                 object_set_id, amount_ore, quantity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?,
+            voucher_buf: Vec::with_capacity(flush_at),
+            trans_buf: Vec::with_capacity(flush_at),
         })
     }
 
@@ -501,7 +554,10 @@ impl<'c> Importer<'c> {
         if self.spilled[Sums::Psaldo as usize] {
             for &y in &voucher_years {
                 let n = self.conn.execute(
-                    "DELETE FROM temp.monthly_spill WHERE sums = ?1 AND fy = ?2",
+                    &format!(
+                        "DELETE FROM {} WHERE sums = ?1 AND fy = ?2",
+                        spill_table(self.conn)
+                    ),
                     params![Sums::Psaldo as i64, y],
                 )?;
                 if n > 0 {
@@ -897,7 +953,7 @@ impl<'c> Importer<'c> {
             reg_date: v.reg_date.map(|d| d.to_string()),
             sign: v.sign,
         });
-        if self.voucher_buf.len() == BATCH {
+        if self.voucher_buf.len() >= self.flush_at {
             self.flush_vouchers()?;
         }
         for t in v.transactions {
@@ -921,7 +977,7 @@ impl<'c> Importer<'c> {
                 quantity: t.quantity,
                 sign: t.sign,
             });
-            if self.trans_buf.len() == BATCH {
+            if self.trans_buf.len() >= self.flush_at {
                 self.flush_vouchers()?;
                 self.flush_trans()?;
             }
@@ -957,17 +1013,20 @@ impl<'c> Importer<'c> {
 
     /// Insert the buffered vouchers.
     fn flush_vouchers(&mut self) -> Result<(), StoreError> {
+        let Some(bulk) = self.bulk.as_mut() else {
+            return self.copy_vouchers();
+        };
         let rows = std::mem::take(&mut self.voucher_buf);
         let mut chunks = rows.chunks_exact(BATCH);
         for chunk in &mut chunks {
             for (i, r) in chunk.iter().enumerate() {
-                bind_voucher(&mut self.ins_vouchers, i * VOUCHER_PARAMS, self.batch_id, r)?;
+                bind_voucher(&mut bulk.ins_vouchers, i * VOUCHER_PARAMS, self.batch_id, r)?;
             }
-            self.ins_vouchers.raw_execute()?;
+            bulk.ins_vouchers.raw_execute()?;
         }
         for r in chunks.remainder() {
-            bind_voucher(&mut self.ins_voucher, 0, self.batch_id, r)?;
-            self.ins_voucher.raw_execute()?;
+            bind_voucher(&mut bulk.ins_voucher, 0, self.batch_id, r)?;
+            bulk.ins_voucher.raw_execute()?;
         }
         self.voucher_buf = rows;
         self.voucher_buf.clear();
@@ -976,17 +1035,20 @@ impl<'c> Importer<'c> {
 
     /// Insert the buffered transaction lines.
     fn flush_trans(&mut self) -> Result<(), StoreError> {
+        let Some(bulk) = self.bulk.as_mut() else {
+            return self.copy_trans();
+        };
         let rows = std::mem::take(&mut self.trans_buf);
         let mut chunks = rows.chunks_exact(BATCH);
         for chunk in &mut chunks {
             for (i, r) in chunk.iter().enumerate() {
-                bind_trans(&mut self.ins_transes, i * TRANS_PARAMS, r)?;
+                bind_trans(&mut bulk.ins_transes, i * TRANS_PARAMS, r)?;
             }
-            self.ins_transes.raw_execute()?;
+            bulk.ins_transes.raw_execute()?;
         }
         for r in chunks.remainder() {
-            bind_trans(&mut self.ins_trans, 0, r)?;
-            self.ins_trans.raw_execute()?;
+            bind_trans(&mut bulk.ins_trans, 0, r)?;
+            bulk.ins_trans.raw_execute()?;
         }
         self.trans_buf = rows;
         self.trans_buf.clear();
@@ -1015,15 +1077,7 @@ impl<'c> Importer<'c> {
         };
         let acc = self.account(account, None)?;
         let set = self.object_set(objects)?;
-        self.ins_balance.execute(params![
-            self.batch_id,
-            fy,
-            label,
-            acc.id,
-            set,
-            ore,
-            quantity
-        ])?;
+        self.insert_balance(fy, label, acc.id, set, ore, quantity)?;
         *self.part_rows.entry((fy, Part::Balances)).or_insert(0) += 1;
         Ok(())
     }
@@ -1171,8 +1225,7 @@ impl<'c> Importer<'c> {
                 };
                 self.derived_year_or(earlier.start, earlier)?.0
             };
-            self.ins_balance
-                .execute(params![self.batch_id, fy, label, acc, set, ore, quantity])?;
+            self.insert_balance(fy, label, acc, set, ore, quantity)?;
             *self.part_rows.entry((fy, Part::Balances)).or_insert(0) += 1;
         }
         Ok(())
@@ -1347,6 +1400,181 @@ impl<'c> Importer<'c> {
         Ok(id)
     }
 
+    fn insert_balance(
+        &mut self,
+        fy: i64,
+        label: &str,
+        account: i64,
+        set: i64,
+        ore: i64,
+        quantity: Option<f64>,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO balance (batch_id, financial_year_id, kind, account_id,
+                 object_set_id, amount_ore, quantity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                self.batch_id,
+                fy,
+                label,
+                account,
+                set,
+                ore,
+                quantity
+            ])?;
+        Ok(())
+    }
+
+    /// PostgreSQL: the buffered vouchers in one `COPY … FROM STDIN BINARY`.
+    fn copy_vouchers(&mut self) -> Result<(), StoreError> {
+        if self.voucher_buf.is_empty() {
+            return Ok(());
+        }
+        let mut client = self.conn.pg_client().expect("a PostgreSQL connection");
+        let sink = client.copy_in(
+            "COPY voucher (id, batch_id, financial_year_id, series, number, date, text,
+             reg_date, sign) FROM STDIN BINARY",
+        )?;
+        let mut w = postgres::binary_copy::BinaryCopyInWriter::new(
+            sink,
+            &[
+                PgType::INT8,
+                PgType::INT8,
+                PgType::INT8,
+                PgType::TEXT,
+                PgType::TEXT,
+                PgType::TEXT,
+                PgType::TEXT,
+                PgType::TEXT,
+                PgType::TEXT,
+            ],
+        );
+        for r in &self.voucher_buf {
+            w.write(&[
+                &r.id,
+                &self.batch_id,
+                &r.year,
+                &r.series,
+                &r.number,
+                &r.date,
+                &r.text,
+                &r.reg_date,
+                &r.sign,
+            ])?;
+        }
+        w.finish()?;
+        self.voucher_buf.clear();
+        Ok(())
+    }
+
+    /// PostgreSQL: the buffered transaction lines in one `COPY … FROM STDIN BINARY`.
+    fn copy_trans(&mut self) -> Result<(), StoreError> {
+        if self.trans_buf.is_empty() {
+            return Ok(());
+        }
+        let mut client = self.conn.pg_client().expect("a PostgreSQL connection");
+        let sink = client.copy_in(
+            "COPY trans (voucher_id, kind, account_id, object_set_id, amount_ore, date, text,
+             quantity, sign) FROM STDIN BINARY",
+        )?;
+        let mut w = postgres::binary_copy::BinaryCopyInWriter::new(
+            sink,
+            &[
+                PgType::INT8,
+                PgType::TEXT,
+                PgType::INT8,
+                PgType::INT8,
+                PgType::INT8,
+                PgType::TEXT,
+                PgType::TEXT,
+                PgType::FLOAT8,
+                PgType::TEXT,
+            ],
+        );
+        for r in &self.trans_buf {
+            let text = r.text.as_deref();
+            let sign = r.sign.as_deref();
+            w.write(&[
+                &r.voucher_id,
+                &r.kind,
+                &r.account_id,
+                &r.set_id,
+                &r.amount,
+                &r.date,
+                &text,
+                &r.quantity,
+                &sign,
+            ])?;
+        }
+        w.finish()?;
+        self.trans_buf.clear();
+        Ok(())
+    }
+
+    /// PostgreSQL: monthly sums in one `COPY … FROM STDIN BINARY`, to the spill table or to
+    /// `monthly`.
+    fn copy_monthly(
+        &self,
+        rows: &[(MonthKey, i64)],
+        to: MonthlyCopy<'_>,
+    ) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut client = self.conn.pg_client().expect("a PostgreSQL connection");
+        match to {
+            MonthlyCopy::Spill(which) => {
+                let sink = client.copy_in(
+                    "COPY pg_temp.monthly_spill (sums, fy, period, account, object_set, amount)
+                     FROM STDIN BINARY",
+                )?;
+                let mut w =
+                    postgres::binary_copy::BinaryCopyInWriter::new(sink, &[PgType::INT8; 6]);
+                let which = which as i64;
+                for ((fy, period, acc, set), amount) in rows {
+                    let period = *period as i64;
+                    w.write(&[&which, fy, &period, acc, set, amount])?;
+                }
+                w.finish()?;
+            }
+            MonthlyCopy::Monthly { kind, origin } => {
+                let sink = client.copy_in(
+                    "COPY monthly (batch_id, financial_year_id, kind, period, account_id,
+                     object_set_id, amount_ore, origin) FROM STDIN BINARY",
+                )?;
+                let mut w = postgres::binary_copy::BinaryCopyInWriter::new(
+                    sink,
+                    &[
+                        PgType::INT8,
+                        PgType::INT8,
+                        PgType::TEXT,
+                        PgType::INT8,
+                        PgType::INT8,
+                        PgType::INT8,
+                        PgType::INT8,
+                        PgType::TEXT,
+                    ],
+                );
+                for ((fy, period, acc, set), amount) in rows {
+                    let period = *period as i64;
+                    w.write(&[
+                        &self.batch_id,
+                        fy,
+                        &kind,
+                        &period,
+                        acc,
+                        set,
+                        amount,
+                        &origin,
+                    ])?;
+                }
+                w.finish()?;
+            }
+        }
+        Ok(())
+    }
+
     fn map(&mut self, which: Sums) -> &mut FxMap<MonthKey, i64> {
         match which {
             Sums::Trans => &mut self.trans_monthly,
@@ -1358,7 +1586,10 @@ impl<'c> Importer<'c> {
     /// Move a map's sums to `temp.monthly_spill` and empty it (its capacity is kept).
     fn spill(&mut self, which: Sums) -> Result<(), StoreError> {
         let mut map = std::mem::take(self.map(which));
-        {
+        if self.bulk.is_none() {
+            let rows: Vec<(MonthKey, i64)> = map.drain().collect();
+            self.copy_monthly(&rows, MonthlyCopy::Spill(which))?;
+        } else {
             let mut ins = self.conn.prepare_cached(
                 "INSERT INTO temp.monthly_spill (sums, fy, period, account, object_set, amount)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -1386,18 +1617,22 @@ impl<'c> Importer<'c> {
             self.spill(which)?;
             *self.map(which) = FxMap::default();
             let added = self.conn.execute(
-                "INSERT INTO monthly (batch_id, financial_year_id, kind, period, account_id,
-                     object_set_id, amount_ore, origin)
-                 SELECT ?1, fy, ?2, period, account, object_set, SUM(amount), ?3
-                 FROM temp.monthly_spill WHERE sums = ?4
-                 GROUP BY fy, period, account, object_set
-                 HAVING SUM(amount) <> 0
-                 ORDER BY fy, period, account, object_set",
+                &format!(
+                    "INSERT INTO monthly (batch_id, financial_year_id, kind, period, account_id,
+                         object_set_id, amount_ore, origin)
+                     SELECT CAST(?1 AS BIGINT), fy, CAST(?2 AS TEXT), period, account,
+                            object_set, SUM(amount), CAST(?3 AS TEXT)
+                     FROM {} WHERE sums = ?4
+                     GROUP BY fy, period, account, object_set
+                     HAVING SUM(amount) <> 0
+                     ORDER BY fy, period, account, object_set",
+                    spill_table(self.conn)
+                ),
                 params![self.batch_id, kind, origin, which as i64],
             );
             match added {
                 Ok(_) => {}
-                Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("overflow") => {
+                Err(e) if is_overflow(&e) => {
                     // Found only when the spilled parts are added up: the import stops.
                     return Err(StoreError::Invalid {
                         file: self.file_name.clone(),
@@ -1416,7 +1651,7 @@ impl<'c> Importer<'c> {
                 Err(e) => return Err(e.into()),
             }
             self.conn.execute(
-                "DELETE FROM temp.monthly_spill WHERE sums = ?1",
+                &format!("DELETE FROM {} WHERE sums = ?1", spill_table(self.conn)),
                 params![which as i64],
             )?;
             let mut q = self.conn.prepare_cached(
@@ -1443,6 +1678,14 @@ impl<'c> Importer<'c> {
         let map = std::mem::take(self.map(which));
         let mut rows: Vec<(MonthKey, i64)> = map.into_iter().filter(|(_, v)| *v != 0).collect();
         rows.sort_unstable();
+        if self.bulk.is_none() {
+            self.copy_monthly(&rows, MonthlyCopy::Monthly { kind, origin })?;
+            for ((fy, period, _, _), _) in rows {
+                months.insert((fy, period));
+                *self.part_rows.entry((fy, part)).or_insert(0) += 1;
+            }
+            return Ok(months);
+        }
         let mut ins = self.conn.prepare_cached(
             "INSERT INTO monthly (batch_id, financial_year_id, kind, period, account_id,
              object_set_id, amount_ore, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

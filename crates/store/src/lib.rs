@@ -1,7 +1,7 @@
 //! Storage for delar: schema, versioned migrations, atomic SIE imports and the ledger queries
 //! the reports need.
 //!
-//! Callers use the [`Store`] trait; [`SqliteStore`] is the embedded implementation. The schema
+//! Callers use the [`Store`] trait; [`SqlStore`] is the embedded implementation. The schema
 //! (see [`schema`]) is portable SQL so that a PostgreSQL backend can be added behind the same
 //! trait without touching callers.
 //!
@@ -43,6 +43,8 @@
 //! [`Store::budget_in_force`]. Versions add up (a supplementary budget holds only the changes),
 //! so a budget must not be imported both as #PBUDGET and as a CSV version.
 
+pub mod copy;
+pub mod db;
 mod error;
 mod followup;
 mod goals;
@@ -51,6 +53,7 @@ mod import;
 pub use import::set_spill_threshold;
 mod nodes;
 mod objset;
+pub mod pg;
 mod resolve;
 mod rounds;
 pub mod schema;
@@ -72,7 +75,48 @@ pub use rounds::{
     locked_message, AuditEntry, CommentKind, ComputedLine, Edited, ForecastStore, LineDetail,
     LineEdit, MethodEstimate, NodeLedgerRow, ReviewNote, RoundInfo, RoundStatus, SaveSummary,
 };
-pub use sqlite::SqliteStore;
+pub use sqlite::SqlStore;
+
+/// The store on an SQLite file: the same type as [`SqlStore`] (kept under this name for
+/// callers that open files).
+pub type SqliteStore = SqlStore;
+
+/// The store on a PostgreSQL database ([`SqlStore::connect`]): the same type as [`SqlStore`].
+pub type PgStore = SqlStore;
+
+/// The environment variable that names the database when `--db` is not given.
+pub const DB_ENV: &str = "DELAR_DB";
+
+/// Open the database a connection string names: `postgres://…` or `postgresql://…` is a
+/// PostgreSQL database (created schema on first use), anything else an SQLite file path
+/// (optionally written `sqlite:PATH`), which must exist ([`SqlStore::open`]).
+pub fn open(db: &str) -> Result<SqlStore, StoreError> {
+    if pg::is_url(db) {
+        SqlStore::connect(db)
+    } else {
+        SqlStore::open(Path::new(sqlite_path(db)))
+    }
+}
+
+/// Like [`open`], but an SQLite file that does not exist is created ([`SqlStore::create`]).
+pub fn open_or_create(db: &str) -> Result<SqlStore, StoreError> {
+    if pg::is_url(db) {
+        return SqlStore::connect(db);
+    }
+    let path = Path::new(sqlite_path(db));
+    if path.exists() {
+        SqlStore::open(path)
+    } else {
+        SqlStore::create(path)
+    }
+}
+
+/// The file path of an SQLite connection string (`sqlite:` prefix removed).
+pub fn sqlite_path(db: &str) -> &str {
+    db.strip_prefix("sqlite://")
+        .or_else(|| db.strip_prefix("sqlite:"))
+        .unwrap_or(db)
+}
 pub use templates::{Periodised, MAX_ROW_ERRORS};
 pub use texts::{TextChange, TextStore};
 pub use types::{

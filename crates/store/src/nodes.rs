@@ -1,13 +1,13 @@
 //! The ledger per node × kontogrupp (or account) × counterparty, for consolidation, and
 //! migration 5 (compensation model rates and intraprenad opening balances).
 
+use crate::db::{params, Connection};
 use crate::templates::{self, Problems};
 use crate::types::{CounterpartyLedgerRow, LedgerBy, TemplateKind, TemplateReport, TemplateSource};
-use crate::{SqliteStore, StoreError};
+use crate::{SqlStore, StoreError};
 use delar_consolidate::intraprenad::{CarryForwardRules, IntraprenadOpening};
 use delar_consolidate::purchase::{Basis, CompensationRate};
 use delar_core::{Amount, OrgKind, YearMonth};
-use rusqlite::{params, Connection};
 use std::collections::{HashMap, HashSet};
 
 /// Migration 5: the tables of `ersattningsmodell.csv` and `intraprenader.csv`.
@@ -60,7 +60,7 @@ CREATE TABLE intraprenad_opening (
 /// (ansvar code, counterparty code, number of members) of each object set.
 type SetInfo = (Option<String>, Option<String>, i64);
 
-impl SqliteStore {
+impl SqlStore {
     fn object_sets(&self, counterparty_dim: u32) -> Result<HashMap<i64, SetInfo>, StoreError> {
         let mut out: HashMap<i64, SetInfo> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
@@ -544,7 +544,8 @@ pub(crate) fn intraprenader(
     let mut stmt = conn.prepare_cached(
         "SELECT code, year, opening_ore, planned_use_ore, deficit_since, cap_percent, cap_ore,
                 write_off_years
-         FROM intraprenad_opening WHERE ?1 IS NULL OR year = ?1 ORDER BY code, year",
+         FROM intraprenad_opening WHERE CAST(?1 AS BIGINT) IS NULL OR year = ?1
+         ORDER BY code, year",
     )?;
     let rows = stmt.query_map(params![year], |r| {
         Ok(IntraprenadOpening {

@@ -14,13 +14,13 @@
 //! the review note (`granskning`, [`LineDetail::review_note`], internal: never in the report).
 //! Either one satisfies the lock's rule that a flagged line needs a comment.
 
-use crate::sqlite::SqliteStore;
+use crate::db::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use crate::sqlite::SqlStore;
 use crate::time::now_utc;
 use crate::types::{LedgerBy, LedgerRow};
 use crate::{Store, StoreError};
 use delar_core::{Amount, Date, Round};
 use delar_forecast::{plausibility, Adjustment, AdjustmentKind, BacktestRow, ForecastLine, Method};
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -980,7 +980,7 @@ fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreEr
     Ok(out)
 }
 
-impl SqliteStore {
+impl SqlStore {
     fn write_estimates(
         tx: &Transaction<'_>,
         line_id: i64,
@@ -1033,7 +1033,7 @@ impl SqliteStore {
 
 type RoundRow = Result<RoundInfo, StoreError>;
 
-fn round_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoundRow> {
+fn round_from_row(r: &crate::db::Row<'_>) -> crate::db::Result<RoundRow> {
     let id: String = r.get(0)?;
     let status: String = r.get(2)?;
     let round = match Round::parse(&id) {
@@ -1061,7 +1061,7 @@ fn round_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoundRow> {
     }))
 }
 
-impl SqliteStore {
+impl SqlStore {
     #[allow(clippy::too_many_arguments)]
     fn edit_method(
         &mut self,
@@ -1298,7 +1298,7 @@ impl SqliteStore {
     }
 }
 
-impl ForecastStore for SqliteStore {
+impl ForecastStore for SqlStore {
     fn edit_line(
         &mut self,
         round: &str,
@@ -1643,7 +1643,7 @@ impl ForecastStore for SqliteStore {
                         o.id
                     }
                 };
-                SqliteStore::write_estimates(&tx, line_id, &c.estimates)?;
+                SqlStore::write_estimates(&tx, line_id, &c.estimates)?;
             }
         }
         // Lines no longer computed: removed unless a person added something.

@@ -273,7 +273,7 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     MIGRATION_METHOD_CODES,
     MIGRATION_PERIODISATION,
     MIGRATION_LINE_VERSIONS,
-    // 16 is reserved (goal statuses, on another branch).
+    crate::goals::MIGRATION_GOAL_VERSIONS,
     crate::users::MIGRATION_USERS,
     crate::workflow::MIGRATION_WORKFLOW,
     MIGRATION_TECHNICAL_GROUPS,

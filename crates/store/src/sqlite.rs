@@ -1,5 +1,6 @@
 //! The SQLite implementation of [`Store`].
 
+use crate::db::{params, Connection, Dialect, OptionalExtension};
 use crate::schema::MIGRATIONS;
 use crate::time::now_utc;
 use crate::types::{
@@ -13,7 +14,7 @@ use delar_core::{
     Organisation, PeriodRange, VolumeSeries, VolumeValue, YearMonth,
 };
 use delar_sie::ObjectRef;
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use rusqlite::OpenFlags;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
@@ -21,7 +22,7 @@ use std::path::Path;
 /// `PRAGMA application_id` of a delar database ("DELR").
 pub const APPLICATION_ID: i32 = 0x4445_4C52;
 
-/// Tables of the schema, for [`SqliteStore::table_counts`].
+/// Tables of the schema, for [`SqlStore::table_counts`].
 const TABLES: &[&str] = &[
     "schema_migrations",
     "settings",
@@ -60,47 +61,53 @@ const TABLES: &[&str] = &[
     "workflow_transition",
 ];
 
-/// A store in an SQLite database file (or in memory).
+/// How long a write waits for another process's write transaction before it gives up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The store over either backend: an SQLite database file (or memory; [`SqlStore::create`],
+/// [`SqlStore::open`], [`SqlStore::open_in_memory`]) or a PostgreSQL database
+/// ([`SqlStore::connect`]). Every query and every rule is the same code on both (see
+/// [`crate::db`]); only the schema's types and the SIE import's bulk writes differ.
 ///
-/// The connection runs with `foreign_keys=ON`, `journal_mode=WAL` and `synchronous=NORMAL`:
+/// An SQLite connection runs with `foreign_keys=ON`, `journal_mode=WAL` and `synchronous=NORMAL`:
 /// with WAL, NORMAL keeps the database consistent after a crash, and at worst loses the last
 /// committed imports on power loss (they can simply be imported again).
-pub struct SqliteStore {
+pub struct SqlStore {
     pub(crate) conn: Connection,
     applied: Vec<i64>,
 }
 
-impl std::fmt::Debug for SqliteStore {
+impl std::fmt::Debug for SqlStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteStore")
+        f.debug_struct("SqlStore")
             .field("path", &self.conn.path())
             .finish()
     }
 }
 
-impl SqliteStore {
+impl SqlStore {
     /// Create a new database file; fails when the file already exists.
-    pub fn create(path: &Path) -> Result<SqliteStore, StoreError> {
+    pub fn create(path: &Path) -> Result<SqlStore, StoreError> {
         if path.exists() {
             return Err(StoreError::Exists(path.to_path_buf()));
         }
-        let conn = Connection::open_with_flags(
+        let conn = rusqlite::Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-        SqliteStore::setup(conn)
+        SqlStore::setup_sqlite(conn)
     }
 
     /// Open an existing delar database, applying pending migrations; fails with a Swedish
     /// message when the file does not exist or is not a delar database.
-    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+    pub fn open(path: &Path) -> Result<SqlStore, StoreError> {
         if !path.exists() {
             return Err(StoreError::NotFound(path.to_path_buf()));
         }
-        let conn = Connection::open_with_flags(
+        let conn = rusqlite::Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
@@ -111,17 +118,23 @@ impl SqliteStore {
         if id != APPLICATION_ID {
             return Err(StoreError::NotDelar(path.to_path_buf()));
         }
-        SqliteStore::setup(conn)
+        SqlStore::setup_sqlite(conn)
+    }
+
+    /// Connect to a PostgreSQL database (`postgres://user@host/dbname`) and migrate it; see
+    /// [`crate::pg::connect`].
+    pub fn connect(url: &str) -> Result<SqlStore, StoreError> {
+        crate::pg::connect(url)
     }
 
     /// A fresh database in memory (for tests and dry runs).
-    pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
-        let conn = Connection::open_in_memory()?;
+    pub fn open_in_memory() -> Result<SqlStore, StoreError> {
+        let conn = rusqlite::Connection::open_in_memory()?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-        SqliteStore::setup(conn)
+        SqlStore::setup_sqlite(conn)
     }
 
-    fn setup(conn: Connection) -> Result<SqliteStore, StoreError> {
+    fn setup_sqlite(conn: rusqlite::Connection) -> Result<SqlStore, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // journal_mode answers with the new mode ("memory" for an in-memory database).
         let _mode: String =
@@ -131,31 +144,57 @@ impl SqliteStore {
         // spilling them to the WAL half-way.
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.set_prepared_statement_cache_capacity(64);
-        let mut store = SqliteStore {
-            conn,
-            applied: Vec::new(),
-        };
-        store.applied = store.migrate()?;
-        Ok(store)
+        // Another process's write transaction is waited for (BEGIN IMMEDIATE), not reported
+        // as "database is locked"; a large import holds the lock for minutes.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        SqlStore::on_connection(conn.into())
     }
 
     /// Apply pending migrations (every one not recorded in `schema_migrations`, in order) in
     /// one transaction; returns the versions applied.
-    fn migrate(&mut self) -> Result<Vec<i64>, StoreError> {
+    pub(crate) fn migrate(&mut self) -> Result<Vec<i64>, StoreError> {
+        let migrations = match self.conn.dialect() {
+            Dialect::Sqlite => MIGRATIONS,
+            Dialect::Postgres => crate::pg::schema::MIGRATIONS,
+        };
+        // Without pending migrations nothing is written, so opening a database does not wait
+        // for another process's import (the write lock is taken only to migrate).
+        if let Some(done) = self.versions_done()? {
+            let known = migrations.last().map(|m| m.version).unwrap_or(0);
+            let current = done.iter().copied().max().unwrap_or(0);
+            if current > known {
+                return Err(StoreError::TooNew {
+                    found: current,
+                    known,
+                });
+            }
+            if migrations.iter().all(|m| done.contains(&m.version)) {
+                return Ok(Vec::new());
+            }
+        }
         let tx = self.conn.transaction()?;
-        tx.execute_batch(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                 version    INTEGER PRIMARY KEY,
-                 name       TEXT NOT NULL,
-                 applied_at TEXT NOT NULL
-             )",
-        )?;
+        tx.execute_batch(match tx.dialect() {
+            Dialect::Sqlite => {
+                "CREATE TABLE IF NOT EXISTS schema_migrations (
+                     version    INTEGER PRIMARY KEY,
+                     name       TEXT NOT NULL,
+                     applied_at TEXT NOT NULL
+                 )"
+            }
+            Dialect::Postgres => {
+                "CREATE TABLE IF NOT EXISTS schema_migrations (
+                     version    BIGINT PRIMARY KEY,
+                     name       TEXT COLLATE \"C\" NOT NULL,
+                     applied_at TEXT COLLATE \"C\" NOT NULL
+                 )"
+            }
+        })?;
         let current: i64 = tx.query_row(
             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
             [],
             |r| r.get(0),
         )?;
-        let known = MIGRATIONS.last().map(|m| m.version).unwrap_or(0);
+        let known = migrations.last().map(|m| m.version).unwrap_or(0);
         if current > known {
             return Err(StoreError::TooNew {
                 found: current,
@@ -166,13 +205,11 @@ impl SqliteStore {
         // developed on branches, so a database may have 6 without 5.
         let done: std::collections::HashSet<i64> = {
             let mut stmt = tx.prepare("SELECT version FROM schema_migrations")?;
-            let v = stmt
-                .query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            v
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
         };
         let mut applied = Vec::new();
-        for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
+        for m in migrations.iter().filter(|m| !done.contains(&m.version)) {
             tx.execute_batch(m.sql)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
@@ -181,7 +218,50 @@ impl SqliteStore {
             applied.push(m.version);
         }
         tx.commit()?;
+        self.conn.clear_statements();
         Ok(applied)
+    }
+
+    /// The migration versions recorded, `None` when the database has no `schema_migrations`
+    /// table yet.
+    fn versions_done(&self) -> Result<Option<std::collections::HashSet<i64>>, StoreError> {
+        let exists: i64 = match self.conn.dialect() {
+            Dialect::Sqlite => self.conn.query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'
+                   AND name = 'schema_migrations'",
+                [],
+                |r| r.get(0),
+            )?,
+            Dialect::Postgres => self.conn.query_row(
+                "SELECT COUNT(*) FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
+                [],
+                |r| r.get(0),
+            )?,
+        };
+        if exists == 0 {
+            return Ok(None);
+        }
+        let mut stmt = self.conn.prepare("SELECT version FROM schema_migrations")?;
+        let done = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(Some(done))
+    }
+
+    /// A store on an open connection of either backend, migrated.
+    pub(crate) fn on_connection(conn: Connection) -> Result<SqlStore, StoreError> {
+        let mut store = SqlStore {
+            conn,
+            applied: Vec::new(),
+        };
+        store.applied = store.migrate()?;
+        Ok(store)
+    }
+
+    /// Which backend this store is on.
+    pub fn dialect(&self) -> Dialect {
+        self.conn.dialect()
     }
 
     /// The migration versions applied when this store was opened (empty when none was
@@ -402,7 +482,7 @@ impl Periodiser {
     }
 }
 
-impl SqliteStore {
+impl SqlStore {
     /// The ledger: outcome (when `with_outcome`), SIE budget and the CSV budget versions
     /// decided on or before `as_of` (all versions when `None`).
     fn ledger_impl(
@@ -436,7 +516,7 @@ impl SqliteStore {
              WHERE m.financial_year_id = ?1 AND p.replaced_by IS NULL AND ";
         const GROUP: &str = " GROUP BY m.account_id, m.kind, m.period";
         let mut sums: Vec<(i64, String, i32, i64)> = Vec::new();
-        let mut collect = |sql: String, p: &[&dyn rusqlite::ToSql]| -> Result<(), StoreError> {
+        let mut collect = |sql: String, p: &[&dyn crate::db::ToSql]| -> Result<(), StoreError> {
             let mut stmt = self.conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(p, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
             for row in rows {
@@ -820,7 +900,7 @@ impl SqliteStore {
     }
 }
 
-impl Store for SqliteStore {
+impl Store for SqlStore {
     fn organisation_name(&self) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
@@ -1016,7 +1096,7 @@ impl Store for SqliteStore {
              FROM import_batch ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
-            let n = |i: usize| -> rusqlite::Result<u64> { Ok(r.get::<_, i64>(i)?.max(0) as u64) };
+            let n = |i: usize| -> crate::db::Result<u64> { Ok(r.get::<_, i64>(i)?.max(0) as u64) };
             Ok(BatchInfo {
                 id: r.get(0)?,
                 source: r.get(1)?,

@@ -6,6 +6,7 @@
 //! problems collected, up to [`MAX_ROW_ERRORS`]) and stored with the template's replacement
 //! rule; earlier batches of the template none of whose rows remain get the status `replaced`.
 
+use crate::db::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use crate::sqlite::ensure_mapping;
 use crate::time::now_utc;
 use crate::types::{
@@ -16,7 +17,6 @@ use delar_core::{
     Amount, BudgetLine, BudgetPeriod, Date, FinancialYear, OrgKind, OrgNode, Organisation,
     VolumeKind, VolumeSeries, VolumeValue, YearMonth,
 };
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How many row problems an import lists before it only counts them.
@@ -129,10 +129,8 @@ pub(crate) fn run(
                AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.batch_id = import_batch.id)
              RETURNING id"
         ))?;
-        let ids = stmt
-            .query_map(params![batch_id, kind.code()], |r| r.get(0))?
-            .collect::<Result<Vec<i64>, _>>()?;
-        ids
+        stmt.query_map(params![batch_id, kind.code()], |r| r.get(0))?
+            .collect::<Result<Vec<i64>, _>>()?
     };
     tx.commit()?;
     let mut replaced = replaced;

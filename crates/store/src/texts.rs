@@ -5,10 +5,10 @@
 //! without text restores the draft. The texts are part of the round's report, so a locked
 //! round's texts never change: both writes are refused with [`crate::locked_message`].
 
+use crate::db::{params, OptionalExtension};
 use crate::rounds::{refuse_if_locked, write_tx};
 use crate::time::now_utc;
-use crate::{SqliteStore, StoreError};
-use rusqlite::{params, OptionalExtension};
+use crate::{SqlStore, StoreError};
 
 /// Migration 10: edited report text.
 pub(crate) const MIGRATION_REPORT_TEXT: crate::schema::Migration = crate::schema::Migration {
@@ -85,7 +85,7 @@ pub trait TextStore {
 /// Refuse a change of `key` based on version `expected` when the key is at another: the
 /// message names who changed it, when, and the text now in force.
 fn check_text_version(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::db::Transaction<'_>,
     round: &str,
     key: &str,
     expected: Option<i64>,
@@ -118,7 +118,7 @@ fn check_text_version(
     )))
 }
 
-impl TextStore for SqliteStore {
+impl TextStore for SqlStore {
     /// Keep `text` as the round's text for `key` (an empty text is refused by the caller).
     /// Refused when the round is locked.
     fn set_report_text(
@@ -221,7 +221,7 @@ mod tests {
 
     #[test]
     fn edits_are_kept_per_round_and_withdrawn_with_history() {
-        let mut s = SqliteStore::open_in_memory().unwrap();
+        let mut s = SqlStore::open_in_memory().unwrap();
         s.set_report_text("2025-P2", "analys.SN", "Första.", "anna", None)
             .unwrap();
         s.set_report_text(

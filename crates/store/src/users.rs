@@ -6,10 +6,10 @@
 //! is given by the caller as seconds since the Unix epoch (so that the rules on expiry and
 //! lockout, which the application layer decides, can be tested without waiting).
 
+use crate::db::{params, OptionalExtension};
 use crate::rounds::write_tx;
 use crate::time::now_utc;
-use crate::{SqliteStore, StoreError};
-use rusqlite::{params, OptionalExtension};
+use crate::{SqlStore, StoreError};
 
 /// Migration 17: users, role grants, sessions.
 pub(crate) const MIGRATION_USERS: crate::schema::Migration = crate::schema::Migration {
@@ -145,7 +145,7 @@ pub trait UserStore {
     fn purge_sessions(&mut self, now: i64) -> Result<usize, StoreError>;
 }
 
-impl SqliteStore {
+impl SqlStore {
     fn grants_of(&self, name: &str) -> Result<Vec<StoredGrant>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT role, node FROM role_grant WHERE user_name = ?1 ORDER BY node, role",
@@ -160,7 +160,7 @@ impl SqliteStore {
     }
 }
 
-fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
+fn user_row(r: &crate::db::Row<'_>) -> crate::db::Result<UserRecord> {
     Ok(UserRecord {
         name: r.get(0)?,
         password_hash: r.get(1)?,
@@ -175,7 +175,7 @@ fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
 const USER_COLUMNS: &str =
     "SELECT name, password_hash, created_by, created_at, failed_logins, locked_until FROM app_user";
 
-impl UserStore for SqliteStore {
+impl UserStore for SqlStore {
     fn add_user(&mut self, name: &str, password_hash: &str, by: &str) -> Result<(), StoreError> {
         let tx = write_tx(&mut self.conn)?;
         let exists: Option<i64> = tx
@@ -355,96 +355,4 @@ fn unknown_user(name: &str) -> StoreError {
         "användaren {name} finns inte; lägg till den med \"delar anvandare lagg-till {name} \
          --roll ROLL --nod NOD\""
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accounts_grants_and_removal() {
-        let mut s = SqliteStore::open_in_memory().unwrap();
-        s.add_user("enhetschef-sn41", "$argon2id$x", "admin")
-            .unwrap();
-        let e = s
-            .add_user("enhetschef-sn41", "$argon2id$y", "admin")
-            .unwrap_err();
-        assert!(e.to_string().contains("finns redan"), "{e}");
-        assert!(s
-            .grant("enhetschef-sn41", "enhetschef", "SN41", "admin")
-            .unwrap());
-        assert!(!s
-            .grant("enhetschef-sn41", "enhetschef", "SN41", "admin")
-            .unwrap());
-        assert!(s.grant("enhetschef-sn41", "lasare", "SN", "admin").unwrap());
-        let e = s.grant("okand", "ekonom", "SN", "admin").unwrap_err();
-        assert!(e.to_string().contains("finns inte"), "{e}");
-        let u = s.user("enhetschef-sn41").unwrap().unwrap();
-        assert_eq!(u.password_hash, "$argon2id$x");
-        assert_eq!(
-            u.grants,
-            vec![
-                StoredGrant {
-                    role: "lasare".into(),
-                    node: "SN".into()
-                },
-                StoredGrant {
-                    role: "enhetschef".into(),
-                    node: "SN41".into()
-                },
-            ]
-        );
-        assert!(s.revoke("enhetschef-sn41", "lasare", "SN").unwrap());
-        assert!(!s.revoke("enhetschef-sn41", "lasare", "SN").unwrap());
-        s.create_session("abc", "enhetschef-sn41", 100, 200)
-            .unwrap();
-        assert!(s.remove_user("enhetschef-sn41").unwrap());
-        assert!(!s.remove_user("enhetschef-sn41").unwrap());
-        assert_eq!(s.user("enhetschef-sn41").unwrap(), None);
-        assert_eq!(
-            s.session("abc").unwrap(),
-            None,
-            "sessions end with the account"
-        );
-    }
-
-    #[test]
-    fn sessions_extend_end_and_purge() {
-        let mut s = SqliteStore::open_in_memory().unwrap();
-        s.add_user("ekonom-sn", "h", "admin").unwrap();
-        s.create_session("t1", "ekonom-sn", 1000, 2800).unwrap();
-        s.create_session("t2", "ekonom-sn", 1000, 1500).unwrap();
-        s.extend_session("t1", 3600).unwrap();
-        assert_eq!(
-            s.session("t1").unwrap(),
-            Some(SessionRecord {
-                user: "ekonom-sn".into(),
-                created_at: 1000,
-                expires_at: 3600
-            })
-        );
-        assert_eq!(s.purge_sessions(2000).unwrap(), 1);
-        assert_eq!(s.session("t2").unwrap(), None);
-        assert!(s.end_session("t1").unwrap());
-        assert_eq!(s.session("t1").unwrap(), None);
-        s.create_session("t3", "ekonom-sn", 1000, 9000).unwrap();
-        assert!(s.set_password("ekonom-sn", "h2").unwrap());
-        assert_eq!(
-            s.session("t3").unwrap(),
-            None,
-            "a new password ends sessions"
-        );
-    }
-
-    #[test]
-    fn failed_logins_are_counted_and_reset() {
-        let mut s = SqliteStore::open_in_memory().unwrap();
-        s.add_user("revisor", "h", "admin").unwrap();
-        s.set_login_failures("revisor", 5, Some(12_345)).unwrap();
-        let u = s.user("revisor").unwrap().unwrap();
-        assert_eq!((u.failed_logins, u.locked_until), (5, Some(12_345)));
-        s.set_login_failures("revisor", 0, None).unwrap();
-        let u = s.user("revisor").unwrap().unwrap();
-        assert_eq!((u.failed_logins, u.locked_until), (0, None));
-    }
 }

@@ -3,11 +3,11 @@
 //! per series and month, the value of the latest version decided on or before it (a version
 //! without a date is the original budget and comes first). Re-importing a version replaces it.
 
+use crate::db::params;
 use crate::templates::{plural, run, Problems};
 use crate::types::{TemplateKind, TemplateReport, TemplateSource};
-use crate::{SqliteStore, StoreError};
+use crate::{SqlStore, StoreError};
 use delar_core::{Date, PeriodRange, VolumeBudgetValue, YearMonth};
-use rusqlite::params;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Migration 8: volume budget versions and values.
@@ -83,7 +83,7 @@ pub trait VolumeBudgetStore {
     ) -> Result<BTreeMap<YearMonth, f64>, StoreError>;
 }
 
-impl VolumeBudgetStore for SqliteStore {
+impl VolumeBudgetStore for SqlStore {
     /// Import budgeted volumes and prices (`volymbudget.csv`), replacing each version (by
     /// name) in the file. Fails, storing nothing, when a series is not imported, a value is
     /// negative, a version has two decision dates or a (version, series, month) appears twice.

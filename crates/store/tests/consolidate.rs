@@ -2,12 +2,16 @@
 //! the consolidation engine: internal purchases and sales eliminate to exactly zero
 //! difference at PO, and the programme result equals PN's own + Σ committees.
 
+#[macro_use]
+mod common;
+
 use delar_consolidate::{consolidate, InputRow, InternalRule, Series};
 use delar_core::YearMonth;
 use delar_demo::kommun::{self, KommunOptions, Scale};
-use delar_store::{ImportOptions, LedgerBy, SqliteStore, Store, TemplateSource};
+use delar_store::{ImportOptions, LedgerBy, Store, TemplateSource};
 use delar_tabular::Table;
 
+both! {
 #[test]
 fn exempelkommun_internal_trade_eliminates_at_po() {
     let dir = tempfile::tempdir().unwrap();
@@ -16,7 +20,7 @@ fn exempelkommun_internal_trade_eliminates_at_po() {
         ..KommunOptions::default()
     };
     kommun::generate(&opts, dir.path(), |_, _| {}).unwrap();
-    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut store = common::store();
     let org_path = dir.path().join("organisation.csv");
     let table = Table::read_path(&org_path).unwrap();
     let nodes = delar_templates::organisation::parse(&table).unwrap();
@@ -116,6 +120,7 @@ fn exempelkommun_internal_trade_eliminates_at_po() {
     );
     assert!(po.consolidated.revenue.total().ore() < 0);
 }
+}
 
 const ORG: &str = "\
 kod;namn;typ;överordnad;från;till;verksamhet
@@ -135,11 +140,12 @@ fn source<'a>(file: &'a str, sha: &'a str, lines: &'a [usize]) -> TemplateSource
     }
 }
 
+both! {
 #[test]
 fn compensation_rates_and_intraprenader_round_trip() {
     use delar_consolidate::templates::{parse_intraprenader, parse_rates};
     use delar_store::{ImportStatus, StoreError};
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let t = Table::from_csv(ORG.as_bytes(), "organisation.csv").unwrap();
     let nodes = delar_templates::organisation::parse(&t).unwrap();
     s.import_organisation(&source("organisation.csv", "o", &[]), &nodes)
@@ -213,7 +219,9 @@ VON33;2024;900 000;;;;;
         .import_intraprenader(&source("intraprenader.csv", "k", &[]), &not)
         .is_err());
 }
+}
 
+both! {
 #[test]
 fn exempelkommun_2023_restated_to_2025_structure() {
     use delar_consolidate::restate::{compare, ComparisonMode};
@@ -224,7 +232,7 @@ fn exempelkommun_2023_restated_to_2025_structure() {
         ..KommunOptions::default()
     };
     kommun::generate(&opts, dir.path(), |_, _| {}).unwrap();
-    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut store = common::store();
     let table = Table::read_path(&dir.path().join("organisation.csv")).unwrap();
     let nodes = delar_templates::organisation::parse(&table).unwrap();
     store
@@ -303,7 +311,9 @@ fn exempelkommun_2023_restated_to_2025_structure() {
     assert_eq!(n.comparable_value("VON"), Some(subtree("VON")));
     assert_eq!(n.comparable_value("PO"), Some(subtree("PO")));
 }
+}
 
+both! {
 /// The purchaser's view (hours × the compensation rate, from the imported volume series) gives
 /// the same figure as PN's internal purchases in the ledger and as VON's internal revenue.
 #[test]
@@ -317,7 +327,7 @@ fn exempelkommun_home_care_purchase_is_the_same_on_both_sides() {
         ..KommunOptions::default()
     };
     kommun::generate(&opts, dir.path(), |_, _| {}).unwrap();
-    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut store = common::store();
     let read = |name: &str| Table::read_path(&dir.path().join(name)).unwrap();
     let t = read("organisation.csv");
     store
@@ -408,15 +418,16 @@ fn exempelkommun_home_care_purchase_is_the_same_on_both_sides() {
     );
     assert!(checks[0].agrees(), "{:?}", checks[0]);
 }
+}
 
+both! {
 /// A database made before migration 5 existed (it has 6 but not 5, as on a branch that took
 /// 6 first) gets 5 when opened.
 #[test]
 fn a_missing_middle_migration_is_applied() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("delar.db");
+    let db = common::Persistent::new();
     {
-        let s = SqliteStore::create(&path).unwrap();
+        let s = db.create();
         s.connection()
             .execute_batch(
                 "DROP TABLE compensation_rate; DROP TABLE intraprenad_opening;
@@ -424,9 +435,10 @@ fn a_missing_middle_migration_is_applied() {
             )
             .unwrap();
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = db.open();
     assert_eq!(s.migrations_applied(), [5]);
     assert!(s.compensation_rates().unwrap().is_empty());
-    let again = SqliteStore::open(&path).unwrap();
+    let again = db.open();
     assert!(again.migrations_applied().is_empty());
+}
 }

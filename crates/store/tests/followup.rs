@@ -1,5 +1,8 @@
 //! Follow-up registers in the store: migration, import, replacement, queries, bad input.
 
+#[macro_use]
+mod common;
+
 use delar_followup::model::*;
 use delar_store::{BatchStatus, FollowupError, FollowupFilter, ImportStatus, SqliteStore, Store};
 use delar_tabular::Table;
@@ -24,9 +27,10 @@ SN;2025-08;410,5;330;90;420;7,9;4,1;7,1;81,5\n\
 VON;2025-08;2 350;2 100;420;2 520;9,6;6,2;9,0;64\n\
 SN;2024-12;402;320;88;408;8,1;4,3;7,3;80\n";
 
+both! {
 #[test]
 fn fresh_store_has_migration_3_and_empty_registers() {
-    let s = SqliteStore::open_in_memory().unwrap();
+    let s = common::store();
     assert_eq!(
         s.schema_version().unwrap(),
         delar_store::schema::MIGRATIONS.last().unwrap().version
@@ -37,10 +41,12 @@ fn fresh_store_has_migration_3_and_empty_registers() {
     assert!(s.migrations_applied().contains(&7));
     assert!(counts.iter().all(|(_, n)| *n == 0));
 }
+}
 
+both! {
 #[test]
 fn import_query_and_replace_per_year_and_committee() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let r = import(&mut s, "personal", STAFF, "personal.csv");
     assert_eq!(r.status, ImportStatus::Imported);
     assert_eq!(r.rows, 3);
@@ -97,10 +103,12 @@ fn import_query_and_replace_per_year_and_committee() {
     let n: Vec<StaffFigures> = s.followup_rows(&FollowupFilter::default()).unwrap();
     assert_eq!(n.len(), 4);
 }
+}
 
+both! {
 #[test]
 fn bad_rows_change_nothing_and_name_row_and_column() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     import(&mut s, "personal", STAFF, "personal.csv");
     let before = s.followup_table_counts().unwrap();
     let bad = "nämnd;månad;årsarbetare;anställda totalt\nSN;2025-13;412;421\nVON;2025-08;många;3\n";
@@ -117,10 +125,12 @@ fn bad_rows_change_nothing_and_name_row_and_column() {
     assert_eq!(s.followup_table_counts().unwrap(), before);
     assert_eq!(s.batches().unwrap().len(), 1);
 }
+}
 
+both! {
 #[test]
 fn contradictory_rows_roll_back() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let pop = "år;åldersgrupp;kvinnor;män;totalt\n2025;0–19;17 000;18 000;35 000\n2025;20–64;44 000;45 000;90 000\n";
     let e = s
         .import_followup_table("befolkning", &table(pop, "befolkning.csv"), "y")
@@ -144,10 +154,12 @@ fn contradictory_rows_roll_back() {
         .all(|(_, n)| *n == 0));
     assert!(s.batches().unwrap().is_empty());
 }
+}
 
+both! {
 #[test]
 fn cross_register_gaps_are_warnings_and_everything_reads_back() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let goals = "år;nivå;kod;namn;överordnad;nämnd\n\
                  2025;målområde;MO1;Ett tryggt liv;;\n\
                  2025;kf-mål;KF1;Trygg vård;MO1;\n\
@@ -202,7 +214,9 @@ fn cross_register_gaps_are_warnings_and_everything_reads_back() {
         .unwrap_err();
     assert!(e.to_string().contains("duplicate-value"), "{e}");
 }
+}
 
+both! {
 #[test]
 fn import_from_file_and_unknown_register() {
     let dir = tempfile::tempdir().unwrap();
@@ -215,7 +229,7 @@ fn import_from_file_and_unknown_register() {
             .as_bytes(),
     )
     .unwrap();
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let r = s.import_followup_file("jamforelser", &p).unwrap();
     assert_eq!(r.rows, 2);
     let c: Vec<Comparison> = s.followup_rows(&FollowupFilter::default()).unwrap();
@@ -227,10 +241,12 @@ fn import_from_file_and_unknown_register() {
     let e = s.import_followup_file("budget", &p).unwrap_err();
     assert!(e.to_string().contains("okänt register"), "{e}");
 }
+}
 
+both! {
 #[test]
 fn kpi_file_merges_into_indicator_values_all_or_nothing_and_repeatably() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     import(
         &mut s,
         "indikatorer",
@@ -312,6 +328,7 @@ fn kpi_file_merges_into_indicator_values_all_or_nothing_and_repeatably() {
     let after: Vec<IndicatorValue> = s.followup_rows(&FollowupFilter::default()).unwrap();
     assert_eq!(after.len(), n);
 }
+}
 
 const QUEUES: &str = "månad;nämnd;lagrum;insats;kvinnor;män;totalt;varav över tre månader;\
 medelväntetid dagar;medianväntetid dagar;kommentar\n\
@@ -319,9 +336,10 @@ medelväntetid dagar;medianväntetid dagar;kommentar\n\
 2025-08;FSN;LSS;Bostad med särskild service;19;23;42;30;;;väntar på nybyggnation\n\
 2024-08;VON;SoL;Särskilt boende;30;17;47;11;68;55;\n";
 
+both! {
 #[test]
 fn queues_round_trip_replace_per_year_and_committee() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let r = import(&mut s, "koer", QUEUES, "koer.csv");
     assert_eq!(r.rows, 3);
     assert_eq!(r.scopes, vec!["2024|VON", "2025|FSN", "2025|VON"]);
@@ -360,10 +378,12 @@ fn queues_round_trip_replace_per_year_and_committee() {
         .unwrap();
     assert_eq!((von25.women, von25.total), (None, 57));
 }
+}
 
+both! {
 #[test]
 fn queue_import_is_all_or_nothing() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     import(&mut s, "koer", QUEUES, "koer.csv");
     let before = s.followup_table_counts().unwrap();
     // Row errors: every bad row named with file, row and column; nothing changes.
@@ -400,10 +420,12 @@ fn queue_import_is_all_or_nothing() {
     let q: Vec<Queue> = s.followup_rows(&FollowupFilter::default()).unwrap();
     assert_eq!(q[0].women, Some(38));
 }
+}
 
+both! {
 #[test]
 fn grants_store_use_to_date_and_forecast() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let csv = "år;nämnd;kod;benämning;belopp;förbrukat hittills;prognos förbrukning;\
                återrapportering;återbetalning\n\
                2025;VON;SB4;Äldreomsorgslyftet;22 900 000;14 100 000;21 300 000;X;X\n\
@@ -415,4 +437,5 @@ fn grants_store_use_to_date_and_forecast() {
     assert_eq!(g[0].remaining(), delar_core::Amount::from_kr(1_600_000));
     assert_eq!((g[1].used_to_date, g[1].forecast_use), (None, None));
     assert!(g[1].report_back && !g[1].repayable);
+}
 }

@@ -1,6 +1,9 @@
 //! The ledger read whole and the ledger per ansvar give the same totals whatever levels a
 //! file's #PSALDO and #PBUDGET come at, and amounts without an ansvar are kept (node "").
 
+#[macro_use]
+mod common;
+
 use delar_core::{Amount, Date};
 use delar_store::{ForecastStore, ImportOptions, LedgerBy, SqliteStore, Store};
 
@@ -54,9 +57,10 @@ fn kr(x: i64) -> Amount {
     Amount::from_kr(x).unwrap()
 }
 
+both! {
 #[test]
 fn budget_only_per_unit_is_the_ledgers_budget() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let text = format!(
         "{HEAD}#PBUDGET 0 202501 5010 {{1 \"A\"}} 300.00
 #PBUDGET 0 202502 5010 {{1 \"A\"}} 300.00
@@ -82,10 +86,12 @@ fn budget_only_per_unit_is_the_ledgers_budget() {
         .unwrap();
     assert_eq!(in_force.iter().map(|b| b.total).sum::<Amount>(), kr(800));
 }
+}
 
+both! {
 #[test]
 fn account_level_beyond_the_units_and_vouchers_without_ansvar_are_kept() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let text = format!(
         "{HEAD}#PBUDGET 0 202501 5010 {{}} 1000.00
 #PBUDGET 0 202501 5010 {{1 \"A\"}} 300.00
@@ -110,4 +116,5 @@ fn account_level_beyond_the_units_and_vouchers_without_ansvar_are_kept() {
     let a = s.ledger(2025, LedgerBy::Group, Some((1, "A"))).unwrap();
     assert_eq!(a.iter().map(|r| r.budget_total).sum::<Amount>(), kr(300));
     assert_eq!(a.iter().map(|r| r.outcome_total).sum::<Amount>(), kr(40));
+}
 }

@@ -2,6 +2,9 @@
 //! written before the rename is rewritten when opened, so a method a person chose keeps being
 //! recomputed.
 
+#[macro_use]
+mod common;
+
 use delar_core::{Amount, Round, RoundKind};
 use delar_forecast::{ForecastLine, Method};
 use delar_store::{
@@ -52,13 +55,13 @@ fn count(s: &SqliteStore, sql: &str) -> i64 {
     s.connection().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
+both! {
 #[test]
 fn old_method_codes_are_rewritten_and_a_chosen_method_keeps_being_recomputed() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("delar.db");
+    let db = common::Persistent::new();
     let round = Round::new(2025, RoundKind::P2).unwrap();
     {
-        let mut s = SqliteStore::create(&path).unwrap();
+        let mut s = db.create();
         s.save_round(&round, LedgerBy::Group, &[line(1000, 1200)], "anna")
             .unwrap();
         // A person chooses volume × price on the line (after someone else had changed it).
@@ -98,7 +101,7 @@ fn old_method_codes_are_rewritten_and_a_chosen_method_keeps_being_recomputed() {
             )
             .unwrap();
     }
-    let mut s = SqliteStore::open(&path).unwrap();
+    let mut s = db.open();
     assert_eq!(s.migrations_applied(), [13]);
     let old = "SELECT (SELECT COUNT(*) FROM forecast_line WHERE method = 'volym_pris' OR recommended = 'volym_pris')
                     + (SELECT COUNT(*) FROM forecast_estimate WHERE method = 'volym_pris')";
@@ -119,4 +122,5 @@ fn old_method_codes_are_rewritten_and_a_chosen_method_keeps_being_recomputed() {
         .unwrap();
     let l = &s.forecast_lines("2025-P2").unwrap()[0];
     assert_eq!((l.method, l.base), (Method::VolumePrice, tk(1300)));
+}
 }

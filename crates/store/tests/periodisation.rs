@@ -3,6 +3,9 @@
 //! when the account group says `periodisering = "jamn"`; exactly to the öre, and the same in
 //! the ledger, the ledger per node and the budget in force.
 
+#[macro_use]
+mod common;
+
 use delar_core::{AccountMapping, Amount, Date};
 use delar_store::{ForecastStore, ImportOptions, LedgerBy, SqliteStore, Store, TemplateSource};
 use delar_templates::{budget, organisation, Table};
@@ -38,7 +41,7 @@ Budget 2025;2024-11-20;2025-03;4610;SN1;;50;
 ";
 
 fn store(mapping: Option<&str>) -> SqliteStore {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     if let Some(toml) = mapping {
         s.set_account_mapping(&AccountMapping::from_toml(toml).unwrap())
             .unwrap();
@@ -156,9 +159,10 @@ fn a_group_periodised_evenly_ignores_last_year() {
     );
 }
 
+both! {
 #[test]
 fn an_annual_pbudget_is_periodised_like_an_annual_csv_amount() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let text = last_year_sie();
     s.import_sie_reader(
         &mut text.as_bytes(),
@@ -199,4 +203,5 @@ fn an_annual_pbudget_is_periodised_like_an_annual_csv_amount() {
     assert!(!rows.iter().any(|r| r.node.is_empty()));
     let whole = s.ledger(2025, LedgerBy::Account, None).unwrap();
     assert_eq!(whole[0].budget, sn1.budget);
+}
 }

@@ -1,6 +1,9 @@
 //! Importing the SIE quirk corpus (`crates/sie/tests/quirks/`, see its README): each file
 //! imports (or is refused with its cause first) and the amounts land where they should.
 
+#[macro_use]
+mod common;
+
 use delar_core::{AccountMapping, Amount, Date, FinancialYear, UNGROUPED};
 use delar_store::{
     ImportOptions, ImportReport, LedgerBy, LedgerRow, SqliteStore, Store, StoreError,
@@ -62,9 +65,10 @@ fn message<'a>(r: &'a ImportReport, code: &str) -> &'a str {
         .message
 }
 
+both! {
 #[test]
 fn a_4i_file_without_rar_lands_in_the_calendar_year_of_its_vouchers() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let r = import_file(&mut s, "4i-lon-utan-rar.se").unwrap();
     assert_eq!(r.years, [year("2025-01-01", "2025-12-31")]);
     assert_eq!((r.vouchers, r.transactions), (3, 10));
@@ -88,10 +92,12 @@ fn a_4i_file_without_rar_lands_in_the_calendar_year_of_its_vouchers() {
     let again = import_file(&mut s, "4i-lon-utan-rar.se").unwrap();
     assert_eq!(again.status, delar_store::ImportStatus::Unchanged);
 }
+}
 
+both! {
 #[test]
 fn without_rar_a_financial_year_already_stored_is_used() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     // The main ledger of a broken financial year, July–June.
     let main = "#FLAGGA 0\n#SIETYP 4\n#FNAMN \"Exempelkommun\"\n#RAR 0 20240701 20250630\n\
                 #KONTO 1930 \"Bank\"\n#KONTO 4610 \"Köp\"\n#VER A 1 20240815\n{\n\
@@ -115,10 +121,12 @@ fn without_rar_a_financial_year_already_stored_is_used() {
     assert_eq!(row(&rows, "4610").outcome_total, kr(100));
     assert_eq!(s.years().unwrap().len(), 1, "no calendar year was added");
 }
+}
 
+both! {
 #[test]
 fn vouchers_on_both_sides_of_the_new_year_land_in_two_years() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let r = import_file(&mut s, "4i-fakturor-over-arsskifte.se").unwrap();
     assert_eq!(
         r.years,
@@ -137,10 +145,12 @@ fn vouchers_on_both_sides_of_the_new_year_land_in_two_years() {
     let y2025 = s.ledger(2025, LedgerBy::Account, None).unwrap();
     assert_eq!(row(&y2025, "3110").outcome, months(&[(0, kr(-800))]));
 }
+}
 
+both! {
 #[test]
 fn balances_without_rar_go_to_the_year_of_the_vouchers() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let text = "#FLAGGA 0\n#SIETYP 4\n#FNAMN \"Exempelkommun\"\n#KONTO 1930 \"Bank\"\n\
                 #KONTO 4610 \"Köp\"\n#IB 0 1930 1000\n#UB 0 1930 900\n#RES -1 4610 50\n\
                 #VER A 1 20250305\n{\n#TRANS 4610 {} 100\n#TRANS 1930 {} -100\n}\n";
@@ -174,7 +184,7 @@ fn balances_without_rar_go_to_the_year_of_the_vouchers() {
         ]
     );
     // In a database with broken years (July–June), year −1 is the broken year before.
-    let mut broken = SqliteStore::open_in_memory().unwrap();
+    let mut broken = common::store();
     let main = "#FLAGGA 0\n#SIETYP 4\n#FNAMN \"Annan kommun\"\n#RAR 0 20240701 20250630\n\
                 #KONTO 1930 \"Bank\"\n";
     import(&mut broken, main.as_bytes(), "huvudbok.se").unwrap();
@@ -193,10 +203,12 @@ fn balances_without_rar_go_to_the_year_of_the_vouchers() {
     let text = err.to_string();
     assert!(text.contains("lägg till #RAR 0"), "{text}");
 }
+}
 
+both! {
 #[test]
 fn accounts_outside_the_groups_import_into_ej_kontogrupperat() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let r = import_file(&mut s, "konton-utanfor-grupper.se").unwrap();
     assert_eq!(codes(&r), ["ungrouped-account"], "{:#?}", r.findings);
     let m = message(&r, "ungrouped-account");
@@ -250,10 +262,12 @@ fn accounts_outside_the_groups_import_into_ej_kontogrupperat() {
         .unwrap();
     assert_eq!(listed(&s, None), expected);
 }
+}
 
+both! {
 #[test]
 fn a_mapping_stored_before_the_reserved_group_existed_still_imports() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     import_file(&mut s, "ktyp-tillgang-klass-3.se").unwrap();
     // As an older delar stored it: the groups without the reserved one.
     s.connection()
@@ -261,19 +275,16 @@ fn a_mapping_stored_before_the_reserved_group_existed_still_imports() {
         .unwrap();
     assert_eq!(s.account_mapping().unwrap(), AccountMapping::kommun_bas());
     import_file(&mut s, "konton-utanfor-grupper.se").unwrap();
-    let violations: i64 = s
-        .connection()
-        .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let violations = common::key_violations(&s);
     assert_eq!(violations, 0);
     assert_eq!(s.ungrouped_accounts(None).unwrap().len(), 4);
 }
+}
 
+both! {
 #[test]
 fn fields_without_bearing_on_amounts_do_not_stop_the_import() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let r = import_file(&mut s, "tomma-falt.se").unwrap();
     let mut got = codes(&r);
     got.sort();
@@ -297,10 +308,12 @@ fn fields_without_bearing_on_amounts_do_not_stop_the_import() {
     // from the vouchers.
     assert_eq!(r.source, "Exempelkommun – Redovisning");
 }
+}
 
+both! {
 #[test]
 fn ktyp_t_on_a_class_3_account_makes_it_a_balance_account() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let r = import_file(&mut s, "ktyp-tillgang-klass-3.se").unwrap();
     assert_eq!(codes(&r), Vec::<&str>::new(), "{:#?}", r.findings);
     let rows = s.ledger(2025, LedgerBy::Account, None).unwrap();
@@ -333,10 +346,12 @@ fn ktyp_t_on_a_class_3_account_makes_it_a_balance_account() {
     let rows = s.ledger(2025, LedgerBy::Account, None).unwrap();
     assert!(rows.iter().all(|r| r.key != "3740"), "{rows:#?}");
 }
+}
 
+both! {
 #[test]
 fn psaldo_only_on_objects_imports() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let r = import_file(&mut s, "psaldo-bara-objekt.se").unwrap();
     assert_eq!(codes(&r), ["psaldo-ignored"], "{:#?}", r.findings);
     let rows = s.ledger(2025, LedgerBy::Account, None).unwrap();
@@ -346,14 +361,17 @@ fn psaldo_only_on_objects_imports() {
     );
     assert_eq!(row(&rows, "5011").outcome, months(&[(0, kr(300))]));
 }
+}
 
+both! {
 #[test]
 fn an_old_dos_file_imports() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let r = import_file(&mut s, "dos-ctrl-z.se").unwrap();
     assert_eq!(r.encoding, "CP437 (PC8)");
     let rows = s.ledger(1998, LedgerBy::Account, None).unwrap();
     assert_eq!(row(&rows, "4610").outcome, months(&[(11, kr(250))]));
+}
 }
 
 /// The first lines of an import error: the header, then the findings as printed.
@@ -361,9 +379,10 @@ fn error_lines(err: &StoreError) -> Vec<String> {
     err.to_string().lines().map(str::to_string).collect()
 }
 
+both! {
 #[test]
 fn a_missing_series_is_refused_with_the_series_named_first() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let err = import_file(&mut s, "saknad-serie.se").unwrap_err();
     let lines = error_lines(&err);
     assert_eq!(
@@ -382,7 +401,9 @@ fn a_missing_series_is_refused_with_the_series_named_first() {
     assert_eq!(lines.len(), 4, "{lines:#?}");
     assert!(s.batches().unwrap().is_empty());
 }
+}
 
+both! {
 #[test]
 fn a_truncated_file_is_refused_with_the_cut_named_first() {
     // A year with 300 accounts, cut off in the middle of its last voucher: the #RES of every
@@ -409,7 +430,7 @@ fn a_truncated_file_is_refused_with_the_cut_named_first() {
     }
     let cut = text.find("#VER A 301 ").unwrap() + 40;
     let bytes = &text.as_bytes()[..cut];
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let err = import(&mut s, bytes, "avbruten.se").unwrap_err();
     let StoreError::Invalid {
         errors, findings, ..
@@ -445,10 +466,12 @@ fn a_truncated_file_is_refused_with_the_cut_named_first() {
         "{err}"
     );
 }
+}
 
+both! {
 #[test]
 fn files_that_are_not_sie_are_refused_with_one_error() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     for (file, what) in [
         ("html-sida.se", "HTML-sida"),
         ("excel-omdopt.se", "Excel-arbetsbok"),
@@ -466,10 +489,12 @@ fn files_that_are_not_sie_are_refused_with_one_error() {
     }
     assert!(s.batches().unwrap().is_empty());
 }
+}
 
+both! {
 #[test]
 fn an_unreadable_amount_is_named_before_what_it_unbalances() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let err = import_file(&mut s, "felaktigt-belopp.se").unwrap_err();
     let lines = error_lines(&err);
     assert!(
@@ -496,4 +521,5 @@ fn an_unreadable_amount_is_named_before_what_it_unbalances() {
     import(&mut s, &fixed, "rattat.se").unwrap();
     let rows = s.ledger(2025, LedgerBy::Account, None).unwrap();
     assert_eq!(row(&rows, "4610").outcome_total, ore(125_000));
+}
 }

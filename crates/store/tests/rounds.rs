@@ -2,6 +2,9 @@
 //! people changed, locked rounds refuse every write, locking needs comments on flagged lines,
 //! every change is audited; and the single per-node ledger query equals the per-object ledger.
 
+#[macro_use]
+mod common;
+
 use delar_core::{Amount, Date, Round, RoundKind};
 use delar_demo::kommun::{self, KommunOptions, Scale};
 use delar_forecast::{Adjustment, AdjustmentKind, ForecastLine, Method};
@@ -67,9 +70,10 @@ fn forecast_err(e: StoreError) -> String {
     }
 }
 
+both! {
 #[test]
 fn lines_and_adjustments_round_trip_and_recompute_keeps_overrides() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     assert!(s.migrations_applied().contains(&4));
     assert!(s.forecast_rounds().unwrap().is_empty());
     let r = p2();
@@ -238,10 +242,12 @@ fn lines_and_adjustments_round_trip_and_recompute_keeps_overrides() {
         .unwrap()
         .contains("Placeringarna ökar jämnt."));
 }
+}
 
+both! {
 #[test]
 fn locking_needs_comments_on_flagged_lines_and_locked_rounds_never_change() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let r = p2();
     // Budget 950 (633 to date); outcome 700 to date (−67 so far); forecast 960 (−10 for the
     // year): the rest of the year forecast 57 tkr better than budget, the deficit almost all
@@ -406,6 +412,7 @@ fn locking_needs_comments_on_flagged_lines_and_locked_rounds_never_change() {
     );
     assert!(e.contains("finns inte"), "{e}");
 }
+}
 
 /// A round with one flagged line (SN41, the deficit almost all realised) and one that is not.
 fn flagged_round(s: &mut SqliteStore) {
@@ -416,9 +423,10 @@ fn flagged_round(s: &mut SqliteStore) {
         .unwrap();
 }
 
+both! {
 #[test]
 fn a_review_note_satisfies_the_lock_and_stays_out_of_the_reports_lines() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     assert!(s.migrations_applied().contains(&12));
     flagged_round(&mut s);
     let d = s.forecast_line_details("2025-P2").unwrap();
@@ -496,10 +504,12 @@ fn a_review_note_satisfies_the_lock_and_stays_out_of_the_reports_lines() {
         .iter()
         .any(|a| a.action == "metod" && a.new_value.as_deref().unwrap().ends_with("(granskning)")));
 }
+}
 
+both! {
 #[test]
 fn bulk_review_is_all_or_nothing_with_one_audit_entry_per_line() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     flagged_round(&mut s);
     let note = |node: &str, text: &str| delar_store::ReviewNote {
         node: node.into(),
@@ -547,13 +557,14 @@ fn bulk_review_is_all_or_nothing_with_one_audit_entry_per_line() {
     assert_eq!(reviews[1].node.as_deref(), Some("SN42"));
     s.lock_round("2025-P2", "chef").unwrap();
 }
+}
 
+both! {
 #[test]
 fn migration_12_keeps_existing_comments_as_report_comments() {
-    let d = tempfile::tempdir().unwrap();
-    let path = d.path().join("delar.db");
+    let db = common::Persistent::new();
     {
-        let mut s = SqliteStore::create(&path).unwrap();
+        let mut s = db.create();
         flagged_round(&mut s);
         s.set_line_comment(
             "2025-P2",
@@ -572,7 +583,7 @@ fn migration_12_keeps_existing_comments_as_report_comments() {
             )
             .unwrap();
     }
-    let s = SqliteStore::open(&path).unwrap();
+    let s = db.open();
     assert_eq!(s.migrations_applied(), &[12]);
     let lines = s.forecast_lines("2025-P2").unwrap();
     assert_eq!(
@@ -586,10 +597,12 @@ fn migration_12_keeps_existing_comments_as_report_comments() {
         "the old comment still counts for the lock"
     );
 }
+}
 
 /// Per node: key → (outcome months, budget months).
 type Sums = BTreeMap<(String, String), (Vec<Amount>, Vec<Amount>)>;
 
+both! {
 #[test]
 fn ledger_by_node_equals_the_per_object_ledger() {
     let dir = tempfile::tempdir().unwrap();
@@ -598,7 +611,7 @@ fn ledger_by_node_equals_the_per_object_ledger() {
         ..KommunOptions::default()
     };
     kommun::generate(&opts, dir.path(), |_, _| {}).unwrap();
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     for year in [2024, 2025] {
         s.import_sie(
             &dir.path().join("sie").join(kommun::sie_name(year)),
@@ -690,7 +703,7 @@ fn ledger_by_node_equals_the_per_object_ledger() {
 
 #[test]
 fn each_methods_replayed_years_round_trip() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     assert!(s.migrations_applied().contains(&21));
     let row = |year: i32, f: i64, a: i64| delar_forecast::BacktestRow {
         year,
@@ -716,4 +729,5 @@ fn each_methods_replayed_years_round_trip() {
         .find(|e| e.method == Method::RunRate)
         .unwrap();
     assert!(run.replay.is_empty());
+}
 }

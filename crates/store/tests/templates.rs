@@ -1,6 +1,9 @@
 //! Template imports into the store: organisation, volume series, volumes, budget; all or
 //! nothing, repeatable, replacement rules, and the budget in force at a date.
 
+#[macro_use]
+mod common;
+
 use delar_core::{Amount, Date, PeriodRange, YearMonth};
 use delar_store::{
     BatchStatus, ImportOptions, ImportStatus, LedgerBy, SqliteStore, Store, StoreError,
@@ -157,9 +160,10 @@ fn row_errors(e: StoreError) -> Vec<String> {
     errors.iter().map(|x| x.render(&file)).collect()
 }
 
+both! {
 #[test]
 fn organisation_import_query_repeat_and_replace() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     assert!(s.organisation().unwrap().is_empty());
     let r = import_org(&mut s, ORG).unwrap();
     assert_eq!(r.status, ImportStatus::Imported);
@@ -225,10 +229,12 @@ fn organisation_import_query_repeat_and_replace() {
     );
     assert_eq!(dump(&s), before);
 }
+}
 
+both! {
 #[test]
 fn volumes_need_their_series_and_replace_per_series_and_month() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     import_org(&mut s, ORG).unwrap();
     // Values before series: refused with the row of each unknown series.
     let e = row_errors(import_volumes(&mut s, VOLUMES).unwrap_err());
@@ -288,10 +294,12 @@ fn volumes_need_their_series_and_replace_per_series_and_month() {
     assert_eq!(series.len(), 3);
     assert_eq!(series[2].name, "Utförda timmar i hemtjänsten");
 }
+}
 
+both! {
 #[test]
 fn volume_series_are_checked_against_the_database() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     import_org(&mut s, ORG).unwrap();
     import_series(&mut s, SERIES).unwrap();
     let bad = "serie;namn;måttenhet;typ;ansvar;kategori;prisserie\n\
@@ -315,10 +323,12 @@ fn volume_series_are_checked_against_the_database() {
     );
     assert_eq!(dump(&s), before, "nothing stored");
 }
+}
 
+both! {
 #[test]
 fn budget_all_or_nothing_with_file_row_and_column() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     import_org(&mut s, ORG).unwrap();
     let before = dump(&s);
     // A bad row in the middle: an account outside the kontogrupper, a balance account, an
@@ -357,14 +367,16 @@ fn budget_all_or_nothing_with_file_row_and_column() {
     );
 
     // Without an organisation, any ansvar is accepted.
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let ok = BUDGET.replace("SN-EXT", "ANNAT");
     import_budget(&mut s, &ok).unwrap();
 }
+}
 
+both! {
 #[test]
 fn budget_in_force_adds_versions_decided_by_the_date() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     s.import_sie_reader(
         &mut SIE.as_bytes(),
         "huvudbok.se",
@@ -464,10 +476,12 @@ fn budget_in_force_adds_versions_decided_by_the_date() {
     assert_eq!(versions[1].months[6], kr(300_000));
     assert_eq!(versions[0].decided, date("2024-11-20"));
 }
+}
 
+both! {
 #[test]
 fn budget_versions_are_replaced_by_name() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     import_org(&mut s, ORG).unwrap();
     import_budget(&mut s, BUDGET).unwrap(); // batch 2
     import_budget(&mut s, SUPPLEMENT).unwrap(); // batch 3
@@ -526,10 +540,12 @@ fn budget_versions_are_replaced_by_name() {
         ]
     );
 }
+}
 
+both! {
 #[test]
 fn budget_without_sie_uses_the_calendar_year() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     import_budget(&mut s, BUDGET).unwrap();
     let rows = s.ledger(2025, LedgerBy::Group, None).unwrap();
     let total: Amount = rows.iter().map(|r| r.budget_total).sum();
@@ -539,6 +555,7 @@ fn budget_without_sie_uses_the_calendar_year() {
         s.ledger(2024, LedgerBy::Group, None),
         Err(StoreError::NoSuchYear(2024))
     ));
+}
 }
 
 #[test]

@@ -2,6 +2,9 @@
 //! column; versions replace by name; the budget in force at a date takes the latest version
 //! decided by then, per series and month.
 
+#[macro_use]
+mod common;
+
 use delar_core::{Date, PeriodRange, YearMonth};
 use delar_store::prelude::*;
 use delar_store::{ImportStatus, SqliteStore, Store, StoreError, TemplateReport, TemplateSource};
@@ -46,7 +49,7 @@ fn sha(text: &str) -> String {
 }
 
 fn store() -> SqliteStore {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut s = common::store();
     let t = Table::from_csv(SERIES.as_bytes(), "volymserier.csv").unwrap();
     let rows = volume_series::parse(&t).unwrap();
     let lines = delar_templates::lines(&t);
@@ -92,6 +95,7 @@ fn ym(m: u8) -> YearMonth {
     YearMonth::new(2025, m).unwrap()
 }
 
+both! {
 #[test]
 fn versions_in_force_replace_per_series_and_month() {
     let mut s = store();
@@ -153,7 +157,9 @@ fn versions_in_force_replace_per_series_and_month() {
         Err(StoreError::NoSuchSeries(_))
     ));
 }
+}
 
+both! {
 #[test]
 fn unknown_series_and_bad_rows_store_nothing() {
     let mut s = store();
@@ -177,11 +183,14 @@ Tilläggsbudget 2;2025-09-01;plac_barn_inst_personer;2025-10;18
     assert_eq!(b[&ym(10)], 44.5);
     assert_eq!(s.volume_budget_versions().unwrap().len(), 1);
 }
+}
 
+both! {
 #[test]
 fn the_schema_has_migration_8() {
-    let s = SqliteStore::open_in_memory().unwrap();
+    let s = common::store();
     assert!(s.schema_version().unwrap() >= 8);
     let counts = s.table_counts().unwrap();
     assert!(counts.iter().any(|(t, _)| *t == "volume_budget_value"));
+}
 }
