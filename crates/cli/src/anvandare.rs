@@ -3,14 +3,11 @@
 //! without echo (asked twice), or as one line from standard input with
 //! `--losenord-fran-stdin` (for scripts).
 
-use crate::DEFAULT_DB;
 use anyhow::{anyhow, bail, Result};
 use clap::Subcommand;
 use delar_app::auth::Role;
 use delar_app::users as app;
-use delar_store::SqliteStore;
 use std::io::BufRead;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The subcommands of `delar anvandare`.
@@ -30,24 +27,24 @@ pub enum AnvandareCmd {
         /// Läs lösenordet som en rad från standard in i stället för att fråga.
         #[arg(long)]
         losenord_fran_stdin: bool,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Lista användarna och deras behörigheter.
     Lista {
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Ta bort en användare (dess behörigheter och sessioner; historiken finns kvar).
     #[command(name = "ta-bort")]
     TaBort {
         /// Användarnamnet.
         namn: String,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Ge en användare ytterligare en roll på en nod (eller ta bort den med --ta-bort).
     Behorighet {
@@ -62,9 +59,9 @@ pub enum AnvandareCmd {
         /// Ta bort behörigheten i stället för att ge den.
         #[arg(long)]
         ta_bort: bool,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
     /// Sätt ett nytt lösenord (avslutar användarens sessioner och häver en spärr).
     Losenord {
@@ -73,9 +70,9 @@ pub enum AnvandareCmd {
         /// Läs lösenordet som en rad från standard in i stället för att fråga.
         #[arg(long)]
         losenord_fran_stdin: bool,
-        /// Databasfil.
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
     },
 }
 
@@ -118,7 +115,7 @@ pub fn run(cmd: AnvandareCmd) -> Result<ExitCode> {
             db,
         } => {
             let role = Role::parse_or_err(&roll)?;
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             app::check_name(&namn)?;
             app::check_node(&store, &nod)?;
             let pw = password(losenord_fran_stdin, &namn)?;
@@ -129,7 +126,7 @@ pub fn run(cmd: AnvandareCmd) -> Result<ExitCode> {
             );
         }
         AnvandareCmd::Lista { db } => {
-            let store = SqliteStore::open(&db)?;
+            let store = crate::db::open(&db)?;
             let users = app::list_users(&store)?;
             if users.is_empty() {
                 println!(
@@ -160,7 +157,7 @@ pub fn run(cmd: AnvandareCmd) -> Result<ExitCode> {
             }
         }
         AnvandareCmd::TaBort { namn, db } => {
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             app::remove_user(&mut store, &namn)?;
             println!("Tog bort {namn}.");
         }
@@ -172,7 +169,7 @@ pub fn run(cmd: AnvandareCmd) -> Result<ExitCode> {
             db,
         } => {
             let role = Role::parse_or_err(&roll)?;
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             if ta_bort {
                 app::revoke(&mut store, &namn, role, &nod)?;
                 println!("{namn} är inte längre {} på {nod}.", role.label());
@@ -187,7 +184,7 @@ pub fn run(cmd: AnvandareCmd) -> Result<ExitCode> {
             losenord_fran_stdin,
             db,
         } => {
-            let mut store = SqliteStore::open(&db)?;
+            let mut store = crate::db::open(&db)?;
             let pw = password(losenord_fran_stdin, &namn)?;
             app::set_password(&mut store, &namn, &pw)?;
             println!("Nytt lösenord för {namn}; dess sessioner är avslutade.");

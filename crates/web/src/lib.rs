@@ -21,14 +21,13 @@ pub mod view;
 
 use axum::routing::{get, post};
 use axum::Router;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// How the server runs.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// The database file.
-    pub db: PathBuf,
+    /// The database: an SQLite file or `postgres://…` (as `delar_store::open` takes it).
+    pub db: String,
     /// Mark the session cookie `Secure` (the server is reached over HTTPS through a proxy).
     pub secure_cookies: bool,
 }

@@ -1,11 +1,11 @@
 //! Store connections for the handlers: the store is synchronous and a connection belongs to
 //! one thread at a time, so every piece of store work runs in `spawn_blocking` on a
 //! connection taken from a small pool and given back afterwards. [`Pool::open`] is the one
-//! place that opens the database (a PostgreSQL backend opens here too when it comes).
+//! place that opens the database: an SQLite file or a PostgreSQL server, by the connection
+//! string (`delar_store::open`); each connection in the pool is its own server connection.
 
 use delar_app::AppError;
-use delar_store::{Backend, SqliteStore};
-use std::path::PathBuf;
+use delar_store::Backend;
 use std::sync::{Arc, Mutex};
 
 /// Idle connections kept for reuse (two cores: more would only wait on each other).
@@ -16,13 +16,13 @@ pub type Handle = Box<dyn Backend + Send>;
 
 /// A pool of store connections to one database.
 pub struct Pool {
-    db: PathBuf,
+    db: String,
     idle: Mutex<Vec<Handle>>,
 }
 
 impl Pool {
-    /// A pool over a database file (nothing is opened yet).
-    pub fn new(db: PathBuf) -> Pool {
+    /// A pool over a database: an SQLite path or `postgres://…` (nothing is opened yet).
+    pub fn new(db: String) -> Pool {
         Pool {
             db,
             idle: Mutex::new(Vec::new()),
@@ -31,7 +31,7 @@ impl Pool {
 
     /// Open a new connection.
     fn open(&self) -> Result<Handle, AppError> {
-        Ok(Box::new(SqliteStore::open(&self.db)?))
+        Ok(Box::new(delar_store::open(&self.db)?))
     }
 
     fn take(&self) -> Result<Handle, AppError> {
@@ -69,5 +69,21 @@ impl Pool {
         })
         .await
         .map_err(|e| AppError::Io(format!("arbetet i databasen avbröts: {e}")))?
+    }
+}
+
+impl Drop for Pool {
+    /// Close the idle connections on a thread of their own: the PostgreSQL client closes its
+    /// connection by blocking, which a runtime's thread (where the server drops its state at
+    /// shutdown) may not do.
+    fn drop(&mut self) {
+        let idle = match self.idle.get_mut() {
+            Ok(v) => std::mem::take(v),
+            Err(poisoned) => std::mem::take(poisoned.into_inner()),
+        };
+        if idle.is_empty() {
+            return;
+        }
+        let _ = std::thread::spawn(move || drop(idle)).join();
     }
 }

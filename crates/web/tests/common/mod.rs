@@ -9,7 +9,7 @@ use axum::Router;
 use delar_core::Round;
 use delar_demo::kommun::{self, KommunOptions, Scale};
 use delar_store::prelude::*;
-use delar_store::{ImportOptions, SqliteStore, TemplateKind};
+use delar_store::{ImportOptions, SqlStore, TemplateKind};
 use http_body_util::BodyExt;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -35,7 +35,7 @@ fn master() -> &'static PathBuf {
         let input = dir.join("in");
         kommun::generate(&opts, &input, |_, _| {}).unwrap();
         let db = dir.join("delar.db");
-        let mut s = SqliteStore::create(&db).unwrap();
+        let mut s = SqlStore::create(&db).unwrap();
         delar_app::imports::import_template(
             &mut s,
             TemplateKind::Organisation,
@@ -56,10 +56,44 @@ fn master() -> &'static PathBuf {
 
 /// A test's own copy of the database and the router over it.
 pub struct App {
-    /// The database file.
-    pub db: PathBuf,
+    /// The database: an SQLite file, or `postgres://…`.
+    pub db: String,
     /// The application.
     pub router: Router,
+}
+
+/// Databases created on the PostgreSQL test server by this process, dropped at exit.
+static CREATED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+extern "C" fn drop_databases() {
+    let Some(server) = pg_server() else { return };
+    let names = std::mem::take(&mut *CREATED.lock().unwrap());
+    if let Ok(mut admin) = postgres::Client::connect(&server, postgres::NoTls) {
+        for n in names {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {n} WITH (FORCE)"));
+        }
+    }
+}
+
+/// The PostgreSQL server for tests (`DELAR_TEST_PG`, as the store's tests use it).
+pub fn pg_server() -> Option<String> {
+    std::env::var("DELAR_TEST_PG")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// `url` with its database replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (head, tail) = match url.find('?') {
+        Some(q) => (&url[..q], &url[q..]),
+        None => (url, ""),
+    };
+    let scheme_end = head.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match head[scheme_end..].find('/') {
+        Some(i) => &head[..scheme_end + i],
+        None => head,
+    };
+    format!("{base}/{name}{tail}")
 }
 
 impl App {
@@ -70,6 +104,48 @@ impl App {
         let src = master();
         let db = src.with_file_name(format!("copy-{n}.db"));
         std::fs::copy(src, &db).unwrap();
+        App::over(db.display().to_string())
+    }
+
+    /// A fresh copy on the PostgreSQL test server (`DELAR_TEST_PG`), made with the store's
+    /// copy between backends; `None` with a note when no server is configured.
+    pub fn on_postgres() -> Option<App> {
+        let Some(server) = pg_server() else {
+            eprintln!(
+                "obs: PostgreSQL-testet hoppas över: DELAR_TEST_PG är inte satt \
+                 (scripts/test.sh startar en testserver och sätter den)"
+            );
+            return None;
+        };
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let name = format!(
+            "delar_web_test_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        );
+        let mut admin = postgres::Client::connect(&server, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("DELAR_TEST_PG={server}: {e}"));
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+            .unwrap();
+        {
+            let mut created = CREATED.lock().unwrap();
+            if created.is_empty() {
+                // SAFETY: registering a plain extern "C" function with the C library's atexit.
+                unsafe {
+                    libc::atexit(drop_databases);
+                }
+            }
+            created.push(name.clone());
+        }
+        let url = with_database(&server, &name);
+        let src = SqlStore::open(master()).unwrap();
+        let mut dst = delar_store::open(&url).unwrap();
+        delar_store::copy::copy_database(&src, &mut dst, None).unwrap();
+        Some(App::over(url))
+    }
+
+    fn over(db: String) -> App {
         let router = delar_web::router(delar_web::Config {
             db: db.clone(),
             secure_cookies: false,
@@ -77,9 +153,9 @@ impl App {
         App { db, router }
     }
 
-    /// The store behind it (another connection to the same file).
-    pub fn store(&self) -> SqliteStore {
-        SqliteStore::open(&self.db).unwrap()
+    /// The store behind it (another connection to the same database).
+    pub fn store(&self) -> SqlStore {
+        delar_store::open(&self.db).unwrap()
     }
 
     /// Send a request.
@@ -193,7 +269,7 @@ pub fn post(
 }
 
 /// The lines of a node in the round, as stored.
-pub fn lines(s: &SqliteStore, node: &str) -> Vec<delar_store::LineDetail> {
+pub fn lines(s: &SqlStore, node: &str) -> Vec<delar_store::LineDetail> {
     s.forecast_line_details(ROUND)
         .unwrap()
         .into_iter()
@@ -202,7 +278,7 @@ pub fn lines(s: &SqliteStore, node: &str) -> Vec<delar_store::LineDetail> {
 }
 
 /// Give every line of a node that needs a comment one (as its unit manager).
-pub fn comment_all(s: &mut SqliteStore, node: &str) {
+pub fn comment_all(s: &mut SqlStore, node: &str) {
     let user = format!("enhetschef-{}", node.to_lowercase());
     let round = Round::parse(ROUND).unwrap();
     for d in lines(s, node) {
