@@ -14,7 +14,12 @@
 //!   eliminated.
 //! - [`texts`]: a person's edits of the drafted analysis and proposal, per round.
 //! - [`goals`]: the goal assessment and decisions on goal statuses.
+//! - [`auth`], [`users`]: who may do what on which node (the one question [`auth::authorize`]),
+//!   passwords, sessions, accounts and grants.
+//! - [`workflow`]: a round's forecast per node submitted, recalled, returned and approved; the
+//!   lines saved from the forecast sheet under those rules; the start page's status.
 
+pub mod auth;
 pub mod consolidation;
 pub mod forecast;
 pub mod goals;
@@ -25,6 +30,8 @@ pub mod references;
 pub mod report;
 pub mod review;
 pub mod texts;
+pub mod users;
+pub mod workflow;
 
 use delar_store::StoreError;
 use std::fmt;
@@ -42,6 +49,10 @@ pub enum AppError {
     Check(Vec<delar_report::check::Finding>),
     /// Reading or writing a file failed.
     Io(String),
+    /// The person may not do this here (what and what to do).
+    Forbidden(String),
+    /// Not logged in: a wrong name or password, or a locked account.
+    Unauthorized(String),
 }
 
 impl AppError {
@@ -55,7 +66,11 @@ impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AppError::Store(e) => write!(f, "{e}"),
-            AppError::NotFound(m) | AppError::Invalid(m) | AppError::Io(m) => f.write_str(m),
+            AppError::NotFound(m)
+            | AppError::Invalid(m)
+            | AppError::Io(m)
+            | AppError::Forbidden(m)
+            | AppError::Unauthorized(m) => f.write_str(m),
             AppError::Check(_) => f.write_str(
                 "rapporten skrivs inte eftersom integritetskontrollerna hittade fel (se ovan); \
                  rätta underlaget eller skriv ett utkast med --draft",

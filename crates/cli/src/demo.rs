@@ -187,6 +187,16 @@ pub fn run(out: &Path, seed: u64, db: Option<&str>) -> Result<ExitCode> {
     // 5. The report, in every format.
     let report_files = crate::report::demo_report(&store, &out.join("rapport"))?;
 
+    // 6. The web application's demo accounts, all with the password "demo".
+    let accounts =
+        delar_app::users::add_demo_accounts(&mut store, &tree, DEMO_PASSWORD, DEMO_REVIEWER)?;
+    println!(
+        "Skapade {} demokonton med lösenordet \"{DEMO_PASSWORD}\" (se \"delar anvandare lista --db {}\"); starta webbappen med \"delar serve --db {}\".",
+        crate::out::count(accounts.len()),
+        crate::db::shown(&db),
+        crate::db::shown(&db)
+    );
+
     println!("Skrev:");
     println!("  {}", crate::db::shown(&db));
     for p in [&ledger_txt, &ledger_csv, &forecast_csv, &summary_txt] {
@@ -201,6 +211,9 @@ pub fn run(out: &Path, seed: u64, db: Option<&str>) -> Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "demo";
 
 /// Who reviews and locks the demo's rounds (the audit log's user).
 pub const DEMO_REVIEWER: &str = "ekonomienheten";

@@ -1,6 +1,7 @@
 //! `delar`: from the ledger to a decided interim report. This binary is the command-line
 //! entry point; each subcommand is a thin layer over the library crates.
 
+mod anvandare;
 mod bench;
 mod clap_sv;
 mod db;
@@ -16,6 +17,7 @@ mod ledger;
 mod organisation;
 mod out;
 mod report;
+mod serve;
 mod siecheck;
 mod template_import;
 mod texts;
@@ -214,6 +216,13 @@ enum Command {
         #[arg(long, default_value_t = crate::db::default_db())]
         db: String,
     },
+    /// Webbappens användare: lägg till, lista, ta bort, ge behörighet, byt lösenord.
+    Anvandare {
+        #[command(subcommand)]
+        cmd: anvandare::AnvandareCmd,
+    },
+    /// Starta webbappen (prognosarbetet i webbläsaren) på en adress.
+    Serve(serve::ServeArgs),
     /// Kör exemplet: skapar Exempelkommuns huvudbok, importerar den och skriver rapporten.
     Demo {
         /// Katalog att skriva till.
@@ -712,6 +721,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { out, seed, db } => demo::run(&out, seed, db.as_deref()),
+        Command::Anvandare { cmd } => anvandare::run(cmd),
+        Command::Serve(args) => serve::run(args),
         Command::Generate {
             out,
             seed,

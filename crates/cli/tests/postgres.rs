@@ -1,7 +1,8 @@
 //! The command line on PostgreSQL: `delar demo --db postgres://…` runs the whole demo against
 //! a server database and writes the same report (JSON byte for byte, and every other output)
 //! as the SQLite run; `delar db kopiera` moves the database both ways with verification;
-//! `delar db status` names the backend; `DELAR_DB` chooses the database; a connection string
+//! `delar db status` names the backend; `delar anvandare lista` shows the demo's web accounts
+//! alike; `DELAR_DB` chooses the database; a connection string
 //! that cannot work fails with a Swedish message without the password. Runs when
 //! `DELAR_TEST_PG` names a server where the test may create databases (scripts/test.sh sets
 //! it); otherwise it prints a note.
@@ -121,6 +122,14 @@ fn the_demo_on_postgres_writes_the_same_report_and_moves_between_backends() {
     let env_rows: serde_json::Value = serde_json::from_slice(&via_env.stdout).unwrap();
     let lite_rows = rows(&["db", "status", "--db", "lite/delar.db", "--json"], p);
     assert_eq!(env_rows["rader"], lite_rows, "the same rows in every table");
+
+    // The demo's web accounts are on the server as in the file.
+    let pg_users = ok(&["anvandare", "lista", "--db", &url], p);
+    assert_eq!(
+        pg_users,
+        ok(&["anvandare", "lista", "--db", "lite/delar.db"], p)
+    );
+    assert!(pg_users.contains("ekonom-sn"), "{pg_users}");
 
     // PostgreSQL → a new SQLite file → a new PostgreSQL database, verified each way.
     let out = ok(&["db", "kopiera", "--fran", &url, "--till", "kopia.db"], p);

@@ -66,6 +66,11 @@ pub const TABLES: &[&str] = &[
     "volume_budget_version",
     "volume_budget_value",
     "report_text",
+    "app_user",
+    "role_grant",
+    "app_session",
+    "workflow_state",
+    "workflow_transition",
 ];
 
 /// The tables whose ids come from an identity sequence on PostgreSQL (see `pg/schema.rs`);

@@ -69,6 +69,10 @@ pub enum StoreError {
     /// in between); the text names who changed it, when, and the value now stored. Nothing was
     /// written.
     Conflict(String),
+    /// A change refused by a rule of the store (an account that exists already, a grant for
+    /// an unknown account); the text is the Swedish message with what to do. Nothing was
+    /// written.
+    Refused(String),
     /// An error from the database engine.
     Db(crate::db::Error),
     /// A copy between databases could not be made (nothing was copied); Swedish text.
@@ -216,7 +220,7 @@ impl fmt::Display for StoreError {
             }
             StoreError::Corrupt(m) => write!(f, "databasen innehåller ett felaktigt värde: {m}"),
             StoreError::Forecast(m) => f.write_str(m),
-            StoreError::Conflict(m) => f.write_str(m),
+            StoreError::Conflict(m) | StoreError::Refused(m) => f.write_str(m),
             StoreError::Db(e) if e.is_busy() => write!(
                 f,
                 "databasen är upptagen: ett annat kommando skriver (till exempel en import) och \

@@ -62,7 +62,9 @@ mod templates;
 mod texts;
 mod time;
 mod types;
+mod users;
 mod volbudget;
+mod workflow;
 
 pub use error::StoreError;
 pub use followup::{
@@ -122,7 +124,9 @@ pub use types::{
     ImportReport, ImportStatus, LedgerBy, LedgerRow, RowError, TemplateKind, TemplateReport,
     TemplateSource,
 };
+pub use users::{SessionRecord, StoredGrant, UserRecord, UserStore};
 pub use volbudget::{VolumeBudgetStore, VolumeBudgetVersion};
+pub use workflow::{NodeState, Transition, WorkflowState, WorkflowStore};
 
 use delar_core::{
     AccountMapping, BudgetLine, Date, FinancialYear, OrgNode, Organisation, PeriodRange,
@@ -368,22 +372,39 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Everything delar keeps, behind one interface: the ledger and templates ([`Store`]),
 /// forecast rounds ([`ForecastStore`]), follow-up registers ([`FollowupStore`]), goal
-/// statuses ([`GoalStore`]), report texts ([`TextStore`]) and the volume budget
-/// ([`VolumeBudgetStore`]). The application layer works on `dyn Backend`; every backend
-/// implements all of it.
+/// statuses ([`GoalStore`]), report texts ([`TextStore`]), the volume budget
+/// ([`VolumeBudgetStore`]), the people who use the web application ([`UserStore`]) and the
+/// rounds' workflow ([`WorkflowStore`]). The application layer works on `dyn Backend`; every
+/// backend implements all of it.
 pub trait Backend:
-    Store + ForecastStore + FollowupStore + GoalStore + TextStore + VolumeBudgetStore
+    Store
+    + ForecastStore
+    + FollowupStore
+    + GoalStore
+    + TextStore
+    + VolumeBudgetStore
+    + UserStore
+    + WorkflowStore
 {
 }
 
 impl<T> Backend for T where
-    T: Store + ForecastStore + FollowupStore + GoalStore + TextStore + VolumeBudgetStore + ?Sized
+    T: Store
+        + ForecastStore
+        + FollowupStore
+        + GoalStore
+        + TextStore
+        + VolumeBudgetStore
+        + UserStore
+        + WorkflowStore
+        + ?Sized
 {
 }
 
 /// The store's traits, for `use delar_store::prelude::*`.
 pub mod prelude {
     pub use crate::{
-        Backend, FollowupStore, ForecastStore, GoalStore, Store, TextStore, VolumeBudgetStore,
+        Backend, FollowupStore, ForecastStore, GoalStore, Store, TextStore, UserStore,
+        VolumeBudgetStore, WorkflowStore,
     };
 }

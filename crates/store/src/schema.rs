@@ -274,6 +274,8 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     MIGRATION_PERIODISATION,
     MIGRATION_LINE_VERSIONS,
     crate::goals::MIGRATION_GOAL_VERSIONS,
+    crate::users::MIGRATION_USERS,
+    crate::workflow::MIGRATION_WORKFLOW,
     MIGRATION_TECHNICAL_GROUPS,
     MIGRATION_REPLAY,
 ];
@@ -290,8 +292,7 @@ ALTER TABLE forecast_estimate ADD COLUMN replay TEXT NOT NULL DEFAULT '';
 };
 
 /// Migration 20: an account group may be a technical budget post (budget-only lines such as
-/// an unfunded deficit), shown apart from the kontogrupper's deviations. (16–19 are taken by
-/// other branches' migrations.)
+/// an unfunded deficit), shown apart from the kontogrupper's deviations. (19 is unused.)
 pub const MIGRATION_TECHNICAL_GROUPS: Migration = Migration {
     version: 20,
     name: "tekniska budgetposter",

@@ -54,6 +54,11 @@ const TABLES: &[&str] = &[
     "intraprenad_opening",
     "volume_budget_version",
     "volume_budget_value",
+    "app_user",
+    "role_grant",
+    "app_session",
+    "workflow_state",
+    "workflow_transition",
 ];
 
 /// How long a write waits for another process's write transaction before it gives up.

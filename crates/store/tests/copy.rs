@@ -123,6 +123,42 @@ fn fill(s: &mut SqlStore, dir: &Path) {
         "bo",
     )
     .unwrap();
+    // The web application's people and the round's workflow.
+    s.add_user(
+        "enhetschef-sn41",
+        "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+        "admin",
+    )
+    .unwrap();
+    s.add_user(
+        "ekonom-sn",
+        "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$b3RoZXI",
+        "admin",
+    )
+    .unwrap();
+    s.grant("enhetschef-sn41", "enhetschef", "SN41", "admin")
+        .unwrap();
+    s.grant("ekonom-sn", "ekonom", "SN", "admin").unwrap();
+    s.set_login_failures("ekonom-sn", 2, None).unwrap();
+    s.create_session(
+        "9f86d081884c7d65",
+        "ekonom-sn",
+        1_760_000_000,
+        1_760_003_600,
+    )
+    .unwrap();
+    use delar_store::WorkflowState::*;
+    s.set_workflow_state("2025-P2", "SN41", Draft, Submitted, "enhetschef-sn41", None)
+        .unwrap();
+    s.set_workflow_state(
+        "2025-P2",
+        "SN41",
+        Submitted,
+        Returned,
+        "ekonom-sn",
+        Some("Motivera placeringskostnaden."),
+    )
+    .unwrap();
 }
 
 /// What the stores answer, as text: equal on both sides of a copy.
@@ -139,6 +175,10 @@ fn answers(s: &SqlStore) -> String {
     out += &format!("{:?}\n", s.forecast_line_details("2025-P2").unwrap());
     out += &format!("{:?}\n", s.forecast_audit("2025-P2").unwrap());
     out += &format!("{:?}\n", s.years().unwrap());
+    out += &format!("{:?}\n", s.users().unwrap());
+    out += &format!("{:?}\n", s.session("9f86d081884c7d65").unwrap());
+    out += &format!("{:?}\n", s.workflow_states("2025-P2").unwrap());
+    out += &format!("{:?}\n", s.workflow_history("2025-P2", None).unwrap());
     out
 }
 

@@ -834,6 +834,76 @@ ALTER TABLE goal_status ADD COLUMN changed_at TEXT COLLATE "C";
 "#,
     },
     Migration {
+        version: 17,
+        name: "användare, behörigheter och sessioner",
+        sql: r#"
+-- A local account. password_hash is a PHC string (Argon2id); failed_logins counts failed
+-- attempts since the last success; locked_until (seconds since the epoch) refuses logins
+-- until then.
+CREATE TABLE app_user (
+    name          TEXT COLLATE "C" PRIMARY KEY,
+    password_hash TEXT COLLATE "C" NOT NULL,
+    created_by    TEXT COLLATE "C" NOT NULL,
+    created_at    TEXT COLLATE "C" NOT NULL,
+    failed_logins BIGINT NOT NULL DEFAULT 0,
+    locked_until  BIGINT
+);
+
+-- A role on an organisation node, valid for the node's subtree.
+CREATE TABLE role_grant (
+    user_name  TEXT COLLATE "C" NOT NULL REFERENCES app_user (name) ON DELETE CASCADE,
+    role       TEXT COLLATE "C" NOT NULL
+               CHECK (role IN ('enhetschef', 'ekonom', 'administrator', 'lasare')),
+    node       TEXT COLLATE "C" NOT NULL,
+    granted_by TEXT COLLATE "C" NOT NULL,
+    granted_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (user_name, role, node)
+);
+
+-- A session: only the SHA-256 (hex) of the token is kept. Times in seconds since the epoch.
+CREATE TABLE app_session (
+    token_sha256 TEXT COLLATE "C" PRIMARY KEY,
+    user_name    TEXT COLLATE "C" NOT NULL REFERENCES app_user (name) ON DELETE CASCADE,
+    created_at   BIGINT NOT NULL,
+    expires_at   BIGINT NOT NULL
+);
+CREATE INDEX app_session_user ON app_session (user_name);
+"#,
+    },
+    Migration {
+        version: 18,
+        name: "arbetsflöde per omgång och nod",
+        sql: r#"
+-- The state of a node in a round; no row = utkast. version counts the transitions.
+CREATE TABLE workflow_state (
+    round_id   TEXT COLLATE "C" NOT NULL REFERENCES forecast_round (id),
+    node       TEXT COLLATE "C" NOT NULL,
+    state      TEXT COLLATE "C" NOT NULL
+               CHECK (state IN ('utkast', 'inskickad', 'godkand', 'aterskickad')),
+    version    BIGINT NOT NULL,
+    changed_by TEXT COLLATE "C" NOT NULL,
+    changed_at TEXT COLLATE "C" NOT NULL,
+    comment    TEXT COLLATE "C",
+    PRIMARY KEY (round_id, node)
+);
+
+-- Every transition, oldest first (the audit trail).
+CREATE TABLE workflow_transition (
+    id         BIGINT PRIMARY KEY,
+    round_id   TEXT COLLATE "C" NOT NULL REFERENCES forecast_round (id),
+    node       TEXT COLLATE "C" NOT NULL,
+    from_state TEXT COLLATE "C" NOT NULL,
+    to_state   TEXT COLLATE "C" NOT NULL,
+    user_name  TEXT COLLATE "C" NOT NULL,
+    at         TEXT COLLATE "C" NOT NULL,
+    comment    TEXT COLLATE "C"
+);
+CREATE TRIGGER workflow_transition_id BEFORE INSERT ON workflow_transition
+    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION delar_next_id();
+CREATE INDEX workflow_transition_round ON workflow_transition (round_id, node, id);
+"#,
+    },
+    Migration {
         version: 20,
         name: "tekniska budgetposter",
         sql: r#"

@@ -1,0 +1,591 @@
+//! Who may do what on which node, passwords and sessions.
+//!
+//! A person holds roles ([`Role`]) granted on organisation nodes; a grant holds for the node
+//! and everything under it in the organisation tree in force (for a round: the round's tree
+//! at its cut-off, with its "Ej fördelat på enhet" leaves). [`authorize`] is the one question
+//! a front end asks on every request: may this person do this ([`Action`]) on this node of
+//! this round?
+//!
+//! Passwords are kept as Argon2id hashes (PHC strings); sessions as the SHA-256 of a random
+//! token, with a sliding expiry ([`SESSION_SECONDS`]); repeated failed logins lock the account
+//! for a while ([`LOCK_AFTER`], [`LOCK_SECONDS`]). Every function that depends on the time
+//! takes `now` (seconds since the Unix epoch) so that the rules can be tested.
+
+use crate::{AppError, Result};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use delar_core::{OrgTree, Round};
+use delar_store::prelude::*;
+use sha2::{Digest, Sha256};
+
+/// How long a session lives without a request (sliding: every request moves the end).
+pub const SESSION_SECONDS: i64 = 30 * 60;
+
+/// How long before the end a page warns that the session is about to end.
+pub const SESSION_WARNING_SECONDS: i64 = 5 * 60;
+
+/// Failed logins in a row after which the account is locked for [`LOCK_SECONDS`].
+pub const LOCK_AFTER: u32 = 5;
+
+/// How long an account stays locked after [`LOCK_AFTER`] failed logins (each further failure
+/// locks it again).
+pub const LOCK_SECONDS: i64 = 5 * 60;
+
+/// A role, granted on a node and valid for its subtree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// Unit manager: edits and submits the lines of their nodes.
+    Enhetschef,
+    /// Controller: edits any line in scope, reviews (approves or returns), computes and locks.
+    Ekonom,
+    /// Administrator: users, rounds, imports.
+    Administrator,
+    /// Reader: auditors, politicians.
+    Lasare,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 4] = [
+        Role::Enhetschef,
+        Role::Ekonom,
+        Role::Administrator,
+        Role::Lasare,
+    ];
+
+    /// The code (`enhetschef`, `ekonom`, `administrator`, `lasare`), as stored and typed.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Role::Enhetschef => "enhetschef",
+            Role::Ekonom => "ekonom",
+            Role::Administrator => "administrator",
+            Role::Lasare => "lasare",
+        }
+    }
+
+    /// The Swedish word (`enhetschef`, `ekonom`, `administratör`, `läsare`).
+    pub const fn label(self) -> &'static str {
+        match self {
+            Role::Enhetschef => "enhetschef",
+            Role::Ekonom => "ekonom",
+            Role::Administrator => "administratör",
+            Role::Lasare => "läsare",
+        }
+    }
+
+    /// Parse a code or a Swedish word, ignoring case.
+    pub fn parse(s: &str) -> Option<Role> {
+        let t = s.trim().to_lowercase();
+        Role::ALL
+            .into_iter()
+            .find(|r| r.code() == t || r.label() == t)
+    }
+
+    /// Parse, or a Swedish error naming the roles there are.
+    pub fn parse_or_err(s: &str) -> Result<Role> {
+        Role::parse(s).ok_or_else(|| {
+            AppError::Invalid(format!(
+                "rollen \"{s}\" finns inte; välj en av {}",
+                Role::ALL.map(|r| r.code()).join(", ")
+            ))
+        })
+    }
+
+    /// Whether the role allows an action (on the nodes it is granted on).
+    pub const fn allows(self, action: Action) -> bool {
+        use Action::*;
+        match self {
+            Role::Enhetschef => matches!(action, Read | Edit | Submit),
+            Role::Ekonom => matches!(action, Read | Edit | Review | Compute | Lock),
+            Role::Administrator => matches!(action, Read | Compute | Lock | ManageUsers),
+            Role::Lasare => matches!(action, Read),
+        }
+    }
+}
+
+/// What a request does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read a node's sheet, history and report.
+    Read,
+    /// Change a line (amount, method, comment).
+    Edit,
+    /// Submit a node's forecast, or recall it before it is reviewed.
+    Submit,
+    /// Approve or return a submitted forecast.
+    Review,
+    /// Compute (recompute) a round.
+    Compute,
+    /// Lock a round (asked on the round's top node).
+    Lock,
+    /// Add, remove and grant users.
+    ManageUsers,
+}
+
+/// A role on a node.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Grant {
+    /// The role.
+    pub role: Role,
+    /// The node; the grant holds for its subtree.
+    pub node: String,
+}
+
+/// A person's grants: what every authorisation decision is made from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Access {
+    /// The login name.
+    pub user: String,
+    /// The person's grants (unknown role codes in the store are left out).
+    pub grants: Vec<Grant>,
+}
+
+impl Access {
+    /// The grants of `user` as stored; `None` for an unknown user.
+    pub fn load(store: &dyn Backend, user: &str) -> Result<Option<Access>> {
+        let Some(u) = store.user(user)? else {
+            return Ok(None);
+        };
+        let grants = u
+            .grants
+            .iter()
+            .filter_map(|g| {
+                Some(Grant {
+                    role: Role::parse(&g.role)?,
+                    node: g.node.clone(),
+                })
+            })
+            .collect();
+        Ok(Some(Access {
+            user: u.name,
+            grants,
+        }))
+    }
+
+    /// Whether a grant on `granted` covers `node` in `tree`: the node itself or one of its
+    /// ancestors.
+    pub fn covers(tree: &OrgTree, granted: &str, node: &str) -> bool {
+        granted == node || tree.ancestors(node).iter().any(|a| a.code == granted)
+    }
+
+    /// Whether the person may do `action` on `node` of `tree`.
+    pub fn may(&self, tree: &OrgTree, node: &str, action: Action) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role.allows(action) && Access::covers(tree, &g.node, node))
+    }
+
+    /// The roles that hold on `node` (granted on it or above), each once.
+    pub fn roles_on(&self, tree: &OrgTree, node: &str) -> Vec<Role> {
+        let mut roles: Vec<Role> = self
+            .grants
+            .iter()
+            .filter(|g| Access::covers(tree, &g.node, node))
+            .map(|g| g.role)
+            .collect();
+        roles.sort();
+        roles.dedup();
+        roles
+    }
+
+    /// The highest nodes of `tree` the person may read, in tree order (the starting points of
+    /// their start page); a node under another one listed is left out.
+    pub fn top_nodes(&self, tree: &OrgTree) -> Vec<String> {
+        let granted: Vec<&str> = self
+            .grants
+            .iter()
+            .filter(|g| g.role.allows(Action::Read) && tree.contains(&g.node))
+            .map(|g| g.node.as_str())
+            .collect();
+        tree.walk()
+            .map(|(_, n)| n.code.as_str())
+            .filter(|c| granted.contains(c))
+            .filter(|c| {
+                !tree
+                    .ancestors(c)
+                    .iter()
+                    .any(|a| granted.contains(&a.code.as_str()))
+            })
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// What [`authorize`] answers: the person, the round's tree and the node asked for.
+#[derive(Clone, Debug)]
+pub struct Authorized {
+    /// The person's grants.
+    pub access: Access,
+    /// The round.
+    pub round: delar_store::RoundInfo,
+    /// The organisation of the round (at its cut-off, with the leaves of its lines).
+    pub tree: OrgTree,
+    /// The node asked for.
+    pub node: String,
+}
+
+/// The one authorisation question: may `user` do `action` on `node` in `round`? Fails with
+/// [`AppError::NotFound`] for a round or node that does not exist and [`AppError::Forbidden`]
+/// when the person holds no role that allows it there (also for an unknown user). The node
+/// is looked up in the organisation tree of the round.
+pub fn authorize(
+    store: &dyn Backend,
+    user: &str,
+    round: &Round,
+    node: &str,
+    action: Action,
+) -> Result<Authorized> {
+    let access = Access::load(store, user)?.ok_or_else(|| forbidden(user, node, action))?;
+    let (info, tree) = round_tree(store, round)?;
+    if !tree.contains(node) {
+        return Err(AppError::NotFound(format!(
+            "noden {node} finns inte i organisationen för {} (månad {})",
+            round.id(),
+            round.cutoff_month()
+        )));
+    }
+    if !access.may(&tree, node, action) {
+        return Err(forbidden(user, node, action));
+    }
+    Ok(Authorized {
+        access,
+        round: info,
+        tree,
+        node: node.to_string(),
+    })
+}
+
+/// A round's stored information and its organisation tree (at the cut-off, with the leaves
+/// its lines are on).
+pub fn round_tree(store: &dyn Backend, round: &Round) -> Result<(delar_store::RoundInfo, OrgTree)> {
+    let id = round.id();
+    let info = store
+        .forecast_round(&id)?
+        .ok_or_else(|| AppError::NotFound(format!("prognosomgången {id} finns inte")))?;
+    let lines = store.forecast_lines(&id)?;
+    let org = store.organisation()?;
+    let tree = crate::forecast::round_tree(&org, round.cutoff_month(), &lines);
+    Ok((info, tree))
+}
+
+fn forbidden(user: &str, node: &str, action: Action) -> AppError {
+    let what = match action {
+        Action::Read => "läsa",
+        Action::Edit => "ändra prognosen för",
+        Action::Submit => "skicka in eller återkalla prognosen för",
+        Action::Review => "godkänna eller skicka tillbaka prognosen för",
+        Action::Compute => "beräkna prognosen för",
+        Action::Lock => "låsa omgången för",
+        Action::ManageUsers => "hantera användare för",
+    };
+    AppError::Forbidden(format!(
+        "{user} har ingen behörighet att {what} {node}; be en administratör om behörighet om du \
+         behöver den"
+    ))
+}
+
+/// An Argon2id hash (PHC string) of a password, with a random salt.
+pub fn hash_password(password: &str) -> Result<String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt)
+        .map_err(|e| AppError::Io(format!("slumptal till lösenordet saknas: {e}")))?;
+    let salt = SaltString::encode_b64(&salt)
+        .map_err(|e| AppError::Invalid(format!("lösenordets salt: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Invalid(format!("lösenordet kunde inte hashas: {e}")))
+}
+
+/// Whether `password` matches a stored hash (a damaged hash matches nothing).
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(h) => Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// SHA-256 of a session token as lowercase hex: what the store keeps.
+pub fn token_hash(token: &str) -> String {
+    let d = Sha256::digest(token.as_bytes());
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A session just created: the token to give the browser (never stored) and its end.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    /// The login name.
+    pub user: String,
+    /// The secret token (64 hex characters).
+    pub token: String,
+    /// When it ends unless used (seconds since the epoch).
+    pub expires_at: i64,
+}
+
+/// The person behind a valid session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionUser {
+    /// The login name.
+    pub user: String,
+    /// When the session ends unless used again (seconds since the epoch).
+    pub expires_at: i64,
+}
+
+/// A hash to verify against for unknown users, so that a wrong name takes as long as a wrong
+/// password.
+fn dummy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| hash_password("delar-ingen-sådan-användare").unwrap_or_default())
+}
+
+/// Log in: check the password, count failures (locking the account after [`LOCK_AFTER`] in
+/// a row), and on success start a session. Fails with [`AppError::Unauthorized`] and one
+/// message for a wrong name or password, and another for a locked account.
+pub fn login(store: &mut dyn Backend, user: &str, password: &str, now: i64) -> Result<NewSession> {
+    let wrong = || {
+        AppError::Unauthorized(
+            "fel användarnamn eller lösenord; kontrollera stavningen och försök igen".into(),
+        )
+    };
+    let Some(u) = store.user(user)? else {
+        let _ = verify_password(password, dummy_hash());
+        return Err(wrong());
+    };
+    if let Some(until) = u.locked_until.filter(|&t| t > now) {
+        let minutes = ((until - now) + 59) / 60;
+        return Err(AppError::Unauthorized(format!(
+            "kontot {user} är spärrat efter {} misslyckade inloggningar; försök igen om {minutes} \
+             min eller be en administratör sätta ett nytt lösenord",
+            u.failed_logins
+        )));
+    }
+    if !verify_password(password, &u.password_hash) {
+        let failures = u.failed_logins.saturating_add(1);
+        let locked = (failures >= LOCK_AFTER).then_some(now + LOCK_SECONDS);
+        store.set_login_failures(user, failures, locked)?;
+        return Err(wrong());
+    }
+    if u.failed_logins > 0 || u.locked_until.is_some() {
+        store.set_login_failures(user, 0, None)?;
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Io(format!("slumptal till sessionen saknas: {e}")))?;
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let expires_at = now + SESSION_SECONDS;
+    store.create_session(&token_hash(&token), user, now, expires_at)?;
+    Ok(NewSession {
+        user: u.name,
+        token,
+        expires_at,
+    })
+}
+
+/// The person behind a session token, `None` when there is no such session or it has ended
+/// (an ended session is removed). A valid session's end moves to `now` +
+/// [`SESSION_SECONDS`] (written at most once a minute).
+pub fn session_user(store: &mut dyn Backend, token: &str, now: i64) -> Result<Option<SessionUser>> {
+    if token.is_empty() || token.len() > 128 {
+        return Ok(None);
+    }
+    let h = token_hash(token);
+    let Some(s) = store.session(&h)? else {
+        return Ok(None);
+    };
+    if s.expires_at <= now {
+        store.end_session(&h)?;
+        return Ok(None);
+    }
+    let mut expires_at = s.expires_at;
+    if now + SESSION_SECONDS - s.expires_at >= 60 {
+        expires_at = now + SESSION_SECONDS;
+        store.extend_session(&h, expires_at)?;
+    }
+    Ok(Some(SessionUser {
+        user: s.user,
+        expires_at,
+    }))
+}
+
+/// End a session (logout); `false` when there was none.
+pub fn logout(store: &mut dyn Backend, token: &str) -> Result<bool> {
+    Ok(store.end_session(&token_hash(token))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use delar_core::{OrgKind, OrgNode, Organisation, YearMonth};
+    use delar_store::SqliteStore;
+
+    fn node(code: &str, kind: OrgKind, parent: Option<&str>) -> OrgNode {
+        OrgNode {
+            code: code.into(),
+            name: code.into(),
+            kind,
+            parent: parent.map(Into::into),
+            from: None,
+            to: None,
+            activity: None,
+        }
+    }
+
+    /// Exempelkommun's shape: programme area, committees, areas, units.
+    pub(crate) fn tree() -> OrgTree {
+        use OrgKind::*;
+        let org = Organisation::new(vec![
+            node("PO", Programomrade, None),
+            node("SN", Namnd, Some("PO")),
+            node("SN40", Omrade, Some("SN")),
+            node("SN41", Enhet, Some("SN40")),
+            node("SN42", Enhet, Some("SN40")),
+            node("VON", Namnd, Some("PO")),
+            node("VON20", Omrade, Some("VON")),
+            node("VON21", Enhet, Some("VON20")),
+        ])
+        .unwrap();
+        org.tree_at(YearMonth::new(2025, 8).unwrap())
+    }
+
+    fn access(grants: &[(Role, &str)]) -> Access {
+        Access {
+            user: "x".into(),
+            grants: grants
+                .iter()
+                .map(|(r, n)| Grant {
+                    role: *r,
+                    node: n.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn grants_hold_for_the_subtree_and_only_the_roles_actions() {
+        let t = tree();
+        let chef = access(&[(Role::Enhetschef, "SN41")]);
+        assert!(chef.may(&t, "SN41", Action::Edit));
+        assert!(chef.may(&t, "SN41", Action::Submit));
+        assert!(!chef.may(&t, "SN41", Action::Review));
+        assert!(!chef.may(&t, "SN42", Action::Read), "a sibling unit");
+        assert!(!chef.may(&t, "SN40", Action::Read), "the area above");
+        let ekonom = access(&[(Role::Ekonom, "SN")]);
+        for n in ["SN", "SN40", "SN41", "SN42"] {
+            assert!(ekonom.may(&t, n, Action::Review), "{n}");
+        }
+        assert!(!ekonom.may(&t, "VON21", Action::Read));
+        assert!(!ekonom.may(&t, "PO", Action::Read));
+        assert!(!ekonom.may(&t, "SN41", Action::Submit));
+        let reader = access(&[(Role::Lasare, "PO")]);
+        assert!(reader.may(&t, "VON21", Action::Read));
+        assert!(!reader.may(&t, "VON21", Action::Edit));
+        let admin = access(&[(Role::Administrator, "PO")]);
+        assert!(admin.may(&t, "PO", Action::ManageUsers));
+        assert!(admin.may(&t, "PO", Action::Lock));
+        assert!(!admin.may(&t, "SN41", Action::Edit));
+        // An unknown node is covered by nothing but its own grant.
+        assert!(!ekonom.may(&t, "XX", Action::Read));
+    }
+
+    #[test]
+    fn top_nodes_leave_out_what_is_under_another_grant() {
+        let t = tree();
+        let a = access(&[
+            (Role::Enhetschef, "SN41"),
+            (Role::Lasare, "SN"),
+            (Role::Enhetschef, "VON21"),
+            (Role::Ekonom, "gone"),
+        ]);
+        assert_eq!(a.top_nodes(&t), vec!["SN", "VON21"]);
+        assert_eq!(a.roles_on(&t, "SN41"), vec![Role::Enhetschef, Role::Lasare]);
+        assert_eq!(a.roles_on(&t, "SN42"), vec![Role::Lasare]);
+    }
+
+    #[test]
+    fn roles_parse_codes_and_words() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.code()), Some(r));
+            assert_eq!(Role::parse(r.label()), Some(r));
+        }
+        assert_eq!(Role::parse("Läsare"), Some(Role::Lasare));
+        let e = Role::parse_or_err("chef").unwrap_err().to_string();
+        assert!(
+            e.contains("enhetschef, ekonom, administrator, lasare"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("Hemligt lösen 123").unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify_password("Hemligt lösen 123", &h));
+        assert!(!verify_password("hemligt lösen 123", &h));
+        assert!(!verify_password("x", "inte en hash"));
+        assert_ne!(h, hash_password("Hemligt lösen 123").unwrap(), "salted");
+    }
+
+    #[test]
+    fn login_sessions_slide_expire_and_end() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        s.add_user("ekonom-sn", &hash_password("demo").unwrap(), "admin")
+            .unwrap();
+        let t0 = 1_760_000_000;
+        let e = login(&mut s, "ekonom-sn", "fel", t0).unwrap_err();
+        assert!(matches!(e, AppError::Unauthorized(_)), "{e}");
+        let e2 = login(&mut s, "ingen", "demo", t0).unwrap_err();
+        assert_eq!(e.to_string(), e2.to_string(), "no hint which one was wrong");
+        let new = login(&mut s, "ekonom-sn", "demo", t0).unwrap();
+        assert_eq!(new.token.len(), 64);
+        assert_eq!(s.user("ekonom-sn").unwrap().unwrap().failed_logins, 0);
+        // Only the hash is stored.
+        assert!(s.session(&new.token).unwrap().is_none());
+        assert!(s.session(&token_hash(&new.token)).unwrap().is_some());
+        // Used after 20 minutes: still valid, and the end moves.
+        let u = session_user(&mut s, &new.token, t0 + 20 * 60)
+            .unwrap()
+            .unwrap();
+        assert_eq!(u.user, "ekonom-sn");
+        assert_eq!(u.expires_at, t0 + 20 * 60 + SESSION_SECONDS);
+        // 40 minutes after the start it is still valid thanks to the slide …
+        assert!(session_user(&mut s, &new.token, t0 + 40 * 60)
+            .unwrap()
+            .is_some());
+        // … but not after 31 idle minutes.
+        assert_eq!(
+            session_user(&mut s, &new.token, t0 + 40 * 60 + SESSION_SECONDS + 1).unwrap(),
+            None
+        );
+        assert!(
+            s.session(&token_hash(&new.token)).unwrap().is_none(),
+            "an ended session is removed"
+        );
+        let again = login(&mut s, "ekonom-sn", "demo", t0).unwrap();
+        assert!(logout(&mut s, &again.token).unwrap());
+        assert_eq!(session_user(&mut s, &again.token, t0 + 1).unwrap(), None);
+        assert_eq!(session_user(&mut s, "", t0).unwrap(), None);
+    }
+
+    #[test]
+    fn repeated_failures_lock_the_account_for_a_while() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        s.add_user("revisor", &hash_password("demo").unwrap(), "admin")
+            .unwrap();
+        let t0 = 1_760_000_000;
+        for _ in 0..LOCK_AFTER {
+            login(&mut s, "revisor", "gissning", t0).unwrap_err();
+        }
+        // Even the right password is refused while locked, with a message that says so.
+        let e = login(&mut s, "revisor", "demo", t0 + 10)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("spärrat efter 5 misslyckade"), "{e}");
+        assert!(e.contains("5 min"), "{e}");
+        let ok = login(&mut s, "revisor", "demo", t0 + LOCK_SECONDS + 1).unwrap();
+        assert_eq!(ok.user, "revisor");
+        let u = s.user("revisor").unwrap().unwrap();
+        assert_eq!((u.failed_logins, u.locked_until), (0, None));
+    }
+}

@@ -1,0 +1,88 @@
+//! The web application of delar (`delar serve`): a forecast round carried out by unit
+//! managers and controllers together, on the application layer (`delar_app`).
+//!
+//! Pages are rendered on the server (askama templates, Swedish, Swedish number formatting)
+//! and every form works without JavaScript; the stylesheet is embedded in the binary. Every
+//! request is authorised on the server against the node it touches
+//! ([`delar_app::auth::authorize`]). Sessions live in the database (only a hash of the token),
+//! behind an HttpOnly SameSite=Strict cookie; state-changing requests from another origin are
+//! refused ([`security`]); strict security headers go on every response. docs/WEB.md lists
+//! the routes, roles and security rules.
+//!
+//! The store is synchronous and a connection is not shared between threads: store work runs
+//! in `spawn_blocking` on a connection taken from a small pool ([`pool::Pool`]), which is the
+//! one place that opens the database.
+
+pub mod pages;
+pub mod pool;
+pub mod security;
+pub mod session;
+pub mod view;
+
+use axum::routing::{get, post};
+use axum::Router;
+use std::sync::Arc;
+
+/// How the server runs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The database: an SQLite file or `postgres://…` (as `delar_store::open` takes it).
+    pub db: String,
+    /// Mark the session cookie `Secure` (the server is reached over HTTPS through a proxy).
+    pub secure_cookies: bool,
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store connections.
+    pub pool: Arc<pool::Pool>,
+    /// The configuration.
+    pub config: Arc<Config>,
+}
+
+/// The application's routes with their middleware, over a database.
+pub fn router(config: Config) -> Router {
+    let state = AppState {
+        pool: Arc::new(pool::Pool::new(config.db.clone())),
+        config: Arc::new(config),
+    };
+    Router::new()
+        .route("/halsa", get(pages::health))
+        .route("/stil.css", get(pages::stylesheet))
+        .route("/logga-in", get(pages::login_form).post(pages::login))
+        .route("/logga-ut", post(pages::logout))
+        .route("/", get(pages::start))
+        .route("/prognos/{omgang}/{nod}", get(pages::sheet))
+        .route("/prognos/{omgang}/{nod}/rad", post(pages::save_line))
+        .route("/prognos/{omgang}/{nod}/status", post(pages::change_state))
+        .route("/prognos/{omgang}/{nod}/historik", get(pages::history))
+        .fallback(pages::not_found)
+        // The last layer runs first: the headers go on every response, refusals included.
+        .layer(axum::middleware::from_fn(security::csrf))
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(state)
+}
+
+/// Serve the application on `address` until Ctrl-C (a runtime of its own: the caller is
+/// synchronous). Fails with a Swedish message when the address cannot be used.
+pub fn serve(config: Config, address: &str) -> Result<(), String> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("kunde inte starta servern: {e}"))?;
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| {
+            format!(
+                "kunde inte lyssna på {address}: {e}; välj en annan adress eller port med \
+                 --adress"
+            )
+        })?;
+        axum::serve(listener, router(config))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| format!("servern avbröts: {e}"))
+    })
+}

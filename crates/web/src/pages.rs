@@ -1,0 +1,700 @@
+//! The handlers: each parses its input, runs the use case in the store's pool and renders a
+//! page (or redirects after a successful POST, so that reloading never posts again).
+
+use crate::session::{self, Viewer};
+use crate::view::{self, LineRow, NodeRow, StepButton};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use delar_app::workflow::{self as wf, LineInput, Step};
+use delar_app::AppError;
+use delar_core::Round;
+use delar_store::{RoundStatus, StoreError, WorkflowState};
+use serde::Deserialize;
+
+/// What the layout shows about the person.
+#[derive(Default)]
+pub struct Layout {
+    /// Login name (empty when not logged in).
+    pub user: String,
+    /// When the session ends, as text.
+    pub session_end: String,
+}
+
+impl Layout {
+    fn of(v: &Viewer) -> Layout {
+        let end = delar_store_time(v.expires_at);
+        Layout {
+            user: v.user.clone(),
+            session_end: end,
+        }
+    }
+}
+
+/// `kl. HH:MM UTC` of a time in seconds since the epoch.
+fn delar_store_time(secs: i64) -> String {
+    let rem = secs.rem_euclid(86_400);
+    format!("kl. {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
+}
+
+fn render(t: &impl Template, status: StatusCode) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("sidan kunde inte visas: {e}"),
+        )
+            .into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    title: String,
+    message: String,
+}
+
+/// The HTTP status of a use case's error.
+pub fn status_of(e: &AppError) -> StatusCode {
+    match e {
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+        AppError::Invalid(_) | AppError::Check(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+        AppError::Store(StoreError::Forecast(_) | StoreError::Refused(_)) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        AppError::Store(_) | AppError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// A page for an error, with its status.
+pub fn error_page(e: &AppError, viewer: Option<&Viewer>) -> Response {
+    let status = status_of(e);
+    let title = match status {
+        StatusCode::NOT_FOUND => "Finns inte",
+        StatusCode::FORBIDDEN => "Ingen behörighet",
+        StatusCode::UNAUTHORIZED => "Inte inloggad",
+        StatusCode::INTERNAL_SERVER_ERROR => "Något gick fel",
+        _ => "Det gick inte",
+    };
+    let page = ErrorPage {
+        layout: viewer.map(Layout::of).unwrap_or_default(),
+        title: title.to_string(),
+        message: e.to_string(),
+    };
+    render(&page, status)
+}
+
+/// `GET /halsa`: `ok` for load balancers.
+pub async fn health() -> &'static str {
+    "ok"
+}
+
+/// `GET /stil.css`: the embedded stylesheet.
+pub async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../assets/style.css"),
+    )
+        .into_response()
+}
+
+/// Any other path.
+pub async fn not_found() -> Response {
+    error_page(
+        &AppError::NotFound("sidan finns inte; gå till startsidan och välj därifrån".to_string()),
+        None,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    message: String,
+    next: String,
+    name: String,
+}
+
+/// Only a path on this server may be the page after login.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+/// The query of the login page.
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    nasta: Option<String>,
+}
+
+/// `GET /logga-in`.
+pub async fn login_form(Query(q): Query<LoginQuery>) -> Response {
+    let page = LoginPage {
+        layout: Layout::default(),
+        message: String::new(),
+        next: safe_next(q.nasta.as_deref()),
+        name: String::new(),
+    };
+    render(&page, StatusCode::OK)
+}
+
+/// A POST whose session has ended: the login page says so (the browser's Back button still
+/// holds what was typed).
+pub fn session_ended(path: &str) -> Response {
+    let back = path
+        .strip_suffix("/rad")
+        .or_else(|| path.strip_suffix("/status"))
+        .unwrap_or("/");
+    let page = LoginPage {
+        layout: Layout::default(),
+        message: "Din session har gått ut, så ändringen sparades inte. Logga in igen och spara \
+                  på nytt; det du skrev finns kvar om du går tillbaka en sida i webbläsaren."
+            .to_string(),
+        next: safe_next(Some(back)),
+        name: String::new(),
+    };
+    render(&page, StatusCode::UNAUTHORIZED)
+}
+
+/// The login form's fields.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    anvandare: String,
+    losenord: String,
+    nasta: Option<String>,
+}
+
+/// `POST /logga-in`: a session and its cookie, then the page asked for.
+pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> Response {
+    let name = f.anvandare.trim().to_string();
+    let next = safe_next(f.nasta.as_deref());
+    let now = session::now();
+    let who = name.clone();
+    let r = st
+        .pool
+        .run(move |s| delar_app::auth::login(s, &who, &f.losenord, now))
+        .await;
+    match r {
+        Ok(new) => {
+            let mut res = Redirect::to(&next).into_response();
+            res.headers_mut().insert(
+                header::SET_COOKIE,
+                session::set_cookie(&new.token, st.config.secure_cookies),
+            );
+            res
+        }
+        Err(e @ AppError::Unauthorized(_)) => {
+            let page = LoginPage {
+                layout: Layout::default(),
+                message: e.to_string(),
+                next,
+                name,
+            };
+            render(&page, StatusCode::UNAUTHORIZED)
+        }
+        Err(e) => error_page(&e, None),
+    }
+}
+
+/// `POST /logga-ut`: the session ends in the store and the cookie is removed.
+pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(t) = session::token(&headers) {
+        if let Err(e) = st.pool.run(move |s| delar_app::auth::logout(s, &t)).await {
+            return error_page(&e, None);
+        }
+    }
+    let mut res = Redirect::to("/logga-in").into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        session::clear_cookie(st.config.secure_cookies),
+    );
+    res
+}
+
+#[derive(Template)]
+#[template(path = "start.html")]
+struct StartPage {
+    layout: Layout,
+    round: String,
+    round_status: String,
+    others: Vec<(String, String)>,
+    rows: Vec<NodeRow>,
+}
+
+/// The start page's query.
+#[derive(Deserialize)]
+pub struct StartQuery {
+    omgang: Option<String>,
+}
+
+/// `GET /`: the person's nodes in a round (the one asked for, else the latest open one).
+pub async fn start(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<StartQuery>,
+) -> Response {
+    let user = viewer.user.clone();
+    let r = st
+        .pool
+        .run(move |s| {
+            let rounds = s.forecast_rounds()?;
+            let chosen = match q.omgang.as_deref() {
+                Some(id) => rounds.iter().find(|r| r.round.id() == id).ok_or_else(|| {
+                    AppError::NotFound(format!("prognosomgången {id} finns inte"))
+                })?,
+                None => rounds
+                    .iter()
+                    .rev()
+                    .find(|r| r.status == RoundStatus::Open)
+                    .or(rounds.last())
+                    .ok_or_else(|| {
+                        AppError::NotFound(
+                            "det finns ingen prognosomgång ännu; be en ekonom beräkna en".into(),
+                        )
+                    })?,
+            };
+            let rows = wf::overview(s, &user, &chosen.round)?;
+            let others = rounds
+                .iter()
+                .filter(|r| r.round != chosen.round)
+                .map(|r| {
+                    let id = r.round.id();
+                    let href = format!("/?omgang={}", view::url_encode(&id));
+                    (id, href)
+                })
+                .collect::<Vec<_>>();
+            Ok((chosen.clone(), rows, others))
+        })
+        .await;
+    match r {
+        Ok((info, rows, others)) => {
+            let id = info.round.id();
+            let page = StartPage {
+                layout: Layout::of(&viewer),
+                rows: rows.iter().map(|n| NodeRow::new(&id, n)).collect(),
+                round: id,
+                round_status: info.status.label().to_string(),
+                others,
+            };
+            render(&page, StatusCode::OK)
+        }
+        Err(e) => error_page(&e, Some(&viewer)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sheet.html")]
+struct SheetPage {
+    layout: Layout,
+    round: String,
+    round_status: String,
+    code: String,
+    name: String,
+    path: Vec<(String, String)>,
+    history_href: String,
+    line_href: String,
+    status_href: String,
+    notice: String,
+    error: String,
+    has_state: bool,
+    state_word: String,
+    state_class: &'static str,
+    state_code: &'static str,
+    state_who: String,
+    state_comment: String,
+    steps: Vec<StepButton>,
+    total: NodeRow,
+    children: Vec<NodeRow>,
+    lines: Vec<LineRow>,
+    may_edit: bool,
+}
+
+/// What a refused save typed, to be shown again.
+struct Kept {
+    group: String,
+    amount: String,
+    method: String,
+    comment: String,
+}
+
+fn parse_round(omgang: &str) -> Result<Round, AppError> {
+    Round::parse(omgang).map_err(|e| {
+        AppError::NotFound(format!(
+            "prognosomgången \"{omgang}\" finns inte ({e}); välj en omgång på startsidan"
+        ))
+    })
+}
+
+/// The sheet of a node, with a notice or an error and what a refused save typed.
+async fn sheet_page(
+    st: &AppState,
+    viewer: &Viewer,
+    omgang: String,
+    nod: String,
+    notice: String,
+    error: Option<(StatusCode, String)>,
+    kept: Option<Kept>,
+) -> Response {
+    let user = viewer.user.clone();
+    let (o, n) = (omgang.clone(), nod.clone());
+    let r = st
+        .pool
+        .run(move |s| {
+            let round = parse_round(&o)?;
+            wf::sheet(s, &user, &round, &n)
+        })
+        .await;
+    let sheet = match r {
+        Ok(sh) => sh,
+        Err(e) => return error_page(&e, Some(viewer)),
+    };
+    let id = sheet.auth.round.round.id();
+    let base = format!(
+        "/prognos/{}/{}",
+        view::url_encode(&id),
+        view::url_encode(&nod)
+    );
+    let mut lines: Vec<LineRow> = sheet
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, d)| LineRow::new(i, d))
+        .collect();
+    if let Some(k) = kept {
+        if let Some(l) = lines.iter_mut().find(|l| l.group == k.group) {
+            l.amount_input = k.amount;
+            l.method_input = k.method;
+            l.comment_input = k.comment;
+        }
+    }
+    let (has_state, state_word, state_class, state_code, state_who, state_comment) =
+        match &sheet.node.state {
+            Some(s) => {
+                let (w, c, who, comment) = view::state_line(s);
+                (true, w, c, s.state.code(), who, comment)
+            }
+            None => (false, String::new(), "", "", String::new(), String::new()),
+        };
+    let n = sheet.path.len();
+    let path = sheet
+        .path
+        .iter()
+        .enumerate()
+        .map(|(i, (c, name))| {
+            let href = format!("/prognos/{}/{}", view::url_encode(&id), view::url_encode(c));
+            (
+                href,
+                if i + 1 == n {
+                    format!("{c} {name}")
+                } else {
+                    c.clone()
+                },
+            )
+        })
+        .collect();
+    let (status, error) = match error {
+        Some((s, e)) => (s, e),
+        None => (StatusCode::OK, String::new()),
+    };
+    let page = SheetPage {
+        layout: Layout::of(viewer),
+        round_status: sheet.auth.round.status.label().to_string(),
+        code: sheet.node.view.code.clone(),
+        name: sheet.node.view.name.clone(),
+        path,
+        history_href: format!("{base}/historik"),
+        line_href: format!("{base}/rad"),
+        status_href: format!("{base}/status"),
+        notice,
+        error,
+        has_state,
+        state_word,
+        state_class,
+        state_code,
+        state_who,
+        state_comment,
+        steps: view::steps(&sheet),
+        total: NodeRow::new(&id, &sheet.node),
+        children: sheet
+            .children
+            .iter()
+            .map(|c| NodeRow::new(&id, c))
+            .collect(),
+        lines,
+        may_edit: sheet.may_edit,
+        round: id,
+    };
+    render(&page, status)
+}
+
+/// The sheet's query: what a redirect after a save reports.
+#[derive(Deserialize)]
+pub struct SheetQuery {
+    sparat: Option<String>,
+    klart: Option<String>,
+}
+
+/// `GET /prognos/{omgång}/{nod}`: the forecast sheet.
+pub async fn sheet(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path((omgang, nod)): Path<(String, String)>,
+    Query(q): Query<SheetQuery>,
+) -> Response {
+    let notice = match (&q.sparat, &q.klart) {
+        (Some(g), _) => format!("Raden {g} är sparad."),
+        (None, Some(step)) => match Step::parse(step) {
+            Some(Step::Submit) => "Prognosen är inskickad.".into(),
+            Some(Step::Recall) => "Prognosen är återkallad och kan ändras igen.".into(),
+            Some(Step::Approve) => "Prognosen är godkänd.".into(),
+            Some(Step::Return) => "Prognosen är skickad tillbaka med din kommentar.".into(),
+            None => String::new(),
+        },
+        (None, None) => String::new(),
+    };
+    sheet_page(&st, &viewer, omgang, nod, notice, None, None).await
+}
+
+/// A line's form.
+#[derive(Deserialize)]
+pub struct LineForm {
+    grupp: String,
+    version: i64,
+    #[serde(default)]
+    belopp: String,
+    #[serde(default)]
+    metod: String,
+    #[serde(default)]
+    kommentar: String,
+}
+
+/// `POST /prognos/{omgång}/{nod}/rad`: save one line (its version from the form); a refused
+/// save shows the sheet again with the message and what was typed.
+pub async fn save_line(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path((omgang, nod)): Path<(String, String)>,
+    Form(f): Form<LineForm>,
+) -> Response {
+    let user = viewer.user.clone();
+    let (o, n) = (omgang.clone(), nod.clone());
+    let (group, amount, method, comment, version) = (
+        f.grupp.clone(),
+        f.belopp.clone(),
+        f.metod.clone(),
+        f.kommentar.clone(),
+        f.version,
+    );
+    let r = st
+        .pool
+        .run(move |s| {
+            let round = parse_round(&o)?;
+            let input = LineInput {
+                group: &group,
+                version,
+                amount: &amount,
+                method: &method,
+                comment: &comment,
+            };
+            wf::save_line(s, &user, &round, &n, &input)
+        })
+        .await;
+    match r {
+        Ok(_) => Redirect::to(&format!(
+            "/prognos/{}/{}?sparat={}",
+            view::url_encode(&omgang),
+            view::url_encode(&nod),
+            view::url_encode(&f.grupp)
+        ))
+        .into_response(),
+        Err(e @ (AppError::Forbidden(_) | AppError::NotFound(_) | AppError::Unauthorized(_))) => {
+            error_page(&e, Some(&viewer))
+        }
+        Err(e) => {
+            let kept = Kept {
+                group: f.grupp,
+                amount: f.belopp,
+                method: f.metod,
+                comment: f.kommentar,
+            };
+            let status = status_of(&e);
+            let msg = format!("Raden {} sparades inte: {e}", kept.group);
+            sheet_page(
+                &st,
+                &viewer,
+                omgang,
+                nod,
+                String::new(),
+                Some((status, msg)),
+                Some(kept),
+            )
+            .await
+        }
+    }
+}
+
+/// The workflow form.
+#[derive(Deserialize)]
+pub struct StateForm {
+    atgard: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    kommentar: String,
+}
+
+/// `POST /prognos/{omgång}/{nod}/status`: submit, recall, approve or return.
+pub async fn change_state(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path((omgang, nod)): Path<(String, String)>,
+    Form(f): Form<StateForm>,
+) -> Response {
+    let Some(step) = Step::parse(&f.atgard) else {
+        let e = AppError::Invalid(format!(
+            "åtgärden \"{}\" finns inte; använd knapparna på sidan",
+            f.atgard
+        ));
+        return error_page(&e, Some(&viewer));
+    };
+    let user = viewer.user.clone();
+    let (o, n) = (omgang.clone(), nod.clone());
+    let seen = WorkflowState::parse(&f.status);
+    let comment = f.kommentar.clone();
+    let r = st
+        .pool
+        .run(move |s| {
+            let round = parse_round(&o)?;
+            wf::change_state(s, &user, &round, &n, step, seen, &comment)
+        })
+        .await;
+    match r {
+        Ok(_) => Redirect::to(&format!(
+            "/prognos/{}/{}?klart={}",
+            view::url_encode(&omgang),
+            view::url_encode(&nod),
+            step.code()
+        ))
+        .into_response(),
+        Err(e @ (AppError::Forbidden(_) | AppError::NotFound(_) | AppError::Unauthorized(_))) => {
+            error_page(&e, Some(&viewer))
+        }
+        Err(e) => {
+            let status = status_of(&e);
+            let msg = format!("\"{}\" gick inte: {e}", step.label());
+            sheet_page(
+                &st,
+                &viewer,
+                omgang,
+                nod,
+                String::new(),
+                Some((status, msg)),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+type Row6 = (String, String, String, String, String, String);
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage {
+    layout: Layout,
+    round: String,
+    node: String,
+    back: String,
+    audit: Vec<Row6>,
+    transitions: Vec<Row6>,
+}
+
+/// `GET /prognos/{omgång}/{nod}/historik`: every change to the lines under the node and
+/// every workflow transition, oldest first.
+pub async fn history(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path((omgang, nod)): Path<(String, String)>,
+) -> Response {
+    let user = viewer.user.clone();
+    let (o, n) = (omgang.clone(), nod.clone());
+    let r = st
+        .pool
+        .run(move |s| {
+            let round = parse_round(&o)?;
+            wf::history(s, &user, &round, &n)
+        })
+        .await;
+    let (audit, transitions) = match r {
+        Ok(x) => x,
+        Err(e) => return error_page(&e, Some(&viewer)),
+    };
+    let page = HistoryPage {
+        layout: Layout::of(&viewer),
+        back: format!(
+            "/prognos/{}/{}",
+            view::url_encode(&omgang),
+            view::url_encode(&nod)
+        ),
+        round: omgang,
+        node: nod,
+        audit: audit
+            .iter()
+            .map(|a| {
+                let line = match (&a.node, &a.group) {
+                    (Some(n), Some(g)) => format!("{n}:{g}"),
+                    (Some(n), None) => n.clone(),
+                    _ => "hela omgången".to_string(),
+                };
+                (
+                    view::time(&a.at),
+                    a.user.clone(),
+                    line,
+                    a.action.clone(),
+                    a.old_value.clone().unwrap_or_default(),
+                    a.new_value.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        transitions: transitions
+            .iter()
+            .map(|t| {
+                (
+                    view::time(&t.at),
+                    t.user.clone(),
+                    t.node.clone(),
+                    t.from.label().to_string(),
+                    t.to.label().to_string(),
+                    t.comment.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+    };
+    render(&page, StatusCode::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_follow_a_login() {
+        assert_eq!(
+            safe_next(Some("/prognos/2025-P2/SN41")),
+            "/prognos/2025-P2/SN41"
+        );
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,296 @@
+//! The web application over a temporary copy of an Exempelkommun database (small scale, round
+//! 2025-P2 computed, the demo's accounts with password `demo`), driven with `oneshot`.
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Request, Response, StatusCode};
+use axum::Router;
+use delar_core::Round;
+use delar_demo::kommun::{self, KommunOptions, Scale};
+use delar_store::prelude::*;
+use delar_store::{ImportOptions, SqlStore, TemplateKind};
+use http_body_util::BodyExt;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use tower::ServiceExt;
+
+/// The round the tests work in.
+pub const ROUND: &str = "2025-P2";
+
+/// The host the test requests name.
+pub const HOST: &str = "delar.test";
+
+/// Built once per test binary.
+fn master() -> &'static PathBuf {
+    static DB: OnceLock<PathBuf> = OnceLock::new();
+    DB.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("delar-web-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let opts = KommunOptions {
+            scale: Scale::Small,
+            ..KommunOptions::default()
+        };
+        let input = dir.join("in");
+        kommun::generate(&opts, &input, |_, _| {}).unwrap();
+        let db = dir.join("delar.db");
+        let mut s = SqlStore::create(&db).unwrap();
+        delar_app::imports::import_template(
+            &mut s,
+            TemplateKind::Organisation,
+            &input.join("organisation.csv"),
+        )
+        .unwrap();
+        for year in 2022..=2025 {
+            let p = input.join("sie").join(kommun::sie_name(year));
+            s.import_sie(&p, &ImportOptions::default(), None).unwrap();
+        }
+        let round = Round::parse(ROUND).unwrap();
+        delar_app::forecast::run_round(&mut s, &round, &Default::default()).unwrap();
+        let tree = s.organisation().unwrap().tree_at(round.cutoff_month());
+        delar_app::users::add_demo_accounts(&mut s, &tree, "demo", "test").unwrap();
+        db
+    })
+}
+
+/// A test's own copy of the database and the router over it.
+pub struct App {
+    /// The database: an SQLite file, or `postgres://…`.
+    pub db: String,
+    /// The application.
+    pub router: Router,
+}
+
+/// Databases created on the PostgreSQL test server by this process, dropped at exit.
+static CREATED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+extern "C" fn drop_databases() {
+    let Some(server) = pg_server() else { return };
+    let names = std::mem::take(&mut *CREATED.lock().unwrap());
+    if let Ok(mut admin) = postgres::Client::connect(&server, postgres::NoTls) {
+        for n in names {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {n} WITH (FORCE)"));
+        }
+    }
+}
+
+/// The PostgreSQL server for tests (`DELAR_TEST_PG`, as the store's tests use it).
+pub fn pg_server() -> Option<String> {
+    std::env::var("DELAR_TEST_PG")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// `url` with its database replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (head, tail) = match url.find('?') {
+        Some(q) => (&url[..q], &url[q..]),
+        None => (url, ""),
+    };
+    let scheme_end = head.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match head[scheme_end..].find('/') {
+        Some(i) => &head[..scheme_end + i],
+        None => head,
+    };
+    format!("{base}/{name}{tail}")
+}
+
+impl App {
+    /// A fresh copy.
+    pub fn new() -> App {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let src = master();
+        let db = src.with_file_name(format!("copy-{n}.db"));
+        std::fs::copy(src, &db).unwrap();
+        App::over(db.display().to_string())
+    }
+
+    /// A fresh copy on the PostgreSQL test server (`DELAR_TEST_PG`), made with the store's
+    /// copy between backends; `None` with a note when no server is configured.
+    pub fn on_postgres() -> Option<App> {
+        let Some(server) = pg_server() else {
+            eprintln!(
+                "obs: PostgreSQL-testet hoppas över: DELAR_TEST_PG är inte satt \
+                 (scripts/test.sh startar en testserver och sätter den)"
+            );
+            return None;
+        };
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let name = format!(
+            "delar_web_test_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        );
+        let mut admin = postgres::Client::connect(&server, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("DELAR_TEST_PG={server}: {e}"));
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+            .unwrap();
+        {
+            let mut created = CREATED.lock().unwrap();
+            if created.is_empty() {
+                // SAFETY: registering a plain extern "C" function with the C library's atexit.
+                unsafe {
+                    libc::atexit(drop_databases);
+                }
+            }
+            created.push(name.clone());
+        }
+        let url = with_database(&server, &name);
+        let src = SqlStore::open(master()).unwrap();
+        let mut dst = delar_store::open(&url).unwrap();
+        delar_store::copy::copy_database(&src, &mut dst, None).unwrap();
+        Some(App::over(url))
+    }
+
+    fn over(db: String) -> App {
+        let router = delar_web::router(delar_web::Config {
+            db: db.clone(),
+            secure_cookies: false,
+        });
+        App { db, router }
+    }
+
+    /// The store behind it (another connection to the same database).
+    pub fn store(&self) -> SqlStore {
+        delar_store::open(&self.db).unwrap()
+    }
+
+    /// Send a request.
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        Reply::read(res).await
+    }
+
+    /// GET with a session cookie (or none).
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        self.send(get(path, cookie)).await
+    }
+
+    /// POST a form from this site.
+    pub async fn post(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Reply {
+        self.send(post(path, cookie, form, Some(&format!("http://{HOST}"))))
+            .await
+    }
+
+    /// Log in and return the session cookie (`delar_session=…`).
+    pub async fn login(&self, user: &str) -> String {
+        let r = self
+            .post(
+                "/logga-in",
+                None,
+                &[("anvandare", user), ("losenord", "demo")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{user}: {}", r.body);
+        let c = r.header("set-cookie");
+        c.split(';').next().unwrap().to_string()
+    }
+}
+
+/// A response read whole.
+pub struct Reply {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: axum::http::HeaderMap,
+    /// Body as text.
+    pub body: String,
+}
+
+impl Reply {
+    async fn read(res: Response<Body>) -> Reply {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// A header's value ("" when absent).
+    pub fn header(&self, name: &str) -> String {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+/// Form encoding of one value.
+pub fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A GET request.
+pub fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut b = Request::get(path).header(header::HOST, HOST);
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::empty()).unwrap()
+}
+
+/// A form POST with an `Origin` (or none).
+pub fn post(
+    path: &str,
+    cookie: Option<&str>,
+    form: &[(&str, &str)],
+    origin: Option<&str>,
+) -> Request<Body> {
+    let body = form
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut b = Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(o) = origin {
+        b = b.header(header::ORIGIN, o);
+    }
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::from(body)).unwrap()
+}
+
+/// The lines of a node in the round, as stored.
+pub fn lines(s: &SqlStore, node: &str) -> Vec<delar_store::LineDetail> {
+    s.forecast_line_details(ROUND)
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.line.node == node)
+        .collect()
+}
+
+/// Give every line of a node that needs a comment one (as its unit manager).
+pub fn comment_all(s: &mut SqlStore, node: &str) {
+    let user = format!("enhetschef-{}", node.to_lowercase());
+    let round = Round::parse(ROUND).unwrap();
+    for d in lines(s, node) {
+        if delar_app::workflow::missing_comment(&d).is_some() {
+            let input = delar_app::workflow::LineInput {
+                group: &d.line.group,
+                version: d.version,
+                amount: "",
+                method: "",
+                comment: "Följer budgeten enligt plan.",
+            };
+            delar_app::workflow::save_line(s, &user, &round, node, &input).unwrap();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The web application over PostgreSQL (`DELAR_TEST_PG`; skipped with a note without it): the
+//! same Exempelkommun database copied to the server, then login, a line saved, a stale save
+//! refused naming who, the workflow through submit and return with the history, and logout
+//! ending the session in the store — every request on the pool's PostgreSQL connections.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{comment_all, lines, App};
+use delar_core::Amount;
+use delar_store::prelude::*;
+
+const SN41: &str = "/prognos/2025-P2/SN41";
+
+/// A plain test thread drives the requests on a runtime of its own: the store calls in
+/// between are synchronous PostgreSQL calls, which may not run on a runtime's thread (the
+/// application runs them in `spawn_blocking`).
+#[test]
+fn a_round_is_worked_through_the_pages_on_postgresql() {
+    let Some(app) = App::on_postgres() else {
+        return;
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    assert!(app.db.starts_with("postgres://"));
+    let chef = rt.block_on(app.login("enhetschef-sn41"));
+    let ekonom = rt.block_on(app.login("ekonom-sn"));
+    let page = rt.block_on(app.get(SN41, Some(&chef)));
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("name=\"belopp\""), "{}", page.body);
+
+    // The controller saves a line; the manager, still on the older version, is refused.
+    let d = &lines(&app.store(), "SN41")[1];
+    let v = d.version.to_string();
+    let path = format!("{SN41}/rad");
+    let r = rt.block_on(app.post(
+        &path,
+        Some(&ekonom),
+        &[
+            ("grupp", &d.line.group),
+            ("version", &v),
+            ("belopp", "1 234,5"),
+            ("kommentar", "Ekonomens bedömning."),
+        ],
+    ));
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = rt.block_on(app.post(
+        &path,
+        Some(&chef),
+        &[
+            ("grupp", &d.line.group),
+            ("version", &v),
+            ("belopp", "612,5"),
+            ("kommentar", "Min egen bedömning."),
+        ],
+    ));
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("ekonom-sn"), "names who: {}", r.body);
+    assert!(
+        r.body.contains("value=\"612,5\""),
+        "the typed amount is kept"
+    );
+    let stored = &lines(&app.store(), "SN41")[1];
+    assert_eq!(stored.line.base, Amount::from_ore(123_450_000));
+    assert_eq!(stored.version, d.version + 1);
+
+    // Submit, return with a comment; the history lists both, newest state on the sheet.
+    comment_all(&mut app.store(), "SN41");
+    let status = format!("{SN41}/status");
+    let r = rt.block_on(app.post(
+        &status,
+        Some(&chef),
+        &[("atgard", "skicka-in"), ("status", "utkast")],
+    ));
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = rt.block_on(app.post(
+        &status,
+        Some(&ekonom),
+        &[
+            ("atgard", "skicka-tillbaka"),
+            ("status", "inskickad"),
+            ("kommentar", "Motivera personalkostnaden."),
+        ],
+    ));
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = rt.block_on(app.get(SN41, Some(&chef)));
+    assert!(page.body.contains("återskickad"));
+    assert!(page.body.contains("Motivera personalkostnaden."));
+    let h = app
+        .store()
+        .workflow_history("2025-P2", Some("SN41"))
+        .unwrap();
+    assert_eq!(
+        h.iter().map(|t| t.user.as_str()).collect::<Vec<_>>(),
+        ["enhetschef-sn41", "ekonom-sn"]
+    );
+    let page = rt.block_on(app.get(&format!("{SN41}/historik"), Some(&chef)));
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Motivera personalkostnaden."));
+
+    // Logout ends the session in the store.
+    let token = chef.split_once('=').unwrap().1;
+    let hash = delar_app::auth::token_hash(token);
+    assert!(app.store().session(&hash).unwrap().is_some());
+    let r = rt.block_on(app.post("/logga-ut", Some(&chef), &[]));
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.store().session(&hash).unwrap(), None);
+
+    // Shutting down with PostgreSQL connections idle in the pool, on the runtime (as
+    // `delar serve` does after Ctrl-C), closes them without a panic.
+    rt.block_on(async move { drop(app) });
+}
