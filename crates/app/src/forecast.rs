@@ -1436,61 +1436,6 @@ mod tests {
         Amount::from_ore(v * 100)
     }
 
-    fn rec(method: Method, errors: &[(i32, i64)]) -> MethodRecord {
-        record(
-            method,
-            errors
-                .iter()
-                .map(|(y, e)| BacktestRow {
-                    year: *y,
-                    forecast: kr(1000 + e),
-                    actual: kr(1000),
-                    error: kr(*e),
-                })
-                .collect(),
-        )
-    }
-
-    #[test]
-    fn recommendation_prefers_the_seasonal_profile_unless_clearly_beaten() {
-        let seasonal = rec(Method::Seasonal, &[(2023, 100), (2024, -100)]);
-        // Run-rate 30 % better: not enough (the margin is 40 %).
-        let run = rec(Method::RunRate, &[(2023, 70), (2024, -70)]);
-        assert_eq!(
-            recommend_from(&[seasonal.clone(), run], None, None),
-            Some(Method::Seasonal)
-        );
-        // Run-rate 50 % better: chosen.
-        let run = rec(Method::RunRate, &[(2023, 50), (2024, -50)]);
-        assert_eq!(
-            recommend_from(&[seasonal.clone(), run.clone()], None, None),
-            Some(Method::RunRate)
-        );
-        // Leaving a year out leaves one year: no recommendation from that method.
-        assert_eq!(recommend_from(&[seasonal, run], Some(2024), None), None);
-    }
-
-    #[test]
-    fn budget_is_not_recommended_when_the_year_already_deviates() {
-        let budget = rec(Method::BudgetBased, &[(2022, 10), (2023, -10), (2024, 10)]);
-        let seasonal = rec(Method::Seasonal, &[(2023, 200), (2024, -200)]);
-        let records = [budget, seasonal];
-        assert_eq!(
-            recommend_from(&records, None, Some(kr(5))),
-            Some(Method::BudgetBased)
-        );
-        // This year's deviation scaled to the year (50 kr) exceeds the method's MAE (10 kr).
-        assert_eq!(
-            recommend_from(&records, None, Some(kr(-50))),
-            Some(Method::Seasonal)
-        );
-        assert_eq!(
-            scaled_deviation(kr(700), kr(600), 4),
-            Some(kr(300)),
-            "(700 − 600) × 12 / 4"
-        );
-    }
-
     fn link(flow: bool, per_day: bool, volume: f64, price: f64) -> VolumeLink {
         let mut v = HashMap::new();
         let mut p = HashMap::new();
