@@ -999,8 +999,8 @@ pub struct AccuracyRow {
     /// Mean absolute error per line (kronor), over the lines under the node.
     pub line_mae: String,
     /// The forecast's 80 % range (low, high), from the replayed years before that year of
-    /// the lines under the node, summed year by year ([`delar_forecast::sum_rows`]); `None`
-    /// without replayed years.
+    /// the lines under the node ([`delar_forecast::parts_range80`]: summed year by year, at
+    /// least as wide as the lines' independent errors); `None` without replayed years.
     pub range: Option<(String, String)>,
     /// Whether the outcome fell inside the range.
     pub inside: Option<bool>,
@@ -1157,8 +1157,7 @@ pub fn accuracy(
                 }
                 for (node, (budget, cost_budget, forecast, actual, errs, replays)) in by {
                     let error = forecast - actual;
-                    let range =
-                        delar_forecast::range80(&delar_forecast::sum_rows(replays), forecast);
+                    let range = delar_forecast::parts_range80(replays);
                     out.push(AccuracyRow {
                         year: y,
                         round: round.id(),

@@ -5,7 +5,7 @@
 
 use crate::backtest::{record, BacktestRow, MethodRecord};
 use crate::methods::{estimate_all, seasonal_with, Estimate, Method, SharePolicy};
-use crate::range::range80;
+use crate::range::{parts_range80, range80};
 use crate::recommend::recommend_from;
 use crate::{kr, LineData, MONTHS};
 use delar_core::Amount;
@@ -61,6 +61,8 @@ pub struct Case {
     pub mix: (Method, Amount),
     /// The mix's 80 % range, when its method has replayed years to take it from.
     pub range: Option<(Amount, Amount)>,
+    /// The replayed years of the mix's method (what its range is drawn from).
+    pub replay: Vec<BacktestRow>,
 }
 
 /// Accuracy of one method at one cut-off.
@@ -188,10 +190,12 @@ fn evaluate_run(name: &str, run: &[(i32, [Amount; MONTHS])], m: usize) -> Vec<Ca
         else {
             continue;
         };
-        let range = records
+        let replay = records
             .iter()
             .find(|r| r.method == method)
-            .and_then(|r| range80(&r.rows, f));
+            .map(|r| r.rows.clone())
+            .unwrap_or_default();
+        let range = range80(&replay, f);
         let mut forecasts = BTreeMap::new();
         for (i, m) in METHODS.iter().enumerate() {
             if let Some(v) = per_year[j][i].value() {
@@ -215,6 +219,7 @@ fn evaluate_run(name: &str, run: &[(i32, [Amount; MONTHS])], m: usize) -> Vec<Ca
             forecasts,
             mix: (method, f),
             range,
+            replay,
         });
     }
     out
@@ -284,6 +289,87 @@ fn summarise(cases: &[Case], cutoffs: &[usize]) -> Evaluation {
         cases: years.len(),
         cutoffs: out,
     }
+}
+
+/// One measured year of a sum of series (a committee whose lines are the series), each
+/// series forecast by its own mix, at one cut-off.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SumCase {
+    /// The sum's name (the file holding its series).
+    pub name: String,
+    /// The year projected.
+    pub year: i32,
+    /// Cut-off month.
+    pub cutoff: usize,
+    /// Series summed.
+    pub members: usize,
+    /// The year's real total of the sum.
+    pub actual: Amount,
+    /// The sum of the members' mixes.
+    pub forecast: Amount,
+    /// The sum's 80 % range ([`crate::parts_range80`], the rule of a committee in a round).
+    pub range: Option<(Amount, Amount)>,
+}
+
+/// The sum of a group's series, year by year and cut-off by cut-off: each member's mix and
+/// replayed years from `cases` (as [`evaluate`] gave them), summed where every one of the
+/// group's `members` series was measured that year; the range is the one a committee of
+/// these lines would get in a round.
+pub fn sum_cases(name: &str, members: &[&str], cases: &[Case]) -> Vec<SumCase> {
+    let mut by: BTreeMap<(usize, i32), Vec<&Case>> = BTreeMap::new();
+    for c in cases
+        .iter()
+        .filter(|c| members.contains(&c.series.as_str()))
+    {
+        by.entry((c.cutoff, c.year)).or_default().push(c);
+    }
+    by.into_iter()
+        .filter(|(_, cs)| cs.len() == members.len())
+        .map(|((cutoff, year), cs)| SumCase {
+            name: name.to_string(),
+            year,
+            cutoff,
+            members: cs.len(),
+            actual: cs.iter().map(|c| c.actual).sum(),
+            forecast: cs.iter().map(|c| c.mix.1).sum(),
+            range: parts_range80(cs.iter().map(|c| (c.mix.1, c.replay.as_slice()))),
+        })
+        .collect()
+}
+
+/// Accuracy and coverage of sums, per cut-off.
+pub fn summarise_sums(sums: &[SumCase]) -> BTreeMap<usize, Metrics> {
+    let mut by: BTreeMap<usize, (Vec<f64>, Vec<bool>)> = BTreeMap::new();
+    for c in sums.iter().filter(|c| !c.actual.is_zero()) {
+        let e = by.entry(c.cutoff).or_default();
+        e.0.push((kr(c.forecast) - kr(c.actual)) / kr(c.actual).abs() * 100.0);
+        if let Some((lo, hi)) = c.range {
+            e.1.push(lo <= c.actual && c.actual <= hi);
+        }
+    }
+    by.into_iter()
+        .map(|(m, (errors, inside))| (m, metrics(&errors, Some(&inside))))
+        .collect()
+}
+
+/// Coverage of the mix's 80 % ranges by the number of replayed years they were drawn from,
+/// per cut-off: (years, cases with a range, outcomes inside).
+pub fn coverage_by_years(cases: &[Case]) -> BTreeMap<usize, BTreeMap<usize, (usize, usize)>> {
+    let mut out: BTreeMap<usize, BTreeMap<usize, (usize, usize)>> = BTreeMap::new();
+    for c in cases {
+        if let Some((lo, hi)) = c.range {
+            let e = out
+                .entry(c.cutoff)
+                .or_default()
+                .entry(c.replay.len())
+                .or_default();
+            e.0 += 1;
+            if lo <= c.actual && c.actual <= hi {
+                e.1 += 1;
+            }
+        }
+    }
+    out
 }
 
 /// How often the mix chose each method, per cut-off (for the report).
@@ -374,5 +460,46 @@ mod tests {
         assert!((m.median_ape - 15.0).abs() < 1e-12);
         assert!((m.bias - 5.0).abs() < 1e-12);
         assert_eq!(m.coverage80, Some(0.75));
+    }
+
+    #[test]
+    fn a_sum_of_series_is_measured_like_a_committee() {
+        let a = series("a", 2015..2022, seasonal_line);
+        let b = series("b", 2016..2022, |y, i| 0.5 * seasonal_line(y, 11 - i));
+        let (_, cases) = evaluate(&[a, b], &[4, 8]);
+        let sums = sum_cases("ab", &["a", "b"], &cases);
+        // "b" starts a year later: 2019–2021 have both, at two cut-offs.
+        let years: Vec<(usize, i32)> = sums.iter().map(|s| (s.cutoff, s.year)).collect();
+        assert_eq!(
+            years,
+            [
+                (4, 2019),
+                (4, 2020),
+                (4, 2021),
+                (8, 2019),
+                (8, 2020),
+                (8, 2021)
+            ]
+        );
+        for s in &sums {
+            let here: Vec<&Case> = cases
+                .iter()
+                .filter(|c| c.cutoff == s.cutoff && c.year == s.year)
+                .collect();
+            assert_eq!(s.members, 2);
+            assert_eq!(s.actual, here[0].actual + here[1].actual);
+            assert_eq!(s.forecast, here[0].mix.1 + here[1].mix.1);
+            assert_eq!(
+                s.range,
+                parts_range80(here.iter().map(|c| (c.mix.1, c.replay.as_slice())))
+            );
+        }
+        let m = summarise_sums(&sums);
+        assert_eq!(m[&4].n, 3);
+        assert!(m[&8].coverage80.is_some());
+        // Coverage by replayed years counts every case with a range once.
+        let by = coverage_by_years(&cases);
+        let total: usize = by.values().flat_map(|b| b.values()).map(|(n, _)| n).sum();
+        assert_eq!(total, cases.iter().filter(|c| c.range.is_some()).count());
     }
 }

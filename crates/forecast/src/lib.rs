@@ -31,7 +31,10 @@ pub use methods::{
     seasonal_with, volume_price, Estimate, Method, SharePolicy, VolumePrice, VolumePriceSplit,
     RECENT_MONTHS, SEASONAL_POLICY,
 };
-pub use range::{line_range80, range80, sum_range80, sum_rows, MIN_COVERAGE, RANGE_FACTOR};
+pub use range::{
+    line_range80, parts_range80, range80, small_sample, sum_range80, sum_rows, MIN_COVERAGE,
+    RANGE_FACTOR, SMALL_SAMPLE,
+};
 pub use recommend::{recommend_from, CANDIDATES, MARGIN};
 pub use smoothing::smoothing;
 pub use volume_budget::{
