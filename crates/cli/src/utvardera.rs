@@ -6,7 +6,10 @@
 use crate::out::{count, csv_kr, csv_text, decimal};
 use anyhow::{bail, Result};
 use delar_core::Amount;
-use delar_forecast::eval::{choices, evaluate, Case, Evaluation, Metrics, Series};
+use delar_forecast::eval::{
+    choices, coverage_by_years, evaluate, sum_cases, summarise_sums, Case, Evaluation, Metrics,
+    Series, SumCase,
+};
 use delar_forecast::{Method, MONTHS};
 use delar_tabular::{normalise_name, Table};
 use serde::Serialize;
@@ -128,6 +131,11 @@ struct JsonOut<'a> {
     cases: usize,
     seconds: f64,
     cutoffs: BTreeMap<String, &'a BTreeMap<String, Metrics>>,
+    /// Per cut-off and number of replayed years: [cases with a range, outcomes inside].
+    coverage_by_years: BTreeMap<String, BTreeMap<String, [usize; 2]>>,
+    /// With `--summa`: per cut-off, the sums' accuracy and coverage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sums: Option<BTreeMap<String, Metrics>>,
 }
 
 fn pct(x: f64) -> String {
@@ -148,7 +156,13 @@ fn label(key: &str) -> String {
     }
 }
 
-fn table(e: &Evaluation, cases: &[Case], series: usize, seconds: f64) -> String {
+fn table(
+    e: &Evaluation,
+    cases: &[Case],
+    sums: Option<&[SumCase]>,
+    series: usize,
+    seconds: f64,
+) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -195,8 +209,58 @@ fn table(e: &Evaluation, cases: &[Case], series: usize, seconds: f64) -> String 
                 .join(", ");
             let _ = writeln!(s, "Mixen valde: {list}.");
         }
+        if let Some(by) = coverage_by_years(cases).get(m) {
+            let list = by
+                .iter()
+                .map(|(years, (n, inside))| {
+                    format!("{years} år {} av {}", count(*inside), count(*n))
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(
+                s,
+                "Inom 80 %-intervallet, efter antal återspelade år: {list}."
+            );
+        }
+    }
+    if let Some(sums) = sums {
+        let _ = writeln!(
+            s,
+            "\nSummor (en fil med flera serier = en nämnd med serierna som rader):"
+        );
+        let _ = writeln!(
+            s,
+            "{:<12} {:>6} {:>9} {:>9} {:>9} {:>12}",
+            "brytmånad", "fall", "MAPE %", "median %", "bias %", "täckning 80 %"
+        );
+        for (m, x) in summarise_sums(sums) {
+            let _ = writeln!(
+                s,
+                "{:<12} {:>6} {:>9} {:>9} {:>9} {:>12}",
+                m,
+                x.n,
+                pct(x.mape),
+                pct(x.median_ape),
+                pct(x.bias),
+                x.coverage80
+                    .map(|c| format!("{} %", decimal(c * 100.0, 1)))
+                    .unwrap_or_default()
+            );
+        }
     }
     s
+}
+
+/// The sums of every file's series (`--summa`): files with more than one series.
+fn sums_of(files: &[(String, Vec<String>)], cases: &[Case]) -> Vec<SumCase> {
+    files
+        .iter()
+        .filter(|(_, names)| names.len() > 1)
+        .flat_map(|(file, names)| {
+            let members: Vec<&str> = names.iter().map(String::as_str).collect();
+            sum_cases(file, &members, cases)
+        })
+        .collect()
 }
 
 /// Per-case CSV for analysis: series, year, cut-off, outcome, each projection, the mix
@@ -210,7 +274,7 @@ fn cases_csv(cases: &[Case]) -> String {
         s.push(';');
         s.push_str(k);
     }
-    s.push_str(";mix;mixmetod;lägsta80;högsta80\n");
+    s.push_str(";mix;mixmetod;lägsta80;högsta80;år_bakåt\n");
     for c in cases {
         let _ = write!(
             s,
@@ -227,7 +291,13 @@ fn cases_csv(cases: &[Case]) -> String {
             }
         }
         let (lo, hi) = c.range.map(|(lo, hi)| (kr(lo), kr(hi))).unwrap_or_default();
-        let _ = writeln!(s, ";{};{};{lo};{hi}", kr(c.mix.1), c.mix.0.code());
+        let _ = writeln!(
+            s,
+            ";{};{};{lo};{hi};{}",
+            kr(c.mix.1),
+            c.mix.0.code(),
+            c.replay.len()
+        );
     }
     s
 }
@@ -238,17 +308,25 @@ pub(crate) fn run(
     manader: &str,
     json: bool,
     fall: Option<&Path>,
+    summa: bool,
 ) -> Result<ExitCode> {
     let cutoffs = parse_cutoffs(manader)?;
     if files.is_empty() {
         bail!("ange minst en seriefil (år;månad;värde).");
     }
     let mut series = Vec::new();
+    let mut groups = Vec::new();
     for f in files {
-        series.extend(read_series(f)?);
+        let read = read_series(f)?;
+        groups.push((
+            f.display().to_string(),
+            read.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
+        ));
+        series.extend(read);
     }
     let start = Instant::now();
     let (e, cases) = evaluate(&series, &cutoffs);
+    let sums = summa.then(|| sums_of(&groups, &cases));
     let seconds = start.elapsed().as_secs_f64();
     if e.cases == 0 {
         bail!(
@@ -273,10 +351,29 @@ pub(crate) fn run(
                 .iter()
                 .map(|(m, per)| (m.to_string(), per))
                 .collect(),
+            coverage_by_years: coverage_by_years(&cases)
+                .into_iter()
+                .map(|(m, by)| {
+                    let by = by
+                        .into_iter()
+                        .map(|(years, (n, inside))| (years.to_string(), [n, inside]))
+                        .collect();
+                    (m.to_string(), by)
+                })
+                .collect(),
+            sums: sums.as_deref().map(|s| {
+                summarise_sums(s)
+                    .into_iter()
+                    .map(|(m, x)| (m.to_string(), x))
+                    .collect()
+            }),
         };
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        print!("{}", table(&e, &cases, series.len(), seconds));
+        print!(
+            "{}",
+            table(&e, &cases, sums.as_deref(), series.len(), seconds)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -83,3 +83,54 @@ fn measures_methods_and_mix_on_series_files() {
     );
     assert!(err.contains("--manader") && err.contains("1–11"), "{err}");
 }
+
+#[test]
+fn measures_the_sum_of_a_files_series_as_a_committee() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    std::fs::write(p.join("serier.csv"), two_series()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        &[
+            "forecast",
+            "utvardera",
+            "serier.csv",
+            "--json",
+            "--summa",
+            "--fall",
+            "fall.csv",
+        ],
+        p,
+    ))
+    .unwrap();
+    // One file with two series: its sum is measured in 2019–2023 at both cut-offs.
+    for m in ["4", "8"] {
+        let s = &json["sums"][m];
+        assert_eq!(s["n"], 5, "{json}");
+        // Both series have an exact seasonal shape, so the sum's mix is close.
+        assert!(s["mape"].as_f64().unwrap() < 1.0, "{s}");
+        assert!(
+            (0.0..=1.0).contains(&s["coverage80"].as_f64().unwrap()),
+            "{s}"
+        );
+        // Coverage by replayed years adds up to the cases with a range.
+        let by = json["coverage_by_years"][m].as_object().unwrap();
+        let n: u64 = by.values().map(|v| v[0].as_u64().unwrap()).sum();
+        let inside: u64 = by.values().map(|v| v[1].as_u64().unwrap()).sum();
+        let cov = json["cutoffs"][m]["mix"]["coverage80"].as_f64().unwrap();
+        assert!((inside as f64 / n as f64 - cov).abs() < 1e-9, "{json}");
+    }
+    let cases = std::fs::read_to_string(p.join("fall.csv")).unwrap();
+    assert!(
+        cases.lines().next().unwrap().ends_with(";år_bakåt"),
+        "{cases}"
+    );
+    // Without --summa no sums; the table names them with it.
+    let plain = ok(&["forecast", "utvardera", "serier.csv", "--json"], p);
+    assert!(!plain.contains("\"sums\""), "{plain}");
+    let table = ok(&["forecast", "utvardera", "serier.csv", "--summa"], p);
+    assert!(table.contains("Summor (en fil med flera serier"), "{table}");
+    assert!(
+        table.contains("Inom 80 %-intervallet, efter antal återspelade år:"),
+        "{table}"
+    );
+}
