@@ -1093,7 +1093,7 @@ impl<'a> Ctx<'a> {
                         .inputs
                         .mapping
                         .group(&b.group)
-                        .map(|g| g.name.to_lowercase())
+                        .map(|g| delar_core::words::lower(&g.name))
                         .unwrap_or_else(|| b.group.clone());
                     let unit = self
                         .inputs
@@ -1268,19 +1268,34 @@ impl<'a> Ctx<'a> {
                 };
                 let mut n = Vec::new();
                 if !adopted.is_empty() {
-                    n.push(format!(
-                        "{} är den helårsprognos som lades i omgången då, sparad och låst i \
-                         delar.",
-                        labels(&adopted)
-                    ));
+                    n.push(if adopted.len() == 1 {
+                        format!(
+                            "{} är den helårsprognos som lades i omgången då, sparad i delar.",
+                            labels(&adopted)
+                        )
+                    } else {
+                        format!(
+                            "{} är de helårsprognoser som lades i omgångarna då, sparade i delar.",
+                            labels(&adopted)
+                        )
+                    });
                 }
                 if !replayed.is_empty() {
-                    n.push(format!(
-                        "{} är återskapad: den prognos dagens metoder ger vid samma brytmånad, \
-                         eftersom ingen omgång sparades det året. Den mäter metoden, inte den \
-                         prognos nämnden fick.",
-                        labels(&replayed)
-                    ));
+                    n.push(if replayed.len() == 1 {
+                        format!(
+                            "{} är återskapad: den prognos dagens metoder ger vid samma \
+                             brytmånad, eftersom ingen omgång sparades det året. Den mäter \
+                             metoden, inte den prognos nämnden fick.",
+                            labels(&replayed)
+                        )
+                    } else {
+                        format!(
+                            "{} är återskapade: de prognoser dagens metoder ger vid samma \
+                             brytmånad, eftersom inga omgångar sparades de åren. De mäter \
+                             metoden, inte de prognoser nämnden fick.",
+                            labels(&replayed)
+                        )
+                    });
                 }
                 if with_ranges {
                     n.push(

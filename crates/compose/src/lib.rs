@@ -496,7 +496,7 @@ fn section(
                         "Det finns inga volymer med utfall i år att visa{}.",
                         kategori
                             .as_deref()
-                            .map(|k| format!(" för {}", k.to_lowercase()))
+                            .map(|k| format!(" för {}", delar_core::words::lower(k)))
                             .unwrap_or_default()
                     )))),
                 }
