@@ -1310,6 +1310,64 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// A provider committee's assignment revenue per purchaser (uppdragsintäkter): the
+    /// full-year forecast of its sales to each committee it sells to, from the programme
+    /// area's eliminations (budgets carry no purchaser, so there is no budget column).
+    /// `None` when it sells nothing to other committees.
+    pub fn provider_table(&self) -> Option<Table> {
+        let sales = &self.inputs.provider_sales;
+        if sales.is_empty() {
+            return None;
+        }
+        let root = self.root()?;
+        let y = self.year();
+        let mut rows: Vec<RowSpec> = sales
+            .iter()
+            .map(|s| RowSpec {
+                key: s.buyer.clone(),
+                label: s.buyer_name.clone(),
+                kind: RowKind::Item,
+                level: 0,
+                figures: Figures {
+                    forecast: s.forecast,
+                    forecast_excl_special: s.forecast,
+                    ..Figures::default()
+                },
+                includes: vec![],
+                scope: format!("uppdrag/{}/{}", root.code, s.buyer),
+            })
+            .collect();
+        let total = Figures {
+            forecast: sales.iter().map(|s| s.forecast).sum(),
+            forecast_excl_special: sales.iter().map(|s| s.forecast).sum(),
+            ..Figures::default()
+        };
+        let includes = rows.iter().map(|r| r.key.clone()).collect();
+        rows.push(RowSpec {
+            key: "summa".into(),
+            label: "Summa uppdragsintäkter".into(),
+            kind: RowKind::Total,
+            level: 0,
+            figures: total,
+            includes,
+            scope: format!("uppdrag/{}", root.code),
+        });
+        let cols = vec![Col::forecast(y)];
+        let mut t = self.table(
+            "uppdragsintakter",
+            format!("{}: uppdragsintäkter per beställare, helår {y}", root.name),
+            &cols,
+            "Beställare",
+            &rows,
+        );
+        t.notes.push(
+            "Försäljning till andra nämnder i programområdet, enligt de interna köp och \
+             försäljningar som elimineras i programområdets sammanställning."
+                .into(),
+        );
+        Some(t)
+    }
+
     /// The action plan of a report whose root is in deficit (åtgärdsplan): per area under
     /// the root with a deficit at or above the threshold, the deviation, the kontogrupper that
     /// drive it, the efficiency measures registered for the area and their forecast effect,

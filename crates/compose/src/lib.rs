@@ -403,6 +403,15 @@ fn section(
                     )))
                 }
             },
+            Content::Uppdragsintakter => match ctx.provider_table() {
+                Some(t) => blocks.push(Block::Table(t)),
+                None => {
+                    ctx.leave_out("uppdragsintakter", None);
+                    blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                        "Nämnden säljer inga uppdrag till andra nämnder i programområdet.",
+                    )))
+                }
+            },
             Content::Atgardsplan => match ctx.action_plan_table() {
                 Some(t) => blocks.push(Block::Table(t)),
                 None => {
