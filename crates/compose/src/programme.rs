@@ -1211,6 +1211,7 @@ mod tests {
                 date: "2025-09-30".into(),
                 draft: false,
                 formal: Vec::new(),
+                style: None,
             },
             sections,
         };

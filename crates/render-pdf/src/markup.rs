@@ -6,6 +6,7 @@
 
 use std::fmt::Write;
 
+use delar_report::{parse_colour, HouseStyle, Logo, LogoFormat};
 use delar_report::{
     Block, Cell, Chart, Column, Format, Inline, Paragraph, Report, Row, RowKind, Section, Table,
     Value,
@@ -54,6 +55,7 @@ const PRELUDE: &str = r##"
 #set list(indent: 0.6em, spacing: 0.7em)
 #set enum(indent: 0.6em, spacing: 0.7em)
 
+#let accent = rgb("#2f5d8a")
 #let status(s, colour, label) = [#text(fill: rgb(colour), s)#sym.space.nobreak#label]
 #let callout(title, body) = block(
   width: 100%, breakable: true, inset: (x: 12pt, y: 10pt), radius: 2pt,
@@ -164,6 +166,9 @@ pub(crate) fn document(
         lit(&m.organisation),
     );
     out.push_str(PRELUDE);
+    if let Some(style) = &m.style {
+        house_style(style, &mut out);
+    }
     title_page(report, &mut out);
     out.push_str("\n#outline(title: \"Innehåll\", depth: 3, indent: auto)\n#pagebreak()\n\n");
     for (level, section) in report.walk() {
@@ -172,9 +177,61 @@ pub(crate) fn document(
     out
 }
 
+/// The house style after the prelude: the font family first (Typst falls back to the
+/// embedded fonts for what it lacks), headings in the primary colour, the cover's rule in the
+/// accent colour.
+fn house_style(style: &HouseStyle, out: &mut String) {
+    if let Some(f) = style.font.as_deref().filter(|f| !f.trim().is_empty()) {
+        let _ = writeln!(
+            out,
+            "#set text(font: ({}, \"Libertinus Serif\", \"DejaVu Sans Mono\"))",
+            lit(f.trim())
+        );
+    }
+    if let Some(p) = style.primary.as_deref().filter(|c| parse_colour(c).is_some()) {
+        let _ = writeln!(out, "#show heading: set text(fill: rgb({}))", lit(p));
+    }
+    if let Some(a) = style.accent.as_deref().filter(|c| parse_colour(c).is_some()) {
+        let _ = writeln!(out, "#let accent = rgb({})", lit(a));
+    }
+}
+
+/// A logo as a Typst image expression, its text alternative naming the organisation.
+fn logo_image(logo: &Logo, alt: &str) -> String {
+    let (data, format) = match logo.format {
+        LogoFormat::Svg => (lit(&String::from_utf8_lossy(&logo.bytes)), "svg"),
+        LogoFormat::Png => {
+            let mut a = String::from("bytes((");
+            for b in &logo.bytes {
+                let _ = write!(a, "{b},");
+            }
+            a.push_str("))");
+            (a, "png")
+        }
+    };
+    let data = if format == "svg" {
+        format!("bytes({data})")
+    } else {
+        data
+    };
+    format!(
+        "image({data}, format: \"{format}\", height: 2.2cm, alt: {})",
+        lit(alt)
+    )
+}
+
 fn title_page(report: &Report, out: &mut String) {
     let m = &report.meta;
-    out.push_str("\n#v(4.5cm)\n");
+    if let Some(logo) = m.style.as_ref().and_then(|s| s.logo.as_ref()) {
+        let alt = format!("Logotyp {}", m.organisation);
+        let _ = writeln!(
+            out,
+            "\n#align(right, {})\n#v(2.1cm)",
+            logo_image(logo, alt.trim_end())
+        );
+    } else {
+        out.push_str("\n#v(4.5cm)\n");
+    }
     if !m.organisation.trim().is_empty() {
         let _ = writeln!(
             out,
@@ -190,7 +247,7 @@ fn title_page(report: &Report, out: &mut String) {
     if !m.subtitle.trim().is_empty() {
         let _ = writeln!(out, "#v(0.2cm)\n#text(size: 16pt, {})", lit(&m.subtitle));
     }
-    out.push_str("#v(1.4cm)\n#line(length: 40%, stroke: 0.8pt + rgb(\"#2f5d8a\"))\n#v(0.4cm)\n");
+    out.push_str("#v(1.4cm)\n#line(length: 40%, stroke: 0.8pt + accent)\n#v(0.4cm)\n");
     if !m.period_label.trim().is_empty() {
         let _ = writeln!(
             out,
