@@ -144,8 +144,11 @@ fn unbreakable_tokens(reports: &[Report]) -> BTreeSet<String> {
                 .map(|c| c.label.as_str())
                 .chain(t.groups.iter().map(|g| g.label.as_str()));
             for h in headers {
+                // a header word longer than HEADER_WORD_CHARS may be hyphenated (with a
+                // hyphen), so only shorter ones must stay whole
                 for w in h.split_whitespace().map(trim) {
-                    if w.chars().count() >= 3 {
+                    let n = w.chars().count();
+                    if n >= 3 && n as f64 <= layout::HEADER_WORD_CHARS {
                         out.insert(w);
                     }
                 }
@@ -189,7 +192,10 @@ fn pdf_findings(pdf: &Path, tokens: &BTreeSet<String>) -> Vec<String> {
                 break;
             }
             joined.push_str(&b.text);
-            if tokens.contains(&joined) {
+            // a figure ending in a digit and the next row's figure below it are two cells
+            let figure_piece = !joined.chars().any(char::is_alphabetic)
+                && prev.text.ends_with(|c: char| c.is_ascii_digit());
+            if tokens.contains(&joined) && !figure_piece {
                 out.push(format!(
                     "sidan {}: «{joined}» bryts över rader ({} …)",
                     a.page, a.text

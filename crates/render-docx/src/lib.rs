@@ -674,8 +674,9 @@ fn colour(level: StatusLevel) -> &'static str {
     level.colour().trim_start_matches('#')
 }
 
-/// A column header as Word should break it: never after the dash of a range (`jan–aug`),
-/// which a word joiner on each side holds together; only at spaces.
+/// A column header as Word should break it: at spaces, never after the dash of a range
+/// (`jan–aug`, held together by a word joiner on each side), and a word longer than any
+/// column gets soft hyphens at its syllables (`kost-nads-budget`), never letter by letter.
 fn header_text(label: &str) -> String {
     let chars: Vec<char> = label.chars().collect();
     let mut out = String::with_capacity(label.len() + 8);
@@ -691,7 +692,11 @@ fn header_text(label: &str) -> String {
             out.push(c);
         }
     }
-    out
+    // a word too long for any column breaks at a syllable, with a hyphen
+    out.split(' ')
+        .map(layout::soft_hyphens)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The header rows' fill: light grey behind black text.

@@ -92,6 +92,38 @@ pub struct ColumnNeed {
     pub text: bool,
 }
 
+/// The longest header word a column is widened for; a longer one (`prognosintervallet`) may
+/// be hyphenated at a syllable ([`soft_hyphens`]), never broken letter by letter.
+pub const HEADER_WORD_CHARS: f64 = 13.0;
+
+/// `word` with soft hyphens (U+00AD) where Swedish may hyphenate it, for words longer than
+/// [`HEADER_WORD_CHARS`]: before a consonant that a vowel follows (the last consonant of a
+/// cluster starts the next syllable: `kost-nads-budget`), at least four letters from either
+/// end. Shorter words are returned as they are.
+pub fn soft_hyphens(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    if (chars.len() as f64) <= HEADER_WORD_CHARS || !chars.iter().all(|c| c.is_alphabetic()) {
+        return word.to_string();
+    }
+    let vowel = |c: char| "aeiouyåäöéAEIOUYÅÄÖÉ".contains(c);
+    let mut out = String::new();
+    let mut last = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        let breaks = i >= 4
+            && i + 4 <= chars.len()
+            && i - last >= 3
+            && !vowel(c)
+            && chars.get(i + 1).is_some_and(|n| vowel(*n))
+            && chars[last..i].iter().any(|p| vowel(*p));
+        if breaks {
+            out.push('\u{ad}');
+            last = i;
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The longest word of a text cell a column is widened for; longer ones may break.
 pub const TEXT_WORD_CHARS: f64 = 24.0;
 /// The longest text a column asks room for; longer texts wrap.
@@ -110,7 +142,7 @@ pub fn column_needs(t: &Table) -> Vec<ColumnNeed> {
         .enumerate()
         .map(|(i, c)| {
             let text = !right_aligned(t, i) && c.format != Format::Status;
-            let mut min = longest_word(&c.label) * BOLD;
+            let mut min = longest_word(&c.label).min(HEADER_WORD_CHARS) * BOLD;
             let mut want = min.max(len(&c.label).min(24.0) * BOLD);
             for r in t.rows.iter() {
                 let Some(cell) = r.cells.get(i) else { continue };
@@ -236,6 +268,22 @@ mod tests {
                 .collect(),
             identities: vec![],
             notes: vec![],
+        }
+    }
+
+    #[test]
+    fn long_header_words_get_soft_hyphens_at_syllables() {
+        let h = |w: &str| soft_hyphens(w).replace('\u{ad}', "-");
+        assert_eq!(h("kostnadsbudget"), "kost-nads-budget");
+        assert_eq!(h("Prognosjustering"), "Prog-nos-jus-tering");
+        assert_eq!(h("Prognos"), "Prognos");
+        assert_eq!(h("2025-01-15"), "2025-01-15");
+        for w in ["kostnadsbudget", "prognosintervallet", "Funktionsstödsnämnden"] {
+            let s = soft_hyphens(w);
+            assert_eq!(s.replace('\u{ad}', ""), w);
+            for part in s.split('\u{ad}') {
+                assert!(part.chars().count() >= 3, "{s}");
+            }
         }
     }
 
