@@ -318,3 +318,69 @@ fn html_tables_scroll_in_their_box_at_1280_px() {
         findings.join("\n")
     );
 }
+
+#[test]
+fn the_demo_wears_its_house_style_in_every_format() {
+    let r = model("delarsrapport-2025-P2");
+    let style = r.meta.style.as_ref().expect("the demo definition has [stil]");
+    assert_eq!(style.primary.as_deref(), Some("#1D4F6E"));
+    assert_eq!(style.accent.as_deref(), Some("#E07B00"));
+    let logo = style.logo.as_ref().expect("the demo's logo");
+    assert_eq!(logo.format, delar_report::LogoFormat::Svg);
+    // the committee's report and the officer's report wear it too
+    for name in ["delarsrapport-2025-P2-SN", "tjansteskrivelse-2025-P2"] {
+        assert_eq!(model(name).meta.style.as_ref(), Some(style), "{name}");
+    }
+    let html = std::fs::read_to_string(demo().join("delarsrapport-2025-P2.html")).unwrap();
+    assert!(html.contains("<img class=\"logo\" src=\"data:image/svg+xml;base64,"));
+    assert!(html.contains("color: #1D4F6E;"));
+    // the definition and logo the demo used are beside its input data
+    let indata = demo().parent().unwrap().join("indata");
+    assert!(indata.join("logotyp.svg").exists());
+    let def = std::fs::read_to_string(indata.join("rapportdefinition.toml")).unwrap();
+    assert!(def.contains("[stil]\nlogotyp = \"logotyp.svg\""));
+}
+
+#[test]
+fn a_missing_logo_names_the_definition_and_the_key() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("min.toml");
+    std::fs::write(
+        &path,
+        "[[avsnitt]]\nrubrik = \"A\"\n[stil]\nlogotyp = \"saknas.png\"\n",
+    )
+    .unwrap();
+    let e = delar_app::report::definition(Some(&path))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(&format!("rapportdefinitionen {}, [stil] logotyp", path.display()))
+            && e.contains("saknas.png")
+            && e.contains("relativ till definitionen"),
+        "{e}"
+    );
+    // a file that is no image
+    std::fs::write(d.path().join("logo.txt"), "inte en bild").unwrap();
+    std::fs::write(
+        &path,
+        "[[avsnitt]]\nrubrik = \"A\"\n[stil]\nlogotyp = \"logo.txt\"\n",
+    )
+    .unwrap();
+    let e = delar_app::report::definition(Some(&path))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("min.toml") && e.contains("varken en PNG"), "{e}");
+    // a good one, relative to the definition's directory
+    std::fs::write(
+        d.path().join("logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    std::fs::write(
+        &path,
+        "[[avsnitt]]\nrubrik = \"A\"\n[stil]\nlogotyp = \"logo.svg\"\n",
+    )
+    .unwrap();
+    let def = delar_app::report::definition(Some(&path)).unwrap();
+    assert!(def.stil.unwrap().logo.is_some());
+}

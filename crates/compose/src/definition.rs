@@ -513,4 +513,50 @@ mod tests {
         let e = Definition::parse("[[avsnitt]]\nrubrk = \"A\"\n", "r.toml").unwrap_err();
         assert!(e.0.contains("rubrk"), "{e}");
     }
+
+    const SECTION: &str = "[[avsnitt]]\nrubrik = \"A\"\n";
+
+    #[test]
+    fn the_house_style_is_read_and_checked() {
+        let d = Definition::parse(
+            &format!(
+                "{SECTION}[stil]\nlogotyp = \"logotyp.svg\"\nfarg = \"#1d4f6e\"\n\
+                 accentfarg = \"#E07B00\"\ntypsnitt = \"Source Sans 3\"\nkommun = \"Exempelkommun\"\n"
+            ),
+            "r.toml",
+        )
+        .unwrap();
+        let mut stil = d.stil.unwrap();
+        assert_eq!(stil.logotyp.as_deref(), Some("logotyp.svg"));
+        let style = stil.house_style();
+        assert_eq!(style.primary.as_deref(), Some("#1D4F6E"));
+        assert_eq!(style.accent.as_deref(), Some("#E07B00"));
+        assert_eq!(style.font.as_deref(), Some("Source Sans 3"));
+        assert!(style.logo.is_none(), "the logo is read by the caller");
+        stil.set_logo(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec(), "logotyp.svg")
+            .unwrap();
+        assert!(stil.house_style().logo.is_some());
+        let e = stil.set_logo(b"GIF89a".to_vec(), "logotyp.gif").unwrap_err();
+        assert!(e.contains("logotyp = \"logotyp.gif\"") && e.contains("PNG"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_colour_or_font_names_the_file_and_key() {
+        for (line, key) in [
+            ("farg = \"blå\"", "farg = \"blå\""),
+            ("accentfarg = \"#12345\"", "accentfarg = \"#12345\""),
+            ("typsnitt = \"Arial\\\"; x\"", "typsnitt"),
+            ("logotyp = \"\"", "logotyp"),
+        ] {
+            let e = Definition::parse(&format!("{SECTION}[stil]\n{line}\n"), "min.toml")
+                .unwrap_err();
+            assert!(
+                e.0.starts_with("rapportdefinitionen min.toml, [stil]: ") && e.0.contains(key),
+                "{e}"
+            );
+        }
+        let e = Definition::parse(&format!("{SECTION}[stil]\nfärg = \"#000000\"\n"), "min.toml")
+            .unwrap_err();
+        assert!(e.0.contains("min.toml") && e.0.contains("färg"), "{e}");
+    }
 }

@@ -389,3 +389,26 @@ fn empty_report_renders() {
     let bytes = render(&r);
     docx_rs::read_docx(&bytes).expect("well-formed");
 }
+
+#[test]
+fn house_style_sets_heading_colour_font_and_cover_logo() {
+    let mut r = sample();
+    r.meta.style = Some(delar_report::HouseStyle {
+        logo: delar_report::Logo::from_bytes(
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 40 20\" width=\"40\" \
+              height=\"20\"><rect width=\"40\" height=\"20\" fill=\"#1D4F6E\"/></svg>"
+                .to_vec(),
+        ),
+        primary: Some("#1D4F6E".into()),
+        accent: Some("#E07B00".into()),
+        font: Some("Source Sans 3".into()),
+    });
+    let files = unzip(&render(&r));
+    let styles = part(&files, "word/styles.xml");
+    assert!(styles.contains("w:color w:val=\"1D4F6E\""), "headings in the primary colour");
+    assert!(styles.contains("w:ascii=\"Source Sans 3\""));
+    let doc = part(&files, "word/document.xml");
+    assert!(doc.contains("descr=\"Logotyp Exempelkommun\""), "the cover logo's alt text");
+    let plain = unzip(&render(&sample()));
+    assert!(!part(&plain, "word/styles.xml").contains("1D4F6E"));
+}
