@@ -97,7 +97,10 @@ pub fn demo_report(store: &dyn Backend, out: &Path) -> Result<Vec<PathBuf>> {
     let path = dir.join("rapportdefinition.toml");
     std::fs::write(
         &path,
-        format!("{}\n{DEMO_STYLE}", delar_compose::definition::DEFAULT_DEFINITION),
+        format!(
+            "{}\n{DEMO_STYLE}",
+            delar_compose::definition::DEFAULT_DEFINITION
+        ),
     )?;
     let def = definition(Some(&path))?;
     let built = app::build_all(store, round, &def, Some(&path), false)?;

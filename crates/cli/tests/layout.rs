@@ -64,8 +64,17 @@ fn to_pdf(file: &str, kind: &str) -> PathBuf {
     let out = demo().join(format!("lo-{kind}"));
     let profile = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("lo-profile-{kind}"));
     let o = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
         .arg(&out)
         .arg(demo().join(file))
         .output()
@@ -156,7 +165,9 @@ fn unbreakable_tokens(reports: &[Report]) -> BTreeSet<String> {
             for row in &t.rows {
                 for c in row.cells.iter().skip(1) {
                     let s = c.text.trim();
-                    if s.chars().count() >= 3 && !s.contains(char::is_whitespace) && layout::unbreakable(s)
+                    if s.chars().count() >= 3
+                        && !s.contains(char::is_whitespace)
+                        && layout::unbreakable(s)
                     {
                         out.insert(s.to_string());
                     }
@@ -206,7 +217,8 @@ fn pdf_findings(pdf: &Path, tokens: &BTreeSet<String>) -> Vec<String> {
     }
     for (i, a) in ws.iter().enumerate() {
         for b in ws.iter().skip(i + 1).take(30) {
-            let same_line = b.page == a.page && (b.y0 - a.y0).abs() < 1.0 && (b.y1 - a.y1).abs() < 1.0;
+            let same_line =
+                b.page == a.page && (b.y0 - a.y0).abs() < 1.0 && (b.y1 - a.y1).abs() < 1.0;
             let overlap = a.x1.min(b.x1) - a.x0.max(b.x0);
             if same_line && overlap > 1.0 {
                 out.push(format!(
@@ -277,7 +289,10 @@ fn html_tables_scroll_in_their_box_at_1280_px() {
         &page,
         html.replace(
             "</body>",
-            &format!("<script>{}</script></body>", include_str!("layout/measure.js")),
+            &format!(
+                "<script>{}</script></body>",
+                include_str!("layout/measure.js")
+            ),
         ),
     )
     .unwrap();
@@ -322,7 +337,11 @@ fn html_tables_scroll_in_their_box_at_1280_px() {
 #[test]
 fn the_demo_wears_its_house_style_in_every_format() {
     let r = model("delarsrapport-2025-P2");
-    let style = r.meta.style.as_ref().expect("the demo definition has [stil]");
+    let style = r
+        .meta
+        .style
+        .as_ref()
+        .expect("the demo definition has [stil]");
     assert_eq!(style.primary.as_deref(), Some("#1D4F6E"));
     assert_eq!(style.accent.as_deref(), Some("#E07B00"));
     let logo = style.logo.as_ref().expect("the demo's logo");
@@ -354,8 +373,10 @@ fn a_missing_logo_names_the_definition_and_the_key() {
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains(&format!("rapportdefinitionen {}, [stil] logotyp", path.display()))
-            && e.contains("saknas.png")
+        e.contains(&format!(
+            "rapportdefinitionen {}, [stil] logotyp",
+            path.display()
+        )) && e.contains("saknas.png")
             && e.contains("relativ till definitionen"),
         "{e}"
     );

@@ -102,9 +102,11 @@ impl StyleDef {
             }
         }
         if self.logotyp.as_deref().is_some_and(|l| l.trim().is_empty()) {
-            return Err("logotyp är tom; ange en PNG- eller SVG-fil, relativ till definitionen \
+            return Err(
+                "logotyp är tom; ange en PNG- eller SVG-fil, relativ till definitionen \
                         (t.ex. logotyp = \"logotyp.svg\"), eller ta bort raden"
-                .into());
+                    .into(),
+            );
         }
         Ok(())
     }
@@ -533,11 +535,19 @@ mod tests {
         assert_eq!(style.accent.as_deref(), Some("#E07B00"));
         assert_eq!(style.font.as_deref(), Some("Source Sans 3"));
         assert!(style.logo.is_none(), "the logo is read by the caller");
-        stil.set_logo(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec(), "logotyp.svg")
-            .unwrap();
+        stil.set_logo(
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec(),
+            "logotyp.svg",
+        )
+        .unwrap();
         assert!(stil.house_style().logo.is_some());
-        let e = stil.set_logo(b"GIF89a".to_vec(), "logotyp.gif").unwrap_err();
-        assert!(e.contains("logotyp = \"logotyp.gif\"") && e.contains("PNG"), "{e}");
+        let e = stil
+            .set_logo(b"GIF89a".to_vec(), "logotyp.gif")
+            .unwrap_err();
+        assert!(
+            e.contains("logotyp = \"logotyp.gif\"") && e.contains("PNG"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -548,15 +558,18 @@ mod tests {
             ("typsnitt = \"Arial\\\"; x\"", "typsnitt"),
             ("logotyp = \"\"", "logotyp"),
         ] {
-            let e = Definition::parse(&format!("{SECTION}[stil]\n{line}\n"), "min.toml")
-                .unwrap_err();
+            let e =
+                Definition::parse(&format!("{SECTION}[stil]\n{line}\n"), "min.toml").unwrap_err();
             assert!(
                 e.0.starts_with("rapportdefinitionen min.toml, [stil]: ") && e.0.contains(key),
                 "{e}"
             );
         }
-        let e = Definition::parse(&format!("{SECTION}[stil]\nfärg = \"#000000\"\n"), "min.toml")
-            .unwrap_err();
+        let e = Definition::parse(
+            &format!("{SECTION}[stil]\nfärg = \"#000000\"\n"),
+            "min.toml",
+        )
+        .unwrap_err();
         assert!(e.0.contains("min.toml") && e.0.contains("färg"), "{e}");
     }
 }

@@ -16,16 +16,17 @@ mod package;
 
 use delar_report::{layout, LogoFormat};
 use delar_report::{
-    Block, Cell, Chart, Inline, Paragraph as ModelParagraph, Report, Row, RowKind,
-    Section, StatusLevel, Table as ModelTable, Value,
+    Block, Cell, Chart, Inline, Paragraph as ModelParagraph, Report, Row, RowKind, Section,
+    StatusLevel, Table as ModelTable, Value,
 };
 use docx_rs::{
     AbstractNumbering, AlignmentType, BorderType, BreakType, Docx, Footer, Header, IndentLevel,
     Level, LevelJc, LevelOverride, LevelText, LineSpacing, LineSpacingType, NumPages, NumberFormat,
-    Numbering, NumberingId, PageMargin, PageNum, PageOrientationType, PageSize, Paragraph, Pic, Run, RunFonts, Shading, ShdType,
-    SpecialIndentType, Start, Style, StyleType, Table, TableBorder, TableBorderPosition,
-    TableBorders, TableCell, TableCellBorder, TableCellBorderPosition, TableCellBorders,
-    TableCellMargins, TableLayoutType, TableOfContents, TableOfContentsItem, TableRow, WidthType,
+    Numbering, NumberingId, PageMargin, PageNum, PageOrientationType, PageSize, Paragraph, Pic,
+    Run, RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Table,
+    TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellBorder,
+    TableCellBorderPosition, TableCellBorders, TableCellMargins, TableLayoutType, TableOfContents,
+    TableOfContentsItem, TableRow, WidthType,
 };
 use std::fmt;
 
@@ -122,7 +123,7 @@ impl<'a> Writer<'a> {
         let meta = &report.meta;
         let look = Look::of(report);
         let mut docx = Docx::new()
-            .page_size(PAGE_WIDTH as u32, PAGE_HEIGHT as u32)
+            .page_size(PAGE_WIDTH, PAGE_HEIGHT)
             .page_margin(page_margin())
             .default_fonts(
                 RunFonts::new()
@@ -271,7 +272,9 @@ impl<'a> Writer<'a> {
         let Some(logo) = meta.style.as_ref().and_then(|s| s.logo.as_ref()) else {
             return Ok(());
         };
-        let alt = format!("Logotyp {}", meta.organisation).trim_end().to_string();
+        let alt = format!("Logotyp {}", meta.organisation)
+            .trim_end()
+            .to_string();
         let png = match logo.format {
             LogoFormat::Svg => chart::svg_to_png(&String::from_utf8_lossy(&logo.bytes)),
             LogoFormat::Png => chart::png_size(&logo.bytes).map(|(width, height)| chart::Png {
@@ -802,7 +805,13 @@ fn body_row(t: &ModelTable, r: &Row, grid: &[usize], size: usize) -> TableRow {
             if r.kind == RowKind::Total {
                 tc = tc.set_borders(borders(&[(TableCellBorderPosition::Top, 8, "000000")]));
             }
-            tc.add_paragraph(body_paragraph(r, i, layout::right_aligned(t, i), cell, size))
+            tc.add_paragraph(body_paragraph(
+                r,
+                i,
+                layout::right_aligned(t, i),
+                cell,
+                size,
+            ))
         })
         .collect();
     TableRow::new(cells)
@@ -1044,8 +1053,14 @@ mod tests {
             // Every figure (−1 358,2: 8 characters) and the bold header word
             // "Kostnadsbudget" (14 letters, hyphenated above 13) have room on one line.
             for w in &layout.widths[1..] {
-                assert!(*w as f64 >= 8.0 * per_char + 230.0, "{n} columns: {w} at {pt} pt");
-                assert!(*w as f64 >= 13.0 * 1.15 * per_char, "{n} columns: {w} at {pt} pt");
+                assert!(
+                    *w as f64 >= 8.0 * per_char + 230.0,
+                    "{n} columns: {w} at {pt} pt"
+                );
+                assert!(
+                    *w as f64 >= 13.0 * 1.15 * per_char,
+                    "{n} columns: {w} at {pt} pt"
+                );
             }
             // The label column keeps at least its longest word.
             assert!(layout.widths[0] as f64 >= "programområde".chars().count() as f64 * per_char);

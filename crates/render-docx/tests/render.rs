@@ -405,10 +405,16 @@ fn house_style_sets_heading_colour_font_and_cover_logo() {
     });
     let files = unzip(&render(&r));
     let styles = part(&files, "word/styles.xml");
-    assert!(styles.contains("w:color w:val=\"1D4F6E\""), "headings in the primary colour");
+    assert!(
+        styles.contains("w:color w:val=\"1D4F6E\""),
+        "headings in the primary colour"
+    );
     assert!(styles.contains("w:ascii=\"Source Sans 3\""));
     let doc = part(&files, "word/document.xml");
-    assert!(doc.contains("descr=\"Logotyp Exempelkommun\""), "the cover logo's alt text");
+    assert!(
+        doc.contains("descr=\"Logotyp Exempelkommun\""),
+        "the cover logo's alt text"
+    );
     let plain = unzip(&render(&sample()));
     assert!(!part(&plain, "word/styles.xml").contains("1D4F6E"));
 }

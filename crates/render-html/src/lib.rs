@@ -55,10 +55,7 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(out, "<title>{}</title>", escape(&title));
     let draft_css = if meta.draft { DRAFT_CSS } else { "" };
     let style_css = meta.style.as_ref().map(house_css).unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "<style>\n{CSS}{draft_css}{style_css}</style>\n</head>"
-    );
+    let _ = writeln!(out, "<style>\n{CSS}{draft_css}{style_css}</style>\n</head>");
     out.push_str(if meta.draft {
         "<body class=\"draft\">\n"
     } else {
@@ -87,15 +84,28 @@ pub fn render(report: &Report) -> String {
 /// letters, digits, spaces and hyphens, so nothing can break out of the rule.
 pub fn house_css(style: &HouseStyle) -> String {
     let mut css = String::new();
-    if let Some(a) = style.accent.as_deref().filter(|c| parse_colour(c).is_some()) {
-        let _ = writeln!(css, ":root {{ --accent: {a}; }}");
-    }
-    if let Some(p) = style.primary.as_deref().filter(|c| parse_colour(c).is_some()) {
+    // links, numbers and frames take the primary colour (text must keep its contrast); the
+    // accent colour only marks rules
+    if let Some(p) = style
+        .primary
+        .as_deref()
+        .filter(|c| parse_colour(c).is_some())
+    {
         let _ = writeln!(
             css,
-            ".report-title, main h1, main h2, main h3, main h4 {{ color: {p}; }}\n\
-             .report-header {{ border-bottom-color: {p}; }}\n\
+            ":root {{ --accent: {p}; }}\n\
+             .report-title, main h1, main h2, main h3, main h4 {{ color: {p}; }}\n\
              thead th {{ border-bottom-color: {p}; }}"
+        );
+    }
+    if let Some(a) = style
+        .accent
+        .as_deref()
+        .filter(|c| parse_colour(c).is_some())
+    {
+        let _ = writeln!(
+            css,
+            ".report-header {{ border-bottom-color: {a}; }}\n.toc {{ border-left-color: {a}; }}"
         );
     }
     if let Some(f) = style.font.as_deref() {
@@ -122,7 +132,7 @@ fn header(out: &mut String, report: &Report) {
             out,
             "<img class=\"logo\" src=\"{}\" alt=\"{}\">",
             logo.data_uri(),
-            escape(&format!("Logotyp {}", m.organisation).trim_end())
+            escape(format!("Logotyp {}", m.organisation).trim_end())
         );
     }
     if !m.organisation.is_empty() {

@@ -492,10 +492,17 @@ fn dates_and_codes_never_wrap_and_text_figures_are_right_aligned() {
         row.cells[1] = delar_report::Cell::text(&text);
     }
     let html = render(&r);
-    assert!(html.contains("<th scope=\"row\" class=\"nowrap\">2025-01-15</th>"), "{html}");
+    assert!(
+        html.contains("<th scope=\"row\" class=\"nowrap\">2025-01-15</th>"),
+        "{html}"
+    );
     let drift = &html[html.find("id=\"tabell-drift\"").unwrap()..];
     let head = &drift[drift.find("<thead>").unwrap()..drift.find("</thead>").unwrap()];
-    assert_eq!(head.matches("<th scope=\"col\" class=\"num\"").count(), 4, "{head}");
+    assert_eq!(
+        head.matches("<th scope=\"col\" class=\"num\"").count(),
+        4,
+        "{head}"
+    );
 }
 
 #[test]
@@ -512,11 +519,10 @@ fn house_style_sets_colours_font_and_logo() {
         font: Some("Source Sans 3".into()),
     });
     let html = render(&r);
-    assert!(html.contains(":root { --accent: #E07B00; }"));
+    assert!(html.contains(":root { --accent: #1D4F6E; }"));
+    assert!(html.contains(".toc { border-left-color: #E07B00; }"));
     assert!(html.contains("main h1, main h2, main h3, main h4 { color: #1D4F6E; }"));
     assert!(html.contains("body { font-family: \"Source Sans 3\", \"DejaVu Sans\""));
-    assert!(html.contains(
-        "<img class=\"logo\" src=\"data:image/svg+xml;base64,PHN2Zy"
-    ));
+    assert!(html.contains("<img class=\"logo\" src=\"data:image/svg+xml;base64,PHN2Zy"));
     assert!(html.contains("alt=\"Logotyp Exempelkommun\">"));
 }

@@ -188,10 +188,18 @@ fn house_style(style: &HouseStyle, out: &mut String) {
             lit(f.trim())
         );
     }
-    if let Some(p) = style.primary.as_deref().filter(|c| parse_colour(c).is_some()) {
+    if let Some(p) = style
+        .primary
+        .as_deref()
+        .filter(|c| parse_colour(c).is_some())
+    {
         let _ = writeln!(out, "#show heading: set text(fill: rgb({}))", lit(p));
     }
-    if let Some(a) = style.accent.as_deref().filter(|c| parse_colour(c).is_some()) {
+    if let Some(a) = style
+        .accent
+        .as_deref()
+        .filter(|c| parse_colour(c).is_some())
+    {
         let _ = writeln!(out, "#let accent = rgb({})", lit(a));
     }
 }

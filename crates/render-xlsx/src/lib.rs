@@ -14,14 +14,14 @@
 
 use delar_report::{layout, svg};
 use delar_report::{
-    Cell, Chart, ChartKind, Format as ModelFormat, Report, Row, RowKind, SeriesStyle,
-    StatusLevel, Table, Value,
+    Cell, Chart, ChartKind, Format as ModelFormat, Report, Row, RowKind, SeriesStyle, StatusLevel,
+    Table, Value,
 };
 use rust_xlsxwriter::{
-    Chart as XlsxChart, ChartAxisCrossing, ChartAxisLabelPosition, ChartDataLabel, ChartDataLabelPosition, ChartEmptyCells,
-    ChartFont,
-    ChartLegendPosition, ChartLine, ChartLineDashType, ChartPoint, ChartSolidFill, ChartType, Color,
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Url, Workbook, Worksheet,
+    Chart as XlsxChart, ChartAxisCrossing, ChartAxisLabelPosition, ChartDataLabel,
+    ChartDataLabelPosition, ChartEmptyCells, ChartFont, ChartLegendPosition, ChartLine,
+    ChartLineDashType, ChartPoint, ChartSolidFill, ChartType, Color, DocProperties, ExcelDateTime,
+    Format, FormatAlign, FormatBorder, Url, Workbook, Worksheet,
 };
 
 /// The error type of [`render`] (rust_xlsxwriter's).
@@ -326,10 +326,10 @@ fn table_sheet(
     ws.set_repeat_rows(first_header, header_row)?;
     row += 1;
     for r in &t.rows {
-        for i in 0..t.columns.len() {
+        for (i, width) in widths.iter().enumerate().take(t.columns.len()) {
             let empty = Cell::empty();
             let cell = r.cells.get(i).unwrap_or(&empty);
-            write_cell(ws, row, r, i, t, cell, widths[i])?;
+            write_cell(ws, row, r, i, t, cell, *width)?;
         }
         // Rows with wrapped text get the height they need.
         let lines = t
@@ -655,9 +655,7 @@ fn chart_sheet(
                     .take(c.categories.len())
                     .map(|v| {
                         let hex = svg::bar_colour(c, j, v.unwrap_or(0.0));
-                        ChartPoint::new().set_format(
-                            ChartSolidFill::new().set_color(rgb(hex)),
-                        )
+                        ChartPoint::new().set_format(ChartSolidFill::new().set_color(rgb(hex)))
                     })
                     .collect();
                 series.set_points(&points);

@@ -399,12 +399,19 @@ fn bar_charts_read_like_the_pdf_colours_and_swedish_value_labels() {
             .find(&format!("<c:dPt><c:idx val=\"{k}\"/>"))
             .unwrap_or_else(|| panic!("point {k}"));
         let end = start + xml[start..].find("</c:dPt>").unwrap();
-        assert!(xml[start..end].contains(&want), "point {k}: {}", &xml[start..end]);
+        assert!(
+            xml[start..end].contains(&want),
+            "point {k}: {}",
+            &xml[start..end]
+        );
     }
     assert!(xml.contains("D55E00") && xml.contains("0072B2"));
     // the labels are the SVG's, in Swedish notation with a sign: +4,5 and −44,4
     for label in delar_report::svg::bar_value_labels(c)[0].iter().flatten() {
-        assert!(xml.contains(&format!("<a:t>{label}</a:t>")), "label {label}");
+        assert!(
+            xml.contains(&format!("<a:t>{label}</a:t>")),
+            "label {label}"
+        );
     }
     assert!(xml.contains("<a:t>+4,5</a:t>") && xml.contains("<a:t>−44,4</a:t>"));
 }

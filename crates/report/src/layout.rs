@@ -215,7 +215,9 @@ mod tests {
 
     #[test]
     fn figures_dates_and_codes() {
-        for f in ["1 234,5", "−12", "+3,2", "95 %", "i.u.", "–", "0,0", "12,5 %"] {
+        for f in [
+            "1 234,5", "−12", "+3,2", "95 %", "i.u.", "–", "0,0", "12,5 %",
+        ] {
             assert!(is_figure(f), "{f}");
             assert!(unbreakable(f), "{f}");
         }
@@ -278,7 +280,11 @@ mod tests {
         assert_eq!(h("Prognosjustering"), "Prog-nos-jus-tering");
         assert_eq!(h("Prognos"), "Prognos");
         assert_eq!(h("2025-01-15"), "2025-01-15");
-        for w in ["kostnadsbudget", "prognosintervallet", "Funktionsstödsnämnden"] {
+        for w in [
+            "kostnadsbudget",
+            "prognosintervallet",
+            "Funktionsstödsnämnden",
+        ] {
             let s = soft_hyphens(w);
             assert_eq!(s.replace('\u{ad}', ""), w);
             for part in s.split('\u{ad}') {

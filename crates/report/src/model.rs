@@ -993,7 +993,10 @@ mod style_tests {
         assert_eq!(base64(b"Man"), "TWFu");
         assert_eq!(base64(b"Ma"), "TWE=");
         assert_eq!(base64(b"M"), "TQ==");
-        let svg = Logo::from_bytes(b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec()).unwrap();
+        let svg = Logo::from_bytes(
+            b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec(),
+        )
+        .unwrap();
         assert_eq!(svg.format, LogoFormat::Svg);
         assert!(svg.data_uri().starts_with("data:image/svg+xml;base64,PD94"));
         let png = Logo::from_bytes(b"\x89PNG\r\n\x1a\n rest".to_vec()).unwrap();
