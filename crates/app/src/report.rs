@@ -617,6 +617,7 @@ fn replayed_accuracy(store: &dyn Backend, round: Round) -> Result<Vec<delar_comp
                 Some((lo, hi)) => Some((parse(lo)?, parse(hi)?)),
                 None => None,
             },
+            adopted: r.stored,
         });
     }
     Ok(out)

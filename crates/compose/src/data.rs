@@ -129,6 +129,9 @@ pub struct AccuracyRow {
     pub outcome: Amount,
     /// The forecast's 80 % range (low, high), when it had one.
     pub range: Option<(Amount, Amount)>,
+    /// True when the forecast is the one the round adopted (a stored round); false when it is
+    /// a replay of today's methods at the same cut-off (no stored round that year).
+    pub adopted: bool,
 }
 
 /// Figures of one node × kontogrupp (or the node's total), all in ledger sign.

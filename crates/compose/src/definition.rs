@@ -340,6 +340,9 @@ pub enum Content {
     Brygga,
     /// Forecast accuracy history per committee (`prognossakerhet`).
     Prognossakerhet,
+    /// The action plan when the root is in deficit (`atgardsplan`): per area in deficit its
+    /// drivers, the registered measures and their effect, and the follow-up.
+    Atgardsplan,
     /// Volume × unit price per series pair of a category (`volympris-KATEGORI`), the change
     /// split into volume and price.
     Volympris {

@@ -1374,7 +1374,12 @@ pub fn events(ctx: &FollowupContext<'_>) -> Section {
         .data
         .events
         .iter()
-        .filter(|e| e.date.year() == ctx.year && ctx.covers(&e.committee))
+        .filter(|e| {
+            // The year's events up to the cut-off: a P1 report does not tell of May.
+            e.date.year() == ctx.year
+                && e.date.month() <= ctx.cutoff.month()
+                && ctx.covers(&e.committee)
+        })
         .collect();
     rows.sort_by_key(|e| (e.date, ctx.committee_rank(&e.committee)));
     let mut items = Vec::new();

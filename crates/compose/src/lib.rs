@@ -408,6 +408,15 @@ fn section(
                     )))
                 }
             },
+            Content::Atgardsplan => match ctx.action_plan_table() {
+                Some(t) => blocks.push(Block::Table(t)),
+                None => {
+                    ctx.leave_out("atgardsplan", None);
+                    blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                        "Prognosen visar inget underskott som kräver en åtgärdsplan.",
+                    )))
+                }
+            },
             Content::Volympris { kategori } => match ctx.volume_price_table(kategori.as_deref()) {
                 Some(t) => {
                     // The volume × price split told in words before the table.

@@ -1113,6 +1113,7 @@ mod tests {
                 low: None,
                 high: None,
                 comment: "fler placeringar".into(),
+                code: None,
             }],
             to_date: Amount::ZERO,
             budget: tkr(25_000),
