@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use delar_report::{parse_colour, HouseStyle, Logo, LogoFormat};
+use delar_report::{layout, parse_colour, HouseStyle, Logo, LogoFormat};
 use delar_report::{
     Block, Cell, Chart, Column, Format, Inline, Paragraph, Report, Row, RowKind, Section, Table,
     Value,
@@ -408,7 +408,8 @@ fn widths(t: &Table) -> Vec<f64> {
             };
             let text = cell.text.trim();
             let whole = len(text) + indent;
-            if c.format.is_numeric() {
+            // figures, dates and codes never break
+            if c.format.is_numeric() || layout::unbreakable(text) {
                 min[i] = min[i].max(whole);
             } else {
                 // Proportional letters run wider than the average the line width counts.
@@ -464,12 +465,12 @@ fn table_markup(t: &Table, out: &mut String) {
     }
     let n = t.columns.len();
     let columns: Vec<String> = widths(t).iter().map(|w| format!("{:.1}fr", w)).collect();
-    let aligns: Vec<&str> = t
-        .columns
-        .iter()
-        .map(|c| {
+    let aligns: Vec<&str> = (0..t.columns.len())
+        .map(|i| {
             // Top-aligned: a number stands level with the first line of its wrapped label.
-            if c.format.is_numeric() {
+            // Figures right-aligned, also in a text column of figures (an indicator's
+            // typed `Prognos`, `i.u.`).
+            if layout::right_aligned(t, i) {
                 "right + top"
             } else {
                 "left + top"
@@ -616,6 +617,27 @@ mod tests {
         assert_eq!(lit(r#"a "b" \c"#), r#""a \"b\" \\c""#);
         assert_eq!(lit("x\ny\t\u{1}"), r#""x\ny\t\u{1}""#);
         assert_eq!(lit("#$*_<@[]"), "\"#$*_<@[]\"");
+    }
+
+    #[test]
+    fn a_text_column_of_figures_is_right_aligned() {
+        let sample = delar_report::fixture::sample();
+        let mut t = (*sample.tables().first().expect("the sample has a table")).clone();
+        let before = {
+            let mut out = String::new();
+            table_markup(&t, &mut out);
+            out.matches("right + top").count()
+        };
+        // the figures of a numeric column typed as text (an indicator's `Prognos`)
+        t.columns[1].format = Format::Text;
+        for r in &mut t.rows {
+            if let Some(c) = r.cells.get_mut(1) {
+                *c = delar_report::Cell::text(&c.text.clone());
+            }
+        }
+        let mut out = String::new();
+        table_markup(&t, &mut out);
+        assert_eq!(out.matches("right + top").count(), before, "{out}");
     }
 
     #[test]
