@@ -632,7 +632,7 @@ mod tests {
         t.columns[1].format = Format::Text;
         for r in &mut t.rows {
             if let Some(c) = r.cells.get_mut(1) {
-                *c = delar_report::Cell::text(&c.text.clone());
+                *c = delar_report::Cell::text(c.text.clone());
             }
         }
         let mut out = String::new();
