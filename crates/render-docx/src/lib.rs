@@ -681,20 +681,7 @@ fn colour(level: StatusLevel) -> &'static str {
 /// (`jan–aug`, held together by a word joiner on each side), and a word longer than any
 /// column gets soft hyphens at its syllables (`kost-nads-budget`), never letter by letter.
 fn header_text(label: &str) -> String {
-    let chars: Vec<char> = label.chars().collect();
-    let mut out = String::with_capacity(label.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        let joined = c == '–'
-            && i > 0
-            && i + 1 < chars.len()
-            && chars[i - 1].is_alphanumeric()
-            && chars[i + 1].is_alphanumeric();
-        if joined {
-            out.push_str("\u{2060}–\u{2060}");
-        } else {
-            out.push(c);
-        }
-    }
+    let out = layout::join_ranges(label);
     // a word too long for any column breaks at a syllable, with a hyphen
     out.split(' ')
         .map(layout::soft_hyphens)

@@ -436,7 +436,7 @@ fn widths(t: &Table) -> Vec<f64> {
 }
 
 /// A column header as Typst content: only a word longer than [`HEADER_WORD_CHARS`] may be
-/// hyphenated (Swedish rules); shorter words never break.
+/// hyphenated (Swedish rules); shorter words never break, a range not after its dash either.
 fn header_label(label: &str) -> String {
     let words: Vec<String> = label
         .split(' ')
@@ -444,7 +444,12 @@ fn header_label(label: &str) -> String {
             if w.chars().count() as f64 > HEADER_WORD_CHARS {
                 format!("#text(hyphenate: true, {})", lit(w))
             } else {
-                format!("#{}", lit(w))
+                // a range (`jan–aug`) never breaks after its dash: a box does not break
+                if layout::join_ranges(w) != w {
+                    format!("#box({})", lit(w))
+                } else {
+                    format!("#{}", lit(w))
+                }
             }
         })
         .collect();
@@ -617,6 +622,14 @@ mod tests {
         assert_eq!(lit(r#"a "b" \c"#), r#""a \"b\" \\c""#);
         assert_eq!(lit("x\ny\t\u{1}"), r#""x\ny\t\u{1}""#);
         assert_eq!(lit("#$*_<@[]"), "\"#$*_<@[]\"");
+    }
+
+    #[test]
+    fn a_header_range_is_one_unbreakable_box() {
+        assert_eq!(
+            header_label("Utfall jan–aug 2025"),
+            "[#\"Utfall\" #box(\"jan–aug\") #\"2025\"]"
+        );
     }
 
     #[test]

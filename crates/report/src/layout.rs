@@ -92,6 +92,26 @@ pub struct ColumnNeed {
     pub text: bool,
 }
 
+/// `text` with a word joiner (U+2060) on each side of the dash of a range between letters
+/// or digits (`jan–aug`), so no program breaks the line after the dash.
+pub fn join_ranges(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let joined = c == '–'
+            && i > 0
+            && i + 1 < chars.len()
+            && chars[i - 1].is_alphanumeric()
+            && chars[i + 1].is_alphanumeric();
+        if joined {
+            out.push_str("\u{2060}–\u{2060}");
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The longest header word a column is widened for; a longer one (`prognosintervallet`) may
 /// be hyphenated at a syllable ([`soft_hyphens`]), never broken letter by letter.
 pub const HEADER_WORD_CHARS: f64 = 13.0;
@@ -271,6 +291,16 @@ mod tests {
             identities: vec![],
             notes: vec![],
         }
+    }
+
+    #[test]
+    fn ranges_hold_together() {
+        assert_eq!(
+            join_ranges("Utfall jan–aug 2025"),
+            "Utfall jan\u{2060}–\u{2060}aug 2025"
+        );
+        assert_eq!(join_ranges("2024 – 2025"), "2024 – 2025");
+        assert_eq!(join_ranges("–"), "–");
     }
 
     #[test]
