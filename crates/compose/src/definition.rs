@@ -340,6 +340,8 @@ pub enum Content {
     Brygga,
     /// Forecast accuracy history per committee (`prognossakerhet`).
     Prognossakerhet,
+    /// A provider committee's assignment revenue per purchaser (`uppdragsintakter`).
+    Uppdragsintakter,
     /// The action plan when the root is in deficit (`atgardsplan`): per area in deficit its
     /// drivers, the registered measures and their effect, and the follow-up.
     Atgardsplan,
