@@ -32,6 +32,8 @@ pub mod review;
 pub mod texts;
 pub mod users;
 pub mod workflow;
+#[doc(hidden)]
+pub mod workflow_check;
 
 use delar_store::StoreError;
 use std::fmt;

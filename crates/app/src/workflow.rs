@@ -251,6 +251,15 @@ pub fn save_line(
 ) -> Result<Saved> {
     let auth = authorize(store, user, round, node, Action::Edit)?;
     let id = round.id();
+    // A locked round refuses every save, also one that would change nothing: the person must
+    // learn that the round is closed rather than see "saved".
+    if auth.round.status == RoundStatus::Locked {
+        return Err(AppError::Invalid(delar_store::locked_message(
+            &id,
+            auth.round.locked_at.as_deref(),
+            auth.round.locked_by.as_deref(),
+        )));
+    }
     let state = store.workflow_state(&id, node)?;
     if matches!(
         state.state,

@@ -56,6 +56,21 @@ pub struct Inputs {
     /// versions: name, decision date, amount in ledger sign), oldest first; the budget basis
     /// is the year's budget plus these.
     pub budget_changes: Vec<BudgetChange>,
+    /// For a committee's own report: what it sells to the other committees of the programme
+    /// area per purchaser (the eliminations' sale sides); empty otherwise.
+    pub provider_sales: Vec<ProviderSale>,
+}
+
+/// A provider's assignment revenue from one purchaser (uppdragsintäkter), ledger sign
+/// (revenue negative).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderSale {
+    /// The purchaser's code (`PN`).
+    pub buyer: String,
+    /// Its name.
+    pub buyer_name: String,
+    /// Forecast sales to it for the year.
+    pub forecast: Amount,
 }
 
 /// A budget version decided during the year (`Tilläggsbudget 1`).

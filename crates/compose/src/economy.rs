@@ -1093,7 +1093,7 @@ impl<'a> Ctx<'a> {
                         .inputs
                         .mapping
                         .group(&b.group)
-                        .map(|g| g.name.to_lowercase())
+                        .map(|g| delar_core::words::lower(&g.name))
                         .unwrap_or_else(|| b.group.clone());
                     let unit = self
                         .inputs
@@ -1268,19 +1268,34 @@ impl<'a> Ctx<'a> {
                 };
                 let mut n = Vec::new();
                 if !adopted.is_empty() {
-                    n.push(format!(
-                        "{} är den helårsprognos som lades i omgången då, sparad och låst i \
-                         delar.",
-                        labels(&adopted)
-                    ));
+                    n.push(if adopted.len() == 1 {
+                        format!(
+                            "{} är den helårsprognos som lades i omgången då, sparad i delar.",
+                            labels(&adopted)
+                        )
+                    } else {
+                        format!(
+                            "{} är de helårsprognoser som lades i omgångarna då, sparade i delar.",
+                            labels(&adopted)
+                        )
+                    });
                 }
                 if !replayed.is_empty() {
-                    n.push(format!(
-                        "{} är återskapad: den prognos dagens metoder ger vid samma brytmånad, \
-                         eftersom ingen omgång sparades det året. Den mäter metoden, inte den \
-                         prognos nämnden fick.",
-                        labels(&replayed)
-                    ));
+                    n.push(if replayed.len() == 1 {
+                        format!(
+                            "{} är återskapad: den prognos dagens metoder ger vid samma \
+                             brytmånad, eftersom ingen omgång sparades det året. Den mäter \
+                             metoden, inte den prognos nämnden fick.",
+                            labels(&replayed)
+                        )
+                    } else {
+                        format!(
+                            "{} är återskapade: de prognoser dagens metoder ger vid samma \
+                             brytmånad, eftersom inga omgångar sparades de åren. De mäter \
+                             metoden, inte de prognoser nämnden fick.",
+                            labels(&replayed)
+                        )
+                    });
                 }
                 if with_ranges {
                     n.push(
@@ -1293,6 +1308,64 @@ impl<'a> Ctx<'a> {
                 n
             },
         })
+    }
+
+    /// A provider committee's assignment revenue per purchaser (uppdragsintäkter): the
+    /// full-year forecast of its sales to each committee it sells to, from the programme
+    /// area's eliminations (budgets carry no purchaser, so there is no budget column).
+    /// `None` when it sells nothing to other committees.
+    pub fn provider_table(&self) -> Option<Table> {
+        let sales = &self.inputs.provider_sales;
+        if sales.is_empty() {
+            return None;
+        }
+        let root = self.root()?;
+        let y = self.year();
+        let mut rows: Vec<RowSpec> = sales
+            .iter()
+            .map(|s| RowSpec {
+                key: s.buyer.clone(),
+                label: s.buyer_name.clone(),
+                kind: RowKind::Item,
+                level: 0,
+                figures: Figures {
+                    forecast: s.forecast,
+                    forecast_excl_special: s.forecast,
+                    ..Figures::default()
+                },
+                includes: vec![],
+                scope: format!("uppdrag/{}/{}", root.code, s.buyer),
+            })
+            .collect();
+        let total = Figures {
+            forecast: sales.iter().map(|s| s.forecast).sum(),
+            forecast_excl_special: sales.iter().map(|s| s.forecast).sum(),
+            ..Figures::default()
+        };
+        let includes = rows.iter().map(|r| r.key.clone()).collect();
+        rows.push(RowSpec {
+            key: "summa".into(),
+            label: "Summa uppdragsintäkter".into(),
+            kind: RowKind::Total,
+            level: 0,
+            figures: total,
+            includes,
+            scope: format!("uppdrag/{}", root.code),
+        });
+        let cols = vec![Col::forecast(y)];
+        let mut t = self.table(
+            "uppdragsintakter",
+            format!("{}: uppdragsintäkter per beställare, helår {y}", root.name),
+            &cols,
+            "Beställare",
+            &rows,
+        );
+        t.notes.push(
+            "Försäljning till andra nämnder i programområdet, enligt de interna köp och \
+             försäljningar som elimineras i programområdets sammanställning."
+                .into(),
+        );
+        Some(t)
     }
 
     /// The action plan of a report whose root is in deficit (åtgärdsplan): per area under

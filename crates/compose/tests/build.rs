@@ -141,6 +141,7 @@ fn inputs() -> Inputs {
         programme: None,
         edits: BTreeMap::new(),
         budget_changes: Vec::new(),
+        provider_sales: Vec::new(),
     }
 }
 
@@ -1546,4 +1547,75 @@ fn the_accuracy_note_says_which_rounds_were_adopted_and_which_replayed() {
         "{notes}"
     );
     assert!(!notes.contains("lades i omgången"), "{notes}");
+}
+
+#[test]
+fn a_provider_shows_its_assignment_revenue_per_purchaser() {
+    let mut inp = inputs();
+    inp.tree = inp.tree.subtree("SN").unwrap();
+    let ctx = delar_compose::economy::Ctx::new(&inp, &Definition::default_definition());
+    assert!(ctx.provider_table().is_none(), "sells nothing: no table");
+    inp.provider_sales = vec![
+        delar_compose::data::ProviderSale {
+            buyer: "PN".into(),
+            buyer_name: "Programnämnden".into(),
+            forecast: mnkr(-12.5),
+        },
+        delar_compose::data::ProviderSale {
+            buyer: "VON".into(),
+            buyer_name: "Vård- och omsorgsnämnden".into(),
+            forecast: mnkr(-2.0),
+        },
+    ];
+    let ctx = delar_compose::economy::Ctx::new(&inp, &Definition::default_definition());
+    let t = ctx.provider_table().unwrap();
+    let shown: Vec<(String, Value)> = t
+        .rows
+        .iter()
+        .map(|r| (r.key.clone(), r.cells[1].value.clone()))
+        .collect();
+    // Revenue shown negative under the net-cost-positive convention; the total foots.
+    assert_eq!(
+        shown,
+        vec![
+            ("PN".into(), Value::Amount(mnkr(-12.5))),
+            ("VON".into(), Value::Amount(mnkr(-2.0))),
+            ("summa".into(), Value::Amount(mnkr(-14.5))),
+        ]
+    );
+    assert_eq!(t.rows[2].includes, vec!["PN", "VON"]);
+}
+
+#[test]
+fn the_analysis_compares_the_net_cost_with_last_years_outcome() {
+    let r = build(&Definition::default_definition(), &inputs(), false).unwrap();
+    let forecast = amount(&r, "drift", "summa", "prognos");
+    let last = amount(&r, "drift", "summa", "utfall_fg");
+    let p = r
+        .walk()
+        .into_iter()
+        .flat_map(|(_, s)| s.blocks.iter())
+        .find_map(|b| match b {
+            Block::Paragraph(p) if p.plain().contains("Nettokostnaden beräknas till") => Some(p),
+            _ => None,
+        })
+        .expect("the analysis states the net cost against last year");
+    let nums: Vec<Amount> = p
+        .numbers()
+        .iter()
+        .filter(|n| {
+            n.source.as_ref().is_some_and(|s| {
+                s.fact.starts_with("prognos/") || s.fact.starts_with("forandring-fg-ar/")
+            })
+        })
+        .filter_map(|n| n.value.amount())
+        .collect();
+    assert_eq!(nums, vec![forecast, forecast - last], "{}", p.plain());
+    let word = if forecast > last {
+        "mer än utfallet 2024"
+    } else {
+        "mindre än utfallet 2024"
+    };
+    assert!(p.plain().contains(word), "{}", p.plain());
+    assert!(delar_report::check::check(&r).is_empty());
 }

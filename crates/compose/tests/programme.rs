@@ -192,6 +192,7 @@ fn inputs() -> Inputs {
         programme: Some(programme),
         edits: BTreeMap::new(),
         budget_changes: Vec::new(),
+        provider_sales: Vec::new(),
     }
 }
 

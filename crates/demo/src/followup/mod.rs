@@ -111,6 +111,26 @@ pub fn generate(opts: &FollowupOptions) -> FollowupData {
 /// (the report takes them from the register: one measure, one source), and a numeric
 /// forecast at the register's latest value of the year, so forecast and outcome agree.
 fn from_registers(data: &mut FollowupData, year: i32) {
+    // The volume series are written by the municipality's generator, not here: an indicator
+    // measured from them gets no typed outcome, value to date or forecast at all.
+    let from_volumes: Vec<String> = data
+        .indicators
+        .iter()
+        .filter(|i| {
+            matches!(
+                delar_followup::sources::source_of(i),
+                Some(Ok(delar_followup::sources::Source::Volume { .. }))
+            )
+        })
+        .map(|i| i.code.clone())
+        .collect();
+    data.values.retain(|v| {
+        !(from_volumes.contains(&v.indicator)
+            && matches!(
+                v.kind,
+                ValueKind::Outcome | ValueKind::ToDate(_) | ValueKind::Forecast
+            ))
+    });
     let derived = delar_followup::sources::derive(data, &[], &[]);
     let sourced: Vec<String> = data
         .indicators
@@ -393,7 +413,10 @@ impl Gen<'_> {
                 if goals.is_empty() {
                     continue;
                 }
-                let names: Vec<String> = goals.iter().map(|g| g.3.to_lowercase()).collect();
+                let names: Vec<String> = goals
+                    .iter()
+                    .map(|g| delar_core::words::lower(g.3))
+                    .collect();
                 let t = |kind, text: String| GoalText {
                     year,
                     committee: (*c).into(),
@@ -409,9 +432,9 @@ impl Gen<'_> {
                          andra ligger kvar på förra årets nivå. För invånarna innebär det att \
                          insatserna i huvudsak håller god kvalitet, men att väntetider och \
                          kontinuitet behöver förbättras.",
-                        area_name.to_lowercase(),
+                        delar_core::words::lower(area_name),
                         names.join(" och "),
-                        self.opts.cutoff_month
+                        delar_core::words::count_text(u64::from(self.opts.cutoff_month), false)
                     ),
                 ));
                 let pos = [
@@ -678,7 +701,7 @@ impl Gen<'_> {
                     committee: (*c).into(),
                     code: format!("{c}-K{}", k + 1),
                     kind: CommitmentKind::Activity,
-                    name: format!("Handlingsplan: {}", g.3.to_lowercase()),
+                    name: format!("Handlingsplan: {}", delar_core::words::lower(g.3)),
                     goal: Some(g.0.into()),
                     status: CommitmentStatus::Progress { current, forecast },
                     comment: None,
