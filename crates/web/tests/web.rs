@@ -510,6 +510,8 @@ struct Case {
     node_out: Option<&'static str>,
     /// Expected for: GET sheet, GET history, POST line, POST status (with `step`).
     expect_in: [StatusCode; 4],
+    /// Expected for the report of the node's committee (`/rapport/{omgång}?nod=`).
+    report_in: StatusCode,
     step: &'static str,
 }
 
@@ -524,6 +526,7 @@ async fn authorisation_matrix() {
             node_out: Some("SN42"),
             expect_in: [ok, ok, see, see],
             step: "skicka-in",
+            report_in: no,
         },
         Case {
             user: "enhetschef-sn41",
@@ -531,6 +534,7 @@ async fn authorisation_matrix() {
             node_out: Some("SN40"),
             expect_in: [ok, ok, see, no],
             step: "godkann",
+            report_in: no,
         },
         Case {
             user: "ekonom-sn",
@@ -538,6 +542,7 @@ async fn authorisation_matrix() {
             node_out: Some("VON21"),
             expect_in: [ok, ok, see, see],
             step: "godkann",
+            report_in: ok,
         },
         Case {
             user: "ekonom-von",
@@ -545,6 +550,7 @@ async fn authorisation_matrix() {
             node_out: Some("SN41"),
             expect_in: [ok, ok, see, no],
             step: "skicka-in",
+            report_in: ok,
         },
         Case {
             user: "ekonom",
@@ -552,6 +558,7 @@ async fn authorisation_matrix() {
             node_out: None,
             expect_in: [ok, ok, see, S::UNPROCESSABLE_ENTITY],
             step: "godkann",
+            report_in: ok,
         },
         Case {
             user: "revisor",
@@ -559,6 +566,7 @@ async fn authorisation_matrix() {
             node_out: None,
             expect_in: [ok, ok, no, no],
             step: "skicka-in",
+            report_in: ok,
         },
         Case {
             user: "admin",
@@ -566,6 +574,7 @@ async fn authorisation_matrix() {
             node_out: None,
             expect_in: [ok, ok, no, no],
             step: "skicka-in",
+            report_in: ok,
         },
     ];
     for c in cases {
@@ -589,11 +598,13 @@ async fn authorisation_matrix() {
             }
         }
         let cookie = app.login(c.user).await;
-        let mut nodes = vec![(c.node_in, c.expect_in)];
+        let [a, b, l, st] = c.expect_in;
+        // sheet, history, line, status, bridge (read, like the history), report
+        let mut nodes = vec![(c.node_in, [a, b, l, st, b, c.report_in])];
         if let Some(out) = c.node_out {
-            nodes.push((out, [no, no, no, no]));
+            nodes.push((out, [no; 6]));
         }
-        nodes.push(("FINNSINTE", [S::NOT_FOUND; 4]));
+        nodes.push(("FINNSINTE", [S::NOT_FOUND; 6]));
         for (node, expect) in nodes {
             let base = format!("/prognos/{ROUND}/{node}");
             let got_sheet = app.get(&base, Some(&cookie)).await.status;
@@ -631,10 +642,18 @@ async fn authorisation_matrix() {
                 )
                 .await
                 .status;
+            let got_bridge = app
+                .get(&format!("{base}/brygga"), Some(&cookie))
+                .await
+                .status;
+            let got_report = app
+                .get(&format!("/rapport/{ROUND}?nod={node}"), Some(&cookie))
+                .await
+                .status;
             assert_eq!(
-                [got_sheet, got_hist, got_line, got_status],
+                [got_sheet, got_hist, got_line, got_status, got_bridge, got_report],
                 expect,
-                "{} on {node} (sheet, history, line, {})",
+                "{} on {node} (sheet, history, line, {}, bridge, report)",
                 c.user,
                 c.step
             );
