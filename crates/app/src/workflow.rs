@@ -213,6 +213,33 @@ pub fn change_state(
     Ok(store.set_workflow_state(&id, node, from, step.target(), user, c)?)
 }
 
+/// Whether the lines of `node` may be changed now by the person `auth` is for (who may edit
+/// it): refused in a locked round, and for those who may not review the node while it is
+/// submitted or approved.
+pub fn check_editable(store: &dyn Backend, auth: &Authorized, node: &str) -> Result<()> {
+    let id = auth.round.round.id();
+    if auth.round.status == RoundStatus::Locked {
+        return Err(AppError::Invalid(delar_store::locked_message(
+            &id,
+            auth.round.locked_at.as_deref(),
+            auth.round.locked_by.as_deref(),
+        )));
+    }
+    let state = store.workflow_state(&id, node)?;
+    if matches!(
+        state.state,
+        WorkflowState::Submitted | WorkflowState::Approved
+    ) && !auth.access.may(&auth.tree, node, Action::Review)
+    {
+        fail!(
+            "prognosen för {node} är {} och kan inte ändras; återkalla den först (om den inte \
+             är granskad) eller be ekonomen skicka tillbaka den",
+            state.state.label()
+        );
+    }
+    Ok(())
+}
+
 /// A change of one line from the forecast sheet's form.
 #[derive(Clone, Copy, Debug)]
 pub struct LineInput<'a> {
@@ -251,18 +278,7 @@ pub fn save_line(
 ) -> Result<Saved> {
     let auth = authorize(store, user, round, node, Action::Edit)?;
     let id = round.id();
-    let state = store.workflow_state(&id, node)?;
-    if matches!(
-        state.state,
-        WorkflowState::Submitted | WorkflowState::Approved
-    ) && !auth.access.may(&auth.tree, node, Action::Review)
-    {
-        fail!(
-            "prognosen för {node} är {} och kan inte ändras; återkalla den först (om den inte \
-             är granskad) eller be ekonomen skicka tillbaka den",
-            state.state.label()
-        );
-    }
+    check_editable(store, &auth, node)?;
     let detail = store
         .forecast_line_details(&id)?
         .into_iter()

@@ -304,6 +304,9 @@ struct SheetPage {
     path: Vec<(String, String)>,
     history_href: String,
     bridge_href: String,
+    xlsx_href: String,
+    upload_href: String,
+    upload_limit_kb: usize,
     line_href: String,
     status_href: String,
     notice: String,
@@ -322,7 +325,7 @@ struct SheetPage {
 }
 
 /// What a refused save typed, to be shown again.
-struct Kept {
+pub(crate) struct Kept {
     group: String,
     amount: String,
     method: String,
@@ -339,7 +342,7 @@ pub fn parse_round(omgang: &str) -> Result<Round, AppError> {
 }
 
 /// The sheet of a node, with a notice or an error and what a refused save typed.
-async fn sheet_page(
+pub(crate) async fn sheet_page(
     st: &AppState,
     viewer: &Viewer,
     omgang: String,
@@ -417,6 +420,9 @@ async fn sheet_page(
         path,
         history_href: format!("{base}/historik"),
         bridge_href: format!("{base}/brygga"),
+        xlsx_href: format!("{base}.xlsx"),
+        upload_href: format!("{base}/excel"),
+        upload_limit_kb: delar_app::sheet_xlsx::MAX_UPLOAD / 1024,
         line_href: format!("{base}/rad"),
         status_href: format!("{base}/status"),
         notice,
@@ -446,6 +452,7 @@ async fn sheet_page(
 pub struct SheetQuery {
     sparat: Option<String>,
     klart: Option<String>,
+    uppladdat: Option<usize>,
 }
 
 /// `GET /prognos/{omgång}/{nod}`: the forecast sheet.
@@ -455,6 +462,18 @@ pub async fn sheet(
     Path((omgang, nod)): Path<(String, String)>,
     Query(q): Query<SheetQuery>,
 ) -> Response {
+    if let Some(node) = nod.strip_suffix(".xlsx") {
+        return crate::excel::download(&st, &viewer, omgang, node.to_string()).await;
+    }
+    if let Some(n) = q.uppladdat {
+        let notice = match n {
+            0 => "Excel-filen är uppladdad; ingen rad skilde sig från det som redan var sparat."
+                .to_string(),
+            1 => "Excel-filen är uppladdad: en rad ändrades.".to_string(),
+            n => format!("Excel-filen är uppladdad: {n} rader ändrades."),
+        };
+        return sheet_page(&st, &viewer, omgang, nod, notice, None, None).await;
+    }
     let notice = match (&q.sparat, &q.klart) {
         (Some(g), _) => format!("Raden {g} är sparad."),
         (None, Some(step)) => match Step::parse(step) {

@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{comment_all, lines, post, App, HOST, ROUND};
+use common::{comment_all, lines, post, upload_request, App, HOST, ROUND};
 use delar_core::{Amount, Unit};
 use delar_store::prelude::*;
 
@@ -599,12 +599,13 @@ async fn authorisation_matrix() {
         }
         let cookie = app.login(c.user).await;
         let [a, b, l, st] = c.expect_in;
-        // sheet, history, line, status, bridge (read, like the history), report
-        let mut nodes = vec![(c.node_in, [a, b, l, st, b, c.report_in])];
+        // sheet, history, line, status, bridge (read, like the history), report, the sheet
+        // as Excel (read, like the sheet), an uploaded sheet (edit, like a line)
+        let mut nodes = vec![(c.node_in, [a, b, l, st, b, c.report_in, a, l])];
         if let Some(out) = c.node_out {
-            nodes.push((out, [no; 6]));
+            nodes.push((out, [no; 8]));
         }
-        nodes.push(("FINNSINTE", [S::NOT_FOUND; 6]));
+        nodes.push(("FINNSINTE", [S::NOT_FOUND; 8]));
         for (node, expect) in nodes {
             let base = format!("/prognos/{ROUND}/{node}");
             let got_sheet = app.get(&base, Some(&cookie)).await.status;
@@ -626,6 +627,21 @@ async fn authorisation_matrix() {
                         ("kommentar", "Behörighetsprov."),
                     ],
                 )
+                .await
+                .status;
+            // A workbook of the node as it stands now (downloaded by the programme's
+            // controller, who reads every node), uploaded unchanged.
+            let round = delar_core::Round::parse(ROUND).unwrap();
+            let file = delar_app::sheet_xlsx::download(&app.store(), "ekonom", &round, node, "nu")
+                .map(|f| f.bytes)
+                .unwrap_or_else(|_| b"ingen arbetsbok".to_vec());
+            let got_upload = app
+                .send(upload_request(
+                    &format!("{base}/excel"),
+                    &cookie,
+                    "prognos.xlsx",
+                    &file,
+                ))
                 .await
                 .status;
             let state = app
@@ -650,10 +666,14 @@ async fn authorisation_matrix() {
                 .get(&format!("/rapport/{ROUND}?nod={node}"), Some(&cookie))
                 .await
                 .status;
+            let got_xlsx = app.get(&format!("{base}.xlsx"), Some(&cookie)).await.status;
             assert_eq!(
-                [got_sheet, got_hist, got_line, got_status, got_bridge, got_report],
+                [
+                    got_sheet, got_hist, got_line, got_status, got_bridge, got_report, got_xlsx,
+                    got_upload
+                ],
                 expect,
-                "{} on {node} (sheet, history, line, {}, bridge, report)",
+                "{} on {node} (sheet, history, line, {}, bridge, report, xlsx, upload)",
                 c.user,
                 c.step
             );

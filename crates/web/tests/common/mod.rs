@@ -277,6 +277,32 @@ pub fn post(
     b.body(Body::from(body)).unwrap()
 }
 
+/// A multipart form with the file in the field `fil`.
+pub fn upload_request(path: &str, cookie: &str, name: &str, bytes: &[u8]) -> Request<Body> {
+    let boundary = "delarTestBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"fil\"; \
+             filename=\"{name}\"\r\nContent-Type: application/vnd.openxmlformats-\
+             officedocument.spreadsheetml.sheet\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::COOKIE, cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
 /// The lines of a node in the round, as stored.
 pub fn lines(s: &SqlStore, node: &str) -> Vec<delar_store::LineDetail> {
     s.forecast_line_details(ROUND)
