@@ -206,6 +206,8 @@ pub struct RoundInfo {
     pub locked_by: Option<String>,
     /// Number of lines.
     pub lines: u64,
+    /// The deadline for submitting the units, if the round has one.
+    pub deadline: Option<Date>,
 }
 
 /// One method's result on a line with its backtest record.
@@ -579,6 +581,15 @@ pub trait ForecastStore {
     /// comment nor a review note ([`LineDetail::needs_review`]; the message lists them).
     fn lock_round(&mut self, round: &str, user: &str) -> Result<(), StoreError>;
 
+    /// Set (or with `None` remove) the round's deadline for submitting the units; audited.
+    /// A locked round refuses it.
+    fn set_round_deadline(
+        &mut self,
+        round: &str,
+        deadline: Option<Date>,
+        user: &str,
+    ) -> Result<(), StoreError>;
+
     /// The audit log of a round, oldest first.
     fn forecast_audit(&self, round: &str) -> Result<Vec<AuditEntry>, StoreError>;
 }
@@ -846,7 +857,8 @@ fn read_round(conn: &Connection, id: &str) -> Result<Option<RoundInfo>, StoreErr
         .query_row(
             "SELECT r.id, r.grain, r.status, r.created_at, r.created_by, r.computed_at,
                         r.locked_at, r.locked_by,
-                        (SELECT COUNT(*) FROM forecast_line l WHERE l.round_id = r.id)
+                        (SELECT COUNT(*) FROM forecast_line l WHERE l.round_id = r.id),
+                        r.deadline
                  FROM forecast_round r WHERE r.id = ?1",
             params![id],
             round_from_row,
@@ -1060,7 +1072,18 @@ fn round_from_row(r: &crate::db::Row<'_>) -> crate::db::Result<RoundRow> {
             ))))
         }
     };
+    let deadline: Option<String> = r.get(9)?;
+    let deadline = match deadline.as_deref().map(Date::parse) {
+        None => None,
+        Some(Ok(d)) => Some(d),
+        Some(Err(_)) => {
+            return Ok(Err(StoreError::Corrupt(format!(
+                "tidsfristen för prognosomgången \"{id}\""
+            ))))
+        }
+    };
     Ok(Ok(RoundInfo {
+        deadline,
         round,
         grain: r.get(1)?,
         status: if status == "locked" {
@@ -1732,7 +1755,8 @@ impl ForecastStore for SqlStore {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.id, r.grain, r.status, r.created_at, r.created_by, r.computed_at,
                     r.locked_at, r.locked_by,
-                    (SELECT COUNT(*) FROM forecast_line l WHERE l.round_id = r.id)
+                    (SELECT COUNT(*) FROM forecast_line l WHERE l.round_id = r.id),
+                    r.deadline
              FROM forecast_round r ORDER BY r.year, r.cutoff, r.id",
         )?;
         let rows = stmt.query_map([], round_from_row)?;
@@ -1858,6 +1882,42 @@ impl ForecastStore for SqlStore {
             &now,
         )?;
         bump(&tx, line_id, user, &now)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn set_round_deadline(
+        &mut self,
+        round: &str,
+        deadline: Option<Date>,
+        user: &str,
+    ) -> Result<(), StoreError> {
+        let now = now_utc();
+        let tx = write_tx(&mut self.conn)?;
+        open_round(&tx, round)?;
+        let old: Option<String> = tx.query_row(
+            "SELECT deadline FROM forecast_round WHERE id = ?1",
+            params![round],
+            |r| r.get(0),
+        )?;
+        let new = deadline.map(|d| d.to_string());
+        if old == new {
+            return Ok(());
+        }
+        tx.execute(
+            "UPDATE forecast_round SET deadline = ?2 WHERE id = ?1",
+            params![round, new],
+        )?;
+        audit(
+            &tx,
+            round,
+            None,
+            "tidsfrist",
+            old.as_deref(),
+            new.as_deref(),
+            user,
+            &now,
+        )?;
         tx.commit()?;
         Ok(())
     }

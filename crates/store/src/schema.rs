@@ -278,7 +278,18 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     crate::workflow::MIGRATION_WORKFLOW,
     MIGRATION_TECHNICAL_GROUPS,
     MIGRATION_REPLAY,
+    MIGRATION_DEADLINE,
 ];
+
+/// Migration 22: a round may have a deadline (`ÅÅÅÅ-MM-DD`) by which the units are to be
+/// submitted; past it, a unit not yet submitted is overdue.
+pub const MIGRATION_DEADLINE: Migration = Migration {
+    version: 22,
+    name: "tidsfrist per omgång",
+    sql: r#"
+ALTER TABLE forecast_round ADD COLUMN deadline TEXT;
+"#,
+};
 
 /// Migration 21: every method result keeps its replayed years (year, forecast, outcome), so
 /// that a line's 80 % range and its committee's (which sums the lines' errors year by year)

@@ -918,4 +918,11 @@ ALTER TABLE account_group ADD COLUMN technical BIGINT NOT NULL DEFAULT 0
 ALTER TABLE forecast_estimate ADD COLUMN replay TEXT COLLATE "C" NOT NULL DEFAULT '';
 "#,
     },
+    Migration {
+        version: 22,
+        name: "tidsfrist per omgång",
+        sql: r#"
+ALTER TABLE forecast_round ADD COLUMN deadline TEXT COLLATE "C";
+"#,
+    },
 ];
