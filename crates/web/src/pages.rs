@@ -230,6 +230,17 @@ struct StartPage {
     round_status: String,
     others: Vec<(String, String)>,
     rows: Vec<NodeRow>,
+    deadline: String,
+    deadline_passed: bool,
+    review: Vec<ReviewRow>,
+}
+
+/// A controller's node on the start page: where its units stand against the deadline.
+struct ReviewRow {
+    code: String,
+    name: String,
+    href: String,
+    d: view::Deadline,
 }
 
 /// The start page's query.
@@ -280,12 +291,30 @@ pub async fn start(
     match r {
         Ok((info, rows, others)) => {
             let id = info.round.id();
+            let today = view::date_of(session::now());
+            let deadline = info.deadline;
+            let review = rows
+                .iter()
+                .filter(|n| n.view.level == 0 && n.roles.contains(&delar_app::auth::Role::Ekonom))
+                .map(|n| ReviewRow {
+                    code: n.view.code.clone(),
+                    name: n.view.name.clone(),
+                    href: NodeRow::new(&id, n).href,
+                    d: view::Deadline::of(&n.counts, deadline, today),
+                })
+                .collect();
             let page = StartPage {
                 layout: Layout::of(&viewer),
-                rows: rows.iter().map(|n| NodeRow::new(&id, n)).collect(),
+                rows: rows
+                    .iter()
+                    .map(|n| NodeRow::new(&id, n).with_deadline(n, deadline, today))
+                    .collect(),
                 round: id,
                 round_status: info.status.label().to_string(),
                 others,
+                deadline: deadline.map(|d| d.to_string()).unwrap_or_default(),
+                deadline_passed: deadline.is_some_and(|d| today > d),
+                review,
             };
             render(&page, StatusCode::OK)
         }
