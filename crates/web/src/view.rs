@@ -6,6 +6,14 @@ use delar_app::workflow::{overdue, NodeStatus, Sheet, StateCounts, Step};
 use delar_core::{Amount, Date, Unit};
 use delar_store::{LineDetail, NodeState, WorkflowState};
 
+/// An 80 % range in whole tkr: `mellan 1 200 och 1 450` (empty for none).
+pub fn range_text(r: Option<(Amount, Amount)>) -> String {
+    match r {
+        Some((lo, hi)) => format!("mellan {} och {}", tkr(lo), tkr(hi)),
+        None => String::new(),
+    }
+}
+
 /// An amount in whole tkr, Swedish notation (`1 234`, `−12`).
 pub fn tkr(a: Amount) -> String {
     a.format(Unit::Tkr, 0)
@@ -75,6 +83,9 @@ pub struct LineRow {
     pub budget_to_date: String,
     /// The recommended method's name and forecast.
     pub recommended: String,
+    /// The 80 % range of the forecast in force (`mellan 1 200 och 1 450`), empty when the
+    /// line has no replayed years.
+    pub range: String,
     /// The forecast in force (after adjustments).
     pub forecast: String,
     /// How it was made: the method's name, or "manuell".
@@ -156,6 +167,7 @@ impl LineRow {
             to_date: tkr(l.to_date),
             budget_to_date: tkr(d.budget_to_date),
             recommended,
+            range: range_text(delar_app::forecast::line_range(d)),
             forecast: tkr(full),
             how,
             deviation: tkr(deviation),
@@ -214,6 +226,8 @@ pub struct NodeRow {
     pub deviation: String,
     /// Overrun.
     pub overrun: bool,
+    /// The 80 % range of the forecast (`mellan … och …`), empty without replayed years.
+    pub range: String,
     /// The person's roles here, as words.
     pub roles: String,
     /// The deadline as it concerns the node: for a unit not yet submitted, `senast
@@ -252,6 +266,7 @@ impl NodeRow {
             forecast: tkr(t.forecast),
             deviation: tkr(deviation),
             overrun: deviation.ore() < 0,
+            range: range_text(s.view.range),
             roles: s
                 .roles
                 .iter()
@@ -380,6 +395,14 @@ mod tests {
         assert_eq!(url_encode("/prognos/2025-P2/SN41"), "/prognos/2025-P2/SN41");
         assert_eq!(url_encode("a b&c=å"), "a%20b%26c%3D%C3%A5");
         assert_eq!(date_of(0).to_string(), "1970-01-01");
+        assert_eq!(
+            range_text(Some((
+                Amount::from_ore(-120_000_000),
+                Amount::from_ore(145_000_000)
+            ))),
+            "mellan \u{2212}1\u{a0}200 och 1\u{a0}450"
+        );
+        assert_eq!(range_text(None), "");
         assert_eq!(date_of(1_757_664_900).to_string(), "2025-09-12");
     }
 
