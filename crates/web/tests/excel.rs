@@ -6,76 +6,13 @@
 mod common;
 
 use axum::http::StatusCode;
-use calamine::{Data, Reader, Xlsx};
-use common::{comment_all, lines, upload_request, App, ROUND};
+use calamine::Data;
+use common::{comment_all, lines, read, set, sheet, upload_request, write, App, Sheets, ROUND};
 use delar_core::Amount;
 use delar_store::prelude::*;
 use std::io::Read;
 
 const SN21: &str = "/prognos/2025-P2/SN21";
-
-/// Every sheet of a workbook: name and cells.
-type Sheets = Vec<(String, Vec<Vec<Data>>)>;
-
-fn read(bytes: &[u8]) -> Sheets {
-    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    book.sheet_names()
-        .into_iter()
-        .map(|n| {
-            let r = book.worksheet_range(&n).unwrap();
-            let rows = r.rows().map(|row| row.to_vec()).collect();
-            (n, rows)
-        })
-        .collect()
-}
-
-/// The workbook written again with the same cells (as a spreadsheet program saves it).
-fn write(sheets: &Sheets) -> Vec<u8> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for (name, rows) in sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let (r, c) = (r as u32, c as u16);
-                match cell {
-                    Data::String(s) => {
-                        ws.write_string(r, c, s).unwrap();
-                    }
-                    Data::Float(f) => {
-                        ws.write_number(r, c, *f).unwrap();
-                    }
-                    Data::Int(i) => {
-                        ws.write_number(r, c, *i as f64).unwrap();
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    wb.save_to_buffer().unwrap()
-}
-
-fn sheet<'a>(s: &'a mut Sheets, name: &str) -> &'a mut Vec<Vec<Data>> {
-    &mut s.iter_mut().find(|(n, _)| n == name).unwrap().1
-}
-
-/// Column index by header.
-fn col(s: &mut Sheets, header: &str) -> usize {
-    sheet(s, "Prognos")[0]
-        .iter()
-        .position(|h| *h == Data::String(header.into()))
-        .unwrap_or_else(|| panic!("{header}"))
-}
-
-fn set(s: &mut Sheets, row: usize, header: &str, v: Data) {
-    let c = col(s, header);
-    let p = sheet(s, "Prognos");
-    if p[row].len() <= c {
-        p[row].resize(c + 1, Data::Empty);
-    }
-    p[row][c] = v;
-}
 
 async fn download(app: &App, cookie: &str) -> Sheets {
     let r = app.get(&format!("{SN21}.xlsx"), Some(cookie)).await;
