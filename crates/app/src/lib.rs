@@ -33,6 +33,8 @@ pub mod sheet_xlsx;
 pub mod texts;
 pub mod users;
 pub mod workflow;
+#[doc(hidden)]
+pub mod workflow_check;
 
 use delar_store::StoreError;
 use std::fmt;

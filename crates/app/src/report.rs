@@ -261,6 +261,12 @@ pub fn gather_scoped(
     };
     let mut accuracy = accuracy(store, round)?;
     let mut volumes = volumes(store, round.year)?;
+    // A committee that provides to others: its assignment revenue per purchaser, from the
+    // whole programme area's consolidation (the same eliminations the programme report shows).
+    let provider_sales = match node {
+        Some(code) => provider_sales(store, round, &org, &placement, &mapping, &lines, code)?,
+        None => Vec::new(),
+    };
     if node.is_some() {
         lines.retain(|l| tree.contains(&l.node));
         if let Some((_, p)) = previous.as_mut() {
@@ -313,7 +319,52 @@ pub fn gather_scoped(
             None => budget_changes(store, round)?,
             Some(_) => Vec::new(),
         },
+        provider_sales,
     })
+}
+
+/// What `seller` sells to the other committees of the programme area, per purchaser: the
+/// sale sides of the forecast's eliminations (ledger sign: revenue negative; budgets carry no
+/// purchaser). Empty when there is no programme consolidation or no such sale.
+fn provider_sales(
+    store: &dyn Backend,
+    round: Round,
+    org: &delar_core::Organisation,
+    placement: &Placement,
+    mapping: &delar_core::AccountMapping,
+    lines: &[delar_forecast::ForecastLine],
+    seller: &str,
+) -> Result<Vec<delar_compose::data::ProviderSale>> {
+    let full = placement.tree();
+    let Some(p) = crate::programme::gather(store, round, org, full, placement, mapping, lines)?
+    else {
+        return Ok(Vec::new());
+    };
+    let sales = |c: &delar_consolidate::Consolidation| -> BTreeMap<String, delar_core::Amount> {
+        let mut out = BTreeMap::new();
+        for n in &c.nodes {
+            for e in &n.eliminations {
+                if e.seller.as_deref() == Some(seller) {
+                    if let Some(b) = &e.buyer {
+                        *out.entry(b.clone()).or_insert(delar_core::Amount::ZERO) += e.sale.total();
+                    }
+                }
+            }
+        }
+        out
+    };
+    Ok(sales(&p.forecast)
+        .into_iter()
+        .map(|(b, forecast)| delar_compose::data::ProviderSale {
+            buyer_name: full
+                .node(&b)
+                .map(|n| n.name.clone())
+                .unwrap_or_else(|| b.clone()),
+            buyer: b,
+            forecast,
+        })
+        .filter(|s| !s.forecast.is_zero())
+        .collect())
 }
 
 /// The budget versions of the round's year decided by the end of its cut-off month.
@@ -595,6 +646,7 @@ fn replayed_accuracy(store: &dyn Backend, round: Round) -> Result<Vec<delar_comp
                 Some((lo, hi)) => Some((parse(lo)?, parse(hi)?)),
                 None => None,
             },
+            adopted: r.stored,
         });
     }
     Ok(out)

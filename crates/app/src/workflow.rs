@@ -278,6 +278,8 @@ pub fn save_line(
 ) -> Result<Saved> {
     let auth = authorize(store, user, round, node, Action::Edit)?;
     let id = round.id();
+    // A locked round refuses every save, also one that would change nothing: the person must
+    // learn that the round is closed rather than see "saved".
     check_editable(store, &auth, node)?;
     let detail = store
         .forecast_line_details(&id)?

@@ -163,6 +163,10 @@ pub enum ForecastWhat {
         /// Kommentar (obligatorisk).
         #[arg(long, required_unless_present = "remove")]
         comment: Option<String>,
+        /// Kod som händelseregistret och texterna hänvisar till, till exempel SN-J1 (unik i
+        /// omgången).
+        #[arg(long, alias = "code")]
+        kod: Option<String>,
         /// Ta bort justeringen med detta nummer (se forecast show --node).
         #[arg(long)]
         remove: Option<i64>,
@@ -428,6 +432,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             low,
             high,
             comment,
+            kod,
             remove,
             round,
             db,
@@ -462,10 +467,16 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
                 low,
                 high,
                 comment: comment.unwrap_or_default(),
+                code: kod,
             };
             let id = store.add_adjustment(&round, node, group, &a, &user)?;
+            let cited = a
+                .code
+                .as_deref()
+                .map(|c| format!(", kod {}", c.trim()))
+                .unwrap_or_default();
             println!(
-                "{round} {node}:{group}: {} {} tillagd (justering {id}).",
+                "{round} {node}:{group}: {} {} tillagd (justering {id}{cited}).",
                 kind.name(),
                 tkr(a.amount)
             );
@@ -818,6 +829,7 @@ impl<'a> LineJson<'a> {
                     low: a.low,
                     high: a.high,
                     comment: &a.comment,
+                    code: a.code.as_deref(),
                 })
                 .collect(),
             override_by: d.override_by.as_deref(),
@@ -854,6 +866,8 @@ struct AdjustmentJson<'a> {
     #[serde(with = "delar_core::money::kr_string::option")]
     high: Option<Amount>,
     comment: &'a str,
+    /// The code registers cite it by (`SN-J1`), or null.
+    code: Option<&'a str>,
 }
 
 /// A method's result on a line (`full_year` null when it cannot be used; `explanation` then
@@ -1051,8 +1065,13 @@ fn show(
                             (Some(lo), Some(hi)) => format!(" ({} – {})", tkr(lo), tkr(hi)),
                             _ => String::new(),
                         };
+                        let cited = a
+                            .code
+                            .as_deref()
+                            .map(|c| format!(" ({c})"))
+                            .unwrap_or_default();
                         println!(
-                            "  Justering {id}: {} {}{range}: {}",
+                            "  Justering {id}{cited}: {} {}{range}: {}",
                             a.kind.name(),
                             tkr(a.amount),
                             a.comment

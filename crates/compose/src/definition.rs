@@ -262,6 +262,11 @@ pub enum Content {
     Brygga,
     /// Forecast accuracy history per committee (`prognossakerhet`).
     Prognossakerhet,
+    /// A provider committee's assignment revenue per purchaser (`uppdragsintakter`).
+    Uppdragsintakter,
+    /// The action plan when the root is in deficit (`atgardsplan`): per area in deficit its
+    /// drivers, the registered measures and their effect, and the follow-up.
+    Atgardsplan,
     /// Volume × unit price per series pair of a category (`volympris-KATEGORI`), the change
     /// split into volume and price.
     Volympris {

@@ -403,6 +403,24 @@ fn section(
                     )))
                 }
             },
+            Content::Uppdragsintakter => match ctx.provider_table() {
+                Some(t) => blocks.push(Block::Table(t)),
+                None => {
+                    ctx.leave_out("uppdragsintakter", None);
+                    blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                        "Nämnden säljer inga uppdrag till andra nämnder i programområdet.",
+                    )))
+                }
+            },
+            Content::Atgardsplan => match ctx.action_plan_table() {
+                Some(t) => blocks.push(Block::Table(t)),
+                None => {
+                    ctx.leave_out("atgardsplan", None);
+                    blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                        "Prognosen visar inget underskott som kräver en åtgärdsplan.",
+                    )))
+                }
+            },
             Content::Volympris { kategori } => match ctx.volume_price_table(kategori.as_deref()) {
                 Some(t) => {
                     // The volume × price split told in words before the table.
@@ -487,7 +505,7 @@ fn section(
                         "Det finns inga volymer med utfall i år att visa{}.",
                         kategori
                             .as_deref()
-                            .map(|k| format!(" för {}", k.to_lowercase()))
+                            .map(|k| format!(" för {}", delar_core::words::lower(k)))
                             .unwrap_or_default()
                     )))),
                 }

@@ -598,7 +598,7 @@ fn purchaser_provider(ctx: &Ctx, report: &Report) -> Option<Paragraph> {
     p.inlines.push(Inline::Text(format!(
         "{}s avvikelse för {} (",
         purchaser.name,
-        bought.name.to_lowercase()
+        delar_core::words::lower(&bought.name)
     )));
     p.inlines.push(Inline::Number(amount(
         ctx,
@@ -615,7 +615,7 @@ fn purchaser_provider(ctx: &Ctx, report: &Report) -> Option<Paragraph> {
     )));
     p.inlines.push(Inline::Text(format!(
         ") speglas av utförarnas {} (",
-        sold.name.to_lowercase()
+        delar_core::words::lower(&sold.name)
     )));
     for (i, (n, d)) in providers.iter().enumerate() {
         if i > 0 {
@@ -738,7 +738,11 @@ fn committee_paragraph(
         .iter()
         .map(|g| {
             let gf = ctx.rollup.group(&n.code, &g.code);
-            (g.code.clone(), g.name.to_lowercase(), gf.deviation())
+            (
+                g.code.clone(),
+                delar_core::words::lower(&g.name),
+                gf.deviation(),
+            )
         })
         .filter(|(_, _, d)| !d.is_zero())
         .collect();
@@ -904,7 +908,12 @@ pub fn outlook(ctx: &Ctx, _report: &Report) -> Vec<(String, Paragraph)> {
         let format = Format::Number { decimals: 0 };
         let value = Value::Number(n as f64);
         Inline::Number(BoundNumber {
-            text: format.render(&value),
+            // Two to twelve in words; one stays a digit (its word depends on the noun).
+            text: if (2..=12).contains(&n) {
+                delar_core::words::count_text(n as u64, false)
+            } else {
+                format.render(&value)
+            },
             value,
             format,
             source: Some(Source {

@@ -925,4 +925,11 @@ ALTER TABLE forecast_estimate ADD COLUMN replay TEXT COLLATE "C" NOT NULL DEFAUL
 ALTER TABLE forecast_round ADD COLUMN deadline TEXT COLLATE "C";
 "#,
     },
+    Migration {
+        version: 23,
+        name: "koder på prognosjusteringar",
+        sql: r#"
+ALTER TABLE forecast_adjustment ADD COLUMN code TEXT COLLATE "C";
+"#,
+    },
 ];
