@@ -938,6 +938,39 @@ impl PersonReport {
     }
 }
 
+/// The reports a person may read in a tree (node, name): the programme report (the root)
+/// first, then each committee's, where the person holds the read right on the node itself.
+fn readable(access: &crate::auth::Access, tree: &OrgTree) -> Vec<(String, String)> {
+    let root = tree.root().map(|r| r.code.clone()).unwrap_or_default();
+    std::iter::once(root)
+        .chain(
+            tree.nodes()
+                .iter()
+                .filter(|n| n.kind.is_committee())
+                .map(|n| n.code.clone()),
+        )
+        .filter(|c| access.may(tree, c, crate::auth::Action::Read))
+        .map(|c| {
+            let name = tree.node(&c).map(|n| n.name.clone()).unwrap_or_default();
+            (c, name)
+        })
+        .collect()
+}
+
+/// The reports `user` may read in `round` ([`for_person`]'s rule), for links: the programme
+/// report first, then the committees'; empty for a unit manager.
+pub fn readable_reports(
+    store: &dyn Backend,
+    user: &str,
+    round: Round,
+) -> Result<Vec<(String, String)>> {
+    let Some(access) = crate::auth::Access::load(store, user)? else {
+        return Ok(Vec::new());
+    };
+    let (_, tree) = crate::auth::round_tree(store, &round)?;
+    Ok(readable(&access, &tree))
+}
+
 /// The node whose report covers `code` in `tree`: the root for the root and the programme
 /// area (the programme report), else the committee (nämnd or programnämnd) the node belongs
 /// to. `None` for a node outside the tree or outside every committee.
@@ -1024,18 +1057,9 @@ pub fn for_person(
         let inputs = gather_scoped(store, round, &organisation, Some(&code))?;
         build_and_check(&inputs, &def, draft)?
     };
-    let others = std::iter::once(root.clone())
-        .chain(
-            tree.nodes()
-                .iter()
-                .filter(|n| n.kind.is_committee())
-                .map(|n| n.code.clone()),
-        )
-        .filter(|c| *c != code && access.may(&tree, c, crate::auth::Action::Read))
-        .map(|c| {
-            let name = tree.node(&c).map(|n| n.name.clone()).unwrap_or_default();
-            (c, name)
-        })
+    let others = readable(&access, &tree)
+        .into_iter()
+        .filter(|(c, _)| *c != code)
         .collect();
     Ok(PersonReport {
         name: tree.node(&code).map(|n| n.name.clone()).unwrap_or_default(),

@@ -233,6 +233,8 @@ struct StartPage {
     deadline: String,
     deadline_passed: bool,
     review: Vec<ReviewRow>,
+    /// The reports the person may read: (link, label).
+    reports: Vec<(String, String)>,
 }
 
 /// A controller's node on the start page: where its units stand against the deadline.
@@ -276,6 +278,7 @@ pub async fn start(
                     })?,
             };
             let rows = wf::overview(s, &user, &chosen.round)?;
+            let reports = delar_app::report::readable_reports(s, &user, chosen.round)?;
             let others = rounds
                 .iter()
                 .filter(|r| r.round != chosen.round)
@@ -285,12 +288,13 @@ pub async fn start(
                     (id, href)
                 })
                 .collect::<Vec<_>>();
-            Ok((chosen.clone(), rows, others))
+            Ok((chosen.clone(), rows, others, reports))
         })
         .await;
     match r {
-        Ok((info, rows, others)) => {
+        Ok((info, rows, others, reports)) => {
             let id = info.round.id();
+            let id_for_links = id.clone();
             let today = view::date_of(session::now());
             let deadline = info.deadline;
             let review = rows
@@ -315,6 +319,19 @@ pub async fn start(
                 deadline: deadline.map(|d| d.to_string()).unwrap_or_default(),
                 deadline_passed: deadline.is_some_and(|d| today > d),
                 review,
+                reports: reports
+                    .into_iter()
+                    .map(|(c, n)| {
+                        (
+                            format!(
+                                "/rapport/{}?nod={}",
+                                view::url_encode(&id_for_links),
+                                view::url_encode(&c)
+                            ),
+                            format!("{c} {n}"),
+                        )
+                    })
+                    .collect(),
             };
             render(&page, StatusCode::OK)
         }
