@@ -58,7 +58,29 @@ pub fn definition(path: Option<&Path>) -> Result<Definition> {
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .with_context(|| format!("kunde inte läsa rapportdefinitionen {}", p.display()))?;
-            Definition::parse(&text, &p.display().to_string()).map_err(AppError::from_display)
+            let mut d = Definition::parse(&text, &p.display().to_string())
+                .map_err(AppError::from_display)?;
+            // The house style's logo, relative to the definition's file.
+            if let Some(stil) = &mut d.stil {
+                if let Some(name) = stil.logotyp.clone() {
+                    let file = p.parent().unwrap_or(Path::new("")).join(&name);
+                    let bytes = std::fs::read(&file).map_err(|e| {
+                        AppError::from_display(format!(
+                            "rapportdefinitionen {}, [stil] logotyp: kunde inte läsa {} ({e}); \
+                             ange en PNG- eller SVG-fil med sökvägen relativ till definitionen",
+                            p.display(),
+                            file.display()
+                        ))
+                    })?;
+                    stil.set_logo(bytes, &name).map_err(|e| {
+                        AppError::from_display(format!(
+                            "rapportdefinitionen {}, [stil]: {e}",
+                            p.display()
+                        ))
+                    })?;
+                }
+            }
+            Ok(d)
         }
     }
 }
@@ -804,6 +826,10 @@ pub fn build_all(
         };
         if adef.beslut.mottagare.is_none() {
             adef.beslut.mottagare = programme_committee.clone();
+        }
+        // A committee's report wears the municipality's house style unless it has its own.
+        if adef.stil.is_none() {
+            adef.stil = def.stil.clone();
         }
         let inputs = gather_scoped(store, round, &organisation, Some(&b.nod))?;
         let (report, findings) = build_and_check(&inputs, &adef, draft)

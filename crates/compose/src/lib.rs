@@ -71,12 +71,17 @@ pub fn build_with_drafts(
         meta: Meta {
             title: def.titel.clone().unwrap_or_else(|| round.name()),
             subtitle: def.undertitel.clone().unwrap_or(root_name),
-            organisation: inputs.organisation.clone(),
+            organisation: def
+                .stil
+                .as_ref()
+                .and_then(|s| s.kommun.clone())
+                .unwrap_or_else(|| inputs.organisation.clone()),
             round,
             period_label,
             date,
             draft,
             formal: ctx.formal_lines(),
+            style: def.stil.as_ref().map(|s| s.house_style()),
         },
         sections,
     };

@@ -1212,6 +1212,7 @@ mod tests {
                 date: "2025-09-30".into(),
                 draft: false,
                 formal: Vec::new(),
+                style: None,
             },
             sections,
         };
