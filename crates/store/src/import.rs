@@ -230,8 +230,7 @@ enum Streamed {
     Unchanged(Box<ImportReport>),
     /// Every record was handed over.
     Read {
-        checked: Checked,
-        hash: Option<String>,
+        read: Box<ReadDone>,
         /// Whether a record after the header was seen.
         header_done: bool,
     },
@@ -676,18 +675,13 @@ impl<'c> Importer<'c> {
                 p(read.bytes_read);
             }
             Ok(Streamed::Read {
-                checked: read.checked,
-                hash: read.hash,
+                read: Box::new(read),
                 header_done,
             })
         })?;
         let (checked, late_hash, header_done) = match streamed {
             Streamed::Unchanged(report) => return Ok(Done::Unchanged(report)),
-            Streamed::Read {
-                checked,
-                hash,
-                header_done,
-            } => (checked, hash, header_done),
+            Streamed::Read { read, header_done } => (read.checked, read.hash, header_done),
         };
         self.flush_vouchers()?;
         self.flush_trans()?;
