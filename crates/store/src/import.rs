@@ -11,10 +11,14 @@
 //! also has vouchers is not stored (the validator compares the two). Budgets come from
 //! #PBUDGET. A file without #RAR takes its years from its dates (see `derived_year`).
 //!
-//! Speed: vouchers and transaction lines are written with 64-row INSERTs from typed binds,
-//! voucher ids are handed out by the import (it holds the write lock), accounts and object sets
-//! are looked up once and then found in in-memory maps, and foreign keys are not enforced
-//! while the import writes (the keys all come from rows it just found or wrote).
+//! Speed: the file is read, parsed and validated on a thread of its own, so the parse runs
+//! while this thread writes (and, on PostgreSQL, while the server stores the previous rows).
+//! On SQLite vouchers and transaction lines are written with 64-row INSERTs from typed binds;
+//! on PostgreSQL they are encoded straight into binary `COPY` data (`pgcopy.rs`) and sent a
+//! few megabytes at a time. Voucher ids (on PostgreSQL line ids too) are handed out by the
+//! import (it holds the write lock), accounts and object sets are looked up once and then
+//! found in in-memory maps, and foreign keys are not enforced while the import writes (the
+//! keys all come from rows it just found or wrote).
 
 use crate::db::{params, Connection, Dialect, OptionalExtension, TransactionBehavior};
 use crate::objset;
@@ -199,10 +203,11 @@ fn import_in_transaction(
 }
 
 /// Records per message from the parser thread to the importer.
-const PARSED_BATCH: usize = 4096;
+const PARSED_BATCH: usize = 1024;
 
-/// Messages the parser thread may run ahead of the importer (bounds the memory in flight).
-const PARSED_QUEUE: usize = 8;
+/// Messages the parser thread may run ahead of the importer (bounds the memory in flight: a
+/// voucher record with its lines takes a kilobyte or two).
+const PARSED_QUEUE: usize = 4;
 
 /// Records read by the parser thread, with the line each was found on.
 struct Parsed {
@@ -380,7 +385,6 @@ struct PgRows {
     /// Whether the primary keys of `voucher` and `trans` were dropped for this import (both
     /// tables were empty) and are built again at its end.
     keys_deferred: bool,
-    copy_bytes: usize,
 }
 
 /// Rows per multi-row INSERT: one statement execution per 64 rows costs far less than 64.
@@ -391,13 +395,6 @@ const BATCH: usize = 64;
 /// the round trips do not count, small enough that the parser thread's queue covers the time
 /// the server takes to store them.
 const PG_COPY_BYTES: usize = 4 << 20;
-
-fn pg_copy_bytes() -> usize {
-    std::env::var("DELAR_PG_COPY_BYTES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(PG_COPY_BYTES)
-}
 
 /// SQLite's prepared multi-row inserts of vouchers and transaction lines.
 struct SqliteBulk<'c> {
@@ -432,9 +429,6 @@ fn copy_error(e: std::io::Error) -> StoreError {
 /// commits (one sorted pass instead of an index insert per row), and a rollback restores
 /// them. The drop holds an exclusive lock on the two tables until the import ends.
 fn defer_keys(conn: &Connection) -> Result<bool, StoreError> {
-    if std::env::var_os("DELAR_PG_DEFER_PK").is_none() {
-        return Ok(false);
-    }
     let empty: bool = conn.query_row(
         "SELECT NOT EXISTS (SELECT 1 FROM voucher) AND NOT EXISTS (SELECT 1 FROM trans)",
         [],
@@ -571,7 +565,6 @@ impl<'c> Importer<'c> {
             Dialect::Sqlite => None,
             Dialect::Postgres => Some(PgRows {
                 keys_deferred: defer_keys(conn)?,
-                copy_bytes: pg_copy_bytes(),
                 vouchers: CopyRows::with_capacity(PG_COPY_BYTES / 2),
                 trans: CopyRows::with_capacity(PG_COPY_BYTES + (64 << 10)),
                 next_trans_id: conn.query_row(
@@ -1258,7 +1251,7 @@ impl<'c> Importer<'c> {
         if self
             .pg
             .as_ref()
-            .is_some_and(|pg| pg.trans.len() >= pg.copy_bytes)
+            .is_some_and(|pg| pg.trans.len() >= PG_COPY_BYTES)
         {
             self.flush_vouchers()?;
             self.flush_trans()?;

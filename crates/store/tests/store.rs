@@ -899,6 +899,17 @@ fn postgres_stores_every_field_of_vouchers_and_lines_as_sqlite_does() {
     assert!(trans
         .iter()
         .any(|t| t[5] == Value::Integer(99_999_999_999_999)));
+    // The first import found the tables empty and built their primary keys at its end.
+    let keys: i64 = pg
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM pg_constraint
+             WHERE contype = 'p' AND conrelid IN ('voucher'::regclass, 'trans'::regclass)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(keys, 2);
     let vouchers = table_rows(&pg, "voucher");
     assert_eq!(vouchers[0][6], Value::Text("Inköp på Åsen 0".into()));
     assert_eq!(vouchers[0][7], Value::Text("2025-01-01".into()));
