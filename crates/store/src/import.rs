@@ -363,11 +363,8 @@ struct Importer<'c> {
     pending_balances: Vec<PendingBalance>,
     line: u64,
 
-    // Hot statements (SQLite) and the rows waiting for a multi-row insert or a COPY.
+    // Hot statements and the rows waiting for a multi-row insert (SQLite).
     bulk: Option<SqliteBulk<'c>>,
-    /// Rows buffered before they are written: one multi-row INSERT (SQLite) or one COPY
-    /// (PostgreSQL).
-    flush_at: usize,
     next_voucher_id: i64,
     voucher_buf: Vec<VoucherRow>,
     trans_buf: Vec<TransRow>,
@@ -560,7 +557,6 @@ impl<'c> Importer<'c> {
             }),
             None => None,
         };
-        let flush_at = BATCH;
         let pg = match conn.dialect() {
             Dialect::Sqlite => None,
             Dialect::Postgres => Some(PgRows {
@@ -606,15 +602,14 @@ impl<'c> Importer<'c> {
             pending_balances: Vec::new(),
             line: 0,
             bulk,
-            flush_at,
             // The import holds the write lock, so ids can be handed out here.
             next_voucher_id: conn.query_row(
                 "SELECT COALESCE(MAX(id), 0) + 1 FROM voucher",
                 [],
                 |r| r.get(0),
             )?,
-            voucher_buf: Vec::with_capacity(flush_at),
-            trans_buf: Vec::with_capacity(flush_at),
+            voucher_buf: Vec::with_capacity(BATCH),
+            trans_buf: Vec::with_capacity(BATCH),
             pg,
         })
     }
@@ -1147,7 +1142,7 @@ impl<'c> Importer<'c> {
             reg_date: v.reg_date.map(|d| d.to_string()),
             sign: v.sign,
         });
-        if self.voucher_buf.len() >= self.flush_at {
+        if self.voucher_buf.len() >= BATCH {
             self.flush_vouchers()?;
         }
         for t in v.transactions {
@@ -1171,7 +1166,7 @@ impl<'c> Importer<'c> {
                 quantity: t.quantity,
                 sign: t.sign,
             });
-            if self.trans_buf.len() >= self.flush_at {
+            if self.trans_buf.len() >= BATCH {
                 self.flush_vouchers()?;
                 self.flush_trans()?;
             }
