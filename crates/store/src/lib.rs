@@ -54,6 +54,7 @@ pub use import::set_spill_threshold;
 mod nodes;
 mod objset;
 pub mod pg;
+mod pgcopy;
 mod resolve;
 mod rounds;
 pub mod schema;
@@ -155,7 +156,7 @@ pub trait Store {
     /// number of bytes read.
     fn import_sie_reader(
         &mut self,
-        input: &mut dyn Read,
+        input: &mut (dyn Read + Send),
         file_name: &str,
         sha256: Option<&str>,
         options: &ImportOptions,
