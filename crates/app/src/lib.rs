@@ -29,6 +29,7 @@ pub mod reconcile;
 pub mod references;
 pub mod report;
 pub mod review;
+pub mod sheet_xlsx;
 pub mod texts;
 pub mod users;
 pub mod workflow;

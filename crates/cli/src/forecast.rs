@@ -285,6 +285,25 @@ pub enum ForecastWhat {
         #[arg(long)]
         summa: bool,
     },
+    /// Sätt (eller ta bort) omgångens tidsfrist för enheternas inskickning; efter den är en
+    /// enhet som inte skickats in försenad.
+    Tidsfrist {
+        /// Prognosomgång.
+        #[arg(long)]
+        round: String,
+        /// Sista dag för inskickning (ÅÅÅÅ-MM-DD).
+        #[arg(long, required_unless_present = "ta_bort", conflicts_with = "ta_bort")]
+        datum: Option<String>,
+        /// Ta bort tidsfristen.
+        #[arg(long)]
+        ta_bort: bool,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
+        /// Användare i ändringsloggen.
+        #[arg(long)]
+        user: Option<String>,
+    },
     /// Visa omgångarna, eller en omgångs ändringslogg.
     List {
         /// Visa ändringsloggen för denna omgång.
@@ -542,6 +561,31 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        ForecastWhat::Tidsfrist {
+            round,
+            datum,
+            ta_bort: _,
+            db,
+            user,
+        } => {
+            let mut store = crate::db::open(&db)?;
+            let round = parse_round(&round)?;
+            let set = delar_app::workflow::set_deadline(
+                &mut store,
+                &round,
+                datum.as_deref(),
+                &user.unwrap_or_else(default_user),
+            )?;
+            match set {
+                Some(d) => println!(
+                    "Tidsfristen för {} är {d}: enheter som inte har skickat in efter den dagen \
+                     visas som försenade.",
+                    round.id()
+                ),
+                None => println!("Prognosomgången {} har ingen tidsfrist längre.", round.id()),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         ForecastWhat::List { log, db } => {
             let store = crate::db::open(&db)?;
             if let Some(r) = log {
@@ -576,9 +620,12 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
                     r.status.label(),
                     count(r.lines),
                     r.computed_at,
-                    r.locked_at
-                        .map(|t| format!(", låst {t} av {}", r.locked_by.unwrap_or_default()))
+                    r.deadline
+                        .map(|d| format!(", tidsfrist {d}"))
                         .unwrap_or_default()
+                        + &r.locked_at
+                            .map(|t| format!(", låst {t} av {}", r.locked_by.unwrap_or_default()))
+                            .unwrap_or_default()
                 );
             }
             Ok(ExitCode::SUCCESS)

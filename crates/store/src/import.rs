@@ -11,21 +11,26 @@
 //! also has vouchers is not stored (the validator compares the two). Budgets come from
 //! #PBUDGET. A file without #RAR takes its years from its dates (see `derived_year`).
 //!
-//! Speed: vouchers and transaction lines are written with 64-row INSERTs from typed binds,
-//! voucher ids are handed out by the import (it holds the write lock), accounts and object sets
-//! are looked up once and then found in in-memory maps, and foreign keys are not enforced
-//! while the import writes (the keys all come from rows it just found or wrote).
+//! Speed: the file is read, parsed and validated on a thread of its own, so the parse runs
+//! while this thread writes (and, on PostgreSQL, while the server stores the previous rows).
+//! On SQLite vouchers and transaction lines are written with 64-row INSERTs from typed binds;
+//! on PostgreSQL they are encoded straight into binary `COPY` data (`pgcopy.rs`) and sent a
+//! few megabytes at a time. Voucher ids (on PostgreSQL line ids too) are handed out by the
+//! import (it holds the write lock), accounts and object sets are looked up once and then
+//! found in in-memory maps, and foreign keys are not enforced while the import writes (the
+//! keys all come from rows it just found or wrote).
 
 use crate::db::{params, Connection, Dialect, OptionalExtension, TransactionBehavior};
 use crate::objset;
+use crate::pgcopy::CopyRows;
 use crate::time::now_utc;
 use crate::types::{ImportOptions, ImportReport, ImportStatus};
 use crate::{hex, Progress, StoreError};
 use delar_core::accounts::is_balance_typed;
 use delar_core::{AccountMapping, Date, FinancialYear};
 use delar_sie::{
-    BalanceKind, Finding, Findings, ObjectRef, PeriodKind, ReadOptions, Record, Severity,
-    SieStream, TransKind, Voucher,
+    BalanceKind, Checked, Encoding, Finding, Findings, ObjectRef, PeriodKind, ReadOptions, Record,
+    Severity, SieStream, TransKind, Voucher,
 };
 use postgres::types::Type as PgType;
 use rusqlite::Statement;
@@ -142,7 +147,7 @@ enum Done {
 /// Import an SIE file into the database; see the module documentation for the semantics.
 pub(crate) fn import(
     conn: &mut Connection,
-    input: &mut dyn Read,
+    input: &mut (dyn Read + Send),
     file_name: &str,
     sha256: Option<&str>,
     options: &ImportOptions,
@@ -169,7 +174,7 @@ pub(crate) fn import(
 
 fn import_in_transaction(
     conn: &mut Connection,
-    input: &mut dyn Read,
+    input: &mut (dyn Read + Send),
     file_name: &str,
     sha256: Option<&str>,
     options: &ImportOptions,
@@ -195,6 +200,121 @@ fn import_in_transaction(
             Err(err)
         }
     }
+}
+
+/// Records per message from the parser thread to the importer.
+const PARSED_BATCH: usize = 1024;
+
+/// Messages the parser thread may run ahead of the importer (bounds the memory in flight: a
+/// voucher record with its lines takes a kilobyte or two).
+const PARSED_QUEUE: usize = 4;
+
+/// Records read by the parser thread, with the line each was found on.
+struct Parsed {
+    records: Vec<(Record, u64)>,
+    /// Bytes of the file read when the last record was.
+    bytes_read: u64,
+    /// The encoding detected so far.
+    encoding: Encoding,
+    /// The encoding detected when the first record after the header was read (in the batch
+    /// that has it).
+    data_encoding: Option<Encoding>,
+}
+
+/// What the parser thread returns once the file is read.
+struct ReadDone {
+    checked: Checked,
+    /// The SHA-256 of every byte of the input, when asked for.
+    hash: Option<String>,
+    bytes_read: u64,
+}
+
+/// How the streaming part of an import ended.
+enum Streamed {
+    /// The file is already imported and in force.
+    Unchanged(Box<ImportReport>),
+    /// Every record was handed over.
+    Read {
+        read: Box<ReadDone>,
+        /// Whether a record after the header was seen.
+        header_done: bool,
+    },
+}
+
+/// The parser thread: reads, parses and validates `input`, sending its records in batches,
+/// then hashes what the reader left unread (when `hash`). Stops early, without error, when the
+/// receiver is gone.
+fn parse(
+    input: &mut (dyn Read + Send),
+    hash: bool,
+    strict: bool,
+    mapping: AccountMapping,
+    tx: std::sync::mpsc::SyncSender<Parsed>,
+) -> std::io::Result<Option<ReadDone>> {
+    let hasher = RefCell::new(Sha256::new());
+    let tee = Tee {
+        inner: &mut *input,
+        hasher: if hash { Some(&hasher) } else { None },
+    };
+    // The validator warns about result accounts outside the groups with their amounts
+    // (`ungrouped-account`); the import puts them in "Ej kontogrupperat".
+    let mut stream = SieStream::with_mapping(
+        BufReader::with_capacity(1 << 16, tee),
+        ReadOptions { strict },
+        mapping,
+    );
+    let mut records = Vec::with_capacity(PARSED_BATCH);
+    let mut data_encoding = None;
+    let mut data_seen = false;
+    while let Some(rec) = stream.next() {
+        if !data_seen && !is_header(&rec) {
+            data_seen = true;
+            data_encoding = Some(stream.encoding());
+        }
+        records.push((rec, stream.line()));
+        if records.len() == PARSED_BATCH {
+            let batch = Parsed {
+                records: std::mem::replace(&mut records, Vec::with_capacity(PARSED_BATCH)),
+                bytes_read: stream.bytes_read(),
+                encoding: stream.encoding(),
+                data_encoding: data_encoding.take(),
+            };
+            if tx.send(batch).is_err() {
+                // The importer stopped (an unchanged file, an error): nothing more to read.
+                return Ok(None);
+            }
+        }
+    }
+    let bytes_read = stream.bytes_read();
+    if !records.is_empty() {
+        let batch = Parsed {
+            records,
+            bytes_read,
+            encoding: stream.encoding(),
+            data_encoding,
+        };
+        if tx.send(batch).is_err() {
+            return Ok(None);
+        }
+    }
+    drop(tx);
+    let checked = stream.finish();
+    // The reader may stop before the end of the input; the hash covers every byte.
+    let hash = if hash {
+        let mut rest = Tee {
+            inner: input,
+            hasher: Some(&hasher),
+        };
+        std::io::copy(&mut rest, &mut std::io::sink())?;
+        Some(hex(&hasher.into_inner().finalize()))
+    } else {
+        None
+    };
+    Ok(Some(ReadDone {
+        checked,
+        hash,
+        bytes_read,
+    }))
 }
 
 struct Importer<'c> {
@@ -243,21 +363,35 @@ struct Importer<'c> {
     pending_balances: Vec<PendingBalance>,
     line: u64,
 
-    // Hot statements (SQLite) and the rows waiting for a multi-row insert or a COPY.
+    // Hot statements and the rows waiting for a multi-row insert (SQLite).
     bulk: Option<SqliteBulk<'c>>,
-    /// Rows buffered before they are written: one multi-row INSERT (SQLite) or one COPY
-    /// (PostgreSQL).
-    flush_at: usize,
     next_voucher_id: i64,
     voucher_buf: Vec<VoucherRow>,
     trans_buf: Vec<TransRow>,
+    /// PostgreSQL: the vouchers and transaction lines waiting for their `COPY`, encoded.
+    pg: Option<PgRows>,
+}
+
+/// PostgreSQL: rows encoded for `COPY … FROM STDIN BINARY` as they are read.
+struct PgRows {
+    vouchers: CopyRows,
+    trans: CopyRows,
+    /// The next transaction line's id: handed out here like the vouchers' (the import holds
+    /// the write lock), so the server evaluates no identity default per row.
+    next_trans_id: i64,
+    /// Whether the primary keys of `voucher` and `trans` were dropped for this import (both
+    /// tables were empty) and are built again at its end.
+    keys_deferred: bool,
 }
 
 /// Rows per multi-row INSERT: one statement execution per 64 rows costs far less than 64.
 const BATCH: usize = 64;
 
-/// Rows per `COPY … FROM STDIN BINARY` on PostgreSQL (a round trip per copy).
-const PG_BATCH: usize = 32_768;
+/// Bytes of encoded transaction lines per `COPY … FROM STDIN BINARY` on PostgreSQL (the
+/// vouchers buffered meanwhile go in a `COPY` of their own just before): large enough that
+/// the round trips do not count, small enough that the parser thread's queue covers the time
+/// the server takes to store them.
+const PG_COPY_BYTES: usize = 4 << 20;
 
 /// SQLite's prepared multi-row inserts of vouchers and transaction lines.
 struct SqliteBulk<'c> {
@@ -273,6 +407,37 @@ enum MonthlyCopy<'a> {
     Spill(Sums),
     /// The `monthly` table, with its kind and origin.
     Monthly { kind: &'a str, origin: &'a str },
+}
+
+/// The error of a write to a `COPY`: `postgres::CopyInWriter` fails only with the driver's
+/// error (a lost connection, say), which it wraps in an `io::Error`.
+fn copy_error(e: std::io::Error) -> StoreError {
+    match e
+        .into_inner()
+        .map(|inner| inner.downcast::<postgres::Error>())
+    {
+        Some(Ok(pg)) => StoreError::from(*pg),
+        _ => unreachable!("postgres::CopyInWriter fails only with postgres::Error"),
+    }
+}
+
+/// PostgreSQL: when `voucher` and `trans` are empty (a first import), drop their primary keys
+/// so that the `COPY`s only append, and say so; the import builds them again before it
+/// commits (one sorted pass instead of an index insert per row), and a rollback restores
+/// them. The drop holds an exclusive lock on the two tables until the import ends.
+fn defer_keys(conn: &Connection) -> Result<bool, StoreError> {
+    let empty: bool = conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM voucher) AND NOT EXISTS (SELECT 1 FROM trans)",
+        [],
+        |r| r.get(0),
+    )?;
+    if empty {
+        conn.execute_batch(
+            "ALTER TABLE voucher DROP CONSTRAINT voucher_pkey;
+             ALTER TABLE trans DROP CONSTRAINT trans_pkey;",
+        )?;
+    }
+    Ok(empty)
 }
 
 /// Whether an error is an integer overflow (a sum too large for 64 bits).
@@ -392,7 +557,19 @@ impl<'c> Importer<'c> {
             }),
             None => None,
         };
-        let flush_at = if bulk.is_some() { BATCH } else { PG_BATCH };
+        let pg = match conn.dialect() {
+            Dialect::Sqlite => None,
+            Dialect::Postgres => Some(PgRows {
+                keys_deferred: defer_keys(conn)?,
+                vouchers: CopyRows::with_capacity(PG_COPY_BYTES / 2),
+                trans: CopyRows::with_capacity(PG_COPY_BYTES + (64 << 10)),
+                next_trans_id: conn.query_row(
+                    "SELECT COALESCE(MAX(id), 0) + 1 FROM trans",
+                    [],
+                    |r| r.get(0),
+                )?,
+            }),
+        };
         Ok(Importer {
             conn,
             mapping,
@@ -425,78 +602,87 @@ impl<'c> Importer<'c> {
             pending_balances: Vec::new(),
             line: 0,
             bulk,
-            flush_at,
             // The import holds the write lock, so ids can be handed out here.
             next_voucher_id: conn.query_row(
                 "SELECT COALESCE(MAX(id), 0) + 1 FROM voucher",
                 [],
                 |r| r.get(0),
             )?,
-            voucher_buf: Vec::with_capacity(flush_at),
-            trans_buf: Vec::with_capacity(flush_at),
+            voucher_buf: Vec::with_capacity(BATCH),
+            trans_buf: Vec::with_capacity(BATCH),
+            pg,
         })
     }
 
     fn run(
         &mut self,
-        input: &mut dyn Read,
+        input: &mut (dyn Read + Send),
         options: &ImportOptions,
         mut progress: Option<Progress<'_>>,
     ) -> Result<Done, StoreError> {
-        let hasher = RefCell::new(Sha256::new());
-        let tee = Tee {
-            inner: &mut *input,
-            hasher: if self.sha256.is_none() {
-                Some(&hasher)
-            } else {
-                None
-            },
+        // The file is read, parsed and validated on a thread of its own while this one looks
+        // up keys and writes rows: on PostgreSQL the parse runs while the server takes in the
+        // previous rows, on SQLite while the rows go into the B-trees.
+        let hash_here = self.sha256.is_none();
+        let strict = options.strict;
+        let mapping = self.mapping.clone();
+        let streamed = std::thread::scope(|scope| -> Result<Streamed, StoreError> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(PARSED_QUEUE);
+            let parser = scope.spawn(move || parse(input, hash_here, strict, mapping, tx));
+            let mut header_done = false;
+            let mut since_progress: u64 = 0;
+            for parsed in &rx {
+                since_progress += parsed.records.len() as u64;
+                for (rec, line) in parsed.records {
+                    self.line = line;
+                    if !header_done && !is_header(&rec) {
+                        header_done = true;
+                        let encoding = parsed.data_encoding.unwrap_or(parsed.encoding);
+                        if let Some(report) = self.header_done(options, encoding.label())? {
+                            // Dropping the receiver stops the parser.
+                            return Ok(Streamed::Unchanged(report));
+                        }
+                    }
+                    self.record(rec)?;
+                }
+                if since_progress >= PROGRESS_EVERY {
+                    since_progress = 0;
+                    if let Some(p) = progress.as_mut() {
+                        p(parsed.bytes_read);
+                    }
+                }
+            }
+            let read = match parser.join() {
+                Ok(Ok(Some(read))) => read,
+                // The parser stops early only when nobody receives, and this loop did.
+                Ok(Ok(None)) => unreachable!("the parser stopped while its records were read"),
+                Ok(Err(e)) => return Err(StoreError::io(std::path::Path::new(&self.file_name), e)),
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            if let Some(p) = progress.as_mut() {
+                p(read.bytes_read);
+            }
+            Ok(Streamed::Read {
+                read: Box::new(read),
+                header_done,
+            })
+        })?;
+        let (checked, late_hash, header_done) = match streamed {
+            Streamed::Unchanged(report) => return Ok(Done::Unchanged(report)),
+            Streamed::Read { read, header_done } => (read.checked, read.hash, header_done),
         };
-        // The validator warns about result accounts outside the groups with their amounts
-        // (`ungrouped-account`); the import puts them in "Ej kontogrupperat".
-        let mut stream = SieStream::with_mapping(
-            BufReader::with_capacity(1 << 16, tee),
-            ReadOptions {
-                strict: options.strict,
-            },
-            self.mapping.clone(),
-        );
-        let mut header_done = false;
-        let mut since_progress: u64 = 0;
-        while let Some(rec) = stream.next() {
-            self.line = stream.line();
-            since_progress += 1;
-            if since_progress == PROGRESS_EVERY {
-                since_progress = 0;
-                if let Some(p) = progress.as_mut() {
-                    p(stream.bytes_read());
-                }
-            }
-            if !header_done && !is_header(&rec) {
-                header_done = true;
-                if let Some(report) = self.header_done(options, stream.encoding().label())? {
-                    return Ok(Done::Unchanged(report));
-                }
-            }
-            self.record(rec)?;
-        }
-        if let Some(p) = progress.as_mut() {
-            p(stream.bytes_read());
-        }
-        let checked = stream.finish();
         self.flush_vouchers()?;
         self.flush_trans()?;
+        if self.pg.as_ref().is_some_and(|pg| pg.keys_deferred) {
+            self.conn.execute_batch(
+                "ALTER TABLE voucher ADD CONSTRAINT voucher_pkey PRIMARY KEY (id);
+                 ALTER TABLE trans ADD CONSTRAINT trans_pkey PRIMARY KEY (id);",
+            )?;
+        }
         self.store_pending_balances()?;
-        // The reader may stop before the end of the input; the hash covers every byte.
-        let hashed_late = self.sha256.is_none();
-        if hashed_late {
-            let mut rest = Tee {
-                inner: input,
-                hasher: Some(&hasher),
-            };
-            std::io::copy(&mut rest, &mut std::io::sink())
-                .map_err(|e| StoreError::io(std::path::Path::new(&self.file_name), e))?;
-            self.sha256 = Some(hex(&hasher.into_inner().finalize()));
+        let hashed_late = late_hash.is_some();
+        if let Some(hash) = late_hash {
+            self.sha256 = Some(hash);
             self.conn.execute(
                 "UPDATE import_batch SET sha256 = ?1 WHERE id = ?2",
                 params![self.sha256, self.batch_id],
@@ -943,6 +1129,9 @@ impl<'c> Importer<'c> {
         self.next_voucher_id += 1;
         let period = v.date.year_month().as_int();
         let n_trans = v.transactions.len() as u64;
+        if self.pg.is_some() {
+            return self.pg_voucher(v, fy, voucher_id, period, n_trans);
+        }
         self.voucher_buf.push(VoucherRow {
             id: voucher_id,
             year: fy,
@@ -953,7 +1142,7 @@ impl<'c> Importer<'c> {
             reg_date: v.reg_date.map(|d| d.to_string()),
             sign: v.sign,
         });
-        if self.voucher_buf.len() >= self.flush_at {
+        if self.voucher_buf.len() >= BATCH {
             self.flush_vouchers()?;
         }
         for t in v.transactions {
@@ -977,32 +1166,18 @@ impl<'c> Importer<'c> {
                 quantity: t.quantity,
                 sign: t.sign,
             });
-            if self.trans_buf.len() >= self.flush_at {
+            if self.trans_buf.len() >= BATCH {
                 self.flush_vouchers()?;
                 self.flush_trans()?;
             }
             if acc.result && counts {
-                if self.trans_monthly.len() >= spill_at() {
-                    self.spill(Sums::Trans)?;
-                }
-                let slot = self
-                    .trans_monthly
-                    .entry((fy, period, acc.id, set))
-                    .or_insert(0);
-                match slot.checked_add(amount) {
-                    Some(s) => *slot = s,
-                    None => self.findings.push(Finding::error(
-                        v.line,
-                        "amount-overflow",
-                        format!(
-                            "summan för konto {} i {} blir för stor för att lagras; kontrollera \
-                             beloppen (ett decimaltecken kan ha fallit bort) och exportera filen \
-                             igen",
-                            t.account,
-                            v.date.year_month()
-                        ),
-                    )),
-                }
+                self.add_outcome(
+                    (fy, period, acc.id, set),
+                    amount,
+                    &t.account,
+                    v.line,
+                    v.date.year_month(),
+                )?;
             }
         }
         self.vouchers += 1;
@@ -1011,10 +1186,114 @@ impl<'c> Importer<'c> {
         Ok(())
     }
 
+    /// PostgreSQL: a voucher and its transaction lines encoded for their `COPY`s, its
+    /// outcome added to the monthly sums (as [`Importer::voucher`] does for SQLite).
+    fn pg_voucher(
+        &mut self,
+        v: Voucher,
+        fy: i64,
+        voucher_id: i64,
+        period: i32,
+        n_trans: u64,
+    ) -> Result<(), StoreError> {
+        let batch_id = self.batch_id;
+        {
+            let r = &mut self.pg.as_mut().expect("a PostgreSQL import").vouchers;
+            r.row(9);
+            r.int8(voucher_id);
+            r.int8(batch_id);
+            r.int8(fy);
+            r.text(&v.series);
+            r.opt_text(v.number.as_deref());
+            r.date(v.date);
+            r.opt_text(v.text.as_deref());
+            r.opt_date(v.reg_date);
+            r.opt_text(v.sign.as_deref());
+        }
+        for t in &v.transactions {
+            let acc = self.account(&t.account, None)?;
+            let set = self.object_set(&t.objects)?;
+            let kind = match t.kind {
+                TransKind::Normal => "normal",
+                TransKind::Added => "added",
+                TransKind::Removed => "removed",
+            };
+            let amount = t.amount.ore();
+            let pg = self.pg.as_mut().expect("a PostgreSQL import");
+            let r = &mut pg.trans;
+            r.row(10);
+            r.int8(pg.next_trans_id);
+            r.int8(voucher_id);
+            r.text(kind);
+            r.int8(acc.id);
+            r.int8(set);
+            r.int8(amount);
+            r.opt_date(t.date);
+            r.opt_text(t.text.as_deref());
+            r.opt_float8(t.quantity);
+            r.opt_text(t.sign.as_deref());
+            pg.next_trans_id += 1;
+            if acc.result && t.counts() {
+                self.add_outcome(
+                    (fy, period, acc.id, set),
+                    amount,
+                    &t.account,
+                    v.line,
+                    v.date.year_month(),
+                )?;
+            }
+        }
+        if self
+            .pg
+            .as_ref()
+            .is_some_and(|pg| pg.trans.len() >= PG_COPY_BYTES)
+        {
+            self.flush_vouchers()?;
+            self.flush_trans()?;
+        }
+        self.vouchers += 1;
+        self.transactions += n_trans;
+        *self.part_rows.entry((fy, Part::Vouchers)).or_insert(0) += 1;
+        Ok(())
+    }
+
+    /// Add a transaction line's amount to the monthly outcome (spilling the map when full);
+    /// a sum too large for 64 bits is an error finding.
+    fn add_outcome(
+        &mut self,
+        key: MonthKey,
+        amount: i64,
+        account: &str,
+        line: u64,
+        month: delar_core::YearMonth,
+    ) -> Result<(), StoreError> {
+        if self.trans_monthly.len() >= spill_at() {
+            self.spill(Sums::Trans)?;
+        }
+        let slot = self.trans_monthly.entry(key).or_insert(0);
+        match slot.checked_add(amount) {
+            Some(s) => *slot = s,
+            None => self.findings.push(Finding::error(
+                line,
+                "amount-overflow",
+                format!(
+                    "summan för konto {account} i {month} blir för stor för att lagras; \
+                     kontrollera beloppen (ett decimaltecken kan ha fallit bort) och exportera \
+                     filen igen"
+                ),
+            )),
+        }
+        Ok(())
+    }
+
     /// Insert the buffered vouchers.
     fn flush_vouchers(&mut self) -> Result<(), StoreError> {
         let Some(bulk) = self.bulk.as_mut() else {
-            return self.copy_vouchers();
+            return self.copy_rows(
+                "COPY voucher (id, batch_id, financial_year_id, series, number, date, text,
+                 reg_date, sign) FROM STDIN BINARY",
+                |pg| &mut pg.vouchers,
+            );
         };
         let rows = std::mem::take(&mut self.voucher_buf);
         let mut chunks = rows.chunks_exact(BATCH);
@@ -1036,7 +1315,11 @@ impl<'c> Importer<'c> {
     /// Insert the buffered transaction lines.
     fn flush_trans(&mut self) -> Result<(), StoreError> {
         let Some(bulk) = self.bulk.as_mut() else {
-            return self.copy_trans();
+            return self.copy_rows(
+                "COPY trans (id, voucher_id, kind, account_id, object_set_id, amount_ore, date,
+                 text, quantity, sign) FROM STDIN BINARY",
+                |pg| &mut pg.trans,
+            );
         };
         let rows = std::mem::take(&mut self.trans_buf);
         let mut chunks = rows.chunks_exact(BATCH);
@@ -1426,89 +1709,20 @@ impl<'c> Importer<'c> {
         Ok(())
     }
 
-    /// PostgreSQL: the buffered vouchers in one `COPY … FROM STDIN BINARY`.
-    fn copy_vouchers(&mut self) -> Result<(), StoreError> {
-        if self.voucher_buf.is_empty() {
+    /// PostgreSQL: the rows encoded in one of [`PgRows`]' buffers in one `COPY`.
+    fn copy_rows(
+        &mut self,
+        sql: &str,
+        rows: impl Fn(&mut PgRows) -> &mut CopyRows,
+    ) -> Result<(), StoreError> {
+        let rows = rows(self.pg.as_mut().expect("a PostgreSQL import"));
+        if rows.rows() == 0 {
             return Ok(());
         }
         let mut client = self.conn.pg_client().expect("a PostgreSQL connection");
-        let sink = client.copy_in(
-            "COPY voucher (id, batch_id, financial_year_id, series, number, date, text,
-             reg_date, sign) FROM STDIN BINARY",
-        )?;
-        let mut w = postgres::binary_copy::BinaryCopyInWriter::new(
-            sink,
-            &[
-                PgType::INT8,
-                PgType::INT8,
-                PgType::INT8,
-                PgType::TEXT,
-                PgType::TEXT,
-                PgType::TEXT,
-                PgType::TEXT,
-                PgType::TEXT,
-                PgType::TEXT,
-            ],
-        );
-        for r in &self.voucher_buf {
-            w.write(&[
-                &r.id,
-                &self.batch_id,
-                &r.year,
-                &r.series,
-                &r.number,
-                &r.date,
-                &r.text,
-                &r.reg_date,
-                &r.sign,
-            ])?;
-        }
+        let mut w = client.copy_in(sql)?;
+        rows.write_to(&mut w).map_err(copy_error)?;
         w.finish()?;
-        self.voucher_buf.clear();
-        Ok(())
-    }
-
-    /// PostgreSQL: the buffered transaction lines in one `COPY … FROM STDIN BINARY`.
-    fn copy_trans(&mut self) -> Result<(), StoreError> {
-        if self.trans_buf.is_empty() {
-            return Ok(());
-        }
-        let mut client = self.conn.pg_client().expect("a PostgreSQL connection");
-        let sink = client.copy_in(
-            "COPY trans (voucher_id, kind, account_id, object_set_id, amount_ore, date, text,
-             quantity, sign) FROM STDIN BINARY",
-        )?;
-        let mut w = postgres::binary_copy::BinaryCopyInWriter::new(
-            sink,
-            &[
-                PgType::INT8,
-                PgType::TEXT,
-                PgType::INT8,
-                PgType::INT8,
-                PgType::INT8,
-                PgType::TEXT,
-                PgType::TEXT,
-                PgType::FLOAT8,
-                PgType::TEXT,
-            ],
-        );
-        for r in &self.trans_buf {
-            let text = r.text.as_deref();
-            let sign = r.sign.as_deref();
-            w.write(&[
-                &r.voucher_id,
-                &r.kind,
-                &r.account_id,
-                &r.set_id,
-                &r.amount,
-                &r.date,
-                &text,
-                &r.quantity,
-                &sign,
-            ])?;
-        }
-        w.finish()?;
-        self.trans_buf.clear();
         Ok(())
     }
 

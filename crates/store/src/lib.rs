@@ -54,6 +54,7 @@ pub use import::set_spill_threshold;
 mod nodes;
 mod objset;
 pub mod pg;
+mod pgcopy;
 mod resolve;
 mod rounds;
 pub mod schema;
@@ -72,8 +73,9 @@ pub use followup::{
 };
 pub use goals::{GoalOverrideError, GoalStore, StoredGoalStatus};
 pub use rounds::{
-    locked_message, AuditEntry, CommentKind, ComputedLine, Edited, ForecastStore, LineDetail,
-    LineEdit, MethodEstimate, NodeLedgerRow, ReviewNote, RoundInfo, RoundStatus, SaveSummary,
+    locked_message, AuditEntry, CommentKind, ComputedLine, Edited, ForecastStore, LineChange,
+    LineDetail, LineEdit, MethodEstimate, NodeLedgerRow, ReviewNote, RoundInfo, RoundStatus,
+    SaveSummary,
 };
 pub use sqlite::SqlStore;
 
@@ -154,7 +156,7 @@ pub trait Store {
     /// number of bytes read.
     fn import_sie_reader(
         &mut self,
-        input: &mut dyn Read,
+        input: &mut (dyn Read + Send),
         file_name: &str,
         sha256: Option<&str>,
         options: &ImportOptions,

@@ -958,7 +958,7 @@ impl Store for SqlStore {
 
     fn import_sie_reader(
         &mut self,
-        input: &mut dyn Read,
+        input: &mut (dyn Read + Send),
         file_name: &str,
         sha256: Option<&str>,
         options: &ImportOptions,

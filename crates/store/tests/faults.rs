@@ -99,6 +99,9 @@ fn the_server_going_away_mid_import_rolls_back_and_the_import_can_be_repeated() 
     let mut again = db.open();
     assert_eq!(count(&again, "import_batch"), 0);
     assert_eq!(count(&again, "voucher"), 0);
+    // The first import into empty tables drops their primary keys while it copies; the
+    // rollback put them back.
+    assert_eq!(primary_keys(&again), ["trans_pkey", "voucher_pkey"]);
     let r = again
         .import_sie(&path, &ImportOptions::default(), None)
         .unwrap();
@@ -106,6 +109,23 @@ fn the_server_going_away_mid_import_rolls_back_and_the_import_can_be_repeated() 
     assert_eq!((r.vouchers, r.transactions), (40_000, 80_000));
     assert_eq!(count(&again, "import_batch"), 1);
     assert_eq!(r.batch_id, 1, "the cut import used no id");
+    assert_eq!(primary_keys(&again), ["trans_pkey", "voucher_pkey"]);
+}
+
+/// The primary keys of `voucher` and `trans`.
+fn primary_keys(s: &SqlStore) -> Vec<String> {
+    let conn = s.connection();
+    let mut st = conn
+        .prepare(
+            "SELECT conname FROM pg_constraint
+             WHERE contype = 'p' AND conrelid IN ('voucher'::regclass, 'trans'::regclass)
+             ORDER BY conname",
+        )
+        .unwrap();
+    st.query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap()
 }
 
 fn line(node: &str) -> ComputedLine {

@@ -248,6 +248,44 @@ fn lines_and_adjustments_round_trip_and_recompute_keeps_overrides() {
 
 both! {
 #[test]
+fn a_round_deadline_is_set_audited_cleared_and_kept_by_a_locked_round() {
+    let mut s = common::store();
+    let r = p2();
+    let ok = computed("SN42", "kop_verksamhet", 950, 633);
+    s.save_round(&r, LedgerBy::Group, &[ok], "anna").unwrap();
+    assert_eq!(s.forecast_round("2025-P2").unwrap().unwrap().deadline, None);
+    let d = Date::parse("2025-09-05").unwrap();
+    s.set_round_deadline("2025-P2", Some(d), "anna").unwrap();
+    assert_eq!(s.forecast_round("2025-P2").unwrap().unwrap().deadline, Some(d));
+    assert_eq!(s.forecast_rounds().unwrap()[0].deadline, Some(d));
+    // Setting the same date again changes nothing; a new one is logged with the old.
+    s.set_round_deadline("2025-P2", Some(d), "anna").unwrap();
+    let later = Date::parse("2025-09-12").unwrap();
+    s.set_round_deadline("2025-P2", Some(later), "bo").unwrap();
+    let log: Vec<_> = s
+        .forecast_audit("2025-P2")
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "tidsfrist")
+        .collect();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert_eq!(log[1].old_value.as_deref(), Some("2025-09-05"));
+    assert_eq!(log[1].new_value.as_deref(), Some("2025-09-12"));
+    assert_eq!(log[1].user, "bo");
+    s.set_round_deadline("2025-P2", None, "bo").unwrap();
+    assert_eq!(s.forecast_round("2025-P2").unwrap().unwrap().deadline, None);
+    // A locked round keeps its deadline and refuses a new one.
+    s.set_round_deadline("2025-P2", Some(d), "bo").unwrap();
+    s.lock_round("2025-P2", "bo").unwrap();
+    assert!(s.set_round_deadline("2025-P2", Some(later), "bo").is_err());
+    assert_eq!(s.forecast_round("2025-P2").unwrap().unwrap().deadline, Some(d));
+    // A round that does not exist.
+    assert!(s.set_round_deadline("2024-P2", Some(d), "bo").is_err());
+}
+}
+
+both! {
+#[test]
 fn locking_needs_comments_on_flagged_lines_and_locked_rounds_never_change() {
     let mut s = common::store();
     let r = p2();

@@ -760,3 +760,157 @@ fn a_technical_budget_post_keeps_its_kind() {
     );
 }
 }
+
+/// Every column of `table`'s rows in id order.
+fn table_rows(store: &SqliteStore, table: &str) -> Vec<Vec<Value>> {
+    let conn = store.connection();
+    let mut stmt = conn
+        .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
+        .unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        (0..n)
+            .map(|i| r.get::<_, Value>(i))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .unwrap()
+    .collect::<Result<Vec<_>, _>>()
+    .unwrap()
+}
+
+/// A ledger whose vouchers and lines use every optional field, texts outside ASCII (in CP437,
+/// as `#FORMAT PC8` says), the kinds of line, dates, quantities and extreme amounts; `n`
+/// vouchers, so that a large `n` needs several `COPY`s on PostgreSQL.
+fn every_field(n: usize) -> Vec<u8> {
+    let mut text = HEAD_2025.to_string();
+    for v in 0..n {
+        let day = v % 28 + 1;
+        let month = v % 12 + 1;
+        let ore = (v as i64 * 7919) % 1_000_000 - 500_000;
+        let amount = format!(
+            "{}{}.{:02}",
+            if ore < 0 { "-" } else { "" },
+            ore.abs() / 100,
+            ore.abs() % 100
+        );
+        let neg = if ore < 0 {
+            amount[1..].to_string()
+        } else {
+            format!("-{amount}")
+        };
+        match v % 4 {
+            0 => text.push_str(&format!(
+                "#VER A {v} 2025{month:02}{day:02} \"Inköp på Åsen {v}\" 2025{month:02}{day:02} \"anna\"\n{{\n\
+                 #TRANS 4610 {{1 \"100\" 6 \"P10\"}} {amount} 2025{month:02}01 \"Rad ett ÄÖ\" 2.5 \"bo\"\n\
+                 #TRANS 1930 {{}} {neg}\n}}\n"
+            )),
+            1 => text.push_str(&format!(
+                "#VER B \"\" 2025{month:02}{day:02} \"\"\n{{\n\
+                 #TRANS 5010 {{1 \"200\"}} {amount} \"\" \"\" -0.125\n\
+                 #BTRANS 5010 {{}} 99.00 2025{month:02}02 \"Borttagen\" 1 \"eva\"\n\
+                 #TRANS 1930 {{}} {neg}\n}}\n"
+            )),
+            // A large amount once.
+            2 if v == 2 => text.push_str(&format!(
+                "#VER C {v} 2025{month:02}{day:02}\n{{\n\
+                 #TRANS 3110 {{}} 999999999999.99\n\
+                 #TRANS 1930 {{}} -999999999999.99\n}}\n"
+            )),
+            2 => text.push_str(&format!(
+                "#VER C {v} 2025{month:02}{day:02}\n{{\n\
+                 #TRANS 3110 {{}} {amount}\n\
+                 #TRANS 1930 {{}} {neg}\n}}\n"
+            )),
+            _ => text.push_str(&format!(
+                "#VER A {v} 2025{month:02}{day:02} \"Tillägg\"\n{{\n\
+                 #RTRANS 4610 {{6 \"P10\"}} {amount}\n\
+                 #TRANS 4610 {{6 \"P10\"}} {amount}\n\
+                 #TRANS 1930 {{}} {neg} 20251231 \"Sista\"\n}}\n"
+            )),
+        }
+    }
+    // PC8 is CP437: å, Å, ä, Ä, ö, Ö.
+    text.chars()
+        .map(|c| match c {
+            'å' => 0x86,
+            'Å' => 0x8f,
+            'ä' => 0x84,
+            'Ä' => 0x8e,
+            'ö' => 0x94,
+            'Ö' => 0x99,
+            c if c.is_ascii() => c as u8,
+            c => panic!("no CP437 byte for {c}"),
+        })
+        .collect()
+}
+
+#[test]
+fn postgres_stores_every_field_of_vouchers_and_lines_as_sqlite_does() {
+    if !common::set_backend(common::Backend::Postgres) {
+        return;
+    }
+    // Enough vouchers for several COPYs of lines and vouchers, after a first import so that
+    // ids continue from rows already stored.
+    let small = every_field(8);
+    let large = every_field(60_000);
+    let mut pg = common::store();
+    let mut lite = SqliteStore::open_in_memory().unwrap();
+    for s in [&mut pg, &mut lite] {
+        for (name, bytes, source) in [("a.se", &small, "a"), ("b.se", &large, "b")] {
+            let r = s
+                .import_sie_reader(
+                    &mut &bytes[..],
+                    name,
+                    None,
+                    &ImportOptions {
+                        source: Some(source.to_string()),
+                        ..ImportOptions::default()
+                    },
+                    None,
+                )
+                .unwrap();
+            assert_eq!(r.status, ImportStatus::Imported, "{r}");
+        }
+    }
+    for table in ["voucher", "trans"] {
+        let (p, l) = (table_rows(&pg, table), table_rows(&lite, table));
+        assert_eq!(p.len(), l.len(), "{table}");
+        for (a, b) in p.iter().zip(&l) {
+            assert_eq!(a, b, "{table}");
+        }
+    }
+    // The comparison covers what matters: texts outside ASCII, NULLs, quantities, kinds.
+    let trans = table_rows(&pg, "trans");
+    // Per four vouchers 2 + 3 + 2 + 2 lines (the #TRANS that repeats an #RTRANS is the same line).
+    assert_eq!(trans.len(), (8 + 60_000) / 4 * 9);
+    let first = &trans[0];
+    assert_eq!(first[0], Value::Integer(1));
+    assert_eq!(first[2], Value::Text("normal".into()));
+    assert_eq!(first[6], Value::Text("2025-01-01".into()));
+    assert_eq!(first[7], Value::Text("Rad ett ÄÖ".into()));
+    assert_eq!(first[8], Value::Real(2.5));
+    assert_eq!(first[9], Value::Text("bo".into()));
+    assert_eq!(
+        trans[1][6..],
+        [Value::Null, Value::Null, Value::Null, Value::Null]
+    );
+    assert!(trans.iter().any(|t| t[2] == Value::Text("removed".into())));
+    assert!(trans.iter().any(|t| t[2] == Value::Text("added".into())));
+    assert!(trans
+        .iter()
+        .any(|t| t[5] == Value::Integer(99_999_999_999_999)));
+    // The first import found the tables empty and built their primary keys at its end.
+    let keys: i64 = pg
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM pg_constraint
+             WHERE contype = 'p' AND conrelid IN ('voucher'::regclass, 'trans'::regclass)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(keys, 2);
+    let vouchers = table_rows(&pg, "voucher");
+    assert_eq!(vouchers[0][6], Value::Text("Inköp på Åsen 0".into()));
+    assert_eq!(vouchers[0][7], Value::Text("2025-01-01".into()));
+}

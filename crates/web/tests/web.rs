@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{comment_all, lines, post, App, HOST, ROUND};
+use common::{comment_all, lines, post, upload_request, App, HOST, ROUND};
 use delar_core::{Amount, Unit};
 use delar_store::prelude::*;
 
@@ -510,6 +510,8 @@ struct Case {
     node_out: Option<&'static str>,
     /// Expected for: GET sheet, GET history, POST line, POST status (with `step`).
     expect_in: [StatusCode; 4],
+    /// Expected for the report of the node's committee (`/rapport/{omgång}?nod=`).
+    report_in: StatusCode,
     step: &'static str,
 }
 
@@ -524,6 +526,7 @@ async fn authorisation_matrix() {
             node_out: Some("SN42"),
             expect_in: [ok, ok, see, see],
             step: "skicka-in",
+            report_in: no,
         },
         Case {
             user: "enhetschef-sn41",
@@ -531,6 +534,7 @@ async fn authorisation_matrix() {
             node_out: Some("SN40"),
             expect_in: [ok, ok, see, no],
             step: "godkann",
+            report_in: no,
         },
         Case {
             user: "ekonom-sn",
@@ -538,6 +542,7 @@ async fn authorisation_matrix() {
             node_out: Some("VON21"),
             expect_in: [ok, ok, see, see],
             step: "godkann",
+            report_in: ok,
         },
         Case {
             user: "ekonom-von",
@@ -545,6 +550,7 @@ async fn authorisation_matrix() {
             node_out: Some("SN41"),
             expect_in: [ok, ok, see, no],
             step: "skicka-in",
+            report_in: ok,
         },
         Case {
             user: "ekonom",
@@ -552,6 +558,7 @@ async fn authorisation_matrix() {
             node_out: None,
             expect_in: [ok, ok, see, S::UNPROCESSABLE_ENTITY],
             step: "godkann",
+            report_in: ok,
         },
         Case {
             user: "revisor",
@@ -559,6 +566,7 @@ async fn authorisation_matrix() {
             node_out: None,
             expect_in: [ok, ok, no, no],
             step: "skicka-in",
+            report_in: ok,
         },
         Case {
             user: "admin",
@@ -566,6 +574,7 @@ async fn authorisation_matrix() {
             node_out: None,
             expect_in: [ok, ok, no, no],
             step: "skicka-in",
+            report_in: ok,
         },
     ];
     for c in cases {
@@ -589,11 +598,14 @@ async fn authorisation_matrix() {
             }
         }
         let cookie = app.login(c.user).await;
-        let mut nodes = vec![(c.node_in, c.expect_in)];
+        let [a, b, l, st] = c.expect_in;
+        // sheet, history, line, status, bridge (read, like the history), report, the sheet
+        // as Excel (read, like the sheet), an uploaded sheet (edit, like a line)
+        let mut nodes = vec![(c.node_in, [a, b, l, st, b, c.report_in, a, l])];
         if let Some(out) = c.node_out {
-            nodes.push((out, [no, no, no, no]));
+            nodes.push((out, [no; 8]));
         }
-        nodes.push(("FINNSINTE", [S::NOT_FOUND; 4]));
+        nodes.push(("FINNSINTE", [S::NOT_FOUND; 8]));
         for (node, expect) in nodes {
             let base = format!("/prognos/{ROUND}/{node}");
             let got_sheet = app.get(&base, Some(&cookie)).await.status;
@@ -617,6 +629,21 @@ async fn authorisation_matrix() {
                 )
                 .await
                 .status;
+            // A workbook of the node as it stands now (downloaded by the programme's
+            // controller, who reads every node), uploaded unchanged.
+            let round = delar_core::Round::parse(ROUND).unwrap();
+            let file = delar_app::sheet_xlsx::download(&app.store(), "ekonom", &round, node, "nu")
+                .map(|f| f.bytes)
+                .unwrap_or_else(|_| b"ingen arbetsbok".to_vec());
+            let got_upload = app
+                .send(upload_request(
+                    &format!("{base}/excel"),
+                    &cookie,
+                    "prognos.xlsx",
+                    &file,
+                ))
+                .await
+                .status;
             let state = app
                 .store()
                 .workflow_state(ROUND, node)
@@ -631,10 +658,22 @@ async fn authorisation_matrix() {
                 )
                 .await
                 .status;
+            let got_bridge = app
+                .get(&format!("{base}/brygga"), Some(&cookie))
+                .await
+                .status;
+            let got_report = app
+                .get(&format!("/rapport/{ROUND}?nod={node}"), Some(&cookie))
+                .await
+                .status;
+            let got_xlsx = app.get(&format!("{base}.xlsx"), Some(&cookie)).await.status;
             assert_eq!(
-                [got_sheet, got_hist, got_line, got_status],
+                [
+                    got_sheet, got_hist, got_line, got_status, got_bridge, got_report, got_xlsx,
+                    got_upload
+                ],
                 expect,
-                "{} on {node} (sheet, history, line, {})",
+                "{} on {node} (sheet, history, line, {}, bridge, report, xlsx, upload)",
                 c.user,
                 c.step
             );

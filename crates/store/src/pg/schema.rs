@@ -919,6 +919,13 @@ ALTER TABLE forecast_estimate ADD COLUMN replay TEXT COLLATE "C" NOT NULL DEFAUL
 "#,
     },
     Migration {
+        version: 22,
+        name: "tidsfrist per omgång",
+        sql: r#"
+ALTER TABLE forecast_round ADD COLUMN deadline TEXT COLLATE "C";
+"#,
+    },
+    Migration {
         version: 23,
         name: "koder på prognosjusteringar",
         sql: r#"

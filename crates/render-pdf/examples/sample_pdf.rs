@@ -1,4 +1,4 @@
-//! Writes the sample report as PDF: `cargo run -p delar-render-pdf --example sample -- [FILE] [--draft]`.
+//! Writes the sample report as PDF: `cargo run -p delar-render-pdf --example sample_pdf -- [FILE] [--draft]`.
 
 use std::time::Instant;
 

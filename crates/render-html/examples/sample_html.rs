@@ -1,4 +1,4 @@
-//! Writes the sample report as HTML: `cargo run -p delar-render-html --example sample -- OUT.html
+//! Writes the sample report as HTML: `cargo run -p delar-render-html --example sample_html -- OUT.html
 //! [--draft]`, and each chart as its own SVG beside it.
 
 fn main() {
