@@ -849,3 +849,149 @@ fn write_files(
     }
     Ok(written)
 }
+
+/// A report as one person sees it in the web application ([`for_person`]).
+pub struct PersonReport {
+    /// The node the report is of: the organisation's root for the programme report, else a
+    /// committee.
+    pub node: String,
+    /// The node's name.
+    pub name: String,
+    /// The programme report (the whole organisation) rather than a committee's own report.
+    pub programme: bool,
+    /// The round is not locked: the report is a draft (UTKAST).
+    pub draft: bool,
+    /// The report model, built from the data as it stands.
+    pub report: delar_report::Report,
+    /// What the integrity checks found.
+    pub findings: Vec<delar_report::check::Finding>,
+    /// The other reports the person may read in this round (node, name), the programme report
+    /// first.
+    pub others: Vec<(String, String)>,
+}
+
+impl PersonReport {
+    /// The file name without extension: `delårsrapport-2025-P2` for the programme report,
+    /// `delårsrapport-2025-P2-SN` for a committee's.
+    pub fn stem(&self) -> String {
+        let base = format!(
+            "delårsrapport-{}",
+            self.report.meta.round.id().replace('@', "-")
+        );
+        if self.programme {
+            base
+        } else {
+            format!("{base}-{}", self.node)
+        }
+    }
+}
+
+/// The node whose report covers `code` in `tree`: the root for the root and the programme
+/// area (the programme report), else the committee (nämnd or programnämnd) the node belongs
+/// to. `None` for a node outside the tree or outside every committee.
+pub fn report_node(tree: &OrgTree, code: &str) -> Option<String> {
+    let n = tree.node(code)?;
+    if n.parent.is_none() || n.kind == delar_core::OrgKind::Programomrade {
+        return Some(n.code.clone());
+    }
+    tree.committee_of(code).map(|c| c.code.clone())
+}
+
+/// The report `user` reads in the web application for `round`: of `node` when given (the
+/// programme report for the root, a committee's own report for a committee; any other node
+/// gives its committee's report), else of the person's highest node. Reading a report is
+/// reading every unit in it, so the person needs the read right on the report's node itself:
+/// a unit manager, whose grant covers only their units, is refused ([`AppError::Forbidden`])
+/// and sees their figures on their forecast sheet instead. The report is built by the same
+/// definitions as `delar report` (the default definition for the programme report, the
+/// built-in committee definition for a committee) from the data as it stands, marked as a
+/// draft until the round is locked.
+pub fn for_person(
+    store: &dyn Backend,
+    user: &str,
+    round: Round,
+    node: Option<&str>,
+) -> Result<PersonReport> {
+    let access = crate::auth::Access::load(store, user)?.ok_or_else(|| {
+        AppError::Forbidden(format!(
+            "{user} har inget konto; be en administratör om ett"
+        ))
+    })?;
+    let (info, tree) = crate::auth::round_tree(store, &round)?;
+    let asked = match node {
+        Some(n) => n.to_string(),
+        None => access.top_nodes(&tree).into_iter().next().ok_or_else(|| {
+            AppError::Forbidden(format!(
+                "{user} har ingen behörighet i {}; be en administratör om behörighet",
+                round.id()
+            ))
+        })?,
+    };
+    if !tree.contains(&asked) {
+        return Err(AppError::NotFound(format!(
+            "noden {asked} finns inte i organisationen för {} (månad {})",
+            round.id(),
+            round.cutoff_month()
+        )));
+    }
+    let code = report_node(&tree, &asked).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "{asked} hör inte till någon nämnd, så det finns ingen rapport för den; välj en \
+             nämnd eller programområdet"
+        ))
+    })?;
+    if !access.may(&tree, &code, crate::auth::Action::Read) {
+        return Err(AppError::Forbidden(format!(
+            "{user} har ingen behörighet att läsa rapporten för {code}: den visar alla enheter \
+             i {code}, och din behörighet gäller {}. Dina egna siffror finns på \
+             prognosbladet; be en ekonom om rapporten",
+            access
+                .grants
+                .iter()
+                .map(|g| g.node.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let draft = info.status != delar_store::RoundStatus::Locked;
+    let organisation = organisation_name(store);
+    let root = tree.root().map(|r| r.code.clone()).unwrap_or_default();
+    let programme = code == root;
+    let (report, findings) = if programme {
+        let inputs = gather(store, round, &organisation)?;
+        build_and_check(&inputs, &Definition::default_definition(), draft)?
+    } else {
+        let mut def = Definition::committee_definition();
+        if def.beslut.mottagare.is_none() {
+            def.beslut.mottagare = tree
+                .nodes()
+                .iter()
+                .find(|n| n.kind == delar_core::OrgKind::Programnamnd)
+                .map(|n| n.name.clone());
+        }
+        let inputs = gather_scoped(store, round, &organisation, Some(&code))?;
+        build_and_check(&inputs, &def, draft)?
+    };
+    let others = std::iter::once(root.clone())
+        .chain(
+            tree.nodes()
+                .iter()
+                .filter(|n| n.kind.is_committee())
+                .map(|n| n.code.clone()),
+        )
+        .filter(|c| *c != code && access.may(&tree, c, crate::auth::Action::Read))
+        .map(|c| {
+            let name = tree.node(&c).map(|n| n.name.clone()).unwrap_or_default();
+            (c, name)
+        })
+        .collect();
+    Ok(PersonReport {
+        name: tree.node(&code).map(|n| n.name.clone()).unwrap_or_default(),
+        node: code,
+        programme,
+        draft,
+        report,
+        findings,
+        others,
+    })
+}

@@ -615,6 +615,74 @@ pub fn history(
     Ok((audit, transitions))
 }
 
+/// The bridge of one node from the round before to this one ([`node_bridge`]).
+#[derive(Clone, Debug)]
+pub struct NodeBridge {
+    /// Who asks, the round and its tree.
+    pub auth: Authorized,
+    /// The round bridged from (P1 for P2, P2 for the year end, the month before).
+    pub from: Round,
+    /// The node's name.
+    pub name: String,
+    /// The earlier round's full-year forecast of the lines under the node.
+    pub previous: Amount,
+    /// This round's.
+    pub current: Amount,
+    /// Every line under the node that changed (or is new or gone), largest change first.
+    pub rows: Vec<delar_forecast::BridgeRow>,
+    /// Lines under the node that did not change.
+    pub unchanged: usize,
+}
+
+/// The bridge of `node` from the round before `round` (P1 → P2): the previous and current
+/// full-year forecast of the lines under it and every changed line with its reasons, from
+/// [`crate::forecast::bridge_view`]. Fails with [`AppError::NotFound`] when there is no
+/// earlier round in the same year in the database.
+pub fn node_bridge(
+    store: &dyn Backend,
+    user: &str,
+    round: &Round,
+    node: &str,
+) -> Result<NodeBridge> {
+    let auth = authorize(store, user, round, node, Action::Read)?;
+    let from = crate::report::previous_round(*round)
+        .filter(|p| matches!(store.forecast_round(&p.id()), Ok(Some(_))))
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "det finns ingen tidigare omgång att jämföra {} med{}; beräkna den först med \
+                 `delar forecast run --round …`",
+                round.id(),
+                crate::report::previous_round(*round)
+                    .map(|p| format!(" ({} finns inte i databasen)", p.id()))
+                    .unwrap_or_default()
+            ))
+        })?;
+    let (_, rows) = crate::forecast::bridge_view(store, &from, round)?;
+    let under: Vec<delar_forecast::BridgeRow> = rows
+        .into_iter()
+        .filter(|r| Access::covers(&auth.tree, node, &r.node))
+        .collect();
+    let previous = under.iter().map(|r| r.previous).sum();
+    let current = under.iter().map(|r| r.current).sum();
+    let unchanged = under.iter().filter(|r| r.change.is_zero()).count();
+    let mut rows: Vec<delar_forecast::BridgeRow> =
+        under.into_iter().filter(|r| !r.change.is_zero()).collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.change.ore().unsigned_abs()));
+    Ok(NodeBridge {
+        name: auth
+            .tree
+            .node(node)
+            .map(|n| n.name.clone())
+            .unwrap_or_default(),
+        auth,
+        from,
+        previous,
+        current,
+        rows,
+        unchanged,
+    })
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

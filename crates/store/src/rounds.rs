@@ -397,6 +397,20 @@ pub enum LineEdit<'a> {
     AddAdjustment(&'a Adjustment),
 }
 
+/// One change of [`ForecastStore::edit_lines`]: which line, what, and the version it was
+/// based on (`None`: whatever it holds now).
+#[derive(Clone, Copy, Debug)]
+pub struct LineChange<'a> {
+    /// The line's node.
+    pub node: &'a str,
+    /// Its kontogrupp (or account).
+    pub group: &'a str,
+    /// The change.
+    pub edit: LineEdit<'a>,
+    /// The version the change is based on.
+    pub expected: Option<i64>,
+}
+
 /// What an edit left: the line, its new version, and the new adjustment's id (for
 /// [`LineEdit::AddAdjustment`]).
 #[derive(Clone, Debug)]
@@ -462,6 +476,16 @@ pub trait ForecastStore {
         expected: Option<i64>,
         user: &str,
     ) -> Result<Edited, StoreError>;
+
+    /// Several changes of lines of one round in one transaction, in order: all are made or,
+    /// when one is refused (a stale version, a locked round, a missing comment …), none is.
+    /// Each change is checked and audited as [`ForecastStore::edit_line`] does it.
+    fn edit_lines(
+        &mut self,
+        round: &str,
+        changes: &[LineChange<'_>],
+        user: &str,
+    ) -> Result<Vec<Edited>, StoreError>;
 
     /// Use another method on a line (its stored result); the comment is mandatory and is
     /// recorded with the override, and becomes the line's comment of `kind` (the report
@@ -1021,14 +1045,6 @@ impl SqlStore {
             .map(|d| (d.line, d.version))
             .ok_or_else(|| err(format!("prognosraden {node}:{group} finns inte")))
     }
-
-    fn line_by_id(&self, round: &str, node: &str, group: &str) -> Result<ForecastLine, StoreError> {
-        read_lines(&self.conn, round)?
-            .into_iter()
-            .find(|d| d.line.node == node && d.line.group == group)
-            .map(|d| d.line)
-            .ok_or_else(|| err(format!("prognosraden {node}:{group} finns inte")))
-    }
 }
 
 type RoundRow = Result<RoundInfo, StoreError>;
@@ -1061,241 +1077,225 @@ fn round_from_row(r: &crate::db::Row<'_>) -> crate::db::Result<RoundRow> {
     }))
 }
 
-impl SqlStore {
-    #[allow(clippy::too_many_arguments)]
-    fn edit_method(
-        &mut self,
-        round: &str,
-        node: &str,
-        group: &str,
-        method: Method,
-        comment: &str,
-        kind: CommentKind,
-        expected: Option<i64>,
-        user: &str,
-    ) -> Result<ForecastLine, StoreError> {
-        let comment = require_comment(comment)?;
-        let now = now_utc();
-        let tx = write_tx(&mut self.conn)?;
-        open_round(&tx, round)?;
-        let line = find_line(&tx, round, node, group)?;
-        check_version(&tx, round, node, group, &line, expected)?;
-        if method == Method::Manual {
-            return Err(err(
-                "en manuell prognos anges med --amount (belopp) och --comment",
-            ));
+// One change of a line inside a write transaction: the building blocks of
+// [`ForecastStore::edit_lines`] (and so of `edit_line`).
+#[allow(clippy::too_many_arguments)]
+fn edit_method(
+    tx: &Transaction<'_>,
+    now: &str,
+    round: &str,
+    node: &str,
+    group: &str,
+    method: Method,
+    comment: &str,
+    kind: CommentKind,
+    expected: Option<i64>,
+    user: &str,
+) -> Result<(), StoreError> {
+    let comment = require_comment(comment)?;
+    open_round(tx, round)?;
+    let line = find_line(tx, round, node, group)?;
+    check_version(tx, round, node, group, &line, expected)?;
+    if method == Method::Manual {
+        return Err(err(
+            "en manuell prognos anges med --amount (belopp) och --comment",
+        ));
+    }
+    let est: Option<(Option<i64>, String)> = tx
+        .query_row(
+            "SELECT full_ore, explanation FROM forecast_estimate WHERE line_id = ?1 AND method = ?2",
+            params![line.id, method.code()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (full, explanation) = match est {
+        Some((Some(f), e)) => (f, e),
+        Some((None, reason)) => {
+            return Err(err(format!(
+                "metoden {} kan inte användas på {node}:{group}: {reason}",
+                method.name().to_lowercase()
+            )))
         }
-        let est: Option<(Option<i64>, String)> = tx
-            .query_row(
-                "SELECT full_ore, explanation FROM forecast_estimate WHERE line_id = ?1 AND method = ?2",
-                params![line.id, method.code()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (full, explanation) = match est {
-            Some((Some(f), e)) => (f, e),
-            Some((None, reason)) => {
-                return Err(err(format!(
-                    "metoden {} kan inte användas på {node}:{group}: {reason}",
-                    method.name().to_lowercase()
-                )))
-            }
-            None => {
-                return Err(err(format!(
-                    "metoden {} är inte beräknad för {node}:{group}",
-                    method.name().to_lowercase()
-                )))
-            }
-        };
-        tx.execute(
-            "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
-                 manual_ore = NULL, override_by = ?5, override_at = ?6, override_reason = ?7
-             WHERE id = ?1",
-            params![
-                line.id,
-                method.code(),
-                full,
-                explanation,
-                user,
-                now,
-                comment
-            ],
-        )?;
-        write_comment(&tx, line.id, kind, Some(comment))?;
-        audit(
-            &tx,
-            round,
-            Some((node, group)),
-            "metod",
-            Some(&format!(
-                "{} {}",
-                line.method,
-                tkr(Amount::from_ore(line.base))
-            )),
-            Some(&format!(
-                "{} {}: {comment}{}",
-                method.code(),
-                tkr(Amount::from_ore(full)),
-                kind_suffix(kind)
-            )),
-            user,
-            &now,
-        )?;
-        bump(&tx, line.id, user, &now)?;
-        tx.commit()?;
-        self.line_by_id(round, node, group)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn edit_amount(
-        &mut self,
-        round: &str,
-        node: &str,
-        group: &str,
-        amount: Amount,
-        comment: &str,
-        kind: CommentKind,
-        expected: Option<i64>,
-        user: &str,
-    ) -> Result<ForecastLine, StoreError> {
-        let comment = require_comment(comment)?;
-        let now = now_utc();
-        let tx = write_tx(&mut self.conn)?;
-        open_round(&tx, round)?;
-        let line = find_line(&tx, round, node, group)?;
-        check_version(&tx, round, node, group, &line, expected)?;
-        // The explanation is printed with the line (forecast show); a review note stays out of
-        // it so that it is written only where review notes are shown.
-        let explanation = match kind {
-            CommentKind::Report => format!("Manuell prognos {}: {comment}", tkr(amount)),
-            CommentKind::Review => format!("Manuell prognos {}.", tkr(amount)),
-        };
-        tx.execute(
-            "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
-                 manual_ore = ?3, override_by = ?5, override_at = ?6, override_reason = ?7
-             WHERE id = ?1",
-            params![
-                line.id,
-                Method::Manual.code(),
-                amount.ore(),
-                explanation,
-                user,
-                now,
-                comment
-            ],
-        )?;
-        write_comment(&tx, line.id, kind, Some(comment))?;
-        audit(
-            &tx,
-            round,
-            Some((node, group)),
-            "belopp",
-            Some(&format!(
-                "{} {}",
-                line.method,
-                tkr(Amount::from_ore(line.base))
-            )),
-            Some(&format!(
-                "manuell {}: {comment}{}",
-                tkr(amount),
-                kind_suffix(kind)
-            )),
-            user,
-            &now,
-        )?;
-        bump(&tx, line.id, user, &now)?;
-        tx.commit()?;
-        self.line_by_id(round, node, group)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn edit_comment(
-        &mut self,
-        round: &str,
-        node: &str,
-        group: &str,
-        comment: &str,
-        kind: CommentKind,
-        expected: Option<i64>,
-        user: &str,
-    ) -> Result<ForecastLine, StoreError> {
-        let now = now_utc();
-        let tx = write_tx(&mut self.conn)?;
-        open_round(&tx, round)?;
-        let line = find_line(&tx, round, node, group)?;
-        check_version(&tx, round, node, group, &line, expected)?;
-        let c = comment.trim();
-        let new = (!c.is_empty()).then_some(c);
-        write_comment(&tx, line.id, kind, new)?;
-        let (action, old) = match kind {
-            CommentKind::Report => ("kommentar", line.comment.as_deref()),
-            CommentKind::Review => ("granskning", line.review_note.as_deref()),
-        };
-        audit(
-            &tx,
-            round,
-            Some((node, group)),
-            action,
-            old,
-            new,
-            user,
-            &now,
-        )?;
-        bump(&tx, line.id, user, &now)?;
-        tx.commit()?;
-        self.line_by_id(round, node, group)
-    }
-
-    fn edit_add_adjustment(
-        &mut self,
-        round: &str,
-        node: &str,
-        group: &str,
-        a: &Adjustment,
-        expected: Option<i64>,
-        user: &str,
-    ) -> Result<i64, StoreError> {
-        let comment = require_comment(&a.comment)?;
-        if let (Some(lo), Some(hi)) = (a.low, a.high) {
-            if lo > hi {
-                return Err(err("det låga värdet är större än det höga"));
-            }
+        None => {
+            return Err(err(format!(
+                "metoden {} är inte beräknad för {node}:{group}",
+                method.name().to_lowercase()
+            )))
         }
-        let now = now_utc();
-        let tx = write_tx(&mut self.conn)?;
-        open_round(&tx, round)?;
-        let line = find_line(&tx, round, node, group)?;
-        check_version(&tx, round, node, group, &line, expected)?;
-        let id: i64 = tx.query_row(
-            "INSERT INTO forecast_adjustment (line_id, kind, amount_ore, low_ore, high_ore,
-                 comment, created_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
-            params![
-                line.id,
-                a.kind.code(),
-                a.amount.ore(),
-                a.low.map(|x| x.ore()),
-                a.high.map(|x| x.ore()),
-                comment,
-                user,
-                now
-            ],
-            |r| r.get(0),
-        )?;
-        audit(
-            &tx,
-            round,
-            Some((node, group)),
-            "justering",
-            None,
-            Some(&format!("{} {}: {comment}", a.kind.code(), tkr(a.amount))),
+    };
+    tx.execute(
+        "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
+             manual_ore = NULL, override_by = ?5, override_at = ?6, override_reason = ?7
+         WHERE id = ?1",
+        params![
+            line.id,
+            method.code(),
+            full,
+            explanation,
             user,
-            &now,
-        )?;
-        bump(&tx, line.id, user, &now)?;
-        tx.commit()?;
-        Ok(id)
+            now,
+            comment
+        ],
+    )?;
+    write_comment(tx, line.id, kind, Some(comment))?;
+    audit(
+        tx,
+        round,
+        Some((node, group)),
+        "metod",
+        Some(&format!(
+            "{} {}",
+            line.method,
+            tkr(Amount::from_ore(line.base))
+        )),
+        Some(&format!(
+            "{} {}: {comment}{}",
+            method.code(),
+            tkr(Amount::from_ore(full)),
+            kind_suffix(kind)
+        )),
+        user,
+        now,
+    )?;
+    bump(tx, line.id, user, now)?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn edit_amount(
+    tx: &Transaction<'_>,
+    now: &str,
+    round: &str,
+    node: &str,
+    group: &str,
+    amount: Amount,
+    comment: &str,
+    kind: CommentKind,
+    expected: Option<i64>,
+    user: &str,
+) -> Result<(), StoreError> {
+    let comment = require_comment(comment)?;
+    open_round(tx, round)?;
+    let line = find_line(tx, round, node, group)?;
+    check_version(tx, round, node, group, &line, expected)?;
+    // The explanation is printed with the line (forecast show); a review note stays out of
+    // it so that it is written only where review notes are shown.
+    let explanation = match kind {
+        CommentKind::Report => format!("Manuell prognos {}: {comment}", tkr(amount)),
+        CommentKind::Review => format!("Manuell prognos {}.", tkr(amount)),
+    };
+    tx.execute(
+        "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
+             manual_ore = ?3, override_by = ?5, override_at = ?6, override_reason = ?7
+         WHERE id = ?1",
+        params![
+            line.id,
+            Method::Manual.code(),
+            amount.ore(),
+            explanation,
+            user,
+            now,
+            comment
+        ],
+    )?;
+    write_comment(tx, line.id, kind, Some(comment))?;
+    audit(
+        tx,
+        round,
+        Some((node, group)),
+        "belopp",
+        Some(&format!(
+            "{} {}",
+            line.method,
+            tkr(Amount::from_ore(line.base))
+        )),
+        Some(&format!(
+            "manuell {}: {comment}{}",
+            tkr(amount),
+            kind_suffix(kind)
+        )),
+        user,
+        now,
+    )?;
+    bump(tx, line.id, user, now)?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn edit_comment(
+    tx: &Transaction<'_>,
+    now: &str,
+    round: &str,
+    node: &str,
+    group: &str,
+    comment: &str,
+    kind: CommentKind,
+    expected: Option<i64>,
+    user: &str,
+) -> Result<(), StoreError> {
+    open_round(tx, round)?;
+    let line = find_line(tx, round, node, group)?;
+    check_version(tx, round, node, group, &line, expected)?;
+    let c = comment.trim();
+    let new = (!c.is_empty()).then_some(c);
+    write_comment(tx, line.id, kind, new)?;
+    let (action, old) = match kind {
+        CommentKind::Report => ("kommentar", line.comment.as_deref()),
+        CommentKind::Review => ("granskning", line.review_note.as_deref()),
+    };
+    audit(tx, round, Some((node, group)), action, old, new, user, now)?;
+    bump(tx, line.id, user, now)?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn edit_add_adjustment(
+    tx: &Transaction<'_>,
+    now: &str,
+    round: &str,
+    node: &str,
+    group: &str,
+    a: &Adjustment,
+    expected: Option<i64>,
+    user: &str,
+) -> Result<i64, StoreError> {
+    let comment = require_comment(&a.comment)?;
+    if let (Some(lo), Some(hi)) = (a.low, a.high) {
+        if lo > hi {
+            return Err(err("det låga värdet är större än det höga"));
+        }
     }
+    open_round(tx, round)?;
+    let line = find_line(tx, round, node, group)?;
+    check_version(tx, round, node, group, &line, expected)?;
+    let id: i64 = tx.query_row(
+        "INSERT INTO forecast_adjustment (line_id, kind, amount_ore, low_ore, high_ore,
+             comment, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+        params![
+            line.id,
+            a.kind.code(),
+            a.amount.ore(),
+            a.low.map(|x| x.ore()),
+            a.high.map(|x| x.ore()),
+            comment,
+            user,
+            now
+        ],
+        |r| r.get(0),
+    )?;
+    audit(
+        tx,
+        round,
+        Some((node, group)),
+        "justering",
+        None,
+        Some(&format!("{} {}: {comment}", a.kind.code(), tkr(a.amount))),
+        user,
+        now,
+    )?;
+    bump(tx, line.id, user, now)?;
+    Ok(id)
 }
 
 impl ForecastStore for SqlStore {
@@ -1308,37 +1308,75 @@ impl ForecastStore for SqlStore {
         expected: Option<i64>,
         user: &str,
     ) -> Result<Edited, StoreError> {
-        let adjustment = match edit {
-            LineEdit::Method {
-                method,
-                comment,
-                kind,
-            } => {
-                self.edit_method(round, node, group, method, comment, kind, expected, user)?;
-                None
-            }
-            LineEdit::Amount {
-                amount,
-                comment,
-                kind,
-            } => {
-                self.edit_amount(round, node, group, amount, comment, kind, expected, user)?;
-                None
-            }
-            LineEdit::Comment { text, kind } => {
-                self.edit_comment(round, node, group, text, kind, expected, user)?;
-                None
-            }
-            LineEdit::AddAdjustment(a) => {
-                Some(self.edit_add_adjustment(round, node, group, a, expected, user)?)
-            }
-        };
-        let (line, version) = self.line_with_version(round, node, group)?;
-        Ok(Edited {
-            line,
-            version,
-            adjustment,
-        })
+        let mut done = self.edit_lines(
+            round,
+            &[LineChange {
+                node,
+                group,
+                edit,
+                expected,
+            }],
+            user,
+        )?;
+        Ok(done.remove(0))
+    }
+
+    fn edit_lines(
+        &mut self,
+        round: &str,
+        changes: &[LineChange<'_>],
+        user: &str,
+    ) -> Result<Vec<Edited>, StoreError> {
+        let now = now_utc();
+        let tx = write_tx(&mut self.conn)?;
+        open_round(&tx, round)?;
+        let mut adjustments = Vec::with_capacity(changes.len());
+        for c in changes {
+            let (node, group, expected) = (c.node, c.group, c.expected);
+            let adjustment = match c.edit {
+                LineEdit::Method {
+                    method,
+                    comment,
+                    kind,
+                } => {
+                    edit_method(
+                        &tx, &now, round, node, group, method, comment, kind, expected, user,
+                    )?;
+                    None
+                }
+                LineEdit::Amount {
+                    amount,
+                    comment,
+                    kind,
+                } => {
+                    edit_amount(
+                        &tx, &now, round, node, group, amount, comment, kind, expected, user,
+                    )?;
+                    None
+                }
+                LineEdit::Comment { text, kind } => {
+                    edit_comment(&tx, &now, round, node, group, text, kind, expected, user)?;
+                    None
+                }
+                LineEdit::AddAdjustment(a) => Some(edit_add_adjustment(
+                    &tx, &now, round, node, group, a, expected, user,
+                )?),
+            };
+            adjustments.push(adjustment);
+        }
+        tx.commit()?;
+        changes
+            .iter()
+            .zip(adjustments)
+            .map(|(c, adjustment)| {
+                let (line, version) = self.line_with_version(round, c.node, c.group)?;
+                Ok(Edited {
+                    line,
+                    version,
+                    adjustment,
+                })
+            })
+            .collect()
     }
 
     fn ledger_by_node(

@@ -15,8 +15,8 @@ use delar_core::{Amount, Round, RoundKind};
 use delar_forecast::{Adjustment, AdjustmentKind, ForecastLine, Method};
 use delar_store::prelude::*;
 use delar_store::{
-    locked_message, CommentKind, ComputedLine, ImportOptions, ImportStatus, LedgerBy, LineEdit,
-    MethodEstimate, SqlStore, StoreError,
+    locked_message, CommentKind, ComputedLine, ImportOptions, ImportStatus, LedgerBy, LineChange,
+    LineEdit, MethodEstimate, SqlStore, StoreError,
 };
 use std::sync::{Arc, Barrier};
 
@@ -650,5 +650,104 @@ fn a_reassessment_keeps_a_decision_made_meanwhile() {
     };
     assert!(m.contains("en ny bedömning ändrade den 2"), "{m}");
     assert!(m.contains("beslutat av Anna"), "{m}");
+}
+
+/// Several lines changed in one transaction (an uploaded sheet): all go through, each audited
+/// and versioned as a single edit; when one is stale, none is written.
+#[test]
+fn edit_lines_is_all_or_nothing() {
+    let db = common::Persistent::new();
+    let mut a = db.create();
+    a.save_round(
+        &p2(),
+        LedgerBy::Group,
+        &[
+            vline("SN41", "kop_verksamhet", 1000),
+            vline("SN41", "personal", 5000),
+        ],
+        "system",
+    )
+    .unwrap();
+    let (vk, vp) = (
+        version(&a, "SN41", "kop_verksamhet"),
+        version(&a, "SN41", "personal"),
+    );
+    let audit_before = a.forecast_audit("2025-P2").unwrap().len();
+    // Bo changes "personal" meanwhile: Anna's two changes based on the old versions are
+    // refused whole, the first (still current) one included.
+    let mut bo = db.open();
+    bo.edit_line(
+        "2025-P2",
+        "SN41",
+        "personal",
+        LineEdit::Comment {
+            text: "Bos kommentar.",
+            kind: CommentKind::Report,
+        },
+        Some(vp),
+        "bo",
+    )
+    .unwrap();
+    let changes = [
+        LineChange {
+            node: "SN41",
+            group: "kop_verksamhet",
+            edit: LineEdit::Amount {
+                amount: tk(1100),
+                comment: "En placering till.",
+                kind: CommentKind::Report,
+            },
+            expected: Some(vk),
+        },
+        LineChange {
+            node: "SN41",
+            group: "personal",
+            edit: LineEdit::Comment {
+                text: "Annas kommentar.",
+                kind: CommentKind::Report,
+            },
+            expected: Some(vp),
+        },
+    ];
+    let err = a.edit_lines("2025-P2", &changes, "anna").unwrap_err();
+    let StoreError::Conflict(m) = err else {
+        panic!("expected a conflict, got {err:?}");
+    };
+    assert!(m.contains("SN41:personal") && m.contains("bo"), "{m}");
+    let lines = a.forecast_lines("2025-P2").unwrap();
+    let kop = lines.iter().find(|l| l.group == "kop_verksamhet").unwrap();
+    assert_eq!(kop.base, tk(1000), "the first change was rolled back");
+    assert_eq!(version(&a, "SN41", "kop_verksamhet"), vk);
+    assert_eq!(
+        a.forecast_audit("2025-P2").unwrap().len(),
+        audit_before + 1,
+        "only Bo's edit is in the log"
+    );
+    // Based on the current versions, both go through, each with its own version and audit.
+    let vp = version(&a, "SN41", "personal");
+    let changes = [
+        changes[0],
+        LineChange {
+            expected: Some(vp),
+            ..changes[1]
+        },
+    ];
+    let done = a.edit_lines("2025-P2", &changes, "anna").unwrap();
+    assert_eq!(done.len(), 2);
+    assert_eq!((done[0].line.base, done[0].version), (tk(1100), vk + 1));
+    assert_eq!(done[1].line.comment.as_deref(), Some("Annas kommentar."));
+    assert_eq!(done[1].version, vp + 1);
+    let log = a.forecast_audit("2025-P2").unwrap();
+    assert_eq!(log.len(), audit_before + 3);
+    assert!(log[audit_before + 1..].iter().all(|e| e.user == "anna"));
+    // A locked round refuses the whole batch.
+    a.lock_round("2025-P2", "anna").unwrap();
+    let vk = version(&a, "SN41", "kop_verksamhet");
+    let late = [LineChange {
+        expected: Some(vk),
+        ..changes[0]
+    }];
+    assert!(a.edit_lines("2025-P2", &late, "anna").is_err());
+    assert_eq!(version(&a, "SN41", "kop_verksamhet"), vk);
 }
 }

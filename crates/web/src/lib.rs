@@ -13,8 +13,10 @@
 //! in `spawn_blocking` on a connection taken from a small pool ([`pool::Pool`]), which is the
 //! one place that opens the database.
 
+pub mod bridge;
 pub mod pages;
 pub mod pool;
+pub mod report;
 pub mod security;
 pub mod session;
 pub mod view;
@@ -63,6 +65,8 @@ pub fn router(config: Config) -> Router {
         .route("/prognos/{omgang}/{nod}/rad", post(pages::save_line))
         .route("/prognos/{omgang}/{nod}/status", post(pages::change_state))
         .route("/prognos/{omgang}/{nod}/historik", get(pages::history))
+        .route("/prognos/{omgang}/{nod}/brygga", get(bridge::bridge))
+        .route("/rapport/{omgang}", get(report::report))
         .fallback(pages::not_found)
         // The last layer runs first: the headers go on every response, refusals included.
         .layer(axum::middleware::from_fn(security::csrf))

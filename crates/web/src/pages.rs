@@ -28,7 +28,8 @@ pub struct Layout {
 }
 
 impl Layout {
-    fn of(v: &Viewer) -> Layout {
+    /// The layout of a logged-in person's page.
+    pub fn of(v: &Viewer) -> Layout {
         let end = delar_store_time(v.expires_at);
         Layout {
             user: v.user.clone(),
@@ -45,7 +46,8 @@ fn delar_store_time(secs: i64) -> String {
     format!("kl. {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
 }
 
-fn render(t: &impl Template, status: StatusCode) -> Response {
+/// A page with its status (500 with a Swedish message when the template fails).
+pub fn render(t: &impl Template, status: StatusCode) -> Response {
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => (
@@ -391,6 +393,7 @@ struct SheetPage {
     name: String,
     path: Vec<(String, String)>,
     history_href: String,
+    bridge_href: String,
     line_href: String,
     status_href: String,
     notice: String,
@@ -442,7 +445,8 @@ fn refused_field(e: &AppError, f: &LineForm) -> &'static str {
     }
 }
 
-fn parse_round(omgang: &str) -> Result<Round, AppError> {
+/// A round from the URL, or 404 with a Swedish message.
+pub fn parse_round(omgang: &str) -> Result<Round, AppError> {
     Round::parse(omgang).map_err(|e| {
         AppError::NotFound(format!(
             "prognosomgången \"{omgang}\" finns inte ({e}); välj en omgång på startsidan"
@@ -530,6 +534,7 @@ async fn sheet_page(
         name: sheet.node.view.name.clone(),
         path,
         history_href: format!("{base}/historik"),
+        bridge_href: format!("{base}/brygga"),
         line_href: format!("{base}/rad"),
         status_href: format!("{base}/status"),
         notice,

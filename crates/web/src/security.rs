@@ -25,10 +25,13 @@ pub async fn headers(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // A page may carry a stricter-or-equal policy of its own (the report's hashed styles).
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -47,6 +50,50 @@ pub async fn headers(req: Request, next: Next) -> Response {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+/// [`CSP`] that also allows exactly the inline `style="…"` attributes found in `html` (by
+/// their SHA-256, with `'unsafe-hashes'`), and nothing else inline: the report's HTML colours
+/// status symbols and indents rows that way. Scripts stay forbidden.
+pub fn csp_allowing_styles_of(html: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hashes: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" style=\"") {
+        let after = &rest[i + 8..];
+        let Some(end) = after.find('"') else { break };
+        let h = format!("'sha256-{}'", base64(&Sha256::digest(&after[..end])));
+        if !hashes.contains(&h) {
+            hashes.push(h);
+        }
+        rest = &after[end..];
+    }
+    if hashes.is_empty() {
+        return CSP.to_string();
+    }
+    format!(
+        "{CSP}; style-src 'self' 'unsafe-hashes' {}",
+        hashes.join(" ")
+    )
+}
+
+/// Standard base64 with padding (RFC 4648), as CSP hashes are written.
+pub fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (c[0] as u32) << 16
+            | (c.get(1).copied().unwrap_or(0) as u32) << 8
+            | c.get(2).copied().unwrap_or(0) as u32;
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Whether a request comes from another site, by its headers.
@@ -97,6 +144,29 @@ mod tests {
             m.insert(*k, HeaderValue::from_static(v));
         }
         m
+    }
+
+    #[test]
+    fn base64_and_style_hashes() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(csp_allowing_styles_of("<p>x</p>"), CSP);
+        // The hash of `color:red` is the one browsers compute for style="color:red".
+        let c = csp_allowing_styles_of(
+            "<span style=\"color:red\">a</span><span style=\"color:red\">b</span>",
+        );
+        assert!(c.starts_with(CSP), "{c}");
+        assert!(
+            c.ends_with(
+                "; style-src 'self' 'unsafe-hashes' \
+                 'sha256-8f935d27GvUutRyY9yWScUMiFUk4WTdZURISiYfPOeQ='"
+            ),
+            "{c}"
+        );
+        assert!(!c.contains("unsafe-inline"));
     }
 
     #[test]

@@ -14,6 +14,8 @@ struct Case {
     node_out: Option<&'static str>,
     /// Expected for: GET sheet, GET history, POST line, POST status (with `step`).
     expect_in: [StatusCode; 4],
+    /// Expected for the report of the node's committee (`/rapport/{omgång}?nod=`).
+    report_in: StatusCode,
     step: &'static str,
     /// Expected for POST /omgang/{omgång}/las (asked last: it locks the round).
     lock: StatusCode,
@@ -29,6 +31,7 @@ pub fn run(make: &dyn Fn() -> App) {
             node_in: "SN41",
             node_out: Some("SN42"),
             expect_in: [ok, ok, see, see],
+            report_in: no,
             step: "skicka-in",
             lock: no,
         },
@@ -37,6 +40,7 @@ pub fn run(make: &dyn Fn() -> App) {
             node_in: "SN41",
             node_out: Some("SN40"),
             expect_in: [ok, ok, see, no],
+            report_in: no,
             step: "godkann",
             lock: no,
         },
@@ -45,6 +49,7 @@ pub fn run(make: &dyn Fn() -> App) {
             node_in: "SN41",
             node_out: Some("VON21"),
             expect_in: [ok, ok, see, see],
+            report_in: ok,
             step: "godkann",
             lock: no,
         },
@@ -53,6 +58,7 @@ pub fn run(make: &dyn Fn() -> App) {
             node_in: "VON21",
             node_out: Some("SN41"),
             expect_in: [ok, ok, see, no],
+            report_in: ok,
             step: "skicka-in",
             lock: no,
         },
@@ -61,6 +67,7 @@ pub fn run(make: &dyn Fn() -> App) {
             node_in: "FSN21",
             node_out: None,
             expect_in: [ok, ok, see, S::UNPROCESSABLE_ENTITY],
+            report_in: ok,
             step: "godkann",
             lock: see,
         },
@@ -69,6 +76,7 @@ pub fn run(make: &dyn Fn() -> App) {
             node_in: "SN41",
             node_out: None,
             expect_in: [ok, ok, no, no],
+            report_in: ok,
             step: "skicka-in",
             lock: no,
         },
@@ -77,6 +85,7 @@ pub fn run(make: &dyn Fn() -> App) {
             node_in: "SN41",
             node_out: None,
             expect_in: [ok, ok, no, no],
+            report_in: ok,
             step: "skicka-in",
             lock: see,
         },
@@ -111,11 +120,13 @@ pub fn run(make: &dyn Fn() -> App) {
             }
         }
         let cookie = rt.block_on(app.login(c.user));
-        let mut nodes = vec![(c.node_in, c.expect_in)];
+        let [a, b, l, st] = c.expect_in;
+        // sheet, history, line, status, bridge (read, like the history), report
+        let mut nodes = vec![(c.node_in, [a, b, l, st, b, c.report_in])];
         if let Some(out) = c.node_out {
-            nodes.push((out, [no, no, no, no]));
+            nodes.push((out, [no; 6]));
         }
-        nodes.push(("FINNSINTE", [S::NOT_FOUND; 4]));
+        nodes.push(("FINNSINTE", [S::NOT_FOUND; 6]));
         for (node, expect) in nodes {
             let base = format!("/prognos/{ROUND}/{node}");
             let got_sheet = rt.block_on(app.get(&base, Some(&cookie))).status;
@@ -150,10 +161,16 @@ pub fn run(make: &dyn Fn() -> App) {
                     &[("atgard", c.step), ("status", state)],
                 ))
                 .status;
+            let got_bridge = rt
+                .block_on(app.get(&format!("{base}/brygga"), Some(&cookie)))
+                .status;
+            let got_report = rt
+                .block_on(app.get(&format!("/rapport/{ROUND}?nod={node}"), Some(&cookie)))
+                .status;
             assert_eq!(
-                [got_sheet, got_hist, got_line, got_status],
+                [got_sheet, got_hist, got_line, got_status, got_bridge, got_report],
                 expect,
-                "{} on {node} (sheet, history, line, {}) on {}",
+                "{} on {node} (sheet, history, line, {}, bridge, report) on {}",
                 c.user,
                 c.step,
                 app.db

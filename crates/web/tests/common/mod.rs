@@ -20,6 +20,9 @@ use tower::ServiceExt;
 /// The round the tests work in.
 pub const ROUND: &str = "2025-P2";
 
+/// The round before it in the test database (for the bridge).
+pub const PREVIOUS: &str = "2025-P1";
+
 /// The host the test requests name.
 pub const HOST: &str = "delar.test";
 
@@ -48,6 +51,9 @@ fn master() -> &'static PathBuf {
             let p = input.join("sie").join(kommun::sie_name(year));
             s.import_sie(&p, &ImportOptions::default(), None).unwrap();
         }
+        // P1 first (the bridge page compares P2 with it), then the round the tests work in.
+        let p1 = Round::parse(PREVIOUS).unwrap();
+        delar_app::forecast::run_round(&mut s, &p1, &Default::default()).unwrap();
         let round = Round::parse(ROUND).unwrap();
         delar_app::forecast::run_round(&mut s, &round, &Default::default()).unwrap();
         let tree = s.organisation().unwrap().tree_at(round.cutoff_month());
@@ -200,6 +206,8 @@ pub struct Reply {
     pub headers: axum::http::HeaderMap,
     /// Body as text.
     pub body: String,
+    /// Body as bytes (downloads).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -211,6 +219,7 @@ impl Reply {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
