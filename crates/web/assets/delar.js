@@ -271,7 +271,6 @@
         var doc = new DOMParser().parseFromString(r.html, "text/html");
         if (r.ok) {
           var row = swap(form, doc, sent);
-          var f = row ? row.querySelector("form.rad") : null;
           var ok = document.getElementById("klart-" + idx);
           var msg = "Raden " + group + " är sparad. Summan är uppdaterad.";
           if (ok) {
@@ -279,9 +278,8 @@
             ok.hidden = false;
           }
           announce(msg);
-          if (f && f.dataset.igen === "1") {
-            f.dataset.igen = "";
-          }
+          // Typed into while the save was under way (the row kept its fields): save what
+          // is there now, with the version the server just gave.
           if (form.dataset.igen === "1" && row && row.contains(form)) {
             form.dataset.igen = "";
             if (!same(values(form), sent)) save(form, false);

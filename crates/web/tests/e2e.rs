@@ -683,6 +683,11 @@ async fn scenario(run: &mut Run, app: &App) {
     .await;
     let corrected = lines(&app.store(), "SN41");
     assert_eq!(corrected[a].line.base, Amount::from_ore(118_000_000));
+    assert_eq!(
+        corrected[a].line.comment.as_deref(),
+        Some("Två nya placeringar från mars; vakans från maj."),
+        "the comment typed while the amount was being saved is saved too"
+    );
     let total_corrected: Amount = corrected.iter().map(|d| d.line.full_year()).sum();
     assert!(run
         .text("#summa tbody")
