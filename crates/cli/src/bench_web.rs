@@ -7,7 +7,8 @@
 //! last amount its user was told was saved), checked in the database afterwards.
 
 use crate::out::{count, decimal};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
+use delar_store::prelude::*;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
