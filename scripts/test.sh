@@ -24,6 +24,23 @@ if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&
   fi
 fi
 
+# The layout checks (crates/cli/tests/layout.rs) render the demo report in the programs people
+# open it in: LibreOffice converts the Word and Excel files to PDF (Debian packages
+# libreoffice-writer-nogui and libreoffice-calc-nogui) and headless Chromium measures the HTML
+# at 1 280 px. DELAR_LAYOUT=1 makes those tests fail instead of skipping when a program is
+# missing.
+if ! command -v soffice >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends \
+      libreoffice-writer-nogui libreoffice-calc-nogui chromium
+  else
+    echo "LibreOffice eller Chromium saknas: installera libreoffice-writer-nogui, libreoffice-calc-nogui och chromium" >&2
+    exit 1
+  fi
+fi
+export DELAR_LAYOUT=1
+
 # The web application's end-to-end test drives headless Chromium through chromedriver (Debian's
 # chromium and chromium-driver; nothing downloads a browser) and checks every page with
 # axe-core from the npm registry (crates/web/package-lock.json, npm ci). DELAR_E2E=1 makes a

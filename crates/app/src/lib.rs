@@ -29,9 +29,12 @@ pub mod reconcile;
 pub mod references;
 pub mod report;
 pub mod review;
+pub mod sheet_xlsx;
 pub mod texts;
 pub mod users;
 pub mod workflow;
+#[doc(hidden)]
+pub mod workflow_check;
 
 use delar_store::StoreError;
 use std::fmt;

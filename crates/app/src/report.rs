@@ -58,7 +58,29 @@ pub fn definition(path: Option<&Path>) -> Result<Definition> {
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .with_context(|| format!("kunde inte läsa rapportdefinitionen {}", p.display()))?;
-            Definition::parse(&text, &p.display().to_string()).map_err(AppError::from_display)
+            let mut d = Definition::parse(&text, &p.display().to_string())
+                .map_err(AppError::from_display)?;
+            // The house style's logo, relative to the definition's file.
+            if let Some(stil) = &mut d.stil {
+                if let Some(name) = stil.logotyp.clone() {
+                    let file = p.parent().unwrap_or(Path::new("")).join(&name);
+                    let bytes = std::fs::read(&file).map_err(|e| {
+                        AppError::from_display(format!(
+                            "rapportdefinitionen {}, [stil] logotyp: kunde inte läsa {} ({e}); \
+                             ange en PNG- eller SVG-fil med sökvägen relativ till definitionen",
+                            p.display(),
+                            file.display()
+                        ))
+                    })?;
+                    stil.set_logo(bytes, &name).map_err(|e| {
+                        AppError::from_display(format!(
+                            "rapportdefinitionen {}, [stil]: {e}",
+                            p.display()
+                        ))
+                    })?;
+                }
+            }
+            Ok(d)
         }
     }
 }
@@ -261,6 +283,12 @@ pub fn gather_scoped(
     };
     let mut accuracy = accuracy(store, round)?;
     let mut volumes = volumes(store, round.year)?;
+    // A committee that provides to others: its assignment revenue per purchaser, from the
+    // whole programme area's consolidation (the same eliminations the programme report shows).
+    let provider_sales = match node {
+        Some(code) => provider_sales(store, round, &org, &placement, &mapping, &lines, code)?,
+        None => Vec::new(),
+    };
     if node.is_some() {
         lines.retain(|l| tree.contains(&l.node));
         if let Some((_, p)) = previous.as_mut() {
@@ -313,7 +341,52 @@ pub fn gather_scoped(
             None => budget_changes(store, round)?,
             Some(_) => Vec::new(),
         },
+        provider_sales,
     })
+}
+
+/// What `seller` sells to the other committees of the programme area, per purchaser: the
+/// sale sides of the forecast's eliminations (ledger sign: revenue negative; budgets carry no
+/// purchaser). Empty when there is no programme consolidation or no such sale.
+fn provider_sales(
+    store: &dyn Backend,
+    round: Round,
+    org: &delar_core::Organisation,
+    placement: &Placement,
+    mapping: &delar_core::AccountMapping,
+    lines: &[delar_forecast::ForecastLine],
+    seller: &str,
+) -> Result<Vec<delar_compose::data::ProviderSale>> {
+    let full = placement.tree();
+    let Some(p) = crate::programme::gather(store, round, org, full, placement, mapping, lines)?
+    else {
+        return Ok(Vec::new());
+    };
+    let sales = |c: &delar_consolidate::Consolidation| -> BTreeMap<String, delar_core::Amount> {
+        let mut out = BTreeMap::new();
+        for n in &c.nodes {
+            for e in &n.eliminations {
+                if e.seller.as_deref() == Some(seller) {
+                    if let Some(b) = &e.buyer {
+                        *out.entry(b.clone()).or_insert(delar_core::Amount::ZERO) += e.sale.total();
+                    }
+                }
+            }
+        }
+        out
+    };
+    Ok(sales(&p.forecast)
+        .into_iter()
+        .map(|(b, forecast)| delar_compose::data::ProviderSale {
+            buyer_name: full
+                .node(&b)
+                .map(|n| n.name.clone())
+                .unwrap_or_else(|| b.clone()),
+            buyer: b,
+            forecast,
+        })
+        .filter(|s| !s.forecast.is_zero())
+        .collect())
 }
 
 /// The budget versions of the round's year decided by the end of its cut-off month.
@@ -595,6 +668,7 @@ fn replayed_accuracy(store: &dyn Backend, round: Round) -> Result<Vec<delar_comp
                 Some((lo, hi)) => Some((parse(lo)?, parse(hi)?)),
                 None => None,
             },
+            adopted: r.stored,
         });
     }
     Ok(out)
@@ -753,6 +827,10 @@ pub fn build_all(
         if adef.beslut.mottagare.is_none() {
             adef.beslut.mottagare = programme_committee.clone();
         }
+        // A committee's report wears the municipality's house style unless it has its own.
+        if adef.stil.is_none() {
+            adef.stil = def.stil.clone();
+        }
         let inputs = gather_scoped(store, round, &organisation, Some(&b.nod))?;
         let (report, findings) = build_and_check(&inputs, &adef, draft)
             .with_context(|| format!("bilagan för {}", b.nod))?;
@@ -886,6 +964,39 @@ impl PersonReport {
     }
 }
 
+/// The reports a person may read in a tree (node, name): the programme report (the root)
+/// first, then each committee's, where the person holds the read right on the node itself.
+fn readable(access: &crate::auth::Access, tree: &OrgTree) -> Vec<(String, String)> {
+    let root = tree.root().map(|r| r.code.clone()).unwrap_or_default();
+    std::iter::once(root)
+        .chain(
+            tree.nodes()
+                .iter()
+                .filter(|n| n.kind.is_committee())
+                .map(|n| n.code.clone()),
+        )
+        .filter(|c| access.may(tree, c, crate::auth::Action::Read))
+        .map(|c| {
+            let name = tree.node(&c).map(|n| n.name.clone()).unwrap_or_default();
+            (c, name)
+        })
+        .collect()
+}
+
+/// The reports `user` may read in `round` ([`for_person`]'s rule), for links: the programme
+/// report first, then the committees'; empty for a unit manager.
+pub fn readable_reports(
+    store: &dyn Backend,
+    user: &str,
+    round: Round,
+) -> Result<Vec<(String, String)>> {
+    let Some(access) = crate::auth::Access::load(store, user)? else {
+        return Ok(Vec::new());
+    };
+    let (_, tree) = crate::auth::round_tree(store, &round)?;
+    Ok(readable(&access, &tree))
+}
+
 /// The node whose report covers `code` in `tree`: the root for the root and the programme
 /// area (the programme report), else the committee (nämnd or programnämnd) the node belongs
 /// to. `None` for a node outside the tree or outside every committee.
@@ -972,18 +1083,9 @@ pub fn for_person(
         let inputs = gather_scoped(store, round, &organisation, Some(&code))?;
         build_and_check(&inputs, &def, draft)?
     };
-    let others = std::iter::once(root.clone())
-        .chain(
-            tree.nodes()
-                .iter()
-                .filter(|n| n.kind.is_committee())
-                .map(|n| n.code.clone()),
-        )
-        .filter(|c| *c != code && access.may(&tree, c, crate::auth::Action::Read))
-        .map(|c| {
-            let name = tree.node(&c).map(|n| n.name.clone()).unwrap_or_default();
-            (c, name)
-        })
+    let others = readable(&access, &tree)
+        .into_iter()
+        .filter(|(c, _)| *c != code)
         .collect();
     Ok(PersonReport {
         name: tree.node(&code).map(|n| n.name.clone()).unwrap_or_default(),

@@ -251,6 +251,33 @@ pub fn change_state(
     Ok(store.set_workflow_state(&id, node, from, step.target(), user, c)?)
 }
 
+/// Whether the lines of `node` may be changed now by the person `auth` is for (who may edit
+/// it): refused in a locked round, and for those who may not review the node while it is
+/// submitted or approved.
+pub fn check_editable(store: &dyn Backend, auth: &Authorized, node: &str) -> Result<()> {
+    let id = auth.round.round.id();
+    if auth.round.status == RoundStatus::Locked {
+        return Err(AppError::Invalid(delar_store::locked_message(
+            &id,
+            auth.round.locked_at.as_deref(),
+            auth.round.locked_by.as_deref(),
+        )));
+    }
+    let state = store.workflow_state(&id, node)?;
+    if matches!(
+        state.state,
+        WorkflowState::Submitted | WorkflowState::Approved
+    ) && !auth.access.may(&auth.tree, node, Action::Review)
+    {
+        fail!(
+            "prognosen för {node} är {} och kan inte ändras; återkalla den först (om den inte \
+             är granskad) eller be ekonomen skicka tillbaka den",
+            state.state.label()
+        );
+    }
+    Ok(())
+}
+
 /// A change of one line from the forecast sheet's form.
 #[derive(Clone, Copy, Debug)]
 pub struct LineInput<'a> {
@@ -289,18 +316,9 @@ pub fn save_line(
 ) -> Result<Saved> {
     let auth = authorize(store, user, round, node, Action::Edit)?;
     let id = round.id();
-    let state = store.workflow_state(&id, node)?;
-    if matches!(
-        state.state,
-        WorkflowState::Submitted | WorkflowState::Approved
-    ) && !auth.access.may(&auth.tree, node, Action::Review)
-    {
-        fail!(
-            "prognosen för {node} är {} och kan inte ändras; återkalla den först (om den inte \
-             är granskad) eller be ekonomen skicka tillbaka den",
-            state.state.label()
-        );
-    }
+    // A locked round refuses every save, also one that would change nothing: the person must
+    // learn that the round is closed rather than see "saved".
+    check_editable(store, &auth, node)?;
     let detail = store
         .forecast_line_details(&id)?
         .into_iter()
@@ -613,6 +631,60 @@ pub fn history(
         .filter(|t| under(&t.node))
         .collect();
     Ok((audit, transitions))
+}
+
+/// Set the round's deadline for submitting the units from a typed date (`ÅÅÅÅ-MM-DD`), or
+/// remove it with `None`. Fails with a Swedish message for a date that cannot be read, one
+/// outside the round's year and the year after, a round that does not exist and a locked
+/// round.
+pub fn set_deadline(
+    store: &mut dyn Backend,
+    round: &Round,
+    date: Option<&str>,
+    user: &str,
+) -> Result<Option<delar_core::Date>> {
+    let id = round.id();
+    if store.forecast_round(&id)?.is_none() {
+        return Err(AppError::NotFound(format!(
+            "prognosomgången {id} finns inte; beräkna den först med `delar forecast run --round \
+             {id}`"
+        )));
+    }
+    let date = match date {
+        None => None,
+        Some(t) => {
+            let d = delar_core::Date::parse(t).map_err(|e| {
+                AppError::Invalid(format!(
+                    "tidsfristen \"{t}\" kan inte läsas ({e}); skriv datumet som ÅÅÅÅ-MM-DD, \
+                     till exempel {}-09-05",
+                    round.year
+                ))
+            })?;
+            let y = d.year_month().year();
+            if y < round.year || y > round.year + 1 {
+                fail!(
+                    "tidsfristen {d} ligger inte i {} eller {}, året för {id} och året efter; \
+                     kontrollera årtalet",
+                    round.year,
+                    round.year + 1
+                );
+            }
+            Some(d)
+        }
+    };
+    store.set_round_deadline(&id, date, user)?;
+    Ok(date)
+}
+
+/// Whether a unit in `state` is overdue on `today`: the round's deadline has passed and the
+/// unit has not been submitted (a draft, or returned and not yet submitted again).
+pub fn overdue(
+    deadline: Option<delar_core::Date>,
+    today: delar_core::Date,
+    state: WorkflowState,
+) -> bool {
+    deadline.is_some_and(|d| today > d)
+        && matches!(state, WorkflowState::Draft | WorkflowState::Returned)
 }
 
 /// The bridge of one node from the round before to this one ([`node_bridge`]).
@@ -1209,5 +1281,52 @@ pub(crate) mod tests {
         let rev = sheet(&s, "revisor", &r, "SN41").unwrap();
         assert!(!rev.may_edit);
         assert!(rev.steps.is_empty());
+    }
+
+    #[test]
+    fn a_deadline_is_read_checked_and_makes_unsubmitted_units_overdue() {
+        let mut s = exempel_store();
+        let r = p2();
+        let d = set_deadline(&mut s, &r, Some("2025-09-05"), "admin").unwrap();
+        let d = d.unwrap();
+        assert_eq!(d.to_string(), "2025-09-05");
+        assert_eq!(
+            s.forecast_round("2025-P2").unwrap().unwrap().deadline,
+            Some(d)
+        );
+        for (typed, says) in [
+            ("5 september", "skriv datumet som ÅÅÅÅ-MM-DD"),
+            ("2025-02-30", "kan inte läsas"),
+            ("2052-09-05", "kontrollera årtalet"),
+        ] {
+            let e = set_deadline(&mut s, &r, Some(typed), "admin").unwrap_err();
+            assert!(matches!(e, AppError::Invalid(_)), "{e:?}");
+            assert!(e.to_string().contains(says), "{typed}: {e}");
+        }
+        let missing = Round::parse("2024-P2").unwrap();
+        assert!(matches!(
+            set_deadline(&mut s, &missing, Some("2024-09-05"), "admin"),
+            Err(AppError::NotFound(_))
+        ));
+        assert_eq!(set_deadline(&mut s, &r, None, "admin").unwrap(), None);
+        assert_eq!(s.forecast_round("2025-P2").unwrap().unwrap().deadline, None);
+        // Overdue: past the deadline and not submitted.
+        let day = |t: &str| delar_core::Date::parse(t).unwrap();
+        use WorkflowState::*;
+        for (today, state, late) in [
+            ("2025-09-06", Draft, true),
+            ("2025-09-06", Returned, true),
+            ("2025-09-06", Submitted, false),
+            ("2025-09-06", Approved, false),
+            ("2025-09-05", Draft, false),
+            ("2025-09-04", Returned, false),
+        ] {
+            assert_eq!(
+                overdue(Some(d), day(today), state),
+                late,
+                "{today} {state:?}"
+            );
+        }
+        assert!(!overdue(None, day("2030-01-01"), Draft));
     }
 }

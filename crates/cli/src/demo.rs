@@ -153,6 +153,7 @@ pub fn run(out: &Path, seed: u64, db: Option<&str>) -> Result<ExitCode> {
     for kind in [RoundKind::P1, RoundKind::P2] {
         let round = Round::new(DEMO_YEAR, kind).map_err(|e| anyhow::anyhow!("{e}"))?;
         let s = crate::forecast::run_round(&mut store, &round, &Default::default())?;
+        add_cited_adjustments(&mut store, &round)?;
         let reviewed = review_flagged(&mut store, &round)?;
         print!(
             "  Prognosomgång {}: {} rader, {} flaggade rader granskade",
@@ -214,6 +215,30 @@ pub fn run(out: &Path, seed: u64, db: Option<&str>) -> Result<ExitCode> {
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo";
+
+/// The adjustments the demo's events cite (`delar_demo::followup::DEMO_ADJUSTMENTS`), added
+/// to a round whose cut-off month is at or after the event's, as a controller would with
+/// `delar forecast adjust … --kod`.
+fn add_cited_adjustments(store: &mut SqlStore, round: &Round) -> Result<()> {
+    use delar_forecast::{Adjustment, AdjustmentKind};
+    for (code, node, group, kind, kr, month, comment) in delar_demo::followup::DEMO_ADJUSTMENTS {
+        if *month > round.cutoff {
+            continue;
+        }
+        let kind = AdjustmentKind::from_code(kind)
+            .ok_or_else(|| anyhow::anyhow!("okänd justeringstyp {kind} i demons tabell"))?;
+        let a = Adjustment {
+            kind,
+            amount: Amount::from_ore((kr.round() as i64) * 100),
+            low: None,
+            high: None,
+            comment: (*comment).to_string(),
+            code: Some((*code).to_string()),
+        };
+        store.add_adjustment(&round.id(), node, group, &a, DEMO_REVIEWER)?;
+    }
+    Ok(())
+}
 
 /// Who reviews and locks the demo's rounds (the audit log's user).
 pub const DEMO_REVIEWER: &str = "ekonomienheten";

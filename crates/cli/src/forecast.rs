@@ -163,6 +163,10 @@ pub enum ForecastWhat {
         /// Kommentar (obligatorisk).
         #[arg(long, required_unless_present = "remove")]
         comment: Option<String>,
+        /// Kod som händelseregistret och texterna hänvisar till, till exempel SN-J1 (unik i
+        /// omgången).
+        #[arg(long, alias = "code")]
+        kod: Option<String>,
         /// Ta bort justeringen med detta nummer (se forecast show --node).
         #[arg(long)]
         remove: Option<i64>,
@@ -276,6 +280,25 @@ pub enum ForecastWhat {
         /// Skriv varje fall (serie, år, brytmånad, utfall, metodernas skattningar) som CSV.
         #[arg(long)]
         fall: Option<PathBuf>,
+    },
+    /// Sätt (eller ta bort) omgångens tidsfrist för enheternas inskickning; efter den är en
+    /// enhet som inte skickats in försenad.
+    Tidsfrist {
+        /// Prognosomgång.
+        #[arg(long)]
+        round: String,
+        /// Sista dag för inskickning (ÅÅÅÅ-MM-DD).
+        #[arg(long, required_unless_present = "ta_bort", conflicts_with = "ta_bort")]
+        datum: Option<String>,
+        /// Ta bort tidsfristen.
+        #[arg(long)]
+        ta_bort: bool,
+        /// Databas: en SQLite-fil eller postgres://användare@värd/databas.
+        #[arg(long, default_value_t = crate::db::default_db())]
+        db: String,
+        /// Användare i ändringsloggen.
+        #[arg(long)]
+        user: Option<String>,
     },
     /// Visa omgångarna, eller en omgångs ändringslogg.
     List {
@@ -409,6 +432,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             low,
             high,
             comment,
+            kod,
             remove,
             round,
             db,
@@ -443,10 +467,16 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
                 low,
                 high,
                 comment: comment.unwrap_or_default(),
+                code: kod,
             };
             let id = store.add_adjustment(&round, node, group, &a, &user)?;
+            let cited = a
+                .code
+                .as_deref()
+                .map(|c| format!(", kod {}", c.trim()))
+                .unwrap_or_default();
             println!(
-                "{round} {node}:{group}: {} {} tillagd (justering {id}).",
+                "{round} {node}:{group}: {} {} tillagd (justering {id}{cited}).",
                 kind.name(),
                 tkr(a.amount)
             );
@@ -526,6 +556,31 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        ForecastWhat::Tidsfrist {
+            round,
+            datum,
+            ta_bort: _,
+            db,
+            user,
+        } => {
+            let mut store = crate::db::open(&db)?;
+            let round = parse_round(&round)?;
+            let set = delar_app::workflow::set_deadline(
+                &mut store,
+                &round,
+                datum.as_deref(),
+                &user.unwrap_or_else(default_user),
+            )?;
+            match set {
+                Some(d) => println!(
+                    "Tidsfristen för {} är {d}: enheter som inte har skickat in efter den dagen \
+                     visas som försenade.",
+                    round.id()
+                ),
+                None => println!("Prognosomgången {} har ingen tidsfrist längre.", round.id()),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         ForecastWhat::List { log, db } => {
             let store = crate::db::open(&db)?;
             if let Some(r) = log {
@@ -560,9 +615,12 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
                     r.status.label(),
                     count(r.lines),
                     r.computed_at,
-                    r.locked_at
-                        .map(|t| format!(", låst {t} av {}", r.locked_by.unwrap_or_default()))
+                    r.deadline
+                        .map(|d| format!(", tidsfrist {d}"))
                         .unwrap_or_default()
+                        + &r.locked_at
+                            .map(|t| format!(", låst {t} av {}", r.locked_by.unwrap_or_default()))
+                            .unwrap_or_default()
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -771,6 +829,7 @@ impl<'a> LineJson<'a> {
                     low: a.low,
                     high: a.high,
                     comment: &a.comment,
+                    code: a.code.as_deref(),
                 })
                 .collect(),
             override_by: d.override_by.as_deref(),
@@ -807,6 +866,8 @@ struct AdjustmentJson<'a> {
     #[serde(with = "delar_core::money::kr_string::option")]
     high: Option<Amount>,
     comment: &'a str,
+    /// The code registers cite it by (`SN-J1`), or null.
+    code: Option<&'a str>,
 }
 
 /// A method's result on a line (`full_year` null when it cannot be used; `explanation` then
@@ -1004,8 +1065,13 @@ fn show(
                             (Some(lo), Some(hi)) => format!(" ({} – {})", tkr(lo), tkr(hi)),
                             _ => String::new(),
                         };
+                        let cited = a
+                            .code
+                            .as_deref()
+                            .map(|c| format!(" ({c})"))
+                            .unwrap_or_default();
                         println!(
-                            "  Justering {id}: {} {}{range}: {}",
+                            "  Justering {id}{cited}: {} {}{range}: {}",
                             a.kind.name(),
                             tkr(a.amount),
                             a.comment

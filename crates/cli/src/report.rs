@@ -12,6 +12,17 @@ use delar_core::Round;
 use delar_store::Backend;
 use std::path::{Path, PathBuf};
 
+/// The demo municipality's logo (a simple own drawing).
+const DEMO_LOGO: &str = include_str!("demo-logotyp.svg");
+
+/// The demo definition's house style.
+const DEMO_STYLE: &str = "[stil]\n\
+logotyp = \"logotyp.svg\"\n\
+farg = \"#1D4F6E\"\n\
+accentfarg = \"#E07B00\"\n\
+typsnitt = \"Source Sans 3\"\n\
+kommun = \"Exempelkommun\"\n";
+
 /// Output formats on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutFormat {
@@ -78,7 +89,21 @@ pub fn write_all(
 pub fn demo_report(store: &dyn Backend, out: &Path) -> Result<Vec<PathBuf>> {
     let round = Round::new(crate::demo::DEMO_YEAR, delar_core::RoundKind::P2)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let built = app::build_all(store, round, &Definition::default_definition(), None, false)?;
+    // The demo municipality's house style: the built-in definition with a `[stil]` table and
+    // a logo beside it in `indata/`, read back as any definition file is.
+    let dir = out.parent().unwrap_or(Path::new(".")).join("indata");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("logotyp.svg"), DEMO_LOGO)?;
+    let path = dir.join("rapportdefinition.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "{}\n{DEMO_STYLE}",
+            delar_compose::definition::DEFAULT_DEFINITION
+        ),
+    )?;
+    let def = definition(Some(&path))?;
+    let built = app::build_all(store, round, &def, Some(&path), false)?;
     let findings = app::all_findings(&built);
     if !findings.is_empty() {
         eprint!("{}", delar_report::check::render_findings(&findings));

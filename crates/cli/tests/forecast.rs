@@ -30,6 +30,41 @@ fn rounds_from_run_to_lock_compare_backtest_and_accuracy() {
     assert!(out.contains("rader (") && out.contains("nya"), "{out}");
     let list = ok(&["forecast", "list"], p);
     assert!(list.contains("2025-P1") && list.contains("2025-P2") && list.contains("öppen"));
+    // A deadline for submitting the units, shown by list; a date that cannot be read is
+    // refused in Swedish.
+    let out = ok(
+        &[
+            "forecast",
+            "tidsfrist",
+            "--round",
+            "2025-P2",
+            "--datum",
+            "2025-09-05",
+        ],
+        p,
+    );
+    assert!(
+        out.contains("Tidsfristen för 2025-P2 är 2025-09-05"),
+        "{out}"
+    );
+    assert!(ok(&["forecast", "list"], p).contains("tidsfrist 2025-09-05"));
+    let err = fails(
+        &[
+            "forecast",
+            "tidsfrist",
+            "--round",
+            "2025-P2",
+            "--datum",
+            "5 september",
+        ],
+        p,
+    );
+    assert!(err.contains("skriv datumet som ÅÅÅÅ-MM-DD"), "{err}");
+    let out = ok(
+        &["forecast", "tidsfrist", "--round", "2025-P1", "--ta-bort"],
+        p,
+    );
+    assert!(out.contains("2025-P1 har ingen tidsfrist"), "{out}");
 
     // show: the tree in mnkr; the programme area first.
     let table = ok(&["forecast", "show"], p);

@@ -56,6 +56,21 @@ pub struct Inputs {
     /// versions: name, decision date, amount in ledger sign), oldest first; the budget basis
     /// is the year's budget plus these.
     pub budget_changes: Vec<BudgetChange>,
+    /// For a committee's own report: what it sells to the other committees of the programme
+    /// area per purchaser (the eliminations' sale sides); empty otherwise.
+    pub provider_sales: Vec<ProviderSale>,
+}
+
+/// A provider's assignment revenue from one purchaser (uppdragsintäkter), ledger sign
+/// (revenue negative).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderSale {
+    /// The purchaser's code (`PN`).
+    pub buyer: String,
+    /// Its name.
+    pub buyer_name: String,
+    /// Forecast sales to it for the year.
+    pub forecast: Amount,
 }
 
 /// A budget version decided during the year (`Tilläggsbudget 1`).
@@ -129,6 +144,9 @@ pub struct AccuracyRow {
     pub outcome: Amount,
     /// The forecast's 80 % range (low, high), when it had one.
     pub range: Option<(Amount, Amount)>,
+    /// True when the forecast is the one the round adopted (a stored round); false when it is
+    /// a replay of today's methods at the same cut-off (no stored round that year).
+    pub adopted: bool,
 }
 
 /// Figures of one node × kontogrupp (or the node's total), all in ledger sign.

@@ -54,6 +54,84 @@ pub struct Definition {
     /// The formal layer: who decides, when, and where the report goes (`[beslut]`).
     #[serde(default)]
     pub beslut: Decision,
+    /// The house style (`[stil]`): logo, colours, font, the municipality's name.
+    pub stil: Option<StyleDef>,
+}
+
+/// The house style of a definition (`[stil]`): every renderer uses it (the PDF's cover and
+/// headings, the Word styles, the HTML's CSS, the Excel header fill).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StyleDef {
+    /// The logo: a PNG or SVG file, relative to the definition's file.
+    pub logotyp: Option<String>,
+    /// Primary colour (headings, table headers), `#RRGGBB`.
+    pub farg: Option<String>,
+    /// Accent colour (rules, marks), `#RRGGBB`.
+    pub accentfarg: Option<String>,
+    /// Font family of text and headings (falls back to the embedded fonts).
+    pub typsnitt: Option<String>,
+    /// The municipality's name on the cover and in the running header.
+    pub kommun: Option<String>,
+    /// The logo's image, read by [`StyleDef::set_logo`] from `logotyp`.
+    #[serde(skip)]
+    pub logo: Option<delar_report::Logo>,
+}
+
+impl StyleDef {
+    /// Check the colours and the font name; the message names the key and what to write.
+    pub fn check(&self) -> Result<(), String> {
+        for (key, v) in [("farg", &self.farg), ("accentfarg", &self.accentfarg)] {
+            if let Some(v) = v {
+                if delar_report::parse_colour(v).is_none() {
+                    return Err(format!(
+                        "{key} = \"{v}\" är ingen färg; skriv den som #RRGGBB, t.ex. \"#1F4E79\""
+                    ));
+                }
+            }
+        }
+        if let Some(f) = &self.typsnitt {
+            if f.trim().is_empty()
+                || !f
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+            {
+                return Err(format!(
+                    "typsnitt = \"{f}\" är inget typsnittsnamn; skriv bara namnet, t.ex. \"Source Sans 3\""
+                ));
+            }
+        }
+        if self.logotyp.as_deref().is_some_and(|l| l.trim().is_empty()) {
+            return Err(
+                "logotyp är tom; ange en PNG- eller SVG-fil, relativ till definitionen \
+                        (t.ex. logotyp = \"logotyp.svg\"), eller ta bort raden"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// Take the logo file's bytes (`file` as named in messages); an error when they are
+    /// neither PNG nor SVG.
+    pub fn set_logo(&mut self, bytes: Vec<u8>, file: &str) -> Result<(), String> {
+        self.logo = Some(delar_report::Logo::from_bytes(bytes).ok_or_else(|| {
+            format!(
+                "logotyp = \"{file}\" är varken en PNG- eller en SVG-bild; spara logotypen som \
+                 .png eller .svg och ange den filen"
+            )
+        })?);
+        Ok(())
+    }
+
+    /// The style the report model carries.
+    pub fn house_style(&self) -> delar_report::HouseStyle {
+        delar_report::HouseStyle {
+            logo: self.logo.clone(),
+            primary: self.farg.as_ref().map(|c| c.trim().to_uppercase()),
+            accent: self.accentfarg.as_ref().map(|c| c.trim().to_uppercase()),
+            font: self.typsnitt.as_ref().map(|f| f.trim().to_string()),
+        }
+    }
 }
 
 /// The formal layer of a committee document (`[beslut]` in a definition; `delar report
@@ -262,6 +340,11 @@ pub enum Content {
     Brygga,
     /// Forecast accuracy history per committee (`prognossakerhet`).
     Prognossakerhet,
+    /// A provider committee's assignment revenue per purchaser (`uppdragsintakter`).
+    Uppdragsintakter,
+    /// The action plan when the root is in deficit (`atgardsplan`): per area in deficit its
+    /// drivers, the registered measures and their effect, and the follow-up.
+    Atgardsplan,
     /// Volume × unit price per series pair of a category (`volympris-KATEGORI`), the change
     /// split into volume and price.
     Volympris {
@@ -378,6 +461,10 @@ impl Definition {
         d.beslut
             .check()
             .map_err(|e| DefinitionError(format!("rapportdefinitionen {name}, [beslut]: {e}")))?;
+        if let Some(s) = &d.stil {
+            s.check()
+                .map_err(|e| DefinitionError(format!("rapportdefinitionen {name}, [stil]: {e}")))?;
+        }
         if let Some(b) = d.bilagor.as_deref().filter(|b| *b != "namnder") {
             return Err(DefinitionError(format!(
                 "rapportdefinitionen {name}: bilagor = \"{b}\" känns inte igen; skriv \
@@ -432,5 +519,62 @@ mod tests {
         assert!(e.0.contains("decimaler"), "{e}");
         let e = Definition::parse("[[avsnitt]]\nrubrk = \"A\"\n", "r.toml").unwrap_err();
         assert!(e.0.contains("rubrk"), "{e}");
+    }
+
+    const SECTION: &str = "[[avsnitt]]\nrubrik = \"A\"\n";
+
+    #[test]
+    fn the_house_style_is_read_and_checked() {
+        let d = Definition::parse(
+            &format!(
+                "{SECTION}[stil]\nlogotyp = \"logotyp.svg\"\nfarg = \"#1d4f6e\"\n\
+                 accentfarg = \"#E07B00\"\ntypsnitt = \"Source Sans 3\"\nkommun = \"Exempelkommun\"\n"
+            ),
+            "r.toml",
+        )
+        .unwrap();
+        let mut stil = d.stil.unwrap();
+        assert_eq!(stil.logotyp.as_deref(), Some("logotyp.svg"));
+        let style = stil.house_style();
+        assert_eq!(style.primary.as_deref(), Some("#1D4F6E"));
+        assert_eq!(style.accent.as_deref(), Some("#E07B00"));
+        assert_eq!(style.font.as_deref(), Some("Source Sans 3"));
+        assert!(style.logo.is_none(), "the logo is read by the caller");
+        stil.set_logo(
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec(),
+            "logotyp.svg",
+        )
+        .unwrap();
+        assert!(stil.house_style().logo.is_some());
+        let e = stil
+            .set_logo(b"GIF89a".to_vec(), "logotyp.gif")
+            .unwrap_err();
+        assert!(
+            e.contains("logotyp = \"logotyp.gif\"") && e.contains("PNG"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_bad_colour_or_font_names_the_file_and_key() {
+        for (line, key) in [
+            ("farg = \"blå\"", "farg = \"blå\""),
+            ("accentfarg = \"#12345\"", "accentfarg = \"#12345\""),
+            ("typsnitt = \"Arial\\\"; x\"", "typsnitt"),
+            ("logotyp = \"\"", "logotyp"),
+        ] {
+            let e =
+                Definition::parse(&format!("{SECTION}[stil]\n{line}\n"), "min.toml").unwrap_err();
+            assert!(
+                e.0.starts_with("rapportdefinitionen min.toml, [stil]: ") && e.0.contains(key),
+                "{e}"
+            );
+        }
+        let e = Definition::parse(
+            &format!("{SECTION}[stil]\nfärg = \"#000000\"\n"),
+            "min.toml",
+        )
+        .unwrap_err();
+        assert!(e.0.contains("min.toml") && e.0.contains("färg"), "{e}");
     }
 }

@@ -1093,7 +1093,7 @@ impl<'a> Ctx<'a> {
                         .inputs
                         .mapping
                         .group(&b.group)
-                        .map(|g| g.name.to_lowercase())
+                        .map(|g| delar_core::words::lower(&g.name))
                         .unwrap_or_else(|| b.group.clone());
                     let unit = self
                         .inputs
@@ -1252,9 +1252,51 @@ impl<'a> Ctx<'a> {
             rows,
             identities,
             notes: {
-                let mut n = vec![
-                    "Tidigare år är prognosen den som metoden gav vid samma brytmånad.".into(),
-                ];
+                // Say, per round, whether its forecast is the one adopted then or a replay of
+                // today's methods: only the first measures the forecasts the committee had.
+                let (adopted, replayed): (Vec<_>, Vec<_>) = rounds
+                    .iter()
+                    .partition(|r| acc.iter().filter(|a| a.round == **r).all(|a| a.adopted));
+                let labels = |rs: &[&delar_core::Round]| {
+                    let v: Vec<String> = rs.iter().map(|r| round_label(r)).collect();
+                    match v.split_last() {
+                        Some((last, rest)) if !rest.is_empty() => {
+                            format!("{} och {last}", rest.join(", "))
+                        }
+                        _ => v.concat(),
+                    }
+                };
+                let mut n = Vec::new();
+                if !adopted.is_empty() {
+                    n.push(if adopted.len() == 1 {
+                        format!(
+                            "{} är den helårsprognos som lades i omgången då, sparad i delar.",
+                            labels(&adopted)
+                        )
+                    } else {
+                        format!(
+                            "{} är de helårsprognoser som lades i omgångarna då, sparade i delar.",
+                            labels(&adopted)
+                        )
+                    });
+                }
+                if !replayed.is_empty() {
+                    n.push(if replayed.len() == 1 {
+                        format!(
+                            "{} är återskapad: den prognos dagens metoder ger vid samma \
+                             brytmånad, eftersom ingen omgång sparades det året. Den mäter \
+                             metoden, inte den prognos nämnden fick.",
+                            labels(&replayed)
+                        )
+                    } else {
+                        format!(
+                            "{} är återskapade: de prognoser dagens metoder ger vid samma \
+                             brytmånad, eftersom inga omgångar sparades de åren. De mäter \
+                             metoden, inte de prognoser nämnden fick.",
+                            labels(&replayed)
+                        )
+                    });
+                }
                 if with_ranges {
                     n.push(
                         "Prognosintervallet är prognosens 80 %-intervall, från hur mycket \
@@ -1265,6 +1307,279 @@ impl<'a> Ctx<'a> {
                 }
                 n
             },
+        })
+    }
+
+    /// A provider committee's assignment revenue per purchaser (uppdragsintäkter): the
+    /// full-year forecast of its sales to each committee it sells to, from the programme
+    /// area's eliminations (budgets carry no purchaser, so there is no budget column).
+    /// `None` when it sells nothing to other committees.
+    pub fn provider_table(&self) -> Option<Table> {
+        let sales = &self.inputs.provider_sales;
+        if sales.is_empty() {
+            return None;
+        }
+        let root = self.root()?;
+        let y = self.year();
+        let mut rows: Vec<RowSpec> = sales
+            .iter()
+            .map(|s| RowSpec {
+                key: s.buyer.clone(),
+                label: s.buyer_name.clone(),
+                kind: RowKind::Item,
+                level: 0,
+                figures: Figures {
+                    forecast: s.forecast,
+                    forecast_excl_special: s.forecast,
+                    ..Figures::default()
+                },
+                includes: vec![],
+                scope: format!("uppdrag/{}/{}", root.code, s.buyer),
+            })
+            .collect();
+        let total = Figures {
+            forecast: sales.iter().map(|s| s.forecast).sum(),
+            forecast_excl_special: sales.iter().map(|s| s.forecast).sum(),
+            ..Figures::default()
+        };
+        let includes = rows.iter().map(|r| r.key.clone()).collect();
+        rows.push(RowSpec {
+            key: "summa".into(),
+            label: "Summa uppdragsintäkter".into(),
+            kind: RowKind::Total,
+            level: 0,
+            figures: total,
+            includes,
+            scope: format!("uppdrag/{}", root.code),
+        });
+        let cols = vec![Col::forecast(y)];
+        let mut t = self.table(
+            "uppdragsintakter",
+            format!("{}: uppdragsintäkter per beställare, helår {y}", root.name),
+            &cols,
+            "Beställare",
+            &rows,
+        );
+        t.notes.push(
+            "Försäljning till andra nämnder i programområdet, enligt de interna köp och \
+             försäljningar som elimineras i programområdets sammanställning."
+                .into(),
+        );
+        Some(t)
+    }
+
+    /// The action plan of a report whose root is in deficit (åtgärdsplan): per area under
+    /// the root with a deficit at or above the threshold, the deviation, the kontogrupper that
+    /// drive it, the efficiency measures registered for the area and their forecast effect,
+    /// and when it is followed up. `None` when the root's forecast is not a deficit.
+    pub fn action_plan_table(&self) -> Option<Table> {
+        let root = self.root()?;
+        if self.rollup.total(&root.code).deviation() >= Amount::ZERO {
+            return None;
+        }
+        let tree = &self.inputs.tree;
+        let money = self.money();
+        let year = self.year();
+        let cutoff = self.inputs.round.cutoff;
+        let follow_up = {
+            let next = if cutoff < 4 {
+                "delårsrapporten per april".to_string()
+            } else if cutoff < 8 {
+                "delårsrapporten per augusti".to_string()
+            } else {
+                format!("årsredovisningen {year}")
+            };
+            if cutoff < 11 {
+                format!(
+                    "Månadsuppföljning {} och {next}",
+                    delar_core::period::MONTH_NAMES[cutoff as usize]
+                )
+            } else {
+                format!("I {next}")
+            }
+        };
+        let measures: Vec<&delar_followup::model::EfficiencyMeasure> = self
+            .inputs
+            .followup
+            .as_ref()
+            .map(|f| {
+                f.data
+                    .efficiency
+                    .iter()
+                    .filter(|m| m.month.year() == year)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let under = |node: &str, area: &str| {
+            node == area || tree.ancestors(node).iter().any(|a| a.code == area)
+        };
+        let mut rows = Vec::new();
+        let mut areas: Vec<&OrgNode> = tree.children(&root.code);
+        areas.sort_by_key(|a| self.rollup.total(&a.code).deviation());
+        let mut placed: Vec<&str> = Vec::new();
+        for area in areas {
+            let dev = self.rollup.total(&area.code).deviation();
+            if dev > -self.threshold {
+                continue;
+            }
+            // What drives it: the kontogrupper with the largest deficits in the area.
+            // A cost group's deficit is a higher cost, a revenue group's a lower revenue; a
+            // technical budget post is named as it is.
+            let mut drivers: Vec<(Amount, String)> = self
+                .inputs
+                .mapping
+                .groups()
+                .iter()
+                .map(|g| {
+                    let name = lower_first(&g.name);
+                    let said = match g.kind {
+                        GroupKind::Cost => format!("högre {name}"),
+                        GroupKind::Revenue => format!("lägre {name}"),
+                        _ => name,
+                    };
+                    (self.rollup.group(&area.code, &g.code).deviation(), said)
+                })
+                .filter(|(d, _)| *d <= -self.threshold)
+                .collect();
+            drivers.sort();
+            let analysis = match drivers.as_slice() {
+                [] => "Flera mindre avvikelser".to_string(),
+                [(_, a)] => format!("Främst {a}"),
+                [(_, a), (_, b), ..] => format!("Främst {a} och {b}"),
+            };
+            let mine: Vec<_> = measures
+                .iter()
+                .filter(|m| {
+                    m.ansvar
+                        .as_deref()
+                        .is_some_and(|n| n != root.code && under(n, &area.code))
+                })
+                .collect();
+            placed.extend(mine.iter().map(|m| m.code.as_str()));
+            rows.push((
+                area.code.clone(),
+                area.name.clone(),
+                Some(dev),
+                analysis,
+                mine,
+            ));
+        }
+        if rows.is_empty() {
+            return None;
+        }
+        // Measures of the committee as a whole (ansvar the committee, or none).
+        let common: Vec<_> = measures
+            .iter()
+            .filter(|m| under(&m.committee, &root.code) || root.code == m.committee)
+            .filter(|m| !placed.contains(&m.code.as_str()))
+            .filter(|m| {
+                m.ansvar
+                    .as_deref()
+                    .is_none_or(|n| n == root.code || tree.node(n).is_none())
+            })
+            .collect();
+        if !common.is_empty() {
+            rows.push((
+                format!("{}-gemensamt", root.code),
+                format!("{} gemensamt", root.name),
+                None,
+                "Åtgärder för nämndens hela verksamhet".to_string(),
+                common,
+            ));
+        }
+        let columns = vec![
+            Column {
+                key: "omrade".into(),
+                label: "Område".into(),
+                format: Format::Text,
+            },
+            Column {
+                key: "avvikelse".into(),
+                label: "Avvikelse".into(),
+                format: money,
+            },
+            Column {
+                key: "analys".into(),
+                label: "Analys".into(),
+                format: Format::Text,
+            },
+            Column {
+                key: "atgard".into(),
+                label: "Åtgärd".into(),
+                format: Format::Text,
+            },
+            Column {
+                key: "effekt".into(),
+                label: "Ekonomisk effekt i år".into(),
+                format: money,
+            },
+            Column {
+                key: "uppfoljning".into(),
+                label: "Uppföljning".into(),
+                format: Format::Text,
+            },
+        ];
+        let rows = rows
+            .into_iter()
+            .map(|(code, name, dev, analysis, mine)| {
+                let deviation = match dev {
+                    Some(d) => Cell::new(Value::Amount(d), &money)
+                        .with_source(format!("avvikelse/{code}"), origin("avvikelse", &code)),
+                    None => Cell::empty(),
+                };
+                let (action, effect) = if mine.is_empty() {
+                    (
+                        "Ingen åtgärd registrerad i effektiviseringsregistret".to_string(),
+                        Cell::empty(),
+                    )
+                } else {
+                    let names: Vec<&str> = mine.iter().map(|m| m.name.as_str()).collect();
+                    let sum = mine
+                        .iter()
+                        .fold(Amount::ZERO, |s, m| s + m.forecast.unwrap_or(Amount::ZERO));
+                    (
+                        names.join("; "),
+                        Cell::new(Value::Amount(sum), &money).with_source(
+                            format!("atgardsplan/{code}/effekt"),
+                            "effektiviseringar.csv: prognostiserad effekt",
+                        ),
+                    )
+                };
+                Row {
+                    key: code,
+                    kind: RowKind::Item,
+                    level: 0,
+                    cells: vec![
+                        Cell::text(name),
+                        deviation,
+                        Cell::text(analysis),
+                        Cell::text(action),
+                        effect,
+                        Cell::text(follow_up.clone()),
+                    ],
+                    includes: vec![],
+                }
+            })
+            .collect();
+        Some(Table {
+            id: "atgardsplan".into(),
+            number: 0,
+            caption: format!("Åtgärdsplan för {}", lower_first(&root.name)),
+            unit: Some(self.unit),
+            sign_note: Some(
+                "Avvikelse = budget − prognos; negativ = underskott. Ekonomisk effekt = \
+                 åtgärdernas prognostiserade minskning av nettokostnaden i år."
+                    .into(),
+            ),
+            groups: vec![],
+            columns,
+            rows,
+            identities: vec![],
+            notes: vec![
+                "Områden med ett underskott från tröskelvärdet och uppåt; åtgärderna är de som \
+                 står i effektiviseringsregistret för området."
+                    .into(),
+            ],
         })
     }
 

@@ -805,7 +805,8 @@ fn bound_count(n: usize, fact: &str) -> Inline {
     let f = Format::Number { decimals: 0 };
     Inline::Number(BoundNumber {
         value: Value::Number(n as f64),
-        text: f.render(&Value::Number(n as f64)),
+        // A count of a neuter noun (uppdrag, statsbidrag), in words up to twelve.
+        text: delar_core::words::count_text(n as u64, true),
         format: f,
         source: Some(Source {
             fact: fact.into(),
@@ -1334,7 +1335,7 @@ pub fn volumes(
                 alt: format!(
                 "Linjediagram över {} de senaste 36 månaderna till och med {} {}. Senaste månaden \
                  {} {}, glidande tolvmånadersmedelvärde {} {}.",
-                s.name.to_lowercase(),
+                delar_core::words::lower(&s.name),
                 cutoff.abbr(),
                 cutoff.year(),
                 fmt(last),
@@ -1374,7 +1375,12 @@ pub fn events(ctx: &FollowupContext<'_>) -> Section {
         .data
         .events
         .iter()
-        .filter(|e| e.date.year() == ctx.year && ctx.covers(&e.committee))
+        .filter(|e| {
+            // The year's events up to the cut-off: a P1 report does not tell of May.
+            e.date.year() == ctx.year
+                && e.date.month() <= ctx.cutoff.month()
+                && ctx.covers(&e.committee)
+        })
         .collect();
     rows.sort_by_key(|e| (e.date, ctx.committee_rank(&e.committee)));
     let mut items = Vec::new();
@@ -1473,7 +1479,10 @@ pub fn cost_comparison(ctx: &FollowupContext<'_>) -> Section {
         let slug_area = slug(area);
         let mut t = table(
             format!("jamforelse-{slug_area}"),
-            format!("Nettokostnad {}, kr per invånare", area.to_lowercase()),
+            format!(
+                "Nettokostnad {}, kr per invånare",
+                delar_core::words::lower(area)
+            ),
             Some(Unit::Kr),
             cols,
         );
@@ -1531,7 +1540,7 @@ pub fn cost_comparison(ctx: &FollowupContext<'_>) -> Section {
             .unwrap_or_default();
         let mut text = vec![Inline::Text(format!(
             "{own_name}s nettokostnad för {} {latest} var ",
-            area.to_lowercase()
+            delar_core::words::lower(area)
         ))];
         if let Some(a) = own.and_then(|c| c.cost_per_inhabitant) {
             text.push(Inline::Number(BoundNumber {
@@ -1574,7 +1583,7 @@ pub fn cost_comparison(ctx: &FollowupContext<'_>) -> Section {
             number: 0,
             title: format!(
                 "Nettokostnad {}, kr per invånare {}–{latest}",
-                area.to_lowercase(),
+                delar_core::words::lower(area),
                 years[0]
             ),
             kind: ChartKind::Line,
@@ -1584,7 +1593,7 @@ pub fn cost_comparison(ctx: &FollowupContext<'_>) -> Section {
             alt: format!(
                 "Linjediagram över nettokostnaden för {} i kronor per invånare {}–{latest} för \
                  {own_name} och {} jämförbara kommuner.",
-                area.to_lowercase(),
+                delar_core::words::lower(area),
                 years[0],
                 munis.len().saturating_sub(1)
             ),

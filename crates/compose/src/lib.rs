@@ -71,12 +71,17 @@ pub fn build_with_drafts(
         meta: Meta {
             title: def.titel.clone().unwrap_or_else(|| round.name()),
             subtitle: def.undertitel.clone().unwrap_or(root_name),
-            organisation: inputs.organisation.clone(),
+            organisation: def
+                .stil
+                .as_ref()
+                .and_then(|s| s.kommun.clone())
+                .unwrap_or_else(|| inputs.organisation.clone()),
             round,
             period_label,
             date,
             draft,
             formal: ctx.formal_lines(),
+            style: def.stil.as_ref().map(|s| s.house_style()),
         },
         sections,
     };
@@ -403,6 +408,24 @@ fn section(
                     )))
                 }
             },
+            Content::Uppdragsintakter => match ctx.provider_table() {
+                Some(t) => blocks.push(Block::Table(t)),
+                None => {
+                    ctx.leave_out("uppdragsintakter", None);
+                    blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                        "Nämnden säljer inga uppdrag till andra nämnder i programområdet.",
+                    )))
+                }
+            },
+            Content::Atgardsplan => match ctx.action_plan_table() {
+                Some(t) => blocks.push(Block::Table(t)),
+                None => {
+                    ctx.leave_out("atgardsplan", None);
+                    blocks.push(Block::Paragraph(delar_report::Paragraph::text(
+                        "Prognosen visar inget underskott som kräver en åtgärdsplan.",
+                    )))
+                }
+            },
             Content::Volympris { kategori } => match ctx.volume_price_table(kategori.as_deref()) {
                 Some(t) => {
                     // The volume × price split told in words before the table.
@@ -487,7 +510,7 @@ fn section(
                         "Det finns inga volymer med utfall i år att visa{}.",
                         kategori
                             .as_deref()
-                            .map(|k| format!(" för {}", k.to_lowercase()))
+                            .map(|k| format!(" för {}", delar_core::words::lower(k)))
                             .unwrap_or_default()
                     )))),
                 }

@@ -292,6 +292,76 @@ fn amount(
     }
 }
 
+/// "Effektiviseringarna väntas ge X i år av Y att realisera; Z väntas inte uppnås i år." from the
+/// efficiency table's total row, or `None` without the table or with nothing to realise.
+fn efficiency_sentence(ctx: &Ctx, report: &Report) -> Option<Paragraph> {
+    let t = report.table("effektiviseringar")?;
+    let value = |col: &str| -> Option<Amount> {
+        let cref = CellRef {
+            table: t.id.clone(),
+            row: "summa".into(),
+            column: col.into(),
+        };
+        match report.cell(&cref) {
+            Some((_, _, c)) => match c.value {
+                Value::Amount(a) => Some(a),
+                _ => None,
+            },
+            None => None,
+        }
+    };
+    let (forecast, total, dev) = (value("prognos")?, value("att-na")?, value("avvikelse")?);
+    if total.is_zero() {
+        return None;
+    }
+    let bound = |v: Amount, col: &str, abs: bool| {
+        let mut b = amount(
+            ctx,
+            report,
+            v,
+            &format!("effektivisering/summa/{col}"),
+            "effektiviseringar.csv",
+            Some(("effektiviseringar", "summa", col)),
+            abs,
+        );
+        // The table is in mnkr with one decimal whatever the report's unit.
+        if b.cell.is_none() {
+            let f = Format::Amount {
+                unit: delar_core::Unit::Mnkr,
+                decimals: 1,
+            };
+            b.format = f;
+            b.text = f.render(&Value::Amount(v));
+            if abs {
+                b.text = b.text.trim_start_matches('\u{2212}').to_string();
+            }
+            b.text.push_str("\u{a0}mnkr");
+            b.cell = Some(CellRef {
+                table: "effektiviseringar".into(),
+                row: "summa".into(),
+                column: col.into(),
+            });
+        }
+        Inline::Number(b)
+    };
+    let mut p = Paragraph::default();
+    p.inlines.push(Inline::Text(
+        "Effektiviseringarna i effektiviseringsregistret väntas ge ".into(),
+    ));
+    p.inlines.push(bound(forecast, "prognos", false));
+    p.inlines.push(Inline::Text(" i år av ".into()));
+    p.inlines.push(bound(total, "att-na", false));
+    if dev.ore() < 0 {
+        p.inlines.push(Inline::Text(" att realisera; ".into()));
+        p.inlines.push(bound(dev, "avvikelse", true));
+        p.inlines
+            .push(Inline::Text(" väntas inte uppnås i år.".into()));
+    } else {
+        p.inlines.push(Inline::Text(" att realisera.".into()));
+    }
+    Some(p)
+}
+
 fn surplus_word(dev: Amount) -> &'static str {
     if dev.ore() < 0 {
         "ett underskott"
@@ -473,7 +543,64 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
             )));
             p.inlines.push(Inline::Text(".".into()));
         }
+        // Against last year's outcome: how much the net cost grows (or falls).
+        if !ctx.no_last_year() && !f.last_year.is_zero() {
+            let change = f.forecast - f.last_year;
+            p.inlines
+                .push(Inline::Text(" Nettokostnaden beräknas till ".into()));
+            p.inlines.push(Inline::Number(amount(
+                ctx,
+                report,
+                ctx.shown(f.forecast),
+                &format!("prognos/{}", root.code),
+                "helårsprognos",
+                Some(("drift", "summa", "prognos")),
+                false,
+            )));
+            if change.is_zero() {
+                p.inlines.push(Inline::Text(format!(
+                    ", samma som utfallet {}.",
+                    ctx.year() - 1
+                )));
+            } else {
+                p.inlines.push(Inline::Text(", ".into()));
+                p.inlines.push(Inline::Number(amount(
+                    ctx,
+                    report,
+                    change,
+                    &format!("forandring-fg-ar/{}", root.code),
+                    "helårsprognos − utfall föregående år",
+                    None,
+                    true,
+                )));
+                let pf = Format::Percent { decimals: 1 };
+                let share =
+                    Value::Ratio(change.ore().abs() as f64 / f.last_year.ore().abs() as f64);
+                p.inlines.push(Inline::Text(format!(
+                    " {} än utfallet {} (",
+                    if change.ore() > 0 { "mer" } else { "mindre" },
+                    ctx.year() - 1
+                )));
+                p.inlines.push(Inline::Number(BoundNumber {
+                    text: pf.render(&share),
+                    value: share,
+                    format: pf,
+                    source: Some(Source {
+                        fact: format!("forandring-fg-ar-andel/{}", root.code),
+                        origin: "(helårsprognos − utfall föregående år) / utfall föregående år"
+                            .into(),
+                    }),
+                    cell: None,
+                }));
+                p.inlines.push(Inline::Text(").".into()));
+            }
+        }
         out.push(("analys.summa".to_string(), p));
+        // The efficiency measures: what they are forecast to give this year of what is to be
+        // realised, bound to the efficiency table's totals when the report has it.
+        if let Some(p) = efficiency_sentence(ctx, report) {
+            out.push(("analys.effektiviseringar".to_string(), p));
+        }
         // The budget changes of the year: the budget the deviation is measured against.
         let changes = &ctx.inputs.budget_changes;
         if !changes.is_empty() {
@@ -598,7 +725,7 @@ fn purchaser_provider(ctx: &Ctx, report: &Report) -> Option<Paragraph> {
     p.inlines.push(Inline::Text(format!(
         "{}s avvikelse för {} (",
         purchaser.name,
-        bought.name.to_lowercase()
+        delar_core::words::lower(&bought.name)
     )));
     p.inlines.push(Inline::Number(amount(
         ctx,
@@ -615,7 +742,7 @@ fn purchaser_provider(ctx: &Ctx, report: &Report) -> Option<Paragraph> {
     )));
     p.inlines.push(Inline::Text(format!(
         ") speglas av utförarnas {} (",
-        sold.name.to_lowercase()
+        delar_core::words::lower(&sold.name)
     )));
     for (i, (n, d)) in providers.iter().enumerate() {
         if i > 0 {
@@ -738,7 +865,11 @@ fn committee_paragraph(
         .iter()
         .map(|g| {
             let gf = ctx.rollup.group(&n.code, &g.code);
-            (g.code.clone(), g.name.to_lowercase(), gf.deviation())
+            (
+                g.code.clone(),
+                delar_core::words::lower(&g.name),
+                gf.deviation(),
+            )
         })
         .filter(|(_, _, d)| !d.is_zero())
         .collect();
@@ -904,7 +1035,12 @@ pub fn outlook(ctx: &Ctx, _report: &Report) -> Vec<(String, Paragraph)> {
         let format = Format::Number { decimals: 0 };
         let value = Value::Number(n as f64);
         Inline::Number(BoundNumber {
-            text: format.render(&value),
+            // Two to twelve in words; one stays a digit (its word depends on the noun).
+            text: if (2..=12).contains(&n) {
+                delar_core::words::count_text(n as u64, false)
+            } else {
+                format.render(&value)
+            },
             value,
             format,
             source: Some(Source {

@@ -103,6 +103,7 @@ pub fn officer_report(def: &Definition, report: &Report, appendices: &[&Report])
             date: m.date.clone(),
             draft: m.draft,
             formal: lines,
+            style: m.style.clone(),
         },
         sections,
     };

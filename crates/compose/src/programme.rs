@@ -546,7 +546,7 @@ fn gross_table(inp: &ProgrammeInput<'_>) -> Table {
         number: 0,
         caption: format!(
             "Bruttokostnader och intäkter i {}, prognos {}",
-            inp.name(&root).to_lowercase(),
+            delar_core::words::lower(&inp.name(&root)),
             inp.round.year
         ),
         unit: Some(inp.unit),
@@ -1113,6 +1113,7 @@ mod tests {
                 low: None,
                 high: None,
                 comment: "fler placeringar".into(),
+                code: None,
             }],
             to_date: Amount::ZERO,
             budget: tkr(25_000),
@@ -1211,6 +1212,7 @@ mod tests {
                 date: "2025-09-30".into(),
                 draft: false,
                 formal: Vec::new(),
+                style: None,
             },
             sections,
         };

@@ -96,6 +96,7 @@ fn inputs() -> Inputs {
         low: None,
         high: None,
         comment: "Nya placeringar efter ändrad lagstiftning".into(),
+        code: None,
     });
     let lines = vec![
         line("PN1", "personal", 10.0, 9.0, 6.0),
@@ -140,6 +141,7 @@ fn inputs() -> Inputs {
         programme: None,
         edits: BTreeMap::new(),
         budget_changes: Vec::new(),
+        provider_sales: Vec::new(),
     }
 }
 
@@ -1018,6 +1020,7 @@ fn forecast_ranges_are_stated_bound_and_checked() {
             forecast: mnkr(88.0),
             outcome: mnkr(89.0),
             range: Some((mnkr(86.0), mnkr(90.0))),
+            adopted: false,
         },
         delar_compose::AccuracyRow {
             round: p2,
@@ -1026,6 +1029,7 @@ fn forecast_ranges_are_stated_bound_and_checked() {
             forecast: mnkr(100.0),
             outcome: mnkr(105.0),
             range: Some((mnkr(98.0), mnkr(102.0))),
+            adopted: false,
         },
         delar_compose::AccuracyRow {
             round: p2,
@@ -1034,6 +1038,7 @@ fn forecast_ranges_are_stated_bound_and_checked() {
             forecast: mnkr(188.0),
             outcome: mnkr(194.0),
             range: Some((mnkr(185.0), mnkr(191.0))),
+            adopted: false,
         },
     ];
     let r = build(&Definition::default_definition(), &inp, false).unwrap();
@@ -1427,4 +1432,156 @@ fn the_volume_and_price_split_is_told_in_words_bound_to_the_table() {
     }
     let f = delar_report::check::check(&r);
     assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn a_committee_in_deficit_gets_an_action_plan_from_its_areas_and_registered_measures() {
+    use delar_followup::model::{EfficiencyMeasure, FollowupData};
+    let mut inp = inputs();
+    let measure = |code: &str, ansvar: &str, forecast: f64| EfficiencyMeasure {
+        month: YearMonth::new(2025, 8).unwrap(),
+        committee: "SN".into(),
+        code: code.into(),
+        name: format!("Åtgärd {code}"),
+        account_group: Some("personal".into()),
+        ansvar: Some(ansvar.into()),
+        planned: mnkr(1.0),
+        to_date: None,
+        forecast: Some(mnkr(forecast)),
+        carried_over: Amount::ZERO,
+        comment: None,
+    };
+    let data = FollowupData {
+        efficiency: vec![
+            measure("SN-E1", "SN1", 0.6),
+            measure("SN-E2", "SN1", 0.3),
+            measure("SN-E3", "SN", 0.2),
+        ],
+        ..Default::default()
+    };
+    inp.followup = Some(delar_compose::FollowupInputs {
+        assessment: delar_followup::assess::assess(
+            &data,
+            2025,
+            &data.values,
+            &delar_followup::assess::Rule::default(),
+        ),
+        data,
+        scale: Default::default(),
+        series: Vec::new(),
+        values: Vec::new(),
+        conflicts: Vec::new(),
+    });
+    // The committee's own report: its subtree, with SN1 over budget (personal −3,0, kop
+    // −2,5 incl. the adjustment, revenue +0,5) and SN2 in balance.
+    inp.tree = inp.tree.subtree("SN").unwrap();
+    let ctx = delar_compose::economy::Ctx::new(&inp, &Definition::default_definition());
+    let t = ctx.action_plan_table().expect("SN is in deficit");
+    let keys: Vec<&str> = t.rows.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["SN1", "SN-gemensamt"],
+        "only the area in deficit, then SN as a whole"
+    );
+    let text = |r: usize, c: usize| match &t.rows[r].cells[c].value {
+        delar_report::Value::Text(s) => s.clone(),
+        v => panic!("{v:?}"),
+    };
+    let amount = |r: usize, c: usize| match &t.rows[r].cells[c].value {
+        delar_report::Value::Amount(a) => *a,
+        v => panic!("{v:?}"),
+    };
+    assert_eq!(amount(0, 1), mnkr(-5.0), "SN1's deviation");
+    assert!(text(0, 2).starts_with("Främst högre"), "{}", text(0, 2));
+    assert_eq!(text(0, 3), "Åtgärd SN-E1; Åtgärd SN-E2");
+    assert_eq!(amount(0, 4), mnkr(0.9));
+    assert_eq!(text(1, 3), "Åtgärd SN-E3");
+    assert!(text(0, 5).contains("september"), "{}", text(0, 5));
+    // The deviation cell is the same fact as the operating statement's.
+    assert_eq!(
+        t.rows[0].cells[1].source.as_ref().map(|s| s.fact.as_str()),
+        Some("avvikelse/SN1")
+    );
+
+    // In balance there is no plan.
+    let mut balanced = inputs();
+    balanced.tree = balanced.tree.subtree("PN").unwrap();
+    let ctx = delar_compose::economy::Ctx::new(&balanced, &Definition::default_definition());
+    assert!(ctx.action_plan_table().is_none());
+}
+
+#[test]
+fn the_accuracy_note_says_which_rounds_were_adopted_and_which_replayed() {
+    let mut inp = inputs();
+    let row = |round: &str, node: &str, adopted: bool| delar_compose::AccuracyRow {
+        round: Round::parse(round).unwrap(),
+        node: node.into(),
+        budget: mnkr(100.0),
+        forecast: mnkr(100.0),
+        outcome: mnkr(101.0),
+        range: None,
+        adopted,
+    };
+    inp.accuracy = vec![
+        row("2023-P2", "SN", false),
+        row("2023-P2", "PO", false),
+        row("2024-P2", "SN", true),
+        row("2024-P2", "PO", true),
+    ];
+    let ctx = delar_compose::economy::Ctx::new(&inp, &Definition::default_definition());
+    let t = ctx.accuracy_table().unwrap();
+    let notes = t.notes.join(" ");
+    assert!(
+        notes.contains("P2 2024 är den helårsprognos som lades i omgången"),
+        "{notes}"
+    );
+    assert!(notes.contains("P2 2023 är återskapad"), "{notes}");
+    // All replayed: no claim of an adopted forecast.
+    for r in &mut inp.accuracy {
+        r.adopted = false;
+    }
+    let ctx = delar_compose::economy::Ctx::new(&inp, &Definition::default_definition());
+    let notes = ctx.accuracy_table().unwrap().notes.join(" ");
+    assert!(
+        notes.contains("P2 2023 och P2 2024 är återskapad"),
+        "{notes}"
+    );
+    assert!(!notes.contains("lades i omgången"), "{notes}");
+}
+
+#[test]
+fn a_provider_shows_its_assignment_revenue_per_purchaser() {
+    let mut inp = inputs();
+    inp.tree = inp.tree.subtree("SN").unwrap();
+    let ctx = delar_compose::economy::Ctx::new(&inp, &Definition::default_definition());
+    assert!(ctx.provider_table().is_none(), "sells nothing: no table");
+    inp.provider_sales = vec![
+        delar_compose::data::ProviderSale {
+            buyer: "PN".into(),
+            buyer_name: "Programnämnden".into(),
+            forecast: mnkr(-12.5),
+        },
+        delar_compose::data::ProviderSale {
+            buyer: "VON".into(),
+            buyer_name: "Vård- och omsorgsnämnden".into(),
+            forecast: mnkr(-2.0),
+        },
+    ];
+    let ctx = delar_compose::economy::Ctx::new(&inp, &Definition::default_definition());
+    let t = ctx.provider_table().unwrap();
+    let shown: Vec<(String, Value)> = t
+        .rows
+        .iter()
+        .map(|r| (r.key.clone(), r.cells[1].value.clone()))
+        .collect();
+    // Revenue shown negative under the net-cost-positive convention; the total foots.
+    assert_eq!(
+        shown,
+        vec![
+            ("PN".into(), Value::Amount(mnkr(-12.5))),
+            ("VON".into(), Value::Amount(mnkr(-2.0))),
+            ("summa".into(), Value::Amount(mnkr(-14.5))),
+        ]
+    );
+    assert_eq!(t.rows[2].includes, vec!["PN", "VON"]);
 }

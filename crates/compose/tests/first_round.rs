@@ -92,6 +92,7 @@ fn first_round(budget: bool) -> Inputs {
         programme: None,
         edits: BTreeMap::new(),
         budget_changes: Vec::new(),
+        provider_sales: Vec::new(),
     }
 }
 

@@ -125,6 +125,7 @@ fn inputs() -> Inputs {
         low: None,
         high: None,
         comment: "fler placeringar".into(),
+        code: None,
     });
     let (special, _) = delar_consolidate::special::special_by_level(&tree, &lines);
     let fig = |code: &str| {
@@ -191,6 +192,7 @@ fn inputs() -> Inputs {
         programme: Some(programme),
         edits: BTreeMap::new(),
         budget_changes: Vec::new(),
+        provider_sales: Vec::new(),
     }
 }
 

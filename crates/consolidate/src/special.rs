@@ -161,6 +161,7 @@ mod tests {
                     low: None,
                     high: None,
                     comment: "covid-19".into(),
+                    code: None,
                 })
                 .collect(),
             to_date: Amount::ZERO,

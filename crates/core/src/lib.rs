@@ -8,6 +8,7 @@ pub mod org;
 pub mod period;
 pub mod placement;
 pub mod volume;
+pub mod words;
 
 pub use accounts::{AccountGroup, AccountMapping, GroupKind, UNGROUPED};
 pub use budget::{BudgetLine, BudgetPeriod, Periodisation};

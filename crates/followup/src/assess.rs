@@ -236,21 +236,67 @@ pub struct GoalAssessment {
 impl GoalAssessment {
     /// The proposal's reasoning in Swedish, for the audit trail and a tooltip.
     pub fn explanation(&self, scale: &Scale) -> String {
-        let mut s = format!(
-            "Förslag: {}. {} av {} indikatorer med målvärde uppnås",
-            scale.label(self.proposed),
-            self.indicators_met,
-            self.indicators_with_data
-        );
+        use delar_core::words::count_text;
+        // Counts up to twelve in words, noun and participle agreeing with them.
+        let (met, with) = (self.indicators_met, self.indicators_with_data);
+        let mut s = format!("Förslag: {}. ", scale.label(self.proposed));
+        s.push_str(&match with {
+            0 => "Ingen indikator med målvärde har uppgift".to_string(),
+            1 if met == 1 => "Indikatorn med målvärde uppnås".to_string(),
+            1 => "Indikatorn med målvärde uppnås inte".to_string(),
+            2 if met == 2 => "Båda indikatorerna med målvärde uppnås".to_string(),
+            _ if met == with => format!(
+                "Alla {} indikatorer med målvärde uppnås",
+                count_text(u64::from(with), false)
+            ),
+            _ => {
+                let m = if met == 0 {
+                    "ingen".to_string()
+                } else {
+                    count_text(u64::from(met), false)
+                };
+                format!(
+                    "{} av {} indikatorer med målvärde uppnås",
+                    upper_first(&m),
+                    count_text(u64::from(with), false)
+                )
+            }
+        });
         let missing = self.indicators_judged - self.indicators_with_data;
         if missing > 0 {
-            s.push_str(&format!(" ({missing} saknar uppgift)"));
-        }
-        if self.activities > 0 {
             s.push_str(&format!(
-                "; {} av {} aktiviteter beräknas vara genomförda vid årets slut",
-                self.activities_done, self.activities
+                " ({} saknar uppgift)",
+                count_text(u64::from(missing), false)
             ));
+        }
+        let (done, all) = (self.activities_done, self.activities);
+        match all {
+            0 => {}
+            1 if done == 1 => s.push_str("; aktiviteten beräknas vara genomförd vid årets slut"),
+            1 => s.push_str("; aktiviteten beräknas inte vara genomförd vid årets slut"),
+            2 if done == 2 => {
+                s.push_str("; båda aktiviteterna beräknas vara genomförda vid årets slut")
+            }
+            _ if done == all => s.push_str(&format!(
+                "; alla {} aktiviteter beräknas vara genomförda vid årets slut",
+                count_text(u64::from(all), false)
+            )),
+            _ => {
+                let d = if done == 0 {
+                    "ingen".to_string()
+                } else {
+                    count_text(u64::from(done), false)
+                };
+                s.push_str(&format!(
+                    "; {d} av {} aktiviteter beräknas vara {} vid årets slut",
+                    count_text(u64::from(all), false),
+                    if done <= 1 {
+                        "genomförd"
+                    } else {
+                        "genomförda"
+                    }
+                ));
+            }
         }
         s.push('.');
         if let Some(d) = &self.decision {
@@ -686,3 +732,12 @@ pub fn apply_overrides(a: &mut Assessment, overrides: &[Override]) -> Result<(),
 
 #[cfg(test)]
 mod tests;
+
+/// `s` with its first letter in upper case.
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -17,7 +17,11 @@
 //!   (or `:NÄMND`, and `:INSATS` for one kind of decision); a year's value is its last count,
 //!   the latest year's is to date unless it is December's.
 //! - `volymer`: a series code (the year's average for a stock, sum for a flow), or `A/B` for
-//!   a share in percent of two series (occupied days / available place-days × 100).
+//!   a share in percent of two series (occupied days / available place-days × 100). A term
+//!   ending in `*` sums every series with that prefix (`vob_belagda_dygn_*`: all the homes);
+//!   `platsdygn:TERM` turns a stock of places into available place-days (places × the days
+//!   of each month); `A/befolkning:80-` is A per 1 000 inhabitants of the age band (the
+//!   population register's outcome for the year, else its forecast).
 //! - `jamforelser`: `kostnad:OMRÅDE` (net cost, kr per inhabitant) or `nka:OMRÅDE` (net cost
 //!   deviation, %) of the municipality itself.
 
@@ -377,7 +381,9 @@ pub fn derive(data: &FollowupData, series: &[VolumeSeries], volumes: &[VolumeVal
                 }
             }
             Source::Volume { series: a, per } => {
-                for (year, kind, v) in volume_values(series, volumes, a, per.as_deref()) {
+                for (year, kind, v) in
+                    volume_values(series, volumes, &data.population, a, per.as_deref())
+                {
                     let place = match per {
                         Some(b) => format!("volymerna (volymer.csv, {a}/{b} {year})"),
                         None => format!("volymerna (volymer.csv, {a} {year})"),
@@ -472,23 +478,93 @@ fn staff_figure(s: &StaffFigures, m: StaffMeasure, by_sex: bool) -> Option<Figur
     }
 }
 
+/// A volume term's monthly values: one series (`vob_platser_VON31`), the sum of every series
+/// whose code starts with a prefix (`vob_platser_*`, all of one kind), or `platsdygn:TERM`: a
+/// stock of places times the days of each month (available place-days, a flow). `None` when
+/// no series matches or the kinds differ.
+fn volume_term(
+    series: &[VolumeSeries],
+    values: &[VolumeValue],
+    term: &str,
+) -> Option<(VolumeKind, BTreeMap<YearMonth, f64>)> {
+    let term = term.trim();
+    if let Some(inner) = term.strip_prefix("platsdygn:") {
+        let (kind, m) = volume_term(series, values, inner)?;
+        if kind != VolumeKind::Stock {
+            return None;
+        }
+        let days = |ym: &YearMonth| f64::from(ym.days());
+        return Some((
+            VolumeKind::Flow,
+            m.into_iter().map(|(ym, v)| (ym, v * days(&ym))).collect(),
+        ));
+    }
+    let matched: Vec<&VolumeSeries> = match term.strip_suffix('*') {
+        Some(prefix) => series
+            .iter()
+            .filter(|s| s.code.starts_with(prefix))
+            .collect(),
+        None => series.iter().filter(|s| s.code == term).collect(),
+    };
+    let kind = matched.first()?.kind;
+    if matched.iter().any(|s| s.kind != kind) {
+        return None;
+    }
+    let mut m: BTreeMap<YearMonth, f64> = BTreeMap::new();
+    let mut months: BTreeMap<YearMonth, usize> = BTreeMap::new();
+    for v in values
+        .iter()
+        .filter(|v| matched.iter().any(|s| s.code == v.series))
+    {
+        *m.entry(v.month).or_default() += v.value;
+        *months.entry(v.month).or_default() += 1;
+    }
+    // A month counts only when every matched series has it: a sum of some of the units
+    // would understate the whole.
+    m.retain(|ym, _| months.get(ym) == Some(&matched.len()));
+    Some((kind, m))
+}
+
+/// The population of an age band (`befolkning:80-`, `befolkning:65-79`) per year: the bands
+/// of the register that lie inside it, the year's outcome, else its forecast.
+fn population_of(population: &[Population], band: &str) -> Option<BTreeMap<i32, f64>> {
+    let want = AgeBand::parse(band)?;
+    let inside = |b: &AgeBand| {
+        b.from >= want.from
+            && match (want.to, b.to) {
+                (None, _) => true,
+                (Some(w), Some(t)) => t <= w,
+                (Some(_), None) => false,
+            }
+    };
+    let mut out: BTreeMap<i32, (Basis, f64)> = BTreeMap::new();
+    let years: std::collections::BTreeSet<i32> = population.iter().map(|p| p.year).collect();
+    for y in years {
+        for basis in [Basis::Outcome, Basis::Forecast] {
+            let rows: Vec<&Population> = population
+                .iter()
+                .filter(|p| p.year == y && p.basis == basis && inside(&p.band))
+                .collect();
+            if !rows.is_empty() {
+                out.insert(y, (basis, rows.iter().map(|p| p.total as f64).sum()));
+                break;
+            }
+        }
+    }
+    Some(out.into_iter().map(|(y, (_, v))| (y, v)).collect())
+}
+
 /// A series' value per complete year (outcome) and for the latest incomplete year to its
-/// last month (to date): average for a stock, sum for a flow; with `per`, 100 × a / b.
+/// last month (to date): average for a stock, sum for a flow ([`volume_term`] for the
+/// terms). With `per`, 100 × a / b (a share in percent), or with `per` =
+/// `befolkning:BAND` 1 000 × a / the band's population (per 1 000 inhabitants).
 fn volume_values(
     series: &[VolumeSeries],
     values: &[VolumeValue],
+    population: &[Population],
     a: &str,
     per: Option<&str>,
 ) -> Vec<(i32, ValueKind, f64)> {
-    let monthly = |code: &str| -> Option<(VolumeKind, BTreeMap<YearMonth, f64>)> {
-        let s = series.iter().find(|s| s.code == code)?;
-        let m = values
-            .iter()
-            .filter(|v| v.series == code)
-            .map(|v| (v.month, v.value))
-            .collect();
-        Some((s.kind, m))
-    };
     let agg = |kind: VolumeKind, m: &BTreeMap<YearMonth, f64>, year: i32, to: u8| {
         let xs: Vec<f64> = (1..=to)
             .filter_map(|mo| YearMonth::new(year, mo).ok())
@@ -503,13 +579,27 @@ fn volume_values(
             _ => sum,
         })
     };
-    let Some((ka, ma)) = monthly(a) else {
+    let Some((ka, ma)) = volume_term(series, values, a) else {
         return Vec::new();
     };
-    let b = per.and_then(monthly);
-    if per.is_some() && b.is_none() {
-        return Vec::new();
+    enum Per {
+        None,
+        Series(VolumeKind, BTreeMap<YearMonth, f64>),
+        Inhabitants(BTreeMap<i32, f64>),
     }
+    let per = match per.map(str::trim) {
+        None => Per::None,
+        Some(p) => match p.strip_prefix("befolkning:") {
+            Some(band) => match population_of(population, band) {
+                Some(m) => Per::Inhabitants(m),
+                None => return Vec::new(),
+            },
+            None => match volume_term(series, values, p) {
+                Some((k, m)) => Per::Series(k, m),
+                None => return Vec::new(),
+            },
+        },
+    };
     let mut years: BTreeMap<i32, u8> = BTreeMap::new();
     for ym in ma.keys() {
         let e = years.entry(ym.year()).or_default();
@@ -520,10 +610,14 @@ fn volume_values(
         let Some(x) = agg(ka, &ma, year, last) else {
             continue;
         };
-        let v = match &b {
-            None => x,
-            Some((kb, mb)) => match agg(*kb, mb, year, last) {
+        let v = match &per {
+            Per::None => x,
+            Per::Series(kb, mb) => match agg(*kb, mb, year, last) {
                 Some(y) if y != 0.0 => 100.0 * x / y,
+                _ => continue,
+            },
+            Per::Inhabitants(p) => match p.get(&year) {
+                Some(y) if *y != 0.0 => 1000.0 * x / y,
                 _ => continue,
             },
         };
@@ -785,6 +879,111 @@ mod tests {
         // The typed 97,6 % against 93,0 % from occupied days and places.
         assert_eq!(got.conflicts.len(), 1);
         assert_eq!(got.conflicts[0].register, 93.0);
+    }
+
+    #[test]
+    fn occupancy_of_several_homes_and_places_per_thousand_inhabitants() {
+        let series = |code: &str, kind| VolumeSeries {
+            code: code.into(),
+            name: code.into(),
+            unit: "st".into(),
+            kind,
+            responsible: "VON".into(),
+            category: None,
+            price_series: None,
+        };
+        let all = [
+            series("vob_platser_A", VolumeKind::Stock),
+            series("vob_platser_B", VolumeKind::Stock),
+            series("vob_belagda_dygn_A", VolumeKind::Flow),
+            series("vob_belagda_dygn_B", VolumeKind::Flow),
+        ];
+        // 2024: home A 40 places, B 60; A occupied 38 and B 54 of its places every day.
+        let mut values = Vec::new();
+        for m in 1..=12u8 {
+            let month = ym(2024, m);
+            let days = f64::from(month.days());
+            for (code, v) in [
+                ("vob_platser_A", 40.0),
+                ("vob_platser_B", 60.0),
+                ("vob_belagda_dygn_A", 38.0 * days),
+                ("vob_belagda_dygn_B", 54.0 * days),
+            ] {
+                values.push(VolumeValue {
+                    series: code.into(),
+                    month,
+                    value: v,
+                    comment: None,
+                });
+            }
+        }
+        // 2025 to August: home B reports only to July, so August is not a month of the whole.
+        for m in 1..=8u8 {
+            for (code, v) in [
+                ("vob_platser_A", 40.0),
+                ("vob_belagda_dygn_A", 400.0),
+                ("vob_platser_B", 60.0),
+                ("vob_belagda_dygn_B", 600.0),
+            ] {
+                if m == 8 && code.ends_with('B') {
+                    continue;
+                }
+                values.push(VolumeValue {
+                    series: code.into(),
+                    month: ym(2025, m),
+                    value: v,
+                    comment: None,
+                });
+            }
+        }
+        let population = |year, basis, from, to: Option<u8>, total| Population {
+            year,
+            basis,
+            band: AgeBand { from, to },
+            women: 0,
+            men: 0,
+            total,
+        };
+        let d = FollowupData {
+            indicators: vec![
+                indicator(
+                    "PN05",
+                    SourceKind::Volumes,
+                    "vob_belagda_dygn_*/platsdygn:vob_platser_*",
+                    MeasureKind::Share,
+                ),
+                indicator(
+                    "PN06",
+                    SourceKind::Volumes,
+                    "vob_platser_*/befolkning:80-",
+                    MeasureKind::Value,
+                ),
+            ],
+            population: vec![
+                population(2024, Basis::Outcome, 80, Some(84), 300),
+                population(2024, Basis::Outcome, 85, None, 200),
+                population(2024, Basis::Outcome, 65, Some(79), 5_000),
+                population(2025, Basis::Forecast, 80, None, 520),
+            ],
+            ..Default::default()
+        };
+        let got = derive(&d, &all, &values);
+        let find = |code: &str, kind: ValueKind| {
+            got.values
+                .iter()
+                .find(|v| v.indicator == code && v.kind == kind)
+                .and_then(|v| kmt_total(&v.figure))
+        };
+        // (38 + 54) / (40 + 60) = 92,0 %, whatever the days of the months.
+        assert_eq!(find("PN05", ValueKind::Outcome), Some(92.0));
+        // 100 places per 500 inhabitants 80+ (the 65–79 band is not counted) = 200 per 1 000.
+        assert_eq!(find("PN06", ValueKind::Outcome), Some(200.0));
+        // 2025 runs to July, the last month both homes reported: 100 places per 520 in the
+        // population forecast = 192,3 per 1 000; no August value from home A alone.
+        assert_eq!(find("PN06", ValueKind::ToDate(ym(2025, 7))), Some(192.3));
+        assert_eq!(find("PN06", ValueKind::ToDate(ym(2025, 8))), None);
+        // January–July: 7 000 occupied days of 100 places × 212 days = 33,0 %.
+        assert_eq!(find("PN05", ValueKind::ToDate(ym(2025, 7))), Some(33.0));
     }
 
     #[test]

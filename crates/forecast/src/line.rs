@@ -85,6 +85,9 @@ pub struct Adjustment {
     pub high: Option<Amount>,
     /// Why (mandatory, Swedish).
     pub comment: String,
+    /// The code by which registers and texts cite it (`SN-J1`), unique within the round.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// One forecast line: a node (unit) × a kontogrupp (or account), with its method result and
@@ -373,6 +376,7 @@ mod tests {
             low: None,
             high: None,
             comment: comment.into(),
+            code: None,
         }
     }
 

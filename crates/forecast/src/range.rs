@@ -172,6 +172,7 @@ mod tests {
             low: Some(tk(0)),
             high: Some(tk(80)),
             comment: String::new(),
+            code: None,
         });
         assert_eq!(line_range80(&l, &rows), Some((lo, hi + tk(80))));
         assert_eq!(line_range80(&l, &[]), None);

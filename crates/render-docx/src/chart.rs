@@ -66,3 +66,12 @@ pub(crate) fn svg_to_png(svg: &str) -> Result<Png, String> {
         height,
     })
 }
+
+/// The pixel size of a PNG from its header (`IHDR`); an error for anything else.
+pub(crate) fn png_size(bytes: &[u8]) -> Result<(u32, u32), String> {
+    if bytes.len() < 24 || &bytes[12..16] != b"IHDR" {
+        return Err("PNG-filen saknar bildhuvud (IHDR)".into());
+    }
+    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    Ok((be(16), be(20)))
+}

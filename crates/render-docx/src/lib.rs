@@ -14,17 +14,19 @@
 mod chart;
 mod package;
 
+use delar_report::{layout, LogoFormat};
 use delar_report::{
-    Block, Cell, Chart, Column, Format, Inline, Paragraph as ModelParagraph, Report, Row, RowKind,
-    Section, StatusLevel, Table as ModelTable, Value,
+    Block, Cell, Chart, Inline, Paragraph as ModelParagraph, Report, Row, RowKind, Section,
+    StatusLevel, Table as ModelTable, Value,
 };
 use docx_rs::{
     AbstractNumbering, AlignmentType, BorderType, BreakType, Docx, Footer, Header, IndentLevel,
     Level, LevelJc, LevelOverride, LevelText, LineSpacing, LineSpacingType, NumPages, NumberFormat,
-    Numbering, NumberingId, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading, ShdType,
-    SpecialIndentType, Start, Style, StyleType, Table, TableBorder, TableBorderPosition,
-    TableBorders, TableCell, TableCellBorder, TableCellBorderPosition, TableCellBorders,
-    TableCellMargins, TableLayoutType, TableOfContents, TableOfContentsItem, TableRow, WidthType,
+    Numbering, NumberingId, PageMargin, PageNum, PageOrientationType, PageSize, Paragraph, Pic,
+    Run, RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Table,
+    TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellBorder,
+    TableCellBorderPosition, TableCellBorders, TableCellMargins, TableLayoutType, TableOfContents,
+    TableOfContentsItem, TableRow, WidthType,
 };
 use std::fmt;
 
@@ -57,6 +59,22 @@ impl std::error::Error for DocxError {}
 
 /// Width of the text area in twentieths of a point (A4 with 2,5 cm margins: 16 cm).
 const TEXT_WIDTH: usize = 9070;
+/// A4 in twips.
+const PAGE_WIDTH: u32 = 11906;
+const PAGE_HEIGHT: u32 = 16838;
+/// Width of the text area of a landscape page (29,7 cm less the margins).
+const LANDSCAPE_TEXT_WIDTH: usize = 14000;
+
+/// The page margins: 2,5 cm around, header and footer 1,25 cm from the edge.
+fn page_margin() -> PageMargin {
+    PageMargin::new()
+        .top(1418)
+        .bottom(1418)
+        .left(1418)
+        .right(1418)
+        .header(709)
+        .footer(709)
+}
 /// Width of a chart picture in EMU (16 cm).
 const CHART_WIDTH_EMU: u32 = 5_760_000;
 /// Indent per label level in table cells (twips, 0,5 cm).
@@ -74,6 +92,7 @@ const LIGHT_RULE: &str = "BFBFBF";
 /// Render the report as a DOCX file.
 pub fn render(report: &Report) -> Result<Vec<u8>, DocxError> {
     let mut w = Writer::new(report);
+    w.logo()?;
     w.title_block();
     w.contents();
     for s in &report.sections {
@@ -88,6 +107,13 @@ struct Writer<'a> {
     docx: Docx,
     /// The alt text and caption of each picture in document order.
     pictures: Vec<package::Picture>,
+    /// Colours and fonts.
+    look: Look,
+    /// The running header and footer, repeated in every section.
+    header: Header,
+    footer: Footer,
+    /// A landscape section being filled (a table too wide for a portrait page).
+    landscape: Option<docx_rs::Section>,
     next_num: usize,
     next_bookmark: usize,
 }
@@ -95,28 +121,21 @@ struct Writer<'a> {
 impl<'a> Writer<'a> {
     fn new(report: &'a Report) -> Writer<'a> {
         let meta = &report.meta;
+        let look = Look::of(report);
         let mut docx = Docx::new()
-            .page_size(11906, 16838)
-            .page_margin(
-                PageMargin::new()
-                    .top(1418)
-                    .bottom(1418)
-                    .left(1418)
-                    .right(1418)
-                    .header(709)
-                    .footer(709),
-            )
+            .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+            .page_margin(page_margin())
             .default_fonts(
                 RunFonts::new()
-                    .ascii(FONT)
-                    .hi_ansi(FONT)
-                    .cs(FONT)
-                    .east_asia(FONT),
+                    .ascii(&look.font)
+                    .hi_ansi(&look.font)
+                    .cs(&look.font)
+                    .east_asia(&look.font),
             )
             .default_size(22)
             .created_at(&package::w3c_date(&meta.date))
             .updated_at(&package::w3c_date(&meta.date));
-        for s in styles() {
+        for s in styles(&look) {
             docx = docx.add_style(s);
         }
         docx = docx
@@ -171,7 +190,8 @@ impl<'a> Writer<'a> {
                 .add_run(Run::new().add_text("   "));
         }
         head = head.add_run(Run::new().add_text(running_head(report)));
-        docx = docx.header(Header::new().add_paragraph(head));
+        let header = Header::new().add_paragraph(head);
+        docx = docx.header(header.clone());
         let foot = Paragraph::new()
             .style("Sidfot")
             .align(AlignmentType::Right)
@@ -179,24 +199,111 @@ impl<'a> Writer<'a> {
             .add_page_num(PageNum::new())
             .add_run(Run::new().add_text(" av "))
             .add_num_pages(NumPages::new());
-        docx = docx.footer(Footer::new().add_paragraph(foot));
+        let footer = Footer::new().add_paragraph(foot);
+        docx = docx.footer(footer.clone());
         Writer {
             report,
             docx,
             pictures: Vec::new(),
+            look,
+            header,
+            footer,
+            landscape: None,
             next_num: ORDERED_ABSTRACT + 1,
             next_bookmark: 1,
         }
     }
 
     fn para(&mut self, p: Paragraph) {
+        if let Some(s) = self.landscape.take() {
+            self.landscape = Some(s.add_paragraph(p));
+            return;
+        }
         let docx = std::mem::take(&mut self.docx);
         self.docx = docx.add_paragraph(p);
     }
 
     fn table(&mut self, t: Table) {
+        if let Some(s) = self.landscape.take() {
+            self.landscape = Some(s.add_table(t));
+            return;
+        }
         let docx = std::mem::take(&mut self.docx);
         self.docx = docx.add_table(t);
+    }
+
+    /// A section with the document's margins, running header and footer.
+    fn section_of(&self, landscape: bool) -> docx_rs::Section {
+        let (w, h) = if landscape {
+            (PAGE_HEIGHT, PAGE_WIDTH)
+        } else {
+            (PAGE_WIDTH, PAGE_HEIGHT)
+        };
+        let mut size = PageSize::new().size(w, h);
+        if landscape {
+            size = size.orient(PageOrientationType::Landscape);
+        }
+        docx_rs::Section::new()
+            .page_size(size)
+            .page_margin(page_margin())
+            .header(self.header.clone())
+            .footer(self.footer.clone())
+    }
+
+    /// End the portrait pages so far and put what follows on landscape pages.
+    fn begin_landscape(&mut self) {
+        let end = self.section_of(false);
+        let docx = std::mem::take(&mut self.docx);
+        self.docx = docx.add_section(end);
+        self.landscape = Some(self.section_of(true));
+    }
+
+    /// End the landscape pages; what follows is portrait again.
+    fn end_landscape(&mut self) {
+        if let Some(s) = self.landscape.take() {
+            let docx = std::mem::take(&mut self.docx);
+            self.docx = docx.add_section(s);
+        }
+    }
+
+    /// The house style's logo on the title page, 2,2 cm high, with its alt text.
+    fn logo(&mut self) -> Result<(), DocxError> {
+        let meta = &self.report.meta;
+        let Some(logo) = meta.style.as_ref().and_then(|s| s.logo.as_ref()) else {
+            return Ok(());
+        };
+        let alt = format!("Logotyp {}", meta.organisation)
+            .trim_end()
+            .to_string();
+        let png = match logo.format {
+            LogoFormat::Svg => chart::svg_to_png(&String::from_utf8_lossy(&logo.bytes)),
+            LogoFormat::Png => chart::png_size(&logo.bytes).map(|(width, height)| chart::Png {
+                bytes: logo.bytes.clone(),
+                width,
+                height,
+            }),
+        }
+        .map_err(|message| DocxError::Chart {
+            chart: alt.clone(),
+            message,
+        })?;
+        const HEIGHT_EMU: u64 = 792_000;
+        let width_emu = (HEIGHT_EMU * png.width as u64 / png.height.max(1) as u64)
+            .min(CHART_WIDTH_EMU as u64) as u32;
+        let n = self.pictures.len() + 1;
+        let pic = Pic::new_with_dimensions(png.bytes, png.width, png.height)
+            .id(format!("rIdImage{n}"))
+            .size(width_emu, HEIGHT_EMU as u32);
+        self.pictures.push(package::Picture {
+            name: alt.clone(),
+            descr: alt,
+        });
+        self.para(
+            Paragraph::new()
+                .align(AlignmentType::Right)
+                .add_run(Run::new().add_image(pic)),
+        );
+        Ok(())
     }
 
     fn title_block(&mut self) {
@@ -331,7 +438,11 @@ impl<'a> Writer<'a> {
                     .color("auto")
                     .fill("EAF1F8"),
             )
-            .set_borders(borders(&[(TableCellBorderPosition::Left, 24, ACCENT)]));
+            .set_borders(borders(&[(
+                TableCellBorderPosition::Left,
+                24,
+                &self.look.accent,
+            )]));
         for pos in [
             TableCellBorderPosition::Top,
             TableCellBorderPosition::Bottom,
@@ -341,7 +452,7 @@ impl<'a> Writer<'a> {
                 TableCellBorder::new(pos)
                     .border_type(BorderType::Single)
                     .size(4)
-                    .color(ACCENT),
+                    .color(self.look.primary.as_str()),
             );
         }
         if !title.is_empty() {
@@ -364,6 +475,13 @@ impl<'a> Writer<'a> {
     }
 
     fn model_table(&mut self, t: &ModelTable) {
+        // A table whose columns do not fit a portrait page even at 7 pt goes on landscape pages.
+        let mut layout = column_widths(t, TEXT_WIDTH);
+        let landscape = !layout.fits;
+        if landscape {
+            layout = column_widths(t, LANDSCAPE_TEXT_WIDTH);
+            self.begin_landscape();
+        }
         self.para(
             Paragraph::new()
                 .style("Tabellrubrik")
@@ -378,7 +496,6 @@ impl<'a> Writer<'a> {
                     .add_run(Run::new().add_text(note)),
             );
         }
-        let layout = column_widths(t);
         let size = layout.size;
         let grid = layout.widths;
         let mut rows = Vec::new();
@@ -387,16 +504,18 @@ impl<'a> Writer<'a> {
             let mut col = 0;
             for g in &t.groups {
                 let span = g.span.max(1);
-                let numeric = t.columns.get(col).is_some_and(|c| c.format.is_numeric());
+                let numeric = layout::right_aligned(t, col);
                 let mut p = Paragraph::new().style("Tabellhuvud");
                 if numeric || span > 1 {
                     p = p.align(AlignmentType::Center);
                 }
+                // the same fill as the column header below, so the header reads as one band
                 let mut cell = TableCell::new()
                     .width(
                         grid[col..(col + span).min(grid.len())].iter().sum(),
                         WidthType::Dxa,
                     )
+                    .shading(header_fill())
                     .grid_span(span)
                     .add_paragraph(p.add_run(Run::new().add_text(&g.label).size(size)));
                 if !g.label.is_empty() {
@@ -411,25 +530,17 @@ impl<'a> Writer<'a> {
             .columns
             .iter()
             .zip(&grid)
-            .map(|(c, w)| {
+            .enumerate()
+            .map(|(i, (c, w))| {
                 let mut p = Paragraph::new().style("Tabellhuvud");
-                if c.format.is_numeric() || c.format == Format::Status {
-                    p = p.align(if c.format.is_numeric() {
-                        AlignmentType::Right
-                    } else {
-                        AlignmentType::Left
-                    });
+                if layout::right_aligned(t, i) {
+                    p = p.align(AlignmentType::Right);
                 }
                 TableCell::new()
                     .width(*w, WidthType::Dxa)
-                    .shading(
-                        Shading::new()
-                            .shd_type(ShdType::Clear)
-                            .color("auto")
-                            .fill("F2F2F2"),
-                    )
+                    .shading(header_fill())
                     .set_borders(borders(&[(TableCellBorderPosition::Bottom, 8, "000000")]))
-                    .add_paragraph(p.add_run(Run::new().add_text(&c.label).size(size)))
+                    .add_paragraph(p.add_run(Run::new().add_text(header_text(&c.label)).size(size)))
             })
             .collect();
         rows.push(TableRow::new(header).cant_split());
@@ -471,6 +582,9 @@ impl<'a> Writer<'a> {
             );
         }
         self.para(Paragraph::new().style("Eftertabell"));
+        if landscape {
+            self.end_landscape();
+        }
     }
 
     fn chart(&mut self, c: &Chart) -> Result<(), DocxError> {
@@ -563,101 +677,106 @@ fn colour(level: StatusLevel) -> &'static str {
     level.colour().trim_start_matches('#')
 }
 
+/// A column header as Word should break it: at spaces, never after the dash of a range
+/// (`jan–aug`, held together by a word joiner on each side), and a word longer than any
+/// column gets soft hyphens at its syllables (`kost-nads-budget`), never letter by letter.
+fn header_text(label: &str) -> String {
+    let out = layout::join_ranges(label);
+    // a word too long for any column breaks at a syllable, with a hyphen
+    out.split(' ')
+        .map(layout::soft_hyphens)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The header rows' fill: light grey behind black text.
+fn header_fill() -> Shading {
+    Shading::new()
+        .shd_type(ShdType::Clear)
+        .color("auto")
+        .fill("F2F2F2")
+}
+
+/// The document's colours and fonts: the house style's where the report has one, else
+/// the built-in blue and Calibri. Colours without `#`, as Word writes them.
+struct Look {
+    primary: String,
+    accent: String,
+    font: String,
+    heading_font: String,
+}
+
+impl Look {
+    fn of(report: &Report) -> Look {
+        let style = report.meta.style.as_ref();
+        let colour = |c: Option<&String>| {
+            c.filter(|c| delar_report::parse_colour(c).is_some())
+                .map(|c| c.trim_start_matches('#').to_uppercase())
+        };
+        let font = style.and_then(|s| s.font.clone());
+        Look {
+            primary: colour(style.and_then(|s| s.primary.as_ref()))
+                .unwrap_or_else(|| ACCENT.into()),
+            accent: colour(style.and_then(|s| s.accent.as_ref())).unwrap_or_else(|| ACCENT.into()),
+            heading_font: font.clone().unwrap_or_else(|| HEADING_FONT.into()),
+            font: font.unwrap_or_else(|| FONT.into()),
+        }
+    }
+}
+
 /// How a table is laid out: column widths in twips and the font size in half-points.
 struct Layout {
     widths: Vec<usize>,
     size: usize,
+    /// Every column's minimum fits (else the widths are scaled down and words may break).
+    fits: bool,
 }
 
-/// Column widths: every column has a minimum (numbers: their longest text, so figures never
-/// wrap; text: its longest word) and a wish (numbers: also their longest header word; text:
-/// its longest text, at most 40 characters). Wide tables get a smaller font (9, 8 or 7 pt)
-/// before anything is squeezed; what is left over goes to the label column.
-fn column_widths(t: &ModelTable) -> Layout {
+/// Column widths from the content (`delar_report::layout`): every header word, figure, date
+/// and code whole, the rest shared by what each column would like. A wide table gets a
+/// smaller font (9, 8 or 7 pt) before anything is squeezed below its minimum; only when
+/// even 7 pt does not hold every minimum are the columns scaled down. The widths are
+/// measured for a wide substitute font (LibreOffice without Calibri), so they also hold where
+/// Calibri is missing.
+fn column_widths(t: &ModelTable, text_width: usize) -> Layout {
     if t.columns.is_empty() {
         return Layout {
-            widths: vec![TEXT_WIDTH],
+            widths: vec![text_width],
             size: 18,
+            fits: true,
         };
     }
-    // Cell margins left and right, plus a little air.
-    const PAD: usize = 200;
-    let longest_word = |s: &str| {
-        s.split_whitespace()
-            .map(|w| w.chars().count())
-            .max()
-            .unwrap_or(0)
+    // Cell margins left and right (85 twips each) plus a little air.
+    const PAD: f64 = 230.0;
+    let needs = layout::column_needs(t);
+    // Twips per character at `pt` points: 0,62 em, the digits of DejaVu Sans.
+    let per_char = |pt: usize| pt as f64 * 20.0 * 0.62;
+    let fits = |pt: usize, f: &dyn Fn(&layout::ColumnNeed) -> f64| {
+        needs.iter().map(|n| f(n) * per_char(pt) + PAD).sum::<f64>() <= text_width as f64
     };
-    // (minimum, wish) in characters, and whether the column is text.
-    let cols: Vec<(usize, usize, bool)> = t
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let cells = t.rows.iter().filter_map(|r| r.cells.get(i));
-            let longest = cells
-                .clone()
-                .map(|c| c.text.chars().count())
-                .max()
-                .unwrap_or(0);
-            let word = longest_word(&c.label);
-            match c.format {
-                Format::Text => {
-                    let cell_word = cells.map(|c| longest_word(&c.text)).max().unwrap_or(0);
-                    let min = cell_word.max(word).max(6);
-                    (min, longest.min(40).max(min), true)
-                }
-                Format::Status => ((longest + 2).max(6), (longest + 2).max(word), false),
-                _ => (longest.max(3), longest.max(word), false),
-            }
-        })
-        .collect();
-    // Twips per character of bold figures at `pt` points (a wide font, so that a substitute
-    // for Calibri also fits).
-    let per_char = |pt: usize| pt * 14;
-    let sum = |pt: usize, f: &dyn Fn(&(usize, usize, bool)) -> usize| -> usize {
-        cols.iter().map(|x| f(x) * per_char(pt) + PAD).sum()
-    };
-    let comfortable = |pt| sum(pt, &|x| if x.2 { x.0 } else { x.1 }) <= TEXT_WIDTH;
-    // When nothing fits comfortably, the smallest font breaks the fewest header words.
+    // The largest size at which the figure columns get their wish and text columns their
+    // minimum (text may wrap), else every column its minimum.
     let pt = [9usize, 8, 7]
         .into_iter()
-        .find(|&pt| comfortable(pt))
-        .unwrap_or(7);
+        .find(|&pt| fits(pt, &|n| if n.text { n.min } else { n.want }))
+        .or_else(|| [9usize, 8, 7].into_iter().find(|&pt| fits(pt, &|n| n.min)));
+    let fitting = pt.is_some();
+    let pt = pt.unwrap_or(7);
     let c = per_char(pt);
-    let min: Vec<usize> = cols.iter().map(|x| x.0 * c + PAD).collect();
-    let mut widths: Vec<usize> = cols.iter().map(|x| x.1 * c + PAD).collect();
-    // Squeeze text columns, then numbers, towards their minimum.
-    for text_first in [true, false] {
-        let total: usize = widths.iter().sum();
-        if total <= TEXT_WIDTH {
-            break;
-        }
-        let over = total - TEXT_WIDTH;
-        let room: usize = (0..cols.len())
-            .filter(|&i| cols[i].2 == text_first)
-            .map(|i| widths[i] - min[i])
-            .sum();
-        if room == 0 {
-            continue;
-        }
-        let take = over.min(room);
-        for i in (0..cols.len()).filter(|&i| cols[i].2 == text_first) {
-            let r = widths[i] - min[i];
-            widths[i] -= (r * take).div_ceil(room).min(r);
-        }
-    }
+    let chars = layout::fit(&needs, text_width as f64 / c, PAD / c);
+    let mut widths: Vec<usize> = chars.iter().map(|w| (w * c).floor() as usize).collect();
     let total: usize = widths.iter().sum();
-    if total > TEXT_WIDTH {
+    if total > text_width {
         for w in &mut widths {
-            *w = *w * TEXT_WIDTH / total;
+            *w = *w * text_width / total;
         }
     }
     let total: usize = widths.iter().sum();
-    widths[0] += TEXT_WIDTH.saturating_sub(total);
+    widths[0] += text_width.saturating_sub(total);
     Layout {
         widths,
         size: pt * 2,
+        fits: fitting,
     }
 }
 
@@ -666,22 +785,29 @@ fn body_row(t: &ModelTable, r: &Row, grid: &[usize], size: usize) -> TableRow {
         .columns
         .iter()
         .enumerate()
-        .map(|(i, col)| {
+        .map(|(i, _)| {
             let empty = Cell::empty();
             let cell = r.cells.get(i).unwrap_or(&empty);
             let mut tc = TableCell::new().width(grid[i], WidthType::Dxa);
             if r.kind == RowKind::Total {
                 tc = tc.set_borders(borders(&[(TableCellBorderPosition::Top, 8, "000000")]));
             }
-            tc.add_paragraph(body_paragraph(r, i, col, cell, size))
+            tc.add_paragraph(body_paragraph(
+                r,
+                i,
+                layout::right_aligned(t, i),
+                cell,
+                size,
+            ))
         })
         .collect();
     TableRow::new(cells)
 }
 
-fn body_paragraph(r: &Row, i: usize, col: &Column, cell: &Cell, size: usize) -> Paragraph {
+/// A body cell's paragraph; `right` for a column of figures.
+fn body_paragraph(r: &Row, i: usize, right: bool, cell: &Cell, size: usize) -> Paragraph {
     let mut p = Paragraph::new().style("Tabelltext");
-    if col.format.is_numeric() {
+    if right {
         p = p.align(AlignmentType::Right);
     }
     if i == 0 {
@@ -710,7 +836,7 @@ fn body_paragraph(r: &Row, i: usize, col: &Column, cell: &Cell, size: usize) -> 
 
 /// The paragraph and character styles the document uses. Heading styles carry the built-in
 /// names (`heading 1`) so Word treats them as headings (navigation pane, table of contents).
-fn styles() -> Vec<Style> {
+fn styles(look: &Look) -> Vec<Style> {
     let spacing = |before: u32, after: u32| LineSpacing::new().before(before).after(after);
     let heading = |level: usize, size: usize, before: u32| {
         Style::new(format!("Heading{level}"), StyleType::Paragraph)
@@ -721,13 +847,13 @@ fn styles() -> Vec<Style> {
             .outline_lvl(level - 1)
             .fonts(
                 RunFonts::new()
-                    .ascii(HEADING_FONT)
-                    .hi_ansi(HEADING_FONT)
-                    .cs(HEADING_FONT),
+                    .ascii(look.heading_font.as_str())
+                    .hi_ansi(look.heading_font.as_str())
+                    .cs(look.heading_font.as_str()),
             )
             .size(size)
             .bold()
-            .color(ACCENT)
+            .color(look.primary.as_str())
             .line_spacing(spacing(before, 120))
     };
     let para = |id: &str, name: &str| {
@@ -748,12 +874,12 @@ fn styles() -> Vec<Style> {
         para("Title", "Title")
             .fonts(
                 RunFonts::new()
-                    .ascii(HEADING_FONT)
-                    .hi_ansi(HEADING_FONT)
-                    .cs(HEADING_FONT),
+                    .ascii(look.heading_font.as_str())
+                    .hi_ansi(look.heading_font.as_str())
+                    .cs(look.heading_font.as_str()),
             )
             .size(56)
-            .color(ACCENT)
+            .color(look.primary.as_str())
             .line_spacing(spacing(2400, 240)),
         para("Subtitle", "Subtitle")
             .size(32)
@@ -770,13 +896,13 @@ fn styles() -> Vec<Style> {
         para("Innehallsrubrik", "TOC Heading")
             .fonts(
                 RunFonts::new()
-                    .ascii(HEADING_FONT)
-                    .hi_ansi(HEADING_FONT)
-                    .cs(HEADING_FONT),
+                    .ascii(look.heading_font.as_str())
+                    .hi_ansi(look.heading_font.as_str())
+                    .cs(look.heading_font.as_str()),
             )
             .size(32)
             .bold()
-            .color(ACCENT)
+            .color(look.primary.as_str())
             .line_spacing(spacing(0, 240)),
         para("ToC1", "toc 1").line_spacing(spacing(120, 40)).bold(),
         para("ToC2", "toc 2")
@@ -817,7 +943,7 @@ fn styles() -> Vec<Style> {
             .line_spacing(spacing(0, 120)),
         para("Rutrubrik", "Rutrubrik")
             .bold()
-            .color(ACCENT)
+            .color(look.primary.as_str())
             .line_spacing(spacing(0, 80)),
         para("Rutbrodtext", "Rutbrödtext").line_spacing(spacing(0, 80)),
         para("Diagram", "Diagram").line_spacing(spacing(240, 0)),
@@ -849,7 +975,7 @@ fn borders(sides: &[(TableCellBorderPosition, usize, &str)]) -> TableCellBorders
 #[cfg(test)]
 mod tests {
     use super::*;
-    use delar_report::{Column, Row};
+    use delar_report::{Column, Format, Row};
 
     fn wide_table(columns: usize) -> ModelTable {
         let mut t = delar_report::fixture::sample()
@@ -892,29 +1018,56 @@ mod tests {
 
     #[test]
     fn tables_fill_the_text_width_and_figures_fit() {
-        // Eleven columns of eight-character figures do not fit a portrait page even at 7 pt:
-        // they are scaled down (and may wrap) but still fill the width exactly.
-        let layout = column_widths(&wide_table(11));
-        assert_eq!(layout.widths.iter().sum::<usize>(), TEXT_WIDTH);
-        for n in [2, 5, 8] {
+        // Nine columns under long header words do not fit a portrait page even at 7 pt:
+        // they go on a landscape page, where every figure and header word has room.
+        let portrait = column_widths(&wide_table(9), TEXT_WIDTH);
+        assert!(!portrait.fits);
+        assert_eq!(portrait.widths.iter().sum::<usize>(), TEXT_WIDTH);
+        let landscape = column_widths(&wide_table(9), LANDSCAPE_TEXT_WIDTH);
+        assert!(landscape.fits);
+        assert_eq!(landscape.widths.iter().sum::<usize>(), LANDSCAPE_TEXT_WIDTH);
+        for n in [2, 4, 5] {
             let t = wide_table(n);
-            let layout = column_widths(&t);
+            let layout = column_widths(&t, TEXT_WIDTH);
+            assert!(layout.fits, "{n} columns");
             assert_eq!(
                 layout.widths.iter().sum::<usize>(),
                 TEXT_WIDTH,
                 "{n} columns"
             );
             let pt = layout.size / 2;
-            // Every figure (−1 358,2: 8 characters) has room on one line.
+            let per_char = pt as f64 * 20.0 * 0.62;
+            // Every figure (−1 358,2: 8 characters) and the bold header word
+            // "Kostnadsbudget" (14 letters, hyphenated above 13) have room on one line.
             for w in &layout.widths[1..] {
-                assert!(*w >= 8 * pt * 14 + 200, "{n} columns: {w} at {pt} pt");
+                assert!(
+                    *w as f64 >= 8.0 * per_char + 230.0,
+                    "{n} columns: {w} at {pt} pt"
+                );
+                assert!(
+                    *w as f64 >= 13.0 * 1.15 * per_char,
+                    "{n} columns: {w} at {pt} pt"
+                );
             }
             // The label column keeps at least its longest word.
-            assert!(layout.widths[0] >= "programområde".chars().count() * pt * 14);
+            assert!(layout.widths[0] as f64 >= "programområde".chars().count() as f64 * per_char);
         }
-        // Narrow tables keep the normal size, wide ones get smaller.
-        assert_eq!(column_widths(&wide_table(3)).size, 18);
-        assert_eq!(column_widths(&wide_table(11)).size, 14);
+        // Narrow tables keep the normal size, wider ones get smaller.
+        assert_eq!(column_widths(&wide_table(3), TEXT_WIDTH).size, 18);
+        assert!(column_widths(&wide_table(5), TEXT_WIDTH).size < 18);
+    }
+
+    #[test]
+    fn header_ranges_hold_and_long_words_hyphenate() {
+        assert_eq!(
+            header_text("Utfall jan–aug 2025"),
+            "Utfall jan\u{2060}–\u{2060}aug 2025"
+        );
+        assert_eq!(header_text("Prognos 2025"), "Prognos 2025");
+        assert_eq!(
+            header_text("i % av kostnadsbudget").replace('\u{ad}', "-"),
+            "i % av kost-nads-budget"
+        );
     }
 
     #[test]

@@ -95,7 +95,12 @@ fn every_table_cell_and_bound_number_is_in_the_document() {
     let files = unzip(&render(&r));
     let doc = part(&files, "word/document.xml");
     let paras = paragraphs(&doc);
-    let texts: Vec<&str> = paras.iter().map(|(_, t)| t.as_str()).collect();
+    // column headers carry invisible line-break hints (word joiners, soft hyphens)
+    let clean: Vec<String> = paras
+        .iter()
+        .map(|(_, t)| t.replace(['\u{2060}', '\u{ad}'], ""))
+        .collect();
+    let texts: Vec<&str> = clean.iter().map(String::as_str).collect();
     for t in r.tables() {
         assert!(texts.contains(&t.title().as_str()), "title {}", t.title());
         if let Some(n) = &t.sign_note {
@@ -383,4 +388,33 @@ fn empty_report_renders() {
     r.sections.clear();
     let bytes = render(&r);
     docx_rs::read_docx(&bytes).expect("well-formed");
+}
+
+#[test]
+fn house_style_sets_heading_colour_font_and_cover_logo() {
+    let mut r = sample();
+    r.meta.style = Some(delar_report::HouseStyle {
+        logo: delar_report::Logo::from_bytes(
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 40 20\" width=\"40\" \
+              height=\"20\"><rect width=\"40\" height=\"20\" fill=\"#1D4F6E\"/></svg>"
+                .to_vec(),
+        ),
+        primary: Some("#1D4F6E".into()),
+        accent: Some("#E07B00".into()),
+        font: Some("Source Sans 3".into()),
+    });
+    let files = unzip(&render(&r));
+    let styles = part(&files, "word/styles.xml");
+    assert!(
+        styles.contains("w:color w:val=\"1D4F6E\""),
+        "headings in the primary colour"
+    );
+    assert!(styles.contains("w:ascii=\"Source Sans 3\""));
+    let doc = part(&files, "word/document.xml");
+    assert!(
+        doc.contains("descr=\"Logotyp Exempelkommun\""),
+        "the cover logo's alt text"
+    );
+    let plain = unzip(&render(&sample()));
+    assert!(!part(&plain, "word/styles.xml").contains("1D4F6E"));
 }

@@ -10,7 +10,9 @@
 //! model is escaped, and the output depends on nothing but the report (byte-identical for the
 //! same input).
 
+use delar_report::layout;
 use delar_report::svg::{chart_svg, escape};
+use delar_report::{parse_colour, HouseStyle};
 use delar_report::{
     Block, Cell, Chart, Format, Inline, Paragraph, Report, Row, RowKind, Section, Table, Value,
 };
@@ -52,7 +54,8 @@ pub fn render(report: &Report) -> String {
     );
     let _ = writeln!(out, "<title>{}</title>", escape(&title));
     let draft_css = if meta.draft { DRAFT_CSS } else { "" };
-    let _ = writeln!(out, "<style>\n{CSS}{draft_css}</style>\n</head>");
+    let style_css = meta.style.as_ref().map(house_css).unwrap_or_default();
+    let _ = writeln!(out, "<style>\n{CSS}{draft_css}{style_css}</style>\n</head>");
     out.push_str(if meta.draft {
         "<body class=\"draft\">\n"
     } else {
@@ -75,9 +78,63 @@ pub fn render(report: &Report) -> String {
     out
 }
 
+/// The house style's rules after the stylesheet: headings and table headers in the primary
+/// colour, rules and marks in the accent colour, the font family first with the usual ones
+/// behind it. Colours are `#RRGGBB` (checked with the definition) and the family keeps only
+/// letters, digits, spaces and hyphens, so nothing can break out of the rule.
+pub fn house_css(style: &HouseStyle) -> String {
+    let mut css = String::new();
+    // links, numbers and frames take the primary colour (text must keep its contrast); the
+    // accent colour only marks rules
+    if let Some(p) = style
+        .primary
+        .as_deref()
+        .filter(|c| parse_colour(c).is_some())
+    {
+        let _ = writeln!(
+            css,
+            ":root {{ --accent: {p}; }}\n\
+             .report-title, main h1, main h2, main h3, main h4 {{ color: {p}; }}\n\
+             thead th {{ border-bottom-color: {p}; }}"
+        );
+    }
+    if let Some(a) = style
+        .accent
+        .as_deref()
+        .filter(|c| parse_colour(c).is_some())
+    {
+        let _ = writeln!(
+            css,
+            ".report-header {{ border-bottom-color: {a}; }}\n.toc {{ border-left-color: {a}; }}"
+        );
+    }
+    if let Some(f) = style.font.as_deref() {
+        let f: String = f
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-')
+            .collect();
+        if !f.trim().is_empty() {
+            let _ = writeln!(
+                css,
+                "body {{ font-family: \"{}\", \"DejaVu Sans\", \"Liberation Sans\", Arial, sans-serif; }}",
+                f.trim()
+            );
+        }
+    }
+    css
+}
+
 fn header(out: &mut String, report: &Report) {
     let m = &report.meta;
     out.push_str("<header class=\"report-header\">\n");
+    if let Some(logo) = m.style.as_ref().and_then(|s| s.logo.as_ref()) {
+        let _ = writeln!(
+            out,
+            "<img class=\"logo\" src=\"{}\" alt=\"{}\">",
+            logo.data_uri(),
+            escape(format!("Logotyp {}", m.organisation).trim_end())
+        );
+    }
     if !m.organisation.is_empty() {
         let _ = writeln!(
             out,
@@ -257,29 +314,37 @@ fn status(st: &delar_report::Status) -> String {
 fn table(out: &mut String, t: &Table) {
     let title = t.title();
     let ncols = t.columns.len().max(1);
+    let id = escape(&anchor(&t.id));
+    // The title and the sign note stand above the scroll box, so a table wider than the
+    // screen scrolls inside its box while they stay in view; the table takes its name and
+    // description from them.
     let _ = writeln!(
         out,
-        "<div class=\"table\" id=\"tabell-{}\">\n<div class=\"table-scroll\" role=\"region\" \
-         aria-label=\"{}\" tabindex=\"0\">\n<table>",
-        escape(&anchor(&t.id)),
+        "<div class=\"table\" id=\"tabell-{id}\">\n<p class=\"table-title\" id=\"tabell-{id}-rubrik\">{}</p>",
         escape(&title)
     );
-    let _ = write!(
+    let described = if let Some(note) = &t.sign_note {
+        let _ = writeln!(
+            out,
+            "<p class=\"sign-note\" id=\"tabell-{id}-tecken\">{}</p>",
+            escape(note)
+        );
+        format!(" aria-describedby=\"tabell-{id}-tecken\"")
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
         out,
-        "<caption><span class=\"table-title\">{}</span>",
-        escape(&title)
+        "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"tabell-{id}-rubrik\" \
+         tabindex=\"0\">\n<table aria-labelledby=\"tabell-{id}-rubrik\"{described}>"
     );
-    if let Some(note) = &t.sign_note {
-        let _ = write!(out, "<span class=\"sign-note\">{}</span>", escape(note));
-    }
-    out.push_str("</caption>\n");
     out.push_str("<thead>\n");
     if !t.groups.is_empty() {
         out.push_str("<tr class=\"groups\">");
         let mut col = 0;
         for g in &t.groups {
             let span = g.span.max(1);
-            let numeric = t.columns.get(col).is_some_and(|c| c.format.is_numeric());
+            let numeric = layout::right_aligned(t, col);
             let class = if numeric { " class=\"num\"" } else { "" };
             if g.label.is_empty() {
                 let _ = write!(out, "<td colspan=\"{span}\"></td>");
@@ -295,8 +360,8 @@ fn table(out: &mut String, t: &Table) {
         out.push_str("</tr>\n");
     }
     out.push_str("<tr>");
-    for c in &t.columns {
-        let class = col_class(&c.format);
+    for (i, c) in t.columns.iter().enumerate() {
+        let class = col_class(t, i);
         let _ = write!(out, "<th scope=\"col\"{class}>{}</th>", escape(&c.label));
     }
     out.push_str("</tr>\n</thead>\n<tbody>\n");
@@ -314,10 +379,12 @@ fn table(out: &mut String, t: &Table) {
     out.push_str("</div>\n");
 }
 
-fn col_class(f: &Format) -> &'static str {
-    if f.is_numeric() {
+/// The class of column `i`'s cells: `num` for figures (right-aligned, never wrapped; also a
+/// text column of figures), `status-col` for statuses.
+fn col_class(t: &Table, i: usize) -> &'static str {
+    if layout::right_aligned(t, i) {
         " class=\"num\""
-    } else if *f == Format::Status {
+    } else if t.columns[i].format == Format::Status {
         " class=\"status-col\""
     } else {
         ""
@@ -350,14 +417,24 @@ fn row(out: &mut String, t: &Table, r: &Row, ncols: usize) {
         );
         return;
     }
+    // a date or code as the row's label never breaks at its hyphen either
+    let nowrap = if label.is_some_and(|c| layout::unbreakable(&c.text)) {
+        " class=\"nowrap\""
+    } else {
+        ""
+    };
     let _ = write!(
         out,
-        "<th scope=\"row\"{indent}{}>{label_text}</th>",
+        "<th scope=\"row\"{nowrap}{indent}{}>{label_text}</th>",
         source_title(label)
     );
-    for (i, col) in t.columns.iter().enumerate().skip(1) {
+    for i in 1..t.columns.len() {
         let cell = r.cells.get(i);
-        let class = col_class(&col.format);
+        let mut class = col_class(t, i);
+        // a date or a code in a text column never breaks at its hyphen
+        if class.is_empty() && cell.is_some_and(|c| layout::unbreakable(&c.text)) {
+            class = " class=\"nowrap\"";
+        }
         let _ = write!(out, "<td{class}{}>", source_title(cell));
         if let Some(c) = cell {
             match &c.value {

@@ -240,10 +240,18 @@ fn tables_have_captions_headers_and_row_kinds() {
     let tables = elements(&html, "table");
     assert_eq!(tables.len(), 3);
     let drift = tables[0].1.trim_start();
-    assert!(drift.starts_with(
-        "<caption><span class=\"table-title\">Tabell 1. Driftredovisning per nämnd, helår 2025, \
-         mnkr</span><span class=\"sign-note\">"
+    // the title and sign note stand above the scroll box and name and describe the table
+    assert!(html.contains(
+        "<div class=\"table\" id=\"tabell-drift\">\n<p class=\"table-title\" \
+         id=\"tabell-drift-rubrik\">Tabell 1. Driftredovisning per nämnd, helår 2025, mnkr</p>\n\
+         <p class=\"sign-note\" id=\"tabell-drift-tecken\">"
     ));
+    assert!(html.contains(
+        "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"tabell-drift-rubrik\" \
+         tabindex=\"0\">\n<table aria-labelledby=\"tabell-drift-rubrik\" \
+         aria-describedby=\"tabell-drift-tecken\">"
+    ));
+    assert!(drift.starts_with("<thead>"));
     assert!(drift.contains(
         "<td colspan=\"1\"></td><th scope=\"colgroup\" colspan=\"4\" class=\"num\">Helår 2025</th>"
     ));
@@ -452,4 +460,69 @@ fn a_report_without_sections_still_is_a_page() {
     assert!(!html.contains("<nav"));
     assert!(html.contains("<title>Delårsrapport 2 2025 – Exempelkommun</title>"));
     assert!(html.contains("<main id=\"delar-rapport\">\n</main>"));
+}
+
+#[test]
+fn dates_and_codes_never_wrap_and_text_figures_are_right_aligned() {
+    let mut r = sample();
+    fn find<'a>(
+        sections: &'a mut [delar_report::Section],
+        id: &str,
+    ) -> Option<&'a mut delar_report::Table> {
+        for s in sections {
+            for b in &mut s.blocks {
+                if let Block::Table(t) = b {
+                    if t.id == id {
+                        return Some(t);
+                    }
+                }
+            }
+            if let Some(t) = find(&mut s.sections, id) {
+                return Some(t);
+            }
+        }
+        None
+    }
+    let t = find(&mut r.sections, "drift").unwrap();
+    // a date as a row label, a code and a typed figure in a text column
+    t.rows[0].cells[0] = delar_report::Cell::text("2025-01-15");
+    t.columns[1].format = Format::Text;
+    for row in &mut t.rows {
+        let text = row.cells[1].text.clone();
+        row.cells[1] = delar_report::Cell::text(&text);
+    }
+    let html = render(&r);
+    assert!(
+        html.contains("<th scope=\"row\" class=\"nowrap\">2025-01-15</th>"),
+        "{html}"
+    );
+    let drift = &html[html.find("id=\"tabell-drift\"").unwrap()..];
+    let head = &drift[drift.find("<thead>").unwrap()..drift.find("</thead>").unwrap()];
+    assert_eq!(
+        head.matches("<th scope=\"col\" class=\"num\"").count(),
+        4,
+        "{head}"
+    );
+}
+
+#[test]
+fn house_style_sets_colours_font_and_logo() {
+    let mut r = sample();
+    let plain = render(&r);
+    assert!(!plain.contains("class=\"logo\""));
+    r.meta.style = Some(delar_report::HouseStyle {
+        logo: delar_report::Logo::from_bytes(
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"/>".to_vec(),
+        ),
+        primary: Some("#1D4F6E".into()),
+        accent: Some("#E07B00".into()),
+        font: Some("Source Sans 3".into()),
+    });
+    let html = render(&r);
+    assert!(html.contains(":root { --accent: #1D4F6E; }"));
+    assert!(html.contains(".toc { border-left-color: #E07B00; }"));
+    assert!(html.contains("main h1, main h2, main h3, main h4 { color: #1D4F6E; }"));
+    assert!(html.contains("body { font-family: \"Source Sans 3\", \"DejaVu Sans\""));
+    assert!(html.contains("<img class=\"logo\" src=\"data:image/svg+xml;base64,PHN2Zy"));
+    assert!(html.contains("alt=\"Logotyp Exempelkommun\">"));
 }

@@ -6,6 +6,7 @@
 
 use std::fmt::Write;
 
+use delar_report::{layout, parse_colour, HouseStyle, Logo, LogoFormat};
 use delar_report::{
     Block, Cell, Chart, Column, Format, Inline, Paragraph, Report, Row, RowKind, Section, Table,
     Value,
@@ -54,6 +55,7 @@ const PRELUDE: &str = r##"
 #set list(indent: 0.6em, spacing: 0.7em)
 #set enum(indent: 0.6em, spacing: 0.7em)
 
+#let accent = rgb("#2f5d8a")
 #let status(s, colour, label) = [#text(fill: rgb(colour), s)#sym.space.nobreak#label]
 #let callout(title, body) = block(
   width: 100%, breakable: true, inset: (x: 12pt, y: 10pt), radius: 2pt,
@@ -164,6 +166,9 @@ pub(crate) fn document(
         lit(&m.organisation),
     );
     out.push_str(PRELUDE);
+    if let Some(style) = &m.style {
+        house_style(style, &mut out);
+    }
     title_page(report, &mut out);
     out.push_str("\n#outline(title: \"Innehåll\", depth: 3, indent: auto)\n#pagebreak()\n\n");
     for (level, section) in report.walk() {
@@ -172,9 +177,69 @@ pub(crate) fn document(
     out
 }
 
+/// The house style after the prelude: the font family first (Typst falls back to the
+/// embedded fonts for what it lacks), headings in the primary colour, the cover's rule in the
+/// accent colour.
+fn house_style(style: &HouseStyle, out: &mut String) {
+    if let Some(f) = style.font.as_deref().filter(|f| !f.trim().is_empty()) {
+        let _ = writeln!(
+            out,
+            "#set text(font: ({}, \"Libertinus Serif\", \"DejaVu Sans Mono\"))",
+            lit(f.trim())
+        );
+    }
+    if let Some(p) = style
+        .primary
+        .as_deref()
+        .filter(|c| parse_colour(c).is_some())
+    {
+        let _ = writeln!(out, "#show heading: set text(fill: rgb({}))", lit(p));
+    }
+    if let Some(a) = style
+        .accent
+        .as_deref()
+        .filter(|c| parse_colour(c).is_some())
+    {
+        let _ = writeln!(out, "#let accent = rgb({})", lit(a));
+    }
+}
+
+/// A logo as a Typst image expression, its text alternative naming the organisation.
+fn logo_image(logo: &Logo, alt: &str) -> String {
+    let (data, format) = match logo.format {
+        LogoFormat::Svg => (lit(&String::from_utf8_lossy(&logo.bytes)), "svg"),
+        LogoFormat::Png => {
+            let mut a = String::from("bytes((");
+            for b in &logo.bytes {
+                let _ = write!(a, "{b},");
+            }
+            a.push_str("))");
+            (a, "png")
+        }
+    };
+    let data = if format == "svg" {
+        format!("bytes({data})")
+    } else {
+        data
+    };
+    format!(
+        "image({data}, format: \"{format}\", height: 2.2cm, alt: {})",
+        lit(alt)
+    )
+}
+
 fn title_page(report: &Report, out: &mut String) {
     let m = &report.meta;
-    out.push_str("\n#v(4.5cm)\n");
+    if let Some(logo) = m.style.as_ref().and_then(|s| s.logo.as_ref()) {
+        let alt = format!("Logotyp {}", m.organisation);
+        let _ = writeln!(
+            out,
+            "\n#align(right, {})\n#v(2.1cm)",
+            logo_image(logo, alt.trim_end())
+        );
+    } else {
+        out.push_str("\n#v(4.5cm)\n");
+    }
     if !m.organisation.trim().is_empty() {
         let _ = writeln!(
             out,
@@ -190,7 +255,7 @@ fn title_page(report: &Report, out: &mut String) {
     if !m.subtitle.trim().is_empty() {
         let _ = writeln!(out, "#v(0.2cm)\n#text(size: 16pt, {})", lit(&m.subtitle));
     }
-    out.push_str("#v(1.4cm)\n#line(length: 40%, stroke: 0.8pt + rgb(\"#2f5d8a\"))\n#v(0.4cm)\n");
+    out.push_str("#v(1.4cm)\n#line(length: 40%, stroke: 0.8pt + accent)\n#v(0.4cm)\n");
     if !m.period_label.trim().is_empty() {
         let _ = writeln!(
             out,
@@ -343,7 +408,8 @@ fn widths(t: &Table) -> Vec<f64> {
             };
             let text = cell.text.trim();
             let whole = len(text) + indent;
-            if c.format.is_numeric() {
+            // figures, dates and codes never break
+            if c.format.is_numeric() || layout::unbreakable(text) {
                 min[i] = min[i].max(whole);
             } else {
                 // Proportional letters run wider than the average the line width counts.
@@ -370,7 +436,7 @@ fn widths(t: &Table) -> Vec<f64> {
 }
 
 /// A column header as Typst content: only a word longer than [`HEADER_WORD_CHARS`] may be
-/// hyphenated (Swedish rules); shorter words never break.
+/// hyphenated (Swedish rules); shorter words never break, a range not after its dash either.
 fn header_label(label: &str) -> String {
     let words: Vec<String> = label
         .split(' ')
@@ -378,7 +444,12 @@ fn header_label(label: &str) -> String {
             if w.chars().count() as f64 > HEADER_WORD_CHARS {
                 format!("#text(hyphenate: true, {})", lit(w))
             } else {
-                format!("#{}", lit(w))
+                // a range (`jan–aug`) never breaks after its dash: a box does not break
+                if layout::join_ranges(w) != w {
+                    format!("#box({})", lit(w))
+                } else {
+                    format!("#{}", lit(w))
+                }
             }
         })
         .collect();
@@ -399,12 +470,12 @@ fn table_markup(t: &Table, out: &mut String) {
     }
     let n = t.columns.len();
     let columns: Vec<String> = widths(t).iter().map(|w| format!("{:.1}fr", w)).collect();
-    let aligns: Vec<&str> = t
-        .columns
-        .iter()
-        .map(|c| {
+    let aligns: Vec<&str> = (0..t.columns.len())
+        .map(|i| {
             // Top-aligned: a number stands level with the first line of its wrapped label.
-            if c.format.is_numeric() {
+            // Figures right-aligned, also in a text column of figures (an indicator's
+            // typed `Prognos`, `i.u.`).
+            if layout::right_aligned(t, i) {
                 "right + top"
             } else {
                 "left + top"
@@ -551,6 +622,35 @@ mod tests {
         assert_eq!(lit(r#"a "b" \c"#), r#""a \"b\" \\c""#);
         assert_eq!(lit("x\ny\t\u{1}"), r#""x\ny\t\u{1}""#);
         assert_eq!(lit("#$*_<@[]"), "\"#$*_<@[]\"");
+    }
+
+    #[test]
+    fn a_header_range_is_one_unbreakable_box() {
+        assert_eq!(
+            header_label("Utfall jan–aug 2025"),
+            "[#\"Utfall\" #box(\"jan–aug\") #\"2025\"]"
+        );
+    }
+
+    #[test]
+    fn a_text_column_of_figures_is_right_aligned() {
+        let sample = delar_report::fixture::sample();
+        let mut t = (*sample.tables().first().expect("the sample has a table")).clone();
+        let before = {
+            let mut out = String::new();
+            table_markup(&t, &mut out);
+            out.matches("right + top").count()
+        };
+        // the figures of a numeric column typed as text (an indicator's `Prognos`)
+        t.columns[1].format = Format::Text;
+        for r in &mut t.rows {
+            if let Some(c) = r.cells.get_mut(1) {
+                *c = delar_report::Cell::text(c.text.clone());
+            }
+        }
+        let mut out = String::new();
+        table_markup(&t, &mut out);
+        assert_eq!(out.matches("right + top").count(), before, "{out}");
     }
 
     #[test]

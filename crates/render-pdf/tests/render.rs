@@ -447,3 +447,30 @@ fn odd_reports_still_render_heading_and_subtotal_rows() {
     assert!(alts.iter().any(|a| a.starts_with("Diagram 1.")), "{alts:?}");
     assert!(pdfinfo(&pdf).contains("Exempelkommun"));
 }
+
+#[test]
+fn house_style_puts_the_logo_on_the_cover_and_colours_the_headings() {
+    let mut r = sample();
+    let logo = delar_report::Logo::from_bytes(
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 40 20\" width=\"40\" height=\"20\">\
+          <rect width=\"40\" height=\"20\" fill=\"#1D4F6E\"/></svg>"
+            .to_vec(),
+    );
+    r.meta.style = Some(delar_report::HouseStyle {
+        logo,
+        primary: Some("#1D4F6E".into()),
+        accent: Some("#E07B00".into()),
+        font: Some("Source Sans 3".into()),
+    });
+    let src = delar_render_pdf::typst_source(&r).unwrap();
+    assert!(src.contains("#show heading: set text(fill: rgb(\"#1D4F6E\"))"));
+    assert!(src.contains("#let accent = rgb(\"#E07B00\")"));
+    // a missing family falls back to the embedded fonts
+    assert!(src.contains("#set text(font: (\"Source Sans 3\", \"Libertinus Serif\""));
+    assert!(src.contains("format: \"svg\", height: 2.2cm, alt: \"Logotyp Exempelkommun\""));
+    // still a tagged PDF (the logo has its alt text) with the same text
+    let pdf = render(&r).expect("renders with the house style");
+    assert!(text_of(&pdf).contains(&norm(&r.meta.title)));
+    let plain = delar_render_pdf::typst_source(&sample()).unwrap();
+    assert!(!plain.contains("Logotyp"));
+}

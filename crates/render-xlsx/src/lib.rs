@@ -12,14 +12,16 @@
 //!
 //! The file is byte-identical for the same report: the creation date comes from `meta.date`.
 
+use delar_report::{layout, svg};
 use delar_report::{
-    Cell, Chart, ChartKind, Column, Format as ModelFormat, Report, Row, RowKind, SeriesStyle,
-    StatusLevel, Table, Value,
+    Cell, Chart, ChartKind, Format as ModelFormat, Report, Row, RowKind, SeriesStyle, StatusLevel,
+    Table, Value,
 };
 use rust_xlsxwriter::{
-    Chart as XlsxChart, ChartAxisCrossing, ChartAxisLabelPosition, ChartEmptyCells, ChartFont,
-    ChartLegendPosition, ChartLine, ChartLineDashType, ChartSolidFill, ChartType, Color,
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Url, Workbook, Worksheet,
+    Chart as XlsxChart, ChartAxisCrossing, ChartAxisLabelPosition, ChartDataLabel,
+    ChartDataLabelPosition, ChartEmptyCells, ChartFont, ChartLegendPosition, ChartLine,
+    ChartLineDashType, ChartPoint, ChartSolidFill, ChartType, Color, DocProperties, ExcelDateTime,
+    Format, FormatAlign, FormatBorder, Url, Workbook, Worksheet,
 };
 
 /// The error type of [`render`] (rust_xlsxwriter's).
@@ -27,7 +29,6 @@ pub use rust_xlsxwriter::XlsxError;
 
 const ACCENT: u32 = 0x1F4E79;
 const DRAFT_RED: u32 = 0xC00000;
-const SERIES_COLOURS: [u32; 4] = [0x1F4E79, 0xC55A11, 0x548235, 0x7F6000];
 /// Widest column in characters; longer labels wrap.
 const MAX_WIDTH: usize = 60;
 
@@ -278,12 +279,18 @@ fn table_sheet(
     }
     row += 1;
     let first_header = row;
+    let (fill, ink) = header_colours(report);
     if !t.groups.is_empty() {
         let f = Format::new()
             .set_bold()
             .set_align(FormatAlign::Center)
+            .set_background_color(fill)
+            .set_font_color(ink)
             .set_border_bottom(FormatBorder::Thin);
-        let plain = Format::new().set_bold();
+        let plain = Format::new()
+            .set_bold()
+            .set_background_color(fill)
+            .set_font_color(ink);
         let mut col: u16 = 0;
         for g in &t.groups {
             let span = g.span.max(1) as u16;
@@ -302,9 +309,10 @@ fn table_sheet(
             .set_bold()
             .set_text_wrap()
             .set_align(FormatAlign::Bottom)
-            .set_background_color(Color::RGB(0xF2F2F2))
+            .set_background_color(fill)
+            .set_font_color(ink)
             .set_border_bottom(FormatBorder::Medium);
-        if c.format.is_numeric() {
+        if layout::right_aligned(t, i) {
             f = f.set_align(FormatAlign::Right);
         }
         ws.write_string_with_format(row, i as u16, &c.label, &f)?;
@@ -318,10 +326,10 @@ fn table_sheet(
     ws.set_repeat_rows(first_header, header_row)?;
     row += 1;
     for r in &t.rows {
-        for (i, col) in t.columns.iter().enumerate() {
+        for (i, width) in widths.iter().enumerate().take(t.columns.len()) {
             let empty = Cell::empty();
             let cell = r.cells.get(i).unwrap_or(&empty);
-            write_cell(ws, row, r, i, col, cell, widths[i])?;
+            write_cell(ws, row, r, i, t, cell, *width)?;
         }
         // Rows with wrapped text get the height they need.
         let lines = t
@@ -444,10 +452,12 @@ fn write_cell(
     row: u32,
     r: &Row,
     index: usize,
-    column: &Column,
+    t: &Table,
     cell: &Cell,
     width: usize,
 ) -> Result<(), XlsxError> {
+    let column = &t.columns[index];
+    let right = layout::right_aligned(t, index);
     let col = index as u16;
     let mut f = Format::new();
     match r.kind {
@@ -474,7 +484,8 @@ fn write_cell(
         f = f.set_text_wrap();
     }
     let numeric = format.is_numeric();
-    if numeric {
+    // figures right-aligned, also text figures (`i.u.`, an indicator's typed value)
+    if numeric || right {
         f = f.set_align(FormatAlign::Right);
     }
     match (&cell.value, sheet_number(cell, &format)) {
@@ -609,8 +620,10 @@ fn chart_sheet(
     if c.series.len() == 1 && c.kind != ChartKind::Line {
         chart.legend().set_hidden();
     }
+    let labels = svg::bar_value_labels(c);
     for (j, s) in c.series.iter().enumerate() {
-        let colour = Color::RGB(SERIES_COLOURS[j % SERIES_COLOURS.len()]);
+        // the palette of the PDF's and HTML's charts, series by series
+        let colour = rgb(svg::PALETTE[j % svg::PALETTE.len()]);
         let col = j as u16 + 1;
         let series = chart.add_series();
         series
@@ -633,6 +646,32 @@ fn chart_sheet(
             }
             ChartKind::Bar | ChartKind::HorizontalBar => {
                 series.set_format(ChartSolidFill::new().set_color(colour));
+                // Each bar in the colour the PDF and HTML give it (deviations below zero in
+                // the negative colour) and, as there, labelled with its value in Swedish
+                // notation when the chart has one series.
+                let points: Vec<ChartPoint> = s
+                    .values
+                    .iter()
+                    .take(c.categories.len())
+                    .map(|v| {
+                        let hex = svg::bar_colour(c, j, v.unwrap_or(0.0));
+                        ChartPoint::new().set_format(ChartSolidFill::new().set_color(rgb(hex)))
+                    })
+                    .collect();
+                series.set_points(&points);
+                if c.series.len() == 1 {
+                    let labels: Vec<ChartDataLabel> = labels[j]
+                        .iter()
+                        .map(|l| match l {
+                            Some(text) => ChartDataLabel::new()
+                                .set_value(text.as_str())
+                                .set_position(ChartDataLabelPosition::OutsideEnd)
+                                .to_custom(),
+                            None => ChartDataLabel::new().set_hidden().to_custom(),
+                        })
+                        .collect();
+                    series.set_custom_data_labels(&labels);
+                }
             }
         }
     }
@@ -668,6 +707,26 @@ mod tests {
     fn header_text_doubles_ampersands() {
         assert_eq!(header_text("A & B"), "A && B");
     }
+}
+
+/// The fill and text colour of table headers: the house style's primary colour with black
+/// or white text, whichever reads better; else light grey with black.
+fn header_colours(report: &Report) -> (Color, Color) {
+    match report
+        .meta
+        .style
+        .as_ref()
+        .and_then(|s| s.primary.as_deref())
+        .filter(|c| delar_report::parse_colour(c).is_some())
+    {
+        Some(p) => (rgb(p), rgb(delar_report::text_on(p))),
+        None => (Color::RGB(0xF2F2F2), Color::Black),
+    }
+}
+
+/// An Excel colour from `#rrggbb`.
+fn rgb(hex: &str) -> Color {
+    Color::RGB(u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0))
 }
 
 /// A text alternative within Excel's 255-character limit for a chart's alt text.

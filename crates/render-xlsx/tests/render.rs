@@ -375,3 +375,59 @@ fn a_cell_with_its_own_format_is_a_number_in_that_format() {
         other => panic!("expected a number, got {other:?}"),
     }
 }
+
+#[test]
+fn bar_charts_read_like_the_pdf_colours_and_swedish_value_labels() {
+    let r = sample();
+    let bytes = render(&r);
+    let (i, c) = r
+        .charts()
+        .into_iter()
+        .enumerate()
+        .find(|(_, c)| c.kind == delar_report::ChartKind::HorizontalBar)
+        .expect("the sample has a deviation chart");
+    let xml = zip_part(&bytes, &format!("xl/charts/chart{}.xml", i + 1));
+    // one colour per bar as the SVG paints it: positive in the first palette colour,
+    // negative in the second
+    let points = xml.matches("<c:dPt>").count();
+    assert_eq!(points, c.categories.len(), "{xml}");
+    for (k, v) in c.series[0].values.iter().enumerate() {
+        let want = delar_report::svg::bar_colour(c, 0, v.unwrap())
+            .trim_start_matches('#')
+            .to_uppercase();
+        let start = xml
+            .find(&format!("<c:dPt><c:idx val=\"{k}\"/>"))
+            .unwrap_or_else(|| panic!("point {k}"));
+        let end = start + xml[start..].find("</c:dPt>").unwrap();
+        assert!(
+            xml[start..end].contains(&want),
+            "point {k}: {}",
+            &xml[start..end]
+        );
+    }
+    assert!(xml.contains("D55E00") && xml.contains("0072B2"));
+    // the labels are the SVG's, in Swedish notation with a sign: +4,5 and −44,4
+    for label in delar_report::svg::bar_value_labels(c)[0].iter().flatten() {
+        assert!(
+            xml.contains(&format!("<a:t>{label}</a:t>")),
+            "label {label}"
+        );
+    }
+    assert!(xml.contains("<a:t>+4,5</a:t>") && xml.contains("<a:t>−44,4</a:t>"));
+}
+
+#[test]
+fn house_style_fills_the_table_headers() {
+    let mut r = sample();
+    let plain = render(&r);
+    assert!(!zip_part(&plain, "xl/styles.xml").contains("FF1D4F6E"));
+    r.meta.style = Some(delar_report::HouseStyle {
+        primary: Some("#1D4F6E".into()),
+        ..Default::default()
+    });
+    let styled = render(&r);
+    let styles = zip_part(&styled, "xl/styles.xml");
+    // the primary colour as the header fill, with white text on it
+    assert!(styles.contains("FF1D4F6E"), "{styles}");
+    assert!(styles.contains("FFFFFFFF"));
+}

@@ -1871,12 +1871,20 @@ fn check_bound(r: &Report, loc: &str, n: &BoundNumber, out: &mut Vec<Finding>) {
         message,
     };
     let own = n.format.render(&n.value);
+    // A count from zero to twelve may be written in words in running text ("sju").
+    let as_word = match (&n.value, &n.format) {
+        (Value::Number(v), Format::Number { decimals: 0 }) if v.abs() <= 12.0 => {
+            let first = n.text.split_whitespace().next().unwrap_or("");
+            delar_core::words::word_value(first).is_some_and(|w| w as f64 == v.abs())
+        }
+        _ => false,
+    };
     let shows = |expected: &str| {
         let (text, expected) = (unsigned_text(&n.text), unsigned_text(expected));
         if matches!(n.value, Value::Status(_)) {
             text.to_lowercase().contains(&expected.to_lowercase())
         } else {
-            text.contains(&expected)
+            as_word || text.contains(&expected)
         }
     };
     let own_ok = shows(&own);

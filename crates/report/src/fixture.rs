@@ -373,6 +373,7 @@ pub fn sample() -> Report {
             date: "2025-09-30".into(),
             draft: false,
             formal: Vec::new(),
+            style: None,
         },
         sections: vec![
             Section {

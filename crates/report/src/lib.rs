@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod fixture;
+pub mod layout;
 pub mod model;
 pub mod svg;
 pub mod text;

@@ -40,6 +40,134 @@ pub struct Meta {
     /// `Sammanträde`, `Dnr`), in order; empty when not given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub formal: Vec<FormalLine>,
+    /// The house style (`[stil]` in the definition): logo, colours and font every renderer
+    /// uses; `None` keeps each renderer's own look.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<HouseStyle>,
+}
+
+/// A municipality's house style: its logo on the cover, a primary colour for headings and
+/// table headers, an accent colour for rules and marks, and a font family (each renderer
+/// falls back to the fonts it embeds or names when the family is missing).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HouseStyle {
+    /// The logo, read from the file the definition names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<Logo>,
+    /// Headings and table headers, `#RRGGBB`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<String>,
+    /// Rules and marks, `#RRGGBB`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accent: Option<String>,
+    /// The font family of text and headings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font: Option<String>,
+}
+
+/// A logo image as read from its file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Logo {
+    /// PNG or SVG.
+    pub format: LogoFormat,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The kind of image a logo is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogoFormat {
+    /// A PNG raster image.
+    Png,
+    /// An SVG vector image.
+    Svg,
+}
+
+impl Logo {
+    /// A logo from a file's bytes: PNG by its signature, SVG by an `<svg` element in the
+    /// first kilobyte of UTF-8 text; anything else is `None`.
+    pub fn from_bytes(bytes: Vec<u8>) -> Option<Logo> {
+        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            return Some(Logo {
+                format: LogoFormat::Png,
+                bytes,
+            });
+        }
+        let head = &bytes[..bytes.len().min(1024)];
+        let text = String::from_utf8_lossy(head);
+        if std::str::from_utf8(&bytes).is_ok() && text.contains("<svg") {
+            return Some(Logo {
+                format: LogoFormat::Svg,
+                bytes,
+            });
+        }
+        None
+    }
+
+    /// The image as a `data:` URI (base64), for self-contained HTML.
+    pub fn data_uri(&self) -> String {
+        let mime = match self.format {
+            LogoFormat::Png => "image/png",
+            LogoFormat::Svg => "image/svg+xml",
+        };
+        format!("data:{mime};base64,{}", base64(&self.bytes))
+    }
+}
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(A[((n >> shift) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A colour `#RRGGBB` as its three channels; `None` for anything else.
+pub fn parse_colour(s: &str) -> Option<(u8, u8, u8)> {
+    let h = s.trim().strip_prefix('#')?;
+    if h.len() != 6 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let c = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok();
+    Some((c(0)?, c(2)?, c(4)?))
+}
+
+/// Black or white, whichever reads better on `background` (`#RRGGBB`), by the WCAG relative
+/// luminance; `#000000` or `#FFFFFF`.
+pub fn text_on(background: &str) -> &'static str {
+    let Some((r, g, b)) = parse_colour(background) else {
+        return "#000000";
+    };
+    let lin = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    // contrast with white (1.05 / (l + 0.05)) against black ((l + 0.05) / 0.05)
+    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 {
+        "#FFFFFF"
+    } else {
+        "#000000"
+    }
 }
 
 /// A labelled line of the cover: `Dnr: SN 2025/123`.
@@ -850,6 +978,34 @@ impl Paragraph {
 }
 
 #[cfg(test)]
+mod style_tests {
+    use super::*;
+
+    #[test]
+    fn colours_logos_and_base64() {
+        assert_eq!(parse_colour("#1F4E79"), Some((0x1f, 0x4e, 0x79)));
+        for bad in ["1F4E79", "#1F4E7", "#GGGGGG", "blå", ""] {
+            assert_eq!(parse_colour(bad), None, "{bad}");
+        }
+        assert_eq!(text_on("#1F4E79"), "#FFFFFF");
+        assert_eq!(text_on("#F2F2F2"), "#000000");
+        assert_eq!(text_on("#FFD700"), "#000000");
+        assert_eq!(base64(b"Man"), "TWFu");
+        assert_eq!(base64(b"Ma"), "TWE=");
+        assert_eq!(base64(b"M"), "TQ==");
+        let svg = Logo::from_bytes(
+            b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec(),
+        )
+        .unwrap();
+        assert_eq!(svg.format, LogoFormat::Svg);
+        assert!(svg.data_uri().starts_with("data:image/svg+xml;base64,PD94"));
+        let png = Logo::from_bytes(b"\x89PNG\r\n\x1a\n rest".to_vec()).unwrap();
+        assert_eq!(png.format, LogoFormat::Png);
+        assert_eq!(Logo::from_bytes(b"GIF89a".to_vec()), None);
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -919,6 +1075,7 @@ mod tests {
                 date: "2025-09-30".into(),
                 draft: false,
                 formal: Vec::new(),
+                style: None,
             },
             sections: vec![
                 sec("forslag", false, vec![], vec![]),

@@ -667,6 +667,34 @@ fn horizontal(out: &mut String, chart: &Chart, data: &Data) {
     );
 }
 
+/// The value labels the bar charts carry, per series and category (`None` for a missing
+/// value): Swedish notation with the chart's decimals, `+` before positive values when the
+/// chart also has negative ones. Other renderers (Excel) use them so their charts read like
+/// the SVG's.
+pub fn bar_value_labels(chart: &Chart) -> Vec<Vec<Option<String>>> {
+    let data = Data::new(chart);
+    let decimals = data.label_decimals();
+    let signed = data.min.unwrap_or(0.0) < 0.0;
+    data.values
+        .iter()
+        .map(|vs| {
+            vs.iter()
+                .map(|v| v.map(|v| value_label(v, decimals, signed)))
+                .collect()
+        })
+        .collect()
+}
+
+/// The fill of a bar as the SVG paints it: the series' palette colour, and for a chart of one
+/// series of horizontal bars (deviations) the negative colour below zero.
+pub fn bar_colour(chart: &Chart, series: usize, value: f64) -> &'static str {
+    if chart.kind == ChartKind::HorizontalBar && chart.series.len() == 1 && value < 0.0 {
+        NEGATIVE
+    } else {
+        PALETTE[series % PALETTE.len()]
+    }
+}
+
 /// A value at a bar end: Swedish notation, `+` before positive values when the chart also has
 /// negative ones (deviations).
 fn value_label(v: f64, decimals: u8, signed: bool) -> String {

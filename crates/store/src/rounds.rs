@@ -24,6 +24,23 @@ use delar_forecast::{plausibility, Adjustment, AdjustmentKind, BacktestRow, Fore
 use serde::Serialize;
 use std::collections::HashMap;
 
+/// A valid adjustment code (`SN-J1`): 1–20 letters, digits, `-`, `_` or `.`, as registers
+/// write it; returned trimmed.
+fn check_adjustment_code(code: &str) -> Result<String, StoreError> {
+    let c = code.trim();
+    let ok = !c.is_empty()
+        && c.chars().count() <= 20
+        && c.chars()
+            .all(|ch| ch.is_alphanumeric() || "-_.".contains(ch));
+    if !ok {
+        return Err(err(format!(
+            "justeringskoden «{code}» går inte att använda: ange 1–20 tecken av bokstäver, \
+             siffror, bindestreck, understreck eller punkt (till exempel SN-J1)."
+        )));
+    }
+    Ok(c.to_string())
+}
+
 /// Migration 4: forecast rounds, lines, method results, adjustments and the audit log.
 pub(crate) const MIGRATION_ROUNDS: crate::schema::Migration = crate::schema::Migration {
     version: 4,
@@ -206,6 +223,8 @@ pub struct RoundInfo {
     pub locked_by: Option<String>,
     /// Number of lines.
     pub lines: u64,
+    /// The deadline for submitting the units, if the round has one.
+    pub deadline: Option<Date>,
 }
 
 /// One method's result on a line with its backtest record.
@@ -579,6 +598,15 @@ pub trait ForecastStore {
     /// comment nor a review note ([`LineDetail::needs_review`]; the message lists them).
     fn lock_round(&mut self, round: &str, user: &str) -> Result<(), StoreError>;
 
+    /// Set (or with `None` remove) the round's deadline for submitting the units; audited.
+    /// A locked round refuses it.
+    fn set_round_deadline(
+        &mut self,
+        round: &str,
+        deadline: Option<Date>,
+        user: &str,
+    ) -> Result<(), StoreError>;
+
     /// The audit log of a round, oldest first.
     fn forecast_audit(&self, round: &str) -> Result<Vec<AuditEntry>, StoreError>;
 }
@@ -846,7 +874,8 @@ fn read_round(conn: &Connection, id: &str) -> Result<Option<RoundInfo>, StoreErr
         .query_row(
             "SELECT r.id, r.grain, r.status, r.created_at, r.created_by, r.computed_at,
                         r.locked_at, r.locked_by,
-                        (SELECT COUNT(*) FROM forecast_line l WHERE l.round_id = r.id)
+                        (SELECT COUNT(*) FROM forecast_line l WHERE l.round_id = r.id),
+                        r.deadline
                  FROM forecast_round r WHERE r.id = ?1",
             params![id],
             round_from_row,
@@ -932,23 +961,26 @@ fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreEr
         });
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT a.line_id, a.id, a.kind, a.amount_ore, a.low_ore, a.high_ore, a.comment
+        "SELECT a.line_id, a.id, a.kind, a.amount_ore, a.low_ore, a.high_ore, a.comment, a.code
              FROM forecast_adjustment a JOIN forecast_line l ON l.id = a.line_id
              WHERE l.round_id = ?1 ORDER BY a.id",
     )?;
     let rows = stmt.query_map(params![round], |r| {
         Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
+            (
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ),
             r.get::<_, Option<i64>>(4)?,
             r.get::<_, Option<i64>>(5)?,
             r.get::<_, String>(6)?,
+            r.get::<_, Option<String>>(7)?,
         ))
     })?;
     for row in rows {
-        let (line_id, id, kind, amount, low, high, comment) = row?;
+        let ((line_id, id, kind, amount), low, high, comment, code) = row?;
         let Some(&i) = index.get(&line_id) else {
             continue;
         };
@@ -960,6 +992,7 @@ fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreEr
             low: low.map(Amount::from_ore),
             high: high.map(Amount::from_ore),
             comment,
+            code,
         });
         out[i].adjustment_ids.push(id);
     }
@@ -1060,7 +1093,18 @@ fn round_from_row(r: &crate::db::Row<'_>) -> crate::db::Result<RoundRow> {
             ))))
         }
     };
+    let deadline: Option<String> = r.get(9)?;
+    let deadline = match deadline.as_deref().map(Date::parse) {
+        None => None,
+        Some(Ok(d)) => Some(d),
+        Some(Err(_)) => {
+            return Ok(Err(StoreError::Corrupt(format!(
+                "tidsfristen för prognosomgången \"{id}\""
+            ))))
+        }
+    };
     Ok(Ok(RoundInfo {
+        deadline,
         round,
         grain: r.get(1)?,
         status: if status == "locked" {
@@ -1265,13 +1309,34 @@ fn edit_add_adjustment(
             return Err(err("det låga värdet är större än det höga"));
         }
     }
+    let code = match a.code.as_deref() {
+        Some(c) => Some(check_adjustment_code(c)?),
+        None => None,
+    };
     open_round(tx, round)?;
     let line = find_line(tx, round, node, group)?;
     check_version(tx, round, node, group, &line, expected)?;
+    if let Some(code) = &code {
+        let taken: Option<(String, String)> = tx
+            .query_row(
+                "SELECT l.node, l.grp FROM forecast_adjustment a
+                 JOIN forecast_line l ON l.id = a.line_id
+                 WHERE l.round_id = ?1 AND a.code = ?2",
+                params![round, code],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((n, g)) = taken {
+            return Err(err(format!(
+                "justeringskoden {code} används redan i prognosomgången {round} (på raden \
+                 {n}:{g}). Välj en annan kod, eller ta bort den justeringen först."
+            )));
+        }
+    }
     let id: i64 = tx.query_row(
         "INSERT INTO forecast_adjustment (line_id, kind, amount_ore, low_ore, high_ore,
-             comment, created_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+             comment, created_by, created_at, code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
         params![
             line.id,
             a.kind.code(),
@@ -1280,17 +1345,26 @@ fn edit_add_adjustment(
             a.high.map(|x| x.ore()),
             comment,
             user,
-            now
+            now,
+            code
         ],
         |r| r.get(0),
     )?;
+    let cited = code
+        .as_deref()
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
     audit(
         tx,
         round,
         Some((node, group)),
         "justering",
         None,
-        Some(&format!("{} {}: {comment}", a.kind.code(), tkr(a.amount))),
+        Some(&format!(
+            "{}{cited} {}: {comment}",
+            a.kind.code(),
+            tkr(a.amount)
+        )),
         user,
         now,
     )?;
@@ -1732,7 +1806,8 @@ impl ForecastStore for SqlStore {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.id, r.grain, r.status, r.created_at, r.created_by, r.computed_at,
                     r.locked_at, r.locked_by,
-                    (SELECT COUNT(*) FROM forecast_line l WHERE l.round_id = r.id)
+                    (SELECT COUNT(*) FROM forecast_line l WHERE l.round_id = r.id),
+                    r.deadline
              FROM forecast_round r ORDER BY r.year, r.cutoff, r.id",
         )?;
         let rows = stmt.query_map([], round_from_row)?;
@@ -1858,6 +1933,42 @@ impl ForecastStore for SqlStore {
             &now,
         )?;
         bump(&tx, line_id, user, &now)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn set_round_deadline(
+        &mut self,
+        round: &str,
+        deadline: Option<Date>,
+        user: &str,
+    ) -> Result<(), StoreError> {
+        let now = now_utc();
+        let tx = write_tx(&mut self.conn)?;
+        open_round(&tx, round)?;
+        let old: Option<String> = tx.query_row(
+            "SELECT deadline FROM forecast_round WHERE id = ?1",
+            params![round],
+            |r| r.get(0),
+        )?;
+        let new = deadline.map(|d| d.to_string());
+        if old == new {
+            return Ok(());
+        }
+        tx.execute(
+            "UPDATE forecast_round SET deadline = ?2 WHERE id = ?1",
+            params![round, new],
+        )?;
+        audit(
+            &tx,
+            round,
+            None,
+            "tidsfrist",
+            old.as_deref(),
+            new.as_deref(),
+            user,
+            &now,
+        )?;
         tx.commit()?;
         Ok(())
     }

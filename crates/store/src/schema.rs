@@ -278,7 +278,30 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     crate::workflow::MIGRATION_WORKFLOW,
     MIGRATION_TECHNICAL_GROUPS,
     MIGRATION_REPLAY,
+    MIGRATION_DEADLINE,
+    MIGRATION_ADJUSTMENT_CODES,
 ];
+
+/// Migration 22: a round may have a deadline (`ÅÅÅÅ-MM-DD`) by which the units are to be
+/// submitted; past it, a unit not yet submitted is overdue.
+pub const MIGRATION_DEADLINE: Migration = Migration {
+    version: 22,
+    name: "tidsfrist per omgång",
+    sql: r#"
+ALTER TABLE forecast_round ADD COLUMN deadline TEXT;
+"#,
+};
+
+/// Migration 23: a forecast adjustment may carry a code (`SN-J1`), unique within its round, by
+/// which the events register and the report's texts refer to it (rule R17). (22 is the
+/// rounds' deadlines.)
+pub const MIGRATION_ADJUSTMENT_CODES: Migration = Migration {
+    version: 23,
+    name: "koder på prognosjusteringar",
+    sql: r#"
+ALTER TABLE forecast_adjustment ADD COLUMN code TEXT;
+"#,
+};
 
 /// Migration 21: every method result keeps its replayed years (year, forecast, outcome), so
 /// that a line's 80 % range and its committee's (which sums the lines' errors year by year)

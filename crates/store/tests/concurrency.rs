@@ -378,6 +378,7 @@ fn two_writers_on_one_line_the_second_is_refused_and_told_who_and_what() {
         low: None,
         high: None,
         comment: "Engångskostnad.".into(),
+        code: None,
     };
     let err = a
         .edit_line(

@@ -119,6 +119,7 @@ fn fill(s: &mut SqlStore, dir: &Path) {
             low: None,
             high: None,
             comment: "Engångsintäkt.".into(),
+            code: None,
         },
         "bo",
     )

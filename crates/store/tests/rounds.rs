@@ -151,6 +151,7 @@ fn lines_and_adjustments_round_trip_and_recompute_keeps_overrides() {
         low: Some(tk(20)),
         high: Some(tk(45)),
         comment: "Covid-19, skyddsutrustning".into(),
+        code: None,
     };
     let id = s
         .add_adjustment("2025-P2", "SN42", "kop_verksamhet", &adj, "bo")
@@ -166,6 +167,7 @@ fn lines_and_adjustments_round_trip_and_recompute_keeps_overrides() {
                 low: None,
                 high: None,
                 comment: "Återbetalning".into(),
+                code: None,
             },
             "bo",
         )
@@ -241,6 +243,44 @@ fn lines_and_adjustments_round_trip_and_recompute_keeps_overrides() {
         .as_deref()
         .unwrap()
         .contains("Placeringarna ökar jämnt."));
+}
+}
+
+both! {
+#[test]
+fn a_round_deadline_is_set_audited_cleared_and_kept_by_a_locked_round() {
+    let mut s = common::store();
+    let r = p2();
+    let ok = computed("SN42", "kop_verksamhet", 950, 633);
+    s.save_round(&r, LedgerBy::Group, &[ok], "anna").unwrap();
+    assert_eq!(s.forecast_round("2025-P2").unwrap().unwrap().deadline, None);
+    let d = Date::parse("2025-09-05").unwrap();
+    s.set_round_deadline("2025-P2", Some(d), "anna").unwrap();
+    assert_eq!(s.forecast_round("2025-P2").unwrap().unwrap().deadline, Some(d));
+    assert_eq!(s.forecast_rounds().unwrap()[0].deadline, Some(d));
+    // Setting the same date again changes nothing; a new one is logged with the old.
+    s.set_round_deadline("2025-P2", Some(d), "anna").unwrap();
+    let later = Date::parse("2025-09-12").unwrap();
+    s.set_round_deadline("2025-P2", Some(later), "bo").unwrap();
+    let log: Vec<_> = s
+        .forecast_audit("2025-P2")
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "tidsfrist")
+        .collect();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert_eq!(log[1].old_value.as_deref(), Some("2025-09-05"));
+    assert_eq!(log[1].new_value.as_deref(), Some("2025-09-12"));
+    assert_eq!(log[1].user, "bo");
+    s.set_round_deadline("2025-P2", None, "bo").unwrap();
+    assert_eq!(s.forecast_round("2025-P2").unwrap().unwrap().deadline, None);
+    // A locked round keeps its deadline and refuses a new one.
+    s.set_round_deadline("2025-P2", Some(d), "bo").unwrap();
+    s.lock_round("2025-P2", "bo").unwrap();
+    assert!(s.set_round_deadline("2025-P2", Some(later), "bo").is_err());
+    assert_eq!(s.forecast_round("2025-P2").unwrap().unwrap().deadline, Some(d));
+    // A round that does not exist.
+    assert!(s.set_round_deadline("2024-P2", Some(d), "bo").is_err());
 }
 }
 
@@ -354,6 +394,7 @@ fn locking_needs_comments_on_flagged_lines_and_locked_rounds_never_change() {
                 low: None,
                 high: None,
                 comment: "c".into(),
+                code: None,
             },
             "x",
         )
@@ -729,5 +770,52 @@ fn each_methods_replayed_years_round_trip() {
         .find(|e| e.method == Method::RunRate)
         .unwrap();
     assert!(run.replay.is_empty());
+}
+}
+
+both! {
+#[test]
+fn adjustment_codes_round_trip_are_unique_in_the_round_and_validated() {
+    let mut s = common::store();
+    let r = p2();
+    let lines = vec![
+        computed("SN41", "kop_verksamhet", 1000, 660),
+        computed("SN42", "kop_verksamhet", 500, 330),
+    ];
+    s.save_round(&r, LedgerBy::Group, &lines, "anna").unwrap();
+    let adj = |code: &str, amount: i64| Adjustment {
+        kind: AdjustmentKind::RuleChange,
+        amount: tk(amount),
+        low: None,
+        high: None,
+        comment: "Höjd riksnorm från den 1 september.".into(),
+        code: Some(code.into()),
+    };
+    s.add_adjustment("2025-P2", "SN41", "kop_verksamhet", &adj(" SN-J1 ", 40), "bo")
+        .unwrap();
+    let got = s.forecast_lines("2025-P2").unwrap();
+    assert_eq!(got[0].adjustments[0].code.as_deref(), Some("SN-J1"), "stored trimmed");
+    assert_eq!(got[0].full_year(), tk(1040));
+    assert_eq!(got[1].adjustments, vec![]);
+
+    // The same code on another line of the round is refused, naming the line that has it.
+    let e = forecast_err(
+        s.add_adjustment("2025-P2", "SN42", "kop_verksamhet", &adj("SN-J1", 5), "bo")
+            .unwrap_err(),
+    );
+    assert!(e.contains("SN-J1") && e.contains("SN41:kop_verksamhet"), "{e}");
+    // A code that is not a code is refused before anything is written.
+    let e = forecast_err(
+        s.add_adjustment("2025-P2", "SN42", "kop_verksamhet", &adj("SN J2; --", 5), "bo")
+            .unwrap_err(),
+    );
+    assert!(e.contains("1–20 tecken"), "{e}");
+    assert!(s.forecast_lines("2025-P2").unwrap()[1].adjustments.is_empty());
+    // The audit log names the code.
+    let log = s.forecast_audit("2025-P2").unwrap();
+    assert!(
+        log.iter().any(|a| a.new_value.as_deref().is_some_and(|n| n.contains("(SN-J1)"))),
+        "{log:?}"
+    );
 }
 }

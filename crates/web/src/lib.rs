@@ -14,6 +14,7 @@
 //! one place that opens the database.
 
 pub mod bridge;
+pub mod excel;
 pub mod pages;
 pub mod pool;
 pub mod report;
@@ -66,6 +67,10 @@ pub fn router(config: Config) -> Router {
         .route("/prognos/{omgang}/{nod}/status", post(pages::change_state))
         .route("/prognos/{omgang}/{nod}/historik", get(pages::history))
         .route("/prognos/{omgang}/{nod}/brygga", get(bridge::bridge))
+        .route(
+            "/prognos/{omgang}/{nod}/excel",
+            post(excel::upload).layer(axum::extract::DefaultBodyLimit::max(excel::BODY_LIMIT)),
+        )
         .route("/rapport/{omgang}", get(report::report))
         .fallback(pages::not_found)
         // The last layer runs first: the headers go on every response, refusals included.

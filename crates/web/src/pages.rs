@@ -307,6 +307,19 @@ struct StartPage {
     lock_href: String,
     others: Vec<(String, String)>,
     rows: Vec<NodeRow>,
+    deadline: String,
+    deadline_passed: bool,
+    review: Vec<ReviewRow>,
+    /// The reports the person may read: (link, label).
+    reports: Vec<(String, String)>,
+}
+
+/// A controller's node on the start page: where its units stand against the deadline.
+struct ReviewRow {
+    code: String,
+    name: String,
+    href: String,
+    d: view::Deadline,
 }
 
 /// The start page's query.
@@ -345,6 +358,7 @@ pub async fn start(
             let rows = wf::overview(s, &user, &chosen.round)?;
             let may_lock =
                 chosen.status == RoundStatus::Open && wf::may_lock(s, &user, &chosen.round)?;
+            let reports = delar_app::report::readable_reports(s, &user, chosen.round)?;
             let others = rounds
                 .iter()
                 .filter(|r| r.round != chosen.round)
@@ -354,12 +368,25 @@ pub async fn start(
                     (id, href)
                 })
                 .collect::<Vec<_>>();
-            Ok((chosen.clone(), rows, others, may_lock))
+            Ok((chosen.clone(), rows, others, reports, may_lock))
         })
         .await;
     match r {
-        Ok((info, rows, others, may_lock)) => {
+        Ok((info, rows, others, reports, may_lock)) => {
             let id = info.round.id();
+            let id_for_links = id.clone();
+            let today = view::date_of(session::now());
+            let deadline = info.deadline;
+            let review = rows
+                .iter()
+                .filter(|n| n.view.level == 0 && n.roles.contains(&delar_app::auth::Role::Ekonom))
+                .map(|n| ReviewRow {
+                    code: n.view.code.clone(),
+                    name: n.view.name.clone(),
+                    href: NodeRow::new(&id, n).href,
+                    d: view::Deadline::of(&n.counts, deadline, today),
+                })
+                .collect();
             let page = StartPage {
                 layout: Layout::of(&viewer),
                 notice: if q.last.is_some() {
@@ -372,10 +399,29 @@ pub async fn start(
                 } else {
                     String::new()
                 },
-                rows: rows.iter().map(|n| NodeRow::new(&id, n)).collect(),
+                rows: rows
+                    .iter()
+                    .map(|n| NodeRow::new(&id, n).with_deadline(n, deadline, today))
+                    .collect(),
                 round: id,
                 round_status: info.status.label().to_string(),
                 others,
+                deadline: deadline.map(|d| d.to_string()).unwrap_or_default(),
+                deadline_passed: deadline.is_some_and(|d| today > d),
+                review,
+                reports: reports
+                    .into_iter()
+                    .map(|(c, n)| {
+                        (
+                            format!(
+                                "/rapport/{}?nod={}",
+                                view::url_encode(&id_for_links),
+                                view::url_encode(&c)
+                            ),
+                            format!("{c} {n}"),
+                        )
+                    })
+                    .collect(),
             };
             render(&page, StatusCode::OK)
         }
@@ -394,6 +440,9 @@ struct SheetPage {
     path: Vec<(String, String)>,
     history_href: String,
     bridge_href: String,
+    xlsx_href: String,
+    upload_href: String,
+    upload_limit_kb: usize,
     line_href: String,
     status_href: String,
     notice: String,
@@ -412,7 +461,7 @@ struct SheetPage {
 }
 
 /// What a refused save typed, to be shown again, and why it was refused.
-struct Kept {
+pub(crate) struct Kept {
     group: String,
     amount: String,
     method: String,
@@ -455,7 +504,7 @@ pub fn parse_round(omgang: &str) -> Result<Round, AppError> {
 }
 
 /// The sheet of a node, with a notice or an error and what a refused save typed.
-async fn sheet_page(
+pub(crate) async fn sheet_page(
     st: &AppState,
     viewer: &Viewer,
     omgang: String,
@@ -535,6 +584,9 @@ async fn sheet_page(
         path,
         history_href: format!("{base}/historik"),
         bridge_href: format!("{base}/brygga"),
+        xlsx_href: format!("{base}.xlsx"),
+        upload_href: format!("{base}/excel"),
+        upload_limit_kb: delar_app::sheet_xlsx::MAX_UPLOAD / 1024,
         line_href: format!("{base}/rad"),
         status_href: format!("{base}/status"),
         notice,
@@ -564,6 +616,7 @@ async fn sheet_page(
 pub struct SheetQuery {
     sparat: Option<String>,
     klart: Option<String>,
+    uppladdat: Option<usize>,
 }
 
 /// `GET /prognos/{omgång}/{nod}`: the forecast sheet.
@@ -573,6 +626,18 @@ pub async fn sheet(
     Path((omgang, nod)): Path<(String, String)>,
     Query(q): Query<SheetQuery>,
 ) -> Response {
+    if let Some(node) = nod.strip_suffix(".xlsx") {
+        return crate::excel::download(&st, &viewer, omgang, node.to_string()).await;
+    }
+    if let Some(n) = q.uppladdat {
+        let notice = match n {
+            0 => "Excel-filen är uppladdad; ingen rad skilde sig från det som redan var sparat."
+                .to_string(),
+            1 => "Excel-filen är uppladdad: en rad ändrades.".to_string(),
+            n => format!("Excel-filen är uppladdad: {n} rader ändrades."),
+        };
+        return sheet_page(&st, &viewer, omgang, nod, notice, None, None).await;
+    }
     let notice = match (&q.sparat, &q.klart) {
         (Some(g), _) => format!("Raden {g} är sparad."),
         (None, Some(step)) => match Step::parse(step) {

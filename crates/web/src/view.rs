@@ -2,9 +2,17 @@
 //! between thousands, `−` for minus), dates, states; rows of the sheet, the children and the
 //! start page.
 
-use delar_app::workflow::{NodeStatus, Sheet, Step};
-use delar_core::{Amount, Unit};
+use delar_app::workflow::{overdue, NodeStatus, Sheet, StateCounts, Step};
+use delar_core::{Amount, Date, Unit};
 use delar_store::{LineDetail, NodeState, WorkflowState};
+
+/// An 80 % range in whole tkr: `mellan 1 200 och 1 450` (empty for none).
+pub fn range_text(r: Option<(Amount, Amount)>) -> String {
+    match r {
+        Some((lo, hi)) => format!("mellan {} och {}", tkr(lo), tkr(hi)),
+        None => String::new(),
+    }
+}
 
 /// An amount in whole tkr, Swedish notation (`1 234`, `−12`).
 pub fn tkr(a: Amount) -> String {
@@ -75,6 +83,9 @@ pub struct LineRow {
     pub budget_to_date: String,
     /// The recommended method's name and forecast.
     pub recommended: String,
+    /// The 80 % range of the forecast in force (`mellan 1 200 och 1 450`), empty when the
+    /// line has no replayed years.
+    pub range: String,
     /// The forecast in force (after adjustments).
     pub forecast: String,
     /// How it was made: the method's name, or "manuell".
@@ -160,6 +171,7 @@ impl LineRow {
             to_date: tkr(l.to_date),
             budget_to_date: tkr(d.budget_to_date),
             recommended,
+            range: range_text(delar_app::forecast::line_range(d)),
             forecast: tkr(full),
             how,
             deviation: tkr(deviation),
@@ -220,8 +232,15 @@ pub struct NodeRow {
     pub deviation: String,
     /// Overrun.
     pub overrun: bool,
+    /// The 80 % range of the forecast (`mellan … och …`), empty without replayed years.
+    pub range: String,
     /// The person's roles here, as words.
     pub roles: String,
+    /// The deadline as it concerns the node: for a unit not yet submitted, `senast
+    /// 2025-09-05`; for a higher node, how many of its units are overdue; else empty.
+    pub due: String,
+    /// The unit is overdue, or some unit under the node is.
+    pub overdue: bool,
 }
 
 impl NodeRow {
@@ -253,14 +272,88 @@ impl NodeRow {
             forecast: tkr(t.forecast),
             deviation: tkr(deviation),
             overrun: deviation.ore() < 0,
+            range: range_text(s.view.range),
             roles: s
                 .roles
                 .iter()
                 .map(|r| r.label())
                 .collect::<Vec<_>>()
                 .join(", "),
+            due: String::new(),
+            overdue: false,
         }
     }
+
+    /// The row with the round's deadline as it concerns the node on `today`.
+    pub fn with_deadline(mut self, s: &NodeStatus, deadline: Option<Date>, today: Date) -> NodeRow {
+        let Some(d) = deadline else { return self };
+        match &s.state {
+            Some(st) => {
+                if matches!(st.state, WorkflowState::Draft | WorkflowState::Returned) {
+                    self.overdue = overdue(Some(d), today, st.state);
+                    self.due = if self.overdue {
+                        format!("försenad, skulle ha skickats in senast {d}")
+                    } else {
+                        format!("skicka in senast {d}")
+                    };
+                }
+            }
+            None => {
+                let late = Deadline::of(&s.counts, Some(d), today).overdue;
+                if late > 0 {
+                    self.overdue = true;
+                    self.due = if late == 1 {
+                        "1 enhet försenad".to_string()
+                    } else {
+                        format!("{late} enheter försenade")
+                    };
+                }
+            }
+        }
+        self
+    }
+}
+
+/// Where the units under a node stand against the round's deadline (the controller's view
+/// on the start page).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Deadline {
+    /// Units under the node.
+    pub units: usize,
+    /// Submitted (waiting for review) or approved.
+    pub submitted: usize,
+    /// Of those, approved.
+    pub approved: usize,
+    /// Not submitted: drafts (never submitted, or recalled).
+    pub missing: usize,
+    /// Returned by a controller and not yet submitted again.
+    pub returned: usize,
+    /// Not submitted (missing or returned) although the deadline has passed.
+    pub overdue: usize,
+}
+
+impl Deadline {
+    /// The counts of a node's units against `deadline` on `today`.
+    pub fn of(c: &StateCounts, deadline: Option<Date>, today: Date) -> Deadline {
+        let missing = c.count(WorkflowState::Draft);
+        let returned = c.count(WorkflowState::Returned);
+        let passed = deadline.is_some_and(|d| today > d);
+        Deadline {
+            units: c.units(),
+            submitted: c.count(WorkflowState::Submitted) + c.count(WorkflowState::Approved),
+            approved: c.count(WorkflowState::Approved),
+            missing,
+            returned,
+            overdue: if passed { missing + returned } else { 0 },
+        }
+    }
+}
+
+/// A date from seconds since the epoch (UTC).
+pub fn date_of(secs: i64) -> Date {
+    Date::new(1970, 1, 1)
+        .and_then(|d| d.add_days(secs.div_euclid(86_400)))
+        .unwrap_or_else(|_| Date::new(1970, 1, 1).expect("a valid date"))
 }
 
 /// A workflow button.
@@ -307,5 +400,47 @@ mod tests {
         assert_eq!(time("2025-09-12T08:15:00Z"), "2025-09-12 08:15 UTC");
         assert_eq!(url_encode("/prognos/2025-P2/SN41"), "/prognos/2025-P2/SN41");
         assert_eq!(url_encode("a b&c=å"), "a%20b%26c%3D%C3%A5");
+        assert_eq!(date_of(0).to_string(), "1970-01-01");
+        assert_eq!(
+            range_text(Some((
+                Amount::from_ore(-120_000_000),
+                Amount::from_ore(145_000_000)
+            ))),
+            "mellan \u{2212}1\u{a0}200 och 1\u{a0}450"
+        );
+        assert_eq!(range_text(None), "");
+        assert_eq!(date_of(1_757_664_900).to_string(), "2025-09-12");
+    }
+
+    #[test]
+    fn units_against_the_deadline() {
+        let mut c = StateCounts::default();
+        for (s, n) in [
+            (WorkflowState::Draft, 2),
+            (WorkflowState::Returned, 1),
+            (WorkflowState::Submitted, 3),
+            (WorkflowState::Approved, 4),
+        ] {
+            c.by_state.insert(s, n);
+        }
+        let d = Date::parse("2025-09-05").unwrap();
+        let before = Deadline::of(&c, Some(d), Date::parse("2025-09-05").unwrap());
+        assert_eq!(
+            before,
+            Deadline {
+                units: 10,
+                submitted: 7,
+                approved: 4,
+                missing: 2,
+                returned: 1,
+                overdue: 0
+            }
+        );
+        let after = Deadline::of(&c, Some(d), Date::parse("2025-09-06").unwrap());
+        assert_eq!(after.overdue, 3);
+        assert_eq!(
+            Deadline::of(&c, None, Date::parse("2030-01-01").unwrap()).overdue,
+            0
+        );
     }
 }

@@ -197,6 +197,19 @@ impl Run {
         self.checked.push(label.to_string());
     }
 
+    /// Wait until no line is being saved (twice, a moment apart: a save may start another
+    /// for what was typed meanwhile).
+    async fn settle(&self) {
+        for _ in 0..2 {
+            self.until(
+                "att sparandet är klart",
+                "return document.querySelectorAll('form[aria-busy=true]').length === 0",
+            )
+            .await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+
     /// Save a screenshot when asked (`DELAR_SKARMBILDER`).
     async fn shot(&self, name: &str) {
         if let Some(dir) = &self.shots {
@@ -564,6 +577,7 @@ async fn scenario(run: &mut Run, app: &App) {
         ),
     )
     .await;
+    run.settle().await;
     assert_eq!(run.path().await, SN41, "no page load: saved in place");
     let after = lines(&app.store(), "SN41");
     assert_eq!(after[a].line.base, Amount::from_ore(123_450_000));
@@ -624,6 +638,7 @@ async fn scenario(run: &mut Run, app: &App) {
         )
         .await;
     }
+    run.settle().await;
     let stored = lines(&app.store(), "SN41");
     for i in &second {
         assert_eq!(
@@ -676,6 +691,7 @@ async fn scenario(run: &mut Run, app: &App) {
         .await
         .unwrap();
     amount.send_keys(ENTER).await.unwrap();
+    run.settle().await;
     run.until(
         "rättelsen sparad",
         &format!("const p = document.getElementById('klart-{a}'); return !!p && !p.hidden"),

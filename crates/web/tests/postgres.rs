@@ -124,3 +124,72 @@ fn authorisation_matrix_on_postgresql() {
     }
     common::matrix::run(&|| App::on_postgres().expect("DELAR_TEST_PG"));
 }
+
+/// The report, the bridge, the sheet as Excel both ways and the deadline, on PostgreSQL.
+#[test]
+fn report_bridge_excel_and_deadline_on_postgresql() {
+    use calamine::Data;
+    use common::{read, set, upload_request, write};
+    let Some(app) = App::on_postgres() else {
+        return;
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let chef = rt.block_on(app.login("enhetschef-sn41"));
+    let ekonom = rt.block_on(app.login("ekonom-sn"));
+    // The sheet downloaded, a line changed offline, uploaded back as the manager's edit.
+    let r = rt.block_on(app.get(&format!("{SN41}.xlsx"), Some(&chef)));
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mut s = read(&r.bytes);
+    set(&mut s, 1, "Prognos (tkr)", Data::Float(2345.5));
+    set(
+        &mut s,
+        1,
+        "Kommentar",
+        Data::String("Uppladdad på PostgreSQL.".into()),
+    );
+    let r = rt.block_on(app.send(upload_request(
+        &format!("{SN41}/excel"),
+        &chef,
+        "prognos.xlsx",
+        &write(&s),
+    )));
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let d = &lines(&app.store(), "SN41")[0];
+    assert_eq!(d.line.base, Amount::from_ore(234_550_000));
+    assert_eq!(d.changed_by.as_deref(), Some("enhetschef-sn41"));
+    // The same file again is stale now: refused whole.
+    let r = rt.block_on(app.send(upload_request(
+        &format!("{SN41}/excel"),
+        &chef,
+        "prognos.xlsx",
+        &write(&s),
+    )));
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    // The committee's report shows it; the bridge from P1 lists the line.
+    let r = rt.block_on(app.get("/rapport/2025-P2", Some(&ekonom)));
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Uppladdad på PostgreSQL."));
+    let r = rt.block_on(app.get(&format!("{SN41}/brygga"), Some(&ekonom)));
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("2\u{a0}346"), "{}", r.body);
+    // A deadline that has passed: the unit is overdue on the start page.
+    app.store()
+        .set_round_deadline(
+            "2025-P2",
+            Some(delar_core::Date::parse("2025-09-05").unwrap()),
+            "admin",
+        )
+        .unwrap();
+    let r = rt.block_on(app.get("/", Some(&chef)));
+    assert!(
+        r.body
+            .contains("försenad, skulle ha skickats in senast 2025-09-05"),
+        "{}",
+        r.body
+    );
+    rt.block_on(async move { drop(app) });
+}

@@ -187,9 +187,32 @@ async fn the_scope_decides_which_report_and_unit_managers_are_refused() {
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{n}");
     }
+    // The start page links to the reports a person may read, and only those.
+    let start = app.get("/", Some(&ek)).await;
+    assert!(
+        start.body.contains("href=\"/rapport/2025-P2?nod=SN\""),
+        "{}",
+        start.body
+    );
+    assert!(!start.body.contains("href=\"/rapport/2025-P2?nod=PO\""));
+    let rev = app.login("revisor").await;
+    let start = app.get("/", Some(&rev)).await;
+    for n in ["PO", "PN", "SN", "VON", "FSN"] {
+        assert!(
+            start
+                .body
+                .contains(&format!("href=\"/rapport/2025-P2?nod={n}\"")),
+            "{n}"
+        );
+    }
+    let chef = app.login("enhetschef-sn41").await;
+    let start = app.get("/", Some(&chef)).await;
+    assert!(
+        !start.body.contains("/rapport/"),
+        "no report to link for a unit manager"
+    );
     // A unit manager: the report shows every unit of the committee, so it is refused, with
     // a Swedish message saying where their figures are.
-    let chef = app.login("enhetschef-sn41").await;
     for path in [REPORT, "/rapport/2025-P2.pdf", "/rapport/2025-P2?nod=SN"] {
         let r = app.get(path, Some(&chef)).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");

@@ -25,6 +25,14 @@ fn repeat_cell(t: &Table, row: &str, column: &str, suffix: &str, unsigned: bool)
             .trim_start_matches(['−', '-', '+'])
             .trim_start()
             .to_string();
+        // A count of up to twelve reads as a word in the sentence ("tre fler").
+        if let (Value::Number(v), Format::Number { decimals: 0 }) =
+            (&cell.value, cell.format_in(&t.columns[ci]))
+        {
+            if v.abs() <= 12.0 && v.fract() == 0.0 {
+                text = delar_core::words::count_text(v.abs() as u64, false);
+            }
+        }
     }
     Inline::Number(BoundNumber {
         value: cell.value.clone(),
@@ -251,7 +259,8 @@ fn bound_count_of(n: usize, fact: &str, origin: &str) -> Inline {
     let f = Format::Number { decimals: 0 };
     Inline::Number(BoundNumber {
         value: Value::Number(n as f64),
-        text: f.render(&Value::Number(n as f64)),
+        // A count of a neuter noun (uppdrag, statsbidrag), in words up to twelve.
+        text: delar_core::words::count_text(n as u64, true),
         format: f,
         source: Some(Source {
             fact: fact.into(),

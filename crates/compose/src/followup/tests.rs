@@ -144,6 +144,7 @@ fn report(sections: Vec<Section>) -> Report {
             date: "2025-09-30".into(),
             draft: true,
             formal: Vec::new(),
+            style: None,
         },
         sections,
     };

@@ -205,6 +205,7 @@ pub(crate) const SPECS: &[Spec] = &[
         Polarity::Range(96.5, 99.0),
     )
     .level(96.8, 0.2, 0.4)
+    .register(Volumes, "vob_belagda_dygn_*/platsdygn:vob_platser_*")
     .target(KEEP),
     spec(
         "PN06",
@@ -216,7 +217,8 @@ pub(crate) const SPECS: &[Spec] = &[
         Value,
         Polarity::Neutral,
     )
-    .level(176.0, 2.0, 2.0),
+    .level(176.0, 2.0, 2.0)
+    .register(Volumes, "vob_platser_*/befolkning:80-"),
     spec(
         "PN07",
         "Icke verkställda beslut, särskilt boende, antal",

@@ -14,6 +14,34 @@ use delar_followup::model::*;
 use indicators::{Spec, TargetSpec, SPECS};
 use std::path::{Path, PathBuf};
 
+/// The forecast adjustments the demo's events cite (`handelser.csv`'s `justering`): code,
+/// the line (ansvar, kontogrupp), the adjustment kind's code, amount in kronor (ledger sign:
+/// a cost increase is positive), the month from which the effect runs, and the comment.
+/// `delar demo` adds each to every round whose cut-off month is at or after the event's
+/// month; the events register cites the code, and rule R17 checks that it resolves.
+#[allow(clippy::type_complexity)] // a literal table
+pub const DEMO_ADJUSTMENTS: &[(&str, &str, &str, &str, f64, u8, &str)] = &[
+    (
+        "FSN-J1",
+        "FSN21",
+        "personal",
+        "sarskild_strukturell",
+        2_100_000.0,
+        5,
+        "Ny gruppbostad med sex platser öppnar i oktober (nämndens beslut i maj): personal för \
+         oktober–december.",
+    ),
+    (
+        "PN-J1",
+        "PN10",
+        "kop_verksamhet",
+        "regelandring",
+        3_200_000.0,
+        8,
+        "Indexuppräkning av ersättningen till externa utförare inom LOV från den 15 augusti.",
+    ),
+];
+
 /// What to generate.
 #[derive(Clone, Debug)]
 pub struct FollowupOptions {
@@ -83,6 +111,26 @@ pub fn generate(opts: &FollowupOptions) -> FollowupData {
 /// (the report takes them from the register: one measure, one source), and a numeric
 /// forecast at the register's latest value of the year, so forecast and outcome agree.
 fn from_registers(data: &mut FollowupData, year: i32) {
+    // The volume series are written by the municipality's generator, not here: an indicator
+    // measured from them gets no typed outcome, value to date or forecast at all.
+    let from_volumes: Vec<String> = data
+        .indicators
+        .iter()
+        .filter(|i| {
+            matches!(
+                delar_followup::sources::source_of(i),
+                Some(Ok(delar_followup::sources::Source::Volume { .. }))
+            )
+        })
+        .map(|i| i.code.clone())
+        .collect();
+    data.values.retain(|v| {
+        !(from_volumes.contains(&v.indicator)
+            && matches!(
+                v.kind,
+                ValueKind::Outcome | ValueKind::ToDate(_) | ValueKind::Forecast
+            ))
+    });
     let derived = delar_followup::sources::derive(data, &[], &[]);
     let sourced: Vec<String> = data
         .indicators
@@ -365,7 +413,10 @@ impl Gen<'_> {
                 if goals.is_empty() {
                     continue;
                 }
-                let names: Vec<String> = goals.iter().map(|g| g.3.to_lowercase()).collect();
+                let names: Vec<String> = goals
+                    .iter()
+                    .map(|g| delar_core::words::lower(g.3))
+                    .collect();
                 let t = |kind, text: String| GoalText {
                     year,
                     committee: (*c).into(),
@@ -381,9 +432,9 @@ impl Gen<'_> {
                          andra ligger kvar på förra årets nivå. För invånarna innebär det att \
                          insatserna i huvudsak håller god kvalitet, men att väntetider och \
                          kontinuitet behöver förbättras.",
-                        area_name.to_lowercase(),
+                        delar_core::words::lower(area_name),
                         names.join(" och "),
-                        self.opts.cutoff_month
+                        delar_core::words::count_text(u64::from(self.opts.cutoff_month), false)
                     ),
                 ));
                 let pos = [
@@ -650,7 +701,7 @@ impl Gen<'_> {
                     committee: (*c).into(),
                     code: format!("{c}-K{}", k + 1),
                     kind: CommitmentKind::Activity,
-                    name: format!("Handlingsplan: {}", g.3.to_lowercase()),
+                    name: format!("Handlingsplan: {}", delar_core::words::lower(g.3)),
                     goal: Some(g.0.into()),
                     status: CommitmentStatus::Progress { current, forecast },
                     comment: None,
@@ -661,12 +712,14 @@ impl Gen<'_> {
     }
 
     fn efficiency(&self) -> Vec<EfficiencyMeasure> {
-        const M: &[(&str, &str, &str, f64, f64)] = &[
-            // committee, name, kontogrupp, planned kr, carried over kr
+        const M: &[(&str, &str, &str, &str, f64, f64)] = &[
+            // committee, name, kontogrupp, ansvar (the area it concerns, or the committee
+            // for a measure across it), planned kr, carried over kr
             (
                 "PN",
                 "Minskad hyra i vård- och omsorgsboenden genom ny hyresmodell",
                 "lokal",
+                "PN",
                 4_000_000.0,
                 0.0,
             ),
@@ -674,6 +727,7 @@ impl Gen<'_> {
                 "PN",
                 "Borttagande av service utan bistånd, helårseffekt",
                 "kop_verksamhet",
+                "PN1",
                 3_000_000.0,
                 0.0,
             ),
@@ -681,6 +735,7 @@ impl Gen<'_> {
                 "SN",
                 "Utökad öppenvård för barn och unga (hemtagning)",
                 "kop_verksamhet",
+                "SN40",
                 3_200_000.0,
                 2_300_000.0,
             ),
@@ -688,6 +743,7 @@ impl Gen<'_> {
                 "SN",
                 "Egna akut- och utredningsplatser för ungdomar",
                 "kop_verksamhet",
+                "SN40",
                 1_600_000.0,
                 0.0,
             ),
@@ -695,6 +751,7 @@ impl Gen<'_> {
                 "SN",
                 "KBT-gruppen i egen regi",
                 "kop_verksamhet",
+                "SN40",
                 1_600_000.0,
                 0.0,
             ),
@@ -702,6 +759,7 @@ impl Gen<'_> {
                 "SN",
                 "Utredningsplatser för vuxna med missbruk",
                 "kop_verksamhet",
+                "SN40",
                 600_000.0,
                 0.0,
             ),
@@ -709,6 +767,7 @@ impl Gen<'_> {
                 "VON",
                 "Bemanningsekonomi och schemaläggning i hemtjänsten",
                 "personal",
+                "VON20",
                 4_000_000.0,
                 1_000_000.0,
             ),
@@ -716,6 +775,7 @@ impl Gen<'_> {
                 "VON",
                 "Minskad bomtid i hemtjänsten",
                 "personal",
+                "VON20",
                 1_400_000.0,
                 0.0,
             ),
@@ -723,6 +783,7 @@ impl Gen<'_> {
                 "VON",
                 "Samordnade inköp av sårvårds- och inkontinensmaterial",
                 "ovriga_kostnader",
+                "VON",
                 500_000.0,
                 0.0,
             ),
@@ -730,6 +791,7 @@ impl Gen<'_> {
                 "FSN",
                 "Bemanningsekonomi i bostad med särskild service",
                 "personal",
+                "FSN20",
                 2_000_000.0,
                 0.0,
             ),
@@ -737,6 +799,7 @@ impl Gen<'_> {
                 "FSN",
                 "Utökning av antalet platser i befintliga gruppbostäder",
                 "forsaljning",
+                "FSN20",
                 1_000_000.0,
                 0.0,
             ),
@@ -744,6 +807,7 @@ impl Gen<'_> {
                 "FSN",
                 "Säkerställd intäktsprocess i personlig assistans",
                 "bidrag",
+                "FSN40",
                 200_000.0,
                 0.0,
             ),
@@ -752,7 +816,7 @@ impl Gen<'_> {
         let share = self.opts.cutoff_month as f64 / 12.0;
         M.iter()
             .enumerate()
-            .map(|(k, (c, name, group, planned, carried))| {
+            .map(|(k, (c, name, group, ansvar, planned, carried))| {
                 let achieved = rng.range_f64(0.55, 1.05);
                 let forecast = ((planned + carried) * achieved / 10_000.0).round() * 10_000.0;
                 let to_date =
@@ -763,7 +827,7 @@ impl Gen<'_> {
                     code: format!("{c}-E{}", k + 1),
                     name: (*name).into(),
                     account_group: Some((*group).into()),
-                    ansvar: Some((*c).into()),
+                    ansvar: Some((*ansvar).into()),
                     planned: kr(*planned),
                     to_date: Some(kr(to_date)),
                     forecast: Some(kr(forecast)),
@@ -969,7 +1033,7 @@ impl Gen<'_> {
                 "Ekonomiskt bistånd",
                 "Höjd riksnorm för ekonomiskt bistånd",
                 Some(4_800_000.0),
-                Some("SN-J1"),
+                None,
             ),
             (
                 2,
@@ -989,7 +1053,7 @@ impl Gen<'_> {
                 "Barn och unga",
                 "Ökat inflöde av placeringar av ungdomar enligt LVU",
                 Some(6_500_000.0),
-                Some("SN-J2"),
+                None,
             ),
             (
                 3,
@@ -999,7 +1063,7 @@ impl Gen<'_> {
                 "Personlig assistans",
                 "Omprövningar av assistansersättning flyttar kostnader till kommunen",
                 Some(5_500_000.0),
-                Some("FSN-J1"),
+                None,
             ),
             (
                 4,
@@ -1019,7 +1083,7 @@ impl Gen<'_> {
                 "Bostad med särskild service",
                 "Nämnden beslutar att öppna en ny gruppbostad med sex platser i oktober",
                 Some(2_100_000.0),
-                Some("FSN-J2"),
+                Some("FSN-J1"),
             ),
             (
                 6,
@@ -1076,25 +1140,28 @@ impl Gen<'_> {
                 area: Some((*area).into()),
                 title: (*title).into(),
                 // Words only: the amount is in the table (R4: no unbound figures in text).
+                // An effect that starts after the cut-off is not in the outcome to date: it
+                // reaches the forecast only through the adjustment the event cites
+                // (DEMO_ADJUSTMENTS); an earlier one is in the outcome the methods project.
                 description: Some(
-                    match (kind, impact) {
-                        (_, None) => "Förändringen genomförs inom befintlig budgetram.",
-                        (_, Some(i)) if *i < 0.0 => {
-                            "Händelsen sänker kostnaderna och har tagits med i prognosen."
+                    match (kind, impact, adj) {
+                        (_, None, _) => "Förändringen genomförs inom befintlig budgetram.",
+                        (_, Some(_), Some(_)) => {
+                            "Kostnaden uppstår efter brytmånaden och ligger därför i prognosen \
+                             som en justering."
                         }
-                        (EventKind::Decision, _) => {
-                            "Beslutet höjer kostnaderna under resten av året och ingår i \
-                             prognosen."
+                        (_, Some(i), None) if *i < 0.0 => {
+                            "Händelsen sänker kostnaderna; effekten syns i utfallet hittills och \
+                             därmed i prognosen."
                         }
-                        (EventKind::RuleChange, _) => {
-                            "Ändringen gäller från beslutsdatum och höjer kostnaderna under \
+                        (EventKind::External, _, None) => {
+                            "Händelsen ligger utanför nämndens kontroll; kostnaden syns i \
+                             utfallet hittills och därmed i prognosen."
+                        }
+                        _ => {
+                            "Kostnaden syns i utfallet hittills och därmed i prognosen för \
                              resten av året."
                         }
-                        (EventKind::External, _) => {
-                            "Händelsen ligger utanför nämndens kontroll och har tagits med i \
-                             prognosen."
-                        }
-                        _ => "Händelsen höjer kostnaderna och har tagits med i prognosen.",
                     }
                     .into(),
                 ),

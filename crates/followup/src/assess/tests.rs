@@ -117,7 +117,7 @@ fn all_met() {
     );
     assert!(g
         .explanation(&Scale::default())
-        .starts_with("Förslag: Uppnås. 3 av 3"));
+        .starts_with("Förslag: Uppnås. Alla tre indikatorer med målvärde uppnås"));
 }
 
 #[test]
@@ -178,7 +178,7 @@ fn missing_data() {
     assert_eq!(a.goals["G"].proposed, GoalStatus::Partly);
     assert!(a.goals["G"]
         .explanation(&Scale::default())
-        .contains("(2 saknar uppgift)"));
+        .contains("(två saknar uppgift)"));
     // "Minska" without last year's outcome cannot be judged.
     let mut d = data(85.0, 18.0, 0.8);
     d.values.retain(|v| v.year == 2025);

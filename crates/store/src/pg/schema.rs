@@ -918,4 +918,18 @@ ALTER TABLE account_group ADD COLUMN technical BIGINT NOT NULL DEFAULT 0
 ALTER TABLE forecast_estimate ADD COLUMN replay TEXT COLLATE "C" NOT NULL DEFAULT '';
 "#,
     },
+    Migration {
+        version: 22,
+        name: "tidsfrist per omgång",
+        sql: r#"
+ALTER TABLE forecast_round ADD COLUMN deadline TEXT COLLATE "C";
+"#,
+    },
+    Migration {
+        version: 23,
+        name: "koder på prognosjusteringar",
+        sql: r#"
+ALTER TABLE forecast_adjustment ADD COLUMN code TEXT COLLATE "C";
+"#,
+    },
 ];

@@ -3,7 +3,7 @@
 //! tests/postgres.rs). A plain thread drives the requests on a runtime of its own, so the
 //! store calls in between may be synchronous PostgreSQL calls.
 
-use super::{comment_all, lines, App, ROUND};
+use super::{comment_all, lines, upload_request, App, ROUND};
 use axum::http::StatusCode;
 use delar_store::prelude::*;
 
@@ -121,12 +121,13 @@ pub fn run(make: &dyn Fn() -> App) {
         }
         let cookie = rt.block_on(app.login(c.user));
         let [a, b, l, st] = c.expect_in;
-        // sheet, history, line, status, bridge (read, like the history), report
-        let mut nodes = vec![(c.node_in, [a, b, l, st, b, c.report_in])];
+        // sheet, history, line, status, bridge (read, like the history), report, the sheet
+        // as Excel (read, like the sheet), an uploaded sheet (edit, like a line)
+        let mut nodes = vec![(c.node_in, [a, b, l, st, b, c.report_in, a, l])];
         if let Some(out) = c.node_out {
-            nodes.push((out, [no; 6]));
+            nodes.push((out, [no; 8]));
         }
-        nodes.push(("FINNSINTE", [S::NOT_FOUND; 6]));
+        nodes.push(("FINNSINTE", [S::NOT_FOUND; 8]));
         for (node, expect) in nodes {
             let base = format!("/prognos/{ROUND}/{node}");
             let got_sheet = rt.block_on(app.get(&base, Some(&cookie))).status;
@@ -148,6 +149,20 @@ pub fn run(make: &dyn Fn() -> App) {
                     ],
                 ))
                 .status;
+            // A workbook of the node as it stands now (downloaded by the programme's
+            // controller, who reads every node), uploaded unchanged.
+            let round = delar_core::Round::parse(ROUND).unwrap();
+            let file = delar_app::sheet_xlsx::download(&app.store(), "ekonom", &round, node, "nu")
+                .map(|f| f.bytes)
+                .unwrap_or_else(|_| b"ingen arbetsbok".to_vec());
+            let got_upload = rt
+                .block_on(app.send(upload_request(
+                    &format!("{base}/excel"),
+                    &cookie,
+                    "prognos.xlsx",
+                    &file,
+                )))
+                .status;
             let state = app
                 .store()
                 .workflow_state(ROUND, node)
@@ -167,10 +182,16 @@ pub fn run(make: &dyn Fn() -> App) {
             let got_report = rt
                 .block_on(app.get(&format!("/rapport/{ROUND}?nod={node}"), Some(&cookie)))
                 .status;
+            let got_xlsx = rt
+                .block_on(app.get(&format!("{base}.xlsx"), Some(&cookie)))
+                .status;
             assert_eq!(
-                [got_sheet, got_hist, got_line, got_status, got_bridge, got_report],
+                [
+                    got_sheet, got_hist, got_line, got_status, got_bridge, got_report, got_xlsx,
+                    got_upload
+                ],
                 expect,
-                "{} on {node} (sheet, history, line, {}, bridge, report) on {}",
+                "{} on {node} (sheet, history, line, {}, bridge, report, xlsx, upload) on {}",
                 c.user,
                 c.step,
                 app.db

@@ -8,6 +8,7 @@ pub mod matrix;
 use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
 use axum::Router;
+use calamine::{Data, Reader, Xlsx};
 use delar_core::Round;
 use delar_demo::kommun::{self, KommunOptions, Scale};
 use delar_store::prelude::*;
@@ -277,6 +278,95 @@ pub fn post(
         b = b.header(header::COOKIE, c);
     }
     b.body(Body::from(body)).unwrap()
+}
+
+/// Every sheet of a workbook: name and cells.
+pub type Sheets = Vec<(String, Vec<Vec<Data>>)>;
+
+pub fn read(bytes: &[u8]) -> Sheets {
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    book.sheet_names()
+        .into_iter()
+        .map(|n| {
+            let r = book.worksheet_range(&n).unwrap();
+            let rows = r.rows().map(|row| row.to_vec()).collect();
+            (n, rows)
+        })
+        .collect()
+}
+
+/// The workbook written again with the same cells (as a spreadsheet program saves it).
+pub fn write(sheets: &Sheets) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                match cell {
+                    Data::String(s) => {
+                        ws.write_string(r, c, s).unwrap();
+                    }
+                    Data::Float(f) => {
+                        ws.write_number(r, c, *f).unwrap();
+                    }
+                    Data::Int(i) => {
+                        ws.write_number(r, c, *i as f64).unwrap();
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+pub fn sheet<'a>(s: &'a mut Sheets, name: &str) -> &'a mut Vec<Vec<Data>> {
+    &mut s.iter_mut().find(|(n, _)| n == name).unwrap().1
+}
+
+/// Column index by header.
+pub fn col(s: &mut Sheets, header: &str) -> usize {
+    sheet(s, "Prognos")[0]
+        .iter()
+        .position(|h| *h == Data::String(header.into()))
+        .unwrap_or_else(|| panic!("{header}"))
+}
+
+pub fn set(s: &mut Sheets, row: usize, header: &str, v: Data) {
+    let c = col(s, header);
+    let p = sheet(s, "Prognos");
+    if p[row].len() <= c {
+        p[row].resize(c + 1, Data::Empty);
+    }
+    p[row][c] = v;
+}
+
+/// A multipart form with the file in the field `fil`.
+pub fn upload_request(path: &str, cookie: &str, name: &str, bytes: &[u8]) -> Request<Body> {
+    let boundary = "delarTestBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"fil\"; \
+             filename=\"{name}\"\r\nContent-Type: application/vnd.openxmlformats-\
+             officedocument.spreadsheetml.sheet\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::COOKIE, cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
 }
 
 /// The lines of a node in the round, as stored.
