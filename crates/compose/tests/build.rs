@@ -1585,3 +1585,37 @@ fn a_provider_shows_its_assignment_revenue_per_purchaser() {
     );
     assert_eq!(t.rows[2].includes, vec!["PN", "VON"]);
 }
+
+#[test]
+fn the_analysis_compares_the_net_cost_with_last_years_outcome() {
+    let r = build(&Definition::default_definition(), &inputs(), false).unwrap();
+    let forecast = amount(&r, "drift", "summa", "prognos");
+    let last = amount(&r, "drift", "summa", "utfall_fg");
+    let p = r
+        .walk()
+        .into_iter()
+        .flat_map(|(_, s)| s.blocks.iter())
+        .find_map(|b| match b {
+            Block::Paragraph(p) if p.plain().contains("Nettokostnaden beräknas till") => Some(p),
+            _ => None,
+        })
+        .expect("the analysis states the net cost against last year");
+    let nums: Vec<Amount> = p
+        .numbers()
+        .iter()
+        .filter(|n| {
+            n.source.as_ref().is_some_and(|s| {
+                s.fact.starts_with("prognos/") || s.fact.starts_with("forandring-fg-ar/")
+            })
+        })
+        .filter_map(|n| n.value.amount())
+        .collect();
+    assert_eq!(nums, vec![forecast, forecast - last], "{}", p.plain());
+    let word = if forecast > last {
+        "mer än utfallet 2024"
+    } else {
+        "mindre än utfallet 2024"
+    };
+    assert!(p.plain().contains(word), "{}", p.plain());
+    assert!(delar_report::check::check(&r).is_empty());
+}
