@@ -41,6 +41,25 @@ if ! command -v soffice >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1
 fi
 export DELAR_LAYOUT=1
 
+# The web application's end-to-end test drives headless Chromium through chromedriver (Debian's
+# chromium and chromium-driver; nothing downloads a browser) and checks every page with
+# axe-core from the npm registry (crates/web/package-lock.json, npm ci). DELAR_E2E=1 makes a
+# missing browser a failure instead of a skipped test.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
+   || ! command -v npm >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq chromium chromium-driver
+    command -v npm >/dev/null 2>&1 || $SUDO apt-get install -y -qq npm
+  else
+    echo "chromium, chromedriver eller npm saknas: installera dem (webbläsartestet)" >&2
+    exit 1
+  fi
+fi
+(cd crates/web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+export DELAR_E2E=1
+
 # PostgreSQL: the store's tests and `delar demo` also run against a server. A throwaway
 # cluster (Debian's postgresql package, installed when missing) is started here and stopped at
 # exit; DELAR_TEST_PG tells the tests where it is. With DELAR_TEST_PG already set, that server

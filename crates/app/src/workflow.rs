@@ -26,6 +26,44 @@ use delar_store::{
 };
 use std::collections::BTreeMap;
 
+/// Whether `user` may lock `round` (the lock is asked on the round's top node: a controller
+/// or an administrator for the whole organisation).
+pub fn may_lock(store: &dyn Backend, user: &str, round: &Round) -> Result<bool> {
+    let (_, tree) = crate::auth::round_tree(store, round)?;
+    let Some(top) = tree.root().map(|n| n.code.clone()) else {
+        return Ok(false);
+    };
+    let Some(access) = Access::load(store, user)? else {
+        return Ok(false);
+    };
+    Ok(access.may(&tree, &top, Action::Lock))
+}
+
+/// Lock `round` as `user` (who needs the lock on the round's top node): every later change
+/// and transition is refused. Locking a locked round is refused with who locked it and when.
+pub fn lock_round(store: &mut dyn Backend, user: &str, round: &Round) -> Result<()> {
+    let (info, tree) = crate::auth::round_tree(store, round)?;
+    let top = tree.root().map(|n| n.code.clone()).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "organisationen för {} har ingen översta nod; importera organisationen",
+            round.id()
+        ))
+    })?;
+    authorize(store, user, round, &top, Action::Lock)?;
+    if info.status == RoundStatus::Locked {
+        fail!(
+            "{}",
+            delar_store::locked_message(
+                &round.id(),
+                info.locked_at.as_deref(),
+                info.locked_by.as_deref()
+            )
+        );
+    }
+    store.lock_round(&round.id(), user)?;
+    Ok(())
+}
+
 /// Longest comment accepted on a line or a transition.
 pub const MAX_COMMENT: usize = 2000;
 

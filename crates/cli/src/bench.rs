@@ -47,6 +47,23 @@ pub enum BenchWhat {
         #[arg(long, default_value = "bench-rapport")]
         out: PathBuf,
     },
+    /// Webbapplikationen under last: N inloggade enhetschefer läser sitt prognosblad och
+    /// sparar egna rader under en viss tid; anrop per sekund, p50/p99, fel och förlorade
+    /// uppdateringar. Ändrar prognosrader: mät på en demodatabas (delar demo).
+    Web {
+        /// Databas med demokonton och en beräknad omgång: en SQLite-fil eller postgres://….
+        #[arg(long)]
+        db: String,
+        /// Prognosomgång (standard: den senaste öppna).
+        #[arg(long)]
+        round: Option<String>,
+        /// Antal samtidiga personer.
+        #[arg(long, default_value_t = 50)]
+        anvandare: usize,
+        /// Hur länge, i sekunder.
+        #[arg(long, default_value_t = 60)]
+        sekunder: u64,
+    },
     /// Importera en SIE-fil till en ny databas.
     Import {
         /// SIE-fil.
@@ -140,6 +157,14 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
                 count(c.findings.warnings())
             );
             print_peak();
+        }
+        BenchWhat::Web {
+            db,
+            round,
+            anvandare,
+            sekunder,
+        } => {
+            crate::bench_web::run(&db, round.as_deref(), anvandare.max(1), sekunder)?;
         }
         BenchWhat::Forecast { db, round } => {
             let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -3,6 +3,7 @@
 
 mod anvandare;
 mod bench;
+mod bench_web;
 mod clap_sv;
 mod db;
 mod demo;

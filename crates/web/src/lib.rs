@@ -53,9 +53,15 @@ pub fn router(config: Config) -> Router {
     Router::new()
         .route("/halsa", get(pages::health))
         .route("/stil.css", get(pages::stylesheet))
+        .route("/delar.js", get(pages::script))
+        .route(
+            "/sessionen",
+            get(pages::session_peek).post(pages::session_extend),
+        )
         .route("/logga-in", get(pages::login_form).post(pages::login))
         .route("/logga-ut", post(pages::logout))
         .route("/", get(pages::start))
+        .route("/omgang/{omgang}/las", post(pages::lock_round))
         .route("/prognos/{omgang}/{nod}", get(pages::sheet))
         .route("/prognos/{omgang}/{nod}/rad", post(pages::save_line))
         .route("/prognos/{omgang}/{nod}/status", post(pages::change_state))
@@ -93,5 +99,56 @@ pub fn serve(config: Config, address: &str) -> Result<(), String> {
             })
             .await
             .map_err(|e| format!("servern avbröts: {e}"))
+    })
+}
+
+/// A server running on a thread of its own (for benchmarks and tests that drive it over
+/// TCP); it stops when dropped.
+pub struct Running {
+    /// The address it listens on (a free port when asked for port 0).
+    pub addr: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Start the application on `address` (e.g. `127.0.0.1:0`) on a thread with a runtime of its
+/// own, with `workers` runtime threads; returns once it listens.
+pub fn start(config: Config, address: &str, workers: usize) -> Result<Running, String> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers.max(1))
+        .enable_all()
+        .build()
+        .map_err(|e| format!("kunde inte starta servern: {e}"))?;
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind(address))
+        .map_err(|e| format!("kunde inte lyssna på {address}: {e}; välj en annan adress"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("kunde inte läsa serverns adress: {e}"))?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        rt.block_on(async move {
+            let _ = axum::serve(listener, router(config))
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+    });
+    Ok(Running {
+        addr,
+        stop: Some(tx),
+        thread: Some(thread),
     })
 }

@@ -21,6 +21,10 @@ pub struct Layout {
     pub user: String,
     /// When the session ends, as text.
     pub session_end: String,
+    /// Seconds until the session ends unless used (the script's countdown starts from it).
+    pub seconds_left: i64,
+    /// Seconds before the end at which the script warns.
+    pub warn_seconds: i64,
 }
 
 impl Layout {
@@ -30,6 +34,8 @@ impl Layout {
         Layout {
             user: v.user.clone(),
             session_end: end,
+            seconds_left: (v.expires_at - session::now()).max(0),
+            warn_seconds: delar_app::auth::SESSION_WARNING_SECONDS,
         }
     }
 }
@@ -105,6 +111,75 @@ pub async fn stylesheet() -> Response {
         include_str!("../assets/style.css"),
     )
         .into_response()
+}
+
+/// `GET /delar.js`: the embedded script (in-place saving on the sheet, the session warning).
+/// Every page works without it.
+pub async fn script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../assets/delar.js"),
+    )
+        .into_response()
+}
+
+/// The seconds left of the request's session without extending it (0 without one).
+async fn seconds_left(st: &AppState, headers: &HeaderMap) -> Result<i64, AppError> {
+    let Some(t) = session::token(headers) else {
+        return Ok(0);
+    };
+    let now = session::now();
+    st.pool
+        .run(move |s| {
+            let h = delar_app::auth::token_hash(&t);
+            Ok(s.session(&h)?
+                .map(|x| (x.expires_at - now).max(0))
+                .unwrap_or(0))
+        })
+        .await
+}
+
+fn plain(status: StatusCode, text: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text,
+    )
+        .into_response()
+}
+
+/// `GET /sessionen`: the seconds left of the session as a number, without extending it (the
+/// script asks before it warns, since another tab may have used the session); 0 when it has
+/// ended.
+pub async fn session_peek(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    match seconds_left(&st, &headers).await {
+        Ok(n) => plain(StatusCode::OK, n.to_string()),
+        Err(e) => plain(status_of(&e), e.to_string()),
+    }
+}
+
+/// `POST /sessionen`: "stay signed in": the session is extended (as any request extends it)
+/// and the seconds left are returned; 401 with a Swedish message when it has already ended.
+pub async fn session_extend(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(t) = session::token(&headers) else {
+        return plain(
+            StatusCode::UNAUTHORIZED,
+            "Du är inte inloggad; logga in igen.".to_string(),
+        );
+    };
+    let now = session::now();
+    let r = st
+        .pool
+        .run(move |s| delar_app::auth::session_user(s, &t, now))
+        .await;
+    match r {
+        Ok(Some(u)) => plain(StatusCode::OK, (u.expires_at - now).max(0).to_string()),
+        Ok(None) => plain(
+            StatusCode::UNAUTHORIZED,
+            "Sessionen har redan gått ut; logga in igen.".to_string(),
+        ),
+        Err(e) => plain(status_of(&e), e.to_string()),
+    }
 }
 
 /// Any other path.
@@ -228,6 +303,8 @@ struct StartPage {
     layout: Layout,
     round: String,
     round_status: String,
+    notice: String,
+    lock_href: String,
     others: Vec<(String, String)>,
     rows: Vec<NodeRow>,
     deadline: String,
@@ -249,6 +326,7 @@ struct ReviewRow {
 #[derive(Deserialize)]
 pub struct StartQuery {
     omgang: Option<String>,
+    last: Option<String>,
 }
 
 /// `GET /`: the person's nodes in a round (the one asked for, else the latest open one).
@@ -278,6 +356,8 @@ pub async fn start(
                     })?,
             };
             let rows = wf::overview(s, &user, &chosen.round)?;
+            let may_lock =
+                chosen.status == RoundStatus::Open && wf::may_lock(s, &user, &chosen.round)?;
             let reports = delar_app::report::readable_reports(s, &user, chosen.round)?;
             let others = rounds
                 .iter()
@@ -288,11 +368,11 @@ pub async fn start(
                     (id, href)
                 })
                 .collect::<Vec<_>>();
-            Ok((chosen.clone(), rows, others, reports))
+            Ok((chosen.clone(), rows, others, reports, may_lock))
         })
         .await;
     match r {
-        Ok((info, rows, others, reports)) => {
+        Ok((info, rows, others, reports, may_lock)) => {
             let id = info.round.id();
             let id_for_links = id.clone();
             let today = view::date_of(session::now());
@@ -309,6 +389,16 @@ pub async fn start(
                 .collect();
             let page = StartPage {
                 layout: Layout::of(&viewer),
+                notice: if q.last.is_some() {
+                    format!("Prognosomgången {id} är låst.")
+                } else {
+                    String::new()
+                },
+                lock_href: if may_lock {
+                    format!("/omgang/{}/las", view::url_encode(&id))
+                } else {
+                    String::new()
+                },
                 rows: rows
                     .iter()
                     .map(|n| NodeRow::new(&id, n).with_deadline(n, deadline, today))
@@ -370,12 +460,38 @@ struct SheetPage {
     may_edit: bool,
 }
 
-/// What a refused save typed, to be shown again.
+/// What a refused save typed, to be shown again, and why it was refused.
 pub(crate) struct Kept {
     group: String,
     amount: String,
     method: String,
     comment: String,
+    error: String,
+    field: &'static str,
+}
+
+/// The field a refused save is about, from what was typed (the application layer decides
+/// whether to refuse; this only points at the field): an amount that cannot be read, a
+/// missing or too long comment, an unknown method; otherwise the line as a whole.
+fn refused_field(e: &AppError, f: &LineForm) -> &'static str {
+    if !matches!(e, AppError::Invalid(_) | AppError::Check(_)) {
+        return "";
+    }
+    let amount = f.belopp.trim();
+    let comment = f.kommentar.trim();
+    if !amount.is_empty()
+        && delar_core::Amount::parse_swedish_in(amount, delar_core::Unit::Tkr).is_err()
+    {
+        "belopp"
+    } else if comment.chars().count() > 2000
+        || (comment.is_empty() && (!amount.is_empty() || !f.metod.trim().is_empty()))
+    {
+        "kommentar"
+    } else if !f.metod.trim().is_empty() {
+        "metod"
+    } else {
+        ""
+    }
 }
 
 /// A round from the URL, or 404 with a Swedish message.
@@ -427,6 +543,8 @@ pub(crate) async fn sheet_page(
             l.amount_input = k.amount;
             l.method_input = k.method;
             l.comment_input = k.comment;
+            l.error = k.error;
+            l.error_field = k.field;
         }
     }
     let (has_state, state_word, state_class, state_code, state_who, state_comment) =
@@ -590,14 +708,16 @@ pub async fn save_line(
             error_page(&e, Some(&viewer))
         }
         Err(e) => {
+            let status = status_of(&e);
+            let msg = format!("Raden {} sparades inte: {e}", f.grupp);
             let kept = Kept {
+                field: refused_field(&e, &f),
                 group: f.grupp,
                 amount: f.belopp,
                 method: f.metod,
                 comment: f.kommentar,
+                error: msg.clone(),
             };
-            let status = status_of(&e);
-            let msg = format!("Raden {} sparades inte: {e}", kept.group);
             sheet_page(
                 &st,
                 &viewer,
@@ -672,6 +792,30 @@ pub async fn change_state(
             )
             .await
         }
+    }
+}
+
+/// `POST /omgang/{omgång}/las`: lock the round (a controller or an administrator on the
+/// round's top node); back to the start page.
+pub async fn lock_round(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path(omgang): Path<String>,
+) -> Response {
+    let user = viewer.user.clone();
+    let o = omgang.clone();
+    let r = st
+        .pool
+        .run(move |s| {
+            let round = parse_round(&o)?;
+            wf::lock_round(s, &user, &round)
+        })
+        .await;
+    match r {
+        Ok(()) => {
+            Redirect::to(&format!("/?omgang={}&last=1", view::url_encode(&omgang))).into_response()
+        }
+        Err(e) => error_page(&e, Some(&viewer)),
     }
 }
 

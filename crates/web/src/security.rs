@@ -20,7 +20,7 @@ pub const CSP: &str =
     "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
 
 /// Add the security headers; pages with data are never cached (`no-store`), the stylesheet
-/// may be.
+/// and the script may be.
 pub async fn headers(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let mut res = next.run(req).await;
@@ -41,7 +41,7 @@ pub async fn headers(req: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    if path == "/stil.css" {
+    if path == "/stil.css" || path == "/delar.js" {
         h.insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=3600"),

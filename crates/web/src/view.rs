@@ -116,6 +116,10 @@ pub struct LineRow {
     pub comment_input: String,
     /// Method selected in the form.
     pub method_input: String,
+    /// Why the last save of this line was refused (shown next to its fields).
+    pub error: String,
+    /// The field the refusal is about (`belopp`, `metod`, `kommentar`; empty: the line).
+    pub error_field: &'static str,
 }
 
 impl LineRow {
@@ -196,6 +200,8 @@ impl LineRow {
             } else {
                 l.method.code().to_string()
             },
+            error: String::new(),
+            error_field: "",
         }
     }
 }

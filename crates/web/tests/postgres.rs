@@ -114,6 +114,17 @@ fn a_round_is_worked_through_the_pages_on_postgresql() {
     rt.block_on(async move { drop(app) });
 }
 
+/// The authorisation matrix of tests/web.rs (every role × every route × a node in and out of
+/// scope, and the round's lock) on PostgreSQL, one fresh server database per case.
+#[test]
+fn authorisation_matrix_on_postgresql() {
+    if common::pg_server().is_none() {
+        eprintln!("obs: behörighetsmatrisen på PostgreSQL hoppas över: DELAR_TEST_PG är inte satt");
+        return;
+    }
+    common::matrix::run(&|| App::on_postgres().expect("DELAR_TEST_PG"));
+}
+
 /// The report, the bridge, the sheet as Excel both ways and the deadline, on PostgreSQL.
 #[test]
 fn report_bridge_excel_and_deadline_on_postgresql() {

@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{comment_all, lines, post, upload_request, App, HOST, ROUND};
+use common::{comment_all, lines, post, App, HOST};
 use delar_core::{Amount, Unit};
 use delar_store::prelude::*;
 
@@ -503,182 +503,11 @@ async fn the_start_page_lists_the_persons_nodes() {
     }
 }
 
-/// What a request should get for one role on a node in and out of its scope.
-struct Case {
-    user: &'static str,
-    node_in: &'static str,
-    node_out: Option<&'static str>,
-    /// Expected for: GET sheet, GET history, POST line, POST status (with `step`).
-    expect_in: [StatusCode; 4],
-    /// Expected for the report of the node's committee (`/rapport/{omgång}?nod=`).
-    report_in: StatusCode,
-    step: &'static str,
-}
-
-#[tokio::test]
-async fn authorisation_matrix() {
-    use StatusCode as S;
-    let (ok, see, no) = (S::OK, S::SEE_OTHER, S::FORBIDDEN);
-    let cases = [
-        Case {
-            user: "enhetschef-sn41",
-            node_in: "SN41",
-            node_out: Some("SN42"),
-            expect_in: [ok, ok, see, see],
-            step: "skicka-in",
-            report_in: no,
-        },
-        Case {
-            user: "enhetschef-sn41",
-            node_in: "SN41",
-            node_out: Some("SN40"),
-            expect_in: [ok, ok, see, no],
-            step: "godkann",
-            report_in: no,
-        },
-        Case {
-            user: "ekonom-sn",
-            node_in: "SN41",
-            node_out: Some("VON21"),
-            expect_in: [ok, ok, see, see],
-            step: "godkann",
-            report_in: ok,
-        },
-        Case {
-            user: "ekonom-von",
-            node_in: "VON21",
-            node_out: Some("SN41"),
-            expect_in: [ok, ok, see, no],
-            step: "skicka-in",
-            report_in: ok,
-        },
-        Case {
-            user: "ekonom",
-            node_in: "FSN21",
-            node_out: None,
-            expect_in: [ok, ok, see, S::UNPROCESSABLE_ENTITY],
-            step: "godkann",
-            report_in: ok,
-        },
-        Case {
-            user: "revisor",
-            node_in: "SN41",
-            node_out: None,
-            expect_in: [ok, ok, no, no],
-            step: "skicka-in",
-            report_in: ok,
-        },
-        Case {
-            user: "admin",
-            node_in: "SN41",
-            node_out: None,
-            expect_in: [ok, ok, no, no],
-            step: "skicka-in",
-            report_in: ok,
-        },
-    ];
-    for c in cases {
-        let app = App::new();
-        {
-            let mut s = app.store();
-            comment_all(&mut s, c.node_in);
-            if c.step == "godkann" && c.user == "ekonom-sn" {
-                // Something to approve: the unit manager has submitted.
-                let round = delar_core::Round::parse(ROUND).unwrap();
-                delar_app::workflow::change_state(
-                    &mut s,
-                    "enhetschef-sn41",
-                    &round,
-                    "SN41",
-                    delar_app::workflow::Step::Submit,
-                    None,
-                    "",
-                )
-                .unwrap();
-            }
-        }
-        let cookie = app.login(c.user).await;
-        let [a, b, l, st] = c.expect_in;
-        // sheet, history, line, status, bridge (read, like the history), report, the sheet
-        // as Excel (read, like the sheet), an uploaded sheet (edit, like a line)
-        let mut nodes = vec![(c.node_in, [a, b, l, st, b, c.report_in, a, l])];
-        if let Some(out) = c.node_out {
-            nodes.push((out, [no; 8]));
-        }
-        nodes.push(("FINNSINTE", [S::NOT_FOUND; 8]));
-        for (node, expect) in nodes {
-            let base = format!("/prognos/{ROUND}/{node}");
-            let got_sheet = app.get(&base, Some(&cookie)).await.status;
-            let got_hist = app
-                .get(&format!("{base}/historik"), Some(&cookie))
-                .await
-                .status;
-            let (group, version) = lines(&app.store(), node)
-                .first()
-                .map(|d| (d.line.group.clone(), d.version.to_string()))
-                .unwrap_or(("Personalkostnader".into(), "1".into()));
-            let got_line = app
-                .post(
-                    &format!("{base}/rad"),
-                    Some(&cookie),
-                    &[
-                        ("grupp", &group),
-                        ("version", &version),
-                        ("kommentar", "Behörighetsprov."),
-                    ],
-                )
-                .await
-                .status;
-            // A workbook of the node as it stands now (downloaded by the programme's
-            // controller, who reads every node), uploaded unchanged.
-            let round = delar_core::Round::parse(ROUND).unwrap();
-            let file = delar_app::sheet_xlsx::download(&app.store(), "ekonom", &round, node, "nu")
-                .map(|f| f.bytes)
-                .unwrap_or_else(|_| b"ingen arbetsbok".to_vec());
-            let got_upload = app
-                .send(upload_request(
-                    &format!("{base}/excel"),
-                    &cookie,
-                    "prognos.xlsx",
-                    &file,
-                ))
-                .await
-                .status;
-            let state = app
-                .store()
-                .workflow_state(ROUND, node)
-                .unwrap()
-                .state
-                .code();
-            let got_status = app
-                .post(
-                    &format!("{base}/status"),
-                    Some(&cookie),
-                    &[("atgard", c.step), ("status", state)],
-                )
-                .await
-                .status;
-            let got_bridge = app
-                .get(&format!("{base}/brygga"), Some(&cookie))
-                .await
-                .status;
-            let got_report = app
-                .get(&format!("/rapport/{ROUND}?nod={node}"), Some(&cookie))
-                .await
-                .status;
-            let got_xlsx = app.get(&format!("{base}.xlsx"), Some(&cookie)).await.status;
-            assert_eq!(
-                [
-                    got_sheet, got_hist, got_line, got_status, got_bridge, got_report, got_xlsx,
-                    got_upload
-                ],
-                expect,
-                "{} on {node} (sheet, history, line, {}, bridge, report, xlsx, upload)",
-                c.user,
-                c.step
-            );
-        }
-    }
+/// Every role × every route × a node in and out of scope, on SQLite (tests/postgres.rs runs
+/// the same matrix on PostgreSQL).
+#[test]
+fn authorisation_matrix() {
+    common::matrix::run(&App::new);
 }
 
 #[tokio::test]
@@ -693,4 +522,251 @@ async fn unknown_paths_and_rounds_are_404_in_swedish() {
     assert!(r.body.contains("2031-P1"), "{}", r.body);
     let r = app.get("/prognos/inte-en-omgang/SN41", Some(&cookie)).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+/// The part of a page from `id="{id}"` to the end of that element's line.
+fn element<'a>(body: &'a str, id: &str) -> &'a str {
+    let at = body
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("{id} is missing"));
+    let end = body[at..].find('\n').map(|e| at + e).unwrap_or(body.len());
+    &body[at..end]
+}
+
+#[tokio::test]
+async fn a_refused_save_shows_its_message_next_to_the_field_it_is_about() {
+    let app = App::new();
+    let cookie = app.login("enhetschef-sn41").await;
+    let all = lines(&app.store(), "SN41");
+    let d = &all[1];
+    let v = d.version.to_string();
+    let path = format!("{SN41}/rad");
+    // An own amount without a comment: the comment field is marked and described.
+    let r = app
+        .post(
+            &path,
+            Some(&cookie),
+            &[("grupp", &d.line.group), ("version", &v), ("belopp", "250")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let msg = element(&r.body, "fel-1");
+    assert!(
+        msg.contains("sparades inte") && msg.contains("kommentar"),
+        "{msg}"
+    );
+    assert!(!msg.contains("hidden"), "{msg}");
+    let field = element(&r.body, "kommentar-1");
+    assert!(
+        field.contains("aria-invalid=\"true\" aria-describedby=\"fel-1\""),
+        "{field}"
+    );
+    assert!(!element(&r.body, "belopp-1").contains("aria-invalid"));
+    // Other rows carry no message.
+    assert!(element(&r.body, "fel-0").contains("hidden"));
+    // An amount that cannot be read: the amount field.
+    let r = app
+        .post(
+            &path,
+            Some(&cookie),
+            &[
+                ("grupp", &d.line.group),
+                ("version", &v),
+                ("belopp", "12 kr och 50"),
+                ("kommentar", "Prov."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(element(&r.body, "belopp-1").contains("aria-invalid=\"true\""));
+    assert!(!element(&r.body, "kommentar-1").contains("aria-invalid"));
+    // A stale version: the line as a whole (no field), naming who.
+    let ekonom = app.login("ekonom-sn").await;
+    let r = app
+        .post(
+            &path,
+            Some(&ekonom),
+            &[
+                ("grupp", &d.line.group),
+                ("version", &v),
+                ("belopp", "300"),
+                ("kommentar", "Ekonomen först."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app
+        .post(
+            &path,
+            Some(&cookie),
+            &[
+                ("grupp", &d.line.group),
+                ("version", &v),
+                ("belopp", "250"),
+                ("kommentar", "Min bedömning."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let msg = element(&r.body, "fel-1");
+    assert!(msg.contains("ekonom-sn"), "{msg}");
+    assert!(!r.body.contains("aria-invalid"), "no field is blamed");
+    let now = lines(&app.store(), "SN41")[1].version.to_string();
+    assert!(
+        r.body.contains(&format!(
+            "name=\"grupp\" value=\"{}\">\n<input type=\"hidden\" name=\"version\" value=\"{now}\">",
+            d.line.group
+        )),
+        "the row carries the stored version, so saving again overwrites deliberately"
+    );
+}
+
+#[tokio::test]
+async fn the_script_is_embedded_and_no_page_has_inline_script() {
+    let app = App::new();
+    let r = app.get("/delar.js", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header("content-type").starts_with("text/javascript"));
+    assert!(r
+        .header("content-security-policy")
+        .starts_with("default-src 'self'"));
+    assert!(r.body.contains("fetch(form.action"), "saves with fetch");
+    assert!(r.body.contains("/sessionen"), "the session warning");
+    let cookie = app.login("enhetschef-sn41").await;
+    for path in ["/logga-in", "/", SN41, &format!("{SN41}/historik")] {
+        let page = app.get(path, Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(
+            page.body
+                .contains("<script src=\"/delar.js\" defer></script>"),
+            "{path}"
+        );
+        assert_eq!(
+            page.body.matches("<script").count(),
+            1,
+            "{path}: one script"
+        );
+        for handler in [
+            " onclick=",
+            " onchange=",
+            " onsubmit=",
+            " onload=",
+            "javascript:",
+        ] {
+            assert!(!page.body.contains(handler), "{path}: {handler}");
+        }
+    }
+    // The forms post without the script as before.
+    let page = app.get(SN41, Some(&cookie)).await;
+    assert!(page
+        .body
+        .contains("<form method=\"post\" action=\"/prognos/2025-P2/SN41/rad\""));
+}
+
+#[tokio::test]
+async fn the_session_warning_gets_the_seconds_left_and_staying_signed_in_extends_it() {
+    let app = App::new();
+    let cookie = app.login("enhetschef-sn41").await;
+    let page = app.get("/", Some(&cookie)).await;
+    let header = element(&page.body, "inloggad");
+    let left: i64 = header
+        .split("data-kvar=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{header}"));
+    assert!((1790..=1800).contains(&left), "{left}");
+    assert!(header.contains("data-varna=\"300\""), "{header}");
+    assert!(page.body.contains("Fortsätt vara inloggad"));
+    // Four minutes left: asking does not extend it; the button does.
+    let token = cookie.split_once('=').unwrap().1;
+    let hash = delar_app::auth::token_hash(token);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    app.store().extend_session(&hash, now + 240).unwrap();
+    let r = app.get("/sessionen", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let n: i64 = r.body.parse().unwrap();
+    assert!((230..=240).contains(&n), "{n}");
+    assert_eq!(
+        app.store().session(&hash).unwrap().unwrap().expires_at,
+        now + 240
+    );
+    let r = app.post("/sessionen", Some(&cookie), &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let n: i64 = r.body.parse().unwrap();
+    assert!((1790..=1800).contains(&n), "{n}");
+    assert!(app.store().session(&hash).unwrap().unwrap().expires_at >= now + 1790);
+    // Without a session, or after it ended: 0, and "stay signed in" is refused in Swedish.
+    assert_eq!(app.get("/sessionen", None).await.body, "0");
+    app.store().extend_session(&hash, now - 1).unwrap();
+    assert_eq!(app.get("/sessionen", Some(&cookie)).await.body, "0");
+    let r = app.post("/sessionen", Some(&cookie), &[]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("logga in igen"), "{}", r.body);
+    // From another site, refused like every other POST.
+    let r = app
+        .send(post(
+            "/sessionen",
+            Some(&cookie),
+            &[],
+            Some("https://evil.example"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_lock_button_is_shown_to_those_who_may_lock_and_locking_refuses_changes() {
+    let app = App::new();
+    let ekonom = app.login("ekonom").await;
+    let sn = app.login("ekonom-sn").await;
+    let r = app.get("/", Some(&sn)).await;
+    assert!(
+        !r.body.contains("Lås omgången"),
+        "a committee's controller may not lock"
+    );
+    let r = app.get("/", Some(&ekonom)).await;
+    assert!(
+        r.body.contains("action=\"/omgang/2025-P2/las\""),
+        "{}",
+        r.body
+    );
+    // Flagged lines without a comment keep the round open, with the store's message.
+    let r = app.post("/omgang/2025-P2/las", Some(&ekonom), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("saknar kommentar"), "{}", r.body);
+    common::comment_every_line(&mut app.store());
+    let r = app.post("/omgang/2025-P2/las", Some(&ekonom), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = app.get(&r.header("location"), Some(&ekonom)).await;
+    assert!(
+        r.body.contains("Prognosomgången 2025-P2 är låst."),
+        "{}",
+        r.body
+    );
+    assert!(
+        !r.body.contains("Lås omgången"),
+        "no button on a locked round"
+    );
+    // Every save is refused now.
+    let chef = app.login("enhetschef-sn41").await;
+    let d = &lines(&app.store(), "SN41")[0];
+    let v = d.version.to_string();
+    let r = app
+        .post(
+            &format!("{SN41}/rad"),
+            Some(&chef),
+            &[
+                ("grupp", &d.line.group),
+                ("version", &v),
+                ("kommentar", "Efter låsningen."),
+            ],
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert!(r.body.contains("låst"), "{}", r.body);
+    assert_eq!(lines(&app.store(), "SN41")[0].version, d.version);
 }

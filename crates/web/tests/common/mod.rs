@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod matrix;
+
 use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
 use axum::Router;
@@ -390,6 +392,24 @@ pub fn comment_all(s: &mut SqlStore, node: &str) {
                 comment: "Följer budgeten enligt plan.",
             };
             delar_app::workflow::save_line(s, &user, &round, node, &input).unwrap();
+        }
+    }
+}
+
+/// Give every line of the round that waits for a comment one (as the controller for the
+/// whole organisation), so that the round may be locked.
+pub fn comment_every_line(s: &mut SqlStore) {
+    let round = Round::parse(ROUND).unwrap();
+    for d in s.forecast_line_details(ROUND).unwrap() {
+        if delar_app::workflow::missing_comment(&d).is_some() {
+            let input = delar_app::workflow::LineInput {
+                group: &d.line.group,
+                version: d.version,
+                amount: "",
+                method: "",
+                comment: "Granskad: följer utfallet hittills.",
+            };
+            delar_app::workflow::save_line(s, "ekonom", &round, &d.line.node, &input).unwrap();
         }
     }
 }
