@@ -769,6 +769,22 @@ pub(crate) mod tests {
     fn exempel_db() -> &'static PathBuf {
         static DB: OnceLock<PathBuf> = OnceLock::new();
         DB.get_or_init(|| {
+            // Earlier runs' copies (`delar-app-wf-<pid>` of a process gone) are removed.
+            if let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) {
+                for e in entries.flatten() {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    if let Some(pid) = name
+                        .strip_prefix("delar-app-wf-")
+                        .and_then(|p| p.parse::<u32>().ok())
+                    {
+                        if pid != std::process::id()
+                            && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+                        {
+                            let _ = std::fs::remove_dir_all(e.path());
+                        }
+                    }
+                }
+            }
             let dir = std::env::temp_dir().join(format!("delar-app-wf-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();

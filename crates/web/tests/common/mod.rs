@@ -27,10 +27,31 @@ pub const PREVIOUS: &str = "2025-P1";
 /// The host the test requests name.
 pub const HOST: &str = "delar.test";
 
+/// Remove the databases earlier test runs left under the temporary directory (`PREFIX<pid>`
+/// of a process that no longer runs): each is some 200 MB.
+fn remove_stale_dirs(prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(prefix)
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// Built once per test binary.
 fn master() -> &'static PathBuf {
     static DB: OnceLock<PathBuf> = OnceLock::new();
     DB.get_or_init(|| {
+        remove_stale_dirs("delar-web-");
         let dir = std::env::temp_dir().join(format!("delar-web-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
