@@ -44,6 +44,8 @@ pub enum AdjKind {
     Sarskild,
     /// Regeländring.
     Regelandring,
+    /// Fattat beslut vars kostnad eller besparing kommer efter brytmånaden.
+    Beslut,
     /// Avvaktar beslut (prognosen visas med och utan).
     Avvaktande,
     /// Central buffert.
@@ -461,6 +463,7 @@ pub fn run(what: ForecastWhat) -> Result<ExitCode> {
                     bail!("en särskild effekt behöver --part strukturell eller --part ovrig")
                 }
                 (Some(AdjKind::Regelandring), _) => AdjustmentKind::RuleChange,
+                (Some(AdjKind::Beslut), _) => AdjustmentKind::Decision,
                 (Some(AdjKind::Avvaktande), _) => AdjustmentKind::PendingDecision,
                 (Some(AdjKind::Buffert), _) => AdjustmentKind::CentralBuffer,
                 (None, _) => bail!("ange --kind"),

@@ -783,13 +783,33 @@ pub fn strategic_assignments(ctx: &FollowupContext<'_>) -> Section {
         ));
     }
     let p = Paragraph {
-        inlines: vec![
-            Inline::Text("Av ".into()),
-            bound_count(n, "uppdrag/antal"),
-            Inline::Text(" strategiska uppdrag beräknas ".into()),
-            bound_count(done, "uppdrag/genomforda"),
-            Inline::Text(" vara genomförda vid årets slut.".into()),
-        ],
+        // Noun and participle agree with the counts: "ett vara genomfört", "inget av de tre".
+        inlines: match (n, done) {
+            (1, 1) => vec![Inline::Text(
+                "Det strategiska uppdraget beräknas vara genomfört vid årets slut.".into(),
+            )],
+            (1, _) => vec![Inline::Text(
+                "Det strategiska uppdraget beräknas inte vara genomfört vid årets slut.".into(),
+            )],
+            (_, 0) => vec![
+                Inline::Text("Inget av de ".into()),
+                bound_count(n, "uppdrag/antal"),
+                Inline::Text(
+                    " strategiska uppdragen beräknas vara genomfört vid årets slut.".into(),
+                ),
+            ],
+            _ => vec![
+                Inline::Text("Av ".into()),
+                bound_count(n, "uppdrag/antal"),
+                Inline::Text(" strategiska uppdrag beräknas ".into()),
+                bound_count(done, "uppdrag/genomforda"),
+                Inline::Text(if done == 1 {
+                    " vara genomfört vid årets slut.".into()
+                } else {
+                    " vara genomförda vid årets slut.".into()
+                }),
+            ],
+        },
         sums: vec![],
         edited: false,
     };

@@ -292,6 +292,74 @@ fn amount(
     }
 }
 
+/// "I prognosen ingår X i kostnader för två beslut som ännu inte är fattade; utan dem blir
+/// avvikelsen Y."
+/// from the adjustments of kind *avvaktar beslut* on lines under `root`, or `None`.
+fn pending_sentence(ctx: &Ctx, report: &Report, root: &OrgNode, dev: Amount) -> Option<Paragraph> {
+    use delar_forecast::AdjustmentKind;
+    let tree = &ctx.inputs.tree;
+    let under = |n: &str| n == root.code || tree.ancestors(n).iter().any(|a| a.code == root.code);
+    let pending: Vec<&delar_forecast::Adjustment> = ctx
+        .inputs
+        .lines
+        .iter()
+        .filter(|l| under(&l.node))
+        .flat_map(|l| l.adjustments.iter())
+        .filter(|a| a.kind == AdjustmentKind::PendingDecision)
+        .collect();
+    if pending.is_empty() {
+        return None;
+    }
+    let sum: Amount = pending.iter().map(|a| a.amount).sum();
+    let mut p = Paragraph::default();
+    p.inlines.push(Inline::Text("I prognosen ingår ".into()));
+    p.inlines.push(Inline::Number(amount(
+        ctx,
+        report,
+        sum,
+        &format!("avvaktande/{}", root.code),
+        "justeringar som avvaktar beslut",
+        None,
+        true,
+    )));
+    // The adjustments' own comments are a person's words with figures of their own: they
+    // stay in the forecast tables, the sentence counts them.
+    p.inlines.push(Inline::Text(format!(
+        " i {} för {} som ännu inte är {}",
+        if sum.ore() >= 0 {
+            "kostnader"
+        } else {
+            "minskade kostnader"
+        },
+        if pending.len() == 1 {
+            "ett beslut".to_string()
+        } else {
+            format!(
+                "{} beslut",
+                delar_core::words::count_text(pending.len() as u64, true)
+            )
+        },
+        if pending.len() == 1 {
+            "fattat"
+        } else {
+            "fattade"
+        }
+    )));
+    p.inlines
+        .push(Inline::Text("; utan dem blir avvikelsen ".into()));
+    p.inlines.push(Inline::Number(amount(
+        ctx,
+        report,
+        dev + sum,
+        &format!("avvikelse-utan-avvaktande/{}", root.code),
+        "budget − prognos utan justeringar som avvaktar beslut",
+        None,
+        false,
+    )));
+    p.inlines.push(Inline::Text(".".into()));
+    Some(p)
+}
+
 /// "Effektiviseringarna väntas ge X i år av Y att realisera; Z väntas inte uppnås i år." from the
 /// efficiency table's total row, or `None` without the table or with nothing to realise.
 fn efficiency_sentence(ctx: &Ctx, report: &Report) -> Option<Paragraph> {
@@ -543,7 +611,9 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
             )));
             p.inlines.push(Inline::Text(".".into()));
         }
-        // Against last year's outcome: how much the net cost grows (or falls).
+        // Against last year's outcome: how much the net cost grows (or falls); no percentage
+        // of a net cost that is a small remainder of internal trade (a provider).
+        let remainder = ctx.net_is_remainder(&root.code);
         if !ctx.no_last_year() && !f.last_year.is_zero() {
             let change = f.forecast - f.last_year;
             p.inlines
@@ -573,14 +643,17 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
                     None,
                     true,
                 )));
+                p.inlines.push(Inline::Text(format!(
+                    " {} än utfallet {}{}",
+                    if change.ore() > 0 { "mer" } else { "mindre" },
+                    ctx.year() - 1,
+                    if remainder { "." } else { " (" }
+                )));
+            }
+            if !change.is_zero() && !remainder {
                 let pf = Format::Percent { decimals: 1 };
                 let share =
                     Value::Ratio(change.ore().abs() as f64 / f.last_year.ore().abs() as f64);
-                p.inlines.push(Inline::Text(format!(
-                    " {} än utfallet {} (",
-                    if change.ore() > 0 { "mer" } else { "mindre" },
-                    ctx.year() - 1
-                )));
                 p.inlines.push(Inline::Number(BoundNumber {
                     text: pf.render(&share),
                     value: share,
@@ -596,6 +669,11 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
             }
         }
         out.push(("analys.summa".to_string(), p));
+        // The risk of decisions not yet taken: what the forecast holds for them, and the
+        // deviation without them.
+        if let Some(p) = pending_sentence(ctx, report, root, dev) {
+            out.push(("analys.avvaktande".to_string(), p));
+        }
         // The efficiency measures: what they are forecast to give this year of what is to be
         // realised, bound to the efficiency table's totals when the report has it.
         if let Some(p) = efficiency_sentence(ctx, report) {
@@ -1303,8 +1381,16 @@ pub fn proposal(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
                 Some(("sarskilda", ctx.row_key(&n.code), "avvikelse_exkl")),
                 true,
             )));
-            p.inlines
-                .push(Inline::Text(" exklusive särskilda poster.".into()));
+            // Named only when there are special items to leave out.
+            let special = !(f.special_structural.is_zero() && f.special_other.is_zero());
+            p.inlines.push(Inline::Text(
+                if special {
+                    " exklusive särskilda poster."
+                } else {
+                    "."
+                }
+                .into(),
+            ));
             body.push((format!("forslag.{}", n.code), p));
         }
     }

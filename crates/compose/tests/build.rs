@@ -1619,3 +1619,50 @@ fn the_analysis_compares_the_net_cost_with_last_years_outcome() {
     assert!(p.plain().contains(word), "{}", p.plain());
     assert!(delar_report::check::check(&r).is_empty());
 }
+
+#[test]
+fn a_pending_decision_is_named_as_a_risk_with_the_deviation_without_it() {
+    let mut inp = inputs();
+    let plain = build(&Definition::default_definition(), &inp, false).unwrap();
+    let dev = amount(&plain, "drift", "summa", "avvikelse");
+    inp.lines[4].adjustments.push(Adjustment {
+        kind: AdjustmentKind::PendingDecision,
+        amount: mnkr(2.0),
+        low: None,
+        high: None,
+        comment: "Höjd ersättning till familjehem, beslut i oktober".into(),
+        code: None,
+    });
+    let r = build(&Definition::default_definition(), &inp, false).unwrap();
+    assert!(
+        delar_report::check::check(&r).is_empty(),
+        "{:?}",
+        delar_report::check::check(&r)
+    );
+    let with = amount(&r, "drift", "summa", "avvikelse");
+    assert_eq!(
+        with,
+        dev - mnkr(2.0),
+        "the pending decision is in the forecast"
+    );
+    let p = r
+        .walk()
+        .into_iter()
+        .flat_map(|(_, s)| s.blocks.iter())
+        .find_map(|b| match b {
+            Block::Paragraph(p) if p.plain().contains("ännu inte är fattat") => Some(p),
+            _ => None,
+        })
+        .expect("a sentence on the pending decision");
+    let text = p.plain();
+    assert!(
+        text.contains("ett beslut som ännu inte är fattat"),
+        "{text}"
+    );
+    let values: Vec<Amount> = p
+        .numbers()
+        .iter()
+        .filter_map(|n| n.value.amount())
+        .collect();
+    assert_eq!(values, vec![mnkr(2.0), with + mnkr(2.0)], "{text}");
+}

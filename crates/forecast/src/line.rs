@@ -17,6 +17,9 @@ pub enum AdjustmentKind {
     SpecialOther,
     /// A rule change (law, tariff, agreement).
     RuleChange,
+    /// A decision taken whose cost or saving falls after the cut-off (a new group home
+    /// opening in October): part of the ongoing operations, not a special effect.
+    Decision,
     /// A decision not yet taken: the forecast is shown with and without it.
     PendingDecision,
     /// A central buffer held at committee or programme level.
@@ -25,11 +28,12 @@ pub enum AdjustmentKind {
 
 impl AdjustmentKind {
     /// All kinds, in report order.
-    pub const ALL: [AdjustmentKind; 6] = [
+    pub const ALL: [AdjustmentKind; 7] = [
         AdjustmentKind::OneOff,
         AdjustmentKind::SpecialStructural,
         AdjustmentKind::SpecialOther,
         AdjustmentKind::RuleChange,
+        AdjustmentKind::Decision,
         AdjustmentKind::PendingDecision,
         AdjustmentKind::CentralBuffer,
     ];
@@ -41,6 +45,7 @@ impl AdjustmentKind {
             AdjustmentKind::SpecialStructural => "sarskild_strukturell",
             AdjustmentKind::SpecialOther => "sarskild_ovrig",
             AdjustmentKind::RuleChange => "regelandring",
+            AdjustmentKind::Decision => "beslut",
             AdjustmentKind::PendingDecision => "avvaktande_beslut",
             AdjustmentKind::CentralBuffer => "central_buffert",
         }
@@ -53,6 +58,7 @@ impl AdjustmentKind {
             AdjustmentKind::SpecialStructural => "Särskild effekt, strukturell",
             AdjustmentKind::SpecialOther => "Särskild effekt, övrig",
             AdjustmentKind::RuleChange => "Regeländring",
+            AdjustmentKind::Decision => "Fattat beslut",
             AdjustmentKind::PendingDecision => "Avvaktar beslut",
             AdjustmentKind::CentralBuffer => "Central buffert",
         }

@@ -25,7 +25,7 @@ pub const DEMO_ADJUSTMENTS: &[(&str, &str, &str, &str, f64, u8, &str)] = &[
         "FSN-J1",
         "FSN21",
         "personal",
-        "sarskild_strukturell",
+        "beslut",
         2_100_000.0,
         5,
         "Ny gruppbostad med sex platser öppnar i oktober (nämndens beslut i maj): personal för \
@@ -1131,7 +1131,10 @@ impl Gen<'_> {
         E.iter()
             .enumerate()
             .filter(|(_, e)| e.0 <= self.opts.cutoff_month)
-            .take(keep)
+            // The first `keep` events, and always those citing an adjustment the round has.
+            .enumerate()
+            .filter(|(i, (_, e))| *i < keep || e.7.is_some())
+            .map(|(_, x)| x)
             .map(|(k, (m, d, c, kind, area, title, impact, adj))| Event {
                 date: Date::new(y, *m, *d).expect("valid date"),
                 committee: (*c).into(),
