@@ -541,10 +541,11 @@ impl Gen<'_> {
                 }
                 (_, Some(m)) => {
                     let mut o = v(year, ValueKind::Outcome, Figure::NoData);
+                    let month = delar_core::period::MONTH_NAMES[(m as usize).clamp(1, 12) - 1];
                     o.comment = Some(if s.lagged {
-                        format!("Årets värde publiceras i Kolada i månad {m} nästa år.")
+                        format!("Årets värde publiceras i Kolada i {month} {}.", year + 1)
                     } else {
-                        format!("Årets resultat publiceras i månad {m}.")
+                        format!("Årets resultat publiceras i {month} {year}.")
                     });
                     values.push(o);
                     let w = if s.trend.abs() < s.noise * 0.25 {
@@ -620,7 +621,7 @@ impl Gen<'_> {
             ("SN", "Hemmaplanslösningar för barn och unga", Some("SN1")),
             (
                 "SN",
-                "Arbetsmarknadsinsatser tillsammans med arbetsförmedlingen",
+                "Arbetsmarknadsinsatser tillsammans med Arbetsförmedlingen",
                 Some("SN2"),
             ),
             ("VON", "Heltidsresan", Some("VON2")),
