@@ -452,6 +452,8 @@ pub struct Sheet {
     pub node: NodeStatus,
     /// The node's own lines (a unit's), in computation order.
     pub lines: Vec<LineDetail>,
+    /// Kontogrupp code → name, for the sheet to show names rather than codes.
+    pub group_names: BTreeMap<String, String>,
     /// The children with their totals and states.
     pub children: Vec<NodeStatus>,
     /// The person may edit the lines now (role, state and lock considered).
@@ -534,6 +536,12 @@ pub fn sheet(store: &dyn Backend, user: &str, round: &Round, node: &str) -> Resu
         .into_iter()
         .filter(|d| d.line.node == node)
         .collect();
+    let group_names: BTreeMap<String, String> = store
+        .account_mapping()?
+        .groups()
+        .iter()
+        .map(|g| (g.code.clone(), g.name.clone()))
+        .collect();
     let open = auth.round.status == RoundStatus::Open;
     let state = me.state.as_ref().map(|s| s.state);
     let may = |a| auth.access.may(&auth.tree, node, a);
@@ -563,6 +571,7 @@ pub fn sheet(store: &dyn Backend, user: &str, round: &Round, node: &str) -> Resu
         path,
         node: me,
         lines,
+        group_names,
         children,
         may_edit,
         steps,

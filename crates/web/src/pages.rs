@@ -536,7 +536,13 @@ pub(crate) async fn sheet_page(
         .lines
         .iter()
         .enumerate()
-        .map(|(i, d)| LineRow::new(i, d))
+        .map(|(i, d)| {
+            let mut row = LineRow::new(i, d);
+            if let Some(name) = sheet.group_names.get(&d.line.group) {
+                row.name = name.clone();
+            }
+            row
+        })
         .collect();
     if let Some(k) = kept {
         if let Some(l) = lines.iter_mut().find(|l| l.group == k.group) {

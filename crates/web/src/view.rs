@@ -73,8 +73,10 @@ pub struct MethodOption {
 pub struct LineRow {
     /// Row number (for ids).
     pub idx: usize,
-    /// Kontogrupp (or account).
+    /// Kontogrupp (or account) code, sent back with the form.
     pub group: String,
+    /// Its name as people know it (`Köp av verksamhet`); the code when it has none.
+    pub name: String,
     /// Annual budget.
     pub budget: String,
     /// Outcome to date.
@@ -167,6 +169,7 @@ impl LineRow {
         LineRow {
             idx,
             group: l.group.clone(),
+            name: l.group.clone(),
             budget: tkr(l.budget),
             to_date: tkr(l.to_date),
             budget_to_date: tkr(d.budget_to_date),

@@ -212,10 +212,16 @@ async fn the_sheet_shows_lines_in_swedish_and_saves_amounts_with_totals_recomput
     let before = lines(&app.store(), "SN41");
     let page = app.get(SN41, Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
+    let mapping = app.store().account_mapping().unwrap();
     for d in &before {
+        // Each line by its kontogrupp's name, as people know it; the code stays in the form.
+        let name = &mapping.group(&d.line.group).expect("a kontogrupp").name;
         assert!(page
             .body
-            .contains(&format!("<th scope=\"row\">{}</th>", d.line.group)));
+            .contains(&format!("<th scope=\"row\">{name}</th>")));
+        assert!(page
+            .body
+            .contains(&format!("name=\"grupp\" value=\"{}\"", d.line.group)));
         assert!(page.body.contains(&d.line.budget.format(Unit::Tkr, 0)));
     }
     for label in [
