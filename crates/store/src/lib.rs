@@ -47,6 +47,7 @@ pub mod copy;
 pub mod db;
 mod error;
 mod followup;
+mod goalflow;
 mod goals;
 mod import;
 #[doc(hidden)]
@@ -71,6 +72,7 @@ pub use error::StoreError;
 pub use followup::{
     FollowupError, FollowupFilter, FollowupReport, FollowupStore, KpiReport, StoredRegister,
 };
+pub use goalflow::{EntryKind, GoalAuditEntry, GoalRoundStore, IndicatorEntry};
 pub use goals::{GoalOverrideError, GoalStore, StoredGoalStatus};
 pub use rounds::{
     locked_message, AuditEntry, CommentKind, ComputedLine, Edited, ForecastStore, LineChange,
@@ -387,6 +389,7 @@ pub trait Backend:
     + VolumeBudgetStore
     + UserStore
     + WorkflowStore
+    + GoalRoundStore
 {
 }
 
@@ -399,6 +402,7 @@ impl<T> Backend for T where
         + VolumeBudgetStore
         + UserStore
         + WorkflowStore
+        + GoalRoundStore
         + ?Sized
 {
 }
@@ -406,7 +410,7 @@ impl<T> Backend for T where
 /// The store's traits, for `use delar_store::prelude::*`.
 pub mod prelude {
     pub use crate::{
-        Backend, FollowupStore, ForecastStore, GoalStore, Store, TextStore, UserStore,
-        VolumeBudgetStore, WorkflowStore,
+        Backend, FollowupStore, ForecastStore, GoalRoundStore, GoalStore, Store, TextStore,
+        UserStore, VolumeBudgetStore, WorkflowStore,
     };
 }
