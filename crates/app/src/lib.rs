@@ -22,6 +22,7 @@
 pub mod auth;
 pub mod consolidation;
 pub mod forecast;
+pub mod goal_round;
 pub mod goals;
 pub mod imports;
 pub mod programme;

@@ -110,14 +110,16 @@ impl Step {
         Step::ALL.into_iter().find(|x| x.code() == s.trim())
     }
 
-    fn action(self) -> Action {
+    /// The action a step needs on the node.
+    pub fn action(self) -> Action {
         match self {
             Step::Submit | Step::Recall => Action::Submit,
             Step::Approve | Step::Return => Action::Review,
         }
     }
 
-    fn target(self) -> WorkflowState {
+    /// The state a step leads to.
+    pub fn target(self) -> WorkflowState {
         match self {
             Step::Submit => WorkflowState::Submitted,
             Step::Recall => WorkflowState::Draft,
@@ -126,7 +128,8 @@ impl Step {
         }
     }
 
-    fn allowed_from(self, s: WorkflowState) -> bool {
+    /// Whether the step may be taken from state `s`.
+    pub fn allowed_from(self, s: WorkflowState) -> bool {
         use WorkflowState::*;
         match self {
             Step::Submit => matches!(s, Draft | Returned),

@@ -15,11 +15,13 @@
 
 pub mod bridge;
 pub mod excel;
+pub mod goals;
 pub mod pages;
 pub mod pool;
 pub mod report;
 pub mod security;
 pub mod session;
+pub mod texts;
 pub mod view;
 
 use axum::routing::{get, post};
@@ -72,6 +74,13 @@ pub fn router(config: Config) -> Router {
             post(excel::upload).layer(axum::extract::DefaultBodyLimit::max(excel::BODY_LIMIT)),
         )
         .route("/rapport/{omgang}", get(report::report))
+        // Issue 19 parts 1–2: goals and indicators, the report's texts.
+        .route("/mal/{omgang}/{nod}", get(goals::goals))
+        .route("/mal/{omgang}/{nod}/indikator", post(goals::save_entry))
+        .route("/mal/{omgang}/{nod}/bedomning", post(goals::decide))
+        .route("/mal/{omgang}/{nod}/status", post(goals::change_state))
+        .route("/mal/{omgang}/{nod}/historik", get(goals::history))
+        .route("/text/{omgang}", get(texts::texts).post(texts::change_text))
         .fallback(pages::not_found)
         // The last layer runs first: the headers go on every response, refusals included.
         .layer(axum::middleware::from_fn(security::csrf))

@@ -226,3 +226,195 @@ pub fn run(make: &dyn Fn() -> App) {
         }
     }
 }
+
+/// What the goal pages and the report's texts should give one role (issue 19 parts 1–2).
+struct GoalCase {
+    user: &'static str,
+    node_in: &'static str,
+    node_out: Option<&'static str>,
+    /// GET page, GET history, POST indicator value, POST decision, POST status (`step`).
+    expect_in: [StatusCode; 5],
+    step: &'static str,
+    /// GET /text/{omgång}, POST a change of `analys.summa` there.
+    texts: [StatusCode; 2],
+}
+
+/// The goal pages' and texts' matrix, one fresh database (with the follow-up registers) per
+/// case from `make`.
+pub fn run_goals(make: &dyn Fn() -> App) {
+    use StatusCode as S;
+    let (ok, see, no, bad) = (S::OK, S::SEE_OTHER, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY);
+    let cases = [
+        GoalCase {
+            user: super::goals::REPORTER,
+            node_in: "SN",
+            node_out: Some("VON"),
+            expect_in: [ok, ok, see, no, see],
+            step: "skicka-in",
+            texts: [ok, no],
+        },
+        GoalCase {
+            // A unit shows its committee's goals; it owns none to enter or submit.
+            user: "enhetschef-sn41",
+            node_in: "SN41",
+            node_out: Some("SN"),
+            expect_in: [ok, ok, S::NOT_FOUND, no, bad],
+            step: "skicka-in",
+            texts: [no, no],
+        },
+        GoalCase {
+            user: "ekonom-sn",
+            node_in: "SN",
+            node_out: Some("VON"),
+            expect_in: [ok, ok, see, see, see],
+            step: "godkann",
+            texts: [ok, no],
+        },
+        GoalCase {
+            user: "ekonom-von",
+            node_in: "VON",
+            node_out: Some("SN"),
+            expect_in: [ok, ok, see, see, no],
+            step: "skicka-in",
+            texts: [ok, no],
+        },
+        GoalCase {
+            user: "ekonom",
+            node_in: "FSN",
+            node_out: None,
+            expect_in: [ok, ok, see, see, bad],
+            step: "godkann",
+            texts: [ok, see],
+        },
+        GoalCase {
+            user: "revisor",
+            node_in: "SN",
+            node_out: None,
+            expect_in: [ok, ok, no, no, no],
+            step: "skicka-in",
+            texts: [ok, no],
+        },
+        GoalCase {
+            user: "admin",
+            node_in: "SN",
+            node_out: None,
+            expect_in: [ok, ok, no, no, no],
+            step: "skicka-in",
+            texts: [ok, no],
+        },
+    ];
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let round = delar_core::Round::parse(ROUND).unwrap();
+    for c in cases {
+        let app = make();
+        {
+            let mut s = app.store();
+            super::goals::add_goals(&mut s);
+            delar_app::goal_round::reassess(&mut s, &round).unwrap();
+            if c.step == "godkann" && c.user == "ekonom-sn" {
+                // Something to approve: the reporter has submitted.
+                delar_app::goal_round::change_state(
+                    &mut s,
+                    super::goals::REPORTER,
+                    &round,
+                    "SN",
+                    delar_app::workflow::Step::Submit,
+                    None,
+                    "",
+                )
+                .unwrap();
+            }
+        }
+        let cookie = rt.block_on(app.login(c.user));
+        let mut nodes = vec![(c.node_in, c.expect_in)];
+        if let Some(out) = c.node_out {
+            nodes.push((out, [no; 5]));
+        }
+        nodes.push(("FINNSINTE", [S::NOT_FOUND; 5]));
+        for (node, expect) in nodes {
+            let base = format!("/mal/{ROUND}/{node}");
+            // The node's first indicator and goal (a unit's: its committee's).
+            let owner = node.trim_end_matches(|ch: char| ch.is_ascii_digit());
+            let indicator = format!("{owner}01");
+            let goal = format!("{owner}1");
+            let version = app
+                .store()
+                .goal_statuses(2025)
+                .unwrap()
+                .get(&goal)
+                .map(|g| g.version)
+                .unwrap_or(1)
+                .to_string();
+            let got = [
+                rt.block_on(app.get(&base, Some(&cookie))).status,
+                rt.block_on(app.get(&format!("{base}/historik"), Some(&cookie)))
+                    .status,
+                rt.block_on(app.post(
+                    &format!("{base}/indikator"),
+                    Some(&cookie),
+                    &[
+                        ("indikator", &indicator),
+                        ("slag", "hittills"),
+                        ("version", "0"),
+                        ("totalt", "12,5"),
+                    ],
+                ))
+                .status,
+                rt.block_on(app.post(
+                    &format!("{base}/bedomning"),
+                    Some(&cookie),
+                    &[
+                        ("mal", &goal),
+                        ("version", &version),
+                        ("status", "Uppnås delvis"),
+                        ("motivering", "Behörighetsprov."),
+                    ],
+                ))
+                .status,
+                {
+                    let state = app
+                        .store()
+                        .goal_workflow_state(ROUND, node)
+                        .unwrap()
+                        .state
+                        .code();
+                    rt.block_on(app.post(
+                        &format!("{base}/status"),
+                        Some(&cookie),
+                        &[("atgard", c.step), ("status", state)],
+                    ))
+                    .status
+                },
+            ];
+            assert_eq!(
+                got, expect,
+                "{} on {node} (page, history, value, decision, {}) on {}",
+                c.user, c.step, app.db
+            );
+        }
+        let texts = [
+            rt.block_on(app.get(&format!("/text/{ROUND}"), Some(&cookie)))
+                .status,
+            rt.block_on(app.post(
+                &format!("/text/{ROUND}"),
+                Some(&cookie),
+                &[
+                    ("nyckel", "analys.summa"),
+                    ("version", "0"),
+                    ("text", "Prognosen följs upp månadsvis."),
+                    ("atgard", "spara"),
+                ],
+            ))
+            .status,
+        ];
+        assert_eq!(
+            texts, c.texts,
+            "{} on /text/{ROUND} (page, save) on {}",
+            c.user, app.db
+        );
+    }
+}

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod goals;
 pub mod matrix;
 
 use axum::body::Body;
