@@ -299,7 +299,7 @@ pub fn gather_scoped(
     }
     // A committee's own report has the registers too (its chapters keep the committee's
     // rows), with the volume series of its own units.
-    let mut followup = followup_inputs(store, round, &tree, &lines)?;
+    let mut followup = followup_inputs(store, round, &tree, &lines, node)?;
     if let (Some(_), Some(f)) = (node, followup.as_mut()) {
         f.series.retain(|s| tree.contains(&s.responsible));
         let codes: std::collections::HashSet<&str> =
@@ -419,6 +419,7 @@ fn followup_inputs(
     round: Round,
     tree: &OrgTree,
     lines: &[delar_forecast::ForecastLine],
+    scope: Option<&str>,
 ) -> Result<Option<delar_compose::FollowupInputs>> {
     use delar_followup::assess::{
         apply_overrides, assess, financial_value, with_financial, FinancialFigures, Rule, Scale,
@@ -532,11 +533,42 @@ fn followup_inputs(
     }
     let derived = delar_followup::sources::derive(&data, &series, &values);
     data.values = delar_followup::sources::with_registers(&data, &derived);
-    let mut assessment = assess(&data, year, &data.values, &Rule::default());
+    // A committee's report assesses the council goals and goal areas from that committee's
+    // own goals: the other committees' goals are not in its report, so they must not move
+    // the verdicts it shows (a goal area "partly" met beside its only goal "met").
+    let scoped;
+    let assessed = match scope {
+        Some(c) => {
+            scoped = delar_followup::FollowupData {
+                goals: data
+                    .goals
+                    .iter()
+                    .filter(|g| {
+                        g.level != delar_followup::GoalLevel::Committee
+                            || g.committee.as_deref() == Some(c)
+                    })
+                    .cloned()
+                    .collect(),
+                ..data.clone()
+            };
+            &scoped
+        }
+        None => &data,
+    };
+    let mut assessment = assess(assessed, year, &data.values, &Rule::default());
     let decisions: Vec<_> = store
         .goal_overrides(year)?
         .into_iter()
         .filter(|d| assessment.goals.contains_key(&d.goal))
+        // In a committee's report a decision on a council goal or goal area (taken for the
+        // whole programme area) does not replace the committee's own verdict.
+        .filter(|d| {
+            scope.is_none()
+                || assessed
+                    .goals
+                    .iter()
+                    .any(|g| g.code == d.goal && g.level == delar_followup::GoalLevel::Committee)
+        })
         .collect();
     apply_overrides(&mut assessment, &decisions).map_err(AppError::from_display)?;
     Ok(Some(delar_compose::FollowupInputs {
