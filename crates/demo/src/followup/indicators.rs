@@ -559,6 +559,21 @@ pub(crate) const SPECS: &[Spec] = &[
     .level(291_000.0, 7_000.0, 3_000.0)
     .kolada("U21468", 6, true)
     .target(KEEP),
+    spec(
+        "VON13",
+        "Budgetavvikelse, hemtjänst, mnkr",
+        "VON3",
+        "VON",
+        "mnkr",
+        1,
+        Value,
+        Polarity::Higher,
+    )
+    .level(-8.0, -3.0, 3.0)
+    .ledger()
+    .register(Ledger, "VON20")
+    .target(TargetSpec::Word(Trend::Zero))
+    .def("Helårsresultat mot budget för hemtjänsten; beräknas ur huvudboken och prognosen."),
     // Funktionsstödsnämnden.
     spec(
         "FSN01",
