@@ -315,6 +315,11 @@ pub fn gather_scoped(
     let years = earlier_years(store, &org, round, node)?;
     let programme =
         crate::programme::gather(store, round, &org, &tree, &placement, &mapping, &lines)?;
+    // the versions' totals are the whole organisation's: the programme report only
+    let budget_changes = match node {
+        None => budget_changes(store, round, &tree)?,
+        Some(_) => Vec::new(),
+    };
     Ok(Inputs {
         organisation: organisation.to_string(),
         round,
@@ -337,10 +342,7 @@ pub fn gather_scoped(
             Some(_) => BTreeMap::new(),
         },
         // the versions' totals are the whole organisation's: the programme report only
-        budget_changes: match node {
-            None => budget_changes(store, round)?,
-            Some(_) => Vec::new(),
-        },
+        budget_changes,
         provider_sales,
     })
 }
@@ -393,16 +395,45 @@ fn provider_sales(
 fn budget_changes(
     store: &dyn Backend,
     round: Round,
+    tree: &OrgTree,
 ) -> Result<Vec<delar_compose::data::BudgetChange>> {
     let as_of = round.cutoff_month().last_day();
     let mut out: Vec<delar_compose::data::BudgetChange> = match store.budget_versions(round.year) {
         Ok(v) => v
             .into_iter()
             .filter(|v| v.decided <= as_of && !v.total.is_zero())
-            .map(|v| delar_compose::data::BudgetChange {
-                name: v.name,
-                decided: v.decided.to_string(),
-                amount: v.total,
+            .map(|v| {
+                // Each line's ansvar placed on its committee (the tree in force at the
+                // cut-off); what cancels out within a committee is its own matter.
+                let mut by: BTreeMap<String, delar_core::Amount> = BTreeMap::new();
+                for (responsible, a) in &v.by_responsible {
+                    let committee = tree
+                        .committee_of(responsible)
+                        .map(|c| c.code.clone())
+                        .unwrap_or_default();
+                    *by.entry(committee).or_default() += *a;
+                }
+                let rank = |code: &str| {
+                    tree.nodes()
+                        .iter()
+                        .position(|n| n.code == code)
+                        .unwrap_or(usize::MAX)
+                };
+                let mut by_committee: Vec<(String, String, delar_core::Amount)> = by
+                    .into_iter()
+                    .filter(|(_, a)| !a.is_zero())
+                    .map(|(code, a)| {
+                        let name = tree.node(&code).map(|n| n.name.clone()).unwrap_or_default();
+                        (code, name, a)
+                    })
+                    .collect();
+                by_committee.sort_by_key(|(code, _, a)| (a.ore() < 0, rank(code)));
+                delar_compose::data::BudgetChange {
+                    name: v.name,
+                    decided: v.decided.to_string(),
+                    amount: v.total,
+                    by_committee,
+                }
             })
             .collect(),
         // A year without budget versions (or without a financial year yet) has none.

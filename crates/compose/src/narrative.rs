@@ -714,6 +714,40 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
                     None,
                     true,
                 )));
+                // Who received it: the committees whose budget the change moves.
+                if !c.by_committee.is_empty() {
+                    p.inlines.push(Inline::Text(": ".into()));
+                    for (j, (code, name, a)) in c.by_committee.iter().enumerate() {
+                        if j > 0 {
+                            p.inlines.push(Inline::Text(
+                                if j + 1 == c.by_committee.len() {
+                                    " och "
+                                } else {
+                                    ", "
+                                }
+                                .into(),
+                            ));
+                        }
+                        let who = if code.is_empty() {
+                            "ansvar utanför organisationen".to_string()
+                        } else {
+                            name.clone()
+                        };
+                        p.inlines.push(Inline::Text(format!(
+                            "{who} {} ",
+                            if a.ore() > 0 { "får" } else { "lämnar" }
+                        )));
+                        p.inlines.push(Inline::Number(amount(
+                            ctx,
+                            report,
+                            *a,
+                            &format!("budgetandring/{}/{code}", c.name),
+                            &format!("{} enligt budget.csv, {who}", c.name),
+                            None,
+                            true,
+                        )));
+                    }
+                }
             }
             p.inlines.push(Inline::Text(".".into()));
             out.push(("analys.budget".to_string(), p));
@@ -845,8 +879,7 @@ fn purchaser_provider(ctx: &Ctx, report: &Report) -> Option<Paragraph> {
         )));
     }
     p.inlines.push(Inline::Text(format!(
-        "): {} köps, desto {} säljs. I programområdets nettokostnad tar köpen och \
-         försäljningarna mellan nämnderna ut varandra.",
+        "): {} köps, desto {} säljs.",
         if buy.ore() > 0 {
             "ju mindre som"
         } else {
@@ -854,6 +887,78 @@ fn purchaser_provider(ctx: &Ctx, report: &Report) -> Option<Paragraph> {
         },
         if buy.ore() > 0 { "mindre" } else { "mer" }
     )));
+    // How much of the purchases' deviation the providers' sales explain, and the rest.
+    let sold_total: Amount = providers.iter().map(|(_, d)| *d).sum();
+    let rest = buy + sold_total;
+    let shown = |a: Amount| ctx.money().render(&Value::Amount(a));
+    if shown(rest).trim_start_matches('\u{2212}') != shown(Amount::ZERO) {
+        p.inlines
+            .push(Inline::Text(" Utförarnas försäljning förklarar ".into()));
+        p.inlines.push(Inline::Number(amount(
+            ctx,
+            report,
+            -sold_total,
+            &format!("avvikelse/{}/{SALES}/utforare", purchaser.code),
+            "summan av utförarnas avvikelser för försäljning av verksamhet",
+            None,
+            true,
+        )));
+        p.inlines
+            .push(Inline::Text(" av avvikelsen; återstoden, ".into()));
+        p.inlines.push(Inline::Number(amount(
+            ctx,
+            report,
+            rest,
+            &format!("avvikelse/{}/{PURCHASES}/ovriga", purchaser.code),
+            "köpens avvikelse + utförarnas avvikelser för försäljning",
+            None,
+            true,
+        )));
+        p.inlines.push(Inline::Text(
+            ", gäller köp från andra utförare eller att köp och försäljning inte är \
+             budgeterade lika."
+                .into(),
+        ));
+    }
+    // In the programme area's net cost the internal trade cancels out, except a difference
+    // between booked purchases and sales, which stays in the result.
+    let root = tree.root().map(|r| r.code.clone()).unwrap_or_default();
+    let difference = ctx
+        .inputs
+        .programme
+        .as_ref()
+        .and_then(|pd| pd.forecast.node(&root))
+        .map(|n| n.difference().total())
+        .unwrap_or_default();
+    if difference.is_zero() {
+        p.inlines.push(Inline::Text(
+            " I programområdets nettokostnad tar köpen och försäljningarna mellan nämnderna ut \
+             varandra."
+                .into(),
+        ));
+    } else {
+        p.inlines.push(Inline::Text(
+            " I programområdets nettokostnad tar köpen och försäljningarna mellan nämnderna ut \
+             varandra, utom en differens på "
+                .into(),
+        ));
+        p.inlines.push(Inline::Number(amount(
+            ctx,
+            report,
+            difference,
+            &format!("konsolidering/{root}/differens_interna"),
+            "interna köp − interna försäljningar, prognos",
+            Some((
+                "programomrade-brutto",
+                &format!("{root}/differens_interna"),
+                "prognos",
+            )),
+            false,
+        )));
+        p.inlines.push(Inline::Text(
+            " mellan bokförda köp och försäljningar som ligger kvar i resultatet.".into(),
+        ));
+    }
     Some(p)
 }
 

@@ -1348,6 +1348,10 @@ fn the_budget_basis_and_the_years_budget_changes_are_stated() {
         name: "Tilläggsbudget 1".into(),
         decided: "2025-06-17".into(),
         amount: mnkr(9.6),
+        by_committee: vec![
+            ("SN".into(), "Socialnämnden".into(), mnkr(12.6)),
+            ("VON".into(), "Vård- och omsorgsnämnden".into(), mnkr(-3.0)),
+        ],
     }];
     let r = build(&Definition::default_definition(), &i, false).unwrap();
     let notes = r.table("drift").unwrap().notes.join(" ");
@@ -1358,7 +1362,8 @@ fn the_budget_basis_and_the_years_budget_changes_are_stated() {
     let text = drafted_text(&r).join("\n");
     assert!(
         text.contains(
-            "tilläggsbudget 1 (beslutad 2025-06-17), som höjer budgeten med 9,6\u{a0}mnkr"
+            "tilläggsbudget 1 (beslutad 2025-06-17), som höjer budgeten med 9,6\u{a0}mnkr: \
+             Socialnämnden får 12,6\u{a0}mnkr och Vård- och omsorgsnämnden lämnar 3,0\u{a0}mnkr."
         ),
         "{text}"
     );
