@@ -496,7 +496,12 @@ impl Ctx<'_> {
             let Some(now) = p.deviation(y, cutoff) else {
                 continue;
             };
-            let before = earlier.and_then(|e| p.deviation(y, e));
+            // The earlier round's forecast against today's budget (one basis, as the
+            // operating statement's "Avvikelse prognos 1"): the change between the rounds is
+            // then the forecast's movement, not a budget decided in between.
+            let before = earlier.and_then(|e| {
+                deviation_from_budget(&p.forecast(y, e)?, &p.budget(y, cutoff)?).ok()
+            });
             let last_year = actual_year(p, y - 1);
             let code = &p.volume.series.code;
             let fact = |m: &str| format!("volym/{code}/{m}");
@@ -694,8 +699,9 @@ impl Ctx<'_> {
         ];
         if let Some(e) = earlier {
             notes.push(format!(
-                "{}: den tidigare prognosen, med utfallet januari–{}, mot den volymbudget som \
-                 gällde då.",
+                "{}: den tidigare prognosen, med utfallet januari–{}, mot samma volymbudget som \
+                 i dag (som i driftredovisningen), så att skillnaden mellan kolumnerna visar hur \
+                 prognosen har rört sig och inte en budget som ändrats under tiden.",
                 deviation_label(e),
                 months[e as usize - 1]
             ));
