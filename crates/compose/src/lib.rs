@@ -135,6 +135,7 @@ pub fn build_with_drafts(
         }
         sec.blocks.splice(idx..idx + 1, blocks);
     }
+    delar_report::check::note_rounding(&mut report);
     report.number();
     Ok((report, drafts.into_iter().rev().flatten().collect()))
 }
