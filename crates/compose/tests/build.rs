@@ -1408,8 +1408,9 @@ fn the_volume_and_price_split_is_told_in_words_bound_to_the_table() {
         .iter()
         .find_map(|b| match b {
             Block::Paragraph(p)
-                if p.plain()
-                    .starts_with("Prognosen för externa placeringar barn") =>
+                if p.plain().contains("prognosen för externa placeringar barn")
+                    || p.plain()
+                        .starts_with("Prognosen för externa placeringar barn") =>
             {
                 Some(p)
             }
@@ -1435,6 +1436,19 @@ fn the_volume_and_price_split_is_told_in_words_bound_to_the_table() {
         "summa/prisdel",
         "summa/personer",
     ] {
+        assert!(cells.contains(&c.to_string()), "{c} bound in {cells:?}");
+    }
+    // The round's lines differ from volume × price here: the text names their deviation
+    // too (one forecast per quantity), bound to the reconciliation rows.
+    let t = r.table("volympris-externa-placeringar-barn").unwrap();
+    let other = t.row("ovrigt-prognosrader").unwrap();
+    let ci = t.column("avvikelse").unwrap();
+    assert!(!other.cells[ci].value.amount().unwrap().is_zero());
+    assert!(
+        text.starts_with("Räknat som volym × kostnad per dygn"),
+        "{text}"
+    );
+    for c in ["prognosrader/avvikelse", "ovrigt-prognosrader/avvikelse"] {
         assert!(cells.contains(&c.to_string()), "{c} bound in {cells:?}");
     }
     let f = delar_report::check::check(&r);
