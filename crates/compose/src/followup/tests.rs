@@ -463,6 +463,46 @@ fn register_chapters_foot_and_pass_every_check() {
     assert!(t.columns[t.column("hittills").unwrap()]
         .label
         .contains("jan–aug 2025"));
+    // What is left, by each grant's terms: the parts the text names add up to the total left,
+    // and each part is the sum over the grants its terms put there.
+    let intro = r
+        .walk()
+        .into_iter()
+        .find(|(_, s)| s.id == "riktade-statsbidrag")
+        .and_then(|(_, s)| match s.blocks.first() {
+            Some(Block::Paragraph(p)) => Some(p.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let carried: Amount = grants
+        .iter()
+        .filter(|g| {
+            g.coming_years
+                .as_deref()
+                .is_some_and(|c| c.chars().filter(|ch| ch.is_ascii_digit()).count() >= 4)
+        })
+        .map(|g| g.remaining().unwrap().max(Amount::ZERO))
+        .sum();
+    let parts: Vec<Amount> = intro
+        .numbers()
+        .iter()
+        .filter(|n| n.source.as_ref().is_some_and(|s| s.fact.contains("/kvar/")))
+        .map(|n| n.value.amount().unwrap())
+        .collect();
+    assert!(parts.len() >= 2, "{}", intro.plain());
+    {
+        let total: Amount = parts.iter().copied().sum();
+        assert_eq!(total, kvar, "{}", intro.plain());
+        if !carried.is_zero() {
+            assert!(parts.contains(&carried), "{}", intro.plain());
+            assert!(intro.plain().contains("kan föras över till kommande år"));
+        }
+    }
+    assert!(
+        !intro.plain().contains("att återbetala eller föra över"),
+        "{}",
+        intro.plain()
+    );
 
     // Queues: the cut-off month, totals = Σ rows, last year's column from the same month.
     let q = r.table("ej-verkstallda-beslut").unwrap();
