@@ -30,9 +30,35 @@ pub struct FollowupContext<'a> {
     pub cutoff: YearMonth,
     /// The committees the report covers, in report order: organisation code and name.
     pub committees: &'a [(String, String)],
+    /// The activity codes (verksamhet, SCB's räkenskapssammandrag: 510–512 care of the
+    /// elderly, 513 and 52x LSS and disability, 55x–58x individ- och familjeomsorg) of the units the report covers; empty
+    /// when unknown (then every comparison area is relevant).
+    pub activities: &'a [String],
 }
 
 impl FollowupContext<'_> {
+    /// Whether a cost comparison area (`Äldreomsorg`, `LSS`, `Individ- och familjeomsorg`)
+    /// concerns the units the report covers, by their activity codes; an area the codes do
+    /// not classify counts as relevant.
+    fn area_relevant(&self, area: &str) -> bool {
+        if self.activities.is_empty() {
+            return true;
+        }
+        let a = area.to_lowercase();
+        let prefixes: &[&str] = if a.contains("äldre") {
+            &["510", "511", "512"]
+        } else if a.contains("lss") || a.contains("funktions") {
+            &["513", "52"]
+        } else if a.contains("individ") || a.contains("familjeomsorg") {
+            &["55", "56", "57", "58"]
+        } else {
+            return true;
+        };
+        self.activities
+            .iter()
+            .any(|c| prefixes.iter().any(|p| c.starts_with(p)))
+    }
+
     fn covers(&self, committee: &str) -> bool {
         self.committees.iter().any(|(c, _)| c == committee)
     }
@@ -1726,6 +1752,16 @@ pub fn five_year_summary(ctx: &FollowupContext<'_>, economy: &[YearEconomy]) -> 
         line(&mut t, key, label, cells);
     }
     heading(&mut t, "befolkning", "Befolkning 31 december, antal");
+    // The older age bands concern care of the elderly; a report whose units have none (a
+    // social services or LSS committee) shows the whole population instead.
+    let elderly = ctx
+        .data
+        .comparisons
+        .iter()
+        .map(|c| c.area.as_str())
+        .chain(["Äldreomsorg"])
+        .filter(|a| a.to_lowercase().contains("äldre"))
+        .any(|a| ctx.area_relevant(a));
     let mut bands: Vec<AgeBand> = ctx.data.population.iter().map(|p| p.band).collect();
     bands.sort();
     bands.dedup();
@@ -1744,7 +1780,17 @@ pub fn five_year_summary(ctx: &FollowupContext<'_>, economy: &[YearEconomy]) -> 
         (!rows.is_empty()).then(|| rows.iter().map(|p| p.total as f64).sum())
     };
     let older: Vec<AgeBand> = bands.iter().copied().filter(|b| b.from >= 65).collect();
-    for b in older {
+    if !elderly && !bands.is_empty() {
+        let cells = years
+            .iter()
+            .map(|y| {
+                num_cell(pop(*y, None), 0)
+                    .with_source(format!("befolkning/totalt/{y}"), "befolkning.csv")
+            })
+            .collect();
+        line(&mut t, "befolkning-totalt", "Totalt", cells);
+    }
+    for b in older.into_iter().filter(|_| elderly) {
         let cells = years
             .iter()
             .map(|y| {
@@ -1804,7 +1850,7 @@ pub fn five_year_summary(ctx: &FollowupContext<'_>, economy: &[YearEconomy]) -> 
     line(&mut t, "sjukfranvaro", "Sjukfrånvaro, %", sick);
     let mut areas: Vec<&str> = Vec::new();
     for c in &ctx.data.comparisons {
-        if !areas.contains(&c.area.as_str()) {
+        if !areas.contains(&c.area.as_str()) && ctx.area_relevant(&c.area) {
             areas.push(&c.area);
         }
     }

@@ -115,6 +115,7 @@ fn build() -> (FollowupData, Assessment, Built) {
         year: 2025,
         cutoff: YearMonth::new(2025, 8).unwrap(),
         committees: &cs,
+        activities: &[],
     };
     let (vs, vv) = exempel_volumes();
     let sections = vec![
@@ -369,6 +370,7 @@ fn overridden_status_is_shown_with_its_rationale() {
         year: 2025,
         cutoff: YearMonth::new(2025, 8).unwrap(),
         committees: &cs[1..2],
+        activities: &[],
     };
     let r = report(vec![goal_chapter(&ctx)]);
     let s = r
@@ -412,6 +414,7 @@ fn register_chapters(data: &FollowupData) -> Report {
         year: 2025,
         cutoff: YearMonth::new(2025, 8).unwrap(),
         committees: &cs,
+        activities: &[],
     };
     report(vec![
         state_grants(&ctx),
@@ -745,4 +748,56 @@ fn volume_counts_are_shown_without_decimals_and_averages_with_one() {
     assert_eq!(text("timmar", "2024"), "12\u{a0}078");
     assert_eq!(text("placerade", "2024"), "41,0");
     assert_eq!(text("placerade", "period"), "41,1");
+}
+
+#[test]
+fn a_committees_five_year_summary_keeps_the_rows_that_concern_its_units() {
+    let data = registers();
+    let a = assess(&data, 2025, &data.values, &Rule::default());
+    let scale = Scale::default();
+    let cs = committees();
+    let summary = |activities: &[String]| -> Vec<String> {
+        let ctx = FollowupContext {
+            data: &data,
+            assessment: &a,
+            scale: &scale,
+            year: 2025,
+            cutoff: YearMonth::new(2025, 8).unwrap(),
+            committees: &cs,
+            activities,
+        };
+        let r = report(vec![five_year_summary(&ctx, &economy())]);
+        r.table("femarsoversikt")
+            .unwrap()
+            .rows
+            .iter()
+            .map(|r| r.key.clone())
+            .collect()
+    };
+    let areas: Vec<String> = data
+        .comparisons
+        .iter()
+        .map(|c| format!("kostnad-{}", crate::slug(&c.area)))
+        .collect();
+    let elderly = areas.iter().find(|a| a.contains("aldre")).unwrap().clone();
+    let ifo = areas
+        .iter()
+        .find(|a| a.contains("individ"))
+        .unwrap()
+        .clone();
+    // Unknown activities (the programme report): every area, the older age bands.
+    let all = summary(&[]);
+    assert!(all.contains(&elderly) && all.contains(&ifo), "{all:?}");
+    assert!(all.iter().any(|k| k == "befolkning-80"), "{all:?}");
+    // Social services only (barn och unga, ekonomiskt bistånd): no care of the elderly, no
+    // older age bands; the whole population instead.
+    let sn = summary(&["569".to_string(), "575".to_string()]);
+    assert!(sn.contains(&ifo), "{sn:?}");
+    assert!(!sn.contains(&elderly), "{sn:?}");
+    assert!(!sn.iter().any(|k| k == "befolkning-80"), "{sn:?}");
+    assert!(sn.iter().any(|k| k == "befolkning-totalt"), "{sn:?}");
+    // Home care: the elderly rows, not social services.
+    let von = summary(&["511".to_string()]);
+    assert!(von.contains(&elderly) && !von.contains(&ifo), "{von:?}");
+    assert!(von.iter().any(|k| k == "befolkning-80"), "{von:?}");
 }
