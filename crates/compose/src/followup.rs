@@ -1151,7 +1151,16 @@ pub fn staff(ctx: &FollowupContext<'_>) -> Section {
                     pct_cell(s.full_time_share, 1).with_source(fact("heltid"), "personal.csv"),
                     pct_cell(s.hourly_paid_share, 1)
                         .with_source(fact("timavlonade"), "personal.csv"),
-                    pct_cell(s.turnover, 1).with_source(fact("omsattning"), "personal.csv"),
+                    // Turnover of part of a year, annualised so it compares with a whole
+                    // year's (a note says so).
+                    pct_cell(s.turnover.map(|t| t * annualise(s.month)), 1).with_source(
+                        fact("omsattning"),
+                        if annualise(s.month) == 1.0 {
+                            "personal.csv"
+                        } else {
+                            "personal.csv, omräknad till helår"
+                        },
+                    ),
                     num_cell(s.employees_per_manager, 1)
                         .with_source(fact("per-chef"), "personal.csv"),
                 ],
@@ -1196,6 +1205,15 @@ pub fn staff(ctx: &FollowupContext<'_>) -> Section {
     }
     b.notes
         .push("Andel timavlönade = andel av arbetade timmar som utförs av timavlönade.".into());
+    if ctx.cutoff.month() != 12 {
+        b.notes.push(format!(
+            "Personalomsättningen för {} är omräknad till helår (× 12/{}) så att den kan \
+             jämföras med helåret {}.",
+            staff_period_label(ctx.cutoff),
+            ctx.cutoff.month(),
+            ctx.year - 1
+        ));
+    }
     section(
         "personal".into(),
         "Personal".into(),
@@ -1686,6 +1704,12 @@ pub struct YearEconomy {
     pub budget: Amount,
     /// True for the forecast year.
     pub forecast: bool,
+}
+
+/// The factor that turns a share measured over January to `month` into a whole year's
+/// (12 / months; 1 for December).
+fn annualise(month: YearMonth) -> f64 {
+    12.0 / f64::from(month.month().clamp(1, 12))
 }
 
 /// Five-year summary: outcome years plus the forecast year. Economy (net cost, budget,

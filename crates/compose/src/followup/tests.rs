@@ -801,3 +801,40 @@ fn a_committees_five_year_summary_keeps_the_rows_that_concern_its_units() {
     assert!(von.contains(&elderly) && !von.contains(&ifo), "{von:?}");
     assert!(von.iter().any(|k| k == "befolkning-80"), "{von:?}");
 }
+
+#[test]
+fn the_turnover_of_part_of_a_year_is_annualised_to_compare_with_last_year() {
+    let (data, _, b) = build();
+    let r = report(b.sections);
+    let t = r.table("personal-nyckeltal").unwrap();
+    let ci = t.column("omsattning").unwrap();
+    let cutoff = YearMonth::new(2025, 8).unwrap();
+    let december = YearMonth::new(2024, 12).unwrap();
+    let mut compared = 0;
+    for s in data
+        .staff
+        .iter()
+        .filter(|s| s.month == cutoff || s.month == december)
+    {
+        let Some(row) = t.row(&format!("{}-{}", s.committee, s.month)) else {
+            continue;
+        };
+        let factor = if s.month == cutoff { 12.0 / 8.0 } else { 1.0 };
+        let shown = match row.cells[ci].value {
+            Value::Ratio(x) => x * 100.0,
+            ref v => panic!("{v:?}"),
+        };
+        assert!(
+            (shown - s.turnover.unwrap() * factor).abs() < 1e-9,
+            "{} {}: {shown}",
+            s.committee,
+            s.month
+        );
+        compared += 1;
+    }
+    assert!(compared >= 4, "{compared}");
+    assert!(t
+        .notes
+        .iter()
+        .any(|n| n.contains("omräknad till helår (× 12/8)")));
+}

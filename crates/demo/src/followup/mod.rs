@@ -1157,7 +1157,12 @@ impl Gen<'_> {
                     short_sick_leave: Kmt::new(kw, km, kt),
                     full_time_share: Some(round((ft + 2.2 * i).min(99.0), 1)),
                     hourly_paid_share: Some(round((hourly - 0.4 * i).max(0.5), 1)),
-                    turnover: Some(round(rng.range_f64(7.0, 13.0), 1)),
+                    // Turnover for the period (personal.csv): part of a year's for a
+                    // cut-off before December.
+                    turnover: Some(round(
+                        rng.range_f64(7.0, 13.0) * f64::from(p.month()) / 12.0,
+                        1,
+                    )),
                     employees_per_manager: Some(round(
                         if *c == "PN" {
                             12.0
