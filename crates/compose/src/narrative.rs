@@ -1371,6 +1371,11 @@ pub fn outlook(ctx: &Ctx, _report: &Report) -> Vec<(String, Paragraph)> {
         }
     }
     moves.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()).then(a.1.cmp(&b.1)));
+    // What grows drives the outlook: the largest increases first (up to four), then the
+    // largest decreases (up to two), so a large fall in a small series never crowds out a
+    // growing queue.
+    let rising: Vec<&(f64, String, String)> = moves.iter().filter(|m| m.0 > 0.0).take(4).collect();
+    let falling: Vec<&(f64, String, String)> = moves.iter().filter(|m| m.0 < 0.0).take(2).collect();
     if !moves.is_empty() {
         let months = format!(
             "{}–{}",
@@ -1378,23 +1383,38 @@ pub fn outlook(ctx: &Ctx, _report: &Report) -> Vec<(String, Paragraph)> {
             month_name(cutoff)
         );
         let mut inlines = vec![text(format!("Jämfört med {months} förra året har "))];
-        let shown: Vec<&(f64, String, String)> = moves.iter().take(3).collect();
-        for (i, (c, name, code)) in shown.iter().enumerate() {
-            if i > 0 {
-                inlines.push(text(
-                    if i + 1 == shown.len() { " och " } else { ", " }.into(),
+        let list = |inlines: &mut Vec<Inline>, items: &[&(f64, String, String)], verb: &str| {
+            for (i, (c, name, code)) in items.iter().enumerate() {
+                if i > 0 {
+                    inlines.push(text(
+                        if i + 1 == items.len() { " och " } else { ", " }.into(),
+                    ));
+                }
+                inlines.push(text(if i == 0 {
+                    format!("{} {verb} med ", lower_first_word(name))
+                } else {
+                    format!("{} med ", lower_first_word(name))
+                }));
+                inlines.push(share(
+                    c.abs(),
+                    format!("volym/{code}/{cutoff}/tre-manader-forandring"),
+                    "volymer.csv",
                 ));
             }
-            inlines.push(text(format!(
-                "{} {} med ",
-                lower_first_word(name),
-                if *c > 0.0 { "ökat" } else { "minskat" }
-            )));
-            inlines.push(share(
-                c.abs(),
-                format!("volym/{code}/{cutoff}/tre-manader-forandring"),
-                "volymer.csv",
-            ));
+        };
+        if !rising.is_empty() {
+            list(&mut inlines, &rising, "ökat");
+        }
+        if !falling.is_empty() {
+            if !rising.is_empty() {
+                inlines.push(text(", medan ".into()));
+            }
+            let verb = if rising.is_empty() {
+                "minskat"
+            } else {
+                "har minskat"
+            };
+            list(&mut inlines, &falling, verb);
         }
         inlines.push(text(".".into()));
         out.push((

@@ -1198,7 +1198,8 @@ impl Gen<'_> {
                 EventKind::RuleChange,
                 "Ekonomiskt bistånd",
                 "Höjd riksnorm för ekonomiskt bistånd",
-                Some(4_800_000.0),
+                // within what ekonomiskt bistånd grows against last year in the ledger
+                Some(2_400_000.0),
                 None,
             ),
             (
@@ -1218,7 +1219,8 @@ impl Gen<'_> {
                 EventKind::External,
                 "Barn och unga",
                 "Ökat inflöde av placeringar av ungdomar enligt LVU",
-                Some(6_500_000.0),
+                // the volume part of the young people's HVB deviation in the ledger
+                Some(1_300_000.0),
                 None,
             ),
             (
