@@ -1594,7 +1594,12 @@ pub fn cost_comparison(ctx: &FollowupContext<'_>) -> Section {
             });
         }
         if let Some(id) = rows.iter().find_map(|c| c.kolada_id.clone()) {
-            t.notes.push(format!("Källa: Kolada, nyckeltal {id}."));
+            t.notes.push(format!(
+                "Källa: Kolada, nyckeltal {id}: kommunens hela nettokostnad för området enligt \
+                 räkenskapssammandraget (alla nämnder och utförare, efter SCB:s definition) per \
+                 invånare. Den kan inte räknas fram ur rapportens tabeller per nämnd eller \
+                 verksamhet."
+            ));
         }
         let own = rows.iter().find(|c| c.own && c.year == latest);
         let own_name = munis
