@@ -650,8 +650,9 @@ fn equity_table(inp: &ProgrammeInput<'_>) -> Table {
     ));
     let mut notes = vec![
         "Eget kapital är intraprenadens ackumulerade resultat. Avskrivet: ett gammalt underskott \
-         som skrivs av vid årets början. Använt: ianspråktaget eget kapital som täcker årets \
-         underskott. Underskott och Överskott: årets nya. Över tak: överskott som inte får föras \
+         som skrivs av vid årets början. Använt: eget kapital som täcker årets underskott, högst \
+         det ianspråktagande som planerats för året (intraprenader.csv) och högst det egna \
+         kapitalet. Underskott och Överskott: årets nya. Över tak: överskott som inte får föras \
          vidare. Utgående = ingående + avskrivet − använt − underskott + överskott − över tak. \
          Avvikelse (budget − prognos) = överskott − använt − underskott."
             .to_string(),
