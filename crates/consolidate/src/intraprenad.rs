@@ -344,8 +344,8 @@ mod tests {
             r.notes
                 .iter()
                 .any(|n| n.contains("bara med det planerade ianspråktagandet")
-                    && n.contains("900 000 kr")
-                    && n.contains("8 400 000 kr")),
+                    && n.contains("900\u{a0}000 kr")
+                    && n.contains("8\u{a0}400\u{a0}000 kr")),
             "{:?}",
             r.notes
         );
