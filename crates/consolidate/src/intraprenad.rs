@@ -356,7 +356,11 @@ mod tests {
             &fig(119_800, 120_700),
         );
         assert_eq!((r.used, r.new_deficit), (tkr(900), Amount::ZERO));
-        assert!(r.notes.is_empty(), "{:?}", r.notes);
+        assert!(
+            !r.notes.iter().any(|n| n.contains("bara med det planerade")),
+            "{:?}",
+            r.notes
+        );
         assert_eq!(r.closing, tkr(7_500));
         assert_eq!(r.year_effect(), r.deviation);
         // Skebäcksgården: 2,1 + 2,6 = 4,7 (the report printed 2,8).
