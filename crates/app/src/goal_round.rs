@@ -20,8 +20,8 @@ use delar_followup::assess::{
     apply_overrides, assess, Assessment, GoalStatus, IndicatorJudgement, Override, Rule, Scale,
 };
 use delar_followup::model::{
-    Figure, FollowupData, Goal, GoalLevel, GoalText, GoalTextKind, Indicator, IndicatorValue,
-    Kmt, Trend, ValueKind, Word,
+    Figure, FollowupData, Goal, GoalLevel, GoalText, GoalTextKind, Indicator, IndicatorValue, Kmt,
+    Trend, ValueKind, Word,
 };
 use delar_store::prelude::*;
 use delar_store::{
@@ -115,12 +115,9 @@ fn goal_owner(g: &Goal) -> Option<&str> {
 
 /// The node an indicator belongs to: its committee, else its goal's.
 fn indicator_owner<'a>(i: &'a Indicator, goals: &'a [Goal]) -> Option<&'a str> {
-    i.committee.as_deref().or_else(|| {
-        goals
-            .iter()
-            .find(|g| g.code == i.goal)
-            .and_then(goal_owner)
-    })
+    i.committee
+        .as_deref()
+        .or_else(|| goals.iter().find(|g| g.code == i.goal).and_then(goal_owner))
 }
 
 /// The round's values: the imported ones with the round's entries in place of the imported
@@ -293,7 +290,10 @@ pub fn goal_sheet(store: &dyn Backend, user: &str, round: &Round, node: &str) ->
                         .map(|v| v.figure),
                     target: value(&i.code, round.year, &|k| *k == ValueKind::Target)
                         .map(|v| v.figure),
-                    entries: by_indicator.get(i.code.as_str()).cloned().unwrap_or_default(),
+                    entries: by_indicator
+                        .get(i.code.as_str())
+                        .cloned()
+                        .unwrap_or_default(),
                     judgement: a.indicators.get(&i.code).cloned(),
                     indicator: i.clone(),
                 }
@@ -344,10 +344,7 @@ pub fn goal_sheet(store: &dyn Backend, user: &str, round: &Round, node: &str) ->
         && own
         && may(Action::Edit)
         && (may(Action::Review)
-            || !matches!(
-                s,
-                Some(WorkflowState::Submitted | WorkflowState::Approved)
-            ));
+            || !matches!(s, Some(WorkflowState::Submitted | WorkflowState::Approved)));
     let may_decide = open && own && may(Action::Review);
     let steps = match (open, &state) {
         (true, Some(st)) => Step::ALL
@@ -398,7 +395,12 @@ fn refuse_locked(auth: &Authorized) -> Result<()> {
 
 /// The year's follow-up data (goals, indicators) and a refusal when `node` does not own
 /// `indicator`.
-fn owned_indicator(store: &dyn Backend, round: &Round, node: &str, code: &str) -> Result<Indicator> {
+fn owned_indicator(
+    store: &dyn Backend,
+    round: &Round,
+    node: &str,
+    code: &str,
+) -> Result<Indicator> {
     let data = store.followup(&delar_store::FollowupFilter {
         year: Some(round.year),
         committee: None,

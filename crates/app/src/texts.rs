@@ -184,7 +184,9 @@ pub fn text_page(
 ) -> Result<Vec<TextView>> {
     use crate::auth::{Access, Action};
     let access = Access::load(store, user)?.ok_or_else(|| {
-        AppError::Forbidden(format!("{user} har inget konto; be en administratör om ett"))
+        AppError::Forbidden(format!(
+            "{user} har inget konto; be en administratör om ett"
+        ))
     })?;
     let (info, tree) = crate::auth::round_tree(store, &round)?;
     let top = tree.root().map(|n| n.code.clone()).unwrap_or_default();

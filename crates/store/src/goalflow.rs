@@ -239,8 +239,7 @@ pub trait GoalRoundStore {
 
     /// The audit trail of a round's goal pages (of the nodes in `nodes`; all when empty),
     /// oldest first.
-    fn goal_audit(&self, round: &str, nodes: &[String])
-        -> Result<Vec<GoalAuditEntry>, StoreError>;
+    fn goal_audit(&self, round: &str, nodes: &[String]) -> Result<Vec<GoalAuditEntry>, StoreError>;
 }
 
 fn state_of(s: &str) -> Result<WorkflowState, StoreError> {
@@ -552,11 +551,7 @@ impl GoalRoundStore for SqlStore {
         Ok(())
     }
 
-    fn goal_audit(
-        &self,
-        round: &str,
-        nodes: &[String],
-    ) -> Result<Vec<GoalAuditEntry>, StoreError> {
+    fn goal_audit(&self, round: &str, nodes: &[String]) -> Result<Vec<GoalAuditEntry>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT node, subject, action, old_value, new_value, user_name, at FROM goal_audit
              WHERE round_id = ?1 ORDER BY id",

@@ -62,7 +62,11 @@ fn rows(views: Vec<TextView>, preview: Option<&(String, String)>, error: &str) -
             let previewed = preview.is_some_and(|(k, _)| *k == v.draft.key);
             let text = match preview {
                 Some((k, t)) if *k == v.draft.key => t.clone(),
-                _ => v.draft.edit.clone().unwrap_or_else(|| v.draft.draft.clone()),
+                _ => v
+                    .draft
+                    .edit
+                    .clone()
+                    .unwrap_or_else(|| v.draft.draft.clone()),
             };
             TextRow {
                 idx: i,
@@ -117,8 +121,12 @@ async fn texts_page(
         .pool
         .run(move |s| {
             let round = parse_round(&o)?;
-            match tx::text_page(s, &user, round, p.as_ref().map(|(k, t)| (k.as_str(), t.as_str())))
-            {
+            match tx::text_page(
+                s,
+                &user,
+                round,
+                p.as_ref().map(|(k, t)| (k.as_str(), t.as_str())),
+            ) {
                 Ok(v) => Ok((v, None)),
                 Err(e @ AppError::Invalid(_)) if p.is_some() => {
                     Ok((tx::text_page(s, &user, round, None)?, Some(e.to_string())))
@@ -213,9 +221,7 @@ pub async fn change_text(
         })
         .await;
     match r {
-        Ok(q) => {
-            Redirect::to(&format!("/text/{}?{q}", view::url_encode(&omgang))).into_response()
-        }
+        Ok(q) => Redirect::to(&format!("/text/{}?{q}", view::url_encode(&omgang))).into_response(),
         Err(e @ (AppError::Forbidden(_) | AppError::Unauthorized(_))) => {
             error_page(&e, Some(&viewer))
         }

@@ -104,25 +104,35 @@ async fn goals(run: &mut Run, app: &App) {
     // The goal text's markup is text: shown, not run.
     let body = run.text("main").await;
     assert!(body.contains("<img src=x onerror="), "{body}");
-    assert_eq!(run.js("return window.delarXss === undefined").await, json!(true));
+    assert_eq!(
+        run.js("return window.delarXss === undefined").await,
+        json!(true)
+    );
     run.axe("mål").await;
 
     // A value to date in Swedish notation, saved with a plain form post.
     let field = to_date_field(run, "SN01").await;
     fill(run, &field, "63,5").await;
     click(run, "spara-hittills-SN01").await;
-    run.until("sparat", "return location.search.indexOf('sparat=SN01') >= 0")
-        .await;
+    run.until(
+        "sparat",
+        "return location.search.indexOf('sparat=SN01') >= 0",
+    )
+    .await;
     let row = run.text("#ind-0-0").await;
     assert!(row.contains("63,5"), "{row}");
-    assert!(row.contains(&format!("värde hittills ändrat av {REPORTER}")), "{row}");
+    assert!(
+        row.contains(&format!("värde hittills ändrat av {REPORTER}")),
+        "{row}"
+    );
     let e = app.store().indicator_entries(ROUND).unwrap();
     assert_eq!(e[0].total, Some(63.5));
     run.shot("mal").await;
     run.step("Skicka in", None).await;
     assert!(run.text(".arbetsflode").await.contains("inskickad"));
     assert_eq!(
-        run.js("return document.querySelectorAll('form.varde').length").await,
+        run.js("return document.querySelectorAll('form.varde').length")
+            .await,
         json!(0),
         "submitted goals cannot be changed by the reporter"
     );
@@ -136,14 +146,23 @@ async fn goals(run: &mut Run, app: &App) {
     select.select_by_value("Uppnås inte").await.unwrap();
     fill(run, "motivering-0", "Placeringarna ökade under hösten.").await;
     click(run, "bedom-SN1").await;
-    run.until("bedömt", "return location.search.indexOf('bedomt=SN1') >= 0")
-        .await;
+    run.until(
+        "bedömt",
+        "return location.search.indexOf('bedomt=SN1') >= 0",
+    )
+    .await;
     let goal = run.text("section.mal").await;
     assert!(goal.contains("Bedömning: Uppnås inte"), "{goal}");
-    assert!(goal.contains("Motivering: Placeringarna ökade under hösten."), "{goal}");
+    assert!(
+        goal.contains("Motivering: Placeringarna ökade under hösten."),
+        "{goal}"
+    );
     run.axe("mål med bedömning").await;
-    run.step("Skicka tillbaka", Some("SN01 ska vara till och med augusti."))
-        .await;
+    run.step(
+        "Skicka tillbaka",
+        Some("SN01 ska vara till och med augusti."),
+    )
+    .await;
     assert!(run.text(".arbetsflode").await.contains("återskickad"));
     run.logout().await;
 
@@ -157,8 +176,11 @@ async fn goals(run: &mut Run, app: &App) {
     let field = to_date_field(run, "SN01").await;
     fill(run, &field, "64").await;
     click(run, "spara-hittills-SN01").await;
-    run.until("sparat", "return location.search.indexOf('sparat=SN01') >= 0")
-        .await;
+    run.until(
+        "sparat",
+        "return location.search.indexOf('sparat=SN01') >= 0",
+    )
+    .await;
     run.step("Skicka in", None).await;
     run.logout().await;
 
@@ -192,8 +214,11 @@ async fn texts(run: &mut Run, app: &App) {
         .click()
         .await
         .unwrap();
-    run.until("textsidan", "return !!document.querySelector('section.text')")
-        .await;
+    run.until(
+        "textsidan",
+        "return !!document.querySelector('section.text')",
+    )
+    .await;
     run.axe("texter").await;
     let idx = run
         .js(
@@ -211,7 +236,10 @@ async fn texts(run: &mut Run, app: &App) {
              return t ? [t.querySelector('code').textContent, t.querySelector('td').textContent] : null"
         ))
         .await;
-    let b = binding[0].as_str().expect("the draft binds a figure").to_string();
+    let b = binding[0]
+        .as_str()
+        .expect("the draft binds a figure")
+        .to_string();
     let value = binding[1].as_str().unwrap().to_string();
     let text = format!("Prognosen pekar på {b} för året.");
     fill(run, &format!("textfalt-{idx}"), &text).await;
@@ -246,7 +274,9 @@ async fn texts(run: &mut Run, app: &App) {
     assert!(err.contains("FINNSINTE"), "{err}");
     run.axe("texter med fel").await;
     assert_eq!(
-        app.store().report_text_version(ROUND, "analys.summa").unwrap(),
+        app.store()
+            .report_text_version(ROUND, "analys.summa")
+            .unwrap(),
         0
     );
     // Saved: kept as a binding, shown as its value, with author.
@@ -257,7 +287,10 @@ async fn texts(run: &mut Run, app: &App) {
         "return location.search.indexOf('sparat=analys.summa') >= 0",
     )
     .await;
-    assert_eq!(app.store().report_texts(ROUND).unwrap()["analys.summa"], text);
+    assert_eq!(
+        app.store().report_texts(ROUND).unwrap()["analys.summa"],
+        text
+    );
     let hist = run.text("table.texthistorik").await;
     assert!(hist.contains("ekonom"), "{hist}");
     run.logout().await;

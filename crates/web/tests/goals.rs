@@ -50,7 +50,9 @@ async fn the_goal_page_shows_goals_indicators_and_proposals() {
         assert!(r.body.contains(&format!("{} ", g.code)), "{}", g.code);
     }
     assert!(r.body.contains("Förslag: "), "the proposal's reason");
-    assert!(r.body.contains("Andel barn och unga med insats i öppenvård"));
+    assert!(r
+        .body
+        .contains("Andel barn och unga med insats i öppenvård"));
     assert!(r.body.contains("Utfall 2023") && r.body.contains("Utfall 2024"));
     // The reporter enters values (forms) but does not decide statuses.
     assert!(r.body.contains("Spara hittills för SN01"));
@@ -187,7 +189,13 @@ async fn goals_are_submitted_returned_corrected_and_approved() {
     // A return needs a comment.
     let r = step(ce.clone(), "skicka-tillbaka", "inskickad", " ").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = step(ce.clone(), "skicka-tillbaka", "inskickad", "SN01 saknar värde.").await;
+    let r = step(
+        ce.clone(),
+        "skicka-tillbaka",
+        "inskickad",
+        "SN01 saknar värde.",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = app.get(PAGE, Some(&c)).await;
     assert!(page.body.contains("SN01 saknar värde."));
@@ -236,11 +244,8 @@ async fn goals_are_submitted_returned_corrected_and_approved() {
 async fn a_status_decision_needs_a_rationale_and_a_current_version() {
     let app = app();
     let ce = app.login("ekonom-sn").await;
-    delar_app::goal_round::reassess(
-        &mut app.store(),
-        &delar_core::Round::parse(ROUND).unwrap(),
-    )
-    .unwrap();
+    delar_app::goal_round::reassess(&mut app.store(), &delar_core::Round::parse(ROUND).unwrap())
+        .unwrap();
     let v = app.store().goal_statuses(2025).unwrap()["SN1"]
         .version
         .to_string();
@@ -270,7 +275,9 @@ async fn a_status_decision_needs_a_rationale_and_a_current_version() {
     assert_eq!(st.status, GoalStatus::NotMet);
     assert_eq!(st.decision.as_ref().unwrap().by, "ekonom-sn");
     let page = app.get(PAGE, Some(&ce)).await;
-    assert!(page.body.contains("Motivering: Placeringarna ökade under hösten."));
+    assert!(page
+        .body
+        .contains("Motivering: Placeringarna ökade under hösten."));
     // The same, stale version again: refused naming who decided.
     let r = app
         .post(
@@ -335,7 +342,10 @@ async fn a_locked_round_refuses_goal_changes() {
     }
     let c = app.login(REPORTER).await;
     let page = app.get(PAGE, Some(&c)).await;
-    assert!(!page.body.contains("Spara hittills"), "no forms on a locked round");
+    assert!(
+        !page.body.contains("Spara hittills"),
+        "no forms on a locked round"
+    );
     let r = app
         .post(
             &format!("{PAGE}/indikator"),
@@ -408,7 +418,12 @@ async fn report_texts_are_edited_with_bindings_previewed_and_refused_in_swedish(
     let shown = format!("Prognosen pekar på {value} för året.");
     assert!(r.body.contains(&shown), "{shown} in {}", r.body);
     assert!(r.body.contains("Förhandsgranskning (inte sparad)"));
-    assert_eq!(app.store().report_text_version(ROUND, "analys.summa").unwrap(), 0);
+    assert_eq!(
+        app.store()
+            .report_text_version(ROUND, "analys.summa")
+            .unwrap(),
+        0
+    );
     // A figure that points nowhere: refused in Swedish, what was typed kept.
     let bad = "Underskottet är {drift.FINNSINTE.avvikelse} mnkr.";
     let r = app
@@ -482,15 +497,18 @@ async fn report_texts_are_edited_with_bindings_previewed_and_refused_in_swedish(
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let cu = app.login("enhetschef-sn41").await;
-    assert_eq!(app.get(TEXTS, Some(&cu)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(TEXTS, Some(&cu)).await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 /// The round's report as built now (for the bindings' values).
 fn delar_report_of(app: &common::App) -> delar_report::Report {
     let round = delar_core::Round::parse(ROUND).unwrap();
     let s = app.store();
-    let inputs = delar_app::report::gather(&s, round, &delar_app::report::organisation_name(&s))
-        .unwrap();
+    let inputs =
+        delar_app::report::gather(&s, round, &delar_app::report::organisation_name(&s)).unwrap();
     let def = delar_app::report::definition(None).unwrap();
     delar_compose::build_with_drafts(&def, &inputs, false)
         .unwrap()

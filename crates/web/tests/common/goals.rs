@@ -22,8 +22,11 @@ fn files() -> &'static Vec<PathBuf> {
             std::process::id()
         ));
         let _ = std::fs::remove_dir_all(&dir);
-        delar_demo::followup::write_followup(&dir, &delar_demo::followup::FollowupOptions::default())
-            .unwrap()
+        delar_demo::followup::write_followup(
+            &dir,
+            &delar_demo::followup::FollowupOptions::default(),
+        )
+        .unwrap()
     })
 }
 
