@@ -591,7 +591,7 @@ pub fn decide(
     if rationale.chars().count() > MAX_COMMENT {
         fail!("motiveringen är för lång; korta den till högst {MAX_COMMENT} tecken");
     }
-    if store.goal_statuses(round.year)?.get(goal).is_none() {
+    if !store.goal_statuses(round.year)?.contains_key(goal) {
         reassess(store, round)?;
     }
     let before = store.goal_statuses(round.year)?.get(goal).cloned();
