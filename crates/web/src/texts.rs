@@ -70,7 +70,12 @@ fn rows(views: Vec<TextView>, preview: Option<&(String, String)>, error: &str) -
             };
             TextRow {
                 idx: i,
-                edited: v.draft.edit.is_some(),
+                // A preview puts the typed text in place of the edit: what is stored decides.
+                edited: if previewed {
+                    v.history.last().is_some_and(|c| c.text.is_some())
+                } else {
+                    v.draft.edit.is_some()
+                },
                 section: v.draft.section.clone(),
                 rendered: v.draft.rendered.clone(),
                 bindings: v.bindings,
