@@ -24,6 +24,7 @@ pub mod consolidation;
 pub mod forecast;
 pub mod goals;
 pub mod imports;
+pub mod overview;
 pub mod programme;
 pub mod reconcile;
 pub mod references;
