@@ -13,8 +13,10 @@
 //! in `spawn_blocking` on a connection taken from a small pool ([`pool::Pool`]), which is the
 //! one place that opens the database.
 
+pub mod audit;
 pub mod bridge;
 pub mod excel;
+pub mod overview;
 pub mod pages;
 pub mod pool;
 pub mod report;
@@ -46,6 +48,7 @@ pub struct AppState {
 
 /// The application's routes with their middleware, over a database.
 pub fn router(config: Config) -> Router {
+    let https = config.secure_cookies;
     let state = AppState {
         pool: Arc::new(pool::Pool::new(config.db.clone())),
         config: Arc::new(config),
@@ -72,10 +75,13 @@ pub fn router(config: Config) -> Router {
             post(excel::upload).layer(axum::extract::DefaultBodyLimit::max(excel::BODY_LIMIT)),
         )
         .route("/rapport/{omgang}", get(report::report))
+        // Issue 19 part 3: the controller's overview (with its .csv and .xlsx exports).
+        .route("/oversikt/{omgang}", get(overview::overview))
         .fallback(pages::not_found)
         // The last layer runs first: the headers go on every response, refusals included.
         .layer(axum::middleware::from_fn(security::csrf))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(https, security::hsts))
         .with_state(state)
 }
 

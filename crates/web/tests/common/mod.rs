@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod matrix;
+pub mod routes;
 
 use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
