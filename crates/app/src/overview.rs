@@ -576,8 +576,10 @@ mod tests {
         fn csv_amounts_read_back(ore in -10_000_000_000_000i64..10_000_000_000_000) {
             let s = csv_tkr(Amount::from_ore(ore));
             let v: f64 = s.replace(',', ".").parse().unwrap();
-            prop_assert!((v * 100_000.0 - ore as f64).abs() <= 5_000.0 + 1e-3 * ore.abs() as f64 * 1e-9);
-            prop_assert!(!s.contains(' ') && !s.contains('\u{2212}'));
+            let back = (v * 100_000.0).round() as i64;
+            prop_assert!((back - ore).abs() <= 5_000, "{} -> {}", ore, s);
+            let minus = '\u{2212}';
+            prop_assert!(!s.contains(' ') && !s.contains(minus), "{}", s);
         }
     }
 }

@@ -684,7 +684,7 @@ fn hostile_text_in_every_field_is_stored_verbatim_or_refused_and_breaks_nothing(
 }
 
 // ---------------------------------------------------------------------------------------
-// Brute force and enumeration (ASVS 2.2.1, 2.2.? / V2.1)
+// Brute force and enumeration (ASVS 2.2.1)
 
 /// The message of a refused login page.
 fn login_message(body: &str) -> String {
@@ -761,7 +761,7 @@ fn repeated_failures_lock_and_unknown_users_look_the_same() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Uploads (ASVS 12.1.1, 12.1.2, 12.1.3, 13.1.?)
+// Uploads (ASVS 12.1.1, 12.1.2, 12.1.3, 12.2.1)
 
 /// A ZIP with one entry of `size` zero bytes (deflated to almost nothing).
 fn zip_bomb(size: usize) -> Vec<u8> {
