@@ -501,7 +501,7 @@ pub fn upload(
         };
         let comment = cells.text(&c_comment);
         let n = comment.chars().count();
-        if let Some(problem) = crate::workflow::control_character(&comment) {
+        if let Some(problem) = crate::workflow::control_character(comment) {
             errors.push(cell_error(
                 file,
                 line,

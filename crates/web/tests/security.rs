@@ -544,11 +544,9 @@ fn injection(app: &App, rt: &Runtime) {
         "ä".repeat(2000),
         "line one\nline two\ttabbed".to_string(),
     ];
-    let mut i = 0;
-    for text in &hostile {
+    for (i, text) in hostile.iter().enumerate() {
         let all = lines(&app.store(), "SN41");
         let d = &all[i % all.len()];
-        i += 1;
         let r = rt.block_on(app.post(
             &format!("{base}/rad"),
             Some(&unit),
@@ -665,7 +663,7 @@ fn injection(app: &App, rt: &Runtime) {
         format!("/oversikt/{ROUND}?sok=%27%3B%20DROP%20TABLE%20app_user%3B--"),
         format!("/oversikt/{ROUND}?sok=%00"),
         format!("/rapport/{ROUND}?nod=SN'%20OR%20'1'='1"),
-        format!("/?omgang=2025-P2'--"),
+        "/?omgang=2025-P2'--".to_string(),
     ] {
         let r = rt.block_on(app.get(&path, Some(&ekonom)));
         assert!(
