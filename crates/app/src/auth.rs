@@ -24,6 +24,12 @@ pub const SESSION_SECONDS: i64 = 30 * 60;
 /// How long before the end a page warns that the session is about to end.
 pub const SESSION_WARNING_SECONDS: i64 = 5 * 60;
 
+/// What a refused login says, whatever the reason (unknown name, wrong password, locked
+/// account): the same words, so that they do not tell whether an account exists.
+pub const LOGIN_REFUSED: &str = "fel användarnamn eller lösenord, eller kontot är spärrat en \
+    stund efter 5 misslyckade inloggningar i rad; kontrollera stavningen och försök igen om 5 \
+    min, eller be en administratör sätta ett nytt lösenord";
+
 /// Failed logins in a row after which the account is locked for [`LOCK_SECONDS`].
 pub const LOCK_AFTER: u32 = 5;
 
@@ -344,22 +350,22 @@ fn dummy_hash() -> &'static str {
 /// a row), and on success start a session. Fails with [`AppError::Unauthorized`] and one
 /// message for a wrong name or password, and another for a locked account.
 pub fn login(store: &mut dyn Backend, user: &str, password: &str, now: i64) -> Result<NewSession> {
-    let wrong = || {
-        AppError::Unauthorized(
-            "fel användarnamn eller lösenord; kontrollera stavningen och försök igen".into(),
-        )
-    };
-    let Some(u) = store.user(user)? else {
+    // One message for an unknown name, a wrong password and a locked account, and a hash
+    // checked in each case, so that neither the words nor the time tell whether a name
+    // exists (a locked account would otherwise show that it does after a few tries).
+    let wrong = || AppError::Unauthorized(LOGIN_REFUSED.to_string());
+    // A name that no account can have (control characters, absurd length) is not looked up:
+    // PostgreSQL cannot even hold a NUL in a text value.
+    let impossible =
+        user.is_empty() || user.chars().count() > 200 || user.chars().any(char::is_control);
+    let found = if impossible { None } else { store.user(user)? };
+    let Some(u) = found else {
         let _ = verify_password(password, dummy_hash());
         return Err(wrong());
     };
-    if let Some(until) = u.locked_until.filter(|&t| t > now) {
-        let minutes = ((until - now) + 59) / 60;
-        return Err(AppError::Unauthorized(format!(
-            "kontot {user} är spärrat efter {} misslyckade inloggningar; försök igen om {minutes} \
-             min eller be en administratör sätta ett nytt lösenord",
-            u.failed_logins
-        )));
+    if u.locked_until.is_some_and(|t| t > now) {
+        let _ = verify_password(password, &u.password_hash);
+        return Err(wrong());
     }
     if !verify_password(password, &u.password_hash) {
         let failures = u.failed_logins.saturating_add(1);
@@ -577,12 +583,23 @@ mod tests {
         for _ in 0..LOCK_AFTER {
             login(&mut s, "revisor", "gissning", t0).unwrap_err();
         }
-        // Even the right password is refused while locked, with a message that says so.
+        // Even the right password is refused while locked, with the message every refusal
+        // gives (an unknown name's too: the words do not tell that the account exists).
         let e = login(&mut s, "revisor", "demo", t0 + 10)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("spärrat efter 5 misslyckade"), "{e}");
+        assert!(e.contains("spärrat en stund efter 5 misslyckade"), "{e}");
         assert!(e.contains("5 min"), "{e}");
+        let unknown = login(&mut s, "ingen", "demo", t0 + 10)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, unknown);
+        assert_eq!(
+            login(&mut s, "a\u{0}b", "demo", t0)
+                .unwrap_err()
+                .to_string(),
+            unknown
+        );
         let ok = login(&mut s, "revisor", "demo", t0 + LOCK_SECONDS + 1).unwrap();
         assert_eq!(ok.user, "revisor");
         let u = s.user("revisor").unwrap().unwrap();

@@ -25,6 +25,7 @@ pub mod forecast;
 pub mod goal_round;
 pub mod goals;
 pub mod imports;
+pub mod overview;
 pub mod programme;
 pub mod reconcile;
 pub mod references;

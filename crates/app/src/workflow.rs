@@ -160,6 +160,9 @@ pub fn missing_comment(d: &LineDetail) -> Option<&'static str> {
 }
 
 fn check_comment(comment: &str) -> Result<()> {
+    if let Some(problem) = control_character(comment) {
+        fail!("kommentaren {problem}");
+    }
     let n = comment.chars().count();
     if n > MAX_COMMENT {
         fail!(
@@ -168,6 +171,23 @@ fn check_comment(comment: &str) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// What is wrong with a text that holds a control character other than tab and line breaks
+/// (`innehåller tecknet U+0000 på plats 5; ta bort det`), `None` when it holds none. Such
+/// characters have no meaning in a comment, and PostgreSQL cannot store a NUL at all.
+pub fn control_character(text: &str) -> Option<String> {
+    text.chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        .map(|(i, c)| {
+            format!(
+                "innehåller det osynliga tecknet U+{:04X} på plats {}; ta bort det och skriv \
+                 texten igen",
+                c as u32,
+                i + 1
+            )
+        })
 }
 
 /// Take a step in a node's workflow. `seen` is the state the person saw (the form's): when
@@ -585,6 +605,16 @@ pub fn sheet(store: &dyn Backend, user: &str, round: &Round, node: &str) -> Resu
 /// A person's start page for a round: every node they may read, from their highest nodes
 /// down, with totals, states and counts.
 pub fn overview(store: &dyn Backend, user: &str, round: &Round) -> Result<Vec<NodeStatus>> {
+    Ok(scope(store, user, round)?.0)
+}
+
+/// What [`overview`] shows, with the round's lines and the person's authorisation (the
+/// controller's overview sums the lines once more, per node, without loading them again).
+pub fn scope(
+    store: &dyn Backend,
+    user: &str,
+    round: &Round,
+) -> Result<(Vec<NodeStatus>, Vec<LineDetail>, Authorized)> {
     let access = Access::load(store, user)?.ok_or_else(|| {
         AppError::Forbidden(format!(
             "{user} har inget konto; be en administratör om ett"
@@ -618,7 +648,7 @@ pub fn overview(store: &dyn Backend, user: &str, round: &Round) -> Result<Vec<No
             out.push(s);
         }
     }
-    Ok(out)
+    Ok((out, view.details, auth))
 }
 
 /// A node's history: the audit log of the lines under it and the workflow transitions of the

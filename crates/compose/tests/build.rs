@@ -1394,8 +1394,35 @@ fn the_purchasers_purchases_are_tied_to_the_providers_sales() {
         text.contains("Programnämndens avvikelse för köp av verksamhet (5,0\u{a0}mnkr) speglas av utförarnas försäljning av verksamhet (Socialnämnden −4,0\u{a0}mnkr)"),
         "{text}"
     );
+    // The sales explain 4,0 of the 5,0: the rest is named, not left to the reader.
+    assert!(
+        text.contains("Utförarnas försäljning förklarar 4,0\u{a0}mnkr av avvikelsen; återstoden, 1,0\u{a0}mnkr,"),
+        "{text}"
+    );
     let f = delar_report::check::check(&r);
     assert!(f.is_empty(), "{f:?}");
+    // The officer's report summarises with it, so the proposal's deficits are read beside the
+    // purchaser's surplus that mirrors them.
+    let ts = delar_compose::officer::officer_report(&Definition::default_definition(), &r, &[]);
+    let summary = ts
+        .walk()
+        .into_iter()
+        .find(|(_, s)| s.id == "sammanfattning")
+        .map(|(_, s)| {
+            s.blocks
+                .iter()
+                .filter_map(|b| match b {
+                    Block::Paragraph(p) => Some(p.plain()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .expect("a summary");
+    assert!(
+        summary.contains("speglas av utförarnas försäljning"),
+        "{summary}"
+    );
 }
 
 #[test]

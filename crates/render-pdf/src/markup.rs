@@ -170,7 +170,11 @@ pub(crate) fn document(
         house_style(style, &mut out);
     }
     title_page(report, &mut out);
-    out.push_str("\n#outline(title: \"Innehåll\", depth: 3, indent: auto)\n#pagebreak()\n\n");
+    // A report with numbered chapters gets a contents page; a document of a few unnumbered
+    // headings (the officer's report) does not need one.
+    if report.sections.iter().any(|s| s.numbered) {
+        out.push_str("\n#outline(title: \"Innehåll\", depth: 3, indent: auto)\n#pagebreak()\n\n");
+    }
     for (level, section) in report.walk() {
         section_markup(level, section, chart_svg, &mut out);
     }

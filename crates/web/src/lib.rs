@@ -13,8 +13,10 @@
 //! in `spawn_blocking` on a connection taken from a small pool ([`pool::Pool`]), which is the
 //! one place that opens the database.
 
+pub mod audit;
 pub mod bridge;
 pub mod excel;
+pub mod overview;
 pub mod goals;
 pub mod pages;
 pub mod pool;
@@ -48,6 +50,7 @@ pub struct AppState {
 
 /// The application's routes with their middleware, over a database.
 pub fn router(config: Config) -> Router {
+    let https = config.secure_cookies;
     let state = AppState {
         pool: Arc::new(pool::Pool::new(config.db.clone())),
         config: Arc::new(config),
@@ -81,10 +84,13 @@ pub fn router(config: Config) -> Router {
         .route("/mal/{omgang}/{nod}/status", post(goals::change_state))
         .route("/mal/{omgang}/{nod}/historik", get(goals::history))
         .route("/text/{omgang}", get(texts::texts).post(texts::change_text))
+        // Issue 19 part 3: the controller's overview (with its .csv and .xlsx exports).
+        .route("/oversikt/{omgang}", get(overview::overview))
         .fallback(pages::not_found)
         // The last layer runs first: the headers go on every response, refusals included.
         .layer(axum::middleware::from_fn(security::csrf))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(https, security::hsts))
         .with_state(state)
 }
 

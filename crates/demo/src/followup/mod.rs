@@ -574,10 +574,14 @@ impl Gen<'_> {
                             what.unwrap_or("legat kvar på samma nivå")
                         ));
                     } else if let Some((_, what)) = counted.iter().find(|(k, _)| *k == n) {
-                        analysis.push_str(&format!(
-                            " Alla {} indikatorer {comparable} har {what}.",
-                            count_text(n as u64, false)
-                        ));
+                        analysis.push_str(&if n == 2 {
+                            format!(" Båda indikatorerna {comparable} har {what}.")
+                        } else {
+                            format!(
+                                " Alla {} indikatorer {comparable} har {what}.",
+                                count_text(n as u64, false)
+                            )
+                        });
                     } else {
                         let parts: Vec<String> = counted
                             .iter()

@@ -95,6 +95,11 @@ pub fn run(make: &dyn Fn() -> App) {
         .enable_all()
         .build()
         .unwrap();
+    // Every request made (method, path): a route of the router that none reached fails the
+    // matrix at the end (`routes::assert_covered`).
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut hit = |m: &str, p: &str| seen.push((m.to_string(), p.to_string()));
+    anonymous(&rt, &make(), &mut hit);
     for c in cases {
         let app = make();
         {
@@ -131,6 +136,18 @@ pub fn run(make: &dyn Fn() -> App) {
         for (node, expect) in nodes {
             let base = format!("/prognos/{ROUND}/{node}");
             let got_sheet = rt.block_on(app.get(&base, Some(&cookie))).status;
+            for (m, p) in [
+                ("GET", base.clone()),
+                ("GET", format!("{base}/historik")),
+                ("POST", format!("{base}/rad")),
+                ("POST", format!("{base}/excel")),
+                ("POST", format!("{base}/status")),
+                ("GET", format!("{base}/brygga")),
+                ("GET", format!("/rapport/{ROUND}")),
+                ("GET", format!("{base}.xlsx")),
+            ] {
+                hit(m, &p);
+            }
             let got_hist = rt
                 .block_on(app.get(&format!("{base}/historik"), Some(&cookie)))
                 .status;
@@ -197,8 +214,49 @@ pub fn run(make: &dyn Fn() -> App) {
                 app.db
             );
         }
+        // Issue 19 part 3: the overview shows everyone the nodes they may read (a unit
+        // manager their own units), never a node outside their grants; its exports too.
+        let page = rt.block_on(app.get(&format!("/oversikt/{ROUND}"), Some(&cookie)));
+        assert_eq!(page.status, ok, "{} overview: {}", c.user, page.body);
+        assert!(
+            page.body.contains(&format!(">{} ", c.node_in)),
+            "{} sees {} in the overview",
+            c.user,
+            c.node_in
+        );
+        if let Some(out) = c.node_out {
+            assert!(
+                !page.body.contains(&format!(">{out} ")),
+                "{} must not see {out} in the overview",
+                c.user
+            );
+        }
+        for ext in ["csv", "xlsx"] {
+            let p = format!("/oversikt/{ROUND}.{ext}");
+            let r = rt.block_on(app.get(&p, Some(&cookie)));
+            assert_eq!(r.status, ok, "{} {p}", c.user);
+            if ext == "csv" {
+                if let Some(out) = c.node_out {
+                    assert!(
+                        !r.body.contains(&format!("\n{out};")),
+                        "{} csv {out}",
+                        c.user
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            rt.block_on(app.get("/oversikt/2031-P2", Some(&cookie)))
+                .status,
+            S::NOT_FOUND
+        );
+        hit("GET", &format!("/oversikt/{ROUND}"));
         // The session routes answer for anyone logged in; the start page too.
         assert_eq!(rt.block_on(app.get("/", Some(&cookie))).status, ok);
+        hit("GET", "/");
+        hit("GET", "/sessionen");
+        hit("POST", "/sessionen");
+        hit("POST", &format!("/omgang/{ROUND}/las"));
         assert_eq!(rt.block_on(app.get("/sessionen", Some(&cookie))).status, ok);
         assert_eq!(
             rt.block_on(app.post("/sessionen", Some(&cookie), &[]))
@@ -224,6 +282,54 @@ pub fn run(make: &dyn Fn() -> App) {
                 .status;
             assert_eq!(again, S::UNPROCESSABLE_ENTITY);
         }
+    }
+    super::routes::assert_covered(&seen);
+}
+
+/// Without a session: the public routes answer, every other GET leads to the login page and
+/// every other POST is refused with 401 (nothing is done).
+fn anonymous(rt: &tokio::runtime::Runtime, app: &App, hit: &mut dyn FnMut(&str, &str)) {
+    use StatusCode as S;
+    let base = format!("/prognos/{ROUND}/SN41");
+    for (path, want) in [
+        ("/halsa".to_string(), S::OK),
+        ("/stil.css".to_string(), S::OK),
+        ("/delar.js".to_string(), S::OK),
+        ("/logga-in".to_string(), S::OK),
+        ("/sessionen".to_string(), S::OK),
+        ("/".to_string(), S::SEE_OTHER),
+        (base.clone(), S::SEE_OTHER),
+        (format!("{base}.xlsx"), S::SEE_OTHER),
+        (format!("{base}/historik"), S::SEE_OTHER),
+        (format!("{base}/brygga"), S::SEE_OTHER),
+        (format!("/rapport/{ROUND}"), S::SEE_OTHER),
+        (format!("/oversikt/{ROUND}"), S::SEE_OTHER),
+        (format!("/oversikt/{ROUND}.csv"), S::SEE_OTHER),
+    ] {
+        let r = rt.block_on(app.get(&path, None));
+        assert_eq!(r.status, want, "GET {path} without a session");
+        if want == S::SEE_OTHER {
+            assert!(r.header("location").starts_with("/logga-in"), "{path}");
+        }
+        hit("GET", &path);
+    }
+    for (path, want) in [
+        (format!("{base}/rad"), S::UNAUTHORIZED),
+        (format!("{base}/status"), S::UNAUTHORIZED),
+        (format!("{base}/excel"), S::UNAUTHORIZED),
+        (format!("/omgang/{ROUND}/las"), S::UNAUTHORIZED),
+        ("/sessionen".to_string(), S::UNAUTHORIZED),
+        ("/logga-ut".to_string(), S::SEE_OTHER),
+        ("/logga-in".to_string(), S::UNAUTHORIZED),
+    ] {
+        let form: &[(&str, &str)] = if path == "/logga-in" {
+            &[("anvandare", "revisor"), ("losenord", "fel-lösenord")]
+        } else {
+            &[("grupp", "x"), ("version", "1"), ("atgard", "skicka-in")]
+        };
+        let r = rt.block_on(app.post(&path, None, form));
+        assert_eq!(r.status, want, "POST {path} without a session: {}", r.body);
+        hit("POST", &path);
     }
 }
 

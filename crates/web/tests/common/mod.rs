@@ -5,6 +5,7 @@
 
 pub mod goals;
 pub mod matrix;
+pub mod routes;
 
 use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
