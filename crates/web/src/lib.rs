@@ -16,8 +16,8 @@
 pub mod audit;
 pub mod bridge;
 pub mod excel;
-pub mod overview;
 pub mod goals;
+pub mod overview;
 pub mod pages;
 pub mod pool;
 pub mod report;

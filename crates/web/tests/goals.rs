@@ -518,18 +518,3 @@ fn delar_report_of(app: &common::App) -> delar_report::Report {
         .unwrap()
         .0
 }
-
-/// Every role × every goal and text route × a node in and out of scope, on SQLite.
-#[test]
-fn the_goal_and_text_routes_authorisation_matrix() {
-    common::matrix::run_goals(&common::App::new);
-}
-
-/// The same matrix on PostgreSQL (`DELAR_TEST_PG`; skipped with a note without it).
-#[test]
-fn the_goal_and_text_routes_authorisation_matrix_on_postgres() {
-    if common::App::on_postgres().is_none() {
-        return;
-    }
-    common::matrix::run_goals(&|| common::App::on_postgres().expect("DELAR_TEST_PG"));
-}

@@ -283,6 +283,8 @@ pub fn run(make: &dyn Fn() -> App) {
             assert_eq!(again, S::UNPROCESSABLE_ENTITY);
         }
     }
+    // The goal pages and the report's texts (issue 19 parts 1–2), over the follow-up registers.
+    seen.extend(run_goals(make));
     super::routes::assert_covered(&seen);
 }
 
@@ -346,8 +348,9 @@ struct GoalCase {
 }
 
 /// The goal pages' and texts' matrix, one fresh database (with the follow-up registers) per
-/// case from `make`.
-pub fn run_goals(make: &dyn Fn() -> App) {
+/// case from `make`; returns the requests made (method, path) for the route coverage check.
+fn run_goals(make: &dyn Fn() -> App) -> Vec<(String, String)> {
+    let mut seen: Vec<(String, String)> = Vec::new();
     use StatusCode as S;
     let (ok, see, no, bad) = (S::OK, S::SEE_OTHER, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY);
     let cases = [
@@ -443,6 +446,15 @@ pub fn run_goals(make: &dyn Fn() -> App) {
         nodes.push(("FINNSINTE", [S::NOT_FOUND; 5]));
         for (node, expect) in nodes {
             let base = format!("/mal/{ROUND}/{node}");
+            for (m, p) in [
+                ("GET", ""),
+                ("GET", "/historik"),
+                ("POST", "/indikator"),
+                ("POST", "/bedomning"),
+                ("POST", "/status"),
+            ] {
+                seen.push((m.to_string(), format!("{base}{p}")));
+            }
             // The node's first indicator and goal (a unit's: its committee's).
             let owner = node.trim_end_matches(|ch: char| ch.is_ascii_digit());
             let indicator = format!("{owner}01");
@@ -502,6 +514,8 @@ pub fn run_goals(make: &dyn Fn() -> App) {
                 c.user, c.step, app.db
             );
         }
+        seen.push(("GET".into(), format!("/text/{ROUND}")));
+        seen.push(("POST".into(), format!("/text/{ROUND}")));
         let texts = [
             rt.block_on(app.get(&format!("/text/{ROUND}"), Some(&cookie)))
                 .status,
@@ -523,4 +537,5 @@ pub fn run_goals(make: &dyn Fn() -> App) {
             c.user, app.db
         );
     }
+    seen
 }
