@@ -71,6 +71,8 @@ pub const TABLES: &[&str] = &[
     "app_session",
     "workflow_state",
     "workflow_transition",
+    "external_identity",
+    "admin_audit",
 ];
 
 /// The tables whose ids come from an identity sequence on PostgreSQL (see `pg/schema.rs`);

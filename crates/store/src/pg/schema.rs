@@ -932,4 +932,30 @@ ALTER TABLE forecast_round ADD COLUMN deadline TEXT COLLATE "C";
 ALTER TABLE forecast_adjustment ADD COLUMN code TEXT COLLATE "C";
 "#,
     },
+    Migration {
+        version: 25,
+        name: "externa identiteter och administrationslogg",
+        sql: r#"
+CREATE TABLE external_identity (
+    issuer        TEXT COLLATE "C" NOT NULL,
+    subject       TEXT COLLATE "C" NOT NULL,
+    claim         TEXT COLLATE "C" NOT NULL,
+    user_name     TEXT COLLATE "C" NOT NULL REFERENCES app_user (name) ON DELETE CASCADE,
+    created_at    TEXT COLLATE "C" NOT NULL,
+    last_login_at TEXT COLLATE "C",
+    PRIMARY KEY (issuer, subject)
+);
+CREATE INDEX external_identity_user ON external_identity (user_name);
+
+CREATE TABLE admin_audit (
+    id        BIGINT PRIMARY KEY,
+    at        TEXT COLLATE "C" NOT NULL,
+    user_name TEXT COLLATE "C" NOT NULL,
+    action    TEXT COLLATE "C" NOT NULL,
+    detail    TEXT COLLATE "C" NOT NULL
+);
+CREATE TRIGGER admin_audit_id BEFORE INSERT ON admin_audit
+    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION delar_next_id();
+"#,
+    },
 ];
