@@ -367,6 +367,12 @@ pub fn login(store: &mut dyn Backend, user: &str, password: &str, now: i64) -> R
         let _ = verify_password(password, &u.password_hash);
         return Err(wrong());
     }
+    if u.password_hash.is_empty() {
+        // An account that signs in through the municipality's identity provider only: no
+        // password matches it, and failures are not counted against it.
+        let _ = verify_password(password, dummy_hash());
+        return Err(wrong());
+    }
     if !verify_password(password, &u.password_hash) {
         let failures = u.failed_logins.saturating_add(1);
         let locked = (failures >= LOCK_AFTER).then_some(now + LOCK_SECONDS);
@@ -376,17 +382,28 @@ pub fn login(store: &mut dyn Backend, user: &str, password: &str, now: i64) -> R
     if u.failed_logins > 0 || u.locked_until.is_some() {
         store.set_login_failures(user, 0, None)?;
     }
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| AppError::Io(format!("slumptal till sessionen saknas: {e}")))?;
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    new_session(store, &u.name, now)
+}
+
+/// A new session for `user` (a fresh random token, only its hash kept): what a password
+/// login and a sign-in through the identity provider ([`crate::external`]) both end with.
+pub fn new_session(store: &mut dyn Backend, user: &str, now: i64) -> Result<NewSession> {
+    let token = random_hex::<32>("sessionen")?;
     let expires_at = now + SESSION_SECONDS;
     store.create_session(&token_hash(&token), user, now, expires_at)?;
     Ok(NewSession {
-        user: u.name,
+        user: user.to_string(),
         token,
         expires_at,
     })
+}
+
+/// `N` random bytes as lowercase hex (`for_what` names the use in the error).
+pub fn random_hex<const N: usize>(for_what: &str) -> Result<String> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Io(format!("slumptal till {for_what} saknas: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// The person behind a session token, `None` when there is no such session or it has ended

@@ -19,8 +19,10 @@
 //! - [`workflow`]: a round's forecast per node submitted, recalled, returned and approved; the
 //!   lines saved from the forecast sheet under those rules; the start page's status.
 
+pub mod admin;
 pub mod auth;
 pub mod consolidation;
+pub mod external;
 pub mod forecast;
 pub mod goal_round;
 pub mod goals;

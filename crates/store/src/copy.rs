@@ -75,6 +75,8 @@ pub const TABLES: &[&str] = &[
     "goal_workflow_transition",
     "indicator_entry",
     "goal_audit",
+    "external_identity",
+    "admin_audit",
 ];
 
 /// The tables whose ids come from an identity sequence on PostgreSQL (see `pg/schema.rs`);

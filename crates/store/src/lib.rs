@@ -49,6 +49,7 @@ mod error;
 mod followup;
 mod goalflow;
 mod goals;
+mod identity;
 mod import;
 #[doc(hidden)]
 pub use import::set_spill_threshold;
@@ -121,6 +122,7 @@ pub fn sqlite_path(db: &str) -> &str {
         .or_else(|| db.strip_prefix("sqlite:"))
         .unwrap_or(db)
 }
+pub use identity::{AdminEvent, ExternalIdentity, IdentityStore};
 pub use templates::{Periodised, MAX_ROW_ERRORS};
 pub use texts::{TextChange, TextStore};
 pub use types::{
@@ -378,7 +380,8 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// forecast rounds ([`ForecastStore`]), follow-up registers ([`FollowupStore`]), goal
 /// statuses ([`GoalStore`]), report texts ([`TextStore`]), the volume budget
 /// ([`VolumeBudgetStore`]), the people who use the web application ([`UserStore`]) and the
-/// rounds' workflow ([`WorkflowStore`]). The application layer works on `dyn Backend`; every
+/// rounds' workflow ([`WorkflowStore`]), external sign-in identities and the administrators'
+/// log ([`IdentityStore`]). The application layer works on `dyn Backend`; every
 /// backend implements all of it.
 pub trait Backend:
     Store
@@ -390,6 +393,7 @@ pub trait Backend:
     + UserStore
     + WorkflowStore
     + GoalRoundStore
+    + IdentityStore
 {
 }
 
@@ -403,6 +407,7 @@ impl<T> Backend for T where
         + UserStore
         + WorkflowStore
         + GoalRoundStore
+        + IdentityStore
         + ?Sized
 {
 }
@@ -410,7 +415,7 @@ impl<T> Backend for T where
 /// The store's traits, for `use delar_store::prelude::*`.
 pub mod prelude {
     pub use crate::{
-        Backend, FollowupStore, ForecastStore, GoalRoundStore, GoalStore, Store, TextStore,
-        UserStore, VolumeBudgetStore, WorkflowStore,
+        Backend, FollowupStore, ForecastStore, GoalRoundStore, GoalStore, IdentityStore, Store,
+        TextStore, UserStore, VolumeBudgetStore, WorkflowStore,
     };
 }

@@ -201,10 +201,20 @@ struct LoginPage {
     message: String,
     next: String,
     name: String,
+    /// The identity provider's name ("Logga in med …"), empty when not configured.
+    provider: String,
+}
+
+/// The identity provider's name when sign-in with the municipality's accounts is configured.
+fn provider(st: &AppState) -> String {
+    st.oidc
+        .as_ref()
+        .map(|o| o.config.name.clone())
+        .unwrap_or_default()
 }
 
 /// Only a path on this server may be the page after login.
-fn safe_next(next: Option<&str>) -> String {
+pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
         _ => "/".to_string(),
@@ -218,19 +228,20 @@ pub struct LoginQuery {
 }
 
 /// `GET /logga-in`.
-pub async fn login_form(Query(q): Query<LoginQuery>) -> Response {
+pub async fn login_form(State(st): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
     let page = LoginPage {
         layout: Layout::default(),
         message: String::new(),
         next: safe_next(q.nasta.as_deref()),
         name: String::new(),
+        provider: provider(&st),
     };
     render(&page, StatusCode::OK)
 }
 
 /// A POST whose session has ended: the login page says so (the browser's Back button still
 /// holds what was typed).
-pub fn session_ended(path: &str) -> Response {
+pub fn session_ended(st: &AppState, path: &str) -> Response {
     let back = path
         .strip_suffix("/rad")
         .or_else(|| path.strip_suffix("/status"))
@@ -242,6 +253,7 @@ pub fn session_ended(path: &str) -> Response {
             .to_string(),
         next: safe_next(Some(back)),
         name: String::new(),
+        provider: provider(st),
     };
     render(&page, StatusCode::UNAUTHORIZED)
 }
@@ -301,6 +313,7 @@ pub async fn login(
                 message: e.to_string(),
                 next,
                 name,
+                provider: provider(&st),
             };
             render(&page, StatusCode::UNAUTHORIZED)
         }

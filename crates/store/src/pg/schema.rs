@@ -990,6 +990,29 @@ CREATE TABLE goal_audit (
 CREATE TRIGGER goal_audit_id BEFORE INSERT ON goal_audit
     FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION delar_next_id();
 CREATE INDEX goal_audit_round ON goal_audit (round_id, node, id);
+        version: 25,
+        name: "externa identiteter och administrationslogg",
+        sql: r#"
+CREATE TABLE external_identity (
+    issuer        TEXT COLLATE "C" NOT NULL,
+    subject       TEXT COLLATE "C" NOT NULL,
+    claim         TEXT COLLATE "C" NOT NULL,
+    user_name     TEXT COLLATE "C" NOT NULL REFERENCES app_user (name) ON DELETE CASCADE,
+    created_at    TEXT COLLATE "C" NOT NULL,
+    last_login_at TEXT COLLATE "C",
+    PRIMARY KEY (issuer, subject)
+);
+CREATE INDEX external_identity_user ON external_identity (user_name);
+
+CREATE TABLE admin_audit (
+    id        BIGINT PRIMARY KEY,
+    at        TEXT COLLATE "C" NOT NULL,
+    user_name TEXT COLLATE "C" NOT NULL,
+    action    TEXT COLLATE "C" NOT NULL,
+    detail    TEXT COLLATE "C" NOT NULL
+);
+CREATE TRIGGER admin_audit_id BEFORE INSERT ON admin_audit
+    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION delar_next_id();
 "#,
     },
 ];

@@ -282,6 +282,70 @@ pub fn run(make: &dyn Fn() -> App) {
                 .status;
             assert_eq!(again, S::UNPROCESSABLE_ENTITY);
         }
+        // The administration (issue 19 part 6): an administrator for the whole organisation
+        // only; everyone else 403, before anything is looked up or changed.
+        let is_admin = c.user == "admin";
+        let (get_ok, post_ok) = if is_admin { (ok, see) } else { (no, no) };
+        for path in ["/admin", "/admin/anvandare/revisor"] {
+            let got = rt.block_on(app.get(path, Some(&cookie))).status;
+            assert_eq!(got, get_ok, "{} GET {path} on {}", c.user, app.db);
+        }
+        let round_base = format!("/admin/omgang/{}", super::PREVIOUS);
+        let posts: [(String, Vec<(&str, &str)>); 5] = [
+            (
+                "/admin/anvandare".into(),
+                vec![
+                    ("namn", "matris-ny"),
+                    ("losenord", "hemligt"),
+                    ("roll", "lasare"),
+                    ("nod", "SN"),
+                ],
+            ),
+            (
+                "/admin/anvandare/revisor/behorighet".into(),
+                vec![("roll", "lasare"), ("nod", "SN")],
+            ),
+            (
+                "/admin/anvandare/revisor/ta-bort-behorighet".into(),
+                vec![("roll", "lasare"), ("nod", "SN")],
+            ),
+            (
+                "/admin/anvandare/matris-ny/ta-bort".into(),
+                vec![("bekrafta", "ja")],
+            ),
+            (
+                format!("{round_base}/tidsfrist"),
+                vec![("tidsfrist", "2025-05-10")],
+            ),
+        ];
+        for (path, form) in &posts {
+            let got = rt.block_on(app.post(path, Some(&cookie), form)).status;
+            assert_eq!(got, post_ok, "{} POST {path} on {}", c.user, app.db);
+        }
+        let deadline = app
+            .store()
+            .forecast_round(super::PREVIOUS)
+            .unwrap()
+            .unwrap()
+            .deadline
+            .map(|d| d.to_string());
+        assert_eq!(
+            deadline.as_deref(),
+            is_admin.then_some("2025-05-10"),
+            "{} set a deadline",
+            c.user
+        );
+        // The lock through the administration: the round is locked already for those who
+        // locked it above (422), refused for everyone else.
+        let got = rt
+            .block_on(app.post(&format!("/admin/omgang/{ROUND}/las"), Some(&cookie), &[]))
+            .status;
+        let expect = if is_admin {
+            S::UNPROCESSABLE_ENTITY
+        } else {
+            no
+        };
+        assert_eq!(got, expect, "{} POST admin lock on {}", c.user, app.db);
     }
     // The goal pages and the report's texts (issue 19 parts 1–2), over the follow-up registers.
     seen.extend(run_goals(make));

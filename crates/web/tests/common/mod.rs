@@ -181,6 +181,7 @@ impl App {
         let router = delar_web::router(delar_web::Config {
             db: db.clone(),
             secure_cookies: false,
+            oidc: None,
         });
         App { db, router }
     }
