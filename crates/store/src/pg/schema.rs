@@ -990,6 +990,9 @@ CREATE TABLE goal_audit (
 CREATE TRIGGER goal_audit_id BEFORE INSERT ON goal_audit
     FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION delar_next_id();
 CREATE INDEX goal_audit_round ON goal_audit (round_id, node, id);
+"#,
+    },
+    Migration {
         version: 25,
         name: "externa identiteter och administrationslogg",
         sql: r#"
