@@ -256,15 +256,20 @@ pub fn authorize(
 }
 
 /// A round's stored information and its organisation tree (at the cut-off, with the leaves
-/// its lines are on).
+/// its lines are on). Built from the organisation and the round's line nodes only (two small
+/// queries and no line), so every request may build it.
 pub fn round_tree(store: &dyn Backend, round: &Round) -> Result<(delar_store::RoundInfo, OrgTree)> {
     let id = round.id();
     let info = store
         .forecast_round(&id)?
         .ok_or_else(|| AppError::NotFound(format!("prognosomgången {id} finns inte")))?;
-    let lines = store.forecast_lines(&id)?;
+    let nodes = store.forecast_line_nodes(&id)?;
     let org = store.organisation()?;
-    let tree = crate::forecast::round_tree(&org, round.cutoff_month(), &lines);
+    let tree = crate::forecast::round_tree_of(
+        &org,
+        round.cutoff_month(),
+        nodes.iter().map(String::as_str),
+    );
     Ok((info, tree))
 }
 
@@ -342,26 +347,79 @@ fn dummy_hash() -> &'static str {
 
 /// Log in: check the password, count failures (locking the account after [`LOCK_AFTER`] in
 /// a row), and on success start a session. Fails with [`AppError::Unauthorized`] and one
-/// message for a wrong name or password, and another for a locked account.
+/// message for a wrong name or password, and another for a locked account. The same as
+/// [`check_password`] followed by [`finish_login`].
 pub fn login(store: &mut dyn Backend, user: &str, password: &str, now: i64) -> Result<NewSession> {
-    let wrong = || {
-        AppError::Unauthorized(
-            "fel användarnamn eller lösenord; kontrollera stavningen och försök igen".into(),
-        )
-    };
+    let check = check_password(&*store, user, password, now)?;
+    finish_login(store, user, check, now)
+}
+
+/// What [`check_password`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PasswordCheck {
+    /// No such account (a dummy hash was verified, so that this takes as long as a wrong
+    /// password).
+    UnknownUser,
+    /// The account is locked after failed logins; the message says for how long.
+    Locked(String),
+    /// The password is wrong.
+    Wrong,
+    /// The password is right.
+    Right,
+}
+
+/// The part of a login that only reads: the account, its lock and the password's Argon2id
+/// verification (slow on purpose), so that a front end can run it outside the store's single
+/// writer and let [`finish_login`] write.
+pub fn check_password(
+    store: &dyn Backend,
+    user: &str,
+    password: &str,
+    now: i64,
+) -> Result<PasswordCheck> {
     let Some(u) = store.user(user)? else {
         let _ = verify_password(password, dummy_hash());
-        return Err(wrong());
+        return Ok(PasswordCheck::UnknownUser);
     };
     if let Some(until) = u.locked_until.filter(|&t| t > now) {
         let minutes = ((until - now) + 59) / 60;
-        return Err(AppError::Unauthorized(format!(
+        return Ok(PasswordCheck::Locked(format!(
             "kontot {user} är spärrat efter {} misslyckade inloggningar; försök igen om {minutes} \
              min eller be en administratör sätta ett nytt lösenord",
             u.failed_logins
         )));
     }
-    if !verify_password(password, &u.password_hash) {
+    Ok(if verify_password(password, &u.password_hash) {
+        PasswordCheck::Right
+    } else {
+        PasswordCheck::Wrong
+    })
+}
+
+/// The part of a login that writes, after [`check_password`]: a failure is counted on the
+/// account as it is now (so that failures checked at the same time all count), locking it
+/// after [`LOCK_AFTER`] in a row; a success resets the count and starts a session. Fails as
+/// [`login`] does.
+pub fn finish_login(
+    store: &mut dyn Backend,
+    user: &str,
+    check: PasswordCheck,
+    now: i64,
+) -> Result<NewSession> {
+    let wrong = || {
+        AppError::Unauthorized(
+            "fel användarnamn eller lösenord; kontrollera stavningen och försök igen".into(),
+        )
+    };
+    let u = match check {
+        PasswordCheck::UnknownUser => return Err(wrong()),
+        PasswordCheck::Locked(m) => return Err(AppError::Unauthorized(m)),
+        PasswordCheck::Wrong | PasswordCheck::Right => {
+            // Read again: the account may have changed while the password was checked.
+            store.user(user)?.ok_or_else(wrong)?
+        }
+    };
+    if check == PasswordCheck::Wrong {
         let failures = u.failed_logins.saturating_add(1);
         let locked = (failures >= LOCK_AFTER).then_some(now + LOCK_SECONDS);
         store.set_login_failures(user, failures, locked)?;
@@ -383,6 +441,42 @@ pub fn login(store: &mut dyn Backend, user: &str, password: &str, now: i64) -> R
     })
 }
 
+/// What a session token stands for, as [`peek_session`] reads it without writing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionPeek {
+    /// No such session.
+    Missing,
+    /// A valid session whose end needs no moving now: [`session_user`] would write nothing.
+    Valid(SessionUser),
+    /// The session has ended (to be removed) or its end is to be moved: call
+    /// [`session_user`], which writes.
+    NeedsWrite,
+}
+
+/// Whether a session token is valid now, with one indexed read and no write, so that a
+/// front end can leave most requests out of the store's single writer: [`SessionPeek::Valid`]
+/// is exactly the case where [`session_user`] would write nothing.
+pub fn peek_session(store: &dyn Backend, token: &str, now: i64) -> Result<SessionPeek> {
+    if token.is_empty() || token.len() > 128 {
+        return Ok(SessionPeek::Missing);
+    }
+    let Some(s) = store.session(&token_hash(token))? else {
+        return Ok(SessionPeek::Missing);
+    };
+    if s.expires_at <= now || needs_extending(s.expires_at, now) {
+        return Ok(SessionPeek::NeedsWrite);
+    }
+    Ok(SessionPeek::Valid(SessionUser {
+        user: s.user,
+        expires_at: s.expires_at,
+    }))
+}
+
+/// A valid session's end is moved to `now` + [`SESSION_SECONDS`] at most once a minute.
+fn needs_extending(expires_at: i64, now: i64) -> bool {
+    now + SESSION_SECONDS - expires_at >= 60
+}
+
 /// The person behind a session token, `None` when there is no such session or it has ended
 /// (an ended session is removed). A valid session's end moves to `now` +
 /// [`SESSION_SECONDS`] (written at most once a minute).
@@ -399,7 +493,7 @@ pub fn session_user(store: &mut dyn Backend, token: &str, now: i64) -> Result<Op
         return Ok(None);
     }
     let mut expires_at = s.expires_at;
-    if now + SESSION_SECONDS - s.expires_at >= 60 {
+    if needs_extending(s.expires_at, now) {
         expires_at = now + SESSION_SECONDS;
         store.extend_session(&h, expires_at)?;
     }
