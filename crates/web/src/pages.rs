@@ -170,7 +170,7 @@ pub async fn session_extend(State(st): State<AppState>, headers: HeaderMap) -> R
     let now = session::now();
     let r = st
         .pool
-        .run(move |s| delar_app::auth::session_user(s, &t, now))
+        .write(move |s| delar_app::auth::session_user(s, &t, now))
         .await;
     match r {
         Ok(Some(u)) => plain(StatusCode::OK, (u.expires_at - now).max(0).to_string()),
@@ -256,10 +256,21 @@ pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> Resp
     let next = safe_next(f.nasta.as_deref());
     let now = session::now();
     let who = name.clone();
-    let r = st
-        .pool
-        .run(move |s| delar_app::auth::login(s, &who, &f.losenord, now))
-        .await;
+    // The password's check (Argon2, slow on purpose) only reads: it runs beside the other
+    // requests, and only recording the outcome waits for the store's writer.
+    let r = match {
+        let who = who.clone();
+        st.pool
+            .run(move |s| delar_app::auth::check_password(s, &who, &f.losenord, now))
+            .await
+    } {
+        Ok(check) => {
+            st.pool
+                .write(move |s| delar_app::auth::finish_login(s, &who, check, now))
+                .await
+        }
+        Err(e) => Err(e),
+    };
     match r {
         Ok(new) => {
             let mut res = Redirect::to(&next).into_response();
@@ -285,7 +296,7 @@ pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> Resp
 /// `POST /logga-ut`: the session ends in the store and the cookie is removed.
 pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(t) = session::token(&headers) {
-        if let Err(e) = st.pool.run(move |s| delar_app::auth::logout(s, &t)).await {
+        if let Err(e) = st.pool.write(move |s| delar_app::auth::logout(s, &t)).await {
             return error_page(&e, None);
         }
     }
@@ -460,7 +471,8 @@ struct SheetPage {
     may_edit: bool,
 }
 
-/// What a refused save typed, to be shown again, and why it was refused.
+/// What a refused save typed, to be shown again, and why it was refused (the use case's
+/// message; the sheet names the line in front of it).
 pub(crate) struct Kept {
     group: String,
     amount: String,
@@ -532,6 +544,30 @@ pub(crate) async fn sheet_page(
         view::url_encode(&id),
         view::url_encode(&nod)
     );
+    // What a save reports names the line by its kontogrupp's name, as the rows show it.
+    let name_of = |g: &str| {
+        sheet
+            .group_names
+            .get(g)
+            .cloned()
+            .unwrap_or_else(|| g.to_string())
+    };
+    let notice = match sheet
+        .lines
+        .iter()
+        .find(|d| notice == saved_notice(&d.line.group))
+    {
+        Some(d) => saved_notice(&name_of(&d.line.group)),
+        None => notice,
+    };
+    let mut error = error;
+    let mut kept = kept;
+    if let Some(k) = kept.as_mut() {
+        k.error = format!("Raden {} sparades inte: {}", name_of(&k.group), k.error);
+        if let Some((_, e)) = error.as_mut() {
+            *e = k.error.clone();
+        }
+    }
     let mut lines: Vec<LineRow> = sheet
         .lines
         .iter()
@@ -617,6 +653,11 @@ pub(crate) async fn sheet_page(
     render(&page, status)
 }
 
+/// The notice after a line is saved (the sheet shows it with the kontogrupp's name).
+fn saved_notice(line: &str) -> String {
+    format!("Raden {line} är sparad.")
+}
+
 /// The sheet's query: what a redirect after a save reports.
 #[derive(Deserialize)]
 pub struct SheetQuery {
@@ -645,7 +686,7 @@ pub async fn sheet(
         return sheet_page(&st, &viewer, omgang, nod, notice, None, None).await;
     }
     let notice = match (&q.sparat, &q.klart) {
-        (Some(g), _) => format!("Raden {g} är sparad."),
+        (Some(g), _) => saved_notice(g),
         (None, Some(step)) => match Step::parse(step) {
             Some(Step::Submit) => "Prognosen är inskickad.".into(),
             Some(Step::Recall) => "Prognosen är återkallad och kan ändras igen.".into(),
@@ -690,7 +731,7 @@ pub async fn save_line(
     );
     let r = st
         .pool
-        .run(move |s| {
+        .write(move |s| {
             let round = parse_round(&o)?;
             let input = LineInput {
                 group: &group,
@@ -715,14 +756,14 @@ pub async fn save_line(
         }
         Err(e) => {
             let status = status_of(&e);
-            let msg = format!("Raden {} sparades inte: {e}", f.grupp);
+            // The sheet puts "Raden <kontogrupp> sparades inte: " in front.
             let kept = Kept {
                 field: refused_field(&e, &f),
                 group: f.grupp,
                 amount: f.belopp,
                 method: f.metod,
                 comment: f.kommentar,
-                error: msg.clone(),
+                error: e.to_string(),
             };
             sheet_page(
                 &st,
@@ -730,7 +771,7 @@ pub async fn save_line(
                 omgang,
                 nod,
                 String::new(),
-                Some((status, msg)),
+                Some((status, String::new())),
                 Some(kept),
             )
             .await
@@ -768,7 +809,7 @@ pub async fn change_state(
     let comment = f.kommentar.clone();
     let r = st
         .pool
-        .run(move |s| {
+        .write(move |s| {
             let round = parse_round(&o)?;
             wf::change_state(s, &user, &round, &n, step, seen, &comment)
         })
@@ -812,7 +853,7 @@ pub async fn lock_round(
     let o = omgang.clone();
     let r = st
         .pool
-        .run(move |s| {
+        .write(move |s| {
             let round = parse_round(&o)?;
             wf::lock_round(s, &user, &round)
         })
