@@ -264,15 +264,27 @@ pub fn change_state(
 /// it): refused in a locked round, and for those who may not review the node while it is
 /// submitted or approved.
 pub fn check_editable(store: &dyn Backend, auth: &Authorized, node: &str) -> Result<()> {
-    let id = auth.round.round.id();
-    if auth.round.status == RoundStatus::Locked {
-        return Err(AppError::Invalid(locked_for_web(&auth.round)));
+    let may_review = auth.access.may(&auth.tree, node, Action::Review);
+    editable_now(store, &auth.round, node, may_review)
+}
+
+/// [`check_editable`] on the round as `info` holds it, for a person who may (or may not)
+/// review the node.
+fn editable_now(
+    store: &dyn Backend,
+    info: &delar_store::RoundInfo,
+    node: &str,
+    may_review: bool,
+) -> Result<()> {
+    let id = info.round.id();
+    if info.status == RoundStatus::Locked {
+        return Err(AppError::Invalid(locked_for_web(info)));
     }
     let state = store.workflow_state(&id, node)?;
     if matches!(
         state.state,
         WorkflowState::Submitted | WorkflowState::Approved
-    ) && !auth.access.may(&auth.tree, node, Action::Review)
+    ) && !may_review
     {
         fail!(
             "prognosen för {node} är {} och kan inte ändras; återkalla den först (om den inte \
@@ -331,11 +343,52 @@ pub fn save_line(
     node: &str,
     input: &LineInput<'_>,
 ) -> Result<Saved> {
+    let prepared = prepare_save(&*store, user, round, node, input)?;
+    apply_save(store, user, &prepared)
+}
+
+/// A line's save checked and ready to be written ([`prepare_save`], then [`apply_save`]).
+#[derive(Clone, Debug)]
+pub struct PreparedSave {
+    round: String,
+    node: String,
+    group: String,
+    version: i64,
+    may_review: bool,
+    change: Option<Change>,
+}
+
+/// What a save changes on a line (`None` in [`PreparedSave`]: nothing).
+#[derive(Clone, Debug)]
+enum Change {
+    Amount(Amount, String),
+    Method(Method, String),
+    Comment(String),
+}
+
+/// The part of [`save_line`] that only reads: who may, the round's lock, the node's state,
+/// the line as stored and what the form asks for, checked; refused as [`save_line`] refuses.
+/// A front end runs it beside other requests and lets [`apply_save`] write.
+pub fn prepare_save(
+    store: &dyn Backend,
+    user: &str,
+    round: &Round,
+    node: &str,
+    input: &LineInput<'_>,
+) -> Result<PreparedSave> {
     let auth = authorize(store, user, round, node, Action::Edit)?;
     let id = round.id();
     // A locked round refuses every save, also one that would change nothing: the person must
     // learn that the round is closed rather than see "saved".
     check_editable(store, &auth, node)?;
+    let prepared = |change| PreparedSave {
+        round: id.clone(),
+        node: node.to_string(),
+        group: input.group.to_string(),
+        version: input.version,
+        may_review: auth.access.may(&auth.tree, node, Action::Review),
+        change,
+    };
     let detail = store
         .forecast_line_detail(&id, node, input.group)?
         .ok_or_else(|| {
@@ -348,7 +401,7 @@ pub fn save_line(
     check_comment(comment)?;
     let amount = input.amount.trim();
     // Only a refusal names the line, by its kontogrupp's name as the sheet shows it.
-    let where_ = || line_label(&*store, node, input.group);
+    let where_ = || line_label(store, node, input.group);
     let edit = if !amount.is_empty() {
         let a = Amount::parse_swedish_in(amount, Unit::Tkr).map_err(|e| {
             AppError::Invalid(format!(
@@ -366,13 +419,9 @@ pub fn save_line(
         }
         if detail.manual && a == detail.line.base && Some(comment) == detail.line.comment.as_deref()
         {
-            return Ok(Saved::Unchanged);
+            return Ok(prepared(None));
         }
-        LineEdit::Amount {
-            amount: a,
-            comment,
-            kind: CommentKind::Report,
-        }
+        Change::Amount(a, comment.to_string())
     } else if !input.method.trim().is_empty() && input.method.trim() != detail.line.method.code() {
         let m = Method::from_code(input.method.trim())
             .filter(|m| *m != Method::Manual)
@@ -390,20 +439,42 @@ pub fn save_line(
                 m.name().to_lowercase()
             );
         }
-        LineEdit::Method {
-            method: m,
+        Change::Method(m, comment.to_string())
+    } else if comment != detail.line.comment.as_deref().unwrap_or("").trim() {
+        Change::Comment(comment.to_string())
+    } else {
+        return Ok(prepared(None));
+    };
+    Ok(prepared(Some(edit)))
+}
+
+/// The part of [`save_line`] that writes: the round's lock and the node's state are checked
+/// again (they may have changed since [`prepare_save`]), then the line is changed in one
+/// transaction based on the version the form was built from, so a line changed in between
+/// is refused, never overwritten ([`StoreError::Conflict`](delar_store::StoreError)).
+pub fn apply_save(store: &mut dyn Backend, user: &str, p: &PreparedSave) -> Result<Saved> {
+    let info = store
+        .forecast_round(&p.round)?
+        .ok_or_else(|| AppError::NotFound(format!("prognosomgången {} finns inte", p.round)))?;
+    editable_now(&*store, &info, &p.node, p.may_review)?;
+    let edit = match &p.change {
+        None => return Ok(Saved::Unchanged),
+        Some(Change::Amount(a, comment)) => LineEdit::Amount {
+            amount: *a,
             comment,
             kind: CommentKind::Report,
-        }
-    } else if comment != detail.line.comment.as_deref().unwrap_or("").trim() {
-        LineEdit::Comment {
-            text: comment,
+        },
+        Some(Change::Method(m, comment)) => LineEdit::Method {
+            method: *m,
+            comment,
             kind: CommentKind::Report,
-        }
-    } else {
-        return Ok(Saved::Unchanged);
+        },
+        Some(Change::Comment(text)) => LineEdit::Comment {
+            text,
+            kind: CommentKind::Report,
+        },
     };
-    let e = store.edit_line(&id, node, input.group, edit, Some(input.version), user)?;
+    let e = store.edit_line(&p.round, &p.node, &p.group, edit, Some(p.version), user)?;
     Ok(Saved::Changed(e.version))
 }
 

@@ -729,9 +729,12 @@ pub async fn save_line(
         f.kommentar.clone(),
         f.version,
     );
-    let r = st
+    // The checks only read and run beside other requests; only the change itself waits for
+    // the store's single writer (where the lock and the node's state are checked again and
+    // the version decides).
+    let prepared = st
         .pool
-        .write(move |s| {
+        .run(move |s| {
             let round = parse_round(&o)?;
             let input = LineInput {
                 group: &group,
@@ -740,9 +743,16 @@ pub async fn save_line(
                 method: &method,
                 comment: &comment,
             };
-            wf::save_line(s, &user, &round, &n, &input)
+            wf::prepare_save(s, &user, &round, &n, &input)
         })
         .await;
+    let r = match prepared {
+        Ok(p) => {
+            let user = viewer.user.clone();
+            st.pool.write(move |s| wf::apply_save(s, &user, &p)).await
+        }
+        Err(e) => Err(e),
+    };
     match r {
         Ok(_) => Redirect::to(&format!(
             "/prognos/{}/{}?sparat={}",
