@@ -299,7 +299,7 @@ pub fn gather_scoped(
     }
     // A committee's own report has the registers too (its chapters keep the committee's
     // rows), with the volume series of its own units.
-    let mut followup = followup_inputs(store, round, &tree, &lines)?;
+    let mut followup = followup_inputs(store, round, &tree, &lines, node)?;
     if let (Some(_), Some(f)) = (node, followup.as_mut()) {
         f.series.retain(|s| tree.contains(&s.responsible));
         let codes: std::collections::HashSet<&str> =
@@ -315,6 +315,11 @@ pub fn gather_scoped(
     let years = earlier_years(store, &org, round, node)?;
     let programme =
         crate::programme::gather(store, round, &org, &tree, &placement, &mapping, &lines)?;
+    // the versions' totals are the whole organisation's: the programme report only
+    let budget_changes = match node {
+        None => budget_changes(store, round, &tree)?,
+        Some(_) => Vec::new(),
+    };
     Ok(Inputs {
         organisation: organisation.to_string(),
         round,
@@ -337,10 +342,7 @@ pub fn gather_scoped(
             Some(_) => BTreeMap::new(),
         },
         // the versions' totals are the whole organisation's: the programme report only
-        budget_changes: match node {
-            None => budget_changes(store, round)?,
-            Some(_) => Vec::new(),
-        },
+        budget_changes,
         provider_sales,
     })
 }
@@ -393,16 +395,45 @@ fn provider_sales(
 fn budget_changes(
     store: &dyn Backend,
     round: Round,
+    tree: &OrgTree,
 ) -> Result<Vec<delar_compose::data::BudgetChange>> {
     let as_of = round.cutoff_month().last_day();
     let mut out: Vec<delar_compose::data::BudgetChange> = match store.budget_versions(round.year) {
         Ok(v) => v
             .into_iter()
             .filter(|v| v.decided <= as_of && !v.total.is_zero())
-            .map(|v| delar_compose::data::BudgetChange {
-                name: v.name,
-                decided: v.decided.to_string(),
-                amount: v.total,
+            .map(|v| {
+                // Each line's ansvar placed on its committee (the tree in force at the
+                // cut-off); what cancels out within a committee is its own matter.
+                let mut by: BTreeMap<String, delar_core::Amount> = BTreeMap::new();
+                for (responsible, a) in &v.by_responsible {
+                    let committee = tree
+                        .committee_of(responsible)
+                        .map(|c| c.code.clone())
+                        .unwrap_or_default();
+                    *by.entry(committee).or_default() += *a;
+                }
+                let rank = |code: &str| {
+                    tree.nodes()
+                        .iter()
+                        .position(|n| n.code == code)
+                        .unwrap_or(usize::MAX)
+                };
+                let mut by_committee: Vec<(String, String, delar_core::Amount)> = by
+                    .into_iter()
+                    .filter(|(_, a)| !a.is_zero())
+                    .map(|(code, a)| {
+                        let name = tree.node(&code).map(|n| n.name.clone()).unwrap_or_default();
+                        (code, name, a)
+                    })
+                    .collect();
+                by_committee.sort_by_key(|(code, _, a)| (a.ore() < 0, rank(code)));
+                delar_compose::data::BudgetChange {
+                    name: v.name,
+                    decided: v.decided.to_string(),
+                    amount: v.total,
+                    by_committee,
+                }
             })
             .collect(),
         // A year without budget versions (or without a financial year yet) has none.
@@ -419,6 +450,7 @@ fn followup_inputs(
     round: Round,
     tree: &OrgTree,
     lines: &[delar_forecast::ForecastLine],
+    scope: Option<&str>,
 ) -> Result<Option<delar_compose::FollowupInputs>> {
     use delar_followup::assess::{
         apply_overrides, assess, financial_value, with_financial, FinancialFigures, Rule, Scale,
@@ -532,11 +564,42 @@ fn followup_inputs(
     }
     let derived = delar_followup::sources::derive(&data, &series, &values);
     data.values = delar_followup::sources::with_registers(&data, &derived);
-    let mut assessment = assess(&data, year, &data.values, &Rule::default());
+    // A committee's report assesses the council goals and goal areas from that committee's
+    // own goals: the other committees' goals are not in its report, so they must not move
+    // the verdicts it shows (a goal area "partly" met beside its only goal "met").
+    let scoped;
+    let assessed = match scope {
+        Some(c) => {
+            scoped = delar_followup::FollowupData {
+                goals: data
+                    .goals
+                    .iter()
+                    .filter(|g| {
+                        g.level != delar_followup::GoalLevel::Committee
+                            || g.committee.as_deref() == Some(c)
+                    })
+                    .cloned()
+                    .collect(),
+                ..data.clone()
+            };
+            &scoped
+        }
+        None => &data,
+    };
+    let mut assessment = assess(assessed, year, &data.values, &Rule::default());
     let decisions: Vec<_> = store
         .goal_overrides(year)?
         .into_iter()
         .filter(|d| assessment.goals.contains_key(&d.goal))
+        // In a committee's report a decision on a council goal or goal area (taken for the
+        // whole programme area) does not replace the committee's own verdict.
+        .filter(|d| {
+            scope.is_none()
+                || assessed
+                    .goals
+                    .iter()
+                    .any(|g| g.code == d.goal && g.level == delar_followup::GoalLevel::Committee)
+        })
         .collect();
     apply_overrides(&mut assessment, &decisions).map_err(AppError::from_display)?;
     Ok(Some(delar_compose::FollowupInputs {

@@ -89,6 +89,35 @@ fn demo_writes_the_programme_report_and_the_committee_appendices() {
         "{sn}"
     );
     assert!(!sn.contains("Vård- och omsorgsnämnden"), "{sn}");
+    // A committee's goal areas are assessed from its own goals: an area with one goal of
+    // the committee has that goal's status (the reading found FSN's area "partly" met beside
+    // its only goal "met", because other committees' goals counted).
+    let mut single_goal_areas = 0;
+    for c in ["SN", "VON", "FSN"] {
+        let text = std::fs::read_to_string(dir.join(format!("delarsrapport-2025-P2-{c}.txt")))
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let status = |s: &str| {
+            ["Uppnås delvis", "Uppnås inte", "Uppnås", "Ej bedömd"]
+                .into_iter()
+                .find(|w| s.starts_with(w))
+                .unwrap_or_else(|| panic!("{c}: no status in {s:.40}"))
+        };
+        for area in text.split("Samlad bedömning för målområdet: ").skip(1) {
+            let goals: Vec<&str> = area
+                .split("Bedömning för helåret: ")
+                .skip(1)
+                .map(status)
+                .collect();
+            if goals.len() == 1 {
+                single_goal_areas += 1;
+                assert_eq!(status(area), goals[0], "{c}: {area:.300}");
+            }
+        }
+    }
+    assert!(single_goal_areas >= 3, "{single_goal_areas}");
 
     // `delar check` checks the programme report and every appendix: no findings.
     let o = delar(

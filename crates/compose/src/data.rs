@@ -82,6 +82,10 @@ pub struct BudgetChange {
     pub decided: String,
     /// Its amount for the year, ledger sign (a cost budget raised is positive).
     pub amount: Amount,
+    /// Its amount per committee (code, name, amount in ledger sign), in report order;
+    /// committees the change does not touch, or whose lines cancel out, are left out. Lines
+    /// on an ansvar outside the organisation are one entry with an empty code.
+    pub by_committee: Vec<(String, String, Amount)>,
 }
 
 /// What the follow-up chapters need.

@@ -881,7 +881,10 @@ impl<'a> Ctx<'a> {
         );
         t.notes.push(
             "Verksamhet enligt SCB:s verksamhetsindelning; varje enhet redovisas på sin \
-             huvudverksamhet."
+             huvudverksamhet, så en beställares köp står på beställarens verksamhet och inte på \
+             den verksamhet som köps. Tabellen visar nämndernas nettokostnad, inte kommunens \
+             kostnad per verksamhet enligt räkenskapssammandraget (den som Kolada redovisar per \
+             invånare)."
                 .into(),
         );
         t

@@ -30,9 +30,35 @@ pub struct FollowupContext<'a> {
     pub cutoff: YearMonth,
     /// The committees the report covers, in report order: organisation code and name.
     pub committees: &'a [(String, String)],
+    /// The activity codes (verksamhet, SCB's räkenskapssammandrag: 510–512 care of the
+    /// elderly, 513 and 52x LSS and disability, 55x–58x individ- och familjeomsorg) of the units the report covers; empty
+    /// when unknown (then every comparison area is relevant).
+    pub activities: &'a [String],
 }
 
 impl FollowupContext<'_> {
+    /// Whether a cost comparison area (`Äldreomsorg`, `LSS`, `Individ- och familjeomsorg`)
+    /// concerns the units the report covers, by their activity codes; an area the codes do
+    /// not classify counts as relevant.
+    fn area_relevant(&self, area: &str) -> bool {
+        if self.activities.is_empty() {
+            return true;
+        }
+        let a = area.to_lowercase();
+        let prefixes: &[&str] = if a.contains("äldre") {
+            &["510", "511", "512"]
+        } else if a.contains("lss") || a.contains("funktions") {
+            &["513", "52"]
+        } else if a.contains("individ") || a.contains("familjeomsorg") {
+            &["55", "56", "57", "58"]
+        } else {
+            return true;
+        };
+        self.activities
+            .iter()
+            .any(|c| prefixes.iter().any(|p| c.starts_with(p)))
+    }
+
     fn covers(&self, committee: &str) -> bool {
         self.committees.iter().any(|(c, _)| c == committee)
     }
@@ -1125,7 +1151,16 @@ pub fn staff(ctx: &FollowupContext<'_>) -> Section {
                     pct_cell(s.full_time_share, 1).with_source(fact("heltid"), "personal.csv"),
                     pct_cell(s.hourly_paid_share, 1)
                         .with_source(fact("timavlonade"), "personal.csv"),
-                    pct_cell(s.turnover, 1).with_source(fact("omsattning"), "personal.csv"),
+                    // Turnover of part of a year, annualised so it compares with a whole
+                    // year's (a note says so).
+                    pct_cell(s.turnover.map(|t| t * annualise(s.month)), 1).with_source(
+                        fact("omsattning"),
+                        if annualise(s.month) == 1.0 {
+                            "personal.csv"
+                        } else {
+                            "personal.csv, omräknad till helår"
+                        },
+                    ),
                     num_cell(s.employees_per_manager, 1)
                         .with_source(fact("per-chef"), "personal.csv"),
                 ],
@@ -1170,6 +1205,15 @@ pub fn staff(ctx: &FollowupContext<'_>) -> Section {
     }
     b.notes
         .push("Andel timavlönade = andel av arbetade timmar som utförs av timavlönade.".into());
+    if ctx.cutoff.month() != 12 {
+        b.notes.push(format!(
+            "Personalomsättningen för {} är omräknad till helår (× 12/{}) så att den kan \
+             jämföras med helåret {}.",
+            staff_period_label(ctx.cutoff),
+            ctx.cutoff.month(),
+            ctx.year - 1
+        ));
+    }
     section(
         "personal".into(),
         "Personal".into(),
@@ -1550,7 +1594,12 @@ pub fn cost_comparison(ctx: &FollowupContext<'_>) -> Section {
             });
         }
         if let Some(id) = rows.iter().find_map(|c| c.kolada_id.clone()) {
-            t.notes.push(format!("Källa: Kolada, nyckeltal {id}."));
+            t.notes.push(format!(
+                "Källa: Kolada, nyckeltal {id}: kommunens hela nettokostnad för området enligt \
+                 räkenskapssammandraget (alla nämnder och utförare, efter SCB:s definition) per \
+                 invånare. Den kan inte räknas fram ur rapportens tabeller per nämnd eller \
+                 verksamhet."
+            ));
         }
         let own = rows.iter().find(|c| c.own && c.year == latest);
         let own_name = munis
@@ -1662,6 +1711,12 @@ pub struct YearEconomy {
     pub forecast: bool,
 }
 
+/// The factor that turns a share measured over January to `month` into a whole year's
+/// (12 / months; 1 for December).
+fn annualise(month: YearMonth) -> f64 {
+    12.0 / f64::from(month.month().clamp(1, 12))
+}
+
 /// Five-year summary: outcome years plus the forecast year. Economy (net cost, budget,
 /// deviation) comes from `economy`; population, staff and cost comparisons from the
 /// registers. A year without a figure shows `i.u.`.
@@ -1726,6 +1781,16 @@ pub fn five_year_summary(ctx: &FollowupContext<'_>, economy: &[YearEconomy]) -> 
         line(&mut t, key, label, cells);
     }
     heading(&mut t, "befolkning", "Befolkning 31 december, antal");
+    // The older age bands concern care of the elderly; a report whose units have none (a
+    // social services or LSS committee) shows the whole population instead.
+    let elderly = ctx
+        .data
+        .comparisons
+        .iter()
+        .map(|c| c.area.as_str())
+        .chain(["Äldreomsorg"])
+        .filter(|a| a.to_lowercase().contains("äldre"))
+        .any(|a| ctx.area_relevant(a));
     let mut bands: Vec<AgeBand> = ctx.data.population.iter().map(|p| p.band).collect();
     bands.sort();
     bands.dedup();
@@ -1744,7 +1809,17 @@ pub fn five_year_summary(ctx: &FollowupContext<'_>, economy: &[YearEconomy]) -> 
         (!rows.is_empty()).then(|| rows.iter().map(|p| p.total as f64).sum())
     };
     let older: Vec<AgeBand> = bands.iter().copied().filter(|b| b.from >= 65).collect();
-    for b in older {
+    if !elderly && !bands.is_empty() {
+        let cells = years
+            .iter()
+            .map(|y| {
+                num_cell(pop(*y, None), 0)
+                    .with_source(format!("befolkning/totalt/{y}"), "befolkning.csv")
+            })
+            .collect();
+        line(&mut t, "befolkning-totalt", "Totalt", cells);
+    }
+    for b in older.into_iter().filter(|_| elderly) {
         let cells = years
             .iter()
             .map(|y| {
@@ -1804,7 +1879,7 @@ pub fn five_year_summary(ctx: &FollowupContext<'_>, economy: &[YearEconomy]) -> 
     line(&mut t, "sjukfranvaro", "Sjukfrånvaro, %", sick);
     let mut areas: Vec<&str> = Vec::new();
     for c in &ctx.data.comparisons {
-        if !areas.contains(&c.area.as_str()) {
+        if !areas.contains(&c.area.as_str()) && ctx.area_relevant(&c.area) {
             areas.push(&c.area);
         }
     }

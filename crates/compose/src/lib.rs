@@ -135,6 +135,7 @@ pub fn build_with_drafts(
         }
         sec.blocks.splice(idx..idx + 1, blocks);
     }
+    delar_report::check::note_rounding(&mut report);
     report.number();
     Ok((report, drafts.into_iter().rev().flatten().collect()))
 }
@@ -184,6 +185,17 @@ fn followup_section(ctx: &Ctx, c: &Content) -> Option<Section> {
         .filter(|n| n.kind.is_committee())
         .map(|n| (n.code.clone(), n.name.clone()))
         .collect();
+    let tree = &ctx.inputs.tree;
+    let activities: Vec<String> = tree
+        .nodes()
+        .iter()
+        .filter(|n| {
+            committees
+                .iter()
+                .any(|(c, _)| n.code == *c || tree.ancestors(&n.code).iter().any(|a| a.code == *c))
+        })
+        .filter_map(|n| n.activity.clone())
+        .collect();
     let fctx = followup::FollowupContext {
         data: &f.data,
         assessment: &f.assessment,
@@ -191,6 +203,7 @@ fn followup_section(ctx: &Ctx, c: &Content) -> Option<Section> {
         year: ctx.year(),
         cutoff: ctx.inputs.round.cutoff_month(),
         committees: &committees,
+        activities: &activities,
     };
     Some(match c {
         Content::Mal => followup::goal_chapter(&fctx),

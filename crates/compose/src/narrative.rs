@@ -714,6 +714,40 @@ pub fn analysis(ctx: &Ctx, report: &Report) -> Vec<(String, Paragraph)> {
                     None,
                     true,
                 )));
+                // Who received it: the committees whose budget the change moves.
+                if !c.by_committee.is_empty() {
+                    p.inlines.push(Inline::Text(": ".into()));
+                    for (j, (code, name, a)) in c.by_committee.iter().enumerate() {
+                        if j > 0 {
+                            p.inlines.push(Inline::Text(
+                                if j + 1 == c.by_committee.len() {
+                                    " och "
+                                } else {
+                                    ", "
+                                }
+                                .into(),
+                            ));
+                        }
+                        let who = if code.is_empty() {
+                            "ansvar utanför organisationen".to_string()
+                        } else {
+                            name.clone()
+                        };
+                        p.inlines.push(Inline::Text(format!(
+                            "{who} {} ",
+                            if a.ore() > 0 { "får" } else { "lämnar" }
+                        )));
+                        p.inlines.push(Inline::Number(amount(
+                            ctx,
+                            report,
+                            *a,
+                            &format!("budgetandring/{}/{code}", c.name),
+                            &format!("{} enligt budget.csv, {who}", c.name),
+                            None,
+                            true,
+                        )));
+                    }
+                }
             }
             p.inlines.push(Inline::Text(".".into()));
             out.push(("analys.budget".to_string(), p));
@@ -845,8 +879,7 @@ fn purchaser_provider(ctx: &Ctx, report: &Report) -> Option<Paragraph> {
         )));
     }
     p.inlines.push(Inline::Text(format!(
-        "): {} köps, desto {} säljs. I programområdets nettokostnad tar köpen och \
-         försäljningarna mellan nämnderna ut varandra.",
+        "): {} köps, desto {} säljs.",
         if buy.ore() > 0 {
             "ju mindre som"
         } else {
@@ -854,6 +887,78 @@ fn purchaser_provider(ctx: &Ctx, report: &Report) -> Option<Paragraph> {
         },
         if buy.ore() > 0 { "mindre" } else { "mer" }
     )));
+    // How much of the purchases' deviation the providers' sales explain, and the rest.
+    let sold_total: Amount = providers.iter().map(|(_, d)| *d).sum();
+    let rest = buy + sold_total;
+    let shown = |a: Amount| ctx.money().render(&Value::Amount(a));
+    if shown(rest).trim_start_matches('\u{2212}') != shown(Amount::ZERO) {
+        p.inlines
+            .push(Inline::Text(" Utförarnas försäljning förklarar ".into()));
+        p.inlines.push(Inline::Number(amount(
+            ctx,
+            report,
+            -sold_total,
+            &format!("avvikelse/{}/{SALES}/utforare", purchaser.code),
+            "summan av utförarnas avvikelser för försäljning av verksamhet",
+            None,
+            true,
+        )));
+        p.inlines
+            .push(Inline::Text(" av avvikelsen; återstoden, ".into()));
+        p.inlines.push(Inline::Number(amount(
+            ctx,
+            report,
+            rest,
+            &format!("avvikelse/{}/{PURCHASES}/ovriga", purchaser.code),
+            "köpens avvikelse + utförarnas avvikelser för försäljning",
+            None,
+            true,
+        )));
+        p.inlines.push(Inline::Text(
+            ", gäller köp från andra utförare eller att köp och försäljning inte är \
+             budgeterade lika."
+                .into(),
+        ));
+    }
+    // In the programme area's net cost the internal trade cancels out, except a difference
+    // between booked purchases and sales, which stays in the result.
+    let root = tree.root().map(|r| r.code.clone()).unwrap_or_default();
+    let difference = ctx
+        .inputs
+        .programme
+        .as_ref()
+        .and_then(|pd| pd.forecast.node(&root))
+        .map(|n| n.difference().total())
+        .unwrap_or_default();
+    if difference.is_zero() {
+        p.inlines.push(Inline::Text(
+            " I programområdets nettokostnad tar köpen och försäljningarna mellan nämnderna ut \
+             varandra."
+                .into(),
+        ));
+    } else {
+        p.inlines.push(Inline::Text(
+            " I programområdets nettokostnad tar köpen och försäljningarna mellan nämnderna ut \
+             varandra, utom en differens på "
+                .into(),
+        ));
+        p.inlines.push(Inline::Number(amount(
+            ctx,
+            report,
+            difference,
+            &format!("konsolidering/{root}/differens_interna"),
+            "interna köp − interna försäljningar, prognos",
+            Some((
+                "programomrade-brutto",
+                &format!("{root}/differens_interna"),
+                "prognos",
+            )),
+            false,
+        )));
+        p.inlines.push(Inline::Text(
+            " mellan bokförda köp och försäljningar som ligger kvar i resultatet.".into(),
+        ));
+    }
     Some(p)
 }
 
@@ -1266,6 +1371,11 @@ pub fn outlook(ctx: &Ctx, _report: &Report) -> Vec<(String, Paragraph)> {
         }
     }
     moves.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()).then(a.1.cmp(&b.1)));
+    // What grows drives the outlook: the largest increases first (up to four), then the
+    // largest decreases (up to two), so a large fall in a small series never crowds out a
+    // growing queue.
+    let rising: Vec<&(f64, String, String)> = moves.iter().filter(|m| m.0 > 0.0).take(4).collect();
+    let falling: Vec<&(f64, String, String)> = moves.iter().filter(|m| m.0 < 0.0).take(2).collect();
     if !moves.is_empty() {
         let months = format!(
             "{}–{}",
@@ -1273,23 +1383,38 @@ pub fn outlook(ctx: &Ctx, _report: &Report) -> Vec<(String, Paragraph)> {
             month_name(cutoff)
         );
         let mut inlines = vec![text(format!("Jämfört med {months} förra året har "))];
-        let shown: Vec<&(f64, String, String)> = moves.iter().take(3).collect();
-        for (i, (c, name, code)) in shown.iter().enumerate() {
-            if i > 0 {
-                inlines.push(text(
-                    if i + 1 == shown.len() { " och " } else { ", " }.into(),
+        let list = |inlines: &mut Vec<Inline>, items: &[&(f64, String, String)], verb: &str| {
+            for (i, (c, name, code)) in items.iter().enumerate() {
+                if i > 0 {
+                    inlines.push(text(
+                        if i + 1 == items.len() { " och " } else { ", " }.into(),
+                    ));
+                }
+                inlines.push(text(if i == 0 {
+                    format!("{} {verb} med ", lower_first_word(name))
+                } else {
+                    format!("{} med ", lower_first_word(name))
+                }));
+                inlines.push(share(
+                    c.abs(),
+                    format!("volym/{code}/{cutoff}/tre-manader-forandring"),
+                    "volymer.csv",
                 ));
             }
-            inlines.push(text(format!(
-                "{} {} med ",
-                lower_first_word(name),
-                if *c > 0.0 { "ökat" } else { "minskat" }
-            )));
-            inlines.push(share(
-                c.abs(),
-                format!("volym/{code}/{cutoff}/tre-manader-forandring"),
-                "volymer.csv",
-            ));
+        };
+        if !rising.is_empty() {
+            list(&mut inlines, &rising, "ökat");
+        }
+        if !falling.is_empty() {
+            if !rising.is_empty() {
+                inlines.push(text(", medan ".into()));
+            }
+            let verb = if rising.is_empty() {
+                "minskat"
+            } else {
+                "har minskat"
+            };
+            list(&mut inlines, &falling, verb);
         }
         inlines.push(text(".".into()));
         out.push((

@@ -45,8 +45,15 @@ pub fn officer_report(def: &Definition, report: &Report, appendices: &[&Report])
                 .collect(),
         ));
     }
-    // The summary: the first paragraph of the report's analysis.
-    let summary: Vec<Block> = first_paragraphs(report, 1)
+    // The summary: the first paragraph of the report's analysis and, when the report ties
+    // the purchaser's purchases to the providers' sales, that paragraph too: without it a
+    // reader of the proposal sees the providers' deficits but not the purchaser's surplus
+    // that mirrors them.
+    let mut paragraphs = first_paragraphs(report, 1);
+    if let Some(p) = mirror_paragraph(report) {
+        paragraphs.push(p);
+    }
+    let summary: Vec<Block> = paragraphs
         .into_iter()
         .map(|p| Block::Paragraph(detached(p)))
         .collect();
@@ -155,6 +162,41 @@ fn find_callout(report: &Report, title: &str) -> Option<Vec<Paragraph>> {
     report.walk().into_iter().find_map(|(_, s)| {
         s.blocks.iter().find_map(|b| match b {
             Block::Callout { title: t, body } if t == title => Some(body.clone()),
+            _ => None,
+        })
+    })
+}
+
+/// The analysis paragraph that ties a purchaser's purchases of activity to the providers'
+/// sales (bound to both kontogrupper's deviations), if the report has one.
+fn mirror_paragraph(report: &Report) -> Option<Paragraph> {
+    report.walk().into_iter().find_map(|(_, s)| {
+        s.blocks.iter().find_map(|b| match b {
+            Block::Paragraph(p) => {
+                let facts: Vec<String> = p
+                    .numbers()
+                    .iter()
+                    .filter_map(|n| n.source.as_ref().map(|s| s.fact.clone()))
+                    .collect();
+                // `avvikelse/NODE/GROUP`: one node's purchases and another's sales.
+                let node_of = |group: &str| -> Vec<&str> {
+                    facts
+                        .iter()
+                        .filter_map(|f| {
+                            let mut parts = f.split('/');
+                            match (parts.next(), parts.next(), parts.next(), parts.next()) {
+                                (Some("avvikelse"), Some(n), Some(g), None) if g == group => {
+                                    Some(n)
+                                }
+                                _ => None,
+                            }
+                        })
+                        .collect()
+                };
+                let (buyers, sellers) = (node_of("kop_verksamhet"), node_of("forsaljning"));
+                let mirror = buyers.iter().any(|b| sellers.iter().any(|s| s != b));
+                mirror.then(|| p.clone())
+            }
             _ => None,
         })
     })

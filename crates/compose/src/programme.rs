@@ -393,9 +393,26 @@ fn area_table(inp: &ProgrammeInput<'_>) -> Table {
         }
         rows.push(exkl);
     }
+    // The internal purchases and sales cancel out, except a difference between them (booked
+    // purchases nobody invoiced, or the reverse), which stays in the result: say which.
+    let difference = inp
+        .forecast
+        .node(&root)
+        .map(|n| n.difference().total())
+        .unwrap_or_default();
+    let cancel = if difference.is_zero() {
+        "Interna köp och försäljningar tar ut varandra i nettot".to_string()
+    } else {
+        format!(
+            "Interna köp och försäljningar tar ut varandra i nettot utom en differens på {} {} \
+             som ligger kvar i resultatet",
+            difference.format(inp.unit, inp.decimals),
+            inp.unit.label()
+        )
+    };
     let mut notes = vec![format!(
-        "{} = {} + summan av nämndernas resultat. Interna köp och försäljningar tar ut varandra \
-         i nettot; se tabellen över bruttokostnader och intäkter.",
+        "{} = {} + summan av nämndernas resultat. {cancel}; se tabellen över bruttokostnader \
+         och intäkter.",
         inp.name(&root),
         inp.name(inp.programme_committee)
     )];
@@ -633,8 +650,9 @@ fn equity_table(inp: &ProgrammeInput<'_>) -> Table {
     ));
     let mut notes = vec![
         "Eget kapital är intraprenadens ackumulerade resultat. Avskrivet: ett gammalt underskott \
-         som skrivs av vid årets början. Använt: ianspråktaget eget kapital som täcker årets \
-         underskott. Underskott och Överskott: årets nya. Över tak: överskott som inte får föras \
+         som skrivs av vid årets början. Använt: eget kapital som täcker årets underskott, högst \
+         det ianspråktagande som planerats för året (intraprenader.csv) och högst det egna \
+         kapitalet. Underskott och Överskott: årets nya. Över tak: överskott som inte får föras \
          vidare. Utgående = ingående + avskrivet − använt − underskott + överskott − över tak. \
          Avvikelse (budget − prognos) = överskott − använt − underskott."
             .to_string(),

@@ -496,7 +496,12 @@ impl Ctx<'_> {
             let Some(now) = p.deviation(y, cutoff) else {
                 continue;
             };
-            let before = earlier.and_then(|e| p.deviation(y, e));
+            // The earlier round's forecast against today's budget (one basis, as the
+            // operating statement's "Avvikelse prognos 1"): the change between the rounds is
+            // then the forecast's movement, not a budget decided in between.
+            let before = earlier.and_then(|e| {
+                deviation_from_budget(&p.forecast(y, e)?, &p.budget(y, cutoff)?).ok()
+            });
             let last_year = actual_year(p, y - 1);
             let code = &p.volume.series.code;
             let fact = |m: &str| format!("volym/{code}/{m}");
@@ -694,8 +699,9 @@ impl Ctx<'_> {
         ];
         if let Some(e) = earlier {
             notes.push(format!(
-                "{}: den tidigare prognosen, med utfallet januari–{}, mot den volymbudget som \
-                 gällde då.",
+                "{}: den tidigare prognosen, med utfallet januari–{}, mot samma volymbudget som \
+                 i dag (som i driftredovisningen), så att skillnaden mellan kolumnerna visar hur \
+                 prognosen har rört sig och inte en budget som ändrats under tiden.",
                 deviation_label(e),
                 months[e as usize - 1]
             ));
@@ -1040,8 +1046,27 @@ pub fn split_sentence(ctx: &Ctx, t: &Table) -> Option<delar_report::Paragraph> {
         .map(crate::economy::lower_first)
         .unwrap_or_default();
     let diff_persons = number_of(&pf.0) - number_of(&pb.0);
+    // The round's forecast lines for the same kontogrupp, when the table reconciles to them
+    // and they differ from volume × price: one forecast per quantity, so the text names both.
+    let other = t.row("ovrigt-prognosrader").and_then(|r| {
+        let ci = t.column("avvikelse")?;
+        let c = r.cells.get(ci)?;
+        let lines = t.row("prognosrader")?.cells.get(ci)?;
+        match (&c.value, &lines.value) {
+            (Value::Amount(a), Value::Amount(_))
+                if c.text.trim() != Amount::ZERO.format(ctx.unit, ctx.decimals) =>
+            {
+                Some((*a, c.clone(), lines.clone()))
+            }
+            _ => None,
+        }
+    });
     let mut inl = vec![
-        Inline::Text(format!("Prognosen för {category} är ")),
+        Inline::Text(if other.is_some() {
+            format!("Räknat som volym × kostnad per dygn är prognosen för {category} ")
+        } else {
+            format!("Prognosen för {category} är ")
+        }),
         cell("avvikelse", &dev, true, true),
         Inline::Text(format!(" {} budget: ", if over { "över" } else { "under" })),
     ];
@@ -1097,6 +1122,39 @@ pub fn split_sentence(ctx: &Ctx, t: &Table) -> Option<delar_report::Paragraph> {
     inl.push(Inline::Text(format!("{} ", effect(amount_of(&price.0)))));
     inl.push(cell("prisdel", &price, true, true));
     inl.push(Inline::Text(".".into()));
+    if let Some((_, rest, lines)) = other {
+        let bound = |row: &str, c: &delar_report::Cell| {
+            let ci = t.column("avvikelse").expect("column");
+            let mut text = c.text.trim_start_matches('\u{2212}').to_string();
+            text.push('\u{a0}');
+            text.push_str(ctx.unit.label());
+            Inline::Number(BoundNumber {
+                value: c.value.clone(),
+                format: t.columns[ci].format,
+                text,
+                source: c.source.clone(),
+                cell: Some(CellRef {
+                    table: t.id.clone(),
+                    row: row.into(),
+                    column: "avvikelse".into(),
+                }),
+            })
+        };
+        let lines_over = lines.value.amount().unwrap_or_default().ore() < 0;
+        inl.push(Inline::Text(
+            " Prognosomgångens rader, som är prognosen i rapportens övriga tabeller, ligger "
+                .into(),
+        ));
+        inl.push(bound("prognosrader", &lines));
+        inl.push(Inline::Text(format!(
+            " {} budget; skillnaden, ",
+            if lines_over { "över" } else { "under" }
+        )));
+        inl.push(bound("ovrigt-prognosrader", &rest));
+        inl.push(Inline::Text(
+            ", är andra kostnader på samma rader och skillnader i prognosmetod.".into(),
+        ));
+    }
     Some(Paragraph {
         inlines: inl,
         ..Paragraph::default()

@@ -135,6 +135,17 @@ pub fn roll_forward(o: &IntraprenadOpening, name: &str, f: &YearFigures) -> Equi
             .min(-deviation)
             .min(available);
         new_deficit = -deviation - used;
+        if new_deficit.ore() > 0 && available > used && used == o.planned_use.max(Amount::ZERO) {
+            // Equity left unused while a deficit is booked: the decided use sets the limit.
+            notes.push(format!(
+                "Eget kapital används bara med det planerade ianspråktagandet, {} kr; resten av \
+                 årets underskott, {} kr, blir nytt underskott trots att {} kr eget kapital \
+                 återstår.",
+                used.format(delar_core::Unit::Kr, 0),
+                new_deficit.format(delar_core::Unit::Kr, 0),
+                (available - used).format(delar_core::Unit::Kr, 0)
+            ));
+        }
         if used < o.planned_use {
             notes.push(format!(
                 "Planerat ianspråktagande {} kr, använt {} kr.",
@@ -328,6 +339,16 @@ mod tests {
         assert_eq!(r.new_deficit, tkr(900));
         assert_eq!(r.closing, tkr(7_500));
         assert!(r.identity_holds());
+        // Equity left while a deficit is booked: the note says the planned use is the limit.
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.contains("bara med det planerade ianspråktagandet")
+                    && n.contains("900\u{a0}000 kr")
+                    && n.contains("8\u{a0}400\u{a0}000 kr")),
+            "{:?}",
+            r.notes
+        );
         // With the use FSN's text describes, the deficit is covered by equity instead.
         let r = roll_forward(
             &opening(8_400, 2_000),
@@ -335,6 +356,11 @@ mod tests {
             &fig(119_800, 120_700),
         );
         assert_eq!((r.used, r.new_deficit), (tkr(900), Amount::ZERO));
+        assert!(
+            !r.notes.iter().any(|n| n.contains("bara med det planerade")),
+            "{:?}",
+            r.notes
+        );
         assert_eq!(r.closing, tkr(7_500));
         assert_eq!(r.year_effect(), r.deviation);
         // Skebäcksgården: 2,1 + 2,6 = 4,7 (the report printed 2,8).

@@ -37,6 +37,16 @@ impl GoalStatus {
     }
 
     /// The status for a stored key.
+    /// Points of a child goal's status towards its parent (of 2); `None` when not assessed.
+    pub fn points(self) -> Option<u32> {
+        match self {
+            GoalStatus::Met => Some(2),
+            GoalStatus::Partly => Some(1),
+            GoalStatus::NotMet => Some(0),
+            GoalStatus::NotAssessed => None,
+        }
+    }
+
     pub fn from_key(s: &str) -> Option<GoalStatus> {
         [
             GoalStatus::Met,
@@ -552,20 +562,11 @@ pub fn judge_indicator(
     let basis = Some(ValueKindWord::Forecast);
     let up = |w: Trend| w == Trend::Increase;
     let down = |w: Trend| w == Trend::Decrease;
-    let a = if let Some(w) = word_target {
-        let met = match w {
-            Trend::Increase => up(f),
-            Trend::Decrease => down(f),
-            Trend::Maintain => {
-                f == Trend::Maintain || (better_up && up(f)) || (better_down && down(f))
-            }
-            Trend::Zero | Trend::Balanced => matches!(f, Trend::Zero | Trend::Balanced),
-        };
-        if met {
-            Attainment::Met
-        } else {
-            Attainment::NotMet
-        }
+    let a = if word_target.is_some() {
+        // A direction word against a direction word says nothing about the year: no value
+        // of the year backs it (the typed words would decide by themselves), so the
+        // indicator waits for data.
+        Attainment::NoData
     } else {
         // A level target with a word forecast: last year's outcome and the direction decide
         // when they agree; otherwise the indicator cannot be judged yet.
@@ -624,26 +625,22 @@ pub fn assess(
         let mut judged = 0;
         let mut with_data = 0;
         let mut met = 0;
-        let (mut scored, mut possible) = (0u32, 0u32);
         for ind in data.indicators.iter().filter(|i| i.goal == g.code) {
             match out.attainment(&ind.code) {
                 Attainment::Met => {
                     judged += 1;
                     with_data += 1;
                     met += 1;
-                    scored += 2;
-                    possible += 2;
                 }
                 Attainment::NotMet => {
                     judged += 1;
                     with_data += 1;
-                    possible += 2;
                 }
                 Attainment::NoData => judged += 1,
                 Attainment::NotJudged => {}
             }
         }
-        let (mut activities, mut done) = (0, 0);
+        let (mut activities, mut done, mut activity_points) = (0, 0, 0);
         for c in data.commitments.iter().filter(|c| {
             c.year == year
                 && c.goal.as_deref() == Some(g.code.as_str())
@@ -651,41 +648,46 @@ pub fn assess(
         }) {
             if let CommitmentStatus::Progress { forecast, .. } = c.status {
                 activities += 1;
-                possible += 2;
                 match forecast {
                     AssignmentStatus::Done => {
                         done += 1;
-                        scored += 2;
+                        activity_points += 2;
                     }
-                    AssignmentStatus::Ongoing => scored += 1,
+                    AssignmentStatus::Ongoing => activity_points += 1,
                     AssignmentStatus::Remaining => {}
                 }
             }
         }
+        let (mut child_points, mut children_assessed) = (0, 0);
         for child in children.get(g.code.as_str()).into_iter().flatten() {
-            match out.status(child) {
-                GoalStatus::Met => {
-                    scored += 2;
-                    possible += 2;
-                }
-                GoalStatus::Partly => {
-                    scored += 1;
-                    possible += 2;
-                }
-                GoalStatus::NotMet => possible += 2,
-                GoalStatus::NotAssessed => {}
+            let s = out.status(child);
+            if let Some(p) = s.points() {
+                child_points += p;
+                children_assessed += 1;
             }
         }
-        let proposed = if possible == 0 {
+        // Each kind of evidence (indicators, activities, child goals) weighs the same,
+        // whatever their number, so the same pattern gets the same verdict.
+        let groups = [
+            (2 * met, 2 * with_data),
+            (activity_points, 2 * activities),
+            (child_points, 2 * children_assessed),
+        ];
+        let share = Share::of(&groups);
+        let proposed = if share.den == 0 {
             GoalStatus::NotAssessed
-        } else if scored * 100 >= rule.met_at * possible {
+        } else if with_data > 0 && met == 0 {
+            // Results first: activities are means; when every indicator with data misses
+            // its target, the goal is not met however far the activities have come.
+            GoalStatus::NotMet
+        } else if share.at_least(rule.met_at) {
             // Too little data to call it met: more indicators without data than with.
             if judged - with_data > with_data {
                 GoalStatus::Partly
             } else {
                 GoalStatus::Met
             }
-        } else if scored * 100 >= rule.partly_at * possible {
+        } else if share.at_least(rule.partly_at) {
             GoalStatus::Partly
         } else {
             GoalStatus::NotMet
@@ -702,12 +704,54 @@ pub fn assess(
                 indicators_met: met,
                 activities,
                 activities_done: done,
-                points: (scored, possible),
+                points: (share.num, share.den),
                 decision: None,
             },
         );
     }
     out
+}
+
+/// The share of the points a goal scored: the mean, over the kinds of evidence present, of
+/// each kind's scored / attainable points, as an exact fraction.
+#[derive(Clone, Copy, Debug)]
+struct Share {
+    num: u32,
+    den: u32,
+}
+
+impl Share {
+    fn of(groups: &[(u32, u32)]) -> Share {
+        let present: Vec<(u64, u64)> = groups
+            .iter()
+            .filter(|(_, p)| *p > 0)
+            .map(|&(s, p)| (u64::from(s), u64::from(p)))
+            .collect();
+        if present.is_empty() {
+            return Share { num: 0, den: 0 };
+        }
+        let product: u64 = present.iter().map(|(_, p)| p).product();
+        let num: u64 = present.iter().map(|(s, p)| s * (product / p)).sum();
+        let den = product * present.len() as u64;
+        let g = gcd(num, den).max(1);
+        Share {
+            num: (num / g) as u32,
+            den: (den / g) as u32,
+        }
+    }
+
+    /// Whether the share is at least `percent` % (a share exactly on it counts).
+    fn at_least(self, percent: u32) -> bool {
+        u64::from(self.num) * 100 >= u64::from(percent) * u64::from(self.den)
+    }
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
 }
 
 /// Apply people's decisions: each override must name a goal of the year and give a

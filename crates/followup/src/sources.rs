@@ -19,8 +19,8 @@
 //! - `volymer`: a series code (the year's average for a stock, sum for a flow), or `A/B` for
 //!   a share in percent of two series (occupied days / available place-days × 100). A term
 //!   ending in `*` sums every series with that prefix (`vob_belagda_dygn_*`: all the homes);
-//!   `platsdygn:TERM` turns a stock of places into available place-days (places × the days
-//!   of each month); `A/befolkning:80-` is A per 1 000 inhabitants of the age band (the
+//!   `A+B` sums terms of one kind; `platsdygn:TERM` turns a stock of places (or persons per
+//!   day) into place-days or care days (× the days of each month); `A/befolkning:80-` is A per 1 000 inhabitants of the age band (the
 //!   population register's outcome for the year, else its forecast).
 //! - `jamforelser`: `kostnad:OMRÅDE` (net cost, kr per inhabitant) or `nka:OMRÅDE` (net cost
 //!   deviation, %) of the municipality itself.
@@ -417,7 +417,13 @@ pub fn derive(data: &FollowupData, series: &[VolumeSeries], volumes: &[VolumeVal
                 }
             }
         }
-        for v in data.values.iter().filter(|v| v.indicator == ind.code) {
+        // A typed forecast is a person's judgement, not a second measurement: never a
+        // conflict (a forecast the register derives is used only where none is typed).
+        for v in data
+            .values
+            .iter()
+            .filter(|v| v.indicator == ind.code && v.kind != ValueKind::Forecast)
+        {
             let Some((fig, place)) = got.get(&(v.year, v.kind)) else {
                 continue;
             };
@@ -479,8 +485,9 @@ fn staff_figure(s: &StaffFigures, m: StaffMeasure, by_sex: bool) -> Option<Figur
 }
 
 /// A volume term's monthly values: one series (`vob_platser_VON31`), the sum of every series
-/// whose code starts with a prefix (`vob_platser_*`, all of one kind), or `platsdygn:TERM`: a
-/// stock of places times the days of each month (available place-days, a flow). `None` when
+/// whose code starts with a prefix (`vob_platser_*`, all of one kind), the sum of terms
+/// (`A+B`), or `platsdygn:TERM`: a stock of places (or persons per day) times the days of
+/// each month (available place-days or care days, a flow). `None` when
 /// no series matches or the kinds differ.
 fn volume_term(
     series: &[VolumeSeries],
@@ -498,6 +505,29 @@ fn volume_term(
             VolumeKind::Flow,
             m.into_iter().map(|(ym, v)| (ym, v * days(&ym))).collect(),
         ));
+    }
+    // `A+B`: the sum of the terms (all of one kind), for the months every term has.
+    if term.contains('+') {
+        let mut kind = None;
+        let mut sum: Option<BTreeMap<YearMonth, f64>> = None;
+        for part in term.split('+') {
+            let (k, m) = volume_term(series, values, part)?;
+            if kind.is_some_and(|x| x != k) {
+                return None;
+            }
+            kind = Some(k);
+            sum = Some(match sum {
+                None => m,
+                Some(mut acc) => {
+                    acc.retain(|ym, _| m.contains_key(ym));
+                    for (ym, v) in acc.iter_mut() {
+                        *v += m[ym];
+                    }
+                    acc
+                }
+            });
+        }
+        return Some((kind?, sum?));
     }
     let matched: Vec<&VolumeSeries> = match term.strip_suffix('*') {
         Some(prefix) => series
@@ -627,12 +657,63 @@ fn volume_values(
             ValueKind::ToDate(YearMonth::new(year, last).expect("valid month"))
         };
         out.push((year, kind, v));
+        // A year not yet complete also gets a forecast, the way the volume tables make it:
+        // the months to date and the average of the last three for the rest of the year.
+        if last < 12 {
+            let full = |k: VolumeKind, m: &BTreeMap<YearMonth, f64>| {
+                agg(k, &extend(k, m, year, last), year, 12)
+            };
+            let Some(x) = full(ka, &ma) else {
+                continue;
+            };
+            let f = match &per {
+                Per::None => Some(x),
+                Per::Series(kb, mb) => full(*kb, mb).filter(|y| *y != 0.0).map(|y| 100.0 * x / y),
+                Per::Inhabitants(p) => p.get(&year).filter(|y| **y != 0.0).map(|y| 1000.0 * x / y),
+            };
+            if let Some(f) = f {
+                out.push((year, ValueKind::Forecast, f));
+            }
+        }
+    }
+    out
+}
+
+/// A monthly series with the months after `last` of `year` filled in from the last three
+/// months to date (fewer when the year has fewer): a stock at their average, a flow at their
+/// average per day times the month's days (care days from persons per day, as the volume
+/// tables forecast them).
+fn extend(
+    kind: VolumeKind,
+    m: &BTreeMap<YearMonth, f64>,
+    year: i32,
+    last: u8,
+) -> BTreeMap<YearMonth, f64> {
+    let recent: Vec<(YearMonth, f64)> = (last.saturating_sub(2).max(1)..=last)
+        .filter_map(|mo| YearMonth::new(year, mo).ok())
+        .filter_map(|ym| m.get(&ym).map(|v| (ym, *v)))
+        .collect();
+    let mut out = m.clone();
+    if recent.is_empty() {
+        return out;
+    }
+    let total: f64 = recent.iter().map(|(_, v)| v).sum();
+    let days: f64 = recent.iter().map(|(ym, _)| f64::from(ym.days())).sum();
+    for mo in last + 1..=12 {
+        if let Ok(ym) = YearMonth::new(year, mo) {
+            let v = match kind {
+                VolumeKind::Stock => total / recent.len() as f64,
+                _ => total / days * f64::from(ym.days()),
+            };
+            out.insert(ym, v);
+        }
     }
     out
 }
 
 /// The values to use: the typed ones, with every period the register holds replaced by the
-/// register's value (forecasts and targets stay typed; a typed year the register lacks stays).
+/// register's value (forecasts and targets stay typed; a typed year the register lacks stays;
+/// a forecast the register derives, for volumes, is used where none is typed).
 pub fn with_registers(data: &FollowupData, derived: &Derived) -> Vec<IndicatorValue> {
     let from_register: std::collections::HashSet<(&str, i32, ValueKind)> = derived
         .values
@@ -642,10 +723,26 @@ pub fn with_registers(data: &FollowupData, derived: &Derived) -> Vec<IndicatorVa
     let mut out: Vec<IndicatorValue> = data
         .values
         .iter()
-        .filter(|v| !from_register.contains(&(v.indicator.as_str(), v.year, v.kind)))
+        .filter(|v| {
+            v.kind == ValueKind::Forecast
+                || !from_register.contains(&(v.indicator.as_str(), v.year, v.kind))
+        })
         .cloned()
         .collect();
-    out.extend(derived.values.iter().cloned());
+    out.extend(
+        derived
+            .values
+            .iter()
+            .filter(|d| {
+                d.kind != ValueKind::Forecast
+                    || !data.values.iter().any(|v| {
+                        v.indicator == d.indicator
+                            && v.year == d.year
+                            && v.kind == ValueKind::Forecast
+                    })
+            })
+            .cloned(),
+    );
     out
 }
 
@@ -873,9 +970,18 @@ mod tests {
             ..Default::default()
         };
         let got = derive(&d, &all, &values);
-        assert_eq!(got.values.len(), 2);
+        let kinds: Vec<(i32, ValueKind)> = got.values.iter().map(|v| (v.year, v.kind)).collect();
+        assert_eq!(kinds.len(), 3, "{kinds:?}");
         assert_eq!(kmt_total(&got.values[0].figure), Some(93.0));
-        assert_eq!(got.values[1].kind, ValueKind::ToDate(ym(2025, 8)));
+        assert!(kinds.contains(&(2025, ValueKind::ToDate(ym(2025, 8)))));
+        // The year not yet complete gets a forecast: the months to date and the last three
+        // months' average for the rest (here the same 93,0 %).
+        let f = got
+            .values
+            .iter()
+            .find(|v| v.kind == ValueKind::Forecast)
+            .expect("a forecast for 2025");
+        assert_eq!((f.year, kmt_total(&f.figure)), (2025, Some(93.0)));
         // The typed 97,6 % against 93,0 % from occupied days and places.
         assert_eq!(got.conflicts.len(), 1);
         assert_eq!(got.conflicts[0].register, 93.0);
@@ -984,6 +1090,136 @@ mod tests {
         assert_eq!(find("PN06", ValueKind::ToDate(ym(2025, 8))), None);
         // January–July: 7 000 occupied days of 100 places × 212 days = 33,0 %.
         assert_eq!(find("PN05", ValueKind::ToDate(ym(2025, 7))), Some(33.0));
+    }
+
+    #[test]
+    fn care_days_of_two_placement_series_and_a_share_of_a_sum() {
+        let series = |code: &str, kind| VolumeSeries {
+            code: code.into(),
+            name: code.into(),
+            unit: "st".into(),
+            kind,
+            responsible: "SN".into(),
+            category: None,
+            price_series: None,
+        };
+        let all = [
+            series("barn_hvb", VolumeKind::Stock),
+            series("unga_hvb", VolumeKind::Stock),
+            series("utford_egen", VolumeKind::Flow),
+            series("utford_lov", VolumeKind::Flow),
+            series("beviljad", VolumeKind::Flow),
+        ];
+        let mut values = Vec::new();
+        for m in 1..=12u8 {
+            for (code, v) in [
+                ("barn_hvb", 18.0),
+                ("unga_hvb", 45.0),
+                ("utford_egen", 700.0),
+                ("utford_lov", 200.0),
+                ("beviljad", 1_000.0),
+            ] {
+                values.push(VolumeValue {
+                    series: code.into(),
+                    month: ym(2024, m),
+                    value: v,
+                    comment: None,
+                });
+            }
+        }
+        let d = FollowupData {
+            indicators: vec![
+                indicator(
+                    "SN02",
+                    SourceKind::Volumes,
+                    "platsdygn:barn_hvb+unga_hvb",
+                    MeasureKind::Sum,
+                ),
+                indicator(
+                    "VON11",
+                    SourceKind::Volumes,
+                    "utford_egen+utford_lov/beviljad",
+                    MeasureKind::Share,
+                ),
+                // a stock and a flow do not add
+                indicator(
+                    "X",
+                    SourceKind::Volumes,
+                    "barn_hvb+beviljad",
+                    MeasureKind::Value,
+                ),
+            ],
+            ..Default::default()
+        };
+        let got = derive(&d, &all, &values);
+        let find = |code: &str| {
+            got.values
+                .iter()
+                .find(|v| v.indicator == code && v.kind == ValueKind::Outcome)
+                .and_then(|v| kmt_total(&v.figure))
+        };
+        // (18 + 45) persons per day × 366 days of 2024 = 23 058 care days.
+        assert_eq!(find("SN02"), Some(23_058.0));
+        // (700 + 200) / 1 000 = 90,0 %.
+        assert_eq!(find("VON11"), Some(90.0));
+        assert_eq!(find("X"), None);
+    }
+
+    #[test]
+    fn a_forecast_from_the_volumes_where_none_is_typed_and_the_typed_one_wins() {
+        let hvb = VolumeSeries {
+            code: "hvb".into(),
+            name: "hvb".into(),
+            unit: "personer".into(),
+            kind: VolumeKind::Stock,
+            responsible: "SN".into(),
+            category: None,
+            price_series: None,
+        };
+        // January–August 2025: 60 persons per day to May, then 66, 63 and 69 (average 66).
+        let values: Vec<VolumeValue> = [60.0, 60.0, 60.0, 60.0, 60.0, 66.0, 63.0, 69.0]
+            .iter()
+            .enumerate()
+            .map(|(k, v)| VolumeValue {
+                series: "hvb".into(),
+                month: ym(2025, k as u8 + 1),
+                value: *v,
+                comment: None,
+            })
+            .collect();
+        let mut d = FollowupData {
+            indicators: vec![indicator(
+                "SN02",
+                SourceKind::Volumes,
+                "platsdygn:hvb",
+                MeasureKind::Sum,
+            )],
+            ..Default::default()
+        };
+        let got = derive(&d, std::slice::from_ref(&hvb), &values);
+        let forecast = |vals: &[IndicatorValue]| {
+            vals.iter()
+                .find(|v| v.kind == ValueKind::Forecast)
+                .and_then(|v| kmt_total(&v.figure))
+        };
+        // Care days to date plus 66 a day for September–December (122 days).
+        let to_date: f64 = values
+            .iter()
+            .map(|v| v.value * f64::from(v.month.days()))
+            .sum();
+        assert_eq!(
+            forecast(&got.values),
+            Some((to_date + 66.0 * 122.0).round())
+        );
+        assert_eq!(
+            forecast(&with_registers(&d, &got)),
+            Some((to_date + 66.0 * 122.0).round())
+        );
+        // A person's typed forecast stays, and is no conflict.
+        d.values = vec![value("SN02", 2025, ValueKind::Forecast, 20_000.0)];
+        let got = derive(&d, &[hvb], &values);
+        assert!(got.conflicts.is_empty(), "{:?}", got.conflicts);
+        assert_eq!(forecast(&with_registers(&d, &got)), Some(20_000.0));
     }
 
     #[test]

@@ -170,7 +170,11 @@ pub(crate) fn document(
         house_style(style, &mut out);
     }
     title_page(report, &mut out);
-    out.push_str("\n#outline(title: \"Innehåll\", depth: 3, indent: auto)\n#pagebreak()\n\n");
+    // A report with numbered chapters gets a contents page; a document of a few unnumbered
+    // headings (the officer's report) does not need one.
+    if report.sections.iter().any(|s| s.numbered) {
+        out.push_str("\n#outline(title: \"Innehåll\", depth: 3, indent: auto)\n#pagebreak()\n\n");
+    }
     for (level, section) in report.walk() {
         section_markup(level, section, chart_svg, &mut out);
     }
@@ -380,6 +384,8 @@ const PAD_CHARS: f64 = 3.0;
 const HEADER_WORD_CHARS: f64 = 13.0;
 /// The longest word in a text cell a column is widened for.
 const TEXT_WORD_CHARS: f64 = 24.0;
+/// The most a header asks for beyond its longest word (half its length: two lines).
+const HEADER_WANT_CHARS: f64 = 18.0;
 
 /// The relative widths of a table's columns, from their content (an automatic table layout,
 /// as browsers do it): every column gets at least its longest word (a number never wraps; a
@@ -395,6 +401,10 @@ fn widths(t: &Table) -> Vec<f64> {
     for (i, c) in t.columns.iter().enumerate() {
         // Header labels are bold: wider letters; a long header word is hyphenated.
         min[i] = min[i].max(longest_word(&c.label).min(HEADER_WORD_CHARS) * 1.2);
+        // A header would like two lines or so, not five: it asks for room as the cells do,
+        // so the label column does not take all the spare width while a figure column's
+        // header wraps word by word.
+        want[i] = want[i].max((len(&c.label) * 1.2 / 2.0).min(HEADER_WANT_CHARS));
     }
     for row in t.rows.iter().filter(|r| r.kind != RowKind::Heading) {
         for (i, c) in t.columns.iter().enumerate() {
@@ -438,8 +448,22 @@ fn widths(t: &Table) -> Vec<f64> {
 /// A column header as Typst content: only a word longer than [`HEADER_WORD_CHARS`] may be
 /// hyphenated (Swedish rules); shorter words never break, a range not after its dash either.
 fn header_label(label: &str) -> String {
-    let words: Vec<String> = label
-        .split(' ')
+    // A short number never stands alone on a header's last line (`prognos 1`, `P 2`): it is
+    // joined to the word before it.
+    let mut parts: Vec<String> = Vec::new();
+    for w in label.split(' ') {
+        let short_number = w.chars().count() <= 2 && w.chars().all(|c| c.is_ascii_digit());
+        match parts.last_mut() {
+            Some(prev) if short_number && !w.is_empty() => {
+                prev.push('\u{a0}');
+                prev.push_str(w);
+            }
+            _ => parts.push(w.to_string()),
+        }
+    }
+    let words: Vec<String> = parts
+        .iter()
+        .map(String::as_str)
         .map(|w| {
             if w.chars().count() as f64 > HEADER_WORD_CHARS {
                 format!("#text(hyphenate: true, {})", lit(w))
@@ -702,6 +726,53 @@ mod tests {
         ])];
         let w = widths(&t);
         assert!(w[0] > w[2], "{w:?}");
+    }
+
+    #[test]
+    fn a_long_figure_header_gets_room_before_the_label_column_takes_the_rest() {
+        use delar_report::{Cell, Column, Row};
+        let money = Format::Number { decimals: 1 };
+        let sample = delar_report::fixture::sample();
+        let mut t = (*sample.tables().first().expect("the sample has a table")).clone();
+        t.groups.clear();
+        let mut columns = vec![Column {
+            key: "namn".into(),
+            label: "Nämnd".into(),
+            format: Format::Text,
+        }];
+        for (k, l) in [
+            ("b", "Budget 2025"),
+            ("p", "Prognos 2025"),
+            ("a", "Avvikelse"),
+            ("a1", "Avvikelse prognos 1"),
+            ("f", "Förändring av avvikelsen sedan prognos 1"),
+            ("u", "Utfall 2024"),
+        ] {
+            columns.push(Column {
+                key: k.into(),
+                label: l.into(),
+                format: money,
+            });
+        }
+        t.columns = columns;
+        let mut cells = vec![Cell::text("Summa programområde social välfärd")];
+        cells.extend((0..6).map(|_| Cell::text("2 770,9")));
+        t.rows = vec![Row {
+            key: "r".into(),
+            kind: RowKind::Item,
+            level: 0,
+            cells,
+            includes: vec![],
+        }];
+        let w = widths(&t);
+        // The change column's 40-letter header gets about two lines' room (at most five
+        // lines before), the label column no more than its text.
+        assert!(w[5] >= HEADER_WANT_CHARS + PAD_CHARS - 1e-9, "{w:?}");
+        assert!(w[0] <= 34.0 + PAD_CHARS + 1e-9, "{w:?}");
+        assert_eq!(
+            header_label("Förändring av avvikelsen sedan prognos 1"),
+            "[#\"Förändring\" #\"av\" #\"avvikelsen\" #\"sedan\" #\"prognos\u{a0}1\"]"
+        );
     }
 
     #[test]

@@ -163,6 +163,24 @@ fn long_table_repeats_its_header_on_the_next_page() {
 }
 
 #[test]
+fn a_document_without_numbered_chapters_has_no_contents_page() {
+    // The officer's report: a few unnumbered headings, no "Innehåll" page of its own.
+    let mut r = sample();
+    fn unnumber(s: &mut delar_report::Section) {
+        s.numbered = false;
+        for c in &mut s.sections {
+            unnumber(c);
+        }
+    }
+    for s in &mut r.sections {
+        unnumber(s);
+    }
+    let text = text_of(&render(&r).unwrap());
+    assert!(!text.contains("Innehåll"), "{text}");
+    assert!(text_of(&render(&sample()).unwrap()).contains("Innehåll"));
+}
+
+#[test]
 fn draft_has_the_mark_on_every_page() {
     let mut r = sample();
     r.meta.draft = true;

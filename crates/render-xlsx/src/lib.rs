@@ -597,6 +597,21 @@ fn chart_sheet(
                 .x_axis()
                 .set_name(c.unit.as_str())
                 .set_num_format("#,##0");
+            // Room for the value labels outside the bars' ends: the value axis reaches a
+            // fifth of the range beyond the longest bar on each side that has bars, so a
+            // label never touches the category names or the plot's edge.
+            if c.series.len() == 1 {
+                let values: Vec<f64> = c.series[0].values.iter().flatten().copied().collect();
+                let lo = values.iter().copied().fold(0.0_f64, f64::min);
+                let hi = values.iter().copied().fold(0.0_f64, f64::max);
+                let pad = (hi - lo) * 0.2;
+                let ticks = svg::nice_ticks(
+                    if lo < 0.0 { lo - pad } else { lo },
+                    if hi > 0.0 { hi + pad } else { hi },
+                    5,
+                );
+                chart.x_axis().set_min(ticks.min()).set_max(ticks.max());
+            }
             // First category at the top, labels left of the plot even for negative bars.
             chart
                 .y_axis()

@@ -414,6 +414,22 @@ fn bar_charts_read_like_the_pdf_colours_and_swedish_value_labels() {
         );
     }
     assert!(xml.contains("<a:t>+4,5</a:t>") && xml.contains("<a:t>−44,4</a:t>"));
+    // Room for the labels beyond the bars' ends: the value axis reaches past the longest
+    // bar on each side by at least a fifth of the range (−44,4 … 4,5: below −54,2 and
+    // above 14,3).
+    let val = |tag: &str| -> f64 {
+        let i = xml
+            .find(&format!("<c:{tag} val=\""))
+            .unwrap_or_else(|| panic!("{tag}: {xml}"));
+        let rest = &xml[i + tag.len() + 9..];
+        rest[..rest.find('"').unwrap()].parse().unwrap()
+    };
+    let values: Vec<f64> = c.series[0].values.iter().flatten().copied().collect();
+    let lo = values.iter().copied().fold(0.0, f64::min);
+    let hi = values.iter().copied().fold(0.0, f64::max);
+    let pad = (hi - lo) * 0.2;
+    assert!(val("min") <= lo - pad, "min {} for {lo}", val("min"));
+    assert!(val("max") >= hi + pad, "max {} for {hi}", val("max"));
 }
 
 #[test]

@@ -973,6 +973,107 @@ fn check_footing(t: &Table, out: &mut Vec<Finding>) {
 /// read in the column's unit (a figure typed by hand is what the reader sees), or the rounded
 /// value. `None` when the text shows the value in another unit or precision (reported under
 /// R4; the printed figures of the column cannot be added up).
+/// The note a table gets when its printed figures do not add up by a rounding (each amount
+/// rounded on its own): a sum or a difference a reader recomputes from the printed parts
+/// differs in the last digit.
+pub const ROUNDING_NOTE: &str =
+    "Beloppen är avrundade var för sig; summor och skillnader kan avvika i sista siffran.";
+
+/// Add [`ROUNDING_NOTE`] to every table of the report whose printed amounts do not foot (a
+/// total against its rows) or do not satisfy a linear identity (deviation = budget −
+/// forecast) by a rounding; the exact amounts always do (R1, R2).
+pub fn note_rounding(report: &mut Report) {
+    fn walk(s: &mut Section) {
+        for b in &mut s.blocks {
+            if let Block::Table(t) = b {
+                if rounding_shows(t) && !t.notes.iter().any(|n| n == ROUNDING_NOTE) {
+                    t.notes.push(ROUNDING_NOTE.into());
+                }
+            }
+        }
+        for c in &mut s.sections {
+            walk(c);
+        }
+    }
+    for s in &mut report.sections {
+        walk(s);
+    }
+}
+
+/// The printed amount of a cell in its column's unit steps, when it is an amount.
+fn printed_cell(t: &Table, row: &Row, ci: usize) -> Option<i128> {
+    let cell = row.cells.get(ci)?;
+    match (cell.format_in(&t.columns[ci]), &cell.value) {
+        (Format::Amount { unit, decimals }, Value::Amount(a)) => {
+            printed(&cell.text, *a, unit, decimals)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a reader recomputing the table from its printed amounts finds a difference.
+fn rounding_shows(t: &Table) -> bool {
+    for row in t
+        .rows
+        .iter()
+        .filter(|r| matches!(r.kind, RowKind::Subtotal | RowKind::Total))
+    {
+        let parts: Vec<&Row> = row
+            .includes
+            .iter()
+            .filter(|k| **k != row.key)
+            .filter_map(|k| t.row(k))
+            .filter(|r| r.kind != RowKind::Heading)
+            .collect();
+        if parts.is_empty() {
+            continue;
+        }
+        for ci in 0..t.columns.len() {
+            let Some(total) = printed_cell(t, row, ci) else {
+                continue;
+            };
+            let sum: Option<i128> = parts
+                .iter()
+                .map(|p| match p.cells.get(ci).map(|c| &c.value) {
+                    Some(Value::Amount(_)) => printed_cell(t, p, ci),
+                    _ => Some(0),
+                })
+                .sum();
+            if sum.is_some_and(|s| s != total) {
+                return true;
+            }
+        }
+    }
+    for id in &t.identities {
+        let Identity::Linear { result, terms, .. } = id else {
+            continue;
+        };
+        let Some(ri) = t.column(result) else {
+            continue;
+        };
+        let cols: Option<Vec<(i64, usize)>> = terms
+            .iter()
+            .map(|(k, c)| t.column(c).map(|i| (*k, i)))
+            .collect();
+        let Some(cols) = cols else {
+            continue;
+        };
+        for row in t.rows.iter().filter(|r| is_row_with_numbers(r.kind)) {
+            let Some(r) = printed_cell(t, row, ri) else {
+                continue;
+            };
+            let terms: Option<i128> = cols
+                .iter()
+                .map(|(k, i)| printed_cell(t, row, *i).map(|v| v * *k as i128))
+                .sum();
+            if terms.is_some_and(|x| x != r) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 fn printed(text: &str, value: Amount, unit: Unit, decimals: u8) -> Option<i128> {
     let shown = without_footnote_marks(text);
     let format = Format::Amount { unit, decimals };

@@ -1434,3 +1434,73 @@ fn r5_sign_note_naming_a_column_the_table_does_not_have() {
         Some("Avvikelse = periodiserad budget − utfall; positiv = överskott.".into());
     assert!(check(&r).iter().all(|x| x.rule != "R5"));
 }
+
+#[test]
+fn a_table_whose_printed_figures_do_not_foot_by_rounding_says_so() {
+    use delar_report::check::{note_rounding, ROUNDING_NOTE};
+    // Three rows of 0,04 mnkr foot exactly to 0,12 (printed 0,1), but the printed rows (0,0
+    // each) do not: the reader sees 0,0 + 0,0 + 0,0 = 0,1.
+    let cols = vec![col("namn", "Rad", Format::Text), col("b", "Budget", MNKR)];
+    let rows = vec![
+        row("a", RowKind::Item, vec![Cell::text("A"), mn(0.04)], &[]),
+        row("b", RowKind::Item, vec![Cell::text("B"), mn(0.04)], &[]),
+        row("c", RowKind::Item, vec![Cell::text("C"), mn(0.04)], &[]),
+        row(
+            "s",
+            RowKind::Total,
+            vec![Cell::text("Summa"), mn(0.12)],
+            &["a", "b", "c"],
+        ),
+    ];
+    let noted = |r: &Report| -> Vec<String> {
+        r.tables()
+            .iter()
+            .filter(|t| t.notes.iter().any(|n| n == ROUNDING_NOTE))
+            .map(|t| t.id.clone())
+            .collect()
+    };
+    let mut plain = sample();
+    note_rounding(&mut plain);
+    let mut r = sample();
+    add_blocks(
+        &mut r,
+        vec![Block::Table(table("t", "Avrundat", cols, rows))],
+    );
+    note_rounding(&mut r);
+    let mut expected = noted(&plain);
+    expected.push("t".into());
+    assert_eq!(noted(&r), expected);
+    assert!(
+        !noted(&plain).contains(&"drift".to_string()),
+        "the sample's drift foots"
+    );
+    // Once, however often it runs; and the table still passes the checks (the exact amounts
+    // foot).
+    note_rounding(&mut r);
+    assert_eq!(r.table("t").unwrap().notes.len(), 1);
+    assert!(!has_errors(&check(&r)), "{}", render_findings(&check(&r)));
+    // A deviation column: budget 0,04 − forecast 0,00 printed 0,0 − 0,0 but shown 0,0 foots;
+    // budget 0,06 − forecast 0,02 = 0,04: printed 0,1 − 0,0 = 0,1 against 0,0 does not.
+    let cols = vec![
+        col("namn", "Rad", Format::Text),
+        col("budget", "Budget", MNKR),
+        col("prognos", "Prognos", MNKR),
+        col("avvikelse", "Avvikelse", MNKR),
+    ];
+    let rows = vec![row(
+        "a",
+        RowKind::Item,
+        vec![Cell::text("A"), mn(0.06), mn(0.02), mn(0.04)],
+        &[],
+    )];
+    let mut t = table("d", "Avvikelse", cols, rows);
+    t.identities = vec![Identity::Linear {
+        rule: "R1".into(),
+        result: "avvikelse".into(),
+        terms: vec![(1, "budget".into()), (-1, "prognos".into())],
+    }];
+    let mut r = sample();
+    add_blocks(&mut r, vec![Block::Table(t)]);
+    note_rounding(&mut r);
+    assert_eq!(r.table("d").unwrap().notes, [ROUNDING_NOTE]);
+}

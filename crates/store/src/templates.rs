@@ -776,6 +776,7 @@ pub(crate) fn budget_versions(
                 months: vec![Amount::ZERO; months],
                 annual: Amount::ZERO,
                 total: Amount::ZERO,
+                by_responsible: Vec::new(),
             });
         }
         let v = out.last_mut().expect("pushed above");
@@ -791,6 +792,28 @@ pub(crate) fn budget_versions(
         v.lines += n.max(0) as u64;
         v.months[i] += Amount::from_ore(sum);
         v.total += Amount::from_ore(sum);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.name, l.responsible, SUM(l.amount_ore)
+         FROM budget_version v JOIN budget_line l ON l.version_id = v.id
+         WHERE l.period BETWEEN ?1 AND ?2 OR l.period = ?3
+         GROUP BY v.name, l.responsible ORDER BY v.name, l.responsible",
+    )?;
+    let rows = stmt.query_map(
+        params![range.start.as_int(), range.end.as_int(), annual],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        },
+    )?;
+    for row in rows {
+        let (name, responsible, sum) = row?;
+        if let Some(v) = out.iter_mut().find(|v| v.name == name) {
+            v.by_responsible.push((responsible, Amount::from_ore(sum)));
+        }
     }
     Ok(out)
 }

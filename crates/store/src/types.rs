@@ -452,6 +452,9 @@ pub struct BudgetVersionInfo {
     pub annual: Amount,
     /// Sum of `months` and `annual`.
     pub total: Amount,
+    /// `total` per ansvar (the CSV lines' organisation node), sorted by code; nodes whose
+    /// lines cancel out are kept (a move between two nodes shows on both).
+    pub by_responsible: Vec<(String, Amount)>,
 }
 
 /// One row of the budget in force: monthly budget for an account group or an account.

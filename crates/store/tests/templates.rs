@@ -475,6 +475,12 @@ fn budget_in_force_adds_versions_decided_by_the_date() {
     assert_eq!(versions[1].lines, 2);
     assert_eq!(versions[1].months[6], kr(300_000));
     assert_eq!(versions[0].decided, date("2024-11-20"));
+    // Per ansvar: the supplementary budget is all SN-EXT's; the per-node sums add up.
+    assert_eq!(versions[1].by_responsible, [("SN-EXT".to_string(), kr(600_000))]);
+    for v in &versions {
+        let sum: Amount = v.by_responsible.iter().map(|(_, a)| *a).sum();
+        assert_eq!(sum, v.total, "{}", v.name);
+    }
 }
 }
 

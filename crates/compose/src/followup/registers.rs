@@ -153,8 +153,8 @@ pub fn state_grants(ctx: &FollowupContext<'_>) -> Section {
     );
     t.sign_note = Some(if followed {
         "Belopp och förbrukning anges positiva. Kvar = belopp − prognos för helårets \
-         förbrukning; det som är kvar återbetalas eller förs över till kommande år enligt \
-         villkoren."
+         förbrukning; vad som händer med det som är kvar följer av villkoren (återbetalning, \
+         kommande år)."
             .into()
     } else {
         "Belopp anges positiva.".into()
@@ -242,10 +242,74 @@ pub fn state_grants(ctx: &FollowupContext<'_>) -> Section {
                 if cell_value(&t, "summa", "kvar").is_some_and(|v| v < 0.0) {
                     " mer än bidragen, som nämnderna finansierar inom sin budget."
                 } else {
-                    " återstår vid årets slut att återbetala eller föra över till kommande år."
+                    " återstår vid årets slut"
                 },
             ),
         ]);
+        // What becomes of what is left, by each grant's terms: carried over where the terms
+        // name a coming year, else repaid where repayment is required, else neither (a
+        // permanent or performance-based grant keeps or loses it).
+        if !cell_value(&t, "summa", "kvar").is_some_and(|v| v <= 0.0) {
+            let mut parts = [Amount::ZERO; 3];
+            for g in grants {
+                let left = g.remaining().unwrap_or_default();
+                if left.ore() <= 0 {
+                    continue;
+                }
+                let carried = g.coming_years.as_deref().is_some_and(|c| {
+                    c.split(|ch: char| !ch.is_ascii_digit())
+                        .any(|w| w.len() == 4)
+                });
+                let k = if carried {
+                    0
+                } else if g.repayable {
+                    1
+                } else {
+                    2
+                };
+                parts[k] += left;
+            }
+            let words = [
+                "kan föras över till kommande år",
+                "ska återbetalas",
+                "varken återbetalas eller förs över enligt villkoren",
+            ];
+            let named: Vec<(usize, Amount)> = parts
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| !a.rounded(Unit::Mnkr, 1).is_zero())
+                .map(|(i, a)| (i, *a))
+                .collect();
+            if named.len() == 1 {
+                s.push(text(format!(" och {}.", words[named[0].0])));
+            } else if named.is_empty() {
+                s.push(text("."));
+            } else {
+                s.push(text(": "));
+                for (j, (i, a)) in named.iter().enumerate() {
+                    if j > 0 {
+                        s.push(text(if j + 1 == named.len() { " och " } else { ", " }));
+                    }
+                    let f = Format::Amount {
+                        unit: Unit::Mnkr,
+                        decimals: 1,
+                    };
+                    let v = Value::Amount(*a);
+                    s.push(Inline::Number(BoundNumber {
+                        text: format!("{}\u{a0}mnkr", f.render(&v)),
+                        value: v,
+                        format: f,
+                        source: Some(Source {
+                            fact: format!("statsbidrag/{}/kvar/{i}", ctx.year),
+                            origin: "statsbidrag.csv: kvar per villkor".into(),
+                        }),
+                        cell: None,
+                    }));
+                    s.push(text(format!(" {}", words[*i])));
+                }
+                s.push(text("."));
+            }
+        }
     }
     section(
         id.into(),

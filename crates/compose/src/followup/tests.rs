@@ -115,6 +115,7 @@ fn build() -> (FollowupData, Assessment, Built) {
         year: 2025,
         cutoff: YearMonth::new(2025, 8).unwrap(),
         committees: &cs,
+        activities: &[],
     };
     let (vs, vv) = exempel_volumes();
     let sections = vec![
@@ -193,10 +194,16 @@ fn summary_table_equals_the_goal_chapter() {
                 _ => {}
             }
         }
-        let pos = lists.get("Positiva iakttagelser").unwrap();
-        let imp = lists.get("Förbättringsområden").unwrap();
-        assert_eq!(row.cells[2].text, pos.join(" "));
-        assert_eq!(row.cells[3].text, imp.join(" "));
+        // An area may lack either list (no indicator moved that way).
+        // (the summary table then shows a dash).
+        let joined = |h: &str| {
+            lists
+                .get(h)
+                .map(|l| l.join(" "))
+                .unwrap_or_else(|| "–".into())
+        };
+        assert_eq!(row.cells[2].text, joined("Positiva iakttagelser"));
+        assert_eq!(row.cells[3].text, joined("Förbättringsområden"));
         assert_eq!(row.cells[1].value, Value::Status(status.unwrap()));
         assert_eq!(
             row.cells[1].source.as_ref().unwrap().fact,
@@ -363,6 +370,7 @@ fn overridden_status_is_shown_with_its_rationale() {
         year: 2025,
         cutoff: YearMonth::new(2025, 8).unwrap(),
         committees: &cs[1..2],
+        activities: &[],
     };
     let r = report(vec![goal_chapter(&ctx)]);
     let s = r
@@ -406,6 +414,7 @@ fn register_chapters(data: &FollowupData) -> Report {
         year: 2025,
         cutoff: YearMonth::new(2025, 8).unwrap(),
         committees: &cs,
+        activities: &[],
     };
     report(vec![
         state_grants(&ctx),
@@ -457,6 +466,46 @@ fn register_chapters_foot_and_pass_every_check() {
     assert!(t.columns[t.column("hittills").unwrap()]
         .label
         .contains("jan–aug 2025"));
+    // What is left, by each grant's terms: the parts the text names add up to the total left,
+    // and each part is the sum over the grants its terms put there.
+    let intro = r
+        .walk()
+        .into_iter()
+        .find(|(_, s)| s.id == "riktade-statsbidrag")
+        .and_then(|(_, s)| match s.blocks.first() {
+            Some(Block::Paragraph(p)) => Some(p.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let carried: Amount = grants
+        .iter()
+        .filter(|g| {
+            g.coming_years
+                .as_deref()
+                .is_some_and(|c| c.chars().filter(|ch| ch.is_ascii_digit()).count() >= 4)
+        })
+        .map(|g| g.remaining().unwrap().max(Amount::ZERO))
+        .sum();
+    let parts: Vec<Amount> = intro
+        .numbers()
+        .iter()
+        .filter(|n| n.source.as_ref().is_some_and(|s| s.fact.contains("/kvar/")))
+        .map(|n| n.value.amount().unwrap())
+        .collect();
+    assert!(parts.len() >= 2, "{}", intro.plain());
+    {
+        let total: Amount = parts.iter().copied().sum();
+        assert_eq!(total, kvar, "{}", intro.plain());
+        if !carried.is_zero() {
+            assert!(parts.contains(&carried), "{}", intro.plain());
+            assert!(intro.plain().contains("kan föras över till kommande år"));
+        }
+    }
+    assert!(
+        !intro.plain().contains("att återbetala eller föra över"),
+        "{}",
+        intro.plain()
+    );
 
     // Queues: the cut-off month, totals = Σ rows, last year's column from the same month.
     let q = r.table("ej-verkstallda-beslut").unwrap();
@@ -699,4 +748,93 @@ fn volume_counts_are_shown_without_decimals_and_averages_with_one() {
     assert_eq!(text("timmar", "2024"), "12\u{a0}078");
     assert_eq!(text("placerade", "2024"), "41,0");
     assert_eq!(text("placerade", "period"), "41,1");
+}
+
+#[test]
+fn a_committees_five_year_summary_keeps_the_rows_that_concern_its_units() {
+    let data = registers();
+    let a = assess(&data, 2025, &data.values, &Rule::default());
+    let scale = Scale::default();
+    let cs = committees();
+    let summary = |activities: &[String]| -> Vec<String> {
+        let ctx = FollowupContext {
+            data: &data,
+            assessment: &a,
+            scale: &scale,
+            year: 2025,
+            cutoff: YearMonth::new(2025, 8).unwrap(),
+            committees: &cs,
+            activities,
+        };
+        let r = report(vec![five_year_summary(&ctx, &economy())]);
+        r.table("femarsoversikt")
+            .unwrap()
+            .rows
+            .iter()
+            .map(|r| r.key.clone())
+            .collect()
+    };
+    let areas: Vec<String> = data
+        .comparisons
+        .iter()
+        .map(|c| format!("kostnad-{}", crate::slug(&c.area)))
+        .collect();
+    let elderly = areas.iter().find(|a| a.contains("aldre")).unwrap().clone();
+    let ifo = areas
+        .iter()
+        .find(|a| a.contains("individ"))
+        .unwrap()
+        .clone();
+    // Unknown activities (the programme report): every area, the older age bands.
+    let all = summary(&[]);
+    assert!(all.contains(&elderly) && all.contains(&ifo), "{all:?}");
+    assert!(all.iter().any(|k| k == "befolkning-80"), "{all:?}");
+    // Social services only (barn och unga, ekonomiskt bistånd): no care of the elderly, no
+    // older age bands; the whole population instead.
+    let sn = summary(&["569".to_string(), "575".to_string()]);
+    assert!(sn.contains(&ifo), "{sn:?}");
+    assert!(!sn.contains(&elderly), "{sn:?}");
+    assert!(!sn.iter().any(|k| k == "befolkning-80"), "{sn:?}");
+    assert!(sn.iter().any(|k| k == "befolkning-totalt"), "{sn:?}");
+    // Home care: the elderly rows, not social services.
+    let von = summary(&["511".to_string()]);
+    assert!(von.contains(&elderly) && !von.contains(&ifo), "{von:?}");
+    assert!(von.iter().any(|k| k == "befolkning-80"), "{von:?}");
+}
+
+#[test]
+fn the_turnover_of_part_of_a_year_is_annualised_to_compare_with_last_year() {
+    let (data, _, b) = build();
+    let r = report(b.sections);
+    let t = r.table("personal-nyckeltal").unwrap();
+    let ci = t.column("omsattning").unwrap();
+    let cutoff = YearMonth::new(2025, 8).unwrap();
+    let december = YearMonth::new(2024, 12).unwrap();
+    let mut compared = 0;
+    for s in data
+        .staff
+        .iter()
+        .filter(|s| s.month == cutoff || s.month == december)
+    {
+        let Some(row) = t.row(&format!("{}-{}", s.committee, s.month)) else {
+            continue;
+        };
+        let factor = if s.month == cutoff { 12.0 / 8.0 } else { 1.0 };
+        let shown = match row.cells[ci].value {
+            Value::Ratio(x) => x * 100.0,
+            ref v => panic!("{v:?}"),
+        };
+        assert!(
+            (shown - s.turnover.unwrap() * factor).abs() < 1e-9,
+            "{} {}: {shown}",
+            s.committee,
+            s.month
+        );
+        compared += 1;
+    }
+    assert!(compared >= 4, "{compared}");
+    assert!(t
+        .notes
+        .iter()
+        .any(|n| n.contains("omräknad till helår (× 12/8)")));
 }

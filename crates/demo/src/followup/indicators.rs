@@ -274,6 +274,10 @@ pub(crate) const SPECS: &[Spec] = &[
         Polarity::Lower,
     )
     .level(21_500.0, -450.0, 600.0)
+    .register(
+        Volumes,
+        "platsdygn:plac_barn_inst_personer+plac_unga_inst_personer",
+    )
     .target(DOWN),
     spec(
         "SN03",
@@ -545,6 +549,10 @@ pub(crate) const SPECS: &[Spec] = &[
         Polarity::Range(90.0, 100.0),
     )
     .level(91.5, 0.4, 0.6)
+    .register(
+        Volumes,
+        "hemtjanst_utforda_timmar_*/hemtjanst_beviljade_timmar",
+    )
     .target(KEEP),
     spec(
         "VON12",
@@ -559,6 +567,21 @@ pub(crate) const SPECS: &[Spec] = &[
     .level(291_000.0, 7_000.0, 3_000.0)
     .kolada("U21468", 6, true)
     .target(KEEP),
+    spec(
+        "VON13",
+        "Budgetavvikelse, hemtjänst, mnkr",
+        "VON3",
+        "VON",
+        "mnkr",
+        1,
+        Value,
+        Polarity::Higher,
+    )
+    .level(-8.0, -3.0, 3.0)
+    .ledger()
+    .register(Ledger, "VON20")
+    .target(TargetSpec::Word(Trend::Zero))
+    .def("Helårsresultat mot budget för hemtjänsten; beräknas ur huvudboken och prognosen."),
     // Funktionsstödsnämnden.
     spec(
         "FSN01",

@@ -43,7 +43,7 @@ fn shape_matches_the_brief() {
         assert!(d.staff.iter().any(|s| s.committee == c));
         assert!(d.commitments.iter().any(|s| s.committee == c));
     }
-    assert_eq!(d.indicators.len(), 40);
+    assert_eq!(d.indicators.len(), 41);
     // Five years: four complete years of outcome and the current year.
     let years: BTreeSet<i32> = d.values.iter().map(|v| v.year).collect();
     assert_eq!(

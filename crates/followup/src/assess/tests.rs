@@ -145,11 +145,50 @@ fn partly_between_the_thresholds_and_ties_at_the_shown_decimals() {
     d.commitments
         .push(activity("K1", "G", AssignmentStatus::Done));
     let a = run(&d);
+    // Indicators and activities weigh the same as kinds of evidence: (1/3 + 1) / 2 = 2/3.
     assert_eq!(a.status("G"), GoalStatus::Partly);
-    assert_eq!(a.goals["G"].points, (4, 8));
-    // An activity in progress scores half: 1 met + ½ of 4 = 37,5 %.
+    assert_eq!(a.goals["G"].points, (2, 3));
+    // An activity in progress scores half: (1/3 + 1/2) / 2 = 5/12 ≈ 42 %: still partly.
     d.commitments[0] = activity("K1", "G", AssignmentStatus::Ongoing);
+    assert_eq!(run(&d).status("G"), GoalStatus::Partly);
+    assert_eq!(run(&d).goals["G"].points, (5, 12));
+    // Not started: (1/3 + 0) / 2 = 1/6: not met.
+    d.commitments[0] = activity("K1", "G", AssignmentStatus::Remaining);
     assert_eq!(run(&d).status("G"), GoalStatus::NotMet);
+}
+
+#[test]
+fn the_same_pattern_gets_the_same_verdict_whatever_the_number_of_activities() {
+    // Two of three indicators met and every activity done: met with one activity as with
+    // three (the reading found 2/3 + one activity "partly" beside 2/3 + two "met").
+    let mut d = data(85.0, 18.0, 1.3);
+    assert_eq!(run(&d).attainment("C"), Attainment::NotMet);
+    let mut verdicts = Vec::new();
+    for k in 1..=3 {
+        d.commitments
+            .push(activity(&format!("K{k}"), "G", AssignmentStatus::Done));
+        verdicts.push(run(&d).status("G"));
+    }
+    assert_eq!(verdicts, vec![GoalStatus::Met; 3]);
+}
+
+#[test]
+fn results_first_no_indicator_met_is_not_met_whatever_the_activities() {
+    let mut d = data(70.0, 21.0, 1.2);
+    for k in 1..=4 {
+        d.commitments
+            .push(activity(&format!("K{k}"), "G", AssignmentStatus::Done));
+    }
+    let a = run(&d);
+    assert_eq!(a.goals["G"].indicators_met, 0);
+    assert_eq!(a.status("G"), GoalStatus::NotMet, "{:?}", a.goals["G"]);
+    // One indicator met: the activities count again ((1/3 + 1) / 2 = 2/3: partly).
+    let mut d = data(85.0, 21.0, 1.2);
+    for k in 1..=4 {
+        d.commitments
+            .push(activity(&format!("K{k}"), "G", AssignmentStatus::Done));
+    }
+    assert_eq!(run(&d).status("G"), GoalStatus::Partly);
 }
 
 #[test]
@@ -230,7 +269,9 @@ fn direction_words_as_forecast() {
         ValueKind::Forecast,
         Figure::Word(Trend::Decrease),
     ));
-    assert_eq!(run(&d).attainment("B"), Attainment::Met);
+    // A direction word against a direction-word target: no value of the year backs it
+    // (the typed words alone would decide), so it waits for data, whichever word.
+    assert_eq!(run(&d).attainment("B"), Attainment::NoData);
     d.values.pop();
     d.values.push(val(
         "B",
@@ -238,7 +279,16 @@ fn direction_words_as_forecast() {
         ValueKind::Forecast,
         Figure::Word(Trend::Maintain),
     ));
-    assert_eq!(run(&d).attainment("B"), Attainment::NotMet);
+    assert_eq!(run(&d).attainment("B"), Attainment::NoData);
+    // A value to date decides instead (the words do not).
+    d.values.push(val(
+        "B",
+        2025,
+        ValueKind::ToDate(delar_core::YearMonth::new(2025, 8).unwrap()),
+        n(17.0),
+    ));
+    assert_eq!(run(&d).attainment("B"), Attainment::Met);
+    d.values.pop();
     // A level target with a word forecast: last year met and no worse direction → met.
     d.values
         .retain(|v| v.indicator != "A" || v.kind == ValueKind::Target);
