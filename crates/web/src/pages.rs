@@ -258,12 +258,13 @@ pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> Resp
     let who = name.clone();
     // The password's check (Argon2, slow on purpose) only reads: it runs beside the other
     // requests, and only recording the outcome waits for the store's writer.
-    let r = match {
+    let checked = {
         let who = who.clone();
         st.pool
             .run(move |s| delar_app::auth::check_password(s, &who, &f.losenord, now))
             .await
-    } {
+    };
+    let r = match checked {
         Ok(check) => {
             st.pool
                 .write(move |s| delar_app::auth::finish_login(s, &who, check, now))
