@@ -24,6 +24,12 @@ pub const SESSION_SECONDS: i64 = 30 * 60;
 /// How long before the end a page warns that the session is about to end.
 pub const SESSION_WARNING_SECONDS: i64 = 5 * 60;
 
+/// What a refused login says, whatever the reason (unknown name, wrong password, locked
+/// account): the same words, so that they do not tell whether an account exists.
+pub const LOGIN_REFUSED: &str = "fel användarnamn eller lösenord, eller kontot är spärrat en \
+    stund efter 5 misslyckade inloggningar i rad; kontrollera stavningen och försök igen om 5 \
+    min, eller be en administratör sätta ett nytt lösenord";
+
 /// Failed logins in a row after which the account is locked for [`LOCK_SECONDS`].
 pub const LOCK_AFTER: u32 = 5;
 
@@ -256,8 +262,7 @@ pub fn authorize(
 }
 
 /// A round's stored information and its organisation tree (at the cut-off, with the leaves
-/// its lines are on). Built from the organisation and the round's line nodes only (two small
-/// queries and no line), so every request may build it.
+/// its lines are on).
 pub fn round_tree(store: &dyn Backend, round: &Round) -> Result<(delar_store::RoundInfo, OrgTree)> {
     let id = round.id();
     let info = store
@@ -347,79 +352,32 @@ fn dummy_hash() -> &'static str {
 
 /// Log in: check the password, count failures (locking the account after [`LOCK_AFTER`] in
 /// a row), and on success start a session. Fails with [`AppError::Unauthorized`] and one
-/// message for a wrong name or password, and another for a locked account. The same as
-/// [`check_password`] followed by [`finish_login`].
+/// message for a wrong name or password, and another for a locked account.
 pub fn login(store: &mut dyn Backend, user: &str, password: &str, now: i64) -> Result<NewSession> {
-    let check = check_password(&*store, user, password, now)?;
-    finish_login(store, user, check, now)
-}
-
-/// What [`check_password`] found.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PasswordCheck {
-    /// No such account (a dummy hash was verified, so that this takes as long as a wrong
-    /// password).
-    UnknownUser,
-    /// The account is locked after failed logins; the message says for how long.
-    Locked(String),
-    /// The password is wrong.
-    Wrong,
-    /// The password is right.
-    Right,
-}
-
-/// The part of a login that only reads: the account, its lock and the password's Argon2id
-/// verification (slow on purpose), so that a front end can run it outside the store's single
-/// writer and let [`finish_login`] write.
-pub fn check_password(
-    store: &dyn Backend,
-    user: &str,
-    password: &str,
-    now: i64,
-) -> Result<PasswordCheck> {
-    let Some(u) = store.user(user)? else {
+    // One message for an unknown name, a wrong password and a locked account, and a hash
+    // checked in each case, so that neither the words nor the time tell whether a name
+    // exists (a locked account would otherwise show that it does after a few tries).
+    let wrong = || AppError::Unauthorized(LOGIN_REFUSED.to_string());
+    // A name that no account can have (control characters, absurd length) is not looked up:
+    // PostgreSQL cannot even hold a NUL in a text value.
+    let impossible =
+        user.is_empty() || user.chars().count() > 200 || user.chars().any(char::is_control);
+    let found = if impossible { None } else { store.user(user)? };
+    let Some(u) = found else {
         let _ = verify_password(password, dummy_hash());
-        return Ok(PasswordCheck::UnknownUser);
+        return Err(wrong());
     };
-    if let Some(until) = u.locked_until.filter(|&t| t > now) {
-        let minutes = ((until - now) + 59) / 60;
-        return Ok(PasswordCheck::Locked(format!(
-            "kontot {user} är spärrat efter {} misslyckade inloggningar; försök igen om {minutes} \
-             min eller be en administratör sätta ett nytt lösenord",
-            u.failed_logins
-        )));
+    if u.locked_until.is_some_and(|t| t > now) {
+        let _ = verify_password(password, &u.password_hash);
+        return Err(wrong());
     }
-    Ok(if verify_password(password, &u.password_hash) {
-        PasswordCheck::Right
-    } else {
-        PasswordCheck::Wrong
-    })
-}
-
-/// The part of a login that writes, after [`check_password`]: a failure is counted on the
-/// account as it is now (so that failures checked at the same time all count), locking it
-/// after [`LOCK_AFTER`] in a row; a success resets the count and starts a session. Fails as
-/// [`login`] does.
-pub fn finish_login(
-    store: &mut dyn Backend,
-    user: &str,
-    check: PasswordCheck,
-    now: i64,
-) -> Result<NewSession> {
-    let wrong = || {
-        AppError::Unauthorized(
-            "fel användarnamn eller lösenord; kontrollera stavningen och försök igen".into(),
-        )
-    };
-    let u = match check {
-        PasswordCheck::UnknownUser => return Err(wrong()),
-        PasswordCheck::Locked(m) => return Err(AppError::Unauthorized(m)),
-        PasswordCheck::Wrong | PasswordCheck::Right => {
-            // Read again: the account may have changed while the password was checked.
-            store.user(user)?.ok_or_else(wrong)?
-        }
-    };
-    if check == PasswordCheck::Wrong {
+    if u.password_hash.is_empty() {
+        // An account that signs in through the municipality's identity provider only: no
+        // password matches it, and failures are not counted against it.
+        let _ = verify_password(password, dummy_hash());
+        return Err(wrong());
+    }
+    if !verify_password(password, &u.password_hash) {
         let failures = u.failed_logins.saturating_add(1);
         let locked = (failures >= LOCK_AFTER).then_some(now + LOCK_SECONDS);
         store.set_login_failures(user, failures, locked)?;
@@ -428,17 +386,28 @@ pub fn finish_login(
     if u.failed_logins > 0 || u.locked_until.is_some() {
         store.set_login_failures(user, 0, None)?;
     }
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| AppError::Io(format!("slumptal till sessionen saknas: {e}")))?;
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    new_session(store, &u.name, now)
+}
+
+/// A new session for `user` (a fresh random token, only its hash kept): what a password
+/// login and a sign-in through the identity provider ([`crate::external`]) both end with.
+pub fn new_session(store: &mut dyn Backend, user: &str, now: i64) -> Result<NewSession> {
+    let token = random_hex::<32>("sessionen")?;
     let expires_at = now + SESSION_SECONDS;
     store.create_session(&token_hash(&token), user, now, expires_at)?;
     Ok(NewSession {
-        user: u.name,
+        user: user.to_string(),
         token,
         expires_at,
     })
+}
+
+/// `N` random bytes as lowercase hex (`for_what` names the use in the error).
+pub fn random_hex<const N: usize>(for_what: &str) -> Result<String> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Io(format!("slumptal till {for_what} saknas: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// What a session token stands for, as [`peek_session`] reads it without writing.
@@ -671,12 +640,23 @@ mod tests {
         for _ in 0..LOCK_AFTER {
             login(&mut s, "revisor", "gissning", t0).unwrap_err();
         }
-        // Even the right password is refused while locked, with a message that says so.
+        // Even the right password is refused while locked, with the message every refusal
+        // gives (an unknown name's too: the words do not tell that the account exists).
         let e = login(&mut s, "revisor", "demo", t0 + 10)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("spärrat efter 5 misslyckade"), "{e}");
+        assert!(e.contains("spärrat en stund efter 5 misslyckade"), "{e}");
         assert!(e.contains("5 min"), "{e}");
+        let unknown = login(&mut s, "ingen", "demo", t0 + 10)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, unknown);
+        assert_eq!(
+            login(&mut s, "a\u{0}b", "demo", t0)
+                .unwrap_err()
+                .to_string(),
+            unknown
+        );
         let ok = login(&mut s, "revisor", "demo", t0 + LOCK_SECONDS + 1).unwrap();
         assert_eq!(ok.user, "revisor");
         let u = s.user("revisor").unwrap().unwrap();

@@ -19,11 +19,15 @@
 //! - [`workflow`]: a round's forecast per node submitted, recalled, returned and approved; the
 //!   lines saved from the forecast sheet under those rules; the start page's status.
 
+pub mod admin;
 pub mod auth;
 pub mod consolidation;
+pub mod external;
 pub mod forecast;
+pub mod goal_round;
 pub mod goals;
 pub mod imports;
+pub mod overview;
 pub mod programme;
 pub mod reconcile;
 pub mod references;

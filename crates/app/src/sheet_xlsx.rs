@@ -497,6 +497,15 @@ pub fn upload(
         };
         let comment = cells.text(&c_comment);
         let n = comment.chars().count();
+        if let Some(problem) = crate::workflow::control_character(comment) {
+            errors.push(cell_error(
+                file,
+                line,
+                COL_COMMENT,
+                format!("kommentaren {problem}"),
+            ));
+            continue;
+        }
         if n > MAX_COMMENT {
             errors.push(cell_error(
                 file,

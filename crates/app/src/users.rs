@@ -150,8 +150,9 @@ pub fn list_users(store: &dyn Backend) -> Result<Vec<UserSummary>> {
 }
 
 /// The demo's accounts on an organisation tree (Exempelkommun's shape): `ekonom` for the
-/// top node, `ekonom-<nämnd>` for every committee (`nämnd`) in lower case, `enhetschef-<nod>`
-/// for every unit and intraprenad, `admin` (administrator) and `revisor` (läsare) on the top.
+/// top node, `ekonom-<nämnd>` and `forvaltningschef-<nämnd>` (enhetschef on the committee, who
+/// reports its goals) for every committee (`nämnd`) in lower case, `enhetschef-<nod>` for every
+/// unit and intraprenad, `admin` (administrator) and `revisor` (läsare) on the top.
 pub fn demo_accounts(tree: &delar_core::OrgTree) -> Vec<(String, Role, String)> {
     use delar_core::OrgKind;
     let Some(root) = tree.root() else {
@@ -161,7 +162,17 @@ pub fn demo_accounts(tree: &delar_core::OrgTree) -> Vec<(String, Role, String)> 
     for (_, n) in tree.walk() {
         let name = n.code.to_lowercase();
         match n.kind {
-            OrgKind::Namnd => out.push((format!("ekonom-{name}"), Role::Ekonom, n.code.clone())),
+            OrgKind::Namnd => {
+                out.push((format!("ekonom-{name}"), Role::Ekonom, n.code.clone()));
+                // The head of administration reports the committee's goals (enters the
+                // indicators' values and submits them): a unit manager's role on the
+                // committee node.
+                out.push((
+                    format!("forvaltningschef-{name}"),
+                    Role::Enhetschef,
+                    n.code.clone(),
+                ));
+            }
             OrgKind::Enhet | OrgKind::Intraprenad => out.push((
                 format!("enhetschef-{name}"),
                 Role::Enhetschef,
@@ -216,6 +227,7 @@ mod tests {
         for n in [
             "ekonom",
             "ekonom-sn",
+            "forvaltningschef-sn",
             "ekonom-von",
             "ekonom-fsn",
             "enhetschef-sn41",

@@ -127,14 +127,16 @@ impl Step {
         Step::ALL.into_iter().find(|x| x.code() == s.trim())
     }
 
-    fn action(self) -> Action {
+    /// The action a step needs on the node.
+    pub fn action(self) -> Action {
         match self {
             Step::Submit | Step::Recall => Action::Submit,
             Step::Approve | Step::Return => Action::Review,
         }
     }
 
-    fn target(self) -> WorkflowState {
+    /// The state a step leads to.
+    pub fn target(self) -> WorkflowState {
         match self {
             Step::Submit => WorkflowState::Submitted,
             Step::Recall => WorkflowState::Draft,
@@ -143,7 +145,8 @@ impl Step {
         }
     }
 
-    fn allowed_from(self, s: WorkflowState) -> bool {
+    /// Whether the step may be taken from state `s`.
+    pub fn allowed_from(self, s: WorkflowState) -> bool {
         use WorkflowState::*;
         match self {
             Step::Submit => matches!(s, Draft | Returned),
@@ -174,6 +177,9 @@ pub fn missing_comment(d: &LineDetail) -> Option<&'static str> {
 }
 
 fn check_comment(comment: &str) -> Result<()> {
+    if let Some(problem) = control_character(comment) {
+        fail!("kommentaren {problem}");
+    }
     let n = comment.chars().count();
     if n > MAX_COMMENT {
         fail!(
@@ -182,6 +188,23 @@ fn check_comment(comment: &str) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// What is wrong with a text that holds a control character other than tab and line breaks
+/// (`innehåller tecknet U+0000 på plats 5; ta bort det`), `None` when it holds none. Such
+/// characters have no meaning in a comment, and PostgreSQL cannot store a NUL at all.
+pub fn control_character(text: &str) -> Option<String> {
+    text.chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        .map(|(i, c)| {
+            format!(
+                "innehåller det osynliga tecknet U+{:04X} på plats {}; ta bort det och skriv \
+                 texten igen",
+                c as u32,
+                i + 1
+            )
+        })
 }
 
 /// Take a step in a node's workflow. `seen` is the state the person saw (the form's): when
@@ -697,6 +720,16 @@ pub fn sheet(store: &dyn Backend, user: &str, round: &Round, node: &str) -> Resu
 /// A person's start page for a round: every node they may read, from their highest nodes
 /// down, with totals, states and counts.
 pub fn overview(store: &dyn Backend, user: &str, round: &Round) -> Result<Vec<NodeStatus>> {
+    Ok(scope(store, user, round)?.0)
+}
+
+/// What [`overview`] shows, with the round's lines and the person's authorisation (the
+/// controller's overview sums the lines once more, per node, without loading them again).
+pub fn scope(
+    store: &dyn Backend,
+    user: &str,
+    round: &Round,
+) -> Result<(Vec<NodeStatus>, Vec<LineDetail>, Authorized)> {
     let access = Access::load(store, user)?.ok_or_else(|| {
         AppError::Forbidden(format!(
             "{user} har inget konto; be en administratör om ett"
@@ -730,7 +763,7 @@ pub fn overview(store: &dyn Backend, user: &str, round: &Round) -> Result<Vec<No
             out.push(s);
         }
     }
-    Ok(out)
+    Ok((out, view.details, auth))
 }
 
 /// A node's history: the audit log of the lines under it and the workflow transitions of the

@@ -7,6 +7,7 @@ use anyhow::{anyhow, bail, Result};
 use clap::Subcommand;
 use delar_app::auth::Role;
 use delar_app::users as app;
+use delar_store::prelude::*;
 use std::io::BufRead;
 use std::process::ExitCode;
 
@@ -135,6 +136,11 @@ pub fn run(cmd: AnvandareCmd) -> Result<ExitCode> {
                 );
             }
             let now = now();
+            let external: Vec<String> = store
+                .external_identities()?
+                .into_iter()
+                .map(|i| i.user)
+                .collect();
             for u in users {
                 let grants: Vec<String> = u
                     .grants
@@ -145,8 +151,13 @@ pub fn run(cmd: AnvandareCmd) -> Result<ExitCode> {
                     Some(t) if t > now => "  (spärrad efter misslyckade inloggningar)",
                     _ => "",
                 };
+                let via = if external.contains(&u.name) {
+                    "  (loggar in med kommunens konto)"
+                } else {
+                    ""
+                };
                 println!(
-                    "{:<24} {}{locked}",
+                    "{:<24} {}{locked}{via}",
                     u.name,
                     if grants.is_empty() {
                         "ingen behörighet".to_string()

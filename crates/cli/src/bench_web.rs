@@ -480,6 +480,7 @@ pub fn run(
     let config = delar_web::Config {
         db: db.to_string(),
         secure_cookies: false,
+        oidc: None,
     };
     let server = delar_web::start(config, "127.0.0.1:0", 2).map_err(|e| anyhow!("{e}"))?;
     let addr = server.addr;

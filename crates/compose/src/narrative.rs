@@ -451,6 +451,9 @@ pub struct Draft {
     pub draft: String,
     /// The person's text in force for the round, if any.
     pub edit: Option<String>,
+    /// The paragraph as the report shows it (the edit when there is one, else the draft), its
+    /// bound figures as their values: the preview.
+    pub rendered: String,
 }
 
 /// The paragraph for `key`: the person's edit when there is one (its figures bound like
@@ -483,6 +486,7 @@ pub fn keyed(
         section: section.to_string(),
         draft: template(&draft, report),
         edit,
+        rendered: out.plain(),
     });
     Ok(out)
 }

@@ -71,6 +71,12 @@ pub const TABLES: &[&str] = &[
     "app_session",
     "workflow_state",
     "workflow_transition",
+    "goal_workflow_state",
+    "goal_workflow_transition",
+    "indicator_entry",
+    "goal_audit",
+    "external_identity",
+    "admin_audit",
 ];
 
 /// The tables whose ids come from an identity sequence on PostgreSQL (see `pg/schema.rs`);

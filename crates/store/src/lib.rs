@@ -47,7 +47,9 @@ pub mod copy;
 pub mod db;
 mod error;
 mod followup;
+mod goalflow;
 mod goals;
+mod identity;
 mod import;
 #[doc(hidden)]
 pub use import::set_spill_threshold;
@@ -71,6 +73,7 @@ pub use error::StoreError;
 pub use followup::{
     FollowupError, FollowupFilter, FollowupReport, FollowupStore, KpiReport, StoredRegister,
 };
+pub use goalflow::{EntryKind, GoalAuditEntry, GoalRoundStore, IndicatorEntry};
 pub use goals::{GoalOverrideError, GoalStore, StoredGoalStatus};
 pub use rounds::{
     locked_message, next_round, AuditEntry, CommentKind, ComputedLine, Edited, ForecastStore,
@@ -119,6 +122,7 @@ pub fn sqlite_path(db: &str) -> &str {
         .or_else(|| db.strip_prefix("sqlite:"))
         .unwrap_or(db)
 }
+pub use identity::{AdminEvent, ExternalIdentity, IdentityStore};
 pub use templates::{Periodised, MAX_ROW_ERRORS};
 pub use texts::{TextChange, TextStore};
 pub use types::{
@@ -376,7 +380,8 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// forecast rounds ([`ForecastStore`]), follow-up registers ([`FollowupStore`]), goal
 /// statuses ([`GoalStore`]), report texts ([`TextStore`]), the volume budget
 /// ([`VolumeBudgetStore`]), the people who use the web application ([`UserStore`]) and the
-/// rounds' workflow ([`WorkflowStore`]). The application layer works on `dyn Backend`; every
+/// rounds' workflow ([`WorkflowStore`]), external sign-in identities and the administrators'
+/// log ([`IdentityStore`]). The application layer works on `dyn Backend`; every
 /// backend implements all of it.
 pub trait Backend:
     Store
@@ -387,6 +392,8 @@ pub trait Backend:
     + VolumeBudgetStore
     + UserStore
     + WorkflowStore
+    + GoalRoundStore
+    + IdentityStore
 {
 }
 
@@ -399,6 +406,8 @@ impl<T> Backend for T where
         + VolumeBudgetStore
         + UserStore
         + WorkflowStore
+        + GoalRoundStore
+        + IdentityStore
         + ?Sized
 {
 }
@@ -406,7 +415,7 @@ impl<T> Backend for T where
 /// The store's traits, for `use delar_store::prelude::*`.
 pub mod prelude {
     pub use crate::{
-        Backend, FollowupStore, ForecastStore, GoalStore, Store, TextStore, UserStore,
-        VolumeBudgetStore, WorkflowStore,
+        Backend, FollowupStore, ForecastStore, GoalRoundStore, GoalStore, IdentityStore, Store,
+        TextStore, UserStore, VolumeBudgetStore, WorkflowStore,
     };
 }

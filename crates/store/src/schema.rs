@@ -280,6 +280,8 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     MIGRATION_REPLAY,
     MIGRATION_DEADLINE,
     MIGRATION_ADJUSTMENT_CODES,
+    crate::goalflow::MIGRATION_GOAL_ROUND,
+    crate::identity::MIGRATION_IDENTITY,
 ];
 
 /// Migration 22: a round may have a deadline (`ÅÅÅÅ-MM-DD`) by which the units are to be

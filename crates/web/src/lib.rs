@@ -13,13 +13,19 @@
 //! in `spawn_blocking` on a connection taken from a small pool ([`pool::Pool`]), which is the
 //! one place that opens the database.
 
+pub mod admin;
+pub mod audit;
 pub mod bridge;
 pub mod excel;
+pub mod goals;
+pub mod oidc;
+pub mod overview;
 pub mod pages;
 pub mod pool;
 pub mod report;
 pub mod security;
 pub mod session;
+pub mod texts;
 pub mod view;
 
 use axum::routing::{get, post};
@@ -34,6 +40,8 @@ pub struct Config {
     pub db: String,
     /// Mark the session cookie `Secure` (the server is reached over HTTPS through a proxy).
     pub secure_cookies: bool,
+    /// Sign-in with the municipality's accounts (OpenID Connect), when configured.
+    pub oidc: Option<oidc::OidcConfig>,
 }
 
 /// What every handler shares.
@@ -43,13 +51,24 @@ pub struct AppState {
     pub pool: Arc<pool::Pool>,
     /// The configuration.
     pub config: Arc<Config>,
+    /// The OpenID Connect sign-in, when configured.
+    pub oidc: Option<Arc<oidc::Oidc>>,
 }
 
 /// The application's routes with their middleware, over a database.
 pub fn router(config: Config) -> Router {
+    let https = config.secure_cookies;
+    let oidc = config.oidc.clone().and_then(|c| match oidc::Oidc::new(c) {
+        Ok(o) => Some(Arc::new(o)),
+        Err(e) => {
+            eprintln!("obs: inloggning via OpenID Connect är avstängd: {e}");
+            None
+        }
+    });
     let state = AppState {
         pool: Arc::new(pool::Pool::new(config.db.clone())),
         config: Arc::new(config),
+        oidc,
     };
     Router::new()
         .route("/halsa", get(pages::health))
@@ -73,10 +92,36 @@ pub fn router(config: Config) -> Router {
             post(excel::upload).layer(axum::extract::DefaultBodyLimit::max(excel::BODY_LIMIT)),
         )
         .route("/rapport/{omgang}", get(report::report))
+        // Issue 19 parts 1–2: goals and indicators, the report's texts.
+        .route("/mal/{omgang}/{nod}", get(goals::goals))
+        .route("/mal/{omgang}/{nod}/indikator", post(goals::save_entry))
+        .route("/mal/{omgang}/{nod}/bedomning", post(goals::decide))
+        .route("/mal/{omgang}/{nod}/status", post(goals::change_state))
+        .route("/mal/{omgang}/{nod}/historik", get(goals::history))
+        .route("/text/{omgang}", get(texts::texts).post(texts::change_text))
+        // Issue 19 part 3: the controller's overview (with its .csv and .xlsx exports).
+        .route("/oversikt/{omgang}", get(overview::overview))
+        // Issue 19 part 5: sign-in with the municipality's accounts (OpenID Connect).
+        .route("/logga-in/oidc", get(oidc::start))
+        .route(oidc::CALLBACK_PATH, get(oidc::callback))
+        // Issue 19 part 6: the administration pages (administrators for the whole
+        // organisation only).
+        .route("/admin", get(admin::overview))
+        .route("/admin/anvandare", post(admin::add_user))
+        .route("/admin/anvandare/{namn}", get(admin::user))
+        .route("/admin/anvandare/{namn}/behorighet", post(admin::grant))
+        .route(
+            "/admin/anvandare/{namn}/ta-bort-behorighet",
+            post(admin::revoke),
+        )
+        .route("/admin/anvandare/{namn}/ta-bort", post(admin::remove_user))
+        .route("/admin/omgang/{omgang}/tidsfrist", post(admin::deadline))
+        .route("/admin/omgang/{omgang}/las", post(admin::lock))
         .fallback(pages::not_found)
         // The last layer runs first: the headers go on every response, refusals included.
         .layer(axum::middleware::from_fn(security::csrf))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(https, security::hsts))
         .with_state(state)
 }
 

@@ -84,6 +84,10 @@ pub fn status_of(e: &AppError) -> StatusCode {
 /// A page for an error, with its status.
 pub fn error_page(e: &AppError, viewer: Option<&Viewer>) -> Response {
     let status = status_of(e);
+    if status == StatusCode::FORBIDDEN {
+        let who = viewer.map(|v| v.user.as_str()).unwrap_or("");
+        crate::audit::event("atkomst-nekad", who, &e.to_string());
+    }
     let title = match status {
         StatusCode::NOT_FOUND => "Finns inte",
         StatusCode::FORBIDDEN => "Ingen behörighet",
@@ -197,10 +201,20 @@ struct LoginPage {
     message: String,
     next: String,
     name: String,
+    /// The identity provider's name ("Logga in med …"), empty when not configured.
+    provider: String,
+}
+
+/// The identity provider's name when sign-in with the municipality's accounts is configured.
+fn provider(st: &AppState) -> String {
+    st.oidc
+        .as_ref()
+        .map(|o| o.config.name.clone())
+        .unwrap_or_default()
 }
 
 /// Only a path on this server may be the page after login.
-fn safe_next(next: Option<&str>) -> String {
+pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
         _ => "/".to_string(),
@@ -214,19 +228,20 @@ pub struct LoginQuery {
 }
 
 /// `GET /logga-in`.
-pub async fn login_form(Query(q): Query<LoginQuery>) -> Response {
+pub async fn login_form(State(st): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
     let page = LoginPage {
         layout: Layout::default(),
         message: String::new(),
         next: safe_next(q.nasta.as_deref()),
         name: String::new(),
+        provider: provider(&st),
     };
     render(&page, StatusCode::OK)
 }
 
 /// A POST whose session has ended: the login page says so (the browser's Back button still
 /// holds what was typed).
-pub fn session_ended(path: &str) -> Response {
+pub fn session_ended(st: &AppState, path: &str) -> Response {
     let back = path
         .strip_suffix("/rad")
         .or_else(|| path.strip_suffix("/status"))
@@ -238,6 +253,7 @@ pub fn session_ended(path: &str) -> Response {
             .to_string(),
         next: safe_next(Some(back)),
         name: String::new(),
+        provider: provider(st),
     };
     render(&page, StatusCode::UNAUTHORIZED)
 }
@@ -251,27 +267,37 @@ pub struct LoginForm {
 }
 
 /// `POST /logga-in`: a session and its cookie, then the page asked for.
-pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let name = f.anvandare.trim().to_string();
     let next = safe_next(f.nasta.as_deref());
     let now = session::now();
     let who = name.clone();
-    // The password's check (Argon2, slow on purpose) only reads: it runs beside the other
-    // requests, and only recording the outcome waits for the store's writer.
-    let checked = {
-        let who = who.clone();
-        st.pool
-            .run(move |s| delar_app::auth::check_password(s, &who, &f.losenord, now))
-            .await
-    };
-    let r = match checked {
-        Ok(check) => {
-            st.pool
-                .write(move |s| delar_app::auth::finish_login(s, &who, check, now))
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    // The session the request came with (another person's, or one planted by an attacker)
+    // ends: a login always starts a new session and never keeps an old one alive.
+    let old = session::token(&headers);
+    let r = st
+        .pool
+        .write(move |s| {
+            let new = delar_app::auth::login(s, &who, &f.losenord, now)?;
+            if let Some(old) = old.filter(|o| *o != new.token) {
+                delar_app::auth::logout(s, &old)?;
+            }
+            Ok(new)
+        })
+        .await;
+    match &r {
+        Ok(_) => crate::audit::event("inloggning", &name, ""),
+        Err(AppError::Unauthorized(_)) => crate::audit::event(
+            "inloggning-misslyckad",
+            &name,
+            "fel namn eller lösenord, eller spärrat konto",
+        ),
+        Err(_) => {}
+    }
     match r {
         Ok(new) => {
             let mut res = Redirect::to(&next).into_response();
@@ -287,6 +313,7 @@ pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> Resp
                 message: e.to_string(),
                 next,
                 name,
+                provider: provider(&st),
             };
             render(&page, StatusCode::UNAUTHORIZED)
         }
@@ -297,8 +324,19 @@ pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> Resp
 /// `POST /logga-ut`: the session ends in the store and the cookie is removed.
 pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(t) = session::token(&headers) {
-        if let Err(e) = st.pool.write(move |s| delar_app::auth::logout(s, &t)).await {
-            return error_page(&e, None);
+        let now = session::now();
+        let r = st
+            .pool
+            .write(move |s| {
+                let who = delar_app::auth::session_user(s, &t, now)?.map(|u| u.user);
+                delar_app::auth::logout(s, &t)?;
+                Ok(who)
+            })
+            .await;
+        match r {
+            Ok(Some(who)) => crate::audit::event("utloggning", &who, ""),
+            Ok(None) => {}
+            Err(e) => return error_page(&e, None),
         }
     }
     let mut res = Redirect::to("/logga-in").into_response();
@@ -825,6 +863,13 @@ pub async fn change_state(
             wf::change_state(s, &user, &round, &n, step, seen, &comment)
         })
         .await;
+    if r.is_ok() {
+        crate::audit::event(
+            "status-andrad",
+            &viewer.user,
+            &format!("{omgang} {nod} {}", step.code()),
+        );
+    }
     match r {
         Ok(_) => Redirect::to(&format!(
             "/prognos/{}/{}?klart={}",
@@ -871,6 +916,7 @@ pub async fn lock_round(
         .await;
     match r {
         Ok(()) => {
+            crate::audit::event("omgang-last", &viewer.user, &omgang);
             Redirect::to(&format!("/?omgang={}&last=1", view::url_encode(&omgang))).into_response()
         }
         Err(e) => error_page(&e, Some(&viewer)),

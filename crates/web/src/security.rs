@@ -52,6 +52,24 @@ pub async fn headers(req: Request, next: Next) -> Response {
     res
 }
 
+/// `Strict-Transport-Security` when the server is reached over HTTPS (`--bakom-https`, the
+/// state): browsers then refuse plain HTTP to it for a year. Nothing over plain HTTP, where
+/// the header would be ignored or, on a test server, get in the way.
+pub async fn hsts(
+    axum::extract::State(https): axum::extract::State<bool>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut res = next.run(req).await;
+    if https {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    res
+}
+
 /// [`CSP`] that also allows exactly the inline `style="…"` attributes found in `html` (by
 /// their SHA-256, with `'unsafe-hashes'`), and nothing else inline: the report's HTML colours
 /// status symbols and indents rows that way. Scripts stay forbidden.
@@ -121,6 +139,17 @@ pub fn cross_site(headers: &HeaderMap) -> bool {
 pub async fn csrf(req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && cross_site(req.headers()) {
+        let origin = req
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-")
+            .to_string();
+        crate::audit::event(
+            "csrf-avvisad",
+            "",
+            &format!("{} {} från {origin}", req.method(), req.uri().path()),
+        );
         return (
             StatusCode::FORBIDDEN,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

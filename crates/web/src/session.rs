@@ -107,7 +107,7 @@ impl FromRequestParts<AppState> for Viewer {
                 };
                 Err(Redirect::to(&to).into_response())
             }
-            None => Err(crate::pages::session_ended(parts.uri.path())),
+            None => Err(crate::pages::session_ended(state, parts.uri.path())),
         }
     }
 }

@@ -932,4 +932,87 @@ ALTER TABLE forecast_round ADD COLUMN deadline TEXT COLLATE "C";
 ALTER TABLE forecast_adjustment ADD COLUMN code TEXT COLLATE "C";
 "#,
     },
+    Migration {
+        version: 24,
+        name: "mål per omgång och nod",
+        sql: r#"
+CREATE TABLE goal_workflow_state (
+    round_id   TEXT COLLATE "C" NOT NULL REFERENCES forecast_round (id),
+    node       TEXT COLLATE "C" NOT NULL,
+    state      TEXT COLLATE "C" NOT NULL
+               CHECK (state IN ('utkast', 'inskickad', 'godkand', 'aterskickad')),
+    version    BIGINT NOT NULL,
+    changed_by TEXT COLLATE "C" NOT NULL,
+    changed_at TEXT COLLATE "C" NOT NULL,
+    comment    TEXT COLLATE "C",
+    PRIMARY KEY (round_id, node)
+);
+
+CREATE TABLE goal_workflow_transition (
+    id         BIGINT PRIMARY KEY,
+    round_id   TEXT COLLATE "C" NOT NULL REFERENCES forecast_round (id),
+    node       TEXT COLLATE "C" NOT NULL,
+    from_state TEXT COLLATE "C" NOT NULL,
+    to_state   TEXT COLLATE "C" NOT NULL,
+    user_name  TEXT COLLATE "C" NOT NULL,
+    at         TEXT COLLATE "C" NOT NULL,
+    comment    TEXT COLLATE "C"
+);
+CREATE TRIGGER goal_workflow_transition_id BEFORE INSERT ON goal_workflow_transition
+    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION delar_next_id();
+CREATE INDEX goal_workflow_transition_round ON goal_workflow_transition (round_id, node, id);
+
+CREATE TABLE indicator_entry (
+    round_id   TEXT COLLATE "C" NOT NULL REFERENCES forecast_round (id),
+    indicator  TEXT COLLATE "C" NOT NULL,
+    kind       TEXT COLLATE "C" NOT NULL CHECK (kind IN ('hittills', 'prognos')),
+    women      DOUBLE PRECISION,
+    men        DOUBLE PRECISION,
+    total      DOUBLE PRECISION,
+    word       TEXT COLLATE "C",
+    version    BIGINT NOT NULL,
+    changed_by TEXT COLLATE "C" NOT NULL,
+    changed_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (round_id, indicator, kind)
+);
+
+CREATE TABLE goal_audit (
+    id        BIGINT PRIMARY KEY,
+    round_id  TEXT COLLATE "C" NOT NULL,
+    node      TEXT COLLATE "C" NOT NULL,
+    subject   TEXT COLLATE "C" NOT NULL,
+    action    TEXT COLLATE "C" NOT NULL,
+    old_value TEXT COLLATE "C",
+    new_value TEXT COLLATE "C",
+    user_name TEXT COLLATE "C" NOT NULL,
+    at        TEXT COLLATE "C" NOT NULL
+);
+CREATE TRIGGER goal_audit_id BEFORE INSERT ON goal_audit
+    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION delar_next_id();
+CREATE INDEX goal_audit_round ON goal_audit (round_id, node, id);
+        version: 25,
+        name: "externa identiteter och administrationslogg",
+        sql: r#"
+CREATE TABLE external_identity (
+    issuer        TEXT COLLATE "C" NOT NULL,
+    subject       TEXT COLLATE "C" NOT NULL,
+    claim         TEXT COLLATE "C" NOT NULL,
+    user_name     TEXT COLLATE "C" NOT NULL REFERENCES app_user (name) ON DELETE CASCADE,
+    created_at    TEXT COLLATE "C" NOT NULL,
+    last_login_at TEXT COLLATE "C",
+    PRIMARY KEY (issuer, subject)
+);
+CREATE INDEX external_identity_user ON external_identity (user_name);
+
+CREATE TABLE admin_audit (
+    id        BIGINT PRIMARY KEY,
+    at        TEXT COLLATE "C" NOT NULL,
+    user_name TEXT COLLATE "C" NOT NULL,
+    action    TEXT COLLATE "C" NOT NULL,
+    detail    TEXT COLLATE "C" NOT NULL
+);
+CREATE TRIGGER admin_audit_id BEFORE INSERT ON admin_audit
+    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION delar_next_id();
+"#,
+    },
 ];

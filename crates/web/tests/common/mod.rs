@@ -3,7 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod goals;
 pub mod matrix;
+pub mod routes;
 
 use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
@@ -179,6 +181,7 @@ impl App {
         let router = delar_web::router(delar_web::Config {
             db: db.clone(),
             secure_cookies: false,
+            oidc: None,
         });
         App { db, router }
     }
