@@ -268,9 +268,13 @@ pub fn round_tree(store: &dyn Backend, round: &Round) -> Result<(delar_store::Ro
     let info = store
         .forecast_round(&id)?
         .ok_or_else(|| AppError::NotFound(format!("prognosomgången {id} finns inte")))?;
-    let lines = store.forecast_lines(&id)?;
+    let nodes = store.forecast_line_nodes(&id)?;
     let org = store.organisation()?;
-    let tree = crate::forecast::round_tree(&org, round.cutoff_month(), &lines);
+    let tree = crate::forecast::round_tree_of(
+        &org,
+        round.cutoff_month(),
+        nodes.iter().map(String::as_str),
+    );
     Ok((info, tree))
 }
 
@@ -406,6 +410,42 @@ pub fn random_hex<const N: usize>(for_what: &str) -> Result<String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// What a session token stands for, as [`peek_session`] reads it without writing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionPeek {
+    /// No such session.
+    Missing,
+    /// A valid session whose end needs no moving now: [`session_user`] would write nothing.
+    Valid(SessionUser),
+    /// The session has ended (to be removed) or its end is to be moved: call
+    /// [`session_user`], which writes.
+    NeedsWrite,
+}
+
+/// Whether a session token is valid now, with one indexed read and no write, so that a
+/// front end can leave most requests out of the store's single writer: [`SessionPeek::Valid`]
+/// is exactly the case where [`session_user`] would write nothing.
+pub fn peek_session(store: &dyn Backend, token: &str, now: i64) -> Result<SessionPeek> {
+    if token.is_empty() || token.len() > 128 {
+        return Ok(SessionPeek::Missing);
+    }
+    let Some(s) = store.session(&token_hash(token))? else {
+        return Ok(SessionPeek::Missing);
+    };
+    if s.expires_at <= now || needs_extending(s.expires_at, now) {
+        return Ok(SessionPeek::NeedsWrite);
+    }
+    Ok(SessionPeek::Valid(SessionUser {
+        user: s.user,
+        expires_at: s.expires_at,
+    }))
+}
+
+/// A valid session's end is moved to `now` + [`SESSION_SECONDS`] at most once a minute.
+fn needs_extending(expires_at: i64, now: i64) -> bool {
+    now + SESSION_SECONDS - expires_at >= 60
+}
+
 /// The person behind a session token, `None` when there is no such session or it has ended
 /// (an ended session is removed). A valid session's end moves to `now` +
 /// [`SESSION_SECONDS`] (written at most once a minute).
@@ -422,7 +462,7 @@ pub fn session_user(store: &mut dyn Backend, token: &str, now: i64) -> Result<Op
         return Ok(None);
     }
     let mut expires_at = s.expires_at;
-    if now + SESSION_SECONDS - s.expires_at >= 60 {
+    if needs_extending(s.expires_at, now) {
         expires_at = now + SESSION_SECONDS;
         store.extend_session(&h, expires_at)?;
     }

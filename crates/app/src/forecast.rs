@@ -777,10 +777,18 @@ pub fn run_round(
 /// The organisation in force in `month` with the "Ej fördelat på enhet" leaves a round's
 /// lines are on.
 pub fn round_tree(org: &Organisation, month: YearMonth, lines: &[ForecastLine]) -> OrgTree {
+    round_tree_of(org, month, lines.iter().map(|l| l.node.as_str()))
+}
+
+/// [`round_tree`] from the nodes that carry the round's lines (as
+/// `ForecastStore::forecast_line_nodes` gives them), without the lines themselves.
+pub fn round_tree_of<'a>(
+    org: &Organisation,
+    month: YearMonth,
+    nodes: impl IntoIterator<Item = &'a str>,
+) -> OrgTree {
     let tree = org.tree_at(month);
-    Placement::new(org, &tree, lines.iter().map(|l| l.node.as_str()))
-        .tree()
-        .clone()
+    Placement::new(org, &tree, nodes).tree().clone()
 }
 
 /// Committee (nämnd) of a node in a tree, else the node itself.
@@ -1195,7 +1203,8 @@ pub struct RoundView {
     /// The nodes shown (the tree, or the subtree under the node asked for), depth-first, each
     /// with its level (0 = the top shown), code, name, total and totals per kontogrupp.
     pub nodes: Vec<NodeView>,
-    /// Every line of the round with its details.
+    /// The lines shown with their details: every line of the round, or with a node asked
+    /// for, the lines of that node and the nodes under it.
     pub details: Vec<delar_store::LineDetail>,
 }
 
@@ -1282,24 +1291,57 @@ impl RoundView {
 }
 
 /// The round rolled up along the organisation in force at its cut-off (with its "Ej fördelat
-/// på enhet" leaves); with `node`, only that node and what is under it.
+/// på enhet" leaves); with `node`, only that node and what is under it (only their lines are
+/// read, see [`node_view`]).
 pub fn round_view(store: &dyn Backend, round: &Round, node: Option<&str>) -> Result<RoundView> {
     let id = round.id();
     let info = store
         .forecast_round(&id)?
         .ok_or_else(|| AppError::NotFound(format!("prognosomgången {id} finns inte")))?;
-    let details = store.forecast_line_details(&id)?;
-    let lines: Vec<ForecastLine> = details.iter().map(|d| d.line.clone()).collect();
-    let org = store.organisation()?;
-    let tree = round_tree(&org, round.cutoff_month(), &lines);
     if let Some(n) = node {
-        if !tree.contains(n) && !lines.iter().any(|l| l.node == n) {
-            return Err(AppError::NotFound(format!(
-                "noden {n} finns inte i organisationen {}",
-                round.cutoff_month()
-            )));
-        }
+        let nodes = store.forecast_line_nodes(&id)?;
+        let org = store.organisation()?;
+        let tree = round_tree_of(&org, round.cutoff_month(), nodes.iter().map(String::as_str));
+        return node_view(store, info, &tree, n);
     }
+    let details = store.forecast_line_details(&id)?;
+    let org = store.organisation()?;
+    let lines: Vec<ForecastLine> = details.iter().map(|d| d.line.clone()).collect();
+    let tree = round_tree(&org, round.cutoff_month(), &lines);
+    Ok(view_of(info, &tree, details, None))
+}
+
+/// One node of a round and what is under it, rolled up along the round's tree (as
+/// [`crate::auth::round_tree`] gives it), reading only the lines of the node and the nodes
+/// under it: a unit's sheet costs one unit's rows, not the round's. Fails with
+/// [`AppError::NotFound`] for a node that is neither in the tree nor carries lines.
+pub fn node_view(
+    store: &dyn Backend,
+    info: delar_store::RoundInfo,
+    tree: &OrgTree,
+    node: &str,
+) -> Result<RoundView> {
+    let id = info.round.id();
+    let mut codes: Vec<&str> = vec![node];
+    codes.extend(tree.descendants(node).iter().map(|n| n.code.as_str()));
+    let details = store.forecast_node_details(&id, &codes)?;
+    if !tree.contains(node) && details.is_empty() {
+        return Err(AppError::NotFound(format!(
+            "noden {node} finns inte i organisationen {}",
+            info.round.cutoff_month()
+        )));
+    }
+    Ok(view_of(info, tree, details, Some(node)))
+}
+
+/// The view of `details` (the round's lines, or those under `node`) along `tree`.
+fn view_of(
+    info: delar_store::RoundInfo,
+    tree: &OrgTree,
+    details: Vec<delar_store::LineDetail>,
+    node: Option<&str>,
+) -> RoundView {
+    let lines: Vec<ForecastLine> = details.iter().map(|d| d.line.clone()).collect();
     let ancestors =
         |n: &str| -> Vec<String> { tree.ancestors(n).iter().map(|a| a.code.clone()).collect() };
     let totals = delar_forecast::roll_up(&lines, ancestors);
@@ -1356,11 +1398,11 @@ pub fn round_view(store: &dyn Backend, round: &Round, node: Option<&str>) -> Res
             }
         })
         .collect();
-    Ok(RoundView {
+    RoundView {
         info,
         nodes,
         details,
-    })
+    }
 }
 
 /// The bridge between two rounds per committee: previous and current forecast, and the

@@ -83,11 +83,7 @@ fn letter(col: u16) -> char {
 
 /// The lines of `node` in the round, in computation order.
 fn node_lines(store: &dyn Backend, round: &str, node: &str) -> Result<Vec<LineDetail>> {
-    Ok(store
-        .forecast_line_details(round)?
-        .into_iter()
-        .filter(|d| d.line.node == node)
-        .collect())
+    Ok(store.forecast_node_details(round, &[node])?)
 }
 
 /// The sheet of `node` in `round` as a workbook, for a person who may read it. `now` is the

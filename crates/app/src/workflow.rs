@@ -15,7 +15,7 @@
 //! locked for those who may not review it ([`save_line`]); a locked round refuses everything.
 
 use crate::auth::{authorize, Access, Action, Authorized, Role};
-use crate::forecast::{round_view, NodeView};
+use crate::forecast::{node_view, round_view, NodeView};
 use crate::{fail, AppError, Result};
 use delar_core::{Amount, Round, Unit};
 use delar_forecast::Method;
@@ -39,6 +39,30 @@ pub fn may_lock(store: &dyn Backend, user: &str, round: &Round) -> Result<bool> 
     Ok(access.may(&tree, &top, Action::Lock))
 }
 
+/// The refusal of a change in a locked round for a person in the web application: which
+/// round, when and by whom it was locked, and what to do there (the store's
+/// [`delar_store::locked_message`] names the command that computes the next round, which a
+/// unit manager in the browser cannot run).
+pub fn locked_for_web(info: &delar_store::RoundInfo) -> String {
+    let id = info.round.id();
+    let at = info.locked_at.as_deref().map(|t| t.get(..10).unwrap_or(t));
+    let when = match (at, info.locked_by.as_deref()) {
+        (Some(at), Some(by)) => format!(" (låst {at} av {by})"),
+        (Some(at), None) => format!(" (låst {at})"),
+        (None, Some(by)) => format!(" (låst av {by})"),
+        (None, None) => String::new(),
+    };
+    let next = match delar_store::next_round(&id) {
+        Some(n) => format!("nästa prognosomgång, {n}"),
+        None => "nästa prognosomgång".to_string(),
+    };
+    format!(
+        "prognosomgången {id} är låst{when}; en låst omgång och dess rapport ändras inte. Gör \
+         ändringen i {next}, i stället: välj den på startsidan när ekonomen har öppnat den, \
+         eller be ekonomen ta med ändringen där."
+    )
+}
+
 /// Lock `round` as `user` (who needs the lock on the round's top node): every later change
 /// and transition is refused. Locking a locked round is refused with who locked it and when.
 pub fn lock_round(store: &mut dyn Backend, user: &str, round: &Round) -> Result<()> {
@@ -51,14 +75,7 @@ pub fn lock_round(store: &mut dyn Backend, user: &str, round: &Round) -> Result<
     })?;
     authorize(store, user, round, &top, Action::Lock)?;
     if info.status == RoundStatus::Locked {
-        fail!(
-            "{}",
-            delar_store::locked_message(
-                &round.id(),
-                info.locked_at.as_deref(),
-                info.locked_by.as_deref()
-            )
-        );
+        fail!("{}", locked_for_web(&info));
     }
     store.lock_round(&round.id(), user)?;
     Ok(())
@@ -205,18 +222,10 @@ pub fn change_state(
     let auth = authorize(store, user, round, node, step.action())?;
     let id = round.id();
     if auth.round.status == RoundStatus::Locked {
-        return Err(AppError::Invalid(delar_store::locked_message(
-            &id,
-            auth.round.locked_at.as_deref(),
-            auth.round.locked_by.as_deref(),
-        )));
+        return Err(AppError::Invalid(locked_for_web(&auth.round)));
     }
     check_comment(comment)?;
-    let details: Vec<LineDetail> = store
-        .forecast_line_details(&id)?
-        .into_iter()
-        .filter(|d| d.line.node == node)
-        .collect();
+    let details: Vec<LineDetail> = store.forecast_node_details(&id, &[node])?;
     if details.is_empty() {
         fail!(
             "{node} har inga egna prognosrader i {id}; skicka in, godkänn eller skicka tillbaka \
@@ -278,19 +287,27 @@ pub fn change_state(
 /// it): refused in a locked round, and for those who may not review the node while it is
 /// submitted or approved.
 pub fn check_editable(store: &dyn Backend, auth: &Authorized, node: &str) -> Result<()> {
-    let id = auth.round.round.id();
-    if auth.round.status == RoundStatus::Locked {
-        return Err(AppError::Invalid(delar_store::locked_message(
-            &id,
-            auth.round.locked_at.as_deref(),
-            auth.round.locked_by.as_deref(),
-        )));
+    let may_review = auth.access.may(&auth.tree, node, Action::Review);
+    editable_now(store, &auth.round, node, may_review)
+}
+
+/// [`check_editable`] on the round as `info` holds it, for a person who may (or may not)
+/// review the node.
+fn editable_now(
+    store: &dyn Backend,
+    info: &delar_store::RoundInfo,
+    node: &str,
+    may_review: bool,
+) -> Result<()> {
+    let id = info.round.id();
+    if info.status == RoundStatus::Locked {
+        return Err(AppError::Invalid(locked_for_web(info)));
     }
     let state = store.workflow_state(&id, node)?;
     if matches!(
         state.state,
         WorkflowState::Submitted | WorkflowState::Approved
-    ) && !auth.access.may(&auth.tree, node, Action::Review)
+    ) && !may_review
     {
         fail!(
             "prognosen för {node} är {} och kan inte ändras; återkalla den först (om den inte \
@@ -325,6 +342,18 @@ pub enum Saved {
     Changed(i64),
 }
 
+/// A line as its sheet shows it: `SN41, Köp av verksamhet` (the kontogrupp's name; the code
+/// for a line whose group has none, such as an account).
+fn line_label(store: &dyn Backend, node: &str, group: &str) -> String {
+    let name = store.account_mapping().ok().and_then(|m| {
+        m.groups()
+            .iter()
+            .find(|g| g.code == group)
+            .map(|g| g.name.clone())
+    });
+    format!("{node}, {}", name.as_deref().unwrap_or(group))
+}
+
 /// Save one line of a node's sheet: a manual amount (with its mandatory comment), another
 /// method (with its comment) or a comment alone, based on the version the form was built
 /// from (a stale version is refused with the store's message naming who changed the line and
@@ -337,15 +366,54 @@ pub fn save_line(
     node: &str,
     input: &LineInput<'_>,
 ) -> Result<Saved> {
+    let prepared = prepare_save(&*store, user, round, node, input)?;
+    apply_save(store, user, &prepared)
+}
+
+/// A line's save checked and ready to be written ([`prepare_save`], then [`apply_save`]).
+#[derive(Clone, Debug)]
+pub struct PreparedSave {
+    round: String,
+    node: String,
+    group: String,
+    version: i64,
+    may_review: bool,
+    change: Option<Change>,
+}
+
+/// What a save changes on a line (`None` in [`PreparedSave`]: nothing).
+#[derive(Clone, Debug)]
+enum Change {
+    Amount(Amount, String),
+    Method(Method, String),
+    Comment(String),
+}
+
+/// The part of [`save_line`] that only reads: who may, the round's lock, the node's state,
+/// the line as stored and what the form asks for, checked; refused as [`save_line`] refuses.
+/// A front end runs it beside other requests and lets [`apply_save`] write.
+pub fn prepare_save(
+    store: &dyn Backend,
+    user: &str,
+    round: &Round,
+    node: &str,
+    input: &LineInput<'_>,
+) -> Result<PreparedSave> {
     let auth = authorize(store, user, round, node, Action::Edit)?;
     let id = round.id();
     // A locked round refuses every save, also one that would change nothing: the person must
     // learn that the round is closed rather than see "saved".
     check_editable(store, &auth, node)?;
+    let prepared = |change| PreparedSave {
+        round: id.clone(),
+        node: node.to_string(),
+        group: input.group.to_string(),
+        version: input.version,
+        may_review: auth.access.may(&auth.tree, node, Action::Review),
+        change,
+    };
     let detail = store
-        .forecast_line_details(&id)?
-        .into_iter()
-        .find(|d| d.line.node == node && d.line.group == input.group)
+        .forecast_line_detail(&id, node, input.group)?
         .ok_or_else(|| {
             AppError::NotFound(format!(
                 "raden {node}:{} finns inte i {id}; ladda om sidan",
@@ -355,58 +423,81 @@ pub fn save_line(
     let comment = input.comment.trim();
     check_comment(comment)?;
     let amount = input.amount.trim();
-    let where_ = format!("{node}:{}", input.group);
+    // Only a refusal names the line, by its kontogrupp's name as the sheet shows it.
+    let where_ = || line_label(store, node, input.group);
     let edit = if !amount.is_empty() {
         let a = Amount::parse_swedish_in(amount, Unit::Tkr).map_err(|e| {
             AppError::Invalid(format!(
-                "beloppet på raden {where_} kan inte läsas: {e}; skriv det i tkr, till exempel \
-                 1 234,5 eller −12"
+                "beloppet på raden {} kan inte läsas: {e}; skriv det i tkr, till exempel \
+                 1 234,5 eller −12",
+                where_()
             ))
         })?;
         if comment.is_empty() {
             fail!(
-                "skriv en kommentar som förklarar det manuella beloppet på raden {where_} (den \
-                 kommer med i rapporten)"
+                "skriv en kommentar som förklarar det manuella beloppet på raden {} (den \
+                 kommer med i rapporten)",
+                where_()
             );
         }
         if detail.manual && a == detail.line.base && Some(comment) == detail.line.comment.as_deref()
         {
-            return Ok(Saved::Unchanged);
+            return Ok(prepared(None));
         }
-        LineEdit::Amount {
-            amount: a,
-            comment,
-            kind: CommentKind::Report,
-        }
+        Change::Amount(a, comment.to_string())
     } else if !input.method.trim().is_empty() && input.method.trim() != detail.line.method.code() {
         let m = Method::from_code(input.method.trim())
             .filter(|m| *m != Method::Manual)
             .ok_or_else(|| {
                 AppError::Invalid(format!(
-                    "metoden \"{}\" finns inte; välj en metod i listan på raden {where_}",
-                    input.method.trim()
+                    "metoden \"{}\" finns inte; välj en metod i listan på raden {}",
+                    input.method.trim(),
+                    where_()
                 ))
             })?;
         if comment.is_empty() {
             fail!(
-                "skriv en kommentar som förklarar varför raden {where_} ska använda metoden {}",
+                "skriv en kommentar som förklarar varför raden {} ska använda metoden {}",
+                where_(),
                 m.name().to_lowercase()
             );
         }
-        LineEdit::Method {
-            method: m,
+        Change::Method(m, comment.to_string())
+    } else if comment != detail.line.comment.as_deref().unwrap_or("").trim() {
+        Change::Comment(comment.to_string())
+    } else {
+        return Ok(prepared(None));
+    };
+    Ok(prepared(Some(edit)))
+}
+
+/// The part of [`save_line`] that writes: the round's lock and the node's state are checked
+/// again (they may have changed since [`prepare_save`]), then the line is changed in one
+/// transaction based on the version the form was built from, so a line changed in between
+/// is refused, never overwritten ([`StoreError::Conflict`](delar_store::StoreError)).
+pub fn apply_save(store: &mut dyn Backend, user: &str, p: &PreparedSave) -> Result<Saved> {
+    let info = store
+        .forecast_round(&p.round)?
+        .ok_or_else(|| AppError::NotFound(format!("prognosomgången {} finns inte", p.round)))?;
+    editable_now(&*store, &info, &p.node, p.may_review)?;
+    let edit = match &p.change {
+        None => return Ok(Saved::Unchanged),
+        Some(Change::Amount(a, comment)) => LineEdit::Amount {
+            amount: *a,
             comment,
             kind: CommentKind::Report,
-        }
-    } else if comment != detail.line.comment.as_deref().unwrap_or("").trim() {
-        LineEdit::Comment {
-            text: comment,
+        },
+        Some(Change::Method(m, comment)) => LineEdit::Method {
+            method: *m,
+            comment,
             kind: CommentKind::Report,
-        }
-    } else {
-        return Ok(Saved::Unchanged);
+        },
+        Some(Change::Comment(text)) => LineEdit::Comment {
+            text,
+            kind: CommentKind::Report,
+        },
     };
-    let e = store.edit_line(&id, node, input.group, edit, Some(input.version), user)?;
+    let e = store.edit_line(&p.round, &p.node, &p.group, edit, Some(p.version), user)?;
     Ok(Saved::Changed(e.version))
 }
 
@@ -494,6 +585,28 @@ fn states_by_node(store: &dyn Backend, id: &str) -> Result<BTreeMap<String, Node
         .collect())
 }
 
+/// The states of the units that carry `details` (one query for a single unit's sheet).
+fn states_of(
+    store: &dyn Backend,
+    id: &str,
+    details: &[LineDetail],
+) -> Result<BTreeMap<String, NodeState>> {
+    let mut units: Vec<&str> = details.iter().map(|d| d.line.node.as_str()).collect();
+    units.sort_unstable();
+    units.dedup();
+    match units.as_slice() {
+        [] => Ok(BTreeMap::new()),
+        [one] => {
+            let s = store.workflow_state(id, one)?;
+            Ok(BTreeMap::from([(s.node.clone(), s)]))
+        }
+        _ => Ok(states_by_node(store, id)?
+            .into_iter()
+            .filter(|(n, _)| units.binary_search(&n.as_str()).is_ok())
+            .collect()),
+    }
+}
+
 /// The statuses of nodes of a round view: own state for nodes with lines, counts over units.
 fn statuses(
     auth: &Authorized,
@@ -540,8 +653,10 @@ fn statuses(
 pub fn sheet(store: &dyn Backend, user: &str, round: &Round, node: &str) -> Result<Sheet> {
     let auth = authorize(store, user, round, node, Action::Read)?;
     let id = round.id();
-    let view = round_view(store, round, Some(node))?;
-    let states = states_by_node(store, &id)?;
+    // Only the node and what is under it: a unit's sheet reads the unit's lines, its state
+    // and the tree, never the whole round.
+    let view = node_view(store, auth.round.clone(), &auth.tree, node)?;
+    let states = states_of(store, &id, &view.details)?;
     let all = statuses(&auth, &view.nodes, &view.details, &states);
     let mut me = None;
     let mut children = Vec::new();
@@ -1114,6 +1229,33 @@ pub(crate) mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("är låst"), "{e}");
+        // The web's people are told what to do in the web, not which command to run.
+        assert!(
+            e.contains("nästa prognosomgång, 2025-B") && e.contains("startsidan"),
+            "{e}"
+        );
+        assert!(!e.contains("delar ") && !e.contains("--round"), "{e}");
+        let d = s
+            .forecast_line_details("2025-P2")
+            .unwrap()
+            .into_iter()
+            .find(|d| d.line.node == "SN41")
+            .unwrap();
+        let input = LineInput {
+            group: &d.line.group,
+            version: d.version,
+            amount: "",
+            method: "",
+            comment: "Ny kommentar.",
+        };
+        let e = save_line(&mut s, "ekonom-sn", &r, "SN41", &input)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("är låst (låst ") && e.contains("av ekonom)"),
+            "{e}"
+        );
+        assert!(!e.contains("delar ") && !e.contains("--round"), "{e}");
     }
 
     #[test]
@@ -1196,7 +1338,18 @@ pub(crate) mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(e.contains(&format!("SN41:{}", d.line.group)), "{e}");
+        // The line is named as the sheet shows it: by its kontogrupp's name, not its code.
+        let name = s
+            .account_mapping()
+            .unwrap()
+            .groups()
+            .iter()
+            .find(|g| g.code == d.line.group)
+            .map(|g| g.name.clone())
+            .unwrap();
+        assert_ne!(name, d.line.group);
+        assert!(e.contains(&format!("raden SN41, {name} ")), "{e}");
+        assert!(!e.contains(&d.line.group), "{e}");
         assert!(e.contains("tkr"), "{e}");
         let long = "å".repeat(10_000);
         let e = save_line(

@@ -63,6 +63,10 @@ pub enum BenchWhat {
         /// Hur länge, i sekunder.
         #[arg(long, default_value_t = 60)]
         sekunder: u64,
+        /// Fler sidor som varje person läser efter prognosbladet, i varje varv:
+        /// ETIKETT=/väg/{omgång}/{nod} eller bara sökvägen; flera med komma eller upprepat.
+        #[arg(long, value_name = "SIDA")]
+        sidor: Vec<String>,
     },
     /// Importera en SIE-fil till en ny databas.
     Import {
@@ -163,8 +167,10 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
             round,
             anvandare,
             sekunder,
+            sidor,
         } => {
-            crate::bench_web::run(&db, round.as_deref(), anvandare.max(1), sekunder)?;
+            let pages = crate::bench_web::pages(&sidor)?;
+            crate::bench_web::run(&db, round.as_deref(), anvandare.max(1), sekunder, &pages)?;
         }
         BenchWhat::Forecast { db, round } => {
             let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;

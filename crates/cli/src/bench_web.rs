@@ -1,10 +1,11 @@
 //! `delar bench web`: the web application under load. The server runs in this process on a
 //! free loopback port over the given database; each of N simulated unit managers logs in
 //! (not measured: Argon2 is slow on purpose), then, until the time is up, reads its sheet and
-//! saves one of its own lines with the version the page showed, over a kept-alive HTTP/1.1
-//! connection. Reported: requests per second, p50/p99/max latency per kind, errors (any
-//! unexpected status or I/O failure) and lost updates (a line whose stored amount is not the
-//! last amount its user was told was saved), checked in the database afterwards.
+//! the other pages of [`PAGES`] (and `--sidor`) and saves one of its own lines with the
+//! version the sheet showed, over a kept-alive HTTP/1.1 connection. Reported: requests per
+//! second, p50/p95/p99/max latency per page and for the saves, errors (any unexpected status
+//! or I/O failure) and lost updates (a line whose stored amount is not the last amount its
+//! user was told was saved), checked in the database afterwards.
 
 use crate::out::{count, decimal};
 use anyhow::{anyhow, bail, Result};
@@ -14,6 +15,84 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The pages every simulated person reads in each round of the loop, in order, as (label,
+/// path): `{omgång}` and `{nod}` in the path become the round and the person's unit. The sheet
+/// comes first (the save takes the line's version from it). A page built later is measured
+/// by adding its line here (e.g. `("målsidan", "/mal/{omgång}/{nod}")`) or, without a new
+/// build, with `--sidor`.
+pub const PAGES: &[(&str, &str)] = &[("bladet", "/prognos/{omgång}/{nod}")];
+
+/// A page to read: its label in the report and its path with `{omgång}` and `{nod}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// The label in the report.
+    pub label: String,
+    /// The path, with `{omgång}` and `{nod}` (also written `{omgang}`).
+    pub path: String,
+}
+
+impl Page {
+    /// A page from `--sidor`: `ETIKETT=/väg/{omgång}/{nod}` or just the path (its label is
+    /// then the path's first part). Refused with a Swedish message unless the path starts
+    /// with `/`.
+    pub fn parse(s: &str) -> Result<Page> {
+        let s = s.trim();
+        let (label, path) = match s.split_once('=') {
+            Some((l, p)) if !l.contains('/') => (l.trim().to_string(), p.trim().to_string()),
+            _ => (String::new(), s.to_string()),
+        };
+        if !path.starts_with('/') {
+            bail!(
+                "sidan \"{s}\" i --sidor är ingen sökväg; skriv till exempel \
+                 --sidor \"målsidan=/mal/{{omgång}}/{{nod}}\""
+            );
+        }
+        let label = if label.is_empty() {
+            path.trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        } else {
+            label
+        };
+        Ok(Page { label, path })
+    }
+
+    /// The path for a round and a unit (both URL-encoded).
+    fn url(&self, round: &str, node: &str) -> String {
+        self.path
+            .replace("{omgång}", &url_part(round))
+            .replace("{omgang}", &url_part(round))
+            .replace("{nod}", &url_part(node))
+    }
+}
+
+/// The pages to read: [`PAGES`], then `extra` (from `--sidor`), each label once.
+pub fn pages(extra: &[String]) -> Result<Vec<Page>> {
+    let mut out: Vec<Page> = PAGES
+        .iter()
+        .map(|(label, path)| Page {
+            label: label.to_string(),
+            path: path.to_string(),
+        })
+        .collect();
+    for e in extra.iter().flat_map(|e| e.split(',')) {
+        if e.trim().is_empty() {
+            continue;
+        }
+        let mut p = Page::parse(e)?;
+        let base = p.label.clone();
+        let mut n = 2;
+        while out.iter().any(|o| o.label == p.label) {
+            p.label = format!("{base} {n}");
+            n += 1;
+        }
+        out.push(p);
+    }
+    Ok(out)
+}
 
 /// One kept-alive HTTP/1.1 connection with a session cookie.
 struct Http {
@@ -210,7 +289,8 @@ struct Person {
 /// What one person measured.
 #[derive(Default)]
 struct Tally {
-    reads: Vec<u32>,
+    /// Per page (in the order of the pages), the time of each read in µs.
+    reads: Vec<Vec<u32>>,
     saves: Vec<u32>,
     errors: Vec<String>,
     /// The last amount (tkr) each of its lines was saved with, as the server confirmed.
@@ -220,12 +300,16 @@ struct Tally {
 fn work(
     addr: SocketAddr,
     round: &str,
+    pages: &[Page],
     p: &Person,
     index: usize,
     start_at: Instant,
     end_at: Instant,
 ) -> Tally {
-    let mut t = Tally::default();
+    let mut t = Tally {
+        reads: vec![Vec::new(); pages.len()],
+        ..Tally::default()
+    };
     let mut http = Http::new(addr);
     let login = form_encode(&[("anvandare", &p.user), ("losenord", "demo")]);
     match http.request("POST", "/logga-in", Some(&login)) {
@@ -247,27 +331,41 @@ fn work(
     }
     let sheet = format!("/prognos/{}/{}", url_part(round), url_part(&p.node));
     let save_path = format!("{sheet}/rad");
+    let urls: Vec<String> = pages.iter().map(|pg| pg.url(round, &p.node)).collect();
     let mut n: i64 = 0;
-    while Instant::now() < end_at {
-        let t0 = Instant::now();
-        let page = match http.request("GET", &sheet, None) {
-            Ok(r) if r.status == 200 => r,
-            Ok(r) => {
-                t.errors.push(format!("{} {sheet}: {}", p.user, r.status));
-                continue;
+    'rounds: while Instant::now() < end_at {
+        // The sheet's body (for the line's version) from the reads of this round.
+        let mut body = None;
+        for (i, url) in urls.iter().enumerate() {
+            let t0 = Instant::now();
+            match http.request("GET", url, None) {
+                Ok(r) if r.status == 200 => {
+                    t.reads[i].push(t0.elapsed().as_micros() as u32);
+                    if *url == sheet {
+                        body = Some(r.body);
+                    }
+                }
+                Ok(r) => {
+                    t.errors.push(format!("{} {url}: {}", p.user, r.status));
+                    continue 'rounds;
+                }
+                Err(e) => {
+                    t.errors.push(format!("{} {url}: {e}", p.user));
+                    continue 'rounds;
+                }
             }
-            Err(e) => {
-                t.errors.push(format!("{} {sheet}: {e}", p.user));
-                continue;
-            }
+        }
+        let Some(page_body) = body else {
+            t.errors
+                .push(format!("{}: bladet {sheet} lästes inte (PAGES)", p.user));
+            break;
         };
-        t.reads.push(t0.elapsed().as_micros() as u32);
         if p.groups.is_empty() {
             continue;
         }
         n += 1;
         let group = &p.groups[(n as usize) % p.groups.len()];
-        let Some(version) = version_on_page(&page.body, group) else {
+        let Some(version) = version_on_page(&page_body, group) else {
             t.errors
                 .push(format!("{} {sheet}: raden {group} saknas på sidan", p.user));
             continue;
@@ -309,8 +407,18 @@ fn pct(sorted: &[u32], p: f64) -> f64 {
     sorted[i] as f64 / 1000.0
 }
 
-/// Run the benchmark: `users` people for `seconds` on `db` (changed: run it on a copy).
-pub fn run(db: &str, round: Option<&str>, users: usize, seconds: u64) -> Result<()> {
+/// Run the benchmark: `users` people for `seconds` on `db` (changed: run it on a copy), each
+/// reading `pages` ([`pages`]) and saving a line in every round of its loop.
+pub fn run(
+    db: &str,
+    round: Option<&str>,
+    users: usize,
+    seconds: u64,
+    pages: &[Page],
+) -> Result<()> {
+    if pages.first().map(|p| p.path.as_str()) != Some(PAGES[0].1) {
+        bail!("bladet ({}) måste vara den första sidan", PAGES[0].1);
+    }
     let store = crate::db::open(db)?;
     let rounds = store.forecast_rounds()?;
     let info = match round {
@@ -387,11 +495,13 @@ pub fn run(db: &str, round: Option<&str>, users: usize, seconds: u64) -> Result<
     let start_at = Instant::now() + Duration::from_secs(2 + users as u64 / 5);
     let end_at = start_at + Duration::from_secs(seconds);
     let round_arc = Arc::new(round_id.clone());
+    let pages_arc: Arc<Vec<Page>> = Arc::new(pages.to_vec());
     let handles: Vec<_> = (0..users)
         .map(|i| {
             let people = Arc::clone(&people);
             let round = Arc::clone(&round_arc);
-            std::thread::spawn(move || work(addr, &round, &people[i], i, start_at, end_at))
+            let pages = Arc::clone(&pages_arc);
+            std::thread::spawn(move || work(addr, &round, &pages, &people[i], i, start_at, end_at))
         })
         .collect();
     let mut tallies = Vec::new();
@@ -401,12 +511,23 @@ pub fn run(db: &str, round: Option<&str>, users: usize, seconds: u64) -> Result<
     let elapsed = start_at.elapsed().as_secs_f64().min(seconds as f64 + 30.0);
     drop(server);
 
-    let mut reads: Vec<u32> = tallies.iter().flat_map(|t| t.reads.clone()).collect();
+    let per_page: Vec<Vec<u32>> = (0..pages.len())
+        .map(|i| {
+            let mut v: Vec<u32> = tallies.iter().flat_map(|t| t.reads[i].clone()).collect();
+            v.sort_unstable();
+            v
+        })
+        .collect();
+    let reads: usize = per_page.iter().map(Vec::len).sum();
     let mut saves: Vec<u32> = tallies.iter().flat_map(|t| t.saves.clone()).collect();
     let errors: Vec<&String> = tallies.iter().flat_map(|t| &t.errors).collect();
-    reads.sort_unstable();
     saves.sort_unstable();
-    let mut all: Vec<u32> = reads.iter().chain(saves.iter()).copied().collect();
+    let mut all: Vec<u32> = per_page
+        .iter()
+        .flatten()
+        .chain(saves.iter())
+        .copied()
+        .collect();
     all.sort_unstable();
 
     // Lost updates: every line must hold the last amount its person was told was saved.
@@ -435,16 +556,29 @@ pub fn run(db: &str, round: Option<&str>, users: usize, seconds: u64) -> Result<
     }
     let wall = elapsed.max(seconds as f64).max(0.001);
     println!(
-        "anrop:          {} ({} läsningar av bladet, {} sparade rader)",
+        "anrop:          {} ({} sidläsningar, {} sparade rader)",
         count(all.len()),
-        count(reads.len()),
+        count(reads),
         count(saves.len())
     );
     println!("anrop per s:    {}", decimal(all.len() as f64 / wall, 1));
-    for (label, v) in [("alla", &all), ("läsning", &reads), ("sparande", &saves)] {
+    let mut kinds: Vec<(String, &Vec<u32>)> = vec![("alla".to_string(), &all)];
+    for (p, v) in pages.iter().zip(&per_page) {
+        kinds.push((p.label.clone(), v));
+    }
+    kinds.push(("sparande".to_string(), &saves));
+    let width = kinds
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (label, v) in kinds {
+        let pad = " ".repeat(width - label.chars().count());
         println!(
-            "{label:<9} p50 {} ms, p99 {} ms, max {} ms",
+            "{label}{pad}  {} st, p50 {} ms, p95 {} ms, p99 {} ms, max {} ms",
+            count(v.len()),
             decimal(pct(v, 0.50), 1),
+            decimal(pct(v, 0.95), 1),
             decimal(pct(v, 0.99), 1),
             decimal(pct(v, 1.0), 1)
         );
@@ -482,5 +616,25 @@ mod tests {
         assert_eq!(version_on_page(page, "Personal & löner"), Some(12));
         assert_eq!(version_on_page(page, "Intäkter"), None);
         assert_eq!(form_encode(&[("a b", "å&")]), "a%20b=%C3%A5%26");
+    }
+
+    #[test]
+    fn pages_are_the_sheet_then_those_asked_for() {
+        let p = pages(&["målsidan=/mal/{omgång}/{nod}".into()]).unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].path, "/prognos/{omgång}/{nod}");
+        assert_eq!(p[1].label, "målsidan");
+        assert_eq!(p[1].url("2025-P2", "SN 41"), "/mal/2025-P2/SN%2041");
+        let p = pages(&["/oversikt/{omgang},/mal/{omgång}/{nod}".into()]).unwrap();
+        assert_eq!(
+            p.iter().map(|p| p.label.as_str()).collect::<Vec<_>>(),
+            ["bladet", "oversikt", "mal"]
+        );
+        assert_eq!(p[1].url("2025-P2", "SN41"), "/oversikt/2025-P2");
+        // The same label twice is told apart.
+        let p = pages(&["/mal/{nod}".into(), "/mal/{omgång}/{nod}".into()]).unwrap();
+        assert_eq!(p[2].label, "mal 2");
+        let e = pages(&["mal/{nod}".into()]).unwrap_err().to_string();
+        assert!(e.contains("--sidor") && e.contains("ingen sökväg"), "{e}");
     }
 }

@@ -76,9 +76,9 @@ pub use followup::{
 pub use goalflow::{EntryKind, GoalAuditEntry, GoalRoundStore, IndicatorEntry};
 pub use goals::{GoalOverrideError, GoalStore, StoredGoalStatus};
 pub use rounds::{
-    locked_message, AuditEntry, CommentKind, ComputedLine, Edited, ForecastStore, LineChange,
-    LineDetail, LineEdit, MethodEstimate, NodeLedgerRow, ReviewNote, RoundInfo, RoundStatus,
-    SaveSummary,
+    locked_message, next_round, AuditEntry, CommentKind, ComputedLine, Edited, ForecastStore,
+    LineChange, LineDetail, LineEdit, MethodEstimate, NodeLedgerRow, ReviewNote, RoundInfo,
+    RoundStatus, SaveSummary,
 };
 pub use sqlite::SqlStore;
 

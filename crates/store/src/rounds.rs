@@ -481,6 +481,34 @@ pub trait ForecastStore {
     /// flags.
     fn forecast_line_details(&self, round: &str) -> Result<Vec<LineDetail>, StoreError>;
 
+    /// The nodes that have lines in the round, each once, sorted: what the round's
+    /// organisation tree is built from (its "Ej fördelat på enhet" leaves) without reading the
+    /// lines. Empty for a round without lines; fails for a round that does not exist.
+    fn forecast_line_nodes(&self, round: &str) -> Result<Vec<String>, StoreError>;
+
+    /// The lines of `nodes` in the round, with everything [`forecast_line_details`] gives
+    /// (adjustments, method results, flags, versions), in computation order: one node's sheet
+    /// reads only its own rows (through the `(round_id, node, grp)` index). Fails for a round
+    /// that does not exist.
+    ///
+    /// [`forecast_line_details`]: ForecastStore::forecast_line_details
+    fn forecast_node_details(
+        &self,
+        round: &str,
+        nodes: &[&str],
+    ) -> Result<Vec<LineDetail>, StoreError>;
+
+    /// One line with everything [`forecast_line_details`] gives, `None` when the round has no
+    /// such line. Fails for a round that does not exist.
+    ///
+    /// [`forecast_line_details`]: ForecastStore::forecast_line_details
+    fn forecast_line_detail(
+        &self,
+        round: &str,
+        node: &str,
+        group: &str,
+    ) -> Result<Option<LineDetail>, StoreError>;
+
     /// Change one line: another method, a manual amount, a comment, or a new adjustment (see
     /// [`LineEdit`]). With `expected`, the change is refused with [`StoreError::Conflict`]
     /// (naming who changed the line, when, and what it holds now) unless the line is still at
@@ -657,8 +685,9 @@ pub fn locked_message(round: &str, locked_at: Option<&str>, locked_by: Option<&s
     )
 }
 
-/// The round after `round`: P1 → P2 → year end → next year's P1; a month → the next month.
-fn next_round(round: &str) -> Option<String> {
+/// The round after `round`: P1 → P2 → year end → next year's P1; a month → the next month
+/// (`None` for an id that is not a round's).
+pub fn next_round(round: &str) -> Option<String> {
     use delar_core::RoundKind;
     let r = Round::parse(round).ok()?;
     let next = match r.kind {
@@ -884,17 +913,83 @@ fn read_round(conn: &Connection, id: &str) -> Result<Option<RoundInfo>, StoreErr
     row.transpose()
 }
 
+/// A round's cut-off month (one primary-key lookup); fails for a round that does not exist.
+fn round_cutoff(conn: &Connection, round: &str) -> Result<u32, StoreError> {
+    let cutoff: Option<i64> = conn
+        .prepare_cached("SELECT cutoff FROM forecast_round WHERE id = ?1")?
+        .query_row(params![round], |r| r.get(0))
+        .optional()?;
+    let c = cutoff.ok_or_else(|| missing_round(round))?;
+    u32::try_from(c)
+        .ok()
+        .filter(|c| (1..=12).contains(c))
+        .ok_or_else(|| StoreError::Corrupt(format!("brytmånaden {c} i prognosomgången {round}")))
+}
+
+/// Which lines of a round to read.
+#[derive(Clone, Copy)]
+enum Which<'a> {
+    /// Every line.
+    Round,
+    /// The lines of these nodes (found through the `(round_id, node, grp)` index).
+    Nodes(&'a [&'a str]),
+    /// One line.
+    Line(&'a str, &'a str),
+}
+
+impl Which<'_> {
+    /// The condition on `forecast_line l` after `l.round_id = ?1`, and its parameters.
+    fn condition(&self) -> (String, Vec<&str>) {
+        match self {
+            Which::Round => (String::new(), Vec::new()),
+            Which::Nodes(nodes) => {
+                let marks: Vec<String> = (0..nodes.len()).map(|i| format!("?{}", i + 2)).collect();
+                (
+                    format!(" AND l.node IN ({})", marks.join(", ")),
+                    nodes.to_vec(),
+                )
+            }
+            Which::Line(node, group) => (
+                " AND l.node = ?2 AND l.grp = ?3".to_string(),
+                vec![*node, *group],
+            ),
+        }
+    }
+}
+
 /// A round's lines with everything around them, read on `conn` (the connection, or a
 /// transaction).
 fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreError> {
-    let info = read_round(conn, round)?.ok_or_else(|| missing_round(round))?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, node, grp, method, base_ore, explanation, to_date_ore, budget_ore,
-                    budget_to_date_ore, comment, recommended, manual_ore, override_by,
-                    override_at, override_reason, review_note, version, changed_by, changed_at
-             FROM forecast_line WHERE round_id = ?1 ORDER BY position, id",
-    )?;
-    let rows = stmt.query_map(params![round], |r| {
+    read_lines_of(conn, round, Which::Round)
+}
+
+/// Some of a round's lines with everything around them (adjustments, method results,
+/// plausibility flags), in computation order: the lines, their adjustments and their method
+/// results are read with the same condition, so one node's sheet reads one node's rows.
+fn read_lines_of(
+    conn: &Connection,
+    round: &str,
+    which: Which<'_>,
+) -> Result<Vec<LineDetail>, StoreError> {
+    // The cut-off month (for the plausibility flags); the round must exist.
+    let cutoff = round_cutoff(conn, round)?;
+    if matches!(which, Which::Nodes(n) if n.is_empty()) {
+        return Ok(Vec::new());
+    }
+    let (cond, values) = which.condition();
+    let mut args: Vec<&dyn crate::db::ToSql> = vec![&round];
+    for v in &values {
+        args.push(v);
+    }
+    let args: &[&dyn crate::db::ToSql] = &args;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT l.id, l.node, l.grp, l.method, l.base_ore, l.explanation, l.to_date_ore,
+                l.budget_ore, l.budget_to_date_ore, l.comment, l.recommended, l.manual_ore,
+                l.override_by, l.override_at, l.override_reason, l.review_note, l.version,
+                l.changed_by, l.changed_at
+             FROM forecast_line l WHERE l.round_id = ?1{cond} ORDER BY l.position, l.id"
+    ))?;
+    let rows = stmt.query_map(args, |r| {
         Ok((
             r.get::<_, i64>(0)?,
             (
@@ -960,12 +1055,15 @@ fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreEr
             changed_at,
         });
     }
-    let mut stmt = conn.prepare_cached(
+    if out.is_empty() {
+        return Ok(out);
+    }
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.line_id, a.id, a.kind, a.amount_ore, a.low_ore, a.high_ore, a.comment, a.code
              FROM forecast_adjustment a JOIN forecast_line l ON l.id = a.line_id
-             WHERE l.round_id = ?1 ORDER BY a.id",
-    )?;
-    let rows = stmt.query_map(params![round], |r| {
+             WHERE l.round_id = ?1{cond} ORDER BY a.id"
+    ))?;
+    let rows = stmt.query_map(args, |r| {
         Ok((
             (
                 r.get::<_, i64>(0)?,
@@ -996,13 +1094,13 @@ fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreEr
         });
         out[i].adjustment_ids.push(id);
     }
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT e.line_id, e.method, e.full_ore, e.explanation, e.mae_ore, e.bias_ore, e.years,
                 e.replay
              FROM forecast_estimate e JOIN forecast_line l ON l.id = e.line_id
-             WHERE l.round_id = ?1",
-    )?;
-    let rows = stmt.query_map(params![round], |r| {
+             WHERE l.round_id = ?1{cond}"
+    ))?;
+    let rows = stmt.query_map(args, |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
@@ -1029,7 +1127,7 @@ fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreEr
             replay: decode_replay(&replay)?,
         });
     }
-    let m = info.round.cutoff as usize;
+    let m = cutoff as usize;
     for d in &mut out {
         d.estimates.sort_by_key(|e| e.method);
         d.flags = plausibility(&d.line, d.budget_to_date, m);
@@ -1072,9 +1170,9 @@ impl SqlStore {
         node: &str,
         group: &str,
     ) -> Result<(ForecastLine, i64), StoreError> {
-        read_lines(&self.conn, round)?
+        read_lines_of(&self.conn, round, Which::Line(node, group))?
             .into_iter()
-            .find(|d| d.line.node == node && d.line.group == group)
+            .next()
             .map(|d| (d.line, d.version))
             .ok_or_else(|| err(format!("prognosraden {node}:{group} finns inte")))
     }
@@ -1831,6 +1929,38 @@ impl ForecastStore for SqlStore {
 
     fn forecast_line_details(&self, round: &str) -> Result<Vec<LineDetail>, StoreError> {
         read_lines(&self.conn, round)
+    }
+
+    fn forecast_line_nodes(&self, round: &str) -> Result<Vec<String>, StoreError> {
+        round_cutoff(&self.conn, round)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT node FROM forecast_line WHERE round_id = ?1 ORDER BY node",
+        )?;
+        let rows = stmt.query_map(params![round], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r?);
+        }
+        Ok(out)
+    }
+
+    fn forecast_node_details(
+        &self,
+        round: &str,
+        nodes: &[&str],
+    ) -> Result<Vec<LineDetail>, StoreError> {
+        read_lines_of(&self.conn, round, Which::Nodes(nodes))
+    }
+
+    fn forecast_line_detail(
+        &self,
+        round: &str,
+        node: &str,
+        group: &str,
+    ) -> Result<Option<LineDetail>, StoreError> {
+        Ok(read_lines_of(&self.conn, round, Which::Line(node, group))?
+            .into_iter()
+            .next())
     }
 
     fn review_lines(

@@ -819,3 +819,159 @@ fn adjustment_codes_round_trip_are_unique_in_the_round_and_validated() {
     );
 }
 }
+
+both! {
+#[test]
+fn one_nodes_lines_read_alone_equal_the_same_lines_read_with_the_round() {
+    let mut s = common::store();
+    let p1 = Round::new(2025, RoundKind::P1).unwrap();
+    let r = p2();
+    // Another round with the same nodes: nothing of it may leak into P2's reads.
+    s.save_round(
+        &p1,
+        LedgerBy::Group,
+        &[computed("SN41", "kop_verksamhet", 900, 300)],
+        "anna",
+    )
+    .unwrap();
+    let lines = vec![
+        computed("SN41", "kop_verksamhet", 1000, 660),
+        computed("SN41", "personal", 400, 270),
+        computed("SN42", "kop_verksamhet", 500, 330),
+        computed("SN51", "personal", 300, 900),
+    ];
+    s.save_round(&r, LedgerBy::Group, &lines, "anna").unwrap();
+    // Changes of every kind, so that versions, overrides, comments and adjustments differ
+    // from line to line.
+    s.set_line_amount(
+        "2025-P2",
+        "SN41",
+        "personal",
+        tk(420),
+        "Två nya tjänster.",
+        CommentKind::Report,
+        "bo",
+    )
+    .unwrap();
+    s.add_adjustment(
+        "2025-P2",
+        "SN42",
+        "kop_verksamhet",
+        &Adjustment {
+            kind: AdjustmentKind::OneOff,
+            amount: tk(-5),
+            low: Some(tk(-8)),
+            high: None,
+            comment: "Återbetalning".into(),
+            code: Some("SN-J1".into()),
+        },
+        "bo",
+    )
+    .unwrap();
+    s.review_lines(
+        "2025-P2",
+        &[delar_store::ReviewNote {
+            node: "SN51".into(),
+            group: "personal".into(),
+            note: "Utfallet ligger högt.".into(),
+        }],
+        "cia",
+    )
+    .unwrap();
+
+    let all = s.forecast_line_details("2025-P2").unwrap();
+    assert_eq!(all.len(), 4);
+    assert_eq!(
+        s.forecast_line_nodes("2025-P2").unwrap(),
+        ["SN41", "SN42", "SN51"]
+    );
+    assert_eq!(s.forecast_line_nodes("2025-P1").unwrap(), ["SN41"]);
+    let of = |nodes: &[&str]| -> Vec<delar_store::LineDetail> {
+        all.iter()
+            .filter(|d| nodes.contains(&d.line.node.as_str()))
+            .cloned()
+            .collect()
+    };
+    for nodes in [
+        &["SN41"][..],
+        &["SN42"],
+        &["SN51"],
+        &["SN51", "SN41"],
+        &["SN41", "SN42", "SN51", "SN99"],
+    ] {
+        let got = s.forecast_node_details("2025-P2", nodes).unwrap();
+        assert_eq!(got, of(nodes), "{nodes:?}");
+    }
+    // What the reads carry is really there (not two empty lists that happen to agree).
+    let sn42 = s.forecast_node_details("2025-P2", &["SN42"]).unwrap();
+    assert_eq!(sn42[0].line.adjustments.len(), 1);
+    assert_eq!(sn42[0].adjustment_ids.len(), 1);
+    assert_eq!(sn42[0].estimates.len(), 4);
+    let sn41 = s.forecast_node_details("2025-P2", &["SN41"]).unwrap();
+    assert_eq!(
+        sn41.iter().map(|d| d.line.group.as_str()).collect::<Vec<_>>(),
+        ["kop_verksamhet", "personal"],
+        "computation order"
+    );
+    assert_eq!((sn41[1].version, sn41[1].manual), (2, true));
+    assert!(s.forecast_node_details("2025-P2", &[]).unwrap().is_empty());
+    assert!(s.forecast_node_details("2025-P2", &["SN99"]).unwrap().is_empty());
+    assert_eq!(
+        s.forecast_node_details("2025-P1", &["SN41"]).unwrap()[0].line.base,
+        tk(900)
+    );
+
+    for d in &all {
+        let one = s
+            .forecast_line_detail("2025-P2", &d.line.node, &d.line.group)
+            .unwrap();
+        assert_eq!(one.as_ref(), Some(d));
+    }
+    assert_eq!(
+        s.forecast_line_detail("2025-P2", "SN42", "personal").unwrap(),
+        None
+    );
+    // A round that does not exist is an error, as for the whole round's read.
+    for e in [
+        s.forecast_line_nodes("2024-P2").unwrap_err(),
+        s.forecast_node_details("2024-P2", &["SN41"]).unwrap_err(),
+        s.forecast_node_details("2024-P2", &[]).unwrap_err(),
+        s.forecast_line_detail("2024-P2", "SN41", "personal").unwrap_err(),
+    ] {
+        assert!(forecast_err(e).contains("2024-P2 finns inte"));
+    }
+
+    // One node's lines are found through the (round, node, group) index on both backends.
+    let sql = "SELECT l.id FROM forecast_line l WHERE l.round_id = ?1 AND l.node IN (?2)";
+    let plan: Vec<String> = match common::backend() {
+        common::Backend::Sqlite => {
+            let mut st = s
+                .connection()
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let rows = st
+                .query_map(delar_store::db::params!["2025-P2", "SN41"], |r| {
+                    r.get::<_, String>(3)
+                })
+                .unwrap();
+            rows.map(|r| r.unwrap()).collect()
+        }
+        common::Backend::Postgres => {
+            // The tables are tiny, so the planner would scan them; without that choice it
+            // must find an index that serves the condition.
+            s.connection()
+                .execute_batch("SET enable_seqscan = off")
+                .unwrap();
+            let mut st = s
+                .connection()
+                .prepare(&format!("EXPLAIN {}", sql.replace("?1", "'2025-P2'").replace("?2", "'SN41'")))
+                .unwrap();
+            let rows = st.query_map([], |r| r.get::<_, String>(0)).unwrap();
+            rows.map(|r| r.unwrap()).collect()
+        }
+    };
+    let plan = plan.join("\n");
+    assert!(plan.contains("INDEX") || plan.contains("Index"), "{plan}");
+    assert!(!plan.contains("SCAN l\n") && !plan.ends_with("SCAN l"), "{plan}");
+}
+}

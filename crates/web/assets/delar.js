@@ -237,7 +237,10 @@
     }
     var sent = values(form);
     var idx = form.getAttribute("data-rad");
-    var group = form.elements.grupp.value;
+    // The line as the row shows it (the kontogrupp's name), the code only without one.
+    var tr = form.closest("tr");
+    var th = tr ? tr.querySelector("th[scope=row]") : null;
+    var group = th && th.textContent.trim() ? th.textContent.trim() : form.elements.grupp.value;
     form.dataset.sparar = "1";
     form.setAttribute("aria-busy", "true");
     var body = new URLSearchParams(new FormData(form));

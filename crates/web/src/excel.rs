@@ -153,7 +153,7 @@ pub async fn upload(
     let (o, n) = (omgang.clone(), nod.clone());
     let r = st
         .pool
-        .run(move |s| {
+        .write(move |s| {
             let round = parse_round(&o)?;
             sheet_xlsx::upload(s, &user, &round, &n, &name, &bytes)
         })

@@ -174,7 +174,7 @@ pub async fn session_extend(State(st): State<AppState>, headers: HeaderMap) -> R
     let now = session::now();
     let r = st
         .pool
-        .run(move |s| delar_app::auth::session_user(s, &t, now))
+        .write(move |s| delar_app::auth::session_user(s, &t, now))
         .await;
     match r {
         Ok(Some(u)) => plain(StatusCode::OK, (u.expires_at - now).max(0).to_string()),
@@ -281,7 +281,7 @@ pub async fn login(
     let old = session::token(&headers);
     let r = st
         .pool
-        .run(move |s| {
+        .write(move |s| {
             let new = delar_app::auth::login(s, &who, &f.losenord, now)?;
             if let Some(old) = old.filter(|o| *o != new.token) {
                 delar_app::auth::logout(s, &old)?;
@@ -327,7 +327,7 @@ pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response 
         let now = session::now();
         let r = st
             .pool
-            .run(move |s| {
+            .write(move |s| {
                 let who = delar_app::auth::session_user(s, &t, now)?.map(|u| u.user);
                 delar_app::auth::logout(s, &t)?;
                 Ok(who)
@@ -510,7 +510,8 @@ struct SheetPage {
     may_edit: bool,
 }
 
-/// What a refused save typed, to be shown again, and why it was refused.
+/// What a refused save typed, to be shown again, and why it was refused (the use case's
+/// message; the sheet names the line in front of it).
 pub(crate) struct Kept {
     group: String,
     amount: String,
@@ -582,6 +583,30 @@ pub(crate) async fn sheet_page(
         view::url_encode(&id),
         view::url_encode(&nod)
     );
+    // What a save reports names the line by its kontogrupp's name, as the rows show it.
+    let name_of = |g: &str| {
+        sheet
+            .group_names
+            .get(g)
+            .cloned()
+            .unwrap_or_else(|| g.to_string())
+    };
+    let notice = match sheet
+        .lines
+        .iter()
+        .find(|d| notice == saved_notice(&d.line.group))
+    {
+        Some(d) => saved_notice(&name_of(&d.line.group)),
+        None => notice,
+    };
+    let mut error = error;
+    let mut kept = kept;
+    if let Some(k) = kept.as_mut() {
+        k.error = format!("Raden {} sparades inte: {}", name_of(&k.group), k.error);
+        if let Some((_, e)) = error.as_mut() {
+            *e = k.error.clone();
+        }
+    }
     let mut lines: Vec<LineRow> = sheet
         .lines
         .iter()
@@ -667,6 +692,11 @@ pub(crate) async fn sheet_page(
     render(&page, status)
 }
 
+/// The notice after a line is saved (the sheet shows it with the kontogrupp's name).
+fn saved_notice(line: &str) -> String {
+    format!("Raden {line} är sparad.")
+}
+
 /// The sheet's query: what a redirect after a save reports.
 #[derive(Deserialize)]
 pub struct SheetQuery {
@@ -695,7 +725,7 @@ pub async fn sheet(
         return sheet_page(&st, &viewer, omgang, nod, notice, None, None).await;
     }
     let notice = match (&q.sparat, &q.klart) {
-        (Some(g), _) => format!("Raden {g} är sparad."),
+        (Some(g), _) => saved_notice(g),
         (None, Some(step)) => match Step::parse(step) {
             Some(Step::Submit) => "Prognosen är inskickad.".into(),
             Some(Step::Recall) => "Prognosen är återkallad och kan ändras igen.".into(),
@@ -738,7 +768,10 @@ pub async fn save_line(
         f.kommentar.clone(),
         f.version,
     );
-    let r = st
+    // The checks only read and run beside other requests; only the change itself waits for
+    // the store's single writer (where the lock and the node's state are checked again and
+    // the version decides).
+    let prepared = st
         .pool
         .run(move |s| {
             let round = parse_round(&o)?;
@@ -749,9 +782,16 @@ pub async fn save_line(
                 method: &method,
                 comment: &comment,
             };
-            wf::save_line(s, &user, &round, &n, &input)
+            wf::prepare_save(s, &user, &round, &n, &input)
         })
         .await;
+    let r = match prepared {
+        Ok(p) => {
+            let user = viewer.user.clone();
+            st.pool.write(move |s| wf::apply_save(s, &user, &p)).await
+        }
+        Err(e) => Err(e),
+    };
     match r {
         Ok(_) => Redirect::to(&format!(
             "/prognos/{}/{}?sparat={}",
@@ -765,14 +805,14 @@ pub async fn save_line(
         }
         Err(e) => {
             let status = status_of(&e);
-            let msg = format!("Raden {} sparades inte: {e}", f.grupp);
+            // The sheet puts "Raden <kontogrupp> sparades inte: " in front.
             let kept = Kept {
                 field: refused_field(&e, &f),
                 group: f.grupp,
                 amount: f.belopp,
                 method: f.metod,
                 comment: f.kommentar,
-                error: msg.clone(),
+                error: e.to_string(),
             };
             sheet_page(
                 &st,
@@ -780,7 +820,7 @@ pub async fn save_line(
                 omgang,
                 nod,
                 String::new(),
-                Some((status, msg)),
+                Some((status, String::new())),
                 Some(kept),
             )
             .await
@@ -818,7 +858,7 @@ pub async fn change_state(
     let comment = f.kommentar.clone();
     let r = st
         .pool
-        .run(move |s| {
+        .write(move |s| {
             let round = parse_round(&o)?;
             wf::change_state(s, &user, &round, &n, step, seen, &comment)
         })
@@ -869,7 +909,7 @@ pub async fn lock_round(
     let o = omgang.clone();
     let r = st
         .pool
-        .run(move |s| {
+        .write(move |s| {
             let round = parse_round(&o)?;
             wf::lock_round(s, &user, &round)
         })

@@ -5,6 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::response::{IntoResponse, Redirect, Response};
+use delar_app::auth::SessionPeek;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "delar_session";
@@ -65,11 +66,26 @@ impl FromRequestParts<AppState> for Viewer {
         let found = match token(&parts.headers) {
             Some(t) => {
                 let now = now();
-                state
-                    .pool
-                    .run(move |s| delar_app::auth::session_user(s, &t, now))
-                    .await
-                    .map_err(|e| crate::pages::error_page(&e, None))?
+                let fail = |e: delar_app::AppError| crate::pages::error_page(&e, None);
+                // Most requests only read the session; ending it or moving its end (once a
+                // minute) waits for the store's single writer.
+                let peek = {
+                    let t = t.clone();
+                    state
+                        .pool
+                        .run(move |s| delar_app::auth::peek_session(s, &t, now))
+                        .await
+                        .map_err(fail)?
+                };
+                match peek {
+                    SessionPeek::Missing => None,
+                    SessionPeek::Valid(u) => Some(u),
+                    SessionPeek::NeedsWrite => state
+                        .pool
+                        .write(move |s| delar_app::auth::session_user(s, &t, now))
+                        .await
+                        .map_err(fail)?,
+                }
             }
             None => None,
         };

@@ -260,6 +260,14 @@ async fn the_sheet_shows_lines_in_swedish_and_saves_amounts_with_totals_recomput
     let total: Amount = after.iter().map(|d| d.line.full_year()).sum();
     let page = app.get(&r.header("location"), Some(&cookie)).await;
     assert!(page.body.contains("är sparad"), "{}", page.body);
+    // Named as the row shows it: the kontogrupp's name, not its code.
+    let name = group_name(&app.store(), &d.line.group);
+    assert_ne!(name, d.line.group);
+    assert!(
+        page.body.contains(&format!("Raden {name} är sparad.")),
+        "{}",
+        page.body
+    );
     assert!(
         page.body.contains(&format!(
             "<td class=\"tal\">{}</td>",
@@ -274,6 +282,17 @@ async fn the_sheet_shows_lines_in_swedish_and_saves_amounts_with_totals_recomput
     assert_eq!(up.status, StatusCode::OK);
     assert!(up.body.contains("href=\"/prognos/2025-P2/SN41\""));
     assert!(up.body.contains(&total.format(Unit::Tkr, 0)));
+}
+
+/// A kontogrupp's name (as the sheet shows the line).
+fn group_name(s: &dyn delar_store::Backend, code: &str) -> String {
+    s.account_mapping()
+        .unwrap()
+        .groups()
+        .iter()
+        .find(|g| g.code == code)
+        .map(|g| g.name.clone())
+        .unwrap_or_else(|| panic!("kontogruppen {code}"))
 }
 
 #[tokio::test]
@@ -312,6 +331,12 @@ async fn a_stale_save_is_refused_naming_the_other_person_and_keeping_the_input()
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains("sparades inte"), "{}", r.body);
+    let name = group_name(&app.store(), &d.line.group);
+    assert!(
+        r.body.contains(&format!("Raden {name} sparades inte")),
+        "the kontogrupp's name: {}",
+        r.body
+    );
     assert!(r.body.contains("ekonom-sn"), "names who: {}", r.body);
     assert!(r.body.contains("500"), "the value now stored");
     assert!(
