@@ -218,6 +218,7 @@ fn session_cookie_attributes() {
     let secure = delar_web::router(delar_web::Config {
         db: app.db.clone(),
         secure_cookies: true,
+        oidc: None,
     });
     let res = r
         .block_on(tower::ServiceExt::oneshot(
