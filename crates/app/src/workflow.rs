@@ -412,6 +412,14 @@ pub fn prepare_save(
         may_review: auth.access.may(&auth.tree, node, Action::Review),
         change,
     };
+    // A kontogrupp code with control characters is no line (and PostgreSQL refuses a NUL in
+    // a query's text): not found, before the store is asked.
+    if input.group.chars().any(char::is_control) {
+        return Err(AppError::NotFound(format!(
+            "raden {node}:{} finns inte i {id}; ladda om sidan",
+            input.group.escape_default()
+        )));
+    }
     let detail = store
         .forecast_line_detail(&id, node, input.group)?
         .ok_or_else(|| {

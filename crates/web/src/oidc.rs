@@ -745,6 +745,15 @@ pub async fn callback(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_router_serves_the_callback_path() {
+        let lib = include_str!("lib.rs");
+        assert!(
+            lib.contains(&format!(".route(\"{CALLBACK_PATH}\", get(oidc::callback))")),
+            "the router's callback route must be CALLBACK_PATH"
+        );
+    }
+
     use super::*;
 
     const GOOD: &str = r#"
