@@ -477,6 +477,15 @@ pub trait ForecastStore {
     /// The round's lines with their adjustments, in computation order (organisation order).
     fn forecast_lines(&self, round: &str) -> Result<Vec<ForecastLine>, StoreError>;
 
+    /// The lines of `nodes` in the round with their adjustments, in computation order (as
+    /// [`ForecastStore::forecast_lines`] for a part of the round; the method results are not
+    /// read). Fails for a round that does not exist.
+    fn forecast_node_lines(
+        &self,
+        round: &str,
+        nodes: &[&str],
+    ) -> Result<Vec<ForecastLine>, StoreError>;
+
     /// The round's lines with recommendation, overrides, method results and plausibility
     /// flags.
     fn forecast_line_details(&self, round: &str) -> Result<Vec<LineDetail>, StoreError>;
@@ -983,16 +992,19 @@ impl Which<'_> {
 /// A round's lines with everything around them, read on `conn` (the connection, or a
 /// transaction).
 fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreError> {
-    read_lines_of(conn, round, Which::Round)
+    read_lines_of(conn, round, Which::Round, true)
 }
 
 /// Some of a round's lines with everything around them (adjustments, method results,
 /// plausibility flags), in computation order: the lines, their adjustments and their method
 /// results are read with the same condition, so one node's sheet reads one node's rows.
+/// Without `estimates` the method results (the bulk of a round: every method's replayed
+/// years) are not read, and the details have none.
 fn read_lines_of(
     conn: &Connection,
     round: &str,
     which: Which<'_>,
+    estimates: bool,
 ) -> Result<Vec<LineDetail>, StoreError> {
     // The cut-off month (for the plausibility flags); the round must exist.
     let cutoff = round_cutoff(conn, round)?;
@@ -1117,6 +1129,9 @@ fn read_lines_of(
         });
         out[i].adjustment_ids.push(id);
     }
+    if !estimates {
+        return Ok(out);
+    }
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT e.line_id, e.method, e.full_ore, e.explanation, e.mae_ore, e.bias_ore, e.years,
                 e.replay
@@ -1193,7 +1208,7 @@ impl SqlStore {
         node: &str,
         group: &str,
     ) -> Result<(ForecastLine, i64), StoreError> {
-        read_lines_of(&self.conn, round, Which::Line(node, group))?
+        read_lines_of(&self.conn, round, Which::Line(node, group), false)?
             .into_iter()
             .next()
             .map(|d| (d.line, d.version))
@@ -1992,10 +2007,23 @@ impl ForecastStore for SqlStore {
     }
 
     fn forecast_lines(&self, round: &str) -> Result<Vec<ForecastLine>, StoreError> {
-        Ok(read_lines(&self.conn, round)?
+        Ok(read_lines_of(&self.conn, round, Which::Round, false)?
             .into_iter()
             .map(|d| d.line)
             .collect())
+    }
+
+    fn forecast_node_lines(
+        &self,
+        round: &str,
+        nodes: &[&str],
+    ) -> Result<Vec<ForecastLine>, StoreError> {
+        Ok(
+            read_lines_of(&self.conn, round, Which::Nodes(nodes), false)?
+                .into_iter()
+                .map(|d| d.line)
+                .collect(),
+        )
     }
 
     fn forecast_line_details(&self, round: &str) -> Result<Vec<LineDetail>, StoreError> {
@@ -2020,7 +2048,7 @@ impl ForecastStore for SqlStore {
         round: &str,
         nodes: &[&str],
     ) -> Result<Vec<LineDetail>, StoreError> {
-        read_lines_of(&self.conn, round, Which::Nodes(nodes))
+        read_lines_of(&self.conn, round, Which::Nodes(nodes), true)
     }
 
     fn forecast_line_detail(
@@ -2029,9 +2057,11 @@ impl ForecastStore for SqlStore {
         node: &str,
         group: &str,
     ) -> Result<Option<LineDetail>, StoreError> {
-        Ok(read_lines_of(&self.conn, round, Which::Line(node, group))?
-            .into_iter()
-            .next())
+        Ok(
+            read_lines_of(&self.conn, round, Which::Line(node, group), true)?
+                .into_iter()
+                .next(),
+        )
     }
 
     fn review_lines(
