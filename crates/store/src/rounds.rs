@@ -952,6 +952,11 @@ fn round_cutoff(conn: &Connection, round: &str) -> Result<u32, StoreError> {
         .query_row(params![round], |r| r.get(0))
         .optional()?;
     let c = cutoff.ok_or_else(|| missing_round(round))?;
+    valid_cutoff(round, c)
+}
+
+/// A stored cut-off month, checked (1–12).
+fn valid_cutoff(round: &str, c: i64) -> Result<u32, StoreError> {
     u32::try_from(c)
         .ok()
         .filter(|c| (1..=12).contains(c))
@@ -1006,9 +1011,9 @@ fn read_lines_of(
     which: Which<'_>,
     estimates: bool,
 ) -> Result<Vec<LineDetail>, StoreError> {
-    // The cut-off month (for the plausibility flags); the round must exist.
-    let cutoff = round_cutoff(conn, round)?;
     if matches!(which, Which::Nodes(n) if n.is_empty()) {
+        // The round must exist.
+        round_cutoff(conn, round)?;
         return Ok(Vec::new());
     }
     let (cond, values) = which.condition();
@@ -1022,7 +1027,9 @@ fn read_lines_of(
                 l.budget_ore, l.budget_to_date_ore, l.comment, l.recommended, l.manual_ore,
                 l.override_by, l.override_at, l.override_reason, l.review_note, l.version,
                 l.changed_by, l.changed_at
-             FROM forecast_line l WHERE l.round_id = ?1{cond} ORDER BY l.position, l.id"
+                , r.cutoff
+             FROM forecast_line l JOIN forecast_round r ON r.id = l.round_id
+             WHERE l.round_id = ?1{cond} ORDER BY l.position, l.id"
     ))?;
     let rows = stmt.query_map(args, |r| {
         Ok((
@@ -1051,12 +1058,16 @@ fn read_lines_of(
                 r.get::<_, Option<String>>(17)?,
                 r.get::<_, Option<String>>(18)?,
             ),
+            r.get::<_, i64>(19)?,
         ))
     })?;
     let mut out = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
+    // The cut-off month (for the plausibility flags), with the lines.
+    let mut cutoff: Option<i64> = None;
     for row in rows {
-        let (id, a, b, (review_note, version, changed_by, changed_at)) = row?;
+        let (id, a, b, (review_note, version, changed_by, changed_at), c) = row?;
+        cutoff = Some(c);
         let line = ForecastLine {
             node: a.0,
             group: a.1,
@@ -1090,9 +1101,12 @@ fn read_lines_of(
             changed_at,
         });
     }
-    if out.is_empty() {
+    let Some(cutoff) = cutoff else {
+        // No lines: the round must still exist.
+        round_cutoff(conn, round)?;
         return Ok(out);
-    }
+    };
+    let cutoff = valid_cutoff(round, cutoff)?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.line_id, a.id, a.kind, a.amount_ore, a.low_ore, a.high_ore, a.comment, a.code
              FROM forecast_adjustment a JOIN forecast_line l ON l.id = a.line_id
@@ -2031,7 +2045,6 @@ impl ForecastStore for SqlStore {
     }
 
     fn forecast_line_nodes(&self, round: &str) -> Result<Vec<String>, StoreError> {
-        round_cutoff(&self.conn, round)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT DISTINCT node FROM forecast_line WHERE round_id = ?1 ORDER BY node",
         )?;
@@ -2039,6 +2052,10 @@ impl ForecastStore for SqlStore {
         let mut out = Vec::new();
         for r in rows {
             out.push(r?);
+        }
+        if out.is_empty() {
+            // No lines: a round without lines, or no round (asked only then).
+            round_cutoff(&self.conn, round)?;
         }
         Ok(out)
     }

@@ -277,7 +277,10 @@ async fn a_unit_manager_sees_only_their_own_units() {
     );
     let theirs = all.iter().find(|(c, _)| c == "SN41").unwrap();
     assert_eq!(own[0].1, theirs.1);
-    assert!(!own[0].1[3].is_empty(), "the change since {PREVIOUS} is shown");
+    assert!(
+        !own[0].1[3].is_empty(),
+        "the change since {PREVIOUS} is shown"
+    );
     let csv = app
         .get(&format!("/oversikt/{ROUND}.csv"), Some(&cookie))
         .await;
