@@ -314,11 +314,10 @@ fn state_allows_edit(store: &dyn Backend, round: &str, node: &str, may_review: b
         WorkflowState::Submitted | WorkflowState::Approved
     ) && !may_review
     {
-        fail!(
-            "prognosen för {node} är {} och kan inte ändras; återkalla den först (om den inte \
-             är granskad) eller be ekonomen skicka tillbaka den",
-            state.state.label()
-        );
+        return Err(AppError::Invalid(delar_store::not_editable(
+            node,
+            state.state,
+        )));
     }
     Ok(())
 }
@@ -489,15 +488,12 @@ pub fn prepare_save(
 /// transaction based on the version the form was built from, so a line changed in between
 /// is refused, never overwritten ([`StoreError::Conflict`](delar_store::StoreError)).
 ///
-/// The writer does as few round trips as it can (this is what 50 people saving at once queue
-/// for): the node's state is one read, and the round's lock is checked inside the change's
-/// transaction; only when the change is refused is the round read again, to say in the web's
-/// words that it was locked meanwhile.
+/// The write does as few round trips as it can (this is what 50 people saving at once wait
+/// for): the round's lock and the unit's state are checked inside the change's transaction
+/// ([`ForecastStore::edit_line_version`], which on PostgreSQL runs beside other saves); only
+/// when the change is refused is the round read again, to say in the web's words that it was
+/// locked meanwhile.
 pub fn apply_save(store: &mut dyn Backend, user: &str, p: &PreparedSave) -> Result<Saved> {
-    if p.change.is_none() {
-        return Ok(Saved::Unchanged);
-    }
-    state_allows_edit(&*store, &p.round, &p.node, p.may_review)?;
     let edit = match &p.change {
         None => return Ok(Saved::Unchanged),
         Some(Change::Amount(a, comment)) => LineEdit::Amount {
@@ -515,7 +511,15 @@ pub fn apply_save(store: &mut dyn Backend, user: &str, p: &PreparedSave) -> Resu
             kind: CommentKind::Report,
         },
     };
-    match store.edit_line_version(&p.round, &p.node, &p.group, edit, Some(p.version), user) {
+    match store.edit_line_version(
+        &p.round,
+        &p.node,
+        &p.group,
+        edit,
+        Some(p.version),
+        user,
+        !p.may_review,
+    ) {
         Ok(v) => Ok(Saved::Changed(v)),
         Err(e) => match store.forecast_round(&p.round)? {
             Some(info) if info.status == RoundStatus::Locked => {

@@ -38,6 +38,10 @@ use types::{FromSql, Value, ValueRef};
 /// counterpart of SQLite's single writer. The number is "DELR".
 pub const WRITE_LOCK: i64 = 0x4445_4C52;
 
+/// The advisory lock a PostgreSQL transaction holding [`WRITE_LOCK`] only shared takes before
+/// it adds an audit row (whose id is one more than the largest, as SQLite's rowid): "DELA".
+pub const AUDIT_LOCK: i64 = 0x4445_4C41;
+
 /// Which database a connection talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
@@ -460,6 +464,21 @@ impl Connection {
 
     /// Begin a write transaction; the behaviour is always immediate.
     pub fn transaction_with_behavior(&self, _b: TransactionBehavior) -> Result<Transaction<'_>> {
+        self.begin("pg_advisory_xact_lock")
+    }
+
+    /// Begin a write transaction that may run beside others of its kind: on PostgreSQL it
+    /// takes [`WRITE_LOCK`] shared (`pg_advisory_xact_lock_shared`), so such transactions run
+    /// side by side while every other write transaction (which takes it exclusively) waits
+    /// for them and they for it; on SQLite, with its single writer, it is an ordinary write
+    /// transaction. For changes that lock the rows they change (`SELECT … FOR UPDATE`) and
+    /// touch nothing another shared transaction could change in a conflicting way: a single
+    /// forecast line's save.
+    pub fn transaction_shared(&self) -> Result<Transaction<'_>> {
+        self.begin("pg_advisory_xact_lock_shared")
+    }
+
+    fn begin(&self, lock: &str) -> Result<Transaction<'_>> {
         match &self.inner {
             Inner::Sqlite(c) => c.execute_batch("BEGIN IMMEDIATE")?,
             Inner::Pg(pg) => {
@@ -468,9 +487,8 @@ impl Connection {
                 }
                 let mut client = pg.client.borrow_mut();
                 // One round trip: the two statements go as one simple query.
-                if let Err(e) = client.batch_execute(&format!(
-                    "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
-                )) {
+                if let Err(e) = client.batch_execute(&format!("BEGIN; SELECT {lock}({WRITE_LOCK})"))
+                {
                     let _ = client.batch_execute("ROLLBACK");
                     return Err(e.into());
                 }

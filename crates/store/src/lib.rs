@@ -132,7 +132,7 @@ pub use types::{
 };
 pub use users::{SessionRecord, StoredGrant, UserRecord, UserStore};
 pub use volbudget::{VolumeBudgetStore, VolumeBudgetVersion};
-pub use workflow::{NodeState, Transition, WorkflowState, WorkflowStore};
+pub use workflow::{not_editable, NodeState, Transition, WorkflowState, WorkflowStore};
 
 use delar_core::{
     AccountMapping, BudgetLine, Date, FinancialYear, OrgNode, Organisation, PeriodRange,

@@ -535,6 +535,14 @@ pub trait ForecastStore {
 
     /// One change of one line as [`ForecastStore::edit_line`], returning only the line's new
     /// version (the line is not read again): what a form that redirects after saving needs.
+    /// With `refuse_submitted`, refused when the line's unit is submitted or approved (checked
+    /// in the same transaction, so a submission cannot slip in between).
+    ///
+    /// On PostgreSQL such saves (all but an added adjustment) run side by side: the write
+    /// lock is taken shared ([`crate::db::Connection::transaction_shared`]) and the line's row
+    /// is locked, so two saves of one line still meet their versions one after the other,
+    /// and every other write (a lock of the round, a submission, a recomputation) waits for
+    /// them or they for it. On SQLite they queue as every write does.
     #[allow(clippy::too_many_arguments)]
     fn edit_line_version(
         &mut self,
@@ -544,6 +552,7 @@ pub trait ForecastStore {
         edit: LineEdit<'_>,
         expected: Option<i64>,
         user: &str,
+        refuse_submitted: bool,
     ) -> Result<i64, StoreError>;
 
     /// Several changes of lines of one round in one transaction, in order: all are made or,
@@ -788,23 +797,30 @@ fn find_line(
     node: &str,
     group: &str,
 ) -> Result<LineRow, StoreError> {
-    tx.query_row(
-        "SELECT id, method, base_ore, comment, review_note, version, changed_by, changed_at
-         FROM forecast_line WHERE round_id = ?1 AND node = ?2 AND grp = ?3",
-        params![round, node, group],
-        |r| {
-            Ok(LineRow {
-                id: r.get(0)?,
-                method: r.get(1)?,
-                base: r.get(2)?,
-                comment: r.get(3)?,
-                review_note: r.get(4)?,
-                version: r.get(5)?,
-                changed_by: r.get(6)?,
-                changed_at: r.get(7)?,
-            })
-        },
-    )
+    // On PostgreSQL the row is locked until the transaction ends, so that a save running
+    // beside this one (`edit_line_version`) sees this one's version, never the one before.
+    let sql = match tx.dialect() {
+        crate::db::Dialect::Sqlite => {
+            "SELECT id, method, base_ore, comment, review_note, version, changed_by, changed_at
+             FROM forecast_line WHERE round_id = ?1 AND node = ?2 AND grp = ?3"
+        }
+        crate::db::Dialect::Postgres => {
+            "SELECT id, method, base_ore, comment, review_note, version, changed_by, changed_at
+             FROM forecast_line WHERE round_id = ?1 AND node = ?2 AND grp = ?3 FOR UPDATE"
+        }
+    };
+    tx.query_row(sql, params![round, node, group], |r| {
+        Ok(LineRow {
+            id: r.get(0)?,
+            method: r.get(1)?,
+            base: r.get(2)?,
+            comment: r.get(3)?,
+            review_note: r.get(4)?,
+            version: r.get(5)?,
+            changed_by: r.get(6)?,
+            changed_at: r.get(7)?,
+        })
+    })
     .optional()?
     .ok_or_else(|| {
         err(format!(
@@ -881,9 +897,29 @@ fn audit(
     user: &str,
     at: &str,
 ) -> Result<(), StoreError> {
+    // PostgreSQL numbers the row as SQLite does (one more than the largest id), which needs
+    // the writers one at a time: saves that run side by side (`edit_line_version`) take the
+    // audit's own lock ([`crate::db::AUDIT_LOCK`]) for the rest of their transaction (this
+    // insert and the commit), in the same statement.
+    let pg;
+    let sql = match tx.dialect() {
+        crate::db::Dialect::Sqlite => {
+            "INSERT INTO forecast_audit (round_id, node, grp, action, old_value, new_value, user_name, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+        }
+        crate::db::Dialect::Postgres => {
+            pg = format!(
+                "INSERT INTO forecast_audit (round_id, node, grp, action, old_value, new_value,
+                     user_name, at)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+                 FROM (SELECT pg_advisory_xact_lock({})) AS l",
+                crate::db::AUDIT_LOCK
+            );
+            pg.as_str()
+        }
+    };
     tx.execute(
-        "INSERT INTO forecast_audit (round_id, node, grp, action, old_value, new_value, user_name, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        sql,
         params![
             round,
             line.map(|l| l.0),
@@ -1550,42 +1586,54 @@ fn apply_line_changes(
     open_round(&tx, round)?;
     let mut done = Vec::with_capacity(changes.len());
     for c in changes {
-        let (node, group, expected) = (c.node, c.group, c.expected);
-        let made = match c.edit {
-            LineEdit::Method {
-                method,
-                comment,
-                kind,
-            } => (
-                None,
-                edit_method(
-                    &tx, &now, round, node, group, method, comment, kind, expected, user,
-                )?,
-            ),
-            LineEdit::Amount {
-                amount,
-                comment,
-                kind,
-            } => (
-                None,
-                edit_amount(
-                    &tx, &now, round, node, group, amount, comment, kind, expected, user,
-                )?,
-            ),
-            LineEdit::Comment { text, kind } => (
-                None,
-                edit_comment(&tx, &now, round, node, group, text, kind, expected, user)?,
-            ),
-            LineEdit::AddAdjustment(a) => {
-                let (id, version) =
-                    edit_add_adjustment(&tx, &now, round, node, group, a, expected, user)?;
-                (Some(id), version)
-            }
-        };
-        done.push(made);
+        done.push(one_change(&tx, &now, round, c, user)?);
     }
     tx.commit()?;
     Ok(done)
+}
+
+/// One change inside a transaction whose round [`open_round`] has checked: the id of an
+/// adjustment added and the line's new version.
+fn one_change(
+    tx: &Transaction<'_>,
+    now: &str,
+    round: &str,
+    c: &LineChange<'_>,
+    user: &str,
+) -> Result<(Option<i64>, i64), StoreError> {
+    let (node, group, expected) = (c.node, c.group, c.expected);
+    let made = match c.edit {
+        LineEdit::Method {
+            method,
+            comment,
+            kind,
+        } => (
+            None,
+            edit_method(
+                tx, now, round, node, group, method, comment, kind, expected, user,
+            )?,
+        ),
+        LineEdit::Amount {
+            amount,
+            comment,
+            kind,
+        } => (
+            None,
+            edit_amount(
+                tx, now, round, node, group, amount, comment, kind, expected, user,
+            )?,
+        ),
+        LineEdit::Comment { text, kind } => (
+            None,
+            edit_comment(tx, now, round, node, group, text, kind, expected, user)?,
+        ),
+        LineEdit::AddAdjustment(a) => {
+            let (id, version) =
+                edit_add_adjustment(tx, now, round, node, group, a, expected, user)?;
+            (Some(id), version)
+        }
+    };
+    Ok(made)
 }
 
 impl ForecastStore for SqlStore {
@@ -1640,6 +1688,7 @@ impl ForecastStore for SqlStore {
         edit: LineEdit<'_>,
         expected: Option<i64>,
         user: &str,
+        refuse_submitted: bool,
     ) -> Result<i64, StoreError> {
         let change = LineChange {
             node,
@@ -1647,8 +1696,26 @@ impl ForecastStore for SqlStore {
             edit,
             expected,
         };
-        let done = apply_line_changes(&mut self.conn, round, &[change], user)?;
-        Ok(done[0].1)
+        let now = now_utc();
+        // An adjustment's code must be unique in the round: that check needs the whole
+        // writer, as every other write.
+        let tx = match change.edit {
+            LineEdit::AddAdjustment(_) => write_tx(&mut self.conn)?,
+            _ => self.conn.transaction_shared()?,
+        };
+        open_round(&tx, round)?;
+        if refuse_submitted {
+            let state = crate::workflow::read_state(&tx, round, node)?.state;
+            if matches!(
+                state,
+                crate::WorkflowState::Submitted | crate::WorkflowState::Approved
+            ) {
+                return Err(err(crate::workflow::not_editable(node, state)));
+            }
+        }
+        let (_, version) = one_change(&tx, &now, round, &change, user)?;
+        tx.commit()?;
+        Ok(version)
     }
 
     fn ledger_by_node(

@@ -171,12 +171,23 @@ pub trait WorkflowStore {
     ) -> Result<Vec<Transition>, StoreError>;
 }
 
+/// Why a unit's lines cannot be changed in `state` by someone who does not review them.
+pub fn not_editable(node: &str, state: WorkflowState) -> String {
+    format!(
+        "prognosen för {node} är {} och kan inte ändras; återkalla den först (om den inte är \
+         granskad) eller be ekonomen skicka tillbaka den",
+        state.label()
+    )
+}
+
 fn state_of(s: &str) -> Result<WorkflowState, StoreError> {
     WorkflowState::parse(s)
         .ok_or_else(|| StoreError::Corrupt(format!("arbetsflödets status \"{s}\"")))
 }
 
-fn read_state(
+/// A unit's state in a round (a unit without a row is a draft), read on `conn` (the
+/// connection, or a transaction).
+pub(crate) fn read_state(
     conn: &crate::db::Connection,
     round: &str,
     node: &str,

@@ -16,7 +16,7 @@ use delar_forecast::{Adjustment, AdjustmentKind, ForecastLine, Method};
 use delar_store::prelude::*;
 use delar_store::{
     locked_message, CommentKind, ComputedLine, ImportOptions, ImportStatus, LedgerBy, LineChange,
-    LineEdit, MethodEstimate, SqlStore, StoreError,
+    LineEdit, MethodEstimate, SqlStore, StoreError, WorkflowState,
 };
 use std::sync::{Arc, Barrier};
 
@@ -171,16 +171,37 @@ fn edits_during_a_lock_land_before_it_or_are_refused() {
                 let mut s = delar_store::open(&db).unwrap();
                 start.wait();
                 let mut last_ok = None;
+                // Half the editors save as the web does (the write lock shared on
+                // PostgreSQL), half as the command line (the whole writer).
+                let shared = node.ends_with('2') || node.ends_with('4');
                 for i in 0..200 {
                     let text = format!("Kommentar {i} om {node}.");
-                    match s.set_line_comment(
-                        "2025-P2",
-                        &node,
-                        "kop_verksamhet",
-                        &text,
-                        CommentKind::Report,
-                        &node,
-                    ) {
+                    let r = if shared {
+                        s.edit_line_version(
+                            "2025-P2",
+                            &node,
+                            "kop_verksamhet",
+                            LineEdit::Comment {
+                                text: &text,
+                                kind: CommentKind::Report,
+                            },
+                            None,
+                            &node,
+                            true,
+                        )
+                        .map(|_| ())
+                    } else {
+                        s.set_line_comment(
+                            "2025-P2",
+                            &node,
+                            "kop_verksamhet",
+                            &text,
+                            CommentKind::Report,
+                            &node,
+                        )
+                        .map(|_| ())
+                    };
+                    match r {
                         Ok(_) => last_ok = Some(text),
                         Err(StoreError::Forecast(m)) => return (node, last_ok, Some(m)),
                         Err(e) => panic!("{node}: {e}"),
@@ -445,6 +466,7 @@ fn a_save_that_returns_only_the_version_writes_and_audits_as_a_full_edit() {
             },
             Some(v),
             "anna",
+            false,
         )
         .unwrap();
     assert_eq!(v1, v + 1);
@@ -460,6 +482,7 @@ fn a_save_that_returns_only_the_version_writes_and_audits_as_a_full_edit() {
             },
             Some(v1),
             "cia",
+            false,
         )
         .unwrap();
     let v3 = a
@@ -474,6 +497,7 @@ fn a_save_that_returns_only_the_version_writes_and_audits_as_a_full_edit() {
             },
             Some(v2),
             "anna",
+            false,
         )
         .unwrap();
     assert_eq!((v2, v3), (v1 + 1, v1 + 2));
@@ -513,6 +537,7 @@ fn a_save_that_returns_only_the_version_writes_and_audits_as_a_full_edit() {
             },
             Some(v1),
             "bo",
+            false,
         )
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
@@ -531,6 +556,7 @@ fn a_save_that_returns_only_the_version_writes_and_audits_as_a_full_edit() {
             },
             Some(v),
             "cia",
+            false,
         )
         .unwrap();
     a.lock_round("2025-P2", "cia").unwrap();
@@ -545,9 +571,142 @@ fn a_save_that_returns_only_the_version_writes_and_audits_as_a_full_edit() {
             },
             Some(v4),
             "bo",
+            false,
         )
         .unwrap_err();
     assert!(err.to_string().contains("är låst"), "{err}");
+}
+
+#[test]
+fn saves_of_one_line_side_by_side_meet_their_versions_one_after_the_other() {
+    // Four people save the same line as fast as they can, each from the version it read:
+    // on PostgreSQL the saves run side by side (the write lock shared, the row locked), on
+    // SQLite one after the other. Every save either lands on the version it read or is
+    // refused as stale; none is lost, and each landed save has its audit row.
+    let db = common::Persistent::new();
+    {
+        let mut s = db.create();
+        s.save_round(
+            &p2(),
+            LedgerBy::Group,
+            &[vline("SN41", "kop_verksamhet", 1000), vline("SN42", "kop_verksamhet", 1000)],
+            "system",
+        )
+        .unwrap();
+    }
+    let people = 4;
+    let start = Arc::new(Barrier::new(people));
+    let backend = common::backend();
+    let workers: Vec<_> = (0..people)
+        .map(|i| {
+            let (db, start) = (db.db.clone(), start.clone());
+            std::thread::spawn(move || {
+                common::set_backend(backend);
+                let mut s = delar_store::open(&db).unwrap();
+                let who = format!("person-{i}");
+                start.wait();
+                let (mut landed, mut stale) = (Vec::new(), 0);
+                for n in 0..60 {
+                    // Half the people also save the other line now and then.
+                    let node = if i % 2 == 1 && n % 3 == 0 { "SN42" } else { "SN41" };
+                    let v = s
+                        .forecast_line_detail("2025-P2", node, "kop_verksamhet")
+                        .unwrap()
+                        .unwrap()
+                        .version;
+                    let amount = tk(2000 + (i * 100 + n) as i64);
+                    match s.edit_line_version(
+                        "2025-P2",
+                        node,
+                        "kop_verksamhet",
+                        LineEdit::Amount {
+                            amount,
+                            comment: "Prov.",
+                            kind: CommentKind::Report,
+                        },
+                        Some(v),
+                        &who,
+                        true,
+                    ) {
+                        Ok(new) => {
+                            assert_eq!(new, v + 1, "{who} lands on the version it read");
+                            landed.push((node, new, amount));
+                        }
+                        Err(StoreError::Conflict(_)) => stale += 1,
+                        Err(e) => panic!("{who}: {e}"),
+                    }
+                }
+                (landed, stale)
+            })
+        })
+        .collect();
+    let results: Vec<_> = workers.into_iter().map(|h| h.join().unwrap()).collect();
+    let s = db.open();
+    for node in ["SN41", "SN42"] {
+        let mut landed: Vec<(i64, Amount)> = results
+            .iter()
+            .flat_map(|(l, _)| l.iter().filter(|x| x.0 == node).map(|x| (x.1, x.2)))
+            .collect();
+        landed.sort();
+        let versions: Vec<i64> = landed.iter().map(|x| x.0).collect();
+        let first = versions.first().copied().unwrap_or(0);
+        assert_eq!(
+            versions,
+            (first..first + versions.len() as i64).collect::<Vec<_>>(),
+            "{node}: each version landed exactly once"
+        );
+        let d = s
+            .forecast_line_detail("2025-P2", node, "kop_verksamhet")
+            .unwrap()
+            .unwrap();
+        let last = landed.last().unwrap();
+        assert_eq!((d.version, d.line.base), *last, "{node}: the last save is kept");
+        let audited = s
+            .forecast_audit("2025-P2")
+            .unwrap()
+            .iter()
+            .filter(|a| a.node.as_deref() == Some(node) && a.action == "belopp")
+            .count();
+        assert_eq!(audited, landed.len(), "{node}: one audit row per landed save");
+    }
+    assert!(results.iter().map(|(l, _)| l.len()).sum::<usize>() > 0);
+}
+
+#[test]
+fn a_save_that_refuses_a_submitted_unit_checks_it_in_its_transaction() {
+    let db = common::Persistent::new();
+    let mut s = db.create();
+    s.save_round(&p2(), LedgerBy::Group, &[vline("SN41", "kop_verksamhet", 1000)], "system")
+        .unwrap();
+    s.set_workflow_state(
+        "2025-P2",
+        "SN41",
+        WorkflowState::Draft,
+        WorkflowState::Submitted,
+        "enhetschef-sn41",
+        None,
+    )
+    .unwrap();
+    let v = version(&s, "SN41", "kop_verksamhet");
+    let edit = LineEdit::Comment {
+        text: "Efter inskickningen.",
+        kind: CommentKind::Report,
+    };
+    let err = s
+        .edit_line_version("2025-P2", "SN41", "kop_verksamhet", edit, Some(v), "bo", true)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        delar_store::not_editable("SN41", WorkflowState::Submitted)
+    );
+    assert_eq!(version(&s, "SN41", "kop_verksamhet"), v, "nothing written");
+    // The reviewer may change it.
+    let edit = LineEdit::Comment {
+        text: "Granskad.",
+        kind: CommentKind::Review,
+    };
+    s.edit_line_version("2025-P2", "SN41", "kop_verksamhet", edit, Some(v), "cia", false)
+        .unwrap();
 }
 
 #[test]

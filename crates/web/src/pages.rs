@@ -768,9 +768,9 @@ pub async fn save_line(
         f.kommentar.clone(),
         f.version,
     );
-    // The checks only read and run beside other requests; only the change itself waits for
-    // the store's single writer (where the lock and the node's state are checked again and
-    // the version decides).
+    // The checks only read and run beside other requests; only the change itself is a write
+    // (where the lock and the node's state are checked again and the version decides): on
+    // SQLite it waits for the store's single writer, on PostgreSQL it runs beside other saves.
     let prepared = st
         .pool
         .run(move |s| {
@@ -788,7 +788,9 @@ pub async fn save_line(
     let r = match prepared {
         Ok(p) => {
             let user = viewer.user.clone();
-            st.pool.write(move |s| wf::apply_save(s, &user, &p)).await
+            st.pool
+                .write_shared(move |s| wf::apply_save(s, &user, &p))
+                .await
         }
         Err(e) => Err(e),
     };

@@ -121,6 +121,23 @@ impl Pool {
         .map_err(|e| AppError::Io(format!("arbetet i databasen avbröts: {e}")))?
     }
 
+    /// [`Pool::write`] for work whose write transaction takes the write lock shared (a single
+    /// forecast line's save, `ForecastStore::edit_line_version`): on PostgreSQL such work runs
+    /// side by side on the readers' connections (the database orders it against every other
+    /// write, and two saves of one line meet their versions one after the other); on SQLite,
+    /// with its single writer, it queues as every write does.
+    pub async fn write_shared<T, F>(self: &Arc<Self>, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Backend) -> Result<T, AppError> + Send + 'static,
+    {
+        if delar_store::pg::is_url(&self.db) {
+            self.run(f).await
+        } else {
+            self.write(f).await
+        }
+    }
+
     /// [`Pool::run`] for work that writes: one writer at a time, in the order they came, on
     /// the writer's own connection (it takes none of the readers' permits, so a write never
     /// waits behind reads, and the readers are not held up by it).
