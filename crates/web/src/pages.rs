@@ -269,6 +269,7 @@ pub struct LoginForm {
 /// `POST /logga-in`: a session and its cookie, then the page asked for.
 pub async fn login(
     State(st): State<AppState>,
+    crate::security::ClientAddress(address): crate::security::ClientAddress,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
@@ -279,22 +280,34 @@ pub async fn login(
     // The session the request came with (another person's, or one planted by an attacker)
     // ends: a login always starts a new session and never keeps an old one alive.
     let old = session::token(&headers);
+    let seen_from = address.clone();
     let r = st
         .pool
         .write(move |s| {
-            let new = delar_app::auth::login(s, &who, &f.losenord, now)?;
+            let new = delar_app::auth::login_from(s, &who, &f.losenord, address.as_deref(), now)?;
             if let Some(old) = old.filter(|o| *o != new.token) {
                 delar_app::auth::logout(s, &old)?;
             }
             Ok(new)
         })
         .await;
+    let from = match &seen_from {
+        Some(a) => format!("från {a}"),
+        None => String::new(),
+    };
     match &r {
-        Ok(_) => crate::audit::event("inloggning", &name, ""),
+        Ok(_) => crate::audit::event("inloggning", &name, &from),
+        Err(AppError::Unauthorized(m)) if m == delar_app::auth::ADDRESS_REFUSED => {
+            crate::audit::event(
+                "inloggning-stoppad-adress",
+                &name,
+                &format!("för många misslyckade inloggningar {from}"),
+            )
+        }
         Err(AppError::Unauthorized(_)) => crate::audit::event(
             "inloggning-misslyckad",
             &name,
-            "fel namn eller lösenord, eller spärrat konto",
+            format!("fel namn eller lösenord, eller spärrat konto {from}").trim_end(),
         ),
         Err(_) => {}
     }
