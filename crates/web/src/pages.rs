@@ -506,6 +506,8 @@ struct SheetPage {
     xlsx_href: String,
     upload_href: String,
     upload_limit_kb: usize,
+    /// The error is an upload's refusal: it links to the file input, which points back at it.
+    upload_refused: bool,
     line_href: String,
     status_href: String,
     notice: String,
@@ -576,6 +578,34 @@ pub(crate) async fn sheet_page(
     notice: String,
     error: Option<(StatusCode, String)>,
     kept: Option<Kept>,
+) -> Response {
+    sheet_page_as(st, viewer, omgang, nod, notice, error, kept, false).await
+}
+
+/// The sheet of a node with an Excel upload's refusal (`crate::excel`): the message on top
+/// links to the file input, and the input is described by a note beside it.
+pub(crate) async fn upload_refused_page(
+    st: &AppState,
+    viewer: &Viewer,
+    omgang: String,
+    nod: String,
+    status: StatusCode,
+    message: String,
+) -> Response {
+    let error = Some((status, message));
+    sheet_page_as(st, viewer, omgang, nod, String::new(), error, None, true).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn sheet_page_as(
+    st: &AppState,
+    viewer: &Viewer,
+    omgang: String,
+    nod: String,
+    notice: String,
+    error: Option<(StatusCode, String)>,
+    kept: Option<Kept>,
+    upload_refused: bool,
 ) -> Response {
     let user = viewer.user.clone();
     let (o, n) = (omgang.clone(), nod.clone());
@@ -681,6 +711,7 @@ pub(crate) async fn sheet_page(
         xlsx_href: format!("{base}.xlsx"),
         upload_href: format!("{base}/excel"),
         upload_limit_kb: delar_app::sheet_xlsx::MAX_UPLOAD / 1024,
+        upload_refused: upload_refused && !error.is_empty(),
         line_href: format!("{base}/rad"),
         status_href: format!("{base}/status"),
         notice,

@@ -21,7 +21,6 @@ use common::{lines, read, set, write, App, Sheets};
 use delar_core::Amount;
 use delar_store::prelude::*;
 use fantoccini::Locator;
-use serde_json::json;
 
 const SHEET: &str = "/prognos/2025-P2/SN21";
 const CHEF: &str = "enhetschef-sn21";
@@ -243,6 +242,7 @@ async fn conflict(run: &mut Run, app: &App) {
         assert_eq!(a.line.comment, b.line.comment);
     }
     assert_eq!(after[0].line.base, Amount::from_ore(130_000_000));
+    assert_refusal_leads_to_the_input(run).await;
     run.axe("excel i konflikt").await;
 }
 
@@ -271,14 +271,40 @@ async fn bad_cell(run: &mut Run, app: &App) {
     for (a, b) in after.iter().zip(&before) {
         assert_eq!(a.version, b.version, "{} untouched", a.line.group);
     }
-    // The refusal is announced (role=alert, checked above) and the file input, labelled,
-    // takes the keyboard focus for the corrected file.
-    run.axe("excel med felaktig cell").await;
+    // The refusal is announced (role=alert, checked above) and leads to the form: a link in
+    // the message to the file input, which is marked invalid and described by a note beside
+    // it; Enter on the link moves there.
     run.shot("excel-uppladdning-fel").await;
+    assert_refusal_leads_to_the_input(run).await;
+    run.axe("excel med felaktig cell").await;
+}
+
+async fn assert_refusal_leads_to_the_input(run: &Run) {
+    let link = run
+        .c
+        .find(Locator::Css("p.fel[role=alert] a[href='#excel-fil']"))
+        .await
+        .expect("the refusal links to the file input");
     assert_eq!(
-        run.js("document.getElementById('excel-fil').focus(); \
-                return document.activeElement.id")
-            .await,
-        json!("excel-fil")
+        link.text().await.unwrap(),
+        "Till uppladdningen: välj den rättade filen"
     );
+    let input = run.c.find(Locator::Id("excel-fil")).await.unwrap();
+    assert_eq!(
+        input.attr("aria-describedby").await.unwrap().as_deref(),
+        Some("excel-fel")
+    );
+    assert_eq!(
+        input.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+    let note = run.text("#excel-fel").await;
+    assert!(note.starts_with("Filen laddades inte upp"), "{note}");
+    // From the keyboard: Enter on the link moves to the form.
+    link.send_keys(browser::ENTER).await.unwrap();
+    run.until(
+        "länken till uppladdningen",
+        "return location.hash === '#excel-fil'",
+    )
+    .await;
 }
