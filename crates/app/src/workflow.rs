@@ -15,7 +15,7 @@
 //! locked for those who may not review it ([`save_line`]); a locked round refuses everything.
 
 use crate::auth::{authorize, Access, Action, Authorized, Role};
-use crate::forecast::{node_view, round_view, NodeView};
+use crate::forecast::{node_view, NodeView};
 use crate::{fail, AppError, Result};
 use delar_core::{Amount, Round, Unit};
 use delar_forecast::Method;
@@ -764,31 +764,22 @@ pub fn scope(
     let tops = access.top_nodes(&tree);
     let id = round.id();
     let states = states_by_node(store, &id)?;
-    let mut out = Vec::new();
-    let view = round_view(store, round, None)?;
     let auth = Authorized {
         access,
         round: info,
         tree,
         node: String::new(),
     };
-    let all = statuses(&auth, &view.nodes, &view.details, &states);
+    // Each top node's part of the round only (a unit manager's overview reads one unit's
+    // lines, not the round's), with its levels counted from the top node.
+    let mut out = Vec::new();
+    let mut details = Vec::new();
     for top in &tops {
-        let base = all
-            .iter()
-            .find(|s| &s.view.code == top)
-            .map(|s| s.view.level);
-        let Some(base) = base else { continue };
-        for s in all
-            .iter()
-            .filter(|s| Access::covers(&auth.tree, top, &s.view.code))
-        {
-            let mut s = s.clone();
-            s.view.level -= base.min(s.view.level);
-            out.push(s);
-        }
+        let view = crate::forecast::node_view(store, auth.round.clone(), &auth.tree, top)?;
+        out.extend(statuses(&auth, &view.nodes, &view.details, &states));
+        details.extend(view.details);
     }
-    Ok((out, view.details, auth))
+    Ok((out, details, auth))
 }
 
 /// A node's history: the audit log of the lines under it and the workflow transitions of the

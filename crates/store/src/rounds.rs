@@ -477,6 +477,15 @@ pub trait ForecastStore {
     /// The round's lines with their adjustments, in computation order (organisation order).
     fn forecast_lines(&self, round: &str) -> Result<Vec<ForecastLine>, StoreError>;
 
+    /// The lines of `nodes` in the round with their adjustments, in computation order (as
+    /// [`ForecastStore::forecast_lines`] for a part of the round; the method results are not
+    /// read). Fails for a round that does not exist.
+    fn forecast_node_lines(
+        &self,
+        round: &str,
+        nodes: &[&str],
+    ) -> Result<Vec<ForecastLine>, StoreError>;
+
     /// The round's lines with recommendation, overrides, method results and plausibility
     /// flags.
     fn forecast_line_details(&self, round: &str) -> Result<Vec<LineDetail>, StoreError>;
@@ -943,6 +952,11 @@ fn round_cutoff(conn: &Connection, round: &str) -> Result<u32, StoreError> {
         .query_row(params![round], |r| r.get(0))
         .optional()?;
     let c = cutoff.ok_or_else(|| missing_round(round))?;
+    valid_cutoff(round, c)
+}
+
+/// A stored cut-off month, checked (1–12).
+fn valid_cutoff(round: &str, c: i64) -> Result<u32, StoreError> {
     u32::try_from(c)
         .ok()
         .filter(|c| (1..=12).contains(c))
@@ -983,20 +997,23 @@ impl Which<'_> {
 /// A round's lines with everything around them, read on `conn` (the connection, or a
 /// transaction).
 fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreError> {
-    read_lines_of(conn, round, Which::Round)
+    read_lines_of(conn, round, Which::Round, true)
 }
 
 /// Some of a round's lines with everything around them (adjustments, method results,
 /// plausibility flags), in computation order: the lines, their adjustments and their method
 /// results are read with the same condition, so one node's sheet reads one node's rows.
+/// Without `estimates` the method results (the bulk of a round: every method's replayed
+/// years) are not read, and the details have none.
 fn read_lines_of(
     conn: &Connection,
     round: &str,
     which: Which<'_>,
+    estimates: bool,
 ) -> Result<Vec<LineDetail>, StoreError> {
-    // The cut-off month (for the plausibility flags); the round must exist.
-    let cutoff = round_cutoff(conn, round)?;
     if matches!(which, Which::Nodes(n) if n.is_empty()) {
+        // The round must exist.
+        round_cutoff(conn, round)?;
         return Ok(Vec::new());
     }
     let (cond, values) = which.condition();
@@ -1010,7 +1027,9 @@ fn read_lines_of(
                 l.budget_ore, l.budget_to_date_ore, l.comment, l.recommended, l.manual_ore,
                 l.override_by, l.override_at, l.override_reason, l.review_note, l.version,
                 l.changed_by, l.changed_at
-             FROM forecast_line l WHERE l.round_id = ?1{cond} ORDER BY l.position, l.id"
+                , r.cutoff
+             FROM forecast_line l JOIN forecast_round r ON r.id = l.round_id
+             WHERE l.round_id = ?1{cond} ORDER BY l.position, l.id"
     ))?;
     let rows = stmt.query_map(args, |r| {
         Ok((
@@ -1039,12 +1058,16 @@ fn read_lines_of(
                 r.get::<_, Option<String>>(17)?,
                 r.get::<_, Option<String>>(18)?,
             ),
+            r.get::<_, i64>(19)?,
         ))
     })?;
     let mut out = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
+    // The cut-off month (for the plausibility flags), with the lines.
+    let mut cutoff: Option<i64> = None;
     for row in rows {
-        let (id, a, b, (review_note, version, changed_by, changed_at)) = row?;
+        let (id, a, b, (review_note, version, changed_by, changed_at), c) = row?;
+        cutoff = Some(c);
         let line = ForecastLine {
             node: a.0,
             group: a.1,
@@ -1078,9 +1101,12 @@ fn read_lines_of(
             changed_at,
         });
     }
-    if out.is_empty() {
+    let Some(cutoff) = cutoff else {
+        // No lines: the round must still exist.
+        round_cutoff(conn, round)?;
         return Ok(out);
-    }
+    };
+    let cutoff = valid_cutoff(round, cutoff)?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.line_id, a.id, a.kind, a.amount_ore, a.low_ore, a.high_ore, a.comment, a.code
              FROM forecast_adjustment a JOIN forecast_line l ON l.id = a.line_id
@@ -1116,6 +1142,9 @@ fn read_lines_of(
             code,
         });
         out[i].adjustment_ids.push(id);
+    }
+    if !estimates {
+        return Ok(out);
     }
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT e.line_id, e.method, e.full_ore, e.explanation, e.mae_ore, e.bias_ore, e.years,
@@ -1193,7 +1222,7 @@ impl SqlStore {
         node: &str,
         group: &str,
     ) -> Result<(ForecastLine, i64), StoreError> {
-        read_lines_of(&self.conn, round, Which::Line(node, group))?
+        read_lines_of(&self.conn, round, Which::Line(node, group), false)?
             .into_iter()
             .next()
             .map(|d| (d.line, d.version))
@@ -1992,10 +2021,23 @@ impl ForecastStore for SqlStore {
     }
 
     fn forecast_lines(&self, round: &str) -> Result<Vec<ForecastLine>, StoreError> {
-        Ok(read_lines(&self.conn, round)?
+        Ok(read_lines_of(&self.conn, round, Which::Round, false)?
             .into_iter()
             .map(|d| d.line)
             .collect())
+    }
+
+    fn forecast_node_lines(
+        &self,
+        round: &str,
+        nodes: &[&str],
+    ) -> Result<Vec<ForecastLine>, StoreError> {
+        Ok(
+            read_lines_of(&self.conn, round, Which::Nodes(nodes), false)?
+                .into_iter()
+                .map(|d| d.line)
+                .collect(),
+        )
     }
 
     fn forecast_line_details(&self, round: &str) -> Result<Vec<LineDetail>, StoreError> {
@@ -2003,7 +2045,6 @@ impl ForecastStore for SqlStore {
     }
 
     fn forecast_line_nodes(&self, round: &str) -> Result<Vec<String>, StoreError> {
-        round_cutoff(&self.conn, round)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT DISTINCT node FROM forecast_line WHERE round_id = ?1 ORDER BY node",
         )?;
@@ -2011,6 +2052,10 @@ impl ForecastStore for SqlStore {
         let mut out = Vec::new();
         for r in rows {
             out.push(r?);
+        }
+        if out.is_empty() {
+            // No lines: a round without lines, or no round (asked only then).
+            round_cutoff(&self.conn, round)?;
         }
         Ok(out)
     }
@@ -2020,7 +2065,7 @@ impl ForecastStore for SqlStore {
         round: &str,
         nodes: &[&str],
     ) -> Result<Vec<LineDetail>, StoreError> {
-        read_lines_of(&self.conn, round, Which::Nodes(nodes))
+        read_lines_of(&self.conn, round, Which::Nodes(nodes), true)
     }
 
     fn forecast_line_detail(
@@ -2029,9 +2074,11 @@ impl ForecastStore for SqlStore {
         node: &str,
         group: &str,
     ) -> Result<Option<LineDetail>, StoreError> {
-        Ok(read_lines_of(&self.conn, round, Which::Line(node, group))?
-            .into_iter()
-            .next())
+        Ok(
+            read_lines_of(&self.conn, round, Which::Line(node, group), true)?
+                .into_iter()
+                .next(),
+        )
     }
 
     fn review_lines(
