@@ -37,6 +37,29 @@ pub const LOCK_AFTER: u32 = 5;
 /// locks it again).
 pub const LOCK_SECONDS: i64 = 5 * 60;
 
+/// Failed logins from one client address within [`ADDRESS_WINDOW_SECONDS`], whatever the
+/// account names tried, after which logins from the address are refused for
+/// [`ADDRESS_LOCK_SECONDS`] (password spraying: one password tried against many names).
+/// Generous, since a whole office may share one address behind its NAT.
+pub const ADDRESS_LIMIT: u32 = 20;
+
+/// The window in which failed logins from one address are counted.
+pub const ADDRESS_WINDOW_SECONDS: i64 = 15 * 60;
+
+/// How long an address stays refused after [`ADDRESS_LIMIT`] failures.
+pub const ADDRESS_LOCK_SECONDS: i64 = 15 * 60;
+
+/// What a login from a refused address says: the same for every name, known or not, and
+/// before any password is checked.
+pub const ADDRESS_REFUSED: &str = "för många misslyckade inloggningar från din nätverksadress;     inga fler försök tas emot därifrån på 15 minuter. Vänta en stund och försök igen, eller be     en administratör om hjälp om du har glömt ditt lösenord";
+
+/// The rule for failed logins per address as the store counts them.
+pub const ADDRESS_RULE: delar_store::AddressRule = delar_store::AddressRule {
+    window: ADDRESS_WINDOW_SECONDS,
+    limit: ADDRESS_LIMIT,
+    lock: ADDRESS_LOCK_SECONDS,
+};
+
 /// A role, granted on a node and valid for its subtree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
@@ -354,6 +377,43 @@ fn dummy_hash() -> &'static str {
 /// a row), and on success start a session. Fails with [`AppError::Unauthorized`] and one
 /// message for a wrong name or password, and another for a locked account.
 pub fn login(store: &mut dyn Backend, user: &str, password: &str, now: i64) -> Result<NewSession> {
+    login_from(store, user, password, None, now)
+}
+
+/// [`login`] from a client address: refused with [`ADDRESS_REFUSED`] (no password checked)
+/// while the address is locked, and each refused login counted against the address as well
+/// as against the account, so that many names tried from one address are stopped too. `None`
+/// (the address is not known) counts against the account only.
+pub fn login_from(
+    store: &mut dyn Backend,
+    user: &str,
+    password: &str,
+    address: Option<&str>,
+    now: i64,
+) -> Result<NewSession> {
+    if let Some(a) = address {
+        if store
+            .address_failures(a)?
+            .and_then(|f| f.locked_until)
+            .is_some_and(|t| t > now)
+        {
+            return Err(AppError::Unauthorized(ADDRESS_REFUSED.to_string()));
+        }
+    }
+    let r = check_password(store, user, password, now);
+    if let (Err(AppError::Unauthorized(_)), Some(a)) = (&r, address) {
+        store.record_address_failure(a, now, ADDRESS_RULE)?;
+    }
+    r
+}
+
+/// The password check of a login, counted against the account.
+fn check_password(
+    store: &mut dyn Backend,
+    user: &str,
+    password: &str,
+    now: i64,
+) -> Result<NewSession> {
     // One message for an unknown name, a wrong password and a locked account, and a hash
     // checked in each case, so that neither the words nor the time tell whether a name
     // exists (a locked account would otherwise show that it does after a few tries).
@@ -661,5 +721,46 @@ mod tests {
         assert_eq!(ok.user, "revisor");
         let u = s.user("revisor").unwrap().unwrap();
         assert_eq!((u.failed_logins, u.locked_until), (0, None));
+    }
+
+    #[test]
+    fn many_names_tried_from_one_address_stop_that_address_alike_for_every_name() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        s.add_user("revisor", &hash_password("demo").unwrap(), "admin")
+            .unwrap();
+        let t0 = 1_760_000_000;
+        let spray = Some("203.0.113.9");
+        // Password spraying: one guess against many names, no account reaching its own limit.
+        for i in 0..ADDRESS_LIMIT {
+            let e = login_from(
+                &mut s,
+                &format!("namn-{i}"),
+                "Sommar2025",
+                spray,
+                t0 + i as i64,
+            )
+            .unwrap_err();
+            assert_eq!(e.to_string(), LOGIN_REFUSED, "attempt {i}");
+        }
+        // Now the address is refused, with the same words for an unknown name, a known one
+        // and even the right password; the account itself is not locked or counted.
+        let t = t0 + 60;
+        let unknown = login_from(&mut s, "ingen", "demo", spray, t).unwrap_err();
+        let known = login_from(&mut s, "revisor", "demo", spray, t).unwrap_err();
+        assert_eq!(unknown.to_string(), ADDRESS_REFUSED);
+        assert_eq!(known.to_string(), unknown.to_string());
+        assert!(matches!(known, AppError::Unauthorized(_)));
+        let u = s.user("revisor").unwrap().unwrap();
+        assert_eq!((u.failed_logins, u.locked_until), (0, None));
+        // Another address, and a login whose address is not known, are not affected.
+        login_from(&mut s, "revisor", "demo", Some("198.51.100.4"), t).unwrap();
+        login(&mut s, "revisor", "demo", t).unwrap();
+        // The lock ends by itself.
+        let later = t0 + ADDRESS_LIMIT as i64 - 1 + ADDRESS_LOCK_SECONDS + 1;
+        login_from(&mut s, "revisor", "demo", spray, later).unwrap();
+        // A success does not clear the address's count: one known password cannot buy an
+        // attacker more guesses.
+        let f = s.address_failures("203.0.113.9").unwrap().unwrap();
+        assert_eq!(f.failures, ADDRESS_LIMIT);
     }
 }

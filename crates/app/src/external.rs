@@ -37,11 +37,15 @@ pub struct SignedIn {
     pub created: bool,
     /// Mapped roles granted by this sign-in (role, node).
     pub granted: Vec<(Role, String)>,
+    /// Roles an earlier sign-in's group mapping granted that this one withdrew, because the
+    /// person is no longer in the group (role, node).
+    pub withdrawn: Vec<(Role, String)>,
 }
 
 /// Sign `who` in: the account kept for the identity, or (when `create` allows it) a new one
-/// named from the name hint, and the mapped roles granted (a mapping only adds roles; an
-/// administrator withdraws them). Refused with [`AppError::Unauthorized`] for an unknown
+/// named from the name hint, and the mapped roles granted. A role an earlier sign-in's group
+/// mapping granted (recorded as granted by `inloggning via <issuer>`) is withdrawn when the
+/// person is no longer in the group; roles an administrator granted are kept. Refused with [`AppError::Unauthorized`] for an unknown
 /// identity when accounts are not created at sign-in.
 pub fn sign_in(store: &mut dyn Backend, who: &Vouched, create: bool, now: i64) -> Result<SignedIn> {
     if who.subject.trim().is_empty() {
@@ -53,6 +57,7 @@ pub fn sign_in(store: &mut dyn Backend, who: &Vouched, create: bool, now: i64) -
     }
     let by = format!("inloggning via {}", who.issuer);
     let mut granted = Vec::new();
+    let mut withdrawn = Vec::new();
     let (user, created) = match store.external_identity(&who.issuer, &who.subject)? {
         Some(id) => {
             for (role, node) in &who.mapped {
@@ -62,6 +67,7 @@ pub fn sign_in(store: &mut dyn Backend, who: &Vouched, create: bool, now: i64) -
                     granted.push((*role, node.clone()));
                 }
             }
+            withdrawn = withdraw_left_groups(store, &id.user, who, &by)?;
             store.touch_external_identity(&who.issuer, &who.subject)?;
             (id.user, false)
         }
@@ -112,7 +118,47 @@ pub fn sign_in(store: &mut dyn Backend, who: &Vouched, create: bool, now: i64) -
         session,
         created,
         granted,
+        withdrawn,
     })
+}
+
+/// Withdraw the roles the mapping granted `user` at an earlier sign-in (`by`) that the
+/// mapping no longer gives (the person left the group, or the mapping changed), each in the
+/// administrators' log.
+fn withdraw_left_groups(
+    store: &mut dyn Backend,
+    user: &str,
+    who: &Vouched,
+    by: &str,
+) -> Result<Vec<(Role, String)>> {
+    let mut withdrawn = Vec::new();
+    for g in store.grants_given_by(user, by)? {
+        let Some(role) = Role::parse(&g.role) else {
+            continue;
+        };
+        if who.mapped.iter().any(|(r, n)| *r == role && *n == g.node) {
+            continue;
+        }
+        if store.revoke(user, &g.role, &g.node)? {
+            withdrawn.push((role, g.node));
+        }
+    }
+    if !withdrawn.is_empty() {
+        let list = withdrawn
+            .iter()
+            .map(|(r, n)| format!("{} på {n}", r.code()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        store.log_admin(
+            by,
+            "grupproll-aterkallad",
+            &format!(
+                "{user} är inte längre med i gruppen som gav {list}; behörigheten togs bort vid \
+                 inloggningen"
+            ),
+        )?;
+    }
+    Ok(withdrawn)
 }
 
 /// A login name from a name hint (`anna.svensson@kommun.se` → `anna.svensson`): lower case,
@@ -261,6 +307,26 @@ mod tests {
         let r = sign_in(&mut s, &later, false, 2_000).unwrap();
         assert_eq!(r.granted, vec![(Role::Lasare, "VON".to_string())]);
         authorize(&s, "ekonom.sn", &round, "VON21", Action::Read).unwrap();
+        // Leaving a group withdraws its role at the next sign-in; a role an administrator
+        // granted stays, even when a group gives the same one.
+        s.grant("ekonom.sn", "enhetschef", "SN41", "admin").unwrap();
+        let r = sign_in(&mut s, &who, false, 3_000).unwrap();
+        assert_eq!(r.withdrawn, vec![(Role::Lasare, "VON".to_string())]);
+        assert!(authorize(&s, "ekonom.sn", &round, "VON21", Action::Read).is_err());
+        authorize(&s, "ekonom.sn", &round, "SN41", Action::Review).unwrap();
+        let mut none = who.clone();
+        none.mapped.clear();
+        let r = sign_in(&mut s, &none, false, 4_000).unwrap();
+        assert_eq!(r.withdrawn, vec![(Role::Ekonom, "SN".to_string())]);
+        let left: Vec<_> = s.user("ekonom.sn").unwrap().unwrap().grants;
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert_eq!(
+            (left[0].role.as_str(), left[0].node.as_str()),
+            ("enhetschef", "SN41")
+        );
+        let log = s.admin_events(1).unwrap();
+        assert_eq!(log[0].action, "grupproll-aterkallad");
+        assert!(log[0].detail.contains("ekonom på SN"), "{log:?}");
         let e = sign_in(&mut s, &vouched("", None, vec![]), true, 1).unwrap_err();
         assert!(e.to_string().contains("anvandar_claim"), "{e}");
     }

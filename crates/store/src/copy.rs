@@ -77,6 +77,8 @@ pub const TABLES: &[&str] = &[
     "goal_audit",
     "external_identity",
     "admin_audit",
+    "oidc_pending",
+    "login_address",
 ];
 
 /// The tables whose ids come from an identity sequence on PostgreSQL (see `pg/schema.rs`);

@@ -122,7 +122,9 @@ pub fn sqlite_path(db: &str) -> &str {
         .or_else(|| db.strip_prefix("sqlite:"))
         .unwrap_or(db)
 }
-pub use identity::{AdminEvent, ExternalIdentity, IdentityStore};
+pub use identity::{
+    AddressFailures, AddressRule, AdminEvent, ExternalIdentity, IdentityStore, PendingSignIn,
+};
 pub use templates::{Periodised, MAX_ROW_ERRORS};
 pub use texts::{TextChange, TextStore};
 pub use types::{

@@ -3,7 +3,7 @@
 //! uploads it back. What the workbook holds and how an upload is checked and applied (all or
 //! nothing, refused when a line changed since the download) is `delar_app::sheet_xlsx`.
 
-use crate::pages::{error_page, parse_round, sheet_page};
+use crate::pages::{error_page, parse_round, upload_refused_page};
 use crate::report::download as file_response;
 use crate::session::{self, Viewer};
 use crate::view;
@@ -94,18 +94,7 @@ pub async fn upload(
 ) -> Response {
     let refuse = |status: StatusCode, msg: String| {
         let (st, viewer, omgang, nod) = (st.clone(), viewer.clone(), omgang.clone(), nod.clone());
-        async move {
-            sheet_page(
-                &st,
-                &viewer,
-                omgang,
-                nod,
-                String::new(),
-                Some((status, msg)),
-                None,
-            )
-            .await
-        }
+        async move { upload_refused_page(&st, &viewer, omgang, nod, status, msg).await }
     };
     let mut mp = match multipart {
         Ok(m) => m,

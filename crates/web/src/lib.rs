@@ -149,12 +149,17 @@ pub fn serve(config: Config, address: &str) -> Result<(), String> {
                  --adress"
             )
         })?;
-        axum::serve(listener.tap_io(no_delay), router(config))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| format!("servern avbröts: {e}"))
+        // The peer's address goes along to the handlers (failed logins are counted per
+        // client address as well as per account).
+        axum::serve(
+            listener.tap_io(no_delay),
+            router(config).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| format!("servern avbröts: {e}"))
     })
 }
 
@@ -195,11 +200,14 @@ pub fn start(config: Config, address: &str, workers: usize) -> Result<Running, S
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::spawn(move || {
         rt.block_on(async move {
-            let _ = axum::serve(listener.tap_io(no_delay), router(config))
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
+            let _ = axum::serve(
+                listener.tap_io(no_delay),
+                router(config).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
         });
     });
     Ok(Running {

@@ -3,11 +3,13 @@
 //!
 //! The authorisation code flow with PKCE (S256), `state` and `nonce`: `GET /logga-in/oidc`
 //! (a link, not a form: the pages' `form-action 'self'` would stop a form's redirect to the
-//! provider) keeps the flow's secrets (the PKCE verifier, the nonce, the page to go to) in the server's
-//! memory under the random `state` for [`PENDING_SECONDS`], bound to this browser by a random
-//! value in a short-lived cookie (`delar_oidc`, only its hash kept), and sends the browser to
-//! the provider. `GET /logga-in/oidc/svar` takes the entry out (one use: a replayed or foreign
-//! `state` finds nothing), checks the cookie, exchanges the code (with the PKCE verifier) for
+//! provider) keeps the flow's secrets (the PKCE verifier, the nonce, the page to go to) in the
+//! database (`oidc_pending`, migration 27) under the SHA-256 of the random `state` for
+//! [`PENDING_SECONDS`], so that any of several servers behind a load balancer can take the
+//! answer; bound to this browser by a random value in a short-lived cookie (`delar_oidc`, only
+//! its hash kept), and sends the browser to the provider. `GET /logga-in/oidc/svar` takes the
+//! entry out in one statement (one use: a replayed or foreign `state` finds nothing, on every
+//! server), checks the cookie, exchanges the code (with the PKCE verifier) for
 //! an ID token and validates it: signature by the provider's published keys (JWKS), issuer
 //! exactly the configured one, audience our client id, expiry, nonce. Then
 //! `delar_app::external::sign_in` finds or creates the account and starts a session exactly
@@ -37,15 +39,13 @@ use openidconnect::{
 };
 use serde::Deserialize;
 use serde_json::Value;
-use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The path the provider sends the browser back to (the configured redirect URL's path).
 pub const CALLBACK_PATH: &str = "/logga-in/oidc/svar";
 
 /// How long a sign-in may take at the provider before its `state` is forgotten.
-pub const PENDING_SECONDS: u64 = 600;
+pub const PENDING_SECONDS: i64 = 600;
 
 /// Sign-ins under way at most (the oldest is forgotten first when there are more).
 pub const MAX_PENDING: usize = 10_000;
@@ -305,23 +305,32 @@ fn claim_text(v: &Value) -> Option<String> {
     }
 }
 
-/// A sign-in under way.
+/// A sign-in under way, as taken from the store.
 struct Pending {
     nonce: Nonce,
     verifier: PkceCodeVerifier,
     next: String,
     binding: String,
-    started: Instant,
 }
 
-/// The sign-in service: its configuration, HTTP client, the provider's cached metadata and
-/// the sign-ins under way.
+impl From<delar_store::PendingSignIn> for Pending {
+    fn from(p: delar_store::PendingSignIn) -> Pending {
+        Pending {
+            nonce: Nonce::new(p.nonce),
+            verifier: PkceCodeVerifier::new(p.pkce_verifier),
+            next: p.next_path,
+            binding: p.binding_sha256,
+        }
+    }
+}
+
+/// The sign-in service: its configuration, HTTP client and the provider's cached metadata
+/// (the sign-ins under way are in the database).
 pub struct Oidc {
     /// The configuration.
     pub config: OidcConfig,
     http: openidconnect::reqwest::Client,
     metadata: tokio::sync::Mutex<Option<(Instant, CoreProviderMetadata)>>,
-    pending: Mutex<HashMap<String, Pending>>,
 }
 
 impl Oidc {
@@ -337,7 +346,6 @@ impl Oidc {
             config,
             http,
             metadata: tokio::sync::Mutex::new(None),
-            pending: Mutex::new(HashMap::new()),
         })
     }
 
@@ -394,31 +402,6 @@ impl Oidc {
         .set_redirect_uri(redirect))
     }
 
-    fn remember(&self, state: String, p: Pending) -> Result<(), String> {
-        let mut map = self
-            .pending
-            .lock()
-            .map_err(|_| "inloggningens minne är trasigt".to_string())?;
-        map.retain(|_, v| v.started.elapsed() < Duration::from_secs(PENDING_SECONDS));
-        if map.len() >= MAX_PENDING {
-            let oldest = map
-                .iter()
-                .min_by_key(|(_, v)| v.started)
-                .map(|(k, _)| k.clone());
-            if let Some(k) = oldest {
-                map.remove(&k);
-            }
-        }
-        map.insert(state, p);
-        Ok(())
-    }
-
-    fn take(&self, state: &str) -> Option<Pending> {
-        let mut map = self.pending.lock().ok()?;
-        map.remove(state)
-            .filter(|p| p.started.elapsed() < Duration::from_secs(PENDING_SECONDS))
-    }
-
     /// Exchange the code and validate the ID token: its claims as JSON.
     async fn validate(&self, code: String, p: Pending) -> Result<Value, String> {
         let meta = self.metadata().await?;
@@ -467,6 +450,29 @@ impl Oidc {
             .ok_or_else(|| "ID-tokens innehåll kunde inte läsas".to_string())?;
         Ok(payload)
     }
+}
+
+/// Keep a sign-in under way in the database under the SHA-256 of its `state`.
+async fn remember(st: &AppState, p: delar_store::PendingSignIn) -> Result<(), String> {
+    let now = p.created_at;
+    st.pool
+        .write(move |s| Ok(s.put_pending_sign_in(&p, now, MAX_PENDING)?))
+        .await
+        .map_err(|e| format!("inloggningen kunde inte påbörjas: {e}; försök igen om en stund"))
+}
+
+/// Take the sign-in a `state` belongs to out of the database (once), if it has not expired.
+async fn take(st: &AppState, state: &str) -> Result<Option<Pending>, String> {
+    if state.is_empty() || state.len() > 512 {
+        return Ok(None);
+    }
+    let hash = delar_app::auth::token_hash(state);
+    let now = session::now();
+    st.pool
+        .write(move |s| Ok(s.take_pending_sign_in(&hash, now)?))
+        .await
+        .map(|p| p.map(Pending::from))
+        .map_err(|e| format!("inloggningen kunde inte slutföras: {e}; försök igen om en stund"))
 }
 
 /// An error and its sources, as one line.
@@ -602,14 +608,17 @@ pub async fn start(State(st): State<AppState>, Query(f): Query<StartQuery>) -> R
         auth = auth.add_scope(Scope::new(s.clone()));
     }
     let (url, state, nonce) = auth.url();
-    let pending = Pending {
-        nonce,
-        verifier,
-        next: crate::pages::safe_next(f.nasta.as_deref()),
-        binding: delar_app::auth::token_hash(&binding),
-        started: Instant::now(),
+    let now = session::now();
+    let pending = delar_store::PendingSignIn {
+        state_sha256: delar_app::auth::token_hash(state.secret()),
+        nonce: nonce.secret().clone(),
+        pkce_verifier: verifier.secret().clone(),
+        next_path: crate::pages::safe_next(f.nasta.as_deref()),
+        binding_sha256: delar_app::auth::token_hash(&binding),
+        created_at: now,
+        expires_at: now + PENDING_SECONDS,
     };
-    if let Err(e) = oidc.remember(state.secret().clone(), pending) {
+    if let Err(e) = remember(&st, pending).await {
         return failed(&st, StatusCode::SERVICE_UNAVAILABLE, e);
     }
     let mut res = Redirect::to(url.as_str()).into_response();
@@ -642,7 +651,13 @@ pub async fn callback(
     };
     let name = oidc.config.name.clone();
     // The state is taken out first: whatever happens next, it cannot be used again.
-    let pending = q.state.as_deref().and_then(|s| oidc.take(s));
+    let pending = match q.state.as_deref() {
+        Some(state) => match take(&st, state).await {
+            Ok(p) => p,
+            Err(e) => return failed(&st, StatusCode::SERVICE_UNAVAILABLE, e),
+        },
+        None => None,
+    };
     if let Some(err) = q.error.as_deref() {
         let desc = q.error_description.as_deref().unwrap_or("");
         return failed(

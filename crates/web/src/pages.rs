@@ -269,6 +269,7 @@ pub struct LoginForm {
 /// `POST /logga-in`: a session and its cookie, then the page asked for.
 pub async fn login(
     State(st): State<AppState>,
+    crate::security::ClientAddress(address): crate::security::ClientAddress,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
@@ -279,22 +280,34 @@ pub async fn login(
     // The session the request came with (another person's, or one planted by an attacker)
     // ends: a login always starts a new session and never keeps an old one alive.
     let old = session::token(&headers);
+    let seen_from = address.clone();
     let r = st
         .pool
         .write(move |s| {
-            let new = delar_app::auth::login(s, &who, &f.losenord, now)?;
+            let new = delar_app::auth::login_from(s, &who, &f.losenord, address.as_deref(), now)?;
             if let Some(old) = old.filter(|o| *o != new.token) {
                 delar_app::auth::logout(s, &old)?;
             }
             Ok(new)
         })
         .await;
+    let from = match &seen_from {
+        Some(a) => format!("från {a}"),
+        None => String::new(),
+    };
     match &r {
-        Ok(_) => crate::audit::event("inloggning", &name, ""),
+        Ok(_) => crate::audit::event("inloggning", &name, &from),
+        Err(AppError::Unauthorized(m)) if m == delar_app::auth::ADDRESS_REFUSED => {
+            crate::audit::event(
+                "inloggning-stoppad-adress",
+                &name,
+                &format!("för många misslyckade inloggningar {from}"),
+            )
+        }
         Err(AppError::Unauthorized(_)) => crate::audit::event(
             "inloggning-misslyckad",
             &name,
-            "fel namn eller lösenord, eller spärrat konto",
+            format!("fel namn eller lösenord, eller spärrat konto {from}").trim_end(),
         ),
         Err(_) => {}
     }
@@ -493,6 +506,8 @@ struct SheetPage {
     xlsx_href: String,
     upload_href: String,
     upload_limit_kb: usize,
+    /// The error is an upload's refusal: it links to the file input, which points back at it.
+    upload_refused: bool,
     line_href: String,
     status_href: String,
     notice: String,
@@ -563,6 +578,34 @@ pub(crate) async fn sheet_page(
     notice: String,
     error: Option<(StatusCode, String)>,
     kept: Option<Kept>,
+) -> Response {
+    sheet_page_as(st, viewer, omgang, nod, notice, error, kept, false).await
+}
+
+/// The sheet of a node with an Excel upload's refusal (`crate::excel`): the message on top
+/// links to the file input, and the input is described by a note beside it.
+pub(crate) async fn upload_refused_page(
+    st: &AppState,
+    viewer: &Viewer,
+    omgang: String,
+    nod: String,
+    status: StatusCode,
+    message: String,
+) -> Response {
+    let error = Some((status, message));
+    sheet_page_as(st, viewer, omgang, nod, String::new(), error, None, true).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn sheet_page_as(
+    st: &AppState,
+    viewer: &Viewer,
+    omgang: String,
+    nod: String,
+    notice: String,
+    error: Option<(StatusCode, String)>,
+    kept: Option<Kept>,
+    upload_refused: bool,
 ) -> Response {
     let user = viewer.user.clone();
     let (o, n) = (omgang.clone(), nod.clone());
@@ -668,6 +711,7 @@ pub(crate) async fn sheet_page(
         xlsx_href: format!("{base}.xlsx"),
         upload_href: format!("{base}/excel"),
         upload_limit_kb: delar_app::sheet_xlsx::MAX_UPLOAD / 1024,
+        upload_refused: upload_refused && !error.is_empty(),
         line_href: format!("{base}/rad"),
         status_href: format!("{base}/status"),
         notice,

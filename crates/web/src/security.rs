@@ -163,6 +163,71 @@ pub async fn csrf(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// The client's address for counting failed logins ([`delar_app::auth::login_from`]): the
+/// peer of the TCP connection, or, behind the HTTPS proxy (`--bakom-https`), the last
+/// `X-Forwarded-For` entry (the address the proxy itself saw; a client can write anything to
+/// the left of it, and the proxy's own address would make every user one). IPv6 addresses
+/// count per /64 (one subscriber's prefix), IPv4-mapped ones as IPv4. `None` when neither is
+/// known (a request handed to the router without a connection, as in handler tests).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub Option<String>);
+
+impl axum::extract::FromRequestParts<crate::AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientAddress(client_address(
+            &parts.headers,
+            peer,
+            state.config.secure_cookies,
+        )))
+    }
+}
+
+/// The address [`ClientAddress`] takes, from the headers and the connection's peer.
+pub fn client_address(
+    headers: &HeaderMap,
+    peer: Option<std::net::IpAddr>,
+    behind_proxy: bool,
+) -> Option<String> {
+    if behind_proxy {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|v| !v.is_empty())
+            .and_then(|v| v.parse::<std::net::IpAddr>().ok());
+        if let Some(a) = forwarded {
+            return Some(address_key(a));
+        }
+    }
+    peer.map(address_key)
+}
+
+/// An address as the key it is counted under.
+fn address_key(a: std::net::IpAddr) -> String {
+    match a {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let prefix = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{prefix}/64")
+            }
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +238,40 @@ mod tests {
             m.insert(*k, HeaderValue::from_static(v));
         }
         m
+    }
+
+    #[test]
+    fn the_client_address_is_the_peer_or_behind_the_proxy_the_last_forwarded_entry() {
+        let peer: Option<std::net::IpAddr> = Some("10.0.0.5".parse().unwrap());
+        let fwd = h(&[("x-forwarded-for", "1.2.3.4, 203.0.113.7")]);
+        // Not behind a proxy: the header is anyone's to write and is ignored.
+        assert_eq!(
+            client_address(&fwd, peer, false).as_deref(),
+            Some("10.0.0.5")
+        );
+        // Behind it: the entry the proxy appended, not the client's own claim on the left.
+        assert_eq!(
+            client_address(&fwd, peer, true).as_deref(),
+            Some("203.0.113.7")
+        );
+        let junk = h(&[("x-forwarded-for", "inte-en-adress")]);
+        assert_eq!(
+            client_address(&junk, peer, true).as_deref(),
+            Some("10.0.0.5")
+        );
+        assert_eq!(client_address(&h(&[]), None, true), None);
+        let v6: Option<std::net::IpAddr> =
+            Some("2001:db8:1:2:aaaa:bbbb:cccc:dddd".parse().unwrap());
+        assert_eq!(
+            client_address(&h(&[]), v6, false).as_deref(),
+            Some("2001:db8:1:2::/64"),
+            "one subscriber's prefix"
+        );
+        let mapped: Option<std::net::IpAddr> = Some("::ffff:198.51.100.4".parse().unwrap());
+        assert_eq!(
+            client_address(&h(&[]), mapped, false).as_deref(),
+            Some("198.51.100.4")
+        );
     }
 
     #[test]

@@ -370,3 +370,202 @@ async fn unknown_people_are_refused_when_accounts_are_not_created_at_sign_in() {
         r.body
     );
 }
+
+/// An app over an existing database (another server behind the same load balancer).
+fn server_over(p: &Provider, db: &str, groups: &str) -> App {
+    App {
+        db: db.to_string(),
+        router: delar_web::router(delar_web::Config {
+            db: db.to_string(),
+            secure_cookies: false,
+            oidc: Some(p.config(groups)),
+        }),
+    }
+}
+
+/// Store work off the runtime's threads (the PostgreSQL client is synchronous).
+async fn with_store<T: Send + 'static>(
+    db: &str,
+    f: impl FnOnce(&mut delar_store::SqlStore) -> T + Send + 'static,
+) -> T {
+    let db = db.to_string();
+    tokio::task::spawn_blocking(move || f(&mut delar_store::open(&db).unwrap()))
+        .await
+        .unwrap()
+}
+
+/// The `state` of a sign-in's URL at the provider.
+fn state_of(url: &str) -> String {
+    openidconnect::url::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned()
+}
+
+fn pending_count(s: &delar_store::SqlStore, state_sha256: &str) -> i64 {
+    s.connection()
+        .query_row(
+            "SELECT COUNT(*) FROM oidc_pending WHERE state_sha256 = ?1",
+            [state_sha256],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// A sign-in begun on one server ends on another (no sticky sessions): the flow's secrets are
+/// in the database under the state's hash, taken once whichever server answers, and an
+/// expired one is refused and gone.
+async fn across_servers(db: String) {
+    let p = Provider::start();
+    let a = server_over(&p, &db, "");
+    let b = server_over(&p, &db, "");
+    let (to, binding) = begin(&a, "/").await;
+    let state = state_of(&to);
+    let hash = delar_app::auth::token_hash(&state);
+    let (kept, raw) = {
+        let (h, st) = (hash.clone(), state.clone());
+        with_store(&db, move |s| (pending_count(s, &h), pending_count(s, &st))).await
+    };
+    assert_eq!((kept, raw), (1, 0), "kept under the hash, never the state");
+    let back = p.approve(&to).unwrap();
+    let r = b.get(&path_of(&back), Some(&binding)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(set_cookie(&r, "delar_session").is_some());
+    {
+        let h = hash.clone();
+        assert_eq!(
+            with_store(&db, move |s| pending_count(s, &h)).await,
+            0,
+            "taken"
+        );
+    }
+    // Replayed at the first server: refused there too.
+    let again = a.get(&path_of(&back), Some(&binding)).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert!(
+        again
+            .body
+            .contains("hör inte till någon pågående inloggning"),
+        "{}",
+        again.body
+    );
+    // A sign-in older than ten minutes is refused and removed.
+    let (to, binding) = begin(&a, "/").await;
+    let hash = delar_app::auth::token_hash(&state_of(&to));
+    {
+        let h = hash.clone();
+        with_store(&db, move |s| {
+            s.connection()
+                .execute(
+                    "UPDATE oidc_pending SET expires_at = created_at WHERE state_sha256 = ?1",
+                    [h.as_str()],
+                )
+                .unwrap()
+        })
+        .await;
+    }
+    let back = p.approve(&to).unwrap();
+    let r = b.get(&path_of(&back), Some(&binding)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("äldre än 10 minuter"), "{}", r.body);
+    assert_eq!(with_store(&db, move |s| pending_count(s, &hash)).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_begun_on_one_server_ends_on_another_through_the_database() {
+    across_servers(App::new().db).await;
+    let pg = tokio::task::spawn_blocking(App::on_postgres).await.unwrap();
+    if let Some(app) = pg {
+        across_servers(app.db).await;
+    }
+}
+
+/// Leaving a group withdraws the role its mapping gave at the next sign-in; a role an
+/// administrator granted stays.
+async fn groups_withdrawn(db: String) {
+    let p = Provider::start();
+    let app = server_over(
+        &p,
+        &db,
+        "[[grupproll]]\ngrupp = \"grp-ekonomer-sn\"\nroll = \"ekonom\"\nnod = \"SN\"\n\
+         [[grupproll]]\ngrupp = \"grp-lasare-von\"\nroll = \"lasare\"\nnod = \"VON\"\n",
+    );
+    let with_groups = |groups: serde_json::Value| {
+        let mut mode = Mode::default();
+        mode.claims["oid"] = "oid-ekonom".into();
+        mode.claims["preferred_username"] = "Erik.Ekonom@exempelkommun.se".into();
+        mode.claims["groups"] = groups;
+        mode
+    };
+    p.set(with_groups(serde_json::json!([
+        "grp-ekonomer-sn",
+        "grp-lasare-von"
+    ])));
+    let r = sign_in(&app, &p, "/").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let session = set_cookie(&r, "delar_session").unwrap();
+    let von = format!("/prognos/{ROUND}/VON21");
+    assert_eq!(app.get(&von, Some(&session)).await.status, StatusCode::OK);
+    // An administrator grants a role of their own, through the administration page.
+    let admin = app.login("admin").await;
+    let r = app
+        .post(
+            "/admin/anvandare/erik.ekonom/behorighet",
+            Some(&admin),
+            &[("roll", "enhetschef"), ("nod", "VON21")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Erik leaves the readers' group: at the next sign-in its role goes, the rest stays.
+    p.set(with_groups(serde_json::json!(["grp-ekonomer-sn"])));
+    let r = sign_in(&app, &p, "/").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let session = set_cookie(&r, "delar_session").unwrap();
+    let grants = |db: &str| {
+        let db = db.to_string();
+        async move {
+            with_store(&db, |s| {
+                s.user("erik.ekonom")
+                    .unwrap()
+                    .unwrap()
+                    .grants
+                    .into_iter()
+                    .map(|g| format!("{} {}", g.role, g.node))
+                    .collect::<Vec<_>>()
+            })
+            .await
+        }
+    };
+    assert_eq!(grants(&db).await, ["ekonom SN", "enhetschef VON21"]);
+    assert_eq!(
+        app.get(&format!("/prognos/{ROUND}/VON22"), Some(&session))
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "the readers' role on VON is gone"
+    );
+    assert_eq!(app.get(&von, Some(&session)).await.status, StatusCode::OK);
+    let log = with_store(&db, |s| s.admin_events(1).unwrap()).await;
+    assert_eq!(log[0].action, "grupproll-aterkallad", "{log:?}");
+    assert!(
+        log[0].detail.contains("erik.ekonom") && log[0].detail.contains("lasare på VON"),
+        "{log:?}"
+    );
+    // No group at all: the mapped role goes too, the administrator's stays.
+    p.set(with_groups(serde_json::json!([])));
+    let r = sign_in(&app, &p, "/").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(grants(&db).await, ["enhetschef VON21"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_from_a_group_is_withdrawn_when_the_person_leaves_the_group() {
+    groups_withdrawn(App::new().db).await;
+    let pg = tokio::task::spawn_blocking(App::on_postgres).await.unwrap();
+    if let Some(app) = pg {
+        groups_withdrawn(app.db).await;
+    }
+}

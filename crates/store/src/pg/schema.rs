@@ -1018,4 +1018,27 @@ CREATE TRIGGER admin_audit_id BEFORE INSERT ON admin_audit
     FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION delar_next_id();
 "#,
     },
+    Migration {
+        version: 27,
+        name: "pågående inloggningar och misslyckade inloggningar per adress",
+        sql: r#"
+CREATE TABLE oidc_pending (
+    state_sha256   TEXT COLLATE "C" PRIMARY KEY,
+    nonce          TEXT COLLATE "C" NOT NULL,
+    pkce_verifier  TEXT COLLATE "C" NOT NULL,
+    next_path      TEXT COLLATE "C" NOT NULL,
+    binding_sha256 TEXT COLLATE "C" NOT NULL,
+    created_at     BIGINT NOT NULL,
+    expires_at     BIGINT NOT NULL
+);
+CREATE INDEX oidc_pending_expires ON oidc_pending (expires_at);
+
+CREATE TABLE login_address (
+    address      TEXT COLLATE "C" PRIMARY KEY,
+    failures     BIGINT NOT NULL,
+    window_start BIGINT NOT NULL,
+    locked_until BIGINT
+);
+"#,
+    },
 ];
