@@ -77,6 +77,7 @@ pub const TABLES: &[&str] = &[
     "goal_audit",
     "external_identity",
     "admin_audit",
+    "goal_text_entry",
 ];
 
 /// The tables whose ids come from an identity sequence on PostgreSQL (see `pg/schema.rs`);

@@ -11,10 +11,13 @@
 //! ([`WorkflowState`], [`NodeState`], [`Transition`]) are the forecast's.
 
 use crate::db::{params, OptionalExtension};
+use crate::goals::{write_clear, write_override, GoalOverrideError};
 use crate::rounds::{refuse_if_locked, write_tx};
 use crate::time::now_utc;
 use crate::workflow::{NodeState, Transition, WorkflowState};
 use crate::{SqlStore, StoreError};
+use delar_followup::assess::Override;
+use delar_followup::model::{GoalTextKind, Word};
 use serde::Serialize;
 
 /// Migration 24: goal workflow, indicator entries per round, the goal pages' audit trail.
@@ -81,6 +84,68 @@ CREATE TABLE goal_audit (
 CREATE INDEX goal_audit_round ON goal_audit (round_id, node, id);
 "#,
 };
+
+/// Migration 26: the analysis texts of a goal (summary, positive observations, areas for
+/// improvement) as edited for a round, in a table of their own so that the imported register
+/// (`fu_goal_text`) is never rewritten.
+pub(crate) const MIGRATION_GOAL_TEXT: crate::schema::Migration = crate::schema::Migration {
+    version: 26,
+    name: "målens analystexter per omgång",
+    sql: r#"
+-- A goal's text of one kind as edited for a round on its owner node's goal page: it takes the
+-- place of the imported texts of that kind. version counts the changes.
+CREATE TABLE goal_text_entry (
+    round_id   TEXT NOT NULL REFERENCES forecast_round (id),
+    goal       TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('analys', 'positiva', 'forbattring')),
+    node       TEXT NOT NULL,
+    text       TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    changed_by TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    PRIMARY KEY (round_id, goal, kind)
+);
+"#,
+};
+
+/// The code a goal text's kind is stored and sent in forms as (`analys`, `positiva`,
+/// `forbattring`).
+pub const fn text_kind_code(k: GoalTextKind) -> &'static str {
+    match k {
+        GoalTextKind::Analysis => "analys",
+        GoalTextKind::Positive => "positiva",
+        GoalTextKind::Improvement => "forbattring",
+    }
+}
+
+/// The kind of a goal text from its code ([`text_kind_code`]).
+pub fn text_kind_parse(s: &str) -> Option<GoalTextKind> {
+    match s.trim() {
+        "analys" => Some(GoalTextKind::Analysis),
+        "positiva" => Some(GoalTextKind::Positive),
+        "forbattring" => Some(GoalTextKind::Improvement),
+        _ => None,
+    }
+}
+
+/// A goal's analysis text of one kind as edited for a round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GoalTextEntry {
+    /// The goal's code.
+    pub goal: String,
+    /// Summary, positive observations or areas for improvement.
+    pub kind: GoalTextKind,
+    /// The node that owns the goal (whose page it was edited on).
+    pub node: String,
+    /// The text; for observations and areas one per line.
+    pub text: String,
+    /// Changes so far (0 = never edited).
+    pub version: i64,
+    /// Who made the latest change.
+    pub changed_by: String,
+    /// When (UTC).
+    pub changed_at: String,
+}
 
 /// Which value of an indicator an entry is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -224,6 +289,48 @@ pub trait GoalRoundStore {
         user: &str,
     ) -> Result<i64, StoreError>;
 
+    /// The analysis texts edited for a round (of the goals in `goals`; all when empty).
+    fn goal_text_entries(
+        &self,
+        round: &str,
+        goals: &[String],
+    ) -> Result<Vec<GoalTextEntry>, StoreError>;
+
+    /// Keep a goal's text of one kind for a round (edited on `entry.node`'s page), recorded
+    /// in the audit trail in the same transaction. `entry.version` is the version the person
+    /// read (0 = none yet): when the stored text is at another, the change is refused with
+    /// [`StoreError::Conflict`] naming who changed it and when. Refused when the round is
+    /// missing or locked. Returns the new version.
+    fn set_goal_text(
+        &mut self,
+        round: &str,
+        entry: &GoalTextEntry,
+        user: &str,
+    ) -> Result<i64, StoreError>;
+
+    /// Decide a goal's status (see [`crate::GoalStore::set_goal_override`]) on `node`'s page
+    /// of `round`, and add its line to the audit trail, in one transaction: either both are
+    /// stored or neither. Refused when the round is locked. Returns the new version.
+    fn decide_goal(
+        &mut self,
+        round: &str,
+        node: &str,
+        decision: &Override,
+        expected: Option<i64>,
+    ) -> Result<i64, GoalOverrideError>;
+
+    /// Withdraw a decision (see [`crate::GoalStore::clear_goal_override`]) with its line in
+    /// the audit trail, in one transaction. `false` (nothing written) when there was none.
+    fn reset_goal(
+        &mut self,
+        round: &str,
+        node: &str,
+        year: i32,
+        goal: &str,
+        expected: Option<i64>,
+        by: &str,
+    ) -> Result<bool, StoreError>;
+
     /// Add a line to a goal page's audit trail (a status decision or its withdrawal).
     #[allow(clippy::too_many_arguments)]
     fn record_goal_audit(
@@ -339,6 +446,67 @@ fn entry_row(r: &crate::db::Row<'_>) -> crate::db::Result<EntryRow> {
         r.get(8)?,
     ))
 }
+
+/// Add a line to the goal pages' audit trail inside a write.
+#[allow(clippy::too_many_arguments)]
+fn insert_audit(
+    tx: &crate::db::Connection,
+    round: &str,
+    node: &str,
+    subject: &str,
+    action: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+    user: &str,
+    at: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO goal_audit (round_id, node, subject, action, old_value, new_value,
+                                 user_name, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![round, node, subject, action, old, new, user, at],
+    )?;
+    Ok(())
+}
+
+/// The audit trail's words for a goal text's kind (`sammanfattande analys ändrad`).
+fn text_action(k: GoalTextKind) -> &'static str {
+    match k {
+        GoalTextKind::Analysis => "sammanfattande analys ändrad",
+        GoalTextKind::Positive => "positiva iakttagelser ändrade",
+        GoalTextKind::Improvement => "förbättringsområden ändrade",
+    }
+}
+
+type TextRow = (String, String, String, String, i64, String, String);
+
+fn text_entry_of(r: TextRow) -> Result<GoalTextEntry, StoreError> {
+    let (goal, kind, node, text, version, changed_by, changed_at) = r;
+    Ok(GoalTextEntry {
+        kind: text_kind_parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("måltextens slag \"{kind}\"")))?,
+        goal,
+        node,
+        text,
+        version,
+        changed_by,
+        changed_at,
+    })
+}
+
+fn text_row(r: &crate::db::Row<'_>) -> crate::db::Result<TextRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
+}
+
+const TEXT_COLUMNS: &str = "goal, kind, node, text, version, changed_by, changed_at";
 
 impl GoalRoundStore for SqlStore {
     fn goal_workflow_state(&self, round: &str, node: &str) -> Result<NodeState, StoreError> {
@@ -528,6 +696,145 @@ impl GoalRoundStore for SqlStore {
         )?;
         tx.commit()?;
         Ok(stored + 1)
+    }
+
+    fn goal_text_entries(
+        &self,
+        round: &str,
+        goals: &[String],
+    ) -> Result<Vec<GoalTextEntry>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {TEXT_COLUMNS} FROM goal_text_entry WHERE round_id = ?1 ORDER BY goal, kind"
+        ))?;
+        let rows = stmt.query_map(params![round], text_row)?;
+        let mut out = Vec::new();
+        for r in rows {
+            let e = text_entry_of(r?)?;
+            if goals.is_empty() || goals.contains(&e.goal) {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    fn set_goal_text(
+        &mut self,
+        round: &str,
+        e: &GoalTextEntry,
+        user: &str,
+    ) -> Result<i64, StoreError> {
+        let tx = write_tx(&mut self.conn)?;
+        refuse_if_locked(&tx, round)?;
+        round_exists(&tx, round)?;
+        let code = text_kind_code(e.kind);
+        let now: Option<GoalTextEntry> = tx
+            .query_row(
+                &format!(
+                    "SELECT {TEXT_COLUMNS} FROM goal_text_entry
+                     WHERE round_id = ?1 AND goal = ?2 AND kind = ?3"
+                ),
+                params![round, e.goal, code],
+                text_row,
+            )
+            .optional()?
+            .map(text_entry_of)
+            .transpose()?;
+        let stored = now.as_ref().map(|n| n.version).unwrap_or(0);
+        if stored != e.version {
+            let who = match &now {
+                Some(n) => format!("{} ändrade den {}", n.changed_by, when(&n.changed_at)),
+                None => "texten har tagits bort".to_string(),
+            };
+            return Err(StoreError::Conflict(format!(
+                "texten \"{}\" för mål {} i {round} har ändrats sedan du läste den: {who} \
+                 (version {stored}). Din text sparades inte; kopiera den, läs in sidan igen \
+                 och gör ändringen på nytt.",
+                e.kind.label(),
+                e.goal
+            )));
+        }
+        let at = now_utc();
+        tx.execute(
+            "INSERT INTO goal_text_entry (round_id, goal, kind, node, text, version, changed_by,
+                                          changed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)
+             ON CONFLICT (round_id, goal, kind) DO UPDATE SET node = excluded.node,
+                 text = excluded.text, version = goal_text_entry.version + 1,
+                 changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+            params![round, e.goal, code, e.node, e.text, user, at],
+        )?;
+        insert_audit(
+            &tx,
+            round,
+            &e.node,
+            &e.goal,
+            text_action(e.kind),
+            now.as_ref().map(|n| n.text.as_str()),
+            Some(&e.text),
+            user,
+            &at,
+        )?;
+        tx.commit()?;
+        Ok(stored + 1)
+    }
+
+    fn decide_goal(
+        &mut self,
+        round: &str,
+        node: &str,
+        o: &Override,
+        expected: Option<i64>,
+    ) -> Result<i64, GoalOverrideError> {
+        let store = GoalOverrideError::Store;
+        let tx = write_tx(&mut self.conn).map_err(store)?;
+        refuse_if_locked(&tx, round).map_err(store)?;
+        let (before, version) = write_override(&tx, o, expected)?;
+        let label = delar_followup::assess::Scale::default()
+            .label(o.status)
+            .to_string();
+        insert_audit(
+            &tx,
+            round,
+            node,
+            &o.goal,
+            "bedömning ändrad",
+            Some(&before.status_label()),
+            Some(&format!("{label} – {}", o.rationale.trim())),
+            &o.by,
+            &now_utc(),
+        )
+        .map_err(store)?;
+        tx.commit().map_err(|e| store(e.into()))?;
+        Ok(version)
+    }
+
+    fn reset_goal(
+        &mut self,
+        round: &str,
+        node: &str,
+        year: i32,
+        goal: &str,
+        expected: Option<i64>,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        let tx = write_tx(&mut self.conn)?;
+        refuse_if_locked(&tx, round)?;
+        let Some(before) = write_clear(&tx, year, goal, expected, by)? else {
+            return Ok(false);
+        };
+        insert_audit(
+            &tx,
+            round,
+            node,
+            goal,
+            "förslaget gäller igen",
+            Some(&before.status_label()),
+            Some(&before.proposed_label()),
+            by,
+            &now_utc(),
+        )?;
+        tx.commit()?;
+        Ok(true)
     }
 
     fn record_goal_audit(

@@ -282,6 +282,7 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     MIGRATION_ADJUSTMENT_CODES,
     crate::goalflow::MIGRATION_GOAL_ROUND,
     crate::identity::MIGRATION_IDENTITY,
+    crate::goalflow::MIGRATION_GOAL_TEXT,
 ];
 
 /// Migration 22: a round may have a deadline (`ÅÅÅÅ-MM-DD`) by which the units are to be

@@ -1018,4 +1018,21 @@ CREATE TRIGGER admin_audit_id BEFORE INSERT ON admin_audit
     FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION delar_next_id();
 "#,
     },
+    Migration {
+        version: 26,
+        name: "målens analystexter per omgång",
+        sql: r#"
+CREATE TABLE goal_text_entry (
+    round_id   TEXT COLLATE "C" NOT NULL REFERENCES forecast_round (id),
+    goal       TEXT COLLATE "C" NOT NULL,
+    kind       TEXT COLLATE "C" NOT NULL CHECK (kind IN ('analys', 'positiva', 'forbattring')),
+    node       TEXT COLLATE "C" NOT NULL,
+    text       TEXT COLLATE "C" NOT NULL,
+    version    BIGINT NOT NULL,
+    changed_by TEXT COLLATE "C" NOT NULL,
+    changed_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (round_id, goal, kind)
+);
+"#,
+    },
 ];
