@@ -15,9 +15,9 @@ use crate::goals::{write_clear, write_override, GoalOverrideError};
 use crate::rounds::{refuse_if_locked, write_tx};
 use crate::time::now_utc;
 use crate::workflow::{NodeState, Transition, WorkflowState};
-use crate::{SqlStore, StoreError};
+use crate::{FollowupFilter, SqlStore, StoreError};
 use delar_followup::assess::Override;
-use delar_followup::model::{GoalTextKind, Word};
+use delar_followup::model::{FollowupData, GoalTextKind, Word};
 use serde::Serialize;
 
 /// Migration 24: goal workflow, indicator entries per round, the goal pages' audit trail.
@@ -92,8 +92,9 @@ pub(crate) const MIGRATION_GOAL_TEXT: crate::schema::Migration = crate::schema::
     version: 26,
     name: "målens analystexter per omgång",
     sql: r#"
--- A goal's text of one kind as edited for a round on its owner node's goal page: it takes the
--- place of the imported texts of that kind. version counts the changes.
+-- A text of one kind for a goal or goal area, of one node (the committee writing it), as
+-- edited for a round on that node's goal page: it takes the place of the node's imported texts
+-- of that kind for the goal. version counts the changes.
 CREATE TABLE goal_text_entry (
     round_id   TEXT NOT NULL REFERENCES forecast_round (id),
     goal       TEXT NOT NULL,
@@ -103,7 +104,7 @@ CREATE TABLE goal_text_entry (
     version    INTEGER NOT NULL,
     changed_by TEXT NOT NULL,
     changed_at TEXT NOT NULL,
-    PRIMARY KEY (round_id, goal, kind)
+    PRIMARY KEY (round_id, node, goal, kind)
 );
 "#,
 };
@@ -131,11 +132,11 @@ pub fn text_kind_parse(s: &str) -> Option<GoalTextKind> {
 /// A goal's analysis text of one kind as edited for a round.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GoalTextEntry {
-    /// The goal's code.
+    /// The goal's or goal area's code.
     pub goal: String,
     /// Summary, positive observations or areas for improvement.
     pub kind: GoalTextKind,
-    /// The node that owns the goal (whose page it was edited on).
+    /// The node whose text it is (the committee; whose page it was edited on).
     pub node: String,
     /// The text; for observations and areas one per line.
     pub text: String,
@@ -247,6 +248,11 @@ pub struct GoalAuditEntry {
 
 /// The goals of a round per node in a store.
 pub trait GoalRoundStore {
+    /// What a goal page shows and assesses of the follow-up registers for `year`, and
+    /// nothing else: the year's goals, their texts, indicators and activities, and the
+    /// indicator values of the year and the two before it (the page's history).
+    fn goal_data(&self, year: i32) -> Result<FollowupData, StoreError>;
+
     /// The goals' state of one node (a draft when never changed).
     fn goal_workflow_state(&self, round: &str, node: &str) -> Result<NodeState, StoreError>;
 
@@ -296,7 +302,8 @@ pub trait GoalRoundStore {
         goals: &[String],
     ) -> Result<Vec<GoalTextEntry>, StoreError>;
 
-    /// Keep a goal's text of one kind for a round (edited on `entry.node`'s page), recorded
+    /// Keep a node's text of one kind for a goal or goal area for a round (edited on
+    /// `entry.node`'s page), recorded
     /// in the audit trail in the same transaction. `entry.version` is the version the person
     /// read (0 = none yet): when the stored text is at another, the change is refused with
     /// [`StoreError::Conflict`] naming who changed it and when. Refused when the round is
@@ -509,21 +516,63 @@ fn text_row(r: &crate::db::Row<'_>) -> crate::db::Result<TextRow> {
 const TEXT_COLUMNS: &str = "goal, kind, node, text, version, changed_by, changed_at";
 
 impl GoalRoundStore for SqlStore {
+    fn goal_data(&self, year: i32) -> Result<FollowupData, StoreError> {
+        use crate::followup::load;
+        use delar_followup::model::{Commitment, Goal, GoalText, Indicator, IndicatorValue};
+        let of = |y: i32| FollowupFilter {
+            year: Some(y),
+            committee: None,
+        };
+        let mut values = Vec::new();
+        for y in year - 2..=year {
+            values.extend(
+                load::<IndicatorValue>(&self.conn, &of(y))?
+                    .into_iter()
+                    .filter(|v| v.year == y),
+            );
+        }
+        Ok(FollowupData {
+            goals: load::<Goal>(&self.conn, &of(year))?,
+            texts: load::<GoalText>(&self.conn, &of(year))?,
+            indicators: load::<Indicator>(&self.conn, &of(year))?,
+            commitments: load::<Commitment>(&self.conn, &of(year))?,
+            values,
+            ..Default::default()
+        })
+    }
+
     fn goal_workflow_state(&self, round: &str, node: &str) -> Result<NodeState, StoreError> {
         read_state(&self.conn, round, node)
     }
 
     fn goal_workflow_states(&self, round: &str) -> Result<Vec<NodeState>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT node FROM goal_workflow_state WHERE round_id = ?1 ORDER BY node",
+            "SELECT node, state, version, changed_by, changed_at, comment
+             FROM goal_workflow_state WHERE round_id = ?1 ORDER BY node",
         )?;
-        let nodes: Vec<String> = stmt
-            .query_map(params![round], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        nodes
-            .iter()
-            .map(|n| read_state(&self.conn, round, n))
-            .collect()
+        let rows = stmt.query_map(params![round], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (node, state, version, by, at, comment) = row?;
+            out.push(NodeState {
+                node,
+                state: state_of(&state)?,
+                version,
+                changed_by: Some(by),
+                changed_at: Some(at),
+                comment,
+            });
+        }
+        Ok(out)
     }
 
     fn set_goal_workflow_state(
@@ -704,7 +753,8 @@ impl GoalRoundStore for SqlStore {
         goals: &[String],
     ) -> Result<Vec<GoalTextEntry>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {TEXT_COLUMNS} FROM goal_text_entry WHERE round_id = ?1 ORDER BY goal, kind"
+            "SELECT {TEXT_COLUMNS} FROM goal_text_entry WHERE round_id = ?1
+             ORDER BY node, goal, kind"
         ))?;
         let rows = stmt.query_map(params![round], text_row)?;
         let mut out = Vec::new();
@@ -731,9 +781,9 @@ impl GoalRoundStore for SqlStore {
             .query_row(
                 &format!(
                     "SELECT {TEXT_COLUMNS} FROM goal_text_entry
-                     WHERE round_id = ?1 AND goal = ?2 AND kind = ?3"
+                     WHERE round_id = ?1 AND node = ?2 AND goal = ?3 AND kind = ?4"
                 ),
-                params![round, e.goal, code],
+                params![round, e.node, e.goal, code],
                 text_row,
             )
             .optional()?
@@ -758,7 +808,7 @@ impl GoalRoundStore for SqlStore {
             "INSERT INTO goal_text_entry (round_id, goal, kind, node, text, version, changed_by,
                                           changed_at)
              VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)
-             ON CONFLICT (round_id, goal, kind) DO UPDATE SET node = excluded.node,
+             ON CONFLICT (round_id, node, goal, kind) DO UPDATE SET
                  text = excluded.text, version = goal_text_entry.version + 1,
                  changed_by = excluded.changed_by, changed_at = excluded.changed_at",
             params![round, e.goal, code, e.node, e.text, user, at],

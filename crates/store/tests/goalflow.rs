@@ -222,6 +222,18 @@ fn goal_texts_are_versioned_audited_and_kept_apart_from_the_register() {
     assert_eq!(audit[2].action, "sammanfattande analys ändrad");
     assert_eq!(audit[2].old_value.as_deref(), Some("Analysen för delåret."));
     assert_eq!(audit[2].new_value.as_deref(), Some("Andra versionen."));
+    // Another committee's text of the same goal area is its own (version 0 → 1).
+    let mut von = text(GoalTextKind::Analysis, "Vård- och omsorgsnämndens analys.", 0);
+    von.node = "VON".into();
+    assert_eq!(s.set_goal_text(ROUND, &von, "ekonom-von").unwrap(), 1);
+    let all = s.goal_text_entries(ROUND, &[]).unwrap();
+    assert_eq!(
+        all.iter()
+            .filter(|t| t.kind == GoalTextKind::Analysis)
+            .map(|t| (t.node.as_str(), t.version))
+            .collect::<Vec<_>>(),
+        vec![("SN", 2), ("VON", 1)]
+    );
     // Another round has texts of its own.
     assert!(s.goal_text_entries("2025-P1", &[]).unwrap().is_empty());
 }

@@ -1031,7 +1031,7 @@ CREATE TABLE goal_text_entry (
     version    BIGINT NOT NULL,
     changed_by TEXT COLLATE "C" NOT NULL,
     changed_at TEXT COLLATE "C" NOT NULL,
-    PRIMARY KEY (round_id, goal, kind)
+    PRIMARY KEY (round_id, node, goal, kind)
 );
 "#,
     },
