@@ -349,7 +349,19 @@ pub fn goal_sheet(store: &dyn Backend, user: &str, round: &Round, node: &str) ->
         )
         .collect();
     let owners = owners_in_scope(&auth, &all_owners);
-    let entries = store.indicator_entries(&id)?;
+    // The page assesses and shows the goals of the owners in scope only: the other
+    // committees' indicators and values stay out of the work (a committee goal's status
+    // depends on its own indicators and activities alone).
+    let mut data = data;
+    data.indicators
+        .retain(|i| indicator_owner(i, &goals).is_some_and(|o| owners.iter().any(|x| x == o)));
+    let shown: BTreeSet<&str> = data.indicators.iter().map(|i| i.code.as_str()).collect();
+    data.values.retain(|v| shown.contains(v.indicator.as_str()));
+    let entries: Vec<IndicatorEntry> = store
+        .indicator_entries(&id)?
+        .into_iter()
+        .filter(|e| shown.contains(e.indicator.as_str()))
+        .collect();
     let values = values_with_entries(&data, round, &entries);
     let stored = store.goal_statuses(round.year)?;
     let a = assessment(round, &data, &values, &stored)?;
