@@ -4,9 +4,11 @@
 //! missed in the years replayed by the backtest. Sorted and filtered as asked, and exported
 //! as CSV (as Swedish Excel opens it) or as an Excel workbook of exactly the rows shown.
 //!
-//! Cost: the round's lines are loaded once ([`crate::workflow::scope`]), the previous round's
-//! once, and every per-node sum is made in one pass over the lines (each line adds to its
-//! node and that node's ancestors), never one query per node.
+//! Cost: the lines under the person's top nodes are loaded once ([`crate::workflow::scope`]:
+//! a unit manager's overview reads one unit, a controller's the round), the previous round's
+//! lines of the same nodes once (without their method results), and every per-node sum is
+//! made in one pass over the lines (each line adds to its node and that node's ancestors),
+//! never one query per node.
 
 use crate::workflow::{self, StateCounts};
 use crate::{AppError, Result};
@@ -327,7 +329,15 @@ pub fn overview(store: &dyn Backend, user: &str, round: &Round) -> Result<Overvi
     let previous = crate::report::previous_round(*round)
         .filter(|p| matches!(store.forecast_round(&p.id()), Ok(Some(_))));
     if let Some(p) = previous {
-        for l in store.forecast_lines(&p.id())? {
+        // The previous round's lines of the nodes in scope (without their method results).
+        let mut codes: Vec<&str> = Vec::new();
+        for top in auth.access.top_nodes(tree).iter() {
+            if let Some(n) = tree.node(top) {
+                codes.push(n.code.as_str());
+            }
+            codes.extend(tree.descendants(top).iter().map(|n| n.code.as_str()));
+        }
+        for l in store.forecast_node_lines(&p.id(), &codes)? {
             let f = l.full_year();
             for n in chain(&l.node) {
                 let s = sums.entry(n).or_default();

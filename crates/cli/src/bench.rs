@@ -67,6 +67,10 @@ pub enum BenchWhat {
         /// ETIKETT=/väg/{omgång}/{nod} eller bara sökvägen; flera med komma eller upprepat.
         #[arg(long, value_name = "SIDA")]
         sidor: Vec<String>,
+        /// Betänketid i millisekunder efter varje anrop (i medel; varierar ±50 %): 0 (standard)
+        /// är en sluten slinga utan paus, ett stressprov; människor gör en ändring på sekunder.
+        #[arg(long, value_name = "MS", default_value_t = 0)]
+        betanketid: u64,
     },
     /// Importera en SIE-fil till en ny databas.
     Import {
@@ -168,9 +172,15 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
             anvandare,
             sekunder,
             sidor,
+            betanketid,
         } => {
             let pages = crate::bench_web::pages(&sidor)?;
-            crate::bench_web::run(&db, round.as_deref(), anvandare.max(1), sekunder, &pages)?;
+            let load = crate::bench_web::Load {
+                users: anvandare.max(1),
+                seconds: sekunder,
+                think_ms: betanketid,
+            };
+            crate::bench_web::run(&db, round.as_deref(), &load, &pages)?;
         }
         BenchWhat::Forecast { db, round } => {
             let round = delar_core::Round::parse(&round).map_err(|e| anyhow::anyhow!("{e}"))?;

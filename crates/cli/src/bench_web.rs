@@ -279,6 +279,32 @@ fn url_part(s: &str) -> String {
     out
 }
 
+/// How hard the simulated people work.
+#[derive(Clone, Copy, Debug)]
+pub struct Load {
+    /// People at once.
+    pub users: usize,
+    /// For how long.
+    pub seconds: u64,
+    /// Mean pause after each request in ms (each pause drawn between half and one and a half
+    /// times it, so the people do not fall into step); 0 is a closed loop without pauses.
+    pub think_ms: u64,
+}
+
+/// A pause of about `mean_ms` (±50 %, from a xorshift of `state`), never past `end_at`.
+fn think(state: &mut u64, mean_ms: u64, end_at: Instant) {
+    if mean_ms == 0 {
+        return;
+    }
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    let spread = (*state % 1001) as f64 / 1000.0; // 0..=1
+    let pause = Duration::from_micros((mean_ms as f64 * 1000.0 * (0.5 + spread)) as u64);
+    let left = end_at.saturating_duration_since(Instant::now());
+    std::thread::sleep(pause.min(left));
+}
+
 /// One simulated person: an account, a unit, the lines it saves.
 struct Person {
     user: String,
@@ -297,15 +323,18 @@ struct Tally {
     saved: BTreeMap<String, i64>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn work(
     addr: SocketAddr,
     round: &str,
     pages: &[Page],
     p: &Person,
     index: usize,
+    think_ms: u64,
     start_at: Instant,
     end_at: Instant,
 ) -> Tally {
+    let mut rng = 0x9E37_79B9_7F4A_7C15u64 ^ (index as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D);
     let mut t = Tally {
         reads: vec![Vec::new(); pages.len()],
         ..Tally::default()
@@ -344,6 +373,7 @@ fn work(
                     if *url == sheet {
                         body = Some(r.body);
                     }
+                    think(&mut rng, think_ms, end_at);
                 }
                 Ok(r) => {
                     t.errors.push(format!("{} {url}: {}", p.user, r.status));
@@ -395,6 +425,7 @@ fn work(
             )),
             Err(e) => t.errors.push(format!("{} sparade {group}: {e}", p.user)),
         }
+        think(&mut rng, think_ms, end_at);
     }
     t
 }
@@ -409,13 +440,12 @@ fn pct(sorted: &[u32], p: f64) -> f64 {
 
 /// Run the benchmark: `users` people for `seconds` on `db` (changed: run it on a copy), each
 /// reading `pages` ([`pages`]) and saving a line in every round of its loop.
-pub fn run(
-    db: &str,
-    round: Option<&str>,
-    users: usize,
-    seconds: u64,
-    pages: &[Page],
-) -> Result<()> {
+pub fn run(db: &str, round: Option<&str>, load: &Load, pages: &[Page]) -> Result<()> {
+    let Load {
+        users,
+        seconds,
+        think_ms,
+    } = *load;
     if pages.first().map(|p| p.path.as_str()) != Some(PAGES[0].1) {
         bail!("bladet ({}) måste vara den första sidan", PAGES[0].1);
     }
@@ -484,8 +514,13 @@ pub fn run(
     };
     let server = delar_web::start(config, "127.0.0.1:0", 2).map_err(|e| anyhow!("{e}"))?;
     let addr = server.addr;
+    let pause = match think_ms {
+        0 => "utan betänketid".to_string(),
+        ms => format!("betänketid {} ms i medel", count(ms as usize)),
+    };
     println!(
-        "{} personer på {} enheter i {round_id}, {seconds} s, server på {addr} (databas {})",
+        "{} personer på {} enheter i {round_id}, {seconds} s, {pause}, server på {addr} \
+         (databas {})",
         count(users),
         count(nodes.len()),
         crate::db::shown(db)
@@ -501,7 +536,11 @@ pub fn run(
             let people = Arc::clone(&people);
             let round = Arc::clone(&round_arc);
             let pages = Arc::clone(&pages_arc);
-            std::thread::spawn(move || work(addr, &round, &pages, &people[i], i, start_at, end_at))
+            std::thread::spawn(move || {
+                work(
+                    addr, &round, &pages, &people[i], i, think_ms, start_at, end_at,
+                )
+            })
         })
         .collect();
     let mut tallies = Vec::new();

@@ -467,13 +467,14 @@ impl Connection {
                     return Err(Error::Nested);
                 }
                 let mut client = pg.client.borrow_mut();
-                client.batch_execute("BEGIN")?;
-                pg.depth.set(1);
-                if let Err(e) = client.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]) {
+                // One round trip: the two statements go as one simple query.
+                if let Err(e) = client.batch_execute(&format!(
+                    "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+                )) {
                     let _ = client.batch_execute("ROLLBACK");
-                    pg.depth.set(0);
                     return Err(e.into());
                 }
+                pg.depth.set(1);
             }
         }
         Ok(Transaction {

@@ -477,6 +477,15 @@ pub trait ForecastStore {
     /// The round's lines with their adjustments, in computation order (organisation order).
     fn forecast_lines(&self, round: &str) -> Result<Vec<ForecastLine>, StoreError>;
 
+    /// The lines of `nodes` in the round with their adjustments, in computation order (as
+    /// [`ForecastStore::forecast_lines`] for a part of the round; the method results are not
+    /// read). Fails for a round that does not exist.
+    fn forecast_node_lines(
+        &self,
+        round: &str,
+        nodes: &[&str],
+    ) -> Result<Vec<ForecastLine>, StoreError>;
+
     /// The round's lines with recommendation, overrides, method results and plausibility
     /// flags.
     fn forecast_line_details(&self, round: &str) -> Result<Vec<LineDetail>, StoreError>;
@@ -523,6 +532,19 @@ pub trait ForecastStore {
         expected: Option<i64>,
         user: &str,
     ) -> Result<Edited, StoreError>;
+
+    /// One change of one line as [`ForecastStore::edit_line`], returning only the line's new
+    /// version (the line is not read again): what a form that redirects after saving needs.
+    #[allow(clippy::too_many_arguments)]
+    fn edit_line_version(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        edit: LineEdit<'_>,
+        expected: Option<i64>,
+        user: &str,
+    ) -> Result<i64, StoreError>;
 
     /// Several changes of lines of one round in one transaction, in order: all are made or,
     /// when one is refused (a stale version, a locked round, a missing comment …), none is.
@@ -724,18 +746,20 @@ fn missing_round(round: &str) -> StoreError {
     ))
 }
 
-/// Status of a round inside a transaction: `Err` when missing or locked.
+/// Status of a round inside a transaction: `Err` when missing or locked (one query).
 fn open_round(tx: &Transaction<'_>, round: &str) -> Result<(), StoreError> {
-    refuse_if_locked(tx, round)?;
-    let exists: Option<i64> = tx
+    let row: Option<(String, Option<String>, Option<String>)> = tx
         .query_row(
-            "SELECT 1 FROM forecast_round WHERE id = ?1",
+            "SELECT status, locked_at, locked_by FROM forecast_round WHERE id = ?1",
             params![round],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    match exists {
+    match row {
         None => Err(missing_round(round)),
+        Some((status, at, by)) if status == "locked" => {
+            Err(err(locked_message(round, at.as_deref(), by.as_deref())))
+        }
         Some(_) => Ok(()),
     }
 }
@@ -828,14 +852,22 @@ fn check_version(
     )))
 }
 
-/// Raise a line's version and record who changed it.
-fn bump(tx: &Transaction<'_>, line: i64, user: &str, at: &str) -> Result<(), StoreError> {
-    tx.execute(
+/// Raise a line's version and record who changed it; returns the new version.
+fn bump(tx: &Transaction<'_>, line: i64, user: &str, at: &str) -> Result<i64, StoreError> {
+    Ok(tx.query_row(
         "UPDATE forecast_line SET version = version + 1, changed_by = ?2, changed_at = ?3
-         WHERE id = ?1",
+         WHERE id = ?1 RETURNING version",
         params![line, user, at],
-    )?;
-    Ok(())
+        |r| r.get(0),
+    )?)
+}
+
+/// The column a comment of `kind` is kept in.
+fn comment_column(kind: CommentKind) -> &'static str {
+    match kind {
+        CommentKind::Report => "comment",
+        CommentKind::Review => "review_note",
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -920,6 +952,11 @@ fn round_cutoff(conn: &Connection, round: &str) -> Result<u32, StoreError> {
         .query_row(params![round], |r| r.get(0))
         .optional()?;
     let c = cutoff.ok_or_else(|| missing_round(round))?;
+    valid_cutoff(round, c)
+}
+
+/// A stored cut-off month, checked (1–12).
+fn valid_cutoff(round: &str, c: i64) -> Result<u32, StoreError> {
     u32::try_from(c)
         .ok()
         .filter(|c| (1..=12).contains(c))
@@ -960,20 +997,23 @@ impl Which<'_> {
 /// A round's lines with everything around them, read on `conn` (the connection, or a
 /// transaction).
 fn read_lines(conn: &Connection, round: &str) -> Result<Vec<LineDetail>, StoreError> {
-    read_lines_of(conn, round, Which::Round)
+    read_lines_of(conn, round, Which::Round, true)
 }
 
 /// Some of a round's lines with everything around them (adjustments, method results,
 /// plausibility flags), in computation order: the lines, their adjustments and their method
 /// results are read with the same condition, so one node's sheet reads one node's rows.
+/// Without `estimates` the method results (the bulk of a round: every method's replayed
+/// years) are not read, and the details have none.
 fn read_lines_of(
     conn: &Connection,
     round: &str,
     which: Which<'_>,
+    estimates: bool,
 ) -> Result<Vec<LineDetail>, StoreError> {
-    // The cut-off month (for the plausibility flags); the round must exist.
-    let cutoff = round_cutoff(conn, round)?;
     if matches!(which, Which::Nodes(n) if n.is_empty()) {
+        // The round must exist.
+        round_cutoff(conn, round)?;
         return Ok(Vec::new());
     }
     let (cond, values) = which.condition();
@@ -987,7 +1027,9 @@ fn read_lines_of(
                 l.budget_ore, l.budget_to_date_ore, l.comment, l.recommended, l.manual_ore,
                 l.override_by, l.override_at, l.override_reason, l.review_note, l.version,
                 l.changed_by, l.changed_at
-             FROM forecast_line l WHERE l.round_id = ?1{cond} ORDER BY l.position, l.id"
+                , r.cutoff
+             FROM forecast_line l JOIN forecast_round r ON r.id = l.round_id
+             WHERE l.round_id = ?1{cond} ORDER BY l.position, l.id"
     ))?;
     let rows = stmt.query_map(args, |r| {
         Ok((
@@ -1016,12 +1058,16 @@ fn read_lines_of(
                 r.get::<_, Option<String>>(17)?,
                 r.get::<_, Option<String>>(18)?,
             ),
+            r.get::<_, i64>(19)?,
         ))
     })?;
     let mut out = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
+    // The cut-off month (for the plausibility flags), with the lines.
+    let mut cutoff: Option<i64> = None;
     for row in rows {
-        let (id, a, b, (review_note, version, changed_by, changed_at)) = row?;
+        let (id, a, b, (review_note, version, changed_by, changed_at), c) = row?;
+        cutoff = Some(c);
         let line = ForecastLine {
             node: a.0,
             group: a.1,
@@ -1055,9 +1101,12 @@ fn read_lines_of(
             changed_at,
         });
     }
-    if out.is_empty() {
+    let Some(cutoff) = cutoff else {
+        // No lines: the round must still exist.
+        round_cutoff(conn, round)?;
         return Ok(out);
-    }
+    };
+    let cutoff = valid_cutoff(round, cutoff)?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.line_id, a.id, a.kind, a.amount_ore, a.low_ore, a.high_ore, a.comment, a.code
              FROM forecast_adjustment a JOIN forecast_line l ON l.id = a.line_id
@@ -1093,6 +1142,9 @@ fn read_lines_of(
             code,
         });
         out[i].adjustment_ids.push(id);
+    }
+    if !estimates {
+        return Ok(out);
     }
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT e.line_id, e.method, e.full_ore, e.explanation, e.mae_ore, e.bias_ore, e.years,
@@ -1170,7 +1222,7 @@ impl SqlStore {
         node: &str,
         group: &str,
     ) -> Result<(ForecastLine, i64), StoreError> {
-        read_lines_of(&self.conn, round, Which::Line(node, group))?
+        read_lines_of(&self.conn, round, Which::Line(node, group), false)?
             .into_iter()
             .next()
             .map(|d| (d.line, d.version))
@@ -1219,8 +1271,9 @@ fn round_from_row(r: &crate::db::Row<'_>) -> crate::db::Result<RoundRow> {
     }))
 }
 
-// One change of a line inside a write transaction: the building blocks of
-// [`ForecastStore::edit_lines`] (and so of `edit_line`).
+// One change of a line inside a write transaction whose round [`open_round`] has checked:
+// the building blocks of [`ForecastStore::edit_lines`] (and so of `edit_line`). Each returns
+// the line's new version.
 #[allow(clippy::too_many_arguments)]
 fn edit_method(
     tx: &Transaction<'_>,
@@ -1233,9 +1286,8 @@ fn edit_method(
     kind: CommentKind,
     expected: Option<i64>,
     user: &str,
-) -> Result<(), StoreError> {
+) -> Result<i64, StoreError> {
     let comment = require_comment(comment)?;
-    open_round(tx, round)?;
     let line = find_line(tx, round, node, group)?;
     check_version(tx, round, node, group, &line, expected)?;
     if method == Method::Manual {
@@ -1265,10 +1317,15 @@ fn edit_method(
             )))
         }
     };
-    tx.execute(
-        "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
-             manual_ore = NULL, override_by = ?5, override_at = ?6, override_reason = ?7
-         WHERE id = ?1",
+    // The override, the comment and the version in one statement.
+    let version: i64 = tx.query_row(
+        &format!(
+            "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
+                 manual_ore = NULL, override_by = ?5, override_at = ?6, override_reason = ?7,
+                 {} = ?7, version = version + 1, changed_by = ?5, changed_at = ?6
+             WHERE id = ?1 RETURNING version",
+            comment_column(kind)
+        ),
         params![
             line.id,
             method.code(),
@@ -1278,8 +1335,8 @@ fn edit_method(
             now,
             comment
         ],
+        |r| r.get(0),
     )?;
-    write_comment(tx, line.id, kind, Some(comment))?;
     audit(
         tx,
         round,
@@ -1299,8 +1356,8 @@ fn edit_method(
         user,
         now,
     )?;
-    bump(tx, line.id, user, now)?;
-    Ok(())
+
+    Ok(version)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1315,9 +1372,8 @@ fn edit_amount(
     kind: CommentKind,
     expected: Option<i64>,
     user: &str,
-) -> Result<(), StoreError> {
+) -> Result<i64, StoreError> {
     let comment = require_comment(comment)?;
-    open_round(tx, round)?;
     let line = find_line(tx, round, node, group)?;
     check_version(tx, round, node, group, &line, expected)?;
     // The explanation is printed with the line (forecast show); a review note stays out of
@@ -1326,10 +1382,15 @@ fn edit_amount(
         CommentKind::Report => format!("Manuell prognos {}: {comment}", tkr(amount)),
         CommentKind::Review => format!("Manuell prognos {}.", tkr(amount)),
     };
-    tx.execute(
-        "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
-             manual_ore = ?3, override_by = ?5, override_at = ?6, override_reason = ?7
-         WHERE id = ?1",
+    // The amount, the comment and the version in one statement.
+    let version: i64 = tx.query_row(
+        &format!(
+            "UPDATE forecast_line SET method = ?2, base_ore = ?3, explanation = ?4,
+                 manual_ore = ?3, override_by = ?5, override_at = ?6, override_reason = ?7,
+                 {} = ?7, version = version + 1, changed_by = ?5, changed_at = ?6
+             WHERE id = ?1 RETURNING version",
+            comment_column(kind)
+        ),
         params![
             line.id,
             Method::Manual.code(),
@@ -1339,8 +1400,8 @@ fn edit_amount(
             now,
             comment
         ],
+        |r| r.get(0),
     )?;
-    write_comment(tx, line.id, kind, Some(comment))?;
     audit(
         tx,
         round,
@@ -1359,8 +1420,8 @@ fn edit_amount(
         user,
         now,
     )?;
-    bump(tx, line.id, user, now)?;
-    Ok(())
+
+    Ok(version)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1374,20 +1435,27 @@ fn edit_comment(
     kind: CommentKind,
     expected: Option<i64>,
     user: &str,
-) -> Result<(), StoreError> {
-    open_round(tx, round)?;
+) -> Result<i64, StoreError> {
     let line = find_line(tx, round, node, group)?;
     check_version(tx, round, node, group, &line, expected)?;
     let c = comment.trim();
     let new = (!c.is_empty()).then_some(c);
-    write_comment(tx, line.id, kind, new)?;
+    let version: i64 = tx.query_row(
+        &format!(
+            "UPDATE forecast_line SET {} = ?2, version = version + 1, changed_by = ?3,
+                 changed_at = ?4
+             WHERE id = ?1 RETURNING version",
+            comment_column(kind)
+        ),
+        params![line.id, new, user, now],
+        |r| r.get(0),
+    )?;
     let (action, old) = match kind {
         CommentKind::Report => ("kommentar", line.comment.as_deref()),
         CommentKind::Review => ("granskning", line.review_note.as_deref()),
     };
     audit(tx, round, Some((node, group)), action, old, new, user, now)?;
-    bump(tx, line.id, user, now)?;
-    Ok(())
+    Ok(version)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1400,7 +1468,7 @@ fn edit_add_adjustment(
     a: &Adjustment,
     expected: Option<i64>,
     user: &str,
-) -> Result<i64, StoreError> {
+) -> Result<(i64, i64), StoreError> {
     let comment = require_comment(&a.comment)?;
     if let (Some(lo), Some(hi)) = (a.low, a.high) {
         if lo > hi {
@@ -1411,7 +1479,6 @@ fn edit_add_adjustment(
         Some(c) => Some(check_adjustment_code(c)?),
         None => None,
     };
-    open_round(tx, round)?;
     let line = find_line(tx, round, node, group)?;
     check_version(tx, round, node, group, &line, expected)?;
     if let Some(code) = &code {
@@ -1466,8 +1533,59 @@ fn edit_add_adjustment(
         user,
         now,
     )?;
-    bump(tx, line.id, user, now)?;
-    Ok(id)
+    let version = bump(tx, line.id, user, now)?;
+    Ok((id, version))
+}
+
+/// Make `changes` in one write transaction (all or none); per change the id of an adjustment
+/// added and the line's new version.
+fn apply_line_changes(
+    conn: &mut Connection,
+    round: &str,
+    changes: &[LineChange<'_>],
+    user: &str,
+) -> Result<Vec<(Option<i64>, i64)>, StoreError> {
+    let now = now_utc();
+    let tx = write_tx(conn)?;
+    open_round(&tx, round)?;
+    let mut done = Vec::with_capacity(changes.len());
+    for c in changes {
+        let (node, group, expected) = (c.node, c.group, c.expected);
+        let made = match c.edit {
+            LineEdit::Method {
+                method,
+                comment,
+                kind,
+            } => (
+                None,
+                edit_method(
+                    &tx, &now, round, node, group, method, comment, kind, expected, user,
+                )?,
+            ),
+            LineEdit::Amount {
+                amount,
+                comment,
+                kind,
+            } => (
+                None,
+                edit_amount(
+                    &tx, &now, round, node, group, amount, comment, kind, expected, user,
+                )?,
+            ),
+            LineEdit::Comment { text, kind } => (
+                None,
+                edit_comment(&tx, &now, round, node, group, text, kind, expected, user)?,
+            ),
+            LineEdit::AddAdjustment(a) => {
+                let (id, version) =
+                    edit_add_adjustment(&tx, &now, round, node, group, a, expected, user)?;
+                (Some(id), version)
+            }
+        };
+        done.push(made);
+    }
+    tx.commit()?;
+    Ok(done)
 }
 
 impl ForecastStore for SqlStore {
@@ -1499,48 +1617,11 @@ impl ForecastStore for SqlStore {
         changes: &[LineChange<'_>],
         user: &str,
     ) -> Result<Vec<Edited>, StoreError> {
-        let now = now_utc();
-        let tx = write_tx(&mut self.conn)?;
-        open_round(&tx, round)?;
-        let mut adjustments = Vec::with_capacity(changes.len());
-        for c in changes {
-            let (node, group, expected) = (c.node, c.group, c.expected);
-            let adjustment = match c.edit {
-                LineEdit::Method {
-                    method,
-                    comment,
-                    kind,
-                } => {
-                    edit_method(
-                        &tx, &now, round, node, group, method, comment, kind, expected, user,
-                    )?;
-                    None
-                }
-                LineEdit::Amount {
-                    amount,
-                    comment,
-                    kind,
-                } => {
-                    edit_amount(
-                        &tx, &now, round, node, group, amount, comment, kind, expected, user,
-                    )?;
-                    None
-                }
-                LineEdit::Comment { text, kind } => {
-                    edit_comment(&tx, &now, round, node, group, text, kind, expected, user)?;
-                    None
-                }
-                LineEdit::AddAdjustment(a) => Some(edit_add_adjustment(
-                    &tx, &now, round, node, group, a, expected, user,
-                )?),
-            };
-            adjustments.push(adjustment);
-        }
-        tx.commit()?;
+        let done = apply_line_changes(&mut self.conn, round, changes, user)?;
         changes
             .iter()
-            .zip(adjustments)
-            .map(|(c, adjustment)| {
+            .zip(done)
+            .map(|(c, (adjustment, _))| {
                 let (line, version) = self.line_with_version(round, c.node, c.group)?;
                 Ok(Edited {
                     line,
@@ -1549,6 +1630,25 @@ impl ForecastStore for SqlStore {
                 })
             })
             .collect()
+    }
+
+    fn edit_line_version(
+        &mut self,
+        round: &str,
+        node: &str,
+        group: &str,
+        edit: LineEdit<'_>,
+        expected: Option<i64>,
+        user: &str,
+    ) -> Result<i64, StoreError> {
+        let change = LineChange {
+            node,
+            group,
+            edit,
+            expected,
+        };
+        let done = apply_line_changes(&mut self.conn, round, &[change], user)?;
+        Ok(done[0].1)
     }
 
     fn ledger_by_node(
@@ -1921,10 +2021,23 @@ impl ForecastStore for SqlStore {
     }
 
     fn forecast_lines(&self, round: &str) -> Result<Vec<ForecastLine>, StoreError> {
-        Ok(read_lines(&self.conn, round)?
+        Ok(read_lines_of(&self.conn, round, Which::Round, false)?
             .into_iter()
             .map(|d| d.line)
             .collect())
+    }
+
+    fn forecast_node_lines(
+        &self,
+        round: &str,
+        nodes: &[&str],
+    ) -> Result<Vec<ForecastLine>, StoreError> {
+        Ok(
+            read_lines_of(&self.conn, round, Which::Nodes(nodes), false)?
+                .into_iter()
+                .map(|d| d.line)
+                .collect(),
+        )
     }
 
     fn forecast_line_details(&self, round: &str) -> Result<Vec<LineDetail>, StoreError> {
@@ -1932,7 +2045,6 @@ impl ForecastStore for SqlStore {
     }
 
     fn forecast_line_nodes(&self, round: &str) -> Result<Vec<String>, StoreError> {
-        round_cutoff(&self.conn, round)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT DISTINCT node FROM forecast_line WHERE round_id = ?1 ORDER BY node",
         )?;
@@ -1940,6 +2052,10 @@ impl ForecastStore for SqlStore {
         let mut out = Vec::new();
         for r in rows {
             out.push(r?);
+        }
+        if out.is_empty() {
+            // No lines: a round without lines, or no round (asked only then).
+            round_cutoff(&self.conn, round)?;
         }
         Ok(out)
     }
@@ -1949,7 +2065,7 @@ impl ForecastStore for SqlStore {
         round: &str,
         nodes: &[&str],
     ) -> Result<Vec<LineDetail>, StoreError> {
-        read_lines_of(&self.conn, round, Which::Nodes(nodes))
+        read_lines_of(&self.conn, round, Which::Nodes(nodes), true)
     }
 
     fn forecast_line_detail(
@@ -1958,9 +2074,11 @@ impl ForecastStore for SqlStore {
         node: &str,
         group: &str,
     ) -> Result<Option<LineDetail>, StoreError> {
-        Ok(read_lines_of(&self.conn, round, Which::Line(node, group))?
-            .into_iter()
-            .next())
+        Ok(
+            read_lines_of(&self.conn, round, Which::Line(node, group), true)?
+                .into_iter()
+                .next(),
+        )
     }
 
     fn review_lines(

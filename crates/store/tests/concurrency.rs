@@ -419,6 +419,138 @@ fn two_writers_on_one_line_the_second_is_refused_and_told_who_and_what() {
 }
 
 #[test]
+fn a_save_that_returns_only_the_version_writes_and_audits_as_a_full_edit() {
+    let db = common::Persistent::new();
+    let mut a = db.create();
+    a.save_round(
+        &p2(),
+        LedgerBy::Group,
+        &[vline("SN41", "kop_verksamhet", 1000), vline("SN42", "kop_verksamhet", 1000)],
+        "system",
+    )
+    .unwrap();
+    let mut b = db.open();
+    let v = version(&a, "SN41", "kop_verksamhet");
+    // Each kind of change: the version returned is the one stored, the line holds the change
+    // and the comment, and the audit log has one row per change with the old and new value.
+    let v1 = a
+        .edit_line_version(
+            "2025-P2",
+            "SN41",
+            "kop_verksamhet",
+            LineEdit::Amount {
+                amount: tk(1250),
+                comment: "Två nya placeringar.",
+                kind: CommentKind::Report,
+            },
+            Some(v),
+            "anna",
+        )
+        .unwrap();
+    assert_eq!(v1, v + 1);
+    assert_eq!(version(&b, "SN41", "kop_verksamhet"), v1);
+    let v2 = a
+        .edit_line_version(
+            "2025-P2",
+            "SN41",
+            "kop_verksamhet",
+            LineEdit::Comment {
+                text: "Stämmer med placeringslistan.",
+                kind: CommentKind::Review,
+            },
+            Some(v1),
+            "cia",
+        )
+        .unwrap();
+    let v3 = a
+        .edit_line_version(
+            "2025-P2",
+            "SN41",
+            "kop_verksamhet",
+            LineEdit::Method {
+                method: Method::RunRate,
+                comment: "Takten håller.",
+                kind: CommentKind::Report,
+            },
+            Some(v2),
+            "anna",
+        )
+        .unwrap();
+    assert_eq!((v2, v3), (v1 + 1, v1 + 2));
+    let d = b
+        .forecast_line_detail("2025-P2", "SN41", "kop_verksamhet")
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.version, v3);
+    assert_eq!(d.line.method, Method::RunRate);
+    assert_eq!(d.line.comment.as_deref(), Some("Takten håller."));
+    assert_eq!(d.review_note.as_deref(), Some("Stämmer med placeringslistan."));
+    assert_eq!(d.changed_by.as_deref(), Some("anna"));
+    let log: Vec<_> = b
+        .forecast_audit("2025-P2")
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.group.as_deref() == Some("kop_verksamhet"))
+        .map(|e| (e.action, e.user))
+        .collect();
+    assert_eq!(
+        log,
+        [
+            ("belopp".to_string(), "anna".to_string()),
+            ("granskning".to_string(), "cia".to_string()),
+            ("metod".to_string(), "anna".to_string()),
+        ]
+    );
+    // A stale version is refused and nothing is written; the other line is untouched.
+    let err = b
+        .edit_line_version(
+            "2025-P2",
+            "SN41",
+            "kop_verksamhet",
+            LineEdit::Comment {
+                text: "Sen ändring.",
+                kind: CommentKind::Report,
+            },
+            Some(v1),
+            "bo",
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert_eq!(version(&a, "SN41", "kop_verksamhet"), v3);
+    assert_eq!(version(&a, "SN42", "kop_verksamhet"), v);
+    // A locked round refuses the change inside its transaction (the flagged line reviewed
+    // first, as locking needs).
+    let v4 = a
+        .edit_line_version(
+            "2025-P2",
+            "SN42",
+            "kop_verksamhet",
+            LineEdit::Comment {
+                text: "Granskad.",
+                kind: CommentKind::Review,
+            },
+            Some(v),
+            "cia",
+        )
+        .unwrap();
+    a.lock_round("2025-P2", "cia").unwrap();
+    let err = b
+        .edit_line_version(
+            "2025-P2",
+            "SN42",
+            "kop_verksamhet",
+            LineEdit::Comment {
+                text: "Efter låsningen.",
+                kind: CommentKind::Report,
+            },
+            Some(v4),
+            "bo",
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("är låst"), "{err}");
+}
+
+#[test]
 fn a_recomputation_makes_an_earlier_read_stale() {
     let mut s = common::store();
     s.save_round(

@@ -12,7 +12,9 @@
 //!   lock in this process): SQLite's single writer and PostgreSQL's advisory write lock are
 //!   then never contended from here, so no write sleeps in SQLite's busy handler and none is
 //!   refused as busy (the busy timeout still covers writers in other processes, such as an
-//!   import from the command line);
+//!   import from the command line). The writer has a connection of its own beside the
+//!   readers' and never waits in their queue: with 50 people reading, a write that queued
+//!   for a reader's permit while holding the writer's turn held up every write behind it;
 //! - SQLite runs in WAL mode (set by the store), so readers on the other connections never
 //!   wait for the writer.
 
@@ -38,7 +40,8 @@ pub struct Pool {
     size: usize,
     idle: Mutex<Vec<Handle>>,
     permits: Arc<Semaphore>,
-    writer: Arc<tokio::sync::Mutex<()>>,
+    /// The writer's turn and its own connection (opened at the first write).
+    writer: Arc<tokio::sync::Mutex<Option<Handle>>>,
 }
 
 impl Pool {
@@ -61,7 +64,7 @@ impl Pool {
             size,
             idle: Mutex::new(Vec::with_capacity(size)),
             permits: Arc::new(Semaphore::new(size)),
-            writer: Arc::new(tokio::sync::Mutex::new(())),
+            writer: Arc::new(tokio::sync::Mutex::new(None)),
         }
     }
 
@@ -118,15 +121,30 @@ impl Pool {
         .map_err(|e| AppError::Io(format!("arbetet i databasen avbröts: {e}")))?
     }
 
-    /// [`Pool::run`] for work that writes: one writer at a time, in the order they came (the
-    /// writer waits for its turn before it takes a connection, so readers are not held up).
+    /// [`Pool::run`] for work that writes: one writer at a time, in the order they came, on
+    /// the writer's own connection (it takes none of the readers' permits, so a write never
+    /// waits behind reads, and the readers are not held up by it).
     pub async fn write<T, F>(self: &Arc<Self>, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut dyn Backend) -> Result<T, AppError> + Send + 'static,
     {
-        let _turn = Arc::clone(&self.writer).lock_owned().await;
-        self.run(f).await
+        let mut turn = Arc::clone(&self.writer).lock_owned().await;
+        let pool = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let mut h = match turn.take() {
+                Some(h) => h,
+                None => pool.open()?,
+            };
+            let r = f(h.as_mut());
+            let broken = matches!(&r, Err(AppError::Store(delar_store::StoreError::Db(_))));
+            if !broken {
+                *turn = Some(h);
+            }
+            r
+        })
+        .await
+        .map_err(|e| AppError::Io(format!("arbetet i databasen avbröts: {e}")))?
     }
 }
 
@@ -135,10 +153,13 @@ impl Drop for Pool {
     /// connection by blocking, which a runtime's thread (where the server drops its state at
     /// shutdown) may not do.
     fn drop(&mut self) {
-        let idle = match self.idle.get_mut() {
+        let mut idle = match self.idle.get_mut() {
             Ok(v) => std::mem::take(v),
             Err(poisoned) => std::mem::take(poisoned.into_inner()),
         };
+        if let Some(w) = self.writer.try_lock().ok().and_then(|mut w| w.take()) {
+            idle.push(w);
+        }
         if idle.is_empty() {
             return;
         }

@@ -263,8 +263,24 @@ async fn a_unit_manager_sees_only_their_own_units() {
     let cookie = app.login("enhetschef-sn41").await;
     let r = app.get(&format!("/oversikt/{ROUND}"), Some(&cookie)).await;
     assert_eq!(r.status, StatusCode::OK);
-    let codes: Vec<String> = rows(&r.body).into_iter().map(|(c, _)| c).collect();
+    let own = rows(&r.body);
+    let codes: Vec<&str> = own.iter().map(|(c, _)| c.as_str()).collect();
     assert_eq!(codes, ["SN41"]);
+    // Read from the unit's own lines only, the row says exactly what the controller's
+    // overview (read from the whole round) says of the same unit: status, forecast,
+    // deviation, change since the round before, flags, missing comments and accuracy.
+    let boss = app.login("ekonom-sn").await;
+    let all = rows(
+        &app.get(&format!("/oversikt/{ROUND}"), Some(&boss))
+            .await
+            .body,
+    );
+    let theirs = all.iter().find(|(c, _)| c == "SN41").unwrap();
+    assert_eq!(own[0].1, theirs.1);
+    assert!(
+        !own[0].1[3].is_empty(),
+        "the change since {PREVIOUS} is shown"
+    );
     let csv = app
         .get(&format!("/oversikt/{ROUND}.csv"), Some(&cookie))
         .await;
