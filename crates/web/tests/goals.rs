@@ -868,7 +868,7 @@ fn the_report_shows_the_values_and_statuses_the_goal_page_shows() {
         .iter()
         .find(|i| i.indicator.code == "SN01")
         .unwrap();
-    let (month, figure) = row.to_date.clone().unwrap();
+    let (month, figure) = row.to_date.unwrap();
     assert_eq!(month, round.cutoff_month());
     let delar_followup::model::Figure::Number(k) = figure else {
         panic!("{figure:?}")
