@@ -71,6 +71,10 @@ pub enum BenchWhat {
         /// är en sluten slinga utan paus, ett stressprov; människor gör en ändring på sekunder.
         #[arg(long, value_name = "MS", default_value_t = 0)]
         betanketid: u64,
+        /// Hur många av personerna som är ekonomer (demons ekonom-konton): de läser samma
+        /// sidor för sin nämnd eller hela programområdet och sparar inget.
+        #[arg(long, value_name = "ANTAL", default_value_t = 0)]
+        ekonomer: usize,
     },
     /// Importera en SIE-fil till en ny databas.
     Import {
@@ -173,12 +177,14 @@ pub fn run(what: BenchWhat) -> Result<ExitCode> {
             sekunder,
             sidor,
             betanketid,
+            ekonomer,
         } => {
             let pages = crate::bench_web::pages(&sidor)?;
             let load = crate::bench_web::Load {
                 users: anvandare.max(1),
                 seconds: sekunder,
                 think_ms: betanketid,
+                controllers: ekonomer,
             };
             crate::bench_web::run(&db, round.as_deref(), &load, &pages)?;
         }

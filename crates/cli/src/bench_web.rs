@@ -289,6 +289,10 @@ pub struct Load {
     /// Mean pause after each request in ms (each pause drawn between half and one and a half
     /// times it, so the people do not fall into step); 0 is a closed loop without pauses.
     pub think_ms: u64,
+    /// How many of the people are controllers (the demo's `ekonom…` accounts, on their
+    /// committee or the programme area): they read the same pages for their own node, whose
+    /// sheet is a roll-up and whose overview is the whole committee, and save nothing.
+    pub controllers: usize,
 }
 
 /// A pause of about `mean_ms` (±50 %, from a xorshift of `state`), never past `end_at`.
@@ -445,7 +449,11 @@ pub fn run(db: &str, round: Option<&str>, load: &Load, pages: &[Page]) -> Result
         users,
         seconds,
         think_ms,
+        controllers,
     } = *load;
+    if controllers > users {
+        bail!("--ekonomer ({controllers}) kan inte vara fler än --anvandare ({users})");
+    }
     if pages.first().map(|p| p.path.as_str()) != Some(PAGES[0].1) {
         bail!("bladet ({}) måste vara den första sidan", PAGES[0].1);
     }
@@ -465,10 +473,23 @@ pub fn run(db: &str, round: Option<&str>, load: &Load, pages: &[Page]) -> Result
             })?,
     };
     let round_id = info.round.id();
-    let accounts: std::collections::BTreeSet<String> = delar_app::users::list_users(&store)?
-        .into_iter()
-        .map(|u| u.name)
+    let summaries = delar_app::users::list_users(&store)?;
+    let accounts: std::collections::BTreeSet<String> =
+        summaries.iter().map(|u| u.name.clone()).collect();
+    // The controllers' accounts and their nodes (the first ekonom grant of each).
+    let ekonomer: Vec<(String, String)> = summaries
+        .iter()
+        .filter(|u| u.name.starts_with("ekonom"))
+        .filter_map(|u| {
+            u.grants
+                .iter()
+                .find(|(r, _)| *r == delar_app::auth::Role::Ekonom)
+                .map(|(_, n)| (u.name.clone(), n.clone()))
+        })
         .collect();
+    if controllers > 0 && ekonomer.is_empty() {
+        bail!("{db} har inga ekonomkonton (ekonom…); kör delar demo och mät på den databasen");
+    }
     let mut by_node: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for d in store.forecast_line_details(&round_id)? {
         let user = format!("enhetschef-{}", d.line.node.to_lowercase());
@@ -489,7 +510,7 @@ pub fn run(db: &str, round: Option<&str>, load: &Load, pages: &[Page]) -> Result
     drop(store);
     // People are spread over the units; people on the same unit save different lines.
     let nodes: Vec<(&String, &Vec<String>)> = by_node.iter().collect();
-    let mut people: Vec<Person> = (0..users)
+    let mut people: Vec<Person> = (0..users - controllers)
         .map(|i| {
             let (node, _) = nodes[i % nodes.len()];
             Person {
@@ -500,13 +521,23 @@ pub fn run(db: &str, round: Option<&str>, load: &Load, pages: &[Page]) -> Result
         })
         .collect();
     for (node, groups) in &nodes {
-        let sharers: Vec<usize> = (0..users).filter(|i| people[*i].node == **node).collect();
+        let sharers: Vec<usize> = (0..people.len())
+            .filter(|i| people[*i].node == **node)
+            .collect();
         for (j, g) in groups.iter().enumerate() {
             if let Some(&who) = sharers.get(j % sharers.len().max(1)) {
                 people[who].groups.push(g.clone());
             }
         }
     }
+    people.extend((0..controllers).map(|i| {
+        let (user, node) = &ekonomer[i % ekonomer.len()];
+        Person {
+            user: user.clone(),
+            node: node.clone(),
+            groups: Vec::new(),
+        }
+    }));
     let config = delar_web::Config {
         db: db.to_string(),
         secure_cookies: false,
@@ -518,9 +549,13 @@ pub fn run(db: &str, round: Option<&str>, load: &Load, pages: &[Page]) -> Result
         0 => "utan betänketid".to_string(),
         ms => format!("betänketid {} ms i medel", count(ms as usize)),
     };
+    let of_whom = match controllers {
+        0 => String::new(),
+        c => format!(" (varav {} ekonomer som läser)", count(c)),
+    };
     println!(
-        "{} personer på {} enheter i {round_id}, {seconds} s, {pause}, server på {addr} \
-         (databas {})",
+        "{} personer{of_whom} på {} enheter i {round_id}, {seconds} s, {pause}, server på \
+         {addr} (databas {})",
         count(users),
         count(nodes.len()),
         crate::db::shown(db)
@@ -606,6 +641,28 @@ pub fn run(db: &str, round: Option<&str>, load: &Load, pages: &[Page]) -> Result
         kinds.push((p.label.clone(), v));
     }
     kinds.push(("sparande".to_string(), &saves));
+    // With controllers among the people, each page also as each group saw it (the last
+    // `controllers` people are the controllers).
+    let split = users - controllers;
+    let by_group: Vec<(String, Vec<u32>)> = if controllers == 0 {
+        Vec::new()
+    } else {
+        let mut out = Vec::new();
+        for (who, range) in [("enhetschefer", 0..split), ("ekonomer", split..users)] {
+            for (i, p) in pages.iter().enumerate() {
+                let mut v: Vec<u32> = tallies[range.clone()]
+                    .iter()
+                    .flat_map(|t| t.reads[i].clone())
+                    .collect();
+                v.sort_unstable();
+                out.push((format!("{} ({who})", p.label), v));
+            }
+        }
+        out
+    };
+    for (l, v) in &by_group {
+        kinds.push((l.clone(), v));
+    }
     let width = kinds
         .iter()
         .map(|(l, _)| l.chars().count())
@@ -655,6 +712,34 @@ mod tests {
         assert_eq!(version_on_page(page, "Personal & löner"), Some(12));
         assert_eq!(version_on_page(page, "Intäkter"), None);
         assert_eq!(form_encode(&[("a b", "å&")]), "a%20b=%C3%A5%26");
+    }
+
+    #[test]
+    fn a_pause_varies_around_its_mean_and_never_passes_the_end() {
+        let far = Instant::now() + Duration::from_secs(60);
+        let mut state = 7u64;
+        let mut took = Vec::new();
+        for _ in 0..20 {
+            let t = Instant::now();
+            think(&mut state, 10, far);
+            took.push(t.elapsed());
+        }
+        assert!(
+            took.iter().all(|d| *d >= Duration::from_millis(5)),
+            "{took:?}"
+        );
+        let distinct: std::collections::BTreeSet<u128> =
+            took.iter().map(|d| d.as_micros() / 500).collect();
+        assert!(distinct.len() > 3, "the pauses vary: {took:?}");
+        // Without a mean there is no pause; with the end near, the pause stops there.
+        let t = Instant::now();
+        think(&mut state, 0, far);
+        think(
+            &mut state,
+            10_000,
+            Instant::now() + Duration::from_millis(20),
+        );
+        assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
     }
 
     #[test]
