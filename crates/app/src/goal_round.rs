@@ -25,8 +25,8 @@ use delar_followup::model::{
 };
 use delar_store::prelude::*;
 use delar_store::{
-    EntryKind, GoalAuditEntry, IndicatorEntry, NodeState, RoundStatus, StoredGoalStatus,
-    Transition, WorkflowState,
+    EntryKind, GoalAuditEntry, GoalOverrideError, GoalTextEntry, IndicatorEntry, NodeState,
+    RoundStatus, StoredGoalStatus, Transition, WorkflowState,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -74,8 +74,30 @@ pub struct GoalRow {
     pub reason: String,
     /// The indicators following it.
     pub indicators: Vec<IndicatorRow>,
-    /// Analysis texts (summary, positive observations, areas for improvement).
+    /// Analysis texts in force (summary, positive observations, areas for improvement): the
+    /// round's edited text of a kind where there is one, else the imported ones.
     pub texts: Vec<GoalText>,
+    /// The round's edited texts by kind, with their versions, who and when.
+    pub text_entries: BTreeMap<GoalTextKind, GoalTextEntry>,
+}
+
+impl GoalRow {
+    /// The version of the round's edited text of `kind` (0 = none yet): what a form sends
+    /// back.
+    pub fn text_version(&self, kind: GoalTextKind) -> i64 {
+        self.text_entries.get(&kind).map(|e| e.version).unwrap_or(0)
+    }
+
+    /// The text of `kind` in force as one text to edit (observations and areas one per
+    /// line).
+    pub fn text_of(&self, kind: GoalTextKind) -> String {
+        self.texts
+            .iter()
+            .filter(|t| t.kind == kind)
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
 
 /// Everything a goal page shows for one node.
@@ -93,9 +115,11 @@ pub struct GoalSheet {
     pub owners: Vec<String>,
     /// The node's own goals' state (`None` when the node owns no goals).
     pub state: Option<NodeState>,
-    /// The goals in scope, committee goals first by owner, then the council goals and goal
-    /// areas they serve.
+    /// The goals in scope: the committee goals, by owner.
     pub goals: Vec<GoalRow>,
+    /// The goal areas the goals in scope serve, once per owner, with that owner's analysis
+    /// texts for the area (what the report's goal chapter prints per area); no indicators.
+    pub areas: Vec<GoalRow>,
     /// The person may enter values now (role, state and lock considered).
     pub may_edit: bool,
     /// The person may decide statuses now.
@@ -106,6 +130,28 @@ pub struct GoalSheet {
     pub scale: Scale,
     /// The states of the owners under the node (for a higher node), by owner.
     pub owner_states: BTreeMap<String, NodeState>,
+}
+
+/// The goal areas that `owner`'s committee goals serve (through their council goals), in the
+/// order of the goals.
+fn areas_of<'a>(goals: &'a [Goal], owner: &str) -> Vec<&'a Goal> {
+    let parent = |code: &str| {
+        goals
+            .iter()
+            .find(|g| g.code == code)
+            .and_then(|g| g.parent.as_deref())
+    };
+    let served: BTreeSet<&str> = goals
+        .iter()
+        .filter(|g| g.level == GoalLevel::Committee && goal_owner(g) == Some(owner))
+        .filter_map(|g| g.parent.as_deref())
+        .flat_map(|p| [Some(p), parent(p)])
+        .flatten()
+        .collect();
+    goals
+        .iter()
+        .filter(|g| g.level == GoalLevel::Area && served.contains(g.code.as_str()))
+        .collect()
 }
 
 /// The node a goal belongs to: its committee, else (a council goal or goal area) none.
@@ -171,18 +217,76 @@ fn entry_figure(e: &IndicatorEntry) -> Figure {
     }
 }
 
-/// The round's assessment of the year's goals: the rule over the values with the round's
-/// entries, with the stored decisions applied.
-fn assessment(
+/// The year's goal texts with the round's edits in place of the imported texts of the same
+/// goal and kind: a summary is one text, observations and areas for improvement one text per
+/// non-empty line; an edit left empty removes the kind. The one rule the goal page and the
+/// report share.
+pub fn texts_with_edits(texts: &[GoalText], year: i32, edits: &[GoalTextEntry]) -> Vec<GoalText> {
+    let mut out: Vec<GoalText> = texts
+        .iter()
+        .filter(|t| {
+            !(t.year == year
+                && edits
+                    .iter()
+                    .any(|e| e.goal == t.goal && e.kind == t.kind && e.node == t.committee))
+        })
+        .cloned()
+        .collect();
+    for e in edits {
+        let text = |s: &str| GoalText {
+            year,
+            committee: e.node.clone(),
+            goal: e.goal.clone(),
+            kind: e.kind,
+            text: s.to_string(),
+        };
+        match e.kind {
+            GoalTextKind::Analysis => {
+                if !e.text.trim().is_empty() {
+                    out.push(text(e.text.trim()));
+                }
+            }
+            GoalTextKind::Positive | GoalTextKind::Improvement => out.extend(
+                e.text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(text),
+            ),
+        }
+    }
+    out
+}
+
+/// The round's follow-up data as the goal page and the report show it: the indicator values
+/// entered for the round in place of the imported ones of the same kind, and the goal texts
+/// edited for the round in place of the imported ones ([`values_with_entries`],
+/// [`texts_with_edits`]).
+pub fn with_round_entries(
     store: &dyn Backend,
+    round: &Round,
+    data: &mut FollowupData,
+) -> Result<()> {
+    let id = round.id();
+    let entries = store.indicator_entries(&id)?;
+    data.values = values_with_entries(data, round, &entries);
+    let edits = store.goal_text_entries(&id, &[])?;
+    data.texts = texts_with_edits(&data.texts, round.year, &edits);
+    Ok(())
+}
+
+/// The round's assessment of the year's goals: the rule over the values with the round's
+/// entries, with the stored decisions (`stored`, the year's statuses) applied.
+fn assessment(
     round: &Round,
     data: &FollowupData,
     values: &[IndicatorValue],
+    stored: &BTreeMap<String, StoredGoalStatus>,
 ) -> Result<Assessment> {
     let mut a = assess(data, round.year, values, &Rule::default());
-    let decisions: Vec<Override> = store
-        .goal_overrides(round.year)?
-        .into_iter()
+    let decisions: Vec<Override> = stored
+        .values()
+        .filter_map(|s| s.decision.clone())
         .filter(|d| a.goals.contains_key(&d.goal))
         .collect();
     apply_overrides(&mut a, &decisions).map_err(AppError::from_display)?;
@@ -198,7 +302,7 @@ pub fn reassess(store: &mut dyn Backend, round: &Round) -> Result<Assessment> {
     })?;
     let entries = store.indicator_entries(&round.id())?;
     let values = values_with_entries(&data, round, &entries);
-    let a = assessment(store, round, &data, &values)?;
+    let a = assessment(round, &data, &values, &store.goal_statuses(round.year)?)?;
     store.save_assessment(&a)?;
     Ok(a)
 }
@@ -226,10 +330,9 @@ fn owners_in_scope(auth: &Authorized, owners: &BTreeSet<String>) -> Vec<String> 
 pub fn goal_sheet(store: &dyn Backend, user: &str, round: &Round, node: &str) -> Result<GoalSheet> {
     let auth = authorize(store, user, round, node, Action::Read)?;
     let id = round.id();
-    let data = store.followup(&delar_store::FollowupFilter {
-        year: Some(round.year),
-        committee: None,
-    })?;
+    // Only what the page shows: the year's goals, indicators, texts and activities, and the
+    // values of the year and the two before it; nothing is written on a read.
+    let data = store.goal_data(round.year)?;
     let goals: Vec<Goal> = data
         .goals
         .iter()
@@ -246,10 +349,24 @@ pub fn goal_sheet(store: &dyn Backend, user: &str, round: &Round, node: &str) ->
         )
         .collect();
     let owners = owners_in_scope(&auth, &all_owners);
-    let entries = store.indicator_entries(&id)?;
+    // The page assesses and shows the goals of the owners in scope only: the other
+    // committees' indicators and values stay out of the work (a committee goal's status
+    // depends on its own indicators and activities alone).
+    let mut data = data;
+    data.indicators
+        .retain(|i| indicator_owner(i, &goals).is_some_and(|o| owners.iter().any(|x| x == o)));
+    let shown: BTreeSet<&str> = data.indicators.iter().map(|i| i.code.as_str()).collect();
+    data.values.retain(|v| shown.contains(v.indicator.as_str()));
+    let entries: Vec<IndicatorEntry> = store
+        .indicator_entries(&id)?
+        .into_iter()
+        .filter(|e| shown.contains(e.indicator.as_str()))
+        .collect();
     let values = values_with_entries(&data, round, &entries);
-    let a = assessment(store, round, &data, &values)?;
     let stored = store.goal_statuses(round.year)?;
+    let a = assessment(round, &data, &values, &stored)?;
+    let edits = store.goal_text_entries(&id, &[])?;
+    let texts = texts_with_edits(&data.texts, round.year, &edits);
     let scale = Scale::default();
     let mut by_indicator: BTreeMap<&str, BTreeMap<EntryKind, IndicatorEntry>> = BTreeMap::new();
     for e in &entries {
@@ -307,17 +424,27 @@ pub fn goal_sheet(store: &dyn Backend, user: &str, round: &Round, node: &str) ->
             proposed: ga.map(|x| x.proposed).unwrap_or(GoalStatus::NotAssessed),
             reason: ga.map(|x| x.explanation(&scale)).unwrap_or_default(),
             indicators,
-            texts: data
-                .texts
+            texts: texts
                 .iter()
                 .filter(|t| t.goal == g.code && t.year == round.year && t.committee == owner)
                 .cloned()
+                .collect(),
+            text_entries: edits
+                .iter()
+                .filter(|e| e.goal == g.code && e.node == owner)
+                .map(|e| (e.kind, e.clone()))
                 .collect(),
             goal: g.clone(),
         }
     };
     let mut rows = Vec::new();
+    let mut areas = Vec::new();
     for o in &owners {
+        for area in areas_of(&goals, o) {
+            let mut row = row_of(area, o);
+            row.indicators.clear();
+            areas.push(row);
+        }
         for g in goals
             .iter()
             .filter(|g| g.level == GoalLevel::Committee && goal_owner(g) == Some(o.as_str()))
@@ -372,6 +499,7 @@ pub fn goal_sheet(store: &dyn Backend, user: &str, round: &Round, node: &str) ->
         owners,
         state,
         goals: rows,
+        areas,
         may_edit,
         may_decide,
         steps,
@@ -401,10 +529,7 @@ fn owned_indicator(
     node: &str,
     code: &str,
 ) -> Result<Indicator> {
-    let data = store.followup(&delar_store::FollowupFilter {
-        year: Some(round.year),
-        committee: None,
-    })?;
+    let data = store.goal_data(round.year)?;
     let goals: Vec<Goal> = data
         .goals
         .iter()
@@ -444,6 +569,30 @@ fn check_goals_editable(store: &dyn Backend, auth: &Authorized, node: &str) -> R
         );
     }
     Ok(())
+}
+
+/// Why a value of `kind` of the indicator cannot be entered on the goal page, when it cannot:
+/// the report takes it from elsewhere (one measure, one source), so an entry would make the
+/// page and the report disagree. A financial indicator is computed from the ledger and the
+/// forecast; an indicator whose `källa` is a register (staff, queues, volumes, comparisons)
+/// takes its value to date from it (its forecast may be entered).
+pub fn not_enterable(i: &Indicator, kind: EntryKind) -> Option<String> {
+    if i.source == delar_followup::model::SourceKind::Ledger {
+        return Some(format!(
+            "indikatorn {} beräknas ur huvudboken och prognosen; dess värden kan inte anges \
+             här utan följer omgångens prognos",
+            i.code
+        ));
+    }
+    if kind == EntryKind::ToDate && delar_followup::sources::source_of(i).is_some() {
+        return Some(format!(
+            "indikatorn {} hämtar sitt värde hittills ur registret \"{}\"; ändra värdet där \
+             (en prognos kan anges här)",
+            i.code,
+            i.source.label()
+        ));
+    }
+    None
 }
 
 /// An indicator value typed on the goal page.
@@ -488,6 +637,9 @@ pub fn save_entry(
     let auth = authorize(store, user, round, node, Action::Edit)?;
     check_goals_editable(store, &auth, node)?;
     let ind = owned_indicator(store, round, node, input.indicator)?;
+    if let Some(why) = not_enterable(&ind, input.kind) {
+        fail!("{why}");
+    }
     let code = ind.code.as_str();
     let mut word = None;
     let total = match number("totalt", code, input.total) {
@@ -542,10 +694,7 @@ pub fn save_entry(
 }
 
 fn owned_goal(store: &dyn Backend, round: &Round, node: &str, goal: &str) -> Result<Goal> {
-    let data = store.followup(&delar_store::FollowupFilter {
-        year: Some(round.year),
-        committee: None,
-    })?;
+    let data = store.goal_data(round.year)?;
     let g = data
         .goals
         .into_iter()
@@ -591,35 +740,38 @@ pub fn decide(
     if rationale.chars().count() > MAX_COMMENT {
         fail!("motiveringen är för lång; korta den till högst {MAX_COMMENT} tecken");
     }
+    let scale = Scale::default();
+    let Some(st) = scale.parse(status) else {
+        fail!(
+            "\"{status}\" finns inte i skalan. Välj {}, {} eller {}.",
+            scale.met,
+            scale.partly,
+            scale.not_met
+        );
+    };
     if !store.goal_statuses(round.year)?.contains_key(goal) {
         reassess(store, round)?;
     }
-    let before = store.goal_statuses(round.year)?.get(goal).cloned();
-    let scale = Scale::default();
-    let st = crate::goals::decide(
-        store,
-        round.year,
-        goal,
-        status,
-        &scale,
-        rationale.trim().to_string(),
-        user.to_string(),
-        version,
-    )?;
-    store.record_goal_audit(
-        &round.id(),
-        node,
-        goal,
-        "bedömning ändrad",
-        before.map(|b| scale.label(b.status).to_string()).as_deref(),
-        Some(&format!("{} – {}", scale.label(st), rationale.trim())),
-        user,
-    )?;
+    let decision = Override {
+        year: round.year,
+        goal: goal.to_string(),
+        status: st,
+        rationale: rationale.trim().to_string(),
+        by: user.to_string(),
+        date: String::new(),
+    };
+    // The decision and its line in the audit trail: one transaction.
+    store
+        .decide_goal(&round.id(), node, &decision, version)
+        .map_err(|e| match e {
+            GoalOverrideError::Store(e) => AppError::from(e),
+            GoalOverrideError::Rule(e) => AppError::Invalid(e.to_string()),
+        })?;
     Ok(st)
 }
 
-/// Withdraw the decision on `goal` (the proposal holds again), as [`decide`]. `false` when
-/// there was none.
+/// Withdraw the decision on `goal` (the proposal holds again), as [`decide`], with its line in
+/// the audit trail in the same transaction. `false` when there was none.
 pub fn reset(
     store: &mut dyn Backend,
     user: &str,
@@ -631,28 +783,117 @@ pub fn reset(
     let auth = authorize(store, user, round, node, Action::Review)?;
     refuse_locked(&auth)?;
     owned_goal(store, round, node, goal)?;
-    let before = store.goal_statuses(round.year)?.get(goal).cloned();
-    let done = crate::goals::reset(store, round.year, goal, user, version)?;
-    if done {
-        let scale = Scale::default();
-        store.record_goal_audit(
-            &round.id(),
-            node,
-            goal,
-            "förslaget gäller igen",
-            before.map(|b| scale.label(b.status).to_string()).as_deref(),
-            before_proposal(store, round.year, goal)?.as_deref(),
-            user,
-        )?;
-    }
-    Ok(done)
+    Ok(store.reset_goal(&round.id(), node, round.year, goal, version, user)?)
 }
 
-fn before_proposal(store: &dyn Backend, year: i32, goal: &str) -> Result<Option<String>> {
-    Ok(store
-        .goal_statuses(year)?
-        .get(goal)
-        .map(|s| Scale::default().label(s.status).to_string()))
+/// A count with a non-breaking space between thousands (`4 000`).
+fn thousands(n: usize) -> String {
+    let d = n.to_string();
+    let mut out = String::new();
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The goal whose texts `node` writes: one of its committee goals, or a goal area they serve
+/// (the report prints each committee's texts per goal area).
+fn owned_text_goal(store: &dyn Backend, round: &Round, node: &str, goal: &str) -> Result<Goal> {
+    let data = store.goal_data(round.year)?;
+    let goals: Vec<Goal> = data
+        .goals
+        .into_iter()
+        .filter(|g| g.year == round.year)
+        .collect();
+    let Some(g) = goals.iter().find(|g| g.code == goal) else {
+        return Err(AppError::NotFound(format!(
+            "målet {goal} finns inte för {}; ladda om sidan",
+            round.year
+        )));
+    };
+    let own = match g.level {
+        GoalLevel::Committee => goal_owner(g) == Some(node),
+        GoalLevel::Area => areas_of(&goals, node).iter().any(|a| a.code == goal),
+        _ => false,
+    };
+    if !own {
+        return Err(AppError::NotFound(format!(
+            "{node} skriver inga texter för {goal}; texter skrivs för nämndens egna mål och de \
+             målområden de hör till"
+        )));
+    }
+    Ok(g.clone())
+}
+
+/// The longest analysis text of a goal, in characters.
+pub const MAX_GOAL_TEXT: usize = 4000;
+
+/// An analysis text typed on the goal page.
+#[derive(Clone, Copy, Debug)]
+pub struct TextInput<'a> {
+    /// The goal's code.
+    pub goal: &'a str,
+    /// Summary, positive observations or areas for improvement.
+    pub kind: GoalTextKind,
+    /// The version of the round's text the page was built from (0 = none yet).
+    pub version: i64,
+    /// The text (observations and areas one per line); empty = none of this kind.
+    pub text: &'a str,
+}
+
+/// Keep a goal's analysis text of one kind for the round, edited on `node`'s page (the goal's
+/// owner) by `user`, who needs [`Action::Edit`] there, as for indicator values. The imported
+/// texts are never changed: the round's text takes their place on the page and in the report.
+/// A stale version is refused naming who changed it; a locked round, submitted or approved
+/// goals (for those who may not review them), a text over [`MAX_GOAL_TEXT`] characters or
+/// with control characters refuse. Returns the new version.
+pub fn save_text(
+    store: &mut dyn Backend,
+    user: &str,
+    round: &Round,
+    node: &str,
+    input: &TextInput<'_>,
+) -> Result<i64> {
+    let auth = authorize(store, user, round, node, Action::Edit)?;
+    check_goals_editable(store, &auth, node)?;
+    let g = owned_text_goal(store, round, node, input.goal)?;
+    let text = input.text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = text.trim();
+    let n = text.chars().count();
+    if n > MAX_GOAL_TEXT {
+        fail!(
+            "texten \"{}\" för mål {} är för lång ({} tecken); korta den till högst {} tecken",
+            input.kind.label(),
+            g.code,
+            thousands(n),
+            thousands(MAX_GOAL_TEXT)
+        );
+    }
+    if let Some(c) = text
+        .chars()
+        .find(|c| c.is_control() && *c != '\n' && *c != '\t')
+    {
+        fail!(
+            "texten \"{}\" för mål {} innehåller ett styrtecken (U+{:04X}) som inte kan \
+             sparas; skriv om texten utan det",
+            input.kind.label(),
+            g.code,
+            c as u32
+        );
+    }
+    let entry = GoalTextEntry {
+        goal: g.code.clone(),
+        kind: input.kind,
+        node: node.to_string(),
+        text: text.to_string(),
+        version: input.version,
+        changed_by: user.to_string(),
+        changed_at: String::new(),
+    };
+    Ok(store.set_goal_text(&round.id(), &entry, user)?)
 }
 
 /// Take a step in the goals' workflow of `node` (which must own goals), with the forecast's
@@ -675,10 +916,7 @@ pub fn change_state(
     if comment.chars().count() > MAX_COMMENT {
         fail!("kommentaren är för lång; korta den till högst {MAX_COMMENT} tecken");
     }
-    let data = store.followup(&delar_store::FollowupFilter {
-        year: Some(round.year),
-        committee: None,
-    })?;
+    let data = store.goal_data(round.year)?;
     if !data
         .goals
         .iter()

@@ -443,8 +443,9 @@ fn budget_changes(
     Ok(out)
 }
 
-/// The follow-up registers, with the financial indicators computed from the forecast, and the
-/// goal assessment (proposal + stored decisions); `None` when no register is loaded.
+/// The follow-up registers with the round's entries from the goal pages (indicator values,
+/// analysis texts), the financial indicators computed from the forecast, and the goal
+/// assessment (proposal + stored decisions); `None` when no register is loaded.
 fn followup_inputs(
     store: &dyn Backend,
     round: Round,
@@ -459,6 +460,9 @@ fn followup_inputs(
     if data.goals.is_empty() && data.indicators.is_empty() {
         return Ok(None);
     }
+    // The round's indicator values and goal texts entered in the browser, by the rule the goal
+    // page shows them with (one source for both).
+    crate::goal_round::with_round_entries(store, &round, &mut data)?;
     let year = round.year;
     // budget and forecast per node (each line counts at its node and every ancestor)
     let mut totals: BTreeMap<String, (delar_core::Amount, delar_core::Amount)> = BTreeMap::new();

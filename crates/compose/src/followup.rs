@@ -614,6 +614,30 @@ fn goal_section(ctx: &FollowupContext<'_>, g: &Goal) -> Section {
     if let Some(d) = &g.description {
         blocks.push(Block::Paragraph(Paragraph::text(d)));
     }
+    // The committee's own texts for the goal (imported, or edited for the round on the goal
+    // page), as the goal area's are printed.
+    for t in texts(ctx, &g.code, GoalTextKind::Analysis) {
+        let mut p = Paragraph::text(&t.text);
+        p.edited = true;
+        blocks.push(Block::Paragraph(p));
+    }
+    for (kind, heading) in [
+        (GoalTextKind::Positive, "Positiva iakttagelser"),
+        (GoalTextKind::Improvement, "Förbättringsområden"),
+    ] {
+        let items: Vec<String> = texts(ctx, &g.code, kind)
+            .into_iter()
+            .map(|t| t.text.clone())
+            .collect();
+        if !items.is_empty() {
+            blocks.push(Block::Paragraph(Paragraph {
+                inlines: vec![Inline::Strong(heading.into())],
+                sums: vec![],
+                edited: false,
+            }));
+            blocks.push(list(items));
+        }
+    }
     if let Some(t) = indicator_table(ctx, &g.code) {
         blocks.push(Block::Table(t));
     }

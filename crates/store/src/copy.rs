@@ -77,6 +77,7 @@ pub const TABLES: &[&str] = &[
     "goal_audit",
     "external_identity",
     "admin_audit",
+    "goal_text_entry",
     "oidc_pending",
     "login_address",
 ];

@@ -1369,7 +1369,7 @@ impl StoredRegister for Queue {
 
 /// Rows of one register from a connection (file order within a batch, batches in import
 /// order).
-fn load<T: StoredRegister>(
+pub(crate) fn load<T: StoredRegister>(
     conn: &Connection,
     filter: &FollowupFilter,
 ) -> crate::db::Result<Vec<T>> {

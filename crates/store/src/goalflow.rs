@@ -11,10 +11,13 @@
 //! ([`WorkflowState`], [`NodeState`], [`Transition`]) are the forecast's.
 
 use crate::db::{params, OptionalExtension};
+use crate::goals::{write_clear, write_override, GoalOverrideError};
 use crate::rounds::{refuse_if_locked, write_tx};
 use crate::time::now_utc;
 use crate::workflow::{NodeState, Transition, WorkflowState};
-use crate::{SqlStore, StoreError};
+use crate::{FollowupFilter, SqlStore, StoreError};
+use delar_followup::assess::Override;
+use delar_followup::model::{FollowupData, GoalTextKind, Word};
 use serde::Serialize;
 
 /// Migration 24: goal workflow, indicator entries per round, the goal pages' audit trail.
@@ -81,6 +84,69 @@ CREATE TABLE goal_audit (
 CREATE INDEX goal_audit_round ON goal_audit (round_id, node, id);
 "#,
 };
+
+/// Migration 26: the analysis texts of a goal (summary, positive observations, areas for
+/// improvement) as edited for a round, in a table of their own so that the imported register
+/// (`fu_goal_text`) is never rewritten.
+pub(crate) const MIGRATION_GOAL_TEXT: crate::schema::Migration = crate::schema::Migration {
+    version: 26,
+    name: "målens analystexter per omgång",
+    sql: r#"
+-- A text of one kind for a goal or goal area, of one node (the committee writing it), as
+-- edited for a round on that node's goal page: it takes the place of the node's imported texts
+-- of that kind for the goal. version counts the changes.
+CREATE TABLE goal_text_entry (
+    round_id   TEXT NOT NULL REFERENCES forecast_round (id),
+    goal       TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('analys', 'positiva', 'forbattring')),
+    node       TEXT NOT NULL,
+    text       TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    changed_by TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    PRIMARY KEY (round_id, node, goal, kind)
+);
+"#,
+};
+
+/// The code a goal text's kind is stored and sent in forms as (`analys`, `positiva`,
+/// `forbattring`).
+pub const fn text_kind_code(k: GoalTextKind) -> &'static str {
+    match k {
+        GoalTextKind::Analysis => "analys",
+        GoalTextKind::Positive => "positiva",
+        GoalTextKind::Improvement => "forbattring",
+    }
+}
+
+/// The kind of a goal text from its code ([`text_kind_code`]).
+pub fn text_kind_parse(s: &str) -> Option<GoalTextKind> {
+    match s.trim() {
+        "analys" => Some(GoalTextKind::Analysis),
+        "positiva" => Some(GoalTextKind::Positive),
+        "forbattring" => Some(GoalTextKind::Improvement),
+        _ => None,
+    }
+}
+
+/// A goal's analysis text of one kind as edited for a round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GoalTextEntry {
+    /// The goal's or goal area's code.
+    pub goal: String,
+    /// Summary, positive observations or areas for improvement.
+    pub kind: GoalTextKind,
+    /// The node whose text it is (the committee; whose page it was edited on).
+    pub node: String,
+    /// The text; for observations and areas one per line.
+    pub text: String,
+    /// Changes so far (0 = never edited).
+    pub version: i64,
+    /// Who made the latest change.
+    pub changed_by: String,
+    /// When (UTC).
+    pub changed_at: String,
+}
 
 /// Which value of an indicator an entry is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -182,6 +248,11 @@ pub struct GoalAuditEntry {
 
 /// The goals of a round per node in a store.
 pub trait GoalRoundStore {
+    /// What a goal page shows and assesses of the follow-up registers for `year`, and
+    /// nothing else: the year's goals, their texts, indicators and activities, and the
+    /// indicator values of the year and the two before it (the page's history).
+    fn goal_data(&self, year: i32) -> Result<FollowupData, StoreError>;
+
     /// The goals' state of one node (a draft when never changed).
     fn goal_workflow_state(&self, round: &str, node: &str) -> Result<NodeState, StoreError>;
 
@@ -223,6 +294,49 @@ pub trait GoalRoundStore {
         entry: &IndicatorEntry,
         user: &str,
     ) -> Result<i64, StoreError>;
+
+    /// The analysis texts edited for a round (of the goals in `goals`; all when empty).
+    fn goal_text_entries(
+        &self,
+        round: &str,
+        goals: &[String],
+    ) -> Result<Vec<GoalTextEntry>, StoreError>;
+
+    /// Keep a node's text of one kind for a goal or goal area for a round (edited on
+    /// `entry.node`'s page), recorded
+    /// in the audit trail in the same transaction. `entry.version` is the version the person
+    /// read (0 = none yet): when the stored text is at another, the change is refused with
+    /// [`StoreError::Conflict`] naming who changed it and when. Refused when the round is
+    /// missing or locked. Returns the new version.
+    fn set_goal_text(
+        &mut self,
+        round: &str,
+        entry: &GoalTextEntry,
+        user: &str,
+    ) -> Result<i64, StoreError>;
+
+    /// Decide a goal's status (see [`crate::GoalStore::set_goal_override`]) on `node`'s page
+    /// of `round`, and add its line to the audit trail, in one transaction: either both are
+    /// stored or neither. Refused when the round is locked. Returns the new version.
+    fn decide_goal(
+        &mut self,
+        round: &str,
+        node: &str,
+        decision: &Override,
+        expected: Option<i64>,
+    ) -> Result<i64, GoalOverrideError>;
+
+    /// Withdraw a decision (see [`crate::GoalStore::clear_goal_override`]) with its line in
+    /// the audit trail, in one transaction. `false` (nothing written) when there was none.
+    fn reset_goal(
+        &mut self,
+        round: &str,
+        node: &str,
+        year: i32,
+        goal: &str,
+        expected: Option<i64>,
+        by: &str,
+    ) -> Result<bool, StoreError>;
 
     /// Add a line to a goal page's audit trail (a status decision or its withdrawal).
     #[allow(clippy::too_many_arguments)]
@@ -340,22 +454,125 @@ fn entry_row(r: &crate::db::Row<'_>) -> crate::db::Result<EntryRow> {
     ))
 }
 
+/// Add a line to the goal pages' audit trail inside a write.
+#[allow(clippy::too_many_arguments)]
+fn insert_audit(
+    tx: &crate::db::Connection,
+    round: &str,
+    node: &str,
+    subject: &str,
+    action: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+    user: &str,
+    at: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO goal_audit (round_id, node, subject, action, old_value, new_value,
+                                 user_name, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![round, node, subject, action, old, new, user, at],
+    )?;
+    Ok(())
+}
+
+/// The audit trail's words for a goal text's kind (`sammanfattande analys ändrad`).
+fn text_action(k: GoalTextKind) -> &'static str {
+    match k {
+        GoalTextKind::Analysis => "sammanfattande analys ändrad",
+        GoalTextKind::Positive => "positiva iakttagelser ändrade",
+        GoalTextKind::Improvement => "förbättringsområden ändrade",
+    }
+}
+
+type TextRow = (String, String, String, String, i64, String, String);
+
+fn text_entry_of(r: TextRow) -> Result<GoalTextEntry, StoreError> {
+    let (goal, kind, node, text, version, changed_by, changed_at) = r;
+    Ok(GoalTextEntry {
+        kind: text_kind_parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("måltextens slag \"{kind}\"")))?,
+        goal,
+        node,
+        text,
+        version,
+        changed_by,
+        changed_at,
+    })
+}
+
+fn text_row(r: &crate::db::Row<'_>) -> crate::db::Result<TextRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
+}
+
+const TEXT_COLUMNS: &str = "goal, kind, node, text, version, changed_by, changed_at";
+
 impl GoalRoundStore for SqlStore {
+    fn goal_data(&self, year: i32) -> Result<FollowupData, StoreError> {
+        use crate::followup::load;
+        use delar_followup::model::{Commitment, Goal, GoalText, Indicator, IndicatorValue};
+        let of = |y: i32| FollowupFilter {
+            year: Some(y),
+            committee: None,
+        };
+        let mut values = Vec::new();
+        for y in year - 2..=year {
+            values.extend(
+                load::<IndicatorValue>(&self.conn, &of(y))?
+                    .into_iter()
+                    .filter(|v| v.year == y),
+            );
+        }
+        Ok(FollowupData {
+            goals: load::<Goal>(&self.conn, &of(year))?,
+            texts: load::<GoalText>(&self.conn, &of(year))?,
+            indicators: load::<Indicator>(&self.conn, &of(year))?,
+            commitments: load::<Commitment>(&self.conn, &of(year))?,
+            values,
+            ..Default::default()
+        })
+    }
+
     fn goal_workflow_state(&self, round: &str, node: &str) -> Result<NodeState, StoreError> {
         read_state(&self.conn, round, node)
     }
 
     fn goal_workflow_states(&self, round: &str) -> Result<Vec<NodeState>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT node FROM goal_workflow_state WHERE round_id = ?1 ORDER BY node",
+            "SELECT node, state, version, changed_by, changed_at, comment
+             FROM goal_workflow_state WHERE round_id = ?1 ORDER BY node",
         )?;
-        let nodes: Vec<String> = stmt
-            .query_map(params![round], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        nodes
-            .iter()
-            .map(|n| read_state(&self.conn, round, n))
-            .collect()
+        let rows = stmt.query_map(params![round], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (node, state, version, by, at, comment) = row?;
+            out.push(NodeState {
+                node,
+                state: state_of(&state)?,
+                version,
+                changed_by: Some(by),
+                changed_at: Some(at),
+                comment,
+            });
+        }
+        Ok(out)
     }
 
     fn set_goal_workflow_state(
@@ -528,6 +745,146 @@ impl GoalRoundStore for SqlStore {
         )?;
         tx.commit()?;
         Ok(stored + 1)
+    }
+
+    fn goal_text_entries(
+        &self,
+        round: &str,
+        goals: &[String],
+    ) -> Result<Vec<GoalTextEntry>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {TEXT_COLUMNS} FROM goal_text_entry WHERE round_id = ?1
+             ORDER BY node, goal, kind"
+        ))?;
+        let rows = stmt.query_map(params![round], text_row)?;
+        let mut out = Vec::new();
+        for r in rows {
+            let e = text_entry_of(r?)?;
+            if goals.is_empty() || goals.contains(&e.goal) {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    fn set_goal_text(
+        &mut self,
+        round: &str,
+        e: &GoalTextEntry,
+        user: &str,
+    ) -> Result<i64, StoreError> {
+        let tx = write_tx(&mut self.conn)?;
+        refuse_if_locked(&tx, round)?;
+        round_exists(&tx, round)?;
+        let code = text_kind_code(e.kind);
+        let now: Option<GoalTextEntry> = tx
+            .query_row(
+                &format!(
+                    "SELECT {TEXT_COLUMNS} FROM goal_text_entry
+                     WHERE round_id = ?1 AND node = ?2 AND goal = ?3 AND kind = ?4"
+                ),
+                params![round, e.node, e.goal, code],
+                text_row,
+            )
+            .optional()?
+            .map(text_entry_of)
+            .transpose()?;
+        let stored = now.as_ref().map(|n| n.version).unwrap_or(0);
+        if stored != e.version {
+            let who = match &now {
+                Some(n) => format!("{} ändrade den {}", n.changed_by, when(&n.changed_at)),
+                None => "texten har tagits bort".to_string(),
+            };
+            return Err(StoreError::Conflict(format!(
+                "texten \"{}\" för mål {} i {round} har ändrats sedan du läste den: {who} \
+                 (version {stored}). Din text sparades inte; kopiera den, läs in sidan igen \
+                 och gör ändringen på nytt.",
+                e.kind.label(),
+                e.goal
+            )));
+        }
+        let at = now_utc();
+        tx.execute(
+            "INSERT INTO goal_text_entry (round_id, goal, kind, node, text, version, changed_by,
+                                          changed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)
+             ON CONFLICT (round_id, node, goal, kind) DO UPDATE SET
+                 text = excluded.text, version = goal_text_entry.version + 1,
+                 changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+            params![round, e.goal, code, e.node, e.text, user, at],
+        )?;
+        insert_audit(
+            &tx,
+            round,
+            &e.node,
+            &e.goal,
+            text_action(e.kind),
+            now.as_ref().map(|n| n.text.as_str()),
+            Some(&e.text),
+            user,
+            &at,
+        )?;
+        tx.commit()?;
+        Ok(stored + 1)
+    }
+
+    fn decide_goal(
+        &mut self,
+        round: &str,
+        node: &str,
+        o: &Override,
+        expected: Option<i64>,
+    ) -> Result<i64, GoalOverrideError> {
+        let store = GoalOverrideError::Store;
+        let tx = write_tx(&mut self.conn).map_err(store)?;
+        refuse_if_locked(&tx, round).map_err(store)?;
+        let (before, version) = write_override(&tx, o, expected)?;
+        let label = delar_followup::assess::Scale::default()
+            .label(o.status)
+            .to_string();
+        insert_audit(
+            &tx,
+            round,
+            node,
+            &o.goal,
+            "bedömning ändrad",
+            Some(&before.status_label()),
+            Some(&format!("{label} – {}", o.rationale.trim())),
+            &o.by,
+            &now_utc(),
+        )
+        .map_err(store)?;
+        tx.commit().map_err(|e| store(e.into()))?;
+        Ok(version)
+    }
+
+    fn reset_goal(
+        &mut self,
+        round: &str,
+        node: &str,
+        year: i32,
+        goal: &str,
+        expected: Option<i64>,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        let tx = write_tx(&mut self.conn)?;
+        refuse_if_locked(&tx, round)?;
+        let Some(before) = write_clear(&tx, year, goal, expected, by)? else {
+            return Ok(false);
+        };
+        insert_audit(
+            &tx,
+            round,
+            node,
+            goal,
+            "förslaget gäller igen",
+            Some(&before.status_label()),
+            Some(&before.proposed_label()),
+            by,
+            &now_utc(),
+        )?;
+        tx.commit()?;
+        Ok(true)
     }
 
     fn record_goal_audit(

@@ -235,42 +235,11 @@ impl GoalStore for SqlStore {
         o: &Override,
         expected: Option<i64>,
     ) -> Result<i64, GoalOverrideError> {
-        if o.rationale.trim().is_empty() {
-            return Err(GoalOverrideError::Rule(OverrideError::MissingRationale(
-                o.goal.clone(),
-            )));
-        }
-        let now = now_utc();
-        let date = if o.date.trim().is_empty() {
-            now[..10].to_string()
-        } else {
-            o.date.clone()
-        };
-        let store = |e: StoreError| GoalOverrideError::Store(e);
-        let tx = write_tx(&mut self.conn).map_err(store)?;
-        let Some(row) = read_goal(&tx, o.year, &o.goal).map_err(store)? else {
-            return Err(GoalOverrideError::Rule(OverrideError::UnknownGoal(
-                o.goal.clone(),
-            )));
-        };
-        check_goal_version(o.year, &row, expected).map_err(store)?;
-        tx.execute(
-            "UPDATE goal_status SET status = ?3, rationale = ?4, decided_by = ?5,
-                 decided_at = ?6, version = version + 1, changed_by = ?5, changed_at = ?7
-             WHERE year = ?1 AND goal = ?2",
-            params![
-                o.year,
-                o.goal,
-                o.status.key(),
-                o.rationale.trim(),
-                o.by,
-                date,
-                now
-            ],
-        )
-        .map_err(|e| store(e.into()))?;
-        tx.commit().map_err(|e| store(e.into()))?;
-        Ok(row.version + 1)
+        let tx = write_tx(&mut self.conn).map_err(GoalOverrideError::Store)?;
+        let (_, version) = write_override(&tx, o, expected)?;
+        tx.commit()
+            .map_err(|e| GoalOverrideError::Store(e.into()))?;
+        Ok(version)
     }
 
     fn clear_goal_override(
@@ -280,23 +249,10 @@ impl GoalStore for SqlStore {
         expected: Option<i64>,
         by: &str,
     ) -> Result<bool, StoreError> {
-        let now = now_utc();
         let tx = write_tx(&mut self.conn)?;
-        let Some(row) = read_goal(&tx, year, goal)? else {
-            return Ok(false);
-        };
-        check_goal_version(year, &row, expected)?;
-        if row.decided_by.is_none() {
-            return Ok(false);
-        }
-        tx.execute(
-            "UPDATE goal_status SET status = proposed, rationale = NULL, decided_by = NULL,
-                 decided_at = NULL, version = version + 1, changed_by = ?3, changed_at = ?4
-             WHERE year = ?1 AND goal = ?2",
-            params![year, goal, by, now],
-        )?;
+        let done = write_clear(&tx, year, goal, expected, by)?.is_some();
         tx.commit()?;
-        Ok(true)
+        Ok(done)
     }
 
     /// The decisions in force for a year.
@@ -356,6 +312,96 @@ impl GoalStore for SqlStore {
             .optional()?;
         Ok(s.and_then(|s| GoalStatus::from_key(&s)))
     }
+}
+
+/// Record a decision inside `tx` (see [`GoalStore::set_goal_override`]): the row as it was
+/// before and the new version. Nothing is committed here.
+pub(crate) fn write_override(
+    tx: &Transaction<'_>,
+    o: &Override,
+    expected: Option<i64>,
+) -> Result<(StoredRow, i64), GoalOverrideError> {
+    if o.rationale.trim().is_empty() {
+        return Err(GoalOverrideError::Rule(OverrideError::MissingRationale(
+            o.goal.clone(),
+        )));
+    }
+    let now = now_utc();
+    let date = if o.date.trim().is_empty() {
+        now[..10].to_string()
+    } else {
+        o.date.clone()
+    };
+    let store = GoalOverrideError::Store;
+    let Some(row) = read_goal(tx, o.year, &o.goal).map_err(store)? else {
+        return Err(GoalOverrideError::Rule(OverrideError::UnknownGoal(
+            o.goal.clone(),
+        )));
+    };
+    check_goal_version(o.year, &row, expected).map_err(store)?;
+    tx.execute(
+        "UPDATE goal_status SET status = ?3, rationale = ?4, decided_by = ?5,
+             decided_at = ?6, version = version + 1, changed_by = ?5, changed_at = ?7
+         WHERE year = ?1 AND goal = ?2",
+        params![
+            o.year,
+            o.goal,
+            o.status.key(),
+            o.rationale.trim(),
+            o.by,
+            date,
+            now
+        ],
+    )
+    .map_err(|e| store(e.into()))?;
+    let version = row.version + 1;
+    Ok((StoredRow(row), version))
+}
+
+/// Withdraw a decision inside `tx` (see [`GoalStore::clear_goal_override`]): the row as it
+/// was before, `None` when there was no decision. Nothing is committed here.
+pub(crate) fn write_clear(
+    tx: &Transaction<'_>,
+    year: i32,
+    goal: &str,
+    expected: Option<i64>,
+    by: &str,
+) -> Result<Option<StoredRow>, StoreError> {
+    let Some(row) = read_goal(tx, year, goal)? else {
+        return Ok(None);
+    };
+    check_goal_version(year, &row, expected)?;
+    if row.decided_by.is_none() {
+        return Ok(None);
+    }
+    tx.execute(
+        "UPDATE goal_status SET status = proposed, rationale = NULL, decided_by = NULL,
+             decided_at = NULL, version = version + 1, changed_by = ?3, changed_at = ?4
+         WHERE year = ?1 AND goal = ?2",
+        params![year, goal, by, now_utc()],
+    )?;
+    Ok(Some(StoredRow(row)))
+}
+
+/// A goal's stored row as read inside a write (for the audit trail of a change).
+pub(crate) struct StoredRow(GoalRow);
+
+impl StoredRow {
+    /// The status in force, as a word of the default scale.
+    pub(crate) fn status_label(&self) -> String {
+        label_of(&self.0.status)
+    }
+
+    /// The rule's proposal, as a word of the default scale.
+    pub(crate) fn proposed_label(&self) -> String {
+        label_of(&self.0.proposed)
+    }
+}
+
+fn label_of(key: &str) -> String {
+    GoalStatus::from_key(key)
+        .map(|s| Scale::default().label(s).to_string())
+        .unwrap_or_else(|| key.to_string())
 }
 
 /// A `goal_status` row as stored.

@@ -73,7 +73,10 @@ pub use error::StoreError;
 pub use followup::{
     FollowupError, FollowupFilter, FollowupReport, FollowupStore, KpiReport, StoredRegister,
 };
-pub use goalflow::{EntryKind, GoalAuditEntry, GoalRoundStore, IndicatorEntry};
+pub use goalflow::{
+    text_kind_code, text_kind_parse, EntryKind, GoalAuditEntry, GoalRoundStore, GoalTextEntry,
+    IndicatorEntry,
+};
 pub use goals::{GoalOverrideError, GoalStore, StoredGoalStatus};
 pub use rounds::{
     locked_message, next_round, AuditEntry, CommentKind, ComputedLine, Edited, ForecastStore,

@@ -282,6 +282,7 @@ CREATE INDEX budget_line_period ON budget_line (period, account);
     MIGRATION_ADJUSTMENT_CODES,
     crate::goalflow::MIGRATION_GOAL_ROUND,
     crate::identity::MIGRATION_IDENTITY,
+    crate::goalflow::MIGRATION_GOAL_TEXT,
     crate::identity::MIGRATION_SIGNIN_STATE,
 ];
 

@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use delar_app::goal_round::{self as gr, EntryInput, GoalSheet};
+use delar_app::goal_round::{self as gr, EntryInput, GoalSheet, TextInput};
 use delar_app::workflow::Step;
 use delar_app::AppError;
 use delar_followup::assess::GoalStatus;
@@ -128,6 +128,26 @@ pub struct IndicatorView {
     pub td: (String, String, String, i64),
     /// Form values: forecast (women, men, total) and version.
     pub fc: (String, String, String, i64),
+    /// Why the value to date cannot be entered here (empty when it can).
+    pub td_not: String,
+    /// Why the forecast cannot be entered here (empty when it can).
+    pub fc_not: String,
+}
+
+/// The form of one analysis text of a goal.
+pub struct TextForm {
+    /// The kind's code (`analys`, `positiva`, `forbattring`).
+    pub kind: &'static str,
+    /// The heading (`Sammanfattande analys`).
+    pub heading: &'static str,
+    /// What the field asks for.
+    pub hint: &'static str,
+    /// The text in force.
+    pub text: String,
+    /// The round's edit's version (0 = none yet).
+    pub version: i64,
+    /// Who edited it for the round, and when (empty when nobody has).
+    pub edited: String,
 }
 
 /// One goal.
@@ -158,6 +178,8 @@ pub struct GoalView {
     pub indicators: Vec<IndicatorView>,
     /// Texts by kind: (heading, texts).
     pub texts: Vec<(&'static str, Vec<String>)>,
+    /// The text forms (when the person may edit this goal's texts).
+    pub text_forms: Vec<TextForm>,
     /// Whether this goal may be edited here (its owner is the page's node).
     pub own: bool,
 }
@@ -176,6 +198,9 @@ struct GoalsPage {
     entry_href: String,
     decision_href: String,
     status_href: String,
+    text_href: String,
+    max_text: usize,
+    max_text_label: String,
     notice: String,
     error: String,
     has_state: bool,
@@ -187,6 +212,7 @@ struct GoalsPage {
     steps: Vec<StepButton>,
     owners: Vec<(String, String, String)>,
     goals: Vec<GoalView>,
+    areas: Vec<GoalView>,
     may_edit: bool,
     may_decide: bool,
     status_words: Vec<String>,
@@ -200,13 +226,20 @@ fn text_heading(k: GoalTextKind) -> &'static str {
     }
 }
 
-fn goal_views(sheet: &GoalSheet, node: &str) -> Vec<GoalView> {
+fn text_hint(k: GoalTextKind) -> &'static str {
+    match k {
+        GoalTextKind::Analysis => "en sammanhållen text",
+        GoalTextKind::Positive | GoalTextKind::Improvement => "en per rad",
+    }
+}
+
+/// The views of `rows` (the sheet's goals or goal areas); `first` numbers them on the page.
+fn goal_views(sheet: &GoalSheet, rows: &[gr::GoalRow], node: &str, first: usize) -> Vec<GoalView> {
     let scale = &sheet.scale;
-    sheet
-        .goals
-        .iter()
+    rows.iter()
         .enumerate()
         .map(|(gi, g)| {
+            let gi = first + gi;
             let indicators = g
                 .indicators
                 .iter()
@@ -264,6 +297,10 @@ fn goal_views(sheet: &GoalSheet, node: &str) -> Vec<GoalView> {
                             .collect(),
                         td: form(EntryKind::ToDate),
                         fc: form(EntryKind::Forecast),
+                        td_not: gr::not_enterable(&r.indicator, EntryKind::ToDate)
+                            .unwrap_or_default(),
+                        fc_not: gr::not_enterable(&r.indicator, EntryKind::Forecast)
+                            .unwrap_or_default(),
                     }
                 })
                 .collect();
@@ -305,6 +342,31 @@ fn goal_views(sheet: &GoalSheet, node: &str) -> Vec<GoalView> {
                     })
                     .filter(|(_, v)| !v.is_empty())
                     .collect(),
+                text_forms: if sheet.may_edit && g.owner == node {
+                    gr::TEXT_KINDS
+                        .iter()
+                        .map(|k| TextForm {
+                            kind: delar_store::text_kind_code(*k),
+                            heading: text_heading(*k),
+                            hint: text_hint(*k),
+                            text: g.text_of(*k),
+                            version: g.text_version(*k),
+                            edited: g
+                                .text_entries
+                                .get(k)
+                                .map(|e| {
+                                    format!(
+                                        "Ändrad för omgången av {}, {}",
+                                        e.changed_by,
+                                        view::time(&e.changed_at)
+                                    )
+                                })
+                                .unwrap_or_default(),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 own: g.owner == node,
             }
         })
@@ -393,6 +455,9 @@ async fn goals_page(
         history_href: format!("{base}/historik"),
         entry_href: format!("{base}/indikator"),
         decision_href: format!("{base}/bedomning"),
+        text_href: format!("{base}/text"),
+        max_text: gr::MAX_GOAL_TEXT,
+        max_text_label: number(gr::MAX_GOAL_TEXT as f64, 0),
         status_href: format!("{base}/status"),
         notice,
         error,
@@ -412,7 +477,8 @@ async fn goals_page(
             })
             .collect(),
         owners,
-        goals: goal_views(&sheet, &nod),
+        goals: goal_views(&sheet, &sheet.goals, &nod, 0),
+        areas: goal_views(&sheet, &sheet.areas, &nod, sheet.goals.len()),
         may_edit: sheet.may_edit,
         may_decide: sheet.may_decide,
         status_words: [GoalStatus::Met, GoalStatus::Partly, GoalStatus::NotMet]
@@ -430,6 +496,7 @@ pub struct GoalsQuery {
     sparat: Option<String>,
     bedomt: Option<String>,
     klart: Option<String>,
+    text: Option<String>,
 }
 
 /// `GET /mal/{omgång}/{nod}`: the goal page.
@@ -440,6 +507,10 @@ pub async fn goals(
     Query(q): Query<GoalsQuery>,
 ) -> Response {
     let notice = match (&q.sparat, &q.bedomt, &q.klart) {
+        _ if q.text.is_some() => format!(
+            "Texten för mål {} är sparad.",
+            q.text.as_deref().unwrap_or_default()
+        ),
         (Some(i), _, _) => format!("Värdet för indikatorn {i} är sparat."),
         (None, Some(g), _) => format!("Bedömningen av mål {g} är sparad."),
         (None, None, Some(step)) => match Step::parse(step) {
@@ -532,6 +603,50 @@ pub async fn save_entry(
         })
         .await;
     let what = format!("Värdet för indikatorn {code} sparades inte");
+    after(&st, &viewer, omgang, nod, r, &what).await
+}
+
+/// An analysis text's form.
+#[derive(Deserialize)]
+pub struct TextFormData {
+    mal: String,
+    slag: String,
+    version: i64,
+    #[serde(default)]
+    text: String,
+}
+
+/// `POST /mal/{omgång}/{nod}/text`: keep a goal's analysis text of one kind for the round.
+pub async fn save_text(
+    State(st): State<AppState>,
+    viewer: Viewer,
+    Path((omgang, nod)): Path<(String, String)>,
+    Form(f): Form<TextFormData>,
+) -> Response {
+    let user = viewer.user.clone();
+    let (o, n) = (omgang.clone(), nod.clone());
+    let goal = f.mal.clone();
+    let r = st
+        .pool
+        .run(move |s| {
+            let round = parse_round(&o)?;
+            let kind = delar_store::text_kind_parse(&f.slag).ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "textens slag \"{}\" finns inte; använd formuläret på sidan",
+                    f.slag
+                ))
+            })?;
+            let input = TextInput {
+                goal: &f.mal,
+                kind,
+                version: f.version,
+                text: &f.text,
+            };
+            gr::save_text(s, &user, &round, &n, &input)?;
+            Ok(format!("text={}", view::url_encode(&f.mal)))
+        })
+        .await;
+    let what = format!("Texten för mål {goal} sparades inte");
     after(&st, &viewer, omgang, nod, r, &what).await
 }
 

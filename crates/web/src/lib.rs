@@ -97,6 +97,7 @@ pub fn router(config: Config) -> Router {
         .route("/mal/{omgang}/{nod}/indikator", post(goals::save_entry))
         .route("/mal/{omgang}/{nod}/bedomning", post(goals::decide))
         .route("/mal/{omgang}/{nod}/status", post(goals::change_state))
+        .route("/mal/{omgang}/{nod}/text", post(goals::save_text))
         .route("/mal/{omgang}/{nod}/historik", get(goals::history))
         .route("/text/{omgang}", get(texts::texts).post(texts::change_text))
         // Issue 19 part 3: the controller's overview (with its .csv and .xlsx exports).

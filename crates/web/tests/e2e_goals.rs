@@ -1,6 +1,6 @@
 //! Goals and report texts end to end in headless Chromium (issue 19 parts 1–2), with the
 //! shared harness (`tests/browser`): the person reporting the social committee's goals enters
-//! an indicator value and submits the goals; the committee's controller overrides a status
+//! an indicator value and edits a goal's summary for the round, and submits the goals; the committee's controller overrides a status
 //! with a rationale and returns the goals; the reporter corrects the value and resubmits; the
 //! controller approves; the history shows it all. Then the controller for the organisation
 //! edits the report's analysis with a binding: the preview shows the figure's value, a binding
@@ -42,6 +42,7 @@ async fn goals_and_texts_in_headless_chromium_with_axe_on_every_page() {
         .unwrap();
     let pages = [
         "mål",
+        "mål med text",
         "mål inskickade",
         "mål med bedömning",
         "målens historik",
@@ -101,9 +102,18 @@ async fn goals(run: &mut Run, app: &App) {
     run.until("målsidan", "return !!document.querySelector('section.mal')")
         .await;
     assert_eq!(run.path().await, PAGE);
-    // The goal text's markup is text: shown, not run.
-    let body = run.text("main").await;
-    assert!(body.contains("<img src=x onerror="), "{body}");
+    // The goal text's markup is text: in the field to edit it, not run.
+    assert_eq!(
+        run.js("return [...document.querySelectorAll('main textarea')] \
+             .some(t => t.value.includes('<img src=x onerror='))")
+            .await,
+        json!(true)
+    );
+    assert_eq!(
+        run.js("return document.querySelectorAll('main img').length")
+            .await,
+        json!(0)
+    );
     assert_eq!(
         run.js("return window.delarXss === undefined").await,
         json!(true)
@@ -127,6 +137,33 @@ async fn goals(run: &mut Run, app: &App) {
     );
     let e = app.store().indicator_entries(ROUND).unwrap();
     assert_eq!(e[0].total, Some(63.0));
+    // The goal's summary for the round, edited in its field and saved with a plain form post.
+    fill(
+        run,
+        "text-0-analys",
+        "Öppenvården växer enligt plan och placeringarna minskar.",
+    )
+    .await;
+    click(run, "spara-text-SN1-analys").await;
+    run.until("texten", "return location.search.indexOf('text=SN1') >= 0")
+        .await;
+    assert!(run
+        .text("p.klart")
+        .await
+        .contains("Texten för mål SN1 är sparad."));
+    assert!(run
+        .text("section.mal")
+        .await
+        .contains(&format!("Ändrad för omgången av {REPORTER}")));
+    assert_eq!(
+        run.js("return document.getElementById('text-0-analys').value")
+            .await,
+        json!("Öppenvården växer enligt plan och placeringarna minskar.")
+    );
+    let t = app.store().goal_text_entries(ROUND, &[]).unwrap();
+    assert_eq!(t.len(), 1);
+    assert_eq!((t[0].goal.as_str(), t[0].version), ("SN1", 1));
+    run.axe("mål med text").await;
     run.shot("mal").await;
     run.step("Skicka in", None).await;
     assert!(run.text(".arbetsflode").await.contains("inskickad"));
@@ -195,6 +232,8 @@ async fn goals(run: &mut Run, app: &App) {
         "inskickad",
         "återskickad",
         "godkänd",
+        "sammanfattande analys ändrad",
+        "Öppenvården växer enligt plan och placeringarna minskar.",
         "Placeringarna ökade under hösten.",
         "63",
         "65",

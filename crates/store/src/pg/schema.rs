@@ -1019,6 +1019,23 @@ CREATE TRIGGER admin_audit_id BEFORE INSERT ON admin_audit
 "#,
     },
     Migration {
+        version: 26,
+        name: "målens analystexter per omgång",
+        sql: r#"
+CREATE TABLE goal_text_entry (
+    round_id   TEXT COLLATE "C" NOT NULL REFERENCES forecast_round (id),
+    goal       TEXT COLLATE "C" NOT NULL,
+    kind       TEXT COLLATE "C" NOT NULL CHECK (kind IN ('analys', 'positiva', 'forbattring')),
+    node       TEXT COLLATE "C" NOT NULL,
+    text       TEXT COLLATE "C" NOT NULL,
+    version    BIGINT NOT NULL,
+    changed_by TEXT COLLATE "C" NOT NULL,
+    changed_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (round_id, node, goal, kind)
+);
+"#,
+    },
+    Migration {
         version: 27,
         name: "pågående inloggningar och misslyckade inloggningar per adress",
         sql: r#"

@@ -416,6 +416,8 @@ struct GoalCase {
     step: &'static str,
     /// GET /text/{omgång}, POST a change of `analys.summa` there.
     texts: [StatusCode; 2],
+    /// POST a goal's analysis text on `node_in` (`/mal/…/text`, made first).
+    goal_text: StatusCode,
 }
 
 /// The goal pages' and texts' matrix, one fresh database (with the follow-up registers) per
@@ -432,6 +434,7 @@ fn run_goals(make: &dyn Fn() -> App) -> Vec<(String, String)> {
             expect_in: [ok, ok, see, no, see],
             step: "skicka-in",
             texts: [ok, no],
+            goal_text: see,
         },
         GoalCase {
             // A unit shows its committee's goals; it owns none to enter or submit.
@@ -441,6 +444,7 @@ fn run_goals(make: &dyn Fn() -> App) -> Vec<(String, String)> {
             expect_in: [ok, ok, S::NOT_FOUND, no, bad],
             step: "skicka-in",
             texts: [no, no],
+            goal_text: S::NOT_FOUND,
         },
         GoalCase {
             user: "ekonom-sn",
@@ -449,6 +453,7 @@ fn run_goals(make: &dyn Fn() -> App) -> Vec<(String, String)> {
             expect_in: [ok, ok, see, see, see],
             step: "godkann",
             texts: [ok, no],
+            goal_text: see,
         },
         GoalCase {
             user: "ekonom-von",
@@ -457,6 +462,7 @@ fn run_goals(make: &dyn Fn() -> App) -> Vec<(String, String)> {
             expect_in: [ok, ok, see, see, no],
             step: "skicka-in",
             texts: [ok, no],
+            goal_text: see,
         },
         GoalCase {
             user: "ekonom",
@@ -465,6 +471,7 @@ fn run_goals(make: &dyn Fn() -> App) -> Vec<(String, String)> {
             expect_in: [ok, ok, see, see, bad],
             step: "godkann",
             texts: [ok, see],
+            goal_text: see,
         },
         GoalCase {
             user: "revisor",
@@ -473,6 +480,7 @@ fn run_goals(make: &dyn Fn() -> App) -> Vec<(String, String)> {
             expect_in: [ok, ok, no, no, no],
             step: "skicka-in",
             texts: [ok, no],
+            goal_text: no,
         },
         GoalCase {
             user: "admin",
@@ -481,6 +489,7 @@ fn run_goals(make: &dyn Fn() -> App) -> Vec<(String, String)> {
             expect_in: [ok, ok, no, no, no],
             step: "skicka-in",
             texts: [ok, no],
+            goal_text: no,
         },
     ];
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -523,6 +532,7 @@ fn run_goals(make: &dyn Fn() -> App) -> Vec<(String, String)> {
                 ("POST", "/indikator"),
                 ("POST", "/bedomning"),
                 ("POST", "/status"),
+                ("POST", "/text"),
             ] {
                 seen.push((m.to_string(), format!("{base}{p}")));
             }
@@ -538,6 +548,25 @@ fn run_goals(make: &dyn Fn() -> App) -> Vec<(String, String)> {
                 .map(|g| g.version)
                 .unwrap_or(1)
                 .to_string();
+            // A goal's analysis text, before anything else changed the goals' state.
+            let text = rt
+                .block_on(app.post(
+                    &format!("{base}/text"),
+                    Some(&cookie),
+                    &[
+                        ("mal", &goal),
+                        ("slag", "analys"),
+                        ("version", "0"),
+                        ("text", "Behörighetsprov."),
+                    ],
+                ))
+                .status;
+            let want = if node == c.node_in {
+                c.goal_text
+            } else {
+                expect[2]
+            };
+            assert_eq!(text, want, "{} on {base}/text on {}", c.user, app.db);
             let got = [
                 rt.block_on(app.get(&base, Some(&cookie))).status,
                 rt.block_on(app.get(&format!("{base}/historik"), Some(&cookie)))
