@@ -51,7 +51,9 @@ pub const ADDRESS_LOCK_SECONDS: i64 = 15 * 60;
 
 /// What a login from a refused address says: the same for every name, known or not, and
 /// before any password is checked.
-pub const ADDRESS_REFUSED: &str = "för många misslyckade inloggningar från din nätverksadress;     inga fler försök tas emot därifrån på 15 minuter. Vänta en stund och försök igen, eller be     en administratör om hjälp om du har glömt ditt lösenord";
+pub const ADDRESS_REFUSED: &str = "för många misslyckade inloggningar från din nätverksadress; \
+     inga fler försök tas emot därifrån på 15 minuter. Vänta en stund och försök igen, eller be \
+     en administratör om hjälp om du har glömt ditt lösenord";
 
 /// The rule for failed logins per address as the store counts them.
 pub const ADDRESS_RULE: delar_store::AddressRule = delar_store::AddressRule {
@@ -748,6 +750,7 @@ mod tests {
         let unknown = login_from(&mut s, "ingen", "demo", spray, t).unwrap_err();
         let known = login_from(&mut s, "revisor", "demo", spray, t).unwrap_err();
         assert_eq!(unknown.to_string(), ADDRESS_REFUSED);
+        assert!(!ADDRESS_REFUSED.contains("  "), "one space between words");
         assert_eq!(known.to_string(), unknown.to_string());
         assert!(matches!(known, AppError::Unauthorized(_)));
         let u = s.user("revisor").unwrap().unwrap();
