@@ -366,6 +366,8 @@ fn work(
     let save_path = format!("{sheet}/rad");
     let urls: Vec<String> = pages.iter().map(|pg| pg.url(round, &p.node)).collect();
     let mut n: i64 = 0;
+    // With pauses, people do not all begin in the same millisecond either.
+    think(&mut rng, think_ms, end_at);
     'rounds: while Instant::now() < end_at {
         // The sheet's body (for the line's version) from the reads of this round.
         let mut body = None;
