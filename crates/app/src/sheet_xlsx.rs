@@ -481,14 +481,16 @@ pub fn upload(
                     ));
                     None
                 }
-                Err(e) => {
+                Err(_) => {
+                    // The parser's own words repeat the text and give a point as an example;
+                    // the person typed into a Swedish sheet.
                     errors.push(cell_error(
                         file,
                         line,
                         COL_AMOUNT,
                         format!(
-                            "\"{typed}\" kan inte läsas som ett belopp ({e}); skriv \
-                             helårsprognosen i tkr, till exempel 1 234,5 eller −12"
+                            "\"{typed}\" kan inte läsas som ett belopp; skriv \
+                             helårsprognosen i tkr med siffror, till exempel 1 234,5 eller −12"
                         ),
                     ));
                     None
