@@ -385,7 +385,8 @@ pub fn login(store: &mut dyn Backend, user: &str, password: &str, now: i64) -> R
 /// [`login`] from a client address: refused with [`ADDRESS_REFUSED`] (no password checked)
 /// while the address is locked, and each refused login counted against the address as well
 /// as against the account, so that many names tried from one address are stopped too. `None`
-/// (the address is not known) counts against the account only.
+/// (the address is not known) counts against the account only. [`check_login`] then
+/// [`record_login`].
 pub fn login_from(
     store: &mut dyn Backend,
     user: &str,
@@ -393,33 +394,45 @@ pub fn login_from(
     address: Option<&str>,
     now: i64,
 ) -> Result<NewSession> {
+    let checked = check_login(&*store, user, password, address, now)?;
+    record_login(store, &checked, address, now)
+}
+
+/// What checking a login found, before anything is written ([`record_login`] writes it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoginCheck {
+    /// The address is stopped: nothing is counted, no password was checked.
+    AddressStopped,
+    /// Refused (unknown name, locked or identity-provider-only account): counted against the
+    /// address only.
+    Refused,
+    /// A wrong password for this account: counted against the account and the address.
+    WrongPassword(String),
+    /// The right password for this account.
+    Good(String),
+}
+
+/// The part of a login that only reads: the address's stop, the account and the password's
+/// hash (Argon2, slow on purpose). A web server runs it beside other requests and only
+/// [`record_login`] through its single writer, so 50 people logging in at once do not hold
+/// up every save for the length of 50 hash checks. Takes the same time whether or not the
+/// name exists.
+pub fn check_login(
+    store: &dyn Backend,
+    user: &str,
+    password: &str,
+    address: Option<&str>,
+    now: i64,
+) -> Result<LoginCheck> {
     if let Some(a) = address {
         if store
             .address_failures(a)?
             .and_then(|f| f.locked_until)
             .is_some_and(|t| t > now)
         {
-            return Err(AppError::Unauthorized(ADDRESS_REFUSED.to_string()));
+            return Ok(LoginCheck::AddressStopped);
         }
     }
-    let r = check_password(store, user, password, now);
-    if let (Err(AppError::Unauthorized(_)), Some(a)) = (&r, address) {
-        store.record_address_failure(a, now, ADDRESS_RULE)?;
-    }
-    r
-}
-
-/// The password check of a login, counted against the account.
-fn check_password(
-    store: &mut dyn Backend,
-    user: &str,
-    password: &str,
-    now: i64,
-) -> Result<NewSession> {
-    // One message for an unknown name, a wrong password and a locked account, and a hash
-    // checked in each case, so that neither the words nor the time tell whether a name
-    // exists (a locked account would otherwise show that it does after a few tries).
-    let wrong = || AppError::Unauthorized(LOGIN_REFUSED.to_string());
     // A name that no account can have (control characters, absurd length) is not looked up:
     // PostgreSQL cannot even hold a NUL in a text value.
     let impossible =
@@ -427,28 +440,64 @@ fn check_password(
     let found = if impossible { None } else { store.user(user)? };
     let Some(u) = found else {
         let _ = verify_password(password, dummy_hash());
-        return Err(wrong());
+        return Ok(LoginCheck::Refused);
     };
     if u.locked_until.is_some_and(|t| t > now) {
         let _ = verify_password(password, &u.password_hash);
-        return Err(wrong());
+        return Ok(LoginCheck::Refused);
     }
     if u.password_hash.is_empty() {
         // An account that signs in through the municipality's identity provider only: no
         // password matches it, and failures are not counted against it.
         let _ = verify_password(password, dummy_hash());
-        return Err(wrong());
+        return Ok(LoginCheck::Refused);
     }
     if !verify_password(password, &u.password_hash) {
-        let failures = u.failed_logins.saturating_add(1);
-        let locked = (failures >= LOCK_AFTER).then_some(now + LOCK_SECONDS);
-        store.set_login_failures(user, failures, locked)?;
-        return Err(wrong());
+        return Ok(LoginCheck::WrongPassword(u.name));
     }
-    if u.failed_logins > 0 || u.locked_until.is_some() {
-        store.set_login_failures(user, 0, None)?;
+    Ok(LoginCheck::Good(u.name))
+}
+
+/// The part of a login that writes what [`check_login`] found: a failure counted against the
+/// account (from its count as stored now, so failures checked side by side all count) and the
+/// address, or the account's failures cleared and a new session. One message for an unknown
+/// name, a wrong password and a locked account ([`LOGIN_REFUSED`]), so that the words do not
+/// tell whether a name exists.
+pub fn record_login(
+    store: &mut dyn Backend,
+    checked: &LoginCheck,
+    address: Option<&str>,
+    now: i64,
+) -> Result<NewSession> {
+    let wrong = || AppError::Unauthorized(LOGIN_REFUSED.to_string());
+    let refused = match checked {
+        LoginCheck::AddressStopped => {
+            return Err(AppError::Unauthorized(ADDRESS_REFUSED.to_string()))
+        }
+        LoginCheck::Refused => wrong(),
+        LoginCheck::WrongPassword(name) => {
+            if let Some(u) = store.user(name)? {
+                let failures = u.failed_logins.saturating_add(1);
+                let locked = (failures >= LOCK_AFTER).then_some(now + LOCK_SECONDS);
+                store.set_login_failures(name, failures, locked)?;
+            }
+            wrong()
+        }
+        LoginCheck::Good(name) => {
+            let Some(u) = store.user(name)? else {
+                // Removed between the check and now.
+                return Err(wrong());
+            };
+            if u.failed_logins > 0 || u.locked_until.is_some() {
+                store.set_login_failures(name, 0, None)?;
+            }
+            return new_session(store, &u.name, now);
+        }
+    };
+    if let Some(a) = address {
+        store.record_address_failure(a, now, ADDRESS_RULE)?;
     }
-    new_session(store, &u.name, now)
+    Err(refused)
 }
 
 /// A new session for `user` (a fresh random token, only its hash kept): what a password
@@ -723,6 +772,54 @@ mod tests {
         assert_eq!(ok.user, "revisor");
         let u = s.user("revisor").unwrap().unwrap();
         assert_eq!((u.failed_logins, u.locked_until), (0, None));
+    }
+
+    #[test]
+    fn logins_checked_side_by_side_each_count_and_the_check_writes_nothing() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        s.add_user("revisor", &hash_password("demo").unwrap(), "admin")
+            .unwrap();
+        let t = 1_760_000_000;
+        let from = Some("192.0.2.7");
+        // Five wrong passwords checked before any is recorded (five requests at once, the
+        // hashes checked beside each other): the checks write nothing …
+        let checks: Vec<LoginCheck> = (0..LOCK_AFTER)
+            .map(|_| check_login(&s, "revisor", "fel", from, t).unwrap())
+            .collect();
+        assert!(checks
+            .iter()
+            .all(|c| *c == LoginCheck::WrongPassword("revisor".into())));
+        assert_eq!(s.user("revisor").unwrap().unwrap().failed_logins, 0);
+        assert!(s.address_failures("192.0.2.7").unwrap().is_none());
+        // … and every one counts when recorded, so the account locks as if they had come
+        // one after another.
+        for c in &checks {
+            let e = record_login(&mut s, c, from, t).unwrap_err();
+            assert_eq!(e.to_string(), LOGIN_REFUSED);
+        }
+        let u = s.user("revisor").unwrap().unwrap();
+        assert_eq!(u.failed_logins, LOCK_AFTER);
+        assert_eq!(u.locked_until, Some(t + LOCK_SECONDS));
+        assert_eq!(
+            s.address_failures("192.0.2.7").unwrap().unwrap().failures,
+            LOCK_AFTER
+        );
+        // The right password checked while locked is refused like an unknown name.
+        assert_eq!(
+            check_login(&s, "revisor", "demo", from, t + 1).unwrap(),
+            LoginCheck::Refused
+        );
+        assert_eq!(
+            check_login(&s, "ingen", "demo", from, t + 1).unwrap(),
+            LoginCheck::Refused
+        );
+        // After the lock, a good check recorded clears the count and starts a session.
+        let later = t + LOCK_SECONDS + 1;
+        let good = check_login(&s, "revisor", "demo", from, later).unwrap();
+        assert_eq!(good, LoginCheck::Good("revisor".into()));
+        let session = record_login(&mut s, &good, from, later).unwrap();
+        assert_eq!(session.user, "revisor");
+        assert_eq!(s.user("revisor").unwrap().unwrap().failed_logins, 0);
     }
 
     #[test]
