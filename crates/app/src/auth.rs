@@ -395,7 +395,7 @@ pub fn login_from(
     now: i64,
 ) -> Result<NewSession> {
     let checked = check_login(&*store, user, password, address, now)?;
-    record_login(store, &checked, address, now)
+    record_login(store, &checked, user, password, address, now)
 }
 
 /// What checking a login found, before anything is written ([`record_login`] writes it).
@@ -407,9 +407,33 @@ pub enum LoginCheck {
     /// address only.
     Refused,
     /// A wrong password for this account: counted against the account and the address.
-    WrongPassword(String),
+    WrongPassword(Seen),
     /// The right password for this account.
-    Good(String),
+    Good(Seen),
+}
+
+/// The account as [`check_login`] saw it: when it is otherwise at [`record_login`] (another
+/// login of the same account counted or cleared in between, the password changed), the
+/// check is made again there, one at a time, so that logins checked side by side cannot get
+/// more guesses past the lockout than logins made one after another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seen {
+    /// The account.
+    pub name: String,
+    failed_logins: u32,
+    locked_until: Option<i64>,
+    password_hash: String,
+}
+
+impl Seen {
+    fn of(u: &delar_store::UserRecord) -> Seen {
+        Seen {
+            name: u.name.clone(),
+            failed_logins: u.failed_logins,
+            locked_until: u.locked_until,
+            password_hash: u.password_hash.clone(),
+        }
+    }
 }
 
 /// The part of a login that only reads: the address's stop, the account and the password's
@@ -453,9 +477,9 @@ pub fn check_login(
         return Ok(LoginCheck::Refused);
     }
     if !verify_password(password, &u.password_hash) {
-        return Ok(LoginCheck::WrongPassword(u.name));
+        return Ok(LoginCheck::WrongPassword(Seen::of(&u)));
     }
-    Ok(LoginCheck::Good(u.name))
+    Ok(LoginCheck::Good(Seen::of(&u)))
 }
 
 /// The part of a login that writes what [`check_login`] found: a failure counted against the
@@ -463,7 +487,37 @@ pub fn check_login(
 /// address, or the account's failures cleared and a new session. One message for an unknown
 /// name, a wrong password and a locked account ([`LOGIN_REFUSED`]), so that the words do not
 /// tell whether a name exists.
+///
+/// `user` and `password` are the login's: when the account is no longer as the check saw it
+/// (or the address has been stopped since), the check is made again here, so that this
+/// function, run by one writer at a time, decides as a login made wholly in turn would.
 pub fn record_login(
+    store: &mut dyn Backend,
+    checked: &LoginCheck,
+    user: &str,
+    password: &str,
+    address: Option<&str>,
+    now: i64,
+) -> Result<NewSession> {
+    if let LoginCheck::WrongPassword(seen) | LoginCheck::Good(seen) = checked {
+        let now_seen = store.user(&seen.name)?.map(|u| Seen::of(&u));
+        let stopped = match address {
+            Some(a) => store
+                .address_failures(a)?
+                .and_then(|f| f.locked_until)
+                .is_some_and(|t| t > now),
+            None => false,
+        };
+        if now_seen.as_ref() != Some(seen) || stopped {
+            let again = check_login(&*store, user, password, address, now)?;
+            return record_checked(store, &again, address, now);
+        }
+    }
+    record_checked(store, checked, address, now)
+}
+
+/// [`record_login`] once the check is known to hold.
+fn record_checked(
     store: &mut dyn Backend,
     checked: &LoginCheck,
     address: Option<&str>,
@@ -475,21 +529,21 @@ pub fn record_login(
             return Err(AppError::Unauthorized(ADDRESS_REFUSED.to_string()))
         }
         LoginCheck::Refused => wrong(),
-        LoginCheck::WrongPassword(name) => {
-            if let Some(u) = store.user(name)? {
+        LoginCheck::WrongPassword(seen) => {
+            if let Some(u) = store.user(&seen.name)? {
                 let failures = u.failed_logins.saturating_add(1);
                 let locked = (failures >= LOCK_AFTER).then_some(now + LOCK_SECONDS);
-                store.set_login_failures(name, failures, locked)?;
+                store.set_login_failures(&seen.name, failures, locked)?;
             }
             wrong()
         }
-        LoginCheck::Good(name) => {
-            let Some(u) = store.user(name)? else {
+        LoginCheck::Good(seen) => {
+            let Some(u) = store.user(&seen.name)? else {
                 // Removed between the check and now.
                 return Err(wrong());
             };
             if u.failed_logins > 0 || u.locked_until.is_some() {
-                store.set_login_failures(name, 0, None)?;
+                store.set_login_failures(&seen.name, 0, None)?;
             }
             return new_session(store, &u.name, now);
         }
@@ -782,27 +836,40 @@ mod tests {
         let t = 1_760_000_000;
         let from = Some("192.0.2.7");
         // Five wrong passwords checked before any is recorded (five requests at once, the
-        // hashes checked beside each other): the checks write nothing …
+        // hashes checked beside each other), and the right one among them: the checks write
+        // nothing …
         let checks: Vec<LoginCheck> = (0..LOCK_AFTER)
             .map(|_| check_login(&s, "revisor", "fel", from, t).unwrap())
             .collect();
+        let right_meanwhile = check_login(&s, "revisor", "demo", from, t).unwrap();
         assert!(checks
             .iter()
-            .all(|c| *c == LoginCheck::WrongPassword("revisor".into())));
+            .all(|c| matches!(c, LoginCheck::WrongPassword(seen) if seen.name == "revisor")));
         assert_eq!(s.user("revisor").unwrap().unwrap().failed_logins, 0);
         assert!(s.address_failures("192.0.2.7").unwrap().is_none());
         // … and every one counts when recorded, so the account locks as if they had come
         // one after another.
         for c in &checks {
-            let e = record_login(&mut s, c, from, t).unwrap_err();
+            let e = record_login(&mut s, c, "revisor", "fel", from, t).unwrap_err();
             assert_eq!(e.to_string(), LOGIN_REFUSED);
         }
         let u = s.user("revisor").unwrap().unwrap();
         assert_eq!(u.failed_logins, LOCK_AFTER);
         assert_eq!(u.locked_until, Some(t + LOCK_SECONDS));
+        // The right password checked meanwhile does not slip past the lock the others set: the
+        // account changed since its check, so it is checked again, one at a time, and refused
+        // as any login of a locked account.
+        let e = record_login(&mut s, &right_meanwhile, "revisor", "demo", from, t).unwrap_err();
+        assert_eq!(e.to_string(), LOGIN_REFUSED);
+        assert_eq!(
+            s.user("revisor").unwrap().unwrap().failed_logins,
+            LOCK_AFTER
+        );
+        // Every refusal counts against the address, the refused right password too (as a
+        // login of a locked account always has).
         assert_eq!(
             s.address_failures("192.0.2.7").unwrap().unwrap().failures,
-            LOCK_AFTER
+            LOCK_AFTER + 1
         );
         // The right password checked while locked is refused like an unknown name.
         assert_eq!(
@@ -816,8 +883,8 @@ mod tests {
         // After the lock, a good check recorded clears the count and starts a session.
         let later = t + LOCK_SECONDS + 1;
         let good = check_login(&s, "revisor", "demo", from, later).unwrap();
-        assert_eq!(good, LoginCheck::Good("revisor".into()));
-        let session = record_login(&mut s, &good, from, later).unwrap();
+        assert!(matches!(&good, LoginCheck::Good(seen) if seen.name == "revisor"));
+        let session = record_login(&mut s, &good, "revisor", "demo", from, later).unwrap();
         assert_eq!(session.user, "revisor");
         assert_eq!(s.user("revisor").unwrap().unwrap().failed_logins, 0);
     }

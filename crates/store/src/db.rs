@@ -487,8 +487,12 @@ impl Connection {
                 }
                 let mut client = pg.client.borrow_mut();
                 // One round trip: the two statements go as one simple query.
-                if let Err(e) = client.batch_execute(&format!("BEGIN; SELECT {lock}({WRITE_LOCK})"))
-                {
+                // READ COMMITTED stated, not inherited from the server's default: each
+                // statement after the lock must see what the writer before committed (the
+                // round's lock, a unit's state, the largest id).
+                if let Err(e) = client.batch_execute(&format!(
+                    "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT {lock}({WRITE_LOCK})"
+                )) {
                     let _ = client.batch_execute("ROLLBACK");
                     return Err(e.into());
                 }

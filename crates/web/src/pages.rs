@@ -283,13 +283,27 @@ pub async fn login(
     let seen_from = address.clone();
     // The password's hash is checked beside other requests; only what it found is written,
     // through the writer (a hash check there would hold up every save for its length).
+    // At most two hash checks at once (each takes a core for its length), so a flood of
+    // logins holds at most two of the pool's connections.
+    static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
     let (check_who, check_from) = (who.clone(), address.clone());
-    let checked = st
-        .pool
-        .run(move |s| {
-            delar_app::auth::check_login(&*s, &check_who, &f.losenord, check_from.as_deref(), now)
-        })
-        .await;
+    let password = f.losenord.clone();
+    let checked = match HASHING.acquire().await {
+        Ok(_turn) => {
+            st.pool
+                .run(move |s| {
+                    delar_app::auth::check_login(
+                        &*s,
+                        &check_who,
+                        &f.losenord,
+                        check_from.as_deref(),
+                        now,
+                    )
+                })
+                .await
+        }
+        Err(e) => Err(AppError::Io(format!("inloggningen kunde inte prövas: {e}"))),
+    };
     let r = match checked {
         Err(e) => Err(e),
         Ok(delar_app::auth::LoginCheck::AddressStopped) => Err(AppError::Unauthorized(
@@ -298,7 +312,14 @@ pub async fn login(
         Ok(checked) => {
             st.pool
                 .write(move |s| {
-                    let new = delar_app::auth::record_login(s, &checked, address.as_deref(), now)?;
+                    let new = delar_app::auth::record_login(
+                        s,
+                        &checked,
+                        &who,
+                        &password,
+                        address.as_deref(),
+                        now,
+                    )?;
                     if let Some(old) = old.filter(|o| *o != new.token) {
                         delar_app::auth::logout(s, &old)?;
                     }

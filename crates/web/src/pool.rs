@@ -44,6 +44,10 @@ pub struct Pool {
     permits: Arc<Semaphore>,
     /// The writer's turn and its own connection (opened at the first write).
     writer: Arc<tokio::sync::Mutex<Option<Handle>>>,
+    /// Saves that run side by side ([`Pool::write_shared`] on PostgreSQL) may hold at most
+    /// half the readers' permits, so that saves waiting for a long write (an import, an Excel
+    /// upload, the lock of a round) never leave the pages and session checks without one.
+    shared_saves: Arc<Semaphore>,
 }
 
 impl Pool {
@@ -67,6 +71,7 @@ impl Pool {
             idle: Mutex::new(Vec::with_capacity(size)),
             permits: Arc::new(Semaphore::new(size)),
             writer: Arc::new(tokio::sync::Mutex::new(None)),
+            shared_saves: Arc::new(Semaphore::new((size / 2).max(1))),
         }
     }
 
@@ -134,6 +139,10 @@ impl Pool {
         F: FnOnce(&mut dyn Backend) -> Result<T, AppError> + Send + 'static,
     {
         if delar_store::pg::is_url(&self.db) {
+            let _turn = Arc::clone(&self.shared_saves)
+                .acquire_owned()
+                .await
+                .map_err(|e| AppError::Io(format!("databasens anslutningar är stängda: {e}")))?;
             self.run(f).await
         } else {
             self.write(f).await
